@@ -1,0 +1,137 @@
+/* engine.c: opens the installed data (flux tables, PDF sets) and memoises the CC cross-section tables.
+ *
+ * Data layout under data_dir (installed by deploy/install_data.sh from shared/data):
+ *   fluxes/FASERv/FASER_<pdg>.txt, fluxes/FASERv2/FASERv2_<pdg>.txt   (flux.h)
+ *   pdf/<SET>/<SET>.info, pdf/<SET>/<SET>_0000.dat                     (pdf.h)
+ *   MANIFEST.tsv                                                      (data_manifest.h)
+ */
+#include "engine.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sha256.h"
+
+/* Cross-section grid [GeV]: covers the flux tables (10 GeV - 6.4 TeV) with room on both sides. */
+#define CC_E_MIN_GEV 1.0
+#define CC_E_MAX_GEV 2.0e4
+#define CC_POINTS_PER_DECADE 16
+
+typedef struct {
+    const char *name;   /* set name as in the API      */
+    const char *folder; /* under data_dir/fluxes/      */
+    const char *prefix; /* file-name prefix            */
+} flux_set_spec;
+
+static const flux_set_spec flux_sets[] = {
+    {"FASERv", "FASERv", "FASER"},
+    {"FASERv2", "FASERv2", "FASERv2"},
+};
+#define N_FLUX_SETS ((int)(sizeof flux_sets / sizeof flux_sets[0]))
+
+#define MAX_PDF_SETS 8
+
+struct nr_engine {
+    char data_dir[1024];
+    char data_version[65];
+    nr_flux flux[N_FLUX_SETS];
+    int n_pdf;
+    nr_pdf *pdf[MAX_PDF_SETS];
+    /* memoised CC tables, one per PDF set, built on first use under the lock */
+    pthread_mutex_t cc_lock;
+    nr_cc_table *cc[MAX_PDF_SETS];
+};
+
+nr_status nr_engine_open(const char *data_dir, nr_engine **out, nr_error *err)
+{
+    *out = NULL;
+    nr_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory opening the engine");
+    pthread_mutex_init(&e->cc_lock, NULL);
+    snprintf(e->data_dir, sizeof e->data_dir, "%s", data_dir);
+
+    char path[1200];
+    snprintf(path, sizeof path, "%s/MANIFEST.tsv", data_dir);
+    if (nr_sha256_file_hex(path, e->data_version) != 0) {
+        nr_engine_close(e);
+        return nr_fail(err, NR_EDATA, path, "cannot read the data manifest %s (run deploy/install_data.sh)",
+                       path);
+    }
+    for (int i = 0; i < N_FLUX_SETS; i++) {
+        snprintf(path, sizeof path, "%s/fluxes/%s", data_dir, flux_sets[i].folder);
+        if (nr_flux_load(path, flux_sets[i].prefix, &e->flux[i], err) != NR_OK) {
+            nr_engine_close(e);
+            return err ? err->status : NR_EDATA;
+        }
+    }
+    snprintf(path, sizeof path, "%s/pdf", data_dir);
+    for (int i = 0; nr_pdf_known_sets[i] && e->n_pdf < MAX_PDF_SETS; i++) {
+        if (nr_pdf_load(path, nr_pdf_known_sets[i], &e->pdf[e->n_pdf], err) != NR_OK) {
+            nr_engine_close(e);
+            return err ? err->status : NR_EDATA;
+        }
+        e->n_pdf++;
+    }
+    *out = e;
+    return NR_OK;
+}
+
+void nr_engine_close(nr_engine *e)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < N_FLUX_SETS; i++)
+        nr_flux_free(&e->flux[i]);
+    for (int i = 0; i < MAX_PDF_SETS; i++) {
+        nr_cc_table_free(e->cc[i]);
+        nr_pdf_free(e->pdf[i]);
+    }
+    pthread_mutex_destroy(&e->cc_lock);
+    free(e);
+}
+
+const char *nr_engine_data_dir(const nr_engine *e) { return e->data_dir; }
+const char *nr_engine_data_version(const nr_engine *e) { return e->data_version; }
+
+const nr_flux *nr_engine_flux(const nr_engine *e, const char *set)
+{
+    for (int i = 0; set && i < N_FLUX_SETS; i++)
+        if (strcmp(flux_sets[i].name, set) == 0)
+            return &e->flux[i];
+    return NULL;
+}
+
+static int pdf_index(const nr_engine *e, const char *name)
+{
+    for (int i = 0; name && i < e->n_pdf; i++)
+        if (strcmp(nr_pdf_name(e->pdf[i]), name) == 0)
+            return i;
+    return -1;
+}
+
+const nr_pdf *nr_engine_pdf(const nr_engine *e, const char *name)
+{
+    int i = pdf_index(e, name);
+    return i < 0 ? NULL : e->pdf[i];
+}
+
+nr_status nr_engine_cc_table(const nr_engine *ce, const char *pdf_name, const nr_cc_table **out,
+                             nr_error *err)
+{
+    /* The memo is the one mutable part of the engine; it is written once under the lock. */
+    nr_engine *e = (nr_engine *)ce;
+    *out = NULL;
+    int i = pdf_index(e, pdf_name);
+    if (i < 0)
+        return nr_fail(err, NR_EINPUT, "/params/pdf", "unknown PDF set '%s'", pdf_name ? pdf_name : "");
+    nr_status st = NR_OK;
+    pthread_mutex_lock(&e->cc_lock);
+    if (!e->cc[i])
+        st = nr_cc_table_build(e->pdf[i], CC_E_MIN_GEV, CC_E_MAX_GEV, CC_POINTS_PER_DECADE, &e->cc[i], err);
+    *out = e->cc[i];
+    pthread_mutex_unlock(&e->cc_lock);
+    return st;
+}

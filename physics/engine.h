@@ -1,0 +1,33 @@
+/* engine.h: the loaded data every computation reads (flux tables, PDF sets) and the memoised
+ * cross-section tables derived from them.
+ *
+ * Opened once at start-up from the installed data folder, after the data manifest has been checked
+ * (data_manifest.h). Read-only afterwards except for the memoised tables, which are built once under
+ * a lock and never change after that: an engine is shared by all request threads.
+ */
+#ifndef NR_ENGINE_H
+#define NR_ENGINE_H
+
+#include "cc_table.h"
+#include "flux.h"
+#include "nr_error.h"
+#include "pdf.h"
+
+typedef struct nr_engine nr_engine;
+
+nr_status nr_engine_open(const char *data_dir, nr_engine **out, nr_error *err);
+void nr_engine_close(nr_engine *engine);
+
+const char *nr_engine_data_dir(const nr_engine *engine);
+/* sha256 (hex) of the installed MANIFEST.tsv: names the data version in cache keys and responses. */
+const char *nr_engine_data_version(const nr_engine *engine);
+
+/* Flux table by set name ("FASERv", "FASERv2"); NULL if unknown. */
+const nr_flux *nr_engine_flux(const nr_engine *engine, const char *set);
+/* PDF set by name; NULL if unknown. */
+const nr_pdf *nr_engine_pdf(const nr_engine *engine, const char *name);
+/* CC cross-section table for a PDF set, built on first use (thread-safe). */
+nr_status nr_engine_cc_table(const nr_engine *engine, const char *pdf_name, const nr_cc_table **out,
+                             nr_error *err);
+
+#endif

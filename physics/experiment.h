@@ -1,0 +1,59 @@
+/* experiment.h: the catalogue of forward LHC detectors, as data.
+ *
+ * FASERnu (LHC Run 3) and FASERnu2 (HL-LHC) are neutrino targets of tungsten with a flux table each;
+ * FASER and FASER 2 are decay volumes (paper 004, Table V). Every number can be overridden per
+ * request (nr_experiment_override); the catalogue itself is constant.
+ */
+#ifndef NR_EXPERIMENT_H
+#define NR_EXPERIMENT_H
+
+#include <stddef.h>
+
+#include "materials.h"
+#include "nr_error.h"
+
+typedef enum { NR_DETECTOR_NEUTRINO_TARGET = 0, NR_DETECTOR_DECAY_VOLUME = 1 } nr_detector_kind;
+
+typedef struct {
+    char name[32];
+    char description[200];
+    nr_detector_kind kind;
+    char run[16];                 /* "Run 3", "HL-LHC"                                       */
+    double sqrt_s_tev;            /* pp centre-of-mass energy [TeV]                          */
+    double luminosity_fb;         /* integrated luminosity [fb^-1]                           */
+    double distance_m;            /* from the ATLAS IP to the front of the detector [m]      */
+    double width_m, height_m;     /* transverse size of a box detector [m] (0 for cylinders) */
+    double radius_m;              /* radius of a cylindrical decay volume [m] (0 for boxes)  */
+    double length_m;              /* depth along the beam [m]                                */
+    const nr_material *target;    /* target material, NULL for a decay volume                */
+    double target_mass_t;         /* target mass [tonne] (sets the depth at fixed face)      */
+    char flux_set[16];            /* neutrino flux table ("FASERv", "FASERv2"), "" if none   */
+    double flux_luminosity_fb;    /* luminosity the flux table was made for [fb^-1]          */
+    const char *source;           /* where the numbers come from                             */
+} nr_experiment;
+
+extern const nr_experiment nr_experiments[];
+extern const int nr_n_experiments;
+
+const nr_experiment *nr_experiment_find(const char *name);
+
+/* Target column density along the beam [g/cm^2]: mass / face area. */
+double nr_experiment_column_density_g_cm2(const nr_experiment *e);
+/* Ratio of the requested luminosity to the flux table's: multiplies every flux. */
+double nr_experiment_flux_scale(const nr_experiment *e);
+
+/* Overridable fields, with their units and ranges: one table serves validation, docs and the API. */
+typedef struct {
+    const char *name, *unit, *description;
+    double min_value, max_value;
+    size_t offset;   /* offsetof(nr_experiment, field), a double */
+    unsigned applies_to; /* bit (1u << nr_detector_kind) for each kind of detector it applies to */
+} nr_experiment_field;
+extern const nr_experiment_field nr_experiment_fields[];
+extern const int nr_n_experiment_fields;
+
+/* Set field `name` of e to value, checking the range; `where` names it in the error. */
+nr_status nr_experiment_override(nr_experiment *e, const char *name, double value, const char *where,
+                                 nr_error *err);
+
+#endif

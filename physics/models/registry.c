@@ -1,0 +1,10 @@
+/* registry.c: the list of models the server offers. Adding a model: one file in physics/models/ and
+ * one line here. */
+#include "model.h"
+
+extern const nr_model nr_model_sm;
+
+const nr_model *const nr_models[] = {
+    &nr_model_sm,
+    NULL,
+};

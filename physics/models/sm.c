@@ -1,0 +1,109 @@
+/* sm.c: the Standard Model model "sm": charged-current neutrino interactions in FASERnu and FASERnu2.
+ *
+ * Physics: leading-order DIS cross sections (dis.c) on the tungsten nucleons, times the Kling-Nevay
+ * fluxes (flux.c), as in sm_rates.h. Observables: totals per neutrino species (rates) and per
+ * neutrino-energy bin of the flux table (spectra). quantity = "flux" returns the neutrinos crossing the
+ * detector face instead of the CC interactions (the per-energy flux and its totals).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "sm_rates.h"
+
+static const char *const sm_quantities[] = {"cc_events", "flux", NULL};
+
+enum { P_PDF, P_QUANTITY, P_E_MIN, P_E_MAX, N_SM_PARAMS };
+
+static const nr_param_spec sm_params[N_SM_PARAMS] = {
+    [P_PDF] = {.name = "pdf", .unit = "", .kind = NR_PARAM_CHOICE, .choices = nr_pdf_known_sets,
+               .description = "proton PDF set (LHAPDF6 grid, central member) for the DIS cross sections"},
+    [P_QUANTITY] = {.name = "quantity", .unit = "", .kind = NR_PARAM_CHOICE, .choices = sm_quantities,
+                    .description = "cc_events: charged-current interactions in the target; flux: neutrinos "
+                                   "crossing the detector face"},
+    [P_E_MIN] = {.name = "e_min", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 1.0,
+                 .min_value = 1.0, .max_value = 2.0e4, .scale = NR_SCALE_LOG,
+                 .description = "lower end of the neutrino-energy window (bins count by their overlap)"},
+    [P_E_MAX] = {.name = "e_max", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 2.0e4,
+                 .min_value = 1.0, .max_value = 2.0e4, .scale = NR_SCALE_LOG,
+                 .description = "upper end of the neutrino-energy window"},
+};
+
+static nr_status sm_check(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
+                          nr_error *err)
+{
+    if (!(p[P_E_MIN].number < p[P_E_MAX].number))
+        return nr_fail(err, NR_EINPUT, "/params/e_min", "e_min (%g GeV) must be below e_max (%g GeV)",
+                       p[P_E_MIN].number, p[P_E_MAX].number);
+    if (!exp->target || !exp->flux_set[0] || !nr_engine_flux(engine, exp->flux_set))
+        return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s has no neutrino target and flux",
+                       exp->name);
+    return NR_OK;
+}
+
+static nr_status sm_compute(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
+                            int with_bins, nr_table *out, nr_error *err)
+{
+    nr_status st = sm_check(engine, exp, p, err);
+    if (st != NR_OK)
+        return st;
+    const nr_flux *flux = nr_engine_flux(engine, exp->flux_set);
+    const char *pdf_name = nr_pdf_known_sets[p[P_PDF].choice];
+    int want_flux = p[P_QUANTITY].choice == 1;
+    const nr_cc_table *cc = NULL;
+    if (!want_flux && (st = nr_engine_cc_table(engine, pdf_name, &cc, err)) != NR_OK)
+        return st;
+    if ((st = nr_table_alloc(out, NR_N_SPECIES, flux->n_bins, err)) != NR_OK)
+        return st;
+    double per_bin[256];
+    for (int s = 0; s < NR_N_SPECIES; s++) {
+        snprintf(out->channel[s], sizeof out->channel[s], "%s", nr_species_name(s));
+        snprintf(out->channel_label[s], sizeof out->channel_label[s], "%s %s", nr_species_name(s),
+                 want_flux ? "crossing the detector face" : "CC interactions");
+        out->total[s] = want_flux ? nr_sm_neutrinos(flux, exp, s, p[P_E_MIN].number, p[P_E_MAX].number, per_bin)
+                                  : nr_sm_cc_events(flux, cc, exp, s, p[P_E_MIN].number, p[P_E_MAX].number,
+                                                    per_bin);
+        for (size_t b = 0; b < flux->n_bins; b++)
+            out->events[s * flux->n_bins + b] = per_bin[b];
+    }
+    snprintf(out->x_name, sizeof out->x_name, "E_nu");
+    snprintf(out->x_unit, sizeof out->x_unit, "GeV");
+    for (size_t b = 0; b < flux->n_bins; b++) {
+        out->bin_lo[b] = flux->e_lo[b];
+        out->bin_hi[b] = flux->e_hi[b];
+    }
+    if (!with_bins) { /* rates: totals only */
+        out->n_bins = 0;
+    }
+    return NR_OK;
+}
+
+static nr_status sm_rates(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
+                          nr_table *out, nr_error *err)
+{
+    return sm_compute(engine, exp, p, 0, out, err);
+}
+
+static nr_status sm_spectra(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
+                            nr_table *out, nr_error *err)
+{
+    return sm_compute(engine, exp, p, 1, out, err);
+}
+
+const nr_model nr_model_sm = {
+    .name = "sm",
+    .title = "Standard Model charged-current neutrino interactions",
+    .description = "Charged-current interactions nu_l N -> l X of the six neutrino species in the tungsten "
+                   "of FASERnu (Run 3) or FASERnu2 (HL-LHC): leading-order deep-inelastic scattering on the "
+                   "protons and neutrons with the W propagator, the charged-lepton mass (tau threshold) and "
+                   "W > m_N + m_pi, times the Kling-Nevay forward neutrino fluxes.",
+    .references = "Kling & Nevay, arXiv:2105.08270 (fluxes); Albright & Jarlskog, Nucl. Phys. B84 (1975) 467 "
+                  "and Kretzer & Reno, Phys. Rev. D66 (2002) 113007 (CC cross section with lepton mass)",
+    .params = sm_params,
+    .n_params = N_SM_PARAMS,
+    .observables = NR_OBSERVABLE_RATES | NR_OBSERVABLE_SPECTRA,
+    .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
+    .check = sm_check,
+    .rates = sm_rates,
+    .spectra = sm_spectra,
+};

@@ -1,0 +1,40 @@
+/* nr_error.c: filling the error record of nr_error.h. */
+#include "nr_error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+nr_status nr_fail(nr_error *err, nr_status status, const char *where, const char *fmt, ...)
+{
+    if (err) {
+        err->status = status;
+        snprintf(err->where, sizeof err->where, "%s", where ? where : "");
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+void nr_error_clear(nr_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+}
+
+const char *nr_status_name(nr_status status)
+{
+    switch (status) {
+    case NR_OK: return "ok";
+    case NR_EINPUT: return "invalid input";
+    case NR_EKINEMATIC: return "kinematically forbidden";
+    case NR_EDATA: return "data error";
+    case NR_ENOMEM: return "out of memory";
+    case NR_ENUMERIC: return "numerical failure";
+    case NR_ECANCELLED: return "cancelled";
+    case NR_EINTERNAL: return "internal error";
+    }
+    return "unknown";
+}

@@ -1,0 +1,183 @@
+/* api.c: routing table and the descriptive endpoints (health, models, experiments, openapi.json). */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include "api.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+
+/* Reads a whole file (at most 16 MiB). 0 on success. */
+static int slurp(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 65536, used = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t n = fread(buf + used, 1, cap - used, f);
+        used += n;
+        if (used < cap)
+            break;
+        char *grown = cap < (16u << 20) ? realloc(buf, cap * 2) : NULL;
+        if (!grown) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = grown;
+        cap *= 2;
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (!buf || err) {
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    *len = used;
+    return 0;
+}
+
+static char *dump(json_t *doc, size_t *len)
+{
+    char *text = doc ? json_dumps(doc, NR_RESPONSE_JSON_FLAGS) : NULL;
+    json_decref(doc);
+    *len = text ? strlen(text) : 0;
+    return text;
+}
+
+static void load_openapi(nr_api *api, const char *schema_dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/openapi.json", schema_dir);
+    if (slurp(path, &api->openapi, &api->openapi_len) != 0) {
+        fprintf(stderr, "nureachd: warning: cannot read %s (%s); /api/v1/openapi.json will answer 503\n",
+                path, strerror(errno));
+        api->openapi = NULL;
+        return;
+    }
+    json_error_t jerr;
+    json_t *doc = json_loadb(api->openapi, api->openapi_len, 0, &jerr);
+    if (!doc)
+        fprintf(stderr, "nureachd: warning: %s is not valid JSON (line %d: %s)\n", path, jerr.line,
+                jerr.text);
+    json_decref(doc);
+}
+
+int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const char *static_dir,
+                const char *schema_dir, char *errbuf, size_t errlen)
+{
+    memset(api, 0, sizeof *api);
+    api->engine = engine;
+    api->cache = cache;
+    api->data_version = engine ? nr_engine_data_version(engine) : "none";
+    clock_gettime(CLOCK_MONOTONIC, &api->started);
+    if (!realpath(static_dir, api->static_root)) {
+        fprintf(stderr, "nureachd: warning: static folder %s: %s; / will answer 404\n", static_dir,
+                strerror(errno));
+        api->static_root[0] = '\0';
+    }
+    load_openapi(api, schema_dir);
+    api->models_json = dump(nr_catalog_models(), &api->models_len);
+    api->experiments_json = dump(nr_catalog_experiments(), &api->experiments_len);
+    api->inflight = nr_inflight_new();
+    if (!api->models_json || !api->experiments_json || !api->inflight) {
+        snprintf(errbuf, errlen, "out of memory building the API catalogue");
+        nr_api_free(api);
+        return -1;
+    }
+    return 0;
+}
+
+void nr_api_free(nr_api *api)
+{
+    free(api->openapi);
+    free(api->models_json);
+    free(api->experiments_json);
+    nr_inflight_free(api->inflight);
+    memset(api, 0, sizeof *api);
+}
+
+/* ---- handlers ------------------------------------------------------------------------------ */
+
+static json_t *cache_stats_json(nr_cache *cache)
+{
+    if (!cache)
+        return json_null();
+    nr_cache_stats st;
+    memset(&st, 0, sizeof st);
+    nr_cache_get_stats(cache, &st);
+    json_t *o = json_object();
+    json_object_set_new(o, "entries", json_integer(st.entries));
+    json_object_set_new(o, "bytes", json_integer(st.bytes));
+    json_object_set_new(o, "max_bytes", json_integer(st.max_bytes));
+    json_object_set_new(o, "hits", json_integer(st.hits));
+    json_object_set_new(o, "misses", json_integer(st.misses));
+    json_object_set_new(o, "corrupt_dropped", json_integer(st.corrupt_dropped));
+    json_object_set_new(o, "evicted", json_integer(st.evicted));
+    return o;
+}
+
+static void handle_health(void *app, const nr_http_request *req, nr_http_response *resp)
+{
+    (void)req;
+    nr_api *api = app;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double uptime_s = (double)(now.tv_sec - api->started.tv_sec) +
+                      (double)(now.tv_nsec - api->started.tv_nsec) * 1e-9;
+    json_t *o = json_object();
+    json_object_set_new(o, "status", json_string("ok"));
+    json_object_set_new(o, "engine_version", json_string(NUREACH_ENGINE_VERSION));
+    json_object_set_new(o, "data_version", json_string(api->data_version));
+    json_object_set_new(o, "uptime_s", json_real((double)(long long)(uptime_s * 1e3) * 1e-3));
+    json_object_set_new(o, "cache", cache_stats_json(api->cache));
+    size_t len;
+    char *text = dump(o, &len);
+    nr_http_respond_owned(resp, 200, "application/json", text, len);
+    nr_http_add_header(resp, "Cache-Control", "no-store");
+}
+
+static void handle_models(void *app, const nr_http_request *req, nr_http_response *resp)
+{
+    (void)req;
+    const nr_api *api = app;
+    nr_http_respond(resp, 200, "application/json", api->models_json, api->models_len);
+}
+
+static void handle_experiments(void *app, const nr_http_request *req, nr_http_response *resp)
+{
+    (void)req;
+    const nr_api *api = app;
+    nr_http_respond(resp, 200, "application/json", api->experiments_json, api->experiments_len);
+}
+
+static void handle_openapi(void *app, const nr_http_request *req, nr_http_response *resp)
+{
+    const nr_api *api = app;
+    if (!api->openapi) {
+        nr_problem p;
+        nr_problem_init(&p);
+        nr_problem_set(&p, 503, "unavailable",
+                       "the API description (openapi.json) was not found in the schema folder");
+        nr_http_respond_problem(resp, &p, req->path);
+        return;
+    }
+    nr_http_respond(resp, 200, "application/json", api->openapi, api->openapi_len);
+}
+
+const nr_route nr_api_routes[] = {
+    {"GET", "/api/v1/health", NR_ROUTE_EXACT, handle_health},
+    {"GET", "/api/v1/models", NR_ROUTE_EXACT, handle_models},
+    {"GET", "/api/v1/experiments", NR_ROUTE_EXACT, handle_experiments},
+    {"POST", "/api/v1/rates", NR_ROUTE_EXACT, nr_api_rates},
+    {"POST", "/api/v1/spectra", NR_ROUTE_EXACT, nr_api_spectra},
+    {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi},
+    {"GET", "/", NR_ROUTE_PREFIX, nr_static_handle},
+};
+const size_t nr_api_n_routes = sizeof nr_api_routes / sizeof nr_api_routes[0];

@@ -1,0 +1,55 @@
+/* api.h: the HTTP API of nureachd (/api/v1/...) and the static web page, as a routing table.
+ *
+ * GET  /api/v1/health       status, versions, uptime, cache statistics
+ * GET  /api/v1/models       the model registry with every parameter's unit, range and default
+ * GET  /api/v1/experiments  the detector catalogue and the overridable fields
+ * POST /api/v1/rates        events per channel          } validate -> cache -> compute -> store
+ * POST /api/v1/spectra      events per channel per bin  }
+ * GET  /api/v1/openapi.json the API description (schema/openapi.json)
+ * GET  /...                 files of the static folder (index.html for "/")
+ */
+#ifndef NR_API_H
+#define NR_API_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "cache.h"
+#include "engine.h"
+#include "http.h"
+#include "inflight.h"
+
+typedef struct {
+    const nr_engine *engine;
+    nr_cache *cache;            /* NULL: no caching */
+    const char *data_version;
+    char static_root[4096];     /* realpath of the static folder, "" if it does not exist */
+    char *openapi;              /* contents of openapi.json, NULL if missing (503) */
+    size_t openapi_len;
+    char *models_json, *experiments_json; /* built once: the registry and catalogue are constant */
+    size_t models_len, experiments_len;
+    nr_inflight *inflight;
+    struct timespec started;    /* CLOCK_MONOTONIC */
+} nr_api;
+
+/* 0 on success; -1 with errbuf filled. A missing openapi.json or static folder is not an error
+ * (a warning goes to stderr). */
+int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const char *static_dir,
+                const char *schema_dir, char *errbuf, size_t errlen);
+void nr_api_free(nr_api *api);
+
+extern const nr_route nr_api_routes[];
+extern const size_t nr_api_n_routes;
+
+/* Compute endpoints (compute.c). */
+void nr_api_rates(void *api, const nr_http_request *req, nr_http_response *resp);
+void nr_api_spectra(void *api, const nr_http_request *req, nr_http_response *resp);
+
+/* Static files (static_files.c). */
+void nr_static_handle(void *api, const nr_http_request *req, nr_http_response *resp);
+/* Content type for a file name, NULL if the extension is not served. */
+const char *nr_static_content_type(const char *path);
+/* 1 if a URL path is safe to map into the static folder. */
+int nr_static_path_ok(const char *path);
+
+#endif

@@ -1,0 +1,37 @@
+/* config.h: the daemon's settings, from defaults, environment variables and command-line flags
+ * (a flag wins over its environment variable). Every value is validated; a bad one is reported
+ * naming the flag, and the daemon exits with code 2. */
+#ifndef NR_CONFIG_H
+#define NR_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct {
+    const char *bind;        /* IPv4 or IPv6 address to listen on                    */
+    unsigned port;           /* TCP port, 0 = ephemeral                              */
+    const char *state_dir;   /* holds cache.sqlite; created if missing               */
+    const char *data_dir;    /* installed reference data (MANIFEST.tsv)              */
+    const char *static_dir;  /* web page(s) served under /                           */
+    const char *schema_dir;  /* holds openapi.json                                   */
+    const char *port_file;   /* if set, the bound port is written there (NULL: no)   */
+    unsigned threads;        /* HTTP thread-pool size                                */
+    unsigned cache_max_mb;   /* cap on stored cache bodies [MiB]                     */
+    unsigned max_body_kb;    /* largest accepted request body [KiB]                  */
+    unsigned max_connections;
+    unsigned timeout_s;      /* idle connection timeout [s]                          */
+} nr_config;
+
+enum { NR_CONFIG_OK = 0, NR_CONFIG_EXIT = 1, NR_CONFIG_BAD = 2 };
+
+void nr_config_defaults(nr_config *config);
+
+/* Applies the environment, then argv. Returns NR_CONFIG_OK, NR_CONFIG_EXIT (--help or --version was
+ * printed to stdout: exit 0) or NR_CONFIG_BAD (errbuf names the flag and the rule: exit 2). */
+int nr_config_load(nr_config *config, int argc, char **argv, char *errbuf, size_t errlen);
+
+/* Creates dir (and its parents) if missing. 0 on success, -1 with errbuf filled. */
+int nr_config_make_dir(const char *dir, char *errbuf, size_t errlen);
+
+void nr_config_print_help(const char *prog);
+
+#endif

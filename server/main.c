@@ -1,0 +1,151 @@
+/* main.c: nureachd, straight line: defaults -> config -> data check and engine -> cache -> HTTP
+ * daemon -> wait for SIGTERM/SIGINT -> graceful shutdown (stop accepting, finish requests under way,
+ * close the cache and the engine). Exit codes: 0 clean shutdown, 1 start-up failure, 2 bad config. */
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cache.h"
+#include "config.h"
+#include "data_manifest.h"
+#include "engine.h"
+#include "http.h"
+
+static int open_engine(const nr_config *cfg, nr_engine **engine)
+{
+    char manifest_sha[65];
+    int n_files = 0;
+    nr_error err;
+    nr_error_clear(&err);
+    if (nr_data_manifest_verify(cfg->data_dir, manifest_sha, &n_files, &err) != NR_OK) {
+        fprintf(stderr, "nureachd: refusing to start: data check failed for %s: %s\n", err.where,
+                err.message);
+        return -1;
+    }
+    if (nr_engine_open(cfg->data_dir, engine, &err) != NR_OK) {
+        fprintf(stderr, "nureachd: cannot open the engine (%s): %s: %s\n", nr_status_name(err.status),
+                err.where, err.message);
+        return -1;
+    }
+    fprintf(stderr, "nureachd: data %s verified (%d files, version %.12s)\n", cfg->data_dir, n_files,
+            manifest_sha);
+    return 0;
+}
+
+static int open_cache(const nr_config *cfg, nr_cache **cache)
+{
+    char err[512], path[PATH_MAX];
+    if (nr_config_make_dir(cfg->state_dir, err, sizeof err) != 0) {
+        fprintf(stderr, "nureachd: --state-dir: %s\n", err);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/cache.sqlite", cfg->state_dir);
+    if (nr_cache_open(path, (int64_t)cfg->cache_max_mb * 1024 * 1024, cache, err, sizeof err) != 0) {
+        fprintf(stderr, "nureachd: cannot open the cache %s: %s\n", path, err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes the port to path atomically (temporary file + rename). */
+static int write_port_file(const char *path, unsigned port)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    int bad = fprintf(f, "%u\n", port) < 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Blocks SIGTERM and SIGINT in this thread (and so in every thread started after it). */
+static void block_stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static int serve(const nr_config *cfg, nr_api *api, sigset_t *stop_signals)
+{
+    nr_http_options opt = {cfg->bind, cfg->port, cfg->threads, cfg->max_connections, cfg->timeout_s,
+                           (size_t)cfg->max_body_kb * 1024};
+    nr_http_server *server = NULL;
+    char err[512];
+    if (nr_http_start(&opt, nr_api_routes, nr_api_n_routes, api, &server, err, sizeof err) != 0) {
+        fprintf(stderr, "nureachd: %s\n", err);
+        return -1;
+    }
+    unsigned port = nr_http_port(server);
+    if (cfg->port_file && write_port_file(cfg->port_file, port) != 0) {
+        fprintf(stderr, "nureachd: --port-file: cannot write %s: %s\n", cfg->port_file, strerror(errno));
+        nr_http_stop(server);
+        return -1;
+    }
+    int ipv6 = strchr(cfg->bind, ':') != NULL;
+    printf("nureachd listening on http://%s%s%s:%u/\n", ipv6 ? "[" : "", cfg->bind, ipv6 ? "]" : "",
+           port);
+    fflush(stdout);
+    int sig = 0;
+    while (sigwait(stop_signals, &sig) != 0) {
+    }
+    fprintf(stderr, "nureachd: signal %d: shutting down\n", sig);
+    nr_http_quiesce(server);
+    nr_http_stop(server);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* first of all: a SIGTERM during start-up then waits for sigwait and ends in a clean shutdown,
+     * and every thread created later inherits the mask */
+    sigset_t stop_signals;
+    block_stop_signals(&stop_signals);
+    gsl_set_error_handler_off();
+    nr_config cfg;
+    nr_config_defaults(&cfg);
+    char err[512];
+    int rc = nr_config_load(&cfg, argc, argv, err, sizeof err);
+    if (rc == NR_CONFIG_EXIT)
+        return 0;
+    if (rc == NR_CONFIG_BAD) {
+        fprintf(stderr, "nureachd: %s\n", err);
+        return 2;
+    }
+    nr_engine *engine = NULL;
+    if (open_engine(&cfg, &engine) != 0)
+        return 1;
+    nr_cache *cache = NULL;
+    if (open_cache(&cfg, &cache) != 0) {
+        nr_engine_close(engine);
+        return 1;
+    }
+    nr_api api;
+    int status = 1;
+    if (nr_api_init(&api, engine, cache, cfg.static_dir, cfg.schema_dir, err, sizeof err) != 0) {
+        fprintf(stderr, "nureachd: %s\n", err);
+    } else {
+        status = serve(&cfg, &api, &stop_signals) == 0 ? 0 : 1;
+        nr_api_free(&api);
+    }
+    nr_cache_close(cache);
+    nr_engine_close(engine);
+    if (status == 0)
+        fprintf(stderr, "nureachd: stopped\n");
+    return status;
+}

@@ -1,0 +1,449 @@
+/* request.c: compute-request validation against the model's parameter table and the experiment's
+ * overridable fields, and the canonical form that the cache key hashes. */
+#include "request.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sha256.h"
+
+#define USER_TEXT_MAX 64 /* bytes of a user-supplied string quoted in a message */
+
+const char *nr_observable_name(unsigned observable)
+{
+    switch (observable) {
+    case NR_OBSERVABLE_RATES: return "rates";
+    case NR_OBSERVABLE_SPECTRA: return "spectra";
+    default: return NULL;
+    }
+}
+
+static const char *json_type_name(const json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "unknown";
+}
+
+static void pointer_to(char *buf, size_t cap, const char *parent, const char *key)
+{
+    snprintf(buf, cap, "%s", parent);
+    nr_json_pointer_append(buf, cap, key);
+}
+
+/* Appends s to a comma-separated list in buf. */
+static void list_append(char *buf, size_t cap, const char *s)
+{
+    size_t used = strlen(buf);
+    if (used + 1 < cap)
+        snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", s);
+}
+
+/* ---- top level ---------------------------------------------------------------------------- */
+
+static const char *const top_level_keys[] = {"model", "experiment", "params", "experiment_overrides",
+                                             NULL};
+
+static void check_top_level_keys(const json_t *root, nr_problem *p)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)root, key, value) {
+        int known = 0;
+        for (int i = 0; top_level_keys[i]; i++)
+            known |= strcmp(key, top_level_keys[i]) == 0;
+        if (known)
+            continue;
+        char ptr[160], quoted[USER_TEXT_MAX + 4];
+        pointer_to(ptr, sizeof ptr, "", key);
+        nr_quote_user(key, quoted, USER_TEXT_MAX);
+        nr_problem_add(p, 422, "unknown-key", ptr,
+                       "unknown key '%s'; allowed keys: model, experiment, params, "
+                       "experiment_overrides", quoted);
+    }
+}
+
+/* The string member `name`, or NULL with an error recorded. */
+static const char *required_string(const json_t *root, const char *name, nr_problem *p)
+{
+    char ptr[64];
+    snprintf(ptr, sizeof ptr, "/%s", name);
+    const json_t *v = json_object_get(root, name);
+    if (!v) {
+        nr_problem_add(p, 422, "missing-field", ptr, "'%s' is required", name);
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        nr_problem_add(p, 422, "wrong-type", ptr, "'%s' must be a string, not %s", name,
+                       json_type_name(v));
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static const nr_model *find_model(const json_t *root, nr_problem *p)
+{
+    const char *name = required_string(root, "model", p);
+    if (!name)
+        return NULL;
+    const nr_model *m = nr_model_find(name);
+    if (m)
+        return m;
+    char valid[256] = "", quoted[USER_TEXT_MAX + 4];
+    for (int i = 0; nr_models[i]; i++)
+        list_append(valid, sizeof valid, nr_models[i]->name);
+    nr_quote_user(name, quoted, USER_TEXT_MAX);
+    nr_problem_add(p, 422, "unknown-model", "/model", "unknown model '%s'; valid models: %s", quoted,
+                   valid);
+    return NULL;
+}
+
+static const nr_experiment *find_experiment(const json_t *root, nr_problem *p)
+{
+    const char *name = required_string(root, "experiment", p);
+    if (!name)
+        return NULL;
+    const nr_experiment *e = nr_experiment_find(name);
+    if (e)
+        return e;
+    char valid[256] = "", quoted[USER_TEXT_MAX + 4];
+    for (int i = 0; i < nr_n_experiments; i++)
+        list_append(valid, sizeof valid, nr_experiments[i].name);
+    nr_quote_user(name, quoted, USER_TEXT_MAX);
+    nr_problem_add(p, 422, "unknown-experiment", "/experiment",
+                   "unknown experiment '%s'; valid experiments: %s", quoted, valid);
+    return NULL;
+}
+
+static const char *detector_kind_name(nr_detector_kind k)
+{
+    return k == NR_DETECTOR_NEUTRINO_TARGET ? "neutrino target" : "decay volume";
+}
+
+static void check_applicability(const nr_model *m, const nr_experiment *e, unsigned observable,
+                                nr_problem *p)
+{
+    if (e && e->kind != m->detector_kind)
+        nr_problem_add(p, 422, "detector-mismatch", "/experiment",
+                       "model '%s' applies to %s experiments, but %s is a %s", m->name,
+                       detector_kind_name(m->detector_kind), e->name, detector_kind_name(e->kind));
+    nr_compute_fn fn = observable == NR_OBSERVABLE_RATES ? m->rates : m->spectra;
+    if (!(m->observables & observable) || !fn)
+        nr_problem_add(p, 422, "observable-not-supported", "/model",
+                       "model '%s' does not compute %s", m->name, nr_observable_name(observable));
+}
+
+/* An optional member that must be an object when present. */
+static const json_t *optional_object(const json_t *root, const char *name, nr_problem *p)
+{
+    const json_t *v = json_object_get(root, name);
+    if (v && !json_is_object(v)) {
+        char ptr[64];
+        snprintf(ptr, sizeof ptr, "/%s", name);
+        nr_problem_add(p, 422, "wrong-type", ptr, "'%s' must be an object, not %s", name,
+                       json_type_name(v));
+        return NULL;
+    }
+    return v;
+}
+
+/* ---- params -------------------------------------------------------------------------------- */
+
+static void number_param(const nr_param_spec *spec, const json_t *v, const char *ptr,
+                         nr_param_value *out, nr_problem *p)
+{
+    if (!json_is_number(v)) {
+        nr_problem_add(p, 422, "wrong-type", ptr, "parameter '%s' must be a number [%s], not %s",
+                       spec->name, spec->unit, json_type_name(v));
+        return;
+    }
+    double x = json_number_value(v);
+    if (!isfinite(x) || x < spec->min_value || x > spec->max_value) {
+        nr_problem_add(p, 422, "out-of-range", ptr,
+                       "parameter '%s' = %.10g %s is outside the allowed range [%.10g, %.10g] %s",
+                       spec->name, x, spec->unit, spec->min_value, spec->max_value, spec->unit);
+        return;
+    }
+    out->number = x == 0.0 ? 0.0 : x; /* -0 and 0 are the same request */
+}
+
+static void choice_param(const nr_param_spec *spec, const json_t *v, const char *ptr,
+                         nr_param_value *out, nr_problem *p)
+{
+    char valid[256] = "";
+    for (int i = 0; spec->choices && spec->choices[i]; i++)
+        list_append(valid, sizeof valid, spec->choices[i]);
+    if (!json_is_string(v)) {
+        nr_problem_add(p, 422, "wrong-type", ptr,
+                       "parameter '%s' must be a string, one of: %s; not %s", spec->name, valid,
+                       json_type_name(v));
+        return;
+    }
+    const char *s = json_string_value(v);
+    for (int i = 0; spec->choices && spec->choices[i]; i++) {
+        if (strcmp(spec->choices[i], s) == 0) {
+            out->choice = i;
+            return;
+        }
+    }
+    char quoted[USER_TEXT_MAX + 4];
+    nr_quote_user(s, quoted, USER_TEXT_MAX);
+    nr_problem_add(p, 422, "not-a-choice", ptr, "parameter '%s' = '%s' is not one of: %s",
+                   spec->name, quoted, valid);
+}
+
+static void read_params(const nr_model *m, const json_t *params, nr_param_value *values,
+                        nr_problem *p)
+{
+    nr_model_defaults(m, values);
+    if (!params)
+        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)params, key, v) {
+        char ptr[160];
+        pointer_to(ptr, sizeof ptr, "/params", key);
+        int idx = nr_model_param_index(m, key);
+        if (idx < 0) {
+            char valid[512] = "", quoted[USER_TEXT_MAX + 4];
+            for (size_t i = 0; i < m->n_params; i++)
+                list_append(valid, sizeof valid, m->params[i].name);
+            nr_quote_user(key, quoted, USER_TEXT_MAX);
+            nr_problem_add(p, 422, "unknown-key", ptr,
+                           "unknown parameter '%s' for model '%s'; parameters: %s", quoted, m->name,
+                           valid[0] ? valid : "(none)");
+            continue;
+        }
+        const nr_param_spec *spec = &m->params[idx];
+        if (spec->kind == NR_PARAM_CHOICE)
+            choice_param(spec, v, ptr, &values[idx], p);
+        else
+            number_param(spec, v, ptr, &values[idx], p);
+    }
+}
+
+/* ---- experiment overrides ------------------------------------------------------------------ */
+
+static const nr_experiment_field *find_field(const char *name)
+{
+    for (int i = 0; i < nr_n_experiment_fields; i++)
+        if (strcmp(nr_experiment_fields[i].name, name) == 0)
+            return &nr_experiment_fields[i];
+    return NULL;
+}
+
+static void apply_overrides(nr_experiment *e, const json_t *overrides, nr_problem *p)
+{
+    if (!overrides)
+        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)overrides, key, v) {
+        char ptr[160];
+        pointer_to(ptr, sizeof ptr, "/experiment_overrides", key);
+        const nr_experiment_field *f = find_field(key);
+        if (!f) {
+            char valid[512] = "", quoted[USER_TEXT_MAX + 4];
+            for (int i = 0; i < nr_n_experiment_fields; i++)
+                list_append(valid, sizeof valid, nr_experiment_fields[i].name);
+            nr_quote_user(key, quoted, USER_TEXT_MAX);
+            nr_problem_add(p, 422, "unknown-key", ptr,
+                           "'%s' is not an overridable experiment field; fields: %s", quoted, valid);
+            continue;
+        }
+        if (!json_is_number(v)) {
+            nr_problem_add(p, 422, "wrong-type", ptr, "'%s' must be a number [%s], not %s", f->name,
+                           f->unit, json_type_name(v));
+            continue;
+        }
+        double x = json_number_value(v);
+        nr_error err;
+        nr_error_clear(&err);
+        if (!(f->applies_to & (1u << e->kind))) {
+            nr_problem_add(p, 422, "not-applicable", ptr,
+                           "'%s' cannot be overridden for %s: it does not apply to a %s", f->name,
+                           e->name, detector_kind_name(e->kind));
+        } else if (!isfinite(x) || x < f->min_value || x > f->max_value) {
+            nr_problem_add(p, 422, "out-of-range", ptr,
+                           "'%s' = %.10g %s is outside the allowed range [%.10g, %.10g] %s", f->name,
+                           x, f->unit, f->min_value, f->max_value, f->unit);
+        } else if (nr_experiment_override(e, f->name, x == 0.0 ? 0.0 : x, ptr, &err) != NR_OK) {
+            nr_problem_add(p, 422, "out-of-range", err.where[0] ? err.where : ptr, "%s",
+                           err.message);
+        }
+    }
+}
+
+/* ---- canonical form ------------------------------------------------------------------------ */
+
+json_t *nr_params_to_json(const nr_model *m, const nr_param_value *values)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < m->n_params; i++) {
+        const nr_param_spec *spec = &m->params[i];
+        json_t *v = spec->kind == NR_PARAM_CHOICE ? json_string(spec->choices[values[i].choice])
+                                                  : json_real(values[i].number);
+        json_object_set_new(o, spec->name, v ? v : json_null());
+    }
+    return o;
+}
+
+static double field_value(const nr_experiment *e, const nr_experiment_field *f)
+{
+    double v;
+    memcpy(&v, (const char *)e + f->offset, sizeof v);
+    return v;
+}
+
+json_t *nr_experiment_key_json(const nr_experiment *e)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(e->name));
+    for (int i = 0; i < nr_n_experiment_fields; i++) {
+        json_t *v = json_real(field_value(e, &nr_experiment_fields[i]));
+        json_object_set_new(o, nr_experiment_fields[i].name, v ? v : json_null());
+    }
+    return o;
+}
+
+static char *canonical_text(const nr_request *req)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "model", json_string(req->model->name));
+    json_object_set_new(o, "observable", json_string(nr_observable_name(req->observable)));
+    json_object_set_new(o, "experiment", nr_experiment_key_json(&req->experiment));
+    json_object_set_new(o, "params", nr_params_to_json(req->model, req->params));
+    char *text = json_dumps(o, NR_JSON_FLAGS);
+    json_decref(o);
+    return text;
+}
+
+/* ---- entry points -------------------------------------------------------------------------- */
+
+static json_t *load_body(const char *body, size_t len, nr_problem *p)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    if (root)
+        return root;
+    int duplicate = json_error_code(&jerr) == json_error_duplicate_key;
+    int line = jerr.line > 0 ? jerr.line : 1, column = jerr.column > 0 ? jerr.column : 1;
+    nr_problem_set(p, 400, duplicate ? "duplicate-key" : "malformed-json",
+                   "%s at line %d, column %d: %s",
+                   duplicate ? "duplicate key in a JSON object" : "the body is not valid JSON", line,
+                   column, jerr.text);
+    p->line = line;
+    p->column = column;
+    return NULL;
+}
+
+static int validate(const json_t *root, unsigned observable, nr_request *req, nr_problem *p)
+{
+    if (!json_is_object(root)) {
+        nr_problem_add(p, 422, "wrong-type", "", "the request body must be a JSON object, not %s",
+                       json_type_name(root));
+        return -1;
+    }
+    check_top_level_keys(root, p);
+    const nr_model *m = find_model(root, p);
+    const nr_experiment *e = find_experiment(root, p);
+    const json_t *params = optional_object(root, "params", p);
+    const json_t *overrides = optional_object(root, "experiment_overrides", p);
+    if (m)
+        check_applicability(m, e, observable, p);
+    if (m) {
+        req->params = calloc(m->n_params ? m->n_params : 1, sizeof *req->params);
+        if (!req->params) {
+            nr_problem_set(p, 503, "unavailable", "out of memory; try again later");
+            return -1;
+        }
+        read_params(m, params, req->params, p);
+    }
+    if (e) {
+        req->experiment = *e;
+        apply_overrides(&req->experiment, overrides, p);
+    }
+    if (p->status || !m || !e)
+        return -1;
+    req->model = m;
+    req->observable = observable;
+    return 0;
+}
+
+int nr_request_parse(const char *body, size_t len, unsigned observable, nr_request *req,
+                     nr_problem *p)
+{
+    memset(req, 0, sizeof *req);
+    nr_problem_init(p);
+    if (!nr_observable_name(observable)) {
+        nr_problem_set(p, 500, "internal-error", "unknown observable %u", observable);
+        return -1;
+    }
+    json_t *root = load_body(body, len, p);
+    if (!root)
+        return -1;
+    int rc = validate(root, observable, req, p);
+    json_decref(root);
+    if (rc == 0) {
+        req->canonical = canonical_text(req);
+        if (!req->canonical) {
+            nr_problem_set(p, 503, "unavailable", "out of memory; try again later");
+            rc = -1;
+        }
+    }
+    if (rc != 0)
+        nr_request_free(req);
+    return rc;
+}
+
+int nr_request_check(const nr_request *req, const nr_engine *engine, nr_problem *p)
+{
+    if (!req->model->check)
+        return 0;
+    nr_error err;
+    nr_error_clear(&err);
+    nr_status st = req->model->check(engine, &req->experiment, req->params, &err);
+    if (st == NR_OK)
+        return 0;
+    if (st == NR_EINPUT || st == NR_EKINEMATIC) {
+        nr_problem_add(p, 422, st == NR_EKINEMATIC ? "kinematic-limit" : "invalid-value", err.where,
+                       "%s", err.message[0] ? err.message : nr_status_name(st));
+    } else {
+        nr_problem_set(p, 500, "internal-error", "physics check failed (%s): %s",
+                       nr_status_name(st), err.message);
+    }
+    return -1;
+}
+
+void nr_request_make_key(nr_request *req, const char *data_version)
+{
+    nr_sha256_ctx ctx;
+    uint8_t digest[32];
+    nr_sha256_init(&ctx);
+    nr_sha256_update(&ctx, req->canonical, strlen(req->canonical));
+    nr_sha256_update(&ctx, "\n", 1);
+    nr_sha256_update(&ctx, NUREACH_ENGINE_VERSION, strlen(NUREACH_ENGINE_VERSION));
+    nr_sha256_update(&ctx, "\n", 1);
+    nr_sha256_update(&ctx, data_version, strlen(data_version));
+    nr_sha256_final(&ctx, digest);
+    for (int i = 0; i < 32; i++)
+        snprintf(req->cache_key + 2 * i, 3, "%02x", digest[i]);
+}
+
+void nr_request_free(nr_request *req)
+{
+    free(req->params);
+    free(req->canonical);
+    req->params = NULL;
+    req->canonical = NULL;
+}

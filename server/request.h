@@ -1,0 +1,54 @@
+/* request.h: parsing, validation and canonicalisation of a compute request (POST /api/v1/rates,
+ * POST /api/v1/spectra).
+ *
+ * Body: {"model": "sm", "experiment": "FASERnu", "params": {...}, "experiment_overrides": {...}};
+ * "model" and "experiment" are required, the two objects optional, no other key allowed. Parameters
+ * are checked against the model's nr_param_spec table, overrides against nr_experiment_fields.
+ * The canonical form (defaults filled, numbers as reals printed with 17 significant digits, keys
+ * sorted, the whole effective experiment and the observable included) makes equivalent requests
+ * byte-identical; the cache key is sha256(canonical "\n" engine version "\n" data version). */
+#ifndef NR_REQUEST_H
+#define NR_REQUEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "engine.h"
+#include "experiment.h"
+#include "model.h"
+#include "problem.h"
+
+typedef struct {
+    const nr_model *model;
+    unsigned observable;       /* NR_OBSERVABLE_RATES or NR_OBSERVABLE_SPECTRA        */
+    nr_experiment experiment;  /* the catalogue entry with the overrides applied      */
+    nr_param_value *params;    /* model->n_params values, malloc'd                    */
+    char *canonical;           /* canonical JSON text, malloc'd                       */
+    char cache_key[65];        /* sha256 hex, set by nr_request_make_key              */
+} nr_request;
+
+/* "rates", "spectra" (NULL for anything else). */
+const char *nr_observable_name(unsigned observable);
+
+/* Parses and validates body. 0 on success (req filled; free with nr_request_free); -1 with p filled
+ * (400 malformed JSON / duplicate key, 422 anything else) and req left empty. */
+int nr_request_parse(const char *body, size_t len, unsigned observable, nr_request *req,
+                     nr_problem *p);
+
+/* Runs the model's physics check (thresholds, kinematic limits). 0 if fine, -1 with p filled (422). */
+int nr_request_check(const nr_request *req, const nr_engine *engine, nr_problem *p);
+
+/* Fills req->cache_key from the canonical form, the engine version and the data version. */
+void nr_request_make_key(nr_request *req, const char *data_version);
+
+void nr_request_free(nr_request *req);
+
+/* JSON of parameter values: numbers as reals, choices as strings. */
+json_t *nr_params_to_json(const nr_model *model, const nr_param_value *values);
+/* JSON of the overridable fields of an experiment (name -> value), plus "name". */
+json_t *nr_experiment_key_json(const nr_experiment *e);
+
+/* Real-number precision used for every JSON the server writes (round-trips doubles exactly). */
+#define NR_JSON_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17))
+
+#endif

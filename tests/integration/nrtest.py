@@ -1,0 +1,155 @@
+"""nrtest.py: helpers for the nureachd integration tests (standard library only).
+
+Starts the real daemon on an ephemeral port (--port 0 --port-file), sends HTTP requests, and keeps
+the pass/fail count that the tests print as "N passed, N failed".
+"""
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+
+class Checks:
+    """Counts checks; prints a line for each failure."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, cond, what):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL", what, file=sys.stderr, flush=True)
+        return bool(cond)
+
+    def summary(self):
+        print("%d passed, %d failed" % (self.passed, self.failed), flush=True)
+        return 1 if self.failed else 0
+
+
+def env_path(name, default=None):
+    value = os.environ.get(name, default)
+    if not value:
+        sys.exit("integration test: environment variable %s is not set" % name)
+    return value
+
+
+class Daemon:
+    """One nureachd process with its own state folder."""
+
+    def __init__(self, state_dir, data_dir=None, extra=()):
+        self.binary = env_path("NUREACHD")
+        self.state_dir = state_dir
+        self.data_dir = data_dir or env_path("NUREACH_DATA_DIR")
+        self.extra = list(extra)
+        self.proc = None
+        self.port = None
+        self.stderr_path = os.path.join(state_dir, "daemon.stderr")
+
+    def command(self):
+        return [self.binary, "--port", "0", "--port-file", self.port_file,
+                "--state-dir", self.state_dir, "--data-dir", self.data_dir,
+                "--static-dir", env_path("NUREACH_STATIC_DIR"),
+                "--schema-dir", env_path("NUREACH_SCHEMA_DIR"), "--threads", "4"] + self.extra
+
+    @property
+    def port_file(self):
+        return os.path.join(self.state_dir, "port")
+
+    def start(self, timeout=30.0):
+        """Starts the daemon; returns True once the port file exists (False if it exited first)."""
+        os.makedirs(self.state_dir, exist_ok=True)
+        if os.path.exists(self.port_file):
+            os.unlink(self.port_file)
+        self.stderr_file = open(self.stderr_path, "ab")
+        self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE, stderr=self.stderr_file)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if os.path.exists(self.port_file):
+                with open(self.port_file) as f:
+                    self.port = int(f.read().strip())
+                return True
+            if self.proc.poll() is not None:
+                return False
+            time.sleep(0.05)
+        return False
+
+    def stop(self, timeout=10.0):
+        """SIGTERM; returns (exit code or None if it had to be killed, seconds taken)."""
+        if not self.proc or self.proc.poll() is not None:
+            return (self.proc.returncode if self.proc else None, 0.0)
+        t0 = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            code = None
+        self.stderr_file.close()
+        return code, time.monotonic() - t0
+
+    def stderr_text(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def request(self, method, path, body=None, headers=None):
+        """Returns (status, headers dict with lower-case names, body bytes)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        data = body
+        if isinstance(body, (dict, list)):
+            data = json.dumps(body).encode()
+        elif isinstance(body, str):
+            data = body.encode()
+        hdrs = {"Content-Type": "application/json"} if data is not None else {}
+        hdrs.update(headers or {})
+        conn.request(method, path, body=data, headers=hdrs)
+        resp = conn.getresponse()
+        payload = resp.read()
+        result = (resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload)
+        conn.close()
+        return result
+
+    def raw(self, data, read_timeout=10.0):
+        """Sends raw bytes on a fresh connection; returns what came back (until close or timeout)."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=read_timeout)
+        try:
+            try:
+                s.sendall(data)
+            except OSError:
+                pass  # the server may close early (413); read what it sent
+            chunks = []
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                if b"\r\n\r\n" in b"".join(chunks) and _complete(b"".join(chunks)):
+                    break
+            return b"".join(chunks)
+        finally:
+            s.close()
+
+
+def _complete(response):
+    head, _, body = response.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return len(body) >= int(line.split(b":", 1)[1])
+    return False
+
+
+def status_of(raw_response):
+    try:
+        return int(raw_response.split(b" ", 2)[1])
+    except (IndexError, ValueError):
+        return None

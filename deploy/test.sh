@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# deploy/test.sh: the whole test suite, as CI runs it (.ci/run calls this).
+#   1. installs missing Debian packages and the reference data (as deploy/run.sh does);
+#   2. builds in build-test/ with warnings as errors and runs every ctest test (unit + integration);
+#   3. builds in build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit tests.
+# Exits non-zero if any step or test fails. Needs no terminal (CI=true, stdin closed are fine).
+# NUREACH_SKIP_SANITIZE=1 skips step 3 (e.g. for a quick local run).
+set -euo pipefail
+
+# shellcheck source=deploy/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+CTEST_JOBS=2
+FAILED=()
+
+# run_ctest LABEL BUILD_DIR [CTEST_ARGS...]: runs ctest, prints its summary, records a failure.
+run_ctest() {
+    local label=$1 dir=$2
+    shift 2
+    nr_step "Running ${label} (ctest -j${CTEST_JOBS} in ${dir#"$NR_ROOT"/})"
+    local start=$SECONDS
+    if ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$CTEST_JOBS" "$@" </dev/null; then
+        nr_info "${label}: passed in $((SECONDS - start)) s"
+    else
+        nr_info "${label}: FAILED after $((SECONDS - start)) s"
+        FAILED+=("$label")
+    fi
+}
+
+main() {
+    local start=$SECONDS
+    exec </dev/null
+    nr_ensure_packages
+    nr_install_data
+
+    nr_build "$NR_ROOT/build-test" -DCMAKE_BUILD_TYPE=Release -DNUREACH_WERROR=ON
+    run_ctest "the test suite" "$NR_ROOT/build-test"
+
+    if [ "${NUREACH_SKIP_SANITIZE:-0}" = 1 ]; then
+        nr_step "Skipping the sanitizer build (NUREACH_SKIP_SANITIZE=1)"
+    else
+        nr_build "$NR_ROOT/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNUREACH_WERROR=ON \
+            -DNUREACH_SANITIZE=ON
+        ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1} \
+        UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+            run_ctest "the unit tests under ASan+UBSan" "$NR_ROOT/build-asan" -L unit
+    fi
+
+    nr_step "Done in $((SECONDS - start)) s"
+    if [ "${#FAILED[@]}" -gt 0 ]; then
+        printf 'FAILED: %s\n' "${FAILED[@]}" >&2
+        exit 1
+    fi
+    nr_info "all tests passed"
+}
+
+main "$@"

@@ -81,7 +81,20 @@ static void block_stop_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static int serve(const nr_config *cfg, nr_api *api, sigset_t *stop_signals)
+/* Builds the default PDF set's cross-section table (about 1 s) in the background, so the first user
+ * request does not pay for it; a request that arrives earlier waits for the same build (engine.h). */
+static void *warm_cross_sections(void *engine)
+{
+    const nr_cc_table *table = NULL;
+    nr_error err;
+    nr_error_clear(&err);
+    if (nr_engine_cc_table(engine, nr_pdf_known_sets[0], &table, &err) != NR_OK)
+        fprintf(stderr, "nureachd: warning: building the %s cross sections failed: %s\n", nr_pdf_known_sets[0],
+                err.message);
+    return NULL;
+}
+
+static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t *stop_signals)
 {
     nr_http_options opt = {cfg->bind, cfg->port, cfg->threads, cfg->max_connections, cfg->timeout_s,
                            (size_t)cfg->max_body_kb * 1024};
@@ -101,12 +114,16 @@ static int serve(const nr_config *cfg, nr_api *api, sigset_t *stop_signals)
     printf("nureachd listening on http://%s%s%s:%u/\n", ipv6 ? "[" : "", cfg->bind, ipv6 ? "]" : "",
            port);
     fflush(stdout);
+    pthread_t warm;
+    int warming = pthread_create(&warm, NULL, warm_cross_sections, engine) == 0;
     int sig = 0;
     while (sigwait(stop_signals, &sig) != 0) {
     }
     fprintf(stderr, "nureachd: signal %d: shutting down\n", sig);
     nr_http_quiesce(server);
     nr_http_stop(server);
+    if (warming)
+        pthread_join(warm, NULL); /* the engine is closed after this returns */
     return 0;
 }
 
@@ -140,7 +157,7 @@ int main(int argc, char **argv)
     if (nr_api_init(&api, engine, cache, cfg.static_dir, cfg.schema_dir, err, sizeof err) != 0) {
         fprintf(stderr, "nureachd: %s\n", err);
     } else {
-        status = serve(&cfg, &api, &stop_signals) == 0 ? 0 : 1;
+        status = serve(&cfg, &api, engine, &stop_signals) == 0 ? 0 : 1;
         nr_api_free(&api);
     }
     nr_cache_close(cache);

@@ -9,6 +9,10 @@
  * files of that set imply a column density of 3960 g/cm^2 rather than the 12740 g/cm^2 of 6.6 m of
  * tungsten; an override of target_mass_t reproduces them (tests/test_sm_rates.c).
  * FASER and FASER 2 decay volumes: paper 004, Table V (L, l_dec, r_det, sqrt(s), luminosity).
+ * Each neutrino target names the decay volume behind it (FASERnu -> FASER, FASERnu2 -> FASER2, the
+ * set-ups of paper 001 sec. 2.2) with a gap of 1 m from the back of the tungsten to the start of the
+ * decay volume (FASERnu's interface tracker and FASER's veto station; an assumption, overridable).
+ * The FASERv2 flux table does not state its face; we take the FASERnu2 face, 40 x 40 cm^2.
  */
 #include "experiment.h"
 
@@ -35,6 +39,9 @@ const nr_experiment nr_experiments[] = {
         .target_mass_t = 1.20625, /* 25 cm x 25 cm x 100 cm x 19.3 g/cm^3 */
         .flux_set = "FASERv",
         .flux_luminosity_fb = 150.0,
+        .flux_area_m2 = 0.25 * 0.25,
+        .downstream = "FASER",
+        .gap_m = 1.0,
         .source = "Kling & Nevay arXiv:2105.08270 flux files (25x25 cm^2, 1 m W, 150 fb^-1); paper 000 sec. II",
     },
     {
@@ -52,6 +59,9 @@ const nr_experiment nr_experiments[] = {
         .target_mass_t = 20.0,
         .flux_set = "FASERv2",
         .flux_luminosity_fb = 3000.0,
+        .flux_area_m2 = 0.4 * 0.4,
+        .downstream = "FASER2",
+        .gap_m = 1.0,
         .source = "FPF white paper arXiv:2203.05090 sec. 7.2 (40x40 cm^2, 6.6 m, 20 t); Kling & Nevay FASERv2 flux",
     },
     {
@@ -65,8 +75,7 @@ const nr_experiment nr_experiments[] = {
         .radius_m = 0.1,
         .length_m = 1.5,
         .target = NULL,
-        .flux_set = "FASERv",
-        .flux_luminosity_fb = 150.0,
+        .flux_set = "",
         .source = "paper 004, Table V",
     },
     {
@@ -80,8 +89,7 @@ const nr_experiment nr_experiments[] = {
         .radius_m = 1.0,
         .length_m = 5.0,
         .target = NULL,
-        .flux_set = "FASERv2",
-        .flux_luminosity_fb = 3000.0,
+        .flux_set = "",
         .source = "paper 004, Table V",
     },
 };
@@ -93,6 +101,12 @@ const nr_experiment_field nr_experiment_fields[] = {
      KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET) | KIND_BIT(NR_DETECTOR_DECAY_VOLUME)},
     {"target_mass_t", "t", "target mass at fixed face area (sets the depth of the target)", 1e-6, 1e4,
      offsetof(nr_experiment, target_mass_t), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET)},
+    {"width_m", "m", "width of the target face (the flux is scaled by the face area)", 0.01, 5.0,
+     offsetof(nr_experiment, width_m), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET)},
+    {"height_m", "m", "height of the target face (the flux is scaled by the face area)", 0.01, 5.0,
+     offsetof(nr_experiment, height_m), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET)},
+    {"gap_m", "m", "distance from the back of the target to the decay volume behind it", 0.0, 100.0,
+     offsetof(nr_experiment, gap_m), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET)},
     {"distance_m", "m", "distance from the ATLAS interaction point to the front of the decay volume", 1.0,
      1e5, offsetof(nr_experiment, distance_m), KIND_BIT(NR_DETECTOR_DECAY_VOLUME)},
     {"length_m", "m", "length of the decay volume along the beam", 1e-3, 1e3,
@@ -118,7 +132,10 @@ double nr_experiment_column_density_g_cm2(const nr_experiment *e)
 
 double nr_experiment_flux_scale(const nr_experiment *e)
 {
-    return e->flux_luminosity_fb > 0 ? e->luminosity_fb / e->flux_luminosity_fb : 0.0;
+    double scale = e->flux_luminosity_fb > 0 ? e->luminosity_fb / e->flux_luminosity_fb : 0.0;
+    if (e->kind == NR_DETECTOR_NEUTRINO_TARGET && e->flux_area_m2 > 0)
+        scale *= e->width_m * e->height_m / e->flux_area_m2;
+    return scale;
 }
 
 nr_status nr_experiment_override(nr_experiment *e, const char *name, double value, const char *where,
@@ -137,10 +154,11 @@ nr_status nr_experiment_override(nr_experiment *e, const char *name, double valu
                            f->min_value, f->max_value, f->unit, value);
         double *field = (double *)((char *)e + f->offset);
         *field = value;
-        if (strcmp(name, "target_mass_t") == 0 && e->target) {
-            /* keep the stated depth consistent with the mass at fixed face area [m] */
+        if (e->target && (strcmp(name, "target_mass_t") == 0 || strcmp(name, "width_m") == 0 ||
+                          strcmp(name, "height_m") == 0)) {
+            /* the depth follows from mass, face and density [m]; order of overrides does not matter */
             double area_cm2 = (e->width_m * 100.0) * (e->height_m * 100.0);
-            e->length_m = value * 1e6 / (area_cm2 * e->target->density_g_cm3) / 100.0;
+            e->length_m = e->target_mass_t * 1e6 / (area_cm2 * e->target->density_g_cm3) / 100.0;
         }
         return NR_OK;
     }

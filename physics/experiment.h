@@ -29,6 +29,9 @@ typedef struct {
     double target_mass_t;         /* target mass [tonne] (sets the depth at fixed face)      */
     char flux_set[16];            /* neutrino flux table ("FASERv", "FASERv2"), "" if none   */
     double flux_luminosity_fb;    /* luminosity the flux table was made for [fb^-1]          */
+    double flux_area_m2;          /* detector face the flux table was made for [m^2]         */
+    char downstream[32];          /* neutrino targets: the decay volume right behind, "" if none */
+    double gap_m;                 /* from the back of the target to the decay volume [m]     */
     const char *source;           /* where the numbers come from                             */
 } nr_experiment;
 
@@ -39,7 +42,9 @@ const nr_experiment *nr_experiment_find(const char *name);
 
 /* Target column density along the beam [g/cm^2]: mass / face area. */
 double nr_experiment_column_density_g_cm2(const nr_experiment *e);
-/* Ratio of the requested luminosity to the flux table's: multiplies every flux. */
+/* Multiplies every flux of the table: requested / table luminosity, and for a neutrino target whose
+ * face was overridden, face area / table area (flux taken uniform over the face: an approximation
+ * good while the face is small compared with the ~1 m spread of the beam at 480-620 m). */
 double nr_experiment_flux_scale(const nr_experiment *e);
 
 /* Overridable fields, with their units and ranges: one table serves validation, docs and the API. */

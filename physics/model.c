@@ -61,3 +61,54 @@ int nr_model_param_index(const nr_model *model, const char *name)
             return (int)i;
     return -1;
 }
+
+int nr_model_signal_index(const nr_model *model, const char *name)
+{
+    for (size_t i = 0; name && i < model->n_signals; i++)
+        if (strcmp(model->signals[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                             const nr_param_value *params, size_t signal, double *events, nr_error *err)
+{
+    nr_table t;
+    nr_status st = model->rates(engine, experiment, params, &t, err);
+    if (st == NR_OK) {
+        if (signal < t.n_channels)
+            *events = t.total[signal];
+        else
+            st = nr_fail(err, NR_EINTERNAL, "/signal", "model %s returned %zu channels, signal %zu asked",
+                         model->name, t.n_channels, signal);
+    }
+    nr_table_free(&t);
+    return st;
+}
+
+nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                        const nr_param_value *base, const nr_grid_request *grid, double *events,
+                        const nr_progress *progress, nr_error *err)
+{
+    if (model->grid)
+        return model->grid(engine, experiment, base, grid, events, progress, err);
+    nr_param_value *p = malloc(model->n_params * sizeof *p);
+    if (!p)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
+    memcpy(p, base, model->n_params * sizeof *p);
+    nr_status st = NR_OK;
+    for (size_t j = 0; j < grid->ny && st == NR_OK; j++) {
+        for (size_t i = 0; i < grid->nx && st == NR_OK; i++) {
+            if (nr_progress_cancelled(progress)) {
+                st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
+                break;
+            }
+            p[grid->ix].number = grid->x[i];
+            p[grid->iy].number = grid->y[j];
+            st = nr_model_signal_at(model, engine, experiment, p, grid->signal, &events[j * grid->nx + i], err);
+        }
+        nr_progress_report(progress, (double)(j + 1) / (double)grid->ny);
+    }
+    free(p);
+    return st;
+}

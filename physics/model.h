@@ -7,7 +7,9 @@
 #ifndef NR_MODEL_H
 #define NR_MODEL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
+
 #include "engine.h"
 #include "experiment.h"
 #include "nr_error.h"
@@ -52,6 +54,39 @@ typedef struct {
 nr_status nr_table_alloc(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err);
 void nr_table_free(nr_table *t);
 
+/* A named event count a model computes: the channels of its rates, in this order. The bounds endpoint
+ * contours one of them. */
+typedef struct {
+    const char *name;
+    const char *description;
+} nr_signal_spec;
+
+/* Progress and cancellation for long computations (scans). Any field may be NULL. */
+typedef struct {
+    const atomic_int *cancel;                   /* non-zero: stop and return NR_ECANCELLED   */
+    void (*report)(void *ctx, double fraction); /* called with 0..1 as work completes        */
+    void *ctx;
+} nr_progress;
+
+static inline int nr_progress_cancelled(const nr_progress *p)
+{
+    return p && p->cancel && atomic_load(p->cancel) != 0;
+}
+
+static inline void nr_progress_report(const nr_progress *p, double fraction)
+{
+    if (p && p->report)
+        p->report(p->ctx, fraction);
+}
+
+/* A rectangular grid of two parameters for a scan; the other parameters come from a base point. */
+typedef struct {
+    size_t signal;         /* index into model->signals                          */
+    int ix, iy;            /* indices of the scanned parameters in model->params */
+    size_t nx, ny;
+    const double *x, *y;   /* axis values in the parameters' units               */
+} nr_grid_request;
+
 typedef nr_status (*nr_compute_fn)(const nr_engine *engine, const nr_experiment *experiment,
                                    const nr_param_value *params, nr_table *out, nr_error *err);
 
@@ -67,8 +102,16 @@ typedef struct {
     /* Checks that need physics beyond the declared ranges (thresholds, kinematic limits). NULL if none. */
     nr_status (*check)(const nr_engine *engine, const nr_experiment *experiment,
                        const nr_param_value *params, nr_error *err);
-    nr_compute_fn rates;       /* totals per channel                                       */
+    nr_compute_fn rates;       /* totals per channel (the signals, in order)              */
     nr_compute_fn spectra;     /* per bin per channel                                      */
+    const nr_signal_spec *signals; /* what rates returns, in order                        */
+    size_t n_signals;
+    /* Optional fast path for scans: events[j * nx + i] of one signal at (x[i], y[j]). A model fills it
+     * when it can share work between grid points (e.g. production computed once per mass, couplings
+     * rescaled); NULL means the scan calls rates at each point (nr_model_grid does either). */
+    nr_status (*grid)(const nr_engine *engine, const nr_experiment *experiment, const nr_param_value *base,
+                      const nr_grid_request *grid, double *events, const nr_progress *progress,
+                      nr_error *err);
 } nr_model;
 
 /* NULL-terminated registry (models/registry.c). */
@@ -77,5 +120,15 @@ const nr_model *nr_model_find(const char *name);
 /* The parameter values when the user gives none. */
 void nr_model_defaults(const nr_model *model, nr_param_value *values);
 int nr_model_param_index(const nr_model *model, const char *name);
+int nr_model_signal_index(const nr_model *model, const char *name);
+
+/* Events of one signal at one parameter point (calls rates). */
+nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                             const nr_param_value *params, size_t signal, double *events, nr_error *err);
+
+/* Events of one signal on a grid: the model's fast path when it has one, else rates point by point. */
+nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                        const nr_param_value *base, const nr_grid_request *grid, double *events,
+                        const nr_progress *progress, nr_error *err);
 
 #endif

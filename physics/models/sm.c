@@ -29,6 +29,15 @@ static const nr_param_spec sm_params[N_SM_PARAMS] = {
                  .description = "upper end of the neutrino-energy window"},
 };
 
+static const nr_signal_spec sm_signals[NR_N_SPECIES] = {
+    {"nu_e", "nu_e CC interactions (or nu_e crossing the face, quantity = flux)"},
+    {"nubar_e", "nubar_e CC interactions"},
+    {"nu_mu", "nu_mu CC interactions"},
+    {"nubar_mu", "nubar_mu CC interactions"},
+    {"nu_tau", "nu_tau CC interactions"},
+    {"nubar_tau", "nubar_tau CC interactions"},
+};
+
 static nr_status sm_check(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
                           nr_error *err)
 {
@@ -106,4 +115,7 @@ const nr_model nr_model_sm = {
     .check = sm_check,
     .rates = sm_rates,
     .spectra = sm_spectra,
+    .signals = sm_signals,
+    .n_signals = NR_N_SPECIES,
+    .grid = NULL,
 };

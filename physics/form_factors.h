@@ -1,0 +1,28 @@
+/* form_factors.h: elastic form factors of nuclei and nucleons for upscattering nu T -> N T.
+ *
+ * Helm form factor of a nucleus (paper 001 Eq. A.4, with the 001 parameters s = 1 fm,
+ * R = 1.2 A^(1/3) fm, r = sqrt(R^2 - 5 s^2); paper 000 uses its own s and a: see nr_ff_helm), the
+ * atomic screening factor (001 Eq. A.5), and the nucleon Dirac and Pauli form factors in the dipole
+ * approximation (001 Eqs. A.6-A.8; "ma_p" in A.6 is m_p, ERRATA.md). Q = sqrt(-t) in GeV.
+ */
+#ifndef NR_FORM_FACTORS_H
+#define NR_FORM_FACTORS_H
+
+#include "dis.h" /* nr_nucleon */
+
+/* Helm F(Q) = 3 j1(Q r)/(Q r) exp(-Q^2 s^2 / 2) with r and s in fm; F(0) = 1. Numerically stable at small
+ * Q r (series). */
+double nr_ff_helm(double q_gev, double r_fm, double s_fm);
+
+/* The 001 parametrisation for mass number a: s = 1 fm, R = 1.2 a^(1/3) fm, r = sqrt(R^2 - 5 s^2). */
+double nr_ff_helm_001(double q_gev, double a);
+
+/* Atomic screening G_at(Q) = a^2 Q^2 / (1 + a^2 Q^2), a = 111 Z^(-1/3) / m_e (001 Eq. A.5). */
+double nr_ff_atomic_screening(double q_gev, double z);
+
+/* Nucleon Dirac (F1) and Pauli (F2) form factors at Q^2 [GeV^2] from dipole Sachs form factors:
+ * G_D = (1 + Q^2/0.71)^-2, G_E^p = G_D, G_E^n = 0, G_M = mu G_D (mu_p = 2.793, mu_n = -1.913),
+ * F1 = (G_E + tau G_M)/(1 + tau), F2 = (G_M - G_E)/(1 + tau), tau = Q^2/(4 m_p^2). */
+void nr_ff_nucleon(double q2_gev2, nr_nucleon nucleon, double *f1, double *f2);
+
+#endif

@@ -74,6 +74,7 @@ nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, con
                              const nr_param_value *params, size_t signal, double *events, nr_error *err)
 {
     nr_table t;
+    memset(&t, 0, sizeof t); /* a model that fails before nr_table_alloc leaves t untouched */
     nr_status st = model->rates(engine, experiment, params, &t, err);
     if (st == NR_OK) {
         if (signal < t.n_channels)
@@ -111,4 +112,44 @@ nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr
     }
     free(p);
     return st;
+}
+
+struct nr_scan {
+    const nr_model *model;
+    const nr_engine *engine;
+    const nr_experiment *experiment;
+    size_t signal;
+    void *ctx; /* the model's own context, or NULL */
+};
+
+nr_scan *nr_scan_open(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                      size_t signal, nr_error *err)
+{
+    nr_scan *s = calloc(1, sizeof *s);
+    if (!s) {
+        nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
+        return NULL;
+    }
+    *s = (nr_scan){model, engine, experiment, signal, NULL};
+    if (model->scan_open && !(s->ctx = model->scan_open(engine, experiment, signal, err))) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+nr_status nr_scan_at(nr_scan *s, const nr_param_value *params, double *events, nr_error *err)
+{
+    if (s->ctx)
+        return s->model->scan_at(s->ctx, params, events, err);
+    return nr_model_signal_at(s->model, s->engine, s->experiment, params, s->signal, events, err);
+}
+
+void nr_scan_close(nr_scan *s)
+{
+    if (!s)
+        return;
+    if (s->ctx)
+        s->model->scan_close(s->ctx);
+    free(s);
 }

@@ -112,7 +112,21 @@ typedef struct {
     nr_status (*grid)(const nr_engine *engine, const nr_experiment *experiment, const nr_param_value *base,
                       const nr_grid_request *grid, double *events, const nr_progress *progress,
                       nr_error *err);
+    /* Optional: a context for evaluating one signal at many nearby points (contour refinement), keeping
+     * work shared between points with the same masses (e.g. production, when only the coupling changes).
+     * NULL means nr_scan_at calls rates. */
+    void *(*scan_open)(const nr_engine *engine, const nr_experiment *experiment, size_t signal, nr_error *err);
+    nr_status (*scan_at)(void *ctx, const nr_param_value *params, double *events, nr_error *err);
+    void (*scan_close)(void *ctx);
 } nr_model;
+
+/* Evaluation of one signal at many points (uses the model's scan context when it has one). A scan is used by
+ * one thread at a time. */
+typedef struct nr_scan nr_scan;
+nr_scan *nr_scan_open(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                      size_t signal, nr_error *err);
+nr_status nr_scan_at(nr_scan *scan, const nr_param_value *params, double *events, nr_error *err);
+void nr_scan_close(nr_scan *scan);
 
 /* NULL-terminated registry (models/registry.c). */
 extern const nr_model *const nr_models[];

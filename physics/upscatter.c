@@ -98,12 +98,23 @@ static int ln_t_range(double e_nu, double m_target, double m_n, double abs_t_cut
 
 /* k-th node (ascending, k = 0..n-1) and weight of n-point Gauss-Legendre on [-1, 1], by Newton's method
  * on P_n from the asymptotic guess cos(pi (j + 3/4) / (n + 1/2)). */
+/* Gauss-Legendre nodes and weights on [-1, 1] for n <= 4 in closed form (Abramowitz & Stegun Table 25.4),
+ * ascending; the hot path of nr_upscatter_nodes uses only these. */
+static const double gl_x[5][4] = {{0}, {0.0}, {-0.5773502691896257645, 0.5773502691896257645},
+                                  {-0.7745966692414833770, 0.0, 0.7745966692414833770},
+                                  {-0.8611363115940525752, -0.3399810435848562648, 0.3399810435848562648,
+                                   0.8611363115940525752}};
+static const double gl_w[5][4] = {{0}, {2.0}, {1.0, 1.0},
+                                  {0.5555555555555555556, 0.8888888888888888889, 0.5555555555555555556},
+                                  {0.3478548451374538574, 0.6521451548625461426, 0.6521451548625461426,
+                                   0.3478548451374538574}};
+
 static void gauss_legendre_node(size_t n, size_t k, double *x, double *w)
 {
     const double pi = 3.14159265358979323846;
-    if (n == 1) {
-        *x = 0.0;
-        *w = 2.0;
+    if (n <= 4) {
+        *x = gl_x[n][k];
+        *w = gl_w[n][k];
         return;
     }
     const size_t j = n - 1 - k; /* roots from the largest down */

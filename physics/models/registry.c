@@ -3,8 +3,10 @@
 #include "model.h"
 
 extern const nr_model nr_model_sm;
+extern const nr_model nr_model_dipole;
 
 const nr_model *const nr_models[] = {
     &nr_model_sm,
+    &nr_model_dipole,
     NULL,
 };

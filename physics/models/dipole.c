@@ -1,0 +1,686 @@
+/* dipole.c: the neutrino dipole portal to a heavy neutral lepton N (model "dipole"), paper 001 sec. 3.1,
+ * 4.1 and appendices A, B.
+ *
+ * L = mu_N nubar_L sigma_{mu nu} N_R F^{mu nu} + h.c. (001 Eq. 3.1). Neutrinos of the flux upscatter in the
+ * tungsten of FASERnu / FASERnu2 (and optionally in the concrete and rock in front, 000 sec. II) through
+ * photon exchange: coherently on nuclei (Helm form factor, 001 Eqs. A.3-A.4), elastically on protons and
+ * neutrons (dipole form factors, A.6-A.9) and on electrons; the cross sections are derived from Eq. 3.1 in
+ * dipole_xsec.c (A.1 as printed is wrong, ERRATA.md). N then decays, N -> nu gamma (B.1) or
+ * N -> nu l+ l- (B.2-B.5).
+ *
+ * Signals (the rates channels, events for the experiment's luminosity):
+ *   gamma_decay_volume  N -> nu gamma inside the decay volume behind the target (FASER / FASER 2), photon
+ *                       energy above e_vis_min (001 sec. 2.4.1: 100 GeV), geometric acceptance of the
+ *                       cylindrical volume behind the target's face;
+ *   ee_decay_volume, mumu_decay_volume   N -> nu l+ l- there, E(l+) + E(l-) > e_vis_min (001 Fig. 1 dotted);
+ *   gamma_ecc_1tev, gamma_ecc_3tev       N made in the target with |t| < q2_max_ecc decays inside the same
+ *                       target, photon above 1 / 3 TeV (001 sec. 2.4.2, Fig. 1 red);
+ *   electron_recoil     nu e -> N e in the target with the electron energy and angle inside the cuts
+ *                       (001 sec. 2.4.3, after Batell, Feng & Trojanowski, arXiv:2101.10338);
+ *   n_produced          all N made in the target (no decay requirement), for orientation.
+ *
+ * Scaling used for fast scans: every production cross section is proportional to mu_N^2 and every width
+ * too, so the branching fractions do not depend on mu_N and the decay length is d0 / mu_N^2. At fixed m_N the
+ * production "terms" (one per species, flux bin, target and t node: an N energy and a weight) are computed
+ * once, and each coupling costs one pass over them (dipole_grid).
+ */
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "constants.h"
+#include "decay.h"
+#include "dipole_xsec.h"
+#include "flux.h"
+#include "materials.h"
+#include "model.h"
+#include "upscatter.h"
+
+extern const nr_model nr_model_dipole;
+
+/* ------------------------------------------------------------------------------------------------ */
+/* parameters and signals                                                                           */
+
+static const char *const flavour_choices[] = {"universal", "e", "mu", "tau", NULL};
+static const char *const production_choices[] = {"target", "target+rock", NULL};
+static const char *const off_on[] = {"off", "on", NULL};
+static const char *const distribution_choices[] = {"E_gamma", "E_N", "decay_z", NULL};
+
+enum {
+    P_M_N,
+    P_MU_N,
+    P_FLAVOUR,
+    P_PRODUCTION,
+    P_E_VIS_MIN,
+    P_Q2_MAX_ECC,
+    P_SCREENING,
+    P_E_RECOIL_MIN,
+    P_E_RECOIL_MAX,
+    P_THETA_MIN,
+    P_THETA_MAX,
+    P_DISTRIBUTION,
+    N_DIPOLE_PARAMS
+};
+
+static const nr_param_spec dipole_params[N_DIPOLE_PARAMS] = {
+    [P_M_N] = {.name = "m_N", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.5, .min_value = 1e-3,
+               .max_value = 20.0, .scale = NR_SCALE_LOG, .description = "mass of the heavy neutral lepton N"},
+    [P_MU_N] = {.name = "mu_N", .unit = "GeV^-1", .kind = NR_PARAM_NUMBER, .default_value = 5e-7,
+                .min_value = 1e-12, .max_value = 1e-2, .scale = NR_SCALE_LOG,
+                .description = "dipole coupling mu_N of 001 Eq. 3.1 (L = mu_N nubar sigma N F + h.c.)"},
+    [P_FLAVOUR] = {.name = "flavour", .unit = "", .kind = NR_PARAM_CHOICE, .choices = flavour_choices,
+                   .description = "which neutrino flavours couple: all three with the same mu_N, or one"},
+    [P_PRODUCTION] = {.name = "production", .unit = "", .kind = NR_PARAM_CHOICE, .choices = production_choices,
+                      .description = "where N is made for the decay-volume signals: the tungsten target only "
+                                     "(as paper 001), or also the 10 m of concrete and 90 m of rock in front "
+                                     "(paper 000 sec. II)"},
+    [P_E_VIS_MIN] = {.name = "e_vis_min", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 100.0,
+                     .min_value = 0.0, .max_value = 1e4, .scale = NR_SCALE_LINEAR,
+                     .description = "visible-energy threshold in the decay volume (001 sec. 2.4.1: 100 GeV)"},
+    [P_Q2_MAX_ECC] = {.name = "q2_max_ecc", .unit = "GeV^2", .kind = NR_PARAM_NUMBER, .default_value = 0.01,
+                      .min_value = 1e-6, .max_value = 100.0, .scale = NR_SCALE_LOG,
+                      .description = "largest |Q^2| of the scattering for the in-target photon signals "
+                                     "(001 sec. 2.4.2: (100 MeV)^2)"},
+    [P_SCREENING] = {.name = "screening", .unit = "", .kind = NR_PARAM_CHOICE, .choices = off_on,
+                     .description = "atomic screening of the nuclear charge (001 Eq. A.5; negligible there)"},
+    [P_E_RECOIL_MIN] = {.name = "e_recoil_min", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.3,
+                        .min_value = 1e-3, .max_value = 1e4, .scale = NR_SCALE_LOG,
+                        .description = "electron-recoil signal: lowest electron energy (001 sec. 2.4.3)"},
+    [P_E_RECOIL_MAX] = {.name = "e_recoil_max", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 20.0,
+                        .min_value = 1e-3, .max_value = 1e4, .scale = NR_SCALE_LOG,
+                        .description = "electron-recoil signal: highest electron energy (001 sec. 2.4.3)"},
+    [P_THETA_MIN] = {.name = "theta_recoil_min", .unit = "rad", .kind = NR_PARAM_NUMBER, .default_value = 0.01,
+                     .min_value = 0.0, .max_value = 3.15, .scale = NR_SCALE_LINEAR,
+                     .description = "electron-recoil signal: smallest electron angle to the beam"},
+    [P_THETA_MAX] = {.name = "theta_recoil_max", .unit = "rad", .kind = NR_PARAM_NUMBER, .default_value = 0.02,
+                     .min_value = 0.0, .max_value = 3.15, .scale = NR_SCALE_LINEAR,
+                     .description = "electron-recoil signal: largest electron angle to the beam"},
+    [P_DISTRIBUTION] = {.name = "distribution", .unit = "", .kind = NR_PARAM_CHOICE,
+                        .choices = distribution_choices,
+                        .description = "spectra: photon energy (decay volume and in-target), N energy "
+                                       "(produced and decaying in the volume), or decay position in the volume"},
+};
+
+enum {
+    S_GAMMA_VOLUME,
+    S_EE_VOLUME,
+    S_MUMU_VOLUME,
+    S_GAMMA_ECC_1TEV,
+    S_GAMMA_ECC_3TEV,
+    S_ELECTRON_RECOIL,
+    S_PRODUCED,
+    N_DIPOLE_SIGNALS
+};
+
+static const nr_signal_spec dipole_signals[N_DIPOLE_SIGNALS] = {
+    [S_GAMMA_VOLUME] = {"gamma_decay_volume", "single photons from N -> nu gamma in the decay volume, "
+                                              "E_gamma > e_vis_min"},
+    [S_EE_VOLUME] = {"ee_decay_volume", "e+e- pairs from N -> nu e+ e- in the decay volume, E_vis > e_vis_min"},
+    [S_MUMU_VOLUME] = {"mumu_decay_volume", "mu+mu- pairs from N -> nu mu+ mu- in the decay volume, "
+                                            "E_vis > e_vis_min"},
+    [S_GAMMA_ECC_1TEV] = {"gamma_ecc_1tev", "photons above 1 TeV from N decaying inside the target after a "
+                                            "scattering with |t| < q2_max_ecc"},
+    [S_GAMMA_ECC_3TEV] = {"gamma_ecc_3tev", "the same above 3 TeV"},
+    [S_ELECTRON_RECOIL] = {"electron_recoil", "nu e -> N e in the target with the electron inside the "
+                                              "energy and angle cuts"},
+    [S_PRODUCED] = {"n_produced", "all N produced in the target by upscattering (no decay required)"},
+};
+
+/* ------------------------------------------------------------------------------------------------ */
+/* set-up: slabs of material along the beam and the targets in them                                */
+
+#define N_T_NODES_NUCLEUS 64
+#define N_T_NODES_NUCLEON 64
+#define N_T_NODES_ELECTRON 48
+#define MAX_SLABS 3
+
+typedef struct {
+    const nr_material *material;
+    double column_g_cm2; /* along the beam [g/cm^2]                      */
+    double length_m;     /* [m]                                          */
+    double dist_m;       /* from the back of the slab to the volume [m]  */
+    int is_target;       /* the detector's own target (ECC, recoils)     */
+} slab;
+
+typedef struct {
+    const nr_flux *flux;
+    double flux_scale;
+    int n_slabs;
+    slab slabs[MAX_SLABS];
+    double vol_length_m, acceptance; /* decay volume behind the target; geometric acceptance */
+    int have_volume;
+} setup;
+
+static nr_status make_setup(const nr_engine *engine, const nr_experiment *e, int with_rock, setup *s,
+                            nr_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->flux = nr_engine_flux(engine, e->flux_set);
+    if (!s->flux || !e->target)
+        return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s has no neutrino flux and target", e->name);
+    s->flux_scale = nr_experiment_flux_scale(e);
+    const nr_experiment *vol = e->downstream[0] ? nr_experiment_find(e->downstream) : NULL;
+    if (vol) {
+        s->have_volume = 1;
+        s->vol_length_m = vol->length_m;
+        s->acceptance = nr_rectangle_fraction_in_circle(e->width_m, e->height_m, vol->radius_m);
+    }
+    double column = nr_experiment_column_density_g_cm2(e);
+    double target_len = column / e->target->density_g_cm3 / 100.0; /* [m] */
+    s->slabs[s->n_slabs++] = (slab){e->target, column, target_len, e->gap_m, 1};
+    if (with_rock) { /* 000 sec. II: 10 m concrete right in front, 90 m rock before it */
+        const nr_material *concrete = &nr_material_concrete, *rock = &nr_material_rock;
+        s->slabs[s->n_slabs++] = (slab){concrete, concrete->density_g_cm3 * 1000.0, 10.0,
+                                        target_len + e->gap_m, 0};
+        s->slabs[s->n_slabs++] = (slab){rock, rock->density_g_cm3 * 9000.0, 90.0,
+                                        10.0 + target_len + e->gap_m, 0};
+    }
+    return NR_OK;
+}
+
+static int species_active(int species, int flavour_choice)
+{
+    if (flavour_choice == 0)
+        return 1;
+    static const int flavour_of_choice[4] = {-1, NR_FLAVOUR_E, NR_FLAVOUR_MU, NR_FLAVOUR_TAU};
+    return species / 2 == flavour_of_choice[flavour_choice];
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* production terms at fixed m_N, computed with mu_N = 1 GeV^-1                                    */
+
+typedef struct {
+    double e_n;      /* N energy [GeV]                                         */
+    double weight;   /* N made at mu_N = 1 GeV^-1: neutrinos x sigma x targets */
+    double abs_t;    /* momentum transfer [GeV^2]                              */
+    int slab;        /* where it was made                                      */
+    /* fractions of decays passing the energy cuts (independent of mu_N) */
+    double f_gamma;  /* N -> nu gamma with E_gamma > e_vis_min                 */
+    double f_ee, f_mumu; /* N -> nu l l with E_vis > e_vis_min                 */
+    double f_ecc1, f_ecc3; /* E_gamma > 1 TeV, > 3 TeV                         */
+} term;
+
+/* Fraction of N -> nu l+ l- decays above the visible-energy cut as a function of E_N, tabulated on a log
+ * grid per mass (nr_dipole_nu_ll_fraction_above costs a 1-D integral per call) and interpolated linearly in
+ * ln E_N; the fraction is a smooth, monotonic function of E_N. */
+#define LL_TABLE_POINTS 160
+typedef struct {
+    double ln_e_lo, ln_e_hi;
+    double f[LL_TABLE_POINTS];
+} ll_fraction_table;
+
+static void ll_table_build(ll_fraction_table *tab, double m_n, double m_l, double e_cut)
+{
+    tab->ln_e_lo = log(fmax(m_n, 1e-3) * 1.0000001);
+    tab->ln_e_hi = log(2.0e4);
+    for (int i = 0; i < LL_TABLE_POINTS; i++) {
+        double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (LL_TABLE_POINTS - 1));
+        tab->f[i] = 2.0 * m_l < m_n ? nr_dipole_nu_ll_fraction_above(m_n, m_l, e, e_cut) : 0.0;
+    }
+}
+
+static double ll_table_at(const ll_fraction_table *tab, double e_n)
+{
+    double x = (log(e_n) - tab->ln_e_lo) / (tab->ln_e_hi - tab->ln_e_lo) * (LL_TABLE_POINTS - 1);
+    if (x <= 0)
+        return tab->f[0];
+    if (x >= LL_TABLE_POINTS - 1)
+        return tab->f[LL_TABLE_POINTS - 1];
+    int i = (int)x;
+    double w = x - i;
+    return (1.0 - w) * tab->f[i] + w * tab->f[i + 1];
+}
+
+typedef struct {
+    term *t;
+    size_t n, cap;
+    double m_n;
+    double width_total_mu1;    /* total width at mu_N = 1 GeV^-1 [GeV]                     */
+    double br_gamma, br_ee, br_mumu;
+    double recoil_events_mu1;  /* electron-recoil signal at mu_N = 1 (no decay needed)     */
+} production;
+
+static void production_free(production *p)
+{
+    free(p->t);
+    memset(p, 0, sizeof *p);
+}
+
+static int push_term(production *p, term t)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 4096;
+        term *nt = realloc(p->t, cap * sizeof *nt);
+        if (!nt)
+            return -1;
+        p->t = nt;
+        p->cap = cap;
+    }
+    p->t[p->n++] = t;
+    return 0;
+}
+
+static void widths(production *p, double m_n)
+{
+    double g_gamma = nr_dipole_width_nu_gamma(1.0, m_n);
+    double g_ee = nr_dipole_width_nu_ll(1.0, m_n, NR_M_ELECTRON);
+    double g_mumu = nr_dipole_width_nu_ll(1.0, m_n, NR_M_MUON);
+    double g_tautau = nr_dipole_width_nu_ll(1.0, m_n, NR_M_TAU);
+    p->width_total_mu1 = g_gamma + g_ee + g_mumu + g_tautau;
+    p->br_gamma = g_gamma / p->width_total_mu1;
+    p->br_ee = g_ee / p->width_total_mu1;
+    p->br_mumu = g_mumu / p->width_total_mu1;
+}
+
+/* Electron-recoil signal at mu_N = 1: integral over the allowed |t| window, with the angle cut applied at
+ * each node. T = |t|/(2 m_e); cos(theta_e) = (T (E + m_e) + m_N^2/2) / (E p_e) from energy-momentum
+ * conservation for nu e -> N e with the electron at rest. */
+static double recoil_signal_mu1(const setup *s, const nr_param_value *p, double m_n)
+{
+    const slab *target = &s->slabs[0];
+    double electrons = nr_material_electrons_per_g(target->material) * target->column_g_cm2; /* [cm^-2] */
+    double me = NR_M_ELECTRON;
+    double t_lo = 2.0 * me * (p[P_E_RECOIL_MIN].number - me), t_hi = 2.0 * me * (p[P_E_RECOIL_MAX].number - me);
+    if (!(t_hi > t_lo) || t_hi <= 0)
+        return 0.0;
+    if (t_lo < 0)
+        t_lo = 0;
+    nr_dipole_xsec_ctx ctx = {.mu_n = 1.0, .m_n = m_n, .target = NR_DIPOLE_ELECTRON, .m_target = me};
+    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
+    if (!gl)
+        return NAN;
+    double total = 0.0;
+    for (int sp = 0; sp < NR_N_SPECIES; sp++) {
+        if (!species_active(sp, p[P_FLAVOUR].choice))
+            continue;
+        for (size_t b = 0; b < s->flux->n_bins; b++) {
+            double e = s->flux->e_center[b], n_nu = s->flux->count[sp][b] * s->flux_scale;
+            double a_min, a_max;
+            if (n_nu <= 0 || !nr_upscatter_abs_t_range(e, me, m_n, &a_min, &a_max))
+                continue;
+            double lo = a_min > t_lo ? a_min : t_lo, hi = a_max < t_hi ? a_max : t_hi;
+            if (!(hi > lo) || lo <= 0)
+                continue;
+            double sum = 0.0;
+            for (size_t k = 0; k < N_T_NODES_ELECTRON; k++) {
+                double x, w;
+                gsl_integration_glfixed_point(log(lo), log(hi), k, &x, &w, gl);
+                double abs_t = exp(x), kin = abs_t / (2.0 * me);
+                double p_e = sqrt(kin * kin + 2.0 * me * kin);
+                double cos_th = (kin * (e + me) + 0.5 * m_n * m_n) / (e * p_e);
+                double theta = cos_th >= 1.0 ? 0.0 : acos(cos_th);
+                if (theta < p[P_THETA_MIN].number || theta > p[P_THETA_MAX].number)
+                    continue;
+                sum += w * abs_t * nr_dipole_dsigma_dt(e, -abs_t, &ctx);
+            }
+            total += n_nu * electrons * sum;
+        }
+    }
+    gsl_integration_glfixed_table_free(gl);
+    return total;
+}
+
+/* All production terms for mass m_n. */
+static nr_status build_production(const setup *s, const nr_param_value *p, double m_n, production *out,
+                                  nr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->m_n = m_n;
+    widths(out, m_n);
+    double abs_t[64], w[64];
+    double e_vis = p[P_E_VIS_MIN].number;
+    ll_fraction_table ee, mumu;
+    ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis);
+    ll_table_build(&mumu, m_n, NR_M_MUON, e_vis);
+    for (int si = 0; si < s->n_slabs; si++) {
+        const slab *sl = &s->slabs[si];
+        const nr_material *m = sl->material;
+        /* three targets: the nucleus (coherent), protons and neutrons (incoherent, 001 A.9) */
+        struct {
+            nr_dipole_xsec_ctx ctx;
+            double per_cm2;
+            size_t nodes;
+        } tg[3] = {
+            {{1.0, m_n, NR_DIPOLE_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, p[P_SCREENING].choice},
+             nr_material_nuclei_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEUS},
+            {{1.0, m_n, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0}, nr_material_protons_per_g(m) * sl->column_g_cm2,
+             N_T_NODES_NUCLEON},
+            {{1.0, m_n, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0},
+             nr_material_neutrons_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEON},
+        };
+        for (int sp = 0; sp < NR_N_SPECIES; sp++) {
+            if (!species_active(sp, p[P_FLAVOUR].choice))
+                continue;
+            for (size_t b = 0; b < s->flux->n_bins; b++) {
+                double e = s->flux->e_center[b], n_nu = s->flux->count[sp][b] * s->flux_scale;
+                if (n_nu <= 0)
+                    continue;
+                for (int k = 0; k < 3; k++) {
+                    size_t n = nr_upscatter_nodes(nr_dipole_dsigma_dt, &tg[k].ctx, e, tg[k].ctx.m_target, m_n, 0.0,
+                                                  tg[k].nodes, abs_t, w);
+                    for (size_t j = 0; j < n; j++) {
+                        if (!(w[j] > 0))
+                            continue;
+                        /* w[j] [cm^2] x targets [cm^-2] x neutrinos = N made (at mu_N = 1 GeV^-1) */
+                        double e_n = nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]);
+                        term t = {e_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
+                                  nr_two_body_fraction_above(e_n, m_n, e_vis), ll_table_at(&ee, e_n),
+                                  ll_table_at(&mumu, e_n), nr_two_body_fraction_above(e_n, m_n, 1000.0),
+                                  nr_two_body_fraction_above(e_n, m_n, 3000.0)};
+                        if (push_term(out, t) != 0) {
+                            production_free(out);
+                            return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out->recoil_events_mu1 = recoil_signal_mu1(s, p, m_n);
+    return NR_OK;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* signals at one coupling from the production terms                                               */
+
+typedef struct {
+    double value[N_DIPOLE_SIGNALS];
+} signal_set;
+
+static void signals_at(const setup *s, const production *prod, const nr_param_value *p, double mu,
+                       signal_set *out)
+{
+    memset(out, 0, sizeof *out);
+    double mu2 = mu * mu, m_n = prod->m_n, q2_ecc = p[P_Q2_MAX_ECC].number;
+    double width = prod->width_total_mu1 * mu2;
+    const slab *target = &s->slabs[0];
+    for (size_t k = 0; k < prod->n; k++) {
+        const term *t = &prod->t[k];
+        double n_made = mu2 * t->weight;
+        if (t->slab == 0)
+            out->value[S_PRODUCED] += n_made;
+        double d = nr_decay_length_m(t->e_n, m_n, width);
+        if (s->have_volume) {
+            const slab *sl = &s->slabs[t->slab];
+            double in_volume = n_made * s->acceptance *
+                               nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, s->vol_length_m, d);
+            if (in_volume > 0) {
+                out->value[S_GAMMA_VOLUME] += in_volume * prod->br_gamma * t->f_gamma;
+                out->value[S_EE_VOLUME] += in_volume * prod->br_ee * t->f_ee;
+                out->value[S_MUMU_VOLUME] += in_volume * prod->br_mumu * t->f_mumu;
+            }
+        }
+        if (t->slab == 0 && t->abs_t < q2_ecc && t->e_n > 1000.0) {
+            double in_target = n_made * nr_decay_prob_inside_slab(target->length_m, d) * prod->br_gamma;
+            out->value[S_GAMMA_ECC_1TEV] += in_target * t->f_ecc1;
+            out->value[S_GAMMA_ECC_3TEV] += in_target * t->f_ecc3;
+        }
+    }
+    out->value[S_ELECTRON_RECOIL] = mu2 * prod->recoil_events_mu1;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* model functions                                                                                  */
+
+static nr_status dipole_check(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
+                              nr_error *err)
+{
+    if (!(p[P_E_RECOIL_MIN].number < p[P_E_RECOIL_MAX].number))
+        return nr_fail(err, NR_EINPUT, "/params/e_recoil_min", "e_recoil_min (%g GeV) must be below "
+                       "e_recoil_max (%g GeV)", p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
+    if (!(p[P_THETA_MIN].number < p[P_THETA_MAX].number))
+        return nr_fail(err, NR_EINPUT, "/params/theta_recoil_min", "theta_recoil_min (%g rad) must be below "
+                       "theta_recoil_max (%g rad)", p[P_THETA_MIN].number, p[P_THETA_MAX].number);
+    if (!e->target || !e->flux_set[0] || !nr_engine_flux(engine, e->flux_set))
+        return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s has no neutrino target and flux", e->name);
+    return NR_OK;
+}
+
+static nr_status dipole_rates(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
+                              nr_table *out, nr_error *err)
+{
+    nr_status st = dipole_check(engine, e, p, err);
+    if (st != NR_OK)
+        return st;
+    setup s;
+    production prod;
+    if ((st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &s, err)) != NR_OK ||
+        (st = build_production(&s, p, p[P_M_N].number, &prod, err)) != NR_OK)
+        return st;
+    signal_set sig;
+    signals_at(&s, &prod, p, p[P_MU_N].number, &sig);
+    production_free(&prod);
+    if ((st = nr_table_alloc(out, N_DIPOLE_SIGNALS, 0, err)) != NR_OK)
+        return st;
+    for (int i = 0; i < N_DIPOLE_SIGNALS; i++) {
+        snprintf(out->channel[i], sizeof out->channel[i], "%s", dipole_signals[i].name);
+        snprintf(out->channel_label[i], sizeof out->channel_label[i], "%s", dipole_signals[i].description);
+        out->total[i] = sig.value[i];
+    }
+    return NR_OK;
+}
+
+/* Spectra: distributions of the decay-volume and in-target signals. */
+#define SPECTRUM_BINS 40
+static nr_status dipole_spectra(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
+                                nr_table *out, nr_error *err)
+{
+    nr_status st = dipole_check(engine, e, p, err);
+    if (st != NR_OK)
+        return st;
+    setup s;
+    production prod;
+    if ((st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &s, err)) != NR_OK ||
+        (st = build_production(&s, p, p[P_M_N].number, &prod, err)) != NR_OK)
+        return st;
+    int dist = p[P_DISTRIBUTION].choice;
+    size_t n_ch = dist == 2 ? 1 : 2;
+    if ((st = nr_table_alloc(out, n_ch, SPECTRUM_BINS, err)) != NR_OK) {
+        production_free(&prod);
+        return st;
+    }
+    double lo_edge = 1.0, hi_edge = 1e4; /* [GeV], log bins */
+    if (dist == 2) {
+        lo_edge = 0.0;
+        hi_edge = s.vol_length_m;
+    }
+    for (size_t b = 0; b < SPECTRUM_BINS; b++) {
+        if (dist == 2) {
+            out->bin_lo[b] = lo_edge + (hi_edge - lo_edge) * b / SPECTRUM_BINS;
+            out->bin_hi[b] = lo_edge + (hi_edge - lo_edge) * (b + 1) / SPECTRUM_BINS;
+        } else {
+            out->bin_lo[b] = lo_edge * pow(hi_edge / lo_edge, (double)b / SPECTRUM_BINS);
+            out->bin_hi[b] = lo_edge * pow(hi_edge / lo_edge, (double)(b + 1) / SPECTRUM_BINS);
+        }
+    }
+    static const char *const names[3][2] = {{"gamma_decay_volume", "gamma_in_target"},
+                                            {"n_produced", "n_decaying_in_volume"},
+                                            {"gamma_decay_volume", ""}};
+    static const char *const labels[3][2] = {
+        {"photons from N decays in the decay volume (no energy cut)",
+         "photons from N decays inside the target, |t| < q2_max_ecc (no energy cut)"},
+        {"N produced in the target", "N decaying (any channel) in the decay volume"},
+        {"N -> nu gamma decays in the decay volume vs distance from its entrance", ""}};
+    for (size_t c = 0; c < n_ch; c++) {
+        snprintf(out->channel[c], sizeof out->channel[c], "%s", names[dist][c]);
+        snprintf(out->channel_label[c], sizeof out->channel_label[c], "%s", labels[dist][c]);
+    }
+    snprintf(out->x_name, sizeof out->x_name, "%s", dist == 0 ? "E_gamma" : dist == 1 ? "E_N" : "z_decay");
+    snprintf(out->x_unit, sizeof out->x_unit, "%s", dist == 2 ? "m" : "GeV");
+
+    double mu2 = p[P_MU_N].number * p[P_MU_N].number, m_n = prod.m_n;
+    double width = prod.width_total_mu1 * mu2;
+    const slab *target = &s.slabs[0];
+    for (size_t k = 0; k < prod.n; k++) {
+        const term *t = &prod.t[k];
+        const slab *sl = &s.slabs[t->slab];
+        double n_made = mu2 * t->weight, d = nr_decay_length_m(t->e_n, m_n, width);
+        double in_volume = s.have_volume ? n_made * s.acceptance *
+                                               nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, s.vol_length_m, d)
+                                         : 0.0;
+        if (dist == 0) { /* photon energy uniform in [E(1-beta)/2, E(1+beta)/2] */
+            double beta = sqrt(fmax(0.0, 1.0 - m_n * m_n / (t->e_n * t->e_n)));
+            double a = 0.5 * t->e_n * (1.0 - beta), c = 0.5 * t->e_n * (1.0 + beta);
+            double w_target = (t->slab == 0 && t->abs_t < p[P_Q2_MAX_ECC].number)
+                                  ? n_made * nr_decay_prob_inside_slab(target->length_m, d) * prod.br_gamma
+                                  : 0.0;
+            for (size_t b = 0; b < SPECTRUM_BINS; b++) {
+                double ov_lo = fmax(a, out->bin_lo[b]), ov_hi = fmin(c, out->bin_hi[b]);
+                if (ov_hi <= ov_lo)
+                    continue;
+                double frac = (ov_hi - ov_lo) / (c - a);
+                out->events[b] += in_volume * prod.br_gamma * frac;
+                out->events[SPECTRUM_BINS + b] += w_target * frac;
+            }
+        } else if (dist == 1) {
+            for (size_t b = 0; b < SPECTRUM_BINS; b++)
+                if (t->e_n >= out->bin_lo[b] && t->e_n < out->bin_hi[b]) {
+                    if (t->slab == 0)
+                        out->events[b] += n_made;
+                    out->events[SPECTRUM_BINS + b] += in_volume;
+                }
+        } else if (s.have_volume) {
+            /* decays at depth z in the volume: density exp(-(D + z)/d)/d, averaged over the slab */
+            for (size_t b = 0; b < SPECTRUM_BINS; b++) {
+                double p_bin = nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m + out->bin_lo[b],
+                                                            out->bin_hi[b] - out->bin_lo[b], d);
+                out->events[b] += n_made * s.acceptance * p_bin * prod.br_gamma;
+            }
+        }
+    }
+    for (size_t c = 0; c < n_ch; c++)
+        for (size_t b = 0; b < SPECTRUM_BINS; b++)
+            out->total[c] += out->events[c * SPECTRUM_BINS + b];
+    production_free(&prod);
+    return NR_OK;
+}
+
+/* Scan fast path: production once per value of the non-coupling axis, then each coupling. */
+static nr_status dipole_grid(const nr_engine *engine, const nr_experiment *e, const nr_param_value *base,
+                             const nr_grid_request *g, double *events, const nr_progress *progress, nr_error *err)
+{
+    int mu_axis = g->iy == P_MU_N ? 1 : g->ix == P_MU_N ? 0 : -1;
+    nr_param_value p[N_DIPOLE_PARAMS];
+    memcpy(p, base, sizeof p);
+    if (mu_axis < 0) { /* no coupling axis: evaluate point by point */
+        for (size_t j = 0; j < g->ny; j++) {
+            for (size_t i = 0; i < g->nx; i++) {
+                if (nr_progress_cancelled(progress))
+                    return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
+                p[g->ix].number = g->x[i];
+                p[g->iy].number = g->y[j];
+                nr_status st = nr_model_signal_at(&nr_model_dipole, engine, e, p, g->signal, &events[j * g->nx + i],
+                                                  err);
+                if (st != NR_OK)
+                    return st;
+            }
+            nr_progress_report(progress, (double)(j + 1) / (double)g->ny);
+        }
+        return NR_OK;
+    }
+    int other = mu_axis ? g->ix : g->iy;
+    size_t n_other = mu_axis ? g->nx : g->ny, n_mu = mu_axis ? g->ny : g->nx;
+    const double *other_v = mu_axis ? g->x : g->y, *mu_v = mu_axis ? g->y : g->x;
+    for (size_t a = 0; a < n_other; a++) {
+        if (nr_progress_cancelled(progress))
+            return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
+        p[other].number = other_v[a];
+        nr_status st = dipole_check(engine, e, p, err);
+        setup s;
+        production prod;
+        if (st != NR_OK || (st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &s, err)) != NR_OK ||
+            (st = build_production(&s, p, p[P_M_N].number, &prod, err)) != NR_OK)
+            return st;
+        for (size_t b = 0; b < n_mu; b++) {
+            signal_set sig;
+            signals_at(&s, &prod, p, mu_v[b], &sig);
+            size_t i = mu_axis ? a : b, j = mu_axis ? b : a;
+            events[j * g->nx + i] = sig.value[g->signal];
+        }
+        production_free(&prod);
+        nr_progress_report(progress, (double)(a + 1) / (double)n_other);
+    }
+    return NR_OK;
+}
+
+/* Scan context: keeps the production of the last point; a new point with the same parameters except mu_N
+ * (the usual step of a contour refinement along the coupling) reuses it. */
+typedef struct {
+    const nr_engine *engine;
+    const nr_experiment *experiment;
+    size_t signal;
+    int valid;
+    nr_param_value key[N_DIPOLE_PARAMS]; /* parameters of the cached production (mu_N not compared) */
+    setup s;
+    production prod;
+} dipole_scan;
+
+static void *dipole_scan_open(const nr_engine *engine, const nr_experiment *e, size_t signal, nr_error *err)
+{
+    dipole_scan *c = calloc(1, sizeof *c);
+    if (!c) {
+        nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
+        return NULL;
+    }
+    c->engine = engine;
+    c->experiment = e;
+    c->signal = signal;
+    return c;
+}
+
+static nr_status dipole_scan_at(void *ctx, const nr_param_value *p, double *events, nr_error *err)
+{
+    dipole_scan *c = ctx;
+    int same = c->valid;
+    for (int i = 0; same && i < N_DIPOLE_PARAMS; i++)
+        same = i == P_MU_N || (p[i].number == c->key[i].number && p[i].choice == c->key[i].choice);
+    if (!same) {
+        if (c->valid)
+            production_free(&c->prod);
+        c->valid = 0;
+        nr_status st = dipole_check(c->engine, c->experiment, p, err);
+        if (st != NR_OK || (st = make_setup(c->engine, c->experiment, p[P_PRODUCTION].choice == 1, &c->s, err)) != NR_OK ||
+            (st = build_production(&c->s, p, p[P_M_N].number, &c->prod, err)) != NR_OK)
+            return st;
+        memcpy(c->key, p, sizeof c->key);
+        c->valid = 1;
+    }
+    signal_set sig;
+    signals_at(&c->s, &c->prod, p, p[P_MU_N].number, &sig);
+    *events = sig.value[c->signal];
+    return NR_OK;
+}
+
+static void dipole_scan_close(void *ctx)
+{
+    dipole_scan *c = ctx;
+    if (c && c->valid)
+        production_free(&c->prod);
+    free(c);
+}
+
+const nr_model nr_model_dipole = {
+    .name = "dipole",
+    .title = "Neutrino dipole portal to a heavy neutral lepton",
+    .description = "A heavy neutral lepton N coupled to the active neutrinos through a transition magnetic moment "
+                   "mu_N (001 Eq. 3.1). N is made by neutrino upscattering on nuclei, nucleons and electrons in "
+                   "the tungsten of FASERnu / FASERnu2 and decays to nu gamma (or nu l+ l-) in the decay volume "
+                   "behind it (FASER / FASER 2) or inside the tungsten itself.",
+    .references = "K. Jodlowski and S. Trojanowski, JHEP 05 (2021) 191, arXiv:2011.04751 (paper 001): Eqs. 3.1-3.2, "
+                  "A.1-A.10 (re-derived), B.1-B.5; Batell, Feng & Trojanowski arXiv:2101.10338 (electron-recoil cuts)",
+    .params = dipole_params,
+    .n_params = N_DIPOLE_PARAMS,
+    .observables = NR_OBSERVABLE_RATES | NR_OBSERVABLE_SPECTRA | NR_OBSERVABLE_BOUNDS,
+    .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
+    .check = dipole_check,
+    .rates = dipole_rates,
+    .spectra = dipole_spectra,
+    .signals = dipole_signals,
+    .n_signals = N_DIPOLE_SIGNALS,
+    .grid = dipole_grid,
+    .scan_open = dipole_scan_open,
+    .scan_at = dipole_scan_at,
+    .scan_close = dipole_scan_close,
+};

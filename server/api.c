@@ -70,7 +70,7 @@ static void load_openapi(nr_api *api, const char *schema_dir)
 }
 
 int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const char *static_dir,
-                const char *schema_dir, char *errbuf, size_t errlen)
+                const char *schema_dir, const nr_api_job_settings *jobs, char *errbuf, size_t errlen)
 {
     memset(api, 0, sizeof *api);
     api->engine = engine;
@@ -91,7 +91,17 @@ int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const cha
         nr_api_free(api);
         return -1;
     }
+    api->job_wait_ms = jobs->wait_ms;
+    if (!(api->jobs = nr_jobs_start(&jobs->pool, errbuf, errlen))) {
+        nr_api_free(api);
+        return -1;
+    }
     return 0;
+}
+
+void nr_api_shutdown_jobs(nr_api *api)
+{
+    nr_jobs_shutdown(api->jobs);
 }
 
 void nr_api_free(nr_api *api)
@@ -100,6 +110,7 @@ void nr_api_free(nr_api *api)
     free(api->models_json);
     free(api->experiments_json);
     nr_inflight_free(api->inflight);
+    nr_jobs_free(api->jobs);
     memset(api, 0, sizeof *api);
 }
 
@@ -177,6 +188,9 @@ const nr_route nr_api_routes[] = {
     {"GET", "/api/v1/experiments", NR_ROUTE_EXACT, handle_experiments},
     {"POST", "/api/v1/rates", NR_ROUTE_EXACT, nr_api_rates},
     {"POST", "/api/v1/spectra", NR_ROUTE_EXACT, nr_api_spectra},
+    {"POST", "/api/v1/bounds", NR_ROUTE_EXACT, nr_api_bounds},
+    {"GET", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_get},
+    {"DELETE", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_delete},
     {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi},
     {"GET", "/", NR_ROUTE_PREFIX, nr_static_handle},
 };

@@ -5,6 +5,8 @@
  * GET  /api/v1/experiments  the detector catalogue and the overridable fields
  * POST /api/v1/rates        events per channel          } validate -> cache -> compute -> store
  * POST /api/v1/spectra      events per channel per bin  }
+ * POST /api/v1/bounds       sensitivity contour of a signal over two parameters: a job (bounds.c)
+ * GET/DELETE /api/v1/jobs/<id>, GET /api/v1/jobs/<id>/result   job status, cancel, result
  * GET  /api/v1/openapi.json the API description (schema/openapi.json)
  * GET  /...                 files of the static folder (index.html for "/")
  */
@@ -18,6 +20,8 @@
 #include "engine.h"
 #include "http.h"
 #include "inflight.h"
+#include "jobs.h"
+#include "request.h"
 
 typedef struct {
     const nr_engine *engine;
@@ -29,13 +33,23 @@ typedef struct {
     char *models_json, *experiments_json; /* built once: the registry and catalogue are constant */
     size_t models_len, experiments_len;
     nr_inflight *inflight;
+    nr_jobs *jobs;              /* bounds scans */
+    unsigned job_wait_ms;       /* POST /bounds waits this long before answering 202 */
     struct timespec started;    /* CLOCK_MONOTONIC */
 } nr_api;
+
+typedef struct {
+    nr_jobs_options pool;
+    unsigned wait_ms;
+} nr_api_job_settings;
 
 /* 0 on success; -1 with errbuf filled. A missing openapi.json or static folder is not an error
  * (a warning goes to stderr). */
 int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const char *static_dir,
-                const char *schema_dir, char *errbuf, size_t errlen);
+                const char *schema_dir, const nr_api_job_settings *jobs, char *errbuf, size_t errlen);
+/* Cancels queued and running jobs and joins the job workers (before the HTTP daemon stops, so that
+ * requests waiting for a job return). */
+void nr_api_shutdown_jobs(nr_api *api);
 void nr_api_free(nr_api *api);
 
 extern const nr_route nr_api_routes[];
@@ -44,6 +58,14 @@ extern const size_t nr_api_n_routes;
 /* Compute endpoints (compute.c). */
 void nr_api_rates(void *api, const nr_http_request *req, nr_http_response *resp);
 void nr_api_spectra(void *api, const nr_http_request *req, nr_http_response *resp);
+/* Shared by the compute endpoints: problem for a physics failure, the "meta" object. */
+void nr_api_physics_problem(nr_status st, const nr_error *err, nr_problem *p);
+json_t *nr_api_meta_json(const nr_api *api, const nr_request *r, double compute_ms);
+
+/* Bounds and jobs (bounds.c). */
+void nr_api_bounds(void *api, const nr_http_request *req, nr_http_response *resp);
+void nr_api_job_get(void *api, const nr_http_request *req, nr_http_response *resp);
+void nr_api_job_delete(void *api, const nr_http_request *req, nr_http_response *resp);
 
 /* Static files (static_files.c). */
 void nr_static_handle(void *api, const nr_http_request *req, nr_http_response *resp);

@@ -41,15 +41,28 @@ static json_t *param_json(const nr_param_spec *spec)
     return o;
 }
 
-static json_t *observables_json(unsigned bits)
+/* A model with named signals supports bounds (contours of one signal) whatever its bits say. */
+static json_t *observables_json(const nr_model *m)
 {
     json_t *a = json_array();
-    if (bits & NR_OBSERVABLE_RATES)
+    if (m->observables & NR_OBSERVABLE_RATES)
         json_array_append_new(a, json_string("rates"));
-    if (bits & NR_OBSERVABLE_SPECTRA)
+    if (m->observables & NR_OBSERVABLE_SPECTRA)
         json_array_append_new(a, json_string("spectra"));
-    if (bits & NR_OBSERVABLE_BOUNDS)
+    if ((m->observables & NR_OBSERVABLE_BOUNDS) || (m->n_signals > 0 && m->rates))
         json_array_append_new(a, json_string("bounds"));
+    return a;
+}
+
+static json_t *signals_json(const nr_model *m)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < m->n_signals; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(m->signals[i].name));
+        json_object_set_new(o, "description", string_or_null(m->signals[i].description));
+        json_array_append_new(a, o);
+    }
     return a;
 }
 
@@ -60,7 +73,8 @@ static json_t *model_json(const nr_model *m)
     json_object_set_new(o, "title", string_or_null(m->title));
     json_object_set_new(o, "description", string_or_null(m->description));
     json_object_set_new(o, "references", string_or_null(m->references));
-    json_object_set_new(o, "observables", observables_json(m->observables));
+    json_object_set_new(o, "observables", observables_json(m));
+    json_object_set_new(o, "signals", signals_json(m));
     json_object_set_new(o, "detector_kind", json_string(nr_catalog_detector_kind(m->detector_kind)));
     json_t *params = json_array();
     for (size_t i = 0; i < m->n_params; i++)

@@ -25,7 +25,7 @@ static double ms_since(const struct timespec *t0)
 }
 
 /* HTTP status and problem type for a physics failure during the computation. */
-static void physics_problem(nr_status st, const nr_error *err, nr_problem *p)
+void nr_api_physics_problem(nr_status st, const nr_error *err, nr_problem *p)
 {
     nr_problem_init(p);
     if (st == NR_EINPUT || st == NR_EKINEMATIC) {
@@ -39,7 +39,7 @@ static void physics_problem(nr_status st, const nr_error *err, nr_problem *p)
     }
 }
 
-static json_t *meta_json(const nr_api *api, const nr_request *r, double compute_ms)
+json_t *nr_api_meta_json(const nr_api *api, const nr_request *r, double compute_ms)
 {
     json_t *m = json_object();
     json_object_set_new(m, "engine_version", json_string(NUREACH_ENGINE_VERSION));
@@ -59,11 +59,11 @@ static char *compute_body(const nr_api *api, const nr_request *r, size_t *len, d
     memset(&table, 0, sizeof table);
     nr_error err;
     nr_error_clear(&err);
-    nr_compute_fn fn = r->observable == NR_OBSERVABLE_RATES ? r->model->rates : r->model->spectra;
+    nr_compute_fn fn = r->observable == NR_OBSERVABLE_SPECTRA ? r->model->spectra : r->model->rates;
     nr_status st = fn(api->engine, &r->experiment, r->params, &table, &err);
     if (st != NR_OK) {
         nr_table_free(&table);
-        physics_problem(st, &err, p);
+        nr_api_physics_problem(st, &err, p);
         return NULL;
     }
     json_t *result = nr_catalog_result(&table, r->observable);
@@ -80,7 +80,7 @@ static char *compute_body(const nr_api *api, const nr_request *r, size_t *len, d
     json_object_set_new(o, "experiment", nr_catalog_experiment(&r->experiment));
     json_object_set_new(o, "params", nr_params_to_json(r->model, r->params));
     json_object_set_new(o, "result", result);
-    json_object_set_new(o, "meta", meta_json(api, r, *compute_ms));
+    json_object_set_new(o, "meta", nr_api_meta_json(api, r, *compute_ms));
     char *text = json_dumps(o, NR_RESPONSE_JSON_FLAGS);
     json_decref(o);
     if (!text) {

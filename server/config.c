@@ -39,6 +39,12 @@ static const opt_spec opts[] = {
     {"--max-connections", NULL, OPT_UINT, 1, 65536, OFF(max_connections),
      "simultaneous connections (256)"},
     {"--timeout-s", NULL, OPT_UINT, 1, 86400, OFF(timeout_s), "idle connection timeout [s] (30)"},
+    {"--job-threads", "NUREACH_JOB_THREADS", OPT_UINT, 1, 64, OFF(job_threads),
+     "worker threads for bounds jobs (2)"},
+    {"--job-queue", "NUREACH_JOB_QUEUE", OPT_UINT, 1, 100000, OFF(job_queue),
+     "bounds jobs waiting for a worker at most; beyond: 503 (64)"},
+    {"--job-wait-ms", "NUREACH_JOB_WAIT_MS", OPT_UINT, 0, 600000, OFF(job_wait_ms),
+     "POST /api/v1/bounds waits this long for its result before answering 202 (2000)"},
     {"--port-file", NULL, OPT_STRING, 0, 0, OFF(port_file),
      "write the bound port to this file once listening"},
 };
@@ -58,6 +64,9 @@ void nr_config_defaults(nr_config *c)
     c->max_body_kb = 64;
     c->max_connections = 256;
     c->timeout_s = 30;
+    c->job_threads = 2;
+    c->job_queue = 64;
+    c->job_wait_ms = 2000;
 }
 
 void nr_config_print_help(const char *prog)

@@ -19,6 +19,9 @@ typedef struct {
     unsigned max_body_kb;    /* largest accepted request body [KiB]                  */
     unsigned max_connections;
     unsigned timeout_s;      /* idle connection timeout [s]                          */
+    unsigned job_threads;    /* worker threads for bounds jobs                       */
+    unsigned job_queue;      /* jobs waiting for a worker at most (then 503)         */
+    unsigned job_wait_ms;    /* POST /bounds waits this long for its job, then 202   */
 } nr_config;
 
 enum { NR_CONFIG_OK = 0, NR_CONFIG_EXIT = 1, NR_CONFIG_BAD = 2 };

@@ -129,6 +129,8 @@ static int route_matches_path(const nr_route *r, const char *path)
 {
     if (r->match == NR_ROUTE_EXACT)
         return strcmp(r->path, path) == 0;
+    if (r->match == NR_ROUTE_API_PREFIX)
+        return strncmp(r->path, path, strlen(r->path)) == 0;
     return !is_api_path(path) && strncmp(r->path, path, strlen(r->path)) == 0;
 }
 

@@ -11,7 +11,7 @@
 #include "problem.h"
 
 typedef struct {
-    const char *method;  /* "GET", "POST" (HEAD is routed as GET)  */
+    const char *method;  /* "GET", "POST", "DELETE" (HEAD is routed as GET) */
     const char *path;    /* decoded URL path, without query string */
     const char *body;    /* NUL-terminated copy; "" when empty     */
     size_t body_len;
@@ -35,12 +35,14 @@ typedef struct {
 
 typedef void (*nr_http_handler)(void *app, const nr_http_request *req, nr_http_response *resp);
 
-typedef enum { NR_ROUTE_EXACT = 0, NR_ROUTE_PREFIX = 1 } nr_route_match;
+/* PREFIX: paths outside /api/ starting with path (static files); API_PREFIX: any path starting with
+ * path (resources with an id, e.g. /api/v1/jobs/<id>). */
+typedef enum { NR_ROUTE_EXACT = 0, NR_ROUTE_PREFIX = 1, NR_ROUTE_API_PREFIX = 2 } nr_route_match;
 
 typedef struct {
     const char *method;
     const char *path;
-    nr_route_match match;  /* PREFIX routes only see paths outside /api/ */
+    nr_route_match match;
     nr_http_handler handler;
 } nr_route;
 

@@ -18,6 +18,12 @@
 #include "engine.h"
 #include "http.h"
 
+/* Job records kept in memory: at most this many, each for this long after it finished, with at most
+ * this many bytes of result bodies (the results themselves stay in the cache). */
+#define JOB_RECORDS_MAX 256
+#define JOB_RECORD_TTL_S 600.0
+#define JOB_BODIES_MAX_BYTES ((size_t)64 << 20)
+
 static int open_engine(const nr_config *cfg, nr_engine **engine)
 {
     char manifest_sha[65];
@@ -121,6 +127,7 @@ static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t 
     }
     fprintf(stderr, "nureachd: signal %d: shutting down\n", sig);
     nr_http_quiesce(server);
+    nr_api_shutdown_jobs(api); /* cancels jobs and wakes the requests waiting for them */
     nr_http_stop(server);
     if (warming)
         pthread_join(warm, NULL); /* the engine is closed after this returns */
@@ -154,7 +161,10 @@ int main(int argc, char **argv)
     }
     nr_api api;
     int status = 1;
-    if (nr_api_init(&api, engine, cache, cfg.static_dir, cfg.schema_dir, err, sizeof err) != 0) {
+    nr_api_job_settings jobs = {{cfg.job_threads, cfg.job_queue, JOB_RECORDS_MAX, JOB_RECORD_TTL_S,
+                                 JOB_BODIES_MAX_BYTES},
+                                cfg.job_wait_ms};
+    if (nr_api_init(&api, engine, cache, cfg.static_dir, cfg.schema_dir, &jobs, err, sizeof err) != 0) {
         fprintf(stderr, "nureachd: %s\n", err);
     } else {
         status = serve(&cfg, &api, engine, &stop_signals) == 0 ? 0 : 1;

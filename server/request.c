@@ -16,6 +16,7 @@ const char *nr_observable_name(unsigned observable)
     switch (observable) {
     case NR_OBSERVABLE_RATES: return "rates";
     case NR_OBSERVABLE_SPECTRA: return "spectra";
+    case NR_OBSERVABLE_BOUNDS: return "bounds";
     default: return NULL;
     }
 }
@@ -53,24 +54,37 @@ static void list_append(char *buf, size_t cap, const char *s)
 
 static const char *const top_level_keys[] = {"model", "experiment", "params", "experiment_overrides",
                                              NULL};
+static const char *const bounds_keys[] = {"model", "experiment", "params", "experiment_overrides", "scan",
+                                          "signal", "threshold", "refine", NULL};
 
-static void check_top_level_keys(const json_t *root, nr_problem *p)
+static int key_known(const char *const *keys, const char *key)
+{
+    for (int i = 0; keys[i]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Records an unknown-key error for every member of obj not in keys; `parent` is obj's pointer. */
+static void check_keys(const json_t *obj, const char *const *keys, const char *parent, nr_problem *p)
 {
     const char *key;
     json_t *value;
-    json_object_foreach((json_t *)root, key, value) {
-        int known = 0;
-        for (int i = 0; top_level_keys[i]; i++)
-            known |= strcmp(key, top_level_keys[i]) == 0;
-        if (known)
+    json_object_foreach((json_t *)obj, key, value) {
+        if (key_known(keys, key))
             continue;
-        char ptr[160], quoted[USER_TEXT_MAX + 4];
-        pointer_to(ptr, sizeof ptr, "", key);
+        char ptr[160], quoted[USER_TEXT_MAX + 4], valid[256] = "";
+        for (int i = 0; keys[i]; i++)
+            list_append(valid, sizeof valid, keys[i]);
+        pointer_to(ptr, sizeof ptr, parent, key);
         nr_quote_user(key, quoted, USER_TEXT_MAX);
-        nr_problem_add(p, 422, "unknown-key", ptr,
-                       "unknown key '%s'; allowed keys: model, experiment, params, "
-                       "experiment_overrides", quoted);
+        nr_problem_add(p, 422, "unknown-key", ptr, "unknown key '%s'; allowed keys: %s", quoted, valid);
     }
+}
+
+static void check_top_level_keys(const json_t *root, unsigned observable, nr_problem *p)
+{
+    check_keys(root, observable == NR_OBSERVABLE_BOUNDS ? bounds_keys : top_level_keys, "", p);
 }
 
 /* The string member `name`, or NULL with an error recorded. */
@@ -137,8 +151,9 @@ static void check_applicability(const nr_model *m, const nr_experiment *e, unsig
         nr_problem_add(p, 422, "detector-mismatch", "/experiment",
                        "model '%s' applies to %s experiments, but %s is a %s", m->name,
                        detector_kind_name(m->detector_kind), e->name, detector_kind_name(e->kind));
-    nr_compute_fn fn = observable == NR_OBSERVABLE_RATES ? m->rates : m->spectra;
-    if (!(m->observables & observable) || !fn)
+    nr_compute_fn fn = observable == NR_OBSERVABLE_SPECTRA ? m->spectra : m->rates;
+    int supported = observable == NR_OBSERVABLE_BOUNDS ? m->n_signals > 0 : (m->observables & observable) != 0;
+    if (!supported || !fn)
         nr_problem_add(p, 422, "observable-not-supported", "/model",
                        "model '%s' does not compute %s", m->name, nr_observable_name(observable));
 }
@@ -284,6 +299,226 @@ static void apply_overrides(nr_experiment *e, const json_t *overrides, nr_proble
     }
 }
 
+/* ---- bounds: scan, signal, threshold, refine ------------------------------------------------- */
+
+static const char *const axis_keys[] = {"param", "min", "max", "points", "scale", NULL};
+static const char *const scan_keys[] = {"x", "y", NULL};
+
+/* A number member of obj (pointer ptr) into *out; absent: *out unchanged. 0 if fine. */
+static int optional_number(const json_t *obj, const char *name, const char *ptr, double *out, nr_problem *p)
+{
+    const json_t *v = json_object_get(obj, name);
+    if (!v)
+        return 0;
+    if (!json_is_number(v)) {
+        nr_problem_add(p, 422, "wrong-type", ptr, "'%s' must be a number, not %s", name, json_type_name(v));
+        return -1;
+    }
+    *out = json_number_value(v);
+    return 0;
+}
+
+/* The scanned parameter of an axis: its index, or -1 with an error recorded. */
+static int axis_param(const nr_model *m, const json_t *axis, const char *parent, nr_problem *p)
+{
+    char ptr[64];
+    snprintf(ptr, sizeof ptr, "%s/param", parent);
+    const json_t *v = json_object_get(axis, "param");
+    char valid[512] = "";
+    for (size_t i = 0; i < m->n_params; i++)
+        if (m->params[i].kind == NR_PARAM_NUMBER)
+            list_append(valid, sizeof valid, m->params[i].name);
+    if (!v || !json_is_string(v)) {
+        nr_problem_add(p, 422, v ? "wrong-type" : "missing-field", ptr,
+                       "'param' (a string, one of: %s) is required", valid[0] ? valid : "(none)");
+        return -1;
+    }
+    int idx = nr_model_param_index(m, json_string_value(v));
+    if (idx < 0 || m->params[idx].kind != NR_PARAM_NUMBER) {
+        char quoted[USER_TEXT_MAX + 4];
+        nr_quote_user(json_string_value(v), quoted, USER_TEXT_MAX);
+        nr_problem_add(p, 422, idx < 0 ? "not-a-choice" : "invalid-scan", ptr,
+                       "'%s' is not a number parameter of model '%s'; scannable: %s", quoted, m->name,
+                       valid[0] ? valid : "(none)");
+        return -1;
+    }
+    return idx;
+}
+
+static int axis_scale(const json_t *axis, const char *parent, nr_scale fallback, int *is_log, nr_problem *p)
+{
+    char ptr[64];
+    snprintf(ptr, sizeof ptr, "%s/scale", parent);
+    const json_t *v = json_object_get(axis, "scale");
+    *is_log = fallback == NR_SCALE_LOG;
+    if (!v)
+        return 0;
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    if (s && (strcmp(s, "linear") == 0 || strcmp(s, "log") == 0)) {
+        *is_log = strcmp(s, "log") == 0;
+        return 0;
+    }
+    nr_problem_add(p, 422, s ? "not-a-choice" : "wrong-type", ptr, "'scale' must be \"linear\" or \"log\"");
+    return -1;
+}
+
+static int axis_points(const json_t *axis, const char *parent, size_t *n, nr_problem *p)
+{
+    char ptr[64];
+    snprintf(ptr, sizeof ptr, "%s/points", parent);
+    const json_t *v = json_object_get(axis, "points");
+    *n = NR_BOUNDS_DEFAULT_POINTS;
+    if (!v)
+        return 0;
+    if (!json_is_integer(v)) {
+        nr_problem_add(p, 422, "wrong-type", ptr, "'points' must be an integer, not %s", json_type_name(v));
+        return -1;
+    }
+    json_int_t k = json_integer_value(v);
+    if (k < 2 || k > NR_BOUNDS_MAX_POINTS) {
+        nr_problem_add(p, 422, "out-of-range", ptr, "'points' = %lld is outside [2, %d]", (long long)k,
+                       NR_BOUNDS_MAX_POINTS);
+        return -1;
+    }
+    *n = (size_t)k;
+    return 0;
+}
+
+/* One axis ("x" or "y"); 0 if valid. */
+static int read_axis(const nr_model *m, const json_t *scan, const char *name, int *index, double *lo,
+                     double *hi, size_t *n, int *is_log, nr_problem *p)
+{
+    char parent[32], ptr[64];
+    snprintf(parent, sizeof parent, "/scan/%s", name);
+    const json_t *axis = json_object_get(scan, name);
+    if (!axis || !json_is_object(axis)) {
+        nr_problem_add(p, 422, axis ? "wrong-type" : "missing-field", parent,
+                       "'%s' must be an object {\"param\", \"min\", \"max\", \"points\", \"scale\"}", name);
+        return -1;
+    }
+    check_keys(axis, axis_keys, parent, p);
+    *index = axis_param(m, axis, parent, p);
+    int bad = axis_points(axis, parent, n, p) != 0;
+    if (*index < 0)
+        return -1;
+    const nr_param_spec *spec = &m->params[*index];
+    *lo = spec->min_value;
+    *hi = spec->max_value;
+    bad |= axis_scale(axis, parent, spec->scale, is_log, p) != 0;
+    const char *ends[2] = {"min", "max"};
+    double *vals[2] = {lo, hi};
+    for (int k = 0; k < 2; k++) {
+        snprintf(ptr, sizeof ptr, "%s/%s", parent, ends[k]);
+        if (optional_number(axis, ends[k], ptr, vals[k], p) != 0) {
+            bad = 1;
+        } else if (!isfinite(*vals[k]) || *vals[k] < spec->min_value || *vals[k] > spec->max_value) {
+            nr_problem_add(p, 422, "out-of-range", ptr,
+                           "%s = %.10g %s of '%s' is outside its range [%.10g, %.10g] %s", ends[k], *vals[k],
+                           spec->unit, spec->name, spec->min_value, spec->max_value, spec->unit);
+            bad = 1;
+        }
+    }
+    snprintf(ptr, sizeof ptr, "%s/min", parent);
+    if (!bad && !(*lo < *hi)) {
+        nr_problem_add(p, 422, "invalid-scan", ptr, "the %s range needs min < max (got %.10g, %.10g)", name,
+                       *lo, *hi);
+        bad = 1;
+    }
+    if (!bad && *is_log && !(*lo > 0.0)) {
+        nr_problem_add(p, 422, "invalid-scan", ptr, "a log scale needs min > 0 (got %.10g)", *lo);
+        bad = 1;
+    }
+    *lo = *lo == 0.0 ? 0.0 : *lo;
+    *hi = *hi == 0.0 ? 0.0 : *hi;
+    return bad ? -1 : 0;
+}
+
+static void read_scan(const nr_model *m, const json_t *root, nr_bounds_request *b, nr_problem *p)
+{
+    const json_t *scan = json_object_get(root, "scan");
+    if (!scan || !json_is_object(scan)) {
+        nr_problem_add(p, 422, scan ? "wrong-type" : "missing-field", "/scan",
+                       "'scan' must be an object {\"x\": axis, \"y\": axis}");
+        return;
+    }
+    check_keys(scan, scan_keys, "/scan", p);
+    int ok = read_axis(m, scan, "x", &b->ix, &b->x_min, &b->x_max, &b->nx, &b->x_log, p) == 0;
+    ok &= read_axis(m, scan, "y", &b->iy, &b->y_min, &b->y_max, &b->ny, &b->y_log, p) == 0;
+    if (ok && b->ix == b->iy)
+        nr_problem_add(p, 422, "invalid-scan", "/scan/y/param", "x and y both scan '%s'", m->params[b->ix].name);
+    if (ok && b->nx * b->ny > (size_t)NR_BOUNDS_MAX_POINTS * NR_BOUNDS_MAX_POINTS)
+        nr_problem_add(p, 422, "invalid-scan", "/scan", "%zu x %zu points: at most %d in all", b->nx, b->ny,
+                       NR_BOUNDS_MAX_POINTS * NR_BOUNDS_MAX_POINTS);
+}
+
+static void read_signal(const nr_model *m, const json_t *root, nr_bounds_request *b, nr_problem *p)
+{
+    const json_t *v = json_object_get(root, "signal");
+    b->signal = 0;
+    if (!v)
+        return;
+    char valid[512] = "";
+    for (size_t i = 0; i < m->n_signals; i++)
+        list_append(valid, sizeof valid, m->signals[i].name);
+    int idx = json_is_string(v) ? nr_model_signal_index(m, json_string_value(v)) : -1;
+    if (idx >= 0) {
+        b->signal = (size_t)idx;
+        return;
+    }
+    char quoted[USER_TEXT_MAX + 4] = "";
+    if (json_is_string(v))
+        nr_quote_user(json_string_value(v), quoted, USER_TEXT_MAX);
+    nr_problem_add(p, 422, json_is_string(v) ? "not-a-choice" : "wrong-type", "/signal",
+                   "signal '%s' is not one of model '%s': %s", quoted, m->name, valid);
+}
+
+static void read_bounds(const nr_model *m, const json_t *root, const json_t *params, nr_bounds_request *b,
+                        nr_problem *p)
+{
+    memset(b, 0, sizeof *b);
+    b->ix = b->iy = -1;
+    read_scan(m, root, b, p);
+    read_signal(m, root, b, p);
+    b->threshold = NR_BOUNDS_DEFAULT_THRESHOLD;
+    if (optional_number(root, "threshold", "/threshold", &b->threshold, p) == 0 &&
+        (!isfinite(b->threshold) || !(b->threshold > 0.0)))
+        nr_problem_add(p, 422, "out-of-range", "/threshold", "'threshold' must be a finite number > 0 [events]");
+    const json_t *refine = json_object_get(root, "refine");
+    b->refine = 1;
+    if (refine && !json_is_boolean(refine))
+        nr_problem_add(p, 422, "wrong-type", "/refine", "'refine' must be true or false, not %s",
+                       json_type_name(refine));
+    else if (refine)
+        b->refine = json_is_true(refine);
+    int scanned[2] = {b->ix, b->iy};
+    for (int k = 0; k < 2 && params; k++) {
+        if (scanned[k] < 0 || !json_object_get(params, m->params[scanned[k]].name))
+            continue;
+        char ptr[160];
+        pointer_to(ptr, sizeof ptr, "/params", m->params[scanned[k]].name);
+        nr_problem_add(p, 422, "scanned-parameter", ptr,
+                       "'%s' is scanned (scan/%s): leave it out of 'params'", m->params[scanned[k]].name,
+                       k == 0 ? "x" : "y");
+    }
+}
+
+json_t *nr_bounds_scan_json(const nr_model *m, const nr_bounds_request *b)
+{
+    json_t *scan = json_object();
+    for (int k = 0; k < 2; k++) {
+        json_t *axis = json_object();
+        int idx = k == 0 ? b->ix : b->iy;
+        json_object_set_new(axis, "param", json_string(m->params[idx].name));
+        json_object_set_new(axis, "unit", json_string(m->params[idx].unit ? m->params[idx].unit : ""));
+        json_object_set_new(axis, "min", json_real(k == 0 ? b->x_min : b->y_min));
+        json_object_set_new(axis, "max", json_real(k == 0 ? b->x_max : b->y_max));
+        json_object_set_new(axis, "points", json_integer((json_int_t)(k == 0 ? b->nx : b->ny)));
+        json_object_set_new(axis, "scale", json_string((k == 0 ? b->x_log : b->y_log) ? "log" : "linear"));
+        json_object_set_new(scan, k == 0 ? "x" : "y", axis);
+    }
+    return scan;
+}
+
 /* ---- canonical form ------------------------------------------------------------------------ */
 
 json_t *nr_params_to_json(const nr_model *m, const nr_param_value *values)
@@ -316,13 +551,30 @@ json_t *nr_experiment_key_json(const nr_experiment *e)
     return o;
 }
 
+json_t *nr_request_params_json(const nr_request *req)
+{
+    json_t *o = nr_params_to_json(req->model, req->params);
+    if (o && req->observable == NR_OBSERVABLE_BOUNDS) {
+        json_object_del(o, req->model->params[req->bounds.ix].name);
+        json_object_del(o, req->model->params[req->bounds.iy].name);
+    }
+    return o;
+}
+
 static char *canonical_text(const nr_request *req)
 {
     json_t *o = json_object();
     json_object_set_new(o, "model", json_string(req->model->name));
     json_object_set_new(o, "observable", json_string(nr_observable_name(req->observable)));
     json_object_set_new(o, "experiment", nr_experiment_key_json(&req->experiment));
-    json_object_set_new(o, "params", nr_params_to_json(req->model, req->params));
+    json_object_set_new(o, "params", nr_request_params_json(req));
+    if (req->observable == NR_OBSERVABLE_BOUNDS) {
+        const nr_bounds_request *b = &req->bounds;
+        json_object_set_new(o, "scan", nr_bounds_scan_json(req->model, b));
+        json_object_set_new(o, "signal", json_string(req->model->signals[b->signal].name));
+        json_object_set_new(o, "threshold", json_real(b->threshold));
+        json_object_set_new(o, "refine", json_boolean(b->refine));
+    }
     char *text = json_dumps(o, NR_JSON_FLAGS);
     json_decref(o);
     return text;
@@ -354,7 +606,7 @@ static int validate(const json_t *root, unsigned observable, nr_request *req, nr
                        json_type_name(root));
         return -1;
     }
-    check_top_level_keys(root, p);
+    check_top_level_keys(root, observable, p);
     const nr_model *m = find_model(root, p);
     const nr_experiment *e = find_experiment(root, p);
     const json_t *params = optional_object(root, "params", p);
@@ -368,6 +620,8 @@ static int validate(const json_t *root, unsigned observable, nr_request *req, nr
             return -1;
         }
         read_params(m, params, req->params, p);
+        if (observable == NR_OBSERVABLE_BOUNDS && m->n_signals > 0)
+            read_bounds(m, root, params, &req->bounds, p);
     }
     if (e) {
         req->experiment = *e;
@@ -415,6 +669,17 @@ int nr_request_check(const nr_request *req, const nr_engine *engine, nr_problem 
     nr_status st = req->model->check(engine, &req->experiment, req->params, &err);
     if (st == NR_OK)
         return 0;
+    if (req->observable == NR_OBSERVABLE_BOUNDS && (st == NR_EINPUT || st == NR_EKINEMATIC)) {
+        /* the base point has defaults for the scanned parameters: a limit on them is the scan's
+         * business (points beyond it count as no events), not an error of the request */
+        for (int k = 0; k < 2; k++) {
+            char ptr[160];
+            int idx = k == 0 ? req->bounds.ix : req->bounds.iy;
+            pointer_to(ptr, sizeof ptr, "/params", req->model->params[idx].name);
+            if (strcmp(err.where, ptr) == 0)
+                return 0;
+        }
+    }
     if (st == NR_EINPUT || st == NR_EKINEMATIC) {
         nr_problem_add(p, 422, st == NR_EKINEMATIC ? "kinematic-limit" : "invalid-value", err.where,
                        "%s", err.message[0] ? err.message : nr_status_name(st));

@@ -1,12 +1,18 @@
 /* request.h: parsing, validation and canonicalisation of a compute request (POST /api/v1/rates,
- * POST /api/v1/spectra).
+ * POST /api/v1/spectra, POST /api/v1/bounds).
  *
  * Body: {"model": "sm", "experiment": "FASERnu", "params": {...}, "experiment_overrides": {...}};
  * "model" and "experiment" are required, the two objects optional, no other key allowed. Parameters
  * are checked against the model's nr_param_spec table, overrides against nr_experiment_fields.
  * The canonical form (defaults filled, numbers as reals printed with 17 significant digits, keys
  * sorted, the whole effective experiment and the observable included) makes equivalent requests
- * byte-identical; the cache key is sha256(canonical "\n" engine version "\n" data version). */
+ * byte-identical; the cache key is sha256(canonical "\n" engine version "\n" data version).
+ *
+ * Bounds requests add "scan" {"x": axis, "y": axis} with axis = {"param", "min", "max", "points",
+ * "scale"} (min/max default to the parameter's range, points to 40, scale to the parameter's scale),
+ * "signal" (default: the model's first), "threshold" (default 3) and "refine" (default true). A
+ * scanned parameter must not also appear in "params" (422 scanned-parameter): its value there would
+ * be meaningless; the canonical form and the response list only the parameters that are not scanned. */
 #ifndef NR_REQUEST_H
 #define NR_REQUEST_H
 
@@ -15,19 +21,25 @@
 
 #include "engine.h"
 #include "experiment.h"
+#include "contour.h"
 #include "model.h"
 #include "problem.h"
 
 typedef struct {
     const nr_model *model;
-    unsigned observable;       /* NR_OBSERVABLE_RATES or NR_OBSERVABLE_SPECTRA        */
+    unsigned observable;       /* NR_OBSERVABLE_RATES, _SPECTRA or _BOUNDS            */
     nr_experiment experiment;  /* the catalogue entry with the overrides applied      */
     nr_param_value *params;    /* model->n_params values, malloc'd                    */
     char *canonical;           /* canonical JSON text, malloc'd                       */
     char cache_key[65];        /* sha256 hex, set by nr_request_make_key              */
+    nr_bounds_request bounds;  /* NR_OBSERVABLE_BOUNDS: the scan                      */
 } nr_request;
 
-/* "rates", "spectra" (NULL for anything else). */
+/* Default points per scan axis and default threshold [events] of a bounds request. */
+#define NR_BOUNDS_DEFAULT_POINTS 40
+#define NR_BOUNDS_DEFAULT_THRESHOLD 3.0
+
+/* "rates", "spectra", "bounds" (NULL for anything else). */
 const char *nr_observable_name(unsigned observable);
 
 /* Parses and validates body. 0 on success (req filled; free with nr_request_free); -1 with p filled
@@ -47,6 +59,11 @@ void nr_request_free(nr_request *req);
 json_t *nr_params_to_json(const nr_model *model, const nr_param_value *values);
 /* JSON of the overridable fields of an experiment (name -> value), plus "name". */
 json_t *nr_experiment_key_json(const nr_experiment *e);
+/* Parameters of a request as they appear in its canonical form and response (for bounds: without the
+ * scanned ones). */
+json_t *nr_request_params_json(const nr_request *req);
+/* The canonical "scan" object of a bounds request. */
+json_t *nr_bounds_scan_json(const nr_model *model, const nr_bounds_request *b);
 
 /* Real-number precision used for every JSON the server writes (round-trips doubles exactly). */
 #define NR_JSON_FLAGS (JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17))

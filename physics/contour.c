@@ -1,0 +1,590 @@
+/* contour.c: the region of a two-parameter scan where a signal reaches a threshold, as closed polygons.
+ *
+ * Steps (see contour.h): (1) events on the grid (nr_model_grid, or point by point with nr_scan_at);
+ * (2) f = ln(events / threshold) in scaled coordinates, on the grid padded by a ring below threshold;
+ * (3) oriented marching squares: in each cell a segment runs from a crossed edge whose counter-clockwise
+ * corner order goes inside -> outside to one going outside -> inside, so the region above threshold lies
+ * on its left; a saddle cell (two diagonal corners inside) is resolved by the mean of its four corners;
+ * (4) segments are chained into closed loops through the crossed edges they share (each crossed edge
+ * starts exactly one segment and ends exactly one); (5) optional refinement of every vertex on an edge
+ * between two grid points by Illinois false position on the real model (nr_scan_at) along that edge;
+ * (6) loops are mapped back to parameter units, repeated points and straight runs along the scan
+ * boundary removed.
+ */
+#include "contour.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* f of a point with no events (or fewer than e^-100 of the threshold): far below the contour. */
+#define F_FLOOR (-100.0)
+
+/* Sides of the scan rectangle a vertex lies on. */
+enum { SIDE_LEFT = 1u, SIDE_RIGHT = 2u, SIDE_BOTTOM = 4u, SIDE_TOP = 8u };
+
+typedef struct {
+    const nr_model *model;
+    const nr_engine *engine;
+    const nr_experiment *experiment;
+    const nr_bounds_request *req;
+    const nr_progress *progress;
+    nr_param_value *params;   /* base point, scanned entries overwritten per evaluation */
+    nr_scan *points;          /* the model's many-points evaluator, opened on first use  */
+    size_t nx, ny;            /* real grid                                              */
+    size_t NX, NY;            /* padded grid: nx + 2, ny + 2                            */
+    size_t n_h_edges, n_edges;
+    double *u, *v;            /* scaled axis values: log10 on a log axis                */
+    double *f;                /* f[j * nx + i]                                          */
+    size_t evaluations;
+} scan;
+
+typedef struct {
+    double u, v;       /* scaled coordinates */
+    int refinable;     /* on an edge between two grid points */
+    unsigned sides;    /* SIDE_* bits        */
+} vertex;
+
+/* ---- request check ----------------------------------------------------------------------------- */
+
+static nr_status check_axis(const nr_model *m, int index, double lo, double hi, size_t n, int is_log,
+                            const char *axis, nr_error *err)
+{
+    char where[32];
+    snprintf(where, sizeof where, "/scan/%s/param", axis);
+    if (index < 0 || (size_t)index >= m->n_params || m->params[index].kind != NR_PARAM_NUMBER)
+        return nr_fail(err, NR_EINPUT, where, "the %s axis must scan a number parameter of model %s", axis,
+                       m->name);
+    const nr_param_spec *spec = &m->params[index];
+    snprintf(where, sizeof where, "/scan/%s/min", axis);
+    if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
+        return nr_fail(err, NR_EINPUT, where, "the %s range needs min < max (got %g, %g)", axis, lo, hi);
+    if (lo < spec->min_value || hi > spec->max_value)
+        return nr_fail(err, NR_EINPUT, where, "the %s range [%g, %g] %s leaves the range of %s [%g, %g]", axis,
+                       lo, hi, spec->unit, spec->name, spec->min_value, spec->max_value);
+    if (is_log && !(lo > 0.0))
+        return nr_fail(err, NR_EINPUT, where, "a log scale on %s needs min > 0 (got %g)", axis, lo);
+    snprintf(where, sizeof where, "/scan/%s/points", axis);
+    if (n < 2 || n > NR_BOUNDS_MAX_POINTS)
+        return nr_fail(err, NR_EINPUT, where, "%zu points on %s; 2 to %d allowed", n, axis,
+                       NR_BOUNDS_MAX_POINTS);
+    return NR_OK;
+}
+
+nr_status nr_bounds_check_request(const nr_model *m, const nr_bounds_request *r, nr_error *err)
+{
+    if (!m->rates || m->n_signals == 0)
+        return nr_fail(err, NR_EINPUT, "/model", "model %s has no signals to contour", m->name);
+    if (r->signal >= m->n_signals)
+        return nr_fail(err, NR_EINPUT, "/signal", "signal %zu of model %s does not exist", r->signal, m->name);
+    nr_status st = check_axis(m, r->ix, r->x_min, r->x_max, r->nx, r->x_log, "x", err);
+    if (st == NR_OK)
+        st = check_axis(m, r->iy, r->y_min, r->y_max, r->ny, r->y_log, "y", err);
+    if (st != NR_OK)
+        return st;
+    if (r->ix == r->iy)
+        return nr_fail(err, NR_EINPUT, "/scan/y/param", "x and y scan the same parameter");
+    if (!isfinite(r->threshold) || !(r->threshold > 0.0))
+        return nr_fail(err, NR_EINPUT, "/threshold", "the threshold must be a finite number > 0 (got %g)",
+                       r->threshold);
+    return NR_OK;
+}
+
+/* ---- grid -------------------------------------------------------------------------------------- */
+
+/* n values equally spaced in the scaled coordinate from lo to hi; the ends exact. */
+static void fill_axis(double *scaled, double *values, size_t n, double lo, double hi, int is_log)
+{
+    double a = is_log ? log10(lo) : lo, b = is_log ? log10(hi) : hi;
+    for (size_t i = 0; i < n; i++) {
+        scaled[i] = a + (b - a) * (double)i / (double)(n - 1);
+        values[i] = is_log ? pow(10.0, scaled[i]) : scaled[i];
+    }
+    scaled[n - 1] = b;
+    values[0] = lo;
+    values[n - 1] = hi;
+}
+
+static double to_param(double scaled, int is_log)
+{
+    return is_log ? pow(10.0, scaled) : scaled;
+}
+
+/* Events at one point; a point the model calls invalid or kinematically forbidden has none. */
+static nr_status signal_at(scan *s, double x, double y, double *events, nr_error *err)
+{
+    s->params[s->req->ix].number = x;
+    s->params[s->req->iy].number = y;
+    nr_error local;
+    nr_error_clear(&local);
+    if (!s->points && !(s->points = nr_scan_open(s->model, s->engine, s->experiment, s->req->signal, &local))) {
+        if (err)
+            *err = local;
+        return local.status != NR_OK ? local.status : NR_ENOMEM;
+    }
+    s->evaluations++;
+    nr_status st = nr_scan_at(s->points, s->params, events, &local);
+    if (st == NR_EINPUT || st == NR_EKINEMATIC) {
+        *events = 0.0;
+        return NR_OK;
+    }
+    if (st != NR_OK && err)
+        *err = local;
+    return st;
+}
+
+typedef struct {
+    const nr_progress *outer;
+    double scale;
+} scaled_progress;
+
+static void report_scaled(void *ctx, double fraction)
+{
+    const scaled_progress *sp = ctx;
+    nr_progress_report(sp->outer, fraction * sp->scale);
+}
+
+static nr_status grid_point_by_point(scan *s, const nr_bounds_result *out, const nr_progress *inner,
+                                     nr_error *err)
+{
+    for (size_t j = 0; j < s->ny; j++) {
+        for (size_t i = 0; i < s->nx; i++) {
+            if (nr_progress_cancelled(s->progress))
+                return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
+            nr_status st = signal_at(s, out->x[i], out->y[j], &out->events[j * s->nx + i], err);
+            if (st != NR_OK)
+                return st;
+        }
+        nr_progress_report(inner, (double)(j + 1) / (double)s->ny);
+    }
+    return NR_OK;
+}
+
+static nr_status evaluate_grid(scan *s, nr_bounds_result *out, double grid_share, nr_error *err)
+{
+    scaled_progress sp = {s->progress, grid_share};
+    nr_progress inner = {s->progress ? s->progress->cancel : NULL, report_scaled, &sp};
+    nr_status st;
+    if (s->model->grid) {
+        nr_grid_request g = {s->req->signal, s->req->ix, s->req->iy, s->nx, s->ny, out->x, out->y};
+        st = nr_model_grid(s->model, s->engine, s->experiment, s->params, &g, out->events, &inner, err);
+        s->evaluations += s->nx * s->ny;
+    } else {
+        st = grid_point_by_point(s, out, &inner, err);
+    }
+    if (st == NR_OK && nr_progress_cancelled(s->progress))
+        st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
+    return st;
+}
+
+static double f_of(double events, double threshold)
+{
+    if (!(events > 0.0))
+        return F_FLOOR;
+    double f = log(events / threshold);
+    return f < F_FLOOR ? F_FLOOR : f > -F_FLOOR ? -F_FLOOR : f;
+}
+
+static nr_status fill_f(scan *s, const nr_bounds_result *out, nr_error *err)
+{
+    for (size_t j = 0; j < s->ny; j++)
+        for (size_t i = 0; i < s->nx; i++) {
+            double e = out->events[j * s->nx + i];
+            if (isnan(e))
+                return nr_fail(err, NR_ENUMERIC, "", "the model gave NaN events at (%g, %g)", out->x[i],
+                               out->y[j]);
+            s->f[j * s->nx + i] = f_of(e, s->req->threshold);
+        }
+    return NR_OK;
+}
+
+/* ---- padded grid: nodes (I, J), 0 <= I < NX, 0 <= J < NY; real nodes have 1 <= I <= nx ---------- */
+
+static int is_real(const scan *s, size_t I, size_t J)
+{
+    return I >= 1 && I <= s->nx && J >= 1 && J <= s->ny;
+}
+
+static double node_f(const scan *s, size_t I, size_t J)
+{
+    return is_real(s, I, J) ? s->f[(J - 1) * s->nx + (I - 1)] : F_FLOOR;
+}
+
+static int inside(const scan *s, size_t I, size_t J)
+{
+    return is_real(s, I, J) && node_f(s, I, J) >= 0.0;
+}
+
+static unsigned node_sides(const scan *s, size_t I, size_t J)
+{
+    return (I == 1 ? SIDE_LEFT : 0u) | (I == s->nx ? SIDE_RIGHT : 0u) | (J == 1 ? SIDE_BOTTOM : 0u) |
+           (J == s->ny ? SIDE_TOP : 0u);
+}
+
+/* Edge ids: horizontal (I,J)-(I+1,J) first, then vertical (I,J)-(I,J+1). */
+static size_t h_edge(const scan *s, size_t I, size_t J)
+{
+    return J * (s->NX - 1) + I;
+}
+
+static size_t v_edge(const scan *s, size_t I, size_t J)
+{
+    return s->n_h_edges + J * s->NX + I;
+}
+
+static void edge_nodes(const scan *s, size_t e, size_t a[2], size_t b[2])
+{
+    if (e < s->n_h_edges) {
+        a[0] = e % (s->NX - 1);
+        a[1] = e / (s->NX - 1);
+        b[0] = a[0] + 1;
+        b[1] = a[1];
+    } else {
+        e -= s->n_h_edges;
+        a[0] = e % s->NX;
+        a[1] = e / s->NX;
+        b[0] = a[0];
+        b[1] = a[1] + 1;
+    }
+}
+
+/* The segments of cell (I, J): next[start edge] = end edge. */
+static void march_cell(const scan *s, size_t I, size_t J, long *next)
+{
+    size_t cx[4] = {I, I + 1, I + 1, I}, cy[4] = {J, J, J + 1, J + 1};
+    size_t edge[4] = {h_edge(s, I, J), v_edge(s, I + 1, J), h_edge(s, I, J + 1), v_edge(s, I, J)};
+    int in[4];
+    for (int k = 0; k < 4; k++)
+        in[k] = inside(s, cx[k], cy[k]);
+    int n_out_going = 0;
+    for (int k = 0; k < 4; k++)
+        n_out_going += in[k] && !in[(k + 1) % 4];
+    if (n_out_going == 0)
+        return;
+    if (n_out_going == 1) {
+        int start = -1, end = -1;
+        for (int k = 0; k < 4; k++) {
+            if (in[k] && !in[(k + 1) % 4])
+                start = k;
+            if (!in[k] && in[(k + 1) % 4])
+                end = k;
+        }
+        next[edge[start]] = (long)edge[end];
+        return;
+    }
+    /* saddle: two diagonal corners inside; the mean of the corners decides whether they connect */
+    double mean = 0.0;
+    for (int k = 0; k < 4; k++)
+        mean += 0.25 * node_f(s, cx[k], cy[k]);
+    for (int k = 0; k < 4; k++)
+        if (in[k] && !in[(k + 1) % 4])
+            next[edge[k]] = (long)edge[mean >= 0.0 ? (k + 1) % 4 : (k + 3) % 4];
+}
+
+/* ---- vertices ---------------------------------------------------------------------------------- */
+
+static vertex edge_vertex(const scan *s, size_t e)
+{
+    size_t a[2], b[2];
+    edge_nodes(s, e, a, b);
+    vertex w = {0};
+    int ra = is_real(s, a[0], a[1]), rb = is_real(s, b[0], b[1]);
+    if (!ra || !rb) { /* an edge into the padding: the contour passes through the real node */
+        const size_t *n = ra ? a : b;
+        w.u = s->u[n[0] - 1];
+        w.v = s->v[n[1] - 1];
+        w.sides = node_sides(s, n[0], n[1]);
+        return w;
+    }
+    double fa = node_f(s, a[0], a[1]), fb = node_f(s, b[0], b[1]);
+    double t = fa / (fa - fb);
+    double ua = s->u[a[0] - 1], va = s->v[a[1] - 1], ub = s->u[b[0] - 1], vb = s->v[b[1] - 1];
+    w.u = ua + t * (ub - ua);
+    w.v = va + t * (vb - va);
+    w.refinable = 1;
+    w.sides = node_sides(s, a[0], a[1]) & node_sides(s, b[0], b[1]);
+    return w;
+}
+
+/* f at fraction t along the edge a -> b, from the real model. */
+static nr_status f_along(scan *s, const double pa[2], const double pb[2], double t, double *f, nr_error *err)
+{
+    double events = 0.0;
+    nr_status st = signal_at(s, to_param(pa[0] + t * (pb[0] - pa[0]), s->req->x_log),
+                             to_param(pa[1] + t * (pb[1] - pa[1]), s->req->y_log), &events, err);
+    if (st == NR_OK && isnan(events))
+        st = nr_fail(err, NR_ENUMERIC, "", "the model gave NaN events while refining the contour");
+    *f = f_of(events, s->req->threshold);
+    return st;
+}
+
+/* Moves w onto the root of f along its edge: Illinois false position from the grid's linear
+ * interpolation, tolerance NR_BOUNDS_REFINE_TOL of the edge, at most NR_BOUNDS_MAX_REFINE_EVALS
+ * evaluations. The bracket [0, 1] is the edge, with the grid's f at its ends. */
+static nr_status refine_vertex(scan *s, size_t e, vertex *w, nr_error *err)
+{
+    size_t na[2], nb[2];
+    edge_nodes(s, e, na, nb);
+    double pa[2] = {s->u[na[0] - 1], s->v[na[1] - 1]}, pb[2] = {s->u[nb[0] - 1], s->v[nb[1] - 1]};
+    double a = 0.0, b = 1.0, fa = node_f(s, na[0], na[1]), fb = node_f(s, nb[0], nb[1]);
+    double t = fa / (fa - fb);
+    int last_kept = 0; /* +1: a was replaced last time, -1: b */
+    for (int k = 0; k < NR_BOUNDS_MAX_REFINE_EVALS; k++) {
+        double ft;
+        nr_status st = f_along(s, pa, pb, t, &ft, err);
+        if (st != NR_OK)
+            return st;
+        if (ft == 0.0)
+            break;
+        if ((ft >= 0.0) == (fa >= 0.0)) {
+            a = t;
+            fa = ft;
+            if (last_kept == +1)
+                fb *= 0.5;
+            last_kept = +1;
+        } else {
+            b = t;
+            fb = ft;
+            if (last_kept == -1)
+                fa *= 0.5;
+            last_kept = -1;
+        }
+        double t_new = (a * fb - b * fa) / (fb - fa);
+        double step = fabs(t_new - t);
+        t = t_new;
+        if (step < NR_BOUNDS_REFINE_TOL || b - a < NR_BOUNDS_REFINE_TOL)
+            break;
+    }
+    w->u = pa[0] + t * (pb[0] - pa[0]);
+    w->v = pa[1] + t * (pb[1] - pa[1]);
+    return NR_OK;
+}
+
+/* ---- loops ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    size_t *edges;    /* all loops' edges, one after the other */
+    size_t *start;    /* loop k: edges[start[k] .. start[k + 1]) */
+    size_t n_loops, n_edges;
+} loop_set;
+
+static void loops_free(loop_set *ls)
+{
+    free(ls->edges);
+    free(ls->start);
+    memset(ls, 0, sizeof *ls);
+}
+
+static nr_status chain_loops(const scan *s, long *next, loop_set *ls, nr_error *err)
+{
+    memset(ls, 0, sizeof *ls);
+    size_t n_crossed = 0;
+    for (size_t e = 0; e < s->n_edges; e++)
+        n_crossed += next[e] >= 0;
+    ls->edges = malloc((n_crossed ? n_crossed : 1) * sizeof *ls->edges);
+    ls->start = malloc((n_crossed + 1) * sizeof *ls->start);
+    if (!ls->edges || !ls->start) {
+        loops_free(ls);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the contour");
+    }
+    for (size_t e0 = 0; e0 < s->n_edges; e0++) {
+        if (next[e0] < 0)
+            continue;
+        ls->start[ls->n_loops++] = ls->n_edges;
+        size_t e = e0;
+        while (next[e] >= 0 && ls->n_edges < n_crossed) { /* consumed edges get next = -1 */
+            size_t following = (size_t)next[e];
+            ls->edges[ls->n_edges++] = e;
+            next[e] = -1;
+            e = following;
+        }
+    }
+    ls->start[ls->n_loops] = ls->n_edges;
+    return NR_OK;
+}
+
+static size_t count_refinable(const scan *s, const loop_set *ls)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < ls->n_edges; k++) {
+        size_t a[2], b[2];
+        edge_nodes(s, ls->edges[k], a, b);
+        n += is_real(s, a[0], a[1]) && is_real(s, b[0], b[1]);
+    }
+    return n;
+}
+
+/* Removes repeated points and the vertices inside straight runs along one side of the scan
+ * boundary; returns the new count. */
+static size_t simplify(vertex *w, size_t n)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (m == 0 || w[k].u != w[m - 1].u || w[k].v != w[m - 1].v)
+            w[m++] = w[k];
+    while (m > 1 && w[m - 1].u == w[0].u && w[m - 1].v == w[0].v)
+        m--;
+    for (int changed = 1; changed && m > 3;) {
+        changed = 0;
+        for (size_t k = 0; k < m && m > 3; k++) {
+            const vertex *prev = &w[(k + m - 1) % m], *nxt = &w[(k + 1) % m];
+            if (!w[k].refinable && (prev->sides & w[k].sides & nxt->sides)) {
+                memmove(&w[k], &w[k + 1], (m - k - 1) * sizeof *w);
+                m--;
+                changed = 1;
+            }
+        }
+    }
+    return m;
+}
+
+static nr_status emit_polygon(const scan *s, const vertex *w, size_t n, nr_bounds_result *out, nr_error *err)
+{
+    nr_polygon *p = &out->polygons[out->n_polygons];
+    p->x = malloc(n * sizeof *p->x);
+    p->y = malloc(n * sizeof *p->y);
+    if (!p->x || !p->y) {
+        free(p->x);
+        free(p->y);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the contour");
+    }
+    for (size_t k = 0; k < n; k++) {
+        p->x[k] = to_param(w[k].u, s->req->x_log);
+        p->y[k] = to_param(w[k].v, s->req->y_log);
+    }
+    p->n = n;
+    out->n_polygons++;
+    return NR_OK;
+}
+
+/* Vertices of every loop (refined if asked), then the polygons. grid_share: progress at the start. */
+static nr_status build_polygons(scan *s, const loop_set *ls, double grid_share, nr_bounds_result *out,
+                                nr_error *err)
+{
+    out->polygons = calloc(ls->n_loops ? ls->n_loops : 1, sizeof *out->polygons);
+    vertex *w = malloc((ls->n_edges ? ls->n_edges : 1) * sizeof *w);
+    if (!out->polygons || !w) {
+        free(w);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the contour");
+    }
+    size_t n_refinable = s->req->refine ? count_refinable(s, ls) : 0, done = 0;
+    nr_status st = NR_OK;
+    for (size_t L = 0; L < ls->n_loops && st == NR_OK; L++) {
+        size_t n = 0;
+        for (size_t k = ls->start[L]; k < ls->start[L + 1] && st == NR_OK; k++) {
+            w[n] = edge_vertex(s, ls->edges[k]);
+            if (s->req->refine && w[n].refinable) {
+                if (nr_progress_cancelled(s->progress)) {
+                    st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
+                    break;
+                }
+                st = refine_vertex(s, ls->edges[k], &w[n], err);
+                out->n_refined++;
+                done++;
+                nr_progress_report(s->progress,
+                                   grid_share + (1.0 - grid_share) * (double)done / (double)n_refinable);
+            }
+            n++;
+        }
+        if (st == NR_OK && (n = simplify(w, n)) >= 3)
+            st = emit_polygon(s, w, n, out, err);
+    }
+    free(w);
+    return st;
+}
+
+/* ---- entry points ------------------------------------------------------------------------------ */
+
+void nr_bounds_free(nr_bounds_result *r)
+{
+    if (!r)
+        return;
+    for (size_t k = 0; r->polygons && k < r->n_polygons; k++) {
+        free(r->polygons[k].x);
+        free(r->polygons[k].y);
+    }
+    free(r->polygons);
+    free(r->x);
+    free(r->y);
+    free(r->events);
+    memset(r, 0, sizeof *r);
+}
+
+static nr_status alloc_scan(scan *s, nr_bounds_result *out, long **next, nr_error *err)
+{
+    s->NX = s->nx + 2;
+    s->NY = s->ny + 2;
+    s->n_h_edges = (s->NX - 1) * s->NY;
+    s->n_edges = s->n_h_edges + s->NX * (s->NY - 1);
+    s->params = malloc(s->model->n_params * sizeof *s->params);
+    s->u = malloc(s->nx * sizeof *s->u);
+    s->v = malloc(s->ny * sizeof *s->v);
+    s->f = malloc(s->nx * s->ny * sizeof *s->f);
+    *next = malloc(s->n_edges * sizeof **next);
+    out->nx = s->nx;
+    out->ny = s->ny;
+    out->x = malloc(s->nx * sizeof *out->x);
+    out->y = malloc(s->ny * sizeof *out->y);
+    out->events = calloc(s->nx * s->ny, sizeof *out->events);
+    if (!s->params || !s->u || !s->v || !s->f || !*next || !out->x || !out->y || !out->events)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for a %zu x %zu scan", s->nx, s->ny);
+    for (size_t e = 0; e < s->n_edges; e++)
+        (*next)[e] = -1;
+    return NR_OK;
+}
+
+static void free_scan(scan *s, long *next)
+{
+    nr_scan_close(s->points);
+    free(s->params);
+    free(s->u);
+    free(s->v);
+    free(s->f);
+    free(next);
+}
+
+nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                            const nr_param_value *base, const nr_bounds_request *req, nr_bounds_result *out,
+                            const nr_progress *progress, nr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    nr_status st = nr_bounds_check_request(model, req, err);
+    if (st != NR_OK)
+        return st;
+    scan s = {.model = model, .engine = engine, .experiment = experiment, .req = req, .progress = progress,
+              .nx = req->nx, .ny = req->ny};
+    long *next = NULL;
+    loop_set loops = {0};
+    st = alloc_scan(&s, out, &next, err);
+    if (st == NR_OK) {
+        memcpy(s.params, base, model->n_params * sizeof *s.params);
+        fill_axis(s.u, out->x, s.nx, req->x_min, req->x_max, req->x_log);
+        fill_axis(s.v, out->y, s.ny, req->y_min, req->y_max, req->y_log);
+        /* progress share of the grid: refinement costs up to NR_BOUNDS_MAX_REFINE_EVALS per vertex,
+         * and a contour crosses of the order of 2 (nx + ny) cell edges */
+        double grid_points = (double)(s.nx * s.ny);
+        double refine_guess = req->refine ? 4.0 * (double)(s.nx + s.ny) : 0.0;
+        double grid_share = grid_points / (grid_points + refine_guess);
+        st = evaluate_grid(&s, out, grid_share, err);
+        if (st == NR_OK)
+            st = fill_f(&s, out, err);
+        if (st == NR_OK) {
+            for (size_t J = 0; J + 1 < s.NY; J++)
+                for (size_t I = 0; I + 1 < s.NX; I++)
+                    march_cell(&s, I, J, next);
+            st = chain_loops(&s, next, &loops, err);
+        }
+        if (st == NR_OK)
+            st = build_polygons(&s, &loops, grid_share, out, err);
+    }
+    out->n_evaluations = s.evaluations;
+    loops_free(&loops);
+    free_scan(&s, next);
+    if (st != NR_OK) {
+        nr_bounds_free(out);
+        return st;
+    }
+    nr_progress_report(progress, 1.0);
+    return NR_OK;
+}

@@ -1,0 +1,430 @@
+/* jobs.c: the job table, its FIFO queue and the worker threads (see jobs.h).
+ *
+ * One mutex guards everything; `work` wakes workers when a job is queued, `changed` (on
+ * CLOCK_MONOTONIC, for timed waits) wakes request threads when a job finishes or is cancelled. A job
+ * record is freed when it has left the table and no reference (request thread or worker) remains. */
+#include "jobs.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct nr_job {
+    nr_job *next;          /* table list, newest first */
+    nr_job *queue_next;
+    char id[65];
+    nr_job_state state;
+    int in_table;
+    int refs;              /* request threads and the worker running it */
+    atomic_int cancel;
+    double progress;
+    double created_at;     /* Unix time [s]            */
+    struct timespec finished; /* CLOCK_MONOTONIC          */
+    nr_job_run_fn run;
+    void *input;
+    nr_job_free_fn free_input;
+    nr_job_output output;
+};
+
+struct nr_jobs {
+    pthread_mutex_t lock;
+    pthread_cond_t work, changed;
+    nr_job *head;
+    size_t n_jobs;
+    nr_job *queue_head, *queue_tail;
+    size_t n_queued;
+    size_t body_bytes;     /* bodies held by finished jobs */
+    pthread_t *threads;
+    unsigned n_threads;
+    int stopping, joined;
+    nr_jobs_options opt;
+};
+
+const char *nr_job_state_name(nr_job_state s)
+{
+    switch (s) {
+    case NR_JOB_QUEUED: return "queued";
+    case NR_JOB_RUNNING: return "running";
+    case NR_JOB_DONE: return "done";
+    case NR_JOB_FAILED: return "failed";
+    case NR_JOB_CANCELLED: return "cancelled";
+    }
+    return "unknown";
+}
+
+static int finished(const nr_job *j)
+{
+    return j->state == NR_JOB_DONE || j->state == NR_JOB_FAILED || j->state == NR_JOB_CANCELLED;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+/* ---- records (lock held) ------------------------------------------------------------------------ */
+
+static void drop_input(nr_job *j)
+{
+    if (j->input && j->free_input)
+        j->free_input(j->input);
+    j->input = NULL;
+}
+
+static void drop_body(nr_jobs *t, nr_job *j)
+{
+    if (finished(j) && j->output.body)
+        t->body_bytes -= j->output.len;
+    free(j->output.body);
+    j->output.body = NULL;
+    j->output.len = 0;
+}
+
+static void free_if_unused(nr_jobs *t, nr_job *j)
+{
+    if (j->in_table || j->refs > 0)
+        return;
+    drop_input(j);
+    drop_body(t, j);
+    free(j);
+}
+
+static void detach(nr_jobs *t, nr_job *j)
+{
+    for (nr_job **link = &t->head; *link; link = &(*link)->next) {
+        if (*link == j) {
+            *link = j->next;
+            t->n_jobs--;
+            break;
+        }
+    }
+    j->in_table = 0;
+    free_if_unused(t, j);
+}
+
+static void mark_finished(nr_jobs *t, nr_job *j, nr_job_state state)
+{
+    j->state = state;
+    clock_gettime(CLOCK_MONOTONIC, &j->finished);
+    if (j->output.body)
+        t->body_bytes += j->output.len;
+    pthread_cond_broadcast(&t->changed);
+}
+
+/* Forgets old finished jobs, keeps at most max_jobs records and max_body_bytes of bodies. */
+static void sweep(nr_jobs *t)
+{
+    for (nr_job *j = t->head, *next; j; j = next) {
+        next = j->next;
+        if (finished(j) && seconds_since(&j->finished) > t->opt.ttl_s)
+            detach(t, j);
+    }
+    while (t->n_jobs > t->opt.max_jobs || t->body_bytes > t->opt.max_body_bytes) {
+        nr_job *oldest = NULL;
+        for (nr_job *j = t->head; j; j = j->next)
+            if (finished(j) && (t->n_jobs > t->opt.max_jobs || j->output.body))
+                oldest = j;
+        if (!oldest)
+            break;
+        if (t->n_jobs > t->opt.max_jobs)
+            detach(t, oldest);
+        else
+            drop_body(t, oldest);
+    }
+}
+
+static nr_job *find(nr_jobs *t, const char *id)
+{
+    for (nr_job *j = t->head; j; j = j->next)
+        if (strcmp(j->id, id) == 0)
+            return j;
+    return NULL;
+}
+
+static void unqueue(nr_jobs *t, nr_job *job)
+{
+    nr_job *prev = NULL;
+    for (nr_job *j = t->queue_head; j; prev = j, j = j->queue_next) {
+        if (j != job)
+            continue;
+        if (prev)
+            prev->queue_next = j->queue_next;
+        else
+            t->queue_head = j->queue_next;
+        if (t->queue_tail == j)
+            t->queue_tail = prev;
+        t->n_queued--;
+        j->queue_next = NULL;
+        return;
+    }
+}
+
+/* ---- workers ------------------------------------------------------------------------------------ */
+
+typedef struct {
+    nr_jobs *table;
+    nr_job *job;
+} progress_ctx;
+
+static void report_progress(void *ctx, double fraction)
+{
+    progress_ctx *c = ctx;
+    pthread_mutex_lock(&c->table->lock);
+    if (fraction > c->job->progress)
+        c->job->progress = fraction > 1.0 ? 1.0 : fraction;
+    pthread_mutex_unlock(&c->table->lock);
+}
+
+static void run_one(nr_jobs *t, nr_job *j)
+{
+    progress_ctx ctx = {t, j};
+    nr_progress progress = {&j->cancel, report_progress, &ctx};
+    nr_job_output out = {0};
+    j->run(j->input, &progress, &out);
+    pthread_mutex_lock(&t->lock);
+    drop_input(j);
+    if (j->state == NR_JOB_CANCELLED || atomic_load(&j->cancel)) { /* cancelled while running */
+        free(out.body);
+        if (j->state != NR_JOB_CANCELLED)
+            mark_finished(t, j, NR_JOB_CANCELLED);
+    } else {
+        j->output = out;
+        if (out.status == 200)
+            j->progress = 1.0;
+        mark_finished(t, j, out.status == 200 ? NR_JOB_DONE : NR_JOB_FAILED);
+    }
+    j->refs--;
+    free_if_unused(t, j);
+    sweep(t);
+    pthread_mutex_unlock(&t->lock);
+}
+
+static void *worker(void *arg)
+{
+    nr_jobs *t = arg;
+    pthread_mutex_lock(&t->lock);
+    for (;;) {
+        while (!t->stopping && !t->queue_head)
+            pthread_cond_wait(&t->work, &t->lock);
+        if (t->stopping)
+            break;
+        nr_job *j = t->queue_head;
+        unqueue(t, j);
+        j->state = NR_JOB_RUNNING;
+        j->refs++;
+        pthread_mutex_unlock(&t->lock);
+        run_one(t, j);
+        pthread_mutex_lock(&t->lock);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+/* ---- table -------------------------------------------------------------------------------------- */
+
+nr_jobs *nr_jobs_start(const nr_jobs_options *opt, char *errbuf, size_t errlen)
+{
+    nr_jobs *t = calloc(1, sizeof *t);
+    if (!t || !(t->threads = calloc(opt->threads ? opt->threads : 1, sizeof *t->threads))) {
+        free(t);
+        snprintf(errbuf, errlen, "out of memory for the job pool");
+        return NULL;
+    }
+    t->opt = *opt;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->work, NULL);
+    pthread_cond_init(&t->changed, &attr);
+    pthread_condattr_destroy(&attr);
+    for (unsigned i = 0; i < opt->threads; i++) {
+        if (pthread_create(&t->threads[i], NULL, worker, t) != 0) {
+            snprintf(errbuf, errlen, "cannot start job worker %u of %u", i + 1, opt->threads);
+            nr_jobs_free(t);
+            return NULL;
+        }
+        t->n_threads++;
+    }
+    return t;
+}
+
+void nr_jobs_shutdown(nr_jobs *t)
+{
+    if (!t || t->joined)
+        return;
+    pthread_mutex_lock(&t->lock);
+    t->stopping = 1;
+    while (t->queue_head) {
+        nr_job *j = t->queue_head;
+        unqueue(t, j);
+        drop_input(j);
+        mark_finished(t, j, NR_JOB_CANCELLED);
+    }
+    for (nr_job *j = t->head; j; j = j->next)
+        if (j->state == NR_JOB_RUNNING)
+            atomic_store(&j->cancel, 1);
+    pthread_cond_broadcast(&t->work);
+    pthread_cond_broadcast(&t->changed);
+    pthread_mutex_unlock(&t->lock);
+    for (unsigned i = 0; i < t->n_threads; i++)
+        pthread_join(t->threads[i], NULL);
+    t->joined = 1;
+}
+
+void nr_jobs_free(nr_jobs *t)
+{
+    if (!t)
+        return;
+    nr_jobs_shutdown(t);
+    while (t->head) {
+        nr_job *j = t->head;
+        t->head = j->next;
+        j->in_table = 0;
+        j->refs = 0; /* every request thread has returned by now */
+        free_if_unused(t, j);
+    }
+    pthread_cond_destroy(&t->work);
+    pthread_cond_destroy(&t->changed);
+    pthread_mutex_destroy(&t->lock);
+    free(t->threads);
+    free(t);
+}
+
+static nr_job *new_job(const char *id, nr_job_run_fn run, void *input, nr_job_free_fn free_input)
+{
+    nr_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    snprintf(j->id, sizeof j->id, "%s", id);
+    j->state = NR_JOB_QUEUED;
+    j->in_table = 1;
+    j->refs = 1; /* the submitting request */
+    atomic_init(&j->cancel, 0);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    j->created_at = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
+    j->run = run;
+    j->input = input;
+    j->free_input = free_input;
+    return j;
+}
+
+nr_jobs_submit_rc nr_jobs_submit(nr_jobs *t, const char *id, nr_job_run_fn run, void *input,
+                                 nr_job_free_fn free_input, nr_job **job)
+{
+    *job = NULL;
+    pthread_mutex_lock(&t->lock);
+    sweep(t);
+    nr_jobs_submit_rc rc;
+    nr_job *j = find(t, id);
+    if (t->stopping) {
+        rc = NR_JOBS_STOPPING;
+    } else if (j && j->state != NR_JOB_FAILED && j->state != NR_JOB_CANCELLED) {
+        j->refs++;
+        *job = j;
+        rc = NR_JOBS_JOINED;
+    } else if (t->n_queued >= t->opt.queue_max) {
+        rc = NR_JOBS_FULL;
+    } else if (!(*job = new_job(id, run, input, free_input))) {
+        rc = NR_JOBS_NOMEM;
+    } else {
+        if (j) /* a failed or cancelled run: retry with a new record */
+            detach(t, j);
+        (*job)->next = t->head;
+        t->head = *job;
+        t->n_jobs++;
+        if (t->queue_tail)
+            t->queue_tail->queue_next = *job;
+        else
+            t->queue_head = *job;
+        t->queue_tail = *job;
+        t->n_queued++;
+        pthread_cond_signal(&t->work);
+        rc = NR_JOBS_CREATED;
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (rc != NR_JOBS_CREATED && free_input)
+        free_input(input);
+    return rc;
+}
+
+nr_job *nr_jobs_find(nr_jobs *t, const char *id)
+{
+    pthread_mutex_lock(&t->lock);
+    sweep(t);
+    nr_job *j = find(t, id);
+    if (j)
+        j->refs++;
+    pthread_mutex_unlock(&t->lock);
+    return j;
+}
+
+void nr_job_release(nr_jobs *t, nr_job *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&t->lock);
+    j->refs--;
+    free_if_unused(t, j);
+    pthread_mutex_unlock(&t->lock);
+}
+
+nr_job_state nr_job_wait(nr_jobs *t, nr_job *j, unsigned timeout_ms)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&t->lock);
+    while (timeout_ms > 0 && !finished(j) && !t->stopping)
+        if (pthread_cond_timedwait(&t->changed, &t->lock, &deadline) == ETIMEDOUT)
+            break;
+    nr_job_state s = j->state;
+    pthread_mutex_unlock(&t->lock);
+    return s;
+}
+
+void nr_job_snapshot(nr_jobs *t, nr_job *j, int with_output, nr_job_info *info)
+{
+    memset(info, 0, sizeof *info);
+    pthread_mutex_lock(&t->lock);
+    snprintf(info->id, sizeof info->id, "%s", j->id);
+    info->state = j->state;
+    info->progress = j->progress;
+    info->created_at = j->created_at;
+    info->output.status = j->output.status;
+    info->output.compute_ms = j->output.compute_ms;
+    if (with_output && j->output.body && (info->output.body = malloc(j->output.len + 1))) {
+        memcpy(info->output.body, j->output.body, j->output.len);
+        info->output.body[j->output.len] = '\0';
+        info->output.len = j->output.len;
+    }
+    pthread_mutex_unlock(&t->lock);
+}
+
+nr_job_state nr_job_cancel(nr_jobs *t, nr_job *j)
+{
+    pthread_mutex_lock(&t->lock);
+    nr_job_state before = j->state;
+    if (before == NR_JOB_QUEUED) {
+        unqueue(t, j);
+        drop_input(j);
+        mark_finished(t, j, NR_JOB_CANCELLED);
+    } else if (before == NR_JOB_RUNNING) {
+        atomic_store(&j->cancel, 1); /* the worker stops at its next check and drops its output */
+        mark_finished(t, j, NR_JOB_CANCELLED);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return before;
+}

@@ -1,0 +1,328 @@
+/* test_contour.c: sensitivity contours (physics/contour.c) on analytic signals of a fake model.
+ *
+ * The fake model has two number parameters x, y and a third, "shape", selecting an analytic event
+ * count; every golden value below is the analytic solution of events(x, y) = threshold:
+ *   circle: 10 exp(-(x^2 + y^2)) = 3  ->  r = sqrt(ln(10/3)), area pi r^2
+ *   band:   1e4 y^2 exp(-1e3 y^2 x^2) = 3 (decay-volume shape: y^2 production, exponential decay
+ *           before the detector) -> lower edge y = sqrt(3e-4) at small x, upper edge the root of
+ *           1e3 y^2 x^2 = ln(1e4 y^2 / 3), tip (largest x) at x = sqrt(1e4 / (e 1e3 3)) where the
+ *           maximum over y, 1e4 / (e 1e3 x^2), equals the threshold
+ *   half disk: 10 exp(-((x - 2)^2 + y^2)) = 3 on [-2, 2]^2: cut by the scan edge x = 2, area pi r^2 / 2
+ *   annulus: 10 exp(-20 (r - 1)^2) = 3 -> r = 1 +- sqrt(ln(10/3) / 20): a region with a hole
+ *   zero, constant 100: nothing, everything above threshold
+ *   forbidden: NR_EKINEMATIC for x > 0, 100 events elsewhere -> the half plane x <= 0
+ */
+#include <math.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "contour.h"
+#include "nr_test.h"
+
+static const double PI = 3.14159265358979323846;
+
+enum { SHAPE_CIRCLE, SHAPE_BAND, SHAPE_HALF_DISK, SHAPE_ANNULUS, SHAPE_ZERO, SHAPE_CONSTANT, SHAPE_FORBIDDEN };
+
+static const nr_param_spec fake_params[3] = {
+    {.name = "x", .unit = "GeV", .kind = NR_PARAM_NUMBER, .min_value = -1e3, .max_value = 1e3},
+    {.name = "y", .unit = "", .kind = NR_PARAM_NUMBER, .min_value = -1e3, .max_value = 1e3},
+    {.name = "shape", .unit = "", .kind = NR_PARAM_NUMBER, .min_value = 0, .max_value = 10},
+};
+static const nr_signal_spec fake_signals[1] = {{"signal", "an analytic event count"}};
+
+static long fake_calls; /* single-threaded test: counts rates calls */
+
+static double fake_events(int shape, double x, double y)
+{
+    double r = sqrt(x * x + y * y);
+    switch (shape) {
+    case SHAPE_CIRCLE: return 10.0 * exp(-(x * x + y * y));
+    case SHAPE_BAND: return 1e4 * y * y * exp(-1e3 * y * y * x * x);
+    case SHAPE_HALF_DISK: return 10.0 * exp(-((x - 2.0) * (x - 2.0) + y * y));
+    case SHAPE_ANNULUS: return 10.0 * exp(-20.0 * (r - 1.0) * (r - 1.0));
+    case SHAPE_ZERO: return 0.0;
+    default: return 100.0;
+    }
+}
+
+static nr_status fake_rates(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
+                            nr_table *out, nr_error *err)
+{
+    (void)engine;
+    (void)exp;
+    fake_calls++;
+    int shape = (int)p[2].number;
+    if (shape == SHAPE_FORBIDDEN && p[0].number > 0.0)
+        return nr_fail(err, NR_EKINEMATIC, "/params/x", "x above the limit");
+    nr_status st = nr_table_alloc(out, 1, 0, err);
+    if (st == NR_OK)
+        out->total[0] = fake_events(shape, p[0].number, p[1].number);
+    return st;
+}
+
+static const nr_model fake_model = {
+    .name = "fake", .params = fake_params, .n_params = 3, .rates = fake_rates,
+    .signals = fake_signals, .n_signals = 1, .observables = NR_OBSERVABLE_RATES | NR_OBSERVABLE_BOUNDS,
+};
+
+static nr_bounds_request square(double lo, double hi, size_t n, int refine)
+{
+    nr_bounds_request r = {.signal = 0, .ix = 0, .iy = 1, .x_min = lo, .x_max = hi, .nx = n, .y_min = lo,
+                           .y_max = hi, .ny = n, .threshold = 3.0, .refine = refine};
+    return r;
+}
+
+static nr_status run(int shape, const nr_bounds_request *req, nr_bounds_result *out, const nr_progress *pr)
+{
+    nr_param_value base[3] = {{0, 0}, {0, 0}, {(double)shape, 0}};
+    nr_error err;
+    nr_error_clear(&err);
+    fake_calls = 0;
+    return nr_bounds_compute(&fake_model, NULL, NULL, base, req, out, pr, &err);
+}
+
+/* Shoelace area in the given coordinates; positive for counter-clockwise. */
+static double signed_area(const nr_polygon *p, int log_x, int log_y)
+{
+    double a = 0.0;
+    for (size_t k = 0; k < p->n; k++) {
+        size_t l = (k + 1) % p->n;
+        double x0 = log_x ? log10(p->x[k]) : p->x[k], y0 = log_y ? log10(p->y[k]) : p->y[k];
+        double x1 = log_x ? log10(p->x[l]) : p->x[l], y1 = log_y ? log10(p->y[l]) : p->y[l];
+        a += x0 * y1 - x1 * y0;
+    }
+    return 0.5 * a;
+}
+
+static double max_radius_error(const nr_polygon *p, double cx, double r)
+{
+    double worst = 0.0;
+    for (size_t k = 0; k < p->n; k++) {
+        double d = fabs(hypot(p->x[k] - cx, p->y[k]) - r);
+        worst = d > worst ? d : worst;
+    }
+    return worst;
+}
+
+static void test_circle(void)
+{
+    double r = sqrt(log(10.0 / 3.0)); /* analytic: 10 exp(-r^2) = 3 */
+    nr_bounds_request req = square(-2.0, 2.0, 41, 1);
+    nr_bounds_result res;
+    CHECK(run(SHAPE_CIRCLE, &req, &res, NULL) == NR_OK, "circle: computed");
+    CHECK(res.n_polygons == 1, "circle: one polygon, got %zu", res.n_polygons);
+    if (res.n_polygons == 1) {
+        const nr_polygon *p = &res.polygons[0];
+        CHECK(p->n > 40, "circle: %zu vertices", p->n);
+        CHECK(max_radius_error(p, 0.0, r) < 1e-3, "circle: refined vertices within 1e-3 of r (worst %.2e)",
+              max_radius_error(p, 0.0, r));
+        double area = signed_area(p, 0, 0);
+        CHECK(area > 0, "circle: counter-clockwise (area %g)", area);
+        CHECK_REL(area, PI * r * r, 0.01, "circle: area = pi r^2");
+    }
+    CHECK(res.n_refined > 0 && res.n_evaluations == (size_t)fake_calls, "circle: %zu evaluations, %ld calls",
+          res.n_evaluations, fake_calls);
+    CHECK(res.n_evaluations - 41 * 41 <= NR_BOUNDS_MAX_REFINE_EVALS * res.n_refined,
+          "circle: at most %d evaluations per vertex", NR_BOUNDS_MAX_REFINE_EVALS);
+    CHECK_ABS(res.x[0], -2.0, 0, "circle: x[0]");
+    CHECK_ABS(res.x[40], 2.0, 0, "circle: x[40]");
+    CHECK_REL(res.events[20 * 41 + 20], 10.0, 1e-15, "circle: events at the centre = 10");
+    nr_bounds_free(&res);
+
+    req.refine = 0;
+    CHECK(run(SHAPE_CIRCLE, &req, &res, NULL) == NR_OK, "circle unrefined: computed");
+    CHECK(res.n_polygons == 1 && res.n_refined == 0 && res.n_evaluations == 41 * 41,
+          "circle unrefined: one polygon, grid evaluations only");
+    if (res.n_polygons == 1) {
+        double cell = 0.1; /* grid spacing 4 / 40 */
+        double worst = max_radius_error(&res.polygons[0], 0.0, r);
+        CHECK(worst < cell, "circle unrefined: within the grid resolution (worst %.3g)", worst);
+        CHECK_REL(signed_area(&res.polygons[0], 0, 0), PI * r * r, 0.03, "circle unrefined: area");
+    }
+    nr_bounds_free(&res);
+}
+
+/* Upper edge of the band at x: the larger root of 1e3 y^2 x^2 = ln(1e4 y^2 / 3), by bisection
+ * (independent of the code under test). */
+static double band_upper_edge(double x)
+{
+    double lo = 1.0 / (sqrt(1e3) * x), hi = 1e3; /* lo: the maximum of the event count over y */
+    for (int k = 0; k < 200; k++) {
+        double mid = sqrt(lo * hi);
+        if (1e3 * mid * mid * x * x < log(1e4 * mid * mid / 3.0))
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void test_band(void)
+{
+    nr_bounds_request req = {.signal = 0, .ix = 0, .iy = 1, .x_min = 1e-2, .x_max = 10.0, .nx = 40,
+                             .x_log = 1, .y_min = 1e-3, .y_max = 1e3, .ny = 50, .y_log = 1,
+                             .threshold = 3.0, .refine = 1};
+    nr_bounds_result res;
+    CHECK(run(SHAPE_BAND, &req, &res, NULL) == NR_OK, "band: computed");
+    CHECK(res.n_polygons == 1, "band: one polygon, got %zu", res.n_polygons);
+    if (res.n_polygons != 1) {
+        nr_bounds_free(&res);
+        return;
+    }
+    const nr_polygon *p = &res.polygons[0];
+    double y_low = sqrt(3e-4);                          /* 1e4 y^2 = 3 */
+    double x_tip = sqrt(1e4 / (exp(1.0) * 1e3 * 3.0)); /* max over y = threshold */
+    double y_up = band_upper_edge(1e-2);
+    double min_y = INFINITY, max_x = 0.0, worst = 0.0;
+    int on_left = 0, left_low = 0, left_up = 0;
+    for (size_t k = 0; k < p->n; k++) {
+        min_y = fmin(min_y, p->y[k]);
+        max_x = fmax(max_x, p->x[k]);
+        worst = fmax(worst, fabs(log(fake_events(SHAPE_BAND, p->x[k], p->y[k]) / 3.0)));
+        if (p->x[k] == 1e-2) {
+            on_left++;
+            left_low += fabs(p->y[k] / y_low - 1.0) < 1e-3;
+            left_up += fabs(p->y[k] / y_up - 1.0) < 1e-3;
+        }
+    }
+    CHECK(worst < 1e-2, "band: every vertex on events = threshold (worst |ln(N/3)| %.2e)", worst);
+    CHECK_REL(min_y, y_low, 2e-3, "band: lower edge y = sqrt(3e-4)");
+    double cell_x = 3.0 / 39.0; /* log10 spacing */
+    CHECK(max_x <= x_tip * (1 + 1e-3) && max_x >= x_tip * pow(10.0, -cell_x),
+          "band: tip x %.5g within a cell below the analytic %.5g", max_x, x_tip);
+    CHECK(on_left == 2 && left_low == 1 && left_up == 1,
+          "band: closed along the scan edge x = 0.01 between y = %.4g and %.4g (%d, %d, %d)", y_low, y_up,
+          on_left, left_low, left_up);
+    CHECK(signed_area(p, 1, 1) > 0, "band: counter-clockwise");
+    nr_bounds_free(&res);
+}
+
+static void test_boundary(void)
+{
+    double r = sqrt(log(10.0 / 3.0));
+    nr_bounds_request req = square(-2.0, 2.0, 41, 1);
+    nr_bounds_result res;
+    CHECK(run(SHAPE_HALF_DISK, &req, &res, NULL) == NR_OK, "half disk: computed");
+    CHECK(res.n_polygons == 1, "half disk: one polygon, got %zu", res.n_polygons);
+    if (res.n_polygons == 1) {
+        const nr_polygon *p = &res.polygons[0];
+        int on_edge = 0;
+        for (size_t k = 0; k < p->n; k++)
+            on_edge += p->x[k] == 2.0;
+        CHECK(on_edge == 2, "half disk: closed along x = 2 by its two end points (%d)", on_edge);
+        CHECK(max_radius_error(p, 2.0, r) < 1e-3, "half disk: vertices on the circle (worst %.2e)",
+              max_radius_error(p, 2.0, r));
+        CHECK_REL(signed_area(p, 0, 0), 0.5 * PI * r * r, 0.01, "half disk: area pi r^2 / 2");
+    }
+    nr_bounds_free(&res);
+
+    /* annulus: outer boundary counter-clockwise, the hole clockwise */
+    double w = sqrt(log(10.0 / 3.0) / 20.0);
+    req = square(-2.0, 2.0, 61, 1);
+    CHECK(run(SHAPE_ANNULUS, &req, &res, NULL) == NR_OK, "annulus: computed");
+    CHECK(res.n_polygons == 2, "annulus: two polygons, got %zu", res.n_polygons);
+    if (res.n_polygons == 2) {
+        double a0 = signed_area(&res.polygons[0], 0, 0), a1 = signed_area(&res.polygons[1], 0, 0);
+        double outer = fmax(a0, a1), hole = fmin(a0, a1);
+        CHECK_REL(outer, PI * (1 + w) * (1 + w), 0.01, "annulus: outer area, counter-clockwise");
+        CHECK_REL(hole, -PI * (1 - w) * (1 - w), 0.01, "annulus: hole area, clockwise");
+    }
+    nr_bounds_free(&res);
+
+    /* forbidden points count as no events: the region is x <= 0 */
+    req = square(-2.0, 2.0, 21, 1);
+    CHECK(run(SHAPE_FORBIDDEN, &req, &res, NULL) == NR_OK, "forbidden: computed");
+    CHECK(res.n_polygons == 1, "forbidden: one polygon");
+    if (res.n_polygons == 1)
+        CHECK_REL(signed_area(&res.polygons[0], 0, 0), 8.0, 0.01, "forbidden: area of [-2, 0] x [-2, 2]");
+    nr_bounds_free(&res);
+}
+
+static void test_extremes(void)
+{
+    nr_bounds_request req = square(-2.0, 2.0, 11, 1);
+    nr_bounds_result res;
+    CHECK(run(SHAPE_ZERO, &req, &res, NULL) == NR_OK && res.n_polygons == 0, "zero events: no polygon");
+    nr_bounds_free(&res);
+    req = square(-2.0, 2.0, 11, 1);
+    CHECK(run(SHAPE_CONSTANT, &req, &res, NULL) == NR_OK && res.n_polygons == 1, "all above: one polygon");
+    if (res.n_polygons == 1) {
+        const nr_polygon *p = &res.polygons[0];
+        CHECK(p->n == 4, "all above: the 4 corners of the scan (got %zu vertices)", p->n);
+        CHECK_REL(signed_area(p, 0, 0), 16.0, 1e-12, "all above: the scan rectangle, counter-clockwise");
+        CHECK(res.n_refined == 0, "all above: nothing to refine");
+    }
+    nr_bounds_free(&res);
+    /* invalid requests */
+    nr_param_value base[3] = {{0, 0}, {0, 0}, {0, 0}};
+    nr_error err;
+    req = square(-2.0, 2.0, 1, 1);
+    CHECK(nr_bounds_compute(&fake_model, NULL, NULL, base, &req, &res, NULL, &err) == NR_EINPUT &&
+              strcmp(err.where, "/scan/x/points") == 0, "one point rejected (%s)", err.where);
+    req = square(-2.0, 2.0, 11, 1);
+    req.x_log = 1;
+    CHECK(nr_bounds_compute(&fake_model, NULL, NULL, base, &req, &res, NULL, &err) == NR_EINPUT,
+          "log axis with min <= 0 rejected");
+    req = square(-2.0, 2.0, 11, 1);
+    req.iy = 0;
+    CHECK(nr_bounds_compute(&fake_model, NULL, NULL, base, &req, &res, NULL, &err) == NR_EINPUT,
+          "same parameter twice rejected");
+    req = square(-2.0, 2.0, 11, 1);
+    req.threshold = 0.0;
+    CHECK(nr_bounds_compute(&fake_model, NULL, NULL, base, &req, &res, NULL, &err) == NR_EINPUT,
+          "threshold 0 rejected");
+}
+
+typedef struct {
+    atomic_int cancel;
+    double last, max_step_back;
+    int reports;
+    double cancel_at; /* > 1: never */
+} progress_log;
+
+static void on_progress(void *ctx, double fraction)
+{
+    progress_log *l = ctx;
+    if (fraction < l->last)
+        l->max_step_back = fmax(l->max_step_back, l->last - fraction);
+    l->last = fraction;
+    l->reports++;
+    if (fraction >= l->cancel_at)
+        atomic_store(&l->cancel, 1);
+}
+
+static void test_progress_and_cancel(void)
+{
+    progress_log log_ = {.cancel_at = 2.0};
+    atomic_init(&log_.cancel, 0);
+    nr_progress pr = {&log_.cancel, on_progress, &log_};
+    nr_bounds_request req = square(-2.0, 2.0, 31, 1);
+    nr_bounds_result res;
+    CHECK(run(SHAPE_CIRCLE, &req, &res, &pr) == NR_OK, "progress: computed");
+    CHECK(log_.last == 1.0 && log_.reports > 31, "progress: reaches 1 (%g after %d reports)", log_.last,
+          log_.reports);
+    CHECK(log_.max_step_back == 0.0, "progress: never decreases (%g)", log_.max_step_back);
+    nr_bounds_free(&res);
+
+    progress_log during = {.cancel_at = 0.3};
+    atomic_init(&during.cancel, 0);
+    nr_progress pr2 = {&during.cancel, on_progress, &during};
+    CHECK(run(SHAPE_CIRCLE, &req, &res, &pr2) == NR_ECANCELLED, "cancel during the grid: NR_ECANCELLED");
+    CHECK(res.n_polygons == 0 && res.events == NULL, "cancel: nothing left to free");
+    CHECK(fake_calls < 31 * 31, "cancel: stopped early (%ld calls)", fake_calls);
+
+    progress_log late = {.cancel_at = 0.99}; /* during the refinement */
+    atomic_init(&late.cancel, 0);
+    nr_progress pr3 = {&late.cancel, on_progress, &late};
+    CHECK(run(SHAPE_CIRCLE, &req, &res, &pr3) == NR_ECANCELLED, "cancel during the refinement: NR_ECANCELLED");
+}
+
+int main(void)
+{
+    test_circle();
+    test_band();
+    test_boundary();
+    test_extremes();
+    test_progress_and_cancel();
+    return nr_test_summary();
+}

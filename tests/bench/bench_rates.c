@@ -8,54 +8,20 @@
  * quantiles of the wall time per request, measured on the client (connect + send + full response).
  * A benchmark, not a test: it prints figures for the README and asserts nothing.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#include "http_client.h"
 
-/* One HTTP/1.1 POST with Connection: close; returns the status code or -1, and whether the response
- * said X-Nureach-Cache: hit. */
+/* One POST; returns the status (or -1) and whether it was a cache hit. */
 static int post(const char *host, int port, const char *path, const char *body, int *hit)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-    if (inet_pton(AF_INET, host, &addr.sin_addr) != 1 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        close(fd);
-        return -1;
-    }
-    char req[4096];
-    int n = snprintf(req, sizeof req,
-                     "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-                     "Connection: close\r\n\r\n%s",
-                     path, host, strlen(body), body);
-    if (write(fd, req, (size_t)n) != n) {
-        close(fd);
-        return -1;
-    }
-    static char resp[1 << 20];
-    size_t got = 0;
-    ssize_t r;
-    while ((r = read(fd, resp + got, sizeof resp - 1 - got)) > 0)
-        got += (size_t)r;
-    close(fd);
-    resp[got] = '\0';
-    int status = -1;
-    if (sscanf(resp, "HTTP/1.%*d %d", &status) != 1)
-        return -1;
-    *hit = strstr(resp, "X-Nureach-Cache: hit") != NULL || strstr(resp, "x-nureach-cache: hit") != NULL;
+    bench_response r;
+    int status = bench_request(host, port, "POST", path, body, &r) == 0 ? r.status : -1;
+    *hit = r.cache_hit;
+    bench_response_free(&r);
     return status;
 }
 
@@ -92,9 +58,9 @@ int main(int argc, char **argv)
     snprintf(body, sizeof body,
              "{\"model\":\"sm\",\"experiment\":\"FASERnu\",\"params\":{\"pdf\":\"CT14nlo\",\"e_min\":%.9f}}",
              1.0 + salt * 1e-9);
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     int st = post(host, port, "/api/v1/rates", body, &hit);
-    printf("%-34s %8.3f ms (status %d, %s)\n", "first request (may build sigma)", now_ms() - t0, st,
+    printf("%-34s %8.3f ms (status %d, %s)\n", "first request (may build sigma)", bench_now_ms() - t0, st,
            hit ? "hit" : "miss");
     if (st != 200) {
         fprintf(stderr, "server at %s:%d did not answer 200\n", host, port);
@@ -104,9 +70,9 @@ int main(int argc, char **argv)
         snprintf(body, sizeof body,
                  "{\"model\":\"sm\",\"experiment\":\"FASERnu\",\"params\":{\"e_min\":%.9f}}",
                  1.0 + (salt * 1000 + i + 1) * 1e-9);
-        t0 = now_ms();
+        t0 = bench_now_ms();
         st = post(host, port, "/api/v1/rates", body, &hit);
-        cold[i] = now_ms() - t0;
+        cold[i] = bench_now_ms() - t0;
         if (st != 200 || hit) {
             fprintf(stderr, "cold request %d: status %d, %s\n", i, st, hit ? "unexpected hit" : "miss");
             return 1;
@@ -115,9 +81,9 @@ int main(int argc, char **argv)
     snprintf(body, sizeof body, "{\"model\":\"sm\",\"experiment\":\"FASERnu\",\"params\":{}}");
     post(host, port, "/api/v1/rates", body, &hit); /* make sure it is stored */
     for (int i = 0; i < repeats; i++) {
-        t0 = now_ms();
+        t0 = bench_now_ms();
         st = post(host, port, "/api/v1/rates", body, &hit);
-        hot[i] = now_ms() - t0;
+        hot[i] = bench_now_ms() - t0;
         if (st != 200 || !hit) {
             fprintf(stderr, "cached request %d: status %d, %s\n", i, st, hit ? "hit" : "unexpected miss");
             return 1;

@@ -3,6 +3,8 @@
  * Data layout under data_dir (installed by deploy/install_data.sh from shared/data):
  *   fluxes/FASERv/FASER_<pdg>.txt, fluxes/FASERv2/FASERv2_<pdg>.txt   (flux.h)
  *   pdf/<SET>/<SET>.info, pdf/<SET>/<SET>_0000.dat                     (pdf.h)
+ *   darkcast/DarkCast_vmd/rf.FINALSTATE.MESON.dat                      (darkcast.h)
+ *   hadrons/<E>/EPOSLHC/EPOSLHC_<E>_{111,221}.txt                       (hadrons.h)
  *   MANIFEST.tsv                                                      (data_manifest.h)
  */
 #include "engine.h"
@@ -33,12 +35,20 @@ static const flux_set_spec flux_sets[] = {
 
 #define MAX_PDF_SETS 8
 
+/* Forward light mesons loaded at start-up (EPOS-LHC, the generator 004 and FORESEE use for them). */
+static const char *const meson_energies[] = {"13.6TeV", "14TeV"};
+static const int meson_pdgs[] = {111, 221};
+#define N_MESON_ENERGIES 2
+#define N_MESON_SPECIES 2
+
 struct nr_engine {
     char data_dir[1024];
     char data_version[65];
     nr_flux flux[N_FLUX_SETS];
     int n_pdf;
     nr_pdf *pdf[MAX_PDF_SETS];
+    nr_darkcast *darkcast;
+    nr_hadron_table mesons[N_MESON_ENERGIES][N_MESON_SPECIES];
     /* memoised CC tables, one per PDF set, built on first use under the lock */
     pthread_mutex_t cc_lock;
     nr_cc_table *cc[MAX_PDF_SETS];
@@ -75,6 +85,17 @@ nr_status nr_engine_open(const char *data_dir, nr_engine **out, nr_error *err)
         }
         e->n_pdf++;
     }
+    if (nr_darkcast_load(data_dir, &e->darkcast, err) != NR_OK) {
+        nr_engine_close(e);
+        return err ? err->status : NR_EDATA;
+    }
+    for (int i = 0; i < N_MESON_ENERGIES; i++)
+        for (int j = 0; j < N_MESON_SPECIES; j++)
+            if (nr_hadron_table_load(data_dir, meson_energies[i], "EPOSLHC", meson_pdgs[j], &e->mesons[i][j], err) !=
+                NR_OK) {
+                nr_engine_close(e);
+                return err ? err->status : NR_EDATA;
+            }
     *out = e;
     return NR_OK;
 }
@@ -89,6 +110,10 @@ void nr_engine_close(nr_engine *e)
         nr_cc_table_free(e->cc[i]);
         nr_pdf_free(e->pdf[i]);
     }
+    nr_darkcast_free(e->darkcast);
+    for (int i = 0; i < N_MESON_ENERGIES; i++)
+        for (int j = 0; j < N_MESON_SPECIES; j++)
+            nr_hadron_table_free(&e->mesons[i][j]);
     pthread_mutex_destroy(&e->cc_lock);
     free(e);
 }
@@ -116,6 +141,17 @@ const nr_pdf *nr_engine_pdf(const nr_engine *e, const char *name)
 {
     int i = pdf_index(e, name);
     return i < 0 ? NULL : e->pdf[i];
+}
+
+const nr_darkcast *nr_engine_darkcast(const nr_engine *e) { return e->darkcast; }
+
+const nr_hadron_table *nr_engine_mesons(const nr_engine *e, const char *energy, int pdg)
+{
+    for (int i = 0; energy && i < N_MESON_ENERGIES; i++)
+        for (int j = 0; j < N_MESON_SPECIES; j++)
+            if (strcmp(meson_energies[i], energy) == 0 && meson_pdgs[j] == pdg)
+                return &e->mesons[i][j];
+    return NULL;
 }
 
 nr_status nr_engine_cc_table(const nr_engine *ce, const char *pdf_name, const nr_cc_table **out,

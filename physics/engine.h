@@ -9,7 +9,9 @@
 #define NR_ENGINE_H
 
 #include "cc_table.h"
+#include "darkcast.h"
 #include "flux.h"
+#include "hadrons.h"
 #include "nr_error.h"
 #include "pdf.h"
 
@@ -26,6 +28,13 @@ const char *nr_engine_data_version(const nr_engine *engine);
 const nr_flux *nr_engine_flux(const nr_engine *engine, const char *set);
 /* PDF set by name; NULL if unknown. */
 const nr_pdf *nr_engine_pdf(const nr_engine *engine, const char *name);
+/* DarkCast VMD tables for hadronic widths of vector bosons (darkcast.h). */
+const nr_darkcast *nr_engine_darkcast(const nr_engine *engine);
+
+/* Forward meson spectrum (hadrons.h) for "13.6TeV" or "14TeV" and PDG id 111 (pi0) or 221 (eta), EPOS-LHC;
+ * NULL if not loaded. */
+const nr_hadron_table *nr_engine_mesons(const nr_engine *engine, const char *energy, int pdg);
+
 /* CC cross-section table for a PDF set, built on first use (thread-safe). */
 nr_status nr_engine_cc_table(const nr_engine *engine, const char *pdf_name, const nr_cc_table **out,
                              nr_error *err);

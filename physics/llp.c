@@ -1,0 +1,316 @@
+/* llp.c: LLP spectra on a (log10 theta, log10 p) grid, pi0/eta -> X gamma production from the
+ * forward meson tables, and decays in a decay volume. Formulas: paper 004 Eqs. (22)-(24), (33)-(35);
+ * see llp.h for the conventions and their sources. */
+#include "llp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "constants.h"
+
+#define N_CELLS (NR_LLP_N_THETA * NR_LLP_N_P)
+
+/* ----------------------------------------------------------------------------- spectrum grid */
+
+nr_status nr_llp_spectrum_init(nr_llp_spectrum *s, double mass_gev, nr_error *err)
+{
+    if (!s) return nr_fail(err, NR_EINTERNAL, "llp spectrum", "no spectrum to initialise");
+    s->w_pb = NULL;
+    s->mass_gev = mass_gev;
+    if (!(mass_gev > 0.0) || !isfinite(mass_gev))
+        return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be positive, got %g GeV", mass_gev);
+    s->w_pb = calloc(N_CELLS, sizeof *s->w_pb);
+    if (!s->w_pb) return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the LLP spectrum");
+    return NR_OK;
+}
+
+void nr_llp_spectrum_free(nr_llp_spectrum *s)
+{
+    if (!s) return;
+    free(s->w_pb);
+    s->w_pb = NULL;
+}
+
+double nr_llp_cell_log10_theta(int i_theta)
+{
+    return NR_LLP_LOG10_THETA_MIN + (i_theta + 0.5) * NR_LLP_CELL_LOG10_WIDTH;
+}
+
+double nr_llp_cell_log10_p(int i_p)
+{
+    return NR_LLP_LOG10_P_MIN + (i_p + 0.5) * NR_LLP_CELL_LOG10_WIDTH;
+}
+
+/* Cell index of log10 x on a grid starting at x_min with n cells, clamped to [0, n-1]. */
+static int clamped_cell(double log10_x, double log10_min, int n)
+{
+    if (!(log10_x > log10_min)) return 0; /* also catches -inf and NaN */
+    double k = floor((log10_x - log10_min) / NR_LLP_CELL_LOG10_WIDTH);
+    if (k >= n - 1) return n - 1;
+    return (int)k;
+}
+
+void nr_llp_spectrum_fill(nr_llp_spectrum *s, double theta_rad, double p_gev, double weight_pb)
+{
+    if (!s || !s->w_pb || !isfinite(weight_pb)) return;
+    int it = clamped_cell(log10(theta_rad), NR_LLP_LOG10_THETA_MIN, NR_LLP_N_THETA);
+    int ip = clamped_cell(log10(p_gev), NR_LLP_LOG10_P_MIN, NR_LLP_N_P);
+    s->w_pb[it * NR_LLP_N_P + ip] += weight_pb;
+}
+
+nr_status nr_llp_spectrum_add_scaled(nr_llp_spectrum *dst, const nr_llp_spectrum *src, double factor,
+                                     nr_error *err)
+{
+    if (!dst || !src || !dst->w_pb || !src->w_pb)
+        return nr_fail(err, NR_EINTERNAL, "llp spectrum", "spectrum not initialised");
+    if (fabs(dst->mass_gev - src->mass_gev) > 1e-12 * dst->mass_gev)
+        return nr_fail(err, NR_EINPUT, "/params/mass", "cannot add spectra of different masses (%g and %g GeV)",
+                       dst->mass_gev, src->mass_gev);
+    for (int i = 0; i < N_CELLS; i++) dst->w_pb[i] += factor * src->w_pb[i];
+    return NR_OK;
+}
+
+double nr_llp_spectrum_total_pb(const nr_llp_spectrum *s)
+{
+    if (!s || !s->w_pb) return 0.0;
+    double sum = 0.0;
+    for (int i = 0; i < N_CELLS; i++) sum += s->w_pb[i];
+    return sum;
+}
+
+double nr_llp_spectrum_sigma_pb(const nr_llp_spectrum *s, double theta_max_rad, double p_min_gev)
+{
+    if (!s || !s->w_pb || !(theta_max_rad > 0)) return 0.0;
+    double lt = log10(theta_max_rad), lp = p_min_gev > 0 ? log10(p_min_gev) : -INFINITY, sum = 0.0;
+    for (int it = 0; it < NR_LLP_N_THETA; it++) {
+        if (!(nr_llp_cell_log10_theta(it) < lt)) continue;
+        for (int ip = 0; ip < NR_LLP_N_P; ip++)
+            if (nr_llp_cell_log10_p(ip) > lp) sum += s->w_pb[it * NR_LLP_N_P + ip];
+    }
+    return sum;
+}
+
+/* ----------------------------------------------------------------------------- meson decays */
+
+nr_quark_vector_couplings nr_quark_couplings_dark_photon(double epsilon)
+{
+    nr_quark_vector_couplings c = {epsilon * NR_E_CHARGE * 2.0 / 3.0, -epsilon * NR_E_CHARGE / 3.0,
+                                   -epsilon * NR_E_CHARGE / 3.0};
+    return c;
+}
+
+/* R_M = Tr[T_M Q Q_X] / (e Tr[T_M Q Q]) with Q = (2/3, -1/3, -1/3):
+ * pi0 T = (1,-1,0): Tr[TQQ] = 1/3, Tr[TQQ_X] = (2 g_u + g_d)/3.
+ * eta T = (1,1,-1): Tr[TQQ] = 4/9, Tr[TQQ_X] = (2 g_u - g_d + g_s)/3. */
+double nr_meson_anomaly_ratio(int pdg, const nr_quark_vector_couplings *c)
+{
+    if (!c) return 0.0;
+    if (pdg == 111) return (2.0 * c->g_u + c->g_d) / NR_E_CHARGE;
+    if (pdg == 221) return 0.75 * (2.0 * c->g_u - c->g_d + c->g_s) / NR_E_CHARGE;
+    return 0.0;
+}
+
+nr_status nr_meson_br_x_gamma(int pdg, double m_x_gev, const nr_quark_vector_couplings *c, double *br,
+                              nr_error *err)
+{
+    if (br) *br = 0.0;
+    if (!c || !br) return nr_fail(err, NR_EINTERNAL, "meson br", "missing argument");
+    if (pdg != 111 && pdg != 221)
+        return nr_fail(err, NR_EINPUT, "/params/pdg", "M -> X gamma is implemented for pi0 (111) and eta (221), not %d", pdg);
+    if (!(m_x_gev >= 0.0) || !isfinite(m_x_gev))
+        return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be >= 0, got %g GeV", m_x_gev);
+    double m_m = nr_hadron_mass_gev(pdg);
+    if (m_x_gev >= m_m) return NR_OK;
+    double r = nr_meson_anomaly_ratio(pdg, c);
+    double br_gg = pdg == 111 ? NR_BR_PI0_GAMMA_GAMMA : NR_BR_ETA_GAMMA_GAMMA;
+    double phase = 1.0 - m_x_gev * m_x_gev / (m_m * m_m);
+    *br = 2.0 * r * r * phase * phase * phase * br_gg; /* 004 Eqs. (34)-(35) */
+    return NR_OK;
+}
+
+void nr_two_body_decay_lab(double m_m_gev, double p_m_gev, double theta_m_rad, double m_x_gev,
+                           double cos_star, double phi_star, double x4[4], double gamma4[4])
+{
+    memset(x4, 0, 4 * sizeof *x4);
+    memset(gamma4, 0, 4 * sizeof *gamma4);
+    if (!(m_x_gev <= m_m_gev) || !(m_m_gev > 0) || !(p_m_gev >= 0)) return;
+    /* rest frame: |p*| = (m_M^2 - m_X^2) / (2 m_M) for a massless photon */
+    double p_star = (m_m_gev * m_m_gev - m_x_gev * m_x_gev) / (2.0 * m_m_gev);
+    double e_x_star = sqrt(p_star * p_star + m_x_gev * m_x_gev);
+    double sin_star = sqrt(fmax(0.0, 1.0 - cos_star * cos_star));
+    double e_m = sqrt(p_m_gev * p_m_gev + m_m_gev * m_m_gev);
+    double gamma = e_m / m_m_gev, gamma_beta = p_m_gev / m_m_gev;
+    /* components along the meson direction (par) and transverse to it (perp, at azimuth phi*) */
+    double x_par = gamma * p_star * cos_star + gamma_beta * e_x_star;
+    double x_e = gamma * e_x_star + gamma_beta * p_star * cos_star;
+    double g_par = -gamma * p_star * cos_star + gamma_beta * p_star;
+    double g_e = gamma * p_star - gamma_beta * p_star * cos_star;
+    double perp = p_star * sin_star;
+    /* meson axis n = (sin t, 0, cos t); transverse basis e1 = (cos t, 0, -sin t), e2 = (0, 1, 0) */
+    double st = sin(theta_m_rad), ct = cos(theta_m_rad), cp = cos(phi_star), sp = sin(phi_star);
+    x4[0] = x_e;
+    x4[1] = x_par * st + perp * cp * ct;
+    x4[2] = perp * sp;
+    x4[3] = x_par * ct - perp * cp * st;
+    gamma4[0] = g_e;
+    gamma4[1] = g_par * st - perp * cp * ct;
+    gamma4[2] = -perp * sp;
+    gamma4[3] = g_par * ct + perp * cp * st;
+}
+
+nr_meson_decay_sampling nr_meson_decay_sampling_default(void)
+{
+    nr_meson_decay_sampling s = {2, 16, 6};
+    return s;
+}
+
+/* Polar angle [rad] of a three-momentum, accurate for tiny angles. */
+static double polar_angle(const double v4[4])
+{
+    return atan2(hypot(v4[1], v4[2]), v4[3]);
+}
+
+/* Add the decays of the mesons of one sub-cell (theta_m, p_m) carrying weight_pb. */
+static void add_decays_of_one_meson(nr_llp_spectrum *s, double m_m, double theta_m, double p_m,
+                                    double weight_pb, const nr_meson_decay_sampling *smp)
+{
+    double w = weight_pb / (smp->n_cos * smp->n_phi);
+    double x4[4], g4[4];
+    for (int ic = 0; ic < smp->n_cos; ic++) {
+        double cos_star = -1.0 + (ic + 0.5) * 2.0 / smp->n_cos;
+        for (int ip = 0; ip < smp->n_phi; ip++) {
+            double phi_star = (ip + 0.5) * NR_PI / smp->n_phi;
+            nr_two_body_decay_lab(m_m, p_m, theta_m, s->mass_gev, cos_star, phi_star, x4, g4);
+            double p_x = sqrt(x4[1] * x4[1] + x4[2] * x4[2] + x4[3] * x4[3]);
+            nr_llp_spectrum_fill(s, polar_angle(x4), p_x, w);
+        }
+    }
+}
+
+nr_status nr_llp_spectrum_add_meson_decays(nr_llp_spectrum *s, const nr_hadron_table *meson, double br,
+                                           const nr_meson_decay_sampling *sampling, nr_error *err)
+{
+    if (!s || !s->w_pb || !meson || !meson->cells)
+        return nr_fail(err, NR_EINTERNAL, "llp spectrum", "spectrum or meson table not initialised");
+    nr_meson_decay_sampling smp = sampling ? *sampling : nr_meson_decay_sampling_default();
+    if (smp.n_sub < 1 || smp.n_cos < 1 || smp.n_phi < 1 || smp.n_sub > 64 || smp.n_cos > 4096 || smp.n_phi > 4096)
+        return nr_fail(err, NR_EINPUT, "/params/sampling", "sampling counts must be in 1..64 (cells), 1..4096 (directions)");
+    if (!(br >= 0.0) || !isfinite(br))
+        return nr_fail(err, NR_EINPUT, "/params/br", "branching ratio must be finite and >= 0, got %g", br);
+    if (s->mass_gev >= meson->mass_gev || br == 0.0) return NR_OK;
+    double h = NR_HADRON_CELL_LOG10_WIDTH / smp.n_sub;
+    for (size_t k = 0; k < meson->n_cells; k++) {
+        const nr_hadron_cell *c = &meson->cells[k];
+        double w = br * c->sigma_pb / (smp.n_sub * smp.n_sub);
+        for (int a = 0; a < smp.n_sub; a++) {
+            double theta_m = pow(10.0, c->log10_theta - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (a + 0.5) * h);
+            for (int b = 0; b < smp.n_sub; b++) {
+                double p_m = pow(10.0, c->log10_p - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (b + 0.5) * h);
+                add_decays_of_one_meson(s, meson->mass_gev, theta_m, p_m, w, &smp);
+            }
+        }
+    }
+    return NR_OK;
+}
+
+/* ----------------------------------------------------------------------------- decay volume */
+
+double nr_llp_decay_probability(double distance_m, double length_m, double decay_length_m)
+{
+    if (!(decay_length_m > 0.0) || !(distance_m >= 0.0) || !(length_m >= 0.0)) return 0.0;
+    if (isinf(decay_length_m)) return 0.0;
+    /* 004 Eq. (23): exp(-L/d) [1 - exp(-l/d)], with expm1 for d >> l */
+    return exp(-distance_m / decay_length_m) * -expm1(-length_m / decay_length_m);
+}
+
+/* Fraction of a theta cell [lo, hi] (log10) below log10 theta_acc, weight uniform in log10 theta. */
+static double accepted_fraction(double log10_lo, double log10_theta_acc)
+{
+    double f = (log10_theta_acc - log10_lo) / NR_LLP_CELL_LOG10_WIDTH;
+    return f <= 0.0 ? 0.0 : (f >= 1.0 ? 1.0 : f);
+}
+
+static int decay_volume_is_valid(const nr_decay_volume *v)
+{
+    return v && v->distance_m >= 0.0 && v->length_m > 0.0 && v->radius_m > 0.0 && isfinite(v->distance_m) &&
+           isfinite(v->length_m) && isfinite(v->radius_m);
+}
+
+nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_llp_accepted *acc,
+                        nr_error *err)
+{
+    if (!acc) return nr_fail(err, NR_EINTERNAL, "llp accept", "no output");
+    memset(acc, 0, sizeof *acc);
+    if (!s || !s->w_pb) return nr_fail(err, NR_EINTERNAL, "llp accept", "spectrum not initialised");
+    if (!decay_volume_is_valid(v))
+        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    acc->mass_gev = s->mass_gev;
+    /* 004 Eq. (22): p_T/p_z < r_det / (l_dump + l_sh + l_dec) */
+    double log10_theta_acc = log10(atan(v->radius_m / (v->distance_m + v->length_m)));
+    double per_p[NR_LLP_N_P] = {0};
+    for (int it = 0; it < NR_LLP_N_THETA; it++) {
+        double f = accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH, log10_theta_acc);
+        if (f == 0.0) break; /* theta cells increase: nothing further is accepted */
+        for (int ip = 0; ip < NR_LLP_N_P; ip++) per_p[ip] += f * s->w_pb[it * NR_LLP_N_P + ip];
+    }
+    size_t n_max = (size_t)NR_LLP_N_P * NR_LLP_ACCEPT_P_SUB;
+    acc->p_gev = malloc(n_max * sizeof *acc->p_gev);
+    acc->weight_pb = malloc(n_max * sizeof *acc->weight_pb);
+    if (!acc->p_gev || !acc->weight_pb) {
+        nr_llp_accepted_free(acc);
+        return nr_fail(err, NR_ENOMEM, "llp accept", "out of memory");
+    }
+    double h = NR_LLP_CELL_LOG10_WIDTH / NR_LLP_ACCEPT_P_SUB;
+    for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+        if (per_p[ip] <= 0.0) continue;
+        for (int k = 0; k < NR_LLP_ACCEPT_P_SUB; k++) {
+            acc->p_gev[acc->n] = pow(10.0, NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH + (k + 0.5) * h);
+            acc->weight_pb[acc->n] = per_p[ip] / NR_LLP_ACCEPT_P_SUB;
+            acc->total_pb += acc->weight_pb[acc->n];
+            acc->n++;
+        }
+    }
+    return NR_OK;
+}
+
+void nr_llp_accepted_free(nr_llp_accepted *acc)
+{
+    if (!acc) return;
+    free(acc->p_gev);
+    free(acc->weight_pb);
+    acc->p_gev = acc->weight_pb = NULL;
+    acc->n = 0;
+    acc->total_pb = 0.0;
+}
+
+double nr_llp_events_accepted(const nr_llp_accepted *acc, const nr_decay_volume *v, double ctau_m,
+                              double luminosity_fb)
+{
+    if (!acc || !acc->p_gev || !decay_volume_is_valid(v) || !(ctau_m > 0.0) || !isfinite(ctau_m) ||
+        !(luminosity_fb >= 0.0) || !isfinite(luminosity_fb))
+        return 0.0;
+    double sum_pb = 0.0, ctau_over_m = ctau_m / acc->mass_gev;
+    for (size_t i = 0; i < acc->n; i++) {
+        double d = acc->p_gev[i] * ctau_over_m; /* 004 Eq. (24): d = |p|/m c tau [m] */
+        sum_pb += acc->weight_pb[i] * nr_llp_decay_probability(v->distance_m, v->length_m, d);
+    }
+    return sum_pb * luminosity_fb * NR_INV_FB_TO_INV_PB;
+}
+
+nr_status nr_llp_events(const nr_llp_spectrum *s, double ctau_m, const nr_decay_volume *v,
+                        double luminosity_fb, double *events, nr_error *err)
+{
+    if (!events) return nr_fail(err, NR_EINTERNAL, "llp events", "no output");
+    *events = 0.0;
+    if (!(ctau_m > 0.0) || !isfinite(ctau_m))
+        return nr_fail(err, NR_EINPUT, "/params/ctau", "c tau must be positive and finite, got %g m", ctau_m);
+    if (!(luminosity_fb >= 0.0) || !isfinite(luminosity_fb))
+        return nr_fail(err, NR_EINPUT, "/params/luminosity", "luminosity must be >= 0, got %g fb^-1", luminosity_fb);
+    nr_llp_accepted acc;
+    nr_status st = nr_llp_accept(s, v, &acc, err);
+    if (st != NR_OK) return st;
+    *events = nr_llp_events_accepted(&acc, v, ctau_m, luminosity_fb);
+    nr_llp_accepted_free(&acc);
+    return NR_OK;
+}

@@ -1,0 +1,189 @@
+/* test_bremsstrahlung.c: proton bremsstrahlung in the FWW approximation (paper 004 Eqs. 25-32):
+ * form factor (Table IV), splitting function limits, pp cross section, the grid integration against an
+ * independent (z, pT^2) integration, and FORESEE's dark-photon bremsstrahlung spectrum. */
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+
+#include "bremsstrahlung.h"
+#include "constants.h"
+#include "nr_test.h"
+
+/* Blumlein & Brunner, arXiv:1311.3870 (as used in arXiv:1708.09389), dark photon w(z, pT^2),
+ * written out independently of the engine's chiral form. */
+static double w_blumlein_brunner(double eps, double z, double pt2, double m)
+{
+    double mp = NR_M_PROTON, h = pt2 + (1 - z) * m * m + z * z * mp * mp;
+    double b = (1 + (1 - z) * (1 - z)) / z - 2 * z * (1 - z) * ((2 * mp * mp + m * m) / h - 2 * z * z * pow(mp, 4) / (h * h)) +
+               2 * z * (1 - z) * (1 + (1 - z) * (1 - z)) * mp * mp * m * m / (h * h) + 2 * z * (1 - z) * (1 - z) * pow(m, 4) / (h * h);
+    return eps * eps * NR_ALPHA_EM / (2 * NR_PI * h) * b;
+}
+
+static void test_form_factor(void)
+{
+    /* F1(0) = proton charge: sum f_V = 0.616 + 0.223 - 0.339 + 1.011 - 0.881 + 0.369 = 0.999 (004 Table IV),
+     * up to the O(Gamma_V/m_V) imaginary parts of the Breit-Wigners at m = 0 */
+    CHECK_REL(sqrt(nr_proton_form_factor_f1_abs2(0.0)), 0.999, 0.02, "|F1(0)| (Table IV sum)");
+    /* peak at the rho/omega mass 0.770 GeV (Table IV), within the omega width 8.5 MeV */
+    double m_peak = 0, best = 0;
+    for (double m = 0.3; m < 1.3; m += 0.0005) {
+        double f = nr_proton_form_factor_f1_abs2(m * m);
+        if (f > best) best = f, m_peak = m;
+    }
+    CHECK(fabs(m_peak - 0.770) < 0.0085, "|F1|^2 peaks at %g GeV", m_peak);
+    /* height: at m = m_omega the omega term is f m / (-i Gamma) = i 1.011*0.770/0.0085 = 91.6 i dominating */
+    CHECK(best > 50.0 * 50.0, "peak |F1|^2 = %g", best);
+}
+
+static void test_splitting(void)
+{
+    double eps = 1e-3, e = 0.30282212;
+    nr_proton_chiral_couplings dp = nr_proton_couplings_dark_photon(eps);
+    double zs[] = {0.1, 0.3, 0.5, 0.8}, pts[] = {0.0, 0.04, 0.5}, ms[] = {0.01, 0.1, 0.77, 1.5};
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 4; k++) {
+                double z = zs[i], pt2 = pts[j], m = ms[k], mp = NR_M_PROTON;
+                double h = pt2 + (1 - z) * m * m + z * z * mp * mp;
+                double want = w_blumlein_brunner(eps, z, pt2, m);
+                /* vector limit of the BB variant = Blumlein-Brunner */
+                CHECK_REL(nr_brem_splitting(&dp, NR_BREM_SPLITTING_BLUMLEIN_BRUNNER, z, pt2, m), want, 1e-6,
+                          "BB variant = Blumlein-Brunner (1311.3870)");
+                /* 004 Eq. 27 as printed differs only by half of the m_p^4 term: 2 z(1-z) z^2 (2 eps^2 e^2) m_p^4 / H^2 */
+                double diff = 2 * z * (1 - z) * z * z * 2 * eps * eps * e * e * pow(mp, 4) / (h * h) / (16 * NR_PI * NR_PI * h);
+                CHECK_REL(nr_brem_splitting(&dp, NR_BREM_SPLITTING_004_EQ27, z, pt2, m), want - diff, 1e-6,
+                          "004 Eq. 27 vector limit");
+            }
+    /* vector/axial conversion */
+    nr_proton_chiral_couplings va = nr_proton_couplings_from_vector_axial(0.3, 0.1);
+    CHECK(fabs(va.g_L - 0.4) < 1e-15 && fabs(va.g_R - 0.2) < 1e-15, "g_L = g_V + g_A, g_R = g_V - g_A");
+    /* pure axial: the longitudinal term (g_L - g_R)^2 z m_p^2 / m^2 dominates as m -> 0 (004's remark
+     * below Eq. 30): m^2 w -> (g_L-g_R)^2 z m_p^2 / (16 pi^2 H) */
+    nr_proton_chiral_couplings ax = nr_proton_couplings_from_vector_axial(0.0, 1e-3);
+    double z = 0.4, pt2 = 0.1, m = 1e-5, h = pt2 + z * z * NR_M_PROTON * NR_M_PROTON;
+    CHECK_REL(m * m * nr_brem_splitting(&ax, NR_BREM_SPLITTING_004_EQ27, z, pt2, m),
+              4e-6 * z * NR_M_PROTON * NR_M_PROTON / (16 * NR_PI * NR_PI * h), 1e-6, "axial m -> 0 limit");
+    /* outside 0 < z < 1 */
+    CHECK(nr_brem_splitting(&dp, NR_BREM_SPLITTING_004_EQ27, 1.0, 0.1, 0.1) == 0.0, "z = 1");
+}
+
+static void test_pp_cross_section(void)
+{
+    /* TOTEM 7 TeV: sigma_tot = 98.3 +- 2.8 mb (EPL 96 (2011) 21002), sigma_inel = 73.1 +- 1.3 mb
+     * (EPL 101 (2013) 21004); 13 TeV: sigma_tot = 110.6 +- 3.4 mb (arXiv:1712.06153) */
+    CHECK_REL(nr_pp_sigma_total_mb(7000.0 * 7000.0), 98.3, 0.03, "sigma_tot(7 TeV) vs TOTEM");
+    CHECK_REL(nr_pp_sigma_inel_mb(7000.0 * 7000.0), 73.1, 0.03, "sigma_inel(7 TeV) vs TOTEM");
+    CHECK_REL(nr_pp_sigma_total_mb(13000.0 * 13000.0), 110.6, 0.03, "sigma_tot(13 TeV) vs TOTEM");
+    /* PDG: sigma_tot(pp) ~ 40 mb near sqrt(s) = 10-20 GeV (the minimum region) */
+    CHECK(nr_pp_sigma_total_mb(400.0) > 37.0 && nr_pp_sigma_total_mb(400.0) < 42.0, "sigma_tot(20 GeV) = %g mb",
+          nr_pp_sigma_total_mb(400.0));
+    /* virtuality (004 Eq. 30) at LHC energies is negligible: H^2/(4 E^2 z^2 (1-z)^2) */
+    double e_ft = 13600.0 * 13600.0 / (2 * NR_M_PROTON);
+    double h = 0.25 + 0.5 * 0.01 + 0.25 * NR_M_PROTON * NR_M_PROTON;
+    CHECK_REL(nr_brem_virtuality_gev2(0.5, 0.25, 0.1, e_ft), h * h / (4 * e_ft * e_ft * 0.0625), 1e-12, "Eq. 30");
+    /* at a fixed-target beam of 10 GeV the cut removes small z */
+    nr_proton_chiral_couplings dp = nr_proton_couplings_dark_photon(1.0);
+    nr_brem_options o = nr_brem_options_default(sqrt(2 * NR_M_PROTON * 10.0 + 2 * NR_M_PROTON * NR_M_PROTON));
+    o.z_min = 0.0;
+    CHECK(nr_brem_dsigma_dz_dpt2_pb(&dp, &o, 0.02, 0.5, 0.1) == 0.0, "virtuality cut bites at E = 10 GeV, z = 0.02");
+}
+
+typedef struct {
+    const nr_proton_chiral_couplings *c;
+    const nr_brem_options *o;
+    double m, z;
+    gsl_integration_workspace *ws;
+} brem_params;
+
+static double integrand_pt2(double pt2, void *vp)
+{
+    brem_params *p = vp;
+    return nr_brem_dsigma_dz_dpt2_pb(p->c, p->o, p->z, pt2, p->m);
+}
+
+static double integrand_z(double z, void *vp)
+{
+    brem_params *p = vp;
+    p->z = z;
+    gsl_function f = {integrand_pt2, p};
+    double r, e;
+    gsl_integration_qag(&f, 0.0, p->o->pt_max_gev * p->o->pt_max_gev * (1 - 1e-12), 0, 1e-9, 1000, GSL_INTEG_GAUSS21,
+                        p->ws, &r, &e);
+    return r;
+}
+
+/* total = Int dz dpT^2 dsigma/dz dpT^2, by GSL in (z, pT^2), independent of the (theta, p) grid */
+static double independent_total_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m)
+{
+    brem_params p = {c, o, m, 0, gsl_integration_workspace_alloc(1000)};
+    gsl_integration_workspace *wz = gsl_integration_workspace_alloc(1000);
+    gsl_function f = {integrand_z, &p};
+    double r, e;
+    gsl_integration_qag(&f, o->z_min, o->z_max, 0, 1e-8, 1000, GSL_INTEG_GAUSS21, wz, &r, &e);
+    gsl_integration_workspace_free(wz);
+    gsl_integration_workspace_free(p.ws);
+    return r;
+}
+
+/* Sum of the spectrum over theta < 10^-3.7 rad and 10^2.85 < p < 10^3.75 GeV (whole cells). */
+static double faser_region_pb(const nr_llp_spectrum *s)
+{
+    double sum = 0;
+    for (int it = 0; it < NR_LLP_N_THETA; it++)
+        for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+            double lt = nr_llp_cell_log10_theta(it), lp = nr_llp_cell_log10_p(ip);
+            if (lt < -3.7 && lp > 2.85 && lp < 3.75) sum += s->w_pb[it * NR_LLP_N_P + ip];
+        }
+    return sum;
+}
+
+static void test_spectrum(void)
+{
+    nr_error err;
+    nr_proton_chiral_couplings dp = nr_proton_couplings_dark_photon(1.0);
+    nr_brem_options o = nr_brem_options_default(13600.0);
+    double masses[] = {0.0501, 0.5012, 0.7762, 1.0};
+    /* FORESEE's dark-photon FWW bremsstrahlung spectra at 13.6 TeV, eps = 1 (KlingFelix/FORESEE commit
+     * 2d6431f, Models/DarkPhoton/model/direct/13.6TeV/Brem_FWW_13.6TeV_<m>.txt), summed over the cells with
+     * log10 theta < -3.7, 2.85 < log10 p < 3.75 and pT < 1 GeV [pb] (0.1 < z < 0.83, inside our z range). */
+    double foresee_pb[] = {1.8665e8, 3.7848e8, 1.9168e11, 6.5320e8};
+    for (int k = 0; k < 4; k++) {
+        double m = masses[k];
+        for (int variant = 0; variant < 2; variant++) {
+            o.variant = (nr_brem_splitting_variant)variant;
+            nr_llp_spectrum s;
+            CHECK(nr_llp_spectrum_init(&s, m, &err) == NR_OK, "%s", err.message);
+            CHECK(nr_llp_spectrum_add_bremsstrahlung(&s, &dp, &o, &err) == NR_OK, "%s", err.message);
+            if (k == 0 || k == 2) {
+                char what[96];
+                snprintf(what, sizeof what, "grid total = (z, pT^2) integral, m = %g, variant %d", m, variant);
+                CHECK_REL(nr_llp_spectrum_total_pb(&s), independent_total_pb(&dp, &o, m), 0.02, what);
+            }
+            double ours = faser_region_pb(&s);
+            printf("m = %.4f GeV variant %s: FASER region %.4e pb, FORESEE FWW %.4e pb, ratio %.3f\n", m,
+                   variant ? "Blumlein-Brunner" : "004 Eq.27", ours, foresee_pb[k], ours / foresee_pb[k]);
+            if (variant == 1) {
+                char what[96];
+                snprintf(what, sizeof what, "BB variant vs FORESEE Brem_FWW, m = %g", m);
+                CHECK_REL(ours, foresee_pb[k], 0.35, what);
+            }
+            nr_llp_spectrum_free(&s);
+        }
+    }
+    /* bad options */
+    nr_llp_spectrum s;
+    CHECK(nr_llp_spectrum_init(&s, 0.1, &err) == NR_OK, "%s", err.message);
+    o = nr_brem_options_default(13600.0);
+    o.z_min = 0.95;
+    CHECK(nr_llp_spectrum_add_bremsstrahlung(&s, &dp, &o, &err) == NR_EINPUT, "z_min > z_max");
+    nr_llp_spectrum_free(&s);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    test_form_factor();
+    test_splitting();
+    test_pp_cross_section();
+    test_spectrum();
+    return nr_test_summary();
+}

@@ -4,9 +4,17 @@
 
 extern const nr_model nr_model_sm;
 extern const nr_model nr_model_dipole;
+extern const nr_model nr_model_u1x;
+extern const nr_model nr_model_dark_photon;
+extern const nr_model nr_model_b_minus_l;
+extern const nr_model nr_model_darkz_nun;
 
 const nr_model *const nr_models[] = {
     &nr_model_sm,
     &nr_model_dipole,
+    &nr_model_dark_photon,
+    &nr_model_b_minus_l,
+    &nr_model_u1x,
+    &nr_model_darkz_nun,
     NULL,
 };

@@ -1,8 +1,11 @@
-/* bench_bounds.c: cold and cached time of a 50 x 50 dipole sensitivity contour through the API.
+/* bench_bounds.c: cold and cached time of a sensitivity contour through the API.
  *
- * Usage: bench_bounds [host] [port] [experiment] [signal]
- *        (default 127.0.0.1 8080 FASERnu2 gamma_decay_volume)
- * Scan: m_N 0.01-10 GeV x mu_N 1e-9-1e-4 GeV^-1, 50 x 50 log points, threshold 3, refined (issue 3).
+ * Usage: bench_bounds [host] [port] [preset] [points]   (default 127.0.0.1 8080 dipole 50)
+ * Presets:
+ *   dipole       model dipole on FASERnu2, signal gamma_decay_volume, m_N 0.01-10 GeV x mu_N 1e-9-1e-4 GeV^-1
+ *                (issue 3)
+ *   dark_photon  model dark_photon on FASER (Run 3), signal visible, m 0.01-1 GeV x eps 1e-7-1e-3 (issue 5)
+ * points x points log grid, threshold 3, refined.
  * "cold": a request the cache has never seen (a salt in the threshold, 3 + 1e-9 k, makes it unique); the
  * time runs from the POST until the job's result is fetched (polling every 20 ms). "cached": the same
  * request again, answered from the SQLite cache. Prints figures; asserts nothing.
@@ -41,14 +44,24 @@ int main(int argc, char **argv)
 {
     const char *host = argc > 1 ? argv[1] : "127.0.0.1";
     int port = argc > 2 ? atoi(argv[2]) : 8080;
-    const char *experiment = argc > 3 ? argv[3] : "FASERnu2";
-    const char *signal = argc > 4 ? argv[4] : "gamma_decay_volume";
+    const char *preset = argc > 3 ? argv[3] : "dipole";
+    int points = argc > 4 ? atoi(argv[4]) : 50;
+    if (points < 2 || points > 200) {
+        fprintf(stderr, "points must be between 2 and 200\n");
+        return 2;
+    }
+    int dark = strcmp(preset, "dark_photon") == 0;
+    const char *model = dark ? "dark_photon" : "dipole", *experiment = dark ? "FASER" : "FASERnu2";
+    const char *signal = dark ? "visible" : "gamma_decay_volume";
+    const char *xp = dark ? "m_Ap" : "m_N", *yp = dark ? "epsilon" : "mu_N";
+    double x0 = 0.01, x1 = dark ? 1.0 : 10.0, y0 = dark ? 1e-7 : 1e-9, y1 = dark ? 1e-3 : 1e-4;
     char body[1024];
     snprintf(body, sizeof body,
-             "{\"model\":\"dipole\",\"experiment\":\"%s\",\"signal\":\"%s\",\"threshold\":%.12g,"
-             "\"scan\":{\"x\":{\"param\":\"m_N\",\"min\":0.01,\"max\":10,\"points\":50,\"scale\":\"log\"},"
-             "\"y\":{\"param\":\"mu_N\",\"min\":1e-9,\"max\":1e-4,\"points\":50,\"scale\":\"log\"}}}",
-             experiment, signal, 3.0 + 1e-9 * (double)(time(NULL) % 100000));
+             "{\"model\":\"%s\",\"experiment\":\"%s\",\"signal\":\"%s\",\"threshold\":%.12g,"
+             "\"scan\":{\"x\":{\"param\":\"%s\",\"min\":%g,\"max\":%g,\"points\":%d,\"scale\":\"log\"},"
+             "\"y\":{\"param\":\"%s\",\"min\":%g,\"max\":%g,\"points\":%d,\"scale\":\"log\"}}}",
+             model, experiment, signal, 3.0 + 1e-9 * (double)(time(NULL) % 100000), xp, x0, x1, points, yp, y0, y1,
+             points);
     double t0 = bench_now_ms(), progress = 0;
     bench_response r;
     if (bench_request(host, port, "POST", "/api/v1/bounds", body, &r) != 0) {
@@ -81,8 +94,8 @@ int main(int argc, char **argv)
     int polygons = 0;
     for (const char *c = nc; c && (c = strstr(c + 1, "{\"x\":")) != NULL;)
         polygons++;
-    printf("50 x 50 dipole contour (%s, %s): cold %.0f ms (%s%d refinement evaluations, %d polygons, %zu bytes)\n",
-           experiment, signal, cold, "", ev ? atoi(ev + 14) : -1, polygons, r.body_len);
+    printf("%d x %d %s contour (%s, %s): cold %.0f ms (%d refinement evaluations, %d polygons, %zu bytes)\n", points,
+           points, model, experiment, signal, cold, ev ? atoi(ev + 14) : -1, polygons, r.body_len);
     bench_response_free(&r);
     double best = 1e300;
     for (int i = 0; i < 20; i++) {
@@ -95,6 +108,6 @@ int main(int argc, char **argv)
         best = t < best ? t : best;
         bench_response_free(&r);
     }
-    printf("50 x 50 dipole contour, cached: best of 20 %.2f ms\n", best);
+    printf("%d x %d %s contour, cached: best of 20 %.2f ms\n", points, points, model, best);
     return 0;
 }

@@ -4,7 +4,7 @@
 
 NR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Debian packages the build, the tests and the scripts need.
+# Debian packages the build, the tests and the scripts need (the browser test's: nr_ensure_browser_tools).
 NR_PACKAGES=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libgsl-dev
              libsqlite3-dev curl ca-certificates python3 python3-requests)
 
@@ -51,6 +51,48 @@ nr_ensure_packages() {
     apt-get update -q || nr_die "apt-get update failed (no access to the Debian mirrors?)"
     # shellcheck disable=SC2086  # the package list is meant to split into words
     apt-get install -y -q --no-install-recommends $missing || nr_die "apt-get could not install: ${missing}"
+}
+
+# The browser test (tests/browser) needs Chromium, Node.js and npm. Checked by command rather than by
+# Debian package: a Node.js from elsewhere (e.g. one that ships its own npm) serves as well, and
+# installing Debian's npm over it would conflict. Prints the Debian packages to install.
+nr_missing_browser_tools() {
+    [ -x /usr/bin/chromium ] || echo chromium
+    command -v node >/dev/null 2>&1 || echo nodejs
+    command -v npm >/dev/null 2>&1 || echo npm
+}
+
+# Installs Chromium, Node.js and npm when missing (only deploy/test.sh needs them, not the daemon).
+nr_ensure_browser_tools() {
+    nr_step "Checking the browser test's tools (chromium, node, npm)"
+    local missing
+    missing=$(nr_missing_browser_tools | tr '\n' ' ')
+    if [ -z "${missing// /}" ]; then
+        nr_info "present: $(/usr/bin/chromium --version 2>/dev/null | head -n1), node $(node --version)"
+        return 0
+    fi
+    [ "$(id -u)" -eq 0 ] || nr_die "missing: ${missing}; run as root: apt-get install -y ${missing}"
+    nr_info "installing: ${missing}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q || nr_die "apt-get update failed (no access to the Debian mirrors?)"
+    # shellcheck disable=SC2086  # the package list is meant to split into words
+    apt-get install -y -q --no-install-recommends $missing || nr_die "apt-get could not install: ${missing}"
+}
+
+# Installs the browser test's npm packages (playwright-core, pinned in tests/browser/package-lock.json)
+# with `npm ci`; skips it when node_modules already holds the locked version. Downloads no browser.
+nr_install_browser_deps() {
+    local dir=$NR_ROOT/tests/browser
+    nr_step "Installing the browser test's npm packages (tests/browser/package-lock.json)"
+    if node -e '
+        const lock = require(process.argv[1] + "/package-lock.json").packages["node_modules/playwright-core"];
+        const have = require(process.argv[1] + "/node_modules/playwright-core/package.json");
+        process.exit(lock && have.version === lock.version ? 0 : 1);' "$dir" 2>/dev/null; then
+        nr_info "playwright-core already installed at the locked version"
+        return 0
+    fi
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) ||
+        nr_die "npm ci failed in tests/browser (no access to the npm registry?)"
 }
 
 # nr_build BUILD_DIR [CMAKE_ARGS...]: configures and builds the whole project in BUILD_DIR.

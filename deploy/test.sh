@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # deploy/test.sh: the whole test suite, as CI runs it (.ci/run calls this).
 #   1. installs missing Debian packages and the reference data (as deploy/run.sh does);
-#   2. builds in build-test/ with warnings as errors and runs every ctest test (unit + integration);
-#   3. builds in build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit tests.
+#   2. installs the browser test's tools (chromium, node, npm; playwright-core by npm ci, pinned);
+#   3. builds in build-test/ with warnings as errors and runs every ctest test (unit, integration,
+#      browser);
+#   4. builds in build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit tests.
 # Exits non-zero if any step or test fails. Needs no terminal (CI=true, stdin closed are fine).
-# NUREACH_SKIP_SANITIZE=1 skips step 3 (e.g. for a quick local run).
+# NUREACH_SKIP_SANITIZE=1 skips step 4 (e.g. for a quick local run).
 set -euo pipefail
 
 # shellcheck source=deploy/common.sh
@@ -32,6 +34,8 @@ main() {
     exec </dev/null
     nr_ensure_packages
     nr_install_data
+    nr_ensure_browser_tools
+    nr_install_browser_deps
 
     nr_build "$NR_ROOT/build-test" -DCMAKE_BUILD_TYPE=Release -DNUREACH_WERROR=ON
     run_ctest "the test suite" "$NR_ROOT/build-test"

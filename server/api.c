@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "formats.h"
 
 /* Reads a whole file (at most 16 MiB). 0 on success. */
 static int slurp(const char *path, char **out, size_t *len)
@@ -189,6 +190,12 @@ const nr_route nr_api_routes[] = {
     {"POST", "/api/v1/rates", NR_ROUTE_EXACT, nr_api_rates},
     {"POST", "/api/v1/spectra", NR_ROUTE_EXACT, nr_api_spectra},
     {"POST", "/api/v1/bounds", NR_ROUTE_EXACT, nr_api_bounds},
+    {"GET", "/api/v1/rates.json", NR_ROUTE_EXACT, nr_api_query_form},
+    {"GET", "/api/v1/rates.csv", NR_ROUTE_EXACT, nr_api_query_form},
+    {"GET", "/api/v1/spectra.json", NR_ROUTE_EXACT, nr_api_query_form},
+    {"GET", "/api/v1/spectra.csv", NR_ROUTE_EXACT, nr_api_query_form},
+    {"GET", "/api/v1/bounds.json", NR_ROUTE_EXACT, nr_api_query_form},
+    {"GET", "/api/v1/bounds.csv", NR_ROUTE_EXACT, nr_api_query_form},
     {"GET", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_get},
     {"DELETE", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_delete},
     {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi},

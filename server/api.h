@@ -6,7 +6,9 @@
  * POST /api/v1/rates        events per channel          } validate -> cache -> compute -> store
  * POST /api/v1/spectra      events per channel per bin  }
  * POST /api/v1/bounds       sensitivity contour of a signal over two parameters: a job (bounds.c)
- * GET/DELETE /api/v1/jobs/<id>, GET /api/v1/jobs/<id>/result   job status, cancel, result
+ * GET  /api/v1/{rates,spectra,bounds}.{json,csv}?...  the same as a query string (formats.c), e.g.
+ *                           for pandas.read_csv(url); POST with Accept: text/csv also gives CSV
+ * GET/DELETE /api/v1/jobs/<id>, GET /api/v1/jobs/<id>/result[.json|.csv]   job status, cancel, result
  * GET  /api/v1/openapi.json the API description (schema/openapi.json)
  * GET  /...                 files of the static folder (index.html for "/")
  */

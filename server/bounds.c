@@ -5,7 +5,8 @@
  * bytes -> else create or join the job whose id is the key (jobs.c), wait up to job_wait_ms on a
  * condition variable: finished -> 200 with the result (or its problem), else 202 with the job and a
  * Location header. The worker computes the contour (physics/contour.c), stores the body in the cache
- * and keeps it in the job, so a later POST hit and GET .../result return the same bytes. */
+ * and keeps it in the job, so a later POST hit and GET .../result return the same bytes. A result
+ * asked for with Accept: text/csv, or as .../result.csv, is sent as its CSV grid (formats.c). */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "api.h"
 #include "catalog.h"
+#include "formats.h"
 #include "request.h"
 
 #define JOBS_PATH "/api/v1/jobs/"
@@ -289,9 +291,17 @@ void nr_api_bounds(void *app, const nr_http_request *req, nr_http_response *resp
     else
         submit_and_wait(api, &r, req->path, resp);
     nr_request_free(&r);
+    nr_respond_in_format(resp, nr_accept_wants_csv(req->accept), req->path);
 }
 
 /* ---- /api/v1/jobs/<id>[/result] ----------------------------------------------------------------- */
+
+/* The sub-resources of a job: "" (its status), "/result", "/result.json", "/result.csv". */
+static int job_subresource_ok(const char *rest)
+{
+    return !rest[0] || strcmp(rest, "/result") == 0 || strcmp(rest, "/result.json") == 0 ||
+           strcmp(rest, "/result.csv") == 0;
+}
 
 /* Splits the path into a job id (64 hex digits) and what follows it; -1 if the id is malformed. */
 static int parse_job_path(const char *path, char id[65], const char **rest)
@@ -338,13 +348,16 @@ void nr_api_job_get(void *app, const nr_http_request *req, nr_http_response *res
     nr_api *api = app;
     char id[65];
     const char *rest = "";
-    if (parse_job_path(req->path, id, &rest) != 0 || (rest[0] && strcmp(rest, "/result") != 0)) {
+    if (parse_job_path(req->path, id, &rest) != 0 || !job_subresource_ok(rest)) {
         respond_problem(resp, req->path, 404, "not-found", "no resource at this path");
         return;
     }
     nr_job *job = nr_jobs_find(api->jobs, id);
     if (rest[0]) {
         job_result(api, job, id, req->path, resp);
+        int csv = strcmp(rest, "/result.csv") == 0 ||
+                  (strcmp(rest, "/result") == 0 && nr_accept_wants_csv(req->accept));
+        nr_respond_in_format(resp, csv, req->path);
     } else if (!job) {
         respond_problem(resp, req->path, 404, "not-found", "no job with this id (unknown, or forgotten "
                                                            "10 minutes after it finished)");
@@ -363,7 +376,7 @@ void nr_api_job_delete(void *app, const nr_http_request *req, nr_http_response *
     nr_api *api = app;
     char id[65];
     const char *rest = "";
-    if (parse_job_path(req->path, id, &rest) != 0 || (rest[0] && strcmp(rest, "/result") != 0)) {
+    if (parse_job_path(req->path, id, &rest) != 0 || !job_subresource_ok(rest)) {
         respond_problem(resp, req->path, 404, "not-found", "no resource at this path");
         return;
     }

@@ -2,7 +2,8 @@
  *
  * validate (request.c) -> physics check -> key -> cache hit: the stored bytes -> miss: join the
  * in-flight table (identical requests share one computation) -> compute with the model -> JSON ->
- * store -> respond. A hit and the miss that stored it return byte-identical bodies. */
+ * store -> respond. A hit and the miss that stored it return byte-identical bodies. A client that
+ * prefers text/csv (Accept) gets the CSV of that body (formats.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "api.h"
 #include "catalog.h"
+#include "formats.h"
 #include "request.h"
 
 static double ms_between(const struct timespec *a, const struct timespec *b)
@@ -178,9 +180,11 @@ static void handle_compute(nr_api *api, unsigned observable, const nr_http_reque
 void nr_api_rates(void *api, const nr_http_request *req, nr_http_response *resp)
 {
     handle_compute(api, NR_OBSERVABLE_RATES, req, resp);
+    nr_respond_in_format(resp, nr_accept_wants_csv(req->accept), req->path);
 }
 
 void nr_api_spectra(void *api, const nr_http_request *req, nr_http_response *resp)
 {
     handle_compute(api, NR_OBSERVABLE_SPECTRA, req, resp);
+    nr_respond_in_format(resp, nr_accept_wants_csv(req->accept), req->path);
 }

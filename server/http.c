@@ -228,6 +228,39 @@ static int accumulate(request_state *st, const char *data, size_t size, size_t m
     return 0;
 }
 
+/* Collects the query arguments of a request (MHD has already URL-decoded them). */
+typedef struct {
+    nr_http_arg args[NR_HTTP_MAX_ARGS];
+    size_t n;
+    int dropped;
+} query_args;
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    query_args *q = cls;
+    if (q->n >= NR_HTTP_MAX_ARGS) {
+        q->dropped = 1;
+        return MHD_YES;
+    }
+    q->args[q->n].name = key ? key : "";
+    q->args[q->n].value = value;
+    q->n++;
+    return MHD_YES;
+}
+
+static void run_handler(const nr_http_server *s, struct MHD_Connection *conn, nr_http_handler h,
+                        const char *method, const char *url, const request_state *st, nr_http_response *resp)
+{
+    query_args q;
+    memset(&q, 0, sizeof q);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+    nr_http_request req = {method, url, st->body ? st->body : "", st->len,
+                           MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
+                           q.args, q.n, q.dropped};
+    h(s->app, &req, resp);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -273,8 +306,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     nr_http_response resp = {0};
     nr_http_handler h = route(s, method, url, &resp);
     if (h) {
-        nr_http_request req = {method, url, st->body ? st->body : "", st->len};
-        h(s->app, &req, &resp);
+        run_handler(s, conn, h, method, url, st, &resp);
         if (!resp.status)
             problem_response(&resp, 500, "internal-error", url, "the handler gave no response");
     }

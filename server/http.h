@@ -10,11 +10,23 @@
 #include <stddef.h>
 #include "problem.h"
 
+/* One decoded query-string argument ("?a=1&b" gives {"a", "1"}, {"b", NULL}). */
+typedef struct {
+    const char *name;
+    const char *value;   /* NULL when the argument has no '=' */
+} nr_http_arg;
+
+#define NR_HTTP_MAX_ARGS 64
+
 typedef struct {
     const char *method;  /* "GET", "POST", "DELETE" (HEAD is routed as GET) */
     const char *path;    /* decoded URL path, without query string */
     const char *body;    /* NUL-terminated copy; "" when empty     */
     size_t body_len;
+    const char *accept;  /* the Accept header, NULL when absent */
+    const nr_http_arg *args; /* query arguments in order, at most NR_HTTP_MAX_ARGS */
+    size_t n_args;
+    int args_dropped;    /* 1 if the query had more arguments than NR_HTTP_MAX_ARGS */
 } nr_http_request;
 
 #define NR_HTTP_MAX_HEADERS 8

@@ -1,0 +1,273 @@
+#!/usr/bin/env node
+/* tests/browser/page.test.js: the explorer page in headless Debian Chromium, driven by playwright-core
+ * (no browser download: /usr/bin/chromium through executablePath).
+ *
+ * Starts the real nureachd on an ephemeral port with a fresh state folder and --job-wait-ms 0 (every
+ * contour is a job, polled by the page), loads the page, and checks:
+ *   - the form is generated from /api/v1/models (dipole parameters with units, choices as selects);
+ *   - a 12 x 12 dipole contour (FASERnu2, gamma_decay_volume, m_N x mu_N) is drawn: a non-empty SVG
+ *     path, power-of-ten tick labels, a legend entry;
+ *   - "Add to plot" with threshold 30 overlays a second contour in another colour (two legend rows);
+ *   - the value under the cursor shows coordinates and an event count from the grid;
+ *   - a zoom box changes the axes and "Reset zoom" restores them;
+ *   - the URL hash reproduces the view in a new page (both contours, served from the cache);
+ *   - an out-of-range parameter shows the API's message next to that field;
+ *   - a longer scan shows the job's progress bar and Cancel stops it (the job is cancelled);
+ *   - the CSV export and the SVG export produce the expected content;
+ *   - no console error or uncaught exception happened.
+ * Saves a screenshot (NUREACH_SCREENSHOT or <build>/browser-contour.png) and prints its path.
+ * Environment: NUREACHD, NUREACH_DATA_DIR, NUREACH_STATIC_DIR, NUREACH_SCHEMA_DIR, CHROMIUM (optional).
+ * Prints "N passed, N failed"; exits 1 on any failure. */
+"use strict";
+
+const { spawn } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+let chromium;
+try {
+  ({ chromium } = require("playwright-core"));
+} catch (e) {
+  console.log("SKIP: playwright-core is not installed: run `npm ci` in tests/browser (deploy/test.sh does)");
+  process.exit(77);
+}
+
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const TIMEOUT_MS = 60000;
+let passed = 0, failed = 0;
+
+function check(cond, what) {
+  if (cond) passed++;
+  else {
+    failed++;
+    console.error(`FAIL ${what}`);
+  }
+  return Boolean(cond);
+}
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) {
+    console.error(`browser test: environment variable ${name} is not set`);
+    process.exit(2);
+  }
+  return v;
+}
+
+/* Starts nureachd with --port 0; resolves {proc, port} once the port file appears. */
+function startDaemon(stateDir) {
+  const portFile = path.join(stateDir, "port");
+  const log = fs.openSync(path.join(stateDir, "daemon.log"), "a");
+  const proc = spawn(env("NUREACHD"), ["--port", "0", "--port-file", portFile, "--state-dir", stateDir,
+    "--data-dir", env("NUREACH_DATA_DIR"), "--static-dir", env("NUREACH_STATIC_DIR"),
+    "--schema-dir", env("NUREACH_SCHEMA_DIR"), "--threads", "4", "--job-wait-ms", "0"], { stdio: ["ignore", log, log] });
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const poll = () => {
+      if (proc.exitCode !== null) return reject(new Error(`nureachd exited (${proc.exitCode}); see ${stateDir}/daemon.log`));
+      if (fs.existsSync(portFile)) return resolve({ proc, port: Number(fs.readFileSync(portFile, "utf8").trim()) });
+      if (Date.now() - t0 > 30000) return reject(new Error("nureachd did not start within 30 s"));
+      setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+async function launch(userDataDir) {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 950 },
+    acceptDownloads: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+function watchConsole(page, problems) {
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
+}
+
+const settled = (page) => page.waitForFunction(
+  () => ["done", "error", "cancelled"].includes(document.body.dataset.state), null, { timeout: TIMEOUT_MS });
+
+async function setValue(page, selector, value) {
+  await page.fill(selector, String(value));
+}
+
+async function contourPaths(page) {
+  return page.$$eval("#plot svg path.contour", (ps) => ps.map((p) => ({ d: p.getAttribute("d") || "", fill: p.getAttribute("fill") })));
+}
+
+async function runChecks(page, base, screenshot) {
+  await page.goto(base);
+  await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: TIMEOUT_MS });
+  check(await page.$eval("#model", (s) => [...s.options].map((o) => o.value).includes("dipole")), "model picker lists dipole");
+  await page.selectOption("#model", "dipole");
+  check(/GeV/.test(await page.textContent('[data-param-box="m_N"] label')), "m_N shows its unit");
+  check(await page.$eval("#param-flavour", (s) => s.tagName === "SELECT" && s.options.length === 4), "flavour is a select of 4 choices");
+  const experiments = await page.$eval("#experiment", (s) => [...s.options].map((o) => o.value));
+  check(experiments.includes("FASERnu2") && !experiments.includes("FASER2"), `experiments of the model's kind only: ${experiments}`);
+
+  /* a 12 x 12 contour */
+  await page.selectOption("#experiment", "FASERnu2");
+  await page.check('input[name="observable"][value="bounds"]');
+  await page.selectOption("#scan-x-param", "m_N");
+  await page.selectOption("#scan-y-param", "mu_N");
+  await setValue(page, "#scan-x-points", 12);
+  await setValue(page, "#scan-y-points", 12);
+  await page.selectOption("#signal", "gamma_decay_volume");
+  await setValue(page, "#threshold", 3);
+  await page.click("#compute");
+  await settled(page);
+  check(await page.evaluate(() => document.body.dataset.state) === "done", "the contour request finished");
+  let paths = await contourPaths(page);
+  check(paths.length === 1 && /^M[-0-9.]+,[-0-9.]+L/.test(paths[0].d) && paths[0].d.length > 50,
+    `one non-empty contour path (${paths.map((p) => p.d.length)})`);
+  const ticks = await page.$$eval("#plot svg text", (ts) => ts.map((t) => t.textContent));
+  check(ticks.includes("10-3") && ticks.includes("10-12"), "power-of-ten ticks on both axes");
+  check((await page.textContent("#plot svg .legend")).includes("FASERnu2"), "legend names the experiment");
+
+  /* overlay: threshold 30 */
+  await setValue(page, "#threshold", 30);
+  await page.click("#add");
+  await settled(page);
+  paths = await contourPaths(page);
+  check(paths.length === 2 && paths.every((p) => p.d.length > 50) && paths[0].fill !== paths[1].fill,
+    "two overlaid contours in distinct colours");
+  const legend = await page.textContent("#plot svg .legend");
+  check(legend.includes("3 events") && legend.includes("30 events"), `legend tells the thresholds apart: ${legend}`);
+
+  /* value under the cursor */
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const overlay = await page.$('#plot svg [data-role="overlay"]');
+  const box = await overlay.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  const readout = await page.textContent("#readout");
+  check(/m_N = .* GeV, mu_N = .*events/.test(readout), `readout with coordinates and events: ${readout}`);
+
+  /* zoom and reset */
+  const xTicksBefore = await page.$$eval("#plot svg text", (ts) => ts.length);
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6, { steps: 5 });
+  await page.mouse.up();
+  check(!(await page.$eval("#reset-zoom", (b) => b.disabled)), "zoom enables Reset zoom");
+  const zoomedTicks = await page.$$eval("#plot svg text", (ts) => ts.map((t) => t.textContent).join(" "));
+  check(!zoomedTicks.includes("10-12"), "the zoomed axes no longer reach 1e-12");
+  await page.click("#reset-zoom");
+  check(await page.$$eval("#plot svg text", (ts) => ts.length) === xTicksBefore, "reset restores the axes");
+
+  await page.screenshot({ path: screenshot, fullPage: true });
+  console.log(`screenshot: ${screenshot}`);
+
+  /* exports */
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+  const csvText = fs.readFileSync(await csv.path(), "utf8");
+  check(csvText.startsWith("series,m_N,mu_N,events") && csvText.trim().split("\n").length === 1 + 2 * 144,
+    "CSV export: a header and 2 x 144 grid rows");
+  const [svg] = await Promise.all([page.waitForEvent("download"), page.click("#export-svg")]);
+  const svgText = fs.readFileSync(await svg.path(), "utf8");
+  check(svgText.includes("<svg") && svgText.includes('class="contour"') && !svgText.includes("data-role"),
+    "SVG export: the plot without the interaction layer");
+  const [png] = await Promise.all([page.waitForEvent("download"), page.click("#export-png")]);
+  const pngBytes = fs.readFileSync(await png.path());
+  check(pngBytes.length > 1000 && pngBytes.slice(1, 4).toString() === "PNG", "PNG export is a PNG");
+
+  return page.url();
+}
+
+async function checkLink(context, url) {
+  const page = await context.newPage();
+  const problems = [];
+  watchConsole(page, problems);
+  await page.goto(url);
+  await settled(page);
+  const paths = await contourPaths(page);
+  check(paths.length === 2 && paths.every((p) => p.d.length > 50), "the link reproduces both contours");
+  check((await page.textContent("#meta")).includes("hit"), "the reproduced view comes from the cache");
+  check(await page.inputValue("#threshold") === "30", "the form shows the last request of the link");
+  await page.close();
+  return problems;
+}
+
+async function checkFieldError(context, base) {
+  const page = await context.newPage();
+  const problems = [];
+  watchConsole(page, problems);
+  await page.goto(base);
+  await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: TIMEOUT_MS });
+  await page.selectOption("#model", "dipole");
+  await page.check('input[name="observable"][value="rates"]');
+  await setValue(page, "#param-e_vis_min", -5);
+  await page.click("#compute");
+  await settled(page);
+  const slot = await page.textContent('.field-error[data-for="/params/e_vis_min"]');
+  check(/outside the allowed range/.test(slot), `the API error is shown next to e_vis_min: ${slot}`);
+  check(await page.getAttribute("#param-e_vis_min", "aria-invalid") === "true", "the field is marked invalid");
+  await page.close();
+  /* an HTTP 422 makes Chromium log "Failed to load resource": that one is expected here */
+  return problems.filter((p) => !/status of 422/.test(p));
+}
+
+async function checkCancel(context, base) {
+  const page = await context.newPage();
+  const problems = [];
+  watchConsole(page, problems);
+  await page.goto(base);
+  await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: TIMEOUT_MS });
+  await page.selectOption("#model", "dipole");
+  await page.selectOption("#experiment", "FASERnu2");
+  await page.check('input[name="observable"][value="bounds"]');
+  await page.selectOption("#signal", "ee_decay_volume");
+  await setValue(page, "#scan-x-points", 60);
+  await setValue(page, "#scan-y-points", 60);
+  await page.click("#compute");
+  await page.waitForFunction(() => !document.getElementById("progress-box").hidden &&
+    /%/.test(document.getElementById("progress-text").textContent), null, { timeout: TIMEOUT_MS });
+  check(true, "the progress bar shows the job's progress");
+  const jobHref = await page.evaluate(async () => {
+    const r = await fetch("api/v1/bounds", { method: "POST", body: JSON.stringify({ model: "dipole", experiment: "FASERnu2",
+      signal: "ee_decay_volume", scan: { x: { param: "m_N", points: 60, scale: "log" }, y: { param: "mu_N", points: 60, scale: "log" } } }) });
+    return (await r.json()).job.href;
+  });
+  await page.click("#cancel");
+  await settled(page);
+  check(await page.evaluate(() => document.body.dataset.state) === "cancelled", "Cancel stops the scan");
+  check(await page.$$eval("#plot svg path.contour", (ps) => ps.length) === 0, "nothing drawn after Cancel");
+  const status = await page.evaluate(async (href) => (await (await fetch(href.slice(1))).json()).status, jobHref);
+  check(status === "cancelled", `the job itself was cancelled (DELETE): ${status}`);
+  await page.close();
+  return problems;
+}
+
+async function main() {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nureach-browser-"));
+  const screenshot = process.env.NUREACH_SCREENSHOT || path.join(path.dirname(path.dirname(env("NUREACHD"))), "browser-contour.png");
+  const { proc, port } = await startDaemon(work);
+  const base = `http://127.0.0.1:${port}/`;
+  let context = null;
+  try {
+    context = await launch(fs.mkdtempSync(path.join(work, "profile-")));
+    const page = await context.newPage();
+    const problems = [];
+    watchConsole(page, problems);
+    const url = await runChecks(page, base, screenshot);
+    check(url.includes("#") && decodeURIComponent(url).includes('"threshold":30'), "the URL hash holds the requests");
+    problems.push(...(await checkLink(context, url)));
+    problems.push(...(await checkFieldError(context, base)));
+    problems.push(...(await checkCancel(context, base)));
+    check(problems.length === 0, `no console error: ${problems.join(" | ")}`);
+  } catch (e) {
+    check(false, `exception: ${e.stack || e}`);
+  } finally {
+    if (context) await context.close();
+    proc.kill("SIGTERM");
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();

@@ -88,6 +88,7 @@ static void test_meson_spectrum(const nr_hadron_table *pi0)
           "m_X > m_pi0 adds nothing");
     /* add_scaled refuses different masses */
     CHECK(nr_llp_spectrum_add_scaled(&s, &h, 1.0, &err) == NR_EINPUT, "different masses");
+    nr_llp_spectrum_free(&z);
     CHECK(nr_llp_spectrum_init(&z, -1.0, &err) == NR_EINPUT, "negative mass");
     nr_llp_spectrum_free(&s);
     nr_llp_spectrum_free(&h);

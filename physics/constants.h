@@ -10,6 +10,7 @@
 
 /* --- conversion constants (PDG 2022, Table 1.1) --- */
 #define NR_HBARC_GEV_CM     1.973269804e-14   /* hbar c [GeV cm]                                  */
+#define NR_HBARC_GEV_M      1.973269804e-16   /* hbar c [GeV m]                                   */
 #define NR_HBARC2_GEV2_CM2  0.3893793721e-27  /* (hbar c)^2 [GeV^2 cm^2]: 1 GeV^-2 = this many cm^2 */
 #define NR_GEV2_TO_PB       0.3893793721e9    /* 1 GeV^-2 in pb                                    */
 #define NR_CM2_PER_PB       1.0e-36           /* 1 pb = 1e-36 cm^2                                 */

@@ -12,7 +12,6 @@
 
 #include "constants.h"
 
-#define HBARC_GEV_M (NR_HBARC_GEV_CM * 1.0e-2) /* hbar c [GeV m] */
 
 double nr_decay_length_m(double e, double m, double width_gev)
 {
@@ -21,7 +20,7 @@ double nr_decay_length_m(double e, double m, double width_gev)
     if (!(e > m))
         return 0.0; /* at rest (or an unphysical e < m) */
     const double p = sqrt((e - m) * (e + m));
-    return (p / m) * (HBARC_GEV_M / width_gev);
+    return (p / m) * (NR_HBARC_GEV_M / width_gev);
 }
 
 /* exp(-a/d) - exp(-b/d) for 0 <= a <= b and d > 0, without cancellation: -exp(-a/d) expm1(-(b-a)/d). */

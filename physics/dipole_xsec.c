@@ -231,7 +231,6 @@ static double integrate_ll(ll_integrand *p, const double *breaks_s, size_t n_bre
     gsl_integration_workspace *w = gsl_integration_workspace_alloc(200);
     if (!w)
         return 0.0;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     gsl_function f = {ll_integrand_xi, p};
     double total = 0.0;
     for (size_t i = 0; i + 1 < n_edges; i++) {
@@ -240,7 +239,6 @@ static double integrate_ll(ll_integrand *p, const double *breaks_s, size_t n_bre
             gsl_integration_qag(&f, edges[i], edges[i + 1], 0.0, 1e-10, 200, GSL_INTEG_GAUSS21, w, &part, &err);
         total += part;
     }
-    gsl_set_error_handler(old);
     gsl_integration_workspace_free(w);
     return total;
 }

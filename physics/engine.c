@@ -9,6 +9,7 @@
  */
 #include "engine.h"
 
+#include <gsl/gsl_errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,10 @@ struct nr_engine {
 nr_status nr_engine_open(const char *data_dir, nr_engine **out, nr_error *err)
 {
     *out = NULL;
+    /* GSL's default error handler aborts the process; the engine reports errors through status codes instead.
+     * Switched off once here (a process-wide setting) rather than around each integration, which would race
+     * between request threads. */
+    gsl_set_error_handler_off();
     nr_engine *e = calloc(1, sizeof *e);
     if (!e)
         return nr_fail(err, NR_ENOMEM, "", "out of memory opening the engine");

@@ -96,8 +96,6 @@ static int ln_t_range(double e_nu, double m_target, double m_n, double abs_t_cut
     return *u_hi > *u_lo;
 }
 
-/* k-th node (ascending, k = 0..n-1) and weight of n-point Gauss-Legendre on [-1, 1], by Newton's method
- * on P_n from the asymptotic guess cos(pi (j + 3/4) / (n + 1/2)). */
 /* Gauss-Legendre nodes and weights on [-1, 1] for n <= 4 in closed form (Abramowitz & Stegun Table 25.4),
  * ascending; the hot path of nr_upscatter_nodes uses only these. */
 static const double gl_x[5][4] = {{0}, {0.0}, {-0.5773502691896257645, 0.5773502691896257645},
@@ -109,6 +107,8 @@ static const double gl_w[5][4] = {{0}, {2.0}, {1.0, 1.0},
                                   {0.3478548451374538574, 0.6521451548625461426, 0.6521451548625461426,
                                    0.3478548451374538574}};
 
+/* k-th node (ascending, k = 0..n-1) and weight of n-point Gauss-Legendre on [-1, 1]: the table above for n <= 4,
+ * else Newton's method on P_n from the asymptotic guess cos(pi (j + 3/4) / (n + 1/2)). */
 static void gauss_legendre_node(size_t n, size_t k, double *x, double *w)
 {
     const double pi = 3.14159265358979323846;

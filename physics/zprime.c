@@ -24,7 +24,6 @@
 #define ALPHA_S_MZ 0.1179
 
 /* hbar c [GeV m] from constants.h (given there in GeV cm). */
-#define HBARC_GEV_M (NR_HBARC_GEV_CM * 1.0e-2)
 
 /* ------------------------------------------------------------------ charges and couplings ---- */
 
@@ -410,5 +409,5 @@ double nr_zprime_ctau_m(const nr_zprime_widths *w, double g)
     const double width = nr_zprime_total_width_gev(w, g);
     if (!(width > 0.0))
         return INFINITY;
-    return HBARC_GEV_M / width;
+    return NR_HBARC_GEV_M / width;
 }

@@ -132,12 +132,12 @@ static const char *meson_energy(const nr_experiment *e)
 }
 
 /* The meson cells whose decays can put X inside the acceptance cone tan(theta) < R/(L + l) (004 Eq. 22).
- * In M -> X gamma the X has rest-frame momentum p_star = (m_M^2 - m_X^2)/(2 m_M); for a meson faster than that
- * (p_M > p_star) the lab angle between X and the meson is at most asin(p_star / p_M) (two-body kinematics), so a cell
- * whose smallest angle minus that opening is still outside the cone cannot contribute and is dropped (most of
- * the table: mesons at large angles). Cells with p_M <= p_star are all kept. The kinematics make this exact;
- * what changes (by up to a few percent in the eta channel) is the part of the X spectrum that the cell-uniform
- * smearing of llp.c would otherwise spread across the edge of the acceptance cone. */
+ * In M -> X gamma the X has rest-frame momentum p_star = (m_M^2 - m_X^2)/(2 m_M). Two-body kinematics: when the
+ * meson's beta gamma = p_M/m_M exceeds X's rest-frame beta gamma = p_star/m_X, the lab angle between X and the
+ * meson is at most asin((p_star/m_X) / (p_M/m_M)); otherwise X can go anywhere. A cell whose smallest angle minus
+ * that largest opening is still outside the cone cannot contribute and is dropped (most of the table for heavier
+ * X: mesons at large angles); all other cells are kept. The accepted spectrum is unchanged (checked in
+ * tests/test_vector_models.c against the unfiltered table). */
 static nr_status mesons_towards_volume(const nr_hadron_table *in, double m_x, const nr_decay_volume *v,
                                        nr_hadron_table *out, nr_error *err)
 {
@@ -152,7 +152,7 @@ static nr_status mesons_towards_volume(const nr_hadron_table *in, double m_x, co
     for (size_t i = 0; i < in->n_cells; i++) {
         const nr_hadron_cell *c = &in->cells[i];
         double p_lo = pow(10.0, c->log10_p - half), theta_lo = pow(10.0, c->log10_theta - half);
-        if (p_lo > p_star && theta_lo - asin(p_star / p_lo) > theta_acc)
+        if (p_lo * m_x > p_star * m_m && theta_lo - asin(p_star * m_m / (m_x * p_lo)) > theta_acc)
             continue;
         out->cells[n++] = *c;
         total += c->sigma_pb;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_version.h"
 #include "catalog.h"
 #include "formats.h"
 

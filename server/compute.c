@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine_version.h"
 #include "api.h"
 #include "catalog.h"
 #include "formats.h"

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "engine_version.h"
+
 typedef enum { OPT_STRING, OPT_ADDRESS, OPT_UINT } opt_type;
 
 typedef struct {
@@ -45,6 +47,8 @@ static const opt_spec opts[] = {
      "bounds jobs waiting for a worker at most; beyond: 503 (64)"},
     {"--job-wait-ms", "NUREACH_JOB_WAIT_MS", OPT_UINT, 0, 600000, OFF(job_wait_ms),
      "POST /api/v1/bounds waits this long for its result before answering 202 (2000)"},
+    {"--job-max-s", "NUREACH_JOB_MAX_S", OPT_UINT, 1, 86400, OFF(job_max_s),
+     "a bounds job running longer than this [s] is stopped and fails with 503 (600)"},
     {"--port-file", NULL, OPT_STRING, 0, 0, OFF(port_file),
      "write the bound port to this file once listening"},
 };
@@ -67,6 +71,7 @@ void nr_config_defaults(nr_config *c)
     c->job_threads = 2;
     c->job_queue = 64;
     c->job_wait_ms = 2000;
+    c->job_max_s = 600;
 }
 
 void nr_config_print_help(const char *prog)

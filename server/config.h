@@ -22,6 +22,7 @@ typedef struct {
     unsigned job_threads;    /* worker threads for bounds jobs                       */
     unsigned job_queue;      /* jobs waiting for a worker at most (then 503)         */
     unsigned job_wait_ms;    /* POST /bounds waits this long for its job, then 202   */
+    unsigned job_max_s;      /* a job running longer is stopped (503 time-budget)    */
 } nr_config;
 
 enum { NR_CONFIG_OK = 0, NR_CONFIG_EXIT = 1, NR_CONFIG_BAD = 2 };

@@ -342,7 +342,6 @@ static struct MHD_Daemon *start_daemon(nr_http_server *s, const nr_http_options 
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout_s,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
                             MHD_OPTION_END);
 }
 

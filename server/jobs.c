@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "problem.h"
+
 struct nr_job {
     nr_job *next;          /* table list, newest first */
     nr_job *queue_next;
@@ -20,8 +22,9 @@ struct nr_job {
     nr_job_state state;
     int in_table;
     int refs;              /* request threads and the worker running it */
-    atomic_int cancel;
+    atomic_int cancel;     /* CANCEL_BY_USER or CANCEL_BY_BUDGET once set */
     double progress;
+    struct timespec started; /* CLOCK_MONOTONIC, when a worker took it */
     double created_at;     /* Unix time [s]            */
     struct timespec finished; /* CLOCK_MONOTONIC          */
     nr_job_run_fn run;
@@ -167,6 +170,8 @@ static void unqueue(nr_jobs *t, nr_job *job)
 
 /* ---- workers ------------------------------------------------------------------------------------ */
 
+enum { CANCEL_BY_USER = 1, CANCEL_BY_BUDGET = 2 };
+
 typedef struct {
     nr_jobs *table;
     nr_job *job;
@@ -178,6 +183,12 @@ static void report_progress(void *ctx, double fraction)
     pthread_mutex_lock(&c->table->lock);
     if (fraction > c->job->progress)
         c->job->progress = fraction > 1.0 ? 1.0 : fraction;
+    /* the time budget is checked as the work reports progress: a run over it is stopped like a cancel */
+    double budget = c->table->opt.max_run_s;
+    if (budget > 0 && seconds_since(&c->job->started) > budget) {
+        int none = 0;
+        atomic_compare_exchange_strong(&c->job->cancel, &none, CANCEL_BY_BUDGET);
+    }
     pthread_mutex_unlock(&c->table->lock);
 }
 
@@ -186,10 +197,24 @@ static void run_one(nr_jobs *t, nr_job *j)
     progress_ctx ctx = {t, j};
     nr_progress progress = {&j->cancel, report_progress, &ctx};
     nr_job_output out = {0};
+    clock_gettime(CLOCK_MONOTONIC, &j->started);
     j->run(j->input, &progress, &out);
     pthread_mutex_lock(&t->lock);
     drop_input(j);
-    if (j->state == NR_JOB_CANCELLED || atomic_load(&j->cancel)) { /* cancelled while running */
+    if (j->state != NR_JOB_CANCELLED && atomic_load(&j->cancel) == CANCEL_BY_BUDGET) {
+        /* stopped by the time budget: a failure the client can act on (fewer points, a coupling axis) */
+        free(out.body);
+        nr_problem p;
+        nr_problem_init(&p);
+        nr_problem_set(&p, 503, "time-budget",
+                       "the scan was stopped after %.0f s (the server's --job-max-s); scan fewer points, or put the "
+                       "coupling on an axis (scans over masses recompute the production at every point)",
+                       t->opt.max_run_s);
+        size_t len = 0;
+        char *body = nr_problem_to_json(&p, "/api/v1/bounds", &len);
+        j->output = (nr_job_output){503, body, len, 0.0};
+        mark_finished(t, j, NR_JOB_FAILED);
+    } else if (j->state == NR_JOB_CANCELLED || atomic_load(&j->cancel)) { /* cancelled while running */
         free(out.body);
         if (j->state != NR_JOB_CANCELLED)
             mark_finished(t, j, NR_JOB_CANCELLED);
@@ -269,7 +294,7 @@ void nr_jobs_shutdown(nr_jobs *t)
     }
     for (nr_job *j = t->head; j; j = j->next)
         if (j->state == NR_JOB_RUNNING)
-            atomic_store(&j->cancel, 1);
+            atomic_store(&j->cancel, CANCEL_BY_USER);
     pthread_cond_broadcast(&t->work);
     pthread_cond_broadcast(&t->changed);
     pthread_mutex_unlock(&t->lock);
@@ -326,7 +351,10 @@ nr_jobs_submit_rc nr_jobs_submit(nr_jobs *t, const char *id, nr_job_run_fn run, 
     nr_job *j = find(t, id);
     if (t->stopping) {
         rc = NR_JOBS_STOPPING;
-    } else if (j && j->state != NR_JOB_FAILED && j->state != NR_JOB_CANCELLED) {
+    } else if (j && j->state != NR_JOB_FAILED && j->state != NR_JOB_CANCELLED &&
+               !(j->state == NR_JOB_DONE && !j->output.body)) {
+        /* joined: queued, running, or done with its body still held (a done job whose body was dropped
+         * can no longer answer; if the cache evicted the result too, recompute rather than refuse) */
         j->refs++;
         *job = j;
         rc = NR_JOBS_JOINED;
@@ -422,7 +450,7 @@ nr_job_state nr_job_cancel(nr_jobs *t, nr_job *j)
         drop_input(j);
         mark_finished(t, j, NR_JOB_CANCELLED);
     } else if (before == NR_JOB_RUNNING) {
-        atomic_store(&j->cancel, 1); /* the worker stops at its next check and drops its output */
+        atomic_store(&j->cancel, CANCEL_BY_USER); /* the worker stops at its next check and drops its output */
         mark_finished(t, j, NR_JOB_CANCELLED);
     }
     pthread_mutex_unlock(&t->lock);

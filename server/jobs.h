@@ -36,6 +36,7 @@ typedef struct {
     unsigned max_jobs;     /* job records kept                          */
     double ttl_s;          /* a finished record lives this long [s]     */
     size_t max_body_bytes; /* bodies of finished jobs kept in memory    */
+    double max_run_s;      /* a run is stopped after this long [s] and fails with 503 (0: no limit) */
 } nr_jobs_options;
 
 typedef struct nr_jobs nr_jobs;

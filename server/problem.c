@@ -30,6 +30,7 @@ static const problem_kind kinds[] = {
     {"scanned-parameter", "Parameter is scanned"},
     {"job-not-done", "Job not finished"},
     {"gone", "Result no longer available"},
+    {"time-budget", "Scan over the time budget"},
     {"body-too-large", "Request body too large"},
     {"not-found", "Not found"},
     {"method-not-allowed", "Method not allowed"},

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_version.h"
 #include "sha256.h"
 
 #define USER_TEXT_MAX 64 /* bytes of a user-supplied string quoted in a message */

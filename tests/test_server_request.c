@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_version.h"
 #include "api.h"
 #include "config.h"
 #include "inflight.h"

@@ -338,25 +338,51 @@ def test_shutdown_with_job(d):
     T.check(seconds < 5.0, "shutdown: stopped in %.2f s" % seconds)
 
 
+def test_time_budget(d):
+    """A scan over two mass-like axes recomputes the production at every point: with --job-max-s 1 it is stopped
+    and fails with a 503 time-budget problem that says what to do, instead of holding a worker for minutes."""
+    body = {"model": "dark_photon", "experiment": "FASER", "signal": "visible",
+            "scan": {"x": {"param": "m_Ap", "min": 0.01, "max": 0.1, "points": 40, "scale": "log"},
+                     "y": {"param": "m_NR", "min": 0.01, "max": 10, "points": 40, "scale": "log"}}}
+    code, _, _, r = post(d, body)
+    T.check(code == 202, "budget: the expensive scan becomes a job (%s)" % code)
+    job_id = (r or {}).get("job", {}).get("id", "")
+    status = {}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        c, status = get_job(d, job_id)
+        if c != 200 or status.get("status") in ("done", "failed", "cancelled"):
+            break
+        time.sleep(0.2)
+    T.check(status.get("status") == "failed", "budget: the job failed (%s)" % status.get("status"))
+    problem = status.get("problem") or {}
+    T.check(problem.get("status") == 503 and problem.get("type", "").endswith("/time-budget"),
+            "budget: a 503 time-budget problem (%s)" % problem)
+    T.check("--job-max-s" in problem.get("detail", ""), "budget: the detail names the setting")
+
+
 def main():
     t_start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="nureach-bounds-")
     # a generous wait: the first scan also builds the default cross-section table (slow under ASan)
     sync = Daemon(os.path.join(tmp, "sync"), extra=["--job-wait-ms", "30000"])
     jobs = Daemon(os.path.join(tmp, "jobs"), extra=["--job-wait-ms", "0", "--job-threads", "1", "--job-queue", "1"])
+    budget = Daemon(os.path.join(tmp, "budget"), extra=["--job-wait-ms", "0", "--job-max-s", "1"])
     try:
-        if not T.check(sync.start() and jobs.start(), "daemons start"):
+        if not T.check(sync.start() and jobs.start() and budget.start(), "daemons start"):
             return T.summary()
         test_models(sync)
         test_sync(sync)
         test_validation(sync)
         test_jobs(jobs)
         test_shutdown_with_job(jobs)
+        test_time_budget(budget)
         code, _ = sync.stop()
         T.check(code == 0, "sync daemon: exit 0 (%r)" % code)
     finally:
         sync.stop()
         jobs.stop()
+        budget.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     print("integration test_bounds: %.1f s" % (time.monotonic() - t_start))
     return T.summary()

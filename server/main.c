@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -53,11 +54,26 @@ static int open_cache(const nr_config *cfg, nr_cache **cache)
         return -1;
     }
     snprintf(path, sizeof path, "%s/cache.sqlite", cfg->state_dir);
-    if (nr_cache_open(path, (int64_t)cfg->cache_max_mb * 1024 * 1024, cache, err, sizeof err) != 0) {
-        fprintf(stderr, "nureachd: cannot open the cache %s: %s\n", path, err);
-        return -1;
+    int64_t max_bytes = (int64_t)cfg->cache_max_mb * 1024 * 1024;
+    if (nr_cache_open(path, max_bytes, cache, err, sizeof err) == 0)
+        return 0;
+    /* The cache holds only derived results: an unusable file (damaged, another program's, a newer schema) is
+     * moved aside, kept for inspection, and the daemon starts with an empty cache instead of refusing to run. */
+    char aside[PATH_MAX + 32];
+    snprintf(aside, sizeof aside, "%s.unusable-%ld", path, (long)time(NULL));
+    if (access(path, F_OK) == 0 && rename(path, aside) == 0) {
+        fprintf(stderr, "nureachd: warning: the cache %s is unusable (%s); moved it to %s and starting empty\n",
+                path, err, aside);
+        char side[PATH_MAX + 8]; /* the journal files of the moved database would not match a new one */
+        snprintf(side, sizeof side, "%s-wal", path);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", path);
+        unlink(side);
+        if (nr_cache_open(path, max_bytes, cache, err, sizeof err) == 0)
+            return 0;
     }
-    return 0;
+    fprintf(stderr, "nureachd: cannot open the cache %s: %s\n", path, err);
+    return -1;
 }
 
 /* Writes the port to path atomically (temporary file + rename). */

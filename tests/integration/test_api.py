@@ -339,6 +339,24 @@ def test_corrupt_data(tmp):
     T.check(victim in d.stderr_text(), "corrupt data: stderr names %s: %r" % (victim, d.stderr_text()[-300:]))
 
 
+def test_unusable_cache(tmp):
+    """The cache is derived data: a damaged file is moved aside and the daemon starts with an empty cache."""
+    state = os.path.join(tmp, "state-damaged-cache")
+    os.makedirs(state, exist_ok=True)
+    with open(os.path.join(state, "cache.sqlite"), "wb") as f:
+        f.write(b"this is not an SQLite database, it is a damaged file" * 100)
+    d = Daemon(state)
+    started = d.start(timeout=30)
+    T.check(started, "damaged cache: the daemon starts")
+    if started:
+        code, _, body = d.request("POST", "/api/v1/rates", {"model": "sm", "experiment": "FASERnu"})
+        T.check(code == 200, "damaged cache: computes and serves (%s)" % code)
+        d.stop()
+    moved = [f for f in os.listdir(state) if f.startswith("cache.sqlite.unusable-")]
+    T.check(len(moved) == 1, "damaged cache: the old file is kept aside (%s)" % moved)
+    T.check("unusable" in d.stderr_text(), "damaged cache: a warning says so")
+
+
 def test_bad_config(tmp):
     d = Daemon(os.path.join(tmp, "state-config"), extra=["--threads", "zero"])
     started = d.start(timeout=10)
@@ -375,6 +393,7 @@ def main():
         code, seconds = d.stop()
         T.check(code == 0, "second SIGTERM: exit 0")
         test_corrupt_data(tmp)
+        test_unusable_cache(tmp)
         test_bad_config(tmp)
     finally:
         d.stop()

@@ -371,11 +371,14 @@ static int axis_points(const json_t *axis, const char *parent, size_t *n, nr_pro
     *n = NR_BOUNDS_DEFAULT_POINTS;
     if (!v)
         return 0;
-    if (!json_is_integer(v)) {
-        nr_problem_add(p, 422, "wrong-type", ptr, "'points' must be an integer, not %s", json_type_name(v));
+    /* an integer, or a real with an integral value (notebooks often send 20.0) */
+    double real = json_is_real(v) ? json_real_value(v) : 0.0;
+    if (!json_is_integer(v) && !(json_is_real(v) && real == floor(real) && fabs(real) < 1e9)) {
+        nr_problem_add(p, 422, "wrong-type", ptr, "'points' must be an integer, not %s",
+                       json_is_real(v) ? "a fractional number" : json_type_name(v));
         return -1;
     }
-    json_int_t k = json_integer_value(v);
+    json_int_t k = json_is_integer(v) ? json_integer_value(v) : (json_int_t)real;
     if (k < 2 || k > NR_BOUNDS_MAX_POINTS) {
         nr_problem_add(p, 422, "out-of-range", ptr, "'points' = %lld is outside [2, %d]", (long long)k,
                        NR_BOUNDS_MAX_POINTS);

@@ -140,6 +140,13 @@ def test_sync(d):
     code3, h3, payload3, _ = post(d, same)
     T.check(code3 == 200 and h3.get("x-nureach-cache") == "hit" and payload3 == payload,
             "sync: equivalent request hits (%s)" % h3.get("x-nureach-cache"))
+    # "points": 20.0 (a notebook's float) is the same request as 20
+    floats = json.loads(json.dumps(same))
+    for axis in ("x", "y"):
+        floats["scan"][axis]["points"] = float(floats["scan"][axis]["points"])
+    code5, h5, payload5, _ = post(d, floats)
+    T.check(code5 == 200 and h5.get("x-nureach-cache") == "hit" and payload5 == payload,
+            "sync: points 20.0 is the same entry as 20 (%s %s)" % (code5, h5.get("x-nureach-cache")))
     # unrefined is another entry
     code4, h4, _, r4 = post(d, dict(body, refine=False))
     T.check(code4 == 200 and h4.get("x-nureach-cache") == "miss" and (r4 or {}).get("result", {}).get("refined") == 0,

@@ -276,16 +276,11 @@ void nr_api_bounds(void *app, const nr_http_request *req, nr_http_response *resp
     nr_api *api = app;
     nr_problem p;
     nr_request r;
-    if (nr_request_parse(req->body, req->body_len, NR_OBSERVABLE_BOUNDS, &r, &p) != 0) {
+    if (nr_request_prepare(req->body, req->body_len, NR_OBSERVABLE_BOUNDS, api->engine, api->data_version, &r,
+                           &p) != 0) {
         nr_http_respond_problem(resp, &p, req->path);
         return;
     }
-    if (nr_request_check(&r, api->engine, &p) != 0) {
-        nr_request_free(&r);
-        nr_http_respond_problem(resp, &p, req->path);
-        return;
-    }
-    nr_request_make_key(&r, api->data_version);
     if (cached(api, r.cache_key, resp))
         nr_http_add_header(resp, "X-Nureach-Cache", "hit");
     else
@@ -343,15 +338,25 @@ static void job_result(nr_api *api, nr_job *job, const char *id, const char *pat
                         : "no job with this id");
 }
 
+/* The job id and the sub-resource ("", "/result", "/result.csv", "/result.json") of a jobs path; answers 404
+ * and returns -1 for anything else. */
+static int job_path_or_404(const nr_http_request *req, nr_http_response *resp, char id[65], const char **rest)
+{
+    *rest = "";
+    if (parse_job_path(req->path, id, rest) != 0 || !job_subresource_ok(*rest)) {
+        respond_problem(resp, req->path, 404, "not-found", "no resource at this path");
+        return -1;
+    }
+    return 0;
+}
+
 void nr_api_job_get(void *app, const nr_http_request *req, nr_http_response *resp)
 {
     nr_api *api = app;
     char id[65];
-    const char *rest = "";
-    if (parse_job_path(req->path, id, &rest) != 0 || !job_subresource_ok(rest)) {
-        respond_problem(resp, req->path, 404, "not-found", "no resource at this path");
+    const char *rest;
+    if (job_path_or_404(req, resp, id, &rest) != 0)
         return;
-    }
     nr_job *job = nr_jobs_find(api->jobs, id);
     if (rest[0]) {
         job_result(api, job, id, req->path, resp);
@@ -375,11 +380,9 @@ void nr_api_job_delete(void *app, const nr_http_request *req, nr_http_response *
 {
     nr_api *api = app;
     char id[65];
-    const char *rest = "";
-    if (parse_job_path(req->path, id, &rest) != 0 || !job_subresource_ok(rest)) {
-        respond_problem(resp, req->path, 404, "not-found", "no resource at this path");
+    const char *rest;
+    if (job_path_or_404(req, resp, id, &rest) != 0)
         return;
-    }
     if (rest[0]) {
         respond_problem(resp, req->path, 405, "method-not-allowed", "DELETE is not allowed here; allowed: GET, HEAD");
         nr_http_add_header(resp, "Allow", "GET, HEAD");

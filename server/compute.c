@@ -149,16 +149,10 @@ static void handle_compute(nr_api *api, unsigned observable, const nr_http_reque
     clock_gettime(CLOCK_MONOTONIC, &t0);
     nr_problem p;
     nr_request r;
-    if (nr_request_parse(req->body, req->body_len, observable, &r, &p) != 0) {
+    if (nr_request_prepare(req->body, req->body_len, observable, api->engine, api->data_version, &r, &p) != 0) {
         nr_http_respond_problem(resp, &p, req->path);
         return;
     }
-    if (nr_request_check(&r, api->engine, &p) != 0) {
-        nr_request_free(&r);
-        nr_http_respond_problem(resp, &p, req->path);
-        return;
-    }
-    nr_request_make_key(&r, api->data_version);
     nr_inflight_result res;
     if (cache_lookup(api, &r, &res)) {
         respond_result(resp, &res, "hit", &t0);

@@ -716,3 +716,16 @@ void nr_request_free(nr_request *req)
     req->params = NULL;
     req->canonical = NULL;
 }
+
+int nr_request_prepare(const char *body, size_t len, unsigned observable, const nr_engine *engine,
+                       const char *data_version, nr_request *req, nr_problem *p)
+{
+    if (nr_request_parse(body, len, observable, req, p) != 0)
+        return -1;
+    if (nr_request_check(req, engine, p) != 0) {
+        nr_request_free(req);
+        return -1;
+    }
+    nr_request_make_key(req, data_version);
+    return 0;
+}

@@ -53,6 +53,11 @@ int nr_request_check(const nr_request *req, const nr_engine *engine, nr_problem 
 /* Fills req->cache_key from the canonical form, the engine version and the data version. */
 void nr_request_make_key(nr_request *req, const char *data_version);
 
+/* The three steps every compute endpoint takes: parse, physics check, key. 0 on success; on failure p holds the
+ * problem and req needs no freeing. */
+int nr_request_prepare(const char *body, size_t len, unsigned observable, const nr_engine *engine,
+                       const char *data_version, nr_request *req, nr_problem *p);
+
 void nr_request_free(nr_request *req);
 
 /* JSON of parameter values: numbers as reals, choices as strings. */

@@ -438,16 +438,23 @@ static nr_status dipole_check(const nr_engine *engine, const nr_experiment *e, c
     return NR_OK;
 }
 
+/* Checks the request and computes the production of N for its parameters (mu_N = 1 GeV^-1). */
+static nr_status prepare(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, setup *s,
+                         production *prod, nr_error *err)
+{
+    nr_status st = dipole_check(engine, e, p, err);
+    if (st == NR_OK && (st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, s, err)) == NR_OK)
+        st = build_production(s, p, p[P_M_N].number, prod, err);
+    return st;
+}
+
 static nr_status dipole_rates(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
                               nr_table *out, nr_error *err)
 {
-    nr_status st = dipole_check(engine, e, p, err);
-    if (st != NR_OK)
-        return st;
     setup s;
     production prod;
-    if ((st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &s, err)) != NR_OK ||
-        (st = build_production(&s, p, p[P_M_N].number, &prod, err)) != NR_OK)
+    nr_status st = prepare(engine, e, p, &s, &prod, err);
+    if (st != NR_OK)
         return st;
     signal_set sig;
     signals_at(&s, &prod, p, p[P_MU_N].number, &sig);
@@ -467,13 +474,10 @@ static nr_status dipole_rates(const nr_engine *engine, const nr_experiment *e, c
 static nr_status dipole_spectra(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
                                 nr_table *out, nr_error *err)
 {
-    nr_status st = dipole_check(engine, e, p, err);
-    if (st != NR_OK)
-        return st;
     setup s;
     production prod;
-    if ((st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &s, err)) != NR_OK ||
-        (st = build_production(&s, p, p[P_M_N].number, &prod, err)) != NR_OK)
+    nr_status st = prepare(engine, e, p, &s, &prod, err);
+    if (st != NR_OK)
         return st;
     int dist = p[P_DISTRIBUTION].choice;
     size_t n_ch = dist == 2 ? 1 : 2;
@@ -587,11 +591,10 @@ static nr_status dipole_grid(const nr_engine *engine, const nr_experiment *e, co
         if (nr_progress_cancelled(progress))
             return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
         p[other].number = other_v[a];
-        nr_status st = dipole_check(engine, e, p, err);
         setup s;
         production prod;
-        if (st != NR_OK || (st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &s, err)) != NR_OK ||
-            (st = build_production(&s, p, p[P_M_N].number, &prod, err)) != NR_OK)
+        nr_status st = prepare(engine, e, p, &s, &prod, err);
+        if (st != NR_OK)
             return st;
         for (size_t b = 0; b < n_mu; b++) {
             signal_set sig;
@@ -640,9 +643,8 @@ static nr_status dipole_scan_at(void *ctx, const nr_param_value *p, double *even
         if (c->valid)
             production_free(&c->prod);
         c->valid = 0;
-        nr_status st = dipole_check(c->engine, c->experiment, p, err);
-        if (st != NR_OK || (st = make_setup(c->engine, c->experiment, p[P_PRODUCTION].choice == 1, &c->s, err)) != NR_OK ||
-            (st = build_production(&c->s, p, p[P_M_N].number, &c->prod, err)) != NR_OK)
+        nr_status st = prepare(c->engine, c->experiment, p, &c->s, &c->prod, err);
+        if (st != NR_OK)
             return st;
         memcpy(c->key, p, sizeof c->key);
         c->valid = 1;

@@ -166,7 +166,7 @@ static nr_status evaluate_grid(scan *s, nr_bounds_result *out, double grid_share
     scaled_progress sp = {s->progress, grid_share};
     nr_progress inner = {s->progress ? s->progress->cancel : NULL, report_scaled, &sp};
     nr_status st;
-    if (s->model->grid) {
+    if (s->model->prepare) {
         nr_grid_request g = {s->req->signal, s->req->ix, s->req->iy, s->nx, s->ny, out->x, out->y};
         st = nr_model_grid(s->model, s->engine, s->experiment, s->params, &g, out->events, &inner, err);
         s->evaluations += s->nx * s->ny;

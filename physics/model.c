@@ -87,69 +87,103 @@ nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, con
     return st;
 }
 
-nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
-                        const nr_param_value *base, const nr_grid_request *grid, double *events,
-                        const nr_progress *progress, nr_error *err)
-{
-    if (model->grid)
-        return model->grid(engine, experiment, base, grid, events, progress, err);
-    nr_param_value *p = malloc(model->n_params * sizeof *p);
-    if (!p)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
-    memcpy(p, base, model->n_params * sizeof *p);
-    nr_status st = NR_OK;
-    for (size_t j = 0; j < grid->ny && st == NR_OK; j++) {
-        for (size_t i = 0; i < grid->nx && st == NR_OK; i++) {
-            if (nr_progress_cancelled(progress)) {
-                st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
-                break;
-            }
-            p[grid->ix].number = grid->x[i];
-            p[grid->iy].number = grid->y[j];
-            st = nr_model_signal_at(model, engine, experiment, p, grid->signal, &events[j * grid->nx + i], err);
-        }
-        nr_progress_report(progress, (double)(j + 1) / (double)grid->ny);
-    }
-    free(p);
-    return st;
-}
-
 struct nr_scan {
     const nr_model *model;
     const nr_engine *engine;
     const nr_experiment *experiment;
     size_t signal;
-    void *ctx; /* the model's own context, or NULL */
+    void *state;          /* the model's prepared state for key, or NULL */
+    nr_param_value *key;  /* the parameters state was prepared for       */
 };
 
 nr_scan *nr_scan_open(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                       size_t signal, nr_error *err)
 {
     nr_scan *s = calloc(1, sizeof *s);
-    if (!s) {
+    nr_param_value *key = calloc(model->n_params ? model->n_params : 1, sizeof *key);
+    if (!s || !key) {
+        free(s);
+        free(key);
         nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
         return NULL;
     }
-    *s = (nr_scan){model, engine, experiment, signal, NULL};
-    if (model->scan_open && !(s->ctx = model->scan_open(engine, experiment, signal, err))) {
-        free(s);
-        return NULL;
-    }
+    *s = (nr_scan){model, engine, experiment, signal, NULL, key};
     return s;
+}
+
+/* 1 if the prepared state of key serves params: equal in every parameter that is not a coupling. */
+static int same_preparation(const nr_model *m, const nr_param_value *key, const nr_param_value *params)
+{
+    for (size_t i = 0; i < m->n_params; i++)
+        if (!m->params[i].coupling && (key[i].number != params[i].number || key[i].choice != params[i].choice))
+            return 0;
+    return 1;
 }
 
 nr_status nr_scan_at(nr_scan *s, const nr_param_value *params, double *events, nr_error *err)
 {
-    if (s->ctx)
-        return s->model->scan_at(s->ctx, params, events, err);
-    return nr_model_signal_at(s->model, s->engine, s->experiment, params, s->signal, events, err);
+    const nr_model *m = s->model;
+    if (!m->prepare)
+        return nr_model_signal_at(m, s->engine, s->experiment, params, s->signal, events, err);
+    if (!s->state || !same_preparation(m, s->key, params)) {
+        if (s->state)
+            m->release(s->state);
+        s->state = NULL;
+        nr_status st = m->prepare(s->engine, s->experiment, params, &s->state, err);
+        if (st != NR_OK) {
+            s->state = NULL;
+            return st;
+        }
+        memcpy(s->key, params, m->n_params * sizeof *params);
+    }
+    return m->evaluate(s->state, params, s->signal, events, err);
 }
 
 void nr_scan_close(nr_scan *s)
 {
     if (!s)
         return;
-    if (s->ctx)
-        s->model->scan_close(s->ctx);
+    if (s->state)
+        s->model->release(s->state);
+    free(s->key);
     free(s);
+}
+
+nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                        const nr_param_value *base, const nr_grid_request *grid, double *events,
+                        const nr_progress *progress, nr_error *err)
+{
+    nr_scan *scan = nr_scan_open(model, engine, experiment, grid->signal, err);
+    nr_param_value *p = malloc(model->n_params * sizeof *p);
+    if (!scan || !p) {
+        nr_scan_close(scan);
+        free(p);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
+    }
+    memcpy(p, base, model->n_params * sizeof *p);
+    /* inner loop over the coupling axis, so that the prepared state is reused along it */
+    int x_inner = model->params[grid->ix].coupling && !model->params[grid->iy].coupling;
+    size_t n_outer = x_inner ? grid->ny : grid->nx, n_inner = x_inner ? grid->nx : grid->ny;
+    nr_status st = NR_OK;
+    for (size_t a = 0; a < n_outer && st == NR_OK; a++) {
+        for (size_t b = 0; b < n_inner && st == NR_OK; b++) {
+            if (nr_progress_cancelled(progress)) {
+                st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
+                break;
+            }
+            size_t i = x_inner ? b : a, j = x_inner ? a : b;
+            p[grid->ix].number = grid->x[i];
+            p[grid->iy].number = grid->y[j];
+            double *out = &events[j * grid->nx + i];
+            st = nr_scan_at(scan, p, out, err);
+            if (st == NR_EINPUT || st == NR_EKINEMATIC) { /* a refused point has no events */
+                *out = 0.0;
+                st = NR_OK;
+            }
+        }
+        nr_progress_report(progress, (double)(a + 1) / (double)n_outer);
+    }
+    nr_scan_close(scan);
+    free(p);
+    return st;
 }

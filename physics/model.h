@@ -26,6 +26,7 @@ typedef struct {
     double min_value, max_value; /* inclusive range, NR_PARAM_NUMBER */
     nr_scale scale;
     const char *const *choices;  /* NULL-terminated, NR_PARAM_CHOICE; the default is choices[0] */
+    int coupling;              /* 1: the model's prepared state (prepare below) does not depend on it */
 } nr_param_spec;
 
 typedef struct {
@@ -106,22 +107,20 @@ typedef struct {
     nr_compute_fn spectra;     /* per bin per channel                                      */
     const nr_signal_spec *signals; /* what rates returns, in order                        */
     size_t n_signals;
-    /* Optional fast path for scans: events[j * nx + i] of one signal at (x[i], y[j]). A model fills it
-     * when it can share work between grid points (e.g. production computed once per mass, couplings
-     * rescaled); NULL means the scan calls rates at each point (nr_model_grid does either). */
-    nr_status (*grid)(const nr_engine *engine, const nr_experiment *experiment, const nr_param_value *base,
-                      const nr_grid_request *grid, double *events, const nr_progress *progress,
-                      nr_error *err);
-    /* Optional: a context for evaluating one signal at many nearby points (contour refinement), keeping
-     * work shared between points with the same masses (e.g. production, when only the coupling changes).
-     * NULL means nr_scan_at calls rates. */
-    void *(*scan_open)(const nr_engine *engine, const nr_experiment *experiment, size_t signal, nr_error *err);
-    nr_status (*scan_at)(void *ctx, const nr_param_value *params, double *events, nr_error *err);
-    void (*scan_close)(void *ctx);
+    /* Optional fast path for scans and contour refinement. prepare computes everything that does not depend on
+     * the parameters flagged `coupling` (e.g. the production at unit coupling and the branching fractions);
+     * evaluate finishes one point from it (e.g. rescales by the coupling and applies the decay probability);
+     * release frees the state. nr_scan keeps the last prepared state while only coupling parameters change, and
+     * nr_model_grid orders its loops so that they do. NULL prepare: every point calls rates. */
+    nr_status (*prepare)(const nr_engine *engine, const nr_experiment *experiment, const nr_param_value *params,
+                         void **state, nr_error *err);
+    nr_status (*evaluate)(const void *state, const nr_param_value *params, size_t signal, double *events,
+                          nr_error *err);
+    void (*release)(void *state);
 } nr_model;
 
-/* Evaluation of one signal at many points (uses the model's scan context when it has one). A scan is used by
- * one thread at a time. */
+/* Evaluation of one signal at many points: reuses the model's prepared state (prepare/evaluate above) while
+ * only coupling parameters change. A scan is used by one thread at a time. */
 typedef struct nr_scan nr_scan;
 nr_scan *nr_scan_open(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                       size_t signal, nr_error *err);
@@ -140,7 +139,8 @@ int nr_model_signal_index(const nr_model *model, const char *name);
 nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                              const nr_param_value *params, size_t signal, double *events, nr_error *err);
 
-/* Events of one signal on a grid: the model's fast path when it has one, else rates point by point. */
+/* Events of one signal on a grid, through nr_scan (the model's prepared state) when it has prepare, else rates
+ * point by point. A point the model refuses as invalid or kinematically forbidden counts as zero events. */
 nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                         const nr_param_value *base, const nr_grid_request *grid, double *events,
                         const nr_progress *progress, nr_error *err);

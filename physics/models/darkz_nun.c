@@ -92,16 +92,16 @@ static const nr_param_spec params[N_PARAMS] = {
     [P_M_ZP] = {.name = "m_Zp", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.5, .min_value = 0.005,
                 .max_value = 100.0, .scale = NR_SCALE_LOG, .description = "mass of the Z'"},
     [P_G_NUN] = {.name = "g_nuN", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 1e-2, .min_value = 1e-10,
-                 .max_value = 1.0, .scale = NR_SCALE_LOG,
+                 .max_value = 1.0, .scale = NR_SCALE_LOG, .coupling = 1,
                  .description = "nu-N-Z' coupling of 000 Eq. 1 (g' U_alpha4 in the appendix model)"},
     [P_EPS] = {.name = "eps", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 7e-4, .min_value = 1e-10,
-               .max_value = 1.0, .scale = NR_SCALE_LOG,
+               .max_value = 1.0, .scale = NR_SCALE_LOG, .coupling = 1,
                .description = "kinetic mixing: q'_f = e eps q_f (000 Eq. 3; portal = kinetic_mixing)"},
     [P_G_Q] = {.name = "g_q", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 1e-4, .min_value = 1e-10,
-               .max_value = 1.0, .scale = NR_SCALE_LOG,
+               .max_value = 1.0, .scale = NR_SCALE_LOG, .coupling = 1,
                .description = "common quark coupling q'_u = q'_d = q'_s (portal = B-3L_tau; q'_tau = -9 g_q)"},
     [P_G_PRIME] = {.name = "g_prime", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 1.0, .min_value = 1e-6,
-                   .max_value = 10.0, .scale = NR_SCALE_LOG,
+                   .max_value = 10.0, .scale = NR_SCALE_LOG, .coupling = 1,
                    .description = "N-N'-Z' coupling g' of 000 Eq. 12 (sets the N width in the dilepton mode)"},
     [P_M_NP] = {.name = "m_Nprime", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.05, .min_value = 0.0,
                 .max_value = 50.0, .scale = NR_SCALE_LINEAR,
@@ -739,91 +739,36 @@ static nr_status darkz_spectra(const nr_engine *engine, const nr_experiment *e, 
     return NR_OK;
 }
 
-/* Parameters that do not change the production (the couplings): a point differing from the cached one only in
- * these reuses the production. */
-static int is_coupling(int i)
+/* Fast path for scans (model.h): everything but the couplings (flagged in the parameter table) is prepared once;
+ * each coupling point then costs one pass over the flux bins. */
+static nr_status darkz_prepare(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
+                               void **state, nr_error *err)
 {
-    return i == P_G_NUN || i == P_EPS || i == P_G_Q || i == P_G_PRIME;
-}
-
-static int same_production(const nr_param_value *a, const nr_param_value *b)
-{
-    for (int i = 0; i < N_PARAMS; i++)
-        if (!is_coupling(i) && (a[i].number != b[i].number || a[i].choice != b[i].choice))
-            return 0;
-    return 1;
-}
-
-typedef struct {
-    const nr_engine *engine;
-    const nr_experiment *experiment;
-    size_t signal;
-    int valid;
-    nr_param_value key[N_PARAMS];
-    prepared w;
-} darkz_scan;
-
-static void *darkz_scan_open(const nr_engine *engine, const nr_experiment *e, size_t signal, nr_error *err)
-{
-    darkz_scan *c = calloc(1, sizeof *c);
-    if (!c) {
-        nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
-        return NULL;
+    prepared *w = malloc(sizeof *w);
+    if (!w)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory");
+    nr_status st = prepare(engine, e, p, w, err);
+    if (st != NR_OK) {
+        free(w);
+        return st;
     }
-    c->engine = engine;
-    c->experiment = e;
-    c->signal = signal;
-    return c;
-}
-
-static nr_status darkz_scan_at(void *ctx, const nr_param_value *p, double *events, nr_error *err)
-{
-    darkz_scan *c = ctx;
-    if (!c->valid || !same_production(p, c->key)) {
-        c->valid = 0;
-        nr_status st = prepare(c->engine, c->experiment, p, &c->w, err);
-        if (st != NR_OK)
-            return st;
-        memcpy(c->key, p, sizeof c->key);
-        c->valid = 1;
-    }
-    signal_set sig;
-    signals_at(&c->w.s, &c->w.pr, &c->w.tt, p, &sig);
-    *events = c->signal < N_SIGNALS ? sig.value[c->signal] : NAN;
+    *state = w;
     return NR_OK;
 }
 
-static void darkz_scan_close(void *ctx) { free(ctx); }
-
-/* Scan fast path: the production is computed once per value of the non-coupling parameters (outer loop over the
- * axis that is not a coupling), then each coupling point costs one pass over the flux bins. */
-static nr_status darkz_grid(const nr_engine *engine, const nr_experiment *e, const nr_param_value *base,
-                            const nr_grid_request *g, double *events, const nr_progress *progress, nr_error *err)
+static nr_status darkz_evaluate(const void *state, const nr_param_value *p, size_t signal, double *events,
+                                nr_error *err)
 {
-    darkz_scan *c = darkz_scan_open(engine, e, g->signal, err);
-    if (!c)
-        return NR_ENOMEM;
-    nr_param_value p[N_PARAMS];
-    memcpy(p, base, sizeof p);
-    int outer_is_y = is_coupling(g->ix) && !is_coupling(g->iy);
-    size_t n_outer = outer_is_y ? g->ny : g->nx, n_inner = outer_is_y ? g->nx : g->ny;
-    nr_status st = NR_OK;
-    for (size_t a = 0; a < n_outer && st == NR_OK; a++) {
-        for (size_t b = 0; b < n_inner && st == NR_OK; b++) {
-            if (nr_progress_cancelled(progress)) {
-                st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
-                break;
-            }
-            size_t i = outer_is_y ? b : a, j = outer_is_y ? a : b;
-            p[g->ix].number = g->x[i];
-            p[g->iy].number = g->y[j];
-            st = darkz_scan_at(c, p, &events[j * g->nx + i], err);
-        }
-        nr_progress_report(progress, (double)(a + 1) / (double)n_outer);
-    }
-    darkz_scan_close(c);
-    return st;
+    const prepared *w = state;
+    if (signal >= N_SIGNALS)
+        return nr_fail(err, NR_EINTERNAL, "/signal", "no signal %zu", signal);
+    signal_set sig;
+    signals_at(&w->s, &w->pr, &w->tt, p, &sig);
+    *events = sig.value[signal];
+    return NR_OK;
 }
+
+static void darkz_release(void *state) { free(state); }
 
 const nr_model nr_model_darkz_nun = {
     .name = "darkz_nun",
@@ -843,8 +788,7 @@ const nr_model nr_model_darkz_nun = {
     .spectra = darkz_spectra,
     .signals = signals,
     .n_signals = N_SIGNALS,
-    .grid = darkz_grid,
-    .scan_open = darkz_scan_open,
-    .scan_at = darkz_scan_at,
-    .scan_close = darkz_scan_close,
+    .prepare = darkz_prepare,
+    .evaluate = darkz_evaluate,
+    .release = darkz_release,
 };

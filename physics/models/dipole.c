@@ -22,7 +22,7 @@
  * Scaling used for fast scans: every production cross section is proportional to mu_N^2 and every width
  * too, so the branching fractions do not depend on mu_N and the decay length is d0 / mu_N^2. At fixed m_N the
  * production "terms" (one per species, flux bin, target and t node: an N energy and a weight) are computed
- * once, and each coupling costs one pass over them (dipole_grid).
+ * once, and each coupling costs one pass over them (dipole_prepare and dipole_evaluate).
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>
@@ -37,8 +37,6 @@
 #include "materials.h"
 #include "model.h"
 #include "upscatter.h"
-
-extern const nr_model nr_model_dipole;
 
 /* ------------------------------------------------------------------------------------------------ */
 /* parameters and signals                                                                           */
@@ -68,7 +66,7 @@ static const nr_param_spec dipole_params[N_DIPOLE_PARAMS] = {
     [P_M_N] = {.name = "m_N", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.5, .min_value = 1e-3,
                .max_value = 20.0, .scale = NR_SCALE_LOG, .description = "mass of the heavy neutral lepton N"},
     [P_MU_N] = {.name = "mu_N", .unit = "GeV^-1", .kind = NR_PARAM_NUMBER, .default_value = 5e-7,
-                .min_value = 1e-12, .max_value = 1e-2, .scale = NR_SCALE_LOG,
+                .min_value = 1e-12, .max_value = 1e-2, .scale = NR_SCALE_LOG, .coupling = 1,
                 .description = "dipole coupling mu_N of 001 Eq. 3.1 (L = mu_N nubar sigma N F + h.c.)"},
     [P_FLAVOUR] = {.name = "flavour", .unit = "", .kind = NR_PARAM_CHOICE, .choices = flavour_choices,
                    .description = "which neutrino flavours couple: all three with the same mu_N, or one"},
@@ -561,106 +559,45 @@ static nr_status dipole_spectra(const nr_engine *engine, const nr_experiment *e,
     return NR_OK;
 }
 
-/* Scan fast path: production once per value of the non-coupling axis, then each coupling. */
-static nr_status dipole_grid(const nr_engine *engine, const nr_experiment *e, const nr_param_value *base,
-                             const nr_grid_request *g, double *events, const nr_progress *progress, nr_error *err)
-{
-    int mu_axis = g->iy == P_MU_N ? 1 : g->ix == P_MU_N ? 0 : -1;
-    nr_param_value p[N_DIPOLE_PARAMS];
-    memcpy(p, base, sizeof p);
-    if (mu_axis < 0) { /* no coupling axis: evaluate point by point */
-        for (size_t j = 0; j < g->ny; j++) {
-            for (size_t i = 0; i < g->nx; i++) {
-                if (nr_progress_cancelled(progress))
-                    return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
-                p[g->ix].number = g->x[i];
-                p[g->iy].number = g->y[j];
-                nr_status st = nr_model_signal_at(&nr_model_dipole, engine, e, p, g->signal, &events[j * g->nx + i],
-                                                  err);
-                if (st != NR_OK)
-                    return st;
-            }
-            nr_progress_report(progress, (double)(j + 1) / (double)g->ny);
-        }
-        return NR_OK;
-    }
-    int other = mu_axis ? g->ix : g->iy;
-    size_t n_other = mu_axis ? g->nx : g->ny, n_mu = mu_axis ? g->ny : g->nx;
-    const double *other_v = mu_axis ? g->x : g->y, *mu_v = mu_axis ? g->y : g->x;
-    for (size_t a = 0; a < n_other; a++) {
-        if (nr_progress_cancelled(progress))
-            return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
-        p[other].number = other_v[a];
-        setup s;
-        production prod;
-        nr_status st = prepare(engine, e, p, &s, &prod, err);
-        if (st != NR_OK)
-            return st;
-        for (size_t b = 0; b < n_mu; b++) {
-            signal_set sig;
-            signals_at(&s, &prod, p, mu_v[b], &sig);
-            size_t i = mu_axis ? a : b, j = mu_axis ? b : a;
-            events[j * g->nx + i] = sig.value[g->signal];
-        }
-        production_free(&prod);
-        nr_progress_report(progress, (double)(a + 1) / (double)n_other);
-    }
-    return NR_OK;
-}
-
-/* Scan context: keeps the production of the last point; a new point with the same parameters except mu_N
- * (the usual step of a contour refinement along the coupling) reuses it. */
+/* Fast path for scans (model.h): the production at mu_N = 1 GeV^-1 is prepared once per mass (and per value of
+ * the other non-coupling parameters); each coupling then costs one pass over the production terms. */
 typedef struct {
-    const nr_engine *engine;
-    const nr_experiment *experiment;
-    size_t signal;
-    int valid;
-    nr_param_value key[N_DIPOLE_PARAMS]; /* parameters of the cached production (mu_N not compared) */
     setup s;
     production prod;
-} dipole_scan;
+} prepared;
 
-static void *dipole_scan_open(const nr_engine *engine, const nr_experiment *e, size_t signal, nr_error *err)
+static nr_status dipole_prepare(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
+                                void **state, nr_error *err)
 {
-    dipole_scan *c = calloc(1, sizeof *c);
-    if (!c) {
-        nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
-        return NULL;
+    prepared *w = calloc(1, sizeof *w);
+    if (!w)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory");
+    nr_status st = prepare(engine, e, p, &w->s, &w->prod, err);
+    if (st != NR_OK) {
+        free(w);
+        return st;
     }
-    c->engine = engine;
-    c->experiment = e;
-    c->signal = signal;
-    return c;
-}
-
-static nr_status dipole_scan_at(void *ctx, const nr_param_value *p, double *events, nr_error *err)
-{
-    dipole_scan *c = ctx;
-    int same = c->valid;
-    for (int i = 0; same && i < N_DIPOLE_PARAMS; i++)
-        same = i == P_MU_N || (p[i].number == c->key[i].number && p[i].choice == c->key[i].choice);
-    if (!same) {
-        if (c->valid)
-            production_free(&c->prod);
-        c->valid = 0;
-        nr_status st = prepare(c->engine, c->experiment, p, &c->s, &c->prod, err);
-        if (st != NR_OK)
-            return st;
-        memcpy(c->key, p, sizeof c->key);
-        c->valid = 1;
-    }
-    signal_set sig;
-    signals_at(&c->s, &c->prod, p, p[P_MU_N].number, &sig);
-    *events = sig.value[c->signal];
+    *state = w;
     return NR_OK;
 }
 
-static void dipole_scan_close(void *ctx)
+static nr_status dipole_evaluate(const void *state, const nr_param_value *p, size_t signal, double *events,
+                                 nr_error *err)
 {
-    dipole_scan *c = ctx;
-    if (c && c->valid)
-        production_free(&c->prod);
-    free(c);
+    const prepared *w = state;
+    if (signal >= N_DIPOLE_SIGNALS)
+        return nr_fail(err, NR_EINTERNAL, "/signal", "no signal %zu", signal);
+    signal_set sig;
+    signals_at(&w->s, &w->prod, p, p[P_MU_N].number, &sig);
+    *events = sig.value[signal];
+    return NR_OK;
+}
+
+static void dipole_release(void *state)
+{
+    prepared *w = state;
+    production_free(&w->prod);
+    free(w);
 }
 
 const nr_model nr_model_dipole = {
@@ -681,8 +618,7 @@ const nr_model nr_model_dipole = {
     .spectra = dipole_spectra,
     .signals = dipole_signals,
     .n_signals = N_DIPOLE_SIGNALS,
-    .grid = dipole_grid,
-    .scan_open = dipole_scan_open,
-    .scan_at = dipole_scan_at,
-    .scan_close = dipole_scan_close,
+    .prepare = dipole_prepare,
+    .evaluate = dipole_evaluate,
+    .release = dipole_release,
 };

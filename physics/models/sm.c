@@ -117,5 +117,4 @@ const nr_model nr_model_sm = {
     .spectra = sm_spectra,
     .signals = sm_signals,
     .n_signals = NR_N_SPECIES,
-    .grid = NULL,
 };

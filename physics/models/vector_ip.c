@@ -11,7 +11,7 @@
  *
  * events(channel) = L x g^2 x sum_mechanism sum_accepted sigma_i(g = 1) P_dec(p_i; c tau(g)) x BR(channel)
  * At fixed mass the spectra at g = 1 and what reaches the volume are computed once; every coupling then costs
- * one pass over the accepted momenta (vector_grid, the scan context).
+ * one pass over the accepted momenta (vector_prepare and vector_evaluate).
  */
 #include <math.h>
 #include <stdio.h>
@@ -36,7 +36,8 @@ static const char *const distribution_choices[] = {"E_X", "branching_fractions",
     [P_MASS] = {.name = mass_name, .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.1,                       \
                 .min_value = 1e-3, .max_value = 10.0, .scale = NR_SCALE_LOG, .description = mass_desc},               \
     [P_COUPLING] = {.name = coupling_name, .unit = "", .kind = NR_PARAM_NUMBER, .default_value = coupling_default,     \
-                    .min_value = 1e-10, .max_value = 1.0, .scale = NR_SCALE_LOG, .description = coupling_desc},       \
+                    .min_value = 1e-10, .max_value = 1.0, .scale = NR_SCALE_LOG, .coupling = 1,                       \
+                    .description = coupling_desc},                                                                   \
     [P_PRODUCTION] = {.name = "production", .unit = "", .kind = NR_PARAM_CHOICE, .choices = production_choices,       \
                       .description = "production mechanisms: pi0 and eta decays, proton bremsstrahlung, or all"},     \
     [P_DISTRIBUTION] = {.name = "distribution", .unit = "", .kind = NR_PARAM_CHOICE, .choices = distribution_choices, \
@@ -374,106 +375,44 @@ static nr_status vector_spectra(const nr_engine *engine, const nr_experiment *e,
                                          : branching_spectrum(engine, kind, p, out, err);
 }
 
-static nr_status vector_grid(const nr_engine *engine, const nr_experiment *e, vector_kind kind, size_t n_params,
-                             const nr_param_value *base, const nr_grid_request *g, double *events,
-                             const nr_progress *progress, nr_error *err)
+/* Fast path for scans (model.h): the production at unit coupling and what reaches the volume are prepared once
+ * per mass; every coupling then costs one pass over the accepted momenta. */
+static nr_status vector_prepare(const nr_engine *engine, const nr_experiment *e, vector_kind kind,
+                                const nr_param_value *p, void **state, nr_error *err)
 {
-    nr_param_value p[N_MAX_PARAMS];
-    memcpy(p, base, n_params * sizeof *p);
-    int g_axis = g->iy == P_COUPLING ? 1 : g->ix == P_COUPLING ? 0 : -1;
+    production *pr = calloc(1, sizeof *pr);
+    if (!pr)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory");
     nr_status st = check_volume(e, err);
-    if (st != NR_OK)
+    if (st != NR_OK || (st = build_production(engine, e, kind, p, pr, err)) != NR_OK) {
+        free(pr);
         return st;
-    size_t n_outer = g_axis == 1 ? g->nx : g_axis == 0 ? g->ny : g->nx * g->ny;
-    for (size_t a = 0; a < n_outer; a++) {
-        if (nr_progress_cancelled(progress))
-            return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
-        production pr;
-        if (g_axis < 0) { /* no coupling axis: one production per point */
-            size_t i = a % g->nx, j = a / g->nx;
-            p[g->ix].number = g->x[i];
-            p[g->iy].number = g->y[j];
-            if ((st = build_production(engine, e, kind, p, &pr, err)) != NR_OK)
-                return st;
-            signal_set sig;
-            signals_at(&pr, p[P_COUPLING].number, &sig);
-            events[j * g->nx + i] = sig.v[g->signal];
-        } else {
-            int other = g_axis == 1 ? g->ix : g->iy;
-            p[other].number = g_axis == 1 ? g->x[a] : g->y[a];
-            if ((st = build_production(engine, e, kind, p, &pr, err)) != NR_OK)
-                return st;
-            size_t n_g = g_axis == 1 ? g->ny : g->nx;
-            for (size_t b = 0; b < n_g; b++) {
-                signal_set sig;
-                signals_at(&pr, g_axis == 1 ? g->y[b] : g->x[b], &sig);
-                size_t i = g_axis == 1 ? a : b, j = g_axis == 1 ? b : a;
-                events[j * g->nx + i] = sig.v[g->signal];
-            }
-        }
-        production_free(&pr);
-        nr_progress_report(progress, (double)(a + 1) / (double)n_outer);
     }
+    *state = pr;
     return NR_OK;
 }
 
-/* Scan context: the production of the last point, reused while only the coupling changes. */
-typedef struct {
-    const nr_engine *engine;
-    const nr_experiment *experiment;
-    vector_kind kind;
-    size_t n_params, signal;
-    int valid;
-    nr_param_value key[N_MAX_PARAMS];
-    production pr;
-} vector_scan;
-
-static void *vector_scan_open(const nr_engine *engine, const nr_experiment *e, vector_kind kind, size_t n_params,
-                              size_t signal, nr_error *err)
+static nr_status vector_evaluate(const void *state, const nr_param_value *p, size_t signal, double *events,
+                                 nr_error *err)
 {
-    vector_scan *c = calloc(1, sizeof *c);
-    if (!c) {
-        nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
-        return NULL;
-    }
-    *c = (vector_scan){.engine = engine, .experiment = e, .kind = kind, .n_params = n_params, .signal = signal};
-    return c;
-}
-
-static nr_status vector_scan_at(void *ctx, const nr_param_value *p, double *events, nr_error *err)
-{
-    vector_scan *c = ctx;
-    int same = c->valid;
-    for (size_t i = 0; same && i < c->n_params; i++)
-        same = i == P_COUPLING || (p[i].number == c->key[i].number && p[i].choice == c->key[i].choice);
-    if (!same) {
-        if (c->valid)
-            production_free(&c->pr);
-        c->valid = 0;
-        nr_status st = check_volume(c->experiment, err);
-        if (st != NR_OK || (st = build_production(c->engine, c->experiment, c->kind, p, &c->pr, err)) != NR_OK)
-            return st;
-        memcpy(c->key, p, c->n_params * sizeof *p);
-        c->valid = 1;
-    }
+    if (signal >= N_SIGNALS)
+        return nr_fail(err, NR_EINTERNAL, "/signal", "no signal %zu", signal);
     signal_set sig;
-    signals_at(&c->pr, p[P_COUPLING].number, &sig);
-    *events = sig.v[c->signal];
+    signals_at(state, p[P_COUPLING].number, &sig);
+    *events = sig.v[signal];
     return NR_OK;
 }
 
-static void vector_scan_close(void *ctx)
+static void vector_release(void *state)
 {
-    vector_scan *c = ctx;
-    if (c && c->valid)
-        production_free(&c->pr);
-    free(c);
+    production_free(state);
+    free(state);
 }
 
 /* ------------------------------------------------------------------------------------------------ */
 /* the three model tables                                                                            */
 
-#define MODEL_WRAPPERS(prefix, kind, n_params)                                                                      \
+#define MODEL_WRAPPERS(prefix, kind)                                                                                \
     static nr_status prefix##_rates(const nr_engine *en, const nr_experiment *e, const nr_param_value *p,            \
                                     nr_table *out, nr_error *err)                                                   \
     {                                                                                                               \
@@ -484,20 +423,15 @@ static void vector_scan_close(void *ctx)
     {                                                                                                               \
         return vector_spectra(en, e, kind, p, out, err);                                                            \
     }                                                                                                               \
-    static nr_status prefix##_grid(const nr_engine *en, const nr_experiment *e, const nr_param_value *base,          \
-                                   const nr_grid_request *g, double *events, const nr_progress *progress,           \
-                                   nr_error *err)                                                                   \
+    static nr_status prefix##_prepare(const nr_engine *en, const nr_experiment *e, const nr_param_value *p,          \
+                                      void **state, nr_error *err)                                                  \
     {                                                                                                               \
-        return vector_grid(en, e, kind, n_params, base, g, events, progress, err);                                  \
-    }                                                                                                               \
-    static void *prefix##_scan_open(const nr_engine *en, const nr_experiment *e, size_t signal, nr_error *err)       \
-    {                                                                                                               \
-        return vector_scan_open(en, e, kind, n_params, signal, err);                                                \
+        return vector_prepare(en, e, kind, p, state, err);                                                          \
     }
 
-MODEL_WRAPPERS(u1x, KIND_U1X, N_MAX_PARAMS)
-MODEL_WRAPPERS(dark_photon, KIND_DARK_PHOTON, N_MAX_PARAMS - 2)
-MODEL_WRAPPERS(b_minus_l, KIND_B_MINUS_L, N_MAX_PARAMS - 2)
+MODEL_WRAPPERS(u1x, KIND_U1X)
+MODEL_WRAPPERS(dark_photon, KIND_DARK_PHOTON)
+MODEL_WRAPPERS(b_minus_l, KIND_B_MINUS_L)
 
 #define REFERENCES_004                                                                                              \
     "paper 004 (chiral U(1)_X Z' at FASER): charges Tables I, III; widths Eqs. 17-21, 60-61; acceptance Eqs. "      \
@@ -519,10 +453,9 @@ MODEL_WRAPPERS(b_minus_l, KIND_B_MINUS_L, N_MAX_PARAMS - 2)
         .spectra = prefix##_spectra,                                                                                \
         .signals = vector_signals,                                                                                  \
         .n_signals = N_SIGNALS,                                                                                     \
-        .grid = prefix##_grid,                                                                                      \
-        .scan_open = prefix##_scan_open,                                                                            \
-        .scan_at = vector_scan_at,                                                                                  \
-        .scan_close = vector_scan_close,                                                                            \
+        .prepare = prefix##_prepare,                                                                                \
+        .evaluate = vector_evaluate,                                                                                \
+        .release = vector_release,                                                                                  \
     }
 
 MODEL_TABLE(nr_model_u1x, "u1x", "Chiral U(1)_X gauge boson Z' from the interaction point",

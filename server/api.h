@@ -16,6 +16,7 @@
 #define NR_API_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "cache.h"
@@ -37,12 +38,16 @@ typedef struct {
     nr_inflight *inflight;
     nr_jobs *jobs;              /* bounds scans */
     unsigned job_wait_ms;       /* POST /bounds waits this long before answering 202 */
+    unsigned max_waiters;       /* at most this many POST /bounds wait at once (the rest answer 202 at once), so
+                                   waiting contour requests never hold every HTTP thread */
+    atomic_uint waiters;
     struct timespec started;    /* CLOCK_MONOTONIC */
 } nr_api;
 
 typedef struct {
     nr_jobs_options pool;
     unsigned wait_ms;
+    unsigned max_waiters;   /* see nr_api.max_waiters; 0 means 1 */
 } nr_api_job_settings;
 
 /* 0 on success; -1 with errbuf filled. A missing openapi.json or static folder is not an error

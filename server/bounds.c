@@ -266,7 +266,11 @@ static void submit_and_wait(nr_api *api, nr_request *r, const char *path, nr_htt
     case NR_JOBS_JOINED:
         break;
     }
-    nr_job_wait(api->jobs, job, api->job_wait_ms);
+    /* wait for a quick result, unless enough requests are waiting already: then 202 at once, so that waiting
+     * contour requests never occupy every HTTP thread */
+    if (atomic_fetch_add(&api->waiters, 1) < api->max_waiters)
+        nr_job_wait(api->jobs, job, api->job_wait_ms);
+    atomic_fetch_sub(&api->waiters, 1);
     respond_after_wait(api, job, path, resp);
     nr_job_release(api->jobs, job);
 }

@@ -268,9 +268,14 @@ static void submit_and_wait(nr_api *api, nr_request *r, const char *path, nr_htt
     }
     /* wait for a quick result, unless enough requests are waiting already: then 202 at once, so that waiting
      * contour requests never occupy every HTTP thread */
+    nr_job_state state = NR_JOB_QUEUED;
     if (atomic_fetch_add(&api->waiters, 1) < api->max_waiters)
-        nr_job_wait(api->jobs, job, api->job_wait_ms);
+        state = nr_job_wait(api->jobs, job, api->job_wait_ms);
     atomic_fetch_sub(&api->waiters, 1);
+    if (state == NR_JOB_DONE || state == NR_JOB_FAILED || state == NR_JOB_CANCELLED) {
+        int still_wanted; /* answered now: this request no longer waits for the job */
+        nr_job_withdraw(api->jobs, job, &still_wanted);
+    }
     respond_after_wait(api, job, path, resp);
     nr_job_release(api->jobs, job);
 }
@@ -397,9 +402,13 @@ void nr_api_job_delete(void *app, const nr_http_request *req, nr_http_response *
         respond_problem(resp, req->path, 404, "not-found", "no job with this id");
         return;
     }
-    nr_job_state before = nr_job_cancel(api->jobs, job);
+    int still_wanted = 0;
+    nr_job_state before = nr_job_withdraw(api->jobs, job, &still_wanted);
     nr_job_info info;
     nr_job_snapshot(api->jobs, job, 0, &info);
-    respond_json(resp, before == NR_JOB_RUNNING ? 202 : 200, job_json(&info));
+    json_t *o = job_json(&info);
+    if (still_wanted) /* shared with identical requests: not cancelled for them */
+        json_object_set_new(o, "shared", json_true());
+    respond_json(resp, before == NR_JOB_RUNNING ? 202 : 200, o);
     nr_job_release(api->jobs, job);
 }

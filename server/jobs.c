@@ -23,6 +23,7 @@ struct nr_job {
     int in_table;
     int refs;              /* request threads and the worker running it */
     atomic_int cancel;     /* CANCEL_BY_USER or CANCEL_BY_BUDGET once set */
+    int interest;          /* requests still waiting for it (submitted or joined, not yet withdrawn) */
     double progress;
     struct timespec started; /* CLOCK_MONOTONIC, when a worker took it */
     double created_at;     /* Unix time [s]            */
@@ -332,6 +333,7 @@ static nr_job *new_job(const char *id, nr_job_run_fn run, void *input, nr_job_fr
     j->in_table = 1;
     j->refs = 1; /* the submitting request */
     atomic_init(&j->cancel, 0);
+    j->interest = 1;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     j->created_at = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
@@ -356,6 +358,7 @@ nr_jobs_submit_rc nr_jobs_submit(nr_jobs *t, const char *id, nr_job_run_fn run, 
         /* joined: queued, running, or done with its body still held (a done job whose body was dropped
          * can no longer answer; if the cache evicted the result too, recompute rather than refuse) */
         j->refs++;
+        j->interest++;
         *job = j;
         rc = NR_JOBS_JOINED;
     } else if (t->n_queued >= t->opt.queue_max) {
@@ -441,11 +444,16 @@ void nr_job_snapshot(nr_jobs *t, nr_job *j, int with_output, nr_job_info *info)
     pthread_mutex_unlock(&t->lock);
 }
 
-nr_job_state nr_job_cancel(nr_jobs *t, nr_job *j)
+nr_job_state nr_job_withdraw(nr_jobs *t, nr_job *j, int *still_wanted)
 {
     pthread_mutex_lock(&t->lock);
     nr_job_state before = j->state;
-    if (before == NR_JOB_QUEUED) {
+    if (j->interest > 0)
+        j->interest--;
+    *still_wanted = j->interest > 0 && (before == NR_JOB_QUEUED || before == NR_JOB_RUNNING);
+    if (*still_wanted) {
+        /* identical requests share this job: it goes on for the others */
+    } else if (before == NR_JOB_QUEUED) {
         unqueue(t, j);
         drop_input(j);
         mark_finished(t, j, NR_JOB_CANCELLED);

@@ -74,8 +74,10 @@ typedef struct {
 
 void nr_job_snapshot(nr_jobs *jobs, nr_job *job, int with_output, nr_job_info *info);
 
-/* Cancels a queued or running job (a finished one is left as it is); returns the state before. */
-nr_job_state nr_job_cancel(nr_jobs *jobs, nr_job *job);
+/* Withdraws one request's interest in the job (DELETE): identical requests share a job, so it is cancelled only
+ * when no request that submitted or joined it still wants it; *still_wanted says whether it goes on. Returns the
+ * state before. */
+nr_job_state nr_job_withdraw(nr_jobs *jobs, nr_job *job, int *still_wanted);
 
 const char *nr_job_state_name(nr_job_state state);
 

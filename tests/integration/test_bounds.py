@@ -284,7 +284,12 @@ def test_jobs(d):
     code, h, payload = d.request("GET", "/api/v1/jobs/%s/result" % b_id)
     T.check(code == 409 and (as_json(payload) or {}).get("type", "").endswith("/job-not-done"),
             "result of a queued job: 409 (%s)" % code)
-    # DELETE the queued job, then the running one
+    # DELETE the queued job: two requests share it, so the first DELETE withdraws one of them and the job goes
+    # on for the other; the second cancels it. Then the running one.
+    code, _, payload = d.request("DELETE", "/api/v1/jobs/" + b_id)
+    first = as_json(payload) or {}
+    T.check(code == 200 and first.get("status") == "queued" and first.get("shared") is True,
+            "DELETE a shared job: it goes on for the other request (%s %r)" % (code, payload[:200]))
     code, _, payload = d.request("DELETE", "/api/v1/jobs/" + b_id)
     T.check(code == 200 and (as_json(payload) or {}).get("status") == "cancelled",
             "DELETE queued job: 200 cancelled (%s %r)" % (code, payload[:200]))

@@ -165,25 +165,51 @@ nr_meson_decay_sampling nr_meson_decay_sampling_default(void)
     return s;
 }
 
-/* Polar angle [rad] of a three-momentum, accurate for tiny angles. */
-static double polar_angle(const double v4[4])
+/* Rest-frame directions of the X: cos(theta*) midpoints on [-1, 1] and (cos, sin) of phi* midpoints on [0, pi],
+ * computed once per call rather than once per meson. */
+typedef struct {
+    int n_cos, n_phi;
+    double *cos_star, *sin_star, *cos_phi, *sin_phi;
+} decay_directions;
+
+static int directions_init(decay_directions *d, const nr_meson_decay_sampling *smp)
 {
-    return atan2(hypot(v4[1], v4[2]), v4[3]);
+    d->n_cos = smp->n_cos;
+    d->n_phi = smp->n_phi;
+    d->cos_star = malloc(sizeof(double) * (size_t)(2 * smp->n_cos + 2 * smp->n_phi));
+    if (!d->cos_star)
+        return -1;
+    d->sin_star = d->cos_star + smp->n_cos;
+    d->cos_phi = d->sin_star + smp->n_cos;
+    d->sin_phi = d->cos_phi + smp->n_phi;
+    for (int ic = 0; ic < smp->n_cos; ic++) {
+        d->cos_star[ic] = -1.0 + (ic + 0.5) * 2.0 / smp->n_cos;
+        d->sin_star[ic] = sqrt(fmax(0.0, 1.0 - d->cos_star[ic] * d->cos_star[ic]));
+    }
+    for (int ip = 0; ip < smp->n_phi; ip++) {
+        double phi = (ip + 0.5) * NR_PI / smp->n_phi;
+        d->cos_phi[ip] = cos(phi);
+        d->sin_phi[ip] = sin(phi);
+    }
+    return 0;
 }
 
-/* Add the decays of the mesons of one sub-cell (theta_m, p_m) carrying weight_pb. */
-static void add_decays_of_one_meson(nr_llp_spectrum *s, double m_m, double theta_m, double p_m,
-                                    double weight_pb, const nr_meson_decay_sampling *smp)
+/* Add the decays of the mesons of one sub-cell (theta_m, p_m) carrying weight_pb: the X four-momentum of
+ * nr_two_body_decay_lab (the same boost, written out here for the hot loop: the photon is not needed and the
+ * trigonometry of the meson direction and of phi* is shared by all directions). */
+static void add_decays_of_one_meson(nr_llp_spectrum *s, double m_m, double theta_m, double p_m, double weight_pb,
+                                    const decay_directions *d)
 {
-    double w = weight_pb / (smp->n_cos * smp->n_phi);
-    double x4[4], g4[4];
-    for (int ic = 0; ic < smp->n_cos; ic++) {
-        double cos_star = -1.0 + (ic + 0.5) * 2.0 / smp->n_cos;
-        for (int ip = 0; ip < smp->n_phi; ip++) {
-            double phi_star = (ip + 0.5) * NR_PI / smp->n_phi;
-            nr_two_body_decay_lab(m_m, p_m, theta_m, s->mass_gev, cos_star, phi_star, x4, g4);
-            double p_x = sqrt(x4[1] * x4[1] + x4[2] * x4[2] + x4[3] * x4[3]);
-            nr_llp_spectrum_fill(s, polar_angle(x4), p_x, w);
+    double w = weight_pb / (d->n_cos * d->n_phi), m_x = s->mass_gev;
+    double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
+    double gamma = sqrt(p_m * p_m + m_m * m_m) / m_m, gamma_beta = p_m / m_m;
+    double st = sin(theta_m), ct = cos(theta_m);
+    for (int ic = 0; ic < d->n_cos; ic++) {
+        double x_par = gamma * p_star * d->cos_star[ic] + gamma_beta * e_x_star, perp = p_star * d->sin_star[ic];
+        for (int ip = 0; ip < d->n_phi; ip++) {
+            double px = x_par * st + perp * d->cos_phi[ip] * ct, py = perp * d->sin_phi[ip];
+            double pz = x_par * ct - perp * d->cos_phi[ip] * st, pt = sqrt(px * px + py * py);
+            nr_llp_spectrum_fill(s, atan2(pt, pz), sqrt(pt * pt + pz * pz), w);
         }
     }
 }
@@ -199,6 +225,9 @@ nr_status nr_llp_spectrum_add_meson_decays(nr_llp_spectrum *s, const nr_hadron_t
     if (!(br >= 0.0) || !isfinite(br))
         return nr_fail(err, NR_EINPUT, "/params/br", "branching ratio must be finite and >= 0, got %g", br);
     if (s->mass_gev >= meson->mass_gev || br == 0.0) return NR_OK;
+    decay_directions dirs;
+    if (directions_init(&dirs, &smp) != 0)
+        return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the decay directions");
     double h = NR_HADRON_CELL_LOG10_WIDTH / smp.n_sub;
     for (size_t k = 0; k < meson->n_cells; k++) {
         const nr_hadron_cell *c = &meson->cells[k];
@@ -207,10 +236,11 @@ nr_status nr_llp_spectrum_add_meson_decays(nr_llp_spectrum *s, const nr_hadron_t
             double theta_m = pow(10.0, c->log10_theta - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (a + 0.5) * h);
             for (int b = 0; b < smp.n_sub; b++) {
                 double p_m = pow(10.0, c->log10_p - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (b + 0.5) * h);
-                add_decays_of_one_meson(s, meson->mass_gev, theta_m, p_m, w, &smp);
+                add_decays_of_one_meson(s, meson->mass_gev, theta_m, p_m, w, &dirs);
             }
         }
     }
+    free(dirs.cos_star);
     return NR_OK;
 }
 

@@ -1,6 +1,7 @@
 /* model.c: helpers shared by all models: result tables, look-up in the registry, default values. */
 #include "model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,20 @@ void nr_table_free(nr_table *t)
     free(t->bin_hi);
     free(t->events);
     memset(t, 0, sizeof *t);
+}
+
+nr_status nr_table_of_signals(const nr_signal_spec *signals, size_t n, const double *values, nr_table *out,
+                              nr_error *err)
+{
+    nr_status st = nr_table_alloc(out, n, 0, err);
+    if (st != NR_OK)
+        return st;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(out->channel[i], sizeof out->channel[i], "%s", signals[i].name);
+        snprintf(out->channel_label[i], sizeof out->channel_label[i], "%s", signals[i].description);
+        out->total[i] = values[i];
+    }
+    return NR_OK;
 }
 
 const nr_model *nr_model_find(const char *name)

@@ -62,6 +62,11 @@ typedef struct {
     const char *description;
 } nr_signal_spec;
 
+/* A rates table (no bins) with one channel per signal: names and labels from the declaration, totals from
+ * values[n]. */
+nr_status nr_table_of_signals(const nr_signal_spec *signals, size_t n, const double *values, nr_table *out,
+                              nr_error *err);
+
 /* Progress and cancellation for long computations (scans). Any field may be NULL. */
 typedef struct {
     const atomic_int *cancel;                   /* non-zero: stop and return NR_ECANCELLED   */

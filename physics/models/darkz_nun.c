@@ -657,19 +657,12 @@ static nr_status darkz_rates(const nr_engine *engine, const nr_experiment *e, co
         return nr_fail(err, NR_ENOMEM, "", "out of memory");
     nr_status st = prepare(engine, e, p, w, err);
     signal_set sig;
-    if (st == NR_OK) {
+    if (st == NR_OK)
         signals_at(&w->s, &w->pr, &w->tt, p, &sig);
-        st = nr_table_alloc(out, N_SIGNALS, 0, err);
-    }
     free(w);
     if (st != NR_OK)
         return st;
-    for (int i = 0; i < N_SIGNALS; i++) {
-        snprintf(out->channel[i], sizeof out->channel[i], "%s", signals[i].name);
-        snprintf(out->channel_label[i], sizeof out->channel_label[i], "%s", signals[i].description);
-        out->total[i] = sig.value[i];
-    }
-    return NR_OK;
+    return nr_table_of_signals(signals, N_SIGNALS, sig.value, out, err);
 }
 
 #define DEPTH_BINS 50

@@ -457,14 +457,7 @@ static nr_status dipole_rates(const nr_engine *engine, const nr_experiment *e, c
     signal_set sig;
     signals_at(&s, &prod, p, p[P_MU_N].number, &sig);
     production_free(&prod);
-    if ((st = nr_table_alloc(out, N_DIPOLE_SIGNALS, 0, err)) != NR_OK)
-        return st;
-    for (int i = 0; i < N_DIPOLE_SIGNALS; i++) {
-        snprintf(out->channel[i], sizeof out->channel[i], "%s", dipole_signals[i].name);
-        snprintf(out->channel_label[i], sizeof out->channel_label[i], "%s", dipole_signals[i].description);
-        out->total[i] = sig.value[i];
-    }
-    return NR_OK;
+    return nr_table_of_signals(dipole_signals, N_DIPOLE_SIGNALS, sig.value, out, err);
 }
 
 /* Spectra: distributions of the decay-volume and in-target signals. */

@@ -272,14 +272,7 @@ static nr_status vector_rates(const nr_engine *engine, const nr_experiment *e, v
     signal_set sig;
     signals_at(&pr, p[P_COUPLING].number, &sig);
     production_free(&pr);
-    if ((st = nr_table_alloc(out, N_SIGNALS, 0, err)) != NR_OK)
-        return st;
-    for (int i = 0; i < N_SIGNALS; i++) {
-        snprintf(out->channel[i], sizeof out->channel[i], "%s", vector_signals[i].name);
-        snprintf(out->channel_label[i], sizeof out->channel_label[i], "%s", vector_signals[i].description);
-        out->total[i] = sig.v[i];
-    }
-    return NR_OK;
+    return nr_table_of_signals(vector_signals, N_SIGNALS, sig.v, out, err);
 }
 
 #define E_BINS 40

@@ -74,7 +74,7 @@ static nr_status check_axis(const nr_model *m, int index, double lo, double hi, 
 
 nr_status nr_bounds_check_request(const nr_model *m, const nr_bounds_request *r, nr_error *err)
 {
-    if (!m->rates || m->n_signals == 0)
+    if (!nr_model_offers(m, NR_OBSERVABLE_BOUNDS))
         return nr_fail(err, NR_EINPUT, "/model", "model %s has no signals to contour", m->name);
     if (r->signal >= m->n_signals)
         return nr_fail(err, NR_EINPUT, "/signal", "signal %zu of model %s does not exist", r->signal, m->name);

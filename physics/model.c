@@ -53,6 +53,42 @@ nr_status nr_table_of_signals(const nr_signal_spec *signals, size_t n, const dou
     return NR_OK;
 }
 
+const char *nr_observable_name(nr_observable observable)
+{
+    switch (observable) {
+    case NR_OBSERVABLE_RATES: return "rates";
+    case NR_OBSERVABLE_SPECTRA: return "spectra";
+    case NR_OBSERVABLE_BOUNDS: return "bounds";
+    }
+    return NULL;
+}
+
+int nr_model_offers(const nr_model *model, nr_observable observable)
+{
+    switch (observable) {
+    case NR_OBSERVABLE_RATES: return model->rates != NULL && model->n_signals > 0;
+    case NR_OBSERVABLE_SPECTRA: return model->spectra != NULL;
+    case NR_OBSERVABLE_BOUNDS: return model->rates != NULL && model->n_signals > 0;
+    }
+    return 0;
+}
+
+nr_status nr_model_rates(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                         const nr_param_value *params, nr_table *out, nr_error *err)
+{
+    if (!nr_model_offers(model, NR_OBSERVABLE_RATES))
+        return nr_fail(err, NR_EINPUT, "/model", "model %s does not compute rates", model->name);
+    return model->rates(engine, experiment, params, out, err);
+}
+
+nr_status nr_model_spectra(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                           const nr_param_value *params, nr_table *out, nr_error *err)
+{
+    if (!nr_model_offers(model, NR_OBSERVABLE_SPECTRA))
+        return nr_fail(err, NR_EINPUT, "/model", "model %s does not compute spectra", model->name);
+    return model->spectra(engine, experiment, params, out, err);
+}
+
 const nr_model *nr_model_find(const char *name)
 {
     for (int i = 0; name && nr_models[i]; i++)
@@ -90,7 +126,7 @@ nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, con
 {
     nr_table t;
     memset(&t, 0, sizeof t); /* a model that fails before nr_table_alloc leaves t untouched */
-    nr_status st = model->rates(engine, experiment, params, &t, err);
+    nr_status st = nr_model_rates(model, engine, experiment, params, &t, err);
     if (st == NR_OK) {
         if (signal < t.n_channels)
             *events = t.total[signal];

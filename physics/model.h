@@ -7,12 +7,12 @@
 #ifndef NR_MODEL_H
 #define NR_MODEL_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 
 #include "engine.h"
 #include "experiment.h"
 #include "nr_error.h"
+#include "progress.h"
 
 typedef enum { NR_PARAM_NUMBER = 0, NR_PARAM_CHOICE = 1 } nr_param_kind;
 typedef enum { NR_SCALE_LINEAR = 0, NR_SCALE_LOG = 1 } nr_scale;
@@ -34,8 +34,11 @@ typedef struct {
     int choice;      /* NR_PARAM_CHOICE: index into choices */
 } nr_param_value;
 
-/* What a model can compute. */
-enum { NR_OBSERVABLE_RATES = 1u << 0, NR_OBSERVABLE_SPECTRA = 1u << 1, NR_OBSERVABLE_BOUNDS = 1u << 2 };
+/* What a request asks a model for. */
+typedef enum { NR_OBSERVABLE_RATES = 0, NR_OBSERVABLE_SPECTRA = 1, NR_OBSERVABLE_BOUNDS = 2 } nr_observable;
+
+/* "rates", "spectra", "bounds" (NULL for anything else). */
+const char *nr_observable_name(nr_observable observable);
 
 #define NR_CHANNEL_NAME_LEN 48
 
@@ -67,24 +70,6 @@ typedef struct {
 nr_status nr_table_of_signals(const nr_signal_spec *signals, size_t n, const double *values, nr_table *out,
                               nr_error *err);
 
-/* Progress and cancellation for long computations (scans). Any field may be NULL. */
-typedef struct {
-    const atomic_int *cancel;                   /* non-zero: stop and return NR_ECANCELLED   */
-    void (*report)(void *ctx, double fraction); /* called with 0..1 as work completes        */
-    void *ctx;
-} nr_progress;
-
-static inline int nr_progress_cancelled(const nr_progress *p)
-{
-    return p && p->cancel && atomic_load(p->cancel) != 0;
-}
-
-static inline void nr_progress_report(const nr_progress *p, double fraction)
-{
-    if (p && p->report)
-        p->report(p->ctx, fraction);
-}
-
 /* A rectangular grid of two parameters for a scan; the other parameters come from a base point. */
 typedef struct {
     size_t signal;         /* index into model->signals                          */
@@ -103,7 +88,6 @@ typedef struct {
     const char *references;    /* papers and equations                                     */
     const nr_param_spec *params;
     size_t n_params;
-    unsigned observables;      /* NR_OBSERVABLE_* bits                                     */
     nr_detector_kind detector_kind; /* experiments the model applies to                   */
     /* Checks that need physics beyond the declared ranges (thresholds, kinematic limits). NULL if none. */
     nr_status (*check)(const nr_engine *engine, const nr_experiment *experiment,
@@ -139,6 +123,15 @@ const nr_model *nr_model_find(const char *name);
 void nr_model_defaults(const nr_model *model, nr_param_value *values);
 int nr_model_param_index(const nr_model *model, const char *name);
 int nr_model_signal_index(const nr_model *model, const char *name);
+
+/* Whether the model computes an observable: rates and bounds need signals, spectra a spectra function. */
+int nr_model_offers(const nr_model *model, nr_observable observable);
+
+/* Totals per signal (rates) and binned distributions (spectra) at one parameter point. */
+nr_status nr_model_rates(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                         const nr_param_value *params, nr_table *out, nr_error *err);
+nr_status nr_model_spectra(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                           const nr_param_value *params, nr_table *out, nr_error *err);
 
 /* Events of one signal at one parameter point (calls rates). */
 nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,

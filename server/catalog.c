@@ -41,16 +41,14 @@ static json_t *param_json(const nr_param_spec *spec)
     return o;
 }
 
-/* A model with named signals supports bounds (contours of one signal) whatever its bits say. */
+/* The observables the model offers (nr_model_offers), in the order rates, spectra, bounds. */
 static json_t *observables_json(const nr_model *m)
 {
+    static const nr_observable all[] = {NR_OBSERVABLE_RATES, NR_OBSERVABLE_SPECTRA, NR_OBSERVABLE_BOUNDS};
     json_t *a = json_array();
-    if (m->observables & NR_OBSERVABLE_RATES)
-        json_array_append_new(a, json_string("rates"));
-    if (m->observables & NR_OBSERVABLE_SPECTRA)
-        json_array_append_new(a, json_string("spectra"));
-    if ((m->observables & NR_OBSERVABLE_BOUNDS) || (m->n_signals > 0 && m->rates))
-        json_array_append_new(a, json_string("bounds"));
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (nr_model_offers(m, all[i]))
+            json_array_append_new(a, json_string(nr_observable_name(all[i])));
     return a;
 }
 
@@ -217,7 +215,7 @@ static json_t *bins_json(const nr_table *t, int *bad)
     return bins;
 }
 
-json_t *nr_catalog_result(const nr_table *t, unsigned observable)
+json_t *nr_catalog_result(const nr_table *t, nr_observable observable)
 {
     int with_bins = observable == NR_OBSERVABLE_SPECTRA, bad = 0;
     json_t *o = json_object(), *channels = json_array();

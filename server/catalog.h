@@ -23,6 +23,6 @@ const char *nr_catalog_detector_kind(nr_detector_kind kind);
 
 /* The "result" object of a rates or spectra response; NULL if a number is not finite or out of
  * memory. */
-json_t *nr_catalog_result(const nr_table *table, unsigned observable);
+json_t *nr_catalog_result(const nr_table *table, nr_observable observable);
 
 #endif

@@ -62,8 +62,9 @@ static char *compute_body(const nr_api *api, const nr_request *r, size_t *len, d
     memset(&table, 0, sizeof table);
     nr_error err;
     nr_error_clear(&err);
-    nr_compute_fn fn = r->observable == NR_OBSERVABLE_SPECTRA ? r->model->spectra : r->model->rates;
-    nr_status st = fn(api->engine, &r->experiment, r->params, &table, &err);
+    nr_status st = r->observable == NR_OBSERVABLE_SPECTRA
+                       ? nr_model_spectra(r->model, api->engine, &r->experiment, r->params, &table, &err)
+                       : nr_model_rates(r->model, api->engine, &r->experiment, r->params, &table, &err);
     if (st != NR_OK) {
         nr_table_free(&table);
         nr_api_physics_problem(st, &err, p);
@@ -142,7 +143,7 @@ static int cache_lookup(nr_api *api, const nr_request *r, nr_inflight_result *re
     return 1;
 }
 
-static void handle_compute(nr_api *api, unsigned observable, const nr_http_request *req,
+static void handle_compute(nr_api *api, nr_observable observable, const nr_http_request *req,
                            nr_http_response *resp)
 {
     struct timespec t0;

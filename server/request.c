@@ -12,16 +12,6 @@
 
 #define USER_TEXT_MAX 64 /* bytes of a user-supplied string quoted in a message */
 
-const char *nr_observable_name(unsigned observable)
-{
-    switch (observable) {
-    case NR_OBSERVABLE_RATES: return "rates";
-    case NR_OBSERVABLE_SPECTRA: return "spectra";
-    case NR_OBSERVABLE_BOUNDS: return "bounds";
-    default: return NULL;
-    }
-}
-
 static const char *json_type_name(const json_t *j)
 {
     switch (json_typeof(j)) {
@@ -83,7 +73,7 @@ static void check_keys(const json_t *obj, const char *const *keys, const char *p
     }
 }
 
-static void check_top_level_keys(const json_t *root, unsigned observable, nr_problem *p)
+static void check_top_level_keys(const json_t *root, nr_observable observable, nr_problem *p)
 {
     check_keys(root, observable == NR_OBSERVABLE_BOUNDS ? bounds_keys : top_level_keys, "", p);
 }
@@ -145,16 +135,14 @@ static const char *detector_kind_name(nr_detector_kind k)
     return k == NR_DETECTOR_NEUTRINO_TARGET ? "neutrino target" : "decay volume";
 }
 
-static void check_applicability(const nr_model *m, const nr_experiment *e, unsigned observable,
+static void check_applicability(const nr_model *m, const nr_experiment *e, nr_observable observable,
                                 nr_problem *p)
 {
     if (e && e->kind != m->detector_kind)
         nr_problem_add(p, 422, "detector-mismatch", "/experiment",
                        "model '%s' applies to %s experiments, but %s is a %s", m->name,
                        detector_kind_name(m->detector_kind), e->name, detector_kind_name(e->kind));
-    nr_compute_fn fn = observable == NR_OBSERVABLE_SPECTRA ? m->spectra : m->rates;
-    int supported = observable == NR_OBSERVABLE_BOUNDS ? m->n_signals > 0 : (m->observables & observable) != 0;
-    if (!supported || !fn)
+    if (!nr_model_offers(m, observable))
         nr_problem_add(p, 422, "observable-not-supported", "/model",
                        "model '%s' does not compute %s", m->name, nr_observable_name(observable));
 }
@@ -603,7 +591,7 @@ static json_t *load_body(const char *body, size_t len, nr_problem *p)
     return NULL;
 }
 
-static int validate(const json_t *root, unsigned observable, nr_request *req, nr_problem *p)
+static int validate(const json_t *root, nr_observable observable, nr_request *req, nr_problem *p)
 {
     if (!json_is_object(root)) {
         nr_problem_add(p, 422, "wrong-type", "", "the request body must be a JSON object, not %s",
@@ -638,7 +626,7 @@ static int validate(const json_t *root, unsigned observable, nr_request *req, nr
     return 0;
 }
 
-int nr_request_parse(const char *body, size_t len, unsigned observable, nr_request *req,
+int nr_request_parse(const char *body, size_t len, nr_observable observable, nr_request *req,
                      nr_problem *p)
 {
     memset(req, 0, sizeof *req);
@@ -717,7 +705,7 @@ void nr_request_free(nr_request *req)
     req->canonical = NULL;
 }
 
-int nr_request_prepare(const char *body, size_t len, unsigned observable, const nr_engine *engine,
+int nr_request_prepare(const char *body, size_t len, nr_observable observable, const nr_engine *engine,
                        const char *data_version, nr_request *req, nr_problem *p)
 {
     if (nr_request_parse(body, len, observable, req, p) != 0)

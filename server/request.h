@@ -27,7 +27,7 @@
 
 typedef struct {
     const nr_model *model;
-    unsigned observable;       /* NR_OBSERVABLE_RATES, _SPECTRA or _BOUNDS            */
+    nr_observable observable;       /* NR_OBSERVABLE_RATES, _SPECTRA or _BOUNDS            */
     nr_experiment experiment;  /* the catalogue entry with the overrides applied      */
     nr_param_value *params;    /* model->n_params values, malloc'd                    */
     char *canonical;           /* canonical JSON text, malloc'd                       */
@@ -39,12 +39,9 @@ typedef struct {
 #define NR_BOUNDS_DEFAULT_POINTS 40
 #define NR_BOUNDS_DEFAULT_THRESHOLD 3.0
 
-/* "rates", "spectra", "bounds" (NULL for anything else). */
-const char *nr_observable_name(unsigned observable);
-
 /* Parses and validates body. 0 on success (req filled; free with nr_request_free); -1 with p filled
  * (400 malformed JSON / duplicate key, 422 anything else) and req left empty. */
-int nr_request_parse(const char *body, size_t len, unsigned observable, nr_request *req,
+int nr_request_parse(const char *body, size_t len, nr_observable observable, nr_request *req,
                      nr_problem *p);
 
 /* Runs the model's physics check (thresholds, kinematic limits). 0 if fine, -1 with p filled (422). */
@@ -55,7 +52,7 @@ void nr_request_make_key(nr_request *req, const char *data_version);
 
 /* The three steps every compute endpoint takes: parse, physics check, key. 0 on success; on failure p holds the
  * problem and req needs no freeing. */
-int nr_request_prepare(const char *body, size_t len, unsigned observable, const nr_engine *engine,
+int nr_request_prepare(const char *body, size_t len, nr_observable observable, const nr_engine *engine,
                        const char *data_version, nr_request *req, nr_problem *p);
 
 void nr_request_free(nr_request *req);

@@ -62,7 +62,7 @@ static nr_status fake_rates(const nr_engine *engine, const nr_experiment *exp, c
 
 static const nr_model fake_model = {
     .name = "fake", .params = fake_params, .n_params = 3, .rates = fake_rates,
-    .signals = fake_signals, .n_signals = 1, .observables = NR_OBSERVABLE_RATES | NR_OBSERVABLE_BOUNDS,
+    .signals = fake_signals, .n_signals = 1,
 };
 
 static nr_bounds_request square(double lo, double hi, size_t n, int refine)

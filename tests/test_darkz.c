@@ -323,7 +323,7 @@ static double sig(const nr_engine *en, const nr_experiment *x, const nr_param_va
     nr_table t;
     nr_error err;
     int i = nr_model_signal_index(mdl, name);
-    if (i < 0 || mdl->rates(en, x, p, &t, &err) != NR_OK)
+    if (i < 0 || nr_model_rates(mdl, en, x, p, &t, &err) != NR_OK)
         return NAN;
     double v = t.total[i];
     nr_table_free(&t);

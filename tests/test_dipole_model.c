@@ -31,7 +31,7 @@ static double signal(const nr_engine *e, const nr_experiment *x, nr_param_value 
     nr_table t;
     nr_error err;
     int i = nr_model_signal_index(dip, name);
-    if (i < 0 || dip->rates(e, x, p, &t, &err) != NR_OK)
+    if (i < 0 || nr_model_rates(dip, e, x, p, &t, &err) != NR_OK)
         return NAN;
     double v = t.total[i];
     nr_table_free(&t);
@@ -143,14 +143,14 @@ int main(void)
                 p[ip("m_N")].number = m;
                 p[ip("mu_N")].number = mu;
                 nr_table t;
-                if (dip->rates(engine, &hl, p, &t, &err) == NR_OK) {
+                if (nr_model_rates(dip, engine, &hl, p, &t, &err) == NR_OK) {
                     if (mu <= 1e-5) /* the decay-volume photons: the part of the plane below 1e-5 */
                         max_vol_hl = fmax(max_vol_hl, t.total[0]);
                     max_ecc_hl = fmax(max_ecc_hl, t.total[3]);
                     max_ecc3_hl = fmax(max_ecc3_hl, t.total[4]);
                     nr_table_free(&t);
                 }
-                if (mu <= 1e-5 && dip->rates(engine, run3, p, &t, &err) == NR_OK) {
+                if (mu <= 1e-5 && nr_model_rates(dip, engine, run3, p, &t, &err) == NR_OK) {
                     max_vol_run3 = fmax(max_vol_run3, t.total[0]);
                     nr_table_free(&t);
                 }
@@ -175,7 +175,7 @@ int main(void)
             p[ip("m_N")].number = masses[k];
             p[ip("mu_N")].number = 5e-7;
             p[ip("distribution")].choice = 0;
-            CHECK(dip->spectra(engine, &hl, p, &t[k], &err) == NR_OK, "spectra: %s", err.message);
+            CHECK(nr_model_spectra(dip, engine, &hl, p, &t[k], &err) == NR_OK, "spectra: %s", err.message);
             double sw = 0, swe = 0;
             peak[k] = 0;
             for (size_t b = 0; b < t[k].n_bins; b++) {

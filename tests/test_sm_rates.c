@@ -106,7 +106,7 @@ int main(void)
     /* FASERnu, Run 3: acceptance of issue 2 */
     const nr_experiment *fnu = nr_experiment_find("FASERnu");
     nr_table t;
-    CHECK(sm->rates(engine, fnu, p, &t, &err) == NR_OK, "sm rates: %s", err.message);
+    CHECK(nr_model_rates(sm, engine, fnu, p, &t, &err) == NR_OK, "sm rates: %s", err.message);
     const double published[NR_N_SPECIES] = {1231.0, 480.0, 4452.0, 1330.0, 27.6, 13.0};
     const double tolerance[NR_N_SPECIES] = {0.10, 0.10, 0.10, 0.10, 0.20, 0.20};
     for (int s = 0; s < NR_N_SPECIES; s++) {
@@ -123,9 +123,9 @@ int main(void)
 
     /* spectra: bins add up to the rates */
     nr_table spec;
-    CHECK(sm->spectra(engine, fnu, p, &spec, &err) == NR_OK, "sm spectra: %s", err.message);
+    CHECK(nr_model_spectra(sm, engine, fnu, p, &spec, &err) == NR_OK, "sm spectra: %s", err.message);
     CHECK(spec.n_bins == 28, "28 bins");
-    CHECK(sm->rates(engine, fnu, p, &t, &err) == NR_OK, "sm rates again");
+    CHECK(nr_model_rates(sm, engine, fnu, p, &t, &err) == NR_OK, "sm rates again");
     for (int s = 0; s < NR_N_SPECIES; s++)
         CHECK_REL(sum(&spec.events[s * spec.n_bins], spec.n_bins), t.total[s], 1e-12, "bins sum to total");
     nr_table_free(&t);
@@ -143,9 +143,9 @@ int main(void)
     lo[i_emax].number = 300.0;
     hi[i_emin].number = 300.0;
     nr_table a, b;
-    CHECK(sm->rates(engine, fnu, p, &t, &err) == NR_OK, "full window");
-    CHECK(sm->rates(engine, fnu, lo, &a, &err) == NR_OK, "low window");
-    CHECK(sm->rates(engine, fnu, hi, &b, &err) == NR_OK, "high window");
+    CHECK(nr_model_rates(sm, engine, fnu, p, &t, &err) == NR_OK, "full window");
+    CHECK(nr_model_rates(sm, engine, fnu, lo, &a, &err) == NR_OK, "low window");
+    CHECK(nr_model_rates(sm, engine, fnu, hi, &b, &err) == NR_OK, "high window");
     CHECK_REL(a.total[2] + b.total[2], t.total[2], 1e-12, "windows add up");
     CHECK(a.total[2] > 0 && b.total[2] > a.total[2], "most nu_mu events above 300 GeV (<E_int> = 916 GeV)");
     nr_table_free(&t);
@@ -163,9 +163,9 @@ int main(void)
     CHECK(nr_experiment_override(&twice, "luminosity_fb", 300.0, "/l", &err) == NR_OK, "override");
     CHECK(nr_experiment_override(&twice, "target_mass_t", 2 * fnu->target_mass_t, "/m", &err) == NR_OK,
           "override");
-    CHECK(sm->rates(engine, &twice, p, &t, &err) == NR_OK, "rates with overrides");
+    CHECK(nr_model_rates(sm, engine, &twice, p, &t, &err) == NR_OK, "rates with overrides");
     nr_table ref;
-    CHECK(sm->rates(engine, fnu, p, &ref, &err) == NR_OK, "reference");
+    CHECK(nr_model_rates(sm, engine, fnu, p, &ref, &err) == NR_OK, "reference");
     CHECK_REL(t.total[2], 4.0 * ref.total[2], 1e-12, "x2 luminosity x2 mass = x4 events");
     nr_table_free(&t);
     nr_table_free(&ref);
@@ -175,7 +175,7 @@ int main(void)
     nr_param_value fl[8];
     nr_model_defaults(sm, fl);
     fl[i_q].choice = 1;
-    CHECK(sm->rates(engine, fnu, fl, &t, &err) == NR_OK, "flux quantity");
+    CHECK(nr_model_rates(sm, engine, fnu, fl, &t, &err) == NR_OK, "flux quantity");
     CHECK_REL(t.total[2], 1.818e12, 1e-3, "nu_mu through FASERnu");
     nr_table_free(&t);
 
@@ -186,7 +186,7 @@ int main(void)
     CHECK(nr_experiment_override(&fnu2_files, "target_mass_t", 3960.0 * area_cm2 / 1e6, "/m", &err) == NR_OK,
           "FASERnu2 mass override");
     const nr_flux *flux2 = nr_engine_flux(engine, "FASERv2");
-    CHECK(sm->rates(engine, &fnu2_files, p, &t, &err) == NR_OK, "FASERnu2 rates");
+    CHECK(nr_model_rates(sm, engine, &fnu2_files, p, &t, &err) == NR_OK, "FASERnu2 rates");
     for (int s = 0; s < NR_N_SPECIES; s++) {
         double pub = sum(flux2->cc_count[s], flux2->n_bins);
         char what[64];
@@ -203,7 +203,7 @@ int main(void)
         nr_param_value q[8];
         nr_model_defaults(sm, q);
         q[i_pdf].choice = k;
-        CHECK(sm->rates(engine, fnu, q, &t, &err) == NR_OK, "rates with %s", nr_pdf_known_sets[k]);
+        CHECK(nr_model_rates(sm, engine, fnu, q, &t, &err) == NR_OK, "rates with %s", nr_pdf_known_sets[k]);
         CHECK_REL(t.total[2] + t.total[3], 4452.0 + 1330.0, 0.10, nr_pdf_known_sets[k]);
         printf("%-22s nu_mu %.1f nubar_mu %.1f nu_e %.1f nubar_e %.1f nu_tau %.2f nubar_tau %.2f\n",
                nr_pdf_known_sets[k], t.total[2], t.total[3], t.total[0], t.total[1], t.total[4], t.total[5]);

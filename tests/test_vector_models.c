@@ -67,7 +67,7 @@ int main(void)
         p[0].number = 0.5;
         p[1].number = 1e-6;
         nr_table t;
-        CHECK(dp->rates(engine, nr_experiment_find("FASER2"), p, &t, &err) == NR_OK, "rates");
+        CHECK(nr_model_rates(dp, engine, nr_experiment_find("FASER2"), p, &t, &err) == NR_OK, "rates");
         CHECK_REL(t.total[1] + t.total[2] + t.total[3] + 0.0, t.total[0], 0.02,
                   "ee + mumu + hadrons ~ visible (tau tau closed at 0.5 GeV)");
         CHECK_REL(t.total[4] + t.total[5] + t.total[6], t.total[0], 1e-12, "pi0 + eta + brem = visible");
@@ -83,7 +83,7 @@ int main(void)
         p[nr_model_param_index(u1x, "x_H")].number = -2.0;
         p[nr_model_param_index(u1x, "distribution")].choice = 1; /* branching_fractions */
         nr_table t;
-        CHECK(u1x->spectra(engine, nr_experiment_find("FASER"), p, &t, &err) == NR_OK, "branching fractions: %s",
+        CHECK(nr_model_spectra(u1x, engine, nr_experiment_find("FASER"), p, &t, &err) == NR_OK, "branching fractions: %s",
               err.message);
         int nunu = -1;
         for (size_t c = 0; c < t.n_channels; c++)
@@ -96,7 +96,7 @@ int main(void)
         CHECK(max_nunu == 0.0, "x_H = -2: BR(nu nu) = 0 at all masses (max %g)", max_nunu);
         nr_table_free(&t);
         p[nr_model_param_index(u1x, "x_H")].number = 0.0;
-        CHECK(u1x->spectra(engine, nr_experiment_find("FASER"), p, &t, &err) == NR_OK, "B-L branching fractions");
+        CHECK(nr_model_spectra(u1x, engine, nr_experiment_find("FASER"), p, &t, &err) == NR_OK, "B-L branching fractions");
         double bl_nunu_low = t.events[nunu * t.n_bins + 0]; /* lowest mass bin, 10-11 MeV: only e e and nu nu open */
         /* derived from the charges (zprime.c): Gamma(nu nu)/Gamma(e e) = 3/2 for three left-handed neutrinos
          * below the muon threshold, so BR(nu nu) = 3/5 */

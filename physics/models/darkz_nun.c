@@ -774,7 +774,6 @@ const nr_model nr_model_darkz_nun = {
                   "the appendix; kinematics re-derived (darkz_xsec.c, shared/papers/ERRATA.md)",
     .params = params,
     .n_params = N_PARAMS,
-    .observables = NR_OBSERVABLE_RATES | NR_OBSERVABLE_SPECTRA | NR_OBSERVABLE_BOUNDS,
     .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
     .check = darkz_check,
     .rates = darkz_rates,

@@ -604,7 +604,6 @@ const nr_model nr_model_dipole = {
                   "A.1-A.10 (re-derived), B.1-B.5; Batell, Feng & Trojanowski arXiv:2101.10338 (electron-recoil cuts)",
     .params = dipole_params,
     .n_params = N_DIPOLE_PARAMS,
-    .observables = NR_OBSERVABLE_RATES | NR_OBSERVABLE_SPECTRA | NR_OBSERVABLE_BOUNDS,
     .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
     .check = dipole_check,
     .rates = dipole_rates,

@@ -110,7 +110,6 @@ const nr_model nr_model_sm = {
                   "and Kretzer & Reno, Phys. Rev. D66 (2002) 113007 (CC cross section with lepton mass)",
     .params = sm_params,
     .n_params = N_SM_PARAMS,
-    .observables = NR_OBSERVABLE_RATES | NR_OBSERVABLE_SPECTRA,
     .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
     .check = sm_check,
     .rates = sm_rates,

@@ -439,7 +439,6 @@ MODEL_WRAPPERS(b_minus_l, KIND_B_MINUS_L)
         .references = REFERENCES_004,                                                                               \
         .params = param_table,                                                                                      \
         .n_params = sizeof param_table / sizeof param_table[0],                                                     \
-        .observables = NR_OBSERVABLE_RATES | NR_OBSERVABLE_SPECTRA | NR_OBSERVABLE_BOUNDS,                          \
         .detector_kind = NR_DETECTOR_DECAY_VOLUME,                                                                  \
         .check = NULL,                                                                                              \
         .rates = prefix##_rates,                                                                                    \

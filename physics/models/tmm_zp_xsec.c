@@ -301,6 +301,36 @@ double nr_tmm_dis_dsigma_dq2(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nu
     return result * NR_HBARC2_GEV2_CM2;
 }
 
+#define N_T_NODES 64
+
+static double elastic_sigma(const nr_tmm_couplings *c, nr_tmm_target target, double z, double a, double m_target,
+                            double e_nu)
+{
+    nr_tmm_elastic_ctx ctx = {*c, target, z, a, m_target};
+    double abs_t[N_T_NODES], w[N_T_NODES], sum = 0.0;
+    const size_t n = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &ctx, e_nu, m_target, c->m_n, 0.0, N_T_NODES,
+                                        abs_t, w);
+    for (size_t k = 0; k < n; k++)
+        sum += w[k];
+    return sum;
+}
+
+void nr_tmm_nucleus_sigma(const nr_pdf *pdf, const nr_tmm_couplings *c, double z, double a, double m_nucleus,
+                          double e_nu, double q0_gev2, nr_tmm_sigma_parts *out)
+{
+    out->coherent = elastic_sigma(c, NR_TMM_NUCLEUS, z, a, m_nucleus, e_nu);
+    out->elastic_p = z * elastic_sigma(c, NR_TMM_PROTON, z, a, NR_M_PROTON, e_nu);
+    out->elastic_n = (a - z) * elastic_sigma(c, NR_TMM_NEUTRON, z, a, NR_M_NEUTRON, e_nu);
+    double hp = 0.0, hn = 0.0, sp = 0.0, sn = 0.0;
+    nr_tmm_dis_nodes(pdf, c, NR_NUCLEON_PROTON, e_nu, q0_gev2, NR_TMM_DIS_HARD, NULL, 0, &hp);
+    nr_tmm_dis_nodes(pdf, c, NR_NUCLEON_NEUTRON, e_nu, q0_gev2, NR_TMM_DIS_HARD, NULL, 0, &hn);
+    nr_tmm_dis_nodes(pdf, c, NR_NUCLEON_PROTON, e_nu, q0_gev2, NR_TMM_DIS_SOFT, NULL, 0, &sp);
+    nr_tmm_dis_nodes(pdf, c, NR_NUCLEON_NEUTRON, e_nu, q0_gev2, NR_TMM_DIS_SOFT, NULL, 0, &sn);
+    out->dis_hard = z * hp + (a - z) * hn;
+    out->dis_soft = z * sp + (a - z) * sn;
+    out->total = out->coherent + out->elastic_p + out->elastic_n + out->dis_hard + out->dis_soft;
+}
+
 /* ------------------------------------------------------------------------------------------------------------
  * 003 Eq. 2
  * ------------------------------------------------------------------------------------------------------------ */

@@ -78,6 +78,14 @@ size_t nr_tmm_dis_nodes(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon
 double nr_tmm_dis_dsigma_dq2(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon, double e_nu,
                              double q0_gev2, double q2);
 
+/* The pieces of sigma(nu A -> N X) [cm^2 per nucleus] on a nucleus (Z, A, mass [GeV]): coherent, elastic on the Z
+ * protons and A - Z neutrons, inelastic above and below q0_gev2; t-integrals with nr_upscatter_nodes (64 nodes). */
+typedef struct {
+    double coherent, elastic_p, elastic_n, dis_hard, dis_soft, total;
+} nr_tmm_sigma_parts;
+void nr_tmm_nucleus_sigma(const nr_pdf *pdf, const nr_tmm_couplings *c, double z, double a, double m_nucleus,
+                          double e_nu, double q0_gev2, nr_tmm_sigma_parts *out);
+
 /* sin(theta) of N to the neutrino direction for a neutrino of energy e_nu [GeV] giving N the energy e_n at
  * momentum transfer Q^2 [GeV^2] (any target): from t = m_N^2 - 2 E (E_N - p_N cos theta), written without the
  * small-angle cancellation. 0 if unphysical. */

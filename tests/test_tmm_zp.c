@@ -21,6 +21,11 @@
 #include "constants.h"
 #include "darkcast.h"
 #include "dipole_xsec.h"
+#include "engine.h"
+#include "experiment.h"
+#include "flux.h"
+#include "materials.h"
+#include "models/tmm_zp_events.h"
 #include "models/tmm_zp_widths.h"
 #include "models/tmm_zp_xsec.h"
 #include "nr_test.h"
@@ -452,6 +457,80 @@ static void test_widths_mixing(const nr_darkcast *dc)
     CHECK(nr_tmm_widths_compute(&p, dc, &out, &err) == NR_EINPUT, "m_N above M_W refused");
 }
 
+/* ---------------------------------------------------------------------------------------------------------- */
+/* events at FASERnu                                                                                           */
+
+static nr_tmm_prepared prep, prep2; /* large: static */
+
+static void test_events(const nr_engine *engine)
+{
+    const nr_experiment *x = nr_experiment_find("FASERnu");
+    nr_error err;
+    nr_tmm_setup s = {1.0, 0.1, 1e-4, 1.0, 1.0, 1.0, NR_TMM_Q0_GEV2, NR_FLAVOUR_MU, 0, 1};
+    CHECK(nr_tmm_prepare(engine, x, &s, &prep, &err) == NR_OK, "prepare: %s", err.message);
+    nr_tmm_events a, b;
+    nr_tmm_events_at(&prep, 1e-6, &a);
+    nr_tmm_events_at(&prep, 3e-6, &b);
+    CHECK_REL(b.produced, 9.0 * a.produced, 1e-12, "production ~ mu^2");
+    CHECK(a.leptons <= a.visible && a.visible <= a.produced, "leptons <= visible <= produced");
+    CHECK_REL(a.produced, a.produced_coherent + a.produced_elastic + a.produced_dis, 1e-12, "pieces sum");
+
+    /* bookkeeping: the prepared production equals sum over flux bins of n_nu x nuclei/cm^2 x sigma per nucleus
+     * (nr_tmm_nucleus_sigma, the Fig. 2 path) */
+    const nr_flux *flux = nr_engine_flux(engine, x->flux_set);
+    const nr_pdf *pdf = nr_engine_pdf(engine, "CT10nlo");
+    const nr_material *w = x->target;
+    const double nuclei = nr_material_nuclei_per_g(w) * nr_experiment_column_density_g_cm2(x);
+    double want = 0.0;
+    for (size_t k = 0; k < flux->n_bins; k++) {
+        nr_tmm_couplings c = {1e-6, 1.0, 0.1, 1.0, 1.0};
+        nr_tmm_sigma_parts parts;
+        nr_tmm_nucleus_sigma(pdf, &c, w->z, w->a, w->nucleus_mass_gev, flux->e_center[k], NR_TMM_Q0_GEV2, &parts);
+        want += flux->count[NR_SPECIES(NR_FLAVOUR_MU, 0)][k] * nr_experiment_flux_scale(x) * nuclei * parts.total;
+    }
+    CHECK_REL(a.produced, want, 1e-9, "N made = flux x column x sigma");
+
+    /* prompt limit: every N decays, visible = produced x (1 - BR(invisible)) */
+    nr_tmm_widths wd;
+    nr_tmm_events_at(&prep, 1e-2, &a);
+    nr_tmm_widths_at(&prep, 1e-2, &wd);
+    CHECK_REL(a.visible, a.produced * (1.0 - nr_tmm_class_br(&wd, NR_TMM_CLASS_INVISIBLE)), 1e-4, "prompt limit");
+    /* long-lived limit (lab decay length ~ 1e6 m): P ~ Delta / (2 lambda) ~ Gamma_total, so the visible events go as
+     * mu^2 Gamma_visible(mu), i.e. mu^4 where the dipole widths dominate */
+    nr_tmm_events_at(&prep, 1e-9, &a);
+    nr_tmm_events_at(&prep, 2e-9, &b);
+    nr_tmm_widths w1, w2;
+    nr_tmm_widths_at(&prep, 1e-9, &w1);
+    nr_tmm_widths_at(&prep, 2e-9, &w2);
+    const double vis1 = w1.total * (1.0 - nr_tmm_class_br(&w1, NR_TMM_CLASS_INVISIBLE));
+    const double vis2 = w2.total * (1.0 - nr_tmm_class_br(&w2, NR_TMM_CLASS_INVISIBLE));
+    CHECK_REL(b.visible / a.visible, 4.0 * vis2 / vis1, 1e-4, "long-lived limit: mu^2 Gamma_visible");
+    CHECK(fabs(b.visible / a.visible / 16.0 - 1.0) < 0.05, "~ mu^4 (%g)", b.visible / a.visible);
+    /* Eq. 2 as printed (N made at the front) decays more often than the depth average */
+    s.average_depth = 0;
+    CHECK(nr_tmm_prepare(engine, x, &s, &prep2, &err) == NR_OK, "prepare: %s", err.message);
+    nr_tmm_events_at(&prep2, 1e-9, &b);
+    CHECK_REL(b.visible, 2.0 * a.visible, 2e-2, "long-lived: front-face production has twice the mean path");
+    /* antineutrinos add their flux */
+    s.average_depth = 1;
+    s.antineutrinos = 1;
+    CHECK(nr_tmm_prepare(engine, x, &s, &prep2, &err) == NR_OK, "prepare: %s", err.message);
+    nr_tmm_events_at(&prep2, 1e-6, &b);
+    nr_tmm_events_at(&prep, 1e-6, &a);
+    const double ratio = (nr_flux_total(flux, NR_SPECIES(NR_FLAVOUR_MU, 0)) +
+                          nr_flux_total(flux, NR_SPECIES(NR_FLAVOUR_MU, 1))) /
+                         nr_flux_total(flux, NR_SPECIES(NR_FLAVOUR_MU, 0));
+    CHECK(b.produced > 1.2 * a.produced && b.produced < ratio * a.produced * 1.5, "nu + nubar: %g x",
+          b.produced / a.produced);
+    /* bad input */
+    s.flavour = 7;
+    CHECK(nr_tmm_prepare(engine, x, &s, &prep2, &err) == NR_EINPUT && strcmp(err.where, "/params/flavour") == 0,
+          "bad flavour refused");
+    s.flavour = NR_FLAVOUR_MU;
+    CHECK(nr_tmm_prepare(engine, nr_experiment_find("FASER"), &s, &prep2, &err) == NR_EINPUT,
+          "a decay volume is refused");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -479,5 +558,11 @@ int main(void)
         test_widths_mixing(dc);
     }
     nr_darkcast_free(dc);
+
+    nr_engine *engine = NULL;
+    CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    if (engine)
+        test_events(engine);
+    nr_engine_close(engine);
     return nr_test_summary();
 }

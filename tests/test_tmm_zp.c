@@ -506,6 +506,49 @@ static void test_events(const nr_engine *engine)
     const double vis2 = w2.total * (1.0 - nr_tmm_class_br(&w2, NR_TMM_CLASS_INVISIBLE));
     CHECK_REL(b.visible / a.visible, 4.0 * vis2 / vis1, 1e-4, "long-lived limit: mu^2 Gamma_visible");
     CHECK(fabs(b.visible / a.visible / 16.0 - 1.0) < 0.05, "~ mu^4 (%g)", b.visible / a.visible);
+    /* the cells against a node-by-node sum (no cells) at a mu where P ~ 1/2 */
+    {
+        const double mu = 1e-6;
+        nr_tmm_widths wm;
+        nr_tmm_widths_at(&prep, mu, &wm);
+        const double ctau = NR_HBARC_GEV_M / wm.total, m_n = s.m_n;
+        const double r = 0.5 * fmin(x->width_m, x->height_m);
+        static nr_tmm_node nodes[16384];
+        double direct = 0.0;
+        nr_tmm_couplings c = {mu, m_n, s.m_zp, 1.0, 1.0};
+        for (size_t k = 0; k < flux->n_bins; k++) {
+            const double n_nu = flux->count[NR_SPECIES(NR_FLAVOUR_MU, 0)][k] * nr_experiment_flux_scale(x) * nuclei;
+            const double e_nu = flux->e_center[k];
+            const nr_tmm_target tg[3] = {NR_TMM_NUCLEUS, NR_TMM_PROTON, NR_TMM_NEUTRON};
+            const double mt[3] = {w->nucleus_mass_gev, NR_M_PROTON, NR_M_NEUTRON}, count[3] = {1, w->z, w->a - w->z};
+            for (int j = 0; j < 3; j++) {
+                nr_tmm_elastic_ctx ctx = {c, tg[j], w->z, w->a, mt[j]};
+                double at[64], wt[64];
+                const size_t n = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &ctx, e_nu, mt[j], m_n, 0.0, 64, at, wt);
+                for (size_t i = 0; i < n; i++) {
+                    const double e_n = nr_upscatter_e_n(e_nu, mt[j], -at[i]);
+                    const double lambda = sqrt(e_n * e_n - m_n * m_n) / m_n * ctau;
+                    direct += n_nu * count[j] * wt[i] *
+                              nr_tmm_decay_probability(lambda, x->length_m, r, nr_tmm_n_sin_theta(e_nu, e_n, m_n, at[i]), 1);
+                }
+            }
+            for (int nuc = 0; nuc < 2; nuc++) {
+                const size_t n = nr_tmm_dis_nodes(pdf, &c, nuc ? NR_NUCLEON_NEUTRON : NR_NUCLEON_PROTON, e_nu,
+                                                  NR_TMM_Q0_GEV2, NR_TMM_DIS_ALL, nodes, 16384, NULL);
+                for (size_t i = 0; i < n; i++) {
+                    const double lambda = sqrt(nodes[i].e_n * nodes[i].e_n - m_n * m_n) / m_n * ctau;
+                    direct += n_nu * (nuc ? w->a - w->z : w->z) * nodes[i].weight *
+                              nr_tmm_decay_probability(lambda, x->length_m, r, nodes[i].sin_theta, 1);
+                }
+            }
+        }
+        nr_tmm_events_at(&prep, mu, &a);
+        const double decayed = a.visible / (1.0 - nr_tmm_class_br(&wm, NR_TMM_CLASS_INVISIBLE));
+        CHECK_REL(decayed, direct, 2e-3, "cells vs node-by-node decay sum");
+        printf("decayed N at mu = 1e-6 (P ~ %.2f): cells %.6g, node by node %.6g\n", decayed / a.produced, decayed,
+               direct);
+        nr_tmm_events_at(&prep, 1e-9, &a); /* the long-lived point, for the next check */
+    }
     /* Eq. 2 as printed (N made at the front) decays more often than the depth average */
     s.average_depth = 0;
     CHECK(nr_tmm_prepare(engine, x, &s, &prep2, &err) == NR_OK, "prepare: %s", err.message);

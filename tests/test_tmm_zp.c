@@ -20,6 +20,7 @@
 
 #include "constants.h"
 #include "darkcast.h"
+#include "decay.h"
 #include "dipole_xsec.h"
 #include "engine.h"
 #include "experiment.h"
@@ -506,6 +507,14 @@ static void test_events(const nr_engine *engine)
     const double vis2 = w2.total * (1.0 - nr_tmm_class_br(&w2, NR_TMM_CLASS_INVISIBLE));
     CHECK_REL(b.visible / a.visible, 4.0 * vis2 / vis1, 1e-4, "long-lived limit: mu^2 Gamma_visible");
     CHECK(fabs(b.visible / a.visible / 16.0 - 1.0) < 0.05, "~ mu^4 (%g)", b.visible / a.visible);
+    /* the FASER decay volume behind: long-lived, its decays over those in the target are acceptance x L_vol over
+     * the mean remaining path Delta/2 */
+    const nr_experiment *faser = nr_experiment_find(x->downstream);
+    const double acc = nr_rectangle_fraction_in_circle(x->width_m, x->height_m, faser->radius_m);
+    CHECK_REL(a.volume_visible / a.visible, acc * faser->length_m / (0.5 * x->length_m), 1e-3,
+              "decay volume vs target, long-lived");
+    nr_tmm_events_at(&prep, 1e-2, &b);
+    CHECK(b.volume_visible < 1e-6 * b.visible, "prompt: nothing reaches the decay volume");
     /* the cells against a node-by-node sum (no cells) at a mu where P ~ 1/2 */
     {
         const double mu = 1e-6;

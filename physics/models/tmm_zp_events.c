@@ -9,7 +9,10 @@
  * p_N cell around its weighted mean: 2e-5 against a node-by-node sum at P ~ 0.6, tests/test_tmm_zp.c).
  * Detected, Eq. 3: N_det = sum_cells w mu^2 P_det(lambda) BR, P_det of Eq. 2 (tmm_zp_xsec.h) with the lab decay
  * length lambda = (p_N / m_N) hbar c / Gamma_total(mu), Gamma_total = mu^2 Gamma_dipole(1) + Gamma_W/Z. Delta = the
- * detector length, R = half the smaller side of its face (003 calls R "the radius": the inscribed cylinder).
+ * detector length (from its mass), R = half the smaller side of its face (003 calls R "the radius": the inscribed
+ * cylinder). The decay volume behind the target (FASER behind FASERnu, 1 m gap; experiment.c) as the dipole model
+ * does it: N going straight, decaying between gap and gap + length behind a uniformly filled target, times the
+ * fraction of the target face inside the volume's radius.
  */
 #include "tmm_zp_events.h"
 
@@ -18,6 +21,7 @@
 #include <string.h>
 
 #include "constants.h"
+#include "decay.h"
 #include "flux.h"
 #include "materials.h"
 #include "tmm_zp_xsec.h"
@@ -127,10 +131,17 @@ nr_status nr_tmm_prepare(const nr_engine *engine, const nr_experiment *e, const 
     nr_status st = split_widths(s, err);
     if (st != NR_OK)
         return st;
-    s->delta_m = e->length_m;
-    s->radius_m = e->radius_m > 0.0 ? e->radius_m : 0.5 * fmin(e->width_m, e->height_m);
-
     const nr_material *mat = e->target;
+    s->delta_m = nr_experiment_column_density_g_cm2(e) / mat->density_g_cm3 / 100.0; /* [m], from the mass */
+    s->radius_m = 0.5 * fmin(e->width_m, e->height_m);
+    const nr_experiment *vol = e->downstream[0] ? nr_experiment_find(e->downstream) : NULL;
+    if (vol) { /* as the dipole model: straight-going N, the face's overlap with the volume's circle */
+        s->have_volume = 1;
+        s->gap_m = e->gap_m;
+        s->volume_m = vol->length_m;
+        s->acceptance = nr_rectangle_fraction_in_circle(e->width_m, e->height_m, vol->radius_m);
+    }
+
     const double nuclei_cm2 = nr_material_nuclei_per_g(mat) * nr_experiment_column_density_g_cm2(e);
     const double flux_scale = nr_experiment_flux_scale(e);
     const nr_tmm_couplings c = {1.0, setup->m_n, setup->m_zp, setup->g_q, setup->g_q};
@@ -169,7 +180,7 @@ void nr_tmm_events_at(const nr_tmm_prepared *s, double mu, nr_tmm_events *out)
     nr_tmm_widths w;
     nr_tmm_widths_at(s, mu, &w);
     const double ctau_m = w.total > 0.0 ? NR_HBARC_GEV_M / w.total : INFINITY;
-    double decayed = 0.0;
+    double decayed = 0.0, in_volume = 0.0;
     for (int k = 0; k < N_CELLS; k++) {
         const nr_tmm_cell *c = &s->cells[k];
         if (!(c->weight > 0.0))
@@ -177,12 +188,17 @@ void nr_tmm_events_at(const nr_tmm_prepared *s, double mu, nr_tmm_events *out)
         const double lambda = c->p_sum / c->weight / s->setup.m_n * ctau_m;
         decayed += c->weight * nr_tmm_decay_probability(lambda, s->delta_m, s->radius_m, c->sin_sum / c->weight,
                                                         s->setup.average_depth);
+        if (s->have_volume)
+            in_volume += c->weight * nr_decay_prob_slab_to_volume(s->delta_m, s->gap_m, s->volume_m, lambda);
     }
     decayed *= mu2;
-    out->leptons = decayed * nr_tmm_class_br(&w, NR_TMM_CLASS_LEPTONS);
-    out->visible = decayed * (1.0 - nr_tmm_class_br(&w, NR_TMM_CLASS_INVISIBLE));
-    if (!(w.total > 0.0))
-        out->leptons = out->visible = 0.0;
+    in_volume *= mu2 * s->acceptance;
+    const double br_l = w.total > 0.0 ? nr_tmm_class_br(&w, NR_TMM_CLASS_LEPTONS) : 0.0;
+    const double br_vis = w.total > 0.0 ? 1.0 - nr_tmm_class_br(&w, NR_TMM_CLASS_INVISIBLE) : 0.0;
+    out->leptons = decayed * br_l;
+    out->visible = decayed * br_vis;
+    out->volume_leptons = in_volume * br_l;
+    out->volume_visible = in_volume * br_vis;
     out->produced_coherent = mu2 * s->produced[0];
     out->produced_elastic = mu2 * s->produced[1];
     out->produced_dis = mu2 * s->produced[2];

@@ -35,6 +35,9 @@ typedef struct {
     nr_tmm_widths dipole_unit;  /* channels ~ mu^2, at mu = 1 GeV^-1 */
     nr_tmm_widths mixing;       /* W/Z channels (independent of mu)  */
     double delta_m, radius_m;   /* detector length and radius (Eq. 2) [m] */
+    int have_volume;            /* the decay volume behind the target (FASER behind FASERnu)           */
+    double gap_m, volume_m;     /* from the back of the target to the volume, its length [m]           */
+    double acceptance;          /* fraction of the target face inside the volume's radius              */
     double produced[3];         /* coherent, elastic, inelastic, at mu = 1 */
     nr_tmm_cell cells[NR_TMM_P_CELLS * NR_TMM_ANGLE_CELLS];
 } nr_tmm_prepared;
@@ -42,6 +45,7 @@ typedef struct {
 typedef struct {
     double leptons;   /* decays into two charged leptons + a neutrino in the detector            */
     double visible;   /* decays into charged leptons or hadrons in the detector                  */
+    double volume_leptons, volume_visible; /* the same in the decay volume behind (0 if none)        */
     double produced, produced_coherent, produced_elastic, produced_dis;
 } nr_tmm_events;
 

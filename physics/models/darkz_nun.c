@@ -554,10 +554,8 @@ static double both_a_inside(double length_m, double lambda)
 /* ------------------------------------------------------------------------------------------------------------ */
 /* signals at one coupling point                                                                                */
 
-typedef struct {
-    double value[N_SIGNALS];
-} signal_set;
-
+/* kappa^2 = (g_nuN x eps)^2 or (g_nuN x g_q)^2: every production rate is kappa^2 times its value at unit kappa (the
+ * only place the production couplings enter; n_widths below is the only place they enter the decays). */
 static double kappa2(const nr_param_value *p)
 {
     double g = p[P_G_NUN].number, c = p[P_PORTAL].choice == 1 ? p[P_G_Q].number : p[P_EPS].number;
@@ -579,10 +577,23 @@ static void n_widths(const production *pr, const nr_param_value *p, double *tota
     }
 }
 
-static void signals_at(const setup *s, const production *pr, const through_table *tt, const nr_param_value *p,
-                       signal_set *out)
+/* Everything a point needs except the couplings. */
+typedef struct {
+    setup s;
+    production pr;
+    through_table tt;
+} darkz_state;
+
+static nr_status darkz_signals_at(const nr_model *model, const void *state, const nr_param_value *p,
+                                  double *values, nr_error *err)
 {
-    memset(out, 0, sizeof *out);
+    (void)model;
+    (void)err;
+    const darkz_state *w = state;
+    const setup *s = &w->s;
+    const production *pr = &w->pr;
+    const through_table *tt = &w->tt;
+    memset(values, 0, N_SIGNALS * sizeof *values);
     double k2 = kappa2(p);
     int four_mu = p[P_DECAY].choice == 0 && pr->four_mu_allowed;
     int dilepton = p[P_DECAY].choice == 1;
@@ -592,34 +603,37 @@ static void signals_at(const setup *s, const production *pr, const through_table
         n_widths(pr, p, &w_tot, &w_ee, &w_mumu);
     for (size_t b = 0; b < pr->n_bins; b++) {
         double dis = k2 * pr->det_dis[b], coh = k2 * pr->det_coh[b];
-        out->value[S_HESE_DIS] += dis;
-        out->value[S_HESE_COH] += coh;
-        out->value[S_HESE_E] += k2 * pr->det_e[b];
+        values[S_HESE_DIS] += dis;
+        values[S_HESE_COH] += coh;
+        values[S_HESE_E] += k2 * pr->det_e[b];
         double made = dis + coh, e_n = pr->e[b];
         if (four_mu) {
             double lambda = ctau_a > 0 ? 0.5 * e_n / m_a * ctau_a : 0.0;
-            out->value[S_HESE_4MU] += made * both_a_inside(s->det_length_m, lambda);
+            values[S_HESE_4MU] += made * both_a_inside(s->det_length_m, lambda);
             for (int k = 0; k < N_THROUGH_SLABS; k++)
-                out->value[S_THROUGH] += k2 * (pr->thr_dis[k][b] + pr->thr_coh[k][b]) * through_table_at(tt, k, lambda);
+                values[S_THROUGH] += k2 * (pr->thr_dis[k][b] + pr->thr_coh[k][b]) * through_table_at(tt, k, lambda);
         }
         if (dilepton && w_tot > 0) {
             double in_det = made * nr_decay_prob_inside_slab(s->det_length_m, nr_decay_length_m(e_n, pr->m_n, w_tot));
-            out->value[S_HESE_EE] += in_det * w_ee / w_tot;
-            out->value[S_HESE_MUMU] += in_det * w_mumu / w_tot;
+            values[S_HESE_EE] += in_det * w_ee / w_tot;
+            values[S_HESE_MUMU] += in_det * w_mumu / w_tot;
         }
     }
-    out->value[S_HESE] = out->value[S_HESE_DIS] + out->value[S_HESE_COH];
-    out->value[S_TOTAL] = out->value[S_HESE] + out->value[S_THROUGH];
+    values[S_HESE] = values[S_HESE_DIS] + values[S_HESE_COH];
+    values[S_TOTAL] = values[S_HESE] + values[S_THROUGH];
     double mass_ratio = s->cone_mass_t / (s->det_column_g_cm2 * s->face_w_m * s->face_h_m * 1e4 / 1e6);
-    out->value[S_BKG_MIN] = CHARM_RATIO_MIN * BR_CHARM_MU * mass_ratio * s->cc_events_mu;
-    out->value[S_BKG_MAX] = CHARM_RATIO_MAX * BR_CHARM_MU * mass_ratio * s->cc_events_mu;
+    values[S_BKG_MIN] = CHARM_RATIO_MIN * BR_CHARM_MU * mass_ratio * s->cc_events_mu;
+    values[S_BKG_MAX] = CHARM_RATIO_MAX * BR_CHARM_MU * mass_ratio * s->cc_events_mu;
+    return NR_OK;
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* model functions                                                                                              */
 
-static nr_status darkz_check(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, nr_error *err)
+static nr_status darkz_check(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                             const nr_param_value *p, nr_error *err)
 {
+    (void)model;
     if (!e->target || !e->flux_set[0] || !nr_engine_flux(engine, e->flux_set))
         return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s has no neutrino target and flux", e->name);
     (void)p;
@@ -630,57 +644,29 @@ static nr_status darkz_check(const nr_engine *engine, const nr_experiment *e, co
     return NR_OK;
 }
 
-/* Everything a point needs except the couplings. */
-typedef struct {
-    setup s;
-    production pr;
-    through_table tt;
-} prepared;
-
-static nr_status prepare(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, prepared *w,
-                         nr_error *err)
+static nr_status darkz_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                               const nr_param_value *p, void *state, nr_error *err)
 {
-    nr_status st = darkz_check(engine, e, p, err);
-    if (st != NR_OK || (st = make_setup(engine, e, p, &w->s, err)) != NR_OK)
-        return st;
-    if ((st = build_production(&w->s, p, &w->pr, err)) != NR_OK)
+    (void)model;
+    darkz_state *w = state;
+    nr_status st = make_setup(engine, e, p, &w->s, err);
+    if (st != NR_OK || (st = build_production(&w->s, p, &w->pr, err)) != NR_OK)
         return st;
     through_table_build(&w->s, p[P_CTAU_A].number, &w->tt);
     return NR_OK;
 }
 
-static nr_status darkz_rates(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, nr_table *out,
-                             nr_error *err)
-{
-    prepared *w = malloc(sizeof *w);
-    if (!w)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory");
-    nr_status st = prepare(engine, e, p, w, err);
-    signal_set sig;
-    if (st == NR_OK)
-        signals_at(&w->s, &w->pr, &w->tt, p, &sig);
-    free(w);
-    if (st != NR_OK)
-        return st;
-    return nr_table_of_signals(signals, N_SIGNALS, sig.value, out, err);
-}
-
 #define DEPTH_BINS 50
-static nr_status darkz_spectra(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
-                               nr_table *out, nr_error *err)
+static nr_status darkz_spectra(const nr_model *model, const void *state, const nr_param_value *p, nr_table *out,
+                               nr_error *err)
 {
-    prepared *w = malloc(sizeof *w);
-    if (!w)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory");
-    nr_status st = prepare(engine, e, p, w, err);
+    (void)model;
+    const darkz_state *w = state;
     int depth = p[P_DISTRIBUTION].choice == 1;
     size_t n_ch = depth ? 1 : 3, n_bins = depth ? DEPTH_BINS : w->pr.n_bins;
-    if (st == NR_OK)
-        st = nr_table_alloc(out, n_ch, n_bins, err);
-    if (st != NR_OK) {
-        free(w);
+    nr_status st = nr_table_alloc(out, n_ch, n_bins, err);
+    if (st != NR_OK)
         return st;
-    }
     const setup *s = &w->s;
     const production *pr = &w->pr;
     double k2 = kappa2(p);
@@ -728,40 +714,8 @@ static nr_status darkz_spectra(const nr_engine *engine, const nr_experiment *e, 
     for (size_t c = 0; c < n_ch; c++)
         for (size_t b = 0; b < n_bins; b++)
             out->total[c] += out->events[c * n_bins + b];
-    free(w);
     return NR_OK;
 }
-
-/* Fast path for scans (model.h): everything but the couplings (flagged in the parameter table) is prepared once;
- * each coupling point then costs one pass over the flux bins. */
-static nr_status darkz_prepare(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
-                               void **state, nr_error *err)
-{
-    prepared *w = malloc(sizeof *w);
-    if (!w)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory");
-    nr_status st = prepare(engine, e, p, w, err);
-    if (st != NR_OK) {
-        free(w);
-        return st;
-    }
-    *state = w;
-    return NR_OK;
-}
-
-static nr_status darkz_evaluate(const void *state, const nr_param_value *p, size_t signal, double *events,
-                                nr_error *err)
-{
-    const prepared *w = state;
-    if (signal >= N_SIGNALS)
-        return nr_fail(err, NR_EINTERNAL, "/signal", "no signal %zu", signal);
-    signal_set sig;
-    signals_at(&w->s, &w->pr, &w->tt, p, &sig);
-    *events = sig.value[signal];
-    return NR_OK;
-}
-
-static void darkz_release(void *state) { free(state); }
 
 const nr_model nr_model_darkz_nun = {
     .name = "darkz_nun",
@@ -775,12 +729,11 @@ const nr_model nr_model_darkz_nun = {
     .params = params,
     .n_params = N_PARAMS,
     .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
-    .check = darkz_check,
-    .rates = darkz_rates,
-    .spectra = darkz_spectra,
     .signals = signals,
     .n_signals = N_SIGNALS,
+    .state_size = sizeof(darkz_state),
+    .check = darkz_check,
     .prepare = darkz_prepare,
-    .evaluate = darkz_evaluate,
-    .release = darkz_release,
+    .signals_at = darkz_signals_at,
+    .spectra = darkz_spectra,
 };

@@ -2,6 +2,7 @@
  * one compute path (check -> prepare -> signals_at or spectra -> release) with the prepared state owned here. */
 #include "model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,46 @@ void nr_table_free(nr_table *t)
     free(t->bin_hi);
     free(t->events);
     memset(t, 0, sizeof *t);
+}
+
+void nr_table_log_bins(nr_table *t, double lo, double hi)
+{
+    for (size_t b = 0; b < t->n_bins; b++) {
+        t->bin_lo[b] = lo * pow(hi / lo, (double)b / (double)t->n_bins);
+        t->bin_hi[b] = lo * pow(hi / lo, (double)(b + 1) / (double)t->n_bins);
+    }
+}
+
+void nr_table_linear_bins(nr_table *t, double lo, double hi)
+{
+    for (size_t b = 0; b < t->n_bins; b++) {
+        t->bin_lo[b] = lo + (hi - lo) * (double)b / (double)t->n_bins;
+        t->bin_hi[b] = lo + (hi - lo) * (double)(b + 1) / (double)t->n_bins;
+    }
+}
+
+void nr_table_copy_bins(nr_table *t, const double *lo, const double *hi)
+{
+    memcpy(t->bin_lo, lo, t->n_bins * sizeof *lo);
+    memcpy(t->bin_hi, hi, t->n_bins * sizeof *hi);
+}
+
+void nr_table_fill(nr_table *t, size_t c, double x, double weight)
+{
+    for (size_t b = 0; b < t->n_bins; b++)
+        if (x >= t->bin_lo[b] && x < t->bin_hi[b]) {
+            t->events[c * t->n_bins + b] += weight;
+            return;
+        }
+}
+
+void nr_table_sum_channels(nr_table *t)
+{
+    for (size_t c = 0; c < t->n_channels; c++) {
+        t->total[c] = 0.0;
+        for (size_t b = 0; b < t->n_bins; b++)
+            t->total[c] += t->events[c * t->n_bins + b];
+    }
 }
 
 nr_status nr_table_of_signals(const nr_signal_spec *signals, size_t n, const double *values, nr_table *out,

@@ -58,6 +58,17 @@ typedef struct {
 nr_status nr_table_alloc(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err);
 void nr_table_free(nr_table *t);
 
+/* Spectra helpers. Bin edges of the table's n_bins bins from lo to hi [x_unit], equally spaced in ln x (log,
+ * lo > 0) or in x (linear): edge b = lo (hi/lo)^(b/n) or lo + (hi - lo) b / n. */
+void nr_table_log_bins(nr_table *t, double lo, double hi);
+void nr_table_linear_bins(nr_table *t, double lo, double hi);
+/* The bin edges of a table of bins (e.g. a flux's): n_bins pairs. */
+void nr_table_copy_bins(nr_table *t, const double *lo, const double *hi);
+/* Adds weight to the bin of channel c that holds x (lo <= x < hi); nothing if no bin does. */
+void nr_table_fill(nr_table *t, size_t c, double x, double weight);
+/* Each channel's total = the sum of its bins, in bin order. */
+void nr_table_sum_channels(nr_table *t);
+
 /* A named event count a model computes: the channels of its rates, in this order. The bounds endpoint
  * contours one of them. */
 typedef struct {

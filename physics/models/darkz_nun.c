@@ -678,10 +678,7 @@ static nr_status darkz_spectra(const nr_model *model, const void *state, const n
                  "four-muon events vs distance of the N production point from the detector");
         snprintf(out->x_name, sizeof out->x_name, "z_production");
         snprintf(out->x_unit, sizeof out->x_unit, "m");
-        for (size_t i = 0; i < DEPTH_BINS; i++) {
-            out->bin_lo[i] = CONCRETE_END_M * i / DEPTH_BINS;
-            out->bin_hi[i] = CONCRETE_END_M * (i + 1) / DEPTH_BINS;
-        }
+        nr_table_linear_bins(out, 0.0, CONCRETE_END_M);
         for (size_t b = 0; four_mu && b < pr->n_bins; b++) {
             double lambda = ctau_a > 0 ? 0.5 * pr->e[b] / m_a * ctau_a : 0.0;
             for (size_t i = 0; i < DEPTH_BINS; i++) {
@@ -698,9 +695,8 @@ static nr_status darkz_spectra(const nr_model *model, const void *state, const n
         }
         snprintf(out->x_name, sizeof out->x_name, "E_N");
         snprintf(out->x_unit, sizeof out->x_unit, "GeV");
+        nr_table_copy_bins(out, s->flux->e_lo, s->flux->e_hi);
         for (size_t b = 0; b < n_bins; b++) {
-            out->bin_lo[b] = s->flux->e_lo[b];
-            out->bin_hi[b] = s->flux->e_hi[b];
             out->events[b] = k2 * pr->det_dis[b];
             out->events[n_bins + b] = k2 * pr->det_coh[b];
             if (four_mu) {
@@ -711,9 +707,7 @@ static nr_status darkz_spectra(const nr_model *model, const void *state, const n
             }
         }
     }
-    for (size_t c = 0; c < n_ch; c++)
-        for (size_t b = 0; b < n_bins; b++)
-            out->total[c] += out->events[c * n_bins + b];
+    nr_table_sum_channels(out);
     return NR_OK;
 }
 

@@ -504,20 +504,10 @@ static nr_status dipole_spectra(const nr_model *model, const void *state, const 
     nr_status st = nr_table_alloc(out, n_ch, SPECTRUM_BINS, err);
     if (st != NR_OK)
         return st;
-    double lo_edge = 1.0, hi_edge = 1e4; /* [GeV], log bins */
-    if (dist == 2) {
-        lo_edge = 0.0;
-        hi_edge = s->vol_length_m;
-    }
-    for (size_t b = 0; b < SPECTRUM_BINS; b++) {
-        if (dist == 2) {
-            out->bin_lo[b] = lo_edge + (hi_edge - lo_edge) * b / SPECTRUM_BINS;
-            out->bin_hi[b] = lo_edge + (hi_edge - lo_edge) * (b + 1) / SPECTRUM_BINS;
-        } else {
-            out->bin_lo[b] = lo_edge * pow(hi_edge / lo_edge, (double)b / SPECTRUM_BINS);
-            out->bin_hi[b] = lo_edge * pow(hi_edge / lo_edge, (double)(b + 1) / SPECTRUM_BINS);
-        }
-    }
+    if (dist == 2)
+        nr_table_linear_bins(out, 0.0, s->vol_length_m); /* [m] from the entrance of the volume */
+    else
+        nr_table_log_bins(out, 1.0, 1e4); /* [GeV] */
     static const char *const names[3][2] = {{"gamma_decay_volume", "gamma_in_target"},
                                             {"n_produced", "n_decaying_in_volume"},
                                             {"gamma_decay_volume", ""}};
@@ -552,12 +542,9 @@ static nr_status dipole_spectra(const nr_model *model, const void *state, const 
                 out->events[SPECTRUM_BINS + b] += w_target * frac;
             }
         } else if (dist == 1) {
-            for (size_t b = 0; b < SPECTRUM_BINS; b++)
-                if (t->e_n >= out->bin_lo[b] && t->e_n < out->bin_hi[b]) {
-                    if (t->slab == 0)
-                        out->events[b] += f.n_made;
-                    out->events[SPECTRUM_BINS + b] += f.in_volume;
-                }
+            if (t->slab == 0)
+                nr_table_fill(out, 0, t->e_n, f.n_made);
+            nr_table_fill(out, 1, t->e_n, f.in_volume);
         } else if (s->have_volume) {
             /* decays at depth z in the volume: density exp(-(D + z)/d)/d, averaged over the slab */
             for (size_t b = 0; b < SPECTRUM_BINS; b++) {
@@ -567,9 +554,7 @@ static nr_status dipole_spectra(const nr_model *model, const void *state, const 
             }
         }
     }
-    for (size_t ch = 0; ch < n_ch; ch++)
-        for (size_t b = 0; b < SPECTRUM_BINS; b++)
-            out->total[ch] += out->events[ch * SPECTRUM_BINS + b];
+    nr_table_sum_channels(out);
     return NR_OK;
 }
 

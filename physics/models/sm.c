@@ -109,10 +109,7 @@ static nr_status sm_spectra(const nr_model *model, const void *state, const nr_p
     }
     snprintf(out->x_name, sizeof out->x_name, "E_nu");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
-    for (size_t b = 0; b < flux->n_bins; b++) {
-        out->bin_lo[b] = flux->e_lo[b];
-        out->bin_hi[b] = flux->e_hi[b];
-    }
+    nr_table_copy_bins(out, flux->e_lo, flux->e_hi);
     return NR_OK;
 }
 

@@ -316,11 +316,7 @@ static nr_status energy_spectrum(const production *pr, const nr_param_value *p, 
     }
     snprintf(out->x_name, sizeof out->x_name, "E_X");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
-    const double lo = 10.0, hi = 1e4; /* [GeV] */
-    for (size_t b = 0; b < E_BINS; b++) {
-        out->bin_lo[b] = lo * pow(hi / lo, (double)b / E_BINS);
-        out->bin_hi[b] = lo * pow(hi / lo, (double)(b + 1) / E_BINS);
-    }
+    nr_table_log_bins(out, 10.0, 1e4); /* [GeV] */
     coupling_scaling c = scaling_at(pr, p);
     for (int m = 0; m < N_MECH; m++) {
         if (!pr->have[m])
@@ -331,14 +327,10 @@ static nr_status energy_spectrum(const production *pr, const nr_param_value *p, 
             double d = a->p_gev[i] / pr->mass * c.ctau_m;
             double n = c.g2 * a->weight_pb[i] * pr->luminosity_fb * NR_INV_FB_TO_INV_PB *
                        nr_llp_decay_probability(pr->volume.distance_m, pr->volume.length_m, d) * pr->br_visible;
-            for (size_t b = 0; b < E_BINS; b++)
-                if (en >= out->bin_lo[b] && en < out->bin_hi[b])
-                    out->events[m * E_BINS + b] += n;
+            nr_table_fill(out, (size_t)m, en, n);
         }
     }
-    for (int m = 0; m < N_MECH; m++)
-        for (size_t b = 0; b < E_BINS; b++)
-            out->total[m] += out->events[m * E_BINS + b];
+    nr_table_sum_channels(out);
     return NR_OK;
 }
 
@@ -357,12 +349,10 @@ static nr_status branching_spectrum(const nr_model *model, const production *pr,
     }
     snprintf(out->x_name, sizeof out->x_name, "mass");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
-    const double lo = 0.01, hi = 10.0;
+    nr_table_log_bins(out, 0.01, 10.0); /* [GeV] */
     nr_param_value q[N_MAX_PARAMS];
     memcpy(q, p, model->n_params * sizeof *q); /* the presets declare fewer parameters than N_MAX_PARAMS */
     for (size_t b = 0; b < BR_BINS; b++) {
-        out->bin_lo[b] = lo * pow(hi / lo, (double)b / BR_BINS);
-        out->bin_hi[b] = lo * pow(hi / lo, (double)(b + 1) / BR_BINS);
         q[P_MASS].number = sqrt(out->bin_lo[b] * out->bin_hi[b]);
         nr_zprime_widths w;
         if ((st = widths_of(pr->darkcast, q, &pr->couplings, &w, err)) != NR_OK)

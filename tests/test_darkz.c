@@ -27,7 +27,7 @@
 #include <gsl/gsl_integration.h>
 
 #include "constants.h"
-#include "darkz_xsec.h"
+#include "models/darkz_xsec.h"
 #include "engine.h"
 #include "experiment.h"
 #include "model.h"

@@ -15,7 +15,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "constants.h"
-#include "dipole_xsec.h"
+#include "models/dipole_xsec.h"
 #include "engine.h"
 #include "experiment.h"
 #include "flux.h"

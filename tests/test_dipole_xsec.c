@@ -1,4 +1,4 @@
-/* test_dipole_xsec.c: the dipole-portal cross sections and widths of physics/dipole_xsec.c against
+/* test_dipole_xsec.c: the dipole-portal cross sections and widths of physics/models/dipole_xsec.c against
  *  - brute-force spin sums with explicit Dirac matrices (tests/golden/dipole_traces.txt, written by
  *    tests/golden/dipole_numeric_traces.py, an independent computation from the Lagrangian 001 Eq. 3.1),
  *  - the small-|t| Vogel-Engel limit (ERRATA.md), point-like limits, positivity on a grid,
@@ -14,7 +14,7 @@
 #include <gsl/gsl_integration.h>
 
 #include "constants.h"
-#include "dipole_xsec.h"
+#include "models/dipole_xsec.h"
 #include "form_factors.h"
 #include "nr_test.h"
 

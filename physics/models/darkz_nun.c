@@ -359,16 +359,21 @@ static double fraction_above_1tev(double lo, double hi)
     return log(hi / E_NPRIME_TEV) / log(hi / lo);
 }
 
-static void n_widths_unit(production *pr, const nr_param_value *p)
+static nr_status n_widths_unit(production *pr, const nr_param_value *p, nr_error *err)
 {
     double m_n = pr->m_n, m_np = p[P_M_NP].number, m_zp = p[P_M_ZP].number;
     double m_x[2] = {m_np, 0.0};
     for (int x = 0; x < 2; x++) {
         pr->on_shell[x] = m_zp < m_n - m_x[x];
-        for (int ch = 0; ch < NR_DARKZ_N_CHANNELS; ch++)
-            pr->width_unit[x][ch] = nr_darkz_width_n_channel(1.0, m_n, m_x[x], m_zp, pr->portal, 1.0,
-                                                             (nr_darkz_channel)ch);
+        for (int ch = 0; ch < NR_DARKZ_N_CHANNELS; ch++) {
+            double abs_err;
+            nr_status st = nr_darkz_width_n_channel_e(1.0, m_n, m_x[x], m_zp, pr->portal, 1.0, (nr_darkz_channel)ch,
+                                                      &pr->width_unit[x][ch], &abs_err, err);
+            if (st != NR_OK)
+                return st;
+        }
     }
+    return NR_OK;
 }
 
 static int four_muon_allowed(const nr_param_value *p, int paper)
@@ -390,7 +395,11 @@ static nr_status build_production(const setup *s, const nr_param_value *p, produ
     pr->m_n = p[P_M_N].number;
     pr->n_bins = s->flux->n_bins;
     pr->four_mu_allowed = four_muon_allowed(p, pr->paper);
-    n_widths_unit(pr, p);
+    nr_status st = n_widths_unit(pr, p, err);
+    if (st != NR_OK) {
+        gsl_integration_glfixed_table_free(gl);
+        return st;
+    }
     double m_zp = p[P_M_ZP].number;
     const nr_material *det = s->det;
     const nr_material *thr_mat[N_THROUGH_SLABS] = {&nr_material_rock, &nr_material_concrete};

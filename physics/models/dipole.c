@@ -209,14 +209,19 @@ typedef struct {
     double f[LL_TABLE_POINTS];
 } ll_fraction_table;
 
-static void ll_table_build(ll_fraction_table *tab, double m_n, double m_l, double e_cut)
+static nr_status ll_table_build(ll_fraction_table *tab, double m_n, double m_l, double e_cut, nr_error *err)
 {
     tab->ln_e_lo = log(fmax(m_n, 1e-3) * 1.0000001);
     tab->ln_e_hi = log(2.0e4);
     for (int i = 0; i < LL_TABLE_POINTS; i++) {
-        double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (LL_TABLE_POINTS - 1));
-        tab->f[i] = 2.0 * m_l < m_n ? nr_dipole_nu_ll_fraction_above(m_n, m_l, e, e_cut) : 0.0;
+        double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (LL_TABLE_POINTS - 1)), abs_err;
+        tab->f[i] = 0.0;
+        nr_status st = 2.0 * m_l < m_n ? nr_dipole_nu_ll_fraction_above_e(m_n, m_l, e, e_cut, &tab->f[i], &abs_err, err)
+                                       : NR_OK;
+        if (st != NR_OK)
+            return st;
     }
+    return NR_OK;
 }
 
 static double ll_table_at(const ll_fraction_table *tab, double e_n)
@@ -260,35 +265,42 @@ static int push_term(production *p, term t)
     return 0;
 }
 
-static void widths(production *p, double m_n)
+static nr_status widths(production *p, double m_n, nr_error *err)
 {
-    double g_gamma = nr_dipole_width_nu_gamma(1.0, m_n);
-    double g_ee = nr_dipole_width_nu_ll(1.0, m_n, NR_M_ELECTRON);
-    double g_mumu = nr_dipole_width_nu_ll(1.0, m_n, NR_M_MUON);
-    double g_tautau = nr_dipole_width_nu_ll(1.0, m_n, NR_M_TAU);
+    double g_gamma = nr_dipole_width_nu_gamma(1.0, m_n), g_ee, g_mumu, g_tautau, abs_err;
+    nr_status st = nr_dipole_width_nu_ll_e(1.0, m_n, NR_M_ELECTRON, &g_ee, &abs_err, err);
+    if (st == NR_OK)
+        st = nr_dipole_width_nu_ll_e(1.0, m_n, NR_M_MUON, &g_mumu, &abs_err, err);
+    if (st == NR_OK)
+        st = nr_dipole_width_nu_ll_e(1.0, m_n, NR_M_TAU, &g_tautau, &abs_err, err);
+    if (st != NR_OK)
+        return st;
     p->width_total_mu1 = g_gamma + g_ee + g_mumu + g_tautau;
     p->br_gamma = g_gamma / p->width_total_mu1;
     p->br_ee = g_ee / p->width_total_mu1;
     p->br_mumu = g_mumu / p->width_total_mu1;
+    return NR_OK;
 }
 
 /* Electron-recoil signal at mu_N = 1: integral over the allowed |t| window, with the angle cut applied at
  * each node. T = |t|/(2 m_e); cos(theta_e) = (T (E + m_e) + m_N^2/2) / (E p_e) from energy-momentum
  * conservation for nu e -> N e with the electron at rest. */
-static double recoil_signal_mu1(const setup *s, const nr_param_value *p, double m_n)
+static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, double m_n, double *events,
+                                   nr_error *err)
 {
+    *events = 0.0;
     const slab *target = &s->slabs[0];
     double electrons = nr_material_electrons_per_g(target->material) * target->column_g_cm2; /* [cm^-2] */
     double me = NR_M_ELECTRON;
     double t_lo = 2.0 * me * (p[P_E_RECOIL_MIN].number - me), t_hi = 2.0 * me * (p[P_E_RECOIL_MAX].number - me);
     if (!(t_hi > t_lo) || t_hi <= 0)
-        return 0.0;
+        return NR_OK;
     if (t_lo < 0)
         t_lo = 0;
     nr_dipole_xsec_ctx ctx = {.mu_n = 1.0, .m_n = m_n, .target = NR_DIPOLE_ELECTRON, .m_target = me};
     gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
     if (!gl)
-        return NAN;
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the electron-recoil quadrature");
     double total = 0.0;
     for (int sp = 0; sp < NR_N_SPECIES; sp++) {
         if (!species_active(sp, p[P_FLAVOUR].choice))
@@ -317,7 +329,8 @@ static double recoil_signal_mu1(const setup *s, const nr_param_value *p, double 
         }
     }
     gsl_integration_glfixed_table_free(gl);
-    return total;
+    *events = total;
+    return NR_OK;
 }
 
 /* All production terms for mass m_n. */
@@ -326,12 +339,13 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
 {
     memset(out, 0, sizeof *out);
     out->m_n = m_n;
-    widths(out, m_n);
     double abs_t[64], w[64];
     double e_vis = p[P_E_VIS_MIN].number;
     ll_fraction_table ee, mumu;
-    ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis);
-    ll_table_build(&mumu, m_n, NR_M_MUON, e_vis);
+    nr_status st = widths(out, m_n, err);
+    if (st != NR_OK || (st = ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis, err)) != NR_OK ||
+        (st = ll_table_build(&mumu, m_n, NR_M_MUON, e_vis, err)) != NR_OK)
+        return st;
     for (int si = 0; si < s->n_slabs; si++) {
         const slab *sl = &s->slabs[si];
         const nr_material *m = sl->material;
@@ -376,8 +390,9 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
             }
         }
     }
-    out->recoil_events_mu1 = recoil_signal_mu1(s, p, m_n);
-    return NR_OK;
+    if ((st = recoil_signal_mu1(s, p, m_n, &out->recoil_events_mu1, err)) != NR_OK)
+        production_free(out);
+    return st;
 }
 
 /* ------------------------------------------------------------------------------------------------ */

@@ -21,7 +21,7 @@
 #include "constants.h"
 #include "darkcast.h"
 #include "decay.h"
-#include "dipole_xsec.h"
+#include "models/dipole_xsec.h"
 #include "engine.h"
 #include "experiment.h"
 #include "flux.h"

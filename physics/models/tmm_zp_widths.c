@@ -264,7 +264,7 @@ double nr_tmm_cc_i(double x_u, double x_d, double x_l)
     double result = 0.0, abserr = 0.0;
     gsl_integration_qags(&f, lo, hi, 0.0, 1e-10, 100, ws, &result, &abserr);
     gsl_integration_workspace_free(ws);
-    return result;
+    return isfinite(result) ? result : NAN; /* a GSL roundoff warning leaves a usable estimate */
 }
 
 static const double lepton_mass[3] = {NR_M_ELECTRON, NR_M_MUON, NR_M_TAU};
@@ -343,8 +343,12 @@ nr_status nr_tmm_widths_compute(const nr_tmm_decay_params *p, const nr_darkcast 
     for (int k = 0; k < 5; k++)
         out->width[NR_TMM_ZP_NUNU + k] = zp[k];
     mixing_widths(p, out->width);
-    for (int k = 0; k < NR_TMM_N_CHANNELS; k++)
+    for (int k = 0; k < NR_TMM_N_CHANNELS; k++) {
+        if (!isfinite(out->width[k])) /* a phase-space integral failed (NaN from nr_tmm_cc_i) */
+            return nr_fail(err, NR_ENUMERIC, "/params/m_N", "the width of N -> %s is not finite at m_N = %g GeV",
+                           channel_names[k], p->m_n);
         out->total += out->width[k];
+    }
     return NR_OK;
 }
 

@@ -55,7 +55,8 @@ typedef struct {
 } nr_tmm_widths;
 
 /* All partial widths. dc: DarkCast tables for Z' -> hadrons below 2 GeV (zprime.h, VMD with the quark couplings
- * (g_q, g_q, 0): isoscalar, omega-like). Errors: NR_EINPUT naming /params/... for bad masses or couplings. */
+ * (g_q, g_q, 0): isoscalar, omega-like). Errors: NR_EINPUT naming /params/... for bad masses or couplings,
+ * NR_ENUMERIC if an integral fails, NR_ENOMEM. */
 nr_status nr_tmm_widths_compute(const nr_tmm_decay_params *p, const nr_darkcast *dc, nr_tmm_widths *out,
                                 nr_error *err);
 
@@ -69,7 +70,8 @@ double nr_tmm_width_nu_v(double mu, double m_n, double m_v);
 /* Neutral-current phase-space functions of N -> nu f fbar with x = m_f/m_N (f1 -> 1, f2 -> 0 for x -> 0). */
 double nr_tmm_nc_f1(double x);
 double nr_tmm_nc_f2(double x);
-/* Charged-current phase-space function I(x_u, x_d, x_l) of N -> l u dbar (I(0,0,0) = 1). */
+/* Charged-current phase-space function I(x_u, x_d, x_l) of N -> l u dbar (I(0,0,0) = 1); NaN if the integration
+ * fails (nr_tmm_widths_compute then returns NR_ENUMERIC). */
 double nr_tmm_cc_i(double x_u, double x_d, double x_l);
 
 #endif

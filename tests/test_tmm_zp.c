@@ -1,6 +1,6 @@
 /* test_tmm_zp.c: the transition moment to a Z' field strength (paper 003), physics/models/tmm_zp_xsec.c and
  * tmm_zp_widths.c, against independent computations:
- *  - the photon dipole portal (physics/dipole_xsec.c, itself checked against brute-force Dirac traces in
+ *  - the photon dipole portal (physics/models/dipole_xsec.c, itself checked against brute-force Dirac traces in
  *    tests/golden/) in the limit M_Z' -> 0, g_u -> 2e/3, g_d -> -e/3, for the nucleus, the proton and the neutron;
  *  - the massless-parton formula against the spin-1/2 bracket on a light point target (M_T -> 0 at fixed s);
  *  - the analytic parton integral against adaptive quadrature; the inelastic quadrature nodes against an adaptive

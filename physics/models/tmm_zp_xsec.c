@@ -3,7 +3,7 @@
  * derived here (003 computed it with MadGraph and prints no formula).
  *
  * Derivation. The vertex is the one of the photon dipole portal (001 Eq. 3.1, the same normalisation: mu times the
- * field strength), so the lepton tensor is that of physics/dipole_xsec.c. Two things change:
+ * field strength), so the lepton tensor is that of physics/models/dipole_xsec.c. Two things change:
  *  1. the propagator: -i (g^{ab} - q^a q^b / M^2) / (t - M^2) instead of -i g^{ab} / t. The q^a q^b part vanishes
  *     against both ends: the dipole vertex sigma^{ab} q_b is transverse and the Z' couples to conserved vector
  *     currents (u, d with vector couplings). So |M|^2 is the photon one with 1/t^2 -> 1/(t - M^2)^2;

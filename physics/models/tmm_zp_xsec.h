@@ -3,7 +3,7 @@
  * nu_alpha + target -> N + X, derived here (003 used MadGraph and prints no formula; tmm_zp_xsec.c has the
  * derivation):
  *  - coherently on a spin-0 nucleus (Helm form factor) and elastically on protons and neutrons (Z' form factors
- *    from the nucleon's electromagnetic ones by isospin): the dipole-portal brackets of physics/dipole_xsec.c with
+ *    from the nucleon's electromagnetic ones by isospin): the dipole-portal brackets of physics/models/dipole_xsec.c with
  *    the photon propagator replaced by the Z' one;
  *  - inelastically on u and d quarks and antiquarks with the PDFs: deep-inelastic above the matching scale
  *    Q0^2 ("hard"), and below it, down to W = m_p + m_pi, the same parton formula with the PDFs frozen at Q0^2 and

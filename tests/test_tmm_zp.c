@@ -26,6 +26,7 @@
 #include "experiment.h"
 #include "flux.h"
 #include "materials.h"
+#include "model.h"
 #include "models/tmm_zp_events.h"
 #include "models/tmm_zp_widths.h"
 #include "models/tmm_zp_xsec.h"
@@ -583,6 +584,47 @@ static void test_events(const nr_engine *engine)
           "a decay volume is refused");
 }
 
+/* The model table: rates = the events module, branching-ratio spectra sum to 1, the parameter names. */
+static void test_model(const nr_engine *engine)
+{
+    const nr_model *m = nr_model_find("tmm_zp");
+    CHECK(m != NULL, "tmm_zp registered");
+    if (!m)
+        return;
+    CHECK(nr_model_offers(m, NR_OBSERVABLE_RATES) && nr_model_offers(m, NR_OBSERVABLE_SPECTRA) &&
+              nr_model_offers(m, NR_OBSERVABLE_BOUNDS), "rates, spectra, bounds");
+    const nr_experiment *x = nr_experiment_find("FASERnu");
+    nr_param_value p[16];
+    CHECK(m->n_params <= 16, "params fit");
+    nr_model_defaults(m, p);
+    const int i_mu = nr_model_param_index(m, "mu"), i_nu = nr_model_param_index(m, "neutrinos");
+    CHECK(i_mu >= 0 && m->params[i_mu].coupling, "mu is the coupling");
+    p[i_nu].choice = 1; /* neutrinos only */
+    nr_table t = {0};
+    nr_error err;
+    CHECK(nr_model_rates(m, engine, x, p, &t, &err) == NR_OK, "rates: %s", err.message);
+    nr_tmm_setup s = {1.0, 0.1, 1e-4, 1.0, 1.0, 1.0, NR_TMM_Q0_GEV2, NR_FLAVOUR_MU, 0, 1};
+    nr_tmm_events ev;
+    CHECK(nr_tmm_prepare(engine, x, &s, &prep2, &err) == NR_OK, "prepare");
+    nr_tmm_events_at(&prep2, p[i_mu].number, &ev);
+    const int i_vis = nr_model_signal_index(m, "leptons_hadrons"), i_prod = nr_model_signal_index(m, "n_produced");
+    CHECK(i_vis >= 0 && i_prod >= 0, "signal names");
+    if (t.total && i_vis >= 0 && i_prod >= 0) {
+        CHECK_REL(t.total[i_vis], ev.visible, 1e-12, "model rates = events module (visible)");
+        CHECK_REL(t.total[i_prod], ev.produced, 1e-12, "model rates = events module (produced)");
+    }
+    nr_table_free(&t);
+    nr_table sp = {0};
+    CHECK(nr_model_spectra(m, engine, x, p, &sp, &err) == NR_OK, "spectra: %s", err.message);
+    for (size_t b = 0; b < sp.n_bins; b++) {
+        double sum = 0.0;
+        for (size_t c = 0; c < sp.n_channels; c++)
+            sum += sp.events[c * sp.n_bins + b];
+        CHECK_REL(sum, 1.0, 1e-12, "branching ratios sum to 1 in each m_N bin");
+    }
+    nr_table_free(&sp);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -613,8 +655,10 @@ int main(void)
 
     nr_engine *engine = NULL;
     CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
-    if (engine)
+    if (engine) {
         test_events(engine);
+        test_model(engine);
+    }
     nr_engine_close(engine);
     return nr_test_summary();
 }

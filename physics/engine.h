@@ -35,7 +35,8 @@ const nr_darkcast *nr_engine_darkcast(const nr_engine *engine);
  * NULL if not loaded. */
 const nr_hadron_table *nr_engine_mesons(const nr_engine *engine, const char *energy, int pdg);
 
-/* CC cross-section table for a PDF set, built on first use (thread-safe). */
+/* CC cross-section table for a PDF set, built once on its first use (thread-safe: the first users of a set wait
+ * for its build, nobody else does). */
 nr_status nr_engine_cc_table(const nr_engine *engine, const char *pdf_name, const nr_cc_table **out,
                              nr_error *err);
 

@@ -64,7 +64,7 @@ struct nr_engine {
     cc_slot cc[MAX_PDF_SETS];
 };
 
-nr_status nr_engine_open(const char *data_dir, nr_engine **out, nr_error *err)
+nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
 {
     *out = NULL;
     /* GSL's default error handler aborts the process; the engine reports errors through status codes instead.
@@ -83,41 +83,41 @@ nr_status nr_engine_open(const char *data_dir, nr_engine **out, nr_error *err)
     char path[1200];
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", data_dir);
     if (nr_sha256_file_hex(path, e->data_version) != 0) {
-        nr_engine_close(e);
+        nr_engine_free(e);
         return nr_fail(err, NR_EDATA, path, "cannot read the data manifest %s (run deploy/install_data.sh)",
                        path);
     }
     for (int i = 0; i < N_FLUX_SETS; i++) {
         snprintf(path, sizeof path, "%s/fluxes/%s", data_dir, flux_sets[i].folder);
         if (nr_flux_load(path, flux_sets[i].prefix, &e->flux[i], err) != NR_OK) {
-            nr_engine_close(e);
+            nr_engine_free(e);
             return err ? err->status : NR_EDATA;
         }
     }
     snprintf(path, sizeof path, "%s/pdf", data_dir);
     for (int i = 0; nr_pdf_known_sets[i] && e->n_pdf < MAX_PDF_SETS; i++) {
         if (nr_pdf_load(path, nr_pdf_known_sets[i], &e->pdf[e->n_pdf], err) != NR_OK) {
-            nr_engine_close(e);
+            nr_engine_free(e);
             return err ? err->status : NR_EDATA;
         }
         e->n_pdf++;
     }
     if (nr_darkcast_load(data_dir, &e->darkcast, err) != NR_OK) {
-        nr_engine_close(e);
+        nr_engine_free(e);
         return err ? err->status : NR_EDATA;
     }
     for (int i = 0; i < N_MESON_ENERGIES; i++)
         for (int j = 0; j < N_MESON_SPECIES; j++)
             if (nr_hadron_table_load(data_dir, meson_energies[i], "EPOSLHC", meson_pdgs[j], &e->mesons[i][j], err) !=
                 NR_OK) {
-                nr_engine_close(e);
+                nr_engine_free(e);
                 return err ? err->status : NR_EDATA;
             }
     *out = e;
     return NR_OK;
 }
 
-void nr_engine_close(nr_engine *e)
+void nr_engine_free(nr_engine *e)
 {
     if (!e)
         return;

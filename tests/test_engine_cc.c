@@ -34,7 +34,7 @@ int main(void)
     nr_engine *engine = NULL;
     nr_error err;
     nr_error_clear(&err);
-    CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
     if (!engine)
         return nr_test_summary();
     const char *sets[N_SETS] = {nr_pdf_known_sets[0], nr_pdf_known_sets[1]};
@@ -58,6 +58,6 @@ int main(void)
     CHECK(nr_engine_cc_table(engine, "NoSuchSet", &again, &err) == NR_EINPUT && again == NULL &&
               strcmp(err.where, "/params/pdf") == 0,
           "unknown set: NR_EINPUT at /params/pdf");
-    nr_engine_close(engine);
+    nr_engine_free(engine);
     return nr_test_summary();
 }

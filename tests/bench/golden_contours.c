@@ -1,0 +1,83 @@
+/* golden_contours.c: writes the grid and the contour of a bounds preset (bounds_presets.h) as golden data for
+ * tests/test_contour_golden.c.
+ *
+ * Usage: golden_contours PRESET POINTS SOURCE [THREADS] > tests/golden/contour_PRESET_POINTS.txt
+ * (NUREACH_DATA_DIR: the data folder, default ./data). SOURCE names the code that made the numbers (the git
+ * commit); it is written into the file's header. The file: header lines starting with '#', then
+ *   request <model> <experiment> <signal> <x param> <x min> <x max> <y param> <y min> <y max> <points>
+ *   grid <nx> <ny>      followed by nx * ny lines "x y events" (x fastest)
+ *   polygon <n>         followed by n lines "x y" (one block per polygon)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds_presets.h"
+#include "contour.h"
+#include "engine.h"
+#include "experiment.h"
+#include "model.h"
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: golden_contours PRESET POINTS SOURCE [THREADS]\n");
+        return 2;
+    }
+    const bounds_preset *bp = bounds_preset_find(argv[1]);
+    int points = atoi(argv[2]);
+    if (!bp || points < 2 || points > NR_BOUNDS_MAX_POINTS) {
+        fprintf(stderr, "unknown preset %s or bad points %s\n", argv[1], argv[2]);
+        return 2;
+    }
+    const char *data = getenv("NUREACH_DATA_DIR") ? getenv("NUREACH_DATA_DIR") : "data";
+    nr_error err;
+    nr_error_clear(&err);
+    nr_engine *engine = NULL;
+    if (nr_engine_init(data, &engine, &err) != NR_OK) {
+        fprintf(stderr, "engine: %s\n", err.message);
+        return 1;
+    }
+    const nr_model *model = nr_model_find(bp->name);
+    const nr_experiment *experiment = nr_experiment_find(bp->experiment);
+    if (!model || !experiment) {
+        fprintf(stderr, "model %s or experiment %s not found\n", bp->name, bp->experiment);
+        return 1;
+    }
+    nr_param_value *base = calloc(model->n_params, sizeof *base);
+    nr_model_defaults(model, base);
+    nr_bounds_request req = {.signal = (size_t)nr_model_signal_index(model, bp->signal),
+                             .ix = nr_model_param_index(model, bp->x_param),
+                             .iy = nr_model_param_index(model, bp->y_param),
+                             .x_min = bp->x_min, .x_max = bp->x_max, .nx = (size_t)points, .x_log = 1,
+                             .y_min = bp->y_min, .y_max = bp->y_max, .ny = (size_t)points, .y_log = 1,
+                             .threshold = 3.0, .refine = 1};
+#ifdef NR_BOUNDS_HAVE_THREADS
+    req.threads = argc > 4 ? (unsigned)atoi(argv[4]) : 1;
+#endif
+    nr_bounds_result res;
+    if (nr_bounds_compute(model, engine, experiment, base, &req, &res, NULL, &err) != NR_OK) {
+        fprintf(stderr, "bounds: %s\n", err.message);
+        return 1;
+    }
+    printf("# golden contour of preset %s, %d x %d log grid, threshold 3, refined\n", bp->name, points, points);
+    printf("# source: nureach %s, nr_bounds_compute via tests/bench/golden_contours %s %d\n", argv[3], bp->name,
+           points);
+    printf("request %s %s %s %s %.17g %.17g %s %.17g %.17g %d\n", bp->name, bp->experiment, bp->signal, bp->x_param,
+           bp->x_min, bp->x_max, bp->y_param, bp->y_min, bp->y_max, points);
+    printf("grid %zu %zu\n", res.nx, res.ny);
+    for (size_t j = 0; j < res.ny; j++)
+        for (size_t i = 0; i < res.nx; i++)
+            printf("%.17g %.17g %.10e\n", res.x[i], res.y[j], res.events[j * res.nx + i]);
+    for (size_t k = 0; k < res.n_polygons; k++) {
+        printf("polygon %zu\n", res.polygons[k].n);
+        for (size_t v = 0; v < res.polygons[k].n; v++)
+            printf("%.10e %.10e\n", res.polygons[k].x[v], res.polygons[k].y[v]);
+    }
+    fprintf(stderr, "%s: %zu evaluations, %zu refined, %zu polygons\n", bp->name, res.n_evaluations, res.n_refined,
+            res.n_polygons);
+    nr_bounds_free(&res);
+    free(base);
+    nr_engine_free(engine);
+    return 0;
+}

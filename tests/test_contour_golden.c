@@ -1,0 +1,182 @@
+/* test_contour_golden.c: today's contours stay where they were.
+ *
+ * Golden data: tests/golden/contour_PRESET_50.txt, written by tests/bench/golden_contours from the commit named in
+ * each file's header (the code before the production tables, the coupling-axis refinement and the threads). For
+ * each preset the test recomputes the 50 x 50 contour with the current code (on two threads) and checks:
+ *   - the grid: events within 2% wherever the golden count is above threshold / 100 (the collapsed production
+ *     histograms move counts by up to a few 1e-3);
+ *   - the edges: at every grid mass, each coupling where a golden polygon crosses that mass has a crossing of the
+ *     new contour within 1% in coupling, and the other way round.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/bounds_presets.h"
+#include "contour.h"
+#include "nr_test.h"
+
+typedef struct {
+    size_t nx, ny;
+    double *x, *y, *events;
+    size_t n_polygons;
+    nr_polygon polygons[16];
+} golden;
+
+static char *golden_path(const char *preset)
+{
+    static char path[1024];
+    const char *here = __FILE__; /* .../tests/test_contour_golden.c */
+    const char *slash = strrchr(here, '/');
+    int dir = slash ? (int)(slash - here) : 1;
+    snprintf(path, sizeof path, "%.*s/golden/contour_%s_50.txt", dir, slash ? here : ".", preset);
+    return path;
+}
+
+static int read_golden(const char *preset, golden *g)
+{
+    memset(g, 0, sizeof *g);
+    FILE *f = fopen(golden_path(preset), "r");
+    if (!f)
+        return -1;
+    char line[512];
+    size_t k = 0;
+    nr_polygon *p = NULL;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || strncmp(line, "request", 7) == 0)
+            continue;
+        if (sscanf(line, "grid %zu %zu", &g->nx, &g->ny) == 2) {
+            g->x = calloc(g->nx, sizeof *g->x);
+            g->y = calloc(g->ny, sizeof *g->y);
+            g->events = calloc(g->nx * g->ny, sizeof *g->events);
+            for (size_t n = 0; n < g->nx * g->ny && fgets(line, sizeof line, f); n++) {
+                double x, y, e;
+                if (sscanf(line, "%lf %lf %lf", &x, &y, &e) != 3)
+                    break;
+                g->x[n % g->nx] = x;
+                g->y[n / g->nx] = y;
+                g->events[n] = e;
+            }
+            continue;
+        }
+        size_t n;
+        if (sscanf(line, "polygon %zu", &n) == 1 && g->n_polygons < 16) {
+            p = &g->polygons[g->n_polygons++];
+            p->n = n;
+            p->x = calloc(n, sizeof *p->x);
+            p->y = calloc(n, sizeof *p->y);
+            k = 0;
+            continue;
+        }
+        if (p && k < p->n && sscanf(line, "%lf %lf", &p->x[k], &p->y[k]) == 2)
+            k++;
+    }
+    fclose(f);
+    return g->nx && g->events ? 0 : -1;
+}
+
+static void golden_free(golden *g)
+{
+    free(g->x);
+    free(g->y);
+    free(g->events);
+    for (size_t k = 0; k < g->n_polygons; k++) {
+        free(g->polygons[k].x);
+        free(g->polygons[k].y);
+    }
+}
+
+/* The couplings (log10) where the polygons cross the mass x: vertices on that mass (within 1e-9 in log10). */
+static size_t crossings(const nr_polygon *polygons, size_t n_polygons, double x, double *out, size_t max)
+{
+    size_t n = 0;
+    double lx = log10(x);
+    for (size_t k = 0; k < n_polygons; k++)
+        for (size_t v = 0; v < polygons[k].n; v++)
+            if (fabs(log10(polygons[k].x[v]) - lx) < 1e-9 && n < max)
+                out[n++] = log10(polygons[k].y[v]);
+    return n;
+}
+
+/* Largest distance (in log10 coupling) from a crossing in a to the nearest in b. */
+static double worst_match(const double *a, size_t na, const double *b, size_t nb)
+{
+    double worst = 0.0;
+    for (size_t i = 0; i < na; i++) {
+        double best = INFINITY;
+        for (size_t j = 0; j < nb; j++)
+            best = fmin(best, fabs(a[i] - b[j]));
+        worst = fmax(worst, best);
+    }
+    return worst;
+}
+
+static void check_preset(const nr_engine *engine, const char *name)
+{
+    golden g;
+    CHECK(read_golden(name, &g) == 0, "golden file %s", golden_path(name));
+    if (!g.nx)
+        return;
+    const bounds_preset *bp = bounds_preset_find(name);
+    const nr_model *model = nr_model_find(name);
+    CHECK(bp && model, "preset %s", name);
+    if (!bp || !model)
+        return;
+    nr_param_value *base = calloc(model->n_params, sizeof *base);
+    nr_model_defaults(model, base);
+    nr_bounds_request req = {.signal = (size_t)nr_model_signal_index(model, bp->signal),
+                             .ix = nr_model_param_index(model, bp->x_param),
+                             .iy = nr_model_param_index(model, bp->y_param),
+                             .x_min = bp->x_min, .x_max = bp->x_max, .nx = g.nx, .x_log = 1,
+                             .y_min = bp->y_min, .y_max = bp->y_max, .ny = g.ny, .y_log = 1,
+                             .threshold = 3.0, .refine = 1};
+#ifdef NR_BOUNDS_HAVE_THREADS
+    req.threads = 2;
+#endif
+    nr_bounds_result res;
+    nr_error err;
+    nr_error_clear(&err);
+    nr_status st = nr_bounds_compute(model, engine, nr_experiment_find(bp->experiment), base, &req, &res, NULL, &err);
+    CHECK(st == NR_OK, "%s: %s", name, err.message);
+    if (st != NR_OK)
+        return;
+    double worst_grid = 0.0;
+    for (size_t n = 0; n < g.nx * g.ny; n++)
+        if (g.events[n] > 0.03)
+            worst_grid = fmax(worst_grid, fabs(res.events[n] / g.events[n] - 1.0));
+    printf("%s: grid within %.2e of the golden counts above 0.03 events\n", name, worst_grid);
+    CHECK(worst_grid < 0.02, "%s grid: worst relative difference %.3g", name, worst_grid);
+    double worst_edge = 0.0;
+    size_t n_edges = 0;
+    for (size_t i = 0; i < g.nx; i++) {
+        double a[64], b[64];
+        size_t na = crossings(g.polygons, g.n_polygons, g.x[i], a, 64);
+        size_t nb = crossings(res.polygons, res.n_polygons, res.x[i], b, 64);
+        n_edges += na;
+        worst_edge = fmax(worst_edge, fmax(worst_match(a, na, b, nb), worst_match(b, nb, a, na)));
+    }
+    /* 1% in coupling = log10(1.01) in log10 */
+    printf("%s: %zu golden edge points at grid masses, worst coupling shift %.3f%%\n", name, n_edges,
+           100.0 * (pow(10.0, worst_edge) - 1.0));
+    CHECK(n_edges > 20, "%s: %zu edge points", name, n_edges);
+    CHECK(worst_edge < log10(1.01), "%s: worst edge shift %.3g in log10 coupling", name, worst_edge);
+    nr_bounds_free(&res);
+    free(base);
+    golden_free(&g);
+}
+
+int main(void)
+{
+    nr_engine *engine = NULL;
+    nr_error err;
+    nr_error_clear(&err);
+    if (nr_engine_init(nr_test_data_dir(), &engine, &err) != NR_OK) {
+        fprintf(stderr, "engine: %s\n", err.message);
+        return 1;
+    }
+    check_preset(engine, "dipole");
+    check_preset(engine, "darkz_nun");
+    nr_engine_free(engine);
+    return nr_test_summary();
+}

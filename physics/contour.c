@@ -1,19 +1,26 @@
 /* contour.c: the region of a two-parameter scan where a signal reaches a threshold, as closed polygons.
  *
- * Steps (see contour.h): (1) events on the grid (nr_model_grid, or point by point with nr_scan_at);
- * (2) f = ln(events / threshold) in scaled coordinates, on the grid padded by a ring below threshold;
+ * Steps (see contour.h): (1) events on the grid, line by line along the inner axis (the coupling when one
+ * axis is one) with nr_scan_at, lines shared among threads with one scan each; while a line's state is
+ * prepared, the roots on its crossed edges (if refining); (2) f = ln(events / threshold) in scaled
+ * coordinates, on the grid padded by a ring below threshold;
  * (3) oriented marching squares: in each cell a segment runs from a crossed edge whose counter-clockwise
  * corner order goes inside -> outside to one going outside -> inside, so the region above threshold lies
  * on its left; a saddle cell (two diagonal corners inside) is resolved by the mean of its four corners;
  * (4) segments are chained into closed loops through the crossed edges they share (each crossed edge
  * starts exactly one segment and ends exactly one); (5) optional refinement of every vertex on an edge
- * between two grid points by Illinois false position on the real model (nr_scan_at) along that edge;
+ * between two grid points by Illinois false position on the real model (nr_scan_at): inner-axis edges
+ * from step (1); an outer-axis (mass) edge of a coupling scan by one preparation at the interpolated mass
+ * and the root along the coupling there, within one cell (else along the edge), vertices shared among
+ * the threads;
  * (6) loops are mapped back to parameter units, repeated points and straight runs along the scan
  * boundary removed.
  */
 #include "contour.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,21 +31,47 @@
 /* Sides of the scan rectangle a vertex lies on. */
 enum { SIDE_LEFT = 1u, SIDE_RIGHT = 2u, SIDE_BOTTOM = 4u, SIDE_TOP = 8u };
 
+/* Threads of one contour, at most. */
+#define MAX_THREADS 64
+
 typedef struct {
     const nr_model *model;
     const nr_engine *engine;
     const nr_experiment *experiment;
     const nr_bounds_request *req;
     const nr_progress *progress;
-    nr_param_value *params;   /* base point, scanned entries overwritten per evaluation */
-    nr_scan *points;          /* the model's many-points evaluator, opened on first use  */
+    const nr_param_value *base; /* base point                                            */
     size_t nx, ny;            /* real grid                                              */
     size_t NX, NY;            /* padded grid: nx + 2, ny + 2                            */
     size_t n_h_edges, n_edges;
     double *u, *v;            /* scaled axis values: log10 on a log axis                */
     double *f;                /* f[j * nx + i]                                          */
+    double *events;           /* the result's events[j * nx + i]                        */
+    int inner_x;              /* 1: lines run along x (x is the coupling, y is not)     */
+    int inner_coupling;       /* the inner axis is a coupling and the outer one is not  */
+    double *inner_root;       /* per inner-axis edge between real nodes: the root as a fraction of the
+                                 edge from its lower node, NaN if not crossed or not refined            */
     size_t evaluations;
+    const void *jobs;         /* the outer-axis vertices being refined (build_polygons) */
+    /* work shared among the threads */
+    atomic_size_t next_task, tasks_done;
+    atomic_int stop;          /* a worker failed: the others stop                       */
 } scan;
+
+/* One thread's evaluator: its own scan state and parameter vector. */
+typedef struct {
+    scan *s;
+    nr_scan *points;          /* opened on first use                                    */
+    nr_param_value *params;   /* base point, scanned entries overwritten per evaluation */
+    size_t evaluations;
+    nr_status status;
+    nr_error err;
+    int reports;              /* this worker reports progress (the caller's thread)     */
+    /* the task list of the current phase */
+    nr_status (*task)(void *worker, size_t k);
+    size_t n_tasks;
+    double share0, share1;    /* progress at the start and the end of the phase         */
+} worker;
 
 typedef struct {
     double u, v;       /* scaled coordinates */
@@ -112,19 +145,20 @@ static double to_param(double scaled, int is_log)
 }
 
 /* Events at one point; a point the model calls invalid or kinematically forbidden has none. */
-static nr_status signal_at(scan *s, double x, double y, double *events, nr_error *err)
+static nr_status signal_at(worker *w, double x, double y, double *events, nr_error *err)
 {
-    s->params[s->req->ix].number = x;
-    s->params[s->req->iy].number = y;
+    const scan *s = w->s;
+    w->params[s->req->ix].number = x;
+    w->params[s->req->iy].number = y;
     nr_error local;
     nr_error_clear(&local);
-    if (!s->points && !(s->points = nr_scan_init(s->model, s->engine, s->experiment, s->req->signal, &local))) {
+    if (!w->points && !(w->points = nr_scan_init(s->model, s->engine, s->experiment, s->req->signal, &local))) {
         if (err)
             *err = local;
         return local.status != NR_OK ? local.status : NR_ENOMEM;
     }
-    s->evaluations++;
-    nr_status st = nr_scan_at(s->points, s->params, events, &local);
+    w->evaluations++;
+    nr_status st = nr_scan_at(w->points, w->params, events, &local);
     if (st == NR_EINPUT || st == NR_EKINEMATIC) {
         *events = 0.0;
         return NR_OK;
@@ -134,48 +168,12 @@ static nr_status signal_at(scan *s, double x, double y, double *events, nr_error
     return st;
 }
 
-typedef struct {
-    const nr_progress *outer;
-    double scale;
-} scaled_progress;
-
-static void report_scaled(void *ctx, double fraction)
-{
-    const scaled_progress *sp = ctx;
-    nr_progress_report(sp->outer, fraction * sp->scale);
-}
-
-static nr_status evaluate_grid(scan *s, nr_bounds_result *out, double grid_share, nr_error *err)
-{
-    scaled_progress sp = {s->progress, grid_share};
-    nr_progress inner = {s->progress ? s->progress->cancel : NULL, report_scaled, &sp};
-    nr_grid_request g = {s->req->signal, s->req->ix, s->req->iy, s->nx, s->ny, out->x, out->y};
-    nr_status st = nr_model_grid(s->model, s->engine, s->experiment, s->params, &g, out->events, &inner, err);
-    s->evaluations += s->nx * s->ny;
-    if (st == NR_OK && nr_progress_cancelled(s->progress))
-        st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
-    return st;
-}
-
 static double f_of(double events, double threshold)
 {
     if (!(events > 0.0))
         return F_FLOOR;
     double f = log(events / threshold);
     return f < F_FLOOR ? F_FLOOR : f > -F_FLOOR ? -F_FLOOR : f;
-}
-
-static nr_status fill_f(scan *s, const nr_bounds_result *out, nr_error *err)
-{
-    for (size_t j = 0; j < s->ny; j++)
-        for (size_t i = 0; i < s->nx; i++) {
-            double e = out->events[j * s->nx + i];
-            if (isnan(e))
-                return nr_fail(err, NR_ENUMERIC, "", "the model gave NaN events at (%g, %g)", out->x[i],
-                               out->y[j]);
-            s->f[j * s->nx + i] = f_of(e, s->req->threshold);
-        }
-    return NR_OK;
 }
 
 /* ---- padded grid: nodes (I, J), 0 <= I < NX, 0 <= J < NY; real nodes have 1 <= I <= nx ---------- */
@@ -286,11 +284,12 @@ static vertex edge_vertex(const scan *s, size_t e)
     return w;
 }
 
-/* f at fraction t along the edge a -> b, from the real model. */
-static nr_status f_along(scan *s, const double pa[2], const double pb[2], double t, double *f, nr_error *err)
+/* f at fraction t along the segment a -> b (scaled coordinates), from the real model. */
+static nr_status f_along(worker *w, const double pa[2], const double pb[2], double t, double *f, nr_error *err)
 {
+    const scan *s = w->s;
     double events = 0.0;
-    nr_status st = signal_at(s, to_param(pa[0] + t * (pb[0] - pa[0]), s->req->x_log),
+    nr_status st = signal_at(w, to_param(pa[0] + t * (pb[0] - pa[0]), s->req->x_log),
                              to_param(pa[1] + t * (pb[1] - pa[1]), s->req->y_log), &events, err);
     if (st == NR_OK && isnan(events))
         st = nr_fail(err, NR_ENUMERIC, "", "the model gave NaN events while refining the contour");
@@ -298,20 +297,18 @@ static nr_status f_along(scan *s, const double pa[2], const double pb[2], double
     return st;
 }
 
-/* Moves w onto the root of f along its edge: Illinois false position from the grid's linear
- * interpolation, tolerance NR_BOUNDS_REFINE_TOL of the edge, at most NR_BOUNDS_MAX_REFINE_EVALS
- * evaluations. The bracket [0, 1] is the edge, with the grid's f at its ends. */
-static nr_status refine_vertex(scan *s, size_t e, vertex *w, nr_error *err)
+/* The root of f on the segment a -> b where f changes sign (f(a) = fa, f(b) = fb): Illinois false position from
+ * the linear interpolation, tolerance NR_BOUNDS_REFINE_TOL of the segment, at most NR_BOUNDS_MAX_REFINE_EVALS
+ * evaluations; *t_root the fraction of the segment. */
+static nr_status root_on_segment(worker *w, const double pa[2], const double pb[2], double fa, double fb,
+                                 double *t_root, nr_error *err)
 {
-    size_t na[2], nb[2];
-    edge_nodes(s, e, na, nb);
-    double pa[2] = {s->u[na[0] - 1], s->v[na[1] - 1]}, pb[2] = {s->u[nb[0] - 1], s->v[nb[1] - 1]};
-    double a = 0.0, b = 1.0, fa = node_f(s, na[0], na[1]), fb = node_f(s, nb[0], nb[1]);
+    double a = 0.0, b = 1.0;
     double t = fa / (fa - fb);
     int last_kept = 0; /* +1: a was replaced last time, -1: b */
     for (int k = 0; k < NR_BOUNDS_MAX_REFINE_EVALS; k++) {
         double ft;
-        nr_status st = f_along(s, pa, pb, t, &ft, err);
+        nr_status st = f_along(w, pa, pb, t, &ft, err);
         if (st != NR_OK)
             return st;
         if (ft == 0.0)
@@ -335,9 +332,143 @@ static nr_status refine_vertex(scan *s, size_t e, vertex *w, nr_error *err)
         if (step < NR_BOUNDS_REFINE_TOL || b - a < NR_BOUNDS_REFINE_TOL)
             break;
     }
-    w->u = pa[0] + t * (pb[0] - pa[0]);
-    w->v = pa[1] + t * (pb[1] - pa[1]);
+    *t_root = t;
     return NR_OK;
+}
+
+/* ---- the grid: one line along the inner axis per task ------------------------------------------------- */
+
+static size_t n_outer(const scan *s)
+{
+    return s->inner_x ? s->ny : s->nx;
+}
+
+static size_t n_inner(const scan *s)
+{
+    return s->inner_x ? s->nx : s->ny;
+}
+
+/* Real node (outer a, inner b) -> index into f and events. */
+static size_t node_index(const scan *s, size_t a, size_t b)
+{
+    return s->inner_x ? a * s->nx + b : b * s->nx + a;
+}
+
+/* Scaled coordinates of the real node (outer a, inner b). */
+static void node_point(const scan *s, size_t a, size_t b, double p[2])
+{
+    p[0] = s->u[s->inner_x ? b : a];
+    p[1] = s->v[s->inner_x ? a : b];
+}
+
+/* Line a: events and f at every inner node, then the roots on its crossed edges while its state is prepared. */
+static nr_status line_task(void *wp, size_t a)
+{
+    worker *w = wp;
+    scan *s = w->s;
+    size_t ni = n_inner(s);
+    for (size_t b = 0; b < ni; b++) {
+        if (nr_progress_cancelled(s->progress) || atomic_load(&s->stop))
+            return nr_fail(&w->err, NR_ECANCELLED, "", "scan cancelled");
+        double p[2];
+        node_point(s, a, b, p);
+        size_t n = node_index(s, a, b);
+        nr_status st = signal_at(w, to_param(p[0], s->req->x_log), to_param(p[1], s->req->y_log), &s->events[n],
+                                 &w->err);
+        if (st != NR_OK)
+            return st;
+        if (isnan(s->events[n]))
+            return nr_fail(&w->err, NR_ENUMERIC, "", "the model gave NaN events at (%g, %g)",
+                           to_param(p[0], s->req->x_log), to_param(p[1], s->req->y_log));
+        s->f[n] = f_of(s->events[n], s->req->threshold);
+    }
+    if (!s->req->refine)
+        return NR_OK;
+    for (size_t b = 0; b + 1 < ni; b++) {
+        double fa = s->f[node_index(s, a, b)], fb = s->f[node_index(s, a, b + 1)];
+        if ((fa >= 0.0) == (fb >= 0.0))
+            continue;
+        if (nr_progress_cancelled(s->progress) || atomic_load(&s->stop))
+            return nr_fail(&w->err, NR_ECANCELLED, "", "scan cancelled");
+        double pa[2], pb[2];
+        node_point(s, a, b, pa);
+        node_point(s, a, b + 1, pb);
+        nr_status st = root_on_segment(w, pa, pb, fa, fb, &s->inner_root[a * (ni - 1) + b], &w->err);
+        if (st != NR_OK)
+            return st;
+    }
+    return NR_OK;
+}
+
+/* ---- running tasks on the workers ---------------------------------------------------------------------- */
+
+/* Takes tasks until none is left, one fails or the scan is cancelled; the reporting worker reports progress
+ * after each of its tasks. */
+static void *work(void *wp)
+{
+    worker *w = wp;
+    scan *s = w->s;
+    for (;;) {
+        size_t k = atomic_fetch_add(&s->next_task, 1);
+        if (k >= w->n_tasks || atomic_load(&s->stop))
+            break;
+        nr_status st = w->task(w, k);
+        if (st != NR_OK) {
+            w->status = st;
+            atomic_store(&s->stop, 1);
+            break;
+        }
+        size_t done = atomic_fetch_add(&s->tasks_done, 1) + 1;
+        if (w->reports)
+            nr_progress_report(s->progress,
+                               w->share0 + (w->share1 - w->share0) * (double)done / (double)w->n_tasks);
+    }
+    return NULL;
+}
+
+/* Runs task(0 .. n_tasks - 1) on the workers (worker 0 in the caller's thread); the first failure's status and
+ * message into err. */
+static nr_status run_tasks(worker *workers, size_t n_workers, nr_status (*task)(void *, size_t), size_t n_tasks,
+                           double share0, double share1, nr_error *err)
+{
+    scan *s = workers[0].s;
+    atomic_store(&s->next_task, 0);
+    atomic_store(&s->tasks_done, 0);
+    if (n_workers > n_tasks)
+        n_workers = n_tasks ? n_tasks : 1;
+    pthread_t tid[MAX_THREADS];
+    size_t started = 0;
+    for (size_t k = 0; k < n_workers; k++) {
+        workers[k].task = task;
+        workers[k].n_tasks = n_tasks;
+        workers[k].share0 = share0;
+        workers[k].share1 = share1;
+        workers[k].status = NR_OK;
+    }
+    for (size_t k = 1; k < n_workers; k++) {
+        if (pthread_create(&tid[k], NULL, work, &workers[k]) != 0)
+            break; /* the started ones and the caller's thread do the work */
+        started = k;
+    }
+    work(&workers[0]);
+    for (size_t k = 1; k <= started; k++)
+        pthread_join(tid[k], NULL);
+    nr_status st = NR_OK;
+    for (size_t k = 0; k < n_workers && st == NR_OK; k++)
+        if (workers[k].status != NR_OK && workers[k].status != NR_ECANCELLED) {
+            st = workers[k].status;
+            if (err)
+                *err = workers[k].err;
+        }
+    for (size_t k = 0; k < n_workers && st == NR_OK; k++)
+        if (workers[k].status != NR_OK) {
+            st = workers[k].status;
+            if (err)
+                *err = workers[k].err;
+        }
+    if (st == NR_OK && nr_progress_cancelled(s->progress))
+        st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
+    return st;
 }
 
 /* ---- loops ------------------------------------------------------------------------------------- */
@@ -383,17 +514,6 @@ static nr_status chain_loops(const scan *s, long *next, loop_set *ls, nr_error *
     return NR_OK;
 }
 
-static size_t count_refinable(const scan *s, const loop_set *ls)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < ls->n_edges; k++) {
-        size_t a[2], b[2];
-        edge_nodes(s, ls->edges[k], a, b);
-        n += is_real(s, a[0], a[1]) && is_real(s, b[0], b[1]);
-    }
-    return n;
-}
-
 /* Removes repeated points and the vertices inside straight runs along one side of the scan
  * boundary; returns the new count. */
 static size_t simplify(vertex *w, size_t n)
@@ -437,39 +557,142 @@ static nr_status emit_polygon(const scan *s, const vertex *w, size_t n, nr_bound
     return NR_OK;
 }
 
+/* ---- refinement of the vertices on outer-axis edges ------------------------------------------------- */
+
+static int along_inner(const scan *s, size_t e)
+{
+    return (e < s->n_h_edges) == (s->inner_x != 0);
+}
+
+/* Moves w onto the root of an inner-axis edge found while its line was prepared. */
+static void apply_inner_root(const scan *s, size_t e, vertex *w)
+{
+    size_t na[2], nb[2];
+    edge_nodes(s, e, na, nb);
+    size_t a = s->inner_x ? na[1] - 1 : na[0] - 1, b = s->inner_x ? na[0] - 1 : na[1] - 1;
+    double t = s->inner_root[a * (n_inner(s) - 1) + b];
+    if (isnan(t))
+        return;
+    double pa[2] = {s->u[na[0] - 1], s->v[na[1] - 1]}, pb[2] = {s->u[nb[0] - 1], s->v[nb[1] - 1]};
+    w->u = pa[0] + t * (pb[0] - pa[0]);
+    w->v = pa[1] + t * (pb[1] - pa[1]);
+}
+
+/* Moves w (on the outer-axis edge e) onto the contour. In a coupling scan the model is prepared once at the
+ * mass where the grid puts the crossing, and the root is found along the coupling there, within one cell of
+ * the edge (first towards where the grid says the crossing lies); otherwise, or when no root lies within
+ * that cell, along the edge. */
+static nr_status refine_outer(worker *wk, size_t e, vertex *w, nr_error *err)
+{
+    const scan *s = wk->s;
+    size_t na[2], nb[2];
+    edge_nodes(s, e, na, nb);
+    double pa[2] = {s->u[na[0] - 1], s->v[na[1] - 1]}, pb[2] = {s->u[nb[0] - 1], s->v[nb[1] - 1]};
+    double fa = node_f(s, na[0], na[1]), fb = node_f(s, nb[0], nb[1]);
+    size_t ia = s->inner_x ? na[1] - 1 : na[0] - 1, ib = s->inner_x ? nb[1] - 1 : nb[0] - 1; /* outer */
+    size_t row = s->inner_x ? na[0] - 1 : na[1] - 1;                                     /* inner */
+    nr_status st;
+    if (s->inner_coupling && row > 0 && row + 1 < n_inner(s)) {
+        int ax = s->inner_x ? 0 : 1;
+        const double *axis = s->inner_x ? s->u : s->v;
+        double t0 = fa / (fa - fb);
+        double P[2] = {pa[0] + t0 * (pb[0] - pa[0]), pa[1] + t0 * (pb[1] - pa[1])};
+        double f0;
+        if ((st = f_along(wk, P, P, 0.0, &f0, err)) != NR_OK)
+            return st;
+        if (f0 == 0.0) {
+            w->u = P[0];
+            w->v = P[1];
+            return NR_OK;
+        }
+        /* the grid's slope of f along the coupling at the crossing */
+        double ga = s->f[node_index(s, ia, row + 1)] - s->f[node_index(s, ia, row - 1)];
+        double gb = s->f[node_index(s, ib, row + 1)] - s->f[node_index(s, ib, row - 1)];
+        double g = (1.0 - t0) * ga + t0 * gb;
+        int first = ((f0 > 0.0) == (g > 0.0)) ? -1 : +1;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            int dir = attempt ? -first : first;
+            double Q[2] = {P[0], P[1]}, fq, t;
+            Q[ax] = axis[dir > 0 ? row + 1 : row - 1];
+            if ((st = f_along(wk, Q, Q, 0.0, &fq, err)) != NR_OK)
+                return st;
+            if ((fq >= 0.0) == (f0 >= 0.0))
+                continue;
+            if ((st = root_on_segment(wk, P, Q, f0, fq, &t, err)) != NR_OK)
+                return st;
+            w->u = P[0] + t * (Q[0] - P[0]);
+            w->v = P[1] + t * (Q[1] - P[1]);
+            return NR_OK;
+        }
+    }
+    double t;
+    if ((st = root_on_segment(wk, pa, pb, fa, fb, &t, err)) != NR_OK)
+        return st;
+    w->u = pa[0] + t * (pb[0] - pa[0]);
+    w->v = pa[1] + t * (pb[1] - pa[1]);
+    return NR_OK;
+}
+
+/* The outer-axis vertices to refine, shared by the workers of that phase. */
+typedef struct {
+    const size_t *edges;   /* the loops' edges                */
+    vertex *vertices;      /* their vertices, edges' order    */
+    const size_t *todo;    /* indices into both, to refine    */
+} outer_jobs;
+
+static const outer_jobs *current_jobs(const scan *s)
+{
+    return s->jobs;
+}
+
+static nr_status outer_task(void *wp, size_t k)
+{
+    worker *w = wp;
+    if (nr_progress_cancelled(w->s->progress) || atomic_load(&w->s->stop))
+        return nr_fail(&w->err, NR_ECANCELLED, "", "scan cancelled");
+    const outer_jobs *j = current_jobs(w->s);
+    size_t i = j->todo[k];
+    return refine_outer(w, j->edges[i], &j->vertices[i], &w->err);
+}
+
 /* Vertices of every loop (refined if asked), then the polygons. grid_share: progress at the start. */
-static nr_status build_polygons(scan *s, const loop_set *ls, double grid_share, nr_bounds_result *out,
-                                nr_error *err)
+static nr_status build_polygons(scan *s, worker *workers, size_t n_workers, const loop_set *ls, double grid_share,
+                                nr_bounds_result *out, nr_error *err)
 {
     out->polygons = calloc(ls->n_loops ? ls->n_loops : 1, sizeof *out->polygons);
+    vertex *all = malloc((ls->n_edges ? ls->n_edges : 1) * sizeof *all);
     vertex *w = malloc((ls->n_edges ? ls->n_edges : 1) * sizeof *w);
-    if (!out->polygons || !w) {
+    size_t *todo = malloc((ls->n_edges ? ls->n_edges : 1) * sizeof *todo);
+    if (!out->polygons || !all || !w || !todo) {
+        free(all);
         free(w);
+        free(todo);
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the contour");
     }
-    size_t n_refinable = s->req->refine ? count_refinable(s, ls) : 0, done = 0;
-    nr_status st = NR_OK;
+    size_t n_todo = 0;
+    for (size_t k = 0; k < ls->n_edges; k++) {
+        all[k] = edge_vertex(s, ls->edges[k]);
+        if (!s->req->refine || !all[k].refinable)
+            continue;
+        out->n_refined++;
+        if (along_inner(s, ls->edges[k]))
+            apply_inner_root(s, ls->edges[k], &all[k]);
+        else
+            todo[n_todo++] = k;
+    }
+    outer_jobs jobs = {ls->edges, all, todo};
+    s->jobs = &jobs;
+    nr_status st = run_tasks(workers, n_workers, outer_task, n_todo, grid_share, 1.0, err);
+    s->jobs = NULL;
     for (size_t L = 0; L < ls->n_loops && st == NR_OK; L++) {
-        size_t n = 0;
-        for (size_t k = ls->start[L]; k < ls->start[L + 1] && st == NR_OK; k++) {
-            w[n] = edge_vertex(s, ls->edges[k]);
-            if (s->req->refine && w[n].refinable) {
-                if (nr_progress_cancelled(s->progress)) {
-                    st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
-                    break;
-                }
-                st = refine_vertex(s, ls->edges[k], &w[n], err);
-                out->n_refined++;
-                done++;
-                nr_progress_report(s->progress,
-                                   grid_share + (1.0 - grid_share) * (double)done / (double)n_refinable);
-            }
-            n++;
-        }
-        if (st == NR_OK && (n = simplify(w, n)) >= 3)
+        size_t n = ls->start[L + 1] - ls->start[L];
+        memcpy(w, &all[ls->start[L]], n * sizeof *w);
+        if ((n = simplify(w, n)) >= 3)
             st = emit_polygon(s, w, n, out, err);
     }
+    free(all);
     free(w);
+    free(todo);
     return st;
 }
 
@@ -496,31 +719,56 @@ static nr_status alloc_scan(scan *s, nr_bounds_result *out, long **next, nr_erro
     s->NY = s->ny + 2;
     s->n_h_edges = (s->NX - 1) * s->NY;
     s->n_edges = s->n_h_edges + s->NX * (s->NY - 1);
-    s->params = malloc(s->model->n_params * sizeof *s->params);
+    size_t n_roots = n_outer(s) * (n_inner(s) - 1);
     s->u = malloc(s->nx * sizeof *s->u);
     s->v = malloc(s->ny * sizeof *s->v);
     s->f = malloc(s->nx * s->ny * sizeof *s->f);
+    s->inner_root = malloc(n_roots * sizeof *s->inner_root);
     *next = malloc(s->n_edges * sizeof **next);
     out->nx = s->nx;
     out->ny = s->ny;
     out->x = malloc(s->nx * sizeof *out->x);
     out->y = malloc(s->ny * sizeof *out->y);
     out->events = calloc(s->nx * s->ny, sizeof *out->events);
-    if (!s->params || !s->u || !s->v || !s->f || !*next || !out->x || !out->y || !out->events)
+    s->events = out->events;
+    if (!s->u || !s->v || !s->f || !s->inner_root || !*next || !out->x || !out->y || !out->events)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for a %zu x %zu scan", s->nx, s->ny);
     for (size_t e = 0; e < s->n_edges; e++)
         (*next)[e] = -1;
+    for (size_t k = 0; k < n_roots; k++)
+        s->inner_root[k] = NAN;
     return NR_OK;
 }
 
 static void free_scan(scan *s, long *next)
 {
-    nr_scan_free(s->points);
-    free(s->params);
     free(s->u);
     free(s->v);
     free(s->f);
+    free(s->inner_root);
     free(next);
+}
+
+static nr_status workers_init(scan *s, worker *workers, size_t n, nr_error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        workers[k] = (worker){.s = s, .reports = k == 0};
+        nr_error_clear(&workers[k].err);
+        workers[k].params = malloc(s->model->n_params * sizeof *workers[k].params);
+        if (!workers[k].params)
+            return nr_fail(err, NR_ENOMEM, "", "out of memory for the contour's workers");
+        memcpy(workers[k].params, s->base, s->model->n_params * sizeof *s->base);
+    }
+    return NR_OK;
+}
+
+static void workers_free(scan *s, worker *workers, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        s->evaluations += workers[k].evaluations;
+        nr_scan_free(workers[k].points);
+        free(workers[k].params);
+    }
 }
 
 nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
@@ -531,23 +779,31 @@ nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, cons
     nr_status st = nr_bounds_check_request(model, req, err);
     if (st != NR_OK)
         return st;
+    int x_coupling = model->params[req->ix].coupling, y_coupling = model->params[req->iy].coupling;
     scan s = {.model = model, .engine = engine, .experiment = experiment, .req = req, .progress = progress,
-              .nx = req->nx, .ny = req->ny};
+              .base = base, .nx = req->nx, .ny = req->ny};
+    /* lines along the coupling, so that one prepared state serves a line */
+    s.inner_x = x_coupling && !y_coupling;
+    s.inner_coupling = x_coupling != y_coupling;
+    atomic_init(&s.next_task, 0);
+    atomic_init(&s.tasks_done, 0);
+    atomic_init(&s.stop, 0);
+    size_t n_workers = req->threads < 1 ? 1 : req->threads > MAX_THREADS ? MAX_THREADS : req->threads;
+    worker workers[MAX_THREADS] = {0};
     long *next = NULL;
     loop_set loops = {0};
     st = alloc_scan(&s, out, &next, err);
+    if (st == NR_OK)
+        st = workers_init(&s, workers, n_workers, err);
     if (st == NR_OK) {
-        memcpy(s.params, base, model->n_params * sizeof *s.params);
         fill_axis(s.u, out->x, s.nx, req->x_min, req->x_max, req->x_log);
         fill_axis(s.v, out->y, s.ny, req->y_min, req->y_max, req->y_log);
-        /* progress share of the grid: refinement costs up to NR_BOUNDS_MAX_REFINE_EVALS per vertex,
-         * and a contour crosses of the order of 2 (nx + ny) cell edges */
+        /* progress share of the grid (with the roots along its lines): the outer-axis roots cost a few
+         * evaluations each, and a contour crosses of the order of nx + ny outer-axis edges */
         double grid_points = (double)(s.nx * s.ny);
         double refine_guess = req->refine ? 4.0 * (double)(s.nx + s.ny) : 0.0;
         double grid_share = grid_points / (grid_points + refine_guess);
-        st = evaluate_grid(&s, out, grid_share, err);
-        if (st == NR_OK)
-            st = fill_f(&s, out, err);
+        st = run_tasks(workers, n_workers, line_task, n_outer(&s), 0.0, grid_share, err);
         if (st == NR_OK) {
             for (size_t J = 0; J + 1 < s.NY; J++)
                 for (size_t I = 0; I + 1 < s.NX; I++)
@@ -555,8 +811,9 @@ nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, cons
             st = chain_loops(&s, next, &loops, err);
         }
         if (st == NR_OK)
-            st = build_polygons(&s, &loops, grid_share, out, err);
+            st = build_polygons(&s, workers, n_workers, &loops, grid_share, out, err);
     }
+    workers_free(&s, workers, n_workers);
     out->n_evaluations = s.evaluations;
     loops_free(&loops);
     free_scan(&s, next);

@@ -1,15 +1,20 @@
 /* contour.h: sensitivity contours ("bounds") of one model signal over two scanned parameters.
  *
- * The expected number of events of a signal is computed on a rectangular grid of two parameters
- * (nr_model_grid: the model's fast path when it has one); the region where events >= threshold is
+ * The expected number of events of a signal is computed on a rectangular grid of two parameters, one
+ * line along the inner axis at a time (the coupling when one axis is a coupling, so that one prepared
+ * state serves a whole line), the lines shared among `threads` threads with one scan state each; the
+ * region where events >= threshold is
  * traced by marching squares on f = ln(events / threshold) in the scaled coordinates (log10 of the
  * parameter on a log axis), on the grid padded with a ring of "below threshold" so that a region
  * touching the scan boundary is closed along that boundary. Optionally each contour vertex that lies
- * on a grid-cell edge between two grid points is then moved onto the root of events = threshold along
- * that edge, evaluated with the real model (nr_scan_at: the model's many-points evaluator when it has
- * one, else its rates), which resolves the contour beyond the
- * grid spacing. Method: marching squares (Lorensen & Cline's cube cases in 2-D) with the saddle
- * resolved by the average of the four corners; Illinois false position for the roots.
+ * on a grid-cell edge between two grid points is then moved onto the root of events = threshold,
+ * evaluated with the real model (nr_scan_at), which resolves the contour beyond the grid spacing: on an
+ * edge along the inner axis by root finding along that edge while the line's state is prepared; on an
+ * edge along the outer (mass) axis of a coupling scan by preparing once at the interpolated mass and
+ * finding the root along the coupling there (within one cell; the vertex then lies on the contour at that
+ * mass, off the edge), else by root finding along the edge. Method: marching squares (Lorensen & Cline's
+ * cube cases in 2-D) with the saddle resolved by the average of the four corners; Illinois false position
+ * for the roots.
  *
  * Polygons are closed implicitly (the last vertex connects to the first); the region above threshold
  * lies to their left: an outer boundary runs counter-clockwise, the boundary of a hole (a region below
@@ -41,6 +46,8 @@ typedef struct {
     int y_log;
     double threshold;          /* events defining the contour, > 0                            */
     int refine;                /* 1: move vertices onto the model's root (see above)          */
+    unsigned threads;          /* threads evaluating the grid and the roots; 0 or 1: the caller's
+                                  thread only. Results do not depend on it.                   */
 } nr_bounds_request;
 
 typedef struct {

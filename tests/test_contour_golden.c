@@ -131,9 +131,7 @@ static void check_preset(const nr_engine *engine, const char *name)
                              .x_min = bp->x_min, .x_max = bp->x_max, .nx = g.nx, .x_log = 1,
                              .y_min = bp->y_min, .y_max = bp->y_max, .ny = g.ny, .y_log = 1,
                              .threshold = 3.0, .refine = 1};
-#ifdef NR_BOUNDS_HAVE_THREADS
     req.threads = 2;
-#endif
     nr_bounds_result res;
     nr_error err;
     nr_error_clear(&err);

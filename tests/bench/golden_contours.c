@@ -52,9 +52,7 @@ int main(int argc, char **argv)
                              .x_min = bp->x_min, .x_max = bp->x_max, .nx = (size_t)points, .x_log = 1,
                              .y_min = bp->y_min, .y_max = bp->y_max, .ny = (size_t)points, .y_log = 1,
                              .threshold = 3.0, .refine = 1};
-#ifdef NR_BOUNDS_HAVE_THREADS
     req.threads = argc > 4 ? (unsigned)atoi(argv[4]) : 1;
-#endif
     nr_bounds_result res;
     if (nr_bounds_compute(model, engine, experiment, base, &req, &res, NULL, &err) != NR_OK) {
         fprintf(stderr, "bounds: %s\n", err.message);

@@ -196,3 +196,20 @@ nr_status nr_engine_cc_table(const nr_engine *ce, const char *pdf_name, const nr
     *out = st == NR_OK ? table : NULL;
     return st;
 }
+
+nr_status nr_engine_warm_cc_tables(const nr_engine *e, const atomic_int *stop, nr_error *err)
+{
+    nr_status first = NR_OK;
+    for (int i = 0; i < e->n_pdf && !(stop && atomic_load(stop)); i++) {
+        const nr_cc_table *table = NULL;
+        nr_error local;
+        nr_error_clear(&local);
+        nr_status st = nr_engine_cc_table(e, nr_pdf_name(e->pdf[i]), &table, &local);
+        if (st != NR_OK && first == NR_OK) {
+            first = st;
+            if (err)
+                *err = local;
+        }
+    }
+    return first;
+}

@@ -8,6 +8,8 @@
 #ifndef NR_ENGINE_H
 #define NR_ENGINE_H
 
+#include <stdatomic.h>
+
 #include "cc_table.h"
 #include "darkcast.h"
 #include "flux.h"
@@ -40,5 +42,11 @@ const nr_hadron_table *nr_engine_mesons(const nr_engine *engine, const char *ene
  * for its build, nobody else does). */
 nr_status nr_engine_cc_table(const nr_engine *engine, const char *pdf_name, const nr_cc_table **out,
                              nr_error *err);
+
+/* Builds the CC table of every loaded PDF set (about 1 s each), in the order of nr_pdf_known_sets (the default
+ * set first), for a background thread at start-up: a request for a set being built waits for that build only.
+ * Stops between sets once *stop (may be NULL) is non-zero. The first failure is returned (the other sets are
+ * still built). */
+nr_status nr_engine_warm_cc_tables(const nr_engine *engine, const atomic_int *stop, nr_error *err);
 
 #endif

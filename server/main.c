@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,16 +104,17 @@ static void block_stop_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* Builds the default PDF set's cross-section table (about 1 s) in the background, so the first user
- * request does not pay for it; a request that arrives earlier waits for the same build (engine.h). */
+/* Builds every PDF set's cross-section table (about 1 s each, the default set first) in the background, so the
+ * first user request does not pay for it; a request that arrives earlier waits for that set's build only
+ * (engine.h). Stops between sets at shutdown. */
+static atomic_int warm_stop;
+
 static void *warm_cross_sections(void *engine)
 {
-    const nr_cc_table *table = NULL;
     nr_error err;
     nr_error_clear(&err);
-    if (nr_engine_cc_table(engine, nr_pdf_known_sets[0], &table, &err) != NR_OK)
-        fprintf(stderr, "nureachd: warning: building the %s cross sections failed: %s\n", nr_pdf_known_sets[0],
-                err.message);
+    if (nr_engine_warm_cc_tables(engine, &warm_stop, &err) != NR_OK)
+        fprintf(stderr, "nureachd: warning: building the PDF cross-section tables failed: %s\n", err.message);
     return NULL;
 }
 
@@ -145,6 +147,7 @@ static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t 
     nr_http_quiesce(server);
     nr_api_shutdown_jobs(api); /* cancels jobs and wakes the requests waiting for them */
     nr_http_stop(server);
+    atomic_store(&warm_stop, 1);
     if (warming)
         pthread_join(warm, NULL); /* the engine is closed after this returns */
     return 0;

@@ -5,6 +5,7 @@
  * returns it); the cross sections themselves are checked in test_dis.c and test_sm_rates.c.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "engine.h"
@@ -58,6 +59,21 @@ int main(void)
     CHECK(nr_engine_cc_table(engine, "NoSuchSet", &again, &err) == NR_EINPUT && again == NULL &&
               strcmp(err.where, "/params/pdf") == 0,
           "unknown set: NR_EINPUT at /params/pdf");
+
+    /* warming at start-up: with the stop asked for it returns at once; then every loaded set gets its table, the
+     * ones built above kept */
+    atomic_int stop;
+    atomic_init(&stop, 1);
+    CHECK(nr_engine_warm_cc_tables(engine, &stop, &err) == NR_OK, "warm with stop set: nothing to fail");
+    CHECK(nr_engine_warm_cc_tables(engine, NULL, &err) == NR_OK, "warm: %s", err.message);
+    for (int k = 0; nr_pdf_known_sets[k]; k++) {
+        if (!nr_engine_pdf(engine, nr_pdf_known_sets[k]))
+            continue;
+        CHECK(nr_engine_cc_table(engine, nr_pdf_known_sets[k], &again, &err) == NR_OK && again,
+              "warm: a table for %s", nr_pdf_known_sets[k]);
+        if (k < N_SETS)
+            CHECK(again == req[k].table, "warm: %s keeps its table", nr_pdf_known_sets[k]);
+    }
     nr_engine_free(engine);
     return nr_test_summary();
 }

@@ -94,6 +94,7 @@ int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const cha
         return -1;
     }
     api->job_wait_ms = jobs->wait_ms;
+    api->contour_threads = jobs->pool.threads ? jobs->pool.threads : 1;
     api->max_waiters = jobs->max_waiters ? jobs->max_waiters : 1;
     atomic_init(&api->waiters, 0);
     if (!(api->jobs = nr_jobs_start(&jobs->pool, errbuf, errlen))) {

@@ -38,6 +38,7 @@ typedef struct {
     nr_inflight *inflight;
     nr_jobs *jobs;              /* bounds scans */
     unsigned job_wait_ms;       /* POST /bounds waits this long before answering 202 */
+    unsigned contour_threads;   /* threads of one contour (nr_bounds_request.threads): the job workers' count */
     unsigned max_waiters;       /* at most this many POST /bounds wait at once (the rest answer 202 at once), so
                                    waiting contour requests never hold every HTTP thread */
     atomic_uint waiters;

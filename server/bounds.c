@@ -119,7 +119,9 @@ static void run_bounds(void *input, const nr_progress *progress, nr_job_output *
     nr_error err;
     nr_error_clear(&err);
     nr_problem p;
-    nr_status st = nr_bounds_compute(r->model, bj->api->engine, &r->experiment, r->params, &r->bounds, &res,
+    nr_bounds_request request = r->bounds;
+    request.threads = bj->api->contour_threads; /* the lines of one grid on every core the jobs may use */
+    nr_status st = nr_bounds_compute(r->model, bj->api->engine, &r->experiment, r->params, &request, &res,
                                      progress, &err);
     if (st == NR_ECANCELLED)
         return;

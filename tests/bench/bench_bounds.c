@@ -1,14 +1,19 @@
-/* bench_bounds.c: cold and cached time of a sensitivity contour through the API.
+/* bench_bounds.c: time of a sensitivity contour from nothing (cache miss) and from the cache (hit), for every model
+ * (the presets of bounds_presets.h), with the CPU and wall time and their ratio to a floor program of the same
+ * physics in simplified form (bench_floor.h) timed in the same run: ratios are stable on a shared machine,
+ * absolute times are not.
  *
- * Usage: bench_bounds [host] [port] [preset] [points]   (default 127.0.0.1 8080 dipole 50)
- * Presets:
- *   dipole       model dipole on FASERnu2, signal gamma_decay_volume, m_N 0.01-10 GeV x mu_N 1e-9-1e-4 GeV^-1
- *                (issue 3)
- *   dark_photon  model dark_photon on FASER (Run 3), signal visible, m 0.01-1 GeV x eps 1e-7-1e-3 (issue 5)
- * points x points log grid, threshold 3, refined.
- * "cold": a request the cache has never seen (a salt in the threshold, 3 + 1e-9 k, makes it unique); the
- * time runs from the POST until the job's result is fetched (polling every 20 ms). "cached": the same
- * request again, answered from the SQLite cache. Prints figures; asserts nothing.
+ * Usage:
+ *   bench_bounds engine [preset|all] [points|all] [threads]     in this process: nr_bounds_compute from a fresh
+ *       prepared state (no cache), after the engine has built its PDF tables as the daemon does at start-up;
+ *       points "all" = 20 and 50; threads default 2
+ *   bench_bounds [host] [port] [preset|all] [points|all]          through the API of a running daemon
+ *       (default 127.0.0.1 8080 dipole 50): "miss" is a request the cache has never seen (a salt in the
+ *       threshold, 3 + 1e-9 k, makes it unique), timed from the POST until the job's result is fetched (polling
+ *       every 20 ms); "hit" the same request again (best of 20). With NUREACHD_PID=<pid> the daemon's CPU time
+ *       (/proc/<pid>/stat) over the miss is printed too.
+ * Presets: dipole (FASERnu2, gamma_decay_volume), darkz_nun (FASERnu, n_hese), dark_photon and b_minus_l (FASER,
+ * visible); points x points log grid, threshold 3, refined. Prints figures; asserts nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +21,119 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_floor.h"
+#include "bounds_presets.h"
+#include "contour.h"
+#include "engine.h"
 #include "http_client.h"
+
+static double cpu_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return 1e3 * (double)t.tv_sec + 1e-6 * (double)t.tv_nsec;
+}
+
+/* utime + stime of a process [ms], -1 if unknown */
+static double process_cpu_ms(const char *pid)
+{
+    if (!pid)
+        return -1.0;
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1.0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    const char *p = strrchr(buf, ')');
+    unsigned long ut = 0, st = 0;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+        return -1.0;
+    return 1e3 * (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The floor at points x points: best of 5, CPU and wall [ms]. */
+static void floor_ms(int points, double *cpu, double *wall)
+{
+    *cpu = *wall = 1e300;
+    for (int k = 0; k < 5; k++) {
+        double c0 = cpu_ms(), w0 = bench_now_ms();
+        volatile size_t above = bench_floor_contour((size_t)points, (size_t)points);
+        (void)above;
+        double c = cpu_ms() - c0, w = bench_now_ms() - w0;
+        *cpu = c < *cpu ? c : *cpu;
+        *wall = w < *wall ? w : *wall;
+    }
+}
+
+static int bench_engine(const nr_engine *engine, const bounds_preset *bp, int points, unsigned threads)
+{
+    const nr_model *model = nr_model_find(bp->name);
+    const nr_experiment *experiment = nr_experiment_find(bp->experiment);
+    if (!model || !experiment) {
+        printf("%-12s not in this build\n", bp->name);
+        return 0;
+    }
+    nr_param_value *base = calloc(model->n_params, sizeof *base);
+    nr_model_defaults(model, base);
+    nr_bounds_request req = {.signal = (size_t)nr_model_signal_index(model, bp->signal),
+                             .ix = nr_model_param_index(model, bp->x_param),
+                             .iy = nr_model_param_index(model, bp->y_param),
+                             .x_min = bp->x_min, .x_max = bp->x_max, .nx = (size_t)points, .x_log = 1,
+                             .y_min = bp->y_min, .y_max = bp->y_max, .ny = (size_t)points, .y_log = 1,
+                             .threshold = 3.0, .refine = 1, .threads = threads};
+    nr_bounds_result res;
+    nr_error err;
+    nr_error_clear(&err);
+    double fc0, fw0, fc1, fw1;
+    floor_ms(points, &fc0, &fw0);
+    double c0 = cpu_ms(), w0 = bench_now_ms();
+    nr_status st = nr_bounds_compute(model, engine, experiment, base, &req, &res, NULL, &err);
+    double c = cpu_ms() - c0, w = bench_now_ms() - w0;
+    floor_ms(points, &fc1, &fw1);
+    free(base);
+    if (st != NR_OK) {
+        printf("%-12s %3d x %-3d failed: %s\n", bp->name, points, points, err.message);
+        return 1;
+    }
+    double fc = fc0 < fc1 ? fc0 : fc1, fw = fw0 < fw1 ? fw0 : fw1;
+    printf("%-12s %3d x %-3d miss: CPU %8.1f ms wall %8.1f ms (%u threads; %zu evaluations) | floor CPU %.2f ms "
+           "wall %.2f ms | ratio CPU %.0f wall %.0f\n",
+           bp->name, points, points, c, w, threads, res.n_evaluations, fc, fw, c / fc, w / fw);
+    nr_bounds_free(&res);
+    return 0;
+}
+
+static int run_engine_mode(int argc, char **argv)
+{
+    const char *which = argc > 2 ? argv[2] : "all";
+    const char *pts = argc > 3 ? argv[3] : "all";
+    unsigned threads = argc > 4 ? (unsigned)atoi(argv[4]) : 2;
+    const char *data = getenv("NUREACH_DATA_DIR") ? getenv("NUREACH_DATA_DIR") : "data";
+    nr_engine *engine = NULL;
+    nr_error err;
+    nr_error_clear(&err);
+    if (nr_engine_init(data, &engine, &err) != NR_OK || nr_engine_warm_cc_tables(engine, NULL, &err) != NR_OK) {
+        fprintf(stderr, "engine: %s\n", err.message);
+        nr_engine_free(engine);
+        return 1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < sizeof bounds_presets / sizeof bounds_presets[0]; i++) {
+        if (strcmp(which, "all") != 0 && strcmp(which, bounds_presets[i].name) != 0)
+            continue;
+        if (strcmp(pts, "all") == 0) {
+            rc |= bench_engine(engine, &bounds_presets[i], 20, threads);
+            rc |= bench_engine(engine, &bounds_presets[i], 50, threads);
+        } else {
+            rc |= bench_engine(engine, &bounds_presets[i], atoi(pts), threads);
+        }
+    }
+    nr_engine_free(engine);
+    return rc;
+}
 
 static int poll_until_done(const char *host, int port, const char *job_path, double *progress_seen)
 {
@@ -40,21 +157,16 @@ static int poll_until_done(const char *host, int port, const char *job_path, dou
     return -1;
 }
 
-int main(int argc, char **argv)
+static int bench_http(const char *host, int port, const bounds_preset *bp, int points)
 {
-    const char *host = argc > 1 ? argv[1] : "127.0.0.1";
-    int port = argc > 2 ? atoi(argv[2]) : 8080;
-    const char *preset = argc > 3 ? argv[3] : "dipole";
-    int points = argc > 4 ? atoi(argv[4]) : 50;
     if (points < 2 || points > 200) {
         fprintf(stderr, "points must be between 2 and 200\n");
         return 2;
     }
-    int dark = strcmp(preset, "dark_photon") == 0;
-    const char *model = dark ? "dark_photon" : "dipole", *experiment = dark ? "FASER" : "FASERnu2";
-    const char *signal = dark ? "visible" : "gamma_decay_volume";
-    const char *xp = dark ? "m_Ap" : "m_N", *yp = dark ? "epsilon" : "mu_N";
-    double x0 = 0.01, x1 = dark ? 1.0 : 10.0, y0 = dark ? 1e-7 : 1e-9, y1 = dark ? 1e-3 : 1e-4;
+    const char *model = bp->name, *experiment = bp->experiment, *signal = bp->signal;
+    const char *xp = bp->x_param, *yp = bp->y_param;
+    double x0 = bp->x_min, x1 = bp->x_max, y0 = bp->y_min, y1 = bp->y_max;
+    const char *pid = getenv("NUREACHD_PID");
     char body[1024];
     snprintf(body, sizeof body,
              "{\"model\":\"%s\",\"experiment\":\"%s\",\"signal\":\"%s\",\"threshold\":%.12g,"
@@ -62,7 +174,9 @@ int main(int argc, char **argv)
              "\"y\":{\"param\":\"%s\",\"min\":%g,\"max\":%g,\"points\":%d,\"scale\":\"log\"}}}",
              model, experiment, signal, 3.0 + 1e-9 * (double)(time(NULL) % 100000), xp, x0, x1, points, yp, y0, y1,
              points);
-    double t0 = bench_now_ms(), progress = 0;
+    double fc0, fw0;
+    floor_ms(points, &fc0, &fw0);
+    double t0 = bench_now_ms(), progress = 0, server_cpu0 = process_cpu_ms(pid);
     bench_response r;
     if (bench_request(host, port, "POST", "/api/v1/bounds", body, &r) != 0) {
         fprintf(stderr, "no answer from %s:%d\n", host, port);
@@ -88,14 +202,23 @@ int main(int argc, char **argv)
         fprintf(stderr, "status %d: %s\n", r.status, r.body);
         return 1;
     }
-    double cold = bench_now_ms() - t0;
+    double cold = bench_now_ms() - t0, server_cpu = process_cpu_ms(pid) - server_cpu0;
+    double fc1, fw1;
+    floor_ms(points, &fc1, &fw1);
+    double fc = fc0 < fc1 ? fc0 : fc1, fw = fw0 < fw1 ? fw0 : fw1;
     const char *ev = strstr(r.body, "\"evaluations\":");
     const char *nc = strstr(r.body, "\"contours\":[");
     int polygons = 0;
     for (const char *c = nc; c && (c = strstr(c + 1, "{\"x\":")) != NULL;)
         polygons++;
-    printf("%d x %d %s contour (%s, %s): cold %.0f ms (%d refinement evaluations, %d polygons, %zu bytes)\n", points,
-           points, model, experiment, signal, cold, ev ? atoi(ev + 14) : -1, polygons, r.body_len);
+    printf("%-12s %3d x %-3d miss: wall %8.1f ms", model, points, points, cold);
+    if (pid && server_cpu >= 0)
+        printf(" daemon CPU %8.1f ms", server_cpu);
+    printf(" (%d evaluations, %d polygons, %zu bytes) | floor CPU %.2f ms wall %.2f ms | ratio wall %.0f", ev ? atoi(ev + 14) : -1,
+           polygons, r.body_len, fc, fw, cold / fw);
+    if (pid && server_cpu >= 0)
+        printf(" CPU %.0f", server_cpu / fc);
+    printf("\n");
     bench_response_free(&r);
     double best = 1e300;
     for (int i = 0; i < 20; i++) {
@@ -108,6 +231,34 @@ int main(int argc, char **argv)
         best = t < best ? t : best;
         bench_response_free(&r);
     }
-    printf("%d x %d %s contour, cached: best of 20 %.2f ms\n", points, points, model, best);
+    printf("%-12s %3d x %-3d hit:  wall %8.2f ms (best of 20) | ratio wall %.2f\n", model, points, points, best,
+           best / fw);
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "engine") == 0)
+        return run_engine_mode(argc, argv);
+    const char *host = argc > 1 ? argv[1] : "127.0.0.1";
+    int port = argc > 2 ? atoi(argv[2]) : 8080;
+    const char *which = argc > 3 ? argv[3] : "dipole";
+    const char *pts = argc > 4 ? argv[4] : "50";
+    int rc = 0, found = 0;
+    for (size_t i = 0; i < sizeof bounds_presets / sizeof bounds_presets[0]; i++) {
+        if (strcmp(which, "all") != 0 && strcmp(which, bounds_presets[i].name) != 0)
+            continue;
+        found = 1;
+        if (strcmp(pts, "all") == 0) {
+            rc |= bench_http(host, port, &bounds_presets[i], 20);
+            rc |= bench_http(host, port, &bounds_presets[i], 50);
+        } else {
+            rc |= bench_http(host, port, &bounds_presets[i], atoi(pts));
+        }
+    }
+    if (!found) {
+        fprintf(stderr, "unknown preset %s\n", which);
+        return 2;
+    }
+    return rc;
 }

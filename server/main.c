@@ -1,4 +1,4 @@
-/* main.c: nureachd, straight line: defaults -> config -> data check and engine -> cache -> HTTP
+/* main.c: nureachd, straight line (or one of the commands of commands.h: `nureachd cache ...`, `nureachd scan ...`): defaults -> config -> data check and engine -> cache -> HTTP
  * daemon -> wait for SIGTERM/SIGINT -> graceful shutdown (stop accepting, finish requests under way,
  * close the cache and the engine). Exit codes: 0 clean shutdown, 1 start-up failure, 2 bad config. */
 #include <errno.h>
@@ -14,8 +14,8 @@
 
 #include "api.h"
 #include "cache.h"
+#include "commands.h"
 #include "config.h"
-#include "data_manifest.h"
 #include "engine.h"
 #include "http.h"
 
@@ -24,27 +24,6 @@
 #define JOB_RECORDS_MAX 256
 #define JOB_RECORD_TTL_S 600.0
 #define JOB_BODIES_MAX_BYTES ((size_t)64 << 20)
-
-static int open_engine(const nr_config *cfg, nr_engine **engine)
-{
-    char manifest_sha[65];
-    int n_files = 0;
-    nr_error err;
-    nr_error_clear(&err);
-    if (nr_data_manifest_verify(cfg->data_dir, manifest_sha, &n_files, &err) != NR_OK) {
-        fprintf(stderr, "nureachd: refusing to start: data check failed for %s: %s\n", err.where,
-                err.message);
-        return -1;
-    }
-    if (nr_engine_open(cfg->data_dir, engine, &err) != NR_OK) {
-        fprintf(stderr, "nureachd: cannot open the engine (%s): %s: %s\n", nr_status_name(err.status),
-                err.where, err.message);
-        return -1;
-    }
-    fprintf(stderr, "nureachd: data %s verified (%d files, version %.12s)\n", cfg->data_dir, n_files,
-            manifest_sha);
-    return 0;
-}
 
 static int open_cache(const nr_config *cfg, nr_cache **cache)
 {
@@ -55,24 +34,22 @@ static int open_cache(const nr_config *cfg, nr_cache **cache)
     }
     snprintf(path, sizeof path, "%s/cache.sqlite", cfg->state_dir);
     int64_t max_bytes = (int64_t)cfg->cache_max_mb * 1024 * 1024;
-    if (nr_cache_open(path, max_bytes, cache, err, sizeof err) == 0)
+    int rc = nr_cache_open(path, max_bytes, cache, err, sizeof err);
+    if (rc == NR_CACHE_OPEN_OK)
         return 0;
-    /* The cache holds only derived results: an unusable file (damaged, another program's, a newer schema) is
-     * moved aside, kept for inspection, and the daemon starts with an empty cache instead of refusing to run. */
+    /* The cache holds only derived results: a file proven unusable (damaged, another program's, a newer schema)
+     * is moved aside, kept for inspection, and the daemon starts with an empty cache instead of refusing to run.
+     * Any other failure (a full disk, a read-only folder, an I/O error) proves nothing against the file: it is
+     * left alone and the daemon exits, so that it starts with its cache once the disk is fixed. */
     char aside[PATH_MAX + 32];
-    snprintf(aside, sizeof aside, "%s.unusable-%ld", path, (long)time(NULL));
-    if (access(path, F_OK) == 0 && rename(path, aside) == 0) {
+    if (rc == NR_CACHE_OPEN_UNUSABLE && nr_cache_move_aside(path, aside, sizeof aside) == 0) {
         fprintf(stderr, "nureachd: warning: the cache %s is unusable (%s); moved it to %s and starting empty\n",
                 path, err, aside);
-        char side[PATH_MAX + 8]; /* the journal files of the moved database would not match a new one */
-        snprintf(side, sizeof side, "%s-wal", path);
-        unlink(side);
-        snprintf(side, sizeof side, "%s-shm", path);
-        unlink(side);
         if (nr_cache_open(path, max_bytes, cache, err, sizeof err) == 0)
             return 0;
     }
-    fprintf(stderr, "nureachd: cannot open the cache %s: %s\n", path, err);
+    fprintf(stderr, "nureachd: cannot open the cache %s: %s%s\n", path, err,
+            rc == NR_CACHE_OPEN_UNUSABLE ? "" : " (the file was left as it is)");
     return -1;
 }
 
@@ -154,9 +131,13 @@ int main(int argc, char **argv)
 {
     /* first of all: a SIGTERM during start-up then waits for sigwait and ends in a clean shutdown,
      * and every thread created later inherits the mask */
+    gsl_set_error_handler_off();
+    if (argc > 1 && strcmp(argv[1], "cache") == 0) /* nureachd cache check|backup|restore (commands.h) */
+        return nr_command_cache(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "scan") == 0) /* nureachd scan --shard i/n | --merge (commands.h) */
+        return nr_command_scan(argc - 1, argv + 1);
     sigset_t stop_signals;
     block_stop_signals(&stop_signals);
-    gsl_set_error_handler_off();
     nr_config cfg;
     nr_config_defaults(&cfg);
     char err[512];
@@ -168,7 +149,7 @@ int main(int argc, char **argv)
         return 2;
     }
     nr_engine *engine = NULL;
-    if (open_engine(&cfg, &engine) != 0)
+    if (nr_command_open_engine(&cfg, &engine) != 0)
         return 1;
     nr_cache *cache = NULL;
     if (open_cache(&cfg, &cache) != 0) {

@@ -727,6 +727,9 @@ static int run_integrity_check(sqlite3 *db, int full, char *report, size_t len)
         result = failure_kind(rc) == NR_CACHE_OPEN_UNUSABLE ? 1 : -1;
     }
     sqlite3_finalize(st);
+    for (char *c = report; *c; c++) /* one line for logs and JSON */
+        if (*c == '\n')
+            *c = ' ';
     return result;
 }
 

@@ -55,7 +55,8 @@ int nr_command_cache(int argc, char **argv)
         return 0;
     }
     if (strcmp(pos[0], "restore") == 0 && n_pos == 2) {
-        if (nr_cache_restore(path, pos[1], err, sizeof err) != 0) {
+        if (nr_config_make_dir(cfg.state_dir, err, sizeof err) != 0 ||
+            nr_cache_restore(path, pos[1], err, sizeof err) != 0) {
             fprintf(stderr, "nureachd cache restore: %s\n", err);
             return 1;
         }

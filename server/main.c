@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,20 +81,47 @@ static void block_stop_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* A stop waits this long for the background cross-section build; if it is still running then (it takes
+ * about 1 s alone, 10-20 s on a loaded 2-core machine), the daemon exits without closing the engine it uses:
+ * the process ends either way, and a SIGTERM must not wait for a warm-up nobody needs any more. */
+#define WARM_UP_STOP_WAIT_MS 500
+
+typedef struct {
+    nr_engine *engine;
+    atomic_int done;
+} warm_up;
+
 /* Builds the default PDF set's cross-section table (about 1 s) in the background, so the first user
  * request does not pay for it; a request that arrives earlier waits for the same build (engine.h). */
-static void *warm_cross_sections(void *engine)
+static void *warm_cross_sections(void *arg)
 {
+    warm_up *w = arg;
     const nr_cc_table *table = NULL;
     nr_error err;
     nr_error_clear(&err);
-    if (nr_engine_cc_table(engine, nr_pdf_known_sets[0], &table, &err) != NR_OK)
+    if (nr_engine_cc_table(w->engine, nr_pdf_known_sets[0], &table, &err) != NR_OK)
         fprintf(stderr, "nureachd: warning: building the %s cross sections failed: %s\n", nr_pdf_known_sets[0],
                 err.message);
+    atomic_store(&w->done, 1);
     return NULL;
 }
 
-static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t *stop_signals)
+/* 1 if the warm-up thread ended (and was joined) within WARM_UP_STOP_WAIT_MS. */
+static int finish_warm_up(pthread_t thread, warm_up *w)
+{
+    for (int waited_ms = 0; !atomic_load(&w->done) && waited_ms < WARM_UP_STOP_WAIT_MS; waited_ms += 10)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    if (!atomic_load(&w->done)) {
+        fprintf(stderr, "nureachd: the cross-section warm-up is still running; exiting without waiting for it\n");
+        pthread_detach(thread);
+        return 0;
+    }
+    pthread_join(thread, NULL);
+    return 1;
+}
+
+/* Serves until SIGTERM/SIGINT. *engine_free is set to 0 if a background thread may still use the engine. */
+static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t *stop_signals, int *engine_free)
 {
     nr_http_options opt = {cfg->bind, cfg->port, cfg->threads, cfg->max_connections, cfg->timeout_s,
                            (size_t)cfg->max_body_kb * 1024};
@@ -114,7 +142,10 @@ static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t 
            port);
     fflush(stdout);
     pthread_t warm;
-    int warming = pthread_create(&warm, NULL, warm_cross_sections, engine) == 0;
+    static warm_up w; /* outlives serve(): a detached warm-up may still write w.done */
+    w.engine = engine;
+    atomic_init(&w.done, 0);
+    int warming = pthread_create(&warm, NULL, warm_cross_sections, &w) == 0;
     int sig = 0;
     while (sigwait(stop_signals, &sig) != 0) {
     }
@@ -123,7 +154,7 @@ static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t 
     nr_api_shutdown_jobs(api); /* cancels jobs and wakes the requests waiting for them */
     nr_http_stop(server);
     if (warming)
-        pthread_join(warm, NULL); /* the engine is closed after this returns */
+        *engine_free = finish_warm_up(warm, &w); /* the engine is closed after this returns, if free */
     return 0;
 }
 
@@ -157,18 +188,19 @@ int main(int argc, char **argv)
         return 1;
     }
     nr_api api;
-    int status = 1;
+    int status = 1, engine_free = 1;
     nr_api_job_settings jobs = {{cfg.job_threads, cfg.job_queue, JOB_RECORDS_MAX, JOB_RECORD_TTL_S,
                                  JOB_BODIES_MAX_BYTES, (double)cfg.job_max_s},
                                 cfg.job_wait_ms, cfg.threads > 1 ? cfg.threads / 2 : 1};
     if (nr_api_init(&api, engine, cache, cfg.static_dir, cfg.schema_dir, &jobs, err, sizeof err) != 0) {
         fprintf(stderr, "nureachd: %s\n", err);
     } else {
-        status = serve(&cfg, &api, engine, &stop_signals) == 0 ? 0 : 1;
+        status = serve(&cfg, &api, engine, &stop_signals, &engine_free) == 0 ? 0 : 1;
         nr_api_free(&api);
     }
     nr_cache_close(cache);
-    nr_engine_close(engine);
+    if (engine_free)
+        nr_engine_close(engine);
     if (status == 0)
         fprintf(stderr, "nureachd: stopped\n");
     return status;

@@ -7,6 +7,9 @@
    SAFE when this was written, 5.8 MEDIUM before its hardening), and the settings that matter for this daemon
    are on: no capabilities, a system-call filter, loopback-only IP access, read-only system.
 The unit is not started under systemd here (the test machines have no systemd as PID 1).
+3. deploy/Containerfile (no podman or docker daemon in CI: the image build is a documented manual check, see
+   the file): its runtime stage installs the Debian package of every shared library nureachd links directly
+   (from objdump NEEDED, located by ldd, owned per dpkg -S), and it runs the daemon as a non-root USER.
 
 Exit 77 if systemd-analyze is missing (Debian package systemd).
 """
@@ -33,6 +36,40 @@ def unit_for_test(tmp):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+def package_of(path):
+    """The Debian package owning a library path (tries the /usr-merged and unmerged spellings)."""
+    for candidate in (path, os.path.realpath(path), path.replace("/usr/lib/", "/lib/", 1)):
+        r = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+        if r.returncode == 0:
+            return r.stdout.split(":", 1)[0].strip()
+    return None
+
+
+def test_containerfile():
+    text = open(os.path.join(os.path.dirname(UNIT), "Containerfile")).read()
+    stages = text.split("\nFROM ")
+    T.check(len(stages) == 3, "Containerfile: a build stage and a runtime stage")
+    runtime = stages[-1]
+    user = re.search(r"^USER (\S+)", runtime, re.M)
+    T.check(user is not None and not user.group(1).startswith(("root", "0")), "runs as a non-root USER (%s)" %
+            (user.group(1) if user else None))
+    if not (shutil.which("objdump") and shutil.which("ldd") and shutil.which("dpkg")):
+        print("SKIP library check: objdump, ldd or dpkg missing")
+        return
+    binary = env_path("NUREACHD")
+    needed = re.findall(r"NEEDED\s+(\S+)", subprocess.run(["objdump", "-p", binary], capture_output=True,
+                                                          text=True).stdout)
+    where = dict(re.findall(r"^\s*(\S+) => (\S+)", subprocess.run(["ldd", binary], capture_output=True,
+                                                                    text=True).stdout, re.M))
+    T.check(len(needed) >= 5, "nureachd links its libraries dynamically: %s" % needed)
+    for soname in needed:
+        pkg = package_of(where.get(soname, soname))
+        if pkg in ("libc6",):  # in every Debian base image
+            continue
+        T.check(pkg is not None and re.search(r"\b%s\b" % re.escape(pkg.split(":")[0]), runtime),
+                "the runtime stage installs %s (for %s)" % (pkg, soname))
 
 
 def main():
@@ -67,6 +104,7 @@ def main():
                         "IPAddressDeny=any", "IPAddressAllow=localhost", "ProtectSystem=strict", "PrivateUsers=yes",
                         "MemoryDenyWriteExecute=yes", "StateDirectory=nureach", "Environment=NUREACH_BIND=127.0.0.1"):
             T.check(setting in text, "the unit sets %s" % setting.strip())
+        test_containerfile()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return T.summary()

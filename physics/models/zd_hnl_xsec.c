@@ -46,6 +46,8 @@
  */
 #include "zd_hnl_xsec.h"
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
 #include <math.h>
 
 #include "constants.h"
@@ -259,4 +261,71 @@ double nr_zd_width_n_total(const nr_zd_params *p)
     if (p->m_n > p->m_zd)
         return nr_zd_width_n_nu_zd(p);
     return nr_zd_width_n_nu_ee(p) + nr_zd_width_n_nu_mumu(p) + nr_zd_width_n_nu_nunu(p);
+}
+
+/* dGamma(N -> nu e e)/ds up to a constant: Gamma_2(N -> nu V; m_V^2 = s) sqrt(s) Gamma(V -> e e; sqrt s)/(s - M^2)^2 */
+typedef struct {
+    const nr_zd_params *p;
+    double gamma, beta_gamma, e_cut; /* boost of N; e_cut < 0: no cut */
+} ee_fraction_params;
+
+static double ee_virtuality_density(double s, void *vp)
+{
+    const ee_fraction_params *q = vp;
+    const double mv = sqrt(s), m_n = q->p->m_n;
+    double w = nr_darkz_width_n_two_body(1.0, m_n, 0.0, mv) * mv * nr_darkz_zprime_width_ff(1.0, mv, NR_M_ELECTRON, 1.0) /
+               sq(s - q->p->m_zd * q->p->m_zd);
+    if (q->e_cut >= 0.0) {
+        const double e_star = (m_n * m_n + s) / (2.0 * m_n), p_star = (m_n * m_n - s) / (2.0 * m_n);
+        const double lo = q->gamma * e_star - q->beta_gamma * p_star, hi = q->gamma * e_star + q->beta_gamma * p_star;
+        w *= q->e_cut <= lo ? 1.0 : q->e_cut >= hi ? 0.0 : (hi - q->e_cut) / (hi - lo);
+    }
+    return w;
+}
+
+double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_cut)
+{
+    if (!p || !(p->m_n > 2.0 * NR_M_ELECTRON) || !(p->m_n < p->m_zd) || !isfinite(e_n) || !isfinite(e_cut))
+        return 0.0;
+    if (e_cut <= 0.0)
+        return 1.0;
+    if (e_cut >= e_n)
+        return 0.0;
+    const double gamma = e_n > p->m_n ? e_n / p->m_n : 1.0;
+    const double beta_gamma = e_n > p->m_n ? sqrt(e_n * e_n - p->m_n * p->m_n) / p->m_n : 0.0;
+    ee_fraction_params all = {p, gamma, beta_gamma, -1.0}, cut = {p, gamma, beta_gamma, e_cut};
+    gsl_function f_all = {ee_virtuality_density, &all}, f_cut = {ee_virtuality_density, &cut};
+    const double lo = 4.0 * NR_M_ELECTRON * NR_M_ELECTRON, hi = p->m_n * p->m_n;
+    /* kinks of the cut fraction where gamma E* -+ beta gamma p* crosses the cut (linear in s) */
+    double pts[4] = {lo, hi, hi, hi};
+    size_t n_pts = 2;
+    const double two_m = 2.0 * p->m_n, m2 = hi;
+    const double k1 = gamma - beta_gamma > 0.0 ? (two_m * e_cut - m2 * (gamma + beta_gamma)) / (gamma - beta_gamma) : -1.0;
+    const double k2 = (two_m * e_cut - m2 * (gamma - beta_gamma)) / (gamma + beta_gamma);
+    if (k1 > lo && k1 < hi)
+        pts[n_pts++] = k1;
+    if (k2 > lo && k2 < hi)
+        pts[n_pts++] = k2;
+    for (size_t i = 1; i < n_pts; i++) /* sort */
+        for (size_t j = i; j > 0 && pts[j] < pts[j - 1]; j--) {
+            const double tmp = pts[j];
+            pts[j] = pts[j - 1];
+            pts[j - 1] = tmp;
+        }
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
+    if (!ws)
+        return NAN;
+    double total = 0.0, part = 0.0, err = 0.0;
+    gsl_integration_qag(&f_all, lo, hi, 0.0, 1e-8, 200, GSL_INTEG_GAUSS21, ws, &total, &err);
+    for (size_t i = 0; i + 1 < n_pts; i++) {
+        double piece = 0.0;
+        if (pts[i + 1] > pts[i])
+            gsl_integration_qag(&f_cut, pts[i], pts[i + 1], 0.0, 1e-8, 200, GSL_INTEG_GAUSS21, ws, &piece, &err);
+        part += piece;
+    }
+    gsl_integration_workspace_free(ws);
+    if (!(total > 0.0))
+        return 0.0;
+    const double f = part / total;
+    return f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);
 }

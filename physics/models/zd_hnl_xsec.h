@@ -101,6 +101,12 @@ double nr_zd_width_n_nu_ee(const nr_zd_params *p);
 double nr_zd_width_n_nu_mumu(const nr_zd_params *p);
 double nr_zd_width_n_nu_nunu(const nr_zd_params *p);
 
+/* Fraction of N -> nu e+ e- decays (through the off-shell Z_D, m_N < m_ZD) of an unpolarised N of lab energy e_n
+ * [GeV] whose e+e- energy exceeds e_cut [GeV]: at fixed m_ee^2 = s the pair is one body of mass sqrt(s), isotropic
+ * in the N rest frame, so its lab energy is uniform on gamma (E* -+ beta p*); weighted with dGamma/ds of the
+ * virtuality integral. 0 if the channel is closed. */
+double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_cut);
+
 /* Total width of N [GeV]: N -> nu Z_D if open, else the three-body channels above. SM weak decays through the
  * mixing (W, Z exchange) are not included (001 does not include them either). */
 double nr_zd_width_n_total(const nr_zd_params *p);

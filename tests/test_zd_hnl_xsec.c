@@ -129,6 +129,16 @@ static double paper_a2(double e, double m_n, double t, double m_t, double z, dou
     return pre * br * (sm ? zterm : dterm);
 }
 
+/* 001 Eq. A.11 as printed (nu e -> N e), with U_4tau^2 (1 - U_4tau^2) = u_eff^2 */
+static double paper_a11(double e, double m_n, double t, const nr_zd_params *p)
+{
+    const double me = NR_M_ELECTRON, md2 = p->m_zd * p->m_zd;
+    const double br = 8 * e * e * me * me - 2 * m_n * m_n * (4 * e * me + me * me + t) + 2 * me * t * (2 * e + me) +
+                      2 * pow(m_n, 4) + t * t;
+    return NR_ALPHA_EM * p->eps * p->eps * p->g_d * p->g_d * p->u2 * (1 - p->u2) * br /
+           (2 * e * e * me * me * (md2 - t) * (md2 - t));
+}
+
 static double paper_a12(double e, double m_n, double t, const nr_zd_params *p)
 {
     const double me = NR_M_ELECTRON, md2 = p->m_zd * p->m_zd;
@@ -153,6 +163,16 @@ static void test_paper_factors(void)
                         (sqrt(2.0) * NR_G_FERMI * NR_M_Z * NR_M_Z * NR_SIN2_THETA_W * (1 - NR_SIN2_THETA_W));
     CHECK_REL(paper_a2(e, p.m_n, t, W_MASS, W_Z, W_A, &p0, 1) / dsdt_gev4(&cz, e, t), 4.0 * tree * tree, 1e-6,
               "001 A.2 (Z) / ours");
+    /* erratum: A.11 is 4 x ours at m_N^2 << E m_e, with a bracket that is not the trace (3.75-3.87 at E = 300 GeV,
+     * m_N = 0.1 GeV, tests/golden/zd_hnl_traces.txt) */
+    nr_zd_params pe = p;
+    pe.m_zd = 0.16;
+    pe.m_n = 0.02;
+    nr_zd_xsec_ctx ce = ctx_of(NR_ZD_ELECTRON, pe, 1, 1, NR_M_ELECTRON, NR_ZD_SM_Z_OFF);
+    CHECK_REL(paper_a11(2000.0, pe.m_n, -1e-7, &pe) / dsdt_gev4(&ce, 2000.0, -1e-7), 4.0, 1e-3, "001 A.11 / ours, light N");
+    pe.m_n = 0.1;
+    const double r11 = paper_a11(300.0, pe.m_n, -1e-5, &pe) / dsdt_gev4(&ce, 300.0, -1e-5);
+    CHECK(r11 > 3.6 && r11 < 3.95, "001 A.11 / ours at m_N = 0.1 GeV, E = 300 GeV: %g (bracket differs)", r11);
     /* erratum: A.12 is 4 x ours */
     CHECK_REL(paper_a12(500.0, 0.1, -0.01, &p) / (nr_zd_ne_dsigma_dt(500.0, -0.01, &p) / NR_HBARC2_GEV2_CM2), 4.0, 1e-9,
               "001 A.12 / ours");
@@ -229,6 +249,37 @@ static void test_three_body(void)
     CHECK(nr_zd_width_n_nu_mumu(&p) > 0.0 && nr_zd_width_n_nu_mumu(&p) < nr_zd_width_n_nu_ee(&p), "mu mu below e e");
     CHECK_REL(nr_zd_width_n_total(&p), nr_zd_width_n_nu_ee(&p) + nr_zd_width_n_nu_mumu(&p) + nr_zd_width_n_nu_nunu(&p),
               1e-14, "total width (m_N < m_ZD)");
+}
+
+/* N -> nu e e visible-energy fraction against an independent double midpoint sum over (m_ee^2, cos theta*) of the
+ * same virtuality density (lab pair energy gamma (E* + beta p* cos theta*), isotropic) */
+static void test_nuee_fraction(void)
+{
+    nr_zd_params p = {.m_zd = 0.8, .g_d = 1.0, .eps = 1e-3, .u2 = 1e-4, .m_n = 0.1};
+    const double e_n = 400.0, cut = 150.0, m = p.m_n, gamma = e_n / m, bg = sqrt(gamma * gamma - 1);
+    const int ns = 2000, nc = 400;
+    double all = 0, above = 0;
+    const double lo = 4 * NR_M_ELECTRON * NR_M_ELECTRON, hi = m * m;
+    for (int i = 0; i < ns; i++) {
+        const double s = lo + (hi - lo) * (i + 0.5) / ns, mv = sqrt(s);
+        /* Gamma(N -> nu V) sqrt(s) Gamma(V -> ee) / (s - M^2)^2 with the closed forms (unit couplings) */
+        const double x = s / (m * m);
+        const double g2 = pow(m, 3) / s * (1 - x) * (1 - x) * (1 + 2 * x);
+        const double r = NR_M_ELECTRON * NR_M_ELECTRON / s;
+        const double dens = g2 * mv * mv * (1 + 2 * r) * sqrt(1 - 4 * r) / pow(s - p.m_zd * p.m_zd, 2);
+        const double e_star = (m * m + s) / (2 * m), p_star = (m * m - s) / (2 * m);
+        for (int j = 0; j < nc; j++) {
+            const double c = -1 + 2.0 * (j + 0.5) / nc;
+            all += dens;
+            if (gamma * e_star + bg * p_star * c > cut)
+                above += dens;
+        }
+    }
+    CHECK_REL(nr_zd_n_nu_ee_fraction_above(&p, e_n, cut), above / all, 2e-3, "N -> nu e e fraction above 150 GeV");
+    CHECK(nr_zd_n_nu_ee_fraction_above(&p, e_n, 0.0) == 1.0 && nr_zd_n_nu_ee_fraction_above(&p, e_n, 401.0) == 0.0,
+          "fraction limits");
+    p.m_zd = 0.05;
+    CHECK(nr_zd_n_nu_ee_fraction_above(&p, e_n, cut) == 0.0, "no three-body fraction when Z_D is on shell");
 }
 
 /* ------------------------------------------------------------------------------------------------- limits */
@@ -426,6 +477,7 @@ int main(void)
     test_brute_force_golden(dc);
     test_paper_factors();
     test_three_body();
+    test_nuee_fraction();
     test_limits();
     test_positivity_and_integrators();
     if (dc)

@@ -102,12 +102,19 @@ static void test_fig4(const nr_engine *en, const nr_experiment *x)
     CHECK_REL(signal(en, x, p, "electron_elastic"), el8, 1e-3, "elastic N e independent of U");
     /* N -> nu e e of the primary N: decay probability ~ Gamma ~ U^2 for a long-lived N */
     CHECK_REL(signal(en, x, p, "nuee_primary"), 10.0 * prim8, 2e-3, "primary N -> nu e e ~ U^2");
-    /* the inelastic part nu e -> N e ~ U^2 */
-    const double inel7 = signal(en, x, p, "electron_scattering") - signal(en, x, p, "electron_elastic");
+    /* the inelastic part nu e -> N e ~ U^2, and the elastic part with N from D_s -> tau N ~ U^2 (long-lived N) */
+    const double inel7 = signal(en, x, p, "electron_scattering") - signal(en, x, p, "electron_elastic_mixing");
+    const double mix7 = signal(en, x, p, "electron_elastic_mixing");
     p[ip("U2")].number = 1e-8;
-    const double inel8 = signal(en, x, p, "electron_scattering") - signal(en, x, p, "electron_elastic");
-    CHECK(inel7 > 0, "inelastic nu e -> N e events %g", inel7);
+    const double inel8 = signal(en, x, p, "electron_scattering") - signal(en, x, p, "electron_elastic_mixing");
+    CHECK(inel7 > 0 && mix7 > 0, "inelastic nu e -> N e events %g, elastic (D_s) %g", inel7, mix7);
     CHECK_REL(inel7, 10.0 * inel8, 1e-6, "inelastic nu e -> N e ~ U^2");
+    CHECK_REL(mix7, 10.0 * signal(en, x, p, "electron_elastic_mixing"), 1e-4, "elastic N e (N from D_s) ~ U^2");
+    /* D_s -> tau N closes at m_N = m_Ds - m_tau = 0.191 GeV */
+    p[ip("m_N")].number = 0.2;
+    CHECK(signal(en, x, p, "nuee_mixing") == 0.0 && signal(en, x, p, "electron_elastic_mixing") == 0.0,
+          "D_s -> tau N closed above m_Ds - m_tau");
+    p[ip("m_N")].number = 0.05;
     /* heavier Z_D: less bremsstrahlung and meson production, fewer elastic events (001 Fig. 4 right falls) */
     p[ip("m_N")].number = 0.3;
     CHECK(signal(en, x, p, "electron_elastic") < 1e-2 * el8, "elastic events fall with m_N = m_ZD/8");
@@ -131,8 +138,12 @@ static void test_spectra(const nr_engine *en, const nr_experiment *x)
     set_choice(p, "distribution", "E_recoil");
     memset(&t, 0, sizeof t);
     CHECK(nr_model_spectra(mdl, en, x, p, &t, &err) == NR_OK, "recoil spectra: %s", err.message);
-    if (t.n_channels == 2)
-        CHECK_REL(t.total[1], signal(en, x, p, "electron_elastic"), 1e-2, "E_recoil elastic total vs signal");
+    if (t.n_channels == 3) {
+        CHECK_REL(t.total[1], signal(en, x, p, "electron_elastic"), 1e-2, "E_recoil elastic (Z_D) total vs signal");
+        /* the inelastic angle cut is applied at the t nodes: per bin (spectrum) and over the window (signal) */
+        CHECK_REL(t.total[0] + t.total[2], signal(en, x, p, "electron_scattering"), 3e-2,
+                  "E_recoil inelastic + elastic (D_s) total vs signal");
+    }
     nr_table_free(&t);
 }
 

@@ -119,7 +119,18 @@ static const nr_param_spec zd_params[N_ZD_PARAMS] = {
                                        "right), N energy, or electron recoil energy in the target"},
 };
 
-enum { S_EE_SECONDARY, S_EE_PRIMARY, S_EE_TOTAL, S_NUEE_SECONDARY, S_NUEE_PRIMARY, S_ELECTRON, S_ELECTRON_ELASTIC, N_ZD_SIGNALS };
+enum {
+    S_EE_SECONDARY,
+    S_EE_PRIMARY,
+    S_EE_TOTAL,
+    S_NUEE_SECONDARY,
+    S_NUEE_PRIMARY,
+    S_NUEE_MIXING,
+    S_ELECTRON,
+    S_ELECTRON_ELASTIC,
+    S_ELECTRON_ELASTIC_MIXING,
+    N_ZD_SIGNALS
+};
 
 static const nr_signal_spec zd_signals[N_ZD_SIGNALS] = {
     [S_EE_SECONDARY] = {"ee_secondary", "Z_D -> e+e- in the decay volume, Z_D from N -> nu Z_D after nu upscattering "
@@ -130,9 +141,13 @@ static const nr_signal_spec zd_signals[N_ZD_SIGNALS] = {
                                             "E_ee > e_vis_min"},
     [S_NUEE_PRIMARY] = {"nuee_primary", "N -> nu e+e- in the decay volume, N from Z_D -> N Nbar at the IP, "
                                         "E_ee > e_vis_min"},
-    [S_ELECTRON] = {"electron_scattering", "nu e -> N e and N e -> N e in the target, electron inside the recoil cuts "
-                                           "(001 bound: 20 events)"},
-    [S_ELECTRON_ELASTIC] = {"electron_elastic", "N e -> N e alone, N from Z_D -> N Nbar at the IP"},
+    [S_NUEE_MIXING] = {"nuee_mixing", "N -> nu e+e- in the decay volume, N from D_s -> l N at the IP (mixing), "
+                                      "E_ee > e_vis_min"},
+    [S_ELECTRON] = {"electron_scattering", "nu e -> N e, and N e -> N e with N from D_s -> l N, in the target, "
+                                           "electron inside the recoil cuts (001 Figs. 3-4 yellow; bound: 20 events)"},
+    [S_ELECTRON_ELASTIC] = {"electron_elastic", "N e -> N e with N from Z_D -> N Nbar at the IP (001 Fig. 4 right "
+                                                "and red region)"},
+    [S_ELECTRON_ELASTIC_MIXING] = {"electron_elastic_mixing", "N e -> N e with N from D_s -> l N at the IP"},
 };
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -159,6 +174,14 @@ typedef struct {
     double f[EE_TABLE_POINTS];
 } fraction_table;
 
+/* N made at the IP, as seen by the decay volume and by the neutrino target (nr_llp_accepted lists [pb]), with the
+ * N e -> N e cross section inside the recoil cuts for each N reaching the target. */
+typedef struct {
+    int have_volume, have_target;
+    nr_llp_accepted volume, target;
+    double *target_sigma_cm2;
+} n_beam;
+
 typedef struct {
     /* geometry and luminosity */
     int n_slabs;
@@ -176,10 +199,10 @@ typedef struct {
     term *t;
     size_t n_terms, cap;
     double recoil_inelastic_u1; /* nu e -> N e in the cuts at u_eff = 1 */
-    /* primary: Z_D into the volume; N (from Z_D -> N Nbar, per Z_D) into the volume and into the target */
-    int have_zd, have_n_volume, have_n_target;
-    nr_llp_accepted zd, n_volume, n_target;
-    double *n_target_sigma_cm2; /* N e -> N e inside the cuts for each accepted N of n_target [cm^2] */
+    /* primary: Z_D into the volume; N from Z_D -> N Nbar (at BR = 1) and from D_s -> l N (at U^2 = 1) */
+    int have_zd;
+    nr_llp_accepted zd;
+    n_beam from_zd, from_ds;
     double target_electrons_cm2, target_length_m, target_distance_m;
     const nr_flux *flux; /* owned by the engine */
     double flux_scale;
@@ -465,35 +488,125 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
     return st;
 }
 
-/* Z_D -> N Nbar in flight, isotropic in the Z_D rest frame: both N and Nbar are filled into n (mass m_N), with the
- * Z_D cell's weight (at BR = 1, so 2 per Z_D). n_cos x n_phi rest-frame directions (midpoints). */
-static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n)
+/* A parent of mass m_parent flying at polar angle theta with momentum p decays isotropically into a daughter with
+ * rest-frame energy e_star and momentum p_star: n_cos x n_phi rest-frame directions (midpoints) are boosted and
+ * filled into out with weight / (n_cos n_phi) each. */
+static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
+                          double weight)
 {
     enum { N_COS = 16, N_PHI = 8 };
-    const double m = zd->mass_gev, e_star = 0.5 * m, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
-    for (int it = 0; it < NR_LLP_N_THETA; it++) {
-        const double theta = pow(10.0, nr_llp_cell_log10_theta(it)), st = sin(theta), ct = cos(theta);
-        for (int ip = 0; ip < NR_LLP_N_P; ip++) {
-            const double w = zd->w_pb[it * NR_LLP_N_P + ip];
-            if (!(w > 0))
-                continue;
-            const double p = pow(10.0, nr_llp_cell_log10_p(ip)), e = sqrt(p * p + m * m);
-            const double gamma = e / m, beta_gamma = p / m;
-            const double w_dir = 2.0 * w / (N_COS * N_PHI);
-            for (int ic = 0; ic < N_COS; ic++) {
-                const double c = -1.0 + (ic + 0.5) * 2.0 / N_COS, s = sqrt(1.0 - c * c);
-                const double p_par = gamma * p_star * c + beta_gamma * e_star, p_perp = p_star * s;
-                for (int iph = 0; iph < N_PHI; iph++) {
-                    const double phi = (iph + 0.5) * NR_PI / N_PHI; /* phi and -phi: same polar angle */
-                    /* Z_D along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
-                    const double x = p_par * st + p_perp * cos(phi) * ct, y = p_perp * sin(phi);
-                    const double z = p_par * ct - p_perp * cos(phi) * st;
-                    const double pt = sqrt(x * x + y * y), pn = sqrt(pt * pt + z * z);
-                    nr_llp_spectrum_fill(n, atan2(pt, z), pn, w_dir);
-                }
-            }
+    const double st = sin(theta), ct = cos(theta), e = sqrt(p * p + m_parent * m_parent);
+    const double gamma = e / m_parent, beta_gamma = p / m_parent, w_dir = weight / (N_COS * N_PHI);
+    for (int ic = 0; ic < N_COS; ic++) {
+        const double c = -1.0 + (ic + 0.5) * 2.0 / N_COS, s = sqrt(1.0 - c * c);
+        const double p_par = gamma * p_star * c + beta_gamma * e_star, p_perp = p_star * s;
+        for (int iph = 0; iph < N_PHI; iph++) {
+            const double phi = (iph + 0.5) * NR_PI / N_PHI; /* phi and -phi give the same polar angle */
+            /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
+            const double x = p_par * st + p_perp * cos(phi) * ct, y = p_perp * sin(phi);
+            const double z = p_par * ct - p_perp * cos(phi) * st;
+            const double pt = sqrt(x * x + y * y);
+            nr_llp_spectrum_fill(out, atan2(pt, z), sqrt(pt * pt + z * z), w_dir);
         }
     }
+}
+
+/* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,
+ * so 2 N per Z_D). */
+static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n)
+{
+    const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
+    for (int it = 0; it < NR_LLP_N_THETA; it++)
+        for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+            const double w = zd->w_pb[it * NR_LLP_N_P + ip];
+            if (w > 0)
+                fill_two_body(n, pow(10.0, nr_llp_cell_log10_theta(it)), pow(10.0, nr_llp_cell_log10_p(ip)), m,
+                              0.5 * m, p_star, 2.0 * w);
+        }
+}
+
+/* D_s -> l N for the mixing flavour l, per unit |U_lN|^2: BR(D_s -> l nu) times the helicity and phase-space factor
+ * of a massive N (Shrock, Phys. Rev. D 24 (1981) 1232; Gorbunov & Shaposhnikov, arXiv:0705.1729 Eq. 3.4):
+ *   K = lambda^1/2(1, x_l, x_N) [x_l + x_N - (x_l - x_N)^2] / (x_l (1 - x_l)^2),  x = m^2 / m_Ds^2.
+ * BR(D_s -> tau nu) = 5.36e-2, BR(D_s -> mu nu) = 5.43e-3 (PDG 2022); e from mu by the same helicity factor. */
+#define BR_DS_TAU_NU 5.36e-2
+#define BR_DS_MU_NU 5.43e-3
+static double ds_lepton_n_br_per_u2(int flavour, double m_n, double m_ds)
+{
+    const double m_l = flavour == NR_FLAVOUR_TAU ? NR_M_TAU : flavour == NR_FLAVOUR_MU ? NR_M_MUON : NR_M_ELECTRON;
+    if (!(m_n + m_l < m_ds))
+        return 0.0;
+    const double xl = m_l * m_l / (m_ds * m_ds), xn = m_n * m_n / (m_ds * m_ds);
+    const double lam = (1 - xl - xn) * (1 - xl - xn) - 4 * xl * xn;
+    const double k = sqrt(fmax(lam, 0.0)) * (xl + xn - (xl - xn) * (xl - xn)) / (xl * (1 - xl) * (1 - xl));
+    double br_nu = BR_DS_TAU_NU;
+    if (flavour != NR_FLAVOUR_TAU) {
+        const double xmu = NR_M_MUON * NR_M_MUON / (m_ds * m_ds);
+        br_nu = BR_DS_MU_NU * (xl * (1 - xl) * (1 - xl)) / (xmu * (1 - xmu) * (1 - xmu));
+    }
+    return br_nu * k;
+}
+
+/* N from D_s+- -> l N (NLO-P8 forward charm, the central FORESEE prediction) at U^2 = 1. */
+static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, int flavour, double m_n,
+                             nr_llp_spectrum *n, nr_error *err)
+{
+    const double m_ds = nr_hadron_mass_gev(431);
+    const double br = ds_lepton_n_br_per_u2(flavour, m_n, m_ds);
+    if (!(br > 0))
+        return NR_OK;
+    const double m_l = flavour == NR_FLAVOUR_TAU ? NR_M_TAU : flavour == NR_FLAVOUR_MU ? NR_M_MUON : NR_M_ELECTRON;
+    const double lam = (m_ds * m_ds - (m_n + m_l) * (m_n + m_l)) * (m_ds * m_ds - (m_n - m_l) * (m_n - m_l));
+    const double p_star = sqrt(fmax(lam, 0.0)) / (2.0 * m_ds), e_star = (m_ds * m_ds + m_n * m_n - m_l * m_l) / (2.0 * m_ds);
+    for (int sign = -1; sign <= 1; sign += 2) {
+        nr_hadron_table tab;
+        nr_status st = nr_hadron_table_load(nr_engine_data_dir(engine), meson_energy(e), "NLO-P8", sign * 431, &tab, err);
+        if (st != NR_OK)
+            return st;
+        for (size_t i = 0; i < tab.n_cells; i++)
+            if (tab.cells[i].sigma_pb > 0)
+                fill_two_body(n, pow(10.0, tab.cells[i].log10_theta), pow(10.0, tab.cells[i].log10_p), m_ds, e_star,
+                              p_star, br * tab.cells[i].sigma_pb);
+        nr_hadron_table_free(&tab);
+    }
+    return NR_OK;
+}
+
+static void n_beam_free(n_beam *b)
+{
+    if (b->have_volume)
+        nr_llp_accepted_free(&b->volume);
+    if (b->have_target)
+        nr_llp_accepted_free(&b->target);
+    free(b->target_sigma_cm2);
+    memset(b, 0, sizeof *b);
+}
+
+/* What of an N spectrum reaches the decay volume and the neutrino target (a cylinder of the face's area from the IP
+ * to the target's back), and N e -> N e inside the cuts for each N reaching the target. */
+static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, const nr_experiment *e,
+                               const nr_param_value *p, n_beam *b, nr_error *err)
+{
+    nr_status s = nr_llp_accept(n, &st->volume, &b->volume, err);
+    if (s != NR_OK)
+        return s;
+    b->have_volume = 1;
+    const nr_decay_volume target = {e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
+    if ((s = nr_llp_accept(n, &target, &b->target, err)) != NR_OK)
+        return s;
+    b->have_target = 1;
+    b->target_sigma_cm2 = calloc(b->target.n ? b->target.n : 1, sizeof(double));
+    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
+    if (!b->target_sigma_cm2 || !gl)
+        s = nr_fail(err, NR_ENOMEM, "", "out of memory");
+    for (size_t i = 0; s == NR_OK && i < b->target.n; i++) {
+        const double pn = b->target.p_gev[i];
+        b->target_sigma_cm2[i] = elastic_sigma_in_cuts(&st->base, p, sqrt(pn * pn + st->base.m_n * st->base.m_n),
+                                                       p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number, gl);
+    }
+    if (gl)
+        gsl_integration_glfixed_table_free(gl);
+    return s;
 }
 
 static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, zd_state *st,
@@ -501,39 +614,23 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
 {
     if (!st->have_volume)
         return NR_OK;
-    nr_llp_spectrum zd;
+    nr_llp_spectrum zd, n;
     nr_status s = zd_spectrum(engine, e, st->base.m_zd, st->base.eps, &zd, err);
     if (s != NR_OK)
         return s;
     if ((s = nr_llp_accept(&zd, &st->volume, &st->zd, err)) == NR_OK)
         st->have_zd = 1;
-    if (s == NR_OK && st->base.m_zd > 2.0 * st->base.m_n) {
-        nr_llp_spectrum n;
-        if ((s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-            decay_into_pairs(&zd, st->base.m_n, &n);
-            if ((s = nr_llp_accept(&n, &st->volume, &st->n_volume, err)) == NR_OK)
-                st->have_n_volume = 1;
-            /* the neutrino target: a cylinder of the face's area from the IP to the target's back */
-            const nr_decay_volume target = {e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
-            if (s == NR_OK && (s = nr_llp_accept(&n, &target, &st->n_target, err)) == NR_OK) {
-                st->have_n_target = 1;
-                st->n_target_sigma_cm2 = calloc(st->n_target.n ? st->n_target.n : 1, sizeof(double));
-                gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
-                if (!st->n_target_sigma_cm2 || !gl)
-                    s = nr_fail(err, NR_ENOMEM, "", "out of memory");
-                for (size_t i = 0; s == NR_OK && i < st->n_target.n; i++) {
-                    const double pn = st->n_target.p_gev[i];
-                    st->n_target_sigma_cm2[i] =
-                        elastic_sigma_in_cuts(&st->base, p, sqrt(pn * pn + st->base.m_n * st->base.m_n),
-                                              p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number, gl);
-                }
-                if (gl)
-                    gsl_integration_glfixed_table_free(gl);
-            }
-            nr_llp_spectrum_free(&n);
-        }
+    if (s == NR_OK && st->base.m_zd > 2.0 * st->base.m_n && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
+        decay_into_pairs(&zd, st->base.m_n, &n);
+        s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
+        nr_llp_spectrum_free(&n);
     }
     nr_llp_spectrum_free(&zd);
+    if (s == NR_OK && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
+        if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, &n, err)) == NR_OK)
+            s = accept_n_beam(&n, st, e, p, &st->from_ds, err);
+        nr_llp_spectrum_free(&n);
+    }
     return s;
 }
 
@@ -570,11 +667,8 @@ static void zd_release(const nr_model *model, void *state)
     free(st->t);
     if (st->have_zd)
         nr_llp_accepted_free(&st->zd);
-    if (st->have_n_volume)
-        nr_llp_accepted_free(&st->n_volume);
-    if (st->have_n_target)
-        nr_llp_accepted_free(&st->n_target);
-    free(st->n_target_sigma_cm2);
+    n_beam_free(&st->from_zd);
+    n_beam_free(&st->from_ds);
     memset(st, 0, sizeof *st);
 }
 
@@ -626,6 +720,29 @@ static int zd_energies(double e_n, double m_n, double m_zd, double e_cut, double
     return N_ZD_E;
 }
 
+/* N of one IP source decaying to nu e e in the volume (E_ee > e_vis_min) and scattering elastically in the target. */
+static void n_beam_signals(const zd_state *st, const n_beam *b, double scale, double br_n_ee, double ctau_n,
+                           double *nuee, double *elastic)
+{
+    const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, m_n = st->base.m_n;
+    if (!(scale > 0))
+        return;
+    if (b->have_volume && br_n_ee > 0)
+        for (size_t i = 0; i < b->volume.n; i++) {
+            const double pn = b->volume.p_gev[i], en = sqrt(pn * pn + m_n * m_n);
+            if (en >= st->e_vis_min)
+                *nuee += pb * b->volume.weight_pb[i] * scale * br_n_ee * fraction_table_at(&st->nuee, en) *
+                         nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pn / m_n * ctau_n);
+        }
+    if (b->have_target)
+        for (size_t i = 0; i < b->target.n; i++) {
+            /* survive to the target's front face (decays inside the target are not subtracted) */
+            const double pn = b->target.p_gev[i];
+            const double survive = 1.0 - nr_llp_decay_probability(0.0, st->target_distance_m, pn / m_n * ctau_n);
+            *elastic += pb * b->target.weight_pb[i] * scale * survive * b->target_sigma_cm2[i] * st->target_electrons_cm2;
+        }
+}
+
 static nr_status zd_signals_at(const nr_model *model, const void *state, const nr_param_value *p, double *v,
                                nr_error *err)
 {
@@ -672,27 +789,11 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
                                nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pz / m_zd * ctau);
         }
     }
-    /* primary N (from Z_D -> N Nbar): decays in the volume, elastic scattering in the target */
+    /* primary N: from Z_D -> N Nbar (scale BR(N N)) and from D_s -> l N (scale U^2) */
     const double ctau_n = gamma_n > 0 ? NR_HBARC_GEV_M / gamma_n : INFINITY;
-    if (st->have_n_volume && br_nn > 0 && br_n_ee > 0) {
-        for (size_t i = 0; i < st->n_volume.n; i++) {
-            const double pn = st->n_volume.p_gev[i], en = sqrt(pn * pn + m_n * m_n);
-            if (en < st->e_vis_min)
-                continue;
-            v[S_NUEE_PRIMARY] += pb * st->n_volume.weight_pb[i] * br_nn * br_n_ee * fraction_table_at(&st->nuee, en) *
-                                 nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pn / m_n * ctau_n);
-        }
-    }
-    if (st->have_n_target && br_nn > 0) {
-        for (size_t i = 0; i < st->n_target.n; i++) {
-            const double pn = st->n_target.p_gev[i];
-            /* survive to the target's front face (decays inside the target are not subtracted) */
-            const double survive = 1.0 - nr_llp_decay_probability(0.0, st->target_distance_m, pn / m_n * ctau_n);
-            v[S_ELECTRON_ELASTIC] += pb * st->n_target.weight_pb[i] * br_nn * survive * st->n_target_sigma_cm2[i] *
-                                     st->target_electrons_cm2;
-        }
-    }
-    v[S_ELECTRON] = u_eff2 * st->recoil_inelastic_u1 + v[S_ELECTRON_ELASTIC];
+    n_beam_signals(st, &st->from_zd, br_nn, br_n_ee, ctau_n, &v[S_NUEE_PRIMARY], &v[S_ELECTRON_ELASTIC]);
+    n_beam_signals(st, &st->from_ds, q.u2, br_n_ee, ctau_n, &v[S_NUEE_MIXING], &v[S_ELECTRON_ELASTIC_MIXING]);
+    v[S_ELECTRON] = u_eff2 * st->recoil_inelastic_u1 + v[S_ELECTRON_ELASTIC_MIXING];
     v[S_EE_TOTAL] = v[S_EE_SECONDARY] + v[S_EE_PRIMARY];
     return NR_OK;
 }
@@ -786,11 +887,12 @@ static void spectrum_e_n(const zd_state *st, const nr_param_value *p, nr_table *
     for (size_t k = 0; k < st->n_terms; k++)
         if (st->t[k].slab == 0)
             fill(out, 0, st->t[k].e_n, u_eff2 * st->t[k].weight);
-    if (st->have_n_volume && br_nn > 0 && br_n_ee > 0) {
+    const n_beam *b = &st->from_zd;
+    if (b->have_volume && br_nn > 0 && br_n_ee > 0) {
         const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, ctau = NR_HBARC_GEV_M / gamma_n;
-        for (size_t i = 0; i < st->n_volume.n; i++) {
-            const double pn = st->n_volume.p_gev[i], en = sqrt(pn * pn + q.m_n * q.m_n);
-            fill(out, 1, en, pb * st->n_volume.weight_pb[i] * br_nn * br_n_ee *
+        for (size_t i = 0; i < b->volume.n; i++) {
+            const double pn = b->volume.p_gev[i], en = sqrt(pn * pn + q.m_n * q.m_n);
+            fill(out, 1, en, pb * b->volume.weight_pb[i] * br_nn * br_n_ee *
                                  nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pn / q.m_n * ctau));
         }
     }
@@ -805,7 +907,8 @@ static nr_status spectrum_e_recoil(const zd_state *st, const nr_param_value *p, 
     const double gamma_n = nr_zd_width_n_total(&q), u_eff2 = q.u2 * (1.0 - q.u2);
     const double br_nn = w.total > 0 ? w.nn / w.total : 0.0;
     name_channel(out, 0, "inelastic", "nu e -> N e in the target");
-    name_channel(out, 1, "elastic", "N e -> N e in the target, N from Z_D -> N Nbar at the IP");
+    name_channel(out, 1, "elastic_from_ZD", "N e -> N e in the target, N from Z_D -> N Nbar at the IP");
+    name_channel(out, 2, "elastic_from_Ds", "N e -> N e in the target, N from D_s -> l N at the IP");
     snprintf(out->x_name, sizeof out->x_name, "E_recoil");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
     log_bins(out, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
@@ -813,16 +916,20 @@ static nr_status spectrum_e_recoil(const zd_state *st, const nr_param_value *p, 
     if (!gl)
         return nr_fail(err, NR_ENOMEM, "", "out of memory");
     const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, ctau = gamma_n > 0 ? NR_HBARC_GEV_M / gamma_n : INFINITY;
+    const n_beam *beams[2] = {&st->from_zd, &st->from_ds};
+    const double scale[2] = {br_nn, q.u2};
     for (size_t b = 0; b < out->n_bins; b++) {
         out->events[b] = u_eff2 * recoil_inelastic_u1(st, p, out->bin_lo[b], out->bin_hi[b]);
-        if (!st->have_n_target || !(br_nn > 0))
-            continue;
-        for (size_t i = 0; i < st->n_target.n; i++) {
-            const double pn = st->n_target.p_gev[i], en = sqrt(pn * pn + q.m_n * q.m_n);
-            const double survive = 1.0 - nr_llp_decay_probability(0.0, st->target_distance_m, pn / q.m_n * ctau);
-            out->events[out->n_bins + b] += pb * st->n_target.weight_pb[i] * br_nn * survive *
-                                            elastic_sigma_in_cuts(&st->base, p, en, out->bin_lo[b], out->bin_hi[b], gl) *
-                                            st->target_electrons_cm2;
+        for (int k = 0; k < 2; k++) {
+            if (!beams[k]->have_target || !(scale[k] > 0))
+                continue;
+            for (size_t i = 0; i < beams[k]->target.n; i++) {
+                const double pn = beams[k]->target.p_gev[i], en = sqrt(pn * pn + q.m_n * q.m_n);
+                const double survive = 1.0 - nr_llp_decay_probability(0.0, st->target_distance_m, pn / q.m_n * ctau);
+                out->events[(k + 1) * out->n_bins + b] +=
+                    pb * beams[k]->target.weight_pb[i] * scale[k] * survive *
+                    elastic_sigma_in_cuts(&st->base, p, en, out->bin_lo[b], out->bin_hi[b], gl) * st->target_electrons_cm2;
+            }
         }
     }
     gsl_integration_glfixed_table_free(gl);
@@ -834,7 +941,7 @@ static nr_status zd_spectra(const nr_model *model, const void *state, const nr_p
 {
     (void)model;
     const zd_state *st = state;
-    nr_status s = nr_table_alloc(out, 2, SPECTRUM_BINS, err);
+    nr_status s = nr_table_alloc(out, p[P_DISTRIBUTION].choice == 2 ? 3 : 2, SPECTRUM_BINS, err);
     if (s != NR_OK)
         return s;
     switch (p[P_DISTRIBUTION].choice) {

@@ -687,8 +687,13 @@ static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, cons
     st->flux_scale = nr_experiment_flux_scale(e);
     if (s == NR_OK)
         s = nr_zd_widths_compute(&st->base, nr_engine_darkcast(engine), &st->widths_u0, err);
-    if (s == NR_OK && st->base.m_n < st->base.m_zd)
+    if (s == NR_OK && st->base.m_n < st->base.m_zd) {
         fraction_table_build(&st->nuee, &st->base, st->e_vis_min);
+        for (int i = 0; i < EE_TABLE_POINTS && s == NR_OK; i++)
+            if (!isfinite(st->nuee.f[i]))
+                s = nr_fail(err, NR_ENUMERIC, "/params/m_N", "the N -> nu e e energy integral failed at m_N = %g GeV",
+                            st->base.m_n);
+    }
     if (s == NR_OK)
         s = build_secondary(flux, nr_experiment_flux_scale(e), p, st, err);
     if (s == NR_OK)
@@ -747,7 +752,6 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
                                nr_error *err)
 {
     (void)model;
-    (void)err;
     const zd_state *st = state;
     memset(v, 0, N_ZD_SIGNALS * sizeof *v);
     const nr_zd_params q = point_of(st, p);
@@ -757,6 +761,9 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
     const double gamma_n = nr_zd_width_n_total(&q);
     const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? nr_zd_width_n_nu_ee(&q) / gamma_n : 0.0;
     const double m_n = q.m_n, m_zd = q.m_zd;
+    if (!isfinite(gamma_n) || !isfinite(br_n_ee))
+        return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV, U2 = %g", m_n,
+                       q.u2);
     /* secondary */
     if (st->have_volume) {
         for (size_t k = 0; k < st->n_terms; k++) {
@@ -804,25 +811,6 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
 #define SPECTRUM_BINS 40
 #define N_ZD_E_SPECTRUM 16
 
-static void log_bins(nr_table *out, double lo, double hi)
-{
-    for (size_t b = 0; b < out->n_bins; b++) {
-        out->bin_lo[b] = lo * pow(hi / lo, (double)b / out->n_bins);
-        out->bin_hi[b] = lo * pow(hi / lo, (double)(b + 1) / out->n_bins);
-    }
-}
-
-static void fill(nr_table *out, size_t channel, double x, double events)
-{
-    if (!(x >= out->bin_lo[0]) || !(x < out->bin_hi[out->n_bins - 1]))
-        return;
-    const double lo = out->bin_lo[0], hi = out->bin_hi[out->n_bins - 1];
-    size_t b = (size_t)(log(x / lo) / log(hi / lo) * out->n_bins);
-    if (b >= out->n_bins)
-        b = out->n_bins - 1;
-    out->events[channel * out->n_bins + b] += events;
-}
-
 static void name_channel(nr_table *out, size_t c, const char *name, const char *label)
 {
     snprintf(out->channel[c], sizeof out->channel[c], "%s", name);
@@ -841,13 +829,13 @@ static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table 
     name_channel(out, 1, "ee_secondary", "Z_D -> e+e- in the volume, Z_D from nu upscattering");
     snprintf(out->x_name, sizeof out->x_name, "E_ee");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
-    log_bins(out, 10.0, 1e4);
+    nr_table_log_bins(out, 10.0, 1e4);
     const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB;
     if (st->have_zd && w.total > 0)
         for (size_t i = 0; i < st->zd.n; i++) {
             const double pz = st->zd.p_gev[i], e = sqrt(pz * pz + m_zd * m_zd);
             if (e >= st->e_vis_min)
-                fill(out, 0, e, pb * st->zd.weight_pb[i] * br_ee *
+                nr_table_fill(out, 0, e, pb * st->zd.weight_pb[i] * br_ee *
                                     nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m,
                                                              pz / m_zd * NR_HBARC_GEV_M / w.total));
         }
@@ -863,7 +851,7 @@ static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table 
             const double e = lo + (hi - lo) * (i + 0.5) / N_ZD_E_SPECTRUM;
             if (e < st->e_vis_min)
                 continue;
-            fill(out, 1, e, u_eff2 * t->weight * st->acceptance * br_ee / N_ZD_E_SPECTRUM *
+            nr_table_fill(out, 1, e, u_eff2 * t->weight * st->acceptance * br_ee / N_ZD_E_SPECTRUM *
                                 two_step_slab_to_volume(&st->slabs[t->slab], st->vol_length_m, d_n,
                                                         nr_decay_length_m(e, m_zd, w.total)));
         }
@@ -883,16 +871,16 @@ static void spectrum_e_n(const zd_state *st, const nr_param_value *p, nr_table *
     name_channel(out, 1, "n_primary_nuee_in_volume", "N from Z_D -> N Nbar at the IP decaying to nu e+e- in the volume");
     snprintf(out->x_name, sizeof out->x_name, "E_N");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
-    log_bins(out, 1.0, 1e4);
+    nr_table_log_bins(out, 1.0, 1e4);
     for (size_t k = 0; k < st->n_terms; k++)
         if (st->t[k].slab == 0)
-            fill(out, 0, st->t[k].e_n, u_eff2 * st->t[k].weight);
+            nr_table_fill(out, 0, st->t[k].e_n, u_eff2 * st->t[k].weight);
     const n_beam *b = &st->from_zd;
     if (b->have_volume && br_nn > 0 && br_n_ee > 0) {
         const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, ctau = NR_HBARC_GEV_M / gamma_n;
         for (size_t i = 0; i < b->volume.n; i++) {
             const double pn = b->volume.p_gev[i], en = sqrt(pn * pn + q.m_n * q.m_n);
-            fill(out, 1, en, pb * b->volume.weight_pb[i] * br_nn * br_n_ee *
+            nr_table_fill(out, 1, en, pb * b->volume.weight_pb[i] * br_nn * br_n_ee *
                                  nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pn / q.m_n * ctau));
         }
     }
@@ -911,7 +899,7 @@ static nr_status spectrum_e_recoil(const zd_state *st, const nr_param_value *p, 
     name_channel(out, 2, "elastic_from_Ds", "N e -> N e in the target, N from D_s -> l N at the IP");
     snprintf(out->x_name, sizeof out->x_name, "E_recoil");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
-    log_bins(out, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
+    nr_table_log_bins(out, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
     gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
     if (!gl)
         return nr_fail(err, NR_ENOMEM, "", "out of memory");
@@ -941,6 +929,9 @@ static nr_status zd_spectra(const nr_model *model, const void *state, const nr_p
 {
     (void)model;
     const zd_state *st = state;
+    const nr_zd_params q = point_of(st, p);
+    if (!isfinite(nr_zd_width_n_total(&q)))
+        return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV", q.m_n);
     nr_status s = nr_table_alloc(out, p[P_DISTRIBUTION].choice == 2 ? 3 : 2, SPECTRUM_BINS, err);
     if (s != NR_OK)
         return s;
@@ -955,9 +946,7 @@ static nr_status zd_spectra(const nr_model *model, const void *state, const nr_p
         s = spectrum_e_recoil(st, p, out, err);
         break;
     }
-    for (size_t c = 0; c < out->n_channels; c++)
-        for (size_t b = 0; b < out->n_bins; b++)
-            out->total[c] += out->events[c * out->n_bins + b];
+    nr_table_sum_channels(out);
     return s;
 }
 
@@ -976,80 +965,6 @@ static nr_status zd_spectra(const nr_model *model, const void *state, const nr_p
     "3-4, Eqs. 3.3-3.4, A.2-A.9, A.11-A.12, B.6-B.12 (re-derived: A.2, A.11, A.12, B.6, B.8, B.9 differ by constant " \
     "factors); Z_D production: paper 004 Eqs. 25-37; hadronic widths: DarkCast arXiv:1801.04847"
 
-/* TEMPORARY (until model table v2 lands): the old table's entry points on top of the v2 functions. */
-static nr_status old_check(const nr_engine *en, const nr_experiment *e, const nr_param_value *p, nr_error *err)
-{
-    return zd_check(NULL, en, e, p, err);
-}
-static nr_status old_prepare(const nr_engine *en, const nr_experiment *e, const nr_param_value *p, void **state,
-                             nr_error *err)
-{
-    zd_state *st = calloc(1, sizeof *st);
-    if (!st)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory");
-    nr_status s = zd_check(NULL, en, e, p, err);
-    if (s == NR_OK)
-        s = zd_prepare(NULL, en, e, p, st, err);
-    if (s != NR_OK) {
-        free(st);
-        return s;
-    }
-    *state = st;
-    return NR_OK;
-}
-static nr_status old_evaluate(const void *state, const nr_param_value *p, size_t signal, double *events, nr_error *err)
-{
-    double v[N_ZD_SIGNALS];
-    nr_status s = zd_signals_at(NULL, state, p, v, err);
-    *events = signal < N_ZD_SIGNALS ? v[signal] : 0.0;
-    return s;
-}
-static void old_release(void *state)
-{
-    zd_release(NULL, state);
-    free(state);
-}
-static nr_status old_rates(const nr_engine *en, const nr_experiment *e, const nr_param_value *p, nr_table *out,
-                           nr_error *err)
-{
-    void *st = NULL;
-    double v[N_ZD_SIGNALS];
-    nr_status s = old_prepare(en, e, p, &st, err);
-    if (s == NR_OK && (s = zd_signals_at(NULL, st, p, v, err)) == NR_OK)
-        s = nr_table_of_signals(zd_signals, N_ZD_SIGNALS, v, out, err);
-    if (st)
-        old_release(st);
-    return s;
-}
-static nr_status old_spectra(const nr_engine *en, const nr_experiment *e, const nr_param_value *p, nr_table *out,
-                             nr_error *err)
-{
-    void *st = NULL;
-    nr_status s = old_prepare(en, e, p, &st, err);
-    if (s == NR_OK)
-        s = zd_spectra(NULL, st, p, out, err);
-    if (st)
-        old_release(st);
-    return s;
-}
-const nr_model nr_model_zd_hnl = {
-    .name = "zd_hnl",
-    .title = ZD_TITLE,
-    .description = ZD_DESCRIPTION,
-    .references = ZD_REFERENCES,
-    .params = zd_params,
-    .n_params = N_ZD_PARAMS,
-    .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
-    .check = old_check,
-    .rates = old_rates,
-    .spectra = old_spectra,
-    .signals = zd_signals,
-    .n_signals = N_ZD_SIGNALS,
-    .prepare = old_prepare,
-    .evaluate = old_evaluate,
-    .release = old_release,
-};
-#if 0
 const nr_model nr_model_zd_hnl = {
     .name = "zd_hnl",
     .title = ZD_TITLE,
@@ -1068,4 +983,3 @@ const nr_model nr_model_zd_hnl = {
     .spectra = zd_spectra,
     .release = zd_release,
 };
-#endif

@@ -238,9 +238,9 @@ static double three_body(const nr_zd_params *p, nr_darkz_channel ch)
 {
     if (!(p->m_n < p->m_zd))
         return 0.0;
-    const double w = nr_darkz_width_n_channel(nr_zd_transition_coupling(p), p->m_n, 0.0, p->m_zd,
-                                              NR_DARKZ_KINETIC_MIXING, p->eps, ch);
-    return isfinite(w) && w > 0.0 ? w : 0.0;
+    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
+    return nr_darkz_width_n_channel(nr_zd_transition_coupling(p), p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps,
+                                    ch);
 }
 
 double nr_zd_width_n_nu_ee(const nr_zd_params *p) { return three_body(p, NR_DARKZ_CH_EE); }

@@ -96,7 +96,8 @@ double nr_zd_width_n_nu_zd(const nr_zd_params *p);
 
 /* N -> nu f fbar through an off-shell Z_D (m_N < m_ZD) [GeV], f = e or mu (exact integral over the Z_D virtuality);
  * N -> nu nu nubar by the same virtuality integral with the neutrino coupling g_D U^2 (identical-neutrino
- * interference neglected). For m_N > m_ZD these return 0 (the decay goes through the on-shell Z_D). */
+ * interference neglected). For m_N > m_ZD these return 0 (the decay goes through the on-shell Z_D); NaN if the
+ * numerical integral fails. */
 double nr_zd_width_n_nu_ee(const nr_zd_params *p);
 double nr_zd_width_n_nu_mumu(const nr_zd_params *p);
 double nr_zd_width_n_nu_nunu(const nr_zd_params *p);

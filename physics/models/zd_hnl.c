@@ -133,21 +133,15 @@ enum {
 };
 
 static const nr_signal_spec zd_signals[N_ZD_SIGNALS] = {
-    [S_EE_SECONDARY] = {"ee_secondary", "Z_D -> e+e- in the decay volume, Z_D from N -> nu Z_D after nu upscattering "
-                                        "(m_N > m_ZD), E_ee > e_vis_min"},
-    [S_EE_PRIMARY] = {"ee_primary", "Z_D -> e+e- in the decay volume, Z_D made at the IP, E_ee > e_vis_min"},
+    [S_EE_SECONDARY] = {"ee_secondary", "Z_D -> e+e- in the volume, E_ee > e_vis_min, Z_D from nu upscattering"},
+    [S_EE_PRIMARY] = {"ee_primary", "Z_D -> e+e- in the volume, E_ee > e_vis_min, Z_D made at the IP"},
     [S_EE_TOTAL] = {"ee_total", "ee_secondary + ee_primary"},
-    [S_NUEE_SECONDARY] = {"nuee_secondary", "N -> nu e+e- in the decay volume (m_N < m_ZD), N from nu upscattering, "
-                                            "E_ee > e_vis_min"},
-    [S_NUEE_PRIMARY] = {"nuee_primary", "N -> nu e+e- in the decay volume, N from Z_D -> N Nbar at the IP, "
-                                        "E_ee > e_vis_min"},
-    [S_NUEE_MIXING] = {"nuee_mixing", "N -> nu e+e- in the decay volume, N from D_s -> l N at the IP (mixing), "
-                                      "E_ee > e_vis_min"},
-    [S_ELECTRON] = {"electron_scattering", "nu e -> N e, and N e -> N e with N from D_s -> l N, in the target, "
-                                           "electron inside the recoil cuts (001 Figs. 3-4 yellow; bound: 20 events)"},
-    [S_ELECTRON_ELASTIC] = {"electron_elastic", "N e -> N e with N from Z_D -> N Nbar at the IP (001 Fig. 4 right "
-                                                "and red region)"},
-    [S_ELECTRON_ELASTIC_MIXING] = {"electron_elastic_mixing", "N e -> N e with N from D_s -> l N at the IP"},
+    [S_NUEE_SECONDARY] = {"nuee_secondary", "N -> nu e+e- in the volume, E_ee > e_vis_min, N from nu upscattering"},
+    [S_NUEE_PRIMARY] = {"nuee_primary", "N -> nu e+e- in the volume, E_ee > e_vis_min, N from Z_D -> N Nbar at the IP"},
+    [S_NUEE_MIXING] = {"nuee_mixing", "N -> nu e+e- in the volume, E_ee > e_vis_min, N from D_s -> l N at the IP"},
+    [S_ELECTRON] = {"electron_scattering", "nu e -> N e, and N e -> N e with N from D_s -> l N, in the target (cuts)"},
+    [S_ELECTRON_ELASTIC] = {"electron_elastic", "N e -> N e in the target (cuts), N from Z_D -> N Nbar at the IP"},
+    [S_ELECTRON_ELASTIC_MIXING] = {"electron_elastic_mixing", "N e -> N e in the target (cuts), N from D_s -> l N"},
 };
 
 /* ------------------------------------------------------------------------------------------------ */

@@ -15,7 +15,7 @@
  *   from its ref. [39]); SM weak decays of N through the mixing; Z_D decays before reaching the volume's acceptance
  *   cone are not re-traced for the N daughters (Z_D -> N Nbar is prompt whenever it is open: Gamma ~ alpha_D m).
  * Signals (events at the experiment's luminosity; the experiment is the neutrino target, the decay volume is the
- * catalogue's downstream one):
+ * catalogue's downstream one, placed gap_m behind the target for both secondary and primary production):
  *   ee_secondary   Z_D -> e+e- in the decay volume from secondary production, E_ee > e_vis_min (001 Fig. 3 green)
  *   ee_primary     Z_D -> e+e- in the decay volume from Z_D made at the IP, E_ee > e_vis_min
  *   ee_total       the sum (001 sec. 4.2: the primary part adds a U-independent number of events)
@@ -306,10 +306,14 @@ static nr_status make_slabs(const nr_engine *engine, const nr_experiment *e, int
         st->have_volume = 1;
         st->vol_length_m = vol->length_m;
         st->acceptance = nr_rectangle_fraction_in_circle(e->width_m, e->height_m, vol->radius_m);
-        st->volume = (nr_decay_volume){vol->distance_m, vol->length_m, vol->radius_m};
     }
     const double column = nr_experiment_column_density_g_cm2(e);
     const double target_len = column / e->target->density_g_cm3 / 100.0; /* [m] */
+    /* the same volume seen from the IP: right behind the target (as for the secondary signals), so that primary and
+     * secondary production see one geometry; the catalogue's own distance of the decay volume (004 Table V) is
+     * not used */
+    if (vol)
+        st->volume = (nr_decay_volume){e->distance_m + target_len + e->gap_m, vol->length_m, vol->radius_m};
     st->target_length_m = target_len;
     st->target_distance_m = e->distance_m;
     st->target_electrons_cm2 = nr_material_electrons_per_g(e->target) * column;

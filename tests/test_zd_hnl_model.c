@@ -110,10 +110,14 @@ static void test_fig4(const nr_engine *en, const nr_experiment *x)
     CHECK(inel7 > 0 && mix7 > 0, "inelastic nu e -> N e events %g, elastic (D_s) %g", inel7, mix7);
     CHECK_REL(inel7, 10.0 * inel8, 1e-6, "inelastic nu e -> N e ~ U^2");
     CHECK_REL(mix7, 10.0 * signal(en, x, p, "electron_elastic_mixing"), 1e-4, "elastic N e (N from D_s) ~ U^2");
-    /* D_s -> tau N closes at m_N = m_Ds - m_tau = 0.191 GeV */
+    /* D_s -> tau N closes at m_N = m_Ds - m_tau = 0.191 GeV, tau -> N pi stays open up to m_tau - m_pi = 1.637 GeV */
     p[ip("m_N")].number = 0.2;
+    CHECK(signal(en, x, p, "nuee_mixing") > 0.0, "tau -> N pi above m_Ds - m_tau");
+    p[ip("m_N")].number = 1.7;
+    p[ip("ratio_ZD_N")].number = 5.0;
     CHECK(signal(en, x, p, "nuee_mixing") == 0.0 && signal(en, x, p, "electron_elastic_mixing") == 0.0,
-          "D_s -> tau N closed above m_Ds - m_tau");
+          "no N from D_s or tau above m_tau - m_pi");
+    p[ip("ratio_ZD_N")].number = 8.0;
     p[ip("m_N")].number = 0.05;
     /* heavier Z_D: less bremsstrahlung and meson production, fewer elastic events (001 Fig. 4 right falls) */
     p[ip("m_N")].number = 0.3;

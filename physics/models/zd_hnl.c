@@ -11,9 +11,9 @@
  *              the dark-photon machinery of llp.h and bremsstrahlung.h at the same eps), decaying in the volume;
  *              for m_ZD > 2 m_N, Z_D -> N Nbar (prompt) and N (and Nbar) -> nu e+ e- in the volume, or N
  *              scattering elastically on electrons of the neutrino target.
- *   Left out: N from D_s -> tau N and tau -> N X through U_tauN (the red dashed lines of 001 Fig. 4 that 001 takes
- *   from its ref. [39]); SM weak decays of N through the mixing; Z_D decays before reaching the volume's acceptance
- *   cone are not re-traced for the N daughters (Z_D -> N Nbar is prompt whenever it is open: Gamma ~ alpha_D m).
+ *   mixing     N from D_s -> l N (forward charm, NLO-P8) and, for tau mixing, D_s -> tau nu, tau -> N pi.
+ *   Left out: the other tau -> N X channels (N rho, N l nu, ...), D+ -> l N, Z_D from N -> nu Z_D of mixing-made N,
+ *   SM weak decays of N through the mixing. Z_D -> N Nbar is taken prompt whenever it is open (Gamma ~ alpha_D m).
  * Signals (events at the experiment's luminosity; the experiment is the neutrino target, the decay volume is the
  * catalogue's downstream one, placed gap_m behind the target for both secondary and primary production):
  *   ee_secondary   Z_D -> e+e- in the decay volume from secondary production, E_ee > e_vis_min (001 Fig. 3 green)
@@ -545,29 +545,75 @@ static double ds_lepton_n_br_per_u2(int flavour, double m_n, double m_ds)
     return br_nu * k;
 }
 
-/* N from D_s+- -> l N (NLO-P8 forward charm, the central FORESEE prediction) at U^2 = 1. */
+/* tau -> N pi per unit |U_tauN|^2: BR(tau -> pi nu) = 10.82% (PDG 2022) times
+ *   K = [(1 - x_N)^2 - x_pi (1 + x_N)] lambda^1/2(1, x_pi, x_N) / (1 - x_pi)^2,  x = m^2 / m_tau^2
+ * (Gorbunov & Shaposhnikov, arXiv:0705.1729, the tau -> h N width over its m_N -> 0 limit). The tau is taken
+ * unpolarised (isotropic decay); the other tau channels (N rho, N l nu, ...) are not included. */
+#define BR_TAU_PI_NU 0.1082
+static double tau_pi_n_br_per_u2(double m_n)
+{
+    const double m_pi = NR_M_PION_CHARGED;
+    if (!(m_n + m_pi < NR_M_TAU))
+        return 0.0;
+    const double xp = m_pi * m_pi / (NR_M_TAU * NR_M_TAU), xn = m_n * m_n / (NR_M_TAU * NR_M_TAU);
+    const double lam = (1 - xp - xn) * (1 - xp - xn) - 4 * xp * xn;
+    return BR_TAU_PI_NU * ((1 - xn) * (1 - xn) - xp * (1 + xn)) * sqrt(fmax(lam, 0.0)) / ((1 - xp) * (1 - xp));
+}
+
+/* Rest-frame energy and momentum of daughter 1 (mass m1) in a two-body decay of mass m into m1 + m2. */
+static void two_body_rest(double m, double m1, double m2, double *e_star, double *p_star)
+{
+    const double lam = (m * m - (m1 + m2) * (m1 + m2)) * (m * m - (m1 - m2) * (m1 - m2));
+    *p_star = sqrt(fmax(lam, 0.0)) / (2.0 * m);
+    *e_star = (m * m + m1 * m1 - m2 * m2) / (2.0 * m);
+}
+
+/* N from D_s+- -> l N at U^2 = 1 (NLO-P8 forward charm, the central FORESEE prediction), and for tau mixing also
+ * from D_s -> tau nu, tau -> N pi (the tau decays promptly, c tau = 87 um). */
 static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, int flavour, double m_n,
                              nr_llp_spectrum *n, nr_error *err)
 {
     const double m_ds = nr_hadron_mass_gev(431);
-    const double br = ds_lepton_n_br_per_u2(flavour, m_n, m_ds);
-    if (!(br > 0))
-        return NR_OK;
     const double m_l = flavour == NR_FLAVOUR_TAU ? NR_M_TAU : flavour == NR_FLAVOUR_MU ? NR_M_MUON : NR_M_ELECTRON;
-    const double lam = (m_ds * m_ds - (m_n + m_l) * (m_n + m_l)) * (m_ds * m_ds - (m_n - m_l) * (m_n - m_l));
-    const double p_star = sqrt(fmax(lam, 0.0)) / (2.0 * m_ds), e_star = (m_ds * m_ds + m_n * m_n - m_l * m_l) / (2.0 * m_ds);
-    for (int sign = -1; sign <= 1; sign += 2) {
+    const double br_direct = ds_lepton_n_br_per_u2(flavour, m_n, m_ds);
+    const double br_tau = flavour == NR_FLAVOUR_TAU ? tau_pi_n_br_per_u2(m_n) : 0.0;
+    if (!(br_direct > 0) && !(br_tau > 0))
+        return NR_OK;
+    nr_llp_spectrum tau = {0};
+    nr_status st = br_tau > 0 ? nr_llp_spectrum_init(&tau, NR_M_TAU, err) : NR_OK;
+    double e_n, p_n, e_tau, p_tau;
+    two_body_rest(m_ds, m_n, m_l, &e_n, &p_n);
+    two_body_rest(m_ds, NR_M_TAU, 0.0, &e_tau, &p_tau);
+    for (int sign = -1; sign <= 1 && st == NR_OK; sign += 2) {
         nr_hadron_table tab;
-        nr_status st = nr_hadron_table_load(nr_engine_data_dir(engine), meson_energy(e), "NLO-P8", sign * 431, &tab, err);
-        if (st != NR_OK)
-            return st;
-        for (size_t i = 0; i < tab.n_cells; i++)
-            if (tab.cells[i].sigma_pb > 0)
-                fill_two_body(n, pow(10.0, tab.cells[i].log10_theta), pow(10.0, tab.cells[i].log10_p), m_ds, e_star,
-                              p_star, br * tab.cells[i].sigma_pb);
+        if ((st = nr_hadron_table_load(nr_engine_data_dir(engine), meson_energy(e), "NLO-P8", sign * 431, &tab, err)) !=
+            NR_OK)
+            break;
+        for (size_t i = 0; i < tab.n_cells; i++) {
+            const double w = tab.cells[i].sigma_pb, th = pow(10.0, tab.cells[i].log10_theta);
+            const double p = pow(10.0, tab.cells[i].log10_p);
+            if (!(w > 0))
+                continue;
+            if (br_direct > 0)
+                fill_two_body(n, th, p, m_ds, e_n, p_n, br_direct * w);
+            if (br_tau > 0)
+                fill_two_body(&tau, th, p, m_ds, e_tau, p_tau, BR_DS_TAU_NU * w);
+        }
         nr_hadron_table_free(&tab);
     }
-    return NR_OK;
+    if (st == NR_OK && br_tau > 0) {
+        two_body_rest(NR_M_TAU, m_n, NR_M_PION_CHARGED, &e_n, &p_n);
+        for (int it = 0; it < NR_LLP_N_THETA; it++)
+            for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+                const double w = tau.w_pb[it * NR_LLP_N_P + ip];
+                if (w > 0)
+                    fill_two_body(n, pow(10.0, nr_llp_cell_log10_theta(it)), pow(10.0, nr_llp_cell_log10_p(ip)),
+                                  NR_M_TAU, e_n, p_n, br_tau * w);
+            }
+    }
+    if (br_tau > 0)
+        nr_llp_spectrum_free(&tau);
+    return st;
 }
 
 static void n_beam_free(n_beam *b)

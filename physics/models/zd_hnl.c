@@ -488,13 +488,20 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
 
 /* A parent of mass m_parent flying at polar angle theta with momentum p decays isotropically into a daughter with
  * rest-frame energy e_star and momentum p_star: n_cos x n_phi rest-frame directions (midpoints) are boosted and
- * filled into out with weight / (n_cos n_phi) each. */
+ * filled into out with weight / (n_cos n_phi) each. Daughters going at more than theta_keep to the beam are not
+ * filled (the caller only accepts inside a smaller cone; a cell of the grid spans a factor 1.06 in theta, so
+ * theta_keep = 2 x the widest cone loses nothing), and a parent whose every daughter would be outside is skipped:
+ * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
+ * is the larger. */
 static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
-                          double weight)
+                          double weight, double theta_keep)
 {
     enum { N_COS = 16, N_PHI = 8 };
+    const double bg_parent = p / m_parent, bg_star = p_star / sqrt(fmax(e_star * e_star - p_star * p_star, 1e-300));
+    if (bg_parent > bg_star && theta - asin(bg_star / bg_parent) > theta_keep)
+        return;
     const double st = sin(theta), ct = cos(theta), e = sqrt(p * p + m_parent * m_parent);
-    const double gamma = e / m_parent, beta_gamma = p / m_parent, w_dir = weight / (N_COS * N_PHI);
+    const double gamma = e / m_parent, beta_gamma = bg_parent, w_dir = weight / (N_COS * N_PHI);
     for (int ic = 0; ic < N_COS; ic++) {
         const double c = -1.0 + (ic + 0.5) * 2.0 / N_COS, s = sqrt(1.0 - c * c);
         const double p_par = gamma * p_star * c + beta_gamma * e_star, p_perp = p_star * s;
@@ -503,15 +510,16 @@ static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m
             /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
             const double x = p_par * st + p_perp * cos(phi) * ct, y = p_perp * sin(phi);
             const double z = p_par * ct - p_perp * cos(phi) * st;
-            const double pt = sqrt(x * x + y * y);
-            nr_llp_spectrum_fill(out, atan2(pt, z), sqrt(pt * pt + z * z), w_dir);
+            const double pt = sqrt(x * x + y * y), angle = atan2(pt, z);
+            if (angle <= theta_keep)
+                nr_llp_spectrum_fill(out, angle, sqrt(pt * pt + z * z), w_dir);
         }
     }
 }
 
 /* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,
  * so 2 N per Z_D). */
-static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n)
+static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, double theta_keep)
 {
     const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
     for (int it = 0; it < NR_LLP_N_THETA; it++)
@@ -519,7 +527,7 @@ static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spect
             const double w = zd->w_pb[it * NR_LLP_N_P + ip];
             if (w > 0)
                 fill_two_body(n, pow(10.0, nr_llp_cell_log10_theta(it)), pow(10.0, nr_llp_cell_log10_p(ip)), m,
-                              0.5 * m, p_star, 2.0 * w);
+                              0.5 * m, p_star, 2.0 * w, theta_keep);
         }
 }
 
@@ -571,7 +579,7 @@ static void two_body_rest(double m, double m1, double m2, double *e_star, double
 /* N from D_s+- -> l N at U^2 = 1 (NLO-P8 forward charm, the central FORESEE prediction), and for tau mixing also
  * from D_s -> tau nu, tau -> N pi (the tau decays promptly, c tau = 87 um). */
 static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, int flavour, double m_n,
-                             nr_llp_spectrum *n, nr_error *err)
+                             double theta_keep, nr_llp_spectrum *n, nr_error *err)
 {
     const double m_ds = nr_hadron_mass_gev(431);
     const double m_l = flavour == NR_FLAVOUR_TAU ? NR_M_TAU : flavour == NR_FLAVOUR_MU ? NR_M_MUON : NR_M_ELECTRON;
@@ -595,9 +603,9 @@ static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, in
             if (!(w > 0))
                 continue;
             if (br_direct > 0)
-                fill_two_body(n, th, p, m_ds, e_n, p_n, br_direct * w);
+                fill_two_body(n, th, p, m_ds, e_n, p_n, br_direct * w, theta_keep);
             if (br_tau > 0)
-                fill_two_body(&tau, th, p, m_ds, e_tau, p_tau, BR_DS_TAU_NU * w);
+                fill_two_body(&tau, th, p, m_ds, e_tau, p_tau, BR_DS_TAU_NU * w, NR_PI); /* every tau */
         }
         nr_hadron_table_free(&tab);
     }
@@ -608,7 +616,7 @@ static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, in
                 const double w = tau.w_pb[it * NR_LLP_N_P + ip];
                 if (w > 0)
                     fill_two_body(n, pow(10.0, nr_llp_cell_log10_theta(it)), pow(10.0, nr_llp_cell_log10_p(ip)),
-                                  NR_M_TAU, e_n, p_n, br_tau * w);
+                                  NR_M_TAU, e_n, p_n, br_tau * w, theta_keep);
             }
     }
     if (br_tau > 0)
@@ -659,19 +667,23 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
     if (!st->have_volume)
         return NR_OK;
     nr_llp_spectrum zd, n;
+    /* N are accepted by the volume and by the target (accept_n_beam): twice the wider of the two cones */
+    const double cone_volume = atan(st->volume.radius_m / (st->volume.distance_m + st->volume.length_m));
+    const double cone_target = atan(sqrt(e->width_m * e->height_m / NR_PI) / (e->distance_m + st->target_length_m));
+    const double theta_keep = 2.0 * fmax(cone_volume, cone_target);
     nr_status s = zd_spectrum(engine, e, st->base.m_zd, st->base.eps, &zd, err);
     if (s != NR_OK)
         return s;
     if ((s = nr_llp_accept(&zd, &st->volume, &st->zd, err)) == NR_OK)
         st->have_zd = 1;
     if (s == NR_OK && st->base.m_zd > 2.0 * st->base.m_n && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        decay_into_pairs(&zd, st->base.m_n, &n);
+        decay_into_pairs(&zd, st->base.m_n, &n, theta_keep);
         s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
         nr_llp_spectrum_free(&n);
     }
     nr_llp_spectrum_free(&zd);
     if (s == NR_OK && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, &n, err)) == NR_OK)
+        if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, theta_keep, &n, err)) == NR_OK)
             s = accept_n_beam(&n, st, e, p, &st->from_ds, err);
         nr_llp_spectrum_free(&n);
     }

@@ -177,7 +177,7 @@ int main(void)
 {
     nr_engine *en = NULL;
     nr_error err = {0};
-    CHECK(nr_engine_open(nr_test_data_dir(), &en, &err) == NR_OK, "engine: %s", err.message);
+    CHECK(nr_engine_init(nr_test_data_dir(), &en, &err) == NR_OK, "engine: %s", err.message);
     mdl = nr_model_find("zd_hnl");
     CHECK(mdl != NULL, "zd_hnl is registered");
     if (!en || !mdl)
@@ -192,6 +192,6 @@ int main(void)
     fig3(p, 1.0, 1e-6);
     const double run3 = signal(en, nr_experiment_find("FASERnu"), p, "ee_secondary");
     CHECK(run3 > 0 && run3 < signal(en, x, p, "ee_secondary"), "Run 3 rate %g below HL-LHC", run3);
-    nr_engine_close(en);
+    nr_engine_free(en);
     return nr_test_summary();
 }

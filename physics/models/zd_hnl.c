@@ -988,7 +988,7 @@ static nr_status zd_spectra(const nr_model *model, const void *state, const nr_p
     const nr_zd_params q = point_of(st, p);
     if (!isfinite(nr_zd_width_n_total(&q)))
         return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV", q.m_n);
-    nr_status s = nr_table_alloc(out, p[P_DISTRIBUTION].choice == 2 ? 3 : 2, SPECTRUM_BINS, err);
+    nr_status s = nr_table_init(out, p[P_DISTRIBUTION].choice == 2 ? 3 : 2, SPECTRUM_BINS, err);
     if (s != NR_OK)
         return s;
     switch (p[P_DISTRIBUTION].choice) {

@@ -126,15 +126,18 @@ nr_status nr_bounds_check_request(const nr_model *m, const nr_bounds_request *r,
 
 /* ---- grid -------------------------------------------------------------------------------------- */
 
-/* n values equally spaced in the scaled coordinate from lo to hi; the ends exact. */
+/* n values equally spaced in the scaled coordinate from lo to hi; the ends exact. scaled may be NULL. */
 static void fill_axis(double *scaled, double *values, size_t n, double lo, double hi, int is_log)
 {
     double a = is_log ? log10(lo) : lo, b = is_log ? log10(hi) : hi;
     for (size_t i = 0; i < n; i++) {
-        scaled[i] = a + (b - a) * (double)i / (double)(n - 1);
-        values[i] = is_log ? pow(10.0, scaled[i]) : scaled[i];
+        double w = a + (b - a) * (double)i / (double)(n - 1);
+        if (scaled)
+            scaled[i] = w;
+        values[i] = is_log ? pow(10.0, w) : w;
     }
-    scaled[n - 1] = b;
+    if (scaled)
+        scaled[n - 1] = b;
     values[0] = lo;
     values[n - 1] = hi;
 }
@@ -557,32 +560,34 @@ static nr_status emit_polygon(const scan *s, const vertex *w, size_t n, nr_bound
     return NR_OK;
 }
 
-/* ---- refinement of the vertices on outer-axis edges ------------------------------------------------- */
+/* ---- refinement of the vertices not refined with their line ------------------------------------------------- */
 
 static int along_inner(const scan *s, size_t e)
 {
     return (e < s->n_h_edges) == (s->inner_x != 0);
 }
 
-/* Moves w onto the root of an inner-axis edge found while its line was prepared. */
-static void apply_inner_root(const scan *s, size_t e, vertex *w)
+/* Moves w onto the root of an inner-axis edge found while its line was prepared; 0 if there is none (a grid
+ * evaluated elsewhere). */
+static int apply_inner_root(const scan *s, size_t e, vertex *w)
 {
     size_t na[2], nb[2];
     edge_nodes(s, e, na, nb);
     size_t a = s->inner_x ? na[1] - 1 : na[0] - 1, b = s->inner_x ? na[0] - 1 : na[1] - 1;
     double t = s->inner_root[a * (n_inner(s) - 1) + b];
     if (isnan(t))
-        return;
+        return 0;
     double pa[2] = {s->u[na[0] - 1], s->v[na[1] - 1]}, pb[2] = {s->u[nb[0] - 1], s->v[nb[1] - 1]};
     w->u = pa[0] + t * (pb[0] - pa[0]);
     w->v = pa[1] + t * (pb[1] - pa[1]);
+    return 1;
 }
 
-/* Moves w (on the outer-axis edge e) onto the contour. In a coupling scan the model is prepared once at the
- * mass where the grid puts the crossing, and the root is found along the coupling there, within one cell of
- * the edge (first towards where the grid says the crossing lies); otherwise, or when no root lies within
- * that cell, along the edge. */
-static nr_status refine_outer(worker *wk, size_t e, vertex *w, nr_error *err)
+/* Moves w (on edge e) onto the contour. An inner-axis edge: the root along it. An outer-axis edge: in a coupling
+ * scan the model is prepared once at the mass where the grid puts the crossing, and the root is found along the
+ * coupling there, within one cell of the edge (first towards where the grid says the crossing lies); otherwise,
+ * or when no root lies within that cell, along the edge. */
+static nr_status refine_vertex(worker *wk, size_t e, vertex *w, nr_error *err)
 {
     const scan *s = wk->s;
     size_t na[2], nb[2];
@@ -592,7 +597,7 @@ static nr_status refine_outer(worker *wk, size_t e, vertex *w, nr_error *err)
     size_t ia = s->inner_x ? na[1] - 1 : na[0] - 1, ib = s->inner_x ? nb[1] - 1 : nb[0] - 1; /* outer */
     size_t row = s->inner_x ? na[0] - 1 : na[1] - 1;                                     /* inner */
     nr_status st;
-    if (s->inner_coupling && row > 0 && row + 1 < n_inner(s)) {
+    if (!along_inner(s, e) && s->inner_coupling && row > 0 && row + 1 < n_inner(s)) {
         int ax = s->inner_x ? 0 : 1;
         const double *axis = s->inner_x ? s->u : s->v;
         double t0 = fa / (fa - fb);
@@ -633,7 +638,8 @@ static nr_status refine_outer(worker *wk, size_t e, vertex *w, nr_error *err)
     return NR_OK;
 }
 
-/* The outer-axis vertices to refine, shared by the workers of that phase. */
+/* The vertices to refine after the grid (outer-axis edges; every edge of a grid evaluated elsewhere), shared by
+ * the workers. */
 typedef struct {
     const size_t *edges;   /* the loops' edges                */
     vertex *vertices;      /* their vertices, edges' order    */
@@ -652,7 +658,7 @@ static nr_status outer_task(void *wp, size_t k)
         return nr_fail(&w->err, NR_ECANCELLED, "", "scan cancelled");
     const outer_jobs *j = current_jobs(w->s);
     size_t i = j->todo[k];
-    return refine_outer(w, j->edges[i], &j->vertices[i], &w->err);
+    return refine_vertex(w, j->edges[i], &j->vertices[i], &w->err);
 }
 
 /* Vertices of every loop (refined if asked), then the polygons. grid_share: progress at the start. */
@@ -675,9 +681,7 @@ static nr_status build_polygons(scan *s, worker *workers, size_t n_workers, cons
         if (!s->req->refine || !all[k].refinable)
             continue;
         out->n_refined++;
-        if (along_inner(s, ls->edges[k]))
-            apply_inner_root(s, ls->edges[k], &all[k]);
-        else
+        if (!along_inner(s, ls->edges[k]) || !apply_inner_root(s, ls->edges[k], &all[k]))
             todo[n_todo++] = k;
     }
     outer_jobs jobs = {ls->edges, all, todo};
@@ -771,9 +775,25 @@ static void workers_free(scan *s, worker *workers, size_t n)
     }
 }
 
-nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
-                            const nr_param_value *base, const nr_bounds_request *req, nr_bounds_result *out,
-                            const nr_progress *progress, nr_error *err)
+/* f of a grid evaluated elsewhere */
+static nr_status fill_f(scan *s, const nr_bounds_result *out, nr_error *err)
+{
+    for (size_t j = 0; j < s->ny; j++)
+        for (size_t i = 0; i < s->nx; i++) {
+            double e = out->events[j * s->nx + i];
+            if (isnan(e))
+                return nr_fail(err, NR_ENUMERIC, "", "the model gave NaN events at (%g, %g)", out->x[i],
+                               out->y[j]);
+            s->f[j * s->nx + i] = f_of(e, s->req->threshold);
+        }
+    return NR_OK;
+}
+
+/* nr_bounds_compute, or with `grid` given (events[j * nx + i], evaluated elsewhere) the same steps
+ * after the grid: the contours of that grid (the roots on the inner-axis edges then found with the others). */
+static nr_status bounds_run(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                            const nr_param_value *base, const nr_bounds_request *req, const double *grid,
+                            nr_bounds_result *out, const nr_progress *progress, nr_error *err)
 {
     memset(out, 0, sizeof *out);
     nr_status st = nr_bounds_check_request(model, req, err);
@@ -802,8 +822,14 @@ nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, cons
          * evaluations each, and a contour crosses of the order of nx + ny outer-axis edges */
         double grid_points = (double)(s.nx * s.ny);
         double refine_guess = req->refine ? 4.0 * (double)(s.nx + s.ny) : 0.0;
-        double grid_share = grid_points / (grid_points + refine_guess);
-        st = run_tasks(workers, n_workers, line_task, n_outer(&s), 0.0, grid_share, err);
+        double grid_share = grid ? 0.0 : grid_points / (grid_points + refine_guess);
+        if (grid) {
+            memcpy(out->events, grid, s.nx * s.ny * sizeof *out->events);
+            s.evaluations += s.nx * s.ny; /* evaluated elsewhere, counted as if here */
+            st = fill_f(&s, out, err);
+        } else {
+            st = run_tasks(workers, n_workers, line_task, n_outer(&s), 0.0, grid_share, err);
+        }
         if (st == NR_OK) {
             for (size_t J = 0; J + 1 < s.NY; J++)
                 for (size_t I = 0; I + 1 < s.NX; I++)
@@ -823,4 +849,59 @@ nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, cons
     }
     nr_progress_report(progress, 1.0);
     return NR_OK;
+}
+
+nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                            const nr_param_value *base, const nr_bounds_request *req, nr_bounds_result *out,
+                            const nr_progress *progress, nr_error *err)
+{
+    return bounds_run(model, engine, experiment, base, req, NULL, out, progress, err);
+}
+
+/* ---- a grid in slices (nureachd scan --shard: contour.h) ---------------------------------------- */
+
+void nr_bounds_axes(const nr_bounds_request *req, double *x, double *y)
+{
+    fill_axis(NULL, x, req->nx, req->x_min, req->x_max, req->x_log);
+    fill_axis(NULL, y, req->ny, req->y_min, req->y_max, req->y_log);
+}
+
+int nr_bounds_slice_axis(const nr_model *model, const nr_bounds_request *req)
+{
+    /* the axis nr_model_grid loops over outside: the one that is not a coupling */
+    return model->params[req->ix].coupling && !model->params[req->iy].coupling ? 1 : 0;
+}
+
+nr_status nr_bounds_grid_slice(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                               const nr_param_value *base, const nr_bounds_request *req, size_t k0, size_t k1,
+                               double *events, const nr_progress *progress, nr_error *err)
+{
+    nr_status st = nr_bounds_check_request(model, req, err);
+    if (st != NR_OK)
+        return st;
+    int along_y = nr_bounds_slice_axis(model, req);
+    size_t n_axis = along_y ? req->ny : req->nx;
+    if (k0 >= k1 || k1 > n_axis)
+        return nr_fail(err, NR_EINPUT, "/scan", "slice [%zu, %zu) outside the %zu points of the %s axis", k0, k1,
+                       n_axis, along_y ? "y" : "x");
+    double *x = malloc(req->nx * sizeof *x), *y = malloc(req->ny * sizeof *y);
+    if (!x || !y) {
+        free(x);
+        free(y);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for a %zu x %zu scan", req->nx, req->ny);
+    }
+    nr_bounds_axes(req, x, y);
+    nr_grid_request g = {req->signal, req->ix, req->iy, along_y ? req->nx : k1 - k0, along_y ? k1 - k0 : req->ny,
+                         along_y ? x : x + k0, along_y ? y + k0 : y};
+    st = nr_model_grid(model, engine, experiment, base, &g, events, progress, err);
+    free(x);
+    free(y);
+    return st;
+}
+
+nr_status nr_bounds_from_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                              const nr_param_value *base, const nr_bounds_request *req, const double *events,
+                              nr_bounds_result *out, const nr_progress *progress, nr_error *err)
+{
+    return bounds_run(model, engine, experiment, base, req, events, out, progress, err);
 }

@@ -119,12 +119,13 @@ static void check_preset(const nr_engine *engine, const char *name)
     if (!g.nx)
         return;
     const bounds_preset *bp = bounds_preset_find(name);
-    const nr_model *model = nr_model_find(name);
+    const nr_model *model = bp ? nr_model_find(bp->model) : NULL;
     CHECK(bp && model, "preset %s", name);
     if (!bp || !model)
         return;
     nr_param_value *base = calloc(model->n_params, sizeof *base);
     nr_model_defaults(model, base);
+    bounds_preset_apply(bp, model, base);
     nr_bounds_request req = {.signal = (size_t)nr_model_signal_index(model, bp->signal),
                              .ix = nr_model_param_index(model, bp->x_param),
                              .iy = nr_model_param_index(model, bp->y_param),

@@ -12,8 +12,9 @@
  *       threshold, 3 + 1e-9 k, makes it unique), timed from the POST until the job's result is fetched (polling
  *       every 20 ms); "hit" the same request again (best of 20). With NUREACHD_PID=<pid> the daemon's CPU time
  *       (/proc/<pid>/stat) over the miss is printed too.
- * Presets: dipole (FASERnu2, gamma_decay_volume), darkz_nun (FASERnu, n_hese), dark_photon and b_minus_l (FASER,
- * visible); points x points log grid, threshold 3, refined. Prints figures; asserts nothing.
+ * Presets (bounds_presets.h): dipole (FASERnu2, gamma_decay_volume), darkz_nun (FASERnu, n_hese), dark_photon and
+ * b_minus_l (FASER, visible), zd_hnl_fig3 and zd_hnl_fig4 (FASERnu2; issue 12); points x points log grid,
+ * threshold 3, refined. Prints figures; asserts nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,7 @@ static void floor_ms(int points, double *cpu, double *wall)
 
 static int bench_engine(const nr_engine *engine, const bounds_preset *bp, int points, unsigned threads)
 {
-    const nr_model *model = nr_model_find(bp->name);
+    const nr_model *model = nr_model_find(bp->model);
     const nr_experiment *experiment = nr_experiment_find(bp->experiment);
     if (!model || !experiment) {
         printf("%-12s not in this build\n", bp->name);
@@ -78,6 +79,11 @@ static int bench_engine(const nr_engine *engine, const bounds_preset *bp, int po
     }
     nr_param_value *base = calloc(model->n_params, sizeof *base);
     nr_model_defaults(model, base);
+    if (bounds_preset_apply(bp, model, base) != 0) {
+        printf("%-12s parameters not in this build\n", bp->name);
+        free(base);
+        return 0;
+    }
     nr_bounds_request req = {.signal = (size_t)nr_model_signal_index(model, bp->signal),
                              .ix = nr_model_param_index(model, bp->x_param),
                              .iy = nr_model_param_index(model, bp->y_param),
@@ -163,16 +169,18 @@ static int bench_http(const char *host, int port, const bounds_preset *bp, int p
         fprintf(stderr, "points must be between 2 and 200\n");
         return 2;
     }
-    const char *model = bp->name, *experiment = bp->experiment, *signal = bp->signal;
+    const char *model = bp->model, *experiment = bp->experiment, *signal = bp->signal;
     const char *xp = bp->x_param, *yp = bp->y_param;
     double x0 = bp->x_min, x1 = bp->x_max, y0 = bp->y_min, y1 = bp->y_max;
     const char *pid = getenv("NUREACHD_PID");
-    char body[1024];
+    char params[512];
+    bounds_preset_params_json(bp, params, sizeof params);
+    char body[1536];
     snprintf(body, sizeof body,
-             "{\"model\":\"%s\",\"experiment\":\"%s\",\"signal\":\"%s\",\"threshold\":%.12g,"
+             "{\"model\":\"%s\",\"experiment\":\"%s\",\"signal\":\"%s\",\"threshold\":%.12g,\"params\":%s,"
              "\"scan\":{\"x\":{\"param\":\"%s\",\"min\":%g,\"max\":%g,\"points\":%d,\"scale\":\"log\"},"
              "\"y\":{\"param\":\"%s\",\"min\":%g,\"max\":%g,\"points\":%d,\"scale\":\"log\"}}}",
-             model, experiment, signal, 3.0 + 1e-9 * (double)(time(NULL) % 100000), xp, x0, x1, points, yp, y0, y1,
+             model, experiment, signal, 3.0 + 1e-9 * (double)(time(NULL) % 100000), params, xp, x0, x1, points, yp, y0, y1,
              points);
     double fc0, fw0;
     floor_ms(points, &fc0, &fw0);

@@ -38,7 +38,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "engine: %s\n", err.message);
         return 1;
     }
-    const nr_model *model = nr_model_find(bp->name);
+    const nr_model *model = nr_model_find(bp->model);
     const nr_experiment *experiment = nr_experiment_find(bp->experiment);
     if (!model || !experiment) {
         fprintf(stderr, "model %s or experiment %s not found\n", bp->name, bp->experiment);
@@ -46,6 +46,7 @@ int main(int argc, char **argv)
     }
     nr_param_value *base = calloc(model->n_params, sizeof *base);
     nr_model_defaults(model, base);
+    bounds_preset_apply(bp, model, base);
     nr_bounds_request req = {.signal = (size_t)nr_model_signal_index(model, bp->signal),
                              .ix = nr_model_param_index(model, bp->x_param),
                              .iy = nr_model_param_index(model, bp->y_param),

@@ -9,12 +9,6 @@
 
 #include "sm_rates.h"
 
-/* 8-point Gauss-Legendre on [-1, 1] (Abramowitz & Stegun Table 25.4) */
-static const double gl8_x[8] = {-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498,
-                                0.1834346424956498,  0.5255324099163290,  0.7966664774136267,  0.9602898564975363};
-static const double gl8_w[8] = {0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620,
-                                0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
-
 nr_status nr_nuphilic_detector_init(const nr_flux *flux, const nr_cc_table *cc, const nr_experiment *exp,
                                     double efficiency, double resolution, nr_nuphilic_detector *out, nr_error *err)
 {
@@ -50,7 +44,7 @@ nr_status nr_nuphilic_detector_init(const nr_flux *flux, const nr_cc_table *cc, 
     for (size_t i = 0; i < n; i++) {
         double lo = flux->e_lo[i], hi = flux->e_hi[i], wsum = 0;
         for (int g = 0; g < 8; g++) {
-            double e = 0.5 * (lo + hi) + 0.5 * (hi - lo) * gl8_x[g], w = gl8_w[g] * e;
+            double e = 0.5 * (lo + hi) + 0.5 * (hi - lo) * nr_nuphilic_gl8_x[g], w = nr_nuphilic_gl8_w[g] * e;
             wsum += w;
             for (size_t r = 0; r < n; r++) {
                 double frac;

@@ -175,9 +175,9 @@ nr_status nr_nuphilic_parents_load(const char *data_dir, const nr_flux *flux, nr
 /* ---- transfer from a meson bin to the flux bins ---- */
 
 /* 8-point Gauss-Legendre on [-1, 1] (Abramowitz & Stegun Table 25.4) */
-static const double gl8_x[8] = {-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498,
+const double nr_nuphilic_gl8_x[8] = {-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498,
                                 0.1834346424956498,  0.5255324099163290,  0.7966664774136267,  0.9602898564975363};
-static const double gl8_w[8] = {0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620,
+const double nr_nuphilic_gl8_w[8] = {0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620,
                                 0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
 
 void nr_nuphilic_transfer(const nr_flux *flux, double m_lo, double m_hi, nr_nuphilic_x_cdf cdf, const void *ctx,
@@ -187,7 +187,7 @@ void nr_nuphilic_transfer(const nr_flux *flux, double m_lo, double m_hi, nr_nuph
     for (size_t i = 0; i < n; i++)
         prob[i] = 0;
     for (int g = 0; g < 8; g++) {
-        double e = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * gl8_x[g], w = 0.5 * gl8_w[g];
+        double e = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * nr_nuphilic_gl8_x[g], w = 0.5 * nr_nuphilic_gl8_w[g];
         double prev = cdf(flux->e_lo[0] / e, ctx);
         for (size_t i = 0; i < n; i++) {
             double next = cdf(flux->e_hi[i] / e, ctx);

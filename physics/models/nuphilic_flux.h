@@ -64,6 +64,9 @@ nr_status nr_nuphilic_mesons_reconstruct(const nr_flux *flux, const nr_nuphilic_
  * (pion + kaon shares) and nu_tau / nubar_tau (all); other species 0. */
 void nr_nuphilic_mesons_refold(const nr_nuphilic_mesons *mesons, const nr_flux *flux, int species, double *out);
 
+/* 8-point Gauss-Legendre nodes and weights on [-1, 1] (Abramowitz & Stegun Table 25.4). */
+extern const double nr_nuphilic_gl8_x[8], nr_nuphilic_gl8_w[8];
+
 /* Probability that a neutrino with fraction x = E_nu/E_M distributed with CDF F lands in each flux bin, for a
  * meson uniform in [m_lo, m_hi] (8-point Gauss-Legendre average over the meson energy). */
 typedef double (*nr_nuphilic_x_cdf)(double x, const void *ctx);

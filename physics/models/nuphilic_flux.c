@@ -346,7 +346,17 @@ void nr_nuphilic_mesons_refold(const nr_nuphilic_mesons *m, const nr_flux *flux,
 typedef struct {
     const nr_nuphilic_rest_spectra *sp;
     double m_meson;
+    double cumulative[NR_NUPHILIC_N_NU_BINS + 1]; /* fraction below the lower edge of each E bin */
 } direct_ctx;
+
+static void direct_ctx_init(direct_ctx *c, const nr_nuphilic_rest_spectra *sp, double m_meson)
+{
+    c->sp = sp;
+    c->m_meson = m_meson;
+    c->cumulative[0] = 0;
+    for (int i = 0; i < NR_NUPHILIC_N_NU_BINS; i++)
+        c->cumulative[i + 1] = c->cumulative[i] + sp->prob_nu[i];
+}
 
 /* CDF of x = 2 E/m_M for the direct neutrino: piecewise linear over the uniform E bins */
 static double direct_x_cdf(double x, const void *p)
@@ -358,10 +368,7 @@ static double direct_x_cdf(double x, const void *p)
     if (u >= NR_NUPHILIC_N_NU_BINS)
         return 1;
     int k = (int)u;
-    double acc = 0;
-    for (int i = 0; i < k; i++)
-        acc += c->sp->prob_nu[i];
-    return acc + (u - k) * c->sp->prob_nu[k];
+    return c->cumulative[k] + (u - k) * c->sp->prob_nu[k];
 }
 
 typedef struct {
@@ -434,7 +441,8 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
                 ch->br = sp->width / nr_nuphilic_meson_width(m);
                 memcpy(ch->zp_long, sp->prob_zp_long, sizeof ch->zp_long);
                 memcpy(ch->zp_trans, sp->prob_zp_trans, sizeof ch->zp_trans);
-                direct_ctx dc = {sp, nr_nuphilic_meson_get(m)->mass};
+                direct_ctx dc;
+                direct_ctx_init(&dc, sp, nr_nuphilic_meson_get(m)->mass);
                 double col[NR_NUPHILIC_MAX_BINS];
                 for (size_t j = 0; j < mesons->n[m]; j++) {
                     nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], direct_x_cdf, &dc, col);

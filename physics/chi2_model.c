@@ -77,23 +77,59 @@ static nr_status check_inputs(const nr_model *model, const nr_param_value *base,
     return NR_OK;
 }
 
-nr_status nr_chi2_model_limits(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
-                               const nr_param_value *base, int ix, const double *xs, size_t n, int ip, double lo,
-                               double hi, const nr_chi2_test *test, double *limits, const nr_progress *progress,
-                               nr_error *err)
+/* What to do at one value of the x parameter with the prepared state and the Asimov data. */
+typedef nr_status (*at_x_fn)(limit_ctx *c, size_t k, void *job, nr_error *err);
+
+typedef struct {
+    double lo, hi, level, *limits;
+} limits_job;
+
+static nr_status limit_at_x(limit_ctx *c, size_t k, void *job, nr_error *err)
 {
-    nr_status st = check_inputs(model, base, ix, ip, lo, hi, test, err);
-    if (st != NR_OK)
-        return st;
-    if (ix < 0)
-        n = 1;
-    double level = nr_chi2_level(test->cl, test->n_params);
+    limits_job *j = job;
+    return nr_chi2_upper_limit(chi2_at, c, j->lo, j->hi, j->level, 1e-3, &j->limits[k], NULL, err);
+}
+
+typedef struct {
+    const double *ys;
+    size_t nx, ny;
+    double *chi2;
+} grid_job;
+
+static nr_status grid_at_x(limit_ctx *c, size_t k, void *job, nr_error *err)
+{
+    grid_job *j = job;
+    for (size_t i = 0; i < j->ny; i++) {
+        nr_status st = chi2_at(j->ys[i], c, &j->chi2[i * j->nx + k], err);
+        if (st != NR_OK)
+            return st;
+    }
+    return NR_OK;
+}
+
+static void mark_refused(void *job, at_x_fn fn, size_t k)
+{
+    if (fn == limit_at_x) {
+        ((limits_job *)job)->limits[k] = NAN;
+    } else {
+        grid_job *j = job;
+        for (size_t i = 0; i < j->ny; i++)
+            j->chi2[i * j->nx + k] = NAN;
+    }
+}
+
+/* prepares the model at each xs[k] (or once at base, ix < 0), builds the Asimov data and runs fn */
+static nr_status over_x(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                        const nr_param_value *base, int ix, const double *xs, size_t n, int ip,
+                        const nr_chi2_test *test, at_x_fn fn, void *job, const nr_progress *progress, nr_error *err)
+{
+    nr_status st = NR_OK;
     void *state = calloc(1, model->state_size ? model->state_size : 1);
     nr_param_value *params = malloc(model->n_params * sizeof *params);
     if (!state || !params) {
         free(state);
         free(params);
-        return nr_fail(err, NR_ENOMEM, "", "out of memory for the chi-square limits");
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the chi-square test");
     }
     double *data = NULL, *pred = NULL;
     for (size_t k = 0; k < n && st == NR_OK; k++) {
@@ -107,9 +143,9 @@ nr_status nr_chi2_model_limits(const nr_model *model, const nr_engine *engine, c
         st = model->check ? model->check(model, engine, experiment, params, err) : NR_OK;
         if (st == NR_OK && model->prepare)
             st = model->prepare(model, engine, experiment, params, state, err);
-        if (st == NR_EINPUT || st == NR_EKINEMATIC) { /* a refused point: no limit there, go on */
+        if (st == NR_EINPUT || st == NR_EKINEMATIC) { /* a refused point: nothing there, go on */
             memset(state, 0, model->state_size);
-            limits[k] = NAN;
+            mark_refused(job, fn, k);
             st = NR_OK;
             continue;
         }
@@ -123,18 +159,18 @@ nr_status nr_chi2_model_limits(const nr_model *model, const nr_engine *engine, c
         st = model->spectra(model, state, params, &asimov, err);
         size_t m = st == NR_OK ? select_bins(&asimov, test->observable, NULL) : 0;
         if (st == NR_OK && m == 0)
-            st = nr_fail(err, NR_EINPUT, "/test/observable", "no spectra channel of %s begins with \"%s\"", model->name,
-                         test->observable);
+            st = nr_fail(err, NR_EINPUT, "/test/observable", "no spectra channel of %s begins with \"%s\"",
+                         model->name, test->observable);
         if (st == NR_OK && !data) {
             data = malloc(m * sizeof *data);
             pred = malloc(m * sizeof *pred);
             if (!data || !pred)
-                st = nr_fail(err, NR_ENOMEM, "", "out of memory for the chi-square limits");
+                st = nr_fail(err, NR_ENOMEM, "", "out of memory for the chi-square test");
         }
         if (st == NR_OK) {
             select_bins(&asimov, test->observable, data);
             limit_ctx c = {model, state, params, ip, test, data, pred, m};
-            st = nr_chi2_upper_limit(chi2_at, &c, lo, hi, level, 1e-3, &limits[k], NULL, err);
+            st = fn(&c, k, job, err);
         }
         nr_table_free(&asimov);
         if (model->release)
@@ -147,4 +183,33 @@ nr_status nr_chi2_model_limits(const nr_model *model, const nr_engine *engine, c
     free(state);
     free(params);
     return st;
+}
+
+nr_status nr_chi2_model_limits(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                               const nr_param_value *base, int ix, const double *xs, size_t n, int ip, double lo,
+                               double hi, const nr_chi2_test *test, double *limits, const nr_progress *progress,
+                               nr_error *err)
+{
+    nr_status st = check_inputs(model, base, ix, ip, lo, hi, test, err);
+    if (st != NR_OK)
+        return st;
+    limits_job job = {lo, hi, nr_chi2_level(test->cl, test->n_params), limits};
+    return over_x(model, engine, experiment, base, ix, xs, ix < 0 ? 1 : n, ip, test, limit_at_x, &job, progress, err);
+}
+
+nr_status nr_chi2_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                             const nr_param_value *base, int ix, const double *xs, size_t nx, int ip, const double *ys,
+                             size_t ny, const nr_chi2_test *test, double *chi2, const nr_progress *progress,
+                             nr_error *err)
+{
+    if (ix < 0 || nx == 0 || ny == 0)
+        return nr_fail(err, NR_EINPUT, "/scan", "a chi-square grid needs two parameters and points on both axes");
+    nr_status st = check_inputs(model, base, ix, ip, 1, 2, test, err);
+    if (st != NR_OK)
+        return st;
+    for (size_t j = 0; j < ny; j++)
+        if (!(ys[j] >= 0 && isfinite(ys[j])))
+            return nr_fail(err, NR_EINPUT, "/scan/y", "coupling values must be finite and >= 0");
+    grid_job job = {ys, nx, ny, chi2};
+    return over_x(model, engine, experiment, base, ix, xs, nx, ip, test, grid_at_x, &job, progress, err);
 }

@@ -33,4 +33,12 @@ nr_status nr_chi2_model_limits(const nr_model *model, const nr_engine *engine, c
                                double hi, const nr_chi2_test *test, double *limits, const nr_progress *progress,
                                nr_error *err);
 
+/* Delta-chi2 on a grid: chi2[j * nx + i] at (xs[i] of parameter ix, ys[j] of the coupling-flagged parameter
+ * ip), each against the Asimov data at xs[i] (prepared once per xs[i]); NAN where the model refuses the point.
+ * Contouring it at nr_chi2_level(test->cl, 2) gives the 2-parameter region. */
+nr_status nr_chi2_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                             const nr_param_value *base, int ix, const double *xs, size_t nx, int ip, const double *ys,
+                             size_t ny, const nr_chi2_test *test, double *chi2, const nr_progress *progress,
+                             nr_error *err);
+
 #endif

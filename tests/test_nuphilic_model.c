@@ -7,6 +7,7 @@
  *  - the generic limit through the model table (chi2_model.c) equals the direct physics call
  *    nr_nuphilic_chi2_bound at the same point (two code paths: spectra tables and channel selection vs arrays);
  *  - the x100 override (target_mass_t = 120.625 t) multiplies every SM CC count by 100 (linear in the target);
+ *  - the chi-square grid at the limit equals the 90% CL one-parameter level 2.706 (chi2 quantile), rising with g;
  *  - bad input: a non-coupling parameter, an unknown observable and a bad CL are refused naming the field. */
 #include <math.h>
 #include <stdio.h>
@@ -97,6 +98,14 @@ int main(void)
         nr_nuphilic_chi2_bound(&det, &prep, NR_NUPHILIC_G_ETAU, &opt, nr_chi2_level(0.9, 1), 1e-10, 10, &direct, &err);
         nr_nuphilic_prepared_free(&prep);
         CHECK_REL(lim, direct, 1e-12, "g_etau limit at 1 MeV: model table path = physics path");
+    }
+    /* the grid agrees with the limit: chi2 at the limit is the 1-parameter level, and rises with g */
+    {
+        double ys[3] = {0.5 * lim, lim, 2 * lim}, grid[3];
+        CHECK(nr_chi2_model_grid(m, eng, x, p, i_m, xs, 1, i_et, ys, 3, &test, grid, NULL, &err) == NR_OK, "%s",
+              err.message);
+        CHECK_REL(grid[1], nr_chi2_level(0.9, 1), 0.01, "grid chi2 at the limit = 2.706");
+        CHECK(grid[0] < grid[1] && grid[1] < grid[2], "chi2 rises with g: %g %g %g", grid[0], grid[1], grid[2]);
     }
     int i_eff = nr_model_param_index(m, "efficiency");
     CHECK(nr_chi2_model_limits(m, eng, x, p, i_m, xs, 1, i_eff, 0.1, 1, &test, &lim, NULL, &err) == NR_EINPUT &&

@@ -118,7 +118,7 @@ static nr_status signal_at(scan *s, double x, double y, double *events, nr_error
     s->params[s->req->iy].number = y;
     nr_error local;
     nr_error_clear(&local);
-    if (!s->points && !(s->points = nr_scan_open(s->model, s->engine, s->experiment, s->req->signal, &local))) {
+    if (!s->points && !(s->points = nr_scan_init(s->model, s->engine, s->experiment, s->req->signal, &local))) {
         if (err)
             *err = local;
         return local.status != NR_OK ? local.status : NR_ENOMEM;
@@ -515,7 +515,7 @@ static nr_status alloc_scan(scan *s, nr_bounds_result *out, long **next, nr_erro
 
 static void free_scan(scan *s, long *next)
 {
-    nr_scan_close(s->points);
+    nr_scan_free(s->points);
     free(s->params);
     free(s->u);
     free(s->v);

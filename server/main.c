@@ -36,7 +36,7 @@ static int open_engine(const nr_config *cfg, nr_engine **engine)
                 err.message);
         return -1;
     }
-    if (nr_engine_open(cfg->data_dir, engine, &err) != NR_OK) {
+    if (nr_engine_init(cfg->data_dir, engine, &err) != NR_OK) {
         fprintf(stderr, "nureachd: cannot open the engine (%s): %s: %s\n", nr_status_name(err.status),
                 err.where, err.message);
         return -1;
@@ -172,7 +172,7 @@ int main(int argc, char **argv)
         return 1;
     nr_cache *cache = NULL;
     if (open_cache(&cfg, &cache) != 0) {
-        nr_engine_close(engine);
+        nr_engine_free(engine);
         return 1;
     }
     nr_api api;
@@ -187,7 +187,7 @@ int main(int argc, char **argv)
         nr_api_free(&api);
     }
     nr_cache_close(cache);
-    nr_engine_close(engine);
+    nr_engine_free(engine);
     if (status == 0)
         fprintf(stderr, "nureachd: stopped\n");
     return status;

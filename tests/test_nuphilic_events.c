@@ -22,7 +22,7 @@ int main(void)
 {
     nr_error err;
     nr_engine *eng;
-    if (nr_engine_open(nr_test_data_dir(), &eng, &err) != NR_OK) {
+    if (nr_engine_init(nr_test_data_dir(), &eng, &err) != NR_OK) {
         CHECK(0, "%s", err.message);
         return nr_test_summary();
     }
@@ -76,6 +76,6 @@ int main(void)
     }
     CHECK_REL(lim[1], 10 * lim[0], 0.01, "g_etau bound linear in m_Z' below 1 MeV");
     CHECK(lim_big < 0.5 * lim[0], "x100 statistics: %g vs %g", lim_big, lim[0]);
-    nr_engine_close(eng);
+    nr_engine_free(eng);
     return nr_test_summary();
 }

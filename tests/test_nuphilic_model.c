@@ -24,7 +24,7 @@ int main(void)
 {
     nr_error err;
     nr_engine *eng;
-    if (nr_engine_open(nr_test_data_dir(), &eng, &err) != NR_OK) {
+    if (nr_engine_init(nr_test_data_dir(), &eng, &err) != NR_OK) {
         CHECK(0, "%s", err.message);
         return nr_test_summary();
     }
@@ -117,6 +117,6 @@ int main(void)
     bad.cl = 1.5;
     CHECK(nr_chi2_model_limits(m, eng, x, p, i_m, xs, 1, i_et, 1e-10, 10, &bad, &lim, NULL, &err) == NR_EINPUT &&
               strcmp(err.where, "/test/cl") == 0, "bad CL refused");
-    nr_engine_close(eng);
+    nr_engine_free(eng);
     return nr_test_summary();
 }

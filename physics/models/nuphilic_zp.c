@@ -145,7 +145,7 @@ static nr_status zp_spectra(const nr_model *model, const void *state, const nr_p
     (void)model;
     const zp_state *s = state;
     size_t n = s->detector.n;
-    nr_status st = nr_table_alloc(out, NR_N_SPECIES + NR_N_FLAVOURS, n, err);
+    nr_status st = nr_table_init(out, NR_N_SPECIES + NR_N_FLAVOURS, n, err);
     if (st != NR_OK)
         return st;
     double nu[NR_N_SPECIES * NR_NUPHILIC_MAX_BINS], ev[NR_N_FLAVOURS][NR_NUPHILIC_MAX_BINS];

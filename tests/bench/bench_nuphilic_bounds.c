@@ -40,7 +40,7 @@ int main(int argc, char **argv)
     nr_error err;
     nr_engine *eng;
     double t0 = now();
-    if (nr_engine_open(data, &eng, &err) != NR_OK) {
+    if (nr_engine_init(data, &eng, &err) != NR_OK) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
@@ -117,12 +117,12 @@ int main(int argc, char **argv)
         }
         printf("%s: %zu masses x 3 variants in %.2f s\n", coupling_names[c], nm, now() - t_all);
     }
-    nr_engine_close(eng);
+    nr_engine_free(eng);
 
     /* the model-table path, 50 masses, cold and warm */
     for (int pass = 0; pass < 2; pass++) {
         double t1 = now();
-        if (pass == 0 && nr_engine_open(data, &eng, &err) != NR_OK) {
+        if (pass == 0 && nr_engine_init(data, &eng, &err) != NR_OK) {
             fprintf(stderr, "%s\n", err.message);
             return 1;
         }
@@ -141,6 +141,6 @@ int main(int argc, char **argv)
         printf("\nmodel table, g_etau at 50 masses (1 keV - 500 MeV), FASERnu: %s %.2f s (limits %.3g at 1 keV, %.3g at "
                "500 MeV)\n", pass ? "warm" : "cold (engine + CC table + limits)", now() - t1, lim[0], lim[49]);
     }
-    nr_engine_close(eng);
+    nr_engine_free(eng);
     return 0;
 }

@@ -1,9 +1,14 @@
 /* http.c: libmicrohttpd daemon, per-request body accumulation with a size cap, routing, responses. */
 #include "http.h"
 
+#include "csv.h"
+#include "query.h"
+
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +39,11 @@ typedef struct {
     int responded;   /* a response is queued: discard any further upload     */
     size_t discarded; /* bytes of an oversized body thrown away               */
     struct timespec started;
+    const nr_route *route;    /* once routed                                   */
+    unsigned suffix;          /* the format a path suffix named, 0 for none    */
+    nr_format format;         /* the format the answer is sent in              */
+    char instance[1024];      /* the path the handler saw (the problem instance) */
+    nr_http_pending *pending; /* a deferred response                           */
 } request_state;
 
 static double ms_since(const struct timespec *t0)
@@ -118,6 +128,64 @@ static enum MHD_Result queue(struct MHD_Connection *conn, nr_http_response *resp
     return ok;
 }
 
+/* ---- deferred responses ------------------------------------------------------------------ */
+
+struct nr_http_pending {
+    pthread_mutex_t lock;
+    struct MHD_Connection *conn;
+    int suspended, woken;
+    nr_http_finish_fn finish;
+    void *ctx;
+    void (*free_ctx)(void *ctx);
+};
+
+nr_http_pending *nr_http_defer(nr_http_response *resp, nr_http_finish_fn finish, void *ctx,
+                               void (*free_ctx)(void *ctx))
+{
+    nr_http_pending *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    pthread_mutex_init(&p->lock, NULL);
+    p->finish = finish;
+    p->ctx = ctx;
+    p->free_ctx = free_ctx;
+    resp->pending = p;
+    return p;
+}
+
+void nr_http_wake(nr_http_pending *p)
+{
+    pthread_mutex_lock(&p->lock);
+    p->woken = 1;
+    if (p->suspended)
+        MHD_resume_connection(p->conn);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* After the handler deferred: suspends the connection unless the wake came already. 1 if suspended. */
+static int suspend_unless_woken(nr_http_pending *p, struct MHD_Connection *conn)
+{
+    pthread_mutex_lock(&p->lock);
+    p->conn = conn;
+    int suspend = !p->woken;
+    if (suspend) {
+        MHD_suspend_connection(conn);
+        p->suspended = 1;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return suspend;
+}
+
+static void pending_free(nr_http_pending *p)
+{
+    if (!p)
+        return;
+    if (p->free_ctx)
+        p->free_ctx(p->ctx);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
 /* ---- routing ------------------------------------------------------------------------------ */
 
 static int is_api_path(const char *path)
@@ -134,21 +202,86 @@ static int route_matches_path(const nr_route *r, const char *path)
     return !is_api_path(path) && strncmp(r->path, path, strlen(r->path)) == 0;
 }
 
-/* Finds the handler; on failure fills resp with 404 or 405 (+ Allow). */
-static nr_http_handler route(const nr_http_server *s, const char *method, const char *path,
-                             nr_http_response *resp)
+/* The format a path's suffix names (".json" or ".csv"), 0 for none; *stem_len: the length without it. */
+static unsigned suffix_format(const char *path, size_t *stem_len)
+{
+    size_t n = strlen(path);
+    static const struct {
+        const char *suffix;
+        nr_format format;
+    } suffixes[] = {{".json", NR_FORMAT_JSON}, {".csv", NR_FORMAT_CSV}};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t k = strlen(suffixes[i].suffix);
+        if (n > k && strcmp(path + n - k, suffixes[i].suffix) == 0) {
+            *stem_len = n - k;
+            return suffixes[i].format;
+        }
+    }
+    *stem_len = n;
+    return 0;
+}
+
+/* A route answering GET <stem><suffix> in that format: a GET route that declares formats (prefix routes:
+ * a sub-resource such as /result.csv) or a POST route with a query form. */
+static int suffix_route_ok(const nr_route *r, const char *m, unsigned format)
+{
+    if (!(r->formats & format) || strcmp(m, "GET") != 0)
+        return 0;
+    return r->query_form ? strcmp(r->method, "POST") == 0
+                         : r->match != NR_ROUTE_EXACT && strcmp(r->method, "GET") == 0;
+}
+
+typedef struct {
+    const nr_route *route;
+    char path[1024];     /* the path the handler sees (without a format suffix) */
+    unsigned suffix;     /* the format the suffix named, 0 for none             */
+} routed;
+
+static void allow_append(char *allow, size_t cap, const char *method)
+{
+    if (strstr(allow, method))
+        return;
+    size_t used = strlen(allow);
+    snprintf(allow + used, cap - used, "%s%s%s", used ? ", " : "", method,
+             strcmp(method, "GET") == 0 ? ", HEAD" : "");
+}
+
+/* Finds the route; on failure fills resp with 404 or 405 (+ Allow) and returns -1. */
+static int route(const nr_http_server *s, const char *method, const char *path, routed *out,
+                 nr_http_response *resp)
 {
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     char allow[96] = "";
+    size_t stem_len;
+    unsigned suffix = suffix_format(path, &stem_len);
+    out->route = NULL;
+    out->suffix = 0;
+    if (suffix && stem_len < sizeof out->path) {
+        memcpy(out->path, path, stem_len);
+        out->path[stem_len] = '\0';
+        for (size_t i = 0; i < s->n_routes; i++) {
+            const nr_route *r = &s->routes[i];
+            if (!(r->formats & suffix) || !(r->query_form || r->match != NR_ROUTE_EXACT) ||
+                !route_matches_path(r, out->path))
+                continue;
+            if (suffix_route_ok(r, m, suffix)) {
+                out->route = r;
+                out->suffix = suffix;
+                return 0;
+            }
+            allow_append(allow, sizeof allow, "GET");
+        }
+    }
+    snprintf(out->path, sizeof out->path, "%s", path);
     for (size_t i = 0; i < s->n_routes; i++) {
         const nr_route *r = &s->routes[i];
         if (!route_matches_path(r, path))
             continue;
-        if (strcmp(r->method, m) == 0)
-            return r->handler;
-        size_t used = strlen(allow);
-        snprintf(allow + used, sizeof allow - used, "%s%s%s", used ? ", " : "", r->method,
-                 strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
+        if (strcmp(r->method, m) == 0) {
+            out->route = r;
+            return 0;
+        }
+        allow_append(allow, sizeof allow, r->method);
     }
     if (allow[0]) {
         char detail[200];
@@ -158,7 +291,7 @@ static nr_http_handler route(const nr_http_server *s, const char *method, const 
     } else {
         problem_response(resp, 404, "not-found", path, "no resource at this path");
     }
-    return NULL;
+    return -1;
 }
 
 /* ---- MHD callbacks ------------------------------------------------------------------------ */
@@ -174,9 +307,21 @@ static void log_request(const char *method, const char *path, unsigned status, s
     fprintf(stderr, "%s %s %u %zu %.1fms\n", method, clean, status, len, ms);
 }
 
+/* The output-format step, once for every route that declares formats. */
+static void apply_format(const request_state *st, nr_http_response *resp)
+{
+    if (!st->route || !(st->route->formats & NR_FORMAT_CSV))
+        return;
+    if (!st->suffix)
+        nr_http_add_header(resp, "Vary", "Accept");
+    if (st->format == NR_FORMAT_CSV && !resp->not_a_result)
+        nr_respond_in_csv(resp, st->instance);
+}
+
 static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, const char *path,
                               request_state *st, nr_http_response *resp)
 {
+    apply_format(st, resp);
     unsigned status = resp->status;
     size_t len = resp->len;
     enum MHD_Result ok = queue(conn, resp);
@@ -235,7 +380,8 @@ typedef struct {
     int dropped;
 } query_args;
 
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                   const char *value, size_t value_size)
 {
     (void)kind;
     query_args *q = cls;
@@ -243,22 +389,60 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
         q->dropped = 1;
         return MHD_YES;
     }
-    q->args[q->n].name = key ? key : "";
-    q->args[q->n].value = value;
+    q->args[q->n] = (nr_http_arg){key ? key : "", value, key ? key_size : 0, value ? value_size : 0};
     q->n++;
     return MHD_YES;
 }
 
-static void run_handler(const nr_http_server *s, struct MHD_Connection *conn, nr_http_handler h,
-                        const char *method, const char *url, const request_state *st, nr_http_response *resp)
+/* The query step of a GET query form: the body the query stands for (owned by st). 0 if fine, -1 with
+ * resp filled (400). */
+static int query_to_body(request_state *st, const query_args *q, nr_http_response *resp)
+{
+    nr_problem p;
+    nr_problem_init(&p);
+    json_t *body = nr_query_to_body(q->args, q->n, q->dropped, &p);
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+    json_decref(body);
+    if (!text) {
+        if (!p.status)
+            nr_problem_set(&p, 503, "unavailable", "out of memory; try again later");
+        nr_http_respond_problem(resp, &p, st->instance);
+        return -1;
+    }
+    free(st->body);
+    st->body = text;
+    st->len = strlen(text);
+    return 0;
+}
+
+static void run_handler(const nr_http_server *s, struct MHD_Connection *conn, const char *method,
+                        request_state *st, nr_http_response *resp)
 {
     query_args q;
     memset(&q, 0, sizeof q);
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
-    nr_http_request req = {method, url, st->body ? st->body : "", st->len,
-                           MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
-                           q.args, q.n, q.dropped};
-    h(s->app, &req, resp);
+    MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+    const nr_route *r = st->route;
+    int query_form = r->query_form && strcmp(r->method, method) != 0;
+    if (query_form && query_to_body(st, &q, resp) != 0)
+        return;
+    const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    st->format = st->suffix ? (nr_format)st->suffix
+                 : (r->formats & NR_FORMAT_CSV) && nr_accept_wants_csv(accept) ? NR_FORMAT_CSV
+                                                                               : NR_FORMAT_JSON;
+    nr_http_request req = {query_form ? r->method : method, st->instance, st->body ? st->body : "", st->len,
+                           accept, q.args, q.n, q.dropped, r->observable, st->format, st->suffix != 0};
+    r->handler(s->app, &req, resp);
+}
+
+/* The final call of a request whose handler deferred its response: builds and queues it. */
+static enum MHD_Result answer_pending(struct MHD_Connection *conn, const char *method, const char *url,
+                                      request_state *st)
+{
+    nr_http_response resp = {0};
+    st->pending->finish(st->pending->ctx, &resp);
+    if (!resp.status)
+        problem_response(&resp, 500, "internal-error", url, "the handler gave no response");
+    return answer(conn, method, url, st, &resp);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -300,13 +484,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (st->responded)
         return MHD_YES;
+    if (st->pending) /* resumed after nr_http_wake */
+        return answer_pending(conn, method, url, st);
     if (st->too_large)
         return answer_too_large(s, conn, method, url, st);
 
     nr_http_response resp = {0};
-    nr_http_handler h = route(s, method, url, &resp);
-    if (h) {
-        run_handler(s, conn, h, method, url, st, &resp);
+    routed rt;
+    if (route(s, method, url, &rt, &resp) == 0) {
+        st->route = rt.route;
+        st->suffix = rt.suffix;
+        snprintf(st->instance, sizeof st->instance, "%s", rt.path);
+        run_handler(s, conn, method, st, &resp);
+        if (resp.pending) {
+            st->pending = resp.pending;
+            if (suspend_unless_woken(st->pending, conn))
+                return MHD_YES;
+            return answer_pending(conn, method, url, st);
+        }
         if (!resp.status)
             problem_response(&resp, 500, "internal-error", url, "the handler gave no response");
     }
@@ -321,6 +516,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)code;
     request_state *st = *con_cls;
     if (st) {
+        pending_free(st->pending);
         free(st->body);
         free(st);
         *con_cls = NULL;
@@ -332,7 +528,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static struct MHD_Daemon *start_daemon(nr_http_server *s, const nr_http_options *opt,
                                        unsigned poll_flag, const struct sockaddr *addr, int ipv6)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | poll_flag | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | poll_flag | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6)
         flags |= MHD_USE_IPv6;
     return MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, s,

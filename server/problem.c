@@ -87,6 +87,20 @@ void nr_problem_add(nr_problem *p, unsigned status, const char *slug, const char
     }
 }
 
+void nr_problem_from_error(nr_problem *p, nr_status st, const nr_error *err)
+{
+    if (st == NR_EINPUT || st == NR_EKINEMATIC) {
+        const char *rule = st == NR_EKINEMATIC ? "kinematic-limit" : "invalid-value";
+        nr_problem_add(p, 422, rule, err->where, "%s", err->message[0] ? err->message : nr_status_name(st));
+    } else if (st == NR_ENOMEM || st == NR_ECANCELLED) {
+        nr_problem_set(p, 503, "unavailable", "%s; try again later",
+                       st == NR_ENOMEM ? "out of memory" : "the computation was stopped");
+    } else {
+        nr_problem_set(p, 500, "internal-error", "the computation failed (%s): %s", nr_status_name(st),
+                       err->message);
+    }
+}
+
 /* Length of the longest prefix of s (at most max bytes) that ends on a UTF-8 character boundary. */
 static size_t utf8_prefix(const char *s, size_t max)
 {

@@ -1,4 +1,4 @@
-/* formats.c: the other representations of a result and how a client picks one.
+/* csv.c: CSV, the second representation of a result, and how a client picks it.
  *
  * - CSV (RFC 4180, header row, "\r\n" line ends) of a rates, spectra or bounds response, derived from
  *   its JSON body (the cached bytes), so both formats always carry the same numbers:
@@ -7,10 +7,8 @@
  *     bounds   <x param>,<y param>,events           one row per grid point, x varying fastest
  *   Numbers are printed with the fewest digits (15 to 17) that read back to the same double.
  * - Content negotiation: the Accept header (RFC 9110 sec. 12.5.1 media ranges with q values) picks
- *   text/csv only when it ranks strictly above application/json; anything else gets JSON.
- * - GET forms: /api/v1/{rates,spectra,bounds}.{json,csv}?<query> take the request body flattened
- *   into the query string (query.c) and answer exactly as the POST endpoint would, in the format the
- *   extension names (so pandas.read_csv(url) works). */
+ *   text/csv only when it ranks strictly above application/json; anything else gets JSON (http.c applies
+ *   the choice once, for every route that declares the CSV format). */
 #define _POSIX_C_SOURCE 200809L /* strtok_r, strcasecmp */
 #include <math.h>
 #include <stdarg.h>
@@ -19,8 +17,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api.h"
-#include "formats.h"
+#include "csv.h"
+
+#include <jansson.h>
 
 /* ---- a growable text buffer ------------------------------------------------------------------ */
 
@@ -287,10 +286,9 @@ int nr_accept_wants_csv(const char *accept)
 
 /* ---- applying a format to a response ---------------------------------------------------------- */
 
-void nr_respond_in_format(nr_http_response *resp, int csv, const char *instance)
+void nr_respond_in_csv(nr_http_response *resp, const char *instance)
 {
-    nr_http_add_header(resp, "Vary", "Accept");
-    if (!csv || resp->status != 200 || strcmp(resp->content_type, "application/json") != 0)
+    if (resp->status != 200 || strcmp(resp->content_type, "application/json") != 0)
         return;
     size_t len = 0;
     char *text = nr_csv_from_result(resp->body, resp->len, &len);
@@ -304,54 +302,3 @@ void nr_respond_in_format(nr_http_response *resp, int csv, const char *instance)
     nr_http_respond_owned(resp, 200, NR_CSV_CONTENT_TYPE, text, len);
 }
 
-/* ---- GET /api/v1/{rates,spectra,bounds}.{json,csv} ---------------------------------------------- */
-
-/* "/api/v1/spectra.csv" -> the POST handler of /api/v1/spectra and csv = 1; NULL if not a GET form. */
-static nr_http_handler query_form(const char *path, int *csv)
-{
-    static const struct {
-        const char *name;
-        nr_http_handler handler;
-    } endpoints[] = {{"rates", nr_api_rates}, {"spectra", nr_api_spectra}, {"bounds", nr_api_bounds}};
-    const char *prefix = "/api/v1/";
-    if (strncmp(path, prefix, strlen(prefix)) != 0)
-        return NULL;
-    const char *name = path + strlen(prefix), *dot = strrchr(name, '.');
-    if (!dot)
-        return NULL;
-    *csv = strcmp(dot, ".csv") == 0;
-    if (!*csv && strcmp(dot, ".json") != 0)
-        return NULL;
-    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++)
-        if (strlen(endpoints[i].name) == (size_t)(dot - name) && strncmp(name, endpoints[i].name, (size_t)(dot - name)) == 0)
-            return endpoints[i].handler;
-    return NULL;
-}
-
-void nr_api_query_form(void *api, const nr_http_request *req, nr_http_response *resp)
-{
-    int csv = 0;
-    nr_http_handler post = query_form(req->path, &csv);
-    nr_problem p;
-    nr_problem_init(&p);
-    if (!post) {
-        nr_problem_set(&p, 404, "not-found", "no resource at this path");
-        nr_http_respond_problem(resp, &p, req->path);
-        return;
-    }
-    json_t *body = nr_query_to_body(req->args, req->n_args, req->args_dropped, &p);
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
-    json_decref(body);
-    if (!text) {
-        if (!p.status)
-            nr_problem_set(&p, 503, "unavailable", "out of memory; try again later");
-        nr_http_respond_problem(resp, &p, req->path);
-        return;
-    }
-    nr_http_request as_post = *req;
-    as_post.body = text;
-    as_post.body_len = strlen(text);
-    as_post.accept = csv ? "text/csv" : "application/json";
-    post(api, &as_post, resp);
-    free(text);
-}

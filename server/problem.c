@@ -90,7 +90,7 @@ void nr_problem_add(nr_problem *p, unsigned status, const char *slug, const char
 void nr_problem_from_error(nr_problem *p, nr_status st, const nr_error *err)
 {
     if (st == NR_EINPUT || st == NR_EKINEMATIC) {
-        const char *rule = st == NR_EKINEMATIC ? "kinematic-limit" : "invalid-value";
+        const char *rule = err->rule[0] ? err->rule : st == NR_EKINEMATIC ? "kinematic-limit" : "invalid-value";
         nr_problem_add(p, 422, rule, err->where, "%s", err->message[0] ? err->message : nr_status_name(st));
     } else if (st == NR_ENOMEM || st == NR_ECANCELLED) {
         nr_problem_set(p, 503, "unavailable", "%s; try again later",

@@ -21,6 +21,8 @@
 
 #include <jansson.h>
 
+#include "model.h"
+
 /* ---- a growable text buffer ------------------------------------------------------------------ */
 
 typedef struct {
@@ -198,11 +200,11 @@ char *nr_csv_from_result(const char *json, size_t len, size_t *out_len)
     int rc = -1;
     if (json_is_string(observable) && json_is_object(result)) {
         const char *name = json_string_value(observable);
-        if (strcmp(name, "rates") == 0)
+        if (strcmp(name, nr_observable_name(NR_OBSERVABLE_RATES)) == 0)
             rc = rates_csv(result, &b);
-        else if (strcmp(name, "spectra") == 0)
+        else if (strcmp(name, nr_observable_name(NR_OBSERVABLE_SPECTRA)) == 0)
             rc = spectra_csv(result, &b);
-        else if (strcmp(name, "bounds") == 0)
+        else if (strcmp(name, nr_observable_name(NR_OBSERVABLE_BOUNDS)) == 0)
             rc = bounds_csv(doc, result, &b);
     }
     json_decref(doc);

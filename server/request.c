@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "engine_version.h"
 #include "sha256.h"
 #include "validate.h"
@@ -131,18 +132,13 @@ static const nr_experiment *find_experiment(const json_t *root, nr_problem *p)
     return NULL;
 }
 
-static const char *detector_kind_name(nr_detector_kind k)
-{
-    return k == NR_DETECTOR_NEUTRINO_TARGET ? "neutrino target" : "decay volume";
-}
-
 static void check_applicability(const nr_model *m, const nr_experiment *e, nr_observable observable,
                                 nr_problem *p)
 {
     if (e && e->kind != m->detector_kind)
         nr_problem_add(p, 422, "detector-mismatch", "/experiment",
                        "model '%s' applies to %s experiments, but %s is a %s", m->name,
-                       detector_kind_name(m->detector_kind), e->name, detector_kind_name(e->kind));
+                       nr_catalog_detector_kind(m->detector_kind), e->name, nr_catalog_detector_kind(e->kind));
     if (!nr_model_offers(m, observable))
         nr_problem_add(p, 422, "observable-not-supported", "/model",
                        "model '%s' does not compute %s", m->name, nr_observable_name(observable));
@@ -335,8 +331,8 @@ static int axis_scale(const json_t *axis, const char *parent, nr_scale fallback,
     if (!v)
         return 0;
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-    if (s && (strcmp(s, "linear") == 0 || strcmp(s, "log") == 0)) {
-        *is_log = strcmp(s, "log") == 0;
+    if (s && (strcmp(s, nr_catalog_scale(NR_SCALE_LINEAR)) == 0 || strcmp(s, nr_catalog_scale(NR_SCALE_LOG)) == 0)) {
+        *is_log = strcmp(s, nr_catalog_scale(NR_SCALE_LOG)) == 0;
         return 0;
     }
     nr_problem_add(p, 422, s ? "not-a-choice" : "wrong-type", ptr, "'scale' must be \"linear\" or \"log\"");
@@ -482,7 +478,7 @@ json_t *nr_bounds_scan_json(const nr_model *m, const nr_bounds_request *b)
         json_object_set_new(axis, "min", json_real(k == 0 ? b->x_min : b->y_min));
         json_object_set_new(axis, "max", json_real(k == 0 ? b->x_max : b->y_max));
         json_object_set_new(axis, "points", json_integer((json_int_t)(k == 0 ? b->nx : b->ny)));
-        json_object_set_new(axis, "scale", json_string((k == 0 ? b->x_log : b->y_log) ? "log" : "linear"));
+        json_object_set_new(axis, "scale", json_string(nr_catalog_scale((k == 0 ? b->x_log : b->y_log) ? NR_SCALE_LOG : NR_SCALE_LINEAR)));
         json_object_set_new(scan, k == 0 ? "x" : "y", axis);
     }
     return scan;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,7 +45,19 @@ typedef struct {
     nr_format format;         /* the format the answer is sent in              */
     char instance[1024];      /* the path the handler saw (the problem instance) */
     nr_http_pending *pending; /* a deferred response                           */
+    /* facts about the raw request line, recorded before libmicrohttpd decodes it (uri_logged) */
+    size_t uri_len;           /* bytes of the raw URI                          */
+    size_t raw_args;          /* '&'-separated pieces of its query             */
+    int nul_in_path;          /* the path holds %00 (decoding would cut it)    */
+    int headers_seen;         /* the first access-handler call has happened    */
+    int mhd_answered;         /* libmicrohttpd queued its own error: stay quiet */
 } request_state;
+
+/* Limits on the request line, checked before anything else so that every such request gets a
+ * problem+json answer (the connection's memory pool below is sized to let libmicrohttpd parse a request
+ * line far beyond them instead of failing silently). */
+#define MAX_URI_BYTES 4096
+#define POOL_BYTES (1024 * 1024)
 
 static double ms_since(const struct timespec *t0)
 {
@@ -445,6 +458,122 @@ static enum MHD_Result answer_pending(struct MHD_Connection *conn, const char *m
     return answer(conn, method, url, st, &resp);
 }
 
+/* Called by libmicrohttpd with the raw URI before it decodes it; the state it returns becomes *con_cls. */
+static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    request_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &st->started);
+    st->uri_len = strlen(uri);
+    const char *query = strchr(uri, '?');
+    size_t path_len = query ? (size_t)(query - uri) : st->uri_len;
+    for (size_t i = 0; i + 2 < path_len; i++)
+        if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+            st->nul_in_path = 1;
+    if (query)
+        for (const char *c = query; *c; c++)
+            st->raw_args += *c == '&' || c == query;
+    return st;
+}
+
+typedef struct {
+    const char *first;
+    int n, differ;
+} header_count;
+
+static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    header_count *h = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+        return MHD_YES;
+    if (h->n++ == 0)
+        h->first = value;
+    else if (strcmp(h->first, value ? value : "") != 0)
+        h->differ = 1;
+    return MHD_YES;
+}
+
+/* 1 if a Content-Length value is what libmicrohttpd accepts (1 to 19 digits); otherwise it has queued its
+ * own 400 or 413 already. */
+static int content_length_valid(const char *v)
+{
+    size_t n = strspn(v, "0123456789");
+    return n > 0 && n < 20 && v[n] == '\0';
+}
+
+/* The request-line and framing rules (RFC 9112 sec. 6.1-6.3): status and problem for a request to refuse
+ * before routing, 0 for none. */
+static unsigned framing_problem(struct MHD_Connection *conn, const request_state *st, nr_problem *p)
+{
+    if (st->nul_in_path) {
+        nr_problem_set(p, 400, "invalid-request", "the path holds a NUL byte (%%00)");
+        return 400;
+    }
+    if (st->uri_len > MAX_URI_BYTES) {
+        nr_problem_set(p, 414, "uri-too-long", "the URI has %zu bytes; at most %d are accepted (send the request "
+                       "as a POST body)", st->uri_len, MAX_URI_BYTES);
+        return 414;
+    }
+    if (st->raw_args > NR_HTTP_MAX_ARGS) {
+        nr_problem_set(p, 431, "too-many-arguments", "the query has %zu arguments; at most %d are accepted",
+                       st->raw_args, NR_HTTP_MAX_ARGS);
+        return 431;
+    }
+    const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    header_count cl = {NULL, 0, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_content_length, &cl);
+    if (te && strcasecmp(te, "chunked") != 0) {
+        char quoted[68];
+        nr_quote_user(te, quoted, 64);
+        nr_problem_set(p, 501, "not-implemented", "Transfer-Encoding '%s' is not supported (only chunked)", quoted);
+        return 501;
+    }
+    if (te && cl.n > 0) {
+        nr_problem_set(p, 400, "invalid-request", "Content-Length and Transfer-Encoding: chunked together "
+                       "(RFC 9112 sec. 6.3): send one of them");
+        return 400;
+    }
+    if (cl.differ) {
+        nr_problem_set(p, 400, "invalid-request", "%d Content-Length headers with different values", cl.n);
+        return 400;
+    }
+    return 0;
+}
+
+/* The first access-handler call (headers only): 1 if answered or to stay quiet (MHD answered itself). */
+static int first_call(const nr_http_server *s, struct MHD_Connection *conn, const char *method, const char *url,
+                      request_state *st, enum MHD_Result *rc)
+{
+    st->headers_seen = 1;
+    *rc = MHD_YES;
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && !content_length_valid(cl)) {
+        /* libmicrohttpd 0.9.75 has queued its own 400/413 (HTML) before calling us: a second answer would send
+         * a second status line on the same connection */
+        st->mhd_answered = 1;
+        return 1;
+    }
+    nr_problem p;
+    nr_problem_init(&p);
+    if (framing_problem(conn, st, &p)) {
+        nr_http_response resp = {0};
+        nr_http_respond_problem(&resp, &p, strlen(url) <= 256 ? url : NULL);
+        nr_http_add_header(&resp, "Connection", "close");
+        *rc = answer(conn, method, url, st, &resp);
+        return 1;
+    }
+    if (content_length_too_large(conn, s->max_body)) {
+        st->too_large = 1;
+        *rc = answer_too_large(s, conn, method, url, st);
+        return 1;
+    }
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -452,18 +581,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version;
     nr_http_server *s = cls;
     request_state *st = *con_cls;
-    if (!st) { /* first call: headers only */
-        st = calloc(1, sizeof *st);
-        if (!st)
-            return MHD_NO;
-        clock_gettime(CLOCK_MONOTONIC, &st->started);
-        *con_cls = st;
-        if (content_length_too_large(conn, s->max_body)) {
-            st->too_large = 1;
-            return answer_too_large(s, conn, method, url, st);
-        }
-        return MHD_YES;
+    if (!st)
+        return MHD_NO; /* out of memory in uri_logged */
+    if (!st->headers_seen) { /* first call: headers only */
+        enum MHD_Result rc;
+        first_call(s, conn, method, url, st, &rc);
+        return rc;
     }
+    if (st->mhd_answered)
+        return MHD_YES;
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
@@ -537,7 +663,8 @@ static struct MHD_Daemon *start_daemon(nr_http_server *s, const nr_http_options 
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opt->threads,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opt->max_connections,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout_s,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_END);
 }

@@ -4,7 +4,8 @@
 The same corpus drives the C unit test tests/test_server_fixtures.c (validation in-process) and seeds the
 libFuzzer target (tests/fuzz/). Here each case goes through HTTP: POST the body (or GET the query form) and
 compare the status, and for a problem its type (the slug of "type") and the pointer of its first error.
-A 200 case must answer 200 with the endpoint's observable (it is computed for real).
+A 200 case must answer 200 with the endpoint's observable (it is computed for real; the daemon waits up to
+120 s for a job before it would answer 202).
 """
 import json
 import os
@@ -58,7 +59,7 @@ def main():
     cases = load_cases()
     T.check(len(cases) >= 60, "at least 60 fixture cases (%d)" % len(cases))
     work = tempfile.mkdtemp(prefix="nureach-fixtures-")
-    d = Daemon(os.path.join(work, "state"), extra=["--job-wait-ms", "60000"])
+    d = Daemon(os.path.join(work, "state"), extra=["--job-wait-ms", "120000", "--compute-wait-ms", "120000"])
     try:
         if T.check(d.start(), "daemon started"):
             for name, expect, body in cases:

@@ -40,7 +40,7 @@ nr_status nr_validate_point(const nr_model *model, const nr_engine *engine, cons
 {
     if (!model->check)
         return NR_OK;
-    nr_status st = model->check(engine, experiment, params, err);
+    nr_status st = model->check(model, engine, experiment, params, err);
     if (scan && (st == NR_EINPUT || st == NR_EKINEMATIC) && on_scanned_param(model, scan, err)) {
         nr_error_clear(err);
         return NR_OK;

@@ -10,6 +10,8 @@
 #ifndef NR_DIPOLE_XSEC_H
 #define NR_DIPOLE_XSEC_H
 
+#include "nr_error.h"
+
 typedef enum {
     NR_DIPOLE_NUCLEUS = 0,  /* coherent, spin 0, charge Z, Helm form factor (001 A.3-A.4) */
     NR_DIPOLE_PROTON = 1,   /* elastic, dipole F1, F2 (001 A.6-A.8)                        */
@@ -39,12 +41,18 @@ double nr_dipole_width_nu_gamma(double mu_n, double m_n);
 double nr_dipole_dwidth_nu_ll_ds(double mu_n, double m_n, double m_l, double s);
 
 /* Gamma(N -> nu l+ l-) [GeV]: twice 001 Eq. B.5 read with the log argument 2 m_l / (sqrt(m_N^2 - 4 m_l^2) + m_N)
- * (B.5 as printed is dimensionally inconsistent and inherits B.4's factor 2). 0 below 2 m_l. */
+ * (B.5 as printed is dimensionally inconsistent and inherits B.4's factor 2). 0 below 2 m_l. Near threshold it
+ * is an integral: the _e form gives its status (NR_ENOMEM, NR_ENUMERIC) and absolute error estimate [GeV]; the
+ * plain form returns NaN on failure. */
+nr_status nr_dipole_width_nu_ll_e(double mu_n, double m_n, double m_l, double *width, double *abs_err,
+                                  nr_error *err);
 double nr_dipole_width_nu_ll(double mu_n, double m_n, double m_l);
 
 /* Fraction of N -> nu l+ l- decays of an N with lab energy e_n whose visible energy E(l+) + E(l-) exceeds
  * e_vis_cut (the "effective" branching fraction of 001 Fig. 2 right is this times the branching fraction).
  * Unpolarised N: the l+l- system is isotropic in the N rest frame. */
-double nr_dipole_nu_ll_fraction_above(double m_n, double m_l, double e_n, double e_vis_cut);
+nr_status nr_dipole_nu_ll_fraction_above_e(double m_n, double m_l, double e_n, double e_vis_cut, double *fraction,
+                                           double *abs_err, nr_error *err);
+double nr_dipole_nu_ll_fraction_above(double m_n, double m_l, double e_n, double e_vis_cut); /* NaN on failure */
 
 #endif

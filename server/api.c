@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "compute.h"
 #include "jobs_api.h"
+#include "openapi.h"
 #include "static_files.h"
 
 /* Reads a whole file (at most 16 MiB). 0 on success. */
@@ -65,12 +66,16 @@ static void load_openapi(nr_api *api, const char *schema_dir)
         api->openapi = NULL;
         return;
     }
-    json_error_t jerr;
-    json_t *doc = json_loadb(api->openapi, api->openapi_len, 0, &jerr);
-    if (!doc)
-        fprintf(stderr, "nureachd: warning: %s is not valid JSON (line %d: %s)\n", path, jerr.line,
-                jerr.text);
-    json_decref(doc);
+    char err[256];
+    size_t len = 0;
+    char *served = nr_openapi_document(api->openapi, api->openapi_len, &len, err, sizeof err);
+    if (!served) {
+        fprintf(stderr, "nureachd: warning: %s: %s; served as it is\n", path, err);
+        return;
+    }
+    free(api->openapi);
+    api->openapi = served;
+    api->openapi_len = len;
 }
 
 int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const char *static_dir,

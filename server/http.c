@@ -265,6 +265,10 @@ static int route(const nr_http_server *s, const char *method, const char *path, 
 {
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     char allow[96] = "";
+    if (strlen(path) >= sizeof out->path) {
+        problem_response(resp, 414, "uri-too-long", NULL, "the path is longer than 1023 bytes");
+        return -1;
+    }
     size_t stem_len;
     unsigned suffix = suffix_format(path, &stem_len);
     out->route = NULL;

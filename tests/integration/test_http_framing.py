@@ -72,6 +72,7 @@ def test_limits(d):
     t0 = time.time()
     args = "&".join("a%d=1" % i for i in range(2000))
     check_problem(get(d, "/api/v1/rates.json?" + args), 414, "uri-too-long", "7: 2000 arguments")
+    check_problem(get(d, "/" + "a" * 2000), 414, "uri-too-long", "7: a 2000-byte path")
     check_problem(get(d, "/api/v1/rates.json?" + Q + "&" * 3000), 431, "too-many-arguments", "7: 3000 '&'")
     check_problem(get(d, "/api/v1/rates.json?" + "&".join(["a=1"] * 65)), 431, "too-many-arguments", "7: 65 args")
     raw = d.raw(b"POST /api/v1/rates HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 5\r\n"

@@ -1,6 +1,6 @@
 /* contour.c: the region of a two-parameter scan where a signal reaches a threshold, as closed polygons.
  *
- * Steps (see contour.h): (1) events on the grid (nr_model_grid, or point by point with nr_scan_at);
+ * Steps (see contour.h): (1) events on the grid (nr_model_grid, the one grid path);
  * (2) f = ln(events / threshold) in scaled coordinates, on the grid padded by a ring below threshold;
  * (3) oriented marching squares: in each cell a segment runs from a crossed edge whose counter-clockwise
  * corner order goes inside -> outside to one going outside -> inside, so the region above threshold lies

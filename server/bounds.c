@@ -1,5 +1,6 @@
 /* bounds.c: the body of a POST /api/v1/bounds answer: the sensitivity contour (physics/contour.c) of a
- * validated request, computed on a job worker (compute.c runs it), as JSON. */
+ * validated request, computed on a job worker (compute.c runs it), as JSON; the same JSON for a scan merged
+ * from slices (scan_command.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,7 @@ static json_t *result_json(const nr_bounds_result *res)
     return o;
 }
 
-static char *bounds_json(const nr_api *api, const nr_request *r, const nr_bounds_result *res,
+char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds_result *res,
                          double compute_ms, size_t *len)
 {
     json_t *result = result_json(res);
@@ -98,7 +99,7 @@ char *nr_bounds_body(const nr_api *api, const nr_request *r, const nr_progress *
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     *compute_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
-    char *body = bounds_json(api, r, &res, *compute_ms, len);
+    char *body = nr_api_bounds_body(api, r, &res, *compute_ms, len);
     nr_bounds_free(&res);
     if (!body)
         nr_problem_set(p, 500, "internal-error", "the scan produced a non-finite number (or ran out of memory)");

@@ -62,7 +62,7 @@ int main(void)
     nr_engine *engine = NULL;
     nr_error err;
     nr_error_clear(&err);
-    CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
     DIR *d = opendir(dir);
     CHECK(d != NULL, "fixture folder %s", dir);
     int n = 0;
@@ -75,6 +75,6 @@ int main(void)
     if (d)
         closedir(d);
     CHECK(n >= 60, "at least 60 fixture cases (%d)", n);
-    nr_engine_close(engine);
+    nr_engine_free(engine);
     return nr_test_summary();
 }

@@ -73,15 +73,12 @@
  * Upscattering
  * ------------------------------------------------------------------------------------------------------------ */
 
-/* Bracket B of the header comment for a spin-0 target with charge form factor z_f = Z F [GeV^4 units of
- * u^2]. gram = (u - u_min)(u_max - u). */
-static double bracket_spin0(double s, double m_target, double m_n, double u, double gram, double z_f)
+double nr_dipole_bracket_spin0(double s, double m_target, double m_n, double u, double gram, double z_f)
 {
     return z_f * z_f * (4.0 * s * gram + u * (m_n * m_n + u) * (4.0 * m_target * m_target + u));
 }
 
-/* Bracket B for a spin-1/2 target with Dirac and Pauli form factors f1, f2. */
-static double bracket_spin_half(double s, double m_target, double m_n, double u, double gram, double f1,
+double nr_dipole_bracket_spin_half(double s, double m_target, double m_n, double u, double gram, double f1,
                                 double f2)
 {
     const double tau = u / (4.0 * m_target * m_target);
@@ -106,7 +103,7 @@ static double dipole_bracket(const nr_dipole_xsec_ctx *c, double s, double u, do
     double f1 = 1.0, f2 = 0.0;
     switch (c->target) {
     case NR_DIPOLE_NUCLEUS:
-        return bracket_spin0(s, m_t, c->m_n, u, gram, nucleus_charge_form_factor(c, sqrt(u)));
+        return nr_dipole_bracket_spin0(s, m_t, c->m_n, u, gram, nucleus_charge_form_factor(c, sqrt(u)));
     case NR_DIPOLE_PROTON:
         nr_ff_nucleon(u, NR_NUCLEON_PROTON, &f1, &f2);
         break;
@@ -118,7 +115,7 @@ static double dipole_bracket(const nr_dipole_xsec_ctx *c, double s, double u, do
     default:
         return 0.0;
     }
-    return bracket_spin_half(s, m_t, c->m_n, u, gram, f1, f2);
+    return nr_dipole_bracket_spin_half(s, m_t, c->m_n, u, gram, f1, f2);
 }
 
 double nr_dipole_dsigma_dt(double e_nu, double t, const void *ctx)

@@ -33,6 +33,14 @@ typedef struct {
  * same for antineutrinos (the h.c. term, CP-conjugate kinematics). */
 double nr_dipole_dsigma_dt(double e_nu, double t, const void *ctx);
 
+/* The bracket B of dsigma/dt = alpha mu_N^2 B / (4 M^2 E^2 t^2) (dipole_xsec.c, step 3), exposed for other vector
+ * mediators with the same dipole vertex (physics/models/tmm_zp_xsec.c): s = M^2 + 2 M E [GeV^2], u = -t, gram =
+ * (u - u_min)(u_max - u) [GeV^4]. Spin 0 with the charge form factor z_f (Z F for the photon, in units of e);
+ * spin 1/2 with Dirac and Pauli form factors f1, f2 (units of e). B is in GeV^4 times the charge squared. */
+double nr_dipole_bracket_spin0(double s, double m_target, double m_n, double u, double gram, double z_f);
+double nr_dipole_bracket_spin_half(double s, double m_target, double m_n, double u, double gram, double f1,
+                                   double f2);
+
 /* Gamma(N -> nu gamma) [GeV] = mu_N^2 m_N^3 / (4 pi) (001 Eq. B.1, derived from Eq. 3.1). */
 double nr_dipole_width_nu_gamma(double mu_n, double m_n);
 

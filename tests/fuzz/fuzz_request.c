@@ -27,7 +27,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *dir = getenv("NUREACH_DATA_DIR");
     nr_error err;
     nr_error_clear(&err);
-    if (nr_engine_open(dir ? dir : "data", &engine, &err) != NR_OK) {
+    if (nr_engine_init(dir ? dir : "data", &engine, &err) != NR_OK) {
         fprintf(stderr, "fuzz_request: cannot open the engine (NUREACH_DATA_DIR): %s\n", err.message);
         exit(1);
     }

@@ -5,9 +5,12 @@
 #   2. installs the browser test's tools (chromium, node, npm; playwright-core by npm ci, pinned);
 #   3. builds in build-test/ with warnings as errors and runs every ctest test (unit, integration,
 #      browser);
-#   4. builds in build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit tests.
+#   4. builds in build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit tests;
+#   5. builds the libFuzzer target on the request parser/validator (build-fuzz/, clang) and runs it for
+#      NUREACH_FUZZ_SECONDS (20) from the request fixtures; a crash, a sanitizer report or a 5xx fails.
+#      The long run (1e7 executions) is documented in the README ("Fuzzing").
 # Exits non-zero if any step or test fails. Needs no terminal (CI=true, stdin closed are fine).
-# NUREACH_SKIP_SANITIZE=1 skips step 4 (e.g. for a quick local run).
+# NUREACH_SKIP_SANITIZE=1 skips steps 4 and 5 (e.g. for a quick local run).
 set -euo pipefail
 
 # shellcheck source=deploy/common.sh
@@ -51,6 +54,30 @@ run_ctest() {
     fi
 }
 
+# run_fuzz: builds tests/fuzz/fuzz_request and runs it for a bounded time from the fixture corpus.
+run_fuzz() {
+    local dir=$NR_ROOT/build-fuzz seconds=${NUREACH_FUZZ_SECONDS:-20}
+    nr_step "Fuzzing the request parser/validator for ${seconds} s (build-fuzz/, clang + libFuzzer)"
+    if ! cmake -S "$NR_ROOT" -B "$dir" -DCMAKE_C_COMPILER=clang -DNUREACH_FUZZ=ON -DBUILD_TESTING=OFF \
+            -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null ||
+        ! cmake --build "$dir" -j "$(nr_jobs)" --target fuzz_request; then
+        nr_info "fuzz build: FAILED"
+        FAILED+=("the fuzz build")
+        return
+    fi
+    local seeds=$dir/fuzz-seeds corpus=$dir/fuzz-corpus
+    rm -rf "$seeds" && mkdir -p "$corpus"
+    python3 "$NR_ROOT/tests/fuzz/make_corpus.py" "$seeds" >/dev/null
+    if NUREACH_DATA_DIR=$NR_ROOT/data "$dir/tests/fuzz/fuzz_request" -max_total_time="$seconds" -max_len=4096 -artifact_prefix="$dir/" \
+            "$corpus" "$seeds" >"$dir/fuzz.log" 2>&1; then
+        nr_info "fuzz: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$dir/fuzz.log"), no failure"
+    else
+        tail -n 30 "$dir/fuzz.log"
+        nr_info "fuzz: FAILED (the crashing input is build-fuzz/crash-*)"
+        FAILED+=("the request fuzzer")
+    fi
+}
+
 main() {
     local start=$SECONDS
     exec </dev/null
@@ -71,6 +98,7 @@ main() {
         ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1} \
         UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
             run_ctest "the unit tests under ASan+UBSan" "$NR_ROOT/build-asan" -L unit
+        run_fuzz
     fi
 
     nr_step "Done in $((SECONDS - start)) s"

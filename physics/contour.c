@@ -87,21 +87,28 @@ static nr_status check_axis(const nr_model *m, int index, double lo, double hi, 
     char where[32];
     snprintf(where, sizeof where, "/scan/%s/param", axis);
     if (index < 0 || (size_t)index >= m->n_params || m->params[index].kind != NR_PARAM_NUMBER)
-        return nr_fail(err, NR_EINPUT, where, "the %s axis must scan a number parameter of model %s", axis,
-                       m->name);
+        return nr_fail_rule(err, NR_EINPUT, NR_RULE_SCAN, where, "the %s axis must scan a number parameter of "
+                            "model %s", axis, m->name);
     const nr_param_spec *spec = &m->params[index];
-    snprintf(where, sizeof where, "/scan/%s/min", axis);
-    if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
-        return nr_fail(err, NR_EINPUT, where, "the %s range needs min < max (got %g, %g)", axis, lo, hi);
-    if (lo < spec->min_value || hi > spec->max_value)
-        return nr_fail(err, NR_EINPUT, where, "the %s range [%g, %g] %s leaves the range of %s [%g, %g]", axis,
-                       lo, hi, spec->unit, spec->name, spec->min_value, spec->max_value);
-    if (is_log && !(lo > 0.0))
-        return nr_fail(err, NR_EINPUT, where, "a log scale on %s needs min > 0 (got %g)", axis, lo);
     snprintf(where, sizeof where, "/scan/%s/points", axis);
     if (n < 2 || n > NR_BOUNDS_MAX_POINTS)
-        return nr_fail(err, NR_EINPUT, where, "%zu points on %s; 2 to %d allowed", n, axis,
-                       NR_BOUNDS_MAX_POINTS);
+        return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where, "'points' = %zu on %s is outside [2, %d]", n,
+                            axis, NR_BOUNDS_MAX_POINTS);
+    const char *ends[2] = {"min", "max"};
+    double values[2] = {lo, hi};
+    for (int k = 0; k < 2; k++) {
+        snprintf(where, sizeof where, "/scan/%s/%s", axis, ends[k]);
+        if (!isfinite(values[k]) || values[k] < spec->min_value || values[k] > spec->max_value)
+            return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where,
+                                "%s = %.10g %s of '%s' is outside its range [%.10g, %.10g] %s", ends[k], values[k],
+                                spec->unit, spec->name, spec->min_value, spec->max_value, spec->unit);
+    }
+    snprintf(where, sizeof where, "/scan/%s/min", axis);
+    if (!(lo < hi))
+        return nr_fail_rule(err, NR_EINPUT, NR_RULE_SCAN, where, "the %s range needs min < max (got %.10g, %.10g)",
+                            axis, lo, hi);
+    if (is_log && !(lo > 0.0))
+        return nr_fail_rule(err, NR_EINPUT, NR_RULE_SCAN, where, "a log scale needs min > 0 (got %.10g)", lo);
     return NR_OK;
 }
 
@@ -117,10 +124,11 @@ nr_status nr_bounds_check_request(const nr_model *m, const nr_bounds_request *r,
     if (st != NR_OK)
         return st;
     if (r->ix == r->iy)
-        return nr_fail(err, NR_EINPUT, "/scan/y/param", "x and y scan the same parameter");
+        return nr_fail_rule(err, NR_EINPUT, NR_RULE_SCAN, "/scan/y/param", "x and y both scan '%s'",
+                            m->params[r->ix].name);
     if (!isfinite(r->threshold) || !(r->threshold > 0.0))
-        return nr_fail(err, NR_EINPUT, "/threshold", "the threshold must be a finite number > 0 (got %g)",
-                       r->threshold);
+        return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, "/threshold",
+                            "'threshold' must be a finite number > 0 [events] (got %g)", r->threshold);
     return NR_OK;
 }
 

@@ -146,14 +146,15 @@ nr_status nr_experiment_override(nr_experiment *e, const char *name, double valu
         if (strcmp(f->name, name) != 0)
             continue;
         if (!(f->applies_to & KIND_BIT(e->kind)))
-            return nr_fail(err, NR_EINPUT, where, "'%s' cannot be overridden for %s: it applies to %s only",
-                           name, e->name,
-                           e->kind == NR_DETECTOR_NEUTRINO_TARGET ? "decay volumes" : "neutrino targets");
+            return nr_fail_rule(err, NR_EINPUT, NR_RULE_NOT_APPLICABLE, where,
+                                "'%s' cannot be overridden for %s: it applies to %s only", name, e->name,
+                                e->kind == NR_DETECTOR_NEUTRINO_TARGET ? "decay volumes" : "neutrino targets");
         if (!(value >= f->min_value && value <= f->max_value))
-            return nr_fail(err, NR_EINPUT, where, "'%s' must be between %g and %g %s, got %g", name,
-                           f->min_value, f->max_value, f->unit, value);
+            return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where,
+                                "'%s' = %.10g %s is outside the allowed range [%.10g, %.10g] %s", name, value,
+                                f->unit, f->min_value, f->max_value, f->unit);
         double *field = (double *)((char *)e + f->offset);
-        *field = value;
+        *field = value == 0.0 ? 0.0 : value; /* -0 and 0 are the same request */
         if (e->target && (strcmp(name, "target_mass_t") == 0 || strcmp(name, "width_m") == 0 ||
                           strcmp(name, "height_m") == 0)) {
             /* the depth follows from mass, face and density [m]; order of overrides does not matter */

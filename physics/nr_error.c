@@ -5,14 +5,31 @@
 #include <stdio.h>
 #include <string.h>
 
+static void fill(nr_error *err, nr_status status, const char *rule, const char *where, const char *fmt, va_list ap)
+{
+    err->status = status;
+    snprintf(err->rule, sizeof err->rule, "%s", rule ? rule : "");
+    snprintf(err->where, sizeof err->where, "%s", where ? where : "");
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+}
+
 nr_status nr_fail(nr_error *err, nr_status status, const char *where, const char *fmt, ...)
 {
     if (err) {
-        err->status = status;
-        snprintf(err->where, sizeof err->where, "%s", where ? where : "");
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        fill(err, status, NULL, where, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+nr_status nr_fail_rule(nr_error *err, nr_status status, const char *rule, const char *where, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        fill(err, status, rule, where, fmt, ap);
         va_end(ap);
     }
     return status;

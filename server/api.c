@@ -10,7 +10,10 @@
 
 #include "engine_version.h"
 #include "catalog.h"
-#include "formats.h"
+#include "compute.h"
+#include "jobs_api.h"
+#include "openapi.h"
+#include "static_files.h"
 
 /* Reads a whole file (at most 16 MiB). 0 on success. */
 static int slurp(const char *path, char **out, size_t *len)
@@ -63,12 +66,16 @@ static void load_openapi(nr_api *api, const char *schema_dir)
         api->openapi = NULL;
         return;
     }
-    json_error_t jerr;
-    json_t *doc = json_loadb(api->openapi, api->openapi_len, 0, &jerr);
-    if (!doc)
-        fprintf(stderr, "nureachd: warning: %s is not valid JSON (line %d: %s)\n", path, jerr.line,
-                jerr.text);
-    json_decref(doc);
+    char err[256];
+    size_t len = 0;
+    char *served = nr_openapi_document(api->openapi, api->openapi_len, &len, err, sizeof err);
+    if (!served) {
+        fprintf(stderr, "nureachd: warning: %s: %s; served as it is\n", path, err);
+        return;
+    }
+    free(api->openapi);
+    api->openapi = served;
+    api->openapi_len = len;
 }
 
 int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const char *static_dir,
@@ -87,16 +94,13 @@ int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const cha
     load_openapi(api, schema_dir);
     api->models_json = dump(nr_catalog_models(), &api->models_len);
     api->experiments_json = dump(nr_catalog_experiments(), &api->experiments_len);
-    api->inflight = nr_inflight_new();
-    if (!api->models_json || !api->experiments_json || !api->inflight) {
+    if (!api->models_json || !api->experiments_json) {
         snprintf(errbuf, errlen, "out of memory building the API catalogue");
         nr_api_free(api);
         return -1;
     }
-    api->job_wait_ms = jobs->wait_ms;
+    memcpy(api->wait_ms, jobs->wait_ms, sizeof api->wait_ms);
     api->contour_threads = jobs->pool.threads ? jobs->pool.threads : 1;
-    api->max_waiters = jobs->max_waiters ? jobs->max_waiters : 1;
-    atomic_init(&api->waiters, 0);
     if (!(api->jobs = nr_jobs_start(&jobs->pool, errbuf, errlen))) {
         nr_api_free(api);
         return -1;
@@ -114,7 +118,6 @@ void nr_api_free(nr_api *api)
     free(api->openapi);
     free(api->models_json);
     free(api->experiments_json);
-    nr_inflight_free(api->inflight);
     nr_jobs_free(api->jobs);
     memset(api, 0, sizeof *api);
 }
@@ -187,22 +190,28 @@ static void handle_openapi(void *app, const nr_http_request *req, nr_http_respon
     nr_http_respond(resp, 200, "application/json", api->openapi, api->openapi_len);
 }
 
+json_t *nr_api_meta_json(const nr_api *api, const nr_request *r, double compute_ms)
+{
+    json_t *m = json_object();
+    json_object_set_new(m, "engine_version", json_string(NUREACH_ENGINE_VERSION));
+    json_object_set_new(m, "data_version", json_string(api->data_version));
+    json_object_set_new(m, "cache_key", json_string(r->cache_key));
+    json_object_set_new(m, "compute_ms", json_real((double)(long long)(compute_ms * 1e3) * 1e-3));
+    return m;
+}
+
+/* The routes and their data: observable (-1: none), result formats, GET query form. */
+#define RESULT_FORMATS (NR_FORMAT_JSON | NR_FORMAT_CSV)
 const nr_route nr_api_routes[] = {
-    {"GET", "/api/v1/health", NR_ROUTE_EXACT, handle_health},
-    {"GET", "/api/v1/models", NR_ROUTE_EXACT, handle_models},
-    {"GET", "/api/v1/experiments", NR_ROUTE_EXACT, handle_experiments},
-    {"POST", "/api/v1/rates", NR_ROUTE_EXACT, nr_api_rates},
-    {"POST", "/api/v1/spectra", NR_ROUTE_EXACT, nr_api_spectra},
-    {"POST", "/api/v1/bounds", NR_ROUTE_EXACT, nr_api_bounds},
-    {"GET", "/api/v1/rates.json", NR_ROUTE_EXACT, nr_api_query_form},
-    {"GET", "/api/v1/rates.csv", NR_ROUTE_EXACT, nr_api_query_form},
-    {"GET", "/api/v1/spectra.json", NR_ROUTE_EXACT, nr_api_query_form},
-    {"GET", "/api/v1/spectra.csv", NR_ROUTE_EXACT, nr_api_query_form},
-    {"GET", "/api/v1/bounds.json", NR_ROUTE_EXACT, nr_api_query_form},
-    {"GET", "/api/v1/bounds.csv", NR_ROUTE_EXACT, nr_api_query_form},
-    {"GET", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_get},
-    {"DELETE", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_delete},
-    {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi},
-    {"GET", "/", NR_ROUTE_PREFIX, nr_static_handle},
+    {"GET", "/api/v1/health", NR_ROUTE_EXACT, handle_health, -1, 0, 0},
+    {"GET", "/api/v1/models", NR_ROUTE_EXACT, handle_models, -1, 0, 0},
+    {"GET", "/api/v1/experiments", NR_ROUTE_EXACT, handle_experiments, -1, 0, 0},
+    {"POST", "/api/v1/rates", NR_ROUTE_EXACT, nr_api_compute, NR_OBSERVABLE_RATES, RESULT_FORMATS, 1},
+    {"POST", "/api/v1/spectra", NR_ROUTE_EXACT, nr_api_compute, NR_OBSERVABLE_SPECTRA, RESULT_FORMATS, 1},
+    {"POST", "/api/v1/bounds", NR_ROUTE_EXACT, nr_api_compute, NR_OBSERVABLE_BOUNDS, RESULT_FORMATS, 1},
+    {"GET", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_get, -1, RESULT_FORMATS, 0},
+    {"DELETE", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_delete, -1, 0, 0},
+    {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi, -1, 0, 0},
+    {"GET", "/", NR_ROUTE_PREFIX, nr_static_handle, -1, 0, 0},
 };
 const size_t nr_api_n_routes = sizeof nr_api_routes / sizeof nr_api_routes[0];

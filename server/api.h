@@ -3,11 +3,12 @@
  * GET  /api/v1/health       status, versions, uptime, cache statistics
  * GET  /api/v1/models       the model registry with every parameter's unit, range and default
  * GET  /api/v1/experiments  the detector catalogue and the overridable fields
- * POST /api/v1/rates        events per channel          } validate -> cache -> compute -> store
- * POST /api/v1/spectra      events per channel per bin  }
- * POST /api/v1/bounds       sensitivity contour of a signal over two parameters: a job (bounds.c)
- * GET  /api/v1/{rates,spectra,bounds}.{json,csv}?...  the same as a query string (formats.c), e.g.
- *                           for pandas.read_csv(url); POST with Accept: text/csv also gives CSV
+ * POST /api/v1/rates        events per channel          } validate -> cache -> a job on the job workers
+ * POST /api/v1/spectra      events per channel per bin  } (compute.c): 200 when it ends within the wait,
+ * POST /api/v1/bounds       sensitivity contour         } else 202 with the job resource
+ * GET  /api/v1/{rates,spectra,bounds}.{json,csv}?...  the same as a query string (query.c, applied by
+ *                           http.c from the route table), e.g. for pandas.read_csv(url); POST with
+ *                           Accept: text/csv also gives CSV (csv.c)
  * GET/DELETE /api/v1/jobs/<id>, GET /api/v1/jobs/<id>/result[.json|.csv]   job status, cancel, result
  * GET  /api/v1/openapi.json the API description (schema/openapi.json)
  * GET  /...                 files of the static folder (index.html for "/")
@@ -16,13 +17,11 @@
 #define NR_API_H
 
 #include <stddef.h>
-#include <stdatomic.h>
 #include <time.h>
 
 #include "cache.h"
 #include "engine.h"
 #include "http.h"
-#include "inflight.h"
 #include "jobs.h"
 #include "request.h"
 
@@ -35,20 +34,16 @@ typedef struct {
     size_t openapi_len;
     char *models_json, *experiments_json; /* built once: the registry and catalogue are constant */
     size_t models_len, experiments_len;
-    nr_inflight *inflight;
-    nr_jobs *jobs;              /* bounds scans */
-    unsigned job_wait_ms;       /* POST /bounds waits this long before answering 202 */
+    nr_jobs *jobs;              /* every computation (compute.c)                                      */
+    unsigned wait_ms[3];        /* per nr_observable: a request waits this long for its job (no thread held),
+                                   then 202 */
     unsigned contour_threads;   /* threads of one contour (nr_bounds_request.threads): the job workers' count */
-    unsigned max_waiters;       /* at most this many POST /bounds wait at once (the rest answer 202 at once), so
-                                   waiting contour requests never hold every HTTP thread */
-    atomic_uint waiters;
     struct timespec started;    /* CLOCK_MONOTONIC */
 } nr_api;
 
 typedef struct {
     nr_jobs_options pool;
-    unsigned wait_ms;
-    unsigned max_waiters;   /* see nr_api.max_waiters; 0 means 1 */
+    unsigned wait_ms[3]; /* see nr_api.wait_ms */
 } nr_api_job_settings;
 
 /* 0 on success; -1 with errbuf filled. A missing openapi.json or static folder is not an error
@@ -63,23 +58,9 @@ void nr_api_free(nr_api *api);
 extern const nr_route nr_api_routes[];
 extern const size_t nr_api_n_routes;
 
-/* Compute endpoints (compute.c). */
-void nr_api_rates(void *api, const nr_http_request *req, nr_http_response *resp);
-void nr_api_spectra(void *api, const nr_http_request *req, nr_http_response *resp);
-/* Shared by the compute endpoints: problem for a physics failure, the "meta" object. */
-void nr_api_physics_problem(nr_status st, const nr_error *err, nr_problem *p);
+/* The "meta" object of a result (api.c). */
 json_t *nr_api_meta_json(const nr_api *api, const nr_request *r, double compute_ms);
-
-/* Bounds and jobs (bounds.c). */
-void nr_api_bounds(void *api, const nr_http_request *req, nr_http_response *resp);
-void nr_api_job_get(void *api, const nr_http_request *req, nr_http_response *resp);
-void nr_api_job_delete(void *api, const nr_http_request *req, nr_http_response *resp);
-
-/* Static files (static_files.c). */
-void nr_static_handle(void *api, const nr_http_request *req, nr_http_response *resp);
-/* Content type for a file name, NULL if the extension is not served. */
-const char *nr_static_content_type(const char *path);
-/* 1 if a URL path is safe to map into the static folder. */
-int nr_static_path_ok(const char *path);
+/* The endpoint path of an observable ("/api/v1/rates"), the instance of its problems (compute.c). */
+const char *nr_api_endpoint(nr_observable observable);
 
 #endif

@@ -6,6 +6,11 @@
 
 #include "materials.h"
 
+const char *nr_catalog_scale(nr_scale scale)
+{
+    return scale == NR_SCALE_LOG ? "log" : "linear";
+}
+
 const char *nr_catalog_detector_kind(nr_detector_kind kind)
 {
     return kind == NR_DETECTOR_NEUTRINO_TARGET ? "neutrino_target" : "decay_volume";
@@ -36,7 +41,7 @@ static json_t *param_json(const nr_param_spec *spec)
         json_object_set_new(o, "default", json_real(spec->default_value));
         json_object_set_new(o, "min", json_real(spec->min_value));
         json_object_set_new(o, "max", json_real(spec->max_value));
-        json_object_set_new(o, "scale", json_string(spec->scale == NR_SCALE_LOG ? "log" : "linear"));
+        json_object_set_new(o, "scale", json_string(nr_catalog_scale(spec->scale)));
     }
     return o;
 }

@@ -20,6 +20,8 @@ json_t *nr_catalog_experiments(void);
 json_t *nr_catalog_experiment(const nr_experiment *e);
 /* "neutrino_target" or "decay_volume". */
 const char *nr_catalog_detector_kind(nr_detector_kind kind);
+/* "linear" or "log". */
+const char *nr_catalog_scale(nr_scale scale);
 
 /* The "result" object of a rates or spectra response; NULL if a number is not finite or out of
  * memory. */

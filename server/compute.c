@@ -1,60 +1,50 @@
-/* compute.c: POST /api/v1/rates and /api/v1/spectra.
+/* compute.c: POST /api/v1/{rates,spectra,bounds}: the one compute path, with no computation on the
+ * I/O threads.
  *
- * validate (request.c) -> physics check -> key -> cache hit: the stored bytes -> miss: join the
- * in-flight table (identical requests share one computation) -> compute with the model -> JSON ->
- * store -> respond. A hit and the miss that stored it return byte-identical bodies. A client that
- * prefers text/csv (Accept) gets the CSV of that body (formats.c). */
+ * validate and key (request.c) -> cache hit: the stored bytes -> else create or join the job whose id is
+ * the cache key (jobs.c) and defer the answer (http.c suspends the connection: no thread waits) until
+ * the job finishes or the wait is over: finished -> 200 with the result (or its problem), else 202 with
+ * the job and a Location header (jobs_api.c). The job runs the model on a job worker, stores the body in
+ * the cache and keeps it in the job, so a later hit and GET /api/v1/jobs/<id>/result return the same
+ * bytes. Identical requests in flight share one job. */
+#include "compute.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "engine_version.h"
 #include "api.h"
+#include "bounds.h"
 #include "catalog.h"
-#include "formats.h"
+#include "jobs_api.h"
 #include "request.h"
 
-static double ms_between(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) * 1e-6;
-}
+#define RETRY_AFTER_FULL_S 5
 
 static double ms_since(const struct timespec *t0)
 {
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    return ms_between(t0, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-6;
 }
 
-/* HTTP status and problem type for a physics failure during the computation. */
-void nr_api_physics_problem(nr_status st, const nr_error *err, nr_problem *p)
+/* ---- the computation (runs on a job worker) ----------------------------------------------------- */
+
+typedef struct {
+    nr_api *api;
+    nr_request req; /* owns params and canonical */
+} compute_job;
+
+static void compute_job_free(void *input)
 {
-    nr_problem_init(p);
-    if (st == NR_EINPUT || st == NR_EKINEMATIC) {
-        nr_problem_add(p, 422, st == NR_EKINEMATIC ? "kinematic-limit" : "invalid-value", err->where,
-                       "%s", err->message[0] ? err->message : nr_status_name(st));
-    } else if (st == NR_ENOMEM) {
-        nr_problem_set(p, 503, "unavailable", "out of memory; try again later");
-    } else {
-        nr_problem_set(p, 500, "internal-error", "the computation failed (%s): %s",
-                       nr_status_name(st), err->message);
-    }
+    compute_job *cj = input;
+    nr_request_free(&cj->req);
+    free(cj);
 }
 
-json_t *nr_api_meta_json(const nr_api *api, const nr_request *r, double compute_ms)
-{
-    json_t *m = json_object();
-    json_object_set_new(m, "engine_version", json_string(NUREACH_ENGINE_VERSION));
-    json_object_set_new(m, "data_version", json_string(api->data_version));
-    json_object_set_new(m, "cache_key", json_string(r->cache_key));
-    json_object_set_new(m, "compute_ms", json_real((double)(long long)(compute_ms * 1e3) * 1e-3));
-    return m;
-}
-
-/* Runs the model and builds the response body; on failure fills p and returns NULL. */
-static char *compute_body(const nr_api *api, const nr_request *r, size_t *len, double *compute_ms,
-                          nr_problem *p)
+/* The rates or spectra body; NULL with p filled on failure. */
+static char *table_body(const nr_api *api, const nr_request *r, size_t *len, double *compute_ms, nr_problem *p)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -67,13 +57,12 @@ static char *compute_body(const nr_api *api, const nr_request *r, size_t *len, d
                        : nr_model_rates(r->model, api->engine, &r->experiment, r->params, &table, &err);
     if (st != NR_OK) {
         nr_table_free(&table);
-        nr_api_physics_problem(st, &err, p);
+        nr_problem_from_error(p, st, &err);
         return NULL;
     }
     json_t *result = nr_catalog_result(&table, r->observable);
     nr_table_free(&table);
     if (!result) {
-        nr_problem_init(p);
         nr_problem_set(p, 500, "internal-error", "the computation produced a non-finite number");
         return NULL;
     }
@@ -87,100 +76,176 @@ static char *compute_body(const nr_api *api, const nr_request *r, size_t *len, d
     json_object_set_new(o, "meta", nr_api_meta_json(api, r, *compute_ms));
     char *text = json_dumps(o, NR_RESPONSE_JSON_FLAGS);
     json_decref(o);
-    if (!text) {
-        nr_problem_init(p);
+    if (!text)
         nr_problem_set(p, 503, "unavailable", "out of memory; try again later");
-        return NULL;
-    }
-    *len = strlen(text);
+    *len = text ? strlen(text) : 0;
     return text;
 }
 
-/* Leader path: compute, store, hand the response to waiters. Fills res (body owned by res). */
-static void compute_and_publish(nr_api *api, const nr_request *r, const char *instance,
-                                nr_inflight_result *res)
+static void run_compute(void *input, const nr_progress *progress, nr_job_output *out)
 {
+    compute_job *cj = input;
+    const nr_request *r = &cj->req;
     nr_problem p;
-    double compute_ms = 0.0;
-    size_t len = 0;
-    char *body = compute_body(api, r, &len, &compute_ms, &p);
-    memset(res, 0, sizeof *res);
-    if (body) {
-        res->status = 200;
-        snprintf(res->content_type, sizeof res->content_type, "application/json");
-        if (api->cache &&
-            nr_cache_put(api->cache, r->cache_key, r->canonical, body, len, "application/json",
-                         compute_ms) != 0)
-            fprintf(stderr, "nureachd: warning: could not store %s in the cache\n", r->cache_key);
-    } else {
-        res->status = p.status;
-        snprintf(res->content_type, sizeof res->content_type, "application/problem+json");
-        body = nr_problem_to_json(&p, instance, &len);
+    nr_problem_init(&p);
+    char *body = r->observable == NR_OBSERVABLE_BOUNDS
+                     ? nr_bounds_body(cj->api, r, progress, &out->len, &out->compute_ms, &p)
+                     : table_body(cj->api, r, &out->len, &out->compute_ms, &p);
+    if (!body) {
+        if (p.status) { /* no status: cancelled, the pool reports it */
+            out->status = p.status;
+            out->body = nr_problem_to_json(&p, nr_api_endpoint(r->observable), &out->len);
+        }
+        return;
     }
-    res->body = body;
-    res->len = body ? len : 0;
-    nr_inflight_publish(api->inflight, r->cache_key, res);
+    out->status = 200;
+    out->body = body;
+    if (cj->api->cache && nr_cache_put(cj->api->cache, r->cache_key, r->canonical, body, out->len,
+                                       "application/json", out->compute_ms) != 0)
+        fprintf(stderr, "nureachd: warning: could not store %s in the cache\n", r->cache_key);
 }
 
-static void respond_result(nr_http_response *resp, nr_inflight_result *res, const char *cache,
-                           const struct timespec *t0)
+static const nr_job_kind compute_kinds[] = {
+    [NR_OBSERVABLE_RATES] = {run_compute, compute_job_free, "/api/v1/rates"},
+    [NR_OBSERVABLE_SPECTRA] = {run_compute, compute_job_free, "/api/v1/spectra"},
+    [NR_OBSERVABLE_BOUNDS] = {run_compute, compute_job_free, "/api/v1/bounds"},
+};
+
+const char *nr_api_endpoint(nr_observable observable)
 {
-    nr_http_respond_owned(resp, res->status ? res->status : 500, res->content_type, res->body, res->len);
-    res->body = NULL;
-    if (resp->status == 200)
-        nr_http_add_header(resp, "X-Nureach-Cache", "%s", cache);
-    nr_http_add_header(resp, "X-Nureach-Compute-Ms", "%.3f", ms_since(t0));
+    return compute_kinds[observable].label;
 }
 
-static int cache_lookup(nr_api *api, const nr_request *r, nr_inflight_result *res)
+/* ---- the request (on an I/O thread: no computation) ---------------------------------------------- */
+
+static int cached(nr_api *api, const char *key, nr_http_response *resp)
 {
+    char *body = NULL, content_type[64];
+    size_t len = 0;
     double stored_ms = 0.0;
-    memset(res, 0, sizeof *res);
-    if (!api->cache ||
-        nr_cache_get(api->cache, r->cache_key, &res->body, &res->len, res->content_type, &stored_ms) != 1)
+    if (!api->cache || nr_cache_get(api->cache, key, &body, &len, content_type, &stored_ms) != 1)
         return 0;
-    res->status = 200;
+    nr_http_respond_owned(resp, 200, content_type, body, len);
+    nr_http_add_header(resp, "X-Nureach-Cache", "hit");
     return 1;
 }
 
-static void handle_compute(nr_api *api, nr_observable observable, const nr_http_request *req,
-                           nr_http_response *resp)
+static void respond_problem(nr_http_response *resp, const char *instance, unsigned status, const char *detail)
 {
+    nr_problem p;
+    nr_problem_init(&p);
+    nr_problem_set(&p, status, "unavailable", "%s", detail);
+    nr_http_respond_problem(resp, &p, instance);
+}
+
+/* The answer from the job; a request answered with anything but 202 no longer wants the job (a DELETE by a
+ * client that holds its 202 then cancels it). */
+static void answer(nr_api *api, nr_job *job, int joined, const char *instance, nr_http_response *resp)
+{
+    nr_job_answer(api, job, joined, instance, resp);
+    int still_wanted;
+    if (resp->status != 202)
+        nr_job_withdraw(api->jobs, job, &still_wanted);
+}
+
+/* A request waiting for its job: answered when the watch fires. */
+typedef struct {
+    nr_api *api;
+    nr_job *job;
+    int joined;
+    char instance[64];
+    struct timespec t0;
+    nr_http_pending *pending;
+} waiter;
+
+static void waiter_wake(void *ctx)
+{
+    nr_http_wake(((waiter *)ctx)->pending);
+}
+
+static void waiter_finish(void *ctx, nr_http_response *resp)
+{
+    waiter *w = ctx;
+    answer(w->api, w->job, w->joined, w->instance, resp);
+    nr_http_add_header(resp, "X-Nureach-Compute-Ms", "%.3f", ms_since(&w->t0));
+}
+
+static void waiter_free(void *ctx)
+{
+    waiter *w = ctx;
+    nr_job_release(w->api->jobs, w->job);
+    free(w);
+}
+
+/* Answers now when the job has finished or cannot be watched, else defers the answer. */
+static void answer_or_defer(nr_api *api, nr_job *job, int joined, unsigned wait_ms, const char *instance,
+                            const struct timespec *t0, nr_http_response *resp)
+{
+    waiter *w = calloc(1, sizeof *w);
+    if (w) {
+        *w = (waiter){api, job, joined, "", *t0, NULL};
+        snprintf(w->instance, sizeof w->instance, "%s", instance);
+        w->pending = nr_http_defer(resp, waiter_finish, w, waiter_free);
+    }
+    if (!w || !w->pending) {
+        free(w);
+        answer(api, job, joined, instance, resp);
+        nr_job_release(api->jobs, job);
+        return;
+    }
+    if (nr_job_watch(api->jobs, job, wait_ms, waiter_wake, w) != 0)
+        nr_http_wake(w->pending); /* finished already: answered at once */
+}
+
+static void submit(nr_api *api, nr_request *r, const char *instance, const struct timespec *t0,
+                   nr_http_response *resp)
+{
+    compute_job *cj = calloc(1, sizeof *cj);
+    if (!cj) {
+        respond_problem(resp, instance, 503, "out of memory; try again later");
+        return;
+    }
+    cj->api = api;
+    cj->req = *r; /* the job owns the request's allocations now */
+    r->params = NULL;
+    r->canonical = NULL;
+    char key[65];
+    snprintf(key, sizeof key, "%s", cj->req.cache_key);
+    nr_observable cj_observable = cj->req.observable; /* cj belongs to the pool after submit */
+    nr_job *job = NULL;
+    nr_jobs_submit_rc rc = nr_jobs_submit(api->jobs, key, &compute_kinds[cj_observable], cj, &job);
+    switch (rc) {
+    case NR_JOBS_FULL:
+        respond_problem(resp, instance, 503, "the job queue is full; try again later");
+        nr_http_add_header(resp, "Retry-After", "%d", RETRY_AFTER_FULL_S);
+        return;
+    case NR_JOBS_STOPPING:
+        respond_problem(resp, instance, 503, "the server is stopping");
+        nr_http_add_header(resp, "Retry-After", "1");
+        return;
+    case NR_JOBS_NOMEM:
+        respond_problem(resp, instance, 503, "out of memory; try again later");
+        return;
+    case NR_JOBS_CREATED:
+    case NR_JOBS_JOINED:
+        break;
+    }
+    answer_or_defer(api, job, rc == NR_JOBS_JOINED, api->wait_ms[cj_observable], instance, t0, resp);
+}
+
+void nr_api_compute(void *app, const nr_http_request *req, nr_http_response *resp)
+{
+    nr_api *api = app;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     nr_problem p;
     nr_request r;
-    if (nr_request_prepare(req->body, req->body_len, observable, api->engine, api->data_version, &r, &p) != 0) {
+    if (nr_request_prepare(req->body, req->body_len, (nr_observable)req->observable, api->engine,
+                           api->data_version, &r, &p) != 0) {
         nr_http_respond_problem(resp, &p, req->path);
         return;
     }
-    nr_inflight_result res;
-    if (cache_lookup(api, &r, &res)) {
-        respond_result(resp, &res, "hit", &t0);
-    } else {
-        int role = nr_inflight_join(api->inflight, r.cache_key, &res);
-        if (role == 1)
-            compute_and_publish(api, &r, req->path, &res);
-        if (role < 0) {
-            nr_problem_init(&p);
-            nr_problem_set(&p, 503, "unavailable", "out of memory; try again later");
-            nr_http_respond_problem(resp, &p, req->path);
-        } else {
-            respond_result(resp, &res, role == 1 ? "miss" : "hit", &t0);
-        }
-    }
-    free(res.body);
+    if (!cached(api, r.cache_key, resp))
+        submit(api, &r, req->path, &t0, resp);
     nr_request_free(&r);
-}
-
-void nr_api_rates(void *api, const nr_http_request *req, nr_http_response *resp)
-{
-    handle_compute(api, NR_OBSERVABLE_RATES, req, resp);
-    nr_respond_in_format(resp, nr_accept_wants_csv(req->accept), req->path);
-}
-
-void nr_api_spectra(void *api, const nr_http_request *req, nr_http_response *resp)
-{
-    handle_compute(api, NR_OBSERVABLE_SPECTRA, req, resp);
-    nr_respond_in_format(resp, nr_accept_wants_csv(req->accept), req->path);
 }

@@ -42,13 +42,15 @@ static const opt_spec opts[] = {
      "simultaneous connections (256)"},
     {"--timeout-s", NULL, OPT_UINT, 1, 86400, OFF(timeout_s), "idle connection timeout [s] (30)"},
     {"--job-threads", "NUREACH_JOB_THREADS", OPT_UINT, 1, 64, OFF(job_threads),
-     "worker threads for bounds jobs (2)"},
+     "worker threads for every computation: rates, spectra, bounds (2)"},
     {"--job-queue", "NUREACH_JOB_QUEUE", OPT_UINT, 1, 100000, OFF(job_queue),
-     "bounds jobs waiting for a worker at most; beyond: 503 (64)"},
+     "jobs waiting for a worker at most; beyond: 503 (64)"},
     {"--job-wait-ms", "NUREACH_JOB_WAIT_MS", OPT_UINT, 0, 600000, OFF(job_wait_ms),
      "POST /api/v1/bounds waits this long for its result before answering 202 (2000)"},
+    {"--compute-wait-ms", "NUREACH_COMPUTE_WAIT_MS", OPT_UINT, 0, 600000, OFF(compute_wait_ms),
+     "POST /api/v1/rates and /spectra wait this long for their result before answering 202 (20000)"},
     {"--job-max-s", "NUREACH_JOB_MAX_S", OPT_UINT, 1, 86400, OFF(job_max_s),
-     "a bounds job running longer than this [s] is stopped and fails with 503 (600)"},
+     "a job running longer than this [s] is stopped and fails with 503 (600)"},
     {"--port-file", NULL, OPT_STRING, 0, 0, OFF(port_file),
      "write the bound port to this file once listening"},
 };
@@ -71,6 +73,7 @@ void nr_config_defaults(nr_config *c)
     c->job_threads = 2;
     c->job_queue = 64;
     c->job_wait_ms = 2000;
+    c->compute_wait_ms = 20000;
     c->job_max_s = 600;
 }
 

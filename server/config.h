@@ -19,9 +19,10 @@ typedef struct {
     unsigned max_body_kb;    /* largest accepted request body [KiB]                  */
     unsigned max_connections;
     unsigned timeout_s;      /* idle connection timeout [s]                          */
-    unsigned job_threads;    /* worker threads for bounds jobs                       */
+    unsigned job_threads;    /* worker threads for every computation (jobs)          */
     unsigned job_queue;      /* jobs waiting for a worker at most (then 503)         */
     unsigned job_wait_ms;    /* POST /bounds waits this long for its job, then 202   */
+    unsigned compute_wait_ms; /* POST /rates and /spectra wait this long, then 202   */
     unsigned job_max_s;      /* a job running longer is stopped (503 time-budget)    */
 } nr_config;
 

@@ -1,13 +1,19 @@
 /* http.c: libmicrohttpd daemon, per-request body accumulation with a size cap, routing, responses. */
 #include "http.h"
 
+#include "csv.h"
+#include "query.h"
+
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,7 +40,24 @@ typedef struct {
     int responded;   /* a response is queued: discard any further upload     */
     size_t discarded; /* bytes of an oversized body thrown away               */
     struct timespec started;
+    const nr_route *route;    /* once routed                                   */
+    unsigned suffix;          /* the format a path suffix named, 0 for none    */
+    nr_format format;         /* the format the answer is sent in              */
+    char instance[1024];      /* the path the handler saw (the problem instance) */
+    nr_http_pending *pending; /* a deferred response                           */
+    /* facts about the raw request line, recorded before libmicrohttpd decodes it (uri_logged) */
+    size_t uri_len;           /* bytes of the raw URI                          */
+    size_t raw_args;          /* '&'-separated pieces of its query             */
+    int nul_in_path;          /* the path holds %00 (decoding would cut it)    */
+    int headers_seen;         /* the first access-handler call has happened    */
+    int mhd_answered;         /* libmicrohttpd queued its own error: stay quiet */
 } request_state;
+
+/* Limits on the request line, checked before anything else so that every such request gets a
+ * problem+json answer (the connection's memory pool below is sized to let libmicrohttpd parse a request
+ * line far beyond them instead of failing silently). */
+#define MAX_URI_BYTES 4096
+#define POOL_BYTES (1024 * 1024)
 
 static double ms_since(const struct timespec *t0)
 {
@@ -118,6 +141,64 @@ static enum MHD_Result queue(struct MHD_Connection *conn, nr_http_response *resp
     return ok;
 }
 
+/* ---- deferred responses ------------------------------------------------------------------ */
+
+struct nr_http_pending {
+    pthread_mutex_t lock;
+    struct MHD_Connection *conn;
+    int suspended, woken;
+    nr_http_finish_fn finish;
+    void *ctx;
+    void (*free_ctx)(void *ctx);
+};
+
+nr_http_pending *nr_http_defer(nr_http_response *resp, nr_http_finish_fn finish, void *ctx,
+                               void (*free_ctx)(void *ctx))
+{
+    nr_http_pending *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    pthread_mutex_init(&p->lock, NULL);
+    p->finish = finish;
+    p->ctx = ctx;
+    p->free_ctx = free_ctx;
+    resp->pending = p;
+    return p;
+}
+
+void nr_http_wake(nr_http_pending *p)
+{
+    pthread_mutex_lock(&p->lock);
+    p->woken = 1;
+    if (p->suspended)
+        MHD_resume_connection(p->conn);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* After the handler deferred: suspends the connection unless the wake came already. 1 if suspended. */
+static int suspend_unless_woken(nr_http_pending *p, struct MHD_Connection *conn)
+{
+    pthread_mutex_lock(&p->lock);
+    p->conn = conn;
+    int suspend = !p->woken;
+    if (suspend) {
+        MHD_suspend_connection(conn);
+        p->suspended = 1;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return suspend;
+}
+
+static void pending_free(nr_http_pending *p)
+{
+    if (!p)
+        return;
+    if (p->free_ctx)
+        p->free_ctx(p->ctx);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
 /* ---- routing ------------------------------------------------------------------------------ */
 
 static int is_api_path(const char *path)
@@ -134,21 +215,90 @@ static int route_matches_path(const nr_route *r, const char *path)
     return !is_api_path(path) && strncmp(r->path, path, strlen(r->path)) == 0;
 }
 
-/* Finds the handler; on failure fills resp with 404 or 405 (+ Allow). */
-static nr_http_handler route(const nr_http_server *s, const char *method, const char *path,
-                             nr_http_response *resp)
+/* The format a path's suffix names (".json" or ".csv"), 0 for none; *stem_len: the length without it. */
+static unsigned suffix_format(const char *path, size_t *stem_len)
+{
+    size_t n = strlen(path);
+    static const struct {
+        const char *suffix;
+        nr_format format;
+    } suffixes[] = {{".json", NR_FORMAT_JSON}, {".csv", NR_FORMAT_CSV}};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t k = strlen(suffixes[i].suffix);
+        if (n > k && strcmp(path + n - k, suffixes[i].suffix) == 0) {
+            *stem_len = n - k;
+            return suffixes[i].format;
+        }
+    }
+    *stem_len = n;
+    return 0;
+}
+
+/* A route answering GET <stem><suffix> in that format: a GET route that declares formats (prefix routes:
+ * a sub-resource such as /result.csv) or a POST route with a query form. */
+static int suffix_route_ok(const nr_route *r, const char *m, unsigned format)
+{
+    if (!(r->formats & format) || strcmp(m, "GET") != 0)
+        return 0;
+    return r->query_form ? strcmp(r->method, "POST") == 0
+                         : r->match != NR_ROUTE_EXACT && strcmp(r->method, "GET") == 0;
+}
+
+typedef struct {
+    const nr_route *route;
+    char path[1024];     /* the path the handler sees (without a format suffix) */
+    unsigned suffix;     /* the format the suffix named, 0 for none             */
+} routed;
+
+static void allow_append(char *allow, size_t cap, const char *method)
+{
+    if (strstr(allow, method))
+        return;
+    size_t used = strlen(allow);
+    snprintf(allow + used, cap - used, "%s%s%s", used ? ", " : "", method,
+             strcmp(method, "GET") == 0 ? ", HEAD" : "");
+}
+
+/* Finds the route; on failure fills resp with 404 or 405 (+ Allow) and returns -1. */
+static int route(const nr_http_server *s, const char *method, const char *path, routed *out,
+                 nr_http_response *resp)
 {
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
     char allow[96] = "";
+    if (strlen(path) >= sizeof out->path) {
+        problem_response(resp, 414, "uri-too-long", NULL, "the path is longer than 1023 bytes");
+        return -1;
+    }
+    size_t stem_len;
+    unsigned suffix = suffix_format(path, &stem_len);
+    out->route = NULL;
+    out->suffix = 0;
+    if (suffix && stem_len < sizeof out->path) {
+        memcpy(out->path, path, stem_len);
+        out->path[stem_len] = '\0';
+        for (size_t i = 0; i < s->n_routes; i++) {
+            const nr_route *r = &s->routes[i];
+            if (!(r->formats & suffix) || !(r->query_form || r->match != NR_ROUTE_EXACT) ||
+                !route_matches_path(r, out->path))
+                continue;
+            if (suffix_route_ok(r, m, suffix)) {
+                out->route = r;
+                out->suffix = suffix;
+                return 0;
+            }
+            allow_append(allow, sizeof allow, "GET");
+        }
+    }
+    snprintf(out->path, sizeof out->path, "%s", path);
     for (size_t i = 0; i < s->n_routes; i++) {
         const nr_route *r = &s->routes[i];
         if (!route_matches_path(r, path))
             continue;
-        if (strcmp(r->method, m) == 0)
-            return r->handler;
-        size_t used = strlen(allow);
-        snprintf(allow + used, sizeof allow - used, "%s%s%s", used ? ", " : "", r->method,
-                 strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
+        if (strcmp(r->method, m) == 0) {
+            out->route = r;
+            return 0;
+        }
+        allow_append(allow, sizeof allow, r->method);
     }
     if (allow[0]) {
         char detail[200];
@@ -158,7 +308,7 @@ static nr_http_handler route(const nr_http_server *s, const char *method, const 
     } else {
         problem_response(resp, 404, "not-found", path, "no resource at this path");
     }
-    return NULL;
+    return -1;
 }
 
 /* ---- MHD callbacks ------------------------------------------------------------------------ */
@@ -174,9 +324,21 @@ static void log_request(const char *method, const char *path, unsigned status, s
     fprintf(stderr, "%s %s %u %zu %.1fms\n", method, clean, status, len, ms);
 }
 
+/* The output-format step, once for every route that declares formats. */
+static void apply_format(const request_state *st, nr_http_response *resp)
+{
+    if (!st->route || !(st->route->formats & NR_FORMAT_CSV))
+        return;
+    if (!st->suffix)
+        nr_http_add_header(resp, "Vary", "Accept");
+    if (st->format == NR_FORMAT_CSV && !resp->not_a_result)
+        nr_respond_in_csv(resp, st->instance);
+}
+
 static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, const char *path,
                               request_state *st, nr_http_response *resp)
 {
+    apply_format(st, resp);
     unsigned status = resp->status;
     size_t len = resp->len;
     enum MHD_Result ok = queue(conn, resp);
@@ -235,7 +397,8 @@ typedef struct {
     int dropped;
 } query_args;
 
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                   const char *value, size_t value_size)
 {
     (void)kind;
     query_args *q = cls;
@@ -243,22 +406,176 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
         q->dropped = 1;
         return MHD_YES;
     }
-    q->args[q->n].name = key ? key : "";
-    q->args[q->n].value = value;
+    q->args[q->n] = (nr_http_arg){key ? key : "", value, key ? key_size : 0, value ? value_size : 0};
     q->n++;
     return MHD_YES;
 }
 
-static void run_handler(const nr_http_server *s, struct MHD_Connection *conn, nr_http_handler h,
-                        const char *method, const char *url, const request_state *st, nr_http_response *resp)
+/* The query step of a GET query form: the body the query stands for (owned by st). 0 if fine, -1 with
+ * resp filled (400). */
+static int query_to_body(request_state *st, const query_args *q, nr_http_response *resp)
+{
+    nr_problem p;
+    nr_problem_init(&p);
+    json_t *body = nr_query_to_body(q->args, q->n, q->dropped, &p);
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+    json_decref(body);
+    if (!text) {
+        if (!p.status)
+            nr_problem_set(&p, 503, "unavailable", "out of memory; try again later");
+        nr_http_respond_problem(resp, &p, st->instance);
+        return -1;
+    }
+    free(st->body);
+    st->body = text;
+    st->len = strlen(text);
+    return 0;
+}
+
+static void run_handler(const nr_http_server *s, struct MHD_Connection *conn, const char *method,
+                        request_state *st, nr_http_response *resp)
 {
     query_args q;
     memset(&q, 0, sizeof q);
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
-    nr_http_request req = {method, url, st->body ? st->body : "", st->len,
-                           MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
-                           q.args, q.n, q.dropped};
-    h(s->app, &req, resp);
+    MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+    const nr_route *r = st->route;
+    int query_form = r->query_form && strcmp(r->method, method) != 0;
+    if (query_form && query_to_body(st, &q, resp) != 0)
+        return;
+    const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    st->format = st->suffix ? (nr_format)st->suffix
+                 : (r->formats & NR_FORMAT_CSV) && nr_accept_wants_csv(accept) ? NR_FORMAT_CSV
+                                                                               : NR_FORMAT_JSON;
+    nr_http_request req = {query_form ? r->method : method, st->instance, st->body ? st->body : "", st->len,
+                           accept, q.args, q.n, q.dropped, r->observable, st->format, st->suffix != 0};
+    r->handler(s->app, &req, resp);
+}
+
+/* The final call of a request whose handler deferred its response: builds and queues it. */
+static enum MHD_Result answer_pending(struct MHD_Connection *conn, const char *method, const char *url,
+                                      request_state *st)
+{
+    nr_http_response resp = {0};
+    st->pending->finish(st->pending->ctx, &resp);
+    if (!resp.status)
+        problem_response(&resp, 500, "internal-error", url, "the handler gave no response");
+    return answer(conn, method, url, st, &resp);
+}
+
+/* Called by libmicrohttpd with the raw URI before it decodes it; the state it returns becomes *con_cls. */
+static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    request_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &st->started);
+    st->uri_len = strlen(uri);
+    const char *query = strchr(uri, '?');
+    size_t path_len = query ? (size_t)(query - uri) : st->uri_len;
+    for (size_t i = 0; i + 2 < path_len; i++)
+        if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+            st->nul_in_path = 1;
+    if (query)
+        for (const char *c = query; *c; c++)
+            st->raw_args += *c == '&' || c == query;
+    return st;
+}
+
+typedef struct {
+    const char *first;
+    int n, differ;
+} header_count;
+
+static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    header_count *h = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+        return MHD_YES;
+    if (h->n++ == 0)
+        h->first = value;
+    else if (strcmp(h->first, value ? value : "") != 0)
+        h->differ = 1;
+    return MHD_YES;
+}
+
+/* 1 if a Content-Length value is what libmicrohttpd accepts (1 to 19 digits); otherwise it has queued its
+ * own 400 or 413 already. */
+static int content_length_valid(const char *v)
+{
+    size_t n = strspn(v, "0123456789");
+    return n > 0 && n < 20 && v[n] == '\0';
+}
+
+/* The request-line and framing rules (RFC 9112 sec. 6.1-6.3): status and problem for a request to refuse
+ * before routing, 0 for none. */
+static unsigned framing_problem(struct MHD_Connection *conn, const request_state *st, nr_problem *p)
+{
+    if (st->nul_in_path) {
+        nr_problem_set(p, 400, "invalid-request", "the path holds a NUL byte (%%00)");
+        return 400;
+    }
+    if (st->uri_len > MAX_URI_BYTES) {
+        nr_problem_set(p, 414, "uri-too-long", "the URI has %zu bytes; at most %d are accepted (send the request "
+                       "as a POST body)", st->uri_len, MAX_URI_BYTES);
+        return 414;
+    }
+    if (st->raw_args > NR_HTTP_MAX_ARGS) {
+        nr_problem_set(p, 431, "too-many-arguments", "the query has %zu arguments; at most %d are accepted",
+                       st->raw_args, NR_HTTP_MAX_ARGS);
+        return 431;
+    }
+    const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    header_count cl = {NULL, 0, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_content_length, &cl);
+    if (te && strcasecmp(te, "chunked") != 0) {
+        char quoted[68];
+        nr_quote_user(te, quoted, 64);
+        nr_problem_set(p, 501, "not-implemented", "Transfer-Encoding '%s' is not supported (only chunked)", quoted);
+        return 501;
+    }
+    if (te && cl.n > 0) {
+        nr_problem_set(p, 400, "invalid-request", "Content-Length and Transfer-Encoding: chunked together "
+                       "(RFC 9112 sec. 6.3): send one of them");
+        return 400;
+    }
+    if (cl.differ) {
+        nr_problem_set(p, 400, "invalid-request", "%d Content-Length headers with different values", cl.n);
+        return 400;
+    }
+    return 0;
+}
+
+/* The first access-handler call (headers only): 1 if answered or to stay quiet (MHD answered itself). */
+static int first_call(const nr_http_server *s, struct MHD_Connection *conn, const char *method, const char *url,
+                      request_state *st, enum MHD_Result *rc)
+{
+    st->headers_seen = 1;
+    *rc = MHD_YES;
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && !content_length_valid(cl)) {
+        /* libmicrohttpd 0.9.75 has queued its own 400/413 (HTML) before calling us: a second answer would send
+         * a second status line on the same connection */
+        st->mhd_answered = 1;
+        return 1;
+    }
+    nr_problem p;
+    nr_problem_init(&p);
+    if (framing_problem(conn, st, &p)) {
+        nr_http_response resp = {0};
+        nr_http_respond_problem(&resp, &p, strlen(url) <= 256 ? url : NULL);
+        nr_http_add_header(&resp, "Connection", "close");
+        *rc = answer(conn, method, url, st, &resp);
+        return 1;
+    }
+    if (content_length_too_large(conn, s->max_body)) {
+        st->too_large = 1;
+        *rc = answer_too_large(s, conn, method, url, st);
+        return 1;
+    }
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -268,18 +585,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version;
     nr_http_server *s = cls;
     request_state *st = *con_cls;
-    if (!st) { /* first call: headers only */
-        st = calloc(1, sizeof *st);
-        if (!st)
-            return MHD_NO;
-        clock_gettime(CLOCK_MONOTONIC, &st->started);
-        *con_cls = st;
-        if (content_length_too_large(conn, s->max_body)) {
-            st->too_large = 1;
-            return answer_too_large(s, conn, method, url, st);
-        }
-        return MHD_YES;
+    if (!st)
+        return MHD_NO; /* out of memory in uri_logged */
+    if (!st->headers_seen) { /* first call: headers only */
+        enum MHD_Result rc;
+        first_call(s, conn, method, url, st, &rc);
+        return rc;
     }
+    if (st->mhd_answered)
+        return MHD_YES;
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
@@ -300,13 +614,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (st->responded)
         return MHD_YES;
+    if (st->pending) /* resumed after nr_http_wake */
+        return answer_pending(conn, method, url, st);
     if (st->too_large)
         return answer_too_large(s, conn, method, url, st);
 
     nr_http_response resp = {0};
-    nr_http_handler h = route(s, method, url, &resp);
-    if (h) {
-        run_handler(s, conn, h, method, url, st, &resp);
+    routed rt;
+    if (route(s, method, url, &rt, &resp) == 0) {
+        st->route = rt.route;
+        st->suffix = rt.suffix;
+        snprintf(st->instance, sizeof st->instance, "%s", rt.path);
+        run_handler(s, conn, method, st, &resp);
+        if (resp.pending) {
+            st->pending = resp.pending;
+            if (suspend_unless_woken(st->pending, conn))
+                return MHD_YES;
+            return answer_pending(conn, method, url, st);
+        }
         if (!resp.status)
             problem_response(&resp, 500, "internal-error", url, "the handler gave no response");
     }
@@ -321,6 +646,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)code;
     request_state *st = *con_cls;
     if (st) {
+        pending_free(st->pending);
         free(st->body);
         free(st);
         *con_cls = NULL;
@@ -332,7 +658,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static struct MHD_Daemon *start_daemon(nr_http_server *s, const nr_http_options *opt,
                                        unsigned poll_flag, const struct sockaddr *addr, int ipv6)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | poll_flag | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | poll_flag | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6)
         flags |= MHD_USE_IPv6;
     return MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, s,
@@ -340,7 +667,8 @@ static struct MHD_Daemon *start_daemon(nr_http_server *s, const nr_http_options 
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)opt->threads,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opt->max_connections,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout_s,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_END);
 }

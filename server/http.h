@@ -3,7 +3,14 @@
  * A thread pool with an internal epoll (or poll) loop accepts connections; each request's body is
  * accumulated up to a cap (413 beyond it, without reading the rest); a routing table maps
  * (method, path) to a handler, which runs in the pool thread and fills an nr_http_response.
- * Unknown paths get 404, known paths with another method 405 with an Allow header. */
+ * Unknown paths get 404, known paths with another method 405 with an Allow header.
+ *
+ * Routes carry their data (like Redis's command table): the observable a compute route asks for, the
+ * formats its result can be sent in, and whether it has a GET query form. This layer applies both steps
+ * once for every route: GET <path>.json|.csv?<query> becomes the POST body the query stands for
+ * (query.h), and a 200 JSON result becomes CSV when the path suffix or the Accept header asks (csv.h).
+ * A handler that must wait (for a job) defers its response (nr_http_defer): the connection is
+ * suspended and the I/O thread serves others meanwhile. */
 #ifndef NR_HTTP_H
 #define NR_HTTP_H
 
@@ -14,19 +21,25 @@
 typedef struct {
     const char *name;
     const char *value;   /* NULL when the argument has no '=' */
+    size_t name_len, value_len; /* decoded bytes: larger than strlen when the text holds a %00 */
 } nr_http_arg;
 
 #define NR_HTTP_MAX_ARGS 64
 
+typedef enum { NR_FORMAT_JSON = 1, NR_FORMAT_CSV = 2 } nr_format;
+
 typedef struct {
-    const char *method;  /* "GET", "POST", "DELETE" (HEAD is routed as GET) */
-    const char *path;    /* decoded URL path, without query string */
+    const char *method;  /* "GET", "POST", "DELETE" (HEAD is routed as GET; a query form as POST) */
+    const char *path;    /* decoded URL path, without query string or format suffix */
     const char *body;    /* NUL-terminated copy; "" when empty     */
     size_t body_len;
     const char *accept;  /* the Accept header, NULL when absent */
     const nr_http_arg *args; /* query arguments in order, at most NR_HTTP_MAX_ARGS */
     size_t n_args;
     int args_dropped;    /* 1 if the query had more arguments than NR_HTTP_MAX_ARGS */
+    int observable;      /* the route's observable (nr_observable), -1 for none */
+    nr_format format;    /* the format the response will be sent in (applied by this layer) */
+    int format_in_path;  /* 1: the path ended in .json or .csv (stripped from path) */
 } nr_http_request;
 
 #define NR_HTTP_MAX_HEADERS 8
@@ -36,8 +49,12 @@ typedef struct {
     char value[160];
 } nr_http_header;
 
+typedef struct nr_http_pending nr_http_pending;
+
 typedef struct {
     unsigned status;
+    nr_http_pending *pending; /* set by nr_http_defer */
+    int not_a_result;    /* 1: send the body as it is (no CSV), e.g. a job's status */
     char *body;          /* malloc'd, owned by the response */
     size_t len;
     char content_type[64];
@@ -56,6 +73,10 @@ typedef struct {
     const char *path;
     nr_route_match match;
     nr_http_handler handler;
+    int observable;      /* passed as req->observable: an nr_observable, or -1                        */
+    unsigned formats;    /* NR_FORMAT_* bits a 200 result can be sent in; with NR_FORMAT_CSV a GET path */
+                         /* may end in .json or .csv, and Accept picks CSV otherwise (Vary: Accept)    */
+    int query_form;      /* 1: GET <path>.json|.csv?<query> is this POST route with the query as body */
 } nr_route;
 
 typedef struct {
@@ -85,5 +106,14 @@ void nr_http_respond_owned(nr_http_response *resp, unsigned status, const char *
 void nr_http_respond_problem(nr_http_response *resp, const nr_problem *p, const char *instance);
 void nr_http_add_header(nr_http_response *resp, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Deferred responses. A handler that must wait calls nr_http_defer and returns: the connection is
+ * suspended (no thread waits). Once nr_http_wake(pending) is called (from any thread, exactly once),
+ * finish(ctx, resp) runs on an I/O thread and fills the response; free_ctx(ctx) runs when the request
+ * ends, whether finish ran or not (the client may be gone). NULL when out of memory (resp untouched). */
+typedef void (*nr_http_finish_fn)(void *ctx, nr_http_response *resp);
+nr_http_pending *nr_http_defer(nr_http_response *resp, nr_http_finish_fn finish, void *ctx,
+                               void (*free_ctx)(void *ctx));
+void nr_http_wake(nr_http_pending *pending);
 
 #endif

@@ -1,8 +1,10 @@
-/* jobs.c: the job table, its FIFO queue and the worker threads (see jobs.h).
+/* jobs.c: the job table, its FIFO queue, the worker threads and the watches (see jobs.h).
  *
- * One mutex guards everything; `work` wakes workers when a job is queued, `changed` (on
- * CLOCK_MONOTONIC, for timed waits) wakes request threads when a job finishes or is cancelled. A job
- * record is freed when it has left the table and no reference (request thread or worker) remains. */
+ * One mutex guards everything; `work` wakes workers when a job is queued, `timer` (on CLOCK_MONOTONIC)
+ * wakes the timer thread when a watch is added or the pool stops. A job
+ * record is freed when it has left the table and no reference (request thread or worker) remains.
+ * Watches fire when their job finishes (from the worker, in mark_finished) or at their deadline (from
+ * the timer thread, which sleeps on `timer` until the earliest deadline). */
 #include "jobs.h"
 
 #include <errno.h>
@@ -13,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "problem.h"
 
 struct nr_job {
     nr_job *next;          /* table list, newest first */
@@ -28,15 +29,26 @@ struct nr_job {
     struct timespec started; /* CLOCK_MONOTONIC, when a worker took it */
     double created_at;     /* Unix time [s]            */
     struct timespec finished; /* CLOCK_MONOTONIC          */
-    nr_job_run_fn run;
+    const nr_job_kind *kind;
     void *input;
-    nr_job_free_fn free_input;
     nr_job_output output;
+    int stopped_by_budget;
 };
+
+typedef struct watch {
+    struct watch *next;
+    nr_job *job;
+    struct timespec deadline; /* CLOCK_MONOTONIC */
+    void (*fn)(void *ctx);
+    void *ctx;
+} watch;
 
 struct nr_jobs {
     pthread_mutex_t lock;
-    pthread_cond_t work, changed;
+    pthread_cond_t work, timer;
+    watch *watches;
+    pthread_t timer_thread;
+    int timer_started;
     nr_job *head;
     size_t n_jobs;
     nr_job *queue_head, *queue_tail;
@@ -76,8 +88,8 @@ static double seconds_since(const struct timespec *t0)
 
 static void drop_input(nr_job *j)
 {
-    if (j->input && j->free_input)
-        j->free_input(j->input);
+    if (j->input && j->kind->free_input)
+        j->kind->free_input(j->input);
     j->input = NULL;
 }
 
@@ -112,13 +124,28 @@ static void detach(nr_jobs *t, nr_job *j)
     free_if_unused(t, j);
 }
 
+/* Fires and removes the watches of job j (every watch when j is NULL). */
+static void fire_watches(nr_jobs *t, const nr_job *j)
+{
+    for (watch **link = &t->watches; *link;) {
+        watch *w = *link;
+        if (j && w->job != j) {
+            link = &w->next;
+            continue;
+        }
+        *link = w->next;
+        w->fn(w->ctx);
+        free(w);
+    }
+}
+
 static void mark_finished(nr_jobs *t, nr_job *j, nr_job_state state)
 {
     j->state = state;
     clock_gettime(CLOCK_MONOTONIC, &j->finished);
     if (j->output.body)
         t->body_bytes += j->output.len;
-    pthread_cond_broadcast(&t->changed);
+    fire_watches(t, j);
 }
 
 /* Forgets old finished jobs, keeps at most max_jobs records and max_body_bytes of bodies. */
@@ -199,21 +226,13 @@ static void run_one(nr_jobs *t, nr_job *j)
     nr_progress progress = {&j->cancel, report_progress, &ctx};
     nr_job_output out = {0};
     clock_gettime(CLOCK_MONOTONIC, &j->started);
-    j->run(j->input, &progress, &out);
+    j->kind->run(j->input, &progress, &out);
     pthread_mutex_lock(&t->lock);
     drop_input(j);
     if (j->state != NR_JOB_CANCELLED && atomic_load(&j->cancel) == CANCEL_BY_BUDGET) {
-        /* stopped by the time budget: a failure the client can act on (fewer points, a coupling axis) */
+        /* stopped by the time budget: reported as such; the caller writes the endpoint's answer */
         free(out.body);
-        nr_problem p;
-        nr_problem_init(&p);
-        nr_problem_set(&p, 503, "time-budget",
-                       "the scan was stopped after %.0f s (the server's --job-max-s); scan fewer points, or put the "
-                       "coupling on an axis (scans over masses recompute the production at every point)",
-                       t->opt.max_run_s);
-        size_t len = 0;
-        char *body = nr_problem_to_json(&p, "/api/v1/bounds", &len);
-        j->output = (nr_job_output){503, body, len, 0.0};
+        j->stopped_by_budget = 1;
         mark_finished(t, j, NR_JOB_FAILED);
     } else if (j->state == NR_JOB_CANCELLED || atomic_load(&j->cancel)) { /* cancelled while running */
         free(out.body);
@@ -252,6 +271,76 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* ---- watches ------------------------------------------------------------------------------------ */
+
+static int before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static struct timespec deadline_after(unsigned timeout_ms)
+{
+    struct timespec d;
+    clock_gettime(CLOCK_MONOTONIC, &d);
+    d.tv_sec += timeout_ms / 1000;
+    d.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (d.tv_nsec >= 1000000000L) {
+        d.tv_sec++;
+        d.tv_nsec -= 1000000000L;
+    }
+    return d;
+}
+
+/* Fires the watches whose deadline has passed; sleeps until the next one. */
+static void *timer_loop(void *arg)
+{
+    nr_jobs *t = arg;
+    pthread_mutex_lock(&t->lock);
+    while (!t->stopping) {
+        struct timespec now, next = {0, 0};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        int any = 0;
+        for (watch **link = &t->watches; *link;) {
+            watch *w = *link;
+            if (!before(&now, &w->deadline)) {
+                *link = w->next;
+                w->fn(w->ctx);
+                free(w);
+                continue;
+            }
+            if (!any || before(&w->deadline, &next))
+                next = w->deadline;
+            any = 1;
+            link = &w->next;
+        }
+        if (any)
+            pthread_cond_timedwait(&t->timer, &t->lock, &next);
+        else
+            pthread_cond_wait(&t->timer, &t->lock);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+int nr_job_watch(nr_jobs *t, nr_job *j, unsigned timeout_ms, void (*fn)(void *ctx), void *ctx)
+{
+    watch *w = malloc(sizeof *w);
+    if (!w)
+        return -1;
+    *w = (watch){NULL, j, deadline_after(timeout_ms), fn, ctx};
+    pthread_mutex_lock(&t->lock);
+    int ok = !t->stopping && !finished(j) && timeout_ms > 0;
+    if (ok) {
+        w->next = t->watches;
+        t->watches = w;
+        pthread_cond_signal(&t->timer);
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (!ok)
+        free(w);
+    return ok ? 0 : -1;
+}
+
 /* ---- table -------------------------------------------------------------------------------------- */
 
 nr_jobs *nr_jobs_start(const nr_jobs_options *opt, char *errbuf, size_t errlen)
@@ -268,8 +357,14 @@ nr_jobs *nr_jobs_start(const nr_jobs_options *opt, char *errbuf, size_t errlen)
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_mutex_init(&t->lock, NULL);
     pthread_cond_init(&t->work, NULL);
-    pthread_cond_init(&t->changed, &attr);
+    pthread_cond_init(&t->timer, &attr);
     pthread_condattr_destroy(&attr);
+    if (pthread_create(&t->timer_thread, NULL, timer_loop, t) != 0) {
+        snprintf(errbuf, errlen, "cannot start the job timer thread");
+        nr_jobs_free(t);
+        return NULL;
+    }
+    t->timer_started = 1;
     for (unsigned i = 0; i < opt->threads; i++) {
         if (pthread_create(&t->threads[i], NULL, worker, t) != 0) {
             snprintf(errbuf, errlen, "cannot start job worker %u of %u", i + 1, opt->threads);
@@ -296,11 +391,14 @@ void nr_jobs_shutdown(nr_jobs *t)
     for (nr_job *j = t->head; j; j = j->next)
         if (j->state == NR_JOB_RUNNING)
             atomic_store(&j->cancel, CANCEL_BY_USER);
+    fire_watches(t, NULL);
     pthread_cond_broadcast(&t->work);
-    pthread_cond_broadcast(&t->changed);
+    pthread_cond_broadcast(&t->timer);
     pthread_mutex_unlock(&t->lock);
     for (unsigned i = 0; i < t->n_threads; i++)
         pthread_join(t->threads[i], NULL);
+    if (t->timer_started)
+        pthread_join(t->timer_thread, NULL);
     t->joined = 1;
 }
 
@@ -317,13 +415,13 @@ void nr_jobs_free(nr_jobs *t)
         free_if_unused(t, j);
     }
     pthread_cond_destroy(&t->work);
-    pthread_cond_destroy(&t->changed);
+    pthread_cond_destroy(&t->timer);
     pthread_mutex_destroy(&t->lock);
     free(t->threads);
     free(t);
 }
 
-static nr_job *new_job(const char *id, nr_job_run_fn run, void *input, nr_job_free_fn free_input)
+static nr_job *new_job(const char *id, const nr_job_kind *kind, void *input)
 {
     nr_job *j = calloc(1, sizeof *j);
     if (!j)
@@ -337,14 +435,13 @@ static nr_job *new_job(const char *id, nr_job_run_fn run, void *input, nr_job_fr
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     j->created_at = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
-    j->run = run;
+    j->kind = kind;
     j->input = input;
-    j->free_input = free_input;
     return j;
 }
 
-nr_jobs_submit_rc nr_jobs_submit(nr_jobs *t, const char *id, nr_job_run_fn run, void *input,
-                                 nr_job_free_fn free_input, nr_job **job)
+nr_jobs_submit_rc nr_jobs_submit(nr_jobs *t, const char *id, const nr_job_kind *kind, void *input,
+                                 nr_job **job)
 {
     *job = NULL;
     pthread_mutex_lock(&t->lock);
@@ -363,7 +460,7 @@ nr_jobs_submit_rc nr_jobs_submit(nr_jobs *t, const char *id, nr_job_run_fn run, 
         rc = NR_JOBS_JOINED;
     } else if (t->n_queued >= t->opt.queue_max) {
         rc = NR_JOBS_FULL;
-    } else if (!(*job = new_job(id, run, input, free_input))) {
+    } else if (!(*job = new_job(id, kind, input))) {
         rc = NR_JOBS_NOMEM;
     } else {
         if (j) /* a failed or cancelled run: retry with a new record */
@@ -381,8 +478,8 @@ nr_jobs_submit_rc nr_jobs_submit(nr_jobs *t, const char *id, nr_job_run_fn run, 
         rc = NR_JOBS_CREATED;
     }
     pthread_mutex_unlock(&t->lock);
-    if (rc != NR_JOBS_CREATED && free_input)
-        free_input(input);
+    if (rc != NR_JOBS_CREATED && kind->free_input)
+        kind->free_input(input);
     return rc;
 }
 
@@ -407,25 +504,6 @@ void nr_job_release(nr_jobs *t, nr_job *j)
     pthread_mutex_unlock(&t->lock);
 }
 
-nr_job_state nr_job_wait(nr_jobs *t, nr_job *j, unsigned timeout_ms)
-{
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&t->lock);
-    while (timeout_ms > 0 && !finished(j) && !t->stopping)
-        if (pthread_cond_timedwait(&t->changed, &t->lock, &deadline) == ETIMEDOUT)
-            break;
-    nr_job_state s = j->state;
-    pthread_mutex_unlock(&t->lock);
-    return s;
-}
-
 void nr_job_snapshot(nr_jobs *t, nr_job *j, int with_output, nr_job_info *info)
 {
     memset(info, 0, sizeof *info);
@@ -436,6 +514,9 @@ void nr_job_snapshot(nr_jobs *t, nr_job *j, int with_output, nr_job_info *info)
     info->created_at = j->created_at;
     info->output.status = j->output.status;
     info->output.compute_ms = j->output.compute_ms;
+    info->stopped_by_budget = j->stopped_by_budget;
+    info->budget_s = t->opt.max_run_s;
+    info->label = j->kind->label;
     if (with_output && j->output.body && (info->output.body = malloc(j->output.len + 1))) {
         memcpy(info->output.body, j->output.body, j->output.len);
         info->output.body[j->output.len] = '\0';

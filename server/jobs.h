@@ -1,25 +1,28 @@
-/* jobs.h: long computations (bounds scans) as asynchronous jobs on a fixed pool of worker threads.
+/* jobs.h: every computation (rates, spectra, bounds scans) as a job on a fixed pool of worker threads, so
+ * the HTTP threads only do I/O.
  *
  * A job is identified by a string id (the request's cache key), so identical requests share one job.
+ * The pool is generic: it knows neither HTTP nor endpoints. A run stopped by the time budget is reported
+ * as such (nr_job_info.stopped_by_budget) and the caller writes the endpoint's answer; a request that
+ * waits for a job registers a watch (nr_job_watch) and holds no thread while it waits.
  * Jobs wait in a bounded FIFO queue (a full queue refuses new jobs: the API answers 503), run on one
  * of the workers with progress and cancellation (nr_progress), and keep their output (status and body
  * bytes) in memory while their record lives. Records are kept in memory only: a finished job is
  * forgotten `ttl_s` after it finished, or earlier when more than `max_jobs` records exist (oldest
  * finished first); bodies of finished jobs beyond `max_body_bytes` in all are dropped (oldest first),
- * their result stays in the cache. A request thread may wait for a job with a timeout (a condition
- * variable, no polling). Shutdown cancels queued and running jobs and joins the workers.
+ * their result stays in the cache. Shutdown cancels queued and running jobs and joins the workers.
  */
 #ifndef NR_JOBS_H
 #define NR_JOBS_H
 
 #include <stddef.h>
 
-#include "model.h"
+#include "progress.h"
 
 typedef enum { NR_JOB_QUEUED, NR_JOB_RUNNING, NR_JOB_DONE, NR_JOB_FAILED, NR_JOB_CANCELLED } nr_job_state;
 
 /* What a job produces: status 200 and the result bytes, or an HTTP error status and a problem+json
- * body. A cancelled run may leave it empty. */
+ * body. A cancelled run, or one stopped by the budget, may leave it empty. */
 typedef struct {
     unsigned status;
     char *body;  /* malloc'd */
@@ -36,7 +39,7 @@ typedef struct {
     unsigned max_jobs;     /* job records kept                          */
     double ttl_s;          /* a finished record lives this long [s]     */
     size_t max_body_bytes; /* bodies of finished jobs kept in memory    */
-    double max_run_s;      /* a run is stopped after this long [s] and fails with 503 (0: no limit) */
+    double max_run_s;      /* a run is stopped after this long [s] and fails, stopped_by_budget (0: no limit) */
 } nr_jobs_options;
 
 typedef struct nr_jobs nr_jobs;
@@ -51,18 +54,30 @@ void nr_jobs_free(nr_jobs *jobs);
 
 typedef enum { NR_JOBS_CREATED, NR_JOBS_JOINED, NR_JOBS_FULL, NR_JOBS_STOPPING, NR_JOBS_NOMEM } nr_jobs_submit_rc;
 
+/* What to run: run(input) on a worker, free_input(input) when the record no longer needs it; label is the
+ * caller's name for the kind of job (kept and returned in nr_job_info, not interpreted). */
+typedef struct {
+    nr_job_run_fn run;
+    nr_job_free_fn free_input;
+    const char *label;
+} nr_job_kind;
+
 /* The job `id`: joins a queued, running or done one, else (none, failed or cancelled) creates and
- * queues a new one that will call run(input). On CREATED the table owns input; otherwise it is freed
- * with free_input here. On CREATED and JOINED *job is a reference: release it with nr_job_release. */
-nr_jobs_submit_rc nr_jobs_submit(nr_jobs *jobs, const char *id, nr_job_run_fn run, void *input,
-                                 nr_job_free_fn free_input, nr_job **job);
+ * queues a new one that will call kind->run(input). On CREATED the table owns input; otherwise it is
+ * freed with kind->free_input here. On CREATED and JOINED *job is a reference: release it with
+ * nr_job_release. kind must outlive the pool. */
+nr_jobs_submit_rc nr_jobs_submit(nr_jobs *jobs, const char *id, const nr_job_kind *kind, void *input,
+                                 nr_job **job);
 /* A reference to job `id`, NULL if unknown. */
 nr_job *nr_jobs_find(nr_jobs *jobs, const char *id);
 void nr_job_release(nr_jobs *jobs, nr_job *job);
 
-/* Waits until the job has finished (done, failed, cancelled), timeout_ms passed or shutdown began;
- * returns its state then. */
-nr_job_state nr_job_wait(nr_jobs *jobs, nr_job *job, unsigned timeout_ms);
+/* Calls fn(ctx) exactly once: when the job finishes (done, failed, cancelled), when timeout_ms have passed,
+ * or at shutdown, whichever comes first; from a worker or the pool's timer thread, with the pool's lock
+ * held (fn must only signal: not call back into the pool). Returns 0 when registered; -1 (fn not called)
+ * when the job has finished already, the pool is stopping or memory ran out: the caller answers at once.
+ * The caller keeps its reference to the job until fn has been called. */
+int nr_job_watch(nr_jobs *jobs, nr_job *job, unsigned timeout_ms, void (*fn)(void *ctx), void *ctx);
 
 typedef struct {
     char id[65];
@@ -70,6 +85,9 @@ typedef struct {
     double progress;       /* 0..1                                          */
     double created_at;     /* Unix time [s]                                 */
     nr_job_output output;  /* with_output: a copy (body malloc'd, may be NULL if dropped) */
+    int stopped_by_budget; /* failed: stopped after budget_s; the caller writes the answer */
+    double budget_s;       /* the pool's max_run_s                          */
+    const char *label;     /* the kind's label                              */
 } nr_job_info;
 
 void nr_job_snapshot(nr_jobs *jobs, nr_job *job, int with_output, nr_job_info *info);

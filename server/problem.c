@@ -32,6 +32,9 @@ static const problem_kind kinds[] = {
     {"gone", "Result no longer available"},
     {"time-budget", "Scan over the time budget"},
     {"body-too-large", "Request body too large"},
+    {"uri-too-long", "URI too long"},
+    {"too-many-arguments", "Too many query arguments"},
+    {"not-implemented", "Not implemented"},
     {"not-found", "Not found"},
     {"method-not-allowed", "Method not allowed"},
     {"unavailable", "Service unavailable"},
@@ -84,6 +87,20 @@ void nr_problem_add(nr_problem *p, unsigned status, const char *slug, const char
         p->status = status;
         copy_slug(p->type, sizeof p->type, slug);
         snprintf(p->detail, sizeof p->detail, "%s", e->detail);
+    }
+}
+
+void nr_problem_from_error(nr_problem *p, nr_status st, const nr_error *err)
+{
+    if (st == NR_EINPUT || st == NR_EKINEMATIC) {
+        const char *rule = err->rule[0] ? err->rule : st == NR_EKINEMATIC ? "kinematic-limit" : "invalid-value";
+        nr_problem_add(p, 422, rule, err->where, "%s", err->message[0] ? err->message : nr_status_name(st));
+    } else if (st == NR_ENOMEM || st == NR_ECANCELLED) {
+        nr_problem_set(p, 503, "unavailable", "%s; try again later",
+                       st == NR_ENOMEM ? "out of memory" : "the computation was stopped");
+    } else {
+        nr_problem_set(p, 500, "internal-error", "the computation failed (%s): %s", nr_status_name(st),
+                       err->message);
     }
 }
 

@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "nr_error.h"
+
 #define NR_PROBLEM_TYPE_BASE "https://nureach.invalid/problems/"
 #define NR_PROBLEM_MAX_ERRORS 16
 
@@ -38,6 +40,11 @@ void nr_problem_set(nr_problem *p, unsigned status, const char *slug, const char
  * later ones are appended to "errors". */
 void nr_problem_add(nr_problem *p, unsigned status, const char *slug, const char *pointer,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The one mapping from a physics failure to a problem: NR_EINPUT and NR_EKINEMATIC become a 422 field
+ * error at err->where (rule: err->rule, else invalid-value or kinematic-limit), NR_ENOMEM and NR_ECANCELLED
+ * 503, anything else 500. */
+void nr_problem_from_error(nr_problem *p, nr_status st, const nr_error *err);
 
 /* The human title of a problem type ("Value out of range"). */
 const char *nr_problem_title(const char *slug);

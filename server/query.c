@@ -1,5 +1,6 @@
 /* query.c: a query string as the JSON body it stands for, so the GET forms of the compute
- * endpoints (formats.c) go through exactly the same validation as the POST bodies.
+ * endpoints (http.c applies it for every route with a query form) go through exactly the same
+ * validation as the POST bodies.
  *
  * "model=dipole&experiment=FASERnu2&params.m_N=0.5&scan.x.param=m_N" ->
  * {"model":"dipole","experiment":"FASERnu2","params":{"m_N":0.5},"scan":{"x":{"param":"m_N"}}}.
@@ -7,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "formats.h"
+#include "query.h"
 
 #define MAX_DEPTH 4      /* scan.x.param has 3 segments */
 #define MAX_SEGMENT 128  /* bytes of one name segment   */
@@ -28,6 +29,57 @@ static void bad_argument(nr_problem *p, const char *slug, const char *pointer, c
     char quoted[MAX_SEGMENT + 4];
     nr_quote_user(name, quoted, MAX_SEGMENT);
     nr_problem_add(p, 400, slug, pointer, "query argument '%s' %s", quoted, why);
+}
+
+/* 1 if s[0..n) is valid UTF-8 (RFC 3629: no overlong forms, surrogates or code points past U+10FFFF). */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+        if (k == 0 || (k == 1 && c < 0xC2) || i + k >= n)
+            return 0;
+        unsigned cp = c & (0x3Fu >> k);
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + j] & 0x3Fu);
+        }
+        if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+/* The bytes of an argument as a client could read them back: printable ASCII, others as %XX. */
+static void escaped(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < n && used + 4 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        used += (size_t)snprintf(out + used, cap - used, c > 32 && c < 127 && c != '%' ? "%c" : "%%%02X", c);
+    }
+    if (used + 4 >= cap)
+        snprintf(out + used, cap - used, "...");
+}
+
+/* 1 if an argument's name (value: with_value) is text a JSON body can carry: UTF-8 without NUL (%00). */
+static int text_ok(const char *s, size_t n)
+{
+    return strlen(s) == n && utf8_valid((const unsigned char *)s, n);
+}
+
+static void bad_bytes(nr_problem *p, const char *pointer, const nr_http_arg *arg, const char *what)
+{
+    char name[MAX_SEGMENT + 4];
+    escaped(arg->name, arg->name_len, name, sizeof name);
+    nr_problem_add(p, 400, "invalid-request", pointer,
+                   "%s query argument '%s' is not UTF-8 text (a %%00 or an invalid byte sequence)", what, name);
 }
 
 /* Splits name at '.' into segs (each NUL-terminated in storage); the count, or -1 if malformed. */
@@ -53,6 +105,10 @@ static int split_name(const char *name, char segs[MAX_DEPTH][MAX_SEGMENT])
 static int place(json_t *body, const nr_http_arg *arg, nr_problem *p)
 {
     char segs[MAX_DEPTH][MAX_SEGMENT], pointer[160] = "";
+    if (!text_ok(arg->name, arg->name_len)) {
+        bad_bytes(p, "", arg, "the name of");
+        return -1;
+    }
     int n = split_name(arg->name, segs);
     if (n < 0) {
         bad_argument(p, "invalid-request", "", arg->name,
@@ -72,6 +128,10 @@ static int place(json_t *body, const nr_http_arg *arg, nr_problem *p)
             }
             if (!arg->value) {
                 bad_argument(p, "invalid-request", pointer, arg->name, "has no value (name=value)");
+                return -1;
+            }
+            if (!text_ok(arg->value, arg->value_len)) {
+                bad_bytes(p, pointer, arg, "the value of");
                 return -1;
             }
             json_object_set_new(obj, segs[k], query_value(arg->value));

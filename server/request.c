@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "engine_version.h"
 #include "sha256.h"
+#include "validate.h"
 
 #define USER_TEXT_MAX 64 /* bytes of a user-supplied string quoted in a message */
 
@@ -130,18 +132,13 @@ static const nr_experiment *find_experiment(const json_t *root, nr_problem *p)
     return NULL;
 }
 
-static const char *detector_kind_name(nr_detector_kind k)
-{
-    return k == NR_DETECTOR_NEUTRINO_TARGET ? "neutrino target" : "decay volume";
-}
-
 static void check_applicability(const nr_model *m, const nr_experiment *e, nr_observable observable,
                                 nr_problem *p)
 {
     if (e && e->kind != m->detector_kind)
         nr_problem_add(p, 422, "detector-mismatch", "/experiment",
                        "model '%s' applies to %s experiments, but %s is a %s", m->name,
-                       detector_kind_name(m->detector_kind), e->name, detector_kind_name(e->kind));
+                       nr_catalog_detector_kind(m->detector_kind), e->name, nr_catalog_detector_kind(e->kind));
     if (!nr_model_offers(m, observable))
         nr_problem_add(p, 422, "observable-not-supported", "/model",
                        "model '%s' does not compute %s", m->name, nr_observable_name(observable));
@@ -172,10 +169,11 @@ static void number_param(const nr_param_spec *spec, const json_t *v, const char 
         return;
     }
     double x = json_number_value(v);
-    if (!isfinite(x) || x < spec->min_value || x > spec->max_value) {
-        nr_problem_add(p, 422, "out-of-range", ptr,
-                       "parameter '%s' = %.10g %s is outside the allowed range [%.10g, %.10g] %s",
-                       spec->name, x, spec->unit, spec->min_value, spec->max_value, spec->unit);
+    nr_error err;
+    nr_error_clear(&err);
+    nr_status st = nr_validate_param(spec, x, ptr, &err);
+    if (st != NR_OK) {
+        nr_problem_from_error(p, st, &err);
         return;
     }
     out->number = x == 0.0 ? 0.0 : x; /* -0 and 0 are the same request */
@@ -270,21 +268,11 @@ static void apply_overrides(nr_experiment *e, const json_t *overrides, nr_proble
                            f->unit, json_type_name(v));
             continue;
         }
-        double x = json_number_value(v);
         nr_error err;
         nr_error_clear(&err);
-        if (!(f->applies_to & (1u << e->kind))) {
-            nr_problem_add(p, 422, "not-applicable", ptr,
-                           "'%s' cannot be overridden for %s: it does not apply to a %s", f->name,
-                           e->name, detector_kind_name(e->kind));
-        } else if (!isfinite(x) || x < f->min_value || x > f->max_value) {
-            nr_problem_add(p, 422, "out-of-range", ptr,
-                           "'%s' = %.10g %s is outside the allowed range [%.10g, %.10g] %s", f->name,
-                           x, f->unit, f->min_value, f->max_value, f->unit);
-        } else if (nr_experiment_override(e, f->name, x == 0.0 ? 0.0 : x, ptr, &err) != NR_OK) {
-            nr_problem_add(p, 422, "out-of-range", err.where[0] ? err.where : ptr, "%s",
-                           err.message);
-        }
+        nr_status st = nr_experiment_override(e, f->name, json_number_value(v), ptr, &err);
+        if (st != NR_OK)
+            nr_problem_from_error(p, st, &err);
     }
 }
 
@@ -343,8 +331,8 @@ static int axis_scale(const json_t *axis, const char *parent, nr_scale fallback,
     if (!v)
         return 0;
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-    if (s && (strcmp(s, "linear") == 0 || strcmp(s, "log") == 0)) {
-        *is_log = strcmp(s, "log") == 0;
+    if (s && (strcmp(s, nr_catalog_scale(NR_SCALE_LINEAR)) == 0 || strcmp(s, nr_catalog_scale(NR_SCALE_LOG)) == 0)) {
+        *is_log = strcmp(s, nr_catalog_scale(NR_SCALE_LOG)) == 0;
         return 0;
     }
     nr_problem_add(p, 422, s ? "not-a-choice" : "wrong-type", ptr, "'scale' must be \"linear\" or \"log\"");
@@ -367,9 +355,11 @@ static int axis_points(const json_t *axis, const char *parent, size_t *n, nr_pro
         return -1;
     }
     json_int_t k = json_is_integer(v) ? json_integer_value(v) : (json_int_t)real;
-    if (k < 2 || k > NR_BOUNDS_MAX_POINTS) {
-        nr_problem_add(p, 422, "out-of-range", ptr, "'points' = %lld is outside [2, %d]", (long long)k,
-                       NR_BOUNDS_MAX_POINTS);
+    nr_error err;
+    nr_error_clear(&err);
+    nr_status st = nr_validate_points((long long)k, ptr, &err);
+    if (st != NR_OK) {
+        nr_problem_from_error(p, st, &err);
         return -1;
     }
     *n = (size_t)k;
@@ -401,28 +391,11 @@ static int read_axis(const nr_model *m, const json_t *scan, const char *name, in
     double *vals[2] = {lo, hi};
     for (int k = 0; k < 2; k++) {
         snprintf(ptr, sizeof ptr, "%s/%s", parent, ends[k]);
-        if (optional_number(axis, ends[k], ptr, vals[k], p) != 0) {
-            bad = 1;
-        } else if (!isfinite(*vals[k]) || *vals[k] < spec->min_value || *vals[k] > spec->max_value) {
-            nr_problem_add(p, 422, "out-of-range", ptr,
-                           "%s = %.10g %s of '%s' is outside its range [%.10g, %.10g] %s", ends[k], *vals[k],
-                           spec->unit, spec->name, spec->min_value, spec->max_value, spec->unit);
-            bad = 1;
-        }
-    }
-    snprintf(ptr, sizeof ptr, "%s/min", parent);
-    if (!bad && !(*lo < *hi)) {
-        nr_problem_add(p, 422, "invalid-scan", ptr, "the %s range needs min < max (got %.10g, %.10g)", name,
-                       *lo, *hi);
-        bad = 1;
-    }
-    if (!bad && *is_log && !(*lo > 0.0)) {
-        nr_problem_add(p, 422, "invalid-scan", ptr, "a log scale needs min > 0 (got %.10g)", *lo);
-        bad = 1;
+        bad |= optional_number(axis, ends[k], ptr, vals[k], p) != 0;
     }
     *lo = *lo == 0.0 ? 0.0 : *lo;
     *hi = *hi == 0.0 ? 0.0 : *hi;
-    return bad ? -1 : 0;
+    return bad ? -1 : 0; /* ranges, order and scale: nr_bounds_check_request (physics) */
 }
 
 static void read_scan(const nr_model *m, const json_t *root, nr_bounds_request *b, nr_problem *p)
@@ -434,13 +407,8 @@ static void read_scan(const nr_model *m, const json_t *root, nr_bounds_request *
         return;
     }
     check_keys(scan, scan_keys, "/scan", p);
-    int ok = read_axis(m, scan, "x", &b->ix, &b->x_min, &b->x_max, &b->nx, &b->x_log, p) == 0;
-    ok &= read_axis(m, scan, "y", &b->iy, &b->y_min, &b->y_max, &b->ny, &b->y_log, p) == 0;
-    if (ok && b->ix == b->iy)
-        nr_problem_add(p, 422, "invalid-scan", "/scan/y/param", "x and y both scan '%s'", m->params[b->ix].name);
-    if (ok && b->nx * b->ny > (size_t)NR_BOUNDS_MAX_POINTS * NR_BOUNDS_MAX_POINTS)
-        nr_problem_add(p, 422, "invalid-scan", "/scan", "%zu x %zu points: at most %d in all", b->nx, b->ny,
-                       NR_BOUNDS_MAX_POINTS * NR_BOUNDS_MAX_POINTS);
+    read_axis(m, scan, "x", &b->ix, &b->x_min, &b->x_max, &b->nx, &b->x_log, p);
+    read_axis(m, scan, "y", &b->iy, &b->y_min, &b->y_max, &b->ny, &b->y_log, p);
 }
 
 static void read_signal(const nr_model *m, const json_t *root, nr_bounds_request *b, nr_problem *p)
@@ -472,9 +440,7 @@ static void read_bounds(const nr_model *m, const json_t *root, const json_t *par
     read_scan(m, root, b, p);
     read_signal(m, root, b, p);
     b->threshold = NR_BOUNDS_DEFAULT_THRESHOLD;
-    if (optional_number(root, "threshold", "/threshold", &b->threshold, p) == 0 &&
-        (!isfinite(b->threshold) || !(b->threshold > 0.0)))
-        nr_problem_add(p, 422, "out-of-range", "/threshold", "'threshold' must be a finite number > 0 [events]");
+    optional_number(root, "threshold", "/threshold", &b->threshold, p);
     const json_t *refine = json_object_get(root, "refine");
     b->refine = 1;
     if (refine && !json_is_boolean(refine))
@@ -492,6 +458,13 @@ static void read_bounds(const nr_model *m, const json_t *root, const json_t *par
                        "'%s' is scanned (scan/%s): leave it out of 'params'", m->params[scanned[k]].name,
                        k == 0 ? "x" : "y");
     }
+    if (p->status)
+        return;
+    nr_error err; /* the physical rules of a scan: physics/contour.c */
+    nr_error_clear(&err);
+    nr_status st = nr_bounds_check_request(m, b, &err);
+    if (st != NR_OK)
+        nr_problem_from_error(p, st, &err);
 }
 
 json_t *nr_bounds_scan_json(const nr_model *m, const nr_bounds_request *b)
@@ -505,7 +478,7 @@ json_t *nr_bounds_scan_json(const nr_model *m, const nr_bounds_request *b)
         json_object_set_new(axis, "min", json_real(k == 0 ? b->x_min : b->y_min));
         json_object_set_new(axis, "max", json_real(k == 0 ? b->x_max : b->y_max));
         json_object_set_new(axis, "points", json_integer((json_int_t)(k == 0 ? b->nx : b->ny)));
-        json_object_set_new(axis, "scale", json_string((k == 0 ? b->x_log : b->y_log) ? "log" : "linear"));
+        json_object_set_new(axis, "scale", json_string(nr_catalog_scale((k == 0 ? b->x_log : b->y_log) ? NR_SCALE_LOG : NR_SCALE_LINEAR)));
         json_object_set_new(scan, k == 0 ? "x" : "y", axis);
     }
     return scan;
@@ -654,31 +627,13 @@ int nr_request_parse(const char *body, size_t len, nr_observable observable, nr_
 
 int nr_request_check(const nr_request *req, const nr_engine *engine, nr_problem *p)
 {
-    if (!req->model->check)
-        return 0;
     nr_error err;
     nr_error_clear(&err);
-    nr_status st = req->model->check(req->model, engine, &req->experiment, req->params, &err);
+    nr_status st = nr_validate_point(req->model, engine, &req->experiment, req->params,
+                                     req->observable == NR_OBSERVABLE_BOUNDS ? &req->bounds : NULL, &err);
     if (st == NR_OK)
         return 0;
-    if (req->observable == NR_OBSERVABLE_BOUNDS && (st == NR_EINPUT || st == NR_EKINEMATIC)) {
-        /* the base point has defaults for the scanned parameters: a limit on them is the scan's
-         * business (points beyond it count as no events), not an error of the request */
-        for (int k = 0; k < 2; k++) {
-            char ptr[160];
-            int idx = k == 0 ? req->bounds.ix : req->bounds.iy;
-            pointer_to(ptr, sizeof ptr, "/params", req->model->params[idx].name);
-            if (strcmp(err.where, ptr) == 0)
-                return 0;
-        }
-    }
-    if (st == NR_EINPUT || st == NR_EKINEMATIC) {
-        nr_problem_add(p, 422, st == NR_EKINEMATIC ? "kinematic-limit" : "invalid-value", err.where,
-                       "%s", err.message[0] ? err.message : nr_status_name(st));
-    } else {
-        nr_problem_set(p, 500, "internal-error", "physics check failed (%s): %s",
-                       nr_status_name(st), err.message);
-    }
+    nr_problem_from_error(p, st, &err);
     return -1;
 }
 

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "static_files.h"
+
 #include "api.h"
 
 #define STATIC_MAX_BYTES (64L * 1024 * 1024)

@@ -8,7 +8,7 @@
 #include "engine_version.h"
 #include "api.h"
 #include "config.h"
-#include "inflight.h"
+#include "static_files.h"
 #include "nr_test.h"
 #include "problem.h"
 #include "request.h"
@@ -212,18 +212,6 @@ static void test_config(void)
     unsetenv("NUREACH_PORT");
 }
 
-static void test_inflight(void)
-{
-    nr_inflight *t = nr_inflight_new();
-    nr_inflight_result res = {0};
-    CHECK(nr_inflight_join(t, "k1", &res) == 1, "first request leads");
-    nr_inflight_result mine = {200, "application/json", (char *)"{}", 2};
-    nr_inflight_publish(t, "k1", &mine);
-    CHECK(nr_inflight_join(t, "k1", &res) == 1, "a retired key leads again");
-    nr_inflight_publish(t, "k1", &mine);
-    nr_inflight_free(t);
-}
-
 int main(void)
 {
     test_equivalent_requests();
@@ -233,6 +221,5 @@ int main(void)
     test_pointers_and_quotes();
     test_static_paths();
     test_config();
-    test_inflight();
     return nr_test_summary();
 }

@@ -14,6 +14,11 @@ spec that starts using a new keyword makes this test say so instead of silently 
 3. Truth: real answers of a live daemon (--job-wait-ms 0, so bounds become jobs) for every endpoint,
    JSON and CSV, successes and errors (400, 404, 405, 409, 413, 422), are validated against the
    schema the spec gives for their path, method, status and content type.
+4. The served document (GET /api/v1/openapi.json: the file plus the per-model parts the daemon generates
+   from its model table) passes the structure checks, has a Params_<model> schema for every model with
+   every parameter's range or choices as GET /api/v1/models declares them, and its request schema
+   accepts the request fixtures (tests/requests) the server accepts and rejects those it refuses for a
+   parameter or model rule.
 
 Environment: NUREACHD, NUREACH_DATA_DIR, NUREACH_STATIC_DIR, NUREACH_SCHEMA_DIR.
 """
@@ -393,6 +398,8 @@ def test_live(d, spec):
     call(d, spec, "GET", "/api/v1/spectra.csv?model=sm&experiment=FASERnu")
     call(d, spec, "GET", "/api/v1/rates.csv?model=sm&experiment=FASERnu&params.e_min=1&params.e_min=2", what="duplicate query key")
     call(d, spec, "GET", "/api/v1/rates.json?model=sm&experiment=FASERnu&params.e_min=-3", what="422 from the query form")
+    call(d, spec, "GET", "/api/v1/rates.json?" + "&".join(["a=1"] * 65), what="431 from the query form")
+    call(d, spec, "GET", "/api/v1/spectra.csv?model=sm&experiment=FASERnu&x=" + "y" * 5000, what="414 from the query form")
     # bounds: 202, job status, result in three forms, then the cached 200
     code, hdrs, payload = call(d, spec, "POST", "/api/v1/bounds", SMALL_SCAN)
     T.check(code == 202, "bounds with --job-wait-ms 0 answers 202 (%d)" % code)
@@ -425,6 +432,50 @@ def test_live(d, spec):
     call(d, spec, "GET", "/missing.html", what="404 static")
 
 
+def test_served(d):
+    code, _, payload = d.request("GET", "/api/v1/openapi.json")
+    T.check(code == 200, "served document (%d)" % code)
+    served = json.loads(payload)
+    test_structure(served)
+    schemas = served["components"]["schemas"]
+    models = json.loads(d.request("GET", "/api/v1/models")[2])["models"]
+    for m in models:
+        s = schemas.get("Params_" + m["name"])
+        if not T.check(s is not None, "served: Params_%s" % m["name"]):
+            continue
+        T.check(set(s["properties"]) == {p["name"] for p in m["parameters"]}, "Params_%s: every parameter" % m["name"])
+        for p in m["parameters"]:
+            ps = s["properties"].get(p["name"], {})
+            if p["kind"] == "number":
+                T.check(ps.get("minimum") == p["min"] and ps.get("maximum") == p["max"] and ps.get("default") == p["default"],
+                        "Params_%s.%s: range and default" % (m["name"], p["name"]))
+            else:
+                T.check(ps.get("enum") == p["choices"], "Params_%s.%s: choices" % (m["name"], p["name"]))
+    cases = os.path.join(ROOT, "tests", "requests")
+    rule_of_schema = ("out-of-range", "not-a-choice", "unknown-key", "unknown-model", "wrong-type", "missing-field")
+    n = 0
+    for name in sorted(os.listdir(cases)):
+        exp_path, body_path = os.path.join(cases, name, "expect.json"), os.path.join(cases, name, "request.json")
+        if not os.path.exists(exp_path) or not os.path.exists(body_path):
+            continue
+        expect = json.load(open(exp_path))
+        if expect["endpoint"] not in ("/api/v1/rates", "/api/v1/spectra"):
+            continue
+        try:
+            body = json.load(open(body_path))
+        except ValueError:
+            continue
+        errors = validate(served, {"$ref": "#/components/schemas/ComputeRequest"}, body)
+        if expect["status"] == 200:
+            T.check(not errors, "served schema accepts %s: %s" % (name, errors[:2]))
+            n += 1
+        elif expect.get("type") in rule_of_schema and expect.get("pointer", "").startswith(("/params", "/model")):
+            T.check(bool(errors), "served schema rejects %s" % name)
+            n += 1
+    T.check(n >= 20, "served schema checked against %d fixtures" % n)
+    return served
+
+
 def main():
     with open(SPEC_PATH, encoding="utf-8") as f:
         spec = json.load(f)
@@ -438,7 +489,7 @@ def main():
     d = Daemon(os.path.join(work, "state"), extra=["--job-wait-ms", "0"])
     try:
         if T.check(d.start(), "daemon started"):
-            test_live(d, spec)
+            test_live(d, test_served(d))
     except SchemaError as e:
         T.check(False, "the validator knows every keyword of the spec: %s" % e)
     finally:

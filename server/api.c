@@ -11,6 +11,7 @@
 #include "engine_version.h"
 #include "catalog.h"
 #include "formats.h"
+#include "existing_limits.h"
 
 /* Reads a whole file (at most 16 MiB). 0 on success. */
 static int slurp(const char *path, char **out, size_t *len)
@@ -202,6 +203,7 @@ const nr_route nr_api_routes[] = {
     {"GET", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_get},
     {"DELETE", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_delete},
     {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi},
+    {"GET", "/api/v1/limits", NR_ROUTE_EXACT, nr_api_limits},
     {"GET", "/", NR_ROUTE_PREFIX, nr_static_handle},
 };
 const size_t nr_api_n_routes = sizeof nr_api_routes / sizeof nr_api_routes[0];

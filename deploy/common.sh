@@ -6,7 +6,7 @@ NR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the build, the tests and the scripts need (the browser test's: nr_ensure_browser_tools).
 NR_PACKAGES=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libgsl-dev
-             libsqlite3-dev curl ca-certificates python3 python3-requests)
+             libsqlite3-dev curl ca-certificates python3 python3-requests python3-pandas python3-matplotlib)
 
 nr_step() { printf '\n==> %s\n' "$*"; }
 nr_info() { printf '    %s\n' "$*"; }

@@ -236,7 +236,7 @@ static void respond_after_wait(nr_api *api, nr_job *job, const char *path, nr_ht
     nr_http_add_header(resp, "Location", JOBS_PATH "%s", info.id);
 }
 
-static void submit_and_wait(nr_api *api, nr_request *r, const char *path, nr_http_response *resp)
+static void submit_and_wait(nr_api *api, nr_request *r, unsigned wait_ms, const char *path, nr_http_response *resp)
 {
     bounds_job *bj = calloc(1, sizeof *bj);
     if (!bj) {
@@ -270,7 +270,7 @@ static void submit_and_wait(nr_api *api, nr_request *r, const char *path, nr_htt
      * contour requests never occupy every HTTP thread */
     nr_job_state state = NR_JOB_QUEUED;
     if (atomic_fetch_add(&api->waiters, 1) < api->max_waiters)
-        state = nr_job_wait(api->jobs, job, api->job_wait_ms);
+        state = nr_job_wait(api->jobs, job, wait_ms);
     atomic_fetch_sub(&api->waiters, 1);
     if (state == NR_JOB_DONE || state == NR_JOB_FAILED || state == NR_JOB_CANCELLED) {
         int still_wanted; /* answered now: this request no longer waits for the job */
@@ -285,6 +285,7 @@ void nr_api_bounds(void *app, const nr_http_request *req, nr_http_response *resp
     nr_api *api = app;
     nr_problem p;
     nr_request r;
+    int csv = nr_accept_wants_csv(req->accept);
     if (nr_request_prepare(req->body, req->body_len, NR_OBSERVABLE_BOUNDS, api->engine, api->data_version, &r,
                            &p) != 0) {
         nr_http_respond_problem(resp, &p, req->path);
@@ -293,9 +294,10 @@ void nr_api_bounds(void *app, const nr_http_request *req, nr_http_response *resp
     if (cached(api, r.cache_key, resp))
         nr_http_add_header(resp, "X-Nureach-Cache", "hit");
     else
-        submit_and_wait(api, &r, req->path, resp);
+        submit_and_wait(api, &r, csv && api->job_wait_ms < NR_CSV_WAIT_MS ? NR_CSV_WAIT_MS : api->job_wait_ms,
+                        req->path, resp); /* a CSV waits longer: it cannot be a 202 */
     nr_request_free(&r);
-    nr_respond_in_format(resp, nr_accept_wants_csv(req->accept), req->path);
+    nr_respond_in_format(resp, csv, req->path);
 }
 
 /* ---- /api/v1/jobs/<id>[/result] ----------------------------------------------------------------- */

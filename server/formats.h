@@ -11,6 +11,10 @@
 #include "problem.h"
 
 #define NR_CSV_CONTENT_TYPE "text/csv; charset=utf-8; header=present"
+/* A CSV of a scan waits this long for the result (when the server's --job-wait-ms is shorter), then answers
+ * 503 with Retry-After NR_CSV_RETRY_AFTER_S. */
+#define NR_CSV_WAIT_MS 20000u
+#define NR_CSV_RETRY_AFTER_S 5
 
 /* CSV of a rates, spectra or bounds response body (JSON); malloc'd, NULL if the body is not one. */
 char *nr_csv_from_result(const char *json, size_t len, size_t *out_len);
@@ -18,7 +22,8 @@ char *nr_csv_from_result(const char *json, size_t len, size_t *out_len);
 /* 1 if the Accept header ranks text/csv strictly above application/json. */
 int nr_accept_wants_csv(const char *accept);
 
-/* Adds "Vary: Accept" and, when csv is set and resp holds a 200 JSON result, replaces it by its CSV. */
+/* Adds "Vary: Accept" and, when csv is set and resp holds a 200 JSON result, replaces it by its CSV; a 202
+ * (job under way) or a job-not-done answer becomes 503 with Retry-After when csv is set. */
 void nr_respond_in_format(nr_http_response *resp, int csv, const char *instance);
 
 /* The JSON request body that a query string stands for: each argument name is a dot-separated path

@@ -119,12 +119,21 @@ function niceStep(span, target) {
   return (norm < 1.5 ? 1 : norm < 3.5 ? 2 : norm < 7.5 ? 5 : 10) * mag;
 }
 
+/* A tick's label: plain digits between 1e-3 and 1e5, else mantissa x 10^exponent (1.5x10^-5). */
+function tickText(v) {
+  const a = Math.abs(v);
+  if (v === 0 || (a >= 1e-3 && a < 1e5)) return String(Number(v.toPrecision(6)));
+  const exponent = Math.floor(Math.log10(a) + 1e-12);
+  const mantissa = Number((v / Math.pow(10, exponent)).toPrecision(6));
+  return { mantissa: mantissa === 1 ? null : mantissa, exponent };
+}
+
 function linearTicks(lo, hi, target) {
   const out = [];
   const step = niceStep(hi - lo, target);
   for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
     const r = Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12));
-    out.push({ v: r, major: true, label: formatNumber(r, 4) });
+    out.push({ v: r, major: true, label: tickText(r) });
   }
   return out;
 }
@@ -427,6 +436,18 @@ function fitLegend(legend, series, ax, ay) {
   legend.box.setAttribute("transform", `translate(${ox.toFixed(1)} ${oy.toFixed(1)})`);
 }
 
+/* Shrinks the title's font until it fits in `room` pixels (measured in the page). */
+function fitTitle(svg, room) {
+  const title = svg.querySelector(".plot-title");
+  if (!title) return;
+  try {
+    const w = title.getBBox().width;
+    if (w > room) title.setAttribute("font-size", (Number(title.getAttribute("font-size")) * room / w).toFixed(1));
+  } catch (e) {
+    /* not in the page: left as is */
+  }
+}
+
 /* ---- the plot object ------------------------------------------------------------------------- */
 
 export class Plot {
@@ -549,6 +570,7 @@ export class Plot {
     this.addInteraction(svg, ax, ay);
     this.container.replaceChildren(svg);
     fitLegend(legend, this.series, ax, ay);
+    fitTitle(svg, WIDTH - ax.p0 - 8);
     this.svg = svg;
   }
 

@@ -428,7 +428,7 @@ function onProgress(fraction, status) {
   const left = fraction >= 0.02 && fraction < 1 ? elapsed * (1 - fraction) / fraction : null;
   $("progress-text").textContent = `${Math.round(fraction * 100)} % ${status || ""} \u00b7 ${seconds(elapsed)} elapsed` +
     (left !== null ? ` \u00b7 about ${seconds(left)} left` : "");
-  $("status").textContent = `scan ${status || "running"}\u2026`;
+  $("status").textContent = state.scanWarning || `scan ${status || "running"}\u2026`;
 }
 
 async function compute(observable, request) {
@@ -448,7 +448,8 @@ async function run(observable, requests, add) {
   setBusy(true);
   setPageState("running");
   const t0 = performance.now();
-  $("status").textContent = "computing\u2026";
+  state.scanWarning = observable === "bounds" ? scanEstimate(requests) : "";
+  $("status").textContent = state.scanWarning || "computing\u2026";
   const done = [];
   try {
     for (const request of requests) {
@@ -490,6 +491,7 @@ async function run(observable, requests, add) {
   setBusy(false);
   const ms = performance.now() - t0;
   window.nureachLastDrawMs = ms;
+  if (observable === "bounds") recordScanPace(done, ms);
   const done_in = `done in ${ms < 1000 ? Math.round(ms) + " ms" : (ms / 1000).toFixed(2) + " s"}`;
   /* an overlay that cannot share the axes is shown alone, never dropped silently: say so, offer Back */
   $("notice").hidden = !dropped;
@@ -501,6 +503,29 @@ async function run(observable, requests, add) {
   $("back").hidden = state.history.length === 0;
   if (!$("status").textContent.startsWith("no point")) $("status").textContent = done_in;
   setPageState("done");
+}
+
+/* Scan pace per model (ms per grid point of the last computed scan, this session): a warning before a scan
+ * estimated to take more than a minute. Cached answers do not count. */
+function scanPoints(request) {
+  const n = (a) => Number((request.scan && request.scan[a] && request.scan[a].points) || 30);
+  return n("x") * n("y");
+}
+
+function recordScanPace(done, ms) {
+  const computed = done.filter((d) => d.cache !== "hit");
+  if (computed.length === 0) return;
+  const points = computed.reduce((sum, d) => sum + scanPoints(d.request), 0);
+  state.pace = state.pace || {};
+  state.pace[computed[0].request.model] = ms / points;
+}
+
+function scanEstimate(requests) {
+  const pace = (state.pace || {})[requests[0].model];
+  if (!pace) return "";
+  const s = (pace * requests.reduce((sum, r) => sum + scanPoints(r), 0)) / 1000;
+  return s > 60 ? `this scan may take about ${seconds(s)} (the last scan of this model took ` +
+    `${formatNumber(pace, 2)} ms per grid point); Cancel stops it` : "";
 }
 
 /* Back: the plot before the last replacement (an incompatible "Add to plot" or a new Compute). */
@@ -688,7 +713,7 @@ function spectraCurves() {
       }) : c.events_per_bin;
       curves.push({
         kind: "steps", edges, values,
-        label: several ? `${s.label} \u00b7 ${c.name}` : c.name,
+        label: several ? `${s.label} \u00b7 ${signalName(s.request.model, c.name)}` : signalName(s.request.model, c.name),
         color: several ? s.color : PALETTE[ci % PALETTE.length],
         dash: several ? DASHES[ci % DASHES.length] : "",
       });

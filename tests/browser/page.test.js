@@ -319,6 +319,18 @@ async function checkTalkPlot(context, base, shotDir) {
   check(/no point reaches 1(\.0*)?e12 events/.test(message) && /maximum is [0-9.e+-]+ events at m_Ap = /.test(message),
     `the empty contour says why: ${message}`);
   await page.screenshot({ path: path.join(shotDir, "browser-empty-contour.png"), fullPage: true });
+
+  /* a scan estimated (from this model's last scan) to take over a minute is announced; Cancel stops it */
+  await setValue(page, "#threshold", 3);
+  await setValue(page, "#scan-x-points", 150);
+  await setValue(page, "#scan-y-points", 150);
+  await page.click("#compute");
+  await page.waitForFunction(() => /may take about/.test(document.getElementById("status").textContent), null, { timeout: TIMEOUT_MS });
+  check(true, "a long scan is announced with its estimated duration");
+  await page.waitForFunction(() => /elapsed/.test(document.getElementById("progress-text").textContent), null, { timeout: TIMEOUT_MS });
+  check(true, "the progress shows the elapsed time");
+  await page.click("#cancel");
+  await settled(page);
   await page.close();
 
   /* the zoomed link reproduces the zoom */

@@ -201,7 +201,9 @@ class Client:
                 if bar is not None:
                     bar.update(max(0, pct - done))
                 elif self.progress:
-                    print("job %s: %d%%" % (job["status"], pct), file=sys.stderr)
+                    left = job.get("remaining_s")
+                    print("job %s: %d%%%s" % (job["status"], pct, "" if left is None else ", about %.0f s left" % left),
+                          file=sys.stderr)
                 done = max(done, pct)
                 if job["status"] == "done":
                     return self._send("GET", job["result_href"])[1]

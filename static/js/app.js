@@ -421,11 +421,14 @@ function seconds(s) {
 
 /* Progress of the job: fraction done, time since the request left, and the time left if the rest goes at
  * the same pace (shown once 2 % is done). */
-function onProgress(fraction, status) {
+function onProgress(fraction, status, job) {
   $("progress-box").hidden = false;
   $("progress").value = fraction;
-  const elapsed = (performance.now() - (state.jobStarted || performance.now())) / 1000;
-  const left = fraction >= 0.02 && fraction < 1 ? elapsed * (1 - fraction) / fraction : null;
+  /* the job resource's own figures (elapsed_s, remaining_s) when it has them, else the page's clock */
+  const own = (performance.now() - (state.jobStarted || performance.now())) / 1000;
+  const elapsed = job && Number.isFinite(job.elapsed_s) ? job.elapsed_s : own;
+  const left = job && Number.isFinite(job.remaining_s) ? job.remaining_s
+    : fraction >= 0.02 && fraction < 1 ? elapsed * (1 - fraction) / fraction : null;
   $("progress-text").textContent = `${Math.round(fraction * 100)} % ${status || ""} \u00b7 ${seconds(elapsed)} elapsed` +
     (left !== null ? ` \u00b7 about ${seconds(left)} left` : "");
   $("status").textContent = state.scanWarning || `scan ${status || "running"}\u2026`;

@@ -78,7 +78,7 @@ def test_example_runs(d, work):
     # README validation table: 4461.0 nu_mu CC events in FASERnu (published 4452)
     T.check(nu_mu is not None and abs(float(nu_mu) / 4452.0 - 1) < 0.02, "nu_mu events %s within 2%% of 4452" % nu_mu)
     T.check(re.search(r"^spectrum: 40 bins of E_gamma \[GeV\], [0-9.]+ events$", out, re.M) is not None, "the spectrum line")
-    T.check(re.search(r"^job (queued|running): \d+%$", proc.stderr, re.M) is not None, "the client polled the job")
+    T.check(re.search(r"^job (queued|running): \d+%(, about \d+ s left)?$", proc.stderr, re.M) is not None, "the client polled the job")
     m = re.search(r"^contour: (\d+) region\(s\), max ([0-9.e+]+) events on a 16 x 16 grid$", out, re.M)
     T.check(m is not None and int(m.group(1)) >= 1, "the contour line with at least one region")
     T.check(re.search(r"^CSV: 256 grid rows, columns m_Ap, epsilon, events$", out, re.M) is not None,
@@ -156,6 +156,10 @@ def test_unfinished_csv(d):
     status, _, body = d.request("GET", "/api/v1/bounds.json?" + LONG_SCAN)
     T.check(status == 202, "a 150 x 150 FASER 2 scan becomes a job (%d)" % status)
     job = json.loads(body)["job"]
+    _, _, body = d.request("GET", job["href"])
+    state = json.loads(body)
+    T.check(state["status"] in ("queued", "running") and state["elapsed_s"] >= 0 and "remaining_s" in state,
+            "the job resource has elapsed_s and remaining_s while it runs: %s" % {k: state.get(k) for k in ("status", "elapsed_s", "remaining_s")})
     status, headers, body = d.request("GET", job["href"] + "/result.csv")
     T.check(status == 503 and headers.get("retry-after") and headers.get("location") == job["href"],
             "result.csv of a running job: 503 + Retry-After + Location (%d)" % status)

@@ -950,12 +950,12 @@ function bindEvents() {
     download(new Blob([json], { type: "application/json" }), exportName("json"));
   });
   $("back").addEventListener("click", goBack);
-  const redraw = () => {
+  const redraw = (event) => {
     plot.fontScale = Number($("font-size").value) || 1;
     plot.outline = $("outline-only").checked;
     plot.showHeatmap = $("show-colormap").checked;
     plot.showLimits = $("show-limits").checked;
-    if (state.series.length && state.series[0].observable === "spectra") drawSpectra(true);
+    if (state.series.length && state.series[0].observable === "spectra") drawSpectra(event.target.id !== "spectrum-y");
     else if (plot.spec) plot.render();
   };
   for (const id of ["font-size", "outline-only", "show-colormap", "show-limits", "spectrum-y"]) $(id).addEventListener("change", redraw);

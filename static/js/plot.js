@@ -472,6 +472,7 @@ export class Plot {
     this.series = spec.series;
     this.full = { x: { ...spec.x }, y: { ...spec.y } };
     if (!keepView || !this.view) this.view = { x: { ...spec.x }, y: { ...spec.y } };
+    else this.view = { x: { ...spec.x, lo: this.view.x.lo, hi: this.view.x.hi }, y: { ...spec.y, lo: this.view.y.lo, hi: this.view.y.hi } };
     this.render();
   }
 

@@ -331,6 +331,18 @@ async function checkTalkPlot(context, base, shotDir) {
   check(true, "the progress shows the elapsed time");
   await page.click("#cancel");
   await settled(page);
+
+  /* a spectrum's y axis says what it shows: events per bin with the bin width, or dN/dlog10 E */
+  await page.check('input[name="observable"][value="spectra"]');
+  await page.fill("#param-m_Ap", "0.05");
+  await page.fill("#param-epsilon", "2e-5");
+  await page.click("#compute");
+  await settled(page);
+  const perBin = await page.textContent("#plot svg .y-label");
+  check(/^events per bin \((bin width|bins of)/.test(perBin), `spectrum y label: ${perBin}`);
+  await page.selectOption("#spectrum-y", "dlog10");
+  const density = await page.textContent("#plot svg .y-label");
+  check(/^dN\/dlog10/.test(density), `dN/dlog10 E on request: ${density}`);
   await page.close();
 
   /* the zoomed link reproduces the zoom */

@@ -611,7 +611,9 @@ function labelSeries() {
   };
   const all = state.series.map(describe);
   state.series.forEach((s, i) => {
-    const parts = all[i].filter((p, k) => k === 0 || all.some((other) => !other.includes(p)) || all.length === 1);
+    /* the experiment and (contours) the signal always; the rest only where the results differ */
+    const keep = s.observable === "bounds" ? 2 : 1;
+    const parts = all[i].filter((p, k) => k < keep || all.some((other) => !other.includes(p)) || all.length === 1);
     s.label = parts.join(" \u00b7 ");
   });
 }

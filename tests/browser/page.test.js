@@ -140,6 +140,7 @@ async function runChecks(page, base, screenshot) {
     "two overlaid contours in distinct colours");
   const legend = await page.textContent("#plot svg .legend");
   check(legend.includes("3 events") && legend.includes("30 events"), `legend tells the thresholds apart: ${legend}`);
+  check((legend.match(/single photons in the decay volume/g) || []).length === 2, `each legend row names the signal: ${legend}`);
 
   /* value under the cursor */
   await page.evaluate(() => window.scrollTo(0, 0));

@@ -195,7 +195,7 @@ int main(void)
     /* models at the dumps */
     nr_engine *engine = NULL;
     nr_error err;
-    CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
     if (!engine)
         return nr_test_summary();
     {
@@ -215,6 +215,6 @@ int main(void)
         model_signal(engine, "dark_photon", "E137", 30.0, 1e-5, "visible", &st);
         CHECK(st == NR_EINPUT, "a mass above E137's beam energy is refused");
     }
-    nr_engine_close(engine);
+    nr_engine_free(engine);
     return nr_test_summary();
 }

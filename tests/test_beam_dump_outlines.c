@@ -98,7 +98,7 @@ static double events_at(const setup *s, nr_scan *scan, double m, double g)
 static int service_edges(const setup *s, double m, double *lo, double *hi)
 {
     nr_error err;
-    nr_scan *scan = nr_scan_open(s->model, s->engine, s->exp, (size_t)nr_model_signal_index(s->model, SIGNAL), &err);
+    nr_scan *scan = nr_scan_init(s->model, s->engine, s->exp, (size_t)nr_model_signal_index(s->model, SIGNAL), &err);
     if (!scan)
         return 0;
     const int n = 91;
@@ -128,7 +128,7 @@ static int service_edges(const setup *s, double m, double *lo, double *hi)
         }
         *(k == 0 ? lo : hi) = pow(10.0, 0.5 * (a + b));
     }
-    nr_scan_close(scan);
+    nr_scan_free(scan);
     return found;
 }
 
@@ -203,13 +203,13 @@ int main(void)
     gsl_set_error_handler_off();
     nr_engine *engine = NULL;
     nr_error err;
-    CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
     if (!engine)
         return nr_test_summary();
     compare(engine, "dark_photon", "E137", "dark_photon/bounds_E137.txt", (asserted){0.01, INFINITY, 0});
     compare(engine, "dark_photon", "E141", "dark_photon/bounds_E141.txt", (asserted){INFINITY, 0.012, 0});
     compare(engine, "b_minus_l", "E137", "b_minus_l/bounds_E137.txt", (asserted){0.01, INFINITY, 0});
     compare(engine, "b_minus_l", "E141", "b_minus_l/bounds_E141.txt", (asserted){INFINITY, 0.009, 0});
-    nr_engine_close(engine);
+    nr_engine_free(engine);
     return nr_test_summary();
 }

@@ -48,14 +48,24 @@ double nr_shower_fraction_in_cone(double e_gev, double theta_max)
 /* ---- bremsstrahlung -------------------------------------------------------------------------------- */
 
 /* G_2(t) of 004 Eqs. (43)-(45): screened elastic (nuclear size d) and inelastic (proton) parts. */
-static double form_factor_g2(double t, double z, double a)
+typedef struct {
+    double z, a2_el, d, a2_in; /* Z, a^2 [GeV^-2], d [GeV^2], a'^2 [GeV^-2] */
+} form_factor;
+
+static form_factor form_factor_for(double z, double a)
 {
-    double aa = 111.0 * pow(z, -1.0 / 3.0) / NR_M_ELECTRON, d = 0.164 * pow(a, -2.0 / 3.0);
-    double ap = 773.0 * pow(z, -2.0 / 3.0) / NR_M_ELECTRON, mu_p = 2.79;
-    double s_el = aa * aa * t / (1.0 + aa * aa * t), n_el = 1.0 / (1.0 + t / d);
-    double s_in = ap * ap * t / (1.0 + ap * ap * t);
-    double f_in = (1.0 + t / (4.0 * NR_M_PROTON * NR_M_PROTON) * (mu_p * mu_p - 1.0)) / pow(1.0 + t / 0.71, 4);
-    return s_el * s_el * n_el * n_el * z * z + s_in * s_in * f_in * f_in * z;
+    double a_el = 111.0 * pow(z, -1.0 / 3.0) / NR_M_ELECTRON, a_in = 773.0 * pow(z, -2.0 / 3.0) / NR_M_ELECTRON;
+    return (form_factor){z, a_el * a_el, 0.164 * pow(a, -2.0 / 3.0), a_in * a_in};
+}
+
+static double form_factor_g2(const form_factor *f, double t)
+{
+    const double mu_p = 2.79;
+    double s_el = f->a2_el * t / (1.0 + f->a2_el * t), n_el = 1.0 / (1.0 + t / f->d);
+    double s_in = f->a2_in * t / (1.0 + f->a2_in * t), dipole = 1.0 + t / 0.71;
+    dipole *= dipole;
+    double f_in = (1.0 + t / (4.0 * NR_M_PROTON * NR_M_PROTON) * (mu_p * mu_p - 1.0)) / (dipole * dipole);
+    return s_el * s_el * n_el * n_el * f->z * f->z + s_in * s_in * f_in * f_in * f->z;
 }
 
 double nr_dump_chi(double m_gev, double e_gev, double z, double a)
@@ -63,12 +73,13 @@ double nr_dump_chi(double m_gev, double e_gev, double z, double a)
     double t_min = pow(m_gev * m_gev / (2.0 * e_gev), 2), t_max = m_gev * m_gev;
     if (!(t_max > t_min))
         return 0.0;
-    /* Simpson in ln t: integrand (t - t_min)/t G2(t) per d ln t */
-    const int n = 400;
-    double l0 = log(t_min), h = (log(t_max) - l0) / n, sum = 0.0;
-    for (int i = 0; i <= n; i++) {
-        double t = exp(l0 + i * h), w = (i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0);
-        sum += w * (t - t_min) / t * form_factor_g2(t, z, a);
+    form_factor f = form_factor_for(z, a);
+    /* Simpson in ln t: integrand (t - t_min)/t G2(t) per d ln t; the step grows by a constant factor */
+    const int n = 200;
+    double l0 = log(t_min), h = (log(t_max) - l0) / n, step = exp(h), t = t_min, sum = 0.0;
+    for (int i = 0; i <= n; i++, t *= step) {
+        double w = (i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+        sum += w * (t - t_min) / t * form_factor_g2(&f, t);
     }
     return sum * h / 3.0;
 }

@@ -5,6 +5,7 @@
  *   dipole       model dipole on FASERnu2, signal gamma_decay_volume, m_N 0.01-10 GeV x mu_N 1e-9-1e-4 GeV^-1
  *                (issue 3)
  *   dark_photon  model dark_photon on FASER (Run 3), signal visible, m 0.01-1 GeV x eps 1e-7-1e-3 (issue 5)
+ *   e137         model dark_photon at the E137 beam dump, signal visible, m 0.001-1 GeV x eps 1e-9-1e-3 (issue 15)
  * points x points log grid, threshold 3, refined.
  * "cold": a request the cache has never seen (a salt in the threshold, 3 + 1e-9 k, makes it unique); the
  * time runs from the POST until the job's result is fetched (polling every 20 ms). "cached": the same
@@ -50,11 +51,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "points must be between 2 and 200\n");
         return 2;
     }
-    int dark = strcmp(preset, "dark_photon") == 0;
-    const char *model = dark ? "dark_photon" : "dipole", *experiment = dark ? "FASER" : "FASERnu2";
+    int e137 = strcmp(preset, "e137") == 0, dark = e137 || strcmp(preset, "dark_photon") == 0;
+    const char *model = dark ? "dark_photon" : "dipole", *experiment = e137 ? "E137" : dark ? "FASER" : "FASERnu2";
     const char *signal = dark ? "visible" : "gamma_decay_volume";
     const char *xp = dark ? "m_Ap" : "m_N", *yp = dark ? "epsilon" : "mu_N";
-    double x0 = 0.01, x1 = dark ? 1.0 : 10.0, y0 = dark ? 1e-7 : 1e-9, y1 = dark ? 1e-3 : 1e-4;
+    double x0 = e137 ? 0.001 : 0.01, x1 = dark ? 1.0 : 10.0, y0 = e137 ? 1e-9 : dark ? 1e-7 : 1e-9,
+           y1 = dark ? 1e-3 : 1e-4;
     char body[1024];
     snprintf(body, sizeof body,
              "{\"model\":\"%s\",\"experiment\":\"%s\",\"signal\":\"%s\",\"threshold\":%.12g,"

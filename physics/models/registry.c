@@ -9,7 +9,9 @@
     X(b_minus_l)                                                                                                   \
     X(u1x)                                                                                                         \
     X(darkz_nun)                                                                                                   \
-    X(tmm_zp)
+    X(tmm_zp)                                                                                                      \
+    X(zd_hnl)                                                                                                      \
+    X(nuphilic_zp)
 
 #define DECLARE_MODEL(name) extern const nr_model nr_model_##name;
 NR_MODEL_LIST(DECLARE_MODEL)

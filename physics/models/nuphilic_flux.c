@@ -1,0 +1,546 @@
+/* nuphilic_flux.c: meson spectra from the SM neutrino spectra and the lab-frame neutrino fluxes with a
+ * neutrinophilic Z' (paper 002 Eqs. 5-8; the picture and its approximations are in nuphilic_flux.h). */
+#include "models/nuphilic_flux.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "constants.h"
+#include "decay.h"
+
+void nr_nuphilic_coupling_flavours(int c, int *a, int *b)
+{
+    static const int fl[NR_NUPHILIC_N_COUPLINGS][2] = {
+        [NR_NUPHILIC_G_EE] = {NR_FLAVOUR_E, NR_FLAVOUR_E},
+        [NR_NUPHILIC_G_ETAU] = {NR_FLAVOUR_E, NR_FLAVOUR_TAU},
+        [NR_NUPHILIC_G_MUTAU] = {NR_FLAVOUR_MU, NR_FLAVOUR_TAU},
+        [NR_NUPHILIC_G_EMU] = {NR_FLAVOUR_E, NR_FLAVOUR_MU},
+    };
+    *a = fl[c][0];
+    *b = fl[c][1];
+}
+
+/* ---- reading the parent-split files ---- */
+
+#define MAX_POINTS 64
+
+/* Reads numeric rows of `columns` numbers separated by spaces or commas (# comments skipped) into
+ * col0[] and colk[] (colk = column `want`). Returns the row count or -1. */
+static int read_columns(const char *path, int want, double *col0, double *colk, nr_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        nr_fail(err, NR_EDATA, path, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    int rows = 0, line_no = 0;
+    while (fgets(line, sizeof line, f)) {
+        line_no++;
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '#' || *p == '\n' || *p == '\0')
+            continue;
+        double v[4];
+        int k = 0;
+        while (k <= want && k < 4) {
+            char *end;
+            v[k] = strtod(p, &end);
+            if (end == p)
+                break;
+            k++;
+            p = end;
+            while (*p == ',' || *p == ' ' || *p == '\t')
+                p++;
+        }
+        if (k <= want || !isfinite(v[0]) || !isfinite(v[want]) || rows == MAX_POINTS) {
+            fclose(f);
+            nr_fail(err, NR_EDATA, path, "%s line %d: expected at least %d numbers (at most %d rows)", path,
+                    line_no, want + 1, MAX_POINTS);
+            return -1;
+        }
+        col0[rows] = v[0];
+        colk[rows] = v[want];
+        rows++;
+    }
+    fclose(f);
+    if (rows < 2) {
+        nr_fail(err, NR_EDATA, path, "%s: fewer than 2 rows", path);
+        return -1;
+    }
+    return rows;
+}
+
+/* ForwardCharm: neutrinos per bin [pb] on the flux grid; adds the file's column 2 into sum[]. */
+static nr_status add_forward_charm(const char *data_dir, const char *kind, const char *gen, const nr_flux *flux,
+                                   double *sum, nr_error *err)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/fluxes/split_light_charm_ForwardCharm/FASERv_%s_14_%s.txt", data_dir, kind, gen);
+    double e[MAX_POINTS], n[MAX_POINTS];
+    int rows = read_columns(path, 1, e, n, err);
+    if (rows < 0)
+        return err ? err->status : NR_EDATA;
+    if ((size_t)rows != flux->n_bins)
+        return nr_fail(err, NR_EDATA, path, "%s: %d rows, the flux table has %zu bins", path, rows, flux->n_bins);
+    for (int i = 0; i < rows; i++) {
+        if (fabs(e[i] / flux->e_center[i] - 1) > 1e-3)
+            return nr_fail(err, NR_EDATA, path, "%s row %d: energy %g differs from the flux table's %g", path, i + 1,
+                           e[i], flux->e_center[i]);
+        sum[i] += n[i];
+    }
+    return NR_OK;
+}
+
+/* tau_tridents digitised curve, interpolated linearly in (ln E, ln N), extrapolated with the end segments. */
+typedef struct {
+    int n;
+    double le[MAX_POINTS], ln[MAX_POINTS];
+} curve;
+
+static nr_status load_curve(const char *data_dir, const char *name, curve *c, nr_error *err)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/fluxes/split_by_parent_tau_tridents/%s.csv", data_dir, name);
+    double e[MAX_POINTS], n[MAX_POINTS];
+    int rows = read_columns(path, 1, e, n, err);
+    if (rows < 0)
+        return err ? err->status : NR_EDATA;
+    c->n = 0;
+    for (int i = 0; i < rows; i++) {
+        if (!(e[i] > 0 && n[i] > 0))
+            continue;
+        if (c->n > 0 && !(log(e[i]) > c->le[c->n - 1]))
+            return nr_fail(err, NR_EDATA, path, "%s row %d: energies not increasing", path, i + 1);
+        c->le[c->n] = log(e[i]);
+        c->ln[c->n] = log(n[i]);
+        c->n++;
+    }
+    if (c->n < 2)
+        return nr_fail(err, NR_EDATA, path, "%s: fewer than 2 positive rows", path);
+    return NR_OK;
+}
+
+static double curve_at(const curve *c, double e)
+{
+    double x = log(e);
+    int k = 0;
+    while (k < c->n - 2 && x > c->le[k + 1])
+        k++;
+    double t = (x - c->le[k]) / (c->le[k + 1] - c->le[k]);
+    return exp(c->ln[k] + t * (c->ln[k + 1] - c->ln[k]));
+}
+
+nr_status nr_nuphilic_parents_load(const char *data_dir, const nr_flux *flux, nr_nuphilic_parents *out,
+                                   nr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (flux->n_bins > NR_NUPHILIC_MAX_BINS)
+        return nr_fail(err, NR_EDATA, "", "flux table has %zu bins, at most %d supported", flux->n_bins,
+                       NR_NUPHILIC_MAX_BINS);
+    out->n_bins = flux->n_bins;
+    static const char *const light_gens[] = {"DPMJET3", "EPOS-LHC", "Pythia8", "QGSJET2", "SIBYLL2.3"};
+    static const char *const charm_gens[] = {"DPMJET3", "Pythia8", "SIBYLL2.3"};
+    double light[NR_NUPHILIC_MAX_BINS] = {0}, charm[NR_NUPHILIC_MAX_BINS] = {0};
+    nr_status st;
+    for (size_t g = 0; g < 5; g++)
+        if ((st = add_forward_charm(data_dir, "light", light_gens[g], flux, light, err)) != NR_OK)
+            return st;
+    for (size_t g = 0; g < 3; g++)
+        if ((st = add_forward_charm(data_dir, "charm", charm_gens[g], flux, charm, err)) != NR_OK)
+            return st;
+    static const char *const names[2][3] = {{"FASERvmu_pion", "FASERvmu_kaon", "FASERvmu_hyperon"},
+                                            {"FASERvmubar_pion", "FASERvmubar_kaon", "FASERvmubar_hyperon"}};
+    for (int c = 0; c < 2; c++) {
+        curve cv[3];
+        for (int k = 0; k < 3; k++)
+            if ((st = load_curve(data_dir, names[c][k], &cv[k], err)) != NR_OK)
+                return st;
+        for (size_t i = 0; i < flux->n_bins; i++) {
+            double l = light[i] / 5, ch = charm[i] / 3; /* generator means */
+            double light_share = l + ch > 0 ? l / (l + ch) : 0;
+            double e = flux->e_center[i];
+            double pi = curve_at(&cv[0], e), ka = curve_at(&cv[1], e), hy = curve_at(&cv[2], e);
+            out->pion[c][i] = light_share * pi / (pi + ka + hy);
+            out->kaon[c][i] = light_share * ka / (pi + ka + hy);
+        }
+    }
+    return NR_OK;
+}
+
+/* ---- transfer from a meson bin to the flux bins ---- */
+
+/* 8-point Gauss-Legendre on [-1, 1] (Abramowitz & Stegun Table 25.4) */
+const double nr_nuphilic_gl8_x[8] = {-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498,
+                                0.1834346424956498,  0.5255324099163290,  0.7966664774136267,  0.9602898564975363};
+const double nr_nuphilic_gl8_w[8] = {0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620,
+                                0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
+
+void nr_nuphilic_transfer(const nr_flux *flux, double m_lo, double m_hi, nr_nuphilic_x_cdf cdf, const void *ctx,
+                          double *prob)
+{
+    size_t n = flux->n_bins;
+    for (size_t i = 0; i < n; i++)
+        prob[i] = 0;
+    for (int g = 0; g < 8; g++) {
+        double e = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * nr_nuphilic_gl8_x[g], w = 0.5 * nr_nuphilic_gl8_w[g];
+        double prev = cdf(flux->e_lo[0] / e, ctx);
+        for (size_t i = 0; i < n; i++) {
+            double next = cdf(flux->e_hi[i] / e, ctx);
+            prob[i] += w * (next - prev);
+            prev = next;
+        }
+    }
+}
+
+/* A neutrino at one fixed fraction x0 (two-body decay): the exact share of the meson bin that lands in each
+ * flux bin (the meson energy is uniform within its bin). */
+static void transfer_line(const nr_flux *flux, double m_lo, double m_hi, double x0, double *prob)
+{
+    for (size_t i = 0; i < flux->n_bins; i++) {
+        double a = fmax(m_lo, flux->e_lo[i] / x0), b = fmin(m_hi, flux->e_hi[i] / x0);
+        prob[i] = b > a ? (b - a) / (m_hi - m_lo) : 0;
+    }
+}
+
+static double tau_nu_x_cdf(double x, const void *ctx)
+{
+    (void)ctx;
+    return nr_nuphilic_tau_nu_cdf_in_ds(0.5 * x * nr_nuphilic_meson_get(NR_NUPHILIC_DS)->mass);
+}
+
+static double two_body_x(nr_nuphilic_meson m, double m_lepton)
+{
+    double mm = nr_nuphilic_meson_get(m)->mass;
+    return 1 - m_lepton * m_lepton / (mm * mm);
+}
+
+/* D_s response: SM nu_tau per flux bin (per D_s of one charge, nu_tau + nubar_tau averaged) from D_s bin j */
+static void ds_response(const nr_flux *flux, const nr_nuphilic_mesons *m, size_t j, double *col)
+{
+    double direct[NR_NUPHILIC_MAX_BINS], tau[NR_NUPHILIC_MAX_BINS];
+    double x0 = 2 * nr_nuphilic_ds_direct_nu_energy() / nr_nuphilic_meson_get(NR_NUPHILIC_DS)->mass;
+    transfer_line(flux, m->lo[NR_NUPHILIC_DS][j], m->hi[NR_NUPHILIC_DS][j], x0, direct);
+    nr_nuphilic_transfer(flux, m->lo[NR_NUPHILIC_DS][j], m->hi[NR_NUPHILIC_DS][j], tau_nu_x_cdf, NULL, tau);
+    for (size_t i = 0; i < flux->n_bins; i++)
+        col[i] = NR_BR_DS_TAU_NU * (direct[i] + tau[i]);
+}
+
+nr_status nr_nuphilic_mesons_reconstruct(const nr_flux *flux, const nr_nuphilic_parents *parents,
+                                         nr_nuphilic_mesons *out, nr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = flux->n_bins;
+    if (n + NR_NUPHILIC_DS_EXTRA_BINS > NR_NUPHILIC_MAX_BINS || parents->n_bins != n)
+        return nr_fail(err, NR_EDATA, "", "flux table of %zu bins does not fit the parent split (%zu bins, max %d)",
+                       n, parents->n_bins, NR_NUPHILIC_MAX_BINS - NR_NUPHILIC_DS_EXTRA_BINS);
+    /* pi and K: the meson bin is the image of the neutrino bin under E_nu = x0 E_M */
+    for (int m = NR_NUPHILIC_PION; m <= NR_NUPHILIC_KAON; m++) {
+        double x0 = two_body_x(m, NR_M_MUON), br = m == NR_NUPHILIC_PION ? NR_BR_PI_MU_NU : NR_BR_K_MU_NU;
+        out->n[m] = n;
+        for (size_t j = 0; j < n; j++) {
+            out->lo[m][j] = flux->e_lo[j] / x0;
+            out->hi[m][j] = flux->e_hi[j] / x0;
+            for (int c = 0; c < 2; c++) {
+                const double *share = m == NR_NUPHILIC_PION ? parents->pion[c] : parents->kaon[c];
+                out->count[m][c][j] = flux->count[NR_SPECIES(NR_FLAVOUR_MU, c)][j] * share[j] / br;
+            }
+        }
+    }
+    /* D_s: the flux grid extended upwards, unfolded by Richardson-Lucy */
+    size_t nd = n + NR_NUPHILIC_DS_EXTRA_BINS;
+    out->n[NR_NUPHILIC_DS] = nd;
+    for (size_t j = 0; j < n; j++) {
+        out->lo[NR_NUPHILIC_DS][j] = flux->e_lo[j];
+        out->hi[NR_NUPHILIC_DS][j] = flux->e_hi[j];
+    }
+    double ratio = flux->e_hi[n - 1] / flux->e_lo[n - 1];
+    for (size_t j = n; j < nd; j++) {
+        out->lo[NR_NUPHILIC_DS][j] = out->hi[NR_NUPHILIC_DS][j - 1];
+        out->hi[NR_NUPHILIC_DS][j] = out->lo[NR_NUPHILIC_DS][j] * ratio;
+    }
+    double a[NR_NUPHILIC_MAX_BINS][NR_NUPHILIC_MAX_BINS]; /* a[j][i] */
+    double colsum[NR_NUPHILIC_MAX_BINS], y[NR_NUPHILIC_MAX_BINS], d[NR_NUPHILIC_MAX_BINS], ymax = 0, ysum = 0;
+    for (size_t j = 0; j < nd; j++) {
+        ds_response(flux, out, j, a[j]);
+        colsum[j] = 0;
+        for (size_t i = 0; i < n; i++)
+            colsum[j] += a[j][i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        y[i] = 0.5 * (flux->count[NR_SPECIES(NR_FLAVOUR_TAU, 0)][i] + flux->count[NR_SPECIES(NR_FLAVOUR_TAU, 1)][i]);
+        ymax = fmax(ymax, y[i]);
+        ysum += y[i];
+    }
+    if (!(ysum > 0))
+        return nr_fail(err, NR_EDATA, "", "the flux table has no tau neutrinos to reconstruct the D_s from");
+    for (size_t j = 0; j < nd; j++)
+        d[j] = colsum[j] > 0 ? ysum / (NR_BR_DS_TAU_NU * nd) : 0;
+    const int max_iter = 3000; /* converged to the table's noise after ~2000 (residual no longer falls) */
+    const double goal = 1e-3, floor_y = 1e-3 * ymax;
+    double resid = INFINITY;
+    int it;
+    for (it = 0; it < max_iter; it++) {
+        double fold[NR_NUPHILIC_MAX_BINS] = {0};
+        for (size_t j = 0; j < nd; j++)
+            for (size_t i = 0; i < n; i++)
+                fold[i] += a[j][i] * d[j];
+        resid = 0;
+        for (size_t i = 0; i < n; i++)
+            if (y[i] > floor_y)
+                resid = fmax(resid, fabs(fold[i] / y[i] - 1));
+        if (resid < goal)
+            break;
+        /* multiplicative update for the least squares in relative residuals, sum_i w_i (fold_i - y_i)^2 with
+         * w_i = 1/max(y_i, floor)^2 over d >= 0 (Lee-Seung): every bin counts alike, the tail as much as the
+         * peak, and empty bins of the table pull the refolded flux down to the floor */
+        for (size_t j = 0; j < nd; j++) {
+            double num = 0, den = 0;
+            for (size_t i = 0; i < n; i++) {
+                double yi = fmax(y[i], floor_y), w = 1 / (yi * yi);
+                num += a[j][i] * y[i] * w;
+                den += a[j][i] * fold[i] * w;
+            }
+            if (den > 0)
+                d[j] *= num / den;
+        }
+    }
+    out->ds_iterations = it;
+    out->ds_max_residual = resid;
+    for (size_t j = 0; j < nd; j++)
+        out->count[NR_NUPHILIC_DS][0][j] = out->count[NR_NUPHILIC_DS][1][j] = d[j];
+    return NR_OK;
+}
+
+void nr_nuphilic_mesons_refold(const nr_nuphilic_mesons *m, const nr_flux *flux, int species, double *out)
+{
+    size_t n = flux->n_bins;
+    int flavour = species / 2, charge = species % 2;
+    for (size_t i = 0; i < n; i++)
+        out[i] = 0;
+    double col[NR_NUPHILIC_MAX_BINS];
+    if (flavour == NR_FLAVOUR_MU) {
+        for (int mes = NR_NUPHILIC_PION; mes <= NR_NUPHILIC_KAON; mes++) {
+            double br = mes == NR_NUPHILIC_PION ? NR_BR_PI_MU_NU : NR_BR_K_MU_NU;
+            for (size_t j = 0; j < m->n[mes]; j++) {
+                transfer_line(flux, m->lo[mes][j], m->hi[mes][j], two_body_x(mes, NR_M_MUON), col);
+                for (size_t i = 0; i < n; i++)
+                    out[i] += m->count[mes][charge][j] * br * col[i];
+            }
+        }
+    } else if (flavour == NR_FLAVOUR_TAU) {
+        for (size_t j = 0; j < m->n[NR_NUPHILIC_DS]; j++) {
+            ds_response(flux, m, j, col);
+            for (size_t i = 0; i < n; i++)
+                out[i] += m->count[NR_NUPHILIC_DS][charge][j] * col[i];
+        }
+    }
+}
+
+/* ---- the new neutrinos ---- */
+
+typedef struct {
+    const nr_nuphilic_rest_spectra *sp;
+    double m_meson;
+    double cumulative[NR_NUPHILIC_N_NU_BINS + 1]; /* fraction below the lower edge of each E bin */
+} direct_ctx;
+
+static void direct_ctx_init(direct_ctx *c, const nr_nuphilic_rest_spectra *sp, double m_meson)
+{
+    c->sp = sp;
+    c->m_meson = m_meson;
+    c->cumulative[0] = 0;
+    for (int i = 0; i < NR_NUPHILIC_N_NU_BINS; i++)
+        c->cumulative[i + 1] = c->cumulative[i] + sp->prob_nu[i];
+}
+
+/* CDF of x = 2 E/m_M for the direct neutrino: piecewise linear over the uniform E bins */
+static double direct_x_cdf(double x, const void *p)
+{
+    const direct_ctx *c = p;
+    double u = 0.5 * x * c->m_meson / c->sp->e_nu_max * NR_NUPHILIC_N_NU_BINS;
+    if (u <= 0)
+        return 0;
+    if (u >= NR_NUPHILIC_N_NU_BINS)
+        return 1;
+    int k = (int)u;
+    return c->cumulative[k] + (u - k) * c->sp->prob_nu[k];
+}
+
+typedef struct {
+    double e_zp, m_zp, m_meson;
+    int longitudinal;
+} zp_ctx;
+
+static double zp_x_cdf(double x, const void *p)
+{
+    const zp_ctx *c = p;
+    return nr_nuphilic_zp_nu_cdf(c->e_zp, c->m_zp, c->longitudinal, 0.5 * x * c->m_meson);
+}
+
+static double zp_bin_energy(nr_nuphilic_meson m, double m_zp, int k)
+{
+    return sqrt(nr_nuphilic_zp_bin_edge(m, m_zp, k) * nr_nuphilic_zp_bin_edge(m, m_zp, k + 1));
+}
+
+void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p)
+{
+    if (!p)
+        return;
+    for (int m = 0; m < NR_NUPHILIC_N_MESONS; m++)
+        for (int pol = 0; pol < 2; pol++) {
+            free(p->zp_transfer[m][pol]);
+            p->zp_transfer[m][pol] = NULL;
+        }
+}
+
+nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *flux, double m_zp, double distance_m,
+                              nr_nuphilic_prepared *out, nr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->m_zp = m_zp;
+    out->distance_m = distance_m;
+    out->n_nu = flux->n_bins;
+    out->mesons = mesons;
+    size_t n = flux->n_bins;
+    if (n > NR_NUPHILIC_MAX_BINS)
+        return nr_fail(err, NR_EDATA, "", "flux table has %zu bins, at most %d supported", n, NR_NUPHILIC_MAX_BINS);
+    /* rest-frame spectra per (meson, lepton), computed once */
+    nr_nuphilic_rest_spectra *rest = calloc(NR_NUPHILIC_N_MESONS * NR_N_FLAVOURS, sizeof *rest);
+    int have[NR_NUPHILIC_N_MESONS][NR_N_FLAVOURS] = {{0}};
+    if (!rest)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the rest-frame spectra");
+    nr_status st = NR_OK;
+    int meson_used[NR_NUPHILIC_N_MESONS] = {0};
+    for (int c = 0; c < NR_NUPHILIC_N_COUPLINGS && st == NR_OK; c++) {
+        int a, b;
+        nr_nuphilic_coupling_flavours(c, &a, &b);
+        int pairs[2][2] = {{a, b}, {b, a}};
+        for (int p = 0; p < (a == b ? 1 : 2) && st == NR_OK; p++)
+            for (int m = 0; m < NR_NUPHILIC_N_MESONS && st == NR_OK; m++) {
+                nr_nuphilic_channel *ch = &out->channel[out->n_channels++];
+                ch->meson = m;
+                ch->lepton = pairs[p][0];
+                ch->neutrino = pairs[p][1];
+                ch->coupling = c;
+                double ml = nr_nuphilic_lepton_mass(ch->lepton);
+                ch->open = nr_nuphilic_open(m, ml, m_zp);
+                if (!ch->open)
+                    continue;
+                nr_nuphilic_rest_spectra *sp = &rest[m * NR_N_FLAVOURS + ch->lepton];
+                if (!have[m][ch->lepton]) {
+                    if ((st = nr_nuphilic_rest_spectra_compute(m, ml, m_zp, sp, err)) != NR_OK)
+                        break;
+                    have[m][ch->lepton] = 1;
+                }
+                meson_used[m] = 1;
+                ch->br = sp->width / nr_nuphilic_meson_width(m);
+                memcpy(ch->zp_long, sp->prob_zp_long, sizeof ch->zp_long);
+                memcpy(ch->zp_trans, sp->prob_zp_trans, sizeof ch->zp_trans);
+                direct_ctx dc;
+                direct_ctx_init(&dc, sp, nr_nuphilic_meson_get(m)->mass);
+                double col[NR_NUPHILIC_MAX_BINS];
+                for (size_t j = 0; j < mesons->n[m]; j++) {
+                    nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], direct_x_cdf, &dc, col);
+                    for (int q = 0; q < 2; q++)
+                        for (size_t i = 0; i < n; i++)
+                            ch->direct[q][i] += ch->br * mesons->count[m][q][j] * col[i];
+                }
+            }
+    }
+    free(rest);
+    if (st != NR_OK)
+        return st;
+    /* Z' -> nu nubar: transfer per Z' energy bin, meson bin and polarisation */
+    for (int m = 0; m < NR_NUPHILIC_N_MESONS; m++) {
+        if (!meson_used[m])
+            continue;
+        size_t nj = mesons->n[m];
+        double mm = nr_nuphilic_meson_get(m)->mass;
+        for (int pol = 0; pol < 2; pol++) {
+            double *t = malloc(NR_NUPHILIC_N_ZP_BINS * nj * n * sizeof *t);
+            if (!t) {
+                nr_nuphilic_prepared_free(out);
+                return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
+            }
+            out->zp_transfer[m][pol] = t;
+            for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
+                zp_ctx zc = {zp_bin_energy(m, m_zp, k), m_zp, mm, pol == 0};
+                for (size_t j = 0; j < nj; j++)
+                    nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], zp_x_cdf, &zc,
+                                         t + ((size_t)k * nj + j) * n);
+            }
+        }
+    }
+    return NR_OK;
+}
+
+void nr_nuphilic_extra_neutrinos(const nr_nuphilic_prepared *p, const double g[NR_NUPHILIC_N_COUPLINGS], double *extra)
+{
+    size_t n = p->n_nu;
+    for (size_t i = 0; i < NR_N_SPECIES * n; i++)
+        extra[i] = 0;
+    /* Z' width and the species of its decay products (one neutrino and one antineutrino per decay) */
+    double width = 0, mult[NR_N_SPECIES] = {0};
+    for (int c = 0; c < NR_NUPHILIC_N_COUPLINGS; c++) {
+        int a, b;
+        nr_nuphilic_coupling_flavours(c, &a, &b);
+        width += nr_nuphilic_zp_width(g[c], a == b, p->m_zp);
+    }
+    if (width > 0)
+        for (int c = 0; c < NR_NUPHILIC_N_COUPLINGS; c++) {
+            int a, b;
+            nr_nuphilic_coupling_flavours(c, &a, &b);
+            double share = nr_nuphilic_zp_width(g[c], a == b, p->m_zp) / width;
+            double each = a == b ? 1.0 : 0.5;
+            mult[NR_SPECIES(a, 0)] += share * each;
+            mult[NR_SPECIES(a, 1)] += share * each;
+            mult[NR_SPECIES(b, 0)] += share * each;
+            mult[NR_SPECIES(b, 1)] += share * each;
+            if (a == b) { /* counted twice above */
+                mult[NR_SPECIES(a, 0)] -= share * each;
+                mult[NR_SPECIES(a, 1)] -= share * each;
+            }
+        }
+    const nr_nuphilic_mesons *mes = p->mesons;
+    for (size_t ci = 0; ci < p->n_channels; ci++) {
+        const nr_nuphilic_channel *ch = &p->channel[ci];
+        double g2 = g[ch->coupling] * g[ch->coupling];
+        if (!ch->open || !(g2 > 0))
+            continue;
+        for (int q = 0; q < 2; q++) {
+            double *dst = extra + (size_t)NR_SPECIES(ch->neutrino, q) * n;
+            for (size_t i = 0; i < n; i++)
+                dst[i] += g2 * ch->direct[q][i];
+        }
+        /* Z' decays before the detector (002 Eq. 5); M+ and M- give the same Z' */
+        int m = ch->meson;
+        size_t nj = mes->n[m];
+        double mm = nr_nuphilic_meson_get(m)->mass, zsum[NR_NUPHILIC_MAX_BINS] = {0};
+        const double *tl = p->zp_transfer[m][0], *tt = p->zp_transfer[m][1];
+        for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
+            if (ch->zp_long[k] == 0 && ch->zp_trans[k] == 0)
+                continue;
+            double ek = zp_bin_energy(m, p->m_zp, k), pk = sqrt(fmax(ek * ek - p->m_zp * p->m_zp, 0));
+            for (size_t j = 0; j < nj; j++) {
+                double w = mes->count[m][0][j] + mes->count[m][1][j];
+                if (!(w > 0))
+                    continue;
+                double e_lab = sqrt(mes->lo[m][j] * mes->hi[m][j]) * (ek + pk) / mm;
+                double prob = nr_decay_prob_between(0, p->distance_m, nr_decay_length_m(e_lab, p->m_zp, width));
+                double wl = g2 * ch->br * w * prob * ch->zp_long[k], wt = g2 * ch->br * w * prob * ch->zp_trans[k];
+                const double *rl = tl + ((size_t)k * nj + j) * n, *rt = tt + ((size_t)k * nj + j) * n;
+                for (size_t i = 0; i < n; i++)
+                    zsum[i] += wl * rl[i] + wt * rt[i];
+            }
+        }
+        for (int s = 0; s < NR_N_SPECIES; s++)
+            if (mult[s] > 0)
+                for (size_t i = 0; i < n; i++)
+                    extra[(size_t)s * n + i] += mult[s] * zsum[i];
+    }
+}

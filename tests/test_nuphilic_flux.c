@@ -1,0 +1,172 @@
+/* test_nuphilic_flux.c: meson spectra from the Kling-Nevay neutrino spectra and the lab-frame fluxes with a
+ * neutrinophilic Z' (physics/models/nuphilic_flux.c, paper 002 Eqs. 5-8).
+ * Golden values and their sources:
+ *  - g = 0 closure (issue 13): the mesons reconstructed from the FASERnu (and FASERnu2) tables, decayed again,
+ *    give back the SM neutrino spectra: the pion + kaon shares of nu_mu and nubar_mu to 2% in every bin; nu_tau
+ *    and nubar_tau (averaged) to 5% per bin and 1% in total (why not 2%: see closure());
+ *  - energy conservation on a synthetic wide grid: the lab energy of the new neutrinos equals the forward
+ *    boost 2 E_M / m_M times the rest-frame energy they carry, m_M - <E_l> (prompt Z' decay: the Z' energy
+ *    goes to its nu nubar pair) or <E_nu> (Z' that never decays), with <E> from the rest-frame spectra;
+ *  - species bookkeeping: g_etau off-diagonal, Z' -> nu_e nubar_tau / nu_tau nubar_e in equal shares;
+ *  - Eq. (5) limits: a Z' with decay length >> L adds nothing from its decay. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "constants.h"
+#include "flux.h"
+#include "models/nuphilic_flux.h"
+#include "nr_test.h"
+
+static void closure(const char *set, const char *prefix)
+{
+    char dir[1024], what[200];
+    snprintf(dir, sizeof dir, "%s/fluxes/%s", nr_test_data_dir(), set);
+    nr_flux flux;
+    nr_error err;
+    if (nr_flux_load(dir, prefix, &flux, &err) != NR_OK) {
+        CHECK(0, "%s", err.message);
+        return;
+    }
+    nr_nuphilic_parents par;
+    CHECK(nr_nuphilic_parents_load(nr_test_data_dir(), &flux, &par, &err) == NR_OK, "%s", err.message);
+    nr_nuphilic_mesons mes;
+    CHECK(nr_nuphilic_mesons_reconstruct(&flux, &par, &mes, &err) == NR_OK, "%s", err.message);
+    printf("%s: D_s unfolding %d iterations, max residual %.2g\n", set, mes.ds_iterations, mes.ds_max_residual);
+    double back[NR_NUPHILIC_MAX_BINS];
+    for (int c = 0; c < 2; c++) {
+        int s = NR_SPECIES(NR_FLAVOUR_MU, c);
+        nr_nuphilic_mesons_refold(&mes, &flux, s, back);
+        for (size_t i = 0; i < flux.n_bins; i++) {
+            double want = flux.count[s][i] * (par.pion[c][i] + par.kaon[c][i]);
+            snprintf(what, sizeof what, "%s %s (pi + K share) bin %zu (E = %.4g GeV): g = 0 closure", set,
+                     nr_species_name(s), i, flux.e_center[i]);
+            CHECK_REL(back[i], want, 0.02, what);
+        }
+        /* the pion share is the bulk of nu_mu at low energy (tau_tridents curves): a sanity check of the split */
+        CHECK(par.pion[c][0] > 0.5 && par.pion[c][0] < 1, "pion share of %s in the first bin %g",
+              nr_species_name(s), par.pion[c][0]);
+    }
+    double tau_back[2][NR_NUPHILIC_MAX_BINS];
+    nr_nuphilic_mesons_refold(&mes, &flux, NR_SPECIES(NR_FLAVOUR_TAU, 0), tau_back[0]);
+    nr_nuphilic_mesons_refold(&mes, &flux, NR_SPECIES(NR_FLAVOUR_TAU, 1), tau_back[1]);
+    /* nu_tau: 2% per bin is out of reach. The D_s -> tau -> nu_tau response is broad (x from ~0.2 to 1) while
+     * the table fluctuates from bin to bin by more than 2% (nu_tau and nubar_tau, which a D_s+ = D_s- source
+     * makes equal, differ by 5-10% per bin in FASERv: Monte Carlo statistics); no positive D_s spectrum follows
+     * those wiggles. The unfolding reaches the noise: 5% per bin, 1% on the total, and the empty top bins of
+     * the table stay below 1% of the peak. */
+    double ymax = 0, sum_back = 0, sum_want = 0;
+    for (size_t i = 0; i < flux.n_bins; i++)
+        ymax = fmax(ymax, flux.count[NR_SPECIES(NR_FLAVOUR_TAU, 0)][i]);
+    for (size_t i = 0; i < flux.n_bins; i++) {
+        double want = 0.5 * (flux.count[NR_SPECIES(NR_FLAVOUR_TAU, 0)][i] + flux.count[NR_SPECIES(NR_FLAVOUR_TAU, 1)][i]);
+        snprintf(what, sizeof what, "%s nu_tau bin %zu (E = %.4g GeV): g = 0 closure", set, i, flux.e_center[i]);
+        if (want > 1e-3 * ymax)
+            CHECK_REL(tau_back[0][i], want, 0.05, what);
+        else
+            CHECK(tau_back[0][i] < 1e-2 * ymax, "%s: %g where the table has %g", what, tau_back[0][i], want);
+        CHECK_REL(tau_back[1][i], tau_back[0][i], 1e-12, "D_s+ = D_s-: nu_tau = nubar_tau");
+        sum_back += tau_back[0][i];
+        sum_want += want;
+    }
+    snprintf(what, sizeof what, "%s nu_tau total: g = 0 closure", set);
+    CHECK_REL(sum_back, sum_want, 0.01, what);
+    nr_flux_free(&flux);
+}
+
+/* a synthetic flux grid 10 bins per decade from 1e-4 to 1e5 GeV, no SM neutrinos */
+static void synthetic_grid(nr_flux *f, double *lo, double *hi, double *ce, double *zero)
+{
+    memset(f, 0, sizeof *f);
+    f->n_bins = 90;
+    for (size_t i = 0; i < 90; i++) {
+        lo[i] = 1e-4 * pow(10, 0.1 * i);
+        hi[i] = 1e-4 * pow(10, 0.1 * (i + 1));
+        ce[i] = sqrt(lo[i] * hi[i]);
+        zero[i] = 0;
+    }
+    f->e_lo = lo;
+    f->e_hi = hi;
+    f->e_center = ce;
+    for (int s = 0; s < NR_N_SPECIES; s++)
+        f->count[s] = f->cc_count[s] = zero;
+}
+
+int main(void)
+{
+    closure("FASERv", "FASER");
+    closure("FASERv2", "FASERv2");
+
+    /* energy conservation on a wide synthetic grid: mesons in two bins near 1 TeV */
+    static double lo[90], hi[90], ce[90], zero[90];
+    nr_flux f;
+    synthetic_grid(&f, lo, hi, ce, zero);
+    static nr_nuphilic_mesons mes;
+    memset(&mes, 0, sizeof mes);
+    for (int m = 0; m < NR_NUPHILIC_N_MESONS; m++) {
+        mes.n[m] = 3;
+        for (int j = 0; j < 3; j++) {
+            mes.lo[m][j] = 800.0 * pow(10, 0.1 * j);
+            mes.hi[m][j] = 800.0 * pow(10, 0.1 * (j + 1));
+            mes.count[m][0][j] = 1e6 * (j + 1);
+            mes.count[m][1][j] = 5e5;
+        }
+    }
+    const double mzs[] = {0.01, 0.1};
+    for (size_t im = 0; im < 2; im++) {
+        double mz = mzs[im];
+        static nr_nuphilic_prepared prep;
+        nr_error err;
+        CHECK(nr_nuphilic_prepare(&mes, &f, mz, 480.0, &prep, &err) == NR_OK, "%s", err.message);
+        for (int lived = 0; lived < 2; lived++) {
+            /* g_etau only: prompt Z' at g = 1e-2 (decay length < 1 mm); "never decays" at g = 1e-12 */
+            double g[NR_NUPHILIC_N_COUPLINGS] = {0};
+            g[NR_NUPHILIC_G_ETAU] = lived ? 1e-12 : 1e-2;
+            static double extra[NR_N_SPECIES * 90];
+            nr_nuphilic_extra_neutrinos(&prep, g, extra);
+            double got = 0, want = 0;
+            for (int s = 0; s < NR_N_SPECIES; s++)
+                for (size_t i = 0; i < 90; i++)
+                    got += extra[s * 90 + i] * 0.5 * (lo[i] + hi[i]);
+            for (size_t ci = 0; ci < prep.n_channels; ci++) {
+                const nr_nuphilic_channel *ch = &prep.channel[ci];
+                if (!ch->open || ch->coupling != NR_NUPHILIC_G_ETAU)
+                    continue;
+                nr_nuphilic_rest_spectra sp;
+                nr_nuphilic_rest_spectra_compute(ch->meson, nr_nuphilic_lepton_mass(ch->lepton), mz, &sp, &err);
+                double e_nu = 0, e_z = 0;
+                for (int b = 0; b < NR_NUPHILIC_N_NU_BINS; b++)
+                    e_nu += sp.prob_nu[b] * sp.e_nu_max * (b + 0.5) / NR_NUPHILIC_N_NU_BINS;
+                for (int b = 0; b < NR_NUPHILIC_N_ZP_BINS; b++) {
+                    double e1 = nr_nuphilic_zp_bin_edge(ch->meson, mz, b), e2 = nr_nuphilic_zp_bin_edge(ch->meson, mz, b + 1);
+                    e_z += (sp.prob_zp_long[b] + sp.prob_zp_trans[b]) * sqrt(e1 * e2);
+                }
+                double rest_energy = lived ? e_nu : e_nu + e_z;
+                double mm = nr_nuphilic_meson_get(ch->meson)->mass, g2 = g[NR_NUPHILIC_G_ETAU] * g[NR_NUPHILIC_G_ETAU];
+                for (int j = 0; j < 3; j++)
+                    for (int q = 0; q < 2; q++)
+                        want += g2 * ch->br * mes.count[ch->meson][q][j] * 2 * 0.5 * (mes.lo[ch->meson][j] + mes.hi[ch->meson][j]) /
+                                mm * rest_energy;
+            }
+            char what[160];
+            snprintf(what, sizeof what, "m_Z' = %g, %s Z': lab energy of the new neutrinos = 2 E_M/m_M x rest energy",
+                     mz, lived ? "long-lived" : "prompt");
+            CHECK_REL(got, want, 0.01, what);
+            /* species: g_etau makes nu_tau / nu_e directly and, prompt, nu_e nubar_tau + nu_tau nubar_e */
+            double tot[NR_N_SPECIES] = {0};
+            for (int s = 0; s < NR_N_SPECIES; s++)
+                for (size_t i = 0; i < 90; i++)
+                    tot[s] += extra[s * 90 + i];
+            CHECK(tot[NR_SPECIES(NR_FLAVOUR_MU, 0)] == 0 && tot[NR_SPECIES(NR_FLAVOUR_MU, 1)] == 0,
+                  "g_etau makes no nu_mu");
+            CHECK(tot[NR_SPECIES(NR_FLAVOUR_TAU, 0)] > tot[NR_SPECIES(NR_FLAVOUR_E, 0)],
+                  "g_etau: pi/K -> e nu_tau Z' dominates (nu_tau %g, nu_e %g)", tot[NR_SPECIES(NR_FLAVOUR_TAU, 0)],
+                  tot[NR_SPECIES(NR_FLAVOUR_E, 0)]);
+            if (!lived)
+                CHECK_REL(tot[NR_SPECIES(NR_FLAVOUR_E, 1)], tot[NR_SPECIES(NR_FLAVOUR_TAU, 1)] -
+                          0.0 * tot[NR_SPECIES(NR_FLAVOUR_TAU, 1)], 0.6, "prompt: nubar_e and nubar_tau of similar size");
+        }
+        nr_nuphilic_prepared_free(&prep);
+    }
+    return nr_test_summary();
+}

@@ -105,6 +105,11 @@ const char *nr_observable_name(nr_observable observable)
     return NULL;
 }
 
+int nr_model_serves(const nr_model *model, nr_detector_kind kind)
+{
+    return model->detector_kind == kind || (model->also_serves & (1u << kind)) != 0;
+}
+
 int nr_model_offers(const nr_model *model, nr_observable observable)
 {
     switch (observable) {

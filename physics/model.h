@@ -104,6 +104,7 @@ struct nr_model {
     const nr_param_spec *params;
     size_t n_params;           /* the coupling flag of a parameter selects the scan fast path */
     nr_detector_kind detector_kind; /* experiments the model applies to                   */
+    unsigned also_serves;      /* bits (1u << kind) of further detector kinds it serves; 0 if none */
     const nr_signal_spec *signals; /* rates = the signals, in order; bounds contour one  */
     size_t n_signals;
     const void *data;          /* the family's constants (one file may declare several models) */
@@ -145,6 +146,8 @@ int nr_model_signal_index(const nr_model *model, const char *name);
 /* Whether the model computes an observable, from its table: rates and bounds need signals (any two number
  * parameters can be scanned; a coupling-flagged one only makes the scan faster), spectra a spectra function. */
 int nr_model_offers(const nr_model *model, nr_observable observable);
+/* 1 when the model computes for experiments of this kind (detector_kind or one of also_serves). */
+int nr_model_serves(const nr_model *model, nr_detector_kind kind);
 
 /* Totals per signal (rates) and binned distributions (spectra) at one parameter point. */
 nr_status nr_model_rates(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beam_dump.h"
 #include "bremsstrahlung.h"
 #include "constants.h"
 #include "llp.h"
@@ -65,7 +66,7 @@ static const nr_param_spec b_minus_l_params[N_MAX_PARAMS - 2] = {
     COMMON_PARAMS("m_Zp", "mass of the B-L gauge boson", "g_BL", "B-L gauge coupling", 1e-6),
 };
 
-enum { S_VISIBLE, S_EE, S_MUMU, S_HADRONS, S_FROM_PI0, S_FROM_ETA, S_FROM_BREM, N_SIGNALS };
+enum { S_VISIBLE, S_EE, S_MUMU, S_HADRONS, S_FROM_PI0, S_FROM_ETA, S_FROM_BREM, S_FROM_ANNI, N_SIGNALS };
 static const nr_signal_spec vector_signals[N_SIGNALS] = {
     [S_VISIBLE] = {"visible", "decays in the volume into visible final states (all but neutrinos and N_R)"},
     [S_EE] = {"ee", "decays in the volume into e+ e-"},
@@ -74,7 +75,9 @@ static const nr_signal_spec vector_signals[N_SIGNALS] = {
     [S_FROM_PI0] = {"visible_from_pi0", "visible decays in the volume of bosons from pi0 -> X gamma"},
     [S_FROM_ETA] = {"visible_from_eta", "visible decays in the volume of bosons from eta -> X gamma"},
     [S_FROM_BREM] = {"visible_from_bremsstrahlung", "visible decays in the volume of bosons from proton "
-                                                    "bremsstrahlung"},
+                                                    "bremsstrahlung (electron bremsstrahlung at beam dumps)"},
+    [S_FROM_ANNI] = {"visible_from_annihilation", "visible decays of bosons from resonant e+ e- annihilation "
+                                                  "(beam dumps only)"},
 };
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -119,6 +122,8 @@ typedef struct {
     double br_visible, br_ee, br_mumu, br_hadrons;
     int have[N_MECH];
     nr_llp_accepted accepted[N_MECH]; /* at unit coupling [pb] */
+    const nr_experiment *dump;        /* the beam dump, NULL at the interaction point (beam_dump.h) */
+    nr_dump_yield dump_yield;         /* at unit coupling        */
 } production;
 
 static void production_free(production *pr)
@@ -191,6 +196,16 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
     pr->br_hadrons = nr_zprime_group_br(&pr->widths, NR_ZP_GROUP_HADRONS);
 
     int mechanisms = p[P_PRODUCTION].choice; /* 0 all, 1 mesons, 2 bremsstrahlung */
+    if (e->kind == NR_DETECTOR_BEAM_DUMP) {
+        /* electron charges x'_l = g_v + g_a, x'_e = g_v - g_a (004 Eq. 46 is symmetric in them) */
+        const nr_zprime_vertex *el = &c->f[NR_ZP_F_E];
+        pr->dump = e;
+        st = nr_dump_yield_compute(e, pr->mass, (nr_electron_charges){el->g_v + el->g_a, el->g_v - el->g_a},
+                                   &pr->dump_yield, err);
+        if (st == NR_OK && mechanisms == 2)
+            memset(pr->dump_yield.n_anni, 0, sizeof pr->dump_yield.n_anni);
+        return st;
+    }
     nr_llp_spectrum s;
     if ((st = nr_llp_spectrum_init(&s, pr->mass, err)) != NR_OK)
         return st;
@@ -264,7 +279,18 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
 {
     (void)model;
     (void)engine;
-    (void)p;
+    if (e->kind == NR_DETECTOR_BEAM_DUMP) {
+        if (strcmp(e->beam_particle, "e-") != 0 && strcmp(e->beam_particle, "e+") != 0)
+            return nr_fail(err, NR_EINPUT, "/experiment", "%s: proton beam dumps are not computed yet (only "
+                           "electron and positron dumps)", e->name);
+        if (p[P_PRODUCTION].choice == 1)
+            return nr_fail(err, NR_EINPUT, "/params/production", "meson production at electron beam dumps is not "
+                           "computed (004 Eq. 51); choose 'all' or 'bremsstrahlung'");
+        if (!(p[P_MASS].number < e->beam_energy_gev))
+            return nr_fail(err, NR_EINPUT, "/params", "the mass must be below the beam energy of %s (%g GeV)",
+                           e->name, e->beam_energy_gev);
+        return NR_OK;
+    }
     if (!(e->radius_m > 0 && e->length_m > 0 && e->luminosity_fb > 0))
         return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s is not a decay volume", e->name);
     return NR_OK;
@@ -285,6 +311,19 @@ static nr_status vector_signals_at(const nr_model *model, const void *state, con
     (void)err;
     const production *pr = state;
     coupling_scaling c = scaling_at(pr, p);
+    if (pr->dump) {
+        double brem, anni;
+        nr_dump_events(&pr->dump_yield, pr->dump, p[P_COUPLING].number, c.ctau_m, &brem, &anni);
+        double all = brem + anni;
+        values[S_VISIBLE] = all * pr->br_visible;
+        values[S_EE] = all * pr->br_ee;
+        values[S_MUMU] = all * pr->br_mumu;
+        values[S_HADRONS] = all * pr->br_hadrons;
+        values[S_FROM_PI0] = values[S_FROM_ETA] = 0.0;
+        values[S_FROM_BREM] = brem * pr->br_visible;
+        values[S_FROM_ANNI] = anni * pr->br_visible;
+        return NR_OK;
+    }
     double decaying[N_MECH] = {0, 0, 0};
     for (int m = 0; m < N_MECH; m++)
         if (pr->have[m])
@@ -297,6 +336,7 @@ static nr_status vector_signals_at(const nr_model *model, const void *state, con
     values[S_FROM_PI0] = decaying[MECH_PI0] * pr->br_visible;
     values[S_FROM_ETA] = decaying[MECH_ETA] * pr->br_visible;
     values[S_FROM_BREM] = decaying[MECH_BREM] * pr->br_visible;
+    values[S_FROM_ANNI] = 0.0;
     return NR_OK;
 }
 
@@ -368,6 +408,10 @@ static nr_status branching_spectrum(const nr_model *model, const production *pr,
 static nr_status vector_spectra(const nr_model *model, const void *state, const nr_param_value *p, nr_table *out,
                                 nr_error *err)
 {
+    const production *pr = state;
+    if (pr->dump && p[P_DISTRIBUTION].choice == 0)
+        return nr_fail(err, NR_EINPUT, "/params/distribution", "the E_X spectrum is not computed at beam dumps; "
+                       "choose 'branching_fractions'");
     return p[P_DISTRIBUTION].choice == 0 ? energy_spectrum(state, p, out, err)
                                          : branching_spectrum(model, state, p, out, err);
 }
@@ -392,7 +436,8 @@ static const vector_family b_minus_l_family = {KIND_B_MINUS_L};
 
 /* What the three tables share: the family's signals, state and functions. */
 #define VECTOR_IP_MODEL_COMMON                                                                                      \
-    .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME, .signals = vector_signals,              \
+    .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME,                                       \
+    .also_serves = 1u << NR_DETECTOR_BEAM_DUMP, .signals = vector_signals,                                           \
     .n_signals = N_SIGNALS, .state_size = sizeof(production), .check = vector_check, .prepare = vector_prepare,      \
     .signals_at = vector_signals_at, .spectra = vector_spectra, .release = vector_release
 

@@ -172,7 +172,8 @@ function markScanned() {
 }
 
 function experimentsFor(model) {
-  return state.experiments.filter((e) => e.kind === model.detector_kind);
+  const kinds = model.detector_kinds || [model.detector_kind];
+  return state.experiments.filter((e) => kinds.includes(e.kind));
 }
 
 function renderExperiments() {

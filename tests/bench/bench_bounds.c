@@ -5,6 +5,7 @@
  *   dipole       model dipole on FASERnu2, signal gamma_decay_volume, m_N 0.01-10 GeV x mu_N 1e-9-1e-4 GeV^-1
  *                (issue 3)
  *   dark_photon  model dark_photon on FASER (Run 3), signal visible, m 0.01-1 GeV x eps 1e-7-1e-3 (issue 5)
+ *   e137         model dark_photon at the E137 beam dump, signal visible, m 0.001-1 GeV x eps 1e-9-1e-3 (issue 15)
  *   zd_hnl_fig3  model zd_hnl on FASERnu2, signal ee_secondary, 001 Fig. 3 point (m_ZD 30 MeV, alpha_D 0.25,
  *                alpha eps^2 2e-10, mu mixing), m_N 0.05-20 GeV x U2 1e-12-1e-2 (issue 12)
  *   zd_hnl_fig4  model zd_hnl on FASERnu2, signal nuee_primary, 001 Fig. 4 point (m_ZD = 8 m_N, g_D 1, eps 1e-3,
@@ -60,6 +61,7 @@ int main(int argc, char **argv)
     } presets[] = {
         {"dipole", "dipole", "FASERnu2", "gamma_decay_volume", "{}", "m_N", "mu_N", 0.01, 10.0, 1e-9, 1e-4, 3.0},
         {"dark_photon", "dark_photon", "FASER", "visible", "{}", "m_Ap", "epsilon", 0.01, 1.0, 1e-7, 1e-3, 3.0},
+        {"e137", "dark_photon", "E137", "visible", "{}", "m_Ap", "epsilon", 0.001, 1.0, 1e-9, 1e-3, 3.0},
         {"zd_hnl_fig3", "zd_hnl", "FASERnu2", "ee_secondary",
          "{\"m_ZD\":0.03,\"alpha_D\":0.25,\"epsilon\":1.6554e-4,\"flavour\":\"mu\"}", "m_N", "U2", 0.05, 20.0, 1e-12,
          1e-2, 3.0},

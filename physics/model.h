@@ -53,6 +53,9 @@ typedef struct {
     size_t n_bins;                       /* 0 for rates                                      */
     double *bin_lo, *bin_hi;             /* bin edges [x_unit]                               */
     double *events;                      /* events[c * n_bins + b]                           */
+    /* The result's total_events. NAN (what nr_table_alloc sets): the channels are exclusive and the total is their
+     * sum. A model whose channels overlap (e.g. visible and visible_from_pi0) sets the physical total here. */
+    double total_events;
 } nr_table;
 
 nr_status nr_table_alloc(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err);

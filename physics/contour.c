@@ -145,34 +145,13 @@ static void report_scaled(void *ctx, double fraction)
     nr_progress_report(sp->outer, fraction * sp->scale);
 }
 
-static nr_status grid_point_by_point(scan *s, const nr_bounds_result *out, const nr_progress *inner,
-                                     nr_error *err)
-{
-    for (size_t j = 0; j < s->ny; j++) {
-        for (size_t i = 0; i < s->nx; i++) {
-            if (nr_progress_cancelled(s->progress))
-                return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
-            nr_status st = signal_at(s, out->x[i], out->y[j], &out->events[j * s->nx + i], err);
-            if (st != NR_OK)
-                return st;
-        }
-        nr_progress_report(inner, (double)(j + 1) / (double)s->ny);
-    }
-    return NR_OK;
-}
-
 static nr_status evaluate_grid(scan *s, nr_bounds_result *out, double grid_share, nr_error *err)
 {
     scaled_progress sp = {s->progress, grid_share};
     nr_progress inner = {s->progress ? s->progress->cancel : NULL, report_scaled, &sp};
-    nr_status st;
-    if (s->model->prepare) {
-        nr_grid_request g = {s->req->signal, s->req->ix, s->req->iy, s->nx, s->ny, out->x, out->y};
-        st = nr_model_grid(s->model, s->engine, s->experiment, s->params, &g, out->events, &inner, err);
-        s->evaluations += s->nx * s->ny;
-    } else {
-        st = grid_point_by_point(s, out, &inner, err);
-    }
+    nr_grid_request g = {s->req->signal, s->req->ix, s->req->iy, s->nx, s->ny, out->x, out->y};
+    nr_status st = nr_model_grid(s->model, s->engine, s->experiment, s->params, &g, out->events, &inner, err);
+    s->evaluations += s->nx * s->ny;
     if (st == NR_OK && nr_progress_cancelled(s->progress))
         st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
     return st;

@@ -1,6 +1,8 @@
-/* model.c: helpers shared by all models: result tables, look-up in the registry, default values. */
+/* model.c: the framework every model runs in: result tables, look-up in the registry, default values, and the
+ * one compute path (check -> prepare -> signals_at or spectra -> release) with the prepared state owned here. */
 #include "model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -41,6 +43,46 @@ void nr_table_free(nr_table *t)
     memset(t, 0, sizeof *t);
 }
 
+void nr_table_log_bins(nr_table *t, double lo, double hi)
+{
+    for (size_t b = 0; b < t->n_bins; b++) {
+        t->bin_lo[b] = lo * pow(hi / lo, (double)b / (double)t->n_bins);
+        t->bin_hi[b] = lo * pow(hi / lo, (double)(b + 1) / (double)t->n_bins);
+    }
+}
+
+void nr_table_linear_bins(nr_table *t, double lo, double hi)
+{
+    for (size_t b = 0; b < t->n_bins; b++) {
+        t->bin_lo[b] = lo + (hi - lo) * (double)b / (double)t->n_bins;
+        t->bin_hi[b] = lo + (hi - lo) * (double)(b + 1) / (double)t->n_bins;
+    }
+}
+
+void nr_table_copy_bins(nr_table *t, const double *lo, const double *hi)
+{
+    memcpy(t->bin_lo, lo, t->n_bins * sizeof *lo);
+    memcpy(t->bin_hi, hi, t->n_bins * sizeof *hi);
+}
+
+void nr_table_fill(nr_table *t, size_t c, double x, double weight)
+{
+    for (size_t b = 0; b < t->n_bins; b++)
+        if (x >= t->bin_lo[b] && x < t->bin_hi[b]) {
+            t->events[c * t->n_bins + b] += weight;
+            return;
+        }
+}
+
+void nr_table_sum_channels(nr_table *t)
+{
+    for (size_t c = 0; c < t->n_channels; c++) {
+        t->total[c] = 0.0;
+        for (size_t b = 0; b < t->n_bins; b++)
+            t->total[c] += t->events[c * t->n_bins + b];
+    }
+}
+
 nr_status nr_table_of_signals(const nr_signal_spec *signals, size_t n, const double *values, nr_table *out,
                               nr_error *err)
 {
@@ -68,11 +110,69 @@ const char *nr_observable_name(nr_observable observable)
 int nr_model_offers(const nr_model *model, nr_observable observable)
 {
     switch (observable) {
-    case NR_OBSERVABLE_RATES: return model->rates != NULL && model->n_signals > 0;
+    case NR_OBSERVABLE_RATES: return model->signals_at != NULL && model->n_signals > 0;
     case NR_OBSERVABLE_SPECTRA: return model->spectra != NULL;
-    case NR_OBSERVABLE_BOUNDS: return model->rates != NULL && model->n_signals > 0;
+    case NR_OBSERVABLE_BOUNDS: return model->signals_at != NULL && model->n_signals > 0;
     }
     return 0;
+}
+
+/* ---- prepared state: allocated, checked and prepared by the framework, released and freed by it ---------- */
+
+static void *state_alloc(const nr_model *model, nr_error *err)
+{
+    void *state = calloc(1, model->state_size ? model->state_size : 1);
+    if (!state)
+        nr_fail(err, NR_ENOMEM, "", "out of memory for the state of model %s", model->name);
+    return state;
+}
+
+/* Fills a zeroed state for params: check (once), then prepare. On failure the state holds nothing to release. */
+static nr_status state_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                               const nr_param_value *params, void *state, nr_error *err)
+{
+    nr_status st = model->check ? model->check(model, engine, experiment, params, err) : NR_OK;
+    if (st == NR_OK && model->prepare)
+        st = model->prepare(model, engine, experiment, params, state, err);
+    if (st != NR_OK) /* prepare frees what it allocated before failing; the next one starts from zeros */
+        memset(state, 0, model->state_size);
+    return st;
+}
+
+static void state_release(const nr_model *model, void *state)
+{
+    if (model->release)
+        model->release(model, state);
+    memset(state, 0, model->state_size);
+}
+
+typedef enum { RUN_RATES, RUN_SPECTRA } run_kind;
+
+/* check -> allocate -> prepare -> signals_at or spectra -> release -> free */
+static nr_status run_once(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                          const nr_param_value *params, run_kind kind, nr_table *out, nr_error *err)
+{
+    void *state = state_alloc(model, err);
+    double *values = kind == RUN_RATES ? calloc(model->n_signals, sizeof *values) : NULL;
+    if (!state || (kind == RUN_RATES && !values)) {
+        free(state);
+        free(values);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for model %s", model->name);
+    }
+    nr_status st = state_prepare(model, engine, experiment, params, state, err);
+    if (st == NR_OK) {
+        if (kind == RUN_RATES) {
+            st = model->signals_at(model, state, params, values, err);
+            if (st == NR_OK)
+                st = nr_table_of_signals(model->signals, model->n_signals, values, out, err);
+        } else {
+            st = model->spectra(model, state, params, out, err);
+        }
+        state_release(model, state);
+    }
+    free(state);
+    free(values);
+    return st;
 }
 
 nr_status nr_model_rates(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
@@ -80,7 +180,7 @@ nr_status nr_model_rates(const nr_model *model, const nr_engine *engine, const n
 {
     if (!nr_model_offers(model, NR_OBSERVABLE_RATES))
         return nr_fail(err, NR_EINPUT, "/model", "model %s does not compute rates", model->name);
-    return model->rates(engine, experiment, params, out, err);
+    return run_once(model, engine, experiment, params, RUN_RATES, out, err);
 }
 
 nr_status nr_model_spectra(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
@@ -88,7 +188,7 @@ nr_status nr_model_spectra(const nr_model *model, const nr_engine *engine, const
 {
     if (!nr_model_offers(model, NR_OBSERVABLE_SPECTRA))
         return nr_fail(err, NR_EINPUT, "/model", "model %s does not compute spectra", model->name);
-    return model->spectra(engine, experiment, params, out, err);
+    return run_once(model, engine, experiment, params, RUN_SPECTRA, out, err);
 }
 
 const nr_model *nr_model_find(const char *name)
@@ -123,44 +223,37 @@ int nr_model_signal_index(const nr_model *model, const char *name)
     return -1;
 }
 
-nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
-                             const nr_param_value *params, size_t signal, double *events, nr_error *err)
-{
-    nr_table t;
-    memset(&t, 0, sizeof t); /* a model that fails before nr_table_alloc leaves t untouched */
-    nr_status st = nr_model_rates(model, engine, experiment, params, &t, err);
-    if (st == NR_OK) {
-        if (signal < t.n_channels)
-            *events = t.total[signal];
-        else
-            st = nr_fail(err, NR_EINTERNAL, "/signal", "model %s returned %zu channels, signal %zu asked",
-                         model->name, t.n_channels, signal);
-    }
-    nr_table_free(&t);
-    return st;
-}
-
 struct nr_scan {
     const nr_model *model;
     const nr_engine *engine;
     const nr_experiment *experiment;
     size_t signal;
-    void *state;          /* the model's prepared state for key, or NULL */
-    nr_param_value *key;  /* the parameters state was prepared for       */
+    void *state;          /* the model's prepared state for key (state_size bytes)  */
+    int prepared;         /* state holds a preparation for key                       */
+    nr_param_value *key;  /* the parameters state was prepared for                   */
+    double *values;       /* every signal at the last point, n_signals               */
 };
 
 nr_scan *nr_scan_open(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                       size_t signal, nr_error *err)
 {
+    if (!nr_model_offers(model, NR_OBSERVABLE_RATES) || signal >= model->n_signals) {
+        nr_fail(err, NR_EINTERNAL, "/signal", "model %s has no signal %zu", model->name, signal);
+        return NULL;
+    }
     nr_scan *s = calloc(1, sizeof *s);
     nr_param_value *key = calloc(model->n_params ? model->n_params : 1, sizeof *key);
-    if (!s || !key) {
+    double *values = calloc(model->n_signals, sizeof *values);
+    void *state = calloc(1, model->state_size ? model->state_size : 1);
+    if (!s || !key || !values || !state) {
         free(s);
         free(key);
+        free(values);
+        free(state);
         nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
         return NULL;
     }
-    *s = (nr_scan){model, engine, experiment, signal, NULL, key};
+    *s = (nr_scan){model, engine, experiment, signal, state, 0, key, values};
     return s;
 }
 
@@ -176,30 +269,48 @@ static int same_preparation(const nr_model *m, const nr_param_value *key, const 
 nr_status nr_scan_at(nr_scan *s, const nr_param_value *params, double *events, nr_error *err)
 {
     const nr_model *m = s->model;
-    if (!m->prepare)
-        return nr_model_signal_at(m, s->engine, s->experiment, params, s->signal, events, err);
-    if (!s->state || !same_preparation(m, s->key, params)) {
-        if (s->state)
-            m->release(s->state);
-        s->state = NULL;
-        nr_status st = m->prepare(s->engine, s->experiment, params, &s->state, err);
-        if (st != NR_OK) {
-            s->state = NULL;
+    if (!s->prepared || !same_preparation(m, s->key, params)) {
+        if (s->prepared)
+            state_release(m, s->state);
+        s->prepared = 0;
+        nr_status st = state_prepare(m, s->engine, s->experiment, params, s->state, err);
+        if (st != NR_OK)
             return st;
-        }
+        s->prepared = 1;
         memcpy(s->key, params, m->n_params * sizeof *params);
     }
-    return m->evaluate(s->state, params, s->signal, events, err);
+    nr_status st = m->signals_at(m, s->state, params, s->values, err);
+    if (st == NR_OK)
+        *events = s->values[s->signal];
+    return st;
 }
 
 void nr_scan_close(nr_scan *s)
 {
     if (!s)
         return;
-    if (s->state)
-        s->model->release(s->state);
+    if (s->prepared)
+        state_release(s->model, s->state);
+    free(s->state);
+    free(s->values);
     free(s->key);
     free(s);
+}
+
+nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                             const nr_param_value *params, size_t signal, double *events, nr_error *err)
+{
+    nr_error local;
+    nr_error_clear(&local);
+    nr_scan *scan = nr_scan_open(model, engine, experiment, signal, &local);
+    if (!scan) {
+        if (err)
+            *err = local;
+        return local.status;
+    }
+    nr_status st = nr_scan_at(scan, params, events, err);
+    nr_scan_close(scan);
+    return st;
 }
 
 nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,

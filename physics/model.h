@@ -61,6 +61,17 @@ typedef struct {
 nr_status nr_table_alloc(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err);
 void nr_table_free(nr_table *t);
 
+/* Spectra helpers. Bin edges of the table's n_bins bins from lo to hi [x_unit], equally spaced in ln x (log,
+ * lo > 0) or in x (linear): edge b = lo (hi/lo)^(b/n) or lo + (hi - lo) b / n. */
+void nr_table_log_bins(nr_table *t, double lo, double hi);
+void nr_table_linear_bins(nr_table *t, double lo, double hi);
+/* The bin edges of a table of bins (e.g. a flux's): n_bins pairs. */
+void nr_table_copy_bins(nr_table *t, const double *lo, const double *hi);
+/* Adds weight to the bin of channel c that holds x (lo <= x < hi); nothing if no bin does. */
+void nr_table_fill(nr_table *t, size_t c, double x, double weight);
+/* Each channel's total = the sum of its bins, in bin order. */
+void nr_table_sum_channels(nr_table *t);
+
 /* A named event count a model computes: the channels of its rates, in this order. The bounds endpoint
  * contours one of them. */
 typedef struct {
@@ -81,38 +92,45 @@ typedef struct {
     const double *x, *y;   /* axis values in the parameters' units               */
 } nr_grid_request;
 
-typedef nr_status (*nr_compute_fn)(const nr_engine *engine, const nr_experiment *experiment,
-                                   const nr_param_value *params, nr_table *out, nr_error *err);
-
-typedef struct {
+/* One model: its declarations and the functions that compute it. The framework (model.c) owns the prepared
+ * state, as GSL's gsl_rng_type declares its size: it allocates state_size bytes zeroed, calls check once,
+ * then prepare, then signals_at or spectra, then release, and frees the memory. A request's result is
+ *   rates   = check -> prepare -> signals_at -> nr_table_of_signals
+ *   spectra = check -> prepare -> spectra
+ * and a scan (nr_scan below) prepares again only when a parameter that is not flagged `coupling` changes. */
+typedef struct nr_model nr_model;
+struct nr_model {
     const char *name;          /* "sm"                                                     */
     const char *title;         /* one line                                                 */
     const char *description;   /* a paragraph                                              */
     const char *references;    /* papers and equations                                     */
     const nr_param_spec *params;
-    size_t n_params;
+    size_t n_params;           /* the coupling flag of a parameter selects the scan fast path */
     nr_detector_kind detector_kind; /* experiments the model applies to                   */
-    /* Checks that need physics beyond the declared ranges (thresholds, kinematic limits). NULL if none. */
-    nr_status (*check)(const nr_engine *engine, const nr_experiment *experiment,
-                       const nr_param_value *params, nr_error *err);
-    nr_compute_fn rates;       /* totals per channel (the signals, in order)              */
-    nr_compute_fn spectra;     /* per bin per channel                                      */
-    const nr_signal_spec *signals; /* what rates returns, in order                        */
+    const nr_signal_spec *signals; /* rates = the signals, in order; bounds contour one  */
     size_t n_signals;
-    /* Optional fast path for scans and contour refinement. prepare computes everything that does not depend on
-     * the parameters flagged `coupling` (e.g. the production at unit coupling and the branching fractions);
-     * evaluate finishes one point from it (e.g. rescales by the coupling and applies the decay probability);
-     * release frees the state. nr_scan keeps the last prepared state while only coupling parameters change, and
-     * nr_model_grid orders its loops so that they do. NULL prepare: every point calls rates. */
-    nr_status (*prepare)(const nr_engine *engine, const nr_experiment *experiment, const nr_param_value *params,
-                         void **state, nr_error *err);
-    nr_status (*evaluate)(const void *state, const nr_param_value *params, size_t signal, double *events,
-                          nr_error *err);
-    void (*release)(void *state);
-} nr_model;
+    const void *data;          /* the family's constants (one file may declare several models) */
+    size_t state_size;         /* bytes of prepared state: the framework allocates it zeroed, frees it */
+    /* Physics checks beyond the declared ranges (thresholds, kinematic limits); NULL if none. Called once, before
+     * prepare. */
+    nr_status (*check)(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                       const nr_param_value *params, nr_error *err);
+    /* Fills the caller-allocated state with everything that does not depend on coupling-flagged parameters (e.g.
+     * the production at unit coupling and the branching fractions). NULL: nothing to prepare. */
+    nr_status (*prepare)(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                         const nr_param_value *params, void *state, nr_error *err);
+    /* Every signal at one point from the prepared state: values[n_signals]. */
+    nr_status (*signals_at)(const nr_model *model, const void *state, const nr_param_value *params,
+                            double *values, nr_error *err);
+    /* Spectra from the prepared state; NULL: the model has no spectra. */
+    nr_status (*spectra)(const nr_model *model, const void *state, const nr_param_value *params, nr_table *out,
+                         nr_error *err);
+    /* Frees what prepare allocated inside state (not state itself); NULL if nothing. */
+    void (*release)(const nr_model *model, void *state);
+};
 
-/* Evaluation of one signal at many points: reuses the model's prepared state (prepare/evaluate above) while
- * only coupling parameters change. A scan is used by one thread at a time. */
+/* Evaluation of one signal at many points: reuses the model's prepared state while only coupling parameters
+ * change. A scan is used by one thread at a time. */
 typedef struct nr_scan nr_scan;
 nr_scan *nr_scan_open(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                       size_t signal, nr_error *err);
@@ -127,7 +145,8 @@ void nr_model_defaults(const nr_model *model, nr_param_value *values);
 int nr_model_param_index(const nr_model *model, const char *name);
 int nr_model_signal_index(const nr_model *model, const char *name);
 
-/* Whether the model computes an observable: rates and bounds need signals, spectra a spectra function. */
+/* Whether the model computes an observable, from its table: rates and bounds need signals (any two number
+ * parameters can be scanned; a coupling-flagged one only makes the scan faster), spectra a spectra function. */
 int nr_model_offers(const nr_model *model, nr_observable observable);
 
 /* Totals per signal (rates) and binned distributions (spectra) at one parameter point. */
@@ -136,12 +155,12 @@ nr_status nr_model_rates(const nr_model *model, const nr_engine *engine, const n
 nr_status nr_model_spectra(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                            const nr_param_value *params, nr_table *out, nr_error *err);
 
-/* Events of one signal at one parameter point (calls rates). */
+/* Events of one signal at one parameter point. */
 nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                              const nr_param_value *params, size_t signal, double *events, nr_error *err);
 
-/* Events of one signal on a grid, through nr_scan (the model's prepared state) when it has prepare, else rates
- * point by point. A point the model refuses as invalid or kinematically forbidden counts as zero events. */
+/* Events of one signal on a grid, through nr_scan (the model's prepared state, reused along the coupling axis).
+ * A point the model refuses as invalid or kinematically forbidden counts as zero events. */
 nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                         const nr_param_value *base, const nr_grid_request *grid, double *events,
                         const nr_progress *progress, nr_error *err);

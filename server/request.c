@@ -658,7 +658,7 @@ int nr_request_check(const nr_request *req, const nr_engine *engine, nr_problem 
         return 0;
     nr_error err;
     nr_error_clear(&err);
-    nr_status st = req->model->check(engine, &req->experiment, req->params, &err);
+    nr_status st = req->model->check(req->model, engine, &req->experiment, req->params, &err);
     if (st == NR_OK)
         return 0;
     if (req->observable == NR_OBSERVABLE_BOUNDS && (st == NR_EINPUT || st == NR_EKINEMATIC)) {

@@ -30,7 +30,7 @@ static const nr_param_spec fake_params[3] = {
 };
 static const nr_signal_spec fake_signals[1] = {{"signal", "an analytic event count"}};
 
-static long fake_calls; /* single-threaded test: counts rates calls */
+static long fake_calls; /* single-threaded test: counts signals_at calls */
 
 static double fake_events(int shape, double x, double y)
 {
@@ -45,24 +45,23 @@ static double fake_events(int shape, double x, double y)
     }
 }
 
-static nr_status fake_rates(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
-                            nr_table *out, nr_error *err)
+/* No prepared state: every point is computed from the parameters alone. */
+static nr_status fake_signals_at(const nr_model *model, const void *state, const nr_param_value *p,
+                                 double *values, nr_error *err)
 {
-    (void)engine;
-    (void)exp;
+    (void)model;
+    (void)state;
     fake_calls++;
     int shape = (int)p[2].number;
     if (shape == SHAPE_FORBIDDEN && p[0].number > 0.0)
         return nr_fail(err, NR_EKINEMATIC, "/params/x", "x above the limit");
-    nr_status st = nr_table_alloc(out, 1, 0, err);
-    if (st == NR_OK)
-        out->total[0] = fake_events(shape, p[0].number, p[1].number);
-    return st;
+    values[0] = fake_events(shape, p[0].number, p[1].number);
+    return NR_OK;
 }
 
 static const nr_model fake_model = {
-    .name = "fake", .params = fake_params, .n_params = 3, .rates = fake_rates,
-    .signals = fake_signals, .n_signals = 1,
+    .name = "fake", .params = fake_params, .n_params = 3, .signals = fake_signals, .n_signals = 1,
+    .signals_at = fake_signals_at,
 };
 
 static nr_bounds_request square(double lo, double hi, size_t n, int refine)

@@ -27,7 +27,7 @@
 #include <gsl/gsl_integration.h>
 
 #include "constants.h"
-#include "darkz_xsec.h"
+#include "models/darkz_xsec.h"
 #include "engine.h"
 #include "experiment.h"
 #include "model.h"
@@ -284,6 +284,16 @@ static void test_widths(void)
     double want = e2 * eps * eps * pow(mn, 5) / (768 * pow(NR_PI, 3) * pow(M, 4)) * (1 + 0.6 * mn * mn / (M * M));
     double got = nr_darkz_width_n_channel(1.0, mn, 0.0, M, NR_DARKZ_KINETIC_MIXING, eps, NR_DARKZ_CH_EE);
     CHECK_REL(got, want, 2e-3, "N -> N' e e (M >> m_N) vs muon decay analogue");
+    {
+        double width, abs_err;
+        nr_error err;
+        nr_error_clear(&err);
+        CHECK(nr_darkz_width_n_channel_e(1.0, mn, 0.0, M, NR_DARKZ_KINETIC_MIXING, eps, NR_DARKZ_CH_EE, &width,
+                                         &abs_err, &err) == NR_OK,
+              "N -> N' e e _e: %s", err.message);
+        CHECK_REL(width, want, 2e-3, "N -> N' e e _e (M >> m_N) vs muon decay analogue");
+        CHECK(abs_err >= 0.0 && abs_err < 1e-6 * width, "N -> N' e e _e: error estimate %g of %g", abs_err, width);
+    }
     CHECK_REL(nr_darkz_width_eq4_paper(1.0, eps, mn, 0.0, M), 8.0 * want, 2e-3, "000 Eq. 4 is 8 x the derived width");
     /* Z' -> e e at M >> m_e: alpha eps^2 M / 3 */
     CHECK_REL(nr_darkz_zprime_width(NR_DARKZ_KINETIC_MIXING, eps, 1.0, NR_DARKZ_CH_EE), NR_ALPHA_EM * eps * eps / 3.0,

@@ -15,7 +15,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "constants.h"
-#include "dipole_xsec.h"
+#include "models/dipole_xsec.h"
 #include "engine.h"
 #include "experiment.h"
 #include "flux.h"
@@ -201,7 +201,7 @@ int main(void)
     /* 6. input checks */
     nr_model_defaults(dip, p);
     p[ip("e_recoil_min")].number = 30.0;
-    CHECK(dip->check(engine, run3, p, &err) == NR_EINPUT && strcmp(err.where, "/params/e_recoil_min") == 0,
+    CHECK(dip->check(dip, engine, run3, p, &err) == NR_EINPUT && strcmp(err.where, "/params/e_recoil_min") == 0,
           "recoil window checked");
     nr_engine_close(engine);
     return nr_test_summary();

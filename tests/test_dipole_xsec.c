@@ -1,4 +1,4 @@
-/* test_dipole_xsec.c: the dipole-portal cross sections and widths of physics/dipole_xsec.c against
+/* test_dipole_xsec.c: the dipole-portal cross sections and widths of physics/models/dipole_xsec.c against
  *  - brute-force spin sums with explicit Dirac matrices (tests/golden/dipole_traces.txt, written by
  *    tests/golden/dipole_numeric_traces.py, an independent computation from the Lagrangian 001 Eq. 3.1),
  *  - the small-|t| Vogel-Engel limit (ERRATA.md), point-like limits, positivity on a grid,
@@ -14,7 +14,7 @@
 #include <gsl/gsl_integration.h>
 
 #include "constants.h"
-#include "dipole_xsec.h"
+#include "models/dipole_xsec.h"
 #include "form_factors.h"
 #include "nr_test.h"
 
@@ -290,6 +290,17 @@ static void test_three_body_width(void)
         CHECK_REL(nr_dipole_width_nu_ll(mu_n, cases[i].m_n, cases[i].m_l), num, 1e-8, what);
     }
     CHECK(nr_dipole_width_nu_ll(mu_n, 0.2113, NR_M_MUON) == 0.0, "below threshold 2 m_mu = 0.21132: 0");
+    /* the status form near threshold (the integral branch): the same closed-form golden value, and an error
+     * estimate that covers the distance to it */
+    {
+        double width, abs_err, num = integrate_dwidth(mu_n, 0.2115, NR_M_MUON);
+        nr_error err;
+        nr_error_clear(&err);
+        CHECK(nr_dipole_width_nu_ll_e(mu_n, 0.2115, NR_M_MUON, &width, &abs_err, &err) == NR_OK, "width _e: %s",
+              err.message);
+        CHECK_REL(width, num, 1e-8, "width _e near threshold vs integral of dGamma/ds");
+        CHECK(abs_err >= 0.0 && abs_err < 1e-8 * width, "width _e: error estimate %g of %g", abs_err, width);
+    }
     CHECK(nr_dipole_dwidth_nu_ll_ds(mu_n, 1.0, NR_M_MUON, 0.01) == 0.0, "dGamma/ds below 4 m_l^2: 0");
     CHECK(nr_dipole_dwidth_nu_ll_ds(mu_n, 1.0, NR_M_MUON, 1.01) == 0.0, "dGamma/ds above m_N^2: 0");
 

@@ -155,7 +155,7 @@ int main(void)
     nr_model_defaults(sm, bad);
     bad[i_emin].number = 500.0;
     bad[i_emax].number = 100.0;
-    CHECK(sm->check(engine, fnu, bad, &err) == NR_EINPUT && strcmp(err.where, "/params/e_min") == 0,
+    CHECK(sm->check(sm, engine, fnu, bad, &err) == NR_EINPUT && strcmp(err.where, "/params/e_min") == 0,
           "e_min above e_max rejected naming the field");
 
     /* luminosity and mass scale the rate linearly */

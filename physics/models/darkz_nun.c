@@ -359,16 +359,21 @@ static double fraction_above_1tev(double lo, double hi)
     return log(hi / E_NPRIME_TEV) / log(hi / lo);
 }
 
-static void n_widths_unit(production *pr, const nr_param_value *p)
+static nr_status n_widths_unit(production *pr, const nr_param_value *p, nr_error *err)
 {
     double m_n = pr->m_n, m_np = p[P_M_NP].number, m_zp = p[P_M_ZP].number;
     double m_x[2] = {m_np, 0.0};
     for (int x = 0; x < 2; x++) {
         pr->on_shell[x] = m_zp < m_n - m_x[x];
-        for (int ch = 0; ch < NR_DARKZ_N_CHANNELS; ch++)
-            pr->width_unit[x][ch] = nr_darkz_width_n_channel(1.0, m_n, m_x[x], m_zp, pr->portal, 1.0,
-                                                             (nr_darkz_channel)ch);
+        for (int ch = 0; ch < NR_DARKZ_N_CHANNELS; ch++) {
+            double abs_err;
+            nr_status st = nr_darkz_width_n_channel_e(1.0, m_n, m_x[x], m_zp, pr->portal, 1.0, (nr_darkz_channel)ch,
+                                                      &pr->width_unit[x][ch], &abs_err, err);
+            if (st != NR_OK)
+                return st;
+        }
     }
+    return NR_OK;
 }
 
 static int four_muon_allowed(const nr_param_value *p, int paper)
@@ -390,7 +395,11 @@ static nr_status build_production(const setup *s, const nr_param_value *p, produ
     pr->m_n = p[P_M_N].number;
     pr->n_bins = s->flux->n_bins;
     pr->four_mu_allowed = four_muon_allowed(p, pr->paper);
-    n_widths_unit(pr, p);
+    nr_status st = n_widths_unit(pr, p, err);
+    if (st != NR_OK) {
+        gsl_integration_glfixed_table_free(gl);
+        return st;
+    }
     double m_zp = p[P_M_ZP].number;
     const nr_material *det = s->det;
     const nr_material *thr_mat[N_THROUGH_SLABS] = {&nr_material_rock, &nr_material_concrete};
@@ -554,10 +563,8 @@ static double both_a_inside(double length_m, double lambda)
 /* ------------------------------------------------------------------------------------------------------------ */
 /* signals at one coupling point                                                                                */
 
-typedef struct {
-    double value[N_SIGNALS];
-} signal_set;
-
+/* kappa^2 = (g_nuN x eps)^2 or (g_nuN x g_q)^2: every production rate is kappa^2 times its value at unit kappa (the
+ * only place the production couplings enter; n_widths below is the only place they enter the decays). */
 static double kappa2(const nr_param_value *p)
 {
     double g = p[P_G_NUN].number, c = p[P_PORTAL].choice == 1 ? p[P_G_Q].number : p[P_EPS].number;
@@ -579,10 +586,23 @@ static void n_widths(const production *pr, const nr_param_value *p, double *tota
     }
 }
 
-static void signals_at(const setup *s, const production *pr, const through_table *tt, const nr_param_value *p,
-                       signal_set *out)
+/* Everything a point needs except the couplings. */
+typedef struct {
+    setup s;
+    production pr;
+    through_table tt;
+} darkz_state;
+
+static nr_status darkz_signals_at(const nr_model *model, const void *state, const nr_param_value *p,
+                                  double *values, nr_error *err)
 {
-    memset(out, 0, sizeof *out);
+    (void)model;
+    (void)err;
+    const darkz_state *w = state;
+    const setup *s = &w->s;
+    const production *pr = &w->pr;
+    const through_table *tt = &w->tt;
+    memset(values, 0, N_SIGNALS * sizeof *values);
     double k2 = kappa2(p);
     int four_mu = p[P_DECAY].choice == 0 && pr->four_mu_allowed;
     int dilepton = p[P_DECAY].choice == 1;
@@ -592,34 +612,37 @@ static void signals_at(const setup *s, const production *pr, const through_table
         n_widths(pr, p, &w_tot, &w_ee, &w_mumu);
     for (size_t b = 0; b < pr->n_bins; b++) {
         double dis = k2 * pr->det_dis[b], coh = k2 * pr->det_coh[b];
-        out->value[S_HESE_DIS] += dis;
-        out->value[S_HESE_COH] += coh;
-        out->value[S_HESE_E] += k2 * pr->det_e[b];
+        values[S_HESE_DIS] += dis;
+        values[S_HESE_COH] += coh;
+        values[S_HESE_E] += k2 * pr->det_e[b];
         double made = dis + coh, e_n = pr->e[b];
         if (four_mu) {
             double lambda = ctau_a > 0 ? 0.5 * e_n / m_a * ctau_a : 0.0;
-            out->value[S_HESE_4MU] += made * both_a_inside(s->det_length_m, lambda);
+            values[S_HESE_4MU] += made * both_a_inside(s->det_length_m, lambda);
             for (int k = 0; k < N_THROUGH_SLABS; k++)
-                out->value[S_THROUGH] += k2 * (pr->thr_dis[k][b] + pr->thr_coh[k][b]) * through_table_at(tt, k, lambda);
+                values[S_THROUGH] += k2 * (pr->thr_dis[k][b] + pr->thr_coh[k][b]) * through_table_at(tt, k, lambda);
         }
         if (dilepton && w_tot > 0) {
             double in_det = made * nr_decay_prob_inside_slab(s->det_length_m, nr_decay_length_m(e_n, pr->m_n, w_tot));
-            out->value[S_HESE_EE] += in_det * w_ee / w_tot;
-            out->value[S_HESE_MUMU] += in_det * w_mumu / w_tot;
+            values[S_HESE_EE] += in_det * w_ee / w_tot;
+            values[S_HESE_MUMU] += in_det * w_mumu / w_tot;
         }
     }
-    out->value[S_HESE] = out->value[S_HESE_DIS] + out->value[S_HESE_COH];
-    out->value[S_TOTAL] = out->value[S_HESE] + out->value[S_THROUGH];
+    values[S_HESE] = values[S_HESE_DIS] + values[S_HESE_COH];
+    values[S_TOTAL] = values[S_HESE] + values[S_THROUGH];
     double mass_ratio = s->cone_mass_t / (s->det_column_g_cm2 * s->face_w_m * s->face_h_m * 1e4 / 1e6);
-    out->value[S_BKG_MIN] = CHARM_RATIO_MIN * BR_CHARM_MU * mass_ratio * s->cc_events_mu;
-    out->value[S_BKG_MAX] = CHARM_RATIO_MAX * BR_CHARM_MU * mass_ratio * s->cc_events_mu;
+    values[S_BKG_MIN] = CHARM_RATIO_MIN * BR_CHARM_MU * mass_ratio * s->cc_events_mu;
+    values[S_BKG_MAX] = CHARM_RATIO_MAX * BR_CHARM_MU * mass_ratio * s->cc_events_mu;
+    return NR_OK;
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* model functions                                                                                              */
 
-static nr_status darkz_check(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, nr_error *err)
+static nr_status darkz_check(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                             const nr_param_value *p, nr_error *err)
 {
+    (void)model;
     if (!e->target || !e->flux_set[0] || !nr_engine_flux(engine, e->flux_set))
         return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s has no neutrino target and flux", e->name);
     (void)p;
@@ -630,57 +653,29 @@ static nr_status darkz_check(const nr_engine *engine, const nr_experiment *e, co
     return NR_OK;
 }
 
-/* Everything a point needs except the couplings. */
-typedef struct {
-    setup s;
-    production pr;
-    through_table tt;
-} prepared;
-
-static nr_status prepare(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, prepared *w,
-                         nr_error *err)
+static nr_status darkz_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                               const nr_param_value *p, void *state, nr_error *err)
 {
-    nr_status st = darkz_check(engine, e, p, err);
-    if (st != NR_OK || (st = make_setup(engine, e, p, &w->s, err)) != NR_OK)
-        return st;
-    if ((st = build_production(&w->s, p, &w->pr, err)) != NR_OK)
+    (void)model;
+    darkz_state *w = state;
+    nr_status st = make_setup(engine, e, p, &w->s, err);
+    if (st != NR_OK || (st = build_production(&w->s, p, &w->pr, err)) != NR_OK)
         return st;
     through_table_build(&w->s, p[P_CTAU_A].number, &w->tt);
     return NR_OK;
 }
 
-static nr_status darkz_rates(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, nr_table *out,
-                             nr_error *err)
-{
-    prepared *w = malloc(sizeof *w);
-    if (!w)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory");
-    nr_status st = prepare(engine, e, p, w, err);
-    signal_set sig;
-    if (st == NR_OK)
-        signals_at(&w->s, &w->pr, &w->tt, p, &sig);
-    free(w);
-    if (st != NR_OK)
-        return st;
-    return nr_table_of_signals(signals, N_SIGNALS, sig.value, out, err);
-}
-
 #define DEPTH_BINS 50
-static nr_status darkz_spectra(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
-                               nr_table *out, nr_error *err)
+static nr_status darkz_spectra(const nr_model *model, const void *state, const nr_param_value *p, nr_table *out,
+                               nr_error *err)
 {
-    prepared *w = malloc(sizeof *w);
-    if (!w)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory");
-    nr_status st = prepare(engine, e, p, w, err);
+    (void)model;
+    const darkz_state *w = state;
     int depth = p[P_DISTRIBUTION].choice == 1;
     size_t n_ch = depth ? 1 : 3, n_bins = depth ? DEPTH_BINS : w->pr.n_bins;
-    if (st == NR_OK)
-        st = nr_table_alloc(out, n_ch, n_bins, err);
-    if (st != NR_OK) {
-        free(w);
+    nr_status st = nr_table_alloc(out, n_ch, n_bins, err);
+    if (st != NR_OK)
         return st;
-    }
     const setup *s = &w->s;
     const production *pr = &w->pr;
     double k2 = kappa2(p);
@@ -692,10 +687,7 @@ static nr_status darkz_spectra(const nr_engine *engine, const nr_experiment *e, 
                  "four-muon events vs distance of the N production point from the detector");
         snprintf(out->x_name, sizeof out->x_name, "z_production");
         snprintf(out->x_unit, sizeof out->x_unit, "m");
-        for (size_t i = 0; i < DEPTH_BINS; i++) {
-            out->bin_lo[i] = CONCRETE_END_M * i / DEPTH_BINS;
-            out->bin_hi[i] = CONCRETE_END_M * (i + 1) / DEPTH_BINS;
-        }
+        nr_table_linear_bins(out, 0.0, CONCRETE_END_M);
         for (size_t b = 0; four_mu && b < pr->n_bins; b++) {
             double lambda = ctau_a > 0 ? 0.5 * pr->e[b] / m_a * ctau_a : 0.0;
             for (size_t i = 0; i < DEPTH_BINS; i++) {
@@ -712,9 +704,8 @@ static nr_status darkz_spectra(const nr_engine *engine, const nr_experiment *e, 
         }
         snprintf(out->x_name, sizeof out->x_name, "E_N");
         snprintf(out->x_unit, sizeof out->x_unit, "GeV");
+        nr_table_copy_bins(out, s->flux->e_lo, s->flux->e_hi);
         for (size_t b = 0; b < n_bins; b++) {
-            out->bin_lo[b] = s->flux->e_lo[b];
-            out->bin_hi[b] = s->flux->e_hi[b];
             out->events[b] = k2 * pr->det_dis[b];
             out->events[n_bins + b] = k2 * pr->det_coh[b];
             if (four_mu) {
@@ -725,43 +716,9 @@ static nr_status darkz_spectra(const nr_engine *engine, const nr_experiment *e, 
             }
         }
     }
-    for (size_t c = 0; c < n_ch; c++)
-        for (size_t b = 0; b < n_bins; b++)
-            out->total[c] += out->events[c * n_bins + b];
-    free(w);
+    nr_table_sum_channels(out);
     return NR_OK;
 }
-
-/* Fast path for scans (model.h): everything but the couplings (flagged in the parameter table) is prepared once;
- * each coupling point then costs one pass over the flux bins. */
-static nr_status darkz_prepare(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
-                               void **state, nr_error *err)
-{
-    prepared *w = malloc(sizeof *w);
-    if (!w)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory");
-    nr_status st = prepare(engine, e, p, w, err);
-    if (st != NR_OK) {
-        free(w);
-        return st;
-    }
-    *state = w;
-    return NR_OK;
-}
-
-static nr_status darkz_evaluate(const void *state, const nr_param_value *p, size_t signal, double *events,
-                                nr_error *err)
-{
-    const prepared *w = state;
-    if (signal >= N_SIGNALS)
-        return nr_fail(err, NR_EINTERNAL, "/signal", "no signal %zu", signal);
-    signal_set sig;
-    signals_at(&w->s, &w->pr, &w->tt, p, &sig);
-    *events = sig.value[signal];
-    return NR_OK;
-}
-
-static void darkz_release(void *state) { free(state); }
 
 const nr_model nr_model_darkz_nun = {
     .name = "darkz_nun",
@@ -775,12 +732,11 @@ const nr_model nr_model_darkz_nun = {
     .params = params,
     .n_params = N_PARAMS,
     .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
-    .check = darkz_check,
-    .rates = darkz_rates,
-    .spectra = darkz_spectra,
     .signals = signals,
     .n_signals = N_SIGNALS,
+    .state_size = sizeof(darkz_state),
+    .check = darkz_check,
     .prepare = darkz_prepare,
-    .evaluate = darkz_evaluate,
-    .release = darkz_release,
+    .signals_at = darkz_signals_at,
+    .spectra = darkz_spectra,
 };

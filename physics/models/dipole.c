@@ -22,7 +22,7 @@
  * Scaling used for fast scans: every production cross section is proportional to mu_N^2 and every width
  * too, so the branching fractions do not depend on mu_N and the decay length is d0 / mu_N^2. At fixed m_N the
  * production "terms" (one per species, flux bin, target and t node: an N energy and a weight) are computed
- * once, and each coupling costs one pass over them (dipole_prepare and dipole_evaluate).
+ * once, and each coupling costs one pass over them (dipole_prepare, and scaling_at for the mu_N^2).
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>
@@ -209,14 +209,19 @@ typedef struct {
     double f[LL_TABLE_POINTS];
 } ll_fraction_table;
 
-static void ll_table_build(ll_fraction_table *tab, double m_n, double m_l, double e_cut)
+static nr_status ll_table_build(ll_fraction_table *tab, double m_n, double m_l, double e_cut, nr_error *err)
 {
     tab->ln_e_lo = log(fmax(m_n, 1e-3) * 1.0000001);
     tab->ln_e_hi = log(2.0e4);
     for (int i = 0; i < LL_TABLE_POINTS; i++) {
-        double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (LL_TABLE_POINTS - 1));
-        tab->f[i] = 2.0 * m_l < m_n ? nr_dipole_nu_ll_fraction_above(m_n, m_l, e, e_cut) : 0.0;
+        double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (LL_TABLE_POINTS - 1)), abs_err;
+        tab->f[i] = 0.0;
+        nr_status st = 2.0 * m_l < m_n ? nr_dipole_nu_ll_fraction_above_e(m_n, m_l, e, e_cut, &tab->f[i], &abs_err, err)
+                                       : NR_OK;
+        if (st != NR_OK)
+            return st;
     }
+    return NR_OK;
 }
 
 static double ll_table_at(const ll_fraction_table *tab, double e_n)
@@ -260,35 +265,42 @@ static int push_term(production *p, term t)
     return 0;
 }
 
-static void widths(production *p, double m_n)
+static nr_status widths(production *p, double m_n, nr_error *err)
 {
-    double g_gamma = nr_dipole_width_nu_gamma(1.0, m_n);
-    double g_ee = nr_dipole_width_nu_ll(1.0, m_n, NR_M_ELECTRON);
-    double g_mumu = nr_dipole_width_nu_ll(1.0, m_n, NR_M_MUON);
-    double g_tautau = nr_dipole_width_nu_ll(1.0, m_n, NR_M_TAU);
+    double g_gamma = nr_dipole_width_nu_gamma(1.0, m_n), g_ee, g_mumu, g_tautau, abs_err;
+    nr_status st = nr_dipole_width_nu_ll_e(1.0, m_n, NR_M_ELECTRON, &g_ee, &abs_err, err);
+    if (st == NR_OK)
+        st = nr_dipole_width_nu_ll_e(1.0, m_n, NR_M_MUON, &g_mumu, &abs_err, err);
+    if (st == NR_OK)
+        st = nr_dipole_width_nu_ll_e(1.0, m_n, NR_M_TAU, &g_tautau, &abs_err, err);
+    if (st != NR_OK)
+        return st;
     p->width_total_mu1 = g_gamma + g_ee + g_mumu + g_tautau;
     p->br_gamma = g_gamma / p->width_total_mu1;
     p->br_ee = g_ee / p->width_total_mu1;
     p->br_mumu = g_mumu / p->width_total_mu1;
+    return NR_OK;
 }
 
 /* Electron-recoil signal at mu_N = 1: integral over the allowed |t| window, with the angle cut applied at
  * each node. T = |t|/(2 m_e); cos(theta_e) = (T (E + m_e) + m_N^2/2) / (E p_e) from energy-momentum
  * conservation for nu e -> N e with the electron at rest. */
-static double recoil_signal_mu1(const setup *s, const nr_param_value *p, double m_n)
+static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, double m_n, double *events,
+                                   nr_error *err)
 {
+    *events = 0.0;
     const slab *target = &s->slabs[0];
     double electrons = nr_material_electrons_per_g(target->material) * target->column_g_cm2; /* [cm^-2] */
     double me = NR_M_ELECTRON;
     double t_lo = 2.0 * me * (p[P_E_RECOIL_MIN].number - me), t_hi = 2.0 * me * (p[P_E_RECOIL_MAX].number - me);
     if (!(t_hi > t_lo) || t_hi <= 0)
-        return 0.0;
+        return NR_OK;
     if (t_lo < 0)
         t_lo = 0;
     nr_dipole_xsec_ctx ctx = {.mu_n = 1.0, .m_n = m_n, .target = NR_DIPOLE_ELECTRON, .m_target = me};
     gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
     if (!gl)
-        return NAN;
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the electron-recoil quadrature");
     double total = 0.0;
     for (int sp = 0; sp < NR_N_SPECIES; sp++) {
         if (!species_active(sp, p[P_FLAVOUR].choice))
@@ -317,7 +329,8 @@ static double recoil_signal_mu1(const setup *s, const nr_param_value *p, double 
         }
     }
     gsl_integration_glfixed_table_free(gl);
-    return total;
+    *events = total;
+    return NR_OK;
 }
 
 /* All production terms for mass m_n. */
@@ -326,12 +339,13 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
 {
     memset(out, 0, sizeof *out);
     out->m_n = m_n;
-    widths(out, m_n);
     double abs_t[64], w[64];
     double e_vis = p[P_E_VIS_MIN].number;
     ll_fraction_table ee, mumu;
-    ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis);
-    ll_table_build(&mumu, m_n, NR_M_MUON, e_vis);
+    nr_status st = widths(out, m_n, err);
+    if (st != NR_OK || (st = ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis, err)) != NR_OK ||
+        (st = ll_table_build(&mumu, m_n, NR_M_MUON, e_vis, err)) != NR_OK)
+        return st;
     for (int si = 0; si < s->n_slabs; si++) {
         const slab *sl = &s->slabs[si];
         const nr_material *m = sl->material;
@@ -376,55 +390,67 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
             }
         }
     }
-    out->recoil_events_mu1 = recoil_signal_mu1(s, p, m_n);
-    return NR_OK;
+    if ((st = recoil_signal_mu1(s, p, m_n, &out->recoil_events_mu1, err)) != NR_OK)
+        production_free(out);
+    return st;
 }
 
 /* ------------------------------------------------------------------------------------------------ */
-/* signals at one coupling from the production terms                                               */
+/* the prepared state and the coupling                                                              */
 
+/* Everything but mu_N: the production at mu_N = 1 GeV^-1, prepared once per mass (and per value of the other
+ * non-coupling parameters); each coupling then costs one pass over the production terms. */
 typedef struct {
-    double value[N_DIPOLE_SIGNALS];
-} signal_set;
+    setup s;
+    production prod;
+} dipole_state;
 
-static void signals_at(const setup *s, const production *prod, const nr_param_value *p, double mu,
-                       signal_set *out)
+/* The only place mu_N enters (001 Eq. 3.1): every production cross section and every width is proportional to
+ * mu_N^2, so N made = mu_N^2 x (N made at mu_N = 1) and the total width = mu_N^2 x (width at mu_N = 1). */
+typedef struct {
+    double mu2;   /* mu_N^2 [GeV^-2] in units of (1 GeV^-1)^2 */
+    double width; /* total N width [GeV]                        */
+} coupling_scaling;
+
+static coupling_scaling scaling_at(const production *prod, const nr_param_value *p)
 {
-    memset(out, 0, sizeof *out);
-    double mu2 = mu * mu, m_n = prod->m_n, q2_ecc = p[P_Q2_MAX_ECC].number;
-    double width = prod->width_total_mu1 * mu2;
-    const slab *target = &s->slabs[0];
-    for (size_t k = 0; k < prod->n; k++) {
-        const term *t = &prod->t[k];
-        double n_made = mu2 * t->weight;
-        if (t->slab == 0)
-            out->value[S_PRODUCED] += n_made;
-        double d = nr_decay_length_m(t->e_n, m_n, width);
-        if (s->have_volume) {
-            const slab *sl = &s->slabs[t->slab];
-            double in_volume = n_made * s->acceptance *
-                               nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, s->vol_length_m, d);
-            if (in_volume > 0) {
-                out->value[S_GAMMA_VOLUME] += in_volume * prod->br_gamma * t->f_gamma;
-                out->value[S_EE_VOLUME] += in_volume * prod->br_ee * t->f_ee;
-                out->value[S_MUMU_VOLUME] += in_volume * prod->br_mumu * t->f_mumu;
-            }
-        }
-        if (t->slab == 0 && t->abs_t < q2_ecc && t->e_n > 1000.0) {
-            double in_target = n_made * nr_decay_prob_inside_slab(target->length_m, d) * prod->br_gamma;
-            out->value[S_GAMMA_ECC_1TEV] += in_target * t->f_ecc1;
-            out->value[S_GAMMA_ECC_3TEV] += in_target * t->f_ecc3;
-        }
-    }
-    out->value[S_ELECTRON_RECOIL] = mu2 * prod->recoil_events_mu1;
+    double mu = p[P_MU_N].number, mu2 = mu * mu;
+    return (coupling_scaling){mu2, prod->width_total_mu1 * mu2};
+}
+
+/* What becomes of the N of one production term at a coupling. */
+typedef struct {
+    double n_made;    /* N made                                               */
+    double d;         /* lab decay length [m]                                 */
+    double in_volume; /* N decaying (any channel) inside the decay volume     */
+} term_fate;
+
+static term_fate fate_of(const dipole_state *w, const coupling_scaling *c, const term *t)
+{
+    const slab *sl = &w->s.slabs[t->slab];
+    term_fate f = {c->mu2 * t->weight, 0.0, 0.0};
+    f.d = nr_decay_length_m(t->e_n, w->prod.m_n, c->width);
+    if (w->s.have_volume)
+        f.in_volume = f.n_made * w->s.acceptance *
+                      nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, w->s.vol_length_m, f.d);
+    return f;
+}
+
+/* N -> nu gamma decays inside the target of the N made there with |t| < q2_max_ecc (001 sec. 2.4.2). */
+static double gamma_in_target(const dipole_state *w, const nr_param_value *p, const term *t, const term_fate *f)
+{
+    if (!(t->slab == 0 && t->abs_t < p[P_Q2_MAX_ECC].number))
+        return 0.0;
+    return f->n_made * nr_decay_prob_inside_slab(w->s.slabs[0].length_m, f->d) * w->prod.br_gamma;
 }
 
 /* ------------------------------------------------------------------------------------------------ */
 /* model functions                                                                                  */
 
-static nr_status dipole_check(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
-                              nr_error *err)
+static nr_status dipole_check(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                              const nr_param_value *p, nr_error *err)
 {
+    (void)model;
     if (!(p[P_E_RECOIL_MIN].number < p[P_E_RECOIL_MAX].number))
         return nr_fail(err, NR_EINPUT, "/params/e_recoil_min", "e_recoil_min (%g GeV) must be below "
                        "e_recoil_max (%g GeV)", p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
@@ -436,60 +462,67 @@ static nr_status dipole_check(const nr_engine *engine, const nr_experiment *e, c
     return NR_OK;
 }
 
-/* Checks the request and computes the production of N for its parameters (mu_N = 1 GeV^-1). */
-static nr_status prepare(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, setup *s,
-                         production *prod, nr_error *err)
+/* The production of N for the request's parameters at mu_N = 1 GeV^-1. */
+static nr_status dipole_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                                const nr_param_value *p, void *state, nr_error *err)
 {
-    nr_status st = dipole_check(engine, e, p, err);
-    if (st == NR_OK && (st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, s, err)) == NR_OK)
-        st = build_production(s, p, p[P_M_N].number, prod, err);
+    (void)model;
+    dipole_state *w = state;
+    nr_status st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &w->s, err);
+    if (st == NR_OK)
+        st = build_production(&w->s, p, p[P_M_N].number, &w->prod, err);
     return st;
 }
 
-static nr_status dipole_rates(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
-                              nr_table *out, nr_error *err)
+static nr_status dipole_signals_at(const nr_model *model, const void *state, const nr_param_value *p,
+                                   double *values, nr_error *err)
 {
-    setup s;
-    production prod;
-    nr_status st = prepare(engine, e, p, &s, &prod, err);
-    if (st != NR_OK)
-        return st;
-    signal_set sig;
-    signals_at(&s, &prod, p, p[P_MU_N].number, &sig);
-    production_free(&prod);
-    return nr_table_of_signals(dipole_signals, N_DIPOLE_SIGNALS, sig.value, out, err);
+    (void)model;
+    (void)err;
+    const dipole_state *w = state;
+    const production *prod = &w->prod;
+    coupling_scaling c = scaling_at(prod, p);
+    memset(values, 0, N_DIPOLE_SIGNALS * sizeof *values);
+    for (size_t k = 0; k < prod->n; k++) {
+        const term *t = &prod->t[k];
+        term_fate f = fate_of(w, &c, t);
+        if (t->slab == 0)
+            values[S_PRODUCED] += f.n_made;
+        if (f.in_volume > 0) {
+            values[S_GAMMA_VOLUME] += f.in_volume * prod->br_gamma * t->f_gamma;
+            values[S_EE_VOLUME] += f.in_volume * prod->br_ee * t->f_ee;
+            values[S_MUMU_VOLUME] += f.in_volume * prod->br_mumu * t->f_mumu;
+        }
+        if (t->e_n > 1000.0) {
+            double in_target = gamma_in_target(w, p, t, &f);
+            if (in_target != 0.0) {
+                values[S_GAMMA_ECC_1TEV] += in_target * t->f_ecc1;
+                values[S_GAMMA_ECC_3TEV] += in_target * t->f_ecc3;
+            }
+        }
+    }
+    values[S_ELECTRON_RECOIL] = c.mu2 * prod->recoil_events_mu1;
+    return NR_OK;
 }
 
 /* Spectra: distributions of the decay-volume and in-target signals. */
 #define SPECTRUM_BINS 40
-static nr_status dipole_spectra(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
-                                nr_table *out, nr_error *err)
+static nr_status dipole_spectra(const nr_model *model, const void *state, const nr_param_value *p, nr_table *out,
+                                nr_error *err)
 {
-    setup s;
-    production prod;
-    nr_status st = prepare(engine, e, p, &s, &prod, err);
-    if (st != NR_OK)
-        return st;
+    (void)model;
+    const dipole_state *w = state;
+    const setup *s = &w->s;
+    const production *prod = &w->prod;
     int dist = p[P_DISTRIBUTION].choice;
     size_t n_ch = dist == 2 ? 1 : 2;
-    if ((st = nr_table_alloc(out, n_ch, SPECTRUM_BINS, err)) != NR_OK) {
-        production_free(&prod);
+    nr_status st = nr_table_alloc(out, n_ch, SPECTRUM_BINS, err);
+    if (st != NR_OK)
         return st;
-    }
-    double lo_edge = 1.0, hi_edge = 1e4; /* [GeV], log bins */
-    if (dist == 2) {
-        lo_edge = 0.0;
-        hi_edge = s.vol_length_m;
-    }
-    for (size_t b = 0; b < SPECTRUM_BINS; b++) {
-        if (dist == 2) {
-            out->bin_lo[b] = lo_edge + (hi_edge - lo_edge) * b / SPECTRUM_BINS;
-            out->bin_hi[b] = lo_edge + (hi_edge - lo_edge) * (b + 1) / SPECTRUM_BINS;
-        } else {
-            out->bin_lo[b] = lo_edge * pow(hi_edge / lo_edge, (double)b / SPECTRUM_BINS);
-            out->bin_hi[b] = lo_edge * pow(hi_edge / lo_edge, (double)(b + 1) / SPECTRUM_BINS);
-        }
-    }
+    if (dist == 2)
+        nr_table_linear_bins(out, 0.0, s->vol_length_m); /* [m] from the entrance of the volume */
+    else
+        nr_table_log_bins(out, 1.0, 1e4); /* [GeV] */
     static const char *const names[3][2] = {{"gamma_decay_volume", "gamma_in_target"},
                                             {"n_produced", "n_decaying_in_volume"},
                                             {"gamma_decay_volume", ""}};
@@ -505,92 +538,45 @@ static nr_status dipole_spectra(const nr_engine *engine, const nr_experiment *e,
     snprintf(out->x_name, sizeof out->x_name, "%s", dist == 0 ? "E_gamma" : dist == 1 ? "E_N" : "z_decay");
     snprintf(out->x_unit, sizeof out->x_unit, "%s", dist == 2 ? "m" : "GeV");
 
-    double mu2 = p[P_MU_N].number * p[P_MU_N].number, m_n = prod.m_n;
-    double width = prod.width_total_mu1 * mu2;
-    const slab *target = &s.slabs[0];
-    for (size_t k = 0; k < prod.n; k++) {
-        const term *t = &prod.t[k];
-        const slab *sl = &s.slabs[t->slab];
-        double n_made = mu2 * t->weight, d = nr_decay_length_m(t->e_n, m_n, width);
-        double in_volume = s.have_volume ? n_made * s.acceptance *
-                                               nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, s.vol_length_m, d)
-                                         : 0.0;
+    coupling_scaling c = scaling_at(prod, p);
+    double m_n = prod->m_n;
+    for (size_t k = 0; k < prod->n; k++) {
+        const term *t = &prod->t[k];
+        const slab *sl = &s->slabs[t->slab];
+        term_fate f = fate_of(w, &c, t);
         if (dist == 0) { /* photon energy uniform in [E(1-beta)/2, E(1+beta)/2] */
             double beta = sqrt(fmax(0.0, 1.0 - m_n * m_n / (t->e_n * t->e_n)));
-            double a = 0.5 * t->e_n * (1.0 - beta), c = 0.5 * t->e_n * (1.0 + beta);
-            double w_target = (t->slab == 0 && t->abs_t < p[P_Q2_MAX_ECC].number)
-                                  ? n_made * nr_decay_prob_inside_slab(target->length_m, d) * prod.br_gamma
-                                  : 0.0;
+            double a = 0.5 * t->e_n * (1.0 - beta), cc = 0.5 * t->e_n * (1.0 + beta);
+            double w_target = gamma_in_target(w, p, t, &f);
             for (size_t b = 0; b < SPECTRUM_BINS; b++) {
-                double ov_lo = fmax(a, out->bin_lo[b]), ov_hi = fmin(c, out->bin_hi[b]);
+                double ov_lo = fmax(a, out->bin_lo[b]), ov_hi = fmin(cc, out->bin_hi[b]);
                 if (ov_hi <= ov_lo)
                     continue;
-                double frac = (ov_hi - ov_lo) / (c - a);
-                out->events[b] += in_volume * prod.br_gamma * frac;
+                double frac = (ov_hi - ov_lo) / (cc - a);
+                out->events[b] += f.in_volume * prod->br_gamma * frac;
                 out->events[SPECTRUM_BINS + b] += w_target * frac;
             }
         } else if (dist == 1) {
-            for (size_t b = 0; b < SPECTRUM_BINS; b++)
-                if (t->e_n >= out->bin_lo[b] && t->e_n < out->bin_hi[b]) {
-                    if (t->slab == 0)
-                        out->events[b] += n_made;
-                    out->events[SPECTRUM_BINS + b] += in_volume;
-                }
-        } else if (s.have_volume) {
+            if (t->slab == 0)
+                nr_table_fill(out, 0, t->e_n, f.n_made);
+            nr_table_fill(out, 1, t->e_n, f.in_volume);
+        } else if (s->have_volume) {
             /* decays at depth z in the volume: density exp(-(D + z)/d)/d, averaged over the slab */
             for (size_t b = 0; b < SPECTRUM_BINS; b++) {
                 double p_bin = nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m + out->bin_lo[b],
-                                                            out->bin_hi[b] - out->bin_lo[b], d);
-                out->events[b] += n_made * s.acceptance * p_bin * prod.br_gamma;
+                                                            out->bin_hi[b] - out->bin_lo[b], f.d);
+                out->events[b] += f.n_made * s->acceptance * p_bin * prod->br_gamma;
             }
         }
     }
-    for (size_t c = 0; c < n_ch; c++)
-        for (size_t b = 0; b < SPECTRUM_BINS; b++)
-            out->total[c] += out->events[c * SPECTRUM_BINS + b];
-    production_free(&prod);
+    nr_table_sum_channels(out);
     return NR_OK;
 }
 
-/* Fast path for scans (model.h): the production at mu_N = 1 GeV^-1 is prepared once per mass (and per value of
- * the other non-coupling parameters); each coupling then costs one pass over the production terms. */
-typedef struct {
-    setup s;
-    production prod;
-} prepared;
-
-static nr_status dipole_prepare(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
-                                void **state, nr_error *err)
+static void dipole_release(const nr_model *model, void *state)
 {
-    prepared *w = calloc(1, sizeof *w);
-    if (!w)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory");
-    nr_status st = prepare(engine, e, p, &w->s, &w->prod, err);
-    if (st != NR_OK) {
-        free(w);
-        return st;
-    }
-    *state = w;
-    return NR_OK;
-}
-
-static nr_status dipole_evaluate(const void *state, const nr_param_value *p, size_t signal, double *events,
-                                 nr_error *err)
-{
-    const prepared *w = state;
-    if (signal >= N_DIPOLE_SIGNALS)
-        return nr_fail(err, NR_EINTERNAL, "/signal", "no signal %zu", signal);
-    signal_set sig;
-    signals_at(&w->s, &w->prod, p, p[P_MU_N].number, &sig);
-    *events = sig.value[signal];
-    return NR_OK;
-}
-
-static void dipole_release(void *state)
-{
-    prepared *w = state;
-    production_free(&w->prod);
-    free(w);
+    (void)model;
+    production_free(&((dipole_state *)state)->prod);
 }
 
 const nr_model nr_model_dipole = {
@@ -605,12 +591,12 @@ const nr_model nr_model_dipole = {
     .params = dipole_params,
     .n_params = N_DIPOLE_PARAMS,
     .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
-    .check = dipole_check,
-    .rates = dipole_rates,
-    .spectra = dipole_spectra,
     .signals = dipole_signals,
     .n_signals = N_DIPOLE_SIGNALS,
+    .state_size = sizeof(dipole_state),
+    .check = dipole_check,
     .prepare = dipole_prepare,
-    .evaluate = dipole_evaluate,
+    .signals_at = dipole_signals_at,
+    .spectra = dipole_spectra,
     .release = dipole_release,
 };

@@ -8,6 +8,7 @@ extern const nr_model nr_model_u1x;
 extern const nr_model nr_model_dark_photon;
 extern const nr_model nr_model_b_minus_l;
 extern const nr_model nr_model_darkz_nun;
+extern const nr_model nr_model_tmm_zp;
 
 const nr_model *const nr_models[] = {
     &nr_model_sm,
@@ -16,5 +17,6 @@ const nr_model *const nr_models[] = {
     &nr_model_b_minus_l,
     &nr_model_u1x,
     &nr_model_darkz_nun,
+    &nr_model_tmm_zp,
     NULL,
 };

@@ -30,17 +30,18 @@ static const nr_param_spec sm_params[N_SM_PARAMS] = {
 };
 
 static const nr_signal_spec sm_signals[NR_N_SPECIES] = {
-    {"nu_e", "nu_e CC interactions (or nu_e crossing the face, quantity = flux)"},
-    {"nubar_e", "nubar_e CC interactions"},
-    {"nu_mu", "nu_mu CC interactions"},
-    {"nubar_mu", "nubar_mu CC interactions"},
-    {"nu_tau", "nu_tau CC interactions"},
-    {"nubar_tau", "nubar_tau CC interactions"},
+    {"nu_e", "nu_e CC interactions (quantity = flux: nu_e crossing the detector face)"},
+    {"nubar_e", "nubar_e CC interactions (quantity = flux: nubar_e crossing the detector face)"},
+    {"nu_mu", "nu_mu CC interactions (quantity = flux: nu_mu crossing the detector face)"},
+    {"nubar_mu", "nubar_mu CC interactions (quantity = flux: nubar_mu crossing the detector face)"},
+    {"nu_tau", "nu_tau CC interactions (quantity = flux: nu_tau crossing the detector face)"},
+    {"nubar_tau", "nubar_tau CC interactions (quantity = flux: nubar_tau crossing the detector face)"},
 };
 
-static nr_status sm_check(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
-                          nr_error *err)
+static nr_status sm_check(const nr_model *model, const nr_engine *engine, const nr_experiment *exp,
+                          const nr_param_value *p, nr_error *err)
 {
+    (void)model;
     if (!(p[P_E_MIN].number < p[P_E_MAX].number))
         return nr_fail(err, NR_EINPUT, "/params/e_min", "e_min (%g GeV) must be below e_max (%g GeV)",
                        p[P_E_MIN].number, p[P_E_MAX].number);
@@ -50,53 +51,66 @@ static nr_status sm_check(const nr_engine *engine, const nr_experiment *exp, con
     return NR_OK;
 }
 
-static nr_status sm_compute(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
-                            int with_bins, nr_table *out, nr_error *err)
+/* The flux and (for CC events) the cross-section table of the request. */
+typedef struct {
+    const nr_experiment *experiment;
+    const nr_flux *flux;
+    const nr_cc_table *cc; /* NULL for quantity = flux */
+} sm_state;
+
+static nr_status sm_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *exp,
+                            const nr_param_value *p, void *state, nr_error *err)
 {
-    nr_status st = sm_check(engine, exp, p, err);
-    if (st != NR_OK)
-        return st;
-    const nr_flux *flux = nr_engine_flux(engine, exp->flux_set);
-    const char *pdf_name = nr_pdf_known_sets[p[P_PDF].choice];
-    int want_flux = p[P_QUANTITY].choice == 1;
-    const nr_cc_table *cc = NULL;
-    if (!want_flux && (st = nr_engine_cc_table(engine, pdf_name, &cc, err)) != NR_OK)
-        return st;
-    if ((st = nr_table_alloc(out, NR_N_SPECIES, flux->n_bins, err)) != NR_OK)
-        return st;
+    (void)model;
+    sm_state *s = state;
+    s->experiment = exp;
+    s->flux = nr_engine_flux(engine, exp->flux_set);
+    if (p[P_QUANTITY].choice == 1)
+        return NR_OK;
+    return nr_engine_cc_table(engine, nr_pdf_known_sets[p[P_PDF].choice], &s->cc, err);
+}
+
+/* Events (or neutrinos) of one species in the energy window: the total, and per flux bin into per_bin. */
+static double sm_species(const sm_state *s, const nr_param_value *p, int species, double *per_bin)
+{
+    double lo = p[P_E_MIN].number, hi = p[P_E_MAX].number;
+    return s->cc ? nr_sm_cc_events(s->flux, s->cc, s->experiment, species, lo, hi, per_bin)
+                 : nr_sm_neutrinos(s->flux, s->experiment, species, lo, hi, per_bin);
+}
+
+static nr_status sm_signals_at(const nr_model *model, const void *state, const nr_param_value *p, double *values,
+                               nr_error *err)
+{
+    (void)model;
+    (void)err;
+    double per_bin[256];
+    for (int s = 0; s < NR_N_SPECIES; s++)
+        values[s] = sm_species(state, p, s, per_bin);
+    return NR_OK;
+}
+
+static nr_status sm_spectra(const nr_model *model, const void *state, const nr_param_value *p, nr_table *out,
+                            nr_error *err)
+{
+    (void)model;
+    const sm_state *st = state;
+    const nr_flux *flux = st->flux;
+    nr_status status = nr_table_alloc(out, NR_N_SPECIES, flux->n_bins, err);
+    if (status != NR_OK)
+        return status;
     double per_bin[256];
     for (int s = 0; s < NR_N_SPECIES; s++) {
         snprintf(out->channel[s], sizeof out->channel[s], "%s", nr_species_name(s));
         snprintf(out->channel_label[s], sizeof out->channel_label[s], "%s %s", nr_species_name(s),
-                 want_flux ? "crossing the detector face" : "CC interactions");
-        out->total[s] = want_flux ? nr_sm_neutrinos(flux, exp, s, p[P_E_MIN].number, p[P_E_MAX].number, per_bin)
-                                  : nr_sm_cc_events(flux, cc, exp, s, p[P_E_MIN].number, p[P_E_MAX].number,
-                                                    per_bin);
+                 st->cc ? "CC interactions" : "crossing the detector face");
+        out->total[s] = sm_species(st, p, s, per_bin);
         for (size_t b = 0; b < flux->n_bins; b++)
             out->events[s * flux->n_bins + b] = per_bin[b];
     }
     snprintf(out->x_name, sizeof out->x_name, "E_nu");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
-    for (size_t b = 0; b < flux->n_bins; b++) {
-        out->bin_lo[b] = flux->e_lo[b];
-        out->bin_hi[b] = flux->e_hi[b];
-    }
-    if (!with_bins) { /* rates: totals only */
-        out->n_bins = 0;
-    }
+    nr_table_copy_bins(out, flux->e_lo, flux->e_hi);
     return NR_OK;
-}
-
-static nr_status sm_rates(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
-                          nr_table *out, nr_error *err)
-{
-    return sm_compute(engine, exp, p, 0, out, err);
-}
-
-static nr_status sm_spectra(const nr_engine *engine, const nr_experiment *exp, const nr_param_value *p,
-                            nr_table *out, nr_error *err)
-{
-    return sm_compute(engine, exp, p, 1, out, err);
 }
 
 const nr_model nr_model_sm = {
@@ -111,9 +125,11 @@ const nr_model nr_model_sm = {
     .params = sm_params,
     .n_params = N_SM_PARAMS,
     .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
-    .check = sm_check,
-    .rates = sm_rates,
-    .spectra = sm_spectra,
     .signals = sm_signals,
     .n_signals = NR_N_SPECIES,
+    .state_size = sizeof(sm_state),
+    .check = sm_check,
+    .prepare = sm_prepare,
+    .signals_at = sm_signals_at,
+    .spectra = sm_spectra,
 };

@@ -11,7 +11,7 @@
  *
  * events(channel) = L x g^2 x sum_mechanism sum_accepted sigma_i(g = 1) P_dec(p_i; c tau(g)) x BR(channel)
  * At fixed mass the spectra at g = 1 and what reaches the volume are computed once; every coupling then costs
- * one pass over the accepted momenta (vector_prepare and vector_evaluate).
+ * one pass over the accepted momenta (vector_prepare, and scaling_at for the coupling).
  */
 #include <math.h>
 #include <stdio.h>
@@ -95,13 +95,13 @@ static nr_status couplings_of(vector_kind kind, const nr_param_value *p, nr_zpri
     return nr_fail(err, NR_EINTERNAL, "", "unknown vector model");
 }
 
-static nr_status widths_of(const nr_engine *engine, const nr_param_value *p, const nr_zprime_couplings *c,
+static nr_status widths_of(const nr_darkcast *darkcast, const nr_param_value *p, const nr_zprime_couplings *c,
                            nr_zprime_widths *w, nr_error *err)
 {
     nr_zprime_options opt;
     nr_zprime_options_default(&opt);
     opt.m_n_gev = p[P_M_NR].number;
-    return nr_zprime_widths_compute(c, nr_engine_darkcast(engine), p[P_MASS].number, &opt, w, err);
+    return nr_zprime_widths_compute(c, darkcast, p[P_MASS].number, &opt, w, err);
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -111,6 +111,8 @@ enum { MECH_PI0, MECH_ETA, MECH_BREM, N_MECH };
 
 typedef struct {
     double mass;
+    const nr_darkcast *darkcast;    /* hadronic widths         */
+    nr_zprime_couplings couplings;  /* at unit coupling        */
     nr_decay_volume volume;
     double luminosity_fb;
     nr_zprime_widths widths;        /* at unit coupling        */
@@ -176,12 +178,13 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
 {
     memset(pr, 0, sizeof *pr);
     pr->mass = p[P_MASS].number;
+    pr->darkcast = nr_engine_darkcast(engine);
     pr->volume = (nr_decay_volume){e->distance_m, e->length_m, e->radius_m};
     pr->luminosity_fb = e->luminosity_fb;
-    nr_zprime_couplings c;
-    nr_status st = couplings_of(kind, p, &c, err);
-    if (st != NR_OK || (st = widths_of(engine, p, &c, &pr->widths, err)) != NR_OK)
+    nr_status st = couplings_of(kind, p, &pr->couplings, err);
+    if (st != NR_OK || (st = widths_of(pr->darkcast, p, &pr->couplings, &pr->widths, err)) != NR_OK)
         return st;
+    const nr_zprime_couplings *c = &pr->couplings;
     pr->br_visible = nr_zprime_br_visible(&pr->widths);
     pr->br_ee = nr_zprime_group_br(&pr->widths, NR_ZP_GROUP_EE);
     pr->br_mumu = nr_zprime_group_br(&pr->widths, NR_ZP_GROUP_MUMU);
@@ -193,7 +196,7 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
         return st;
     if (mechanisms != 2) {
         /* quark vector couplings at unit gauge coupling, for the anomaly factors of 004 Eqs. 33-35 */
-        nr_quark_vector_couplings q = {c.f[NR_ZP_F_U].g_v, c.f[NR_ZP_F_D].g_v, c.f[NR_ZP_F_S].g_v};
+        nr_quark_vector_couplings q = {c->f[NR_ZP_F_U].g_v, c->f[NR_ZP_F_D].g_v, c->f[NR_ZP_F_S].g_v};
         const int pdg[2] = {111, 221};
         for (int k = 0; k < 2 && st == NR_OK; k++) {
             const nr_hadron_table *mesons = nr_engine_mesons(engine, meson_energy(e), pdg[k]);
@@ -216,7 +219,7 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
     }
     if (st == NR_OK && mechanisms != 1) {
         /* proton chiral couplings: x'_pL = 3 x'_q (= 2 q_L(u) + q_L(d)), x'_pR = 2 x'_u + x'_d */
-        const nr_zprime_vertex *u = &c.f[NR_ZP_F_U], *d = &c.f[NR_ZP_F_D];
+        const nr_zprime_vertex *u = &c->f[NR_ZP_F_U], *d = &c->f[NR_ZP_F_D];
         nr_proton_chiral_couplings pc = {2.0 * (u->g_v + u->g_a) + (d->g_v + d->g_a),
                                          2.0 * (u->g_v - u->g_a) + (d->g_v - d->g_a)};
         nr_brem_options opt = nr_brem_options_default(e->sqrt_s_tev * 1e3);
@@ -230,65 +233,81 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
     return st;
 }
 
-typedef struct {
-    double v[N_SIGNALS];
-} signal_set;
+/* ------------------------------------------------------------------------------------------------ */
+/* the coupling, and the model functions shared by the three models                                 */
 
-static void signals_at(const production *pr, double g, signal_set *out)
+/* The family member a model table declares (its .data). */
+typedef struct {
+    vector_kind kind;
+} vector_family;
+
+static vector_kind kind_of(const nr_model *model)
 {
-    memset(out, 0, sizeof *out);
-    double ctau = nr_zprime_ctau_m(&pr->widths, g), g2 = g * g;
-    double decaying[N_MECH] = {0, 0, 0};
-    for (int m = 0; m < N_MECH; m++)
-        if (pr->have[m])
-            decaying[m] = g2 * nr_llp_events_accepted(&pr->accepted[m], &pr->volume, ctau, pr->luminosity_fb);
-    double all = decaying[MECH_PI0] + decaying[MECH_ETA] + decaying[MECH_BREM];
-    out->v[S_VISIBLE] = all * pr->br_visible;
-    out->v[S_EE] = all * pr->br_ee;
-    out->v[S_MUMU] = all * pr->br_mumu;
-    out->v[S_HADRONS] = all * pr->br_hadrons;
-    out->v[S_FROM_PI0] = decaying[MECH_PI0] * pr->br_visible;
-    out->v[S_FROM_ETA] = decaying[MECH_ETA] * pr->br_visible;
-    out->v[S_FROM_BREM] = decaying[MECH_BREM] * pr->br_visible;
+    return ((const vector_family *)model->data)->kind;
 }
 
-/* ------------------------------------------------------------------------------------------------ */
-/* generic model functions, parameterised by the kind                                               */
+/* The only place the gauge coupling g enters: every production cross section scales as g^2 and the lifetime as
+ * 1/g^2 (004 Eqs. 17-21: all widths are g^2 times their value at g = 1). */
+typedef struct {
+    double g2;     /* g^2                       */
+    double ctau_m; /* proper decay length [m]   */
+} coupling_scaling;
 
-static nr_status check_volume(const nr_experiment *e, nr_error *err)
+static coupling_scaling scaling_at(const production *pr, const nr_param_value *p)
 {
+    double g = p[P_COUPLING].number;
+    return (coupling_scaling){g * g, nr_zprime_ctau_m(&pr->widths, g)};
+}
+
+static nr_status vector_check(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                              const nr_param_value *p, nr_error *err)
+{
+    (void)model;
+    (void)engine;
+    (void)p;
     if (!(e->radius_m > 0 && e->length_m > 0 && e->luminosity_fb > 0))
         return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s is not a decay volume", e->name);
     return NR_OK;
 }
 
-static nr_status vector_rates(const nr_engine *engine, const nr_experiment *e, vector_kind kind,
-                              const nr_param_value *p, nr_table *out, nr_error *err)
+/* The production at unit coupling and what reaches the volume, prepared once per mass; every coupling then costs
+ * one pass over the accepted momenta. */
+static nr_status vector_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                                const nr_param_value *p, void *state, nr_error *err)
 {
-    production pr;
-    nr_status st = check_volume(e, err);
-    if (st != NR_OK || (st = build_production(engine, e, kind, p, &pr, err)) != NR_OK)
-        return st;
-    signal_set sig;
-    signals_at(&pr, p[P_COUPLING].number, &sig);
-    production_free(&pr);
-    return nr_table_of_signals(vector_signals, N_SIGNALS, sig.v, out, err);
+    return build_production(engine, e, kind_of(model), p, state, err);
+}
+
+static nr_status vector_signals_at(const nr_model *model, const void *state, const nr_param_value *p,
+                                   double *values, nr_error *err)
+{
+    (void)model;
+    (void)err;
+    const production *pr = state;
+    coupling_scaling c = scaling_at(pr, p);
+    double decaying[N_MECH] = {0, 0, 0};
+    for (int m = 0; m < N_MECH; m++)
+        if (pr->have[m])
+            decaying[m] = c.g2 * nr_llp_events_accepted(&pr->accepted[m], &pr->volume, c.ctau_m, pr->luminosity_fb);
+    double all = decaying[MECH_PI0] + decaying[MECH_ETA] + decaying[MECH_BREM];
+    values[S_VISIBLE] = all * pr->br_visible;
+    values[S_EE] = all * pr->br_ee;
+    values[S_MUMU] = all * pr->br_mumu;
+    values[S_HADRONS] = all * pr->br_hadrons;
+    values[S_FROM_PI0] = decaying[MECH_PI0] * pr->br_visible;
+    values[S_FROM_ETA] = decaying[MECH_ETA] * pr->br_visible;
+    values[S_FROM_BREM] = decaying[MECH_BREM] * pr->br_visible;
+    return NR_OK;
 }
 
 #define E_BINS 40
 #define BR_BINS 60
 
-static nr_status energy_spectrum(const nr_engine *engine, const nr_experiment *e, vector_kind kind,
-                                 const nr_param_value *p, nr_table *out, nr_error *err)
+static nr_status energy_spectrum(const production *pr, const nr_param_value *p, nr_table *out, nr_error *err)
 {
-    production pr;
-    nr_status st = build_production(engine, e, kind, p, &pr, err);
+    nr_status st = nr_table_alloc(out, N_MECH, E_BINS, err);
     if (st != NR_OK)
         return st;
-    if ((st = nr_table_alloc(out, N_MECH, E_BINS, err)) != NR_OK) {
-        production_free(&pr);
-        return st;
-    }
     static const char *const names[N_MECH] = {"from_pi0", "from_eta", "from_bremsstrahlung"};
     for (int m = 0; m < N_MECH; m++) {
         snprintf(out->channel[m], sizeof out->channel[m], "%s", names[m]);
@@ -297,41 +316,31 @@ static nr_status energy_spectrum(const nr_engine *engine, const nr_experiment *e
     }
     snprintf(out->x_name, sizeof out->x_name, "E_X");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
-    const double lo = 10.0, hi = 1e4; /* [GeV] */
-    for (size_t b = 0; b < E_BINS; b++) {
-        out->bin_lo[b] = lo * pow(hi / lo, (double)b / E_BINS);
-        out->bin_hi[b] = lo * pow(hi / lo, (double)(b + 1) / E_BINS);
-    }
-    double g = p[P_COUPLING].number, ctau = nr_zprime_ctau_m(&pr.widths, g);
+    nr_table_log_bins(out, 10.0, 1e4); /* [GeV] */
+    coupling_scaling c = scaling_at(pr, p);
     for (int m = 0; m < N_MECH; m++) {
-        if (!pr.have[m])
+        if (!pr->have[m])
             continue;
-        const nr_llp_accepted *a = &pr.accepted[m];
+        const nr_llp_accepted *a = &pr->accepted[m];
         for (size_t i = 0; i < a->n; i++) {
-            double en = sqrt(a->p_gev[i] * a->p_gev[i] + pr.mass * pr.mass);
-            double d = a->p_gev[i] / pr.mass * ctau;
-            double n = g * g * a->weight_pb[i] * pr.luminosity_fb * NR_INV_FB_TO_INV_PB *
-                       nr_llp_decay_probability(pr.volume.distance_m, pr.volume.length_m, d) * pr.br_visible;
-            for (size_t b = 0; b < E_BINS; b++)
-                if (en >= out->bin_lo[b] && en < out->bin_hi[b])
-                    out->events[m * E_BINS + b] += n;
+            double en = sqrt(a->p_gev[i] * a->p_gev[i] + pr->mass * pr->mass);
+            double d = a->p_gev[i] / pr->mass * c.ctau_m;
+            double n = c.g2 * a->weight_pb[i] * pr->luminosity_fb * NR_INV_FB_TO_INV_PB *
+                       nr_llp_decay_probability(pr->volume.distance_m, pr->volume.length_m, d) * pr->br_visible;
+            nr_table_fill(out, (size_t)m, en, n);
         }
     }
-    for (int m = 0; m < N_MECH; m++)
-        for (size_t b = 0; b < E_BINS; b++)
-            out->total[m] += out->events[m * E_BINS + b];
-    production_free(&pr);
+    nr_table_sum_channels(out);
     return NR_OK;
 }
 
 /* Branching fractions per decay group on a log grid of masses (004 Fig. 1); the values in the table are
  * branching fractions, not events (the channel labels say so). */
-static nr_status branching_spectrum(const nr_engine *engine, vector_kind kind, const nr_param_value *p,
+static nr_status branching_spectrum(const nr_model *model, const production *pr, const nr_param_value *p,
                                     nr_table *out, nr_error *err)
 {
-    nr_zprime_couplings c;
-    nr_status st = couplings_of(kind, p, &c, err);
-    if (st != NR_OK || (st = nr_table_alloc(out, NR_ZP_N_GROUPS, BR_BINS, err)) != NR_OK)
+    nr_status st = nr_table_alloc(out, NR_ZP_N_GROUPS, BR_BINS, err);
+    if (st != NR_OK)
         return st;
     for (int gidx = 0; gidx < NR_ZP_N_GROUPS; gidx++) {
         snprintf(out->channel[gidx], sizeof out->channel[gidx], "%s", nr_zprime_group_name((nr_zprime_group)gidx));
@@ -340,15 +349,13 @@ static nr_status branching_spectrum(const nr_engine *engine, vector_kind kind, c
     }
     snprintf(out->x_name, sizeof out->x_name, "mass");
     snprintf(out->x_unit, sizeof out->x_unit, "GeV");
-    const double lo = 0.01, hi = 10.0;
+    nr_table_log_bins(out, 0.01, 10.0); /* [GeV] */
     nr_param_value q[N_MAX_PARAMS];
-    memcpy(q, p, sizeof q);
+    memcpy(q, p, model->n_params * sizeof *q); /* the presets declare fewer parameters than N_MAX_PARAMS */
     for (size_t b = 0; b < BR_BINS; b++) {
-        out->bin_lo[b] = lo * pow(hi / lo, (double)b / BR_BINS);
-        out->bin_hi[b] = lo * pow(hi / lo, (double)(b + 1) / BR_BINS);
         q[P_MASS].number = sqrt(out->bin_lo[b] * out->bin_hi[b]);
         nr_zprime_widths w;
-        if ((st = widths_of(engine, q, &c, &w, err)) != NR_OK)
+        if ((st = widths_of(pr->darkcast, q, &pr->couplings, &w, err)) != NR_OK)
             return st;
         for (int gidx = 0; gidx < NR_ZP_N_GROUPS; gidx++)
             out->events[gidx * BR_BINS + b] = nr_zprime_group_br(&w, (nr_zprime_group)gidx);
@@ -358,107 +365,68 @@ static nr_status branching_spectrum(const nr_engine *engine, vector_kind kind, c
     return NR_OK;
 }
 
-static nr_status vector_spectra(const nr_engine *engine, const nr_experiment *e, vector_kind kind,
-                                const nr_param_value *p, nr_table *out, nr_error *err)
+static nr_status vector_spectra(const nr_model *model, const void *state, const nr_param_value *p, nr_table *out,
+                                nr_error *err)
 {
-    nr_status st = check_volume(e, err);
-    if (st != NR_OK)
-        return st;
-    return p[P_DISTRIBUTION].choice == 0 ? energy_spectrum(engine, e, kind, p, out, err)
-                                         : branching_spectrum(engine, kind, p, out, err);
+    return p[P_DISTRIBUTION].choice == 0 ? energy_spectrum(state, p, out, err)
+                                         : branching_spectrum(model, state, p, out, err);
 }
 
-/* Fast path for scans (model.h): the production at unit coupling and what reaches the volume are prepared once
- * per mass; every coupling then costs one pass over the accepted momenta. */
-static nr_status vector_prepare(const nr_engine *engine, const nr_experiment *e, vector_kind kind,
-                                const nr_param_value *p, void **state, nr_error *err)
+static void vector_release(const nr_model *model, void *state)
 {
-    production *pr = calloc(1, sizeof *pr);
-    if (!pr)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory");
-    nr_status st = check_volume(e, err);
-    if (st != NR_OK || (st = build_production(engine, e, kind, p, pr, err)) != NR_OK) {
-        free(pr);
-        return st;
-    }
-    *state = pr;
-    return NR_OK;
-}
-
-static nr_status vector_evaluate(const void *state, const nr_param_value *p, size_t signal, double *events,
-                                 nr_error *err)
-{
-    if (signal >= N_SIGNALS)
-        return nr_fail(err, NR_EINTERNAL, "/signal", "no signal %zu", signal);
-    signal_set sig;
-    signals_at(state, p[P_COUPLING].number, &sig);
-    *events = sig.v[signal];
-    return NR_OK;
-}
-
-static void vector_release(void *state)
-{
+    (void)model;
     production_free(state);
-    free(state);
 }
 
 /* ------------------------------------------------------------------------------------------------ */
 /* the three model tables                                                                            */
-
-#define MODEL_WRAPPERS(prefix, kind)                                                                                \
-    static nr_status prefix##_rates(const nr_engine *en, const nr_experiment *e, const nr_param_value *p,            \
-                                    nr_table *out, nr_error *err)                                                   \
-    {                                                                                                               \
-        return vector_rates(en, e, kind, p, out, err);                                                              \
-    }                                                                                                               \
-    static nr_status prefix##_spectra(const nr_engine *en, const nr_experiment *e, const nr_param_value *p,          \
-                                      nr_table *out, nr_error *err)                                                 \
-    {                                                                                                               \
-        return vector_spectra(en, e, kind, p, out, err);                                                            \
-    }                                                                                                               \
-    static nr_status prefix##_prepare(const nr_engine *en, const nr_experiment *e, const nr_param_value *p,          \
-                                      void **state, nr_error *err)                                                  \
-    {                                                                                                               \
-        return vector_prepare(en, e, kind, p, state, err);                                                          \
-    }
-
-MODEL_WRAPPERS(u1x, KIND_U1X)
-MODEL_WRAPPERS(dark_photon, KIND_DARK_PHOTON)
-MODEL_WRAPPERS(b_minus_l, KIND_B_MINUS_L)
 
 #define REFERENCES_004                                                                                              \
     "paper 004 (chiral U(1)_X Z' at FASER): charges Tables I, III; widths Eqs. 17-21, 60-61; acceptance Eqs. "      \
     "22-24; bremsstrahlung Eqs. 25-32; meson decays Eqs. 33-35; FASER geometry Table V. Hadronic widths: DarkCast, "  \
     "Ilten, Soreq, Williams, Xue, arXiv:1801.04847. Meson spectra: EPOS-LHC via FORESEE, arXiv:2105.07077"
 
-#define MODEL_TABLE(var, model_name, model_title, model_desc, prefix, param_table)                                  \
-    const nr_model var = {                                                                                          \
-        .name = model_name,                                                                                         \
-        .title = model_title,                                                                                       \
-        .description = model_desc,                                                                                  \
-        .references = REFERENCES_004,                                                                               \
-        .params = param_table,                                                                                      \
-        .n_params = sizeof param_table / sizeof param_table[0],                                                     \
-        .detector_kind = NR_DETECTOR_DECAY_VOLUME,                                                                  \
-        .check = NULL,                                                                                              \
-        .rates = prefix##_rates,                                                                                    \
-        .spectra = prefix##_spectra,                                                                                \
-        .signals = vector_signals,                                                                                  \
-        .n_signals = N_SIGNALS,                                                                                     \
-        .prepare = prefix##_prepare,                                                                                \
-        .evaluate = vector_evaluate,                                                                                \
-        .release = vector_release,                                                                                  \
-    }
+static const vector_family u1x_family = {KIND_U1X};
+static const vector_family dark_photon_family = {KIND_DARK_PHOTON};
+static const vector_family b_minus_l_family = {KIND_B_MINUS_L};
 
-MODEL_TABLE(nr_model_u1x, "u1x", "Chiral U(1)_X gauge boson Z' from the interaction point",
-            "A Z' gauge boson of a chiral U(1)_X (charges set by x_H and x_Phi, 004 Table I) made in pi0/eta decays "
-            "and proton bremsstrahlung at the ATLAS interaction point, decaying in the FASER / FASER 2 decay volume.",
-            u1x, u1x_params);
-MODEL_TABLE(nr_model_dark_photon, "dark_photon", "Dark photon from the interaction point",
-            "A kinetically mixed dark photon (couplings eps e Q_f) made in pi0/eta decays and proton bremsstrahlung, "
-            "decaying in the FASER / FASER 2 decay volume: the U(1)_X machinery with vector couplings.",
-            dark_photon, dark_photon_params);
-MODEL_TABLE(nr_model_b_minus_l, "b_minus_l", "Gauged B-L boson from the interaction point",
-            "The U(1)_B-L gauge boson (x_H = 0 of the U(1)_X model): couplings g_BL (B - L), decays including the "
-            "invisible nu nu channel.",
-            b_minus_l, b_minus_l_params);
+/* What the three tables share: the family's signals, state and functions. */
+#define VECTOR_IP_MODEL_COMMON                                                                                      \
+    .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME, .signals = vector_signals,              \
+    .n_signals = N_SIGNALS, .state_size = sizeof(production), .check = vector_check, .prepare = vector_prepare,      \
+    .signals_at = vector_signals_at, .spectra = vector_spectra, .release = vector_release
+
+const nr_model nr_model_u1x = {
+    .name = "u1x",
+    .title = "Chiral U(1)_X gauge boson Z' from the interaction point",
+    .description = "A Z' gauge boson of a chiral U(1)_X (charges set by x_H and x_Phi, 004 Table I) made in pi0/eta "
+                   "decays and proton bremsstrahlung at the ATLAS interaction point, decaying in the FASER / FASER 2 "
+                   "decay volume.",
+    .params = u1x_params,
+    .n_params = sizeof u1x_params / sizeof u1x_params[0],
+    .data = &u1x_family,
+    VECTOR_IP_MODEL_COMMON,
+};
+
+const nr_model nr_model_dark_photon = {
+    .name = "dark_photon",
+    .title = "Dark photon from the interaction point",
+    .description = "A kinetically mixed dark photon (couplings eps e Q_f) made in pi0/eta decays and proton "
+                   "bremsstrahlung, decaying in the FASER / FASER 2 decay volume: the U(1)_X machinery with vector "
+                   "couplings.",
+    .params = dark_photon_params,
+    .n_params = sizeof dark_photon_params / sizeof dark_photon_params[0],
+    .data = &dark_photon_family,
+    VECTOR_IP_MODEL_COMMON,
+};
+
+const nr_model nr_model_b_minus_l = {
+    .name = "b_minus_l",
+    .title = "Gauged B-L boson from the interaction point",
+    .description = "The U(1)_B-L gauge boson (x_H = 0 of the U(1)_X model): couplings g_BL (B - L), decays including "
+                   "the invisible nu nu channel.",
+    .params = b_minus_l_params,
+    .n_params = sizeof b_minus_l_params / sizeof b_minus_l_params[0],
+    .data = &b_minus_l_family,
+    VECTOR_IP_MODEL_COMMON,
+};

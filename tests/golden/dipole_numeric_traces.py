@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """dipole_numeric_traces.py: brute-force |M|^2 of the neutrino dipole portal (paper 001 Eq. 3.1),
-an independent check of the analytic trace results in physics/dipole_xsec.c.
+an independent check of the analytic trace results in physics/models/dipole_xsec.c.
 
 Nothing here uses a trace identity: the amplitudes are built from explicit 4x4 Dirac matrices (Dirac
 representation), explicit u and v spinors and explicit photon propagators, then squared and summed over
@@ -553,7 +553,7 @@ def nucleon_ff(q2, neutron):
 
 
 def analytic_dsdt(e, m_n, t, m_t, f1, f2, spin0=False):
-    """The closed form of physics/dipole_xsec.c (header comment), / mu_N^2, for the comment lines only."""
+    """The closed form of physics/models/dipole_xsec.c (header comment), / mu_N^2, for the comment lines only."""
     u, m2 = -t, m_n * m_n
     s = m_t * m_t + 2 * m_t * e
     t_lo, t_hi = t_range(e, m_n, m_t)

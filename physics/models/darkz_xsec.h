@@ -16,6 +16,8 @@
 #ifndef NR_DARKZ_XSEC_H
 #define NR_DARKZ_XSEC_H
 
+#include "nr_error.h"
+
 /* --- production ----------------------------------------------------------------------------------------- */
 
 /* 000 Eq. 5 as printed: dsigma/dcos(theta) [GeV^-2] of nu q -> N q in the parton CM frame at s [GeV^2]. */
@@ -74,7 +76,12 @@ double nr_darkz_zprime_width_ff(double q_f, double m_v, double m_f, double n_col
 double nr_darkz_width_n_two_body(double g, double m_n, double m_x, double m_v);
 
 /* N -> X Z'(*) -> X + channel [GeV]: on-shell Z' times its branching fraction when m_zp < m_n - m_x, else the
- * three-body width by the integral over the Z' virtuality. g = g' (X = N') or g_nuN (X = nu). */
+ * three-body width by the integral over the Z' virtuality. g = g' (X = N') or g_nuN (X = nu). The _e form gives
+ * the status (NR_ENOMEM, NR_ENUMERIC) and the absolute error estimate [GeV] of the integral; the plain form
+ * returns NaN on failure. */
+nr_status nr_darkz_width_n_channel_e(double g, double m_n, double m_x, double m_zp, nr_darkz_portal portal,
+                                     double coupling, nr_darkz_channel ch, double *width, double *abs_err,
+                                     nr_error *err);
 double nr_darkz_width_n_channel(double g, double m_n, double m_x, double m_zp, nr_darkz_portal portal,
                                 double coupling, nr_darkz_channel ch);
 

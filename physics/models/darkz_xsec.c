@@ -300,27 +300,45 @@ static double three_body_integrand(double q2, void *vp)
            nr_darkz_zprime_width(p->portal, p->coupling, mv, p->ch) / (NR_PI * sq(q2 - p->m_zp * p->m_zp));
 }
 
-double nr_darkz_width_n_channel(double g, double m_n, double m_x, double m_zp, nr_darkz_portal portal,
-                                double coupling, nr_darkz_channel ch)
+nr_status nr_darkz_width_n_channel_e(double g, double m_n, double m_x, double m_zp, nr_darkz_portal portal,
+                                     double coupling, nr_darkz_channel ch, double *width, double *abs_err,
+                                     nr_error *err)
 {
+    *width = 0.0;
+    *abs_err = 0.0;
     double thr = channel_threshold(portal, ch);
     if (!(m_n > m_x + thr) || g == 0.0 || coupling == 0.0 || !(m_zp > 0))
-        return 0.0;
+        return NR_OK;
     if (m_zp < m_n - m_x) { /* on-shell Z' (narrow width) */
         double tot = zprime_total_width(portal, coupling, m_zp);
-        return tot > 0 ? nr_darkz_width_n_two_body(g, m_n, m_x, m_zp) * nr_darkz_zprime_width(portal, coupling, m_zp, ch) / tot
-                       : 0.0;
+        *width = tot > 0 ? nr_darkz_width_n_two_body(g, m_n, m_x, m_zp) * nr_darkz_zprime_width(portal, coupling, m_zp, ch) / tot
+                         : 0.0;
+        return NR_OK;
     }
     three_body_params p = {g, m_n, m_x, m_zp, coupling, portal, ch};
     gsl_function f = {three_body_integrand, &p};
     double lo = thr * thr, hi = sq(m_n - m_x), result = 0.0, abserr = 0.0;
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
     if (!ws)
-        return NAN;
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the N -> N' Z'* integration workspace");
     int rc = gsl_integration_qags(&f, lo, hi, 0.0, 1e-7, 200, ws, &result, &abserr);
     gsl_integration_workspace_free(ws);
     (void)rc; /* a GSL warning (roundoff) still leaves a usable estimate; only a non-finite result is an error */
-    return isfinite(result) ? result : NAN;
+    if (!isfinite(result))
+        return nr_fail(err, NR_ENUMERIC, "", "the N -> X Z'* width integral is not finite (m_N = %g GeV, m_Z' = %g GeV)",
+                       m_n, m_zp);
+    *width = result;
+    *abs_err = abserr;
+    return NR_OK;
+}
+
+double nr_darkz_width_n_channel(double g, double m_n, double m_x, double m_zp, nr_darkz_portal portal,
+                                double coupling, nr_darkz_channel ch)
+{
+    double width, abs_err;
+    return nr_darkz_width_n_channel_e(g, m_n, m_x, m_zp, portal, coupling, ch, &width, &abs_err, NULL) == NR_OK
+               ? width
+               : NAN;
 }
 
 double nr_darkz_width_eq4_paper(double g_prime, double eps, double m_n, double m_np, double m_zp)

@@ -73,15 +73,12 @@
  * Upscattering
  * ------------------------------------------------------------------------------------------------------------ */
 
-/* Bracket B of the header comment for a spin-0 target with charge form factor z_f = Z F [GeV^4 units of
- * u^2]. gram = (u - u_min)(u_max - u). */
-static double bracket_spin0(double s, double m_target, double m_n, double u, double gram, double z_f)
+double nr_dipole_bracket_spin0(double s, double m_target, double m_n, double u, double gram, double z_f)
 {
     return z_f * z_f * (4.0 * s * gram + u * (m_n * m_n + u) * (4.0 * m_target * m_target + u));
 }
 
-/* Bracket B for a spin-1/2 target with Dirac and Pauli form factors f1, f2. */
-static double bracket_spin_half(double s, double m_target, double m_n, double u, double gram, double f1,
+double nr_dipole_bracket_spin_half(double s, double m_target, double m_n, double u, double gram, double f1,
                                 double f2)
 {
     const double tau = u / (4.0 * m_target * m_target);
@@ -106,7 +103,7 @@ static double dipole_bracket(const nr_dipole_xsec_ctx *c, double s, double u, do
     double f1 = 1.0, f2 = 0.0;
     switch (c->target) {
     case NR_DIPOLE_NUCLEUS:
-        return bracket_spin0(s, m_t, c->m_n, u, gram, nucleus_charge_form_factor(c, sqrt(u)));
+        return nr_dipole_bracket_spin0(s, m_t, c->m_n, u, gram, nucleus_charge_form_factor(c, sqrt(u)));
     case NR_DIPOLE_PROTON:
         nr_ff_nucleon(u, NR_NUCLEON_PROTON, &f1, &f2);
         break;
@@ -118,7 +115,7 @@ static double dipole_bracket(const nr_dipole_xsec_ctx *c, double s, double u, do
     default:
         return 0.0;
     }
-    return bracket_spin_half(s, m_t, c->m_n, u, gram, f1, f2);
+    return nr_dipole_bracket_spin_half(s, m_t, c->m_n, u, gram, f1, f2);
 }
 
 double nr_dipole_dsigma_dt(double e_nu, double t, const void *ctx)
@@ -211,8 +208,11 @@ static double xi_of_s(double m_l, double s, double xi_max)
     return xi < xi_max ? xi : xi_max;
 }
 
-/* Integral of the integrand over [0, xi_max] split at the given breakpoints (sorted inside). */
-static double integrate_ll(ll_integrand *p, const double *breaks_s, size_t n_breaks)
+/* Integral of the integrand over [0, xi_max] split at the given breakpoints (sorted inside), with its absolute
+ * error estimate. A GSL warning (round-off on a piece) still leaves a usable estimate; out of memory and a
+ * non-finite result are failures. */
+static nr_status integrate_ll(ll_integrand *p, const double *breaks_s, size_t n_breaks, double *val,
+                              double *abs_err, nr_error *err)
 {
     const double xi_max = acosh(p->m_n / (2.0 * p->m_l));
     double edges[4] = {0.0, xi_max, xi_max, xi_max};
@@ -228,19 +228,27 @@ static double integrate_ll(ll_integrand *p, const double *breaks_s, size_t n_bre
             edges[j] = edges[j - 1];
             edges[j - 1] = tmp;
         }
+    *val = NAN;
+    *abs_err = NAN;
     gsl_integration_workspace *w = gsl_integration_workspace_alloc(200);
     if (!w)
-        return 0.0;
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the N -> nu l+ l- integration workspace");
     gsl_function f = {ll_integrand_xi, p};
-    double total = 0.0;
+    double total = 0.0, total_err = 0.0;
     for (size_t i = 0; i + 1 < n_edges; i++) {
-        double part = 0.0, err = 0.0;
+        double part = 0.0, part_err = 0.0;
         if (edges[i + 1] > edges[i])
-            gsl_integration_qag(&f, edges[i], edges[i + 1], 0.0, 1e-10, 200, GSL_INTEG_GAUSS21, w, &part, &err);
+            gsl_integration_qag(&f, edges[i], edges[i + 1], 0.0, 1e-10, 200, GSL_INTEG_GAUSS21, w, &part, &part_err);
         total += part;
+        total_err += part_err;
     }
     gsl_integration_workspace_free(w);
-    return total;
+    if (!isfinite(total))
+        return nr_fail(err, NR_ENUMERIC, "", "the N -> nu l+ l- integral is not finite (m_N = %g GeV, m_l = %g GeV)",
+                       p->m_n, p->m_l);
+    *val = total;
+    *abs_err = total_err;
+    return NR_OK;
 }
 
 /* Closed form of the N -> nu l+ l- width (header comment); accurate away from threshold. */
@@ -253,24 +261,40 @@ static double width_nu_ll_closed_form(double mu_n, double m_n, double m_l)
     return NR_ALPHA_EM * mu_n * mu_n * (log_term + poly) / (12.0 * NR_PI * NR_PI * m2 * m_n);
 }
 
-double nr_dipole_width_nu_ll(double mu_n, double m_n, double m_l)
+nr_status nr_dipole_width_nu_ll_e(double mu_n, double m_n, double m_l, double *width, double *abs_err,
+                                  nr_error *err)
 {
+    *width = 0.0;
+    *abs_err = 0.0;
     if (!(m_l > 0.0) || !(m_n > 2.0 * m_l) || !isfinite(mu_n) || !isfinite(m_n))
-        return 0.0;
-    if (m_n > 2.5 * m_l) /* the closed form cancels to ~ (1 - 2 m_l/m_N)^3.5 near threshold */
-        return width_nu_ll_closed_form(mu_n, m_n, m_l);
+        return NR_OK;
+    if (m_n > 2.5 * m_l) { /* the closed form cancels to ~ (1 - 2 m_l/m_N)^3.5 near threshold */
+        *width = width_nu_ll_closed_form(mu_n, m_n, m_l); /* rounding only: no error estimate */
+        return NR_OK;
+    }
     ll_integrand p = {mu_n, m_n, m_l, 1.0, 0.0, -1.0};
-    return integrate_ll(&p, NULL, 0);
+    return integrate_ll(&p, NULL, 0, width, abs_err, err);
 }
 
-double nr_dipole_nu_ll_fraction_above(double m_n, double m_l, double e_n, double e_vis_cut)
+double nr_dipole_width_nu_ll(double mu_n, double m_n, double m_l)
 {
+    double width, abs_err;
+    return nr_dipole_width_nu_ll_e(mu_n, m_n, m_l, &width, &abs_err, NULL) == NR_OK ? width : NAN;
+}
+
+nr_status nr_dipole_nu_ll_fraction_above_e(double m_n, double m_l, double e_n, double e_vis_cut, double *fraction,
+                                           double *abs_err, nr_error *err)
+{
+    *fraction = 0.0;
+    *abs_err = 0.0;
     if (!(m_l > 0.0) || !(m_n > 2.0 * m_l) || !isfinite(e_n) || !isfinite(e_vis_cut))
-        return 0.0;
-    if (e_vis_cut <= 0.0)
-        return 1.0;
+        return NR_OK;
+    if (e_vis_cut <= 0.0) {
+        *fraction = 1.0;
+        return NR_OK;
+    }
     if (e_vis_cut >= e_n)
-        return 0.0;
+        return NR_OK;
     const double gamma = e_n > m_n ? e_n / m_n : 1.0;
     const double beta_gamma = e_n > m_n ? sqrt(e_n * e_n - m_n * m_n) / m_n : 0.0;
     /* lab energy bounds are linear in s: hi(s) = [m^2 (g + bg) + s (g - bg)]/(2m), lo(s) = [m^2 (g - bg) +
@@ -283,9 +307,23 @@ double nr_dipole_nu_ll_fraction_above(double m_n, double m_l, double e_n, double
     breaks[n_breaks++] = (two_m * e_vis_cut - m2 * (gamma - beta_gamma)) / (gamma + beta_gamma);
     ll_integrand all = {1.0, m_n, m_l, gamma, beta_gamma, -1.0};
     ll_integrand cut = {1.0, m_n, m_l, gamma, beta_gamma, e_vis_cut};
-    const double total = integrate_ll(&all, NULL, 0);
+    double total, total_err, above, above_err;
+    nr_status st = integrate_ll(&all, NULL, 0, &total, &total_err, err);
+    if (st != NR_OK)
+        return st;
     if (!(total > 0.0))
-        return 0.0;
-    const double frac = integrate_ll(&cut, breaks, n_breaks) / total;
-    return frac < 0.0 ? 0.0 : (frac > 1.0 ? 1.0 : frac);
+        return NR_OK;
+    if ((st = integrate_ll(&cut, breaks, n_breaks, &above, &above_err, err)) != NR_OK)
+        return st;
+    const double frac = above / total;
+    *fraction = frac < 0.0 ? 0.0 : (frac > 1.0 ? 1.0 : frac);
+    *abs_err = (above_err + fabs(frac) * total_err) / total; /* first order in the two integrals' errors */
+    return NR_OK;
+}
+
+double nr_dipole_nu_ll_fraction_above(double m_n, double m_l, double e_n, double e_vis_cut)
+{
+    double fraction, abs_err;
+    return nr_dipole_nu_ll_fraction_above_e(m_n, m_l, e_n, e_vis_cut, &fraction, &abs_err, NULL) == NR_OK ? fraction
+                                                                                                           : NAN;
 }

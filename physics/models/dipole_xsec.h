@@ -10,6 +10,8 @@
 #ifndef NR_DIPOLE_XSEC_H
 #define NR_DIPOLE_XSEC_H
 
+#include "nr_error.h"
+
 typedef enum {
     NR_DIPOLE_NUCLEUS = 0,  /* coherent, spin 0, charge Z, Helm form factor (001 A.3-A.4) */
     NR_DIPOLE_PROTON = 1,   /* elastic, dipole F1, F2 (001 A.6-A.8)                        */
@@ -31,6 +33,14 @@ typedef struct {
  * same for antineutrinos (the h.c. term, CP-conjugate kinematics). */
 double nr_dipole_dsigma_dt(double e_nu, double t, const void *ctx);
 
+/* The bracket B of dsigma/dt = alpha mu_N^2 B / (4 M^2 E^2 t^2) (dipole_xsec.c, step 3), exposed for other vector
+ * mediators with the same dipole vertex (physics/models/tmm_zp_xsec.c): s = M^2 + 2 M E [GeV^2], u = -t, gram =
+ * (u - u_min)(u_max - u) [GeV^4]. Spin 0 with the charge form factor z_f (Z F for the photon, in units of e);
+ * spin 1/2 with Dirac and Pauli form factors f1, f2 (units of e). B is in GeV^4 times the charge squared. */
+double nr_dipole_bracket_spin0(double s, double m_target, double m_n, double u, double gram, double z_f);
+double nr_dipole_bracket_spin_half(double s, double m_target, double m_n, double u, double gram, double f1,
+                                   double f2);
+
 /* Gamma(N -> nu gamma) [GeV] = mu_N^2 m_N^3 / (4 pi) (001 Eq. B.1, derived from Eq. 3.1). */
 double nr_dipole_width_nu_gamma(double mu_n, double m_n);
 
@@ -39,12 +49,18 @@ double nr_dipole_width_nu_gamma(double mu_n, double m_n);
 double nr_dipole_dwidth_nu_ll_ds(double mu_n, double m_n, double m_l, double s);
 
 /* Gamma(N -> nu l+ l-) [GeV]: twice 001 Eq. B.5 read with the log argument 2 m_l / (sqrt(m_N^2 - 4 m_l^2) + m_N)
- * (B.5 as printed is dimensionally inconsistent and inherits B.4's factor 2). 0 below 2 m_l. */
+ * (B.5 as printed is dimensionally inconsistent and inherits B.4's factor 2). 0 below 2 m_l. Near threshold it
+ * is an integral: the _e form gives its status (NR_ENOMEM, NR_ENUMERIC) and absolute error estimate [GeV]; the
+ * plain form returns NaN on failure. */
+nr_status nr_dipole_width_nu_ll_e(double mu_n, double m_n, double m_l, double *width, double *abs_err,
+                                  nr_error *err);
 double nr_dipole_width_nu_ll(double mu_n, double m_n, double m_l);
 
 /* Fraction of N -> nu l+ l- decays of an N with lab energy e_n whose visible energy E(l+) + E(l-) exceeds
  * e_vis_cut (the "effective" branching fraction of 001 Fig. 2 right is this times the branching fraction).
  * Unpolarised N: the l+l- system is isotropic in the N rest frame. */
-double nr_dipole_nu_ll_fraction_above(double m_n, double m_l, double e_n, double e_vis_cut);
+nr_status nr_dipole_nu_ll_fraction_above_e(double m_n, double m_l, double e_n, double e_vis_cut, double *fraction,
+                                           double *abs_err, nr_error *err);
+double nr_dipole_nu_ll_fraction_above(double m_n, double m_l, double e_n, double e_vis_cut); /* NaN on failure */
 
 #endif

@@ -165,6 +165,9 @@ static nr_status run_once(const nr_model *model, const nr_engine *engine, const 
             st = model->signals_at(model, state, params, values, err);
             if (st == NR_OK)
                 st = nr_table_of_signals(model->signals, model->n_signals, values, out, err);
+            for (size_t i = 0; st == NR_OK && model->total_signal && i < model->n_signals; i++)
+                if (strcmp(model->signals[i].name, model->total_signal) == 0)
+                    out->total_events = values[i]; /* overlapping signals: the model's physical total */
         } else {
             st = model->spectra(model, state, params, out, err);
         }

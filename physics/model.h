@@ -109,6 +109,9 @@ struct nr_model {
     nr_detector_kind detector_kind; /* experiments the model applies to                   */
     const nr_signal_spec *signals; /* rates = the signals, in order; bounds contour one  */
     size_t n_signals;
+    /* The signal that is the physical total when the signals overlap (result.total_events); NULL: the signals are
+     * exclusive and the total is their sum. */
+    const char *total_signal;
     const void *data;          /* the family's constants (one file may declare several models) */
     size_t state_size;         /* bytes of prepared state: the framework allocates it zeroed, frees it */
     /* Physics checks beyond the declared ranges (thresholds, kinematic limits); NULL if none. Called once, before

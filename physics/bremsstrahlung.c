@@ -24,7 +24,7 @@ nr_brem_options nr_brem_options_default(double sqrt_s_gev)
     return o;
 }
 
-/* 004 Table IV: rho, rho', rho'', omega, omega', omega'' (from arXiv:1609.01770, Table I). */
+/* 004 Table IV: rho, rho', rho'', omega, omega', omega'' (004's refs. [30, 68]). */
 static const double vmd_f[6] = {0.616, 0.223, -0.339, 1.011, -0.881, 0.369};
 static const double vmd_m_gev[6] = {0.770, 1.250, 1.450, 0.770, 1.250, 1.450};
 static const double vmd_width_gev[6] = {0.150, 0.300, 0.500, 0.0085, 0.300, 0.500};

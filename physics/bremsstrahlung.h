@@ -31,12 +31,13 @@
  *     z_min = 0 diverges like ln(1/z_min) (soft X); the spectrum grid stops at p = 0.01 GeV.
  *   - pT < 1 GeV (pt_max_gev), as FORESEE and 1708.09389.
  *   - Resonances of the proton form factor (resonances): 004 Table IV puts the omega at the rho's 0.770 GeV
- *     (as its source, de Niverville, Chen, Pospelov, Ritz, arXiv:1609.01770, Table I), while the decay widths
+ *     (from its refs. [30, 68]; we take the fit to be that of de Niverville, Chen, Pospelov, Ritz,
+ *     arXiv:1609.01770, not re-checked here), while the decay widths
  *     (DarkCast R-ratio tables, zprime.h) have the omega at its PDG mass 0.78266 GeV. Default
  *     NR_BREM_RESONANCES_PDG: the rho and omega at their PDG 2022 masses and widths (0.77526 / 0.1491 GeV,
  *     0.78266 / 0.00868 GeV; hadrons.c has the same masses), the same f_V and the same excited states (so
- *     F1(0) = sum f_V is unchanged); NR_BREM_RESONANCES_004_TABLE_IV: Table IV as printed. Neither has a phi
- *     (the fit of 1609.01770 has none; the phi's coupling to the nucleon is OZI-suppressed).
+ *     F1(0) = sum f_V up to Gamma/m, 0.1%); NR_BREM_RESONANCES_004_TABLE_IV: Table IV as printed. Neither has a phi
+ *     (the fit has none; the phi's coupling to the nucleon is OZI-suppressed).
  *   - sigma_pp(s') = sigma_inel(s') = r * sigma_tot(s'), sigma_tot the PDG fit (K. Nakamura et al.
  *     (PDG), J. Phys. G 37 (2010) 075021, "Plots of cross sections", COMPETE form, pp parameters) and
  *     r = 79.5 mb / 110.6 mb = 0.7188 (TOTEM at 13 TeV, Eur. Phys. J. C 79 (2019) 103, arXiv:1712.06153).

@@ -36,7 +36,7 @@
  *     (DarkCast R-ratio tables, zprime.h) have the omega at its PDG mass 0.78266 GeV. Default
  *     NR_BREM_RESONANCES_PDG: the rho and omega at their PDG 2022 masses and widths (0.77526 / 0.1491 GeV,
  *     0.78266 / 0.00868 GeV; hadrons.c has the same masses), the same f_V and the same excited states (so
- *     F1(0) = sum f_V up to Gamma/m, 0.1%); NR_BREM_RESONANCES_004_TABLE_IV: Table IV as printed. Neither has a phi
+ *     F1(0) = sum f_V up to terms of order Gamma/m, 1%); NR_BREM_RESONANCES_004_TABLE_IV: Table IV as printed. Neither has a phi
  *     (the fit has none; the phi's coupling to the nucleon is OZI-suppressed).
  *   - sigma_pp(s') = sigma_inel(s') = r * sigma_tot(s'), sigma_tot the PDG fit (K. Nakamura et al.
  *     (PDG), J. Phys. G 37 (2010) 075021, "Plots of cross sections", COMPETE form, pp parameters) and

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # deploy/test.sh: the whole test suite, as CI runs it (.ci/run calls this).
-#   1. installs missing Debian packages and the reference data (as deploy/run.sh does);
+#   1. installs missing Debian packages and the reference data (as deploy/run.sh does), and the packages
+#      only the tests need (slurm-wlm, munge, nginx, openssl) when it can;
 #   2. installs the browser test's tools (chromium, node, npm; playwright-core by npm ci, pinned);
 #   3. builds in build-test/ with warnings as errors and runs every ctest test (unit, integration,
 #      browser);
@@ -14,6 +15,27 @@ set -euo pipefail
 
 CTEST_JOBS=2
 FAILED=()
+
+# Debian packages only tests need: the Slurm array test (tests/integration/test_slurm_scan.py starts its own
+# single-node cluster) and the reverse-proxy test (test_nginx_proxy.py runs deploy/nginx.conf.example).
+# Installed when possible; if apt cannot, those tests report SKIP (exit 77) instead.
+NR_TEST_PACKAGES=(slurm-wlm munge nginx openssl)
+
+nr_ensure_test_packages() {
+    nr_step "Checking the packages of the Slurm and nginx tests"
+    local missing=() p
+    for p in "${NR_TEST_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        nr_info "present: ${NR_TEST_PACKAGES[*]}"
+    elif [ "$(id -u)" -ne 0 ]; then
+        nr_info "not root: cannot install ${missing[*]}; the tests needing them will be skipped"
+    else
+        { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; } ||
+            nr_info "apt-get could not install ${missing[*]}; the tests needing them will be skipped"
+    fi
+}
 
 # run_ctest LABEL BUILD_DIR [CTEST_ARGS...]: runs ctest, prints its summary, records a failure.
 run_ctest() {
@@ -33,6 +55,7 @@ main() {
     local start=$SECONDS
     exec </dev/null
     nr_ensure_packages
+    nr_ensure_test_packages
     nr_install_data
     nr_ensure_browser_tools
     nr_install_browser_deps

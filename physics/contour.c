@@ -93,15 +93,18 @@ nr_status nr_bounds_check_request(const nr_model *m, const nr_bounds_request *r,
 
 /* ---- grid -------------------------------------------------------------------------------------- */
 
-/* n values equally spaced in the scaled coordinate from lo to hi; the ends exact. */
+/* n values equally spaced in the scaled coordinate from lo to hi; the ends exact. scaled may be NULL. */
 static void fill_axis(double *scaled, double *values, size_t n, double lo, double hi, int is_log)
 {
     double a = is_log ? log10(lo) : lo, b = is_log ? log10(hi) : hi;
     for (size_t i = 0; i < n; i++) {
-        scaled[i] = a + (b - a) * (double)i / (double)(n - 1);
-        values[i] = is_log ? pow(10.0, scaled[i]) : scaled[i];
+        double w = a + (b - a) * (double)i / (double)(n - 1);
+        if (scaled)
+            scaled[i] = w;
+        values[i] = is_log ? pow(10.0, w) : w;
     }
-    scaled[n - 1] = b;
+    if (scaled)
+        scaled[n - 1] = b;
     values[0] = lo;
     values[n - 1] = hi;
 }
@@ -118,7 +121,7 @@ static nr_status signal_at(scan *s, double x, double y, double *events, nr_error
     s->params[s->req->iy].number = y;
     nr_error local;
     nr_error_clear(&local);
-    if (!s->points && !(s->points = nr_scan_open(s->model, s->engine, s->experiment, s->req->signal, &local))) {
+    if (!s->points && !(s->points = nr_scan_init(s->model, s->engine, s->experiment, s->req->signal, &local))) {
         if (err)
             *err = local;
         return local.status != NR_OK ? local.status : NR_ENOMEM;
@@ -515,7 +518,7 @@ static nr_status alloc_scan(scan *s, nr_bounds_result *out, long **next, nr_erro
 
 static void free_scan(scan *s, long *next)
 {
-    nr_scan_close(s->points);
+    nr_scan_free(s->points);
     free(s->params);
     free(s->u);
     free(s->v);
@@ -523,9 +526,11 @@ static void free_scan(scan *s, long *next)
     free(next);
 }
 
-nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
-                            const nr_param_value *base, const nr_bounds_request *req, nr_bounds_result *out,
-                            const nr_progress *progress, nr_error *err)
+/* nr_bounds_compute, or with `grid` given (events[j * nx + i], evaluated elsewhere) the same steps
+ * after the grid: the contours of that grid. */
+static nr_status bounds_run(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                            const nr_param_value *base, const nr_bounds_request *req, const double *grid,
+                            nr_bounds_result *out, const nr_progress *progress, nr_error *err)
 {
     memset(out, 0, sizeof *out);
     nr_status st = nr_bounds_check_request(model, req, err);
@@ -544,8 +549,13 @@ nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, cons
          * and a contour crosses of the order of 2 (nx + ny) cell edges */
         double grid_points = (double)(s.nx * s.ny);
         double refine_guess = req->refine ? 4.0 * (double)(s.nx + s.ny) : 0.0;
-        double grid_share = grid_points / (grid_points + refine_guess);
-        st = evaluate_grid(&s, out, grid_share, err);
+        double grid_share = grid ? 0.0 : grid_points / (grid_points + refine_guess);
+        if (grid) {
+            memcpy(out->events, grid, s.nx * s.ny * sizeof *out->events);
+            s.evaluations += s.nx * s.ny; /* evaluated elsewhere, counted as if here */
+        } else {
+            st = evaluate_grid(&s, out, grid_share, err);
+        }
         if (st == NR_OK)
             st = fill_f(&s, out, err);
         if (st == NR_OK) {
@@ -566,4 +576,59 @@ nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, cons
     }
     nr_progress_report(progress, 1.0);
     return NR_OK;
+}
+
+nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                            const nr_param_value *base, const nr_bounds_request *req, nr_bounds_result *out,
+                            const nr_progress *progress, nr_error *err)
+{
+    return bounds_run(model, engine, experiment, base, req, NULL, out, progress, err);
+}
+
+/* ---- a grid in slices (nureachd scan --shard: contour.h) ---------------------------------------- */
+
+void nr_bounds_axes(const nr_bounds_request *req, double *x, double *y)
+{
+    fill_axis(NULL, x, req->nx, req->x_min, req->x_max, req->x_log);
+    fill_axis(NULL, y, req->ny, req->y_min, req->y_max, req->y_log);
+}
+
+int nr_bounds_slice_axis(const nr_model *model, const nr_bounds_request *req)
+{
+    /* the axis nr_model_grid loops over outside: the one that is not a coupling */
+    return model->params[req->ix].coupling && !model->params[req->iy].coupling ? 1 : 0;
+}
+
+nr_status nr_bounds_grid_slice(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                               const nr_param_value *base, const nr_bounds_request *req, size_t k0, size_t k1,
+                               double *events, const nr_progress *progress, nr_error *err)
+{
+    nr_status st = nr_bounds_check_request(model, req, err);
+    if (st != NR_OK)
+        return st;
+    int along_y = nr_bounds_slice_axis(model, req);
+    size_t n_axis = along_y ? req->ny : req->nx;
+    if (k0 >= k1 || k1 > n_axis)
+        return nr_fail(err, NR_EINPUT, "/scan", "slice [%zu, %zu) outside the %zu points of the %s axis", k0, k1,
+                       n_axis, along_y ? "y" : "x");
+    double *x = malloc(req->nx * sizeof *x), *y = malloc(req->ny * sizeof *y);
+    if (!x || !y) {
+        free(x);
+        free(y);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for a %zu x %zu scan", req->nx, req->ny);
+    }
+    nr_bounds_axes(req, x, y);
+    nr_grid_request g = {req->signal, req->ix, req->iy, along_y ? req->nx : k1 - k0, along_y ? k1 - k0 : req->ny,
+                         along_y ? x : x + k0, along_y ? y + k0 : y};
+    st = nr_model_grid(model, engine, experiment, base, &g, events, progress, err);
+    free(x);
+    free(y);
+    return st;
+}
+
+nr_status nr_bounds_from_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                              const nr_param_value *base, const nr_bounds_request *req, const double *events,
+                              nr_bounds_result *out, const nr_progress *progress, nr_error *err)
+{
+    return bounds_run(model, engine, experiment, base, req, events, out, progress, err);
 }

@@ -68,6 +68,26 @@ nr_status nr_bounds_compute(const nr_model *model, const nr_engine *engine, cons
 
 void nr_bounds_free(nr_bounds_result *result);
 
+/* ---- a grid in slices, for scans spread over machines (nureachd scan --shard, server/scan_command.c) ----
+ * The grid is cut along the axis nr_model_grid loops over outside (the one that is not a coupling, so each
+ * slice prepares only its own masses); a slice is the points k0 <= k < k1 of that axis. Every point is the
+ * same function call as in nr_bounds_compute, so slices put together equal its grid bit for bit, and
+ * nr_bounds_from_grid then gives the same result as nr_bounds_compute (refinement included, run there). */
+
+/* The grid's axis values [parameter units]: x[nx], y[ny], exactly those of nr_bounds_compute. */
+void nr_bounds_axes(const nr_bounds_request *request, double *x, double *y);
+/* 0: slices cut the x axis (a slice is columns); 1: the y axis (rows). */
+int nr_bounds_slice_axis(const nr_model *model, const nr_bounds_request *request);
+/* Events of one slice: events[j * nx' + i] on the sub-grid (nx' = k1 - k0 columns when cutting x, ny' =
+ * k1 - k0 rows when cutting y). A point the model refuses counts as zero events. */
+nr_status nr_bounds_grid_slice(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                               const nr_param_value *base, const nr_bounds_request *request, size_t k0, size_t k1,
+                               double *events, const nr_progress *progress, nr_error *err);
+/* The result from a complete grid events[j * nx + i] evaluated elsewhere (n_evaluations counts its points). */
+nr_status nr_bounds_from_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                              const nr_param_value *base, const nr_bounds_request *request, const double *events,
+                              nr_bounds_result *out, const nr_progress *progress, nr_error *err);
+
 /* Checks a request against the model's tables (indices, ranges, points, scales); NR_EINPUT with
  * the offending field named otherwise. nr_bounds_compute calls it first. */
 nr_status nr_bounds_check_request(const nr_model *model, const nr_bounds_request *request, nr_error *err);

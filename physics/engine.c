@@ -11,6 +11,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,15 @@ static const int meson_pdgs[] = {111, 221};
 #define N_MESON_ENERGIES 2
 #define N_MESON_SPECIES 2
 
+/* The CC table of one PDF set, built once on its first use. A reader that finds the table (acquire load) takes
+ * no lock; the slot's own mutex serialises only the first users of this set, so building one set (~1 s) blocks
+ * neither the users of another set nor anyone once the table is there. A failed build leaves the slot empty and
+ * the next use tries again. */
+typedef struct {
+    pthread_mutex_t build_lock;
+    _Atomic(nr_cc_table *) table;
+} cc_slot;
+
 struct nr_engine {
     char data_dir[1024];
     char data_version[65];
@@ -50,12 +60,11 @@ struct nr_engine {
     nr_pdf *pdf[MAX_PDF_SETS];
     nr_darkcast *darkcast;
     nr_hadron_table mesons[N_MESON_ENERGIES][N_MESON_SPECIES];
-    /* memoised CC tables, one per PDF set, built on first use under the lock */
-    pthread_mutex_t cc_lock;
-    nr_cc_table *cc[MAX_PDF_SETS];
+    /* memoised CC tables, one per PDF set, built on first use */
+    cc_slot cc[MAX_PDF_SETS];
 };
 
-nr_status nr_engine_open(const char *data_dir, nr_engine **out, nr_error *err)
+nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
 {
     *out = NULL;
     /* GSL's default error handler aborts the process; the engine reports errors through status codes instead.
@@ -65,61 +74,64 @@ nr_status nr_engine_open(const char *data_dir, nr_engine **out, nr_error *err)
     nr_engine *e = calloc(1, sizeof *e);
     if (!e)
         return nr_fail(err, NR_ENOMEM, "", "out of memory opening the engine");
-    pthread_mutex_init(&e->cc_lock, NULL);
+    for (int i = 0; i < MAX_PDF_SETS; i++) {
+        pthread_mutex_init(&e->cc[i].build_lock, NULL);
+        atomic_init(&e->cc[i].table, NULL);
+    }
     snprintf(e->data_dir, sizeof e->data_dir, "%s", data_dir);
 
     char path[1200];
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", data_dir);
     if (nr_sha256_file_hex(path, e->data_version) != 0) {
-        nr_engine_close(e);
+        nr_engine_free(e);
         return nr_fail(err, NR_EDATA, path, "cannot read the data manifest %s (run deploy/install_data.sh)",
                        path);
     }
     for (int i = 0; i < N_FLUX_SETS; i++) {
         snprintf(path, sizeof path, "%s/fluxes/%s", data_dir, flux_sets[i].folder);
         if (nr_flux_load(path, flux_sets[i].prefix, &e->flux[i], err) != NR_OK) {
-            nr_engine_close(e);
+            nr_engine_free(e);
             return err ? err->status : NR_EDATA;
         }
     }
     snprintf(path, sizeof path, "%s/pdf", data_dir);
     for (int i = 0; nr_pdf_known_sets[i] && e->n_pdf < MAX_PDF_SETS; i++) {
         if (nr_pdf_load(path, nr_pdf_known_sets[i], &e->pdf[e->n_pdf], err) != NR_OK) {
-            nr_engine_close(e);
+            nr_engine_free(e);
             return err ? err->status : NR_EDATA;
         }
         e->n_pdf++;
     }
     if (nr_darkcast_load(data_dir, &e->darkcast, err) != NR_OK) {
-        nr_engine_close(e);
+        nr_engine_free(e);
         return err ? err->status : NR_EDATA;
     }
     for (int i = 0; i < N_MESON_ENERGIES; i++)
         for (int j = 0; j < N_MESON_SPECIES; j++)
             if (nr_hadron_table_load(data_dir, meson_energies[i], "EPOSLHC", meson_pdgs[j], &e->mesons[i][j], err) !=
                 NR_OK) {
-                nr_engine_close(e);
+                nr_engine_free(e);
                 return err ? err->status : NR_EDATA;
             }
     *out = e;
     return NR_OK;
 }
 
-void nr_engine_close(nr_engine *e)
+void nr_engine_free(nr_engine *e)
 {
     if (!e)
         return;
     for (int i = 0; i < N_FLUX_SETS; i++)
         nr_flux_free(&e->flux[i]);
     for (int i = 0; i < MAX_PDF_SETS; i++) {
-        nr_cc_table_free(e->cc[i]);
+        nr_cc_table_free(atomic_load(&e->cc[i].table));
+        pthread_mutex_destroy(&e->cc[i].build_lock);
         nr_pdf_free(e->pdf[i]);
     }
     nr_darkcast_free(e->darkcast);
     for (int i = 0; i < N_MESON_ENERGIES; i++)
         for (int j = 0; j < N_MESON_SPECIES; j++)
             nr_hadron_table_free(&e->mesons[i][j]);
-    pthread_mutex_destroy(&e->cc_lock);
     free(e);
 }
 
@@ -162,17 +174,25 @@ const nr_hadron_table *nr_engine_mesons(const nr_engine *e, const char *energy, 
 nr_status nr_engine_cc_table(const nr_engine *ce, const char *pdf_name, const nr_cc_table **out,
                              nr_error *err)
 {
-    /* The memo is the one mutable part of the engine; it is written once under the lock. */
+    /* The memo is the one mutable part of the engine; each slot is written once (cc_slot). */
     nr_engine *e = (nr_engine *)ce;
     *out = NULL;
     int i = pdf_index(e, pdf_name);
     if (i < 0)
         return nr_fail(err, NR_EINPUT, "/params/pdf", "unknown PDF set '%s'", pdf_name ? pdf_name : "");
+    cc_slot *slot = &e->cc[i];
+    nr_cc_table *table = atomic_load_explicit(&slot->table, memory_order_acquire);
+    if (table) {
+        *out = table;
+        return NR_OK;
+    }
     nr_status st = NR_OK;
-    pthread_mutex_lock(&e->cc_lock);
-    if (!e->cc[i])
-        st = nr_cc_table_build(e->pdf[i], CC_E_MIN_GEV, CC_E_MAX_GEV, CC_POINTS_PER_DECADE, &e->cc[i], err);
-    *out = e->cc[i];
-    pthread_mutex_unlock(&e->cc_lock);
+    pthread_mutex_lock(&slot->build_lock);
+    table = atomic_load_explicit(&slot->table, memory_order_relaxed); /* another first user may have built it */
+    if (!table && (st = nr_cc_table_build(e->pdf[i], CC_E_MIN_GEV, CC_E_MAX_GEV, CC_POINTS_PER_DECADE, &table,
+                                          err)) == NR_OK)
+        atomic_store_explicit(&slot->table, table, memory_order_release);
+    pthread_mutex_unlock(&slot->build_lock);
+    *out = st == NR_OK ? table : NULL;
     return st;
 }

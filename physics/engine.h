@@ -17,8 +17,9 @@
 
 typedef struct nr_engine nr_engine;
 
-nr_status nr_engine_open(const char *data_dir, nr_engine **out, nr_error *err);
-void nr_engine_close(nr_engine *engine);
+/* Loads the installed data under data_dir (deploy/install_data.sh); nr_engine_free releases it. */
+nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err);
+void nr_engine_free(nr_engine *engine);
 
 const char *nr_engine_data_dir(const nr_engine *engine);
 /* sha256 (hex) of the installed MANIFEST.tsv: names the data version in cache keys and responses. */
@@ -35,7 +36,8 @@ const nr_darkcast *nr_engine_darkcast(const nr_engine *engine);
  * NULL if not loaded. */
 const nr_hadron_table *nr_engine_mesons(const nr_engine *engine, const char *energy, int pdg);
 
-/* CC cross-section table for a PDF set, built on first use (thread-safe). */
+/* CC cross-section table for a PDF set, built once on its first use (thread-safe: the first users of a set wait
+ * for its build, nobody else does). */
 nr_status nr_engine_cc_table(const nr_engine *engine, const char *pdf_name, const nr_cc_table **out,
                              nr_error *err);
 

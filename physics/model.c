@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-nr_status nr_table_alloc(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err)
+nr_status nr_table_init(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err)
 {
     memset(t, 0, sizeof *t);
     t->total_events = NAN; /* channels exclusive: the total is their sum */
@@ -86,7 +86,7 @@ void nr_table_sum_channels(nr_table *t)
 nr_status nr_table_of_signals(const nr_signal_spec *signals, size_t n, const double *values, nr_table *out,
                               nr_error *err)
 {
-    nr_status st = nr_table_alloc(out, n, 0, err);
+    nr_status st = nr_table_init(out, n, 0, err);
     if (st != NR_OK)
         return st;
     for (size_t i = 0; i < n; i++) {
@@ -237,7 +237,7 @@ struct nr_scan {
     double *values;       /* every signal at the last point, n_signals               */
 };
 
-nr_scan *nr_scan_open(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+nr_scan *nr_scan_init(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                       size_t signal, nr_error *err)
 {
     if (!nr_model_offers(model, NR_OBSERVABLE_RATES) || signal >= model->n_signals) {
@@ -288,7 +288,7 @@ nr_status nr_scan_at(nr_scan *s, const nr_param_value *params, double *events, n
     return st;
 }
 
-void nr_scan_close(nr_scan *s)
+void nr_scan_free(nr_scan *s)
 {
     if (!s)
         return;
@@ -305,14 +305,14 @@ nr_status nr_model_signal_at(const nr_model *model, const nr_engine *engine, con
 {
     nr_error local;
     nr_error_clear(&local);
-    nr_scan *scan = nr_scan_open(model, engine, experiment, signal, &local);
+    nr_scan *scan = nr_scan_init(model, engine, experiment, signal, &local);
     if (!scan) {
         if (err)
             *err = local;
         return local.status;
     }
     nr_status st = nr_scan_at(scan, params, events, err);
-    nr_scan_close(scan);
+    nr_scan_free(scan);
     return st;
 }
 
@@ -320,10 +320,10 @@ nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr
                         const nr_param_value *base, const nr_grid_request *grid, double *events,
                         const nr_progress *progress, nr_error *err)
 {
-    nr_scan *scan = nr_scan_open(model, engine, experiment, grid->signal, err);
+    nr_scan *scan = nr_scan_init(model, engine, experiment, grid->signal, err);
     nr_param_value *p = malloc(model->n_params * sizeof *p);
     if (!scan || !p) {
-        nr_scan_close(scan);
+        nr_scan_free(scan);
         free(p);
         return nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
     }
@@ -350,7 +350,7 @@ nr_status nr_model_grid(const nr_model *model, const nr_engine *engine, const nr
         }
         nr_progress_report(progress, (double)(a + 1) / (double)n_outer);
     }
-    nr_scan_close(scan);
+    nr_scan_free(scan);
     free(p);
     return st;
 }

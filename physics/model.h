@@ -58,7 +58,7 @@ typedef struct {
     double total_events;
 } nr_table;
 
-nr_status nr_table_alloc(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err);
+nr_status nr_table_init(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err);
 void nr_table_free(nr_table *t);
 
 /* Spectra helpers. Bin edges of the table's n_bins bins from lo to hi [x_unit], equally spaced in ln x (log,
@@ -135,10 +135,10 @@ struct nr_model {
 /* Evaluation of one signal at many points: reuses the model's prepared state while only coupling parameters
  * change. A scan is used by one thread at a time. */
 typedef struct nr_scan nr_scan;
-nr_scan *nr_scan_open(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+nr_scan *nr_scan_init(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                       size_t signal, nr_error *err);
 nr_status nr_scan_at(nr_scan *scan, const nr_param_value *params, double *events, nr_error *err);
-void nr_scan_close(nr_scan *scan);
+void nr_scan_free(nr_scan *scan);
 
 /* NULL-terminated registry (models/registry.c). */
 extern const nr_model *const nr_models[];

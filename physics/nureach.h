@@ -6,6 +6,11 @@
  * contour.h     sensitivity contours on a parameter grid
  * progress.h    progress reports and cancellation of long computations
  * nr_error.h    status codes and the error record (code, JSON pointer, message) every function fills
+ *
+ * Lifecycle: whatever is made is released by X_free (nr_engine_free, nr_scan_free, nr_table_free,
+ * nr_bounds_free, ...). X_init makes it from arguments (nr_engine_init, nr_scan_init, nr_table_init); a
+ * constructor whose work is reading files or computing says so (nr_pdf_load, nr_cc_table_build,
+ * nr_bounds_compute) and is released by X_free all the same.
  */
 #ifndef NUREACH_H
 #define NUREACH_H

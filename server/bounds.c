@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "bounds.h"
 #include "catalog.h"
 #include "formats.h"
 #include "request.h"
@@ -79,7 +80,7 @@ static json_t *result_json(const nr_bounds_result *res)
     return o;
 }
 
-static char *bounds_body(const nr_api *api, const nr_request *r, const nr_bounds_result *res,
+char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds_result *res,
                          double compute_ms, size_t *len)
 {
     json_t *result = result_json(res);
@@ -130,7 +131,7 @@ static void run_bounds(void *input, const nr_progress *progress, nr_job_output *
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     out->compute_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
-    out->body = bounds_body(bj->api, r, &res, out->compute_ms, &out->len);
+    out->body = nr_api_bounds_body(bj->api, r, &res, out->compute_ms, &out->len);
     nr_bounds_free(&res);
     if (!out->body) {
         nr_problem_init(&p);

@@ -12,14 +12,32 @@
  * Per connection: journal_mode=WAL (readers never block the writer), synchronous=NORMAL (a commit
  * survives a kill of the process; only a power loss may lose the last commits), busy_timeout.
  *
- * Reads: a hit checks sha256(body) against the stored body_sha256 (and length against size); a
- * mismatch deletes the row and reports a miss. Hits do not write: the new last_used_at is queued in
+ * Reads: the first hit of a row in this process checks sha256(body) against the stored body_sha256
+ * (and length against size); a mismatch deletes the row and reports a miss. A row that passed is
+ * remembered (a 64-bit fingerprint of key, digest and size in an in-memory set), so later hits of
+ * the same row in this process skip the hash: on large contours it was most of the CPU of a hit
+ * (issue 11 item 7). A new process, or a replaced row (new digest), is checked again on its first
+ * read; `nureachd cache check` re-hashes every row. Hits do not write: the new last_used_at is queued in
  * memory and applied by the next store, inside its write transaction and before its eviction (the
  * only place LRU order matters), or by a hit that finds NR_TOUCH_FLUSH_AT touches queued, which
  * tries a non-blocking write (skipped, entries kept, if another connection is writing).
  *
  * Writes: BEGIN IMMEDIATE; pending touches; UPSERT of the row; delete least-recently-used rows
- * while the total size (kept by triggers in the `totals` table) exceeds the cap; COMMIT.
+ * while the database's used pages ((page_count - freelist_count) * page_size: bodies, requests,
+ * indexes, page slack, everything but free pages) exceed the cap; COMMIT. The file reuses its free
+ * pages before it grows, so on disk: cache.sqlite <= cap + the largest single result (+ a page per
+ * b-tree), and cache.sqlite-wal is emptied by a TRUNCATE checkpoint whenever it reaches
+ * NR_WAL_LIMIT_BYTES (wal_hook; beyond that only by one transaction, or while a checkpoint times out). The `totals` table (kept by triggers)
+ * still counts entries and body bytes for the statistics.
+ *
+ * Faults (issue 17 items 3 and 4): nr_cache_open tells a file proven unusable (SQLite says it is not
+ * a database or corrupt, PRAGMA quick_check finds damage, another program's, a newer schema:
+ * NR_CACHE_OPEN_UNUSABLE, may be moved aside) from a failure that proves nothing about the file
+ * (disk full, read-only, permissions, I/O error: NR_CACHE_OPEN_FAILED, the file must be left alone).
+ * At run time a store or read that fails is counted (nr_cache_get_health); one that fails with
+ * SQLITE_CORRUPT/NOTADB triggers a quick_check, and if that proves the damage the file is moved
+ * aside and the cache starts empty, with every connection closed first (a read-write lock: each
+ * operation holds it shared while it uses a connection, the recovery exclusively).
  */
 #include "cache.h"
 
@@ -27,19 +45,27 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum {
     NR_CACHE_BUSY_TIMEOUT_MS = 5000, /* how long a writer waits for another one [ms]       */
     NR_POOL_MAX_IDLE = 16,           /* connections kept open between calls                */
     NR_TOUCH_FLUSH_AT = 64,          /* queued hits that make a hit try to write them      */
-    NR_TOUCH_MAX = 1024              /* queued hits kept at most (more are dropped)        */
+    NR_TOUCH_MAX = 1024,             /* queued hits kept at most (more are dropped)        */
+    NR_VERIFIED_MIN = 1 << 12,       /* verified-row set: initial slots                    */
+    NR_VERIFIED_MAX = 1 << 21,       /* ... at most (16 MiB); when full it is cleared      */
+    NR_BACKUP_PAGES_PER_STEP = 256   /* online backup: pages copied per lock               */
 };
+
+/* cache.sqlite-wal is truncated to this after a checkpoint (PRAGMA journal_size_limit) [bytes]. */
+#define NR_WAL_LIMIT_BYTES (4 << 20)
 
 /* PRAGMA application_id of a nureach cache: the bytes 'nrCa', set by migration 1. */
 #define NR_CACHE_APPLICATION_ID 1852982113
@@ -55,6 +81,8 @@ enum stmt_id {
     ST_TOUCH,
     ST_TOTALS,
     ST_EVICT_LRU,
+    ST_PAGE_COUNT,
+    ST_FREELIST_COUNT,
     ST_COUNT
 };
 
@@ -78,10 +106,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* The row just stored (?1) is never evicted by its own store. */
     [ST_EVICT_LRU] = ("DELETE FROM results WHERE key = (SELECT key FROM results WHERE key <> ?1"
                       " ORDER BY last_used_at LIMIT 1)"),
+    [ST_PAGE_COUNT] = "PRAGMA page_count",
+    [ST_FREELIST_COUNT] = "PRAGMA freelist_count",
 };
 
 typedef struct nr_conn {
     sqlite3 *db;
+    int64_t page_size; /* [bytes] */
     sqlite3_stmt *st[ST_COUNT];
     struct nr_conn *next;
 } nr_conn;
@@ -91,9 +122,20 @@ typedef struct {
     int64_t used_at_us; /* [us since the epoch] */
 } nr_touch;
 
+/* Rows whose digest was checked in this process: open addressing on 64-bit fingerprints (0 = empty). */
+typedef struct {
+    pthread_mutex_t lock;
+    uint64_t *slots;
+    size_t n_slots, n_used;
+} nr_verified_set;
+
 struct nr_cache {
     char *path;
-    int64_t max_bytes; /* cap on the sum of body sizes [bytes] */
+    int64_t max_bytes; /* cap on the database's used pages [bytes] */
+
+    /* held shared by every operation while it uses a connection, exclusively by a recovery */
+    pthread_rwlock_t life;
+    atomic_int suspect; /* a corruption error was seen: the next operation checks the file */
 
     pthread_mutex_t pool_lock;
     nr_conn *idle;
@@ -108,6 +150,12 @@ struct nr_cache {
     atomic_int_least64_t last_tick_us;
 
     atomic_int_least64_t hits, misses, corrupt_dropped, evicted;
+    atomic_int_least64_t store_failures, read_failures, recoveries, verifications;
+
+    nr_verified_set verified;
+
+    pthread_mutex_t error_lock;
+    char last_error[256]; /* the last failed store/read/recovery, "" if none */
 };
 
 __attribute__((format(printf, 3, 4))) static void set_error(char *errbuf, size_t errlen,
@@ -215,23 +263,52 @@ static void conn_close(nr_conn *c)
     free(c);
 }
 
+/* What a failed SQLite call proves about the file: SQLITE_NOTADB and SQLITE_CORRUPT say the file
+ * itself is bad (NR_CACHE_OPEN_UNUSABLE); anything else (SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY,
+ * SQLITE_CANTOPEN, SQLITE_BUSY, SQLITE_NOMEM...) is about the disk or the process, not the file. */
+static int failure_kind(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return NR_CACHE_OPEN_UNUSABLE;
+    default:
+        return NR_CACHE_OPEN_FAILED;
+    }
+}
+
+/* After each commit (sqlite3_wal_hook, in place of the automatic checkpoint): once the WAL holds
+ * NR_WAL_LIMIT_BYTES, a TRUNCATE checkpoint copies it into the database and empties it. A passive
+ * checkpoint (SQLite's default) never resets the WAL while readers keep arriving, so under load the WAL
+ * grew without bound (148 MiB beside an 8 MiB cache in tests/bench/bench_cache.c); this one waits (busy
+ * timeout) for the readers of the moment, which are single-row reads. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    const nr_conn *c = arg;
+    if ((int64_t)frames * c->page_size >= NR_WAL_LIMIT_BYTES)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    return SQLITE_OK;
+}
+
 /* Open a connection and apply the per-connection settings. The first statement that reads the
- * file is the journal_mode PRAGMA, so a file that is not a database is reported here. */
-static int conn_connect(const char *path, nr_conn **out, char *errbuf, size_t errlen)
+ * file is the journal_mode PRAGMA, so a file that is not a database is reported here. Returns 0,
+ * or NR_CACHE_OPEN_FAILED / NR_CACHE_OPEN_UNUSABLE (see failure_kind). */
+static int conn_connect(const char *path, int create, nr_conn **out, char *errbuf, size_t errlen)
 {
     *out = NULL;
     nr_conn *c = calloc(1, sizeof *c);
     if (!c) {
         set_error(errbuf, errlen, "cache database %s: out of memory", path);
-        return -1;
+        return NR_CACHE_OPEN_FAILED;
     }
-    int rc = sqlite3_open_v2(path, &c->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
     if (rc != SQLITE_OK) {
         set_db_error(errbuf, errlen, path, c->db, rc, "open");
         conn_close(c);
-        return -1;
+        return failure_kind(rc);
     }
+    sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, NR_CACHE_BUSY_TIMEOUT_MS);
 
     sqlite3_stmt *st = NULL;
@@ -240,8 +317,10 @@ static int conn_connect(const char *path, nr_conn **out, char *errbuf, size_t er
         rc = sqlite3_step(st);
     int wal = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
               strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    int kind = NR_CACHE_OPEN_FAILED;
     if (rc != SQLITE_ROW) {
         set_db_error(errbuf, errlen, path, c->db, rc, "setting journal_mode=WAL");
+        kind = failure_kind(rc);
     } else if (!wal) {
         set_error(errbuf, errlen, "cache database %s: cannot use WAL journal mode (got '%s')", path,
                   (const char *)sqlite3_column_text(st, 0));
@@ -249,14 +328,20 @@ static int conn_connect(const char *path, nr_conn **out, char *errbuf, size_t er
     sqlite3_finalize(st);
     if (!wal) {
         conn_close(c);
-        return -1;
+        return kind;
     }
-    rc = sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+    char settings[128];
+    snprintf(settings, sizeof settings, "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = %d",
+             NR_WAL_LIMIT_BYTES);
+    rc = sqlite3_exec(c->db, settings, NULL, NULL, NULL);
+    if (rc == SQLITE_OK && query_int(c->db, "PRAGMA page_size", &c->page_size, &rc) != 0)
+        rc = rc == SQLITE_OK ? SQLITE_ERROR : rc;
     if (rc != SQLITE_OK) {
-        set_db_error(errbuf, errlen, path, c->db, rc, "setting synchronous=NORMAL");
+        set_db_error(errbuf, errlen, path, c->db, rc, "applying the connection settings");
         conn_close(c);
-        return -1;
+        return failure_kind(rc);
     }
+    sqlite3_wal_hook(c->db, wal_hook, c);
     *out = c;
     return 0;
 }
@@ -287,7 +372,7 @@ static nr_conn *pool_checkout(nr_cache *cache)
         return c;
 
     char err[512];
-    if (conn_connect(cache->path, &c, err, sizeof err) != 0)
+    if (conn_connect(cache->path, 1, &c, err, sizeof err) != 0)
         return NULL;
     if (conn_prepare(c, cache->path, err, sizeof err) != 0) {
         conn_close(c);
@@ -382,7 +467,7 @@ static int run_migration(sqlite3 *db, const char *path, const nr_migration *m, c
         set_error(errbuf, errlen, "cache database %s: schema migration to version %d failed: %s",
                   path, m->version, msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
-        return -1;
+        return failure_kind(rc);
     }
     int64_t version = -1;
     if (query_int(db, "PRAGMA user_version", &version, NULL) != 0 || version != m->version) {
@@ -411,7 +496,7 @@ static int migrate_locked(sqlite3 *db, const char *path, char *errbuf, size_t er
         query_int(db, "PRAGMA application_id", &app_id, &rc) != 0 ||
         query_int(db, "SELECT count(*) FROM sqlite_schema", &n_objects, &rc) != 0) {
         set_db_error(errbuf, errlen, path, db, rc, "reading the schema version");
-        return -1;
+        return failure_kind(rc);
     }
     int fresh = version == 0 && app_id == 0 && n_objects == 0;
     if (!fresh && app_id != NR_CACHE_APPLICATION_ID) {
@@ -419,20 +504,21 @@ static int migrate_locked(sqlite3 *db, const char *path, char *errbuf, size_t er
                   "cache database %s is an SQLite database of another program (application_id "
                   "%lld, user_version %lld, %lld schema objects); refusing to use it",
                   path, (long long)app_id, (long long)version, (long long)n_objects);
-        return -1;
+        return NR_CACHE_OPEN_UNUSABLE;
     }
     if (version > latest) {
         set_error(errbuf, errlen,
                   "cache database %s has schema version %lld, newer than the version %d this "
                   "nureachd knows; run a newer nureachd or move the file away",
                   path, (long long)version, latest);
-        return -1;
+        return NR_CACHE_OPEN_UNUSABLE;
     }
     const char *cursor = nr_cache_schema_sql;
     nr_migration m;
     while (next_migration(&cursor, &m)) {
-        if (m.version > version && run_migration(db, path, &m, errbuf, errlen) != 0)
-            return -1;
+        int kind = m.version > version ? run_migration(db, path, &m, errbuf, errlen) : 0;
+        if (kind != 0)
+            return kind;
     }
     return 0;
 }
@@ -444,17 +530,18 @@ static int migrate(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         set_db_error(errbuf, errlen, path, db, rc, "starting the schema transaction");
-        return -1;
+        return failure_kind(rc);
     }
-    if (migrate_locked(db, path, errbuf, errlen) != 0) {
+    int kind = migrate_locked(db, path, errbuf, errlen);
+    if (kind != 0) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return -1;
+        return kind;
     }
     rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         set_db_error(errbuf, errlen, path, db, rc, "committing the schema");
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return -1;
+        return failure_kind(rc);
     }
     return 0;
 }
@@ -549,21 +636,144 @@ static void touch_flush(nr_cache *cache, nr_conn *c, int wait)
         touch_requeue(cache, taken, n);
 }
 
+/* ---- rows verified in this process (issue 11 item 7) ---------------------------------------- */
+
+/* FNV-1a 64 of key, digest and size: a row's identity for the verified set (0 is reserved). */
+static uint64_t row_fingerprint(const char *key, const char *sha, int64_t size)
+{
+    uint64_t h = 1469598103934665603ull;
+    const char *parts[2] = {key, sha};
+    for (int p = 0; p < 2; p++) {
+        for (const unsigned char *c = (const unsigned char *)parts[p]; *c; c++)
+            h = (h ^ *c) * 1099511628211ull;
+        h = (h ^ 0xffu) * 1099511628211ull; /* separator */
+    }
+    for (int i = 0; i < 8; i++)
+        h = (h ^ (uint64_t)((size >> (8 * i)) & 0xff)) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+static int verified_contains(nr_verified_set *v, uint64_t fp)
+{
+    int found = 0;
+    pthread_mutex_lock(&v->lock);
+    if (v->slots) {
+        for (size_t i = fp & (v->n_slots - 1); v->slots[i]; i = (i + 1) & (v->n_slots - 1))
+            if (v->slots[i] == fp) {
+                found = 1;
+                break;
+            }
+    }
+    pthread_mutex_unlock(&v->lock);
+    return found;
+}
+
+static void verified_insert_locked(nr_verified_set *v, uint64_t fp)
+{
+    size_t i = fp & (v->n_slots - 1);
+    while (v->slots[i] && v->slots[i] != fp)
+        i = (i + 1) & (v->n_slots - 1);
+    if (!v->slots[i]) {
+        v->slots[i] = fp;
+        v->n_used++;
+    }
+}
+
+/* Remember a verified row; the table doubles at half load and is cleared when at its maximum (the
+ * rows are then checked again on their next hit: a cost, never a wrong answer). */
+static void verified_add(nr_verified_set *v, uint64_t fp)
+{
+    pthread_mutex_lock(&v->lock);
+    if (!v->slots || 2 * (v->n_used + 1) > v->n_slots) {
+        size_t n = v->slots ? 2 * v->n_slots : NR_VERIFIED_MIN;
+        uint64_t *old = v->slots;
+        size_t n_old = v->n_slots;
+        if (n > NR_VERIFIED_MAX) {
+            n = n_old;
+            n_old = 0; /* drop the old entries */
+        }
+        uint64_t *slots = calloc(n, sizeof *slots);
+        if (slots) {
+            v->slots = slots;
+            v->n_slots = n;
+            v->n_used = 0;
+            for (size_t i = 0; i < n_old; i++)
+                if (old[i])
+                    verified_insert_locked(v, old[i]);
+            free(old);
+        }
+    }
+    if (v->slots && 2 * (v->n_used + 1) <= v->n_slots)
+        verified_insert_locked(v, fp);
+    pthread_mutex_unlock(&v->lock);
+}
+
+static void verified_clear(nr_verified_set *v)
+{
+    pthread_mutex_lock(&v->lock);
+    free(v->slots);
+    v->slots = NULL;
+    v->n_slots = v->n_used = 0;
+    pthread_mutex_unlock(&v->lock);
+}
+
+/* ---- integrity checks ---------------------------------------------------------------------- */
+
+/* PRAGMA quick_check (full == 0) or integrity_check (full == 1). 0: "ok"; 1: damage proven (the
+ * first finding in report); -1: the check could not run for another reason (report says why). */
+static int run_integrity_check(sqlite3 *db, int full, char *report, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)", -1,
+                                &st, NULL);
+    int result = 0, n_rows = 0;
+    report[0] = '\0';
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        int fine = n_rows++ == 0 && line && strcmp(line, "ok") == 0;
+        if (!fine && result == 0)
+            set_error(report, len, "%s", line ? line : "(no text)");
+        result |= !fine;
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+        set_error(report, len, "%s", sqlite3_errmsg(db));
+        result = failure_kind(rc) == NR_CACHE_OPEN_UNUSABLE ? 1 : -1;
+    }
+    sqlite3_finalize(st);
+    for (char *c = report; *c; c++) /* one line for logs and JSON */
+        if (*c == '\n')
+            *c = ' ';
+    return result;
+}
+
 /* ---- public API ---------------------------------------------------------------------------- */
 
-static void cache_free(nr_cache *cache)
+static void close_idle(nr_cache *cache)
 {
-    if (!cache)
-        return;
+    pthread_mutex_lock(&cache->pool_lock);
     while (cache->idle) {
         nr_conn *next = cache->idle->next;
         conn_close(cache->idle);
         cache->idle = next;
     }
+    cache->n_idle = 0;
+    pthread_mutex_unlock(&cache->pool_lock);
+}
+
+static void cache_free(nr_cache *cache)
+{
+    if (!cache)
+        return;
+    close_idle(cache);
     for (size_t i = 0; i < cache->n_touches; i++)
         free(cache->touches[i].key);
+    verified_clear(&cache->verified);
     pthread_mutex_destroy(&cache->pool_lock);
     pthread_mutex_destroy(&cache->touch_lock);
+    pthread_mutex_destroy(&cache->verified.lock);
+    pthread_mutex_destroy(&cache->error_lock);
+    pthread_rwlock_destroy(&cache->life);
     free(cache->path);
     free(cache);
 }
@@ -581,12 +791,51 @@ static nr_cache *cache_alloc(const char *path, int64_t max_bytes)
     cache->max_bytes = max_bytes;
     pthread_mutex_init(&cache->pool_lock, NULL);
     pthread_mutex_init(&cache->touch_lock, NULL);
+    pthread_mutex_init(&cache->verified.lock, NULL);
+    pthread_mutex_init(&cache->error_lock, NULL);
+    pthread_rwlock_init(&cache->life, NULL);
+    atomic_init(&cache->suspect, 0);
     atomic_init(&cache->last_tick_us, 0);
     atomic_init(&cache->hits, 0);
     atomic_init(&cache->misses, 0);
     atomic_init(&cache->corrupt_dropped, 0);
     atomic_init(&cache->evicted, 0);
+    atomic_init(&cache->store_failures, 0);
+    atomic_init(&cache->read_failures, 0);
+    atomic_init(&cache->recoveries, 0);
+    atomic_init(&cache->verifications, 0);
     return cache;
+}
+
+/* First connection of a cache: connect, migrate, quick_check, prepare; continue the LRU clock. */
+static int cache_connect_first(nr_cache *cache, char *errbuf, size_t errlen)
+{
+    nr_conn *c = NULL;
+    int kind = conn_connect(cache->path, 1, &c, errbuf, errlen);
+    if (kind == 0)
+        kind = migrate(c->db, cache->path, errbuf, errlen);
+    if (kind == 0) {
+        char report[256];
+        int check = run_integrity_check(c->db, 0, report, sizeof report);
+        if (check != 0) {
+            set_error(errbuf, errlen, "cache database %s %s: %s", cache->path,
+                      check > 0 ? "is corrupt (PRAGMA quick_check)" : "could not be checked", report);
+            kind = check > 0 ? NR_CACHE_OPEN_UNUSABLE : NR_CACHE_OPEN_FAILED;
+        }
+    }
+    if (kind == 0 && conn_prepare(c, cache->path, errbuf, errlen) != 0)
+        kind = NR_CACHE_OPEN_FAILED;
+    if (kind != 0) {
+        conn_close(c);
+        return kind;
+    }
+    /* Continue the LRU clock from the newest stored time, whatever the wall clock says. */
+    int64_t newest = 0;
+    if (query_int(c->db, "SELECT coalesce(max(last_used_at), 0) FROM results", &newest, NULL) == 0 &&
+        newest > atomic_load(&cache->last_tick_us))
+        atomic_store(&cache->last_tick_us, newest);
+    pool_checkin(cache, c);
+    return 0;
 }
 
 int nr_cache_open(const char *path, int64_t max_bytes, nr_cache **out, char *errbuf, size_t errlen)
@@ -595,34 +844,27 @@ int nr_cache_open(const char *path, int64_t max_bytes, nr_cache **out, char *err
         *out = NULL;
     if (!path || !*path || !out) {
         set_error(errbuf, errlen, "cache: no database path given");
-        return -1;
+        return NR_CACHE_OPEN_FAILED;
     }
     if (max_bytes <= 0) {
         set_error(errbuf, errlen, "cache database %s: size cap must be positive (got %lld bytes)",
                   path, (long long)max_bytes);
-        return -1;
+        return NR_CACHE_OPEN_FAILED;
     }
     if (!sqlite3_threadsafe()) {
         set_error(errbuf, errlen, "cache: the SQLite library was built without thread support");
-        return -1;
+        return NR_CACHE_OPEN_FAILED;
     }
     nr_cache *cache = cache_alloc(path, max_bytes);
     if (!cache) {
         set_error(errbuf, errlen, "cache database %s: out of memory", path);
-        return -1;
+        return NR_CACHE_OPEN_FAILED;
     }
-    nr_conn *c = NULL;
-    if (conn_connect(path, &c, errbuf, errlen) != 0 ||
-        migrate(c->db, path, errbuf, errlen) != 0 || conn_prepare(c, path, errbuf, errlen) != 0) {
-        conn_close(c);
+    int kind = cache_connect_first(cache, errbuf, errlen);
+    if (kind != 0) {
         cache_free(cache);
-        return -1;
+        return kind;
     }
-    /* Continue the LRU clock from the newest stored time, whatever the wall clock says. */
-    int64_t newest = 0;
-    if (query_int(c->db, "SELECT coalesce(max(last_used_at), 0) FROM results", &newest, NULL) == 0)
-        atomic_store(&cache->last_tick_us, newest);
-    pool_checkin(cache, c);
     *out = cache;
     return 0;
 }
@@ -639,6 +881,69 @@ void nr_cache_close(nr_cache *cache)
     cache_free(cache);
 }
 
+int nr_cache_move_aside(const char *path, char *aside, size_t aside_len)
+{
+    snprintf(aside, aside_len, "%s.unusable-%ld", path, (long)time(NULL));
+    if (rename(path, aside) != 0)
+        return -1;
+    /* the journal files of the moved database would not match a new one */
+    char side[4096 + 8];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    return 0;
+}
+
+__attribute__((format(printf, 2, 3))) static void note_failure(nr_cache *cache, const char *fmt, ...)
+{
+    pthread_mutex_lock(&cache->error_lock);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cache->last_error, sizeof cache->last_error, fmt, ap);
+    va_end(ap);
+    pthread_mutex_unlock(&cache->error_lock);
+}
+
+/* After a failed operation on c: remember the reason, and flag a corruption for a check. */
+static void note_db_failure(nr_cache *cache, nr_conn *c, const char *doing)
+{
+    int rc = sqlite3_extended_errcode(c->db);
+    note_failure(cache, "%s failed: %s", doing, sqlite3_errmsg(c->db));
+    if (failure_kind(rc) == NR_CACHE_OPEN_UNUSABLE)
+        atomic_store(&cache->suspect, 1);
+}
+
+/* Called with no lock held after an operation flagged a corruption: with every connection closed,
+ * quick_check the file; if the damage is proven, move it aside and start empty. */
+static void recover_if_corrupt(nr_cache *cache)
+{
+    if (!atomic_load(&cache->suspect))
+        return;
+    pthread_rwlock_wrlock(&cache->life);
+    if (atomic_exchange(&cache->suspect, 0)) {
+        close_idle(cache);
+        char report[256] = "", err[512] = "";
+        sqlite3 *db = NULL;
+        int proven = 0;
+        if (sqlite3_open_v2(cache->path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
+            proven = run_integrity_check(db, 0, report, sizeof report) > 0;
+        sqlite3_close_v2(db);
+        char aside[4096 + 32];
+        if (proven && nr_cache_move_aside(cache->path, aside, sizeof aside) == 0) {
+            verified_clear(&cache->verified);
+            int kind = cache_connect_first(cache, err, sizeof err);
+            atomic_fetch_add(&cache->recoveries, 1);
+            note_failure(cache, "the cache file was corrupt (%s); moved it to %s and started %s", report, aside,
+                         kind == 0 ? "empty" : "without a cache");
+            fprintf(stderr, "nureachd: warning: the cache %s was corrupt (%s); moved it to %s%s%s\n",
+                    cache->path, report, aside, kind == 0 ? " and started empty" : "; reopening failed: ",
+                    kind == 0 ? "" : err);
+        }
+    }
+    pthread_rwlock_unlock(&cache->life);
+}
+
 /* Delete a row whose body no longer matches its digest (or its size). */
 static void drop_corrupt(nr_cache *cache, nr_conn *c, const char *key, const char *stored_sha256)
 {
@@ -652,10 +957,11 @@ static void drop_corrupt(nr_cache *cache, nr_conn *c, const char *key, const cha
     atomic_fetch_add(&cache->corrupt_dropped, 1);
 }
 
-/* The row at the GET statement's cursor: verify it and copy it out. 1 = good, 0 = corrupt (then
- * *stored_sha256 is a malloc'd copy of the stored digest, or NULL), -1 = out of memory. */
-static int read_verified_row(sqlite3_stmt *st, char **body, size_t *len, char content_type[64],
-                             double *compute_ms, char **stored_sha256)
+/* The row at the GET statement's cursor: verify it (unless verified earlier in this process) and
+ * copy it out. 1 = good, 0 = corrupt (then *stored_sha256 is a malloc'd copy of the stored digest,
+ * or NULL), -1 = out of memory. */
+static int read_verified_row(nr_cache *cache, const char *key, sqlite3_stmt *st, char **body, size_t *len,
+                             char content_type[64], double *compute_ms, char **stored_sha256)
 {
     const char *type = (const char *)sqlite3_column_text(st, 0);
     int64_t size = sqlite3_column_int64(st, 1);
@@ -664,11 +970,16 @@ static int read_verified_row(sqlite3_stmt *st, char **body, size_t *len, char co
     const void *blob = sqlite3_column_blob(st, 4);
     size_t n = (size_t)sqlite3_column_bytes(st, 4);
 
-    char actual[65];
-    nr_sha256_hex(blob ? blob : "", blob ? n : 0, actual);
-    if (!sha || strcmp(sha, actual) != 0 || size != (int64_t)n) {
-        *stored_sha256 = sha ? strdup(sha) : NULL;
-        return 0;
+    uint64_t fp = sha ? row_fingerprint(key, sha, size) : 0;
+    if (!sha || size != (int64_t)n || !verified_contains(&cache->verified, fp)) {
+        char actual[65];
+        nr_sha256_hex(blob ? blob : "", blob ? n : 0, actual);
+        atomic_fetch_add(&cache->verifications, 1);
+        if (!sha || strcmp(sha, actual) != 0 || size != (int64_t)n) {
+            *stored_sha256 = sha ? strdup(sha) : NULL;
+            return 0;
+        }
+        verified_add(&cache->verified, fp);
     }
     char *copy = malloc(n + 1);
     if (!copy)
@@ -694,9 +1005,13 @@ int nr_cache_get(nr_cache *cache, const char *key, char **body, size_t *len, cha
         *len = 0;
     if (!cache || !key || !body || !len)
         return -1;
+    pthread_rwlock_rdlock(&cache->life);
     nr_conn *c = pool_checkout(cache);
     if (!c) {
+        pthread_rwlock_unlock(&cache->life);
         atomic_fetch_add(&cache->misses, 1);
+        atomic_fetch_add(&cache->read_failures, 1);
+        note_failure(cache, "read failed: cannot open a connection to %s", cache->path);
         return -1;
     }
     sqlite3_stmt *st = c->st[ST_GET];
@@ -705,7 +1020,11 @@ int nr_cache_get(nr_cache *cache, const char *key, char **body, size_t *len, cha
     int result = rc == SQLITE_DONE ? 0 : -1;
     char *stored_sha256 = NULL;
     if (rc == SQLITE_ROW)
-        result = read_verified_row(st, body, len, content_type, compute_ms, &stored_sha256);
+        result = read_verified_row(cache, key, st, body, len, content_type, compute_ms, &stored_sha256);
+    else if (rc != SQLITE_DONE) {
+        atomic_fetch_add(&cache->read_failures, 1);
+        note_db_failure(cache, c, "read");
+    }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
 
@@ -721,17 +1040,39 @@ int nr_cache_get(nr_cache *cache, const char *key, char **body, size_t *len, cha
         atomic_fetch_add(&cache->misses, 1);
     }
     pool_checkin(cache, c);
+    pthread_rwlock_unlock(&cache->life);
+    recover_if_corrupt(cache);
     return result;
 }
 
-/* Inside the write transaction: delete least-recently-used rows (never `keep`) until the stored
- * bodies fit under the cap. Returns the number deleted, or -1 on error. */
+/* One integer from a prepared one-row statement (the page PRAGMAs); -1 on error. */
+static int step_int(sqlite3_stmt *st, int64_t *value)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *value = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Bytes of the database's pages in use (all pages but the free ones), in the current transaction. */
+static int used_bytes(nr_conn *c, int64_t *bytes)
+{
+    int64_t pages = 0, free_pages = 0;
+    if (step_int(c->st[ST_PAGE_COUNT], &pages) != 0 || step_int(c->st[ST_FREELIST_COUNT], &free_pages) != 0)
+        return -1;
+    *bytes = (pages - free_pages) * c->page_size;
+    return 0;
+}
+
+/* Inside the write transaction: delete least-recently-used rows (never `keep`) until the pages in
+ * use fit under the cap. Returns the number deleted, or -1 on error. */
 static int64_t evict_to_cap(nr_cache *cache, nr_conn *c, const char *keep)
 {
-    int64_t n_evicted = 0, entries = 0, bytes = 0;
+    int64_t n_evicted = 0, bytes = 0;
     sqlite3_stmt *st = c->st[ST_EVICT_LRU];
     for (;;) {
-        if (read_totals(c, &entries, &bytes) != 0)
+        if (used_bytes(c, &bytes) != 0)
             return -1;
         if (bytes <= cache->max_bytes)
             return n_evicted;
@@ -773,9 +1114,14 @@ int nr_cache_put(nr_cache *cache, const char *key, const char *request_canonical
     char body_sha256[65];
     nr_sha256_hex(len > 0 ? (const void *)body : "", len, body_sha256);
 
+    pthread_rwlock_rdlock(&cache->life);
     nr_conn *c = pool_checkout(cache);
-    if (!c)
+    if (!c) {
+        pthread_rwlock_unlock(&cache->life);
+        atomic_fetch_add(&cache->store_failures, 1);
+        note_failure(cache, "store failed: cannot open a connection to %s", cache->path);
         return -1;
+    }
     size_t n_touches = 0;
     nr_touch *touches = touch_take(cache, &n_touches);
     int64_t n_evicted = -1;
@@ -787,11 +1133,15 @@ int nr_cache_put(nr_cache *cache, const char *key, const char *request_canonical
         atomic_fetch_add(&cache->evicted, n_evicted);
         touch_free(touches, n_touches);
     } else {
+        atomic_fetch_add(&cache->store_failures, 1);
+        note_db_failure(cache, c, "store");
         if (!sqlite3_get_autocommit(c->db))
             step_done(c->st[ST_ROLLBACK]);
         touch_requeue(cache, touches, n_touches);
     }
     pool_checkin(cache, c);
+    pthread_rwlock_unlock(&cache->life);
+    recover_if_corrupt(cache);
     return ok ? 0 : -1;
 }
 
@@ -807,12 +1157,206 @@ void nr_cache_get_stats(nr_cache *cache, nr_cache_stats *stats)
     stats->misses = atomic_load(&cache->misses);
     stats->corrupt_dropped = atomic_load(&cache->corrupt_dropped);
     stats->evicted = atomic_load(&cache->evicted);
+    stats->store_failures = atomic_load(&cache->store_failures);
+    stats->read_failures = atomic_load(&cache->read_failures);
+    stats->verifications = atomic_load(&cache->verifications);
+    stats->entries = stats->bytes = stats->used_bytes = -1;
+    pthread_rwlock_rdlock(&cache->life);
     nr_conn *c = pool_checkout(cache);
     if (c) {
         if (read_totals(c, &stats->entries, &stats->bytes) != 0)
             stats->entries = stats->bytes = -1;
+        if (used_bytes(c, &stats->used_bytes) != 0)
+            stats->used_bytes = -1;
         pool_checkin(cache, c);
-    } else {
-        stats->entries = stats->bytes = -1;
     }
+    pthread_rwlock_unlock(&cache->life);
+}
+
+void nr_cache_get_health(nr_cache *cache, nr_cache_health *health)
+{
+    if (!health)
+        return;
+    memset(health, 0, sizeof *health);
+    if (!cache) {
+        snprintf(health->status, sizeof health->status, "off");
+        return;
+    }
+    health->store_failures = atomic_load(&cache->store_failures);
+    health->read_failures = atomic_load(&cache->read_failures);
+    health->recoveries = atomic_load(&cache->recoveries);
+    pthread_mutex_lock(&cache->error_lock);
+    snprintf(health->last_error, sizeof health->last_error, "%s", cache->last_error);
+    pthread_mutex_unlock(&cache->error_lock);
+    snprintf(health->status, sizeof health->status, "%s",
+             health->store_failures || health->read_failures || health->recoveries ? "degraded" : "ok");
+}
+
+/* ---- offline commands: check, backup, restore ---------------------------------------------- */
+
+/* Opens an existing nureach cache for a command (no creation, no migration). 0 or -1. */
+static int open_existing(const char *path, int flags, sqlite3 **db, char *errbuf, size_t errlen)
+{
+    int rc = sqlite3_open_v2(path, db, flags, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(*db, 1);
+        sqlite3_busy_timeout(*db, NR_CACHE_BUSY_TIMEOUT_MS);
+    }
+    int64_t app_id = 0, version = 0;
+    if (rc == SQLITE_OK && (query_int(*db, "PRAGMA application_id", &app_id, &rc) != 0 ||
+                            query_int(*db, "PRAGMA user_version", &version, &rc) != 0))
+        rc = rc == SQLITE_OK ? SQLITE_ERROR : rc;
+    if (rc != SQLITE_OK) {
+        set_db_error(errbuf, errlen, path, *db, rc, "open");
+        sqlite3_close_v2(*db);
+        *db = NULL;
+        return -1;
+    }
+    if (app_id != NR_CACHE_APPLICATION_ID || version > schema_latest_version()) {
+        set_error(errbuf, errlen, "%s is not a nureach cache this nureachd can read (application_id %lld, "
+                  "schema version %lld)", path, (long long)app_id, (long long)version);
+        sqlite3_close_v2(*db);
+        *db = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int nr_cache_check(const char *path, int full, nr_cache_check_report *r, char *errbuf, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    sqlite3 *db = NULL;
+    if (open_existing(path, SQLITE_OPEN_READWRITE, &db, errbuf, errlen) != 0)
+        return -1;
+    int check = run_integrity_check(db, full, r->integrity, sizeof r->integrity);
+    if (check == 0)
+        snprintf(r->integrity, sizeof r->integrity, "ok");
+    if (check < 0) {
+        set_error(errbuf, errlen, "cache database %s: the integrity check could not run: %s", path, r->integrity);
+        sqlite3_close_v2(db);
+        return -1;
+    }
+    /* every row's body against its digest (a row read, hashed, dropped: constant memory) */
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT key, size, body_sha256, body FROM results", -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *sha = (const char *)sqlite3_column_text(st, 2);
+        const void *blob = sqlite3_column_blob(st, 3);
+        size_t n = (size_t)sqlite3_column_bytes(st, 3);
+        char actual[65];
+        nr_sha256_hex(blob ? blob : "", blob ? n : 0, actual);
+        r->rows++;
+        r->body_bytes += (int64_t)n;
+        if (!sha || strcmp(sha, actual) != 0 || sqlite3_column_int64(st, 1) != (int64_t)n) {
+            if (r->bad_rows++ == 0)
+                snprintf(r->first_bad_key, sizeof r->first_bad_key, "%s",
+                         sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+        }
+        rc = SQLITE_OK;
+    }
+    int read_failed = rc != SQLITE_DONE && rc != SQLITE_OK;
+    if (read_failed && check == 0) {
+        snprintf(r->integrity, sizeof r->integrity, "reading the rows failed: %s", sqlite3_errmsg(db));
+        check = failure_kind(rc) == NR_CACHE_OPEN_UNUSABLE ? 1 : -1;
+    }
+    sqlite3_finalize(st);
+    int64_t pages = 0, free_pages = 0, page_size = 0;
+    query_int(db, "PRAGMA page_count", &pages, NULL);
+    query_int(db, "PRAGMA freelist_count", &free_pages, NULL);
+    query_int(db, "PRAGMA page_size", &page_size, NULL);
+    r->used_bytes = (pages - free_pages) * page_size;
+    r->file_bytes = pages * page_size;
+    sqlite3_close_v2(db);
+    if (check < 0) {
+        set_error(errbuf, errlen, "cache database %s: %s", path, r->integrity);
+        return -1;
+    }
+    return check > 0 || r->bad_rows > 0 ? 1 : 0;
+}
+
+/* Copies every page of src into dst with SQLite's online backup API, NR_BACKUP_PAGES_PER_STEP pages
+ * per step, so that a daemon using either database is blocked only for one step at a time. */
+static int copy_database(sqlite3 *dst, sqlite3 *src, const char *what, char *errbuf, size_t errlen)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b) {
+        set_error(errbuf, errlen, "%s: %s", what, sqlite3_errmsg(dst));
+        return -1;
+    }
+    int rc;
+    do {
+        rc = sqlite3_backup_step(b, NR_BACKUP_PAGES_PER_STEP);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(5);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        set_error(errbuf, errlen, "%s: %s", what, sqlite3_errstr(rc));
+        return -1;
+    }
+    return 0;
+}
+
+int nr_cache_backup(const char *path, const char *dest, char *errbuf, size_t errlen)
+{
+    if (access(dest, F_OK) == 0) {
+        set_error(errbuf, errlen, "backup: %s exists; refusing to overwrite it", dest);
+        return -1;
+    }
+    sqlite3 *src = NULL, *dst = NULL;
+    if (open_existing(path, SQLITE_OPEN_READONLY, &src, errbuf, errlen) != 0)
+        return -1;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dest, (long)getpid());
+    int ok = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK;
+    if (!ok)
+        set_error(errbuf, errlen, "backup: cannot create %s: %s", tmp, sqlite3_errmsg(dst));
+    char what[4200];
+    snprintf(what, sizeof what, "backup of %s into %s", path, tmp);
+    ok = ok && copy_database(dst, src, what, errbuf, errlen) == 0;
+    /* the copy as one self-contained file (no -wal beside it) */
+    ok = ok && sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) == SQLITE_OK;
+    char report[256] = "";
+    if (ok && run_integrity_check(dst, 0, report, sizeof report) != 0) {
+        set_error(errbuf, errlen, "backup: the copy %s fails its check: %s", tmp, report);
+        ok = 0;
+    }
+    sqlite3_close_v2(src);
+    sqlite3_close_v2(dst);
+    if (ok && rename(tmp, dest) != 0) {
+        set_error(errbuf, errlen, "backup: cannot rename %s to %s: %s", tmp, dest, strerror(errno));
+        ok = 0;
+    }
+    if (!ok)
+        unlink(tmp);
+    return ok ? 0 : -1;
+}
+
+int nr_cache_restore(const char *path, const char *src_path, char *errbuf, size_t errlen)
+{
+    sqlite3 *src = NULL;
+    if (open_existing(src_path, SQLITE_OPEN_READONLY, &src, errbuf, errlen) != 0)
+        return -1;
+    char report[256] = "";
+    if (run_integrity_check(src, 0, report, sizeof report) != 0) {
+        set_error(errbuf, errlen, "restore: %s fails its check (%s); the cache was not changed", src_path,
+                  report);
+        sqlite3_close_v2(src);
+        return -1;
+    }
+    /* the destination: the live cache (created if missing), in WAL mode like every connection */
+    nr_conn *c = NULL;
+    if (conn_connect(path, 1, &c, errbuf, errlen) != 0) {
+        sqlite3_close_v2(src);
+        return -1;
+    }
+    char what[4200];
+    snprintf(what, sizeof what, "restore of %s into %s", src_path, path);
+    int ok = copy_database(c->db, src, what, errbuf, errlen) == 0;
+    sqlite3_close_v2(src);
+    /* a backup from an older schema is brought up to date */
+    if (ok && migrate(c->db, path, errbuf, errlen) != 0)
+        ok = 0;
+    conn_close(c);
+    return ok ? 0 : -1;
 }

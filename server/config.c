@@ -83,6 +83,9 @@ void nr_config_print_help(const char *prog)
         printf("  %-18s %s%s%s%s\n", opts[i].flag, opts[i].help, opts[i].env ? " [" : "",
                opts[i].env ? opts[i].env : "", opts[i].env ? "]" : "");
     printf("  %-18s %s\n  %-18s %s\n", "--help", "this text", "--version", "print the version");
+    printf("\ncommands (run once and exit; they take the options above, e.g. --state-dir, --data-dir):\n"
+           "  nureachd cache check [--full] | cache backup FILE | cache restore FILE\n"
+           "  nureachd scan --shard I/N REQUEST.json --out DIR  |  scan --merge REQUEST.json --in DIR\n");
 }
 
 static int parse_uint(const char *text, unsigned min, unsigned max, unsigned *out)

@@ -1,4 +1,4 @@
-/* main.c: nureachd, straight line: defaults -> config -> data check and engine -> cache -> HTTP
+/* main.c: nureachd, straight line (or one of the commands of commands.h: `nureachd cache ...`, `nureachd scan ...`): defaults -> config -> data check and engine -> cache -> HTTP
  * daemon -> wait for SIGTERM/SIGINT -> graceful shutdown (stop accepting, finish requests under way,
  * close the cache and the engine). Exit codes: 0 clean shutdown, 1 start-up failure, 2 bad config. */
 #include <errno.h>
@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,8 @@
 
 #include "api.h"
 #include "cache.h"
+#include "commands.h"
 #include "config.h"
-#include "data_manifest.h"
 #include "engine.h"
 #include "http.h"
 
@@ -24,27 +25,6 @@
 #define JOB_RECORDS_MAX 256
 #define JOB_RECORD_TTL_S 600.0
 #define JOB_BODIES_MAX_BYTES ((size_t)64 << 20)
-
-static int open_engine(const nr_config *cfg, nr_engine **engine)
-{
-    char manifest_sha[65];
-    int n_files = 0;
-    nr_error err;
-    nr_error_clear(&err);
-    if (nr_data_manifest_verify(cfg->data_dir, manifest_sha, &n_files, &err) != NR_OK) {
-        fprintf(stderr, "nureachd: refusing to start: data check failed for %s: %s\n", err.where,
-                err.message);
-        return -1;
-    }
-    if (nr_engine_open(cfg->data_dir, engine, &err) != NR_OK) {
-        fprintf(stderr, "nureachd: cannot open the engine (%s): %s: %s\n", nr_status_name(err.status),
-                err.where, err.message);
-        return -1;
-    }
-    fprintf(stderr, "nureachd: data %s verified (%d files, version %.12s)\n", cfg->data_dir, n_files,
-            manifest_sha);
-    return 0;
-}
 
 static int open_cache(const nr_config *cfg, nr_cache **cache)
 {
@@ -55,24 +35,22 @@ static int open_cache(const nr_config *cfg, nr_cache **cache)
     }
     snprintf(path, sizeof path, "%s/cache.sqlite", cfg->state_dir);
     int64_t max_bytes = (int64_t)cfg->cache_max_mb * 1024 * 1024;
-    if (nr_cache_open(path, max_bytes, cache, err, sizeof err) == 0)
+    int rc = nr_cache_open(path, max_bytes, cache, err, sizeof err);
+    if (rc == NR_CACHE_OPEN_OK)
         return 0;
-    /* The cache holds only derived results: an unusable file (damaged, another program's, a newer schema) is
-     * moved aside, kept for inspection, and the daemon starts with an empty cache instead of refusing to run. */
+    /* The cache holds only derived results: a file proven unusable (damaged, another program's, a newer schema)
+     * is moved aside, kept for inspection, and the daemon starts with an empty cache instead of refusing to run.
+     * Any other failure (a full disk, a read-only folder, an I/O error) proves nothing against the file: it is
+     * left alone and the daemon exits, so that it starts with its cache once the disk is fixed. */
     char aside[PATH_MAX + 32];
-    snprintf(aside, sizeof aside, "%s.unusable-%ld", path, (long)time(NULL));
-    if (access(path, F_OK) == 0 && rename(path, aside) == 0) {
+    if (rc == NR_CACHE_OPEN_UNUSABLE && nr_cache_move_aside(path, aside, sizeof aside) == 0) {
         fprintf(stderr, "nureachd: warning: the cache %s is unusable (%s); moved it to %s and starting empty\n",
                 path, err, aside);
-        char side[PATH_MAX + 8]; /* the journal files of the moved database would not match a new one */
-        snprintf(side, sizeof side, "%s-wal", path);
-        unlink(side);
-        snprintf(side, sizeof side, "%s-shm", path);
-        unlink(side);
         if (nr_cache_open(path, max_bytes, cache, err, sizeof err) == 0)
             return 0;
     }
-    fprintf(stderr, "nureachd: cannot open the cache %s: %s\n", path, err);
+    fprintf(stderr, "nureachd: cannot open the cache %s: %s%s\n", path, err,
+            rc == NR_CACHE_OPEN_UNUSABLE ? "" : " (the file was left as it is)");
     return -1;
 }
 
@@ -103,20 +81,47 @@ static void block_stop_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* A stop waits this long for the background cross-section build; if it is still running then (it takes
+ * about 1 s alone, 10-20 s on a loaded 2-core machine), the daemon exits without closing the engine it uses:
+ * the process ends either way, and a SIGTERM must not wait for a warm-up nobody needs any more. */
+#define WARM_UP_STOP_WAIT_MS 500
+
+typedef struct {
+    nr_engine *engine;
+    atomic_int done;
+} warm_up;
+
 /* Builds the default PDF set's cross-section table (about 1 s) in the background, so the first user
  * request does not pay for it; a request that arrives earlier waits for the same build (engine.h). */
-static void *warm_cross_sections(void *engine)
+static void *warm_cross_sections(void *arg)
 {
+    warm_up *w = arg;
     const nr_cc_table *table = NULL;
     nr_error err;
     nr_error_clear(&err);
-    if (nr_engine_cc_table(engine, nr_pdf_known_sets[0], &table, &err) != NR_OK)
+    if (nr_engine_cc_table(w->engine, nr_pdf_known_sets[0], &table, &err) != NR_OK)
         fprintf(stderr, "nureachd: warning: building the %s cross sections failed: %s\n", nr_pdf_known_sets[0],
                 err.message);
+    atomic_store(&w->done, 1);
     return NULL;
 }
 
-static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t *stop_signals)
+/* 1 if the warm-up thread ended (and was joined) within WARM_UP_STOP_WAIT_MS. */
+static int finish_warm_up(pthread_t thread, warm_up *w)
+{
+    for (int waited_ms = 0; !atomic_load(&w->done) && waited_ms < WARM_UP_STOP_WAIT_MS; waited_ms += 10)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    if (!atomic_load(&w->done)) {
+        fprintf(stderr, "nureachd: the cross-section warm-up is still running; exiting without waiting for it\n");
+        pthread_detach(thread);
+        return 0;
+    }
+    pthread_join(thread, NULL);
+    return 1;
+}
+
+/* Serves until SIGTERM/SIGINT. *engine_free is set to 0 if a background thread may still use the engine. */
+static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t *stop_signals, int *engine_free)
 {
     nr_http_options opt = {cfg->bind, cfg->port, cfg->threads, cfg->max_connections, cfg->timeout_s,
                            (size_t)cfg->max_body_kb * 1024};
@@ -137,7 +142,10 @@ static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t 
            port);
     fflush(stdout);
     pthread_t warm;
-    int warming = pthread_create(&warm, NULL, warm_cross_sections, engine) == 0;
+    static warm_up w; /* outlives serve(): a detached warm-up may still write w.done */
+    w.engine = engine;
+    atomic_init(&w.done, 0);
+    int warming = pthread_create(&warm, NULL, warm_cross_sections, &w) == 0;
     int sig = 0;
     while (sigwait(stop_signals, &sig) != 0) {
     }
@@ -146,7 +154,7 @@ static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t 
     nr_api_shutdown_jobs(api); /* cancels jobs and wakes the requests waiting for them */
     nr_http_stop(server);
     if (warming)
-        pthread_join(warm, NULL); /* the engine is closed after this returns */
+        *engine_free = finish_warm_up(warm, &w); /* the engine is closed after this returns, if free */
     return 0;
 }
 
@@ -154,9 +162,13 @@ int main(int argc, char **argv)
 {
     /* first of all: a SIGTERM during start-up then waits for sigwait and ends in a clean shutdown,
      * and every thread created later inherits the mask */
+    gsl_set_error_handler_off();
+    if (argc > 1 && strcmp(argv[1], "cache") == 0) /* nureachd cache check|backup|restore (commands.h) */
+        return nr_command_cache(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "scan") == 0) /* nureachd scan --shard i/n | --merge (commands.h) */
+        return nr_command_scan(argc - 1, argv + 1);
     sigset_t stop_signals;
     block_stop_signals(&stop_signals);
-    gsl_set_error_handler_off();
     nr_config cfg;
     nr_config_defaults(&cfg);
     char err[512];
@@ -168,26 +180,27 @@ int main(int argc, char **argv)
         return 2;
     }
     nr_engine *engine = NULL;
-    if (open_engine(&cfg, &engine) != 0)
+    if (nr_command_open_engine(&cfg, &engine) != 0)
         return 1;
     nr_cache *cache = NULL;
     if (open_cache(&cfg, &cache) != 0) {
-        nr_engine_close(engine);
+        nr_engine_free(engine);
         return 1;
     }
     nr_api api;
-    int status = 1;
+    int status = 1, engine_free = 1;
     nr_api_job_settings jobs = {{cfg.job_threads, cfg.job_queue, JOB_RECORDS_MAX, JOB_RECORD_TTL_S,
                                  JOB_BODIES_MAX_BYTES, (double)cfg.job_max_s},
                                 cfg.job_wait_ms, cfg.threads > 1 ? cfg.threads / 2 : 1};
     if (nr_api_init(&api, engine, cache, cfg.static_dir, cfg.schema_dir, &jobs, err, sizeof err) != 0) {
         fprintf(stderr, "nureachd: %s\n", err);
     } else {
-        status = serve(&cfg, &api, engine, &stop_signals) == 0 ? 0 : 1;
+        status = serve(&cfg, &api, engine, &stop_signals, &engine_free) == 0 ? 0 : 1;
         nr_api_free(&api);
     }
     nr_cache_close(cache);
-    nr_engine_close(engine);
+    if (engine_free)
+        nr_engine_free(engine);
     if (status == 0)
         fprintf(stderr, "nureachd: stopped\n");
     return status;

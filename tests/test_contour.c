@@ -13,6 +13,7 @@
  *   forbidden: NR_EKINEMATIC for x > 0, 100 events elsewhere -> the half plane x <= 0
  */
 #include <math.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -316,6 +317,53 @@ static void test_progress_and_cancel(void)
     CHECK(run(SHAPE_CIRCLE, &req, &res, &pr3) == NR_ECANCELLED, "cancel during the refinement: NR_ECANCELLED");
 }
 
+/* Slices of a grid (nureachd scan --shard) put together equal nr_bounds_compute's grid bit for bit, and the
+ * result from that grid (nureachd scan --merge) equals its result: the reference is nr_bounds_compute itself,
+ * run in the same process on the same analytic signal. */
+static void test_slices(void)
+{
+    nr_bounds_request req = {.signal = 0, .ix = 0, .iy = 1, .x_min = 1e-2, .x_max = 10.0, .nx = 40,
+                             .x_log = 1, .y_min = 1e-3, .y_max = 1e3, .ny = 50, .y_log = 1,
+                             .threshold = 3.0, .refine = 1};
+    nr_param_value base[3] = {{0, 0}, {0, 0}, {(double)SHAPE_BAND, 0}};
+    nr_bounds_result whole, merged;
+    CHECK(run(SHAPE_BAND, &req, &whole, NULL) == NR_OK, "slices: the whole scan");
+    CHECK(nr_bounds_slice_axis(&fake_model, &req) == 0, "slices: no coupling flag -> cut along x");
+    double *grid = calloc(req.nx * req.ny, sizeof *grid), *part = calloc(req.nx * req.ny, sizeof *part);
+    const size_t cuts[4] = {0, 13, 27, 40}; /* three slices of unequal width */
+    nr_error err;
+    for (int s = 0; s < 3; s++) {
+        size_t k0 = cuts[s], k1 = cuts[s + 1], w = k1 - k0;
+        nr_error_clear(&err);
+        CHECK(nr_bounds_grid_slice(&fake_model, NULL, NULL, base, &req, k0, k1, part, NULL, &err) == NR_OK,
+              "slice [%zu, %zu): %s", k0, k1, err.message);
+        for (size_t j = 0; j < req.ny; j++)
+            memcpy(&grid[j * req.nx + k0], &part[j * w], w * sizeof *grid);
+    }
+    CHECK(memcmp(grid, whole.events, req.nx * req.ny * sizeof *grid) == 0, "slices: grid equal bit for bit");
+    double x[40], y[50];
+    nr_bounds_axes(&req, x, y);
+    CHECK(memcmp(x, whole.x, sizeof x) == 0 && memcmp(y, whole.y, sizeof y) == 0, "slices: axes equal bit for bit");
+    nr_error_clear(&err);
+    CHECK(nr_bounds_from_grid(&fake_model, NULL, NULL, base, &req, grid, &merged, NULL, &err) == NR_OK,
+          "slices: contour from the merged grid");
+    int same = merged.n_polygons == whole.n_polygons && merged.n_evaluations == whole.n_evaluations &&
+               merged.n_refined == whole.n_refined;
+    for (size_t k = 0; same && k < merged.n_polygons; k++)
+        same = merged.polygons[k].n == whole.polygons[k].n &&
+               memcmp(merged.polygons[k].x, whole.polygons[k].x, whole.polygons[k].n * sizeof(double)) == 0 &&
+               memcmp(merged.polygons[k].y, whole.polygons[k].y, whole.polygons[k].n * sizeof(double)) == 0;
+    CHECK(same && whole.n_refined > 0, "slices: polygons, evaluations (%zu) and refined vertices (%zu) equal",
+          merged.n_evaluations, merged.n_refined);
+    nr_error_clear(&err);
+    CHECK(nr_bounds_grid_slice(&fake_model, NULL, NULL, base, &req, 30, 41, part, NULL, &err) == NR_EINPUT,
+          "slices: a slice past the axis is refused");
+    nr_bounds_free(&merged);
+    nr_bounds_free(&whole);
+    free(grid);
+    free(part);
+}
+
 int main(void)
 {
     test_circle();
@@ -323,5 +371,6 @@ int main(void)
     test_boundary();
     test_extremes();
     test_progress_and_cancel();
+    test_slices();
     return nr_test_summary();
 }

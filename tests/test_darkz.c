@@ -462,10 +462,10 @@ int main(void)
     test_widths();
     nr_engine *engine = NULL;
     nr_error err;
-    CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
     if (engine) {
         test_model(engine);
-        nr_engine_close(engine);
+        nr_engine_free(engine);
     }
     return nr_test_summary();
 }

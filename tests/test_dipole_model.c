@@ -56,7 +56,7 @@ int main(void)
     gsl_set_error_handler_off();
     nr_engine *engine = NULL;
     nr_error err;
-    CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
     if (!engine)
         return nr_test_summary();
     dip = nr_model_find("dipole");
@@ -117,7 +117,7 @@ int main(void)
         double x[3] = {0.2, 1.0, 4.0}, y[2] = {1e-7, 2e-6}, ev[6];
         nr_grid_request g = {0, ip("m_N"), ip("mu_N"), 3, 2, x, y};
         CHECK(nr_model_grid(dip, engine, &hl, p, &g, ev, NULL, &err) == NR_OK, "grid: %s", err.message);
-        nr_scan *scan = nr_scan_open(dip, engine, &hl, 0, &err);
+        nr_scan *scan = nr_scan_init(dip, engine, &hl, 0, &err);
         CHECK(scan != NULL, "scan open");
         for (int j = 0; j < 2; j++)
             for (int i = 0; i < 3; i++) {
@@ -130,7 +130,7 @@ int main(void)
                 CHECK(scan && nr_scan_at(scan, q, &via_scan, &err) == NR_OK, "scan at");
                 CHECK_REL(via_scan, direct, 1e-12, "scan = rates");
             }
-        nr_scan_close(scan);
+        nr_scan_free(scan);
     }
 
     /* 4. paper 001 sec. 4.1, qualitatively: maxima over m_N in [0.1, 10] GeV and mu_N in [1e-8, 1e-4] GeV^-1
@@ -203,6 +203,6 @@ int main(void)
     p[ip("e_recoil_min")].number = 30.0;
     CHECK(dip->check(dip, engine, run3, p, &err) == NR_EINPUT && strcmp(err.where, "/params/e_recoil_min") == 0,
           "recoil window checked");
-    nr_engine_close(engine);
+    nr_engine_free(engine);
     return nr_test_summary();
 }

@@ -94,7 +94,7 @@ int main(void)
 {
     nr_engine *engine = NULL;
     nr_error err;
-    CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
     if (!engine)
         return nr_test_summary();
 
@@ -209,6 +209,6 @@ int main(void)
                nr_pdf_known_sets[k], t.total[2], t.total[3], t.total[0], t.total[1], t.total[4], t.total[5]);
         nr_table_free(&t);
     }
-    nr_engine_close(engine);
+    nr_engine_free(engine);
     return nr_test_summary();
 }

@@ -47,7 +47,7 @@ int main(void)
     gsl_set_error_handler_off();
     nr_engine *engine = NULL;
     nr_error err;
-    CHECK(nr_engine_open(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
     if (!engine)
         return nr_test_summary();
     const nr_model *u1x = nr_model_find("u1x"), *dp = nr_model_find("dark_photon"), *bl = nr_model_find("b_minus_l");
@@ -187,6 +187,6 @@ int main(void)
     }
     printf("FASER Run 3 dark photon: %.3g events at (50 MeV, 1e-5), %.3g at (20 MeV, 3e-5)\n",
            sig(engine, dp, "FASER", 0.05, 1e-5, 0, "visible"), sig(engine, dp, "FASER", 0.02, 3e-5, 0, "visible"));
-    nr_engine_close(engine);
+    nr_engine_free(engine);
     return nr_test_summary();
 }

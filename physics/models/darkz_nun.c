@@ -673,7 +673,7 @@ static nr_status darkz_spectra(const nr_model *model, const void *state, const n
     const darkz_state *w = state;
     int depth = p[P_DISTRIBUTION].choice == 1;
     size_t n_ch = depth ? 1 : 3, n_bins = depth ? DEPTH_BINS : w->pr.n_bins;
-    nr_status st = nr_table_alloc(out, n_ch, n_bins, err);
+    nr_status st = nr_table_init(out, n_ch, n_bins, err);
     if (st != NR_OK)
         return st;
     const setup *s = &w->s;

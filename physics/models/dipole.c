@@ -516,7 +516,7 @@ static nr_status dipole_spectra(const nr_model *model, const void *state, const 
     const production *prod = &w->prod;
     int dist = p[P_DISTRIBUTION].choice;
     size_t n_ch = dist == 2 ? 1 : 2;
-    nr_status st = nr_table_alloc(out, n_ch, SPECTRUM_BINS, err);
+    nr_status st = nr_table_init(out, n_ch, SPECTRUM_BINS, err);
     if (st != NR_OK)
         return st;
     if (dist == 2)

@@ -1,22 +1,19 @@
-/* registry.c: the list of models the server offers. Adding a model: one file in physics/models/ and
- * one line here. */
+/* registry.c: the list of models the server offers, in the order /models lists them. Adding a model: one file
+ * physics/models/NAME.c defining `const nr_model nr_model_NAME`, and one line X(NAME) below. */
 #include "model.h"
 
-extern const nr_model nr_model_sm;
-extern const nr_model nr_model_dipole;
-extern const nr_model nr_model_u1x;
-extern const nr_model nr_model_dark_photon;
-extern const nr_model nr_model_b_minus_l;
-extern const nr_model nr_model_darkz_nun;
-extern const nr_model nr_model_tmm_zp;
+#define NR_MODEL_LIST(X)                                                                                           \
+    X(sm)                                                                                                          \
+    X(dipole)                                                                                                      \
+    X(dark_photon)                                                                                                 \
+    X(b_minus_l)                                                                                                   \
+    X(u1x)                                                                                                         \
+    X(darkz_nun)                                                                                                   \
+    X(tmm_zp)                                                                                                      \
+    X(zd_hnl)
 
-const nr_model *const nr_models[] = {
-    &nr_model_sm,
-    &nr_model_dipole,
-    &nr_model_dark_photon,
-    &nr_model_b_minus_l,
-    &nr_model_u1x,
-    &nr_model_darkz_nun,
-    &nr_model_tmm_zp,
-    NULL,
-};
+#define DECLARE_MODEL(name) extern const nr_model nr_model_##name;
+NR_MODEL_LIST(DECLARE_MODEL)
+
+#define LIST_MODEL(name) &nr_model_##name,
+const nr_model *const nr_models[] = {NR_MODEL_LIST(LIST_MODEL) NULL};

@@ -95,7 +95,7 @@ static nr_status sm_spectra(const nr_model *model, const void *state, const nr_p
     (void)model;
     const sm_state *st = state;
     const nr_flux *flux = st->flux;
-    nr_status status = nr_table_alloc(out, NR_N_SPECIES, flux->n_bins, err);
+    nr_status status = nr_table_init(out, NR_N_SPECIES, flux->n_bins, err);
     if (status != NR_OK)
         return status;
     double per_bin[256];

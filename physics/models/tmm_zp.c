@@ -182,7 +182,7 @@ static nr_status tmm_spectra(const nr_model *model, const void *vstate, const nr
     (void)model;
     const nr_tmm_prepared *prep = vstate;
     const double mu = p[P_MU].number;
-    nr_status st = nr_table_alloc(out, NR_TMM_N_CHANNELS, N_BR_POINTS, err);
+    nr_status st = nr_table_init(out, NR_TMM_N_CHANNELS, N_BR_POINTS, err);
     if (st != NR_OK)
         return st;
     snprintf(out->x_name, sizeof out->x_name, "m_N");

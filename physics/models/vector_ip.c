@@ -296,7 +296,7 @@ static nr_status vector_signals_at(const nr_model *model, const void *state, con
 
 static nr_status energy_spectrum(const production *pr, const nr_param_value *p, nr_table *out, nr_error *err)
 {
-    nr_status st = nr_table_alloc(out, N_MECH, E_BINS, err);
+    nr_status st = nr_table_init(out, N_MECH, E_BINS, err);
     if (st != NR_OK)
         return st;
     static const char *const names[N_MECH] = {"from_pi0", "from_eta", "from_bremsstrahlung"};
@@ -330,7 +330,7 @@ static nr_status energy_spectrum(const production *pr, const nr_param_value *p, 
 static nr_status branching_spectrum(const nr_model *model, const production *pr, const nr_param_value *p,
                                     nr_table *out, nr_error *err)
 {
-    nr_status st = nr_table_alloc(out, NR_ZP_N_GROUPS, BR_BINS, err);
+    nr_status st = nr_table_init(out, NR_ZP_N_GROUPS, BR_BINS, err);
     if (st != NR_OK)
         return st;
     for (int gidx = 0; gidx < NR_ZP_N_GROUPS; gidx++) {

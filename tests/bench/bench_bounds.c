@@ -5,6 +5,10 @@
  *   dipole       model dipole on FASERnu2, signal gamma_decay_volume, m_N 0.01-10 GeV x mu_N 1e-9-1e-4 GeV^-1
  *                (issue 3)
  *   dark_photon  model dark_photon on FASER (Run 3), signal visible, m 0.01-1 GeV x eps 1e-7-1e-3 (issue 5)
+ *   zd_hnl_fig3  model zd_hnl on FASERnu2, signal ee_secondary, 001 Fig. 3 point (m_ZD 30 MeV, alpha_D 0.25,
+ *                alpha eps^2 2e-10, mu mixing), m_N 0.05-20 GeV x U2 1e-12-1e-2 (issue 12)
+ *   zd_hnl_fig4  model zd_hnl on FASERnu2, signal nuee_primary, 001 Fig. 4 point (m_ZD = 8 m_N, g_D 1, eps 1e-3,
+ *                tau mixing), m_N 0.003-1 GeV x U2 1e-12-1e-1 (issue 12)
  * points x points log grid, threshold 3, refined.
  * "cold": a request the cache has never seen (a salt in the threshold, 3 + 1e-9 k, makes it unique); the
  * time runs from the POST until the job's result is fetched (polling every 20 ms). "cached": the same
@@ -50,18 +54,35 @@ int main(int argc, char **argv)
         fprintf(stderr, "points must be between 2 and 200\n");
         return 2;
     }
-    int dark = strcmp(preset, "dark_photon") == 0;
-    const char *model = dark ? "dark_photon" : "dipole", *experiment = dark ? "FASER" : "FASERnu2";
-    const char *signal = dark ? "visible" : "gamma_decay_volume";
-    const char *xp = dark ? "m_Ap" : "m_N", *yp = dark ? "epsilon" : "mu_N";
-    double x0 = 0.01, x1 = dark ? 1.0 : 10.0, y0 = dark ? 1e-7 : 1e-9, y1 = dark ? 1e-3 : 1e-4;
+    static const struct {
+        const char *preset, *model, *experiment, *signal, *params, *xp, *yp;
+        double x0, x1, y0, y1, threshold;
+    } presets[] = {
+        {"dipole", "dipole", "FASERnu2", "gamma_decay_volume", "{}", "m_N", "mu_N", 0.01, 10.0, 1e-9, 1e-4, 3.0},
+        {"dark_photon", "dark_photon", "FASER", "visible", "{}", "m_Ap", "epsilon", 0.01, 1.0, 1e-7, 1e-3, 3.0},
+        {"zd_hnl_fig3", "zd_hnl", "FASERnu2", "ee_secondary",
+         "{\"m_ZD\":0.03,\"alpha_D\":0.25,\"epsilon\":1.6554e-4,\"flavour\":\"mu\"}", "m_N", "U2", 0.05, 20.0, 1e-12,
+         1e-2, 3.0},
+        {"zd_hnl_fig4", "zd_hnl", "FASERnu2", "nuee_primary",
+         "{\"mass_relation\":\"ratio\",\"ratio_ZD_N\":8,\"alpha_D\":0.0795774715,\"epsilon\":1e-3,"
+         "\"flavour\":\"tau\"}",
+         "m_N", "U2", 0.003, 1.0, 1e-12, 1e-1, 3.0},
+    };
+    size_t k = 0;
+    while (k < sizeof presets / sizeof presets[0] && strcmp(presets[k].preset, preset) != 0)
+        k++;
+    if (k == sizeof presets / sizeof presets[0]) {
+        fprintf(stderr, "unknown preset %s\n", preset);
+        return 2;
+    }
+    const char *model = presets[k].model, *experiment = presets[k].experiment, *signal = presets[k].signal;
     char body[1024];
     snprintf(body, sizeof body,
-             "{\"model\":\"%s\",\"experiment\":\"%s\",\"signal\":\"%s\",\"threshold\":%.12g,"
+             "{\"model\":\"%s\",\"experiment\":\"%s\",\"signal\":\"%s\",\"threshold\":%.12g,\"params\":%s,"
              "\"scan\":{\"x\":{\"param\":\"%s\",\"min\":%g,\"max\":%g,\"points\":%d,\"scale\":\"log\"},"
              "\"y\":{\"param\":\"%s\",\"min\":%g,\"max\":%g,\"points\":%d,\"scale\":\"log\"}}}",
-             model, experiment, signal, 3.0 + 1e-9 * (double)(time(NULL) % 100000), xp, x0, x1, points, yp, y0, y1,
-             points);
+             model, experiment, signal, presets[k].threshold + 1e-9 * (double)(time(NULL) % 100000), presets[k].params,
+             presets[k].xp, presets[k].x0, presets[k].x1, points, presets[k].yp, presets[k].y0, presets[k].y1, points);
     double t0 = bench_now_ms(), progress = 0;
     bench_response r;
     if (bench_request(host, port, "POST", "/api/v1/bounds", body, &r) != 0) {

@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     const char *data = getenv("NUREACH_DATA_DIR") ? getenv("NUREACH_DATA_DIR") : "data";
     nr_engine *engine = NULL;
     nr_error err;
-    if (nr_engine_open(data, &engine, &err) != NR_OK) {
+    if (nr_engine_init(data, &engine, &err) != NR_OK) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
@@ -67,6 +67,6 @@ int main(int argc, char **argv)
                        m_zps[k], m_ns[j], ev.produced, ev.produced_coherent, ev.produced_elastic, ev.produced_dis,
                        reach(&prep, 0), reach(&prep, 1), secs);
             }
-    nr_engine_close(engine);
+    nr_engine_free(engine);
     return 0;
 }

@@ -1,0 +1,1041 @@
+/* zd_hnl.c: a dark gauge boson Z_D coupled to a heavy neutral lepton N (model "zd_hnl"), paper 001 sec. 3.2, 4.2,
+ * 4.3 (Figs. 3 and 4), Eqs. 3.3-3.4, A.2, A.11, A.12, B.6-B.12; cross sections and widths derived afresh in
+ * zd_hnl_xsec.c (several of 001's printed formulas are off by constant factors; see there).
+ *
+ * L = g_D Z_D Nbar gamma N + e eps Z_D J_em (001 Eq. 3.3), N Dirac, mixing U_alphaN with one active flavour.
+ * Production:
+ *   secondary  nu T -> N T by Z_D (+ SM Z) exchange in the tungsten of FASERnu / FASERnu2 (and optionally the
+ *              concrete and rock in front, 000 sec. II): coherent on nuclei, elastic on p and n (001 A.9);
+ *              for m_N > m_ZD, N -> nu Z_D and the Z_D decays; for m_N < m_ZD, N -> nu e+ e-.
+ *   primary    Z_D from the ATLAS IP through the kinetic mixing (pi0 / eta -> Z_D gamma, proton bremsstrahlung:
+ *              the dark-photon machinery of llp.h and bremsstrahlung.h at the same eps), decaying in the volume;
+ *              for m_ZD > 2 m_N, Z_D -> N Nbar (prompt) and N (and Nbar) -> nu e+ e- in the volume, or N
+ *              scattering elastically on electrons of the neutrino target.
+ *   mixing     N from D_s -> l N (forward charm, NLO-P8) and, for tau mixing, D_s -> tau nu, tau -> N pi.
+ *   Left out: the other tau -> N X channels (N rho, N l nu, ...), D+ -> l N, Z_D from N -> nu Z_D of mixing-made N,
+ *   SM weak decays of N through the mixing. Z_D -> N Nbar is taken prompt whenever it is open (Gamma ~ alpha_D m).
+ * Signals (events at the experiment's luminosity; the experiment is the neutrino target, the decay volume is the
+ * catalogue's downstream one, placed gap_m behind the target for both secondary and primary production):
+ *   ee_secondary   Z_D -> e+e- in the decay volume from secondary production, E_ee > e_vis_min (001 Fig. 3 green)
+ *   ee_primary     Z_D -> e+e- in the decay volume from Z_D made at the IP, E_ee > e_vis_min
+ *   ee_total       the sum (001 sec. 4.2: the primary part adds a U-independent number of events)
+ *   nuee_secondary N -> nu e+ e- in the decay volume, N from upscattering (001 Fig. 4 green)
+ *   nuee_primary   N -> nu e+ e- in the decay volume, N from Z_D -> N Nbar at the IP (001 Fig. 4 red)
+ *   electron_scattering  nu e -> N e (inelastic) and N e -> N e (elastic, N from Z_D -> N Nbar at the IP) in the
+ *                  target with the electron inside the recoil cuts (001 sec. 4.3, Figs. 3-4 yellow; bound at 20)
+ *   electron_elastic     the elastic part alone (001 Fig. 4 right)
+ * Scaling for scans: |U|^2 is the coupling parameter. Every production cross section is proportional to
+ * u_eff^2 = U^2 (1 - U^2); the decay lengths and branching fractions are recomputed per point from closed forms.
+ */
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bremsstrahlung.h"
+#include "constants.h"
+#include "decay.h"
+#include "flux.h"
+#include "llp.h"
+#include "materials.h"
+#include "model.h"
+#include "upscatter.h"
+#include "zd_hnl_xsec.h"
+
+/* ------------------------------------------------------------------------------------------------ */
+/* parameters and signals                                                                           */
+
+static const char *const flavour_choices[] = {"mu", "e", "tau", NULL};
+static const char *const mass_relation_choices[] = {"fixed", "ratio", NULL};
+static const char *const sm_z_choices[] = {"incoherent", "off", "plus", "minus", NULL};
+static const char *const production_choices[] = {"target", "target+rock", NULL};
+static const char *const distribution_choices[] = {"E_ee", "E_N", "E_recoil", NULL};
+
+enum {
+    P_M_N,
+    P_U2,
+    P_FLAVOUR,
+    P_M_ZD,
+    P_MASS_RELATION,
+    P_RATIO,
+    P_ALPHA_D,
+    P_EPS,
+    P_SM_Z,
+    P_PRODUCTION,
+    P_E_VIS_MIN,
+    P_E_RECOIL_MIN,
+    P_E_RECOIL_MAX,
+    P_THETA_MIN,
+    P_THETA_MAX,
+    P_DISTRIBUTION,
+    N_ZD_PARAMS
+};
+
+static const nr_param_spec zd_params[N_ZD_PARAMS] = {
+    [P_M_N] = {.name = "m_N", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 1.0, .min_value = 1e-3,
+               .max_value = 20.0, .scale = NR_SCALE_LOG, .description = "mass of the heavy neutral lepton N (Dirac)"},
+    [P_U2] = {.name = "U2", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 1e-6, .min_value = 1e-16,
+              .max_value = 0.5, .scale = NR_SCALE_LOG, .coupling = 1,
+              .description = "|U_alphaN|^2, the mixing of N with the active flavour alpha (001: |U_D4|^2 = 1 - U2)"},
+    [P_FLAVOUR] = {.name = "flavour", .unit = "", .kind = NR_PARAM_CHOICE, .choices = flavour_choices,
+                   .description = "the active flavour alpha that mixes with N (001 Fig. 3: mu, Fig. 4: tau)"},
+    [P_M_ZD] = {.name = "m_ZD", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.03, .min_value = 1.03e-3,
+                .max_value = 10.0, .scale = NR_SCALE_LOG,
+                .description = "Z_D mass when mass_relation = fixed (001 Fig. 3: 30 MeV)"},
+    [P_MASS_RELATION] = {.name = "mass_relation", .unit = "", .kind = NR_PARAM_CHOICE, .choices = mass_relation_choices,
+                         .description = "fixed: m_ZD as given; ratio: m_ZD = ratio_ZD_N x m_N (001 Fig. 4: 8)"},
+    [P_RATIO] = {.name = "ratio_ZD_N", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 8.0, .min_value = 0.01,
+                 .max_value = 100.0, .scale = NR_SCALE_LOG, .description = "m_ZD / m_N when mass_relation = ratio"},
+    [P_ALPHA_D] = {.name = "alpha_D", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 0.25, .min_value = 1e-8,
+                   .max_value = 1.0, .scale = NR_SCALE_LOG,
+                   .description = "dark coupling alpha_D = g_D^2/(4 pi) (001 Fig. 3: 0.25; Fig. 4: g_D = 1, 0.0796)"},
+    [P_EPS] = {.name = "epsilon", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 1.6554e-4, .min_value = 1e-9,
+               .max_value = 1e-2, .scale = NR_SCALE_LOG,
+               .description = "kinetic mixing (001 Fig. 3: alpha eps^2 = 2e-10, eps = 1.6554e-4; Fig. 4: 1e-3)"},
+    [P_SM_Z] = {.name = "sm_z", .unit = "", .kind = NR_PARAM_CHOICE, .choices = sm_z_choices,
+                .description = "SM Z exchange in nu T -> N T: squares added (001 A.2), off, or interfering with "
+                               "relative sign + or - (zd_hnl_xsec.h)"},
+    [P_PRODUCTION] = {.name = "production", .unit = "", .kind = NR_PARAM_CHOICE, .choices = production_choices,
+                      .description = "where N is made by upscattering: the tungsten target, or also the 10 m of "
+                                     "concrete and 90 m of rock in front (000 sec. II)"},
+    [P_E_VIS_MIN] = {.name = "e_vis_min", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 100.0,
+                     .min_value = 0.0, .max_value = 1e4, .scale = NR_SCALE_LINEAR,
+                     .description = "e+e- energy threshold in the decay volume (001 sec. 4.2: 100 GeV)"},
+    [P_E_RECOIL_MIN] = {.name = "e_recoil_min", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.3,
+                        .min_value = 1e-3, .max_value = 1e4, .scale = NR_SCALE_LOG,
+                        .description = "electron scattering: lowest electron energy (as the dipole model)"},
+    [P_E_RECOIL_MAX] = {.name = "e_recoil_max", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 20.0,
+                        .min_value = 1e-3, .max_value = 1e4, .scale = NR_SCALE_LOG,
+                        .description = "electron scattering: highest electron energy"},
+    [P_THETA_MIN] = {.name = "theta_recoil_min", .unit = "rad", .kind = NR_PARAM_NUMBER, .default_value = 0.01,
+                     .min_value = 0.0, .max_value = 3.15, .scale = NR_SCALE_LINEAR,
+                     .description = "electron scattering: smallest electron angle to the beam"},
+    [P_THETA_MAX] = {.name = "theta_recoil_max", .unit = "rad", .kind = NR_PARAM_NUMBER, .default_value = 0.02,
+                     .min_value = 0.0, .max_value = 3.15, .scale = NR_SCALE_LINEAR,
+                     .description = "electron scattering: largest electron angle to the beam"},
+    [P_DISTRIBUTION] = {.name = "distribution", .unit = "", .kind = NR_PARAM_CHOICE, .choices = distribution_choices,
+                        .description = "spectra: e+e- energy in the volume (primary and secondary, 001 Fig. 3 "
+                                       "right), N energy, or electron recoil energy in the target"},
+};
+
+enum {
+    S_EE_SECONDARY,
+    S_EE_PRIMARY,
+    S_EE_TOTAL,
+    S_NUEE_SECONDARY,
+    S_NUEE_PRIMARY,
+    S_NUEE_MIXING,
+    S_ELECTRON,
+    S_ELECTRON_ELASTIC,
+    S_ELECTRON_ELASTIC_MIXING,
+    N_ZD_SIGNALS
+};
+
+static const nr_signal_spec zd_signals[N_ZD_SIGNALS] = {
+    [S_EE_SECONDARY] = {"ee_secondary", "Z_D -> e+e- in the volume, E_ee > e_vis_min, Z_D from nu upscattering"},
+    [S_EE_PRIMARY] = {"ee_primary", "Z_D -> e+e- in the volume, E_ee > e_vis_min, Z_D made at the IP"},
+    [S_EE_TOTAL] = {"ee_total", "ee_secondary + ee_primary"},
+    [S_NUEE_SECONDARY] = {"nuee_secondary", "N -> nu e+e- in the volume, E_ee > e_vis_min, N from nu upscattering"},
+    [S_NUEE_PRIMARY] = {"nuee_primary", "N -> nu e+e- in the volume, E_ee > e_vis_min, N from Z_D -> N Nbar at the IP"},
+    [S_NUEE_MIXING] = {"nuee_mixing", "N -> nu e+e- in the volume, E_ee > e_vis_min, N from D_s -> l N at the IP"},
+    [S_ELECTRON] = {"electron_scattering", "nu e -> N e, and N e -> N e with N from D_s -> l N, in the target (cuts)"},
+    [S_ELECTRON_ELASTIC] = {"electron_elastic", "N e -> N e in the target (cuts), N from Z_D -> N Nbar at the IP"},
+    [S_ELECTRON_ELASTIC_MIXING] = {"electron_elastic_mixing", "N e -> N e in the target (cuts), N from D_s -> l N"},
+};
+
+/* ------------------------------------------------------------------------------------------------ */
+/* prepared state                                                                                   */
+
+#define MAX_SLABS 3
+#define N_T_NODES 48
+#define N_T_NODES_ELECTRON 32
+#define EE_TABLE_POINTS 80
+
+typedef struct {
+    const nr_material *material;
+    double column_g_cm2, length_m, dist_m; /* along the beam; dist from its back to the volume [m] */
+} slab;
+
+typedef struct {
+    double e_n;    /* N energy [GeV]                                */
+    double weight; /* N made at u_eff = 1                           */
+    int slab;
+} term;
+
+typedef struct {
+    double ln_e_lo, ln_e_hi;
+    double f[EE_TABLE_POINTS];
+} fraction_table;
+
+/* N made at the IP, as seen by the decay volume and by the neutrino target (nr_llp_accepted lists [pb]), with the
+ * N e -> N e cross section inside the recoil cuts for each N reaching the target. */
+typedef struct {
+    int have_volume, have_target;
+    nr_llp_accepted volume, target;
+    double *target_sigma_cm2;
+} n_beam;
+
+typedef struct {
+    /* geometry and luminosity */
+    int n_slabs;
+    slab slabs[MAX_SLABS];
+    int have_volume;
+    double vol_length_m, acceptance; /* the volume behind the target, and the face fraction inside it */
+    nr_decay_volume volume;          /* the same volume seen from the IP (llp.h)                      */
+    double luminosity_fb;
+    /* the point (U2 filled in per evaluation) */
+    nr_zd_params base;
+    nr_zd_widths widths_u0; /* Z_D widths at U = 0 (the U-dependent ones are recomputed)            */
+    fraction_table nuee;    /* N -> nu e e above e_vis_min vs E_N (m_N < m_ZD)                     */
+    double e_vis_min;
+    /* secondary production at u_eff = 1 */
+    term *t;
+    size_t n_terms, cap;
+    double recoil_inelastic_u1; /* nu e -> N e in the cuts at u_eff = 1 */
+    /* primary: Z_D into the volume; N from Z_D -> N Nbar (at BR = 1) and from D_s -> l N (at U^2 = 1) */
+    int have_zd;
+    nr_llp_accepted zd;
+    n_beam from_zd, from_ds;
+    double target_electrons_cm2, target_length_m, target_distance_m;
+    const nr_flux *flux; /* owned by the engine */
+    double flux_scale;
+} zd_state;
+
+/* ------------------------------------------------------------------------------------------------ */
+/* helpers                                                                                          */
+
+static double m_zd_of(const nr_param_value *p)
+{
+    return p[P_MASS_RELATION].choice == 1 ? p[P_RATIO].number * p[P_M_N].number : p[P_M_ZD].number;
+}
+
+static int flavour_of(const nr_param_value *p)
+{
+    static const int fl[3] = {NR_FLAVOUR_MU, NR_FLAVOUR_E, NR_FLAVOUR_TAU};
+    return fl[p[P_FLAVOUR].choice];
+}
+
+static nr_zd_sm_z sm_z_of(const nr_param_value *p)
+{
+    static const nr_zd_sm_z m[4] = {NR_ZD_SM_Z_INCOHERENT, NR_ZD_SM_Z_OFF, NR_ZD_SM_Z_PLUS, NR_ZD_SM_Z_MINUS};
+    return m[p[P_SM_Z].choice];
+}
+
+static void fraction_table_build(fraction_table *tab, const nr_zd_params *p, double e_cut)
+{
+    tab->ln_e_lo = log(fmax(p->m_n, 1e-3) * 1.0000001);
+    tab->ln_e_hi = log(2.0e4);
+    for (int i = 0; i < EE_TABLE_POINTS; i++) {
+        const double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (EE_TABLE_POINTS - 1));
+        tab->f[i] = nr_zd_n_nu_ee_fraction_above(p, e, e_cut);
+    }
+}
+
+static double fraction_table_at(const fraction_table *tab, double e_n)
+{
+    const double x = (log(e_n) - tab->ln_e_lo) / (tab->ln_e_hi - tab->ln_e_lo) * (EE_TABLE_POINTS - 1);
+    if (x <= 0)
+        return tab->f[0];
+    if (x >= EE_TABLE_POINTS - 1)
+        return tab->f[EE_TABLE_POINTS - 1];
+    const int i = (int)x;
+    return (1.0 - (x - i)) * tab->f[i] + (x - i) * tab->f[i + 1];
+}
+
+/* Probability that a particle made uniformly along a slab decays inside the volume after a first decay of length d1
+ * and a second of length d2 (N -> nu Z_D, then Z_D -> e e): the survival of the sum of two exponential lengths is
+ * (d1 e^{-x/d1} - d2 e^{-x/d2})/(d1 - d2), a combination of single-exponential survivals. */
+static double two_step_slab_to_volume(const slab *s, double vol_m, double d1, double d2)
+{
+    if (!(d1 > 1e-3 * d2))
+        return nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2);
+    if (!(d2 > 1e-3 * d1))
+        return nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1);
+    if (fabs(d1 - d2) < 1e-4 * d2)
+        d1 = d2 * (1.0 + 1e-4); /* the limit is smooth; avoid 0/0 */
+    return (d1 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1) -
+            d2 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2)) /
+           (d1 - d2);
+}
+
+static int push_term(zd_state *st, term t)
+{
+    if (st->n_terms == st->cap) {
+        const size_t cap = st->cap ? 2 * st->cap : 4096;
+        term *nt = realloc(st->t, cap * sizeof *nt);
+        if (!nt)
+            return -1;
+        st->t = nt;
+        st->cap = cap;
+    }
+    st->t[st->n_terms++] = t;
+    return 0;
+}
+
+/* The point's parameters with the coupling U2 filled in. */
+static nr_zd_params point_of(const zd_state *st, const nr_param_value *p)
+{
+    nr_zd_params q = st->base;
+    q.u2 = p[P_U2].number;
+    return q;
+}
+
+/* Z_D widths at the point: the kinetic-mixing ones from the prepared state, the dark ones recomputed. */
+static nr_zd_widths widths_at(const zd_state *st, const nr_zd_params *q)
+{
+    nr_zd_widths w = st->widths_u0;
+    w.nunu = nr_zd_width_zd_nunu(q);
+    w.nn = nr_zd_width_zd_nn(q);
+    w.nu_n = nr_zd_width_zd_nu_n(q);
+    w.total = w.visible + w.nunu + w.nn + w.nu_n;
+    return w;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* secondary production                                                                             */
+
+static nr_status make_slabs(const nr_engine *engine, const nr_experiment *e, int with_rock, zd_state *st,
+                            const nr_flux **flux, nr_error *err)
+{
+    *flux = nr_engine_flux(engine, e->flux_set);
+    if (!*flux || !e->target)
+        return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s has no neutrino flux and target", e->name);
+    const nr_experiment *vol = e->downstream[0] ? nr_experiment_find(e->downstream) : NULL;
+    if (vol) {
+        st->have_volume = 1;
+        st->vol_length_m = vol->length_m;
+        st->acceptance = nr_rectangle_fraction_in_circle(e->width_m, e->height_m, vol->radius_m);
+    }
+    const double column = nr_experiment_column_density_g_cm2(e);
+    const double target_len = column / e->target->density_g_cm3 / 100.0; /* [m] */
+    /* the same volume seen from the IP: right behind the target (as for the secondary signals), so that primary and
+     * secondary production see one geometry; the catalogue's own distance of the decay volume (004 Table V) is
+     * not used */
+    if (vol)
+        st->volume = (nr_decay_volume){e->distance_m + target_len + e->gap_m, vol->length_m, vol->radius_m};
+    st->target_length_m = target_len;
+    st->target_distance_m = e->distance_m;
+    st->target_electrons_cm2 = nr_material_electrons_per_g(e->target) * column;
+    st->slabs[st->n_slabs++] = (slab){e->target, column, target_len, e->gap_m};
+    if (with_rock) { /* 000 sec. II: 10 m concrete right in front, 90 m rock before it */
+        const nr_material *concrete = &nr_material_concrete, *rock = &nr_material_rock;
+        st->slabs[st->n_slabs++] = (slab){concrete, concrete->density_g_cm3 * 1000.0, 10.0, target_len + e->gap_m};
+        st->slabs[st->n_slabs++] = (slab){rock, rock->density_g_cm3 * 9000.0, 90.0, 10.0 + target_len + e->gap_m};
+    }
+    return NR_OK;
+}
+
+static nr_status build_secondary(const nr_flux *flux, double flux_scale, const nr_param_value *p, zd_state *st,
+                                 nr_error *err)
+{
+    nr_zd_params unit = st->base;
+    unit.u2 = 0.5; /* u_eff^2 = 1/4: the weights below are divided by it */
+    const double m_n = unit.m_n;
+    double abs_t[N_T_NODES], w[N_T_NODES];
+    const int fl = flavour_of(p);
+    for (int si = 0; si < st->n_slabs; si++) {
+        const slab *sl = &st->slabs[si];
+        const nr_material *m = sl->material;
+        struct {
+            nr_zd_xsec_ctx ctx;
+            double per_cm2;
+        } tg[3] = {
+            {{unit, NR_ZD_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, sm_z_of(p)},
+             nr_material_nuclei_per_g(m) * sl->column_g_cm2},
+            {{unit, NR_ZD_PROTON, 1, 1, NR_M_PROTON, sm_z_of(p)}, nr_material_protons_per_g(m) * sl->column_g_cm2},
+            {{unit, NR_ZD_NEUTRON, 0, 1, NR_M_NEUTRON, sm_z_of(p)}, nr_material_neutrons_per_g(m) * sl->column_g_cm2},
+        };
+        for (int anti = 0; anti < 2; anti++) {
+            const int sp = NR_SPECIES(fl, anti);
+            for (size_t b = 0; b < flux->n_bins; b++) {
+                const double e = flux->e_center[b], n_nu = flux->count[sp][b] * flux_scale;
+                if (!(n_nu > 0))
+                    continue;
+                for (int k = 0; k < 3; k++) {
+                    const size_t n = nr_upscatter_nodes(nr_zd_dsigma_dt, &tg[k].ctx, e, tg[k].ctx.m_target, m_n, 0.0,
+                                                        N_T_NODES, abs_t, w);
+                    for (size_t j = 0; j < n; j++) {
+                        if (!(w[j] > 0))
+                            continue;
+                        term t = {nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]), 4.0 * n_nu * tg[k].per_cm2 * w[j],
+                                  si};
+                        if (push_term(st, t) != 0)
+                            return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
+                    }
+                }
+            }
+        }
+    }
+    return NR_OK;
+}
+
+/* nu e -> N e in the target with the electron inside the energy and angle cuts, at u_eff = 1.
+ * T = |t|/(2 m_e); cos(theta_e) = (T (E + m_e) + m_N^2/2) / (E p_e) for nu e -> N e, electron at rest. */
+static double recoil_inelastic_u1(const zd_state *st, const nr_param_value *p, double e_lo, double e_hi)
+{
+    const nr_flux *flux = st->flux;
+    const double flux_scale = st->flux_scale;
+    const double me = NR_M_ELECTRON, m_n = st->base.m_n;
+    double t_lo = 2.0 * me * (e_lo - me), t_hi = 2.0 * me * (e_hi - me);
+    if (!(t_hi > t_lo) || t_hi <= 0)
+        return 0.0;
+    t_lo = fmax(t_lo, 0.0);
+    nr_zd_params unit = st->base;
+    unit.u2 = 0.5;
+    nr_zd_xsec_ctx ctx = {unit, NR_ZD_ELECTRON, 1, 1, me, NR_ZD_SM_Z_OFF};
+    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
+    if (!gl)
+        return NAN;
+    double total = 0.0;
+    const int fl = flavour_of(p);
+    for (int anti = 0; anti < 2; anti++) {
+        const int sp = NR_SPECIES(fl, anti);
+        for (size_t b = 0; b < flux->n_bins; b++) {
+            const double e = flux->e_center[b], n_nu = flux->count[sp][b] * flux_scale;
+            double a_min, a_max;
+            if (!(n_nu > 0) || !nr_upscatter_abs_t_range(e, me, m_n, &a_min, &a_max))
+                continue;
+            const double lo = fmax(a_min, t_lo), hi = fmin(a_max, t_hi);
+            if (!(hi > lo) || lo <= 0)
+                continue;
+            double sum = 0.0;
+            for (size_t k = 0; k < N_T_NODES_ELECTRON; k++) {
+                double x, wk;
+                gsl_integration_glfixed_point(log(lo), log(hi), k, &x, &wk, gl);
+                const double u = exp(x), kin = u / (2.0 * me), p_e = sqrt(kin * kin + 2.0 * me * kin);
+                const double c = (kin * (e + me) + 0.5 * m_n * m_n) / (e * p_e);
+                const double theta = c >= 1.0 ? 0.0 : acos(c);
+                if (theta < p[P_THETA_MIN].number || theta > p[P_THETA_MAX].number)
+                    continue;
+                sum += wk * u * nr_zd_dsigma_dt(e, -u, &ctx);
+            }
+            total += 4.0 * n_nu * st->target_electrons_cm2 * sum;
+        }
+    }
+    gsl_integration_glfixed_table_free(gl);
+    return total;
+}
+
+/* Electron kinetic energy [GeV] at which N e -> N e sends the electron at angle theta to the N direction:
+ * cos(theta) = T (E + m_e) / (p_N p_e) gives cos^2 = T (E + m_e)^2 / (p_N^2 (T + 2 m_e)), increasing in T, so
+ * T(theta) = 2 m_e p^2 c^2 / ((E + m_e)^2 - p^2 c^2) and the angle window is a T window. */
+static double elastic_t_of_theta(double e_n, double p_n, double theta)
+{
+    const double me = NR_M_ELECTRON, c2 = cos(theta) * cos(theta);
+    if (theta <= 0.0)
+        return INFINITY;
+    return 2.0 * me * p_n * p_n * c2 / ((e_n + me) * (e_n + me) - p_n * p_n * c2);
+}
+
+/* N e -> N e with the electron energy in [e_lo, e_hi] and its angle inside the cuts [cm^2]. */
+static double elastic_sigma_in_cuts(const nr_zd_params *q, const nr_param_value *p, double e_n, double e_lo,
+                                    double e_hi, const gsl_integration_glfixed_table *gl)
+{
+    const double me = NR_M_ELECTRON;
+    double a_min, a_max;
+    if (!nr_zd_ne_abs_t_range(e_n, q->m_n, &a_min, &a_max))
+        return 0.0;
+    const double p_n = sqrt(e_n * e_n - q->m_n * q->m_n);
+    const double kin_lo = fmax(e_lo - me, elastic_t_of_theta(e_n, p_n, p[P_THETA_MAX].number));
+    const double kin_hi = fmin(e_hi - me, elastic_t_of_theta(e_n, p_n, p[P_THETA_MIN].number));
+    const double lo = fmax(2.0 * me * kin_lo, 1e-30), hi = fmin(a_max, 2.0 * me * kin_hi);
+    if (!(hi > lo))
+        return 0.0;
+    double sum = 0.0;
+    for (size_t k = 0; k < N_T_NODES_ELECTRON; k++) {
+        double x, wk;
+        gsl_integration_glfixed_point(log(lo), log(hi), k, &x, &wk, gl);
+        const double u = exp(x);
+        sum += wk * u * nr_zd_ne_dsigma_dt(e_n, -u, q);
+    }
+    return sum;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* primary production: Z_D at the IP (dark-photon machinery at eps), N from Z_D -> N Nbar           */
+
+static const char *meson_energy(const nr_experiment *e) { return e->sqrt_s_tev < 13.8 ? "13.6TeV" : "14TeV"; }
+
+/* Z_D spectrum [pb per cell] at the point's eps: pi0, eta -> Z_D gamma (004 Eqs. 33-35) and proton
+ * bremsstrahlung (004 Eqs. 25-32), the dark photon's couplings eps e Q. */
+static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, double m_zd, double eps,
+                             nr_llp_spectrum *s, nr_error *err)
+{
+    nr_status st = nr_llp_spectrum_init(s, m_zd, err);
+    if (st != NR_OK)
+        return st;
+    const nr_quark_vector_couplings q = nr_quark_couplings_dark_photon(eps);
+    const int pdg[2] = {111, 221};
+    for (int k = 0; k < 2 && st == NR_OK; k++) {
+        const nr_hadron_table *mesons = nr_engine_mesons(engine, meson_energy(e), pdg[k]);
+        double br = 0.0;
+        if (!mesons)
+            st = nr_fail(err, NR_EDATA, "", "no forward meson table for %s", meson_energy(e));
+        else if ((st = nr_meson_br_x_gamma(pdg[k], m_zd, &q, &br, err)) == NR_OK && br > 0)
+            st = nr_llp_spectrum_add_meson_decays(s, mesons, br, &(nr_meson_decay_sampling){1, 16, 6}, err);
+    }
+    if (st == NR_OK) {
+        /* the proton's vector coupling: 2 (2/3) e eps - (1/3) e eps = e eps, left and right */
+        const nr_proton_chiral_couplings pc = {NR_E_CHARGE * eps, NR_E_CHARGE * eps};
+        const nr_brem_options opt = nr_brem_options_default(e->sqrt_s_tev * 1e3);
+        st = nr_llp_spectrum_add_bremsstrahlung(s, &pc, &opt, err);
+    }
+    if (st != NR_OK)
+        nr_llp_spectrum_free(s);
+    return st;
+}
+
+/* A parent of mass m_parent flying at polar angle theta with momentum p decays isotropically into a daughter with
+ * rest-frame energy e_star and momentum p_star: n_cos x n_phi rest-frame directions (midpoints) are boosted and
+ * filled into out with weight / (n_cos n_phi) each. Daughters going at more than theta_keep to the beam are not
+ * filled (the caller only accepts inside a smaller cone; a cell of the grid spans a factor 1.06 in theta, so
+ * theta_keep = 2 x the widest cone loses nothing), and a parent whose every daughter would be outside is skipped:
+ * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
+ * is the larger. */
+static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
+                          double weight, double theta_keep)
+{
+    enum { N_COS = 16, N_PHI = 8 };
+    const double bg_parent = p / m_parent, bg_star = p_star / sqrt(fmax(e_star * e_star - p_star * p_star, 1e-300));
+    if (bg_parent > bg_star && theta - asin(bg_star / bg_parent) > theta_keep)
+        return;
+    const double st = sin(theta), ct = cos(theta), e = sqrt(p * p + m_parent * m_parent);
+    const double gamma = e / m_parent, beta_gamma = bg_parent, w_dir = weight / (N_COS * N_PHI);
+    for (int ic = 0; ic < N_COS; ic++) {
+        const double c = -1.0 + (ic + 0.5) * 2.0 / N_COS, s = sqrt(1.0 - c * c);
+        const double p_par = gamma * p_star * c + beta_gamma * e_star, p_perp = p_star * s;
+        for (int iph = 0; iph < N_PHI; iph++) {
+            const double phi = (iph + 0.5) * NR_PI / N_PHI; /* phi and -phi give the same polar angle */
+            /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
+            const double x = p_par * st + p_perp * cos(phi) * ct, y = p_perp * sin(phi);
+            const double z = p_par * ct - p_perp * cos(phi) * st;
+            const double pt = sqrt(x * x + y * y), angle = atan2(pt, z);
+            if (angle <= theta_keep)
+                nr_llp_spectrum_fill(out, angle, sqrt(pt * pt + z * z), w_dir);
+        }
+    }
+}
+
+/* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,
+ * so 2 N per Z_D). */
+static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, double theta_keep)
+{
+    const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
+    for (int it = 0; it < NR_LLP_N_THETA; it++)
+        for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+            const double w = zd->w_pb[it * NR_LLP_N_P + ip];
+            if (w > 0)
+                fill_two_body(n, pow(10.0, nr_llp_cell_log10_theta(it)), pow(10.0, nr_llp_cell_log10_p(ip)), m,
+                              0.5 * m, p_star, 2.0 * w, theta_keep);
+        }
+}
+
+/* D_s -> l N for the mixing flavour l, per unit |U_lN|^2: BR(D_s -> l nu) times the helicity and phase-space factor
+ * of a massive N (Shrock, Phys. Rev. D 24 (1981) 1232; Gorbunov & Shaposhnikov, arXiv:0705.1729 Eq. 3.4):
+ *   K = lambda^1/2(1, x_l, x_N) [x_l + x_N - (x_l - x_N)^2] / (x_l (1 - x_l)^2),  x = m^2 / m_Ds^2.
+ * BR(D_s -> tau nu) = 5.36e-2, BR(D_s -> mu nu) = 5.43e-3 (PDG 2022); e from mu by the same helicity factor. */
+#define BR_DS_TAU_NU 5.36e-2
+#define BR_DS_MU_NU 5.43e-3
+static double ds_lepton_n_br_per_u2(int flavour, double m_n, double m_ds)
+{
+    const double m_l = flavour == NR_FLAVOUR_TAU ? NR_M_TAU : flavour == NR_FLAVOUR_MU ? NR_M_MUON : NR_M_ELECTRON;
+    if (!(m_n + m_l < m_ds))
+        return 0.0;
+    const double xl = m_l * m_l / (m_ds * m_ds), xn = m_n * m_n / (m_ds * m_ds);
+    const double lam = (1 - xl - xn) * (1 - xl - xn) - 4 * xl * xn;
+    const double k = sqrt(fmax(lam, 0.0)) * (xl + xn - (xl - xn) * (xl - xn)) / (xl * (1 - xl) * (1 - xl));
+    double br_nu = BR_DS_TAU_NU;
+    if (flavour != NR_FLAVOUR_TAU) {
+        const double xmu = NR_M_MUON * NR_M_MUON / (m_ds * m_ds);
+        br_nu = BR_DS_MU_NU * (xl * (1 - xl) * (1 - xl)) / (xmu * (1 - xmu) * (1 - xmu));
+    }
+    return br_nu * k;
+}
+
+/* tau -> N pi per unit |U_tauN|^2: BR(tau -> pi nu) = 10.82% (PDG 2022) times
+ *   K = [(1 - x_N)^2 - x_pi (1 + x_N)] lambda^1/2(1, x_pi, x_N) / (1 - x_pi)^2,  x = m^2 / m_tau^2
+ * (Gorbunov & Shaposhnikov, arXiv:0705.1729, the tau -> h N width over its m_N -> 0 limit). The tau is taken
+ * unpolarised (isotropic decay); the other tau channels (N rho, N l nu, ...) are not included. */
+#define BR_TAU_PI_NU 0.1082
+static double tau_pi_n_br_per_u2(double m_n)
+{
+    const double m_pi = NR_M_PION_CHARGED;
+    if (!(m_n + m_pi < NR_M_TAU))
+        return 0.0;
+    const double xp = m_pi * m_pi / (NR_M_TAU * NR_M_TAU), xn = m_n * m_n / (NR_M_TAU * NR_M_TAU);
+    const double lam = (1 - xp - xn) * (1 - xp - xn) - 4 * xp * xn;
+    return BR_TAU_PI_NU * ((1 - xn) * (1 - xn) - xp * (1 + xn)) * sqrt(fmax(lam, 0.0)) / ((1 - xp) * (1 - xp));
+}
+
+/* Rest-frame energy and momentum of daughter 1 (mass m1) in a two-body decay of mass m into m1 + m2. */
+static void two_body_rest(double m, double m1, double m2, double *e_star, double *p_star)
+{
+    const double lam = (m * m - (m1 + m2) * (m1 + m2)) * (m * m - (m1 - m2) * (m1 - m2));
+    *p_star = sqrt(fmax(lam, 0.0)) / (2.0 * m);
+    *e_star = (m * m + m1 * m1 - m2 * m2) / (2.0 * m);
+}
+
+/* N from D_s+- -> l N at U^2 = 1 (NLO-P8 forward charm, the central FORESEE prediction), and for tau mixing also
+ * from D_s -> tau nu, tau -> N pi (the tau decays promptly, c tau = 87 um). */
+static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, int flavour, double m_n,
+                             double theta_keep, nr_llp_spectrum *n, nr_error *err)
+{
+    const double m_ds = nr_hadron_mass_gev(431);
+    const double m_l = flavour == NR_FLAVOUR_TAU ? NR_M_TAU : flavour == NR_FLAVOUR_MU ? NR_M_MUON : NR_M_ELECTRON;
+    const double br_direct = ds_lepton_n_br_per_u2(flavour, m_n, m_ds);
+    const double br_tau = flavour == NR_FLAVOUR_TAU ? tau_pi_n_br_per_u2(m_n) : 0.0;
+    if (!(br_direct > 0) && !(br_tau > 0))
+        return NR_OK;
+    nr_llp_spectrum tau = {0};
+    nr_status st = br_tau > 0 ? nr_llp_spectrum_init(&tau, NR_M_TAU, err) : NR_OK;
+    double e_n, p_n, e_tau, p_tau;
+    two_body_rest(m_ds, m_n, m_l, &e_n, &p_n);
+    two_body_rest(m_ds, NR_M_TAU, 0.0, &e_tau, &p_tau);
+    for (int sign = -1; sign <= 1 && st == NR_OK; sign += 2) {
+        nr_hadron_table tab;
+        if ((st = nr_hadron_table_load(nr_engine_data_dir(engine), meson_energy(e), "NLO-P8", sign * 431, &tab, err)) !=
+            NR_OK)
+            break;
+        for (size_t i = 0; i < tab.n_cells; i++) {
+            const double w = tab.cells[i].sigma_pb, th = pow(10.0, tab.cells[i].log10_theta);
+            const double p = pow(10.0, tab.cells[i].log10_p);
+            if (!(w > 0))
+                continue;
+            if (br_direct > 0)
+                fill_two_body(n, th, p, m_ds, e_n, p_n, br_direct * w, theta_keep);
+            if (br_tau > 0)
+                fill_two_body(&tau, th, p, m_ds, e_tau, p_tau, BR_DS_TAU_NU * w, NR_PI); /* every tau */
+        }
+        nr_hadron_table_free(&tab);
+    }
+    if (st == NR_OK && br_tau > 0) {
+        two_body_rest(NR_M_TAU, m_n, NR_M_PION_CHARGED, &e_n, &p_n);
+        for (int it = 0; it < NR_LLP_N_THETA; it++)
+            for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+                const double w = tau.w_pb[it * NR_LLP_N_P + ip];
+                if (w > 0)
+                    fill_two_body(n, pow(10.0, nr_llp_cell_log10_theta(it)), pow(10.0, nr_llp_cell_log10_p(ip)),
+                                  NR_M_TAU, e_n, p_n, br_tau * w, theta_keep);
+            }
+    }
+    if (br_tau > 0)
+        nr_llp_spectrum_free(&tau);
+    return st;
+}
+
+static void n_beam_free(n_beam *b)
+{
+    if (b->have_volume)
+        nr_llp_accepted_free(&b->volume);
+    if (b->have_target)
+        nr_llp_accepted_free(&b->target);
+    free(b->target_sigma_cm2);
+    memset(b, 0, sizeof *b);
+}
+
+/* What of an N spectrum reaches the decay volume and the neutrino target (a cylinder of the face's area from the IP
+ * to the target's back), and N e -> N e inside the cuts for each N reaching the target. */
+static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, const nr_experiment *e,
+                               const nr_param_value *p, n_beam *b, nr_error *err)
+{
+    nr_status s = nr_llp_accept(n, &st->volume, &b->volume, err);
+    if (s != NR_OK)
+        return s;
+    b->have_volume = 1;
+    const nr_decay_volume target = {e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
+    if ((s = nr_llp_accept(n, &target, &b->target, err)) != NR_OK)
+        return s;
+    b->have_target = 1;
+    b->target_sigma_cm2 = calloc(b->target.n ? b->target.n : 1, sizeof(double));
+    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
+    if (!b->target_sigma_cm2 || !gl)
+        s = nr_fail(err, NR_ENOMEM, "", "out of memory");
+    for (size_t i = 0; s == NR_OK && i < b->target.n; i++) {
+        const double pn = b->target.p_gev[i];
+        b->target_sigma_cm2[i] = elastic_sigma_in_cuts(&st->base, p, sqrt(pn * pn + st->base.m_n * st->base.m_n),
+                                                       p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number, gl);
+    }
+    if (gl)
+        gsl_integration_glfixed_table_free(gl);
+    return s;
+}
+
+static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, zd_state *st,
+                               nr_error *err)
+{
+    if (!st->have_volume)
+        return NR_OK;
+    nr_llp_spectrum zd, n;
+    /* N are accepted by the volume and by the target (accept_n_beam): twice the wider of the two cones */
+    const double cone_volume = atan(st->volume.radius_m / (st->volume.distance_m + st->volume.length_m));
+    const double cone_target = atan(sqrt(e->width_m * e->height_m / NR_PI) / (e->distance_m + st->target_length_m));
+    const double theta_keep = 2.0 * fmax(cone_volume, cone_target);
+    nr_status s = zd_spectrum(engine, e, st->base.m_zd, st->base.eps, &zd, err);
+    if (s != NR_OK)
+        return s;
+    if ((s = nr_llp_accept(&zd, &st->volume, &st->zd, err)) == NR_OK)
+        st->have_zd = 1;
+    if (s == NR_OK && st->base.m_zd > 2.0 * st->base.m_n && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
+        decay_into_pairs(&zd, st->base.m_n, &n, theta_keep);
+        s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
+        nr_llp_spectrum_free(&n);
+    }
+    nr_llp_spectrum_free(&zd);
+    if (s == NR_OK && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
+        if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, theta_keep, &n, err)) == NR_OK)
+            s = accept_n_beam(&n, st, e, p, &st->from_ds, err);
+        nr_llp_spectrum_free(&n);
+    }
+    return s;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* model functions (model table v2)                                                                 */
+
+static nr_status zd_check(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                         const nr_param_value *p, nr_error *err)
+{
+    (void)model;
+    if (!(p[P_E_RECOIL_MIN].number < p[P_E_RECOIL_MAX].number))
+        return nr_fail(err, NR_EINPUT, "/params/e_recoil_min", "e_recoil_min (%g GeV) must be below e_recoil_max "
+                       "(%g GeV)", p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
+    if (!(p[P_THETA_MIN].number < p[P_THETA_MAX].number))
+        return nr_fail(err, NR_EINPUT, "/params/theta_recoil_min", "theta_recoil_min (%g rad) must be below "
+                       "theta_recoil_max (%g rad)", p[P_THETA_MIN].number, p[P_THETA_MAX].number);
+    const double m_zd = m_zd_of(p);
+    if (!(m_zd > 2.0 * NR_M_ELECTRON) || !(m_zd <= 10.0))
+        return nr_fail(err, NR_EINPUT, p[P_MASS_RELATION].choice == 1 ? "/params/ratio_ZD_N" : "/params/m_ZD",
+                       "m_ZD = %g GeV must lie between 2 m_e and 10 GeV (the Z_D must decay to e+e-; the dark-photon "
+                       "production is tabulated up to 10 GeV)", m_zd);
+    if (fabs(m_zd - p[P_M_N].number) < 1e-6 * m_zd)
+        return nr_fail(err, NR_EINPUT, "/params/m_N", "m_N = m_ZD is not covered (neither N -> nu Z_D on shell nor "
+                       "the three-body decay)");
+    if (!e->target || !e->flux_set[0] || !nr_engine_flux(engine, e->flux_set))
+        return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s has no neutrino target and flux", e->name);
+    return NR_OK;
+}
+
+static void zd_release(const nr_model *model, void *state)
+{
+    (void)model;
+    zd_state *st = state;
+    free(st->t);
+    if (st->have_zd)
+        nr_llp_accepted_free(&st->zd);
+    n_beam_free(&st->from_zd);
+    n_beam_free(&st->from_ds);
+    memset(st, 0, sizeof *st);
+}
+
+static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                           const nr_param_value *p, void *state, nr_error *err)
+{
+    zd_state *st = state;
+    memset(st, 0, sizeof *st);
+    st->base = (nr_zd_params){.m_zd = m_zd_of(p), .g_d = sqrt(4.0 * NR_PI * p[P_ALPHA_D].number),
+                              .eps = p[P_EPS].number, .u2 = 0.0, .m_n = p[P_M_N].number};
+    st->luminosity_fb = e->luminosity_fb;
+    st->e_vis_min = p[P_E_VIS_MIN].number;
+    const nr_flux *flux = NULL;
+    nr_status s = make_slabs(engine, e, p[P_PRODUCTION].choice == 1, st, &flux, err);
+    st->flux = flux;
+    st->flux_scale = nr_experiment_flux_scale(e);
+    if (s == NR_OK)
+        s = nr_zd_widths_compute(&st->base, nr_engine_darkcast(engine), &st->widths_u0, err);
+    if (s == NR_OK && st->base.m_n < st->base.m_zd) {
+        fraction_table_build(&st->nuee, &st->base, st->e_vis_min);
+        for (int i = 0; i < EE_TABLE_POINTS && s == NR_OK; i++)
+            if (!isfinite(st->nuee.f[i]))
+                s = nr_fail(err, NR_ENUMERIC, "/params/m_N", "the N -> nu e e energy integral failed at m_N = %g GeV",
+                            st->base.m_n);
+    }
+    if (s == NR_OK)
+        s = build_secondary(flux, nr_experiment_flux_scale(e), p, st, err);
+    if (s == NR_OK)
+        st->recoil_inelastic_u1 = recoil_inelastic_u1(st, p, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
+    if (s == NR_OK)
+        s = build_primary(engine, e, p, st, err);
+    if (s != NR_OK)
+        zd_release(model, st);
+    return s;
+}
+
+/* Z_D lab energy from N -> nu Z_D: uniform on gamma (E* -+ beta p*), E* = (m_N^2 + m_ZD^2)/(2 m_N). Sampled at
+ * N_ZD_E Gauss-Legendre points over the part above the cut: fills e_zd[] and weights w[] (sum = the fraction above). */
+#define N_ZD_E 4
+static int zd_energies(double e_n, double m_n, double m_zd, double e_cut, double *e_zd, double *w)
+{
+    static const double x4[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526};
+    static const double w4[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538};
+    const double gamma = e_n / m_n, bg = sqrt(fmax(0.0, gamma * gamma - 1.0));
+    const double e_star = (m_n * m_n + m_zd * m_zd) / (2.0 * m_n), p_star = (m_n * m_n - m_zd * m_zd) / (2.0 * m_n);
+    const double lo = gamma * e_star - bg * p_star, hi = gamma * e_star + bg * p_star;
+    const double a = fmax(lo, fmax(e_cut, m_zd)), span = hi - lo;
+    if (!(hi > a) || !(span > 0))
+        return 0;
+    for (int k = 0; k < N_ZD_E; k++) {
+        e_zd[k] = 0.5 * (a + hi) + 0.5 * (hi - a) * x4[k];
+        w[k] = 0.5 * (hi - a) * w4[k] / span;
+    }
+    return N_ZD_E;
+}
+
+/* N of one IP source decaying to nu e e in the volume (E_ee > e_vis_min) and scattering elastically in the target. */
+static void n_beam_signals(const zd_state *st, const n_beam *b, double scale, double br_n_ee, double ctau_n,
+                           double *nuee, double *elastic)
+{
+    const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, m_n = st->base.m_n;
+    if (!(scale > 0))
+        return;
+    if (b->have_volume && br_n_ee > 0)
+        for (size_t i = 0; i < b->volume.n; i++) {
+            const double pn = b->volume.p_gev[i], en = sqrt(pn * pn + m_n * m_n);
+            if (en >= st->e_vis_min)
+                *nuee += pb * b->volume.weight_pb[i] * scale * br_n_ee * fraction_table_at(&st->nuee, en) *
+                         nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pn / m_n * ctau_n);
+        }
+    if (b->have_target)
+        for (size_t i = 0; i < b->target.n; i++) {
+            /* survive to the target's front face (decays inside the target are not subtracted) */
+            const double pn = b->target.p_gev[i];
+            const double survive = 1.0 - nr_llp_decay_probability(0.0, st->target_distance_m, pn / m_n * ctau_n);
+            *elastic += pb * b->target.weight_pb[i] * scale * survive * b->target_sigma_cm2[i] * st->target_electrons_cm2;
+        }
+}
+
+static nr_status zd_signals_at(const nr_model *model, const void *state, const nr_param_value *p, double *v,
+                               nr_error *err)
+{
+    (void)model;
+    const zd_state *st = state;
+    memset(v, 0, N_ZD_SIGNALS * sizeof *v);
+    const nr_zd_params q = point_of(st, p);
+    const double u_eff2 = q.u2 * (1.0 - q.u2);
+    const nr_zd_widths w = widths_at(st, &q);
+    const double br_ee = w.total > 0 ? w.ee / w.total : 0.0, br_nn = w.total > 0 ? w.nn / w.total : 0.0;
+    const double gamma_n = nr_zd_width_n_total(&q);
+    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? nr_zd_width_n_nu_ee(&q) / gamma_n : 0.0;
+    const double m_n = q.m_n, m_zd = q.m_zd;
+    if (!isfinite(gamma_n) || !isfinite(br_n_ee))
+        return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV, U2 = %g", m_n,
+                       q.u2);
+    /* secondary */
+    if (st->have_volume) {
+        for (size_t k = 0; k < st->n_terms; k++) {
+            const term *t = &st->t[k];
+            const slab *sl = &st->slabs[t->slab];
+            const double made = u_eff2 * t->weight * st->acceptance;
+            const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
+            if (m_n > m_zd) {
+                double e_zd[N_ZD_E], wz[N_ZD_E];
+                const int nz = zd_energies(t->e_n, m_n, m_zd, st->e_vis_min, e_zd, wz);
+                for (int i = 0; i < nz; i++)
+                    v[S_EE_SECONDARY] += made * wz[i] * br_ee *
+                                         two_step_slab_to_volume(sl, st->vol_length_m, d_n,
+                                                                 nr_decay_length_m(e_zd[i], m_zd, w.total));
+            } else if (t->e_n > st->e_vis_min) {
+                v[S_NUEE_SECONDARY] += made * br_n_ee * fraction_table_at(&st->nuee, t->e_n) *
+                                       nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, st->vol_length_m, d_n);
+            }
+        }
+    }
+    /* primary Z_D -> e e */
+    const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB;
+    if (st->have_zd && w.total > 0) {
+        const double ctau = NR_HBARC_GEV_M / w.total;
+        for (size_t i = 0; i < st->zd.n; i++) {
+            const double pz = st->zd.p_gev[i];
+            if (sqrt(pz * pz + m_zd * m_zd) < st->e_vis_min)
+                continue;
+            v[S_EE_PRIMARY] += pb * st->zd.weight_pb[i] * br_ee *
+                               nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pz / m_zd * ctau);
+        }
+    }
+    /* primary N: from Z_D -> N Nbar (scale BR(N N)) and from D_s -> l N (scale U^2) */
+    const double ctau_n = gamma_n > 0 ? NR_HBARC_GEV_M / gamma_n : INFINITY;
+    n_beam_signals(st, &st->from_zd, br_nn, br_n_ee, ctau_n, &v[S_NUEE_PRIMARY], &v[S_ELECTRON_ELASTIC]);
+    n_beam_signals(st, &st->from_ds, q.u2, br_n_ee, ctau_n, &v[S_NUEE_MIXING], &v[S_ELECTRON_ELASTIC_MIXING]);
+    v[S_ELECTRON] = u_eff2 * st->recoil_inelastic_u1 + v[S_ELECTRON_ELASTIC_MIXING];
+    v[S_EE_TOTAL] = v[S_EE_SECONDARY] + v[S_EE_PRIMARY];
+    return NR_OK;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* spectra                                                                                          */
+
+#define SPECTRUM_BINS 40
+#define N_ZD_E_SPECTRUM 16
+
+static void name_channel(nr_table *out, size_t c, const char *name, const char *label)
+{
+    snprintf(out->channel[c], sizeof out->channel[c], "%s", name);
+    snprintf(out->channel_label[c], sizeof out->channel_label[c], "%s", label);
+}
+
+/* e+e- energy in the volume: primary and secondary Z_D (001 Fig. 3 right), and N -> nu e e (E_ee from E_N: the
+ * pair's share is not resolved, so those decays are filled at E_N into a third channel). */
+static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table *out)
+{
+    const nr_zd_params q = point_of(st, p);
+    const nr_zd_widths w = widths_at(st, &q);
+    const double br_ee = w.total > 0 ? w.ee / w.total : 0.0, gamma_n = nr_zd_width_n_total(&q);
+    const double m_n = q.m_n, m_zd = q.m_zd, u_eff2 = q.u2 * (1.0 - q.u2);
+    name_channel(out, 0, "ee_primary", "Z_D -> e+e- in the volume, Z_D from the IP");
+    name_channel(out, 1, "ee_secondary", "Z_D -> e+e- in the volume, Z_D from nu upscattering");
+    snprintf(out->x_name, sizeof out->x_name, "E_ee");
+    snprintf(out->x_unit, sizeof out->x_unit, "GeV");
+    nr_table_log_bins(out, 10.0, 1e4);
+    const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB;
+    if (st->have_zd && w.total > 0)
+        for (size_t i = 0; i < st->zd.n; i++) {
+            const double pz = st->zd.p_gev[i], e = sqrt(pz * pz + m_zd * m_zd);
+            if (e >= st->e_vis_min)
+                nr_table_fill(out, 0, e, pb * st->zd.weight_pb[i] * br_ee *
+                                    nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m,
+                                                             pz / m_zd * NR_HBARC_GEV_M / w.total));
+        }
+    if (!st->have_volume || !(m_n > m_zd))
+        return;
+    for (size_t k = 0; k < st->n_terms; k++) {
+        const term *t = &st->t[k];
+        const double gamma = t->e_n / m_n, bg = sqrt(fmax(0.0, gamma * gamma - 1.0));
+        const double e_star = (m_n * m_n + m_zd * m_zd) / (2.0 * m_n), p_star = (m_n * m_n - m_zd * m_zd) / (2.0 * m_n);
+        const double lo = gamma * e_star - bg * p_star, hi = gamma * e_star + bg * p_star;
+        const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
+        for (int i = 0; i < N_ZD_E_SPECTRUM; i++) {
+            const double e = lo + (hi - lo) * (i + 0.5) / N_ZD_E_SPECTRUM;
+            if (e < st->e_vis_min)
+                continue;
+            nr_table_fill(out, 1, e, u_eff2 * t->weight * st->acceptance * br_ee / N_ZD_E_SPECTRUM *
+                                two_step_slab_to_volume(&st->slabs[t->slab], st->vol_length_m, d_n,
+                                                        nr_decay_length_m(e, m_zd, w.total)));
+        }
+    }
+}
+
+/* N energy: made by upscattering in the target (no decay required), and N from Z_D -> N Nbar decaying to nu e e in
+ * the volume. */
+static void spectrum_e_n(const zd_state *st, const nr_param_value *p, nr_table *out)
+{
+    const nr_zd_params q = point_of(st, p);
+    const nr_zd_widths w = widths_at(st, &q);
+    const double gamma_n = nr_zd_width_n_total(&q), u_eff2 = q.u2 * (1.0 - q.u2);
+    const double br_nn = w.total > 0 ? w.nn / w.total : 0.0;
+    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? nr_zd_width_n_nu_ee(&q) / gamma_n : 0.0;
+    name_channel(out, 0, "n_secondary_produced", "N made by nu upscattering in the target");
+    name_channel(out, 1, "n_primary_nuee_in_volume", "N from Z_D -> N Nbar at the IP decaying to nu e+e- in the volume");
+    snprintf(out->x_name, sizeof out->x_name, "E_N");
+    snprintf(out->x_unit, sizeof out->x_unit, "GeV");
+    nr_table_log_bins(out, 1.0, 1e4);
+    for (size_t k = 0; k < st->n_terms; k++)
+        if (st->t[k].slab == 0)
+            nr_table_fill(out, 0, st->t[k].e_n, u_eff2 * st->t[k].weight);
+    const n_beam *b = &st->from_zd;
+    if (b->have_volume && br_nn > 0 && br_n_ee > 0) {
+        const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, ctau = NR_HBARC_GEV_M / gamma_n;
+        for (size_t i = 0; i < b->volume.n; i++) {
+            const double pn = b->volume.p_gev[i], en = sqrt(pn * pn + q.m_n * q.m_n);
+            nr_table_fill(out, 1, en, pb * b->volume.weight_pb[i] * br_nn * br_n_ee *
+                                 nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pn / q.m_n * ctau));
+        }
+    }
+}
+
+/* Electron recoil energy in the target: inelastic nu e -> N e and elastic N e -> N e, angle cuts applied, bins
+ * spanning [e_recoil_min, e_recoil_max]. */
+static nr_status spectrum_e_recoil(const zd_state *st, const nr_param_value *p, nr_table *out, nr_error *err)
+{
+    const nr_zd_params q = point_of(st, p);
+    const nr_zd_widths w = widths_at(st, &q);
+    const double gamma_n = nr_zd_width_n_total(&q), u_eff2 = q.u2 * (1.0 - q.u2);
+    const double br_nn = w.total > 0 ? w.nn / w.total : 0.0;
+    name_channel(out, 0, "inelastic", "nu e -> N e in the target");
+    name_channel(out, 1, "elastic_from_ZD", "N e -> N e in the target, N from Z_D -> N Nbar at the IP");
+    name_channel(out, 2, "elastic_from_Ds", "N e -> N e in the target, N from D_s -> l N at the IP");
+    snprintf(out->x_name, sizeof out->x_name, "E_recoil");
+    snprintf(out->x_unit, sizeof out->x_unit, "GeV");
+    nr_table_log_bins(out, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
+    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
+    if (!gl)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory");
+    const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, ctau = gamma_n > 0 ? NR_HBARC_GEV_M / gamma_n : INFINITY;
+    const n_beam *beams[2] = {&st->from_zd, &st->from_ds};
+    const double scale[2] = {br_nn, q.u2};
+    for (size_t b = 0; b < out->n_bins; b++) {
+        out->events[b] = u_eff2 * recoil_inelastic_u1(st, p, out->bin_lo[b], out->bin_hi[b]);
+        for (int k = 0; k < 2; k++) {
+            if (!beams[k]->have_target || !(scale[k] > 0))
+                continue;
+            for (size_t i = 0; i < beams[k]->target.n; i++) {
+                const double pn = beams[k]->target.p_gev[i], en = sqrt(pn * pn + q.m_n * q.m_n);
+                const double survive = 1.0 - nr_llp_decay_probability(0.0, st->target_distance_m, pn / q.m_n * ctau);
+                out->events[(k + 1) * out->n_bins + b] +=
+                    pb * beams[k]->target.weight_pb[i] * scale[k] * survive *
+                    elastic_sigma_in_cuts(&st->base, p, en, out->bin_lo[b], out->bin_hi[b], gl) * st->target_electrons_cm2;
+            }
+        }
+    }
+    gsl_integration_glfixed_table_free(gl);
+    return NR_OK;
+}
+
+static nr_status zd_spectra(const nr_model *model, const void *state, const nr_param_value *p, nr_table *out,
+                            nr_error *err)
+{
+    (void)model;
+    const zd_state *st = state;
+    const nr_zd_params q = point_of(st, p);
+    if (!isfinite(nr_zd_width_n_total(&q)))
+        return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV", q.m_n);
+    nr_status s = nr_table_init(out, p[P_DISTRIBUTION].choice == 2 ? 3 : 2, SPECTRUM_BINS, err);
+    if (s != NR_OK)
+        return s;
+    switch (p[P_DISTRIBUTION].choice) {
+    case 0:
+        spectrum_e_ee(st, p, out);
+        break;
+    case 1:
+        spectrum_e_n(st, p, out);
+        break;
+    default:
+        s = spectrum_e_recoil(st, p, out, err);
+        break;
+    }
+    nr_table_sum_channels(out);
+    return s;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* the model table                                                                                  */
+
+#define ZD_TITLE "Dark gauge boson Z_D coupled to a heavy neutral lepton"
+#define ZD_DESCRIPTION                                                                                                 \
+    "A dark gauge boson Z_D (mass m_ZD, kinetic mixing eps) coupled with g_D to a Dirac heavy neutral lepton N that "   \
+    "mixes with one active flavour (001 Eq. 3.3). N is made by neutrino upscattering through Z_D (and Z) exchange in " \
+    "the tungsten of FASERnu / FASERnu2 and in front of it; Z_D and N also come from the interaction point (pi0, eta " \
+    "decays and proton bremsstrahlung at eps; Z_D -> N Nbar). Signals: e+e- from Z_D or N -> nu e e in the FASER / "  \
+    "FASER 2 decay volume, and electron scatterings in the target."
+#define ZD_REFERENCES                                                                                                  \
+    "K. Jodlowski and S. Trojanowski, JHEP 05 (2021) 191, arXiv:2011.04751 (paper 001): sec. 3.2, 4.2, 4.3, Figs. "    \
+    "3-4, Eqs. 3.3-3.4, A.2-A.9, A.11-A.12, B.6-B.12 (re-derived: A.2, A.11, A.12, B.6, B.8, B.9 differ by constant " \
+    "factors); Z_D production: paper 004 Eqs. 25-37; hadronic widths: DarkCast arXiv:1801.04847"
+
+const nr_model nr_model_zd_hnl = {
+    .name = "zd_hnl",
+    .title = ZD_TITLE,
+    .description = ZD_DESCRIPTION,
+    .references = ZD_REFERENCES,
+    .params = zd_params,
+    .n_params = N_ZD_PARAMS,
+    .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
+    .signals = zd_signals,
+    .n_signals = N_ZD_SIGNALS,
+    .data = NULL,
+    .state_size = sizeof(zd_state),
+    .check = zd_check,
+    .prepare = zd_prepare,
+    .signals_at = zd_signals_at,
+    .spectra = zd_spectra,
+    .release = zd_release,
+};

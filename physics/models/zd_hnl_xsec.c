@@ -1,0 +1,331 @@
+/* zd_hnl_xsec.c: upscattering nu T -> N T, elastic N e -> N e and the widths of the Z_D-HNL model of paper 001
+ * sec. 3.2 (Eq. 3.3), derived from the Lagrangian (couplings in zd_hnl_xsec.h).
+ *
+ * Upscattering. Both mediators (Z_D and, optionally, the SM Z) couple the lepton line through the same vertex
+ * gamma^mu P_L (nu -> N) and the target through a conserved vector current, so one Lorentz structure serves both
+ * and the amplitudes add per form factor. With the lepton tensor summed over the N spin (the nu is left-handed:
+ * summed, not averaged), L^{mu nu} = 2 (k'^mu k^nu + k^mu k'^nu - g k.k') + antisymmetric, and the target tensors
+ *     spin 0:    W = F^2 P P,                                              P = p + p'
+ *     spin 1/2:  W = (F1^2 + tau F2^2) P P + (F1 + F2)^2 (t g - q q),      tau = -t / (4 M^2)   (target averaged)
+ * the contractions are L.PP = 4 K^2 - (4 M^2 - t)(m_N^2 - t), K = 2 M E + (t - m_N^2)/2, and
+ * L.(t g - q q) = -(m_N^2 - t)(m_N^2 + 2 t). physics/darkz_xsec.c already has the first (spin-0 target,
+ * nr_darkz_scalar_dsigma_dt) and the point Dirac target L.(PP + t g - q q) (nr_darkz_fermion_dsigma_dt), so
+ *     dsigma/dt(F1, F2) = (F1^2 + tau F2^2) sigma_scalar + (F1 + F2)^2 (sigma_fermion - sigma_scalar)
+ * with those two at unit form factor; dsigma/dt = <|M|^2> / (16 pi (2 M E)^2). Each effective form factor is
+ *     F_i = g_D u_eff e eps Q_em,i(t) + eta (G_F m_Z^2 / sqrt 2) u_eff Q_Z,i(t) (|t| + m_ZD^2) / (|t| + m_Z^2),
+ * passed with the Z_D propagator 1/(|t| + m_ZD^2)^2 that the darkz functions apply. Q_em: nucleus Z F_Helm
+ * (001 A.3-A.4); nucleons F1, F2 of 001 A.6-A.8. Q_Z (vector part of the neutral current): nucleus Q_W F_Helm
+ * with Q_W = Z (1 - 4 s_W^2) - (A - Z); proton (1 - 4 s_W^2) F^p - F^n, neutron (1 - 4 s_W^2) F^n - F^p (isospin;
+ * strange and axial nucleon currents left out). G_F m_Z^2/sqrt 2 = g^2/(8 c_W^2) fixes the Z normalisation so that
+ * for eps -> 0, m_N -> 0, t -> 0 the cross section is u_eff^2 G_F^2 Q_W^2 / (8 pi) (coherent elastic scattering).
+ *
+ * Checks (tests/test_zd_hnl_xsec.c against tests/golden/zd_hnl_traces.txt, brute-force spin sums with explicit
+ * Dirac matrices, spinors and polarisation vectors written by tests/golden/zd_hnl_numeric_traces.py):
+ *  - 001 A.2 (Z_D part) as printed = 8 x the brute force on tungsten and silicon at every t tested. Its bracket
+ *    8 E^2 M^2 + 4 E M (t - m_N^2) - (2 M^2 + t)(m_N^2 - t) is L.(PP + t g - q q)/2 (a point Dirac target), not the
+ *    spin-0 L.PP/2 (they differ by (m_N^2 - t)(2 t + m_N^2)/2, ~1e-8 here); the factor 8 is in the normalisation.
+ *    Its SM-Z part is 4 x the coherent elastic neutrino-nucleus cross section G_F^2 Q_W^2/(8 pi) at t -> 0, m_N -> 0.
+ *    A.2 has no Z-Z_D interference and no Pauli term (used for nucleons too, 001 sec. A.2).
+ *  - 001 A.11 (nu e -> N e) as printed = 3.87-4.00 x the brute force: a factor 4 in the normalisation and a bracket
+ *    that is not the trace (-8 E m_e m_N^2 + 2 m_N^4 - 2 m_N^2 t where the trace has -4 E m_e m_N^2 - m_N^2 t).
+ *  - 001 A.12 (N e -> N e) as printed = 4 x the brute force (bracket right, normalisation 4 x).
+ * Derived here for N e -> N e (Dirac N, vector couplings, all spins averaged):
+ *     dsigma/dt = alpha eps^2 g_D^2 B / (8 m_e^2 (E^2 - m_N^2) (m_ZD^2 - t)^2),
+ *     B = 8 E^2 m_e^2 + 2 t (m_e (2 E + m_e) + m_N^2) + t^2,
+ * whose small-angle limit alpha eps^2 g_D^2 / (m_ZD^2 - t)^2 is the Mott/Rutherford g1^2 g2^2 / (4 pi (m^2 - t)^2).
+ *
+ * Widths. N -> nu Z_D: nr_darkz_width_n_two_body (g^2 m_N^3 (1 - x)^2 (1 + 2 x) / (32 pi m_ZD^2), the t -> b W
+ * form); 001 B.6 as printed is 4 x that (2 x even for a Majorana N, which doubles it through N -> nubar Z_D).
+ * Z_D -> nu nubar: (g_D U^2)^2 m/(24 pi) for one left-handed flavour; 001 B.8 (alpha_D/3 (1 - |U_D4|^2)^2 m) is 2 x
+ * that (it is the width of a Dirac neutrino with a vector coupling). Z_D -> e+e-, mu+mu-, hadrons: the dark photon's
+ * widths (zprime.h, DarkCast below 2 GeV) x eps^2; 001 B.7 is the m_e -> 0 limit of the ee one. N -> nu f fbar for
+ * m_N < m_ZD: exact integral over the Z_D virtuality (nr_darkz_width_n_channel); for m_ZD >> m_N it tends to
+ *     g^2 (e eps)^2 m_N^5 / (768 pi^3 m_ZD^4)  (g = g_D u_eff),
+ * which is 001 B.9 with G_D = e g_D / (4 sqrt 2 m_ZD^2): B.9 as printed (G_D = g_D^2/(4 sqrt 2 m_ZD^2), ratio
+ * (g_D/e)^2 to ours, 11 at g_D = 1) lacks the electron's charge and has one g_D too many.
+ */
+#include "zd_hnl_xsec.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+#include <math.h>
+
+#include "constants.h"
+#include "darkz_xsec.h"
+#include "dis.h"
+#include "form_factors.h"
+#include "zprime.h"
+
+static double sq(double x) { return x * x; }
+
+static double electric_charge(void) { return sqrt(4.0 * NR_PI * NR_ALPHA_EM); }
+
+/* u_eff = U sqrt(1 - U^2) */
+static double mixing_factor(const nr_zd_params *p)
+{
+    if (!p || !(p->u2 >= 0.0) || !(p->u2 <= 1.0))
+        return 0.0;
+    return sqrt(p->u2 * (1.0 - p->u2));
+}
+
+double nr_zd_transition_coupling(const nr_zd_params *p) { return p ? p->g_d * mixing_factor(p) : 0.0; }
+
+/* ------------------------------------------------------------------------------------------------ upscattering */
+
+/* The target's electromagnetic and weak-vector charges (form factors) at Q^2 = |t|, for F1 and F2. */
+typedef struct {
+    double em1, em2; /* Q_em F1, Q_em F2 */
+    double z1, z2;   /* Q_Z F1, Q_Z F2   */
+} target_charges;
+
+static target_charges charges_of(const nr_zd_xsec_ctx *c, double abs_t)
+{
+    target_charges q = {0.0, 0.0, 0.0, 0.0};
+    const double weak_p = 1.0 - 4.0 * NR_SIN2_THETA_W;
+    switch (c->target) {
+    case NR_ZD_NUCLEUS: {
+        const double f = nr_ff_helm_001(sqrt(abs_t), c->a);
+        q.em1 = c->z * f;
+        q.z1 = (c->z * weak_p - (c->a - c->z)) * f;
+        break;
+    }
+    case NR_ZD_PROTON:
+    case NR_ZD_NEUTRON: {
+        double f1p, f2p, f1n, f2n;
+        nr_ff_nucleon(abs_t, NR_NUCLEON_PROTON, &f1p, &f2p);
+        nr_ff_nucleon(abs_t, NR_NUCLEON_NEUTRON, &f1n, &f2n);
+        const int is_p = c->target == NR_ZD_PROTON;
+        q.em1 = is_p ? f1p : f1n;
+        q.em2 = is_p ? f2p : f2n;
+        q.z1 = is_p ? weak_p * f1p - f1n : weak_p * f1n - f1p;
+        q.z2 = is_p ? weak_p * f2p - f2n : weak_p * f2n - f2p;
+        break;
+    }
+    case NR_ZD_ELECTRON:
+        q.em1 = 1.0; /* |charge|; the overall sign drops out */
+        break;
+    }
+    return q;
+}
+
+/* dsigma/dt [GeV^-4] for effective form factors f1, f2 (couplings included) with the Z_D propagator. */
+static double dsdt_form_factors(const nr_zd_xsec_ctx *c, double e_nu, double abs_t, double f1, double f2)
+{
+    const double m_n = c->p.m_n, m_t = c->m_target, m_zd = c->p.m_zd;
+    const double scalar = nr_darkz_scalar_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+    if (c->target == NR_ZD_NUCLEUS)
+        return f1 * f1 * scalar;
+    const double fermion = nr_darkz_fermion_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+    const double tau = abs_t / (4.0 * m_t * m_t);
+    return (f1 * f1 + tau * f2 * f2) * scalar + sq(f1 + f2) * (fermion - scalar);
+}
+
+double nr_zd_dsigma_dt(double e_nu, double t, const void *ctx)
+{
+    const nr_zd_xsec_ctx *c = ctx;
+    if (!c || !isfinite(e_nu) || !isfinite(t) || !(t < 0.0) || !(c->p.m_zd > 0.0))
+        return 0.0;
+    const double abs_t = -t;
+    const double u_eff = mixing_factor(&c->p);
+    const double a_zd = c->p.g_d * u_eff * electric_charge() * c->p.eps;
+    const double a_z = NR_G_FERMI * NR_M_Z * NR_M_Z / sqrt(2.0) * u_eff * (abs_t + sq(c->p.m_zd)) /
+                       (abs_t + NR_M_Z * NR_M_Z);
+    const target_charges q = charges_of(c, abs_t);
+    const nr_zd_sm_z mode = c->target == NR_ZD_ELECTRON ? NR_ZD_SM_Z_OFF : c->sm_z;
+    double dsdt = 0.0;
+    switch (mode) {
+    case NR_ZD_SM_Z_OFF:
+        dsdt = dsdt_form_factors(c, e_nu, abs_t, a_zd * q.em1, a_zd * q.em2);
+        break;
+    case NR_ZD_SM_Z_INCOHERENT:
+        dsdt = dsdt_form_factors(c, e_nu, abs_t, a_zd * q.em1, a_zd * q.em2) +
+               dsdt_form_factors(c, e_nu, abs_t, a_z * q.z1, a_z * q.z2);
+        break;
+    case NR_ZD_SM_Z_PLUS:
+    case NR_ZD_SM_Z_MINUS: {
+        const double eta = mode == NR_ZD_SM_Z_PLUS ? 1.0 : -1.0;
+        dsdt = dsdt_form_factors(c, e_nu, abs_t, a_zd * q.em1 + eta * a_z * q.z1, a_zd * q.em2 + eta * a_z * q.z2);
+        break;
+    }
+    }
+    return dsdt > 0.0 ? dsdt * NR_HBARC2_GEV2_CM2 : 0.0;
+}
+
+int nr_zd_ne_abs_t_range(double e_n, double m_n, double *abs_t_min, double *abs_t_max)
+{
+    double hi = 0.0;
+    const int ok = isfinite(e_n) && m_n >= 0.0 && e_n > m_n;
+    if (ok) {
+        const double me = NR_M_ELECTRON;
+        const double s = m_n * m_n + me * me + 2.0 * me * e_n;
+        hi = 4.0 * me * me * (e_n - m_n) * (e_n + m_n) / s; /* 4 p_cm^2 */
+    }
+    if (abs_t_min)
+        *abs_t_min = 0.0;
+    if (abs_t_max)
+        *abs_t_max = hi;
+    return ok;
+}
+
+double nr_zd_ne_dsigma_dt(double e_n, double t, const nr_zd_params *p)
+{
+    double lo, hi;
+    if (!p || !isfinite(t) || !nr_zd_ne_abs_t_range(e_n, p->m_n, &lo, &hi) || !(-t > 0.0) || -t > hi)
+        return 0.0;
+    const double me = NR_M_ELECTRON, m2 = p->m_n * p->m_n;
+    const double bracket = 8.0 * e_n * e_n * me * me + 2.0 * t * (me * (2.0 * e_n + me) + m2) + t * t;
+    const double dsdt = NR_ALPHA_EM * sq(p->eps * p->g_d) * bracket /
+                        (8.0 * me * me * (e_n - p->m_n) * (e_n + p->m_n) * sq(sq(p->m_zd) - t));
+    return dsdt > 0.0 ? dsdt * NR_HBARC2_GEV2_CM2 : 0.0;
+}
+
+/* ------------------------------------------------------------------------------------------------------ widths */
+
+double nr_zd_width_zd_nunu(const nr_zd_params *p)
+{
+    /* a left-handed neutrino: half the vector width q^2 m / (12 pi) */
+    return 0.5 * nr_darkz_zprime_width_ff(p->g_d * p->u2, p->m_zd, 0.0, 1.0);
+}
+
+double nr_zd_width_zd_nn(const nr_zd_params *p)
+{
+    const double g_left = p->g_d * (1.0 - p->u2), g_right = p->g_d;
+    /* zprime.h convention: gamma (g_V - g_A gamma5), g_V = (g_L + g_R)/2, g_A = (g_L - g_R)/2 */
+    return nr_zprime_width_fermion_pair(p->m_zd, p->m_n, 0.5 * (g_left + g_right), 0.5 * (g_left - g_right), 1.0);
+}
+
+double nr_zd_width_zd_nu_n(const nr_zd_params *p)
+{
+    const double m = p->m_zd;
+    if (!(m > p->m_n))
+        return 0.0;
+    const double g = nr_zd_transition_coupling(p), x = sq(p->m_n / m);
+    return 2.0 * g * g * m * sq(1.0 - x) * (2.0 + x) / (48.0 * NR_PI);
+}
+
+nr_status nr_zd_widths_compute(const nr_zd_params *p, const nr_darkcast *dc, nr_zd_widths *out, nr_error *err)
+{
+    if (!p || !out)
+        return nr_fail(err, NR_EINTERNAL, "", "nr_zd_widths_compute needs parameters and an output");
+    *out = (nr_zd_widths){0};
+    if (!(p->m_zd > 0.0) || !isfinite(p->m_zd))
+        return nr_fail(err, NR_EINPUT, "/params/m_ZD", "m_ZD must be a positive number of GeV (got %g)", p->m_zd);
+    nr_zprime_couplings dark_photon;
+    nr_zprime_couplings_dark_photon(&dark_photon);
+    nr_zprime_widths w;
+    nr_status st = nr_zprime_widths_compute(&dark_photon, dc, p->m_zd, NULL, &w, err);
+    if (st != NR_OK)
+        return st;
+    const double eps2 = p->eps * p->eps;
+    out->ee = eps2 * nr_zprime_group_width_gev(&w, NR_ZP_GROUP_EE);
+    out->mumu = eps2 * nr_zprime_group_width_gev(&w, NR_ZP_GROUP_MUMU);
+    out->tautau = eps2 * nr_zprime_group_width_gev(&w, NR_ZP_GROUP_TAUTAU);
+    out->hadrons = eps2 * nr_zprime_group_width_gev(&w, NR_ZP_GROUP_HADRONS);
+    out->nunu = nr_zd_width_zd_nunu(p);
+    out->nn = nr_zd_width_zd_nn(p);
+    out->nu_n = nr_zd_width_zd_nu_n(p);
+    out->visible = out->ee + out->mumu + out->tautau + out->hadrons;
+    out->total = out->visible + out->nunu + out->nn + out->nu_n;
+    return NR_OK;
+}
+
+double nr_zd_width_n_nu_zd(const nr_zd_params *p)
+{
+    return nr_darkz_width_n_two_body(nr_zd_transition_coupling(p), p->m_n, 0.0, p->m_zd);
+}
+
+static double three_body(const nr_zd_params *p, nr_darkz_channel ch)
+{
+    if (!(p->m_n < p->m_zd))
+        return 0.0;
+    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
+    return nr_darkz_width_n_channel(nr_zd_transition_coupling(p), p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps,
+                                    ch);
+}
+
+double nr_zd_width_n_nu_ee(const nr_zd_params *p) { return three_body(p, NR_DARKZ_CH_EE); }
+
+double nr_zd_width_n_nu_mumu(const nr_zd_params *p) { return three_body(p, NR_DARKZ_CH_MUMU); }
+
+double nr_zd_width_n_nu_nunu(const nr_zd_params *p)
+{
+    /* Z_D* -> nu nubar has the width of Z_D* -> e+e- (m_e -> 0) times (g_D U^2)^2 / (2 (e eps)^2) at every
+     * virtuality, so the virtuality integral scales the same way (up to O(m_e^2 / m_N^2)). */
+    if (p->eps == 0.0)
+        return 0.0;
+    return three_body(p, NR_DARKZ_CH_EE) * sq(p->g_d * p->u2) / (2.0 * sq(electric_charge() * p->eps));
+}
+
+double nr_zd_width_n_total(const nr_zd_params *p)
+{
+    if (p->m_n > p->m_zd)
+        return nr_zd_width_n_nu_zd(p);
+    return nr_zd_width_n_nu_ee(p) + nr_zd_width_n_nu_mumu(p) + nr_zd_width_n_nu_nunu(p);
+}
+
+/* dGamma(N -> nu e e)/ds up to a constant: Gamma_2(N -> nu V; m_V^2 = s) sqrt(s) Gamma(V -> e e; sqrt s)/(s - M^2)^2 */
+typedef struct {
+    const nr_zd_params *p;
+    double gamma, beta_gamma, e_cut; /* boost of N; e_cut < 0: no cut */
+} ee_fraction_params;
+
+static double ee_virtuality_density(double s, void *vp)
+{
+    const ee_fraction_params *q = vp;
+    const double mv = sqrt(s), m_n = q->p->m_n;
+    double w = nr_darkz_width_n_two_body(1.0, m_n, 0.0, mv) * mv * nr_darkz_zprime_width_ff(1.0, mv, NR_M_ELECTRON, 1.0) /
+               sq(s - q->p->m_zd * q->p->m_zd);
+    if (q->e_cut >= 0.0) {
+        const double e_star = (m_n * m_n + s) / (2.0 * m_n), p_star = (m_n * m_n - s) / (2.0 * m_n);
+        const double lo = q->gamma * e_star - q->beta_gamma * p_star, hi = q->gamma * e_star + q->beta_gamma * p_star;
+        w *= q->e_cut <= lo ? 1.0 : q->e_cut >= hi ? 0.0 : (hi - q->e_cut) / (hi - lo);
+    }
+    return w;
+}
+
+double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_cut)
+{
+    if (!p || !(p->m_n > 2.0 * NR_M_ELECTRON) || !(p->m_n < p->m_zd) || !isfinite(e_n) || !isfinite(e_cut))
+        return 0.0;
+    if (e_cut <= 0.0)
+        return 1.0;
+    if (e_cut >= e_n)
+        return 0.0;
+    const double gamma = e_n > p->m_n ? e_n / p->m_n : 1.0;
+    const double beta_gamma = e_n > p->m_n ? sqrt(e_n * e_n - p->m_n * p->m_n) / p->m_n : 0.0;
+    ee_fraction_params all = {p, gamma, beta_gamma, -1.0}, cut = {p, gamma, beta_gamma, e_cut};
+    gsl_function f_all = {ee_virtuality_density, &all}, f_cut = {ee_virtuality_density, &cut};
+    const double lo = 4.0 * NR_M_ELECTRON * NR_M_ELECTRON, hi = p->m_n * p->m_n;
+    /* kinks of the cut fraction where gamma E* -+ beta gamma p* crosses the cut (linear in s) */
+    double pts[4] = {lo, hi, hi, hi};
+    size_t n_pts = 2;
+    const double two_m = 2.0 * p->m_n, m2 = hi;
+    const double k1 = gamma - beta_gamma > 0.0 ? (two_m * e_cut - m2 * (gamma + beta_gamma)) / (gamma - beta_gamma) : -1.0;
+    const double k2 = (two_m * e_cut - m2 * (gamma - beta_gamma)) / (gamma + beta_gamma);
+    if (k1 > lo && k1 < hi)
+        pts[n_pts++] = k1;
+    if (k2 > lo && k2 < hi)
+        pts[n_pts++] = k2;
+    for (size_t i = 1; i < n_pts; i++) /* sort */
+        for (size_t j = i; j > 0 && pts[j] < pts[j - 1]; j--) {
+            const double tmp = pts[j];
+            pts[j] = pts[j - 1];
+            pts[j - 1] = tmp;
+        }
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
+    if (!ws)
+        return NAN;
+    double total = 0.0, part = 0.0, err = 0.0;
+    gsl_integration_qag(&f_all, lo, hi, 0.0, 1e-8, 200, GSL_INTEG_GAUSS21, ws, &total, &err);
+    for (size_t i = 0; i + 1 < n_pts; i++) {
+        double piece = 0.0;
+        if (pts[i + 1] > pts[i])
+            gsl_integration_qag(&f_cut, pts[i], pts[i + 1], 0.0, 1e-8, 200, GSL_INTEG_GAUSS21, ws, &piece, &err);
+        part += piece;
+    }
+    gsl_integration_workspace_free(ws);
+    if (!(total > 0.0))
+        return 0.0;
+    const double f = part / total;
+    return f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);
+}

@@ -1,0 +1,197 @@
+/* test_zd_hnl_model.c: the zd_hnl model (physics/models/zd_hnl.c, paper 001 sec. 3.2, 4.2-4.3) through the model
+ * framework: its signals at the two benchmarks of 001 (Fig. 3: m_ZD = 30 MeV, alpha_D = 0.25, alpha eps^2 = 2e-10,
+ * mu mixing; Fig. 4: m_ZD = 8 m_N, g_D = 1, eps = 1e-3, tau mixing), the scaling laws that follow from the
+ * Lagrangian (production ~ U^2, Z_D -> nu nu ~ U^4, elastic N e -> N e independent of U), the statements of 001 that
+ * the physics must reproduce (no e+e- reach where Z_D -> nu nu dominates, U^2 ~ 1e-3), spectra consistent with the
+ * signals, and bad input answered with a JSON pointer.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+#include "model.h"
+#include "nr_test.h"
+
+static const nr_model *mdl;
+
+static int ip(const char *name) { return nr_model_param_index(mdl, name); }
+
+static double signal(const nr_engine *e, const nr_experiment *x, const nr_param_value *p, const char *name)
+{
+    nr_table t;
+    nr_error err = {0};
+    memset(&t, 0, sizeof t);
+    const int i = nr_model_signal_index(mdl, name);
+    if (i < 0 || nr_model_rates(mdl, e, x, p, &t, &err) != NR_OK) {
+        CHECK(0, "rates %s: %s %s", name, err.where, err.message);
+        return NAN;
+    }
+    const double v = t.total[i];
+    nr_table_free(&t);
+    return v;
+}
+
+static void set_choice(nr_param_value *p, const char *param, const char *choice)
+{
+    const int k = ip(param);
+    int c = 0;
+    while (mdl->params[k].choices[c] && strcmp(mdl->params[k].choices[c], choice))
+        c++;
+    CHECK(mdl->params[k].choices[c] != NULL, "choice %s of %s", choice, param);
+    p[k].choice = c;
+}
+
+static void fig3(nr_param_value *p, double m_n, double u2)
+{
+    nr_model_defaults(mdl, p);
+    p[ip("m_N")].number = m_n;
+    p[ip("U2")].number = u2;
+    p[ip("m_ZD")].number = 0.03;
+    p[ip("alpha_D")].number = 0.25;
+    p[ip("epsilon")].number = sqrt(2e-10 * 137.035999084);
+    set_choice(p, "flavour", "mu");
+}
+
+static void fig4(nr_param_value *p, double m_n, double u2)
+{
+    nr_model_defaults(mdl, p);
+    p[ip("m_N")].number = m_n;
+    p[ip("U2")].number = u2;
+    set_choice(p, "mass_relation", "ratio");
+    p[ip("ratio_ZD_N")].number = 8.0;
+    p[ip("alpha_D")].number = 1.0 / (4.0 * 3.14159265358979323846);
+    p[ip("epsilon")].number = 1e-3;
+    set_choice(p, "flavour", "tau");
+}
+
+static void test_fig3(const nr_engine *en, const nr_experiment *x)
+{
+    nr_param_value p[32];
+    fig3(p, 1.0, 1e-7);
+    const double s7 = signal(en, x, p, "ee_secondary"), prim = signal(en, x, p, "ee_primary");
+    CHECK(s7 > 0 && isfinite(s7), "Fig. 3: secondary e+e- events %g", s7);
+    CHECK_REL(signal(en, x, p, "ee_total"), s7 + prim, 1e-12, "ee_total = secondary + primary");
+    /* N -> nu Z_D is prompt and Z_D -> nu nu negligible at U^2 <= 1e-7: secondary ~ U^2 (Lagrangian, 001 sec. 3.2) */
+    p[ip("U2")].number = 1e-8;
+    CHECK_REL(signal(en, x, p, "ee_secondary"), 0.1 * s7, 1e-3, "secondary e+e- ~ U^2");
+    /* (Z_D -> nu nu ~ U^4 shortens the Z_D lifetime by 6e-6 at U^2 = 1e-7, times L/d ~ 25 in exp(-L/d)) */
+    CHECK_REL(signal(en, x, p, "ee_primary"), prim, 1e-3, "primary e+e- independent of U at small U (001 sec. 4.2)");
+    /* 001 sec. 4.2: no reach at U^2 ~ 1e-3 where Z_D -> nu nu dominates: per unit U^2 the rate drops by BR(ee) */
+    p[ip("U2")].number = 1e-3;
+    const double s3 = signal(en, x, p, "ee_secondary");
+    CHECK(s3 / 1e-3 < 0.05 * s7 / 1e-7, "Z_D -> nu nu suppression at U^2 = 1e-3: %g vs %g per unit U^2", s3 / 1e-3,
+          s7 / 1e-7);
+    /* the N from upscattering never decays to nu e e here (m_N > m_ZD) */
+    CHECK(signal(en, x, p, "nuee_secondary") == 0.0, "no three-body decay for m_N > m_ZD");
+    /* rock and concrete in front add production */
+    p[ip("U2")].number = 1e-7;
+    set_choice(p, "production", "target+rock");
+    CHECK(signal(en, x, p, "ee_secondary") > s7, "production in front adds events");
+}
+
+static void test_fig4(const nr_engine *en, const nr_experiment *x)
+{
+    nr_param_value p[32];
+    fig4(p, 0.05, 1e-8);
+    const double el8 = signal(en, x, p, "electron_elastic"), prim8 = signal(en, x, p, "nuee_primary");
+    CHECK(el8 > 0 && isfinite(el8), "Fig. 4: elastic N e events %g", el8);
+    CHECK(signal(en, x, p, "ee_primary") < 1e-3 * el8, "Z_D -> N Nbar dominates: few Z_D -> e e");
+    p[ip("U2")].number = 1e-7;
+    /* 001 sec. 4.3: the elastic signal does not depend on U (N from Z_D -> N Nbar, long-lived) */
+    CHECK_REL(signal(en, x, p, "electron_elastic"), el8, 1e-3, "elastic N e independent of U");
+    /* N -> nu e e of the primary N: decay probability ~ Gamma ~ U^2 for a long-lived N */
+    CHECK_REL(signal(en, x, p, "nuee_primary"), 10.0 * prim8, 2e-3, "primary N -> nu e e ~ U^2");
+    /* the inelastic part nu e -> N e ~ U^2, and the elastic part with N from D_s -> tau N ~ U^2 (long-lived N) */
+    const double inel7 = signal(en, x, p, "electron_scattering") - signal(en, x, p, "electron_elastic_mixing");
+    const double mix7 = signal(en, x, p, "electron_elastic_mixing");
+    p[ip("U2")].number = 1e-8;
+    const double inel8 = signal(en, x, p, "electron_scattering") - signal(en, x, p, "electron_elastic_mixing");
+    CHECK(inel7 > 0 && mix7 > 0, "inelastic nu e -> N e events %g, elastic (D_s) %g", inel7, mix7);
+    CHECK_REL(inel7, 10.0 * inel8, 1e-6, "inelastic nu e -> N e ~ U^2");
+    CHECK_REL(mix7, 10.0 * signal(en, x, p, "electron_elastic_mixing"), 1e-4, "elastic N e (N from D_s) ~ U^2");
+    /* D_s -> tau N closes at m_N = m_Ds - m_tau = 0.191 GeV, tau -> N pi stays open up to m_tau - m_pi = 1.637 GeV */
+    p[ip("m_N")].number = 0.2;
+    CHECK(signal(en, x, p, "nuee_mixing") > 0.0, "tau -> N pi above m_Ds - m_tau");
+    p[ip("m_N")].number = 1.7;
+    p[ip("ratio_ZD_N")].number = 5.0;
+    CHECK(signal(en, x, p, "nuee_mixing") == 0.0 && signal(en, x, p, "electron_elastic_mixing") == 0.0,
+          "no N from D_s or tau above m_tau - m_pi");
+    p[ip("ratio_ZD_N")].number = 8.0;
+    p[ip("m_N")].number = 0.05;
+    /* heavier Z_D: less bremsstrahlung and meson production, fewer elastic events (001 Fig. 4 right falls) */
+    p[ip("m_N")].number = 0.3;
+    CHECK(signal(en, x, p, "electron_elastic") < 1e-2 * el8, "elastic events fall with m_N = m_ZD/8");
+}
+
+static void test_spectra(const nr_engine *en, const nr_experiment *x)
+{
+    nr_param_value p[32];
+    fig3(p, 1.0, 1e-7);
+    nr_table t;
+    nr_error err = {0};
+    memset(&t, 0, sizeof t);
+    CHECK(nr_model_spectra(mdl, en, x, p, &t, &err) == NR_OK, "spectra: %s", err.message);
+    if (t.n_channels == 2) {
+        /* the secondary channel samples the Z_D energy at 16 midpoints, the signal at 4 Gauss points */
+        CHECK_REL(t.total[1], signal(en, x, p, "ee_secondary"), 0.03, "E_ee secondary total vs signal");
+        CHECK_REL(t.total[0] + 1e-300, signal(en, x, p, "ee_primary") + 1e-300, 1e-6, "E_ee primary total vs signal");
+    }
+    nr_table_free(&t);
+    fig4(p, 0.05, 1e-8);
+    set_choice(p, "distribution", "E_recoil");
+    memset(&t, 0, sizeof t);
+    CHECK(nr_model_spectra(mdl, en, x, p, &t, &err) == NR_OK, "recoil spectra: %s", err.message);
+    if (t.n_channels == 3) {
+        CHECK_REL(t.total[1], signal(en, x, p, "electron_elastic"), 1e-2, "E_recoil elastic (Z_D) total vs signal");
+        /* the inelastic angle cut is applied at the t nodes: per bin (spectrum) and over the window (signal) */
+        CHECK_REL(t.total[0] + t.total[2], signal(en, x, p, "electron_scattering"), 3e-2,
+                  "E_recoil inelastic + elastic (D_s) total vs signal");
+    }
+    nr_table_free(&t);
+}
+
+static void test_bad_input(const nr_engine *en, const nr_experiment *x)
+{
+    nr_param_value p[32];
+    nr_table t;
+    nr_error err = {0};
+    memset(&t, 0, sizeof t);
+    fig3(p, 1.0, 1e-7);
+    p[ip("e_recoil_min")].number = 30.0;
+    CHECK(nr_model_rates(mdl, en, x, p, &t, &err) == NR_EINPUT && !strcmp(err.where, "/params/e_recoil_min"),
+          "recoil window: %s", err.where);
+    fig3(p, 0.03, 1e-7);
+    CHECK(nr_model_rates(mdl, en, x, p, &t, &err) == NR_EINPUT && !strcmp(err.where, "/params/m_N"), "m_N = m_ZD: %s",
+          err.where);
+    fig4(p, 5.0, 1e-7);
+    CHECK(nr_model_rates(mdl, en, x, p, &t, &err) == NR_EINPUT && !strcmp(err.where, "/params/ratio_ZD_N"),
+          "m_ZD above 10 GeV: %s", err.where);
+    fig3(p, 1.0, 1e-7);
+    CHECK(nr_model_rates(mdl, en, nr_experiment_find("FASER2"), p, &t, &err) == NR_EINPUT &&
+              !strcmp(err.where, "/experiment"),
+          "decay volume is not a neutrino target: %s", err.where);
+}
+
+int main(void)
+{
+    nr_engine *en = NULL;
+    nr_error err = {0};
+    CHECK(nr_engine_init(nr_test_data_dir(), &en, &err) == NR_OK, "engine: %s", err.message);
+    mdl = nr_model_find("zd_hnl");
+    CHECK(mdl != NULL, "zd_hnl is registered");
+    if (!en || !mdl)
+        return nr_test_summary();
+    const nr_experiment *x = nr_experiment_find("FASERnu2");
+    test_fig3(en, x);
+    test_fig4(en, x);
+    test_spectra(en, x);
+    test_bad_input(en, x);
+    /* Run 3: FASERnu with FASER behind it */
+    nr_param_value p[32];
+    fig3(p, 1.0, 1e-6);
+    const double run3 = signal(en, nr_experiment_find("FASERnu"), p, "ee_secondary");
+    CHECK(run3 > 0 && run3 < signal(en, x, p, "ee_secondary"), "Run 3 rate %g below HL-LHC", run3);
+    nr_engine_free(en);
+    return nr_test_summary();
+}

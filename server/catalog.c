@@ -250,7 +250,8 @@ json_t *nr_catalog_result(const nr_table *t, nr_observable observable)
         total += t->total[c];
     }
     json_object_set_new(o, "channels", channels);
-    bad |= set_real(o, "total_events", total);
+    /* the sum only when the channels are exclusive; a model with overlapping channels gives its own total */
+    bad |= set_real(o, "total_events", isnan(t->total_events) ? total : t->total_events);
     if (with_bins) {
         json_t *x = json_object();
         json_object_set_new(x, "name", json_string(t->x_name));

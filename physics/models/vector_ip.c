@@ -22,16 +22,23 @@
 #include "bremsstrahlung.h"
 #include "constants.h"
 #include "llp.h"
+#include "llp_mesons.h"
 #include "model.h"
 #include "zprime.h"
 
 typedef enum { KIND_U1X, KIND_DARK_PHOTON, KIND_B_MINUS_L } vector_kind;
 
 /* Parameter indices shared by the three models; the presets leave out x_H and x_Phi. */
-enum { P_MASS, P_COUPLING, P_PRODUCTION, P_DISTRIBUTION, P_M_NR, P_X_H, P_X_PHI, N_MAX_PARAMS };
+enum {
+    P_MASS, P_COUPLING, P_PRODUCTION, P_DISTRIBUTION, P_M_NR, P_BREM_Z_MIN, P_BREM_Z_MAX, P_BREM_SPLITTING,
+    P_BREM_RESONANCES, P_X_H, P_X_PHI, N_MAX_PARAMS
+};
 
 static const char *const production_choices[] = {"all", "mesons", "bremsstrahlung", NULL};
 static const char *const distribution_choices[] = {"E_X", "branching_fractions", NULL};
+/* in the order of nr_brem_splitting_variant and nr_brem_resonances (bremsstrahlung.h) */
+static const char *const splitting_choices[] = {"004_eq27", "blumlein_brunner", NULL};
+static const char *const resonance_choices[] = {"pdg", "004_table_iv", NULL};
 
 #define COMMON_PARAMS(mass_name, mass_desc, coupling_name, coupling_desc, coupling_default)                           \
     [P_MASS] = {.name = mass_name, .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.1,                       \
@@ -47,7 +54,21 @@ static const char *const distribution_choices[] = {"E_X", "branching_fractions",
     [P_M_NR] = {.name = "m_NR", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 1000.0, .min_value = 1e-3,    \
                 .max_value = 1e4, .scale = NR_SCALE_LOG,                                                               \
                 .description = "mass of the right-handed neutrinos N_R (Z' -> N_R N_R opens below m/2; the default "  \
-                               "keeps it closed, as in 004)"}
+                               "keeps it closed, as in 004)"},                                                          \
+    [P_BREM_Z_MIN] = {.name = "brem_z_min", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 0.0,                 \
+                      .min_value = 0.0, .max_value = 1.0, .scale = NR_SCALE_LINEAR,                                      \
+                      .description = "bremsstrahlung: smallest momentum fraction z of X (0: no cut, the rate; 0.1 "    \
+                                     "with brem_z_max 0.9 is the conservative FWW window, bremsstrahlung.h)"},         \
+    [P_BREM_Z_MAX] = {.name = "brem_z_max", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 1.0,                 \
+                      .min_value = 0.0, .max_value = 1.0, .scale = NR_SCALE_LINEAR,                                      \
+                      .description = "bremsstrahlung: largest momentum fraction z of X (must exceed brem_z_min)"},     \
+    [P_BREM_SPLITTING] = {.name = "brem_splitting", .unit = "", .kind = NR_PARAM_CHOICE, .choices = splitting_choices, \
+                          .description = "bremsstrahlung splitting function: 004 Eq. 27 (default) or Blumlein-Brunner " \
+                                         "(arXiv:1311.3870, FORESEE's)"},                                              \
+    [P_BREM_RESONANCES] = {.name = "brem_resonances", .unit = "", .kind = NR_PARAM_CHOICE,                             \
+                           .choices = resonance_choices,                                                               \
+                           .description = "proton form factor: rho and omega at their PDG masses, as the decay widths " \
+                                          "(default), or 004 Table IV as printed (omega at 0.770 GeV)"}
 
 static const nr_param_spec u1x_params[N_MAX_PARAMS] = {
     COMMON_PARAMS("m_Zp", "mass of the U(1)_X gauge boson Z'", "g_X", "U(1)_X gauge coupling", 1e-5),
@@ -139,37 +160,6 @@ static const char *meson_energy(const nr_experiment *e)
     return e->sqrt_s_tev < 13.8 ? "13.6TeV" : "14TeV"; /* the two energies of the meson tables */
 }
 
-/* The meson cells whose decays can put X inside the acceptance cone tan(theta) < R/(L + l) (004 Eq. 22).
- * In M -> X gamma the X has rest-frame momentum p_star = (m_M^2 - m_X^2)/(2 m_M). Two-body kinematics: when the
- * meson's beta gamma = p_M/m_M exceeds X's rest-frame beta gamma = p_star/m_X, the lab angle between X and the
- * meson is at most asin((p_star/m_X) / (p_M/m_M)); otherwise X can go anywhere. A cell whose smallest angle minus
- * that largest opening is still outside the cone cannot contribute and is dropped (most of the table for heavier
- * X: mesons at large angles); all other cells are kept. The accepted spectrum is unchanged (checked in
- * tests/test_vector_models.c against the unfiltered table). */
-static nr_status mesons_towards_volume(const nr_hadron_table *in, double m_x, const nr_decay_volume *v,
-                                       nr_hadron_table *out, nr_error *err)
-{
-    *out = *in;
-    out->cells = malloc((in->n_cells ? in->n_cells : 1) * sizeof *out->cells);
-    if (!out->cells)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory for the meson cells");
-    double m_m = in->mass_gev, p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m);
-    double theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)), half = 0.5 * NR_HADRON_CELL_LOG10_WIDTH;
-    size_t n = 0;
-    double total = 0;
-    for (size_t i = 0; i < in->n_cells; i++) {
-        const nr_hadron_cell *c = &in->cells[i];
-        double p_lo = pow(10.0, c->log10_p - half), theta_lo = pow(10.0, c->log10_theta - half);
-        if (p_lo * m_x > p_star * m_m && theta_lo - asin(p_star * m_m / (m_x * p_lo)) > theta_acc)
-            continue;
-        out->cells[n++] = *c;
-        total += c->sigma_pb;
-    }
-    out->n_cells = n;
-    out->total_pb = total;
-    return NR_OK;
-}
-
 static nr_status add_mechanism(production *pr, int mech, const nr_llp_spectrum *s, nr_error *err)
 {
     nr_status st = nr_llp_accept(s, &pr->volume, &pr->accepted[mech], err);
@@ -219,16 +209,11 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
             if (!mesons)
                 st = nr_fail(err, NR_EDATA, "", "no forward meson table for %s", meson_energy(e));
             else if ((st = nr_meson_br_x_gamma(pdg[k], pr->mass, &q, &br, err)) == NR_OK && br > 0) {
-                nr_hadron_table towards;
-                memset(s.w_pb, 0, sizeof(double) * NR_LLP_N_THETA * NR_LLP_N_P);
-                if ((st = mesons_towards_volume(mesons, pr->mass, &pr->volume, &towards, err)) != NR_OK)
-                    break;
-                /* one point per cell, 16 x 6 rest-frame directions: within 1% of the finer default sampling
-                 * (2 x 2 points per cell, 16 x 6) at a quarter of the cost */
-                st = nr_llp_spectrum_add_meson_decays(&s, &towards, br, &(nr_meson_decay_sampling){1, 16, 6}, err);
-                free(towards.cells);
+                /* decay angles integrated exactly over the acceptance (llp_mesons.h; converged, issue 10) */
+                int mech = k == 0 ? MECH_PI0 : MECH_ETA;
+                st = nr_llp_accept_meson_decays(mesons, pr->mass, br, &pr->volume, NULL, &pr->accepted[mech], err);
                 if (st == NR_OK)
-                    st = add_mechanism(pr, k == 0 ? MECH_PI0 : MECH_ETA, &s, err);
+                    pr->have[mech] = 1;
             }
         }
     }
@@ -238,6 +223,10 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
         nr_proton_chiral_couplings pc = {2.0 * (u->g_v + u->g_a) + (d->g_v + d->g_a),
                                          2.0 * (u->g_v - u->g_a) + (d->g_v - d->g_a)};
         nr_brem_options opt = nr_brem_options_default(e->sqrt_s_tev * 1e3);
+        opt.z_min = p[P_BREM_Z_MIN].number;
+        opt.z_max = p[P_BREM_Z_MAX].number;
+        opt.variant = (nr_brem_splitting_variant)p[P_BREM_SPLITTING].choice;
+        opt.resonances = (nr_brem_resonances)p[P_BREM_RESONANCES].choice;
         memset(s.w_pb, 0, sizeof(double) * NR_LLP_N_THETA * NR_LLP_N_P);
         if ((st = nr_llp_spectrum_add_bremsstrahlung(&s, &pc, &opt, err)) == NR_OK)
             st = add_mechanism(pr, MECH_BREM, &s, err);
@@ -293,6 +282,9 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
     }
     if (!(e->radius_m > 0 && e->length_m > 0 && e->luminosity_fb > 0))
         return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s is not a decay volume", e->name);
+    if (!(p[P_BREM_Z_MIN].number < p[P_BREM_Z_MAX].number))
+        return nr_fail(err, NR_EINPUT, "/params/brem_z_min", "brem_z_min (%g) must be below brem_z_max (%g)",
+                       p[P_BREM_Z_MIN].number, p[P_BREM_Z_MAX].number);
     return NR_OK;
 }
 
@@ -439,7 +431,8 @@ static const vector_family b_minus_l_family = {KIND_B_MINUS_L};
     .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME,                                       \
     .also_serves = 1u << NR_DETECTOR_BEAM_DUMP, .signals = vector_signals,                                           \
     .n_signals = N_SIGNALS, .state_size = sizeof(production), .check = vector_check, .prepare = vector_prepare,      \
-    .signals_at = vector_signals_at, .spectra = vector_spectra, .release = vector_release
+    .signals_at = vector_signals_at, .spectra = vector_spectra, .release = vector_release,                         \
+    .total_signal = "visible" /* = the sum of the visible_from_* channels; ee, mumu, hadrons are parts of it */
 
 const nr_model nr_model_u1x = {
     .name = "u1x",

@@ -7,7 +7,8 @@ NR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian packages the build, the tests and the scripts need (the browser test's: nr_ensure_browser_tools).
 # clang and libclang-rt-14-dev (libFuzzer) build the request fuzzer of deploy/test.sh (tests/fuzz/).
 NR_PACKAGES=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libgsl-dev
-             libsqlite3-dev curl ca-certificates python3 python3-requests clang libclang-rt-14-dev)
+             libsqlite3-dev curl ca-certificates python3 python3-requests python3-pandas python3-matplotlib
+             clang libclang-rt-14-dev)
 
 nr_step() { printf '\n==> %s\n' "$*"; }
 nr_info() { printf '    %s\n' "$*"; }

@@ -181,7 +181,9 @@ verify_all() {
 install_docs() {
     [ "$MODE" = local ] || return 0
     local doc
-    for doc in "$SHARED"/README.md "$SHARED"/*/PROVENANCE.txt; do
+    # limits/*/labels.tsv: where FORESEE puts each outline's label (from its notebooks, so not in the
+    # manifest of pinned files); the daemon serves the outlines without labels when they are missing.
+    for doc in "$SHARED"/README.md "$SHARED"/*/PROVENANCE.txt "$SHARED"/limits/*/labels.tsv; do
         [ -f "$doc" ] || continue
         mkdir -p "$DEST/$(dirname "${doc#"$SHARED"/}")"
         install -m 0644 "$doc" "$DEST/${doc#"$SHARED"/}"

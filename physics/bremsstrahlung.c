@@ -20,27 +20,37 @@ nr_proton_chiral_couplings nr_proton_couplings_dark_photon(double epsilon)
 
 nr_brem_options nr_brem_options_default(double sqrt_s_gev)
 {
-    nr_brem_options o = {sqrt_s_gev, 0.1, 0.9, 1.0, 0.25, NR_BREM_SPLITTING_004_EQ27, 4};
+    nr_brem_options o = {sqrt_s_gev, 0.0, 1.0, 1.0, 0.25, NR_BREM_SPLITTING_004_EQ27, NR_BREM_RESONANCES_PDG, 4};
     return o;
 }
 
-/* 004 Table IV: rho, rho', rho'', omega, omega', omega''. */
+/* 004 Table IV: rho, rho', rho'', omega, omega', omega'' (004's refs. [30, 68]). */
 static const double vmd_f[6] = {0.616, 0.223, -0.339, 1.011, -0.881, 0.369};
 static const double vmd_m_gev[6] = {0.770, 1.250, 1.450, 0.770, 1.250, 1.450};
 static const double vmd_width_gev[6] = {0.150, 0.300, 0.500, 0.0085, 0.300, 0.500};
+/* The same with the rho and omega at their PDG 2022 masses and widths (hadrons.c has the same masses). */
+static const double vmd_pdg_m_gev[6] = {0.77526, 1.250, 1.450, 0.78266, 1.250, 1.450};
+static const double vmd_pdg_width_gev[6] = {0.1491, 0.300, 0.500, 0.00868, 0.300, 0.500};
 
 /* 004 Eq. (31) at p_X^2 = m_X^2 (the printed |p_Z'|^2 is the four-momentum squared, = m_X^2 on shell):
  * F1 = sum_V f_V m_V^2 / (m_V^2 - m^2 - i m_V Gamma_V). */
-double nr_proton_form_factor_f1_abs2(double m2_gev2)
+double nr_proton_form_factor_f1_abs2_set(nr_brem_resonances set, double m2_gev2)
 {
+    const double *mv = set == NR_BREM_RESONANCES_004_TABLE_IV ? vmd_m_gev : vmd_pdg_m_gev;
+    const double *gv = set == NR_BREM_RESONANCES_004_TABLE_IV ? vmd_width_gev : vmd_pdg_width_gev;
     double re = 0.0, im = 0.0;
     for (int v = 0; v < 6; v++) {
-        double a = vmd_m_gev[v] * vmd_m_gev[v] - m2_gev2, b = vmd_m_gev[v] * vmd_width_gev[v];
-        double num = vmd_f[v] * vmd_m_gev[v] * vmd_m_gev[v], den = a * a + b * b;
+        double a = mv[v] * mv[v] - m2_gev2, b = mv[v] * gv[v];
+        double num = vmd_f[v] * mv[v] * mv[v], den = a * a + b * b;
         re += num * a / den; /* num / (a - i b) = num (a + i b) / (a^2 + b^2) */
         im += num * b / den;
     }
     return re * re + im * im;
+}
+
+double nr_proton_form_factor_f1_abs2(double m2_gev2)
+{
+    return nr_proton_form_factor_f1_abs2_set(NR_BREM_RESONANCES_004_TABLE_IV, m2_gev2);
 }
 
 /* PDG 2010 total pp cross section fit (COMPETE form, see bremsstrahlung.h) [mb]. */
@@ -98,7 +108,7 @@ double nr_brem_dsigma_dz_dpt2_pb(const nr_proton_chiral_couplings *c, const nr_b
     double lambda2 = opt->lambda_qcd_gev * opt->lambda_qcd_gev;
     if (!(nr_brem_virtuality_gev2(z, pt2_gev2, m_x_gev, e_beam_target_frame) < lambda2)) return 0.0;
     double sigma_pb = nr_pp_sigma_inel_mb(s * (1.0 - z)) * 1e9; /* 1 mb = 1e9 pb; s' = s (1 - z) */
-    return nr_proton_form_factor_f1_abs2(m_x_gev * m_x_gev) *
+    return nr_proton_form_factor_f1_abs2_set(opt->resonances, m_x_gev * m_x_gev) *
            nr_brem_splitting(c, opt->variant, z, pt2_gev2, m_x_gev) * sigma_pb;
 }
 
@@ -107,7 +117,8 @@ static int brem_options_are_valid(const nr_brem_options *o)
     return o && o->sqrt_s_gev > 2.0 * NR_M_PROTON && isfinite(o->sqrt_s_gev) && o->z_min >= 0.0 &&
            o->z_max <= 1.0 && o->z_min < o->z_max && o->pt_max_gev > 0.0 && o->lambda_qcd_gev > 0.0 &&
            o->n_sub >= 1 && o->n_sub <= 64 &&
-           (o->variant == NR_BREM_SPLITTING_004_EQ27 || o->variant == NR_BREM_SPLITTING_BLUMLEIN_BRUNNER);
+           (o->variant == NR_BREM_SPLITTING_004_EQ27 || o->variant == NR_BREM_SPLITTING_BLUMLEIN_BRUNNER) &&
+           (o->resonances == NR_BREM_RESONANCES_PDG || o->resonances == NR_BREM_RESONANCES_004_TABLE_IV);
 }
 
 /* Cross section [pb] in one grid cell: the integral of d sigma/dz dpT^2 over the cell, written in

@@ -17,17 +17,45 @@
  *     uses E_p = s / (2 m_p), the beam energy in the target rest frame.
  *   - Virtuality cut: |q^2_min| < Lambda_QCD^2 (the virtuality, per ERRATA.md on 004 Eq. 30), Lambda_QCD
  *     = 0.25 GeV by default. At LHC energies |q^2_min| ~ 1e-15 GeV^2, so this cut never bites.
- *   - Validity of the FWW approximation (004: E_X, E_p, E_p' >> m_X, m_p, pT): the standard numbers of
- *     Blumlein & Brunner (arXiv:1311.3870) and FASER (arXiv:1708.09389): 0.1 < z < 0.9, pT < 1 GeV.
+ *   - The momentum-fraction window z_min < z < z_max (options; issue 10). Default 0 < z < 1, no window: for the
+ *     X that reach a forward detector the FWW conditions (004 after Eq. 26: E_X, E_p, E_p' >> m_X, m_p, pT) hold
+ *     at LHC energies wherever the rate comes from. In the long-lived regime events ~ Int dz w(z) A(z) / (z E_p)
+ *     with w ~ 1/z and the accepted pT^2 range A ~ min(1, z^2 m_p^2 / m_X^2) (pT < theta_acc z p_beam), so the
+ *     rate is dominated by z ~ m_X/m_p (E_X ~ 70-700 GeV for 10-100 MeV) and converges as z_min -> 0 (FASER
+ *     long-lived at 10 MeV: z_min = 1e-4 loses 1.2%, 1e-3 12%, where E_X < 7 GeV and E_X >> m_p is marginal;
+ *     at 50 MeV 0.2% and 2.4%: tests/test_bremsstrahlung.c); near z = 1
+ *     the FWW condition E_p' >> m_p fails only for 1 - z < ~1e-3, a negligible sliver. The window 0.1 < z < 0.9
+ *     of Blumlein & Brunner (arXiv:1311.3870, a 70 GeV fixed-target beam, where z = 0.1 is E_X = 7 GeV) and
+ *     FASER (arXiv:1708.09389) is the conservative choice (it keeps only X far from every FWW limit): it removes
+ *     the region that dominates long-lived rates (a factor 3-70 lower there). The total cross section with
+ *     z_min = 0 diverges like ln(1/z_min) (soft X); the spectrum grid stops at p = 0.01 GeV.
+ *   - pT < 1 GeV (pt_max_gev), as FORESEE and 1708.09389.
+ *   - Resonances of the proton form factor (resonances): 004 Table IV puts the omega at the rho's 0.770 GeV
+ *     (from its refs. [30, 68]; we take the fit to be that of de Niverville, Chen, Pospelov, Ritz,
+ *     arXiv:1609.01770, not re-checked here), while the decay widths
+ *     (DarkCast R-ratio tables, zprime.h) have the omega at its PDG mass 0.78266 GeV. Default
+ *     NR_BREM_RESONANCES_PDG: the rho and omega at their PDG 2022 masses and widths (0.77526 / 0.1491 GeV,
+ *     0.78266 / 0.00868 GeV; hadrons.c has the same masses), the same f_V and the same excited states (so
+ *     F1(0) = sum f_V up to terms of order Gamma/m, 1%); NR_BREM_RESONANCES_004_TABLE_IV: Table IV as printed. Neither has a phi
+ *     (the fit has none; the phi's coupling to the nucleon is OZI-suppressed).
  *   - sigma_pp(s') = sigma_inel(s') = r * sigma_tot(s'), sigma_tot the PDG fit (K. Nakamura et al.
  *     (PDG), J. Phys. G 37 (2010) 075021, "Plots of cross sections", COMPETE form, pp parameters) and
  *     r = 79.5 mb / 110.6 mb = 0.7188 (TOTEM at 13 TeV, Eur. Phys. J. C 79 (2019) 103, arXiv:1712.06153).
  *     The PDG fit gives sigma_tot(13 TeV) = 110 mb, as TOTEM measures.
- *   - Splitting function variant: 004 Eq. (27) as printed, or the Blumlein-Brunner form (1311.3870,
- *     used by FORESEE/1708.09389 for the dark photon). In the vector limit g_L = g_R the two agree
- *     except the m_p^4/H^2 term: 004 has 2 z(1-z) z^2 (g_L^2+g_R^2) m_p^4/H^2, Blumlein-Brunner twice
- *     that. NR_BREM_SPLITTING_BLUMLEIN_BRUNNER doubles that term (for g_L != g_R this is our
- *     extrapolation, not a published formula).
+ *   - Splitting function variant: 004 Eq. (27) as printed (default), or the Blumlein-Brunner form (1311.3870,
+ *     used by FORESEE/1708.09389 for the dark photon). In the vector limit g_L = g_R the two agree except the
+ *     m_p^4/H^2 term: 004 has 2 z(1-z) z^2 (g_L^2+g_R^2) m_p^4/H^2, Blumlein-Brunner twice that.
+ *     NR_BREM_SPLITTING_BLUMLEIN_BRUNNER doubles that term (for g_L != g_R this is our extrapolation).
+ *     Check (issue 10): for m_X -> 0 the splitting must become the collinear splitting of a photon off a massive
+ *     spin-1/2 line, derived here from the trace Tr[(p'+m) g^mu (P+m) g^nu] with the light-cone polarisation sum
+ *     and checked against the pointlike-fermion equivalent-photon spectrum (Budnev et al., Phys. Rept. 15 (1975)
+ *     181): w H = g^2/(8 pi^2) [ (1+(1-z)^2)/z - 2 z (1-z) m_p^2/H ] (helicity-conserving ~ pT^2/H^2 plus the
+ *     helicity flip z^3 m_p^2/H^2). With x = z^2 m_p^2/H in (0, 1], the m_p terms are, in units of
+ *     g^2/(8 pi^2) (1-z)/z: exact -2x, 004 -4x + 2x^2, Blumlein-Brunner -4x + 4x^2. At pT -> 0 (x = 1, the
+ *     helicity-flip limit) 004 is exact and Blumlein-Brunner is (1+(1-z)^2)/z^2 times too large (5x at z = 0.5);
+ *     at large pT both double the m_p^2/H term. 004's form is the closer one at small pT, where FASER's
+ *     acceptance puts the X (pT < theta_acc z p_beam, x > 0.3): it is the default. Neither is exact below
+ *     m_X ~ m_p; the 2x-at-10-MeV spread between them is the size of that uncertainty (tests/test_bremsstrahlung.c).
  */
 #ifndef NR_BREMSSTRAHLUNG_H
 #define NR_BREMSSTRAHLUNG_H
@@ -50,20 +78,32 @@ typedef enum {
     NR_BREM_SPLITTING_BLUMLEIN_BRUNNER = 1
 } nr_brem_splitting_variant;
 
+typedef enum {
+    NR_BREM_RESONANCES_PDG = 0,         /* rho, omega at their PDG masses (consistent with the decay widths) */
+    NR_BREM_RESONANCES_004_TABLE_IV = 1 /* 004 Table IV as printed (omega at 0.770 GeV)                    */
+} nr_brem_resonances;
+
 typedef struct {
     double sqrt_s_gev;      /* pp centre-of-mass energy [GeV]                              */
     double z_min, z_max;    /* range of z = p_z,X / p_beam                                 */
     double pt_max_gev;      /* pT of X below this [GeV]                                    */
     double lambda_qcd_gev;  /* virtuality cut |q^2_min| < lambda_qcd^2 [GeV]               */
     nr_brem_splitting_variant variant;
+    nr_brem_resonances resonances;
     int n_sub;              /* quadrature points per grid cell in each of log10 theta, log10 p */
 } nr_brem_options;
 
-/* Defaults: z in [0.1, 0.9], pT < 1 GeV, Lambda_QCD = 0.25 GeV, 004 Eq. (27), n_sub = 4. */
+/* Defaults: z in [0, 1] (no window, see above), pT < 1 GeV, Lambda_QCD = 0.25 GeV, 004 Eq. (27), PDG resonances,
+ * n_sub = 4. */
 nr_brem_options nr_brem_options_default(double sqrt_s_gev);
+/* The conservative window of 1311.3870 / 1708.09389: 0.1 < z < 0.9. */
+#define NR_BREM_Z_MIN_CONSERVATIVE 0.1
+#define NR_BREM_Z_MAX_CONSERVATIVE 0.9
 
-/* |F1(m^2)|^2, 004 Eq. (31) with Table IV (F1(0) = sum f_V = 0.999). */
+/* |F1(m^2)|^2, 004 Eq. (31) with Table IV as printed (F1(0) = sum f_V = 0.999). */
 double nr_proton_form_factor_f1_abs2(double m2_gev2);
+/* |F1(m^2)|^2 with the chosen resonance set. */
+double nr_proton_form_factor_f1_abs2_set(nr_brem_resonances set, double m2_gev2);
 /* PDG 2010 fit of sigma_tot(pp) [mb] and the inelastic cross section used here [mb]; s in GeV^2. */
 double nr_pp_sigma_total_mb(double s_gev2);
 double nr_pp_sigma_inel_mb(double s_gev2);

@@ -1,7 +1,8 @@
-/* experiment.h: the catalogue of forward LHC detectors, as data.
+/* experiment.h: the catalogue of forward LHC detectors and of beam dumps, as data.
  *
  * FASERnu (LHC Run 3) and FASERnu2 (HL-LHC) are neutrino targets of tungsten with a flux table each;
- * FASER and FASER 2 are decay volumes (paper 004, Table V). Every number can be overridden per
+ * FASER and FASER 2 are decay volumes (paper 004, Table V); E137, E141 and the ILC dump are beam dumps
+ * (004 Table V: a beam on a thick target, a shield, a decay region and a detector). Every number can be overridden per
  * request (nr_experiment_override); the catalogue itself is constant.
  */
 #ifndef NR_EXPERIMENT_H
@@ -12,7 +13,12 @@
 #include "materials.h"
 #include "nr_error.h"
 
-typedef enum { NR_DETECTOR_NEUTRINO_TARGET = 0, NR_DETECTOR_DECAY_VOLUME = 1 } nr_detector_kind;
+typedef enum {
+    NR_DETECTOR_NEUTRINO_TARGET = 0,
+    NR_DETECTOR_DECAY_VOLUME = 1,
+    NR_DETECTOR_BEAM_DUMP = 2,
+} nr_detector_kind;
+#define NR_N_DETECTOR_KINDS 3
 
 typedef struct {
     char name[32];
@@ -32,6 +38,12 @@ typedef struct {
     double flux_area_m2;          /* detector face the flux table was made for [m^2]         */
     char downstream[32];          /* neutrino targets: the decay volume right behind, "" if none */
     double gap_m;                 /* from the back of the target to the decay volume [m]     */
+    /* beam dumps (004 Table V); distance_m is l_dump + l_sh, length_m l_dec, radius_m r_det, target the dump */
+    char beam_particle[4];        /* "e-", "e+" or "p"                                       */
+    double beam_energy_gev;       /* E_beam [GeV]                                            */
+    double particles_on_target;   /* N_e or N_p                                              */
+    double n95_events;            /* events excluded at 95% CL (004 Table V, N95%)           */
+    double e_min_gev;             /* smallest energy of X counted (a detector threshold; 0: none, as 004) */
     const char *source;           /* where the numbers come from                             */
 } nr_experiment;
 
@@ -39,6 +51,8 @@ extern const nr_experiment nr_experiments[];
 extern const int nr_n_experiments;
 
 const nr_experiment *nr_experiment_find(const char *name);
+/* "neutrino target", "decay volume", "beam dump" */
+const char *nr_detector_kind_title(nr_detector_kind kind);
 
 /* Target column density along the beam [g/cm^2]: mass / face area. */
 double nr_experiment_column_density_g_cm2(const nr_experiment *e);

@@ -101,7 +101,9 @@ void nr_two_body_decay_lab(double m_m_gev, double p_m_gev, double theta_m_rad, d
 typedef struct {
     int n_sub, n_cos, n_phi;
 } nr_meson_decay_sampling;
-/* Default 2, 16, 6 (FASER events within 1% of 2, 40, 10; ~0.4 s for the pi0 table). */
+/* Default 2, 16, 6. This sampling fills the (theta, p) grid for spectra; it is NOT converged for what enters a
+ * small decay volume (FASER Run 3 long-lived rates 15-37% low at 10-100 MeV, issue 10): for acceptance and events
+ * use nr_llp_accept_meson_decays (llp_mesons.h), which integrates the decay angles exactly. */
 nr_meson_decay_sampling nr_meson_decay_sampling_default(void);
 
 /* s += br * (spectrum of X from the decays of the mesons in `meson`), with every rest-frame

@@ -15,11 +15,17 @@ typedef struct {
     double density_g_cm3;    /* [g/cm^3]                                                 */
     double nucleus_mass_gev; /* mass of the nucleus [GeV] (a*u - z*m_e for an element)   */
     const char *source;      /* where the numbers come from                              */
+    double radiation_length_g_cm2; /* X0 [g/cm^2] (PDG atomic and nuclear properties); 0 if not needed */
 } nr_material;
 
 extern const nr_material nr_material_tungsten;
 extern const nr_material nr_material_concrete;
 extern const nr_material nr_material_rock;
+/* beam-dump targets (paper 004, Table V) */
+extern const nr_material nr_material_aluminium;
+extern const nr_material nr_material_water;
+extern const nr_material nr_material_iron;
+extern const nr_material nr_material_carbon;
 
 const nr_material *nr_material_find(const char *name);
 /* NULL-terminated list of all materials. */

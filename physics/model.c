@@ -4,12 +4,14 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 nr_status nr_table_init(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err)
 {
     memset(t, 0, sizeof *t);
+    t->total_events = NAN; /* channels exclusive: the total is their sum */
     t->n_channels = n_channels;
     t->n_bins = n_bins;
     t->channel = calloc(n_channels ? n_channels : 1, sizeof *t->channel);
@@ -105,6 +107,11 @@ const char *nr_observable_name(nr_observable observable)
     return NULL;
 }
 
+int nr_model_serves(const nr_model *model, nr_detector_kind kind)
+{
+    return model->detector_kind == kind || (model->also_serves & (1u << kind)) != 0;
+}
+
 int nr_model_offers(const nr_model *model, nr_observable observable)
 {
     switch (observable) {
@@ -163,6 +170,9 @@ static nr_status run_once(const nr_model *model, const nr_engine *engine, const 
             st = model->signals_at(model, state, params, values, err);
             if (st == NR_OK)
                 st = nr_table_of_signals(model->signals, model->n_signals, values, out, err);
+            for (size_t i = 0; st == NR_OK && model->total_signal && i < model->n_signals; i++)
+                if (strcmp(model->signals[i].name, model->total_signal) == 0)
+                    out->total_events = values[i]; /* overlapping signals: the model's physical total */
         } else {
             st = model->spectra(model, state, params, out, err);
         }

@@ -53,6 +53,9 @@ typedef struct {
     size_t n_bins;                       /* 0 for rates                                      */
     double *bin_lo, *bin_hi;             /* bin edges [x_unit]                               */
     double *events;                      /* events[c * n_bins + b]                           */
+    /* The result's total_events. NAN (what nr_table_alloc sets): the channels are exclusive and the total is their
+     * sum. A model whose channels overlap (e.g. visible and visible_from_pi0) sets the physical total here. */
+    double total_events;
 } nr_table;
 
 nr_status nr_table_init(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err);
@@ -104,8 +107,12 @@ struct nr_model {
     const nr_param_spec *params;
     size_t n_params;           /* the coupling flag of a parameter selects the scan fast path */
     nr_detector_kind detector_kind; /* experiments the model applies to                   */
+    unsigned also_serves;      /* bits (1u << kind) of further detector kinds it serves; 0 if none */
     const nr_signal_spec *signals; /* rates = the signals, in order; bounds contour one  */
     size_t n_signals;
+    /* The signal that is the physical total when the signals overlap (result.total_events); NULL: the signals are
+     * exclusive and the total is their sum. */
+    const char *total_signal;
     const void *data;          /* the family's constants (one file may declare several models) */
     size_t state_size;         /* bytes of prepared state: the framework allocates it zeroed, frees it */
     /* Physics checks beyond the declared ranges (thresholds, kinematic limits); NULL if none. Called once, before
@@ -145,6 +152,8 @@ int nr_model_signal_index(const nr_model *model, const char *name);
 /* Whether the model computes an observable, from its table: rates and bounds need signals (any two number
  * parameters can be scanned; a coupling-flagged one only makes the scan faster), spectra a spectra function. */
 int nr_model_offers(const nr_model *model, nr_observable observable);
+/* 1 when the model computes for experiments of this kind (detector_kind or one of also_serves). */
+int nr_model_serves(const nr_model *model, nr_detector_kind kind);
 
 /* Totals per signal (rates) and binned distributions (spectra) at one parameter point. */
 nr_status nr_model_rates(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,

@@ -14,6 +14,7 @@
 #include "jobs_api.h"
 #include "openapi.h"
 #include "static_files.h"
+#include "existing_limits.h"
 
 /* Reads a whole file (at most 16 MiB). 0 on success. */
 static int slurp(const char *path, char **out, size_t *len)
@@ -212,6 +213,7 @@ const nr_route nr_api_routes[] = {
     {"GET", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_get, -1, RESULT_FORMATS, 0},
     {"DELETE", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_delete, -1, 0, 0},
     {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi, -1, 0, 0},
+    {"GET", "/api/v1/limits", NR_ROUTE_EXACT, nr_api_limits, -1, 0, 0},
     {"GET", "/", NR_ROUTE_PREFIX, nr_static_handle, -1, 0, 0},
 };
 const size_t nr_api_n_routes = sizeof nr_api_routes / sizeof nr_api_routes[0];

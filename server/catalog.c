@@ -13,7 +13,15 @@ const char *nr_catalog_scale(nr_scale scale)
 
 const char *nr_catalog_detector_kind(nr_detector_kind kind)
 {
-    return kind == NR_DETECTOR_NEUTRINO_TARGET ? "neutrino_target" : "decay_volume";
+    switch (kind) {
+    case NR_DETECTOR_NEUTRINO_TARGET:
+        return "neutrino_target";
+    case NR_DETECTOR_DECAY_VOLUME:
+        return "decay_volume";
+    case NR_DETECTOR_BEAM_DUMP:
+        return "beam_dump";
+    }
+    return "unknown";
 }
 
 static json_t *string_or_null(const char *s)
@@ -79,6 +87,12 @@ static json_t *model_json(const nr_model *m)
     json_object_set_new(o, "observables", observables_json(m));
     json_object_set_new(o, "signals", signals_json(m));
     json_object_set_new(o, "detector_kind", json_string(nr_catalog_detector_kind(m->detector_kind)));
+    json_t *kinds = json_array(); /* every kind served, detector_kind first */
+    json_array_append_new(kinds, json_string(nr_catalog_detector_kind(m->detector_kind)));
+    for (unsigned k = 0; k < NR_N_DETECTOR_KINDS; k++)
+        if (k != (unsigned)m->detector_kind && nr_model_serves(m, (nr_detector_kind)k))
+            json_array_append_new(kinds, json_string(nr_catalog_detector_kind((nr_detector_kind)k)));
+    json_object_set_new(o, "detector_kinds", kinds);
     json_t *params = json_array();
     for (size_t i = 0; i < m->n_params; i++)
         json_array_append_new(params, param_json(&m->params[i]));
@@ -134,6 +148,12 @@ json_t *nr_catalog_experiment(const nr_experiment *e)
     json_object_set_new(o, "width_m", json_real(e->width_m));
     json_object_set_new(o, "height_m", json_real(e->height_m));
     json_object_set_new(o, "radius_m", json_real(e->radius_m));
+    if (e->kind == NR_DETECTOR_BEAM_DUMP) {
+        json_object_set_new(o, "beam_particle", json_string(e->beam_particle));
+        json_object_set_new(o, "beam_energy_gev", json_real(e->beam_energy_gev));
+        json_object_set_new(o, "particles_on_target", json_real(e->particles_on_target));
+        json_object_set_new(o, "n95_events", json_real(e->n95_events));
+    }
     json_object_set_new(o, "length_m", json_real(e->length_m));
     json_object_set_new(o, "target", material_json(e->target));
     json_object_set_new(o, "target_mass_t", json_real(e->target_mass_t));
@@ -156,7 +176,7 @@ static json_t *field_json(const nr_experiment_field *f)
     json_object_set_new(o, "min", json_real(f->min_value));
     json_object_set_new(o, "max", json_real(f->max_value));
     json_t *kinds = json_array();
-    for (unsigned k = NR_DETECTOR_NEUTRINO_TARGET; k <= NR_DETECTOR_DECAY_VOLUME; k++)
+    for (unsigned k = 0; k < NR_N_DETECTOR_KINDS; k++)
         if (f->applies_to & (1u << k))
             json_array_append_new(kinds, json_string(nr_catalog_detector_kind((nr_detector_kind)k)));
     json_object_set_new(o, "applies_to", kinds);
@@ -230,7 +250,8 @@ json_t *nr_catalog_result(const nr_table *t, nr_observable observable)
         total += t->total[c];
     }
     json_object_set_new(o, "channels", channels);
-    bad |= set_real(o, "total_events", total);
+    /* the sum only when the channels are exclusive; a model with overlapping channels gives its own total */
+    bad |= set_real(o, "total_events", isnan(t->total_events) ? total : t->total_events);
     if (with_bins) {
         json_t *x = json_object();
         json_object_set_new(x, "name", json_string(t->x_name));

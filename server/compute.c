@@ -17,6 +17,7 @@
 #include "api.h"
 #include "bounds.h"
 #include "catalog.h"
+#include "csv.h"
 #include "jobs_api.h"
 #include "request.h"
 
@@ -197,7 +198,7 @@ static void answer_or_defer(nr_api *api, nr_job *job, int joined, unsigned wait_
         nr_http_wake(w->pending); /* finished already: answered at once */
 }
 
-static void submit(nr_api *api, nr_request *r, const char *instance, const struct timespec *t0,
+static void submit(nr_api *api, nr_request *r, unsigned wait_ms, const char *instance, const struct timespec *t0,
                    nr_http_response *resp)
 {
     compute_job *cj = calloc(1, sizeof *cj);
@@ -230,7 +231,7 @@ static void submit(nr_api *api, nr_request *r, const char *instance, const struc
     case NR_JOBS_JOINED:
         break;
     }
-    answer_or_defer(api, job, rc == NR_JOBS_JOINED, api->wait_ms[cj_observable], instance, t0, resp);
+    answer_or_defer(api, job, rc == NR_JOBS_JOINED, wait_ms, instance, t0, resp);
 }
 
 void nr_api_compute(void *app, const nr_http_request *req, nr_http_response *resp)
@@ -245,7 +246,11 @@ void nr_api_compute(void *app, const nr_http_request *req, nr_http_response *res
         nr_http_respond_problem(resp, &p, req->path);
         return;
     }
+    /* a CSV cannot be a 202 (a table reader would read the job resource as a table): it waits longer */
+    unsigned wait_ms = api->wait_ms[r.observable];
+    if (req->format == NR_FORMAT_CSV && wait_ms < NR_CSV_WAIT_MS)
+        wait_ms = NR_CSV_WAIT_MS;
     if (!cached(api, r.cache_key, resp))
-        submit(api, &r, req->path, &t0, resp);
+        submit(api, &r, wait_ms, req->path, &t0, resp);
     nr_request_free(&r);
 }

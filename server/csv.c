@@ -5,7 +5,12 @@
  *     rates    channel,label,events                 one row per channel
  *     spectra  lo,hi,<channel>,<channel>,...        one row per bin; lo, hi in the unit of result.x
  *     bounds   <x param>,<y param>,events           one row per grid point, x varying fastest
- *   Numbers are printed with the fewest digits (15 to 17) that read back to the same double.
+ *   Numbers are printed with the fewest digits (15 to 17) that read back to the same double. Above the
+ *   table, '#' comment lines say what it is: model, experiment, parameters, units, engine and data versions
+ *   (pandas.read_csv(url, comment="#")).
+ * - A CSV of a scan that is not finished is never a 2xx (a table reader would take the job's JSON for a
+ *   table): the CSV forms wait up to NR_CSV_WAIT_MS for the result, then answer 503 with Retry-After and
+ *   the job in Location.
  * - Content negotiation: the Accept header (RFC 9110 sec. 12.5.1 media ranges with q values) picks
  *   text/csv only when it ranks strictly above application/json; anything else gets JSON (http.c applies
  *   the choice once, for every route that declares the CSV format). */
@@ -191,6 +196,71 @@ static int bounds_csv(const json_t *doc, const json_t *result, text_buf *b)
     return 0;
 }
 
+/* One comment line "# key: value" (value JSON-encoded when it is not a string); nothing when value is absent. */
+static void comment_line(text_buf *b, const char *key, const json_t *value)
+{
+    if (!value)
+        return;
+    char *text = json_is_string(value) ? NULL : json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    buf_str(b, "# ");
+    buf_str(b, key);
+    buf_str(b, ": ");
+    const char *v = text ? text : json_is_string(value) ? json_string_value(value) : "";
+    for (const char *c = v; *c; c++) /* one line, whatever the value holds */
+        buf_put(b, *c == '\r' || *c == '\n' ? " " : c, 1);
+    buf_eol(b);
+    free(text);
+}
+
+static const char *string_at(const json_t *o, const char *k1, const char *k2)
+{
+    const json_t *v = json_object_get(o, k1);
+    if (k2)
+        v = json_object_get(v, k2);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* The commented header: what the table is and where it came from. */
+static void csv_header(text_buf *b, const json_t *doc, const char *observable)
+{
+    char line[400];
+    const char *model = string_at(doc, "model", NULL), *experiment = string_at(doc, "experiment", "name");
+    snprintf(line, sizeof line, "nureach %s of model %s at %s", observable, model ? model : "?",
+             experiment ? experiment : "?");
+    json_t *what = json_string(line);
+    comment_line(b, "result", what);
+    json_decref(what);
+    comment_line(b, "params", json_object_get(doc, "params"));
+    comment_line(b, "experiment_overrides", json_object_get(doc, "experiment_overrides"));
+    if (strcmp(observable, "bounds") == 0) {
+        const json_t *scan = json_object_get(doc, "scan");
+        const char *xp = string_at(scan, "x", "param"), *yp = string_at(scan, "y", "param");
+        const char *xu = string_at(scan, "x", "unit"), *yu = string_at(scan, "y", "unit");
+        snprintf(line, sizeof line, "%s [%s], %s [%s], events (expected number of %s events)", xp ? xp : "x",
+                 xu && *xu ? xu : "1", yp ? yp : "y", yu && *yu ? yu : "1",
+                 string_at(doc, "signal", NULL) ? string_at(doc, "signal", NULL) : "signal");
+        what = json_string(line);
+        comment_line(b, "units", what);
+        json_decref(what);
+        comment_line(b, "threshold", json_object_get(doc, "threshold"));
+    } else if (strcmp(observable, "spectra") == 0) {
+        const char *xn = string_at(json_object_get(doc, "result"), "x", "name");
+        const char *xu = string_at(json_object_get(doc, "result"), "x", "unit");
+        snprintf(line, sizeof line, "lo, hi: bin edges in %s [%s]; channel columns: count per bin (not per unit)",
+                 xn ? xn : "x", xu && *xu ? xu : "1");
+        what = json_string(line);
+        comment_line(b, "units", what);
+        json_decref(what);
+    } else {
+        what = json_string("events: expected number over the experiment's luminosity");
+        comment_line(b, "units", what);
+        json_decref(what);
+    }
+    const json_t *meta = json_object_get(doc, "meta");
+    comment_line(b, "engine_version", json_object_get(meta, "engine_version"));
+    comment_line(b, "data_version", json_object_get(meta, "data_version"));
+}
+
 char *nr_csv_from_result(const char *json, size_t len, size_t *out_len)
 {
     json_t *doc = json_loadb(json, len, 0, NULL);
@@ -199,6 +269,7 @@ char *nr_csv_from_result(const char *json, size_t len, size_t *out_len)
     text_buf b = {NULL, 0, 0, 0};
     int rc = -1;
     if (json_is_string(observable) && json_is_object(result)) {
+        csv_header(&b, doc, json_string_value(observable));
         const char *name = json_string_value(observable);
         if (strcmp(name, nr_observable_name(NR_OBSERVABLE_RATES)) == 0)
             rc = rates_csv(result, &b);
@@ -288,8 +359,47 @@ int nr_accept_wants_csv(const char *accept)
 
 /* ---- applying a format to a response ---------------------------------------------------------- */
 
+/* A CSV asked for while the scan runs: 503 + Retry-After (pandas and curl -f raise), the job in Location. */
+static void csv_not_ready(nr_http_response *resp, const char *instance)
+{
+    char href[200] = "";
+    json_t *doc = json_loadb(resp->body, resp->len, 0, NULL);
+    const json_t *job = json_object_get(doc, "job");
+    if (!job)
+        job = doc;
+    const char *h = json_string_value(json_object_get(job, "href"));
+    double progress = json_number_value(json_object_get(job, "progress"));
+    if (h)
+        snprintf(href, sizeof href, "%s", h);
+    json_decref(doc);
+    const char *result = strstr(instance, "/result");
+    if (!href[0] && strncmp(instance, "/api/v1/jobs/", 13) == 0 && result) /* a job's result: the job itself */
+        snprintf(href, sizeof href, "%.*s", (int)(result - instance), instance);
+    nr_problem p;
+    nr_problem_init(&p);
+    char done[40] = "";
+    if (h)
+        snprintf(done, sizeof done, " (%.0f %% done)", 100.0 * progress);
+    nr_problem_set(&p, 503, "job-not-done",
+                   "the scan is not finished%s: no CSV yet; retry after the Retry-After seconds, or poll the job%s%s",
+                   done, href[0] ? " at " : "", href);
+    resp->n_headers = 0;
+    nr_http_respond_problem(resp, &p, instance);
+    nr_http_add_header(resp, "Retry-After", "%d", NR_CSV_RETRY_AFTER_S);
+    if (href[0])
+        nr_http_add_header(resp, "Location", "%s", href);
+    nr_http_add_header(resp, "Vary", "Accept");
+}
+
 void nr_respond_in_csv(nr_http_response *resp, const char *instance)
 {
+    const char *body = resp->body ? resp->body : "";
+    int running = resp->status == 409 && strstr(body, "job-not-done") &&
+                  (strstr(body, " is queued") || strstr(body, " is running")); /* not failed or cancelled */
+    if (resp->status == 202 || running) {
+        csv_not_ready(resp, instance);
+        return;
+    }
     if (resp->status != 200 || strcmp(resp->content_type, "application/json") != 0)
         return;
     size_t len = 0;

@@ -331,7 +331,9 @@ static void apply_format(const request_state *st, nr_http_response *resp)
         return;
     if (!st->suffix)
         nr_http_add_header(resp, "Vary", "Accept");
-    if (st->format == NR_FORMAT_CSV && !resp->not_a_result)
+    /* a job resource is sent as it is, except when a CSV was asked for: then a job under way (202, or 409 for a
+     * result that is not ready) becomes 503 + Retry-After in nr_respond_in_csv, never a 2xx a table reader reads */
+    if (st->format == NR_FORMAT_CSV && (!resp->not_a_result || resp->status == 202 || resp->status == 409))
         nr_respond_in_csv(resp, st->instance);
 }
 

@@ -49,6 +49,18 @@ static json_t *job_json(const nr_job_info *info)
     json_object_set_new(o, "status", json_string(nr_job_state_name(info->state)));
     json_object_set_new(o, "progress", json_real(floor(info->progress * 1e4) * 1e-4));
     json_object_set_new(o, "created_at", json_string(when));
+    if (info->state == NR_JOB_QUEUED || info->state == NR_JOB_RUNNING) {
+        /* time since the job was created (queue included), and the time left if the rest goes at the pace so far
+         * (null until 2 % is done) [s] */
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        double elapsed = (double)now.tv_sec + (double)now.tv_nsec * 1e-9 - info->created_at;
+        elapsed = elapsed > 0.0 ? elapsed : 0.0;
+        json_object_set_new(o, "elapsed_s", json_real(floor(elapsed * 10.0) * 0.1));
+        json_object_set_new(o, "remaining_s", info->progress >= 0.02 && info->progress < 1.0
+                                                  ? json_real(ceil(elapsed * (1.0 - info->progress) / info->progress))
+                                                  : json_null());
+    }
     snprintf(href, sizeof href, JOBS_PATH "%s", info->id);
     json_object_set_new(o, "href", json_string(href));
     if (info->state == NR_JOB_DONE) {

@@ -135,7 +135,7 @@ static const nr_experiment *find_experiment(const json_t *root, nr_problem *p)
 static void check_applicability(const nr_model *m, const nr_experiment *e, nr_observable observable,
                                 nr_problem *p)
 {
-    if (e && e->kind != m->detector_kind)
+    if (e && !nr_model_serves(m, e->kind))
         nr_problem_add(p, 422, "detector-mismatch", "/experiment",
                        "model '%s' applies to %s experiments, but %s is a %s", m->name,
                        nr_catalog_detector_kind(m->detector_kind), e->name, nr_catalog_detector_kind(e->kind));
@@ -591,6 +591,10 @@ static int validate(const json_t *root, nr_observable observable, nr_request *re
     if (e) {
         req->experiment = *e;
         apply_overrides(&req->experiment, overrides, p);
+        /* a beam dump's default threshold is its N95% (004 Table V), after the overrides */
+        if (m && observable == NR_OBSERVABLE_BOUNDS && !json_object_get(root, "threshold") &&
+            req->experiment.kind == NR_DETECTOR_BEAM_DUMP && req->experiment.n95_events > 0)
+            req->bounds.threshold = req->experiment.n95_events;
     }
     if (p->status || !m || !e)
         return -1;

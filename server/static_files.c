@@ -27,6 +27,7 @@ static const content_type types[] = {
     {".json", "application/json"},          {".svg", "image/svg+xml"},
     {".png", "image/png"},                  {".ico", "image/x-icon"},
     {".txt", "text/plain; charset=utf-8"},  {".map", "application/json"},
+    {".py", "text/x-python; charset=utf-8"},
 };
 
 const char *nr_static_content_type(const char *path)

@@ -6,6 +6,7 @@
 
 #include "bremsstrahlung.h"
 #include "constants.h"
+#include "hadrons.h"
 #include "nr_test.h"
 
 /* Blumlein & Brunner, arXiv:1311.3870 (as used in arXiv:1708.09389), dark photon w(z, pT^2),
@@ -154,9 +155,17 @@ static void test_spectrum(void)
             CHECK(nr_llp_spectrum_init(&s, m, &err) == NR_OK, "%s", err.message);
             CHECK(nr_llp_spectrum_add_bremsstrahlung(&s, &dp, &o, &err) == NR_OK, "%s", err.message);
             if (k == 0 || k == 2) {
+                /* the total needs a z window (it grows like ln(1/z_min)): the conservative one */
+                nr_brem_options w = o;
+                w.z_min = NR_BREM_Z_MIN_CONSERVATIVE;
+                w.z_max = NR_BREM_Z_MAX_CONSERVATIVE;
+                nr_llp_spectrum sw;
+                CHECK(nr_llp_spectrum_init(&sw, m, &err) == NR_OK, "%s", err.message);
+                CHECK(nr_llp_spectrum_add_bremsstrahlung(&sw, &dp, &w, &err) == NR_OK, "%s", err.message);
                 char what[96];
                 snprintf(what, sizeof what, "grid total = (z, pT^2) integral, m = %g, variant %d", m, variant);
-                CHECK_REL(nr_llp_spectrum_total_pb(&s), independent_total_pb(&dp, &o, m), 0.02, what);
+                CHECK_REL(nr_llp_spectrum_total_pb(&sw), independent_total_pb(&dp, &w, m), 0.02, what);
+                nr_llp_spectrum_free(&sw);
             }
             double ours = faser_region_pb(&s);
             printf("m = %.4f GeV variant %s: FASER region %.4e pb, FORESEE FWW %.4e pb, ratio %.3f\n", m,
@@ -174,8 +183,79 @@ static void test_spectrum(void)
     CHECK(nr_llp_spectrum_init(&s, 0.1, &err) == NR_OK, "%s", err.message);
     o = nr_brem_options_default(13600.0);
     o.z_min = 0.95;
+    o.z_max = 0.9;
     CHECK(nr_llp_spectrum_add_bremsstrahlung(&s, &dp, &o, &err) == NR_EINPUT, "z_min > z_max");
     nr_llp_spectrum_free(&s);
+}
+
+/* The resonance set (issue 10): the default puts the omega where the decay widths have it (PDG, hadrons.c). */
+static void test_resonance_sets(void)
+{
+    double best_m = 0, best = 0, best_m_iv = 0, best_iv = 0;
+    for (double m = 0.70; m < 0.85; m += 0.0001) {
+        double f = nr_proton_form_factor_f1_abs2_set(NR_BREM_RESONANCES_PDG, m * m);
+        double g = nr_proton_form_factor_f1_abs2_set(NR_BREM_RESONANCES_004_TABLE_IV, m * m);
+        if (f > best) best = f, best_m = m;
+        if (g > best_iv) best_iv = g, best_m_iv = m;
+    }
+    /* peak within the omega's half width of its PDG mass (hadrons.c, pdg 223) */
+    CHECK(fabs(best_m - nr_hadron_mass_gev(223)) < 0.5 * 0.00868, "PDG set: |F1|^2 peaks at %g GeV", best_m);
+    CHECK(fabs(best_m_iv - 0.770) < 0.5 * 0.0085, "Table IV set: |F1|^2 peaks at %g GeV", best_m_iv);
+    /* F1(0) = sum_V f_V m_V / (m_V - i Gamma_V) ~ sum f_V = 0.999 (004 Eq. 31 at m = 0, Table IV) */
+    CHECK_REL(sqrt(nr_proton_form_factor_f1_abs2_set(NR_BREM_RESONANCES_PDG, 0.0)), 0.999, 0.02,
+              "PDG set: |F1(0)| = sum f_V up to the widths");
+    CHECK_REL(nr_proton_form_factor_f1_abs2(0.5), nr_proton_form_factor_f1_abs2_set(NR_BREM_RESONANCES_004_TABLE_IV, 0.5),
+              1e-15, "the plain form factor is Table IV as printed");
+}
+
+/* Massless-X limit at pT -> 0 (bremsstrahlung.h): the collinear photon splitting off a massive fermion is
+ * w = g^2/(8 pi^2 H) [(1+(1-z)^2)/z - 2 z (1-z) m_p^2/H]; at pT = 0, H = z^2 m_p^2, that is g^2 / (8 pi^2 z m_p^2)
+ * (the helicity-flip term). 004 Eq. 27 gives exactly that; Blumlein-Brunner (1+(1-z)^2)/z^2 times it. */
+static void test_splitting_massless_limit(void)
+{
+    nr_proton_chiral_couplings dp = nr_proton_couplings_dark_photon(1.0);
+    double g2 = NR_E_CHARGE * NR_E_CHARGE, mp2 = NR_M_PROTON * NR_M_PROTON, m = 1e-7;
+    for (double z = 0.1; z < 0.95; z += 0.2) {
+        double want = g2 / (8 * NR_PI * NR_PI * z * mp2);
+        CHECK_REL(nr_brem_splitting(&dp, NR_BREM_SPLITTING_004_EQ27, z, 0.0, m), want, 1e-6,
+                  "004 Eq. 27: massless, pT = 0: helicity-flip limit");
+        CHECK_REL(nr_brem_splitting(&dp, NR_BREM_SPLITTING_BLUMLEIN_BRUNNER, z, 0.0, m),
+                  want * (1 + (1 - z) * (1 - z)) / (z * z), 1e-6, "Blumlein-Brunner: massless, pT = 0");
+        /* large pT: both -> g^2/(8 pi^2) (1+(1-z)^2)/(z pT^2) */
+        double pt2 = 1e4;
+        CHECK_REL(nr_brem_splitting(&dp, NR_BREM_SPLITTING_004_EQ27, z, pt2, m),
+                  g2 / (8 * NR_PI * NR_PI) * (1 + (1 - z) * (1 - z)) / (z * pt2), 1e-3, "large pT limit");
+    }
+}
+
+/* The z window (bremsstrahlung.h): FASER long-lived events converge as z_min -> 0 and the conservative window
+ * 0.1 < z < 0.9 loses most of them at 10-100 MeV. */
+static void test_z_window(void)
+{
+    nr_error err;
+    nr_proton_chiral_couplings dp = nr_proton_couplings_dark_photon(1.0);
+    nr_decay_volume faser = NR_FASER_DECAY_VOLUME;
+    double masses[] = {0.01, 0.05, 0.1, 0.5};
+    for (int k = 0; k < 4; k++) {
+        double m = masses[k], zmin[] = {0.0, 1e-4, 1e-3, 0.1}, n[4];
+        for (int j = 0; j < 4; j++) {
+            nr_brem_options o = nr_brem_options_default(13600.0);
+            o.z_min = zmin[j];
+            if (j == 3) o.z_max = NR_BREM_Z_MAX_CONSERVATIVE;
+            nr_llp_spectrum s;
+            nr_llp_accepted acc;
+            CHECK(nr_llp_spectrum_init(&s, m, &err) == NR_OK, "%s", err.message);
+            CHECK(nr_llp_spectrum_add_bremsstrahlung(&s, &dp, &o, &err) == NR_OK, "%s", err.message);
+            CHECK(nr_llp_accept(&s, &faser, &acc, &err) == NR_OK, "%s", err.message);
+            n[j] = nr_llp_events_accepted(&acc, &faser, 1e6 * m, 1.0); /* long-lived: d = p/m ctau > 1e6 m */
+            nr_llp_accepted_free(&acc);
+            nr_llp_spectrum_free(&s);
+        }
+        printf("brem FASER long-lived, m = %.2f GeV: z in (0,1) %.4g, (1e-4,1) %.4g, (1e-3,1) %.4g, (0.1,0.9) %.4g: "
+               "no window / conservative = %.2f\n", m, n[0], n[1], n[2], n[3], n[0] / n[3]);
+        CHECK_REL(n[1], n[0], 0.02, "long-lived rate converged as z_min -> 0");
+        CHECK(n[3] < n[0], "the conservative window is lower");
+    }
 }
 
 int main(void)
@@ -185,5 +265,8 @@ int main(void)
     test_splitting();
     test_pp_cross_section();
     test_spectrum();
+    test_resonance_sets();
+    test_splitting_massless_limit();
+    test_z_window();
     return nr_test_summary();
 }

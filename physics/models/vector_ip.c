@@ -18,19 +18,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "beam_dump.h"
 #include "bremsstrahlung.h"
 #include "constants.h"
 #include "llp.h"
+#include "llp_mesons.h"
 #include "model.h"
 #include "zprime.h"
 
 typedef enum { KIND_U1X, KIND_DARK_PHOTON, KIND_B_MINUS_L } vector_kind;
 
 /* Parameter indices shared by the three models; the presets leave out x_H and x_Phi. */
-enum { P_MASS, P_COUPLING, P_PRODUCTION, P_DISTRIBUTION, P_M_NR, P_X_H, P_X_PHI, N_MAX_PARAMS };
+enum {
+    P_MASS, P_COUPLING, P_PRODUCTION, P_DISTRIBUTION, P_M_NR, P_BREM_Z_MIN, P_BREM_Z_MAX, P_BREM_SPLITTING,
+    P_BREM_RESONANCES, P_X_H, P_X_PHI, N_MAX_PARAMS
+};
 
 static const char *const production_choices[] = {"all", "mesons", "bremsstrahlung", NULL};
 static const char *const distribution_choices[] = {"E_X", "branching_fractions", NULL};
+/* in the order of nr_brem_splitting_variant and nr_brem_resonances (bremsstrahlung.h) */
+static const char *const splitting_choices[] = {"004_eq27", "blumlein_brunner", NULL};
+static const char *const resonance_choices[] = {"pdg", "004_table_iv", NULL};
 
 #define COMMON_PARAMS(mass_name, mass_desc, coupling_name, coupling_desc, coupling_default)                           \
     [P_MASS] = {.name = mass_name, .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.1,                       \
@@ -46,7 +54,21 @@ static const char *const distribution_choices[] = {"E_X", "branching_fractions",
     [P_M_NR] = {.name = "m_NR", .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 1000.0, .min_value = 1e-3,    \
                 .max_value = 1e4, .scale = NR_SCALE_LOG,                                                               \
                 .description = "mass of the right-handed neutrinos N_R (Z' -> N_R N_R opens below m/2; the default "  \
-                               "keeps it closed, as in 004)"}
+                               "keeps it closed, as in 004)"},                                                          \
+    [P_BREM_Z_MIN] = {.name = "brem_z_min", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 0.0,                 \
+                      .min_value = 0.0, .max_value = 1.0, .scale = NR_SCALE_LINEAR,                                      \
+                      .description = "bremsstrahlung: smallest momentum fraction z of X (0: no cut, the rate; 0.1 "    \
+                                     "with brem_z_max 0.9 is the conservative FWW window, bremsstrahlung.h)"},         \
+    [P_BREM_Z_MAX] = {.name = "brem_z_max", .unit = "", .kind = NR_PARAM_NUMBER, .default_value = 1.0,                 \
+                      .min_value = 0.0, .max_value = 1.0, .scale = NR_SCALE_LINEAR,                                      \
+                      .description = "bremsstrahlung: largest momentum fraction z of X (must exceed brem_z_min)"},     \
+    [P_BREM_SPLITTING] = {.name = "brem_splitting", .unit = "", .kind = NR_PARAM_CHOICE, .choices = splitting_choices, \
+                          .description = "bremsstrahlung splitting function: 004 Eq. 27 (default) or Blumlein-Brunner " \
+                                         "(arXiv:1311.3870, FORESEE's)"},                                              \
+    [P_BREM_RESONANCES] = {.name = "brem_resonances", .unit = "", .kind = NR_PARAM_CHOICE,                             \
+                           .choices = resonance_choices,                                                               \
+                           .description = "proton form factor: rho and omega at their PDG masses, as the decay widths " \
+                                          "(default), or 004 Table IV as printed (omega at 0.770 GeV)"}
 
 static const nr_param_spec u1x_params[N_MAX_PARAMS] = {
     COMMON_PARAMS("m_Zp", "mass of the U(1)_X gauge boson Z'", "g_X", "U(1)_X gauge coupling", 1e-5),
@@ -65,7 +87,7 @@ static const nr_param_spec b_minus_l_params[N_MAX_PARAMS - 2] = {
     COMMON_PARAMS("m_Zp", "mass of the B-L gauge boson", "g_BL", "B-L gauge coupling", 1e-6),
 };
 
-enum { S_VISIBLE, S_EE, S_MUMU, S_HADRONS, S_FROM_PI0, S_FROM_ETA, S_FROM_BREM, N_SIGNALS };
+enum { S_VISIBLE, S_EE, S_MUMU, S_HADRONS, S_FROM_PI0, S_FROM_ETA, S_FROM_BREM, S_FROM_ANNI, N_SIGNALS };
 static const nr_signal_spec vector_signals[N_SIGNALS] = {
     [S_VISIBLE] = {"visible", "decays in the volume into visible final states (all but neutrinos and N_R)"},
     [S_EE] = {"ee", "decays in the volume into e+ e-"},
@@ -74,7 +96,9 @@ static const nr_signal_spec vector_signals[N_SIGNALS] = {
     [S_FROM_PI0] = {"visible_from_pi0", "visible decays in the volume of bosons from pi0 -> X gamma"},
     [S_FROM_ETA] = {"visible_from_eta", "visible decays in the volume of bosons from eta -> X gamma"},
     [S_FROM_BREM] = {"visible_from_bremsstrahlung", "visible decays in the volume of bosons from proton "
-                                                    "bremsstrahlung"},
+                                                    "bremsstrahlung (electron bremsstrahlung at beam dumps)"},
+    [S_FROM_ANNI] = {"visible_from_annihilation", "visible decays of bosons from resonant e+ e- annihilation "
+                                                  "(beam dumps only)"},
 };
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -119,6 +143,8 @@ typedef struct {
     double br_visible, br_ee, br_mumu, br_hadrons;
     int have[N_MECH];
     nr_llp_accepted accepted[N_MECH]; /* at unit coupling [pb] */
+    const nr_experiment *dump;        /* the beam dump, NULL at the interaction point (beam_dump.h) */
+    nr_dump_yield dump_yield;         /* at unit coupling        */
 } production;
 
 static void production_free(production *pr)
@@ -132,37 +158,6 @@ static void production_free(production *pr)
 static const char *meson_energy(const nr_experiment *e)
 {
     return e->sqrt_s_tev < 13.8 ? "13.6TeV" : "14TeV"; /* the two energies of the meson tables */
-}
-
-/* The meson cells whose decays can put X inside the acceptance cone tan(theta) < R/(L + l) (004 Eq. 22).
- * In M -> X gamma the X has rest-frame momentum p_star = (m_M^2 - m_X^2)/(2 m_M). Two-body kinematics: when the
- * meson's beta gamma = p_M/m_M exceeds X's rest-frame beta gamma = p_star/m_X, the lab angle between X and the
- * meson is at most asin((p_star/m_X) / (p_M/m_M)); otherwise X can go anywhere. A cell whose smallest angle minus
- * that largest opening is still outside the cone cannot contribute and is dropped (most of the table for heavier
- * X: mesons at large angles); all other cells are kept. The accepted spectrum is unchanged (checked in
- * tests/test_vector_models.c against the unfiltered table). */
-static nr_status mesons_towards_volume(const nr_hadron_table *in, double m_x, const nr_decay_volume *v,
-                                       nr_hadron_table *out, nr_error *err)
-{
-    *out = *in;
-    out->cells = malloc((in->n_cells ? in->n_cells : 1) * sizeof *out->cells);
-    if (!out->cells)
-        return nr_fail(err, NR_ENOMEM, "", "out of memory for the meson cells");
-    double m_m = in->mass_gev, p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m);
-    double theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)), half = 0.5 * NR_HADRON_CELL_LOG10_WIDTH;
-    size_t n = 0;
-    double total = 0;
-    for (size_t i = 0; i < in->n_cells; i++) {
-        const nr_hadron_cell *c = &in->cells[i];
-        double p_lo = pow(10.0, c->log10_p - half), theta_lo = pow(10.0, c->log10_theta - half);
-        if (p_lo * m_x > p_star * m_m && theta_lo - asin(p_star * m_m / (m_x * p_lo)) > theta_acc)
-            continue;
-        out->cells[n++] = *c;
-        total += c->sigma_pb;
-    }
-    out->n_cells = n;
-    out->total_pb = total;
-    return NR_OK;
 }
 
 static nr_status add_mechanism(production *pr, int mech, const nr_llp_spectrum *s, nr_error *err)
@@ -191,6 +186,16 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
     pr->br_hadrons = nr_zprime_group_br(&pr->widths, NR_ZP_GROUP_HADRONS);
 
     int mechanisms = p[P_PRODUCTION].choice; /* 0 all, 1 mesons, 2 bremsstrahlung */
+    if (e->kind == NR_DETECTOR_BEAM_DUMP) {
+        /* electron charges x'_l = g_v + g_a, x'_e = g_v - g_a (004 Eq. 46 is symmetric in them) */
+        const nr_zprime_vertex *el = &c->f[NR_ZP_F_E];
+        pr->dump = e;
+        st = nr_dump_yield_compute(e, pr->mass, (nr_electron_charges){el->g_v + el->g_a, el->g_v - el->g_a},
+                                   &pr->dump_yield, err);
+        if (st == NR_OK && mechanisms == 2)
+            memset(pr->dump_yield.n_anni, 0, sizeof pr->dump_yield.n_anni);
+        return st;
+    }
     nr_llp_spectrum s;
     if ((st = nr_llp_spectrum_init(&s, pr->mass, err)) != NR_OK)
         return st;
@@ -204,16 +209,11 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
             if (!mesons)
                 st = nr_fail(err, NR_EDATA, "", "no forward meson table for %s", meson_energy(e));
             else if ((st = nr_meson_br_x_gamma(pdg[k], pr->mass, &q, &br, err)) == NR_OK && br > 0) {
-                nr_hadron_table towards;
-                memset(s.w_pb, 0, sizeof(double) * NR_LLP_N_THETA * NR_LLP_N_P);
-                if ((st = mesons_towards_volume(mesons, pr->mass, &pr->volume, &towards, err)) != NR_OK)
-                    break;
-                /* one point per cell, 16 x 6 rest-frame directions: within 1% of the finer default sampling
-                 * (2 x 2 points per cell, 16 x 6) at a quarter of the cost */
-                st = nr_llp_spectrum_add_meson_decays(&s, &towards, br, &(nr_meson_decay_sampling){1, 16, 6}, err);
-                free(towards.cells);
+                /* decay angles integrated exactly over the acceptance (llp_mesons.h; converged, issue 10) */
+                int mech = k == 0 ? MECH_PI0 : MECH_ETA;
+                st = nr_llp_accept_meson_decays(mesons, pr->mass, br, &pr->volume, NULL, &pr->accepted[mech], err);
                 if (st == NR_OK)
-                    st = add_mechanism(pr, k == 0 ? MECH_PI0 : MECH_ETA, &s, err);
+                    pr->have[mech] = 1;
             }
         }
     }
@@ -223,6 +223,10 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
         nr_proton_chiral_couplings pc = {2.0 * (u->g_v + u->g_a) + (d->g_v + d->g_a),
                                          2.0 * (u->g_v - u->g_a) + (d->g_v - d->g_a)};
         nr_brem_options opt = nr_brem_options_default(e->sqrt_s_tev * 1e3);
+        opt.z_min = p[P_BREM_Z_MIN].number;
+        opt.z_max = p[P_BREM_Z_MAX].number;
+        opt.variant = (nr_brem_splitting_variant)p[P_BREM_SPLITTING].choice;
+        opt.resonances = (nr_brem_resonances)p[P_BREM_RESONANCES].choice;
         memset(s.w_pb, 0, sizeof(double) * NR_LLP_N_THETA * NR_LLP_N_P);
         if ((st = nr_llp_spectrum_add_bremsstrahlung(&s, &pc, &opt, err)) == NR_OK)
             st = add_mechanism(pr, MECH_BREM, &s, err);
@@ -264,9 +268,23 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
 {
     (void)model;
     (void)engine;
-    (void)p;
+    if (e->kind == NR_DETECTOR_BEAM_DUMP) {
+        if (strcmp(e->beam_particle, "e-") != 0 && strcmp(e->beam_particle, "e+") != 0)
+            return nr_fail(err, NR_EINPUT, "/experiment", "%s: proton beam dumps are not computed yet (only "
+                           "electron and positron dumps)", e->name);
+        if (p[P_PRODUCTION].choice == 1)
+            return nr_fail(err, NR_EINPUT, "/params/production", "meson production at electron beam dumps is not "
+                           "computed (004 Eq. 51); choose 'all' or 'bremsstrahlung'");
+        if (!(p[P_MASS].number < e->beam_energy_gev))
+            return nr_fail(err, NR_EINPUT, "/params", "the mass must be below the beam energy of %s (%g GeV)",
+                           e->name, e->beam_energy_gev);
+        return NR_OK;
+    }
     if (!(e->radius_m > 0 && e->length_m > 0 && e->luminosity_fb > 0))
         return nr_fail(err, NR_EINPUT, "/experiment", "experiment %s is not a decay volume", e->name);
+    if (!(p[P_BREM_Z_MIN].number < p[P_BREM_Z_MAX].number))
+        return nr_fail(err, NR_EINPUT, "/params/brem_z_min", "brem_z_min (%g) must be below brem_z_max (%g)",
+                       p[P_BREM_Z_MIN].number, p[P_BREM_Z_MAX].number);
     return NR_OK;
 }
 
@@ -285,6 +303,19 @@ static nr_status vector_signals_at(const nr_model *model, const void *state, con
     (void)err;
     const production *pr = state;
     coupling_scaling c = scaling_at(pr, p);
+    if (pr->dump) {
+        double brem, anni;
+        nr_dump_events(&pr->dump_yield, pr->dump, p[P_COUPLING].number, c.ctau_m, &brem, &anni);
+        double all = brem + anni;
+        values[S_VISIBLE] = all * pr->br_visible;
+        values[S_EE] = all * pr->br_ee;
+        values[S_MUMU] = all * pr->br_mumu;
+        values[S_HADRONS] = all * pr->br_hadrons;
+        values[S_FROM_PI0] = values[S_FROM_ETA] = 0.0;
+        values[S_FROM_BREM] = brem * pr->br_visible;
+        values[S_FROM_ANNI] = anni * pr->br_visible;
+        return NR_OK;
+    }
     double decaying[N_MECH] = {0, 0, 0};
     for (int m = 0; m < N_MECH; m++)
         if (pr->have[m])
@@ -297,6 +328,7 @@ static nr_status vector_signals_at(const nr_model *model, const void *state, con
     values[S_FROM_PI0] = decaying[MECH_PI0] * pr->br_visible;
     values[S_FROM_ETA] = decaying[MECH_ETA] * pr->br_visible;
     values[S_FROM_BREM] = decaying[MECH_BREM] * pr->br_visible;
+    values[S_FROM_ANNI] = 0.0;
     return NR_OK;
 }
 
@@ -368,6 +400,10 @@ static nr_status branching_spectrum(const nr_model *model, const production *pr,
 static nr_status vector_spectra(const nr_model *model, const void *state, const nr_param_value *p, nr_table *out,
                                 nr_error *err)
 {
+    const production *pr = state;
+    if (pr->dump && p[P_DISTRIBUTION].choice == 0)
+        return nr_fail(err, NR_EINPUT, "/params/distribution", "the E_X spectrum is not computed at beam dumps; "
+                       "choose 'branching_fractions'");
     return p[P_DISTRIBUTION].choice == 0 ? energy_spectrum(state, p, out, err)
                                          : branching_spectrum(model, state, p, out, err);
 }
@@ -392,9 +428,11 @@ static const vector_family b_minus_l_family = {KIND_B_MINUS_L};
 
 /* What the three tables share: the family's signals, state and functions. */
 #define VECTOR_IP_MODEL_COMMON                                                                                      \
-    .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME, .signals = vector_signals,              \
+    .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME,                                       \
+    .also_serves = 1u << NR_DETECTOR_BEAM_DUMP, .signals = vector_signals,                                           \
     .n_signals = N_SIGNALS, .state_size = sizeof(production), .check = vector_check, .prepare = vector_prepare,      \
-    .signals_at = vector_signals_at, .spectra = vector_spectra, .release = vector_release
+    .signals_at = vector_signals_at, .spectra = vector_spectra, .release = vector_release,                         \
+    .total_signal = "visible" /* = the sum of the visible_from_* channels; ee, mumu, hadrons are parts of it */
 
 const nr_model nr_model_u1x = {
     .name = "u1x",

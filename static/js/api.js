@@ -61,7 +61,7 @@ export class Computation {
     const job = first.body.job || {};
     this.jobHref = job.href || first.headers.get("Location");
     if (!this.jobHref) throw new ApiError(202, { title: "202 without a job" }, "");
-    this.onProgress(Number(job.progress) || 0, job.status);
+    this.onProgress(Number(job.progress) || 0, job.status, job);
     let delay = 150;
     for (;;) {
       if (this.cancelled) throw new Cancelled();
@@ -69,7 +69,7 @@ export class Computation {
       delay = Math.min(500, delay * 1.5);
       if (this.cancelled) throw new Cancelled();
       const { body } = await getJSON(this.jobHref.replace(/^\//, ""));
-      this.onProgress(Number(body.progress) || 0, body.status);
+      this.onProgress(Number(body.progress) || 0, body.status, body);
       if (body.status === "done") return getJSON(String(body.result_href).replace(/^\//, ""));
       if (body.status === "failed") throw new ApiError((body.problem && body.problem.status) || 500, body.problem, "");
       if (body.status === "cancelled") throw new Cancelled();

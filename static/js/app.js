@@ -11,7 +11,7 @@
 "use strict";
 
 import { ApiError, Cancelled, Computation, getJSON } from "./api.js";
-import { Plot, formatNumber, svgToPng } from "./plot.js";
+import { Plot, formatNumber, mathtextToText, svgToPng, unitMarkup } from "./plot.js";
 
 const PALETTE = ["#2457c5", "#d1495b", "#2a9d52", "#e08a1e", "#7b4bb7", "#1a9fb0", "#8c5a2b", "#c2409a"];
 const DASHES = ["", "7 4", "2 3", "10 3 2 3", "4 4", "1 2"];
@@ -27,6 +27,10 @@ const state = {
   observable: "bounds", /* the main use: a contour (models without signals fall back to rates) */
   series: [],          /* [{observable, request, body, headers, color, label}] */
   running: null,       /* the Computation under way */
+  display: {},         /* static/display.json: symbols, human names, scan defaults */
+  limits: {},          /* model -> GET /api/v1/limits document (or null when unavailable) */
+  history: [],         /* earlier plots replaced by an incompatible "Add to plot" (Back restores them) */
+  pendingZoom: null,   /* zoom ranges from a shared link, applied after the first draw */
 };
 
 let plot = null;
@@ -51,6 +55,32 @@ function setPageState(s) {
 
 function unitSuffix(unit) {
   return unit ? ` [${unit}]` : "";
+}
+
+/* Display markup of a parameter (display.json), else its name. */
+function paramDisplay(modelName, param) {
+  const m = (state.display.models || {})[modelName] || {};
+  return (m.params || {})[param] || param;
+}
+
+function axisLabel(modelName, param, unit) {
+  const sym = paramDisplay(modelName, param);
+  return unit ? `${sym} [${unitMarkup(unit)}]` : sym;
+}
+
+function experimentName(name) {
+  return (state.display.experiments || {})[name] || name;
+}
+
+/* A signal's human name: display.json, else the model's description of it, else its id. */
+function signalName(modelName, signal) {
+  const m = (state.display.models || {})[modelName] || {};
+  const named = (m.signals || {})[signal] || (state.display.signals || {})[signal];
+  if (named) return named;
+  const model = state.models.find((q) => q.name === modelName);
+  const spec = model && (model.signals || []).find((q) => q.name === signal);
+  const text = spec && spec.description ? spec.description.split(",")[0] : signal;
+  return text.length > 48 ? text.slice(0, 47) + "\u2026" : text;
 }
 
 function numberParams(model) {
@@ -122,8 +152,10 @@ function axisDefaults(axis) {
   const name = $(`scan-${axis}-param`).value;
   const p = state.model.parameters.find((q) => q.name === name);
   if (!p) return;
-  $(`scan-${axis}-min`).value = String(p.min);
-  $(`scan-${axis}-max`).value = String(p.max);
+  /* where the model has reach (display.json), else the declared range */
+  const reach = (((state.display.models || {})[state.model.name] || {}).scan_defaults || {})[name];
+  $(`scan-${axis}-min`).value = String(reach ? reach[0] : p.min);
+  $(`scan-${axis}-max`).value = String(reach ? reach[1] : p.max);
   $(`scan-${axis}-scale`).value = p.scale === "log" ? "log" : "linear";
   markScanned();
 }
@@ -140,7 +172,8 @@ function markScanned() {
 }
 
 function experimentsFor(model) {
-  return state.experiments.filter((e) => e.kind === model.detector_kind);
+  const kinds = model.detector_kinds || [model.detector_kind];
+  return state.experiments.filter((e) => kinds.includes(e.kind));
 }
 
 function renderExperiments() {
@@ -298,6 +331,8 @@ function fillForm(observable, request) {
 function writeHash() {
   if (state.series.length === 0) return;
   const view = { observable: state.series[0].observable, requests: state.series.map((s) => s.request) };
+  const zoom = plot && plot.zoomRanges();
+  if (zoom) view.zoom = zoom;
   history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(view))}`);
 }
 
@@ -381,14 +416,27 @@ function setBusy(busy) {
   }
 }
 
-function onProgress(fraction, status) {
+function seconds(s) {
+  return s < 90 ? `${Math.round(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/* Progress of the job: fraction done, time since the request left, and the time left if the rest goes at
+ * the same pace (shown once 2 % is done). */
+function onProgress(fraction, status, job) {
   $("progress-box").hidden = false;
   $("progress").value = fraction;
-  $("progress-text").textContent = `${Math.round(fraction * 100)} % ${status || ""}`;
-  $("status").textContent = `scan ${status || "running"}\u2026`;
+  /* the job resource's own figures (elapsed_s, remaining_s) when it has them, else the page's clock */
+  const own = (performance.now() - (state.jobStarted || performance.now())) / 1000;
+  const elapsed = job && Number.isFinite(job.elapsed_s) ? job.elapsed_s : own;
+  const left = job && Number.isFinite(job.remaining_s) ? job.remaining_s
+    : fraction >= 0.02 && fraction < 1 ? elapsed * (1 - fraction) / fraction : null;
+  $("progress-text").textContent = `${Math.round(fraction * 100)} % ${status || ""} \u00b7 ${seconds(elapsed)} elapsed` +
+    (left !== null ? ` \u00b7 about ${seconds(left)} left` : "");
+  $("status").textContent = state.scanWarning || `scan ${status || "running"}\u2026`;
 }
 
 async function compute(observable, request) {
+  state.jobStarted = performance.now();
   const computation = new Computation(observable, request, onProgress);
   state.running = computation;
   try {
@@ -404,7 +452,8 @@ async function run(observable, requests, add) {
   setBusy(true);
   setPageState("running");
   const t0 = performance.now();
-  $("status").textContent = "computing\u2026";
+  state.scanWarning = observable === "bounds" ? scanEstimate(requests) : "";
+  $("status").textContent = state.scanWarning || "computing\u2026";
   const done = [];
   try {
     for (const request of requests) {
@@ -424,6 +473,12 @@ async function run(observable, requests, add) {
     return;
   }
   const keep = add && state.series.length > 0 && compatible(state.series[0], done[0]);
+  const dropped = add && state.series.length > 0 && !keep;
+  if (state.series.length > 0 && !keep) {
+    state.history.push({ series: state.series, zoom: plot.zoomRanges(), hash: location.hash });
+    state.history = state.history.slice(-10);
+  }
+  if (observable === "bounds") await loadLimits(done[0].request.model);
   state.series = (keep ? state.series : []).concat(done);
   state.series.forEach((s, i) => {
     s.color = PALETTE[i % PALETTE.length];
@@ -431,12 +486,112 @@ async function run(observable, requests, add) {
   });
   labelSeries();
   draw(keep);
+  if (state.pendingZoom) {
+    plot.setZoom(state.pendingZoom);
+    state.pendingZoom = null;
+    updateToolbar();
+  }
   writeHash();
   setBusy(false);
   const ms = performance.now() - t0;
   window.nureachLastDrawMs = ms;
-  $("status").textContent = `done in ${ms < 1000 ? Math.round(ms) + " ms" : (ms / 1000).toFixed(2) + " s"}`;
+  if (observable === "bounds") recordScanPace(done, ms);
+  const done_in = `done in ${ms < 1000 ? Math.round(ms) + " ms" : (ms / 1000).toFixed(2) + " s"}`;
+  /* an overlay that cannot share the axes is shown alone, never dropped silently: say so, offer Back */
+  $("notice").hidden = !dropped;
+  if (dropped) {
+    $("notice-text").textContent = `"Add to plot": this ${OBSERVABLE_LABEL[observable].toLowerCase()} cannot share the ` +
+      "previous plot's axes (another observable, model or scan parameters), so it is shown on its own. " +
+      "Back restores the previous plot.";
+  }
+  $("back").hidden = state.history.length === 0;
+  if (!$("status").textContent.startsWith("no point")) $("status").textContent = done_in;
   setPageState("done");
+}
+
+/* Scan pace per model (ms per grid point of the last computed scan, this session): a warning before a scan
+ * estimated to take more than a minute. Cached answers do not count. */
+function scanPoints(request) {
+  const n = (a) => Number((request.scan && request.scan[a] && request.scan[a].points) || 30);
+  return n("x") * n("y");
+}
+
+function recordScanPace(done, ms) {
+  const computed = done.filter((d) => d.cache !== "hit");
+  if (computed.length === 0) return;
+  const points = computed.reduce((sum, d) => sum + scanPoints(d.request), 0);
+  state.pace = state.pace || {};
+  state.pace[computed[0].request.model] = ms / points;
+}
+
+function scanEstimate(requests) {
+  const pace = (state.pace || {})[requests[0].model];
+  if (!pace) return "";
+  const s = (pace * requests.reduce((sum, r) => sum + scanPoints(r), 0)) / 1000;
+  return s > 60 ? `this scan may take about ${seconds(s)} (the last scan of this model took ` +
+    `${formatNumber(pace, 2)} ms per grid point); Cancel stops it` : "";
+}
+
+/* Back: the plot before the last replacement (an incompatible "Add to plot" or a new Compute). */
+function goBack() {
+  const previous = state.history.pop();
+  if (!previous) return;
+  state.series = previous.series;
+  labelSeries();
+  draw(false);
+  if (previous.zoom) plot.setZoom(previous.zoom);
+  history.replaceState(null, "", previous.hash || location.pathname);
+  writeHash();
+  const last = state.series[state.series.length - 1];
+  fillForm(last.observable, last.request);
+  $("notice").hidden = true;
+  $("back").hidden = state.history.length === 0;
+  updateToolbar();
+}
+
+/* The limits document of a model (GET /api/v1/limits), fetched once; null when the server has none. */
+async function loadLimits(model) {
+  if (model in state.limits) return state.limits[model];
+  try {
+    state.limits[model] = (await getJSON(`api/v1/limits?model=${encodeURIComponent(model)}`)).body;
+  } catch (e) {
+    state.limits[model] = null;
+  }
+  return state.limits[model];
+}
+
+/* The outlines that belong on this contour: same model, same axes (x/y swapped is handled), and the
+ * request's parameters at the values the limits were published for. Returns {outlines, note}. */
+function limitsFor(series) {
+  const doc = state.limits[series.request.model];
+  const out = { outlines: [], note: "", sets: [] };
+  if (!doc || !Array.isArray(doc.sets)) return out;
+  const model = state.models.find((m) => m.name === series.request.model);
+  const value = (name) => {
+    const given = (series.request.params || {})[name];
+    if (given !== undefined) return Number(given);
+    const spec = model && model.parameters.find((p) => p.name === name);
+    return spec ? Number(spec.default) : NaN;
+  };
+  const sx = series.body.scan.x.param, sy = series.body.scan.y.param;
+  for (const set of doc.sets) {
+    for (const a of set.applies_to || []) {
+      if (a.model !== series.request.model) continue;
+      const swapped = a.x_param === sy && a.y_param === sx;
+      if (!(a.x_param === sx && a.y_param === sy) && !swapped) continue;
+      const wrong = Object.entries(a.params || {}).filter(([k, v]) => Math.abs(value(k) - v) > 1e-12);
+      if (wrong.length) {
+        out.note = `existing limits not drawn: they apply at ${Object.entries(a.params).map(([k, v]) => `${k} = ${v}`).join(", ")}`;
+        continue;
+      }
+      out.sets.push(set);
+      for (const o of set.limits) {
+        out.outlines.push(swapped ? { ...o, x: o.y, y: o.x, label_position: o.label_position &&
+          { ...o.label_position, x: o.label_position.y, y: o.label_position.x } } : o);
+      }
+    }
+  }
+  return out;
 }
 
 /* Overlays need the same observable and, for contours, the same two axes. */
@@ -449,15 +604,17 @@ function compatible(a, b) {
 /* Series labels: the experiment plus whatever differs between the series. */
 function labelSeries() {
   const describe = (s) => {
-    const parts = [s.body.experiment ? s.body.experiment.name : s.request.experiment];
-    if (s.observable === "bounds") parts.push(s.body.signal, `\u2265 ${formatNumber(s.body.threshold, 3)} events`);
-    for (const [k, v] of Object.entries(s.request.params || {})) parts.push(`${k}=${v}`);
+    const parts = [experimentName(s.body.experiment ? s.body.experiment.name : s.request.experiment)];
+    if (s.observable === "bounds") parts.push(signalName(s.request.model, s.body.signal), `\u2265 ${formatNumber(s.body.threshold, 3)} events`);
+    for (const [k, v] of Object.entries(s.request.params || {})) parts.push(`${paramDisplay(s.request.model, k)} = ${v}`);
     for (const [k, v] of Object.entries(s.request.experiment_overrides || {})) parts.push(`${k}=${v}`);
     return parts;
   };
   const all = state.series.map(describe);
   state.series.forEach((s, i) => {
-    const parts = all[i].filter((p, k) => k === 0 || all.some((other) => !other.includes(p)) || all.length === 1);
+    /* the experiment and (contours) the signal always; the rest only where the results differ */
+    const keep = s.observable === "bounds" ? 2 : 1;
+    const parts = all[i].filter((p, k) => k < keep || all.some((other) => !other.includes(p)) || all.length === 1);
     s.label = parts.join(" \u00b7 ");
   });
 }
@@ -465,11 +622,39 @@ function labelSeries() {
 /* ---- drawing ---------------------------------------------------------------------------------- */
 
 function axisSpec(axis, lo, hi, log) {
-  return { lo, hi, log, name: axis.name, unit: axis.unit, label: `${axis.name}${unitSuffix(axis.unit)}` };
+  return { lo, hi, log, name: axis.name, unit: axis.unit, label: axis.label || `${axis.name}${unitSuffix(axis.unit)}` };
+}
+
+/* The title line: experiment(s), sqrt(s) and luminosity (with the overrides of the request). */
+function titleLine() {
+  const parts = [];
+  for (const s of state.series) {
+    const e = s.body.experiment || state.experiments.find((q) => q.name === s.request.experiment);
+    if (!e) continue;
+    const lumi = (s.request.experiment_overrides || {}).luminosity_fb ?? e.luminosity_fb;
+    const sqrtS = (s.request.experiment_overrides || {}).sqrt_s_tev ?? e.sqrt_s_tev;
+    const text = `${experimentName(e.name)} \u00b7 \u221as = ${formatNumber(Number(sqrtS), 3)} TeV \u00b7 ` +
+      `${formatNumber(Number(lumi), 4)} fb^{\u22121}`;
+    if (!parts.includes(text)) parts.push(text);
+  }
+  const model = state.models.find((m) => m.name === state.series[0].request.model);
+  return `${parts.join("; ")}${model && model.title ? "  \u2014  " + model.title : ""}`.slice(0, 160);
+}
+
+/* Why a contour is empty: the threshold, and the grid's largest count and where it is. */
+function emptyReason(s) {
+  const r = s.body.result;
+  let best = -Infinity, bi = -1, bj = -1;
+  r.events.forEach((row, j) => row.forEach((v, i) => { if (v > best) { best = v; bi = i; bj = j; } }));
+  const sx = s.body.scan.x, sy = s.body.scan.y;
+  const where = bi >= 0 ? ` at ${sx.param} = ${formatNumber(r.x[bi], 3)}${sx.unit ? " " + sx.unit : ""}, ${sy.param} = ${formatNumber(r.y[bj], 3)}${sy.unit ? " " + sy.unit : ""}` : "";
+  return `no point reaches ${formatNumber(s.body.threshold, 3)} events (${s.label});\n` +
+    `the grid's maximum is ${formatNumber(Math.max(best, 0), 3)} events${where}`;
 }
 
 function drawBounds(keepView) {
   const first = state.series[0].body.scan;
+  const model = state.series[0].request.model;
   let x = { lo: Infinity, hi: -Infinity }, y = { lo: Infinity, hi: -Infinity };
   for (const s of state.series) {
     x = { lo: Math.min(x.lo, s.body.scan.x.min), hi: Math.max(x.hi, s.body.scan.x.max) };
@@ -479,13 +664,45 @@ function drawBounds(keepView) {
     kind: "contour", label: s.label, color: s.color, polygons: s.body.result.contours,
     grid: { x: s.body.result.x, y: s.body.result.y, events: s.body.result.events },
   }));
+  const limits = limitsFor(state.series[0]);
+  state.drawnLimits = limits;
+  const empty = state.series.filter((s) => s.body.result.contours.length === 0);
+  const first0 = state.series[0];
   plot.show({
-    x: axisSpec({ name: first.x.param, unit: first.x.unit }, x.lo, x.hi, first.x.scale === "log"),
-    y: axisSpec({ name: first.y.param, unit: first.y.unit }, y.lo, y.hi, first.y.scale === "log"),
+    x: axisSpec({ name: first.x.param, unit: first.x.unit, label: axisLabel(model, first.x.param, first.x.unit) }, x.lo, x.hi, first.x.scale === "log"),
+    y: axisSpec({ name: first.y.param, unit: first.y.unit, label: axisLabel(model, first.y.param, first.y.unit) }, y.lo, y.hi, first.y.scale === "log"),
     series,
+    title: titleLine(),
+    limits: limits.outlines,
+    limitsLabel: "existing limits (FORESEE)",
+    heatmap: series[0].grid,
+    heatLabel: `events: ${signalName(model, first0.body.signal)}${state.series.length > 1 ? " (first result)" : ""}`,
+    message: empty.length ? empty.map(emptyReason).join("\n") : null,
   }, keepView);
-  const empty = state.series.filter((s) => s.body.result.contours.length === 0).map((s) => s.label);
-  if (empty.length) $("status").textContent = `no region reaches the threshold for: ${empty.join(", ")}`;
+  $("limits-note").textContent = limits.note;
+  $("status").textContent = empty.length ? empty.map(emptyReason).join(" ").replace(/\n/g, " ") : "";
+}
+
+/* What a spectrum's y axis shows: branching fractions and fluxes are not events; events are per bin, with
+ * the bin width stated (constant width, or constant width in log10 E), or dN/dlog10 E when chosen. */
+function spectrumYLabel(xAxis) {
+  const body = state.series[0].body.result;
+  const labels = body.channels.map((c) => c.label || "").join(" ");
+  if (/branching fraction/.test(labels)) return "branching fraction";
+  const what = /crossing the detector/.test(labels) ? "neutrinos crossing the detector" : "events";
+  if (spectrumDensity()) return `d${what === "events" ? "N" : "\u03a6"}/dlog_{10}${paramDisplay(state.series[0].request.model, xAxis.name)} (${what})`;
+  const bins = body.bins;
+  const widths = bins.map((b) => b.hi - b.lo), ratios = bins.map((b) => Math.log10(b.hi / b.lo));
+  const same = (a) => a.every((v) => Math.abs(v - a[0]) <= 1e-6 * Math.abs(a[0]));
+  const unit = xAxis.unit ? ` ${xAxis.unit}` : "";
+  const width = same(widths) ? `bin width ${formatNumber(widths[0], 3)}${unit}`
+    : same(ratios) && bins[0].lo > 0 ? `bins of ${formatNumber(ratios[0], 3)} in log_{10}${paramDisplay(state.series[0].request.model, xAxis.name)}` : "bins as listed in the CSV";
+  return `${what} per bin (${width})`;
+}
+
+/* dN/dlog10 E instead of per-bin counts (the spectrum control); not for branching fractions. */
+function spectrumDensity() {
+  return $("spectrum-y").value === "dlog10";
 }
 
 function spectraCurves() {
@@ -495,9 +712,14 @@ function spectraCurves() {
     const edges = s.body.result.bins.map((b) => b.lo).concat([s.body.result.bins[s.body.result.bins.length - 1].hi]);
     s.body.result.channels.forEach((c, ci) => {
       if (!c.events_per_bin.some((v) => v > 0)) return;
+      const density = spectrumDensity() && !/branching fraction/.test(c.label || "") && s.body.result.bins[0].lo > 0;
+      const values = density ? c.events_per_bin.map((v, i) => {
+        const b = s.body.result.bins[i];
+        return v / Math.log10(b.hi / b.lo);
+      }) : c.events_per_bin;
       curves.push({
-        kind: "steps", edges, values: c.events_per_bin,
-        label: several ? `${s.label} \u00b7 ${c.name}` : c.name,
+        kind: "steps", edges, values,
+        label: several ? `${s.label} \u00b7 ${signalName(s.request.model, c.name)}` : signalName(s.request.model, c.name),
         color: several ? s.color : PALETTE[ci % PALETTE.length],
         dash: several ? DASHES[ci % DASHES.length] : "",
       });
@@ -524,9 +746,12 @@ function drawSpectra(keepView) {
   /* several results: the legend says which colour is which result and which dash which channel */
   const legend = state.series.length < 2 ? null : state.series.map((s) => ({ kind: "steps", label: s.label, color: s.color, dash: "" }))
     .concat(state.series[0].body.result.channels.map((c, ci) => ({ kind: "steps", label: c.name, color: "#5b6475", dash: DASHES[ci % DASHES.length] })));
+  const model = state.series[0].request.model;
+  const xSpec = { ...xAxis, label: axisLabel(model, xAxis.name, xAxis.unit) };
   plot.show({
-    x: axisSpec(xAxis, xLog ? Math.pow(10, Math.floor(Math.log10(lo) + 1e-9)) : lo, xLog ? Math.pow(10, Math.ceil(Math.log10(hi) - 1e-9)) : hi, xLog),
-    y: { lo: yLog ? yLo : 0, hi: yHi, log: yLog, name: "events", unit: "", label: "events per bin" },
+    title: titleLine(),
+    x: axisSpec(xSpec, xLog ? Math.pow(10, Math.floor(Math.log10(lo) + 1e-9)) : lo, xLog ? Math.pow(10, Math.ceil(Math.log10(hi) - 1e-9)) : hi, xLog),
+    y: { lo: yLog ? yLo : 0, hi: yHi, log: yLog, name: "value", unit: "", label: spectrumYLabel(xAxis) },
     series: curves,
     legend,
   }, keepView);
@@ -641,10 +866,26 @@ function csvField(v) {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/* The same columns as the server's CSV (formats.c), with a leading "series" column for overlays. */
+/* The outlines drawn on the plot (empty when the layer is off or none applies). */
+function drawnLimits() {
+  const on = state.series.length > 0 && state.series[0].observable === "bounds" && $("show-limits").checked;
+  return on && state.drawnLimits ? state.drawnLimits : { outlines: [], sets: [], note: "" };
+}
+
+/* The same columns as the server's CSV (formats.c), with a leading "series" column for overlays and for
+ * the existing limits drawn (one row per outline point, series "limit: NAME", no events); a commented
+ * header says what the numbers are ('#' lines: pandas.read_csv(..., comment="#")). */
 function resultsCsv() {
-  const several = state.series.length > 1;
+  const limits = drawnLimits();
+  const several = state.series.length > 1 || limits.outlines.length > 0;
   const lines = [];
+  const first = state.series[0];
+  const meta = first.body.meta || {};
+  lines.push(`# nureach ${first.observable}: model ${first.request.model}; ${state.series.length} result(s)`);
+  for (const s of state.series) lines.push(`# ${s.label}: ${JSON.stringify(s.request)}`);
+  lines.push(`# engine ${meta.engine_version || "?"}; data ${meta.data_version || "?"}`);
+  if (first.observable === "bounds") lines.push(`# units: ${first.body.scan.x.param} [${first.body.scan.x.unit || "1"}], ${first.body.scan.y.param} [${first.body.scan.y.unit || "1"}], events (expected count)`);
+  if (limits.outlines.length) lines.push("# limit rows: outlines of existing limits and projections, FORESEE (MIT), GET /api/v1/limits");
   const row = (s, cells) => lines.push((several ? [s.label, ...cells] : cells).map(csvField).join(","));
   const observable = state.series[0].observable;
   const head = (cells) => lines.push((several ? ["series", ...cells] : cells).map(csvField).join(","));
@@ -654,6 +895,9 @@ function resultsCsv() {
     for (const s of state.series) {
       const r = s.body.result;
       r.y.forEach((y, j) => r.x.forEach((x, i) => row(s, [x, y, r.events[j][i]])));
+    }
+    for (const o of limits.outlines) {
+      o.x.forEach((x, i) => lines.push([`limit: ${o.label ? mathtextToText(o.label) + " " : ""}[${o.name}; ${o.kind}]`, x, o.y[i], ""].map(csvField).join(",")));
     }
   } else if (observable === "spectra") {
     const names = state.series[0].body.result.channels.map((c) => c.name);
@@ -688,6 +932,7 @@ function bindEvents() {
   $("reset-zoom").addEventListener("click", () => {
     plot.reset();
     updateToolbar();
+    writeHash();
   });
   $("export-svg").addEventListener("click", () => {
     download(new Blob([plot.svgText()], { type: "image/svg+xml" }), exportName("svg"));
@@ -701,9 +946,22 @@ function bindEvents() {
   });
   $("export-csv").addEventListener("click", () => download(new Blob([resultsCsv()], { type: "text/csv" }), exportName("csv")));
   $("export-json").addEventListener("click", () => {
-    const json = JSON.stringify(state.series.length === 1 ? state.series[0].body : state.series.map((s) => s.body), null, 1);
+    const results = state.series.length === 1 ? state.series[0].body : state.series.map((s) => s.body);
+    const limits = drawnLimits();
+    const doc = limits.sets.length ? { results, limits: { source: (state.limits[state.series[0].request.model] || {}).source, sets: limits.sets } } : results;
+    const json = JSON.stringify(doc, null, 1);
     download(new Blob([json], { type: "application/json" }), exportName("json"));
   });
+  $("back").addEventListener("click", goBack);
+  const redraw = (event) => {
+    plot.fontScale = Number($("font-size").value) || 1;
+    plot.outline = $("outline-only").checked;
+    plot.showHeatmap = $("show-colormap").checked;
+    plot.showLimits = $("show-limits").checked;
+    if (state.series.length && state.series[0].observable === "spectra") drawSpectra(event.target.id !== "spectrum-y");
+    else if (plot.spec) plot.render();
+  };
+  for (const id of ["font-size", "outline-only", "show-colormap", "show-limits", "spectrum-y"]) $(id).addEventListener("change", redraw);
   window.addEventListener("hashchange", () => {
     const view = readHash();
     if (view) loadView(view);
@@ -713,6 +971,7 @@ function bindEvents() {
 function loadView(view) {
   const last = view.requests[view.requests.length - 1];
   if (!state.models.some((m) => m.name === last.model)) return;
+  state.pendingZoom = view.zoom || null;
   fillForm(view.observable, last);
   run(view.observable, view.requests, false);
 }
@@ -720,10 +979,15 @@ function loadView(view) {
 async function start() {
   setPageState("loading");
   plot = new Plot($("plot"), (text) => { $("readout").textContent = text; });
-  plot.onZoom = updateToolbar;
+  plot.onZoom = () => {
+    updateToolbar();
+    writeHash();
+  };
   bindEvents();
   try {
-    const [models, experiments] = await Promise.all([getJSON("api/v1/models"), getJSON("api/v1/experiments")]);
+    const [models, experiments, display] = await Promise.all([getJSON("api/v1/models"), getJSON("api/v1/experiments"),
+      getJSON("display.json").catch(() => ({ body: {} }))]);
+    state.display = display.body || {};
     state.models = models.body.models || [];
     state.experiments = experiments.body.experiments || [];
     state.overridable = experiments.body.overridable || [];

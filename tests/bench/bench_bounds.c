@@ -13,8 +13,8 @@
  *       every 20 ms); "hit" the same request again (best of 20). With NUREACHD_PID=<pid> the daemon's CPU time
  *       (/proc/<pid>/stat) over the miss is printed too.
  * Presets (bounds_presets.h): dipole (FASERnu2, gamma_decay_volume), darkz_nun (FASERnu, n_hese), dark_photon and
- * b_minus_l (FASER, visible), zd_hnl_fig3 and zd_hnl_fig4 (FASERnu2; issue 12); points x points log grid,
- * threshold 3, refined. Prints figures; asserts nothing.
+ * b_minus_l (FASER, visible), e137 (dark_photon at E137; issue 15), zd_hnl_fig3 and zd_hnl_fig4 (FASERnu2; issue 12);
+ * points x points log grid, threshold 3, refined. Prints figures; asserts nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -126,8 +126,10 @@ async function runChecks(page, base, screenshot) {
   check(paths.length === 1 && /^M[-0-9.]+,[-0-9.]+L/.test(paths[0].d) && paths[0].d.length > 50,
     `one non-empty contour path (${paths.map((p) => p.d.length)})`);
   const ticks = await page.$$eval("#plot svg text", (ts) => ts.map((t) => t.textContent));
-  check(ticks.includes("10-3") && ticks.includes("10-12"), "power-of-ten ticks on both axes");
-  check((await page.textContent("#plot svg .legend")).includes("FASERnu2"), "legend names the experiment");
+  /* display.json's scan defaults for the dipole: m_N 0.01-3 GeV, mu_N 1e-9-1e-4 GeV^-1 */
+  check(ticks.includes("10-2") && ticks.includes("10-9"), "power-of-ten ticks on both axes");
+  check((await page.textContent("#plot svg .legend")).includes("FASER\u03bd2 \u00b7 single photons"),
+    "legend names the experiment and the signal in words");
 
   /* overlay: threshold 30 */
   await setValue(page, "#threshold", 30);
@@ -138,6 +140,7 @@ async function runChecks(page, base, screenshot) {
     "two overlaid contours in distinct colours");
   const legend = await page.textContent("#plot svg .legend");
   check(legend.includes("3 events") && legend.includes("30 events"), `legend tells the thresholds apart: ${legend}`);
+  check((legend.match(/single photons in the decay volume/g) || []).length === 2, `each legend row names the signal: ${legend}`);
 
   /* value under the cursor */
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -155,7 +158,8 @@ async function runChecks(page, base, screenshot) {
   await page.mouse.up();
   check(!(await page.$eval("#reset-zoom", (b) => b.disabled)), "zoom enables Reset zoom");
   const zoomedTicks = await page.$$eval("#plot svg text", (ts) => ts.map((t) => t.textContent).join(" "));
-  check(!zoomedTicks.includes("10-12"), "the zoomed axes no longer reach 1e-12");
+  check(!zoomedTicks.includes("10-9"), "the zoomed axes no longer reach 1e-9");
+  check(decodeURIComponent(page.url()).includes('"zoom"'), "the zoom is kept in the link");
   await page.click("#reset-zoom");
   check(await page.$$eval("#plot svg text", (ts) => ts.length) === xTicksBefore, "reset restores the axes");
 
@@ -165,7 +169,10 @@ async function runChecks(page, base, screenshot) {
   /* exports */
   const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
   const csvText = fs.readFileSync(await csv.path(), "utf8");
-  check(csvText.startsWith("series,m_N,mu_N,events") && csvText.trim().split("\n").length === 1 + 2 * 144,
+  const csvRows = csvText.trim().split("\n").filter((l) => !l.startsWith("#"));
+  check(/^# nureach bounds: model dipole/.test(csvText) && /^# engine \S+; data \S+/m.test(csvText),
+    "CSV export: a commented header with the model, engine and data versions");
+  check(csvRows[0].startsWith("series,m_N,mu_N,events") && csvRows.length === 1 + 2 * 144,
     "CSV export: a header and 2 x 144 grid rows");
   const [svg] = await Promise.all([page.waitForEvent("download"), page.click("#export-svg")]);
   const svgText = fs.readFileSync(await svg.path(), "utf8");
@@ -176,6 +183,177 @@ async function runChecks(page, base, screenshot) {
   check(pngBytes.length > 1000 && pngBytes.slice(1, 4).toString() === "PNG", "PNG export is a PNG");
 
   return page.url();
+}
+
+/* Every legend text's box inside the legend's box (client coordinates, 0.5 px slack). */
+async function legendOverflow(page) {
+  return page.evaluate(() => {
+    const legend = document.querySelector("#plot svg .legend");
+    if (!legend) return ["no legend"];
+    const box = legend.querySelector(".legend-box").getBoundingClientRect();
+    const out = [];
+    for (const t of legend.querySelectorAll(".legend-text")) {
+      const r = t.getBoundingClientRect();
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) out.push(t.textContent);
+    }
+    return out;
+  });
+}
+
+async function labelledTicks(page, axis) {
+  return page.$$eval(`#plot svg .tick-label[data-axis="${axis}"]`, (ts) => ts.map((t) => t.textContent));
+}
+
+/* A dark photon contour at FASER as a physicist puts it on a slide: existing limits behind it (toggle),
+ * typeset axis labels, a title line, a legend that holds its text at every font size, the colour map of the
+ * event counts, >= 3 labelled ticks on each axis when zoomed far in, the empty-contour message, exports
+ * with the limits, and an "Add to plot" of another observable that is not dropped silently (Back). */
+async function checkTalkPlot(context, base, shotDir) {
+  const page = await context.newPage();
+  const problems = [];
+  watchConsole(page, problems);
+  await page.goto(base);
+  await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: TIMEOUT_MS });
+  await page.selectOption("#model", "dark_photon");
+  await page.selectOption("#experiment", "FASER");
+  await page.check('input[name="observable"][value="bounds"]');
+  check(await page.inputValue("#scan-x-min") === "0.005" && await page.inputValue("#scan-y-max") === "0.001",
+    "scan defaults: the region of reach from display.json, not the full range");
+  await setValue(page, "#scan-x-points", 12);
+  await setValue(page, "#scan-y-points", 12);
+  await page.selectOption("#signal", "visible");
+  await page.click("#compute");
+  await settled(page);
+  check(await page.evaluate(() => document.body.dataset.state) === "done", "the dark photon contour finished");
+
+  /* the limits layer */
+  const regions = await page.$$eval("#plot svg .limits-layer path.limit-region", (ps) => ps.map((p) => p.getAttribute("data-name")));
+  check(regions.length >= 15 && regions.includes("bounds_FASER-27invfb"), `existing limits drawn (${regions.length} regions)`);
+  check(await page.$$eval("#plot svg .limits-layer path.limit-projection", (ps) => ps.length) >= 5, "projections drawn as lines");
+  const limitLabels = await page.$$eval("#plot svg .limit-label", (ts) => ts.map((t) => t.textContent));
+  check(limitLabels.includes("FASER") && limitLabels.includes("NA62 - \u03bc\u03bc"), `limit labels (mathtext as Unicode): ${limitLabels.join(", ")}`);
+  const order = await page.evaluate(() => {
+    const svg = document.querySelector("#plot svg");
+    const all = [...svg.querySelectorAll(".limits-layer, path.contour")];
+    return all.map((n) => (n.classList.contains("contour") ? "contour" : "limits"));
+  });
+  check(order[0] === "limits" && order.includes("contour"), `limits behind the contour: ${order}`);
+  check((await page.textContent("#plot svg .legend")).includes("existing limits"), "the legend names the limits");
+
+  /* typeset labels and title */
+  const xLabel = await page.$eval("#plot svg .x-label", (t) => ({ text: t.textContent, subs: [...t.querySelectorAll('tspan[font-size="75%"]')].map((s) => s.textContent) }));
+  check(xLabel.text.startsWith("mA'") && xLabel.subs.includes("A'") && xLabel.text.includes("[GeV]"), `x label m_{A'} [GeV] typeset: ${JSON.stringify(xLabel)}`);
+  check((await page.textContent("#plot svg .y-label")).startsWith("\u03b5"), "y label is epsilon");
+  const title = await page.textContent("#plot svg .plot-title");
+  check(/FASER \u00b7 \u221as = 13\.6 TeV \u00b7 150 fb/.test(title), `title line: ${title}`);
+  check((await page.textContent("#plot svg .legend")).includes("FASER \u00b7 visible decays in the volume"), "legend in words");
+  let overflow = await legendOverflow(page);
+  check(overflow.length === 0, `legend text inside its box: ${overflow}`);
+
+  /* colour map */
+  const cells = await page.$$eval("#plot svg .heatmap rect", (rs) => rs.length);
+  check(cells >= 20 && cells <= 144, `colour map of the event counts (${cells} cells)`);
+  check(await page.$$eval("#plot svg .colorbar text", (ts) => ts.length) >= 3, "a colour bar with labels");
+  await page.screenshot({ path: path.join(shotDir, "browser-talk-plot.png"), fullPage: true });
+  console.log(`screenshot: ${path.join(shotDir, "browser-talk-plot.png")}`);
+
+  /* toggles */
+  await page.uncheck("#show-limits");
+  check(await page.$$eval("#plot svg .limits-layer", (g) => g.length) === 0, "the limits toggle hides them");
+  await page.check("#show-limits");
+  check(await page.$$eval("#plot svg .limits-layer", (g) => g.length) === 1, "... and shows them again");
+  await page.uncheck("#show-colormap");
+  check(await page.$$eval("#plot svg .heatmap", (g) => g.length) === 0, "the colour map toggle");
+  await page.check("#show-colormap");
+  await page.check("#outline-only");
+  check(await page.$eval("#plot svg path.contour", (p) => p.getAttribute("fill")) === "none", "outline-only contours");
+  await page.selectOption("#font-size", "1.5");
+  const big = await page.$eval("#plot svg .tick-label", (t) => Number(t.parentNode.getAttribute("font-size")));
+  check(big >= 19, `the font-size control enlarges the text (${big})`);
+  overflow = await legendOverflow(page);
+  check(overflow.length === 0, `legend text inside its box at the largest size: ${overflow}`);
+  await page.screenshot({ path: path.join(shotDir, "browser-slide-size.png"), fullPage: true });
+
+  /* zoom far in: a factor ~1.5 on each axis, still three labelled ticks */
+  await page.selectOption("#font-size", "1");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const overlay = await page.$('#plot svg [data-role="overlay"]');
+  const b = await overlay.boundingBox();
+  await page.mouse.move(b.x + b.width * 0.40, b.y + b.height * 0.40);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width * 0.44, b.y + b.height * 0.44, { steps: 4 });
+  await page.mouse.up();
+  const xt = await labelledTicks(page, "x"), yt = await labelledTicks(page, "y");
+  check(xt.length >= 3 && yt.length >= 3, `>= 3 labelled ticks when zoomed: x ${xt.join(" ")}, y ${yt.join(" ")}`);
+  check(decodeURIComponent(page.url()).includes('"zoom"'), "the zoom is in the shared link");
+  await page.screenshot({ path: path.join(shotDir, "browser-zoomed.png"), fullPage: true });
+  const zoomedUrl = page.url();
+  await page.click("#reset-zoom");
+
+  /* exports carry the limits */
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+  const csvText = fs.readFileSync(await csv.path(), "utf8");
+  check(/^limit: FASER \[bounds_FASER-27invfb; excluded\],0\.01/m.test(csvText), "CSV export has the limit outlines");
+  const [json] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
+  const doc = JSON.parse(fs.readFileSync(await json.path(), "utf8"));
+  check(doc.limits && doc.limits.sets[0].id === "dark_photon" && doc.results.result, "JSON export has the results and the limits");
+  const [svg] = await Promise.all([page.waitForEvent("download"), page.click("#export-svg")]);
+  const svgText = fs.readFileSync(await svg.path(), "utf8");
+  check(svgText.includes('class="limits-layer"') && svgText.includes('class="heatmap"'), "SVG export has the limits and the colour map");
+
+  /* Add to plot with another observable: shown alone with a notice, Back restores the contour */
+  await page.check('input[name="observable"][value="rates"]');
+  await page.click("#add");
+  await settled(page);
+  check(!(await page.$eval("#notice", (n) => n.hidden)) && /cannot share/.test(await page.textContent("#notice")),
+    "an incompatible Add to plot says so");
+  check(await page.$$eval("#rates-table", (t) => t.length) === 1, "the rates are shown");
+  await page.click("#back");
+  check(await page.$$eval("#plot svg path.contour", (ps) => ps.length) === 1, "Back restores the contour");
+
+  /* an empty contour says why */
+  await page.check('input[name="observable"][value="bounds"]');
+  await setValue(page, "#threshold", 1e12);
+  await page.click("#compute");
+  await settled(page);
+  const message = await page.$$eval("#plot svg .empty-contour text", (ts) => ts.map((t) => t.textContent).join(" "));
+  check(/no point reaches 1(\.0*)?e12 events/.test(message) && /maximum is [0-9.e+-]+ events at m_Ap = /.test(message),
+    `the empty contour says why: ${message}`);
+  await page.screenshot({ path: path.join(shotDir, "browser-empty-contour.png"), fullPage: true });
+
+  /* a scan estimated (from this model's last scan) to take over a minute is announced; Cancel stops it */
+  await setValue(page, "#threshold", 3);
+  await setValue(page, "#scan-x-points", 150);
+  await setValue(page, "#scan-y-points", 150);
+  await page.click("#compute");
+  await page.waitForFunction(() => /may take about/.test(document.getElementById("status").textContent), null, { timeout: TIMEOUT_MS });
+  check(true, "a long scan is announced with its estimated duration");
+  await page.waitForFunction(() => /elapsed/.test(document.getElementById("progress-text").textContent), null, { timeout: TIMEOUT_MS });
+  check(true, "the progress shows the elapsed time");
+  await page.click("#cancel");
+  await settled(page);
+
+  /* a spectrum's y axis says what it shows: events per bin with the bin width, or dN/dlog10 E */
+  await page.check('input[name="observable"][value="spectra"]');
+  await page.fill("#param-m_Ap", "0.05");
+  await page.fill("#param-epsilon", "2e-5");
+  await page.click("#compute");
+  await settled(page);
+  const perBin = await page.textContent("#plot svg .y-label");
+  check(/^events per bin \((bin width|bins of)/.test(perBin), `spectrum y label: ${perBin}`);
+  await page.selectOption("#spectrum-y", "dlog10");
+  const density = await page.textContent("#plot svg .y-label");
+  check(/^dN\/dlog10/.test(density), `dN/dlog10 E on request: ${density}`);
+  await page.close();
+
+  /* the zoomed link reproduces the zoom */
+  const again = await context.newPage();
+  watchConsole(again, problems);
+  await again.goto(zoomedUrl);
+  await settled(again);
+  check(await again.$eval("#reset-zoom", (bt) => !bt.disabled), "the shared link opens zoomed");
+  await again.close();
+  return problems;
 }
 
 async function checkLink(context, url) {
@@ -261,6 +439,7 @@ async function main() {
     problems.push(...(await checkLink(context, url)));
     problems.push(...(await checkFieldError(context, base)));
     problems.push(...(await checkCancel(context, base)));
+    problems.push(...(await checkTalkPlot(context, base, path.dirname(screenshot))));
     check(problems.length === 0, `no console error: ${problems.join(" | ")}`);
   } catch (e) {
     check(false, `exception: ${e.stack || e}`);

@@ -1,0 +1,275 @@
+/* beam_dump.c: yields of a light vector boson X in an electron/positron beam dump (paper 004 sec. III B and
+ * App. A); see beam_dump.h for what is computed and its validity. Units: GeV, cm inside; metres for geometry.
+ */
+#include "beam_dump.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "constants.h"
+#include "llp.h"
+
+/* ---- track lengths ------------------------------------------------------------------------------- */
+
+nr_shower_fit nr_shower_fit_for(const nr_material *m)
+{
+    /* 004 after Eq. (A6): the ILC water dump has its own b */
+    if (m && strcmp(m->name, "water") == 0)
+        return (nr_shower_fit){0.199, 0.155};
+    return (nr_shower_fit){0.199, 0.170};
+}
+
+double nr_track_u_dl_du_primary(double u)
+{
+    if (!(u > 0.0 && u < 1.0))
+        return 0.0;
+    return 0.581 + 0.131 * pow(u / (1.0 - u), 0.7); /* 004 Eq. (A5) */
+}
+
+double nr_track_u_dl_du_shower(double u, nr_shower_fit fit)
+{
+    if (!(u > 0.0 && u < 1.0))
+        return 0.0;
+    return (1.0 - u) / u * (fit.a - fit.b * u * u); /* 004 Eq. (A6) */
+}
+
+double nr_critical_energy_gev(double z)
+{
+    return 0.610 / (z + 1.24);
+}
+
+double nr_shower_fraction_in_cone(double e_gev, double theta_max)
+{
+    /* space-angle distribution exp(-theta^2/<theta^2>) theta dtheta with <theta^2> = (E_s/E)^2 */
+    double rms = NR_SHOWER_SCALE_ENERGY_GEV / e_gev;
+    return -expm1(-theta_max * theta_max / (rms * rms));
+}
+
+/* ---- bremsstrahlung -------------------------------------------------------------------------------- */
+
+/* G_2(t) of 004 Eqs. (43)-(45): screened elastic (nuclear size d) and inelastic (proton) parts. */
+typedef struct {
+    double z, a2_el, d, a2_in; /* Z, a^2 [GeV^-2], d [GeV^2], a'^2 [GeV^-2] */
+} form_factor;
+
+static form_factor form_factor_for(double z, double a)
+{
+    double a_el = 111.0 * pow(z, -1.0 / 3.0) / NR_M_ELECTRON, a_in = 773.0 * pow(z, -2.0 / 3.0) / NR_M_ELECTRON;
+    return (form_factor){z, a_el * a_el, 0.164 * pow(a, -2.0 / 3.0), a_in * a_in};
+}
+
+static double form_factor_g2(const form_factor *f, double t)
+{
+    const double mu_p = 2.79;
+    double s_el = f->a2_el * t / (1.0 + f->a2_el * t), n_el = 1.0 / (1.0 + t / f->d);
+    double s_in = f->a2_in * t / (1.0 + f->a2_in * t), dipole = 1.0 + t / 0.71;
+    dipole *= dipole;
+    double f_in = (1.0 + t / (4.0 * NR_M_PROTON * NR_M_PROTON) * (mu_p * mu_p - 1.0)) / (dipole * dipole);
+    return s_el * s_el * n_el * n_el * f->z * f->z + s_in * s_in * f_in * f_in * f->z;
+}
+
+double nr_dump_chi(double m_gev, double e_gev, double z, double a)
+{
+    double t_min = pow(m_gev * m_gev / (2.0 * e_gev), 2), t_max = m_gev * m_gev;
+    if (!(t_max > t_min))
+        return 0.0;
+    form_factor f = form_factor_for(z, a);
+    /* Simpson in ln t: integrand (t - t_min)/t G2(t) per d ln t; the step grows by a constant factor */
+    const int n = 200;
+    double l0 = log(t_min), h = (log(t_max) - l0) / n, step = exp(h), t = t_min, sum = 0.0;
+    for (int i = 0; i <= n; i++, t *= step) {
+        double w = (i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+        sum += w * (t - t_min) / t * form_factor_g2(&f, t);
+    }
+    return sum * h / 3.0;
+}
+
+/* The amplitude of 004 Eq. (46) as c0 - c1/U + c2/U^2 with U = -u~ > 0 (Eq. 41). */
+typedef struct {
+    double c0, c1, c2, m2_eff; /* m2_eff: U at theta = 0 [GeV^2] */
+} amplitude;
+
+static amplitude amplitude_at(double x, double m, nr_electron_charges q)
+{
+    double me2 = NR_M_ELECTRON * NR_M_ELECTRON, m2 = m * m;
+    double s = q.x_l * q.x_l + q.x_e * q.x_e, dd = q.x_l * q.x_l - 6.0 * q.x_l * q.x_e + q.x_e * q.x_e;
+    double sp = s * (1.0 - x - x * x) - 6.0 * q.x_l * q.x_e * (1.0 - x);
+    amplitude a;
+    a.c0 = s * (2.0 - 2.0 * x + x * x) / (1.0 - x);
+    a.c1 = 2.0 * (s * m2 + dd * me2) * x;
+    a.c2 = 2.0 * (s * (1.0 - x) * m2 * m2 - sp * m2 * me2 - dd * x * x * me2 * me2);
+    a.m2_eff = m2 * (1.0 - x) / x + me2 * x;
+    return a;
+}
+
+/* 004 Eq. (40) prefactor at g = 1 without the angular factor: alpha^2/(2 pi) x (1-x) E^2 beta chi. beta is the
+ * velocity of X, sqrt(1 - m^2/E_X^2) (the phase-space factor |k|/E_X; 004 writes m^2/E_i^2, see README). */
+static double prefactor(double x, double e, double m, double chi)
+{
+    double ex = x * e;
+    if (!(ex > m) || !(x < 1.0))
+        return 0.0;
+    double beta = sqrt(1.0 - m * m / (ex * ex));
+    return NR_ALPHA_EM * NR_ALPHA_EM / (2.0 * NR_PI) * x * (1.0 - x) * e * e * beta * chi;
+}
+
+double nr_dump_brem_dsigma_dx_dcos(double x, double theta, double e_gev, double m_gev, nr_electron_charges q,
+                                   double chi)
+{
+    double pre = prefactor(x, e_gev, m_gev, chi);
+    if (pre == 0.0)
+        return 0.0;
+    amplitude a = amplitude_at(x, m_gev, q);
+    double u = x * e_gev * e_gev * theta * theta + a.m2_eff; /* -u~, Eq. (41) */
+    return pre * (a.c0 - a.c1 / u + a.c2 / (u * u)) / (u * u);
+}
+
+double nr_dump_brem_dsigma_dx(double x, double theta_max, double e_gev, double m_gev, nr_electron_charges q,
+                              double chi)
+{
+    double pre = prefactor(x, e_gev, m_gev, chi);
+    if (pre == 0.0)
+        return 0.0;
+    amplitude a = amplitude_at(x, m_gev, q);
+    /* w = x E^2 theta^2, theta d theta = dw / (2 x E^2); I_n = int_0^W dw / (w + M^2)^n */
+    double m2 = a.m2_eff, wmax = x * e_gev * e_gev * theta_max * theta_max, top = wmax + m2;
+    double i2 = 1.0 / m2 - 1.0 / top;
+    double i3 = 0.5 * (1.0 / (m2 * m2) - 1.0 / (top * top));
+    double i4 = (1.0 / (m2 * m2 * m2) - 1.0 / (top * top * top)) / 3.0;
+    return pre * (a.c0 * i2 - a.c1 * i3 + a.c2 * i4) / (2.0 * x * e_gev * e_gev);
+}
+
+/* ---- resonant annihilation ------------------------------------------------------------------------- */
+
+double nr_dump_resonance_energy_gev(double m_gev)
+{
+    return m_gev * m_gev / (2.0 * NR_M_ELECTRON) - NR_M_ELECTRON;
+}
+
+double nr_dump_resonance_strength(nr_electron_charges q)
+{
+    /* 004 Eq. (47), narrow width: sigma = pi g^2 (x'_l^2 + x'_e^2) / (4 m_e) delta(E - E_res). Check:
+     * sigma = 12 pi^2 Gamma_ee / m delta(s - m^2) with Gamma_ee = g^2 (x'_l^2 + x'_e^2) m / (24 pi) and
+     * s = 2 m_e (E + m_e) gives the same (tests/test_beam_dump.c). */
+    return NR_PI * (q.x_l * q.x_l + q.x_e * q.x_e) / (4.0 * NR_M_ELECTRON);
+}
+
+/* ---- yields ------------------------------------------------------------------------------------------ */
+
+static int bin_of(const nr_dump_yield *y, double e_x)
+{
+    if (!(e_x > y->e_lo_gev) || !(e_x < y->e_hi_gev))
+        return -1;
+    int b = (int)(NR_DUMP_N_BINS * log(e_x / y->e_lo_gev) / log(y->e_hi_gev / y->e_lo_gev));
+    return b < 0 ? 0 : (b >= NR_DUMP_N_BINS ? NR_DUMP_N_BINS - 1 : b);
+}
+
+static void add(nr_dump_yield *y, double *where, double e_x, double n)
+{
+    int b = bin_of(y, e_x);
+    if (b < 0 || !(n > 0.0))
+        return;
+    double p = sqrt(e_x * e_x - y->mass_gev * y->mass_gev);
+    double before = y->n_brem[b] + y->n_anni[b];
+    where[b] += n;
+    y->p_mean_gev[b] = (y->p_mean_gev[b] * before + p * n) / (before + n);
+}
+
+/* Bremsstrahlung of one electron or positron of energy e (per radiation length of track), integrated over x
+ * and over the cone, binned in E_X: adds weight * sigma(x) dx. */
+#define N_X 64
+static void add_brem_at(nr_dump_yield *y, double e, double weight, double theta_max, nr_electron_charges q,
+                        const nr_material *t)
+{
+    double m = y->mass_gev;
+    if (!(e > m))
+        return;
+    double chi = nr_dump_chi(m, e, t->z, t->a);
+    /* x in (m/E, 1 - m_e/E): midpoints in ln(1 - x) (the amplitude peaks as x -> 1) */
+    double l_lo = log(NR_M_ELECTRON / e), l_hi = log(1.0 - m / e);
+    if (!(l_hi > l_lo))
+        return;
+    double h = (l_hi - l_lo) / N_X;
+    for (int i = 0; i < N_X; i++) {
+        double one_minus_x = exp(l_lo + (i + 0.5) * h), x = 1.0 - one_minus_x;
+        double dsdx = nr_dump_brem_dsigma_dx(x, theta_max, e, m, q, chi);
+        add(y, y->n_brem, x * e, weight * dsdx * one_minus_x * h);
+    }
+}
+
+nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_charges q, nr_dump_yield *y,
+                                nr_error *err)
+{
+    memset(y, 0, sizeof *y);
+    const nr_material *t = e->target;
+    int positron_beam = strcmp(e->beam_particle, "e+") == 0;
+    if (!positron_beam && strcmp(e->beam_particle, "e-") != 0)
+        return nr_fail(err, NR_EINPUT, "/experiment", "%s: bremsstrahlung and annihilation in a dump need an "
+                       "electron or positron beam, not '%s'", e->name, e->beam_particle);
+    if (!t || !(t->radiation_length_g_cm2 > 0.0))
+        return nr_fail(err, NR_EINPUT, "/experiment", "%s: the dump material has no radiation length", e->name);
+    double eb = e->beam_energy_gev;
+    if (!(m > 0.0) || !(eb > m))
+        return nr_fail(err, NR_EINPUT, "/params", "the boson mass %g GeV must be below the beam energy %g GeV", m,
+                       eb);
+    y->mass_gev = m;
+    y->e_lo_gev = m;
+    y->e_hi_gev = eb;
+
+    /* targets per radiation length of track: N_beam x (N_A / A) X0 [cm^-2]; sigma in GeV^-2 -> cm^2 */
+    double nuclei = e->particles_on_target * t->radiation_length_g_cm2 / (t->a * NR_ATOMIC_MASS_UNIT_G);
+    double to_events = nuclei * NR_HBARC2_GEV2_CM2;
+    double theta_max = atan(e->radius_m / (e->distance_m + e->length_m)); /* 004 Eq. (22) */
+    nr_shower_fit fit = nr_shower_fit_for(t);
+    double u_c = nr_critical_energy_gev(t->z) / eb; /* the fit is not used below E_c */
+
+    /* primary beam particle: dl^/du ~ (1-u)^-0.7 near u = 1; v = (1-u)^0.3 makes the integrand smooth */
+    const int n_u = 72;
+    double u_lo = fmax(m / eb, u_c);
+    if (u_lo < 1.0) {
+        double v_hi = pow(1.0 - u_lo, 0.3), hv = v_hi / n_u;
+        for (int i = 0; i < n_u; i++) {
+            double v = (i + 0.5) * hv, u = 1.0 - pow(v, 1.0 / 0.3);
+            double du = hv * pow(v, 1.0 / 0.3 - 1.0) / 0.3;
+            double dl = nr_track_u_dl_du_primary(u) / u * du; /* radiation lengths */
+            add_brem_at(y, u * eb, to_events * dl, theta_max, q, t);
+        }
+        /* shower electrons and positrons (both radiate): midpoints in ln u */
+        double hl = -log(u_lo) / n_u;
+        for (int i = 0; i < n_u; i++) {
+            double u = u_lo * exp((i + 0.5) * hl);
+            double dl = 2.0 * nr_track_u_dl_du_shower(u, fit) * hl /* u dl/du d ln u */
+                        * nr_shower_fraction_in_cone(u * eb, theta_max);
+            add_brem_at(y, u * eb, to_events * dl, theta_max, q, t);
+        }
+    }
+
+    /* resonant annihilation on atomic electrons (Z per nucleus), positrons on resonance, along the beam */
+    double e_res = nr_dump_resonance_energy_gev(m), u_res = e_res / eb;
+    if (u_res > u_c && u_res < 1.0) {
+        double u_dl = nr_track_u_dl_du_shower(u_res, fit) * nr_shower_fraction_in_cone(e_res, theta_max) +
+                      (positron_beam ? nr_track_u_dl_du_primary(u_res) : 0.0);
+        double dl_de = u_dl / u_res / eb; /* radiation lengths per GeV */
+        double n = to_events * t->z * dl_de * nr_dump_resonance_strength(q);
+        add(y, y->n_anni, e_res + NR_M_ELECTRON, n);
+    }
+    return NR_OK;
+}
+
+void nr_dump_events(const nr_dump_yield *y, const nr_experiment *e, double g, double ctau_m, double *brem,
+                    double *anni)
+{
+    double sb = 0.0, sa = 0.0;
+    for (int b = 0; b < NR_DUMP_N_BINS; b++) {
+        if (!(y->n_brem[b] > 0.0) && !(y->n_anni[b] > 0.0))
+            continue;
+        if (sqrt(y->p_mean_gev[b] * y->p_mean_gev[b] + y->mass_gev * y->mass_gev) < e->e_min_gev)
+            continue; /* the detector's threshold, applied to the bin's mean energy */
+        double d = y->p_mean_gev[b] / y->mass_gev * ctau_m; /* 004 Eq. (24) */
+        double p = nr_llp_decay_probability(e->distance_m, e->length_m, d);
+        sb += y->n_brem[b] * p;
+        sa += y->n_anni[b] * p;
+    }
+    *brem = g * g * sb;
+    *anni = g * g * sa;
+}

@@ -1,0 +1,95 @@
+/* beam_dump.h: a light vector boson X made in an electron or positron beam dump (paper 004 sec. III B).
+ *
+ * The shower in a thick target is described by the track lengths of electrons and positrons of App. A
+ * (004 Eqs. A1-A6, the fit of Asai et al. arXiv:2105.13768 to EGS5); X is made by bremsstrahlung off those
+ * electrons and positrons on the target nuclei (004 Eqs. 40-46, improved Weizsacker-Williams) and by resonant
+ * annihilation of shower positrons on atomic electrons (004 Eq. 47, narrow width). What the detector sees
+ * follows 004 Eqs. 22-24 (the angular cut and the decay probability between l_dump + l_sh and l_dec).
+ *
+ * Every yield is computed at unit gauge coupling and binned in the energy of X; the coupling then enters only
+ * through g^2 and the decay length (nr_dump_events), so a coupling scan costs one pass over the bins.
+ * Validity: the track-length fit holds in thick targets (tens of X0) for energies above the critical energy
+ * E_c = 610 MeV / (Z + 1.24) (PDG, solids), below which ionisation takes over: track lengths below E_c are not
+ * used. The beam particle is taken along the beam; shower particles have the angular width of
+ * nr_shower_fraction_in_cone (004 Eq. 49 neglects it; with it E137's annihilation yield at low masses falls by
+ * orders of magnitude, see README).
+ */
+#ifndef NR_BEAM_DUMP_H
+#define NR_BEAM_DUMP_H
+
+#include "experiment.h"
+#include "materials.h"
+#include "nr_error.h"
+
+/* ---- track lengths, 004 App. A ---------------------------------------------------------------------- */
+
+/* The (a, b) of 004 Eq. (A6): (0.199, 0.155) for the ILC water dump, (0.199, 0.170) for E137 and E141 (we use
+ * the latter for every other material). */
+typedef struct {
+    double a, b;
+} nr_shower_fit;
+nr_shower_fit nr_shower_fit_for(const nr_material *m);
+
+/* u dl^/du of the beam particle itself (004 Eq. A5) and of each shower species (Eq. A6); u = E / E_beam,
+ * l^ = rho l / X0 (track length in radiation lengths, Eq. A1). */
+double nr_track_u_dl_du_primary(double u);
+double nr_track_u_dl_du_shower(double u, nr_shower_fit fit);
+
+/* Fraction of the shower electrons/positrons of energy E moving within theta_max of the beam axis: Rossi's
+ * shower angular width <theta^2> = (E_s / E)^2, E_s = 21.2 MeV (PDG, Passage of particles through matter, the
+ * multiple-scattering scale energy), with a Gaussian space-angle distribution. An approximation of ours: 004
+ * Eq. (49) takes all shower particles along the beam. The beam particle itself is taken along the beam. */
+#define NR_SHOWER_SCALE_ENERGY_GEV 0.0212
+double nr_shower_fraction_in_cone(double e_gev, double theta_max);
+
+/* Critical energy of a solid, E_c = 0.610 GeV / (Z + 1.24) [GeV] (PDG, Passage of particles through matter). */
+double nr_critical_energy_gev(double z);
+
+/* ---- bremsstrahlung e N -> e N X, 004 Eqs. 40-46 ------------------------------------------------------ */
+
+/* Effective photon flux chi of 004 Eq. (42) with the elastic and inelastic form factors of Eqs. (43)-(45),
+ * t_min = (m^2 / 2E)^2, t_max = m^2; z, a: the target's atomic and mass numbers. */
+double nr_dump_chi(double m_gev, double e_gev, double z, double a);
+
+/* Chiral charges of the electron at unit gauge coupling: x'_l (left-handed doublet) and x'_e (right-handed). */
+typedef struct {
+    double x_l, x_e;
+} nr_electron_charges;
+
+/* d sigma / dx d cos(theta) of 004 Eq. (40) with the amplitude of Eq. (46), at unit gauge coupling
+ * [GeV^-2]; x = E_X / E, theta the angle of X to the incoming electron. */
+double nr_dump_brem_dsigma_dx_dcos(double x, double theta, double e_gev, double m_gev, nr_electron_charges q,
+                                   double chi);
+/* The same integrated over theta in [0, theta_max] in closed form (small angles, d cos(theta) = theta d theta;
+ * the theta dependence of Eq. (40) is through u~ only) [GeV^-2]. */
+double nr_dump_brem_dsigma_dx(double x, double theta_max, double e_gev, double m_gev, nr_electron_charges q,
+                              double chi);
+
+/* ---- resonant annihilation e+ e- -> X, 004 Eq. 47 --------------------------------------------------- */
+
+/* Positron energy on resonance, E_res = m^2 / (2 m_e) - m_e [GeV], and the integral over the positron energy
+ * of the narrow-width cross section, pi (x'_l^2 + x'_e^2) / (4 m_e) [GeV^-2 GeV] (g = 1). */
+double nr_dump_resonance_energy_gev(double m_gev);
+double nr_dump_resonance_strength(nr_electron_charges q);
+
+/* ---- yields in a dump, 004 Eqs. 49-50 --------------------------------------------------------------- */
+
+#define NR_DUMP_N_BINS 120
+typedef struct {
+    double mass_gev;
+    double e_lo_gev, e_hi_gev;                 /* log bins of E_X between these                       */
+    double n_brem[NR_DUMP_N_BINS];             /* X from bremsstrahlung within the cone, at g = 1      */
+    double n_anni[NR_DUMP_N_BINS];             /* X from resonant annihilation, at g = 1               */
+    double p_mean_gev[NR_DUMP_N_BINS];         /* yield-weighted mean momentum of X in the bin [GeV]   */
+} nr_dump_yield;
+
+/* X made in the dump and heading into the detector (tan theta < r_det / (l_dump + l_sh + l_dec), Eq. 22), at
+ * unit gauge coupling, for experiment e (an electron or positron beam dump). */
+nr_status nr_dump_yield_compute(const nr_experiment *e, double m_gev, nr_electron_charges q, nr_dump_yield *y,
+                                nr_error *err);
+/* Events decaying in the decay region at coupling g and proper decay length ctau_m (004 Eqs. 23-24, 49-50),
+ * before the branching fraction into the observed final state: *brem and *anni. */
+void nr_dump_events(const nr_dump_yield *y, const nr_experiment *e, double g, double ctau_m, double *brem,
+                    double *anni);
+
+#endif

@@ -1,0 +1,301 @@
+/* llp_mesons.c: accepted production of X from pi0/eta -> X gamma, the decay angles integrated in closed form
+ * over phi* and by Gauss-Legendre over the acceptance window in cos(theta*) (paper 004 Eqs. 22, 33-35, 37;
+ * the method and its formulas are in llp_mesons.h). */
+#include "llp_mesons.h"
+
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "constants.h"
+
+nr_meson_decay_quadrature nr_meson_decay_quadrature_default(void)
+{
+    nr_meson_decay_quadrature q = {1, 4, 8};
+    return q;
+}
+
+/* Rest-frame and boost quantities of M -> X gamma for one meson. */
+typedef struct {
+    double m_x, p_star, e_star; /* X in the meson rest frame [GeV]            */
+    double gamma, beta;         /* meson boost                                 */
+    double b;                   /* beta / beta*, beta* = p* / E*               */
+} decay_frame;
+
+static void decay_frame_init(decay_frame *k, double m_m, double p_m, double m_x)
+{
+    k->m_x = m_x;
+    k->p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m); /* massless photon */
+    k->e_star = sqrt(k->p_star * k->p_star + m_x * m_x);
+    double e_m = sqrt(p_m * p_m + m_m * m_m);
+    k->gamma = e_m / m_m;
+    k->beta = p_m / e_m;
+    k->b = k->beta * k->e_star / k->p_star;
+}
+
+/* The set {c in [-1, 1] : alpha(c) < a} written as [-1, r1) U (r2, 1] (r1 = -1: first piece empty; r2 = 1:
+ * second piece empty). tan alpha = sqrt(1 - c^2) / (gamma (c + b)). With k = gamma tan a, alpha(c) = a solves
+ * (1 + k^2) c^2 + 2 k^2 b c + k^2 b^2 - 1 = 0, roots c = (-k^2 b -+ S) / (1 + k^2), S = sqrt(1 + k^2 (1 - b^2)).
+ *   b <= 1: alpha falls monotonically from pi (c = -1) to 0 (c = 1): one root, the one with sign(c + b) = sign(k).
+ *   b > 1: alpha rises from 0 at c = -1 to alpha_max at c = -1/b (tan alpha_max = 1 / (gamma sqrt(b^2 - 1)))
+ *          and falls back to 0 at c = 1: both roots when a < alpha_max, everything otherwise.
+ * 1 - c+ and 1 + c- are computed without cancellation: 1 - c+ = k^2 (1+b)^2 / (A + S), A = 1 + k^2 (1 + b), and
+ * 1 + c- = k^2 (1-b)^2 / (A' + S), A' = 1 + k^2 (1 - b) (both from (A - S)(A + S) = A^2 - S^2). */
+static void alpha_below(const decay_frame *k, double a, double *r1, double *r2)
+{
+    *r1 = -1.0;
+    *r2 = 1.0;
+    if (!(a > 0.0)) return;
+    double b = k->b;
+    if (a >= NR_PI && !(b > 1.0)) {
+        *r2 = -1.0;
+        return;
+    }
+    if (b > 1.0) {
+        double alpha_max = atan2(1.0, k->gamma * sqrt(b * b - 1.0));
+        if (a >= alpha_max) { /* every c; written as the two pieces meeting at the peak c = -1/b */
+            *r1 = *r2 = -1.0 / b;
+            return;
+        }
+        double kk = k->gamma * tan(a), k2 = kk * kk, s = sqrt(fmax(0.0, 1.0 + k2 * (1.0 - b * b)));
+        double a_plus = 1.0 + k2 * (1.0 + b), a_minus = 1.0 + k2 * (1.0 - b);
+        *r2 = 1.0 - k2 * (1.0 + b) * (1.0 + b) / (a_plus + s);
+        *r1 = a_minus > 0.0 ? -1.0 + k2 * (1.0 - b) * (1.0 - b) / (a_minus + s) : (-k2 * b - s) / (1.0 + k2);
+        return;
+    }
+    if (a == 0.5 * NR_PI) {
+        *r2 = -b;
+        return;
+    }
+    double kk = k->gamma * tan(a), k2 = kk * kk, s = sqrt(1.0 + k2 * (1.0 - b * b));
+    if (a < 0.5 * NR_PI)
+        *r2 = 1.0 - k2 * (1.0 + b) * (1.0 + b) / (1.0 + k2 * (1.0 + b) + s);
+    else
+        *r2 = (-k2 * b - s) / (1.0 + k2);
+}
+
+/* Where accepted X go: either a histogram in log10 p (weight and weight x p per bin) or plain sums. */
+typedef struct {
+    double *w, *wp;           /* n_bins each, or NULL                        */
+    int n_bins;
+    double bins_per_decade;
+    double sum_w, sum_w_inv_p; /* always accumulated                          */
+} deposit;
+
+static void deposit_put(deposit *d, double p, double w)
+{
+    d->sum_w += w;
+    d->sum_w_inv_p += w / p;
+    if (!d->w) return;
+    double x = (log10(p) - NR_LLP_LOG10_P_MIN) * d->bins_per_decade;
+    int i = !(x > 0.0) ? 0 : (x >= d->n_bins - 1 ? d->n_bins - 1 : (int)x);
+    d->w[i] += w;
+    d->wp[i] += w * p;
+}
+
+/* Gauss-Legendre tables for 1..NR_GL_MAX nodes, allocated on demand by one call (no global state). */
+#define NR_GL_MAX 128
+typedef struct {
+    gsl_integration_glfixed_table *t[NR_GL_MAX + 1];
+} gl_tables;
+
+static const gsl_integration_glfixed_table *gl_get(gl_tables *g, int n)
+{
+    if (n < 1) n = 1;
+    if (n > NR_GL_MAX) n = NR_GL_MAX;
+    if (!g->t[n]) g->t[n] = gsl_integration_glfixed_table_alloc((size_t)n);
+    return g->t[n];
+}
+
+static void gl_free(gl_tables *g)
+{
+    for (int n = 0; n <= NR_GL_MAX; n++)
+        if (g->t[n]) gsl_integration_glfixed_table_free(g->t[n]);
+}
+
+/* Accepted fraction of phi* at lab opening alpha (see llp_mesons.h). */
+static double phi_fraction(double theta_m, double alpha, double theta_acc)
+{
+    double d = fabs(theta_m - alpha);
+    if (!(d < theta_acc)) return 0.0;
+    double num = sin(0.5 * (theta_acc + d)) * sin(0.5 * (theta_acc - d)), den = sin(theta_m) * sin(alpha);
+    if (!(den > num)) return 1.0; /* also den = 0: X on the meson's axis, or the meson on the beam axis */
+    return (2.0 / NR_PI) * asin(sqrt(num / den));
+}
+
+/* Lab momentum of X at rest-frame cos(theta*) = c: E = gamma (E* + beta p* c), p = sqrt(E^2 - m^2). */
+static double p_lab_of_c(const decay_frame *k, double c)
+{
+    double p_par = k->gamma * k->p_star * (c + k->b), p_perp = k->p_star * sqrt(fmax(0.0, (1.0 - c) * (1.0 + c)));
+    return hypot(p_par, p_perp);
+}
+
+/* Blocks of GL nodes per interval: one block of n_angle nodes per half decade of X momentum spanned. */
+#define DEX_PER_BLOCK 0.5
+
+/* Integrate c over [c_lo, c_hi]: the variable is u = ln p_X (p_X(c) is monotonic: E_X is linear in c), so that
+ * the weight of soft X (which dominate long-lived rates) is resolved, and u = u_lo + (u_hi - u_lo)(1 - cos t)/2
+ * with t in [0, pi] removes the square-root edges of the phi* fraction. dc = p^2 / (E gamma beta p*) du. */
+static void integrate_interval(const decay_frame *k, double theta_m, double theta_acc, double c_lo, double c_hi,
+                               double weight, int n_angle, gl_tables *gl, deposit *d)
+{
+    if (!(c_hi > c_lo)) return;
+    double p_lo = p_lab_of_c(k, c_lo), p_hi = p_lab_of_c(k, c_hi);
+    p_lo = fmax(p_lo, 1e-12 * p_hi);
+    double u_lo = log(p_lo), u_hi = log(p_hi), m2 = k->m_x * k->m_x;
+    double dex = (u_hi - u_lo) / log(10.0);
+    int n = n_angle * (int)fmin(16.0, fmax(1.0, ceil(dex / DEX_PER_BLOCK)));
+    const gsl_integration_glfixed_table *t = gl_get(gl, n);
+    if (!t) return;
+    double inv_gbp = 1.0 / (k->gamma * k->beta * k->p_star);
+    for (size_t i = 0; i < t->n; i++) {
+        double tt, wt;
+        gsl_integration_glfixed_point(0.0, NR_PI, i, &tt, &wt, t);
+        double u = u_lo + (u_hi - u_lo) * 0.5 * (1.0 - cos(tt)), du_dt = (u_hi - u_lo) * 0.5 * sin(tt);
+        double p = exp(u), e = sqrt(p * p + m2);
+        /* c from E = gamma (E* + beta p* c), clamped against rounding */
+        double c = fmin(1.0, fmax(-1.0, (e / k->gamma - k->e_star) / (k->beta * k->p_star)));
+        double p_par = k->gamma * k->p_star * (c + k->b), p_perp = k->p_star * sqrt(fmax(0.0, (1.0 - c) * (1.0 + c)));
+        double f = phi_fraction(theta_m, atan2(p_perp, p_par), theta_acc);
+        if (f == 0.0) continue;
+        double dc = p * p / e * inv_gbp * du_dt * wt; /* dc = (dc/du)(du/dt) dt */
+        deposit_put(d, p, weight * 0.5 * dc * f);  /* cos(theta*) density 1/2 on [-1, 1] */
+    }
+}
+
+/* All accepted decays of one meson (weight = its cross section times BR). */
+static void integrate_meson(double m_m, double p_m, double theta_m, double m_x, double theta_acc, double weight,
+                            int n_angle, gl_tables *gl, deposit *d)
+{
+    if (!(m_x < m_m) || !(p_m > 0.0)) return;
+    decay_frame k;
+    decay_frame_init(&k, m_m, p_m, m_x);
+    /* bands of alpha in which X can be accepted: |theta_M - alpha| < theta_acc; when the meson is inside the cone
+     * the band starts at 0 and is split where the whole phi* circle stops being accepted (a kink of f) */
+    double levels[3];
+    int n_levels = 0;
+    if (theta_m >= theta_acc) {
+        levels[n_levels++] = theta_m - theta_acc;
+    } else {
+        levels[n_levels++] = 0.0;
+        levels[n_levels++] = theta_acc - theta_m;
+    }
+    levels[n_levels++] = theta_m + theta_acc;
+    double r1_prev, r2_prev;
+    alpha_below(&k, levels[0], &r1_prev, &r2_prev);
+    for (int j = 1; j < n_levels; j++) {
+        double r1, r2;
+        alpha_below(&k, levels[j], &r1, &r2);
+        /* {a_{j-1} <= alpha < a_j} = [r1_prev, r1) U (r2, r2_prev] */
+        integrate_interval(&k, theta_m, theta_acc, r1_prev, r1, weight, n_angle, gl, d);
+        integrate_interval(&k, theta_m, theta_acc, r2, r2_prev, weight, n_angle, gl, d);
+        r1_prev = r1;
+        r2_prev = r2;
+    }
+}
+
+double nr_meson_decay_accepted_fraction(double m_m_gev, double p_m_gev, double theta_m_rad, double m_x_gev,
+                                        double theta_acc_rad, int n_angle, double *mean_inv_p)
+{
+    gl_tables gl;
+    memset(&gl, 0, sizeof gl);
+    deposit d = {0};
+    integrate_meson(m_m_gev, p_m_gev, theta_m_rad, m_x_gev, theta_acc_rad, 1.0, n_angle < 1 ? 1 : n_angle, &gl, &d);
+    gl_free(&gl);
+    if (mean_inv_p) *mean_inv_p = d.sum_w > 0.0 ? d.sum_w_inv_p / d.sum_w : 0.0;
+    return d.sum_w;
+}
+
+/* Largest opening angle between X and the meson over a cell whose smallest momentum is p_lo: when beta > beta*
+ * (b > 1) it is alpha_max(p_lo) (alpha_max falls with p), otherwise X can go anywhere. */
+static double max_opening(double m_m, double p_lo, double m_x)
+{
+    decay_frame k;
+    decay_frame_init(&k, m_m, p_lo, m_x);
+    if (!(k.b > 1.0)) return NR_PI;
+    return atan2(1.0, k.gamma * sqrt(k.b * k.b - 1.0));
+}
+
+static int quadrature_is_valid(const nr_meson_decay_quadrature *q)
+{
+    return q->n_cell >= 1 && q->n_cell <= 16 && q->n_angle >= 1 && q->n_angle <= 64 && q->p_bins_per_cell >= 1 &&
+           q->p_bins_per_cell <= 64;
+}
+
+nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_gev, double br,
+                                     const nr_decay_volume *v, const nr_meson_decay_quadrature *q,
+                                     nr_llp_accepted *acc, nr_error *err)
+{
+    if (!acc) return nr_fail(err, NR_EINTERNAL, "meson decays", "no output");
+    memset(acc, 0, sizeof *acc);
+    if (!meson || !meson->cells) return nr_fail(err, NR_EINTERNAL, "meson decays", "meson table not loaded");
+    nr_meson_decay_quadrature quad = q ? *q : nr_meson_decay_quadrature_default();
+    if (!quadrature_is_valid(&quad))
+        return nr_fail(err, NR_EINPUT, "/params/quadrature",
+                       "meson-decay quadrature: n_cell in 1..16, n_angle in 1..64, p_bins_per_cell in 1..64");
+    if (!(m_x_gev > 0.0) || !isfinite(m_x_gev))
+        return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be positive, got %g GeV", m_x_gev);
+    if (!(br >= 0.0) || !isfinite(br))
+        return nr_fail(err, NR_EINPUT, "/params/br", "branching ratio must be finite and >= 0, got %g", br);
+    if (!v || !(v->distance_m >= 0.0) || !(v->length_m > 0.0) || !(v->radius_m > 0.0) || !isfinite(v->distance_m) ||
+        !isfinite(v->length_m) || !isfinite(v->radius_m))
+        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    acc->mass_gev = m_x_gev;
+    int n_bins = NR_LLP_N_P * quad.p_bins_per_cell;
+    deposit d = {0};
+    d.n_bins = n_bins;
+    d.bins_per_decade = quad.p_bins_per_cell / NR_LLP_CELL_LOG10_WIDTH;
+    d.w = calloc((size_t)n_bins, sizeof *d.w);
+    d.wp = calloc((size_t)n_bins, sizeof *d.wp);
+    if (!d.w || !d.wp) {
+        free(d.w);
+        free(d.wp);
+        return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    }
+    double theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
+    double m_m = meson->mass_gev, half = 0.5 * NR_HADRON_CELL_LOG10_WIDTH;
+    gl_tables gl;
+    memset(&gl, 0, sizeof gl);
+    const gsl_integration_glfixed_table *cell_gl = gl_get(&gl, quad.n_cell);
+    if (m_x_gev < m_m && br > 0.0 && cell_gl) {
+        for (size_t i = 0; i < meson->n_cells; i++) {
+            const nr_hadron_cell *cell = &meson->cells[i];
+            double lt_lo = cell->log10_theta - half, lp_lo = cell->log10_p - half;
+            /* a cell none of whose X can reach the cone: smallest angle minus the largest opening still outside */
+            if (pow(10.0, lt_lo) - max_opening(m_m, pow(10.0, lp_lo), m_x_gev) > theta_acc) continue;
+            for (size_t a = 0; a < cell_gl->n; a++) {
+                double lt, wa;
+                gsl_integration_glfixed_point(lt_lo, lt_lo + 2.0 * half, a, &lt, &wa, cell_gl);
+                for (size_t bb = 0; bb < cell_gl->n; bb++) {
+                    double lp, wb;
+                    gsl_integration_glfixed_point(lp_lo, lp_lo + 2.0 * half, bb, &lp, &wb, cell_gl);
+                    /* glfixed weights on an interval of width 0.05 sum to 0.05: normalise to the cell */
+                    double w = br * cell->sigma_pb * (wa / (2.0 * half)) * (wb / (2.0 * half));
+                    integrate_meson(m_m, pow(10.0, lp), pow(10.0, lt), m_x_gev, theta_acc, w, quad.n_angle, &gl, &d);
+                }
+            }
+        }
+    }
+    gl_free(&gl);
+    size_t n = 0;
+    for (int i = 0; i < n_bins; i++) n += d.w[i] != 0.0;
+    acc->p_gev = malloc((n ? n : 1) * sizeof *acc->p_gev);
+    acc->weight_pb = malloc((n ? n : 1) * sizeof *acc->weight_pb);
+    if (!acc->p_gev || !acc->weight_pb) {
+        free(d.w);
+        free(d.wp);
+        nr_llp_accepted_free(acc);
+        return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    }
+    for (int i = 0; i < n_bins; i++) {
+        if (d.w[i] == 0.0) continue;
+        acc->p_gev[acc->n] = d.wp[i] / d.w[i]; /* the bin's weighted mean momentum */
+        acc->weight_pb[acc->n] = d.w[i];
+        acc->total_pb += d.w[i];
+        acc->n++;
+    }
+    free(d.w);
+    free(d.wp);
+    return NR_OK;
+}

@@ -1,0 +1,220 @@
+/* test_beam_dump.c: electron/positron beam dumps (physics/beam_dump.c, paper 004 sec. III B, App. A) and the
+ * vector models served at them.
+ * Golden values and their sources:
+ *  - the angular integral of 004 Eq. (40) in closed form against a direct quadrature of Eq. (40) over theta
+ *    (a second integrator);
+ *  - the wide-angle, m >> m_e limit of Eqs. (40), (46) for a vector coupling e: d sigma/dx =
+ *    4 alpha^3 chi x (1 + x^2 / (3 (1 - x))) / m^2 (Bjorken, Essig, Schuster, Toro, arXiv:0906.0580, whose total,
+ *    4/3 alpha^3 chi / m^2 log(1/delta), is the x -> 1 part of it);
+ *  - chi of Eq. (42) against a GSL adaptive integration of Eqs. (42)-(45) written out again here;
+ *  - the narrow-width annihilation strength of Eq. (47) against 12 pi^2 Gamma_ee / m delta(s - m^2) with
+ *    Gamma(X -> e e) from zprime.c and s = 2 m_e (E + m_e);
+ *  - the track-length fit of App. A at u = 1/2 from Eqs. (A5), (A6) by hand;
+ *  - kinematics: resonant annihilation needs m^2 / (2 m_e) < E_beam; long-lifetime scaling events ~ g^4.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+
+#include "beam_dump.h"
+#include "constants.h"
+#include "engine.h"
+#include "experiment.h"
+#include "model.h"
+#include "nr_test.h"
+#include "zprime.h"
+
+typedef struct {
+    double z, a, t_min;
+} chi_args;
+
+static double chi_integrand(double t, void *p)
+{
+    const chi_args *c = p;
+    double me = 0.51099895e-3, mp = 0.93827208816;
+    double a_el = 111.0 / cbrt(c->z) / me, d = 0.164 / pow(c->a, 2.0 / 3.0), a_in = 773.0 / pow(c->z, 2.0 / 3.0) / me;
+    double el = pow(a_el * a_el * t / (1 + a_el * a_el * t), 2) * pow(1 / (1 + t / d), 2) * c->z * c->z;
+    double in = pow(a_in * a_in * t / (1 + a_in * a_in * t), 2) *
+                pow((1 + t * (2.79 * 2.79 - 1) / (4 * mp * mp)) / pow(1 + t / 0.71, 4), 2) * c->z;
+    return (t - c->t_min) / (t * t) * (el + in);
+}
+
+static double chi_gsl(double m, double e, double z, double a)
+{
+    chi_args c = {z, a, pow(m * m / (2 * e), 2)};
+    gsl_integration_workspace *w = gsl_integration_workspace_alloc(2000);
+    gsl_function f = {chi_integrand, &c};
+    double r = 0, err = 0;
+    /* split at the screening and nuclear scales so the adaptive rule sees each */
+    double pts[6] = {c.t_min, 1e-10, 1e-7, 1e-4, 1e-2, m * m};
+    size_t n = 0;
+    double brk[6];
+    for (int i = 0; i < 6; i++)
+        if (pts[i] >= c.t_min && pts[i] <= m * m && (n == 0 || pts[i] > brk[n - 1]))
+            brk[n++] = pts[i];
+    gsl_integration_qagp(&f, brk, n, 0, 1e-9, 2000, w, &r, &err);
+    gsl_integration_workspace_free(w);
+    return r;
+}
+
+static double model_signal(const nr_engine *engine, const char *model, const char *exp, double m, double g,
+                           const char *signal, nr_status *st_out)
+{
+    const nr_model *md = nr_model_find(model);
+    nr_param_value p[16];
+    nr_error err;
+    nr_model_defaults(md, p);
+    p[0].number = m;
+    p[1].number = g;
+    double v = NAN;
+    nr_status st = nr_model_signal_at(md, engine, nr_experiment_find(exp), p,
+                                      (size_t)nr_model_signal_index(md, signal), &v, &err);
+    if (st_out)
+        *st_out = st;
+    return v;
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const double e_charge = sqrt(4 * NR_PI * NR_ALPHA_EM);
+    const nr_electron_charges dark = {-e_charge, -e_charge};
+
+    /* closed-form theta integral vs quadrature of Eq. (40) over d cos theta = sin theta d theta */
+    {
+        const double cases[3][4] = {{20.0, 0.05, 0.5, 0.004}, {9.0, 0.01, 0.9, 0.002}, {20.0, 0.3, 0.2, 0.05}};
+        for (int k = 0; k < 3; k++) {
+            double e = cases[k][0], m = cases[k][1], x = cases[k][2], th = cases[k][3];
+            double chi = nr_dump_chi(m, e, 13, 26.98);
+            const int n = 200000;
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                double t = (i + 0.5) * th / n;
+                sum += nr_dump_brem_dsigma_dx_dcos(x, t, e, m, dark, chi) * sin(t) * th / n;
+            }
+            /* the closed form takes sin(theta) = theta: a relative theta^2/6 (4e-4 at 0.05 rad) */
+            CHECK_REL(nr_dump_brem_dsigma_dx(x, th, e, m, dark, chi), sum, 1e-4 + th * th / 6,
+                      "theta integral of Eq. 40 in closed form = quadrature");
+        }
+    }
+
+    /* wide-angle, m >> m_e limit: 4 alpha^3 chi x (1 + x^2/(3(1-x))) / m^2 */
+    {
+        double e = 100.0, m = 0.3, chi = 1000.0;
+        for (double x = 0.2; x < 0.95; x += 0.35) {
+            double want = 4 * pow(NR_ALPHA_EM, 3) * chi * x * (1 + x * x / (3 * (1 - x))) / (m * m);
+            CHECK_REL(nr_dump_brem_dsigma_dx(x, 1.0, e, m, dark, chi), want, 2e-3,
+                      "Eq. 40 integrated over angles -> the BEST/Tsai d sigma/dx");
+        }
+    }
+
+    /* the amplitude of Eq. (46) is symmetric in x'_l <-> x'_e, and at x'_l = -x'_e (pure axial) differs from vector
+     * only through m_e terms */
+    {
+        double chi = nr_dump_chi(0.05, 20, 13, 26.98);
+        double a = nr_dump_brem_dsigma_dx(0.7, 0.01, 20, 0.05, (nr_electron_charges){0.3, 1.1}, chi);
+        double b = nr_dump_brem_dsigma_dx(0.7, 0.01, 20, 0.05, (nr_electron_charges){1.1, 0.3}, chi);
+        CHECK_REL(a, b, 1e-12, "Eq. 46 symmetric in x'_l, x'_e");
+        double v = nr_dump_brem_dsigma_dx(0.7, 0.01, 20, 0.05, (nr_electron_charges){1, 1}, chi);
+        double ax = nr_dump_brem_dsigma_dx(0.7, 0.01, 20, 0.05, (nr_electron_charges){1, -1}, chi);
+        CHECK_REL(ax, v, 1e-3, "axial ~ vector for m >> m_e");
+    }
+
+    /* chi, Eqs. (42)-(45), against GSL */
+    {
+        const double cases[4][4] = {{0.01, 20, 13, 26.98}, {0.3, 20, 13, 26.98}, {0.002, 9, 74, 183.84},
+                                    {1.0, 125, 10, 18.015}};
+        for (int k = 0; k < 4; k++)
+            CHECK_REL(nr_dump_chi(cases[k][0], cases[k][1], cases[k][2], cases[k][3]),
+                      chi_gsl(cases[k][0], cases[k][1], cases[k][2], cases[k][3]), 1e-4, "chi vs GSL qagp");
+        CHECK(nr_dump_chi(50.0, 20.0, 13, 27) == 0.0, "chi = 0 when t_min >= t_max (m > 2E)");
+    }
+
+    /* resonant annihilation, Eq. (47) narrow width */
+    {
+        nr_zprime_couplings c;
+        nr_zprime_couplings_dark_photon(&c);
+        double m = 1.0; /* m >> m_e: Gamma_ee = g_v^2 m / (12 pi) up to 1e-6 */
+        double gamma_ee = nr_zprime_width_fermion_pair(m, NR_M_ELECTRON, c.f[NR_ZP_F_E].g_v, c.f[NR_ZP_F_E].g_a, 1.0);
+        /* delta(s - m^2) = delta(E - E_res) / (2 m_e) */
+        CHECK_REL(nr_dump_resonance_strength(dark), 12 * NR_PI * NR_PI * gamma_ee / (2 * NR_M_ELECTRON * m), 1e-5,
+                  "Eq. 47 strength = 12 pi^2 Gamma_ee / (2 m_e m)");
+        CHECK_REL(nr_dump_resonance_energy_gev(0.1), 0.01 / (2 * NR_M_ELECTRON) - NR_M_ELECTRON, 1e-12,
+                  "E_res = m^2/(2 m_e) - m_e");
+    }
+
+    /* track lengths, App. A at u = 1/2 */
+    {
+        CHECK_REL(nr_track_u_dl_du_primary(0.5), 0.581 + 0.131, 1e-12, "Eq. A5 at u = 1/2");
+        CHECK_REL(nr_track_u_dl_du_shower(0.5, (nr_shower_fit){0.199, 0.170}), 0.199 - 0.170 / 4, 1e-12,
+                  "Eq. A6 at u = 1/2");
+        CHECK(nr_shower_fit_for(&nr_material_water).b == 0.155 && nr_shower_fit_for(&nr_material_aluminium).b == 0.170,
+              "Eq. A6 (a, b) per dump");
+        CHECK_REL(nr_shower_fraction_in_cone(21.2, 1e-3), -expm1(-1.0), 1e-9,
+                  "shower cone fraction at theta = E_s/E: 1 - 1/e");
+    }
+
+    /* yields */
+    {
+        nr_error err;
+        nr_dump_yield y;
+        const nr_experiment *e137 = nr_experiment_find("E137");
+        CHECK(e137 && e137->kind == NR_DETECTOR_BEAM_DUMP && e137->n95_events == 3.0, "E137 in the catalogue");
+        CHECK(nr_dump_yield_compute(e137, 0.2, dark, &y, &err) == NR_OK, "E137 yield at 0.2 GeV");
+        double na = 0;
+        for (int b = 0; b < NR_DUMP_N_BINS; b++)
+            na += y.n_anni[b];
+        CHECK(na == 0.0, "no resonant annihilation above sqrt(2 m_e E_beam) = 0.143 GeV at E137");
+        CHECK(nr_dump_yield_compute(e137, 0.1, dark, &y, &err) == NR_OK, "E137 yield at 0.1 GeV");
+        na = 0;
+        for (int b = 0; b < NR_DUMP_N_BINS; b++)
+            na += y.n_anni[b];
+        CHECK(na > 0.0, "resonant annihilation below 0.143 GeV at E137");
+        /* long lifetime: events ~ g^4 */
+        double b1, a1, b2, a2;
+        nr_dump_events(&y, e137, 1e-9, 1e6 / 1e-18, &b1, &a1);
+        nr_dump_events(&y, e137, 2e-9, 1e6 / 4e-18, &b2, &a2);
+        CHECK_REL(b2 / b1, 16.0, 1e-4, "events ~ g^4 at long lifetime");
+        /* a positron beam adds the primary positrons' track to the annihilation */
+        nr_experiment pos = *e137;
+        strcpy(pos.beam_particle, "e+");
+        nr_dump_yield yp;
+        CHECK(nr_dump_yield_compute(&pos, 0.1, dark, &yp, &err) == NR_OK, "positron-beam yield");
+        double nap = 0;
+        for (int b = 0; b < NR_DUMP_N_BINS; b++)
+            nap += yp.n_anni[b];
+        CHECK(nap > na, "a positron beam annihilates more");
+        strcpy(pos.beam_particle, "p");
+        CHECK(nr_dump_yield_compute(&pos, 0.1, dark, &yp, &err) == NR_EINPUT, "a proton beam is refused");
+        CHECK(nr_dump_yield_compute(e137, 25.0, dark, &yp, &err) == NR_EINPUT, "mass above the beam energy refused");
+    }
+
+    /* models at the dumps */
+    nr_engine *engine = NULL;
+    nr_error err;
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    if (!engine)
+        return nr_test_summary();
+    {
+        CHECK(nr_model_serves(nr_model_find("dark_photon"), NR_DETECTOR_BEAM_DUMP), "dark_photon serves beam dumps");
+        CHECK(!nr_model_serves(nr_model_find("sm"), NR_DETECTOR_BEAM_DUMP), "sm does not");
+        double vis = model_signal(engine, "dark_photon", "E137", 0.05, 3e-7, "visible", NULL);
+        double br = model_signal(engine, "dark_photon", "E137", 0.05, 3e-7, "visible_from_bremsstrahlung", NULL);
+        double an = model_signal(engine, "dark_photon", "E137", 0.05, 3e-7, "visible_from_annihilation", NULL);
+        CHECK(vis > 0 && an > 0, "E137 sees the dark photon at 50 MeV, 3e-7");
+        CHECK_REL(br + an, vis, 1e-12, "brem + annihilation = visible at a dump");
+        CHECK(model_signal(engine, "dark_photon", "FASER", 0.05, 1e-5, "visible_from_annihilation", NULL) == 0.0,
+              "no annihilation at FASER");
+        CHECK_REL(model_signal(engine, "u1x", "E141", 0.005, 1e-5, "visible", NULL),
+                  model_signal(engine, "b_minus_l", "E141", 0.005, 1e-5, "visible", NULL), 1e-12,
+                  "u1x(x_H = 0) = B-L at E141");
+        nr_status st;
+        model_signal(engine, "dark_photon", "E137", 30.0, 1e-5, "visible", &st);
+        CHECK(st == NR_EINPUT, "a mass above E137's beam energy is refused");
+    }
+    nr_engine_free(engine);
+    return nr_test_summary();
+}

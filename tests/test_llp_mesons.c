@@ -1,0 +1,257 @@
+/* test_llp_mesons.c: the converged meson-decay acceptance of llp_mesons.c against an independent brute force.
+ *
+ * The brute force works in the LAB frame, not the rest frame: it lays a fine midpoint grid over the acceptance cone
+ * itself (theta_X < theta_acc, uniform in cos theta_X and phi_X), and for each lab direction at angle psi to the
+ * meson solves the two-body kinematics for the X momentum (one or two roots) with the lab density of an isotropic
+ * rest-frame decay, dN/dOmega = (1/4pi) p^2 / (gamma p* |p - beta E cos psi|). Nothing of llp_mesons.c (rest-frame
+ * angles, alpha(c) roots, the phi* fraction) is used. The Jacobian is checked first: integrated over all lab
+ * directions it gives 1. Then: single mesons in every regime, and FASER Run 3 events from the full EPOS-LHC pi0 and
+ * eta tables at 10, 50, 100 MeV at a long and a short lifetime (issue 10: the old sampling was 15-37% low there).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <string.h>
+#include <time.h>
+
+#include "constants.h"
+#include "llp.h"
+#include "llp_mesons.h"
+#include "nr_test.h"
+
+/* CHECK_REL with a formatted description */
+#define CHECK_REL_F(got, want, rel, ...)                                                                              \
+    do {                                                                                                              \
+        char what_[200];                                                                                              \
+        snprintf(what_, sizeof what_, __VA_ARGS__);                                                                   \
+        CHECK_REL(got, want, rel, what_);                                                                             \
+    } while (0)
+
+typedef struct {
+    double sum_w;      /* accepted fraction               */
+    double sum_w_inv_p; /* sum of w / p [1/GeV]            */
+    double sum_w_pdec;  /* sum of w P_dec(p) at ctau        */
+    double sum_w_pdec2; /* sum of w P_dec(p) at ctau2       */
+} brute_sums;
+
+/* Lab roots p of M -> X gamma along a direction at angle psi to the meson (cos_psi, sin_psi given separately for
+ * precision at tiny angles). E* = gamma (E - beta p cos psi) squared gives, with D0 = 1 - beta^2 cos^2 psi =
+ * 1/gamma^2 + beta^2 sin^2 psi and Delta = p*^2 - m^2 gamma^2 beta^2 sin^2 psi:
+ *   p = (E* beta cos psi +- sqrt(Delta)) / (gamma D0);
+ * the minus root, rationalised: (m^2 beta^2 (cos^2 psi + gamma^2 sin^2 psi) - p*^2 D0) / (gamma D0 (E* beta cos psi
+ * + sqrt(Delta))), is physical when positive. Returns the number of roots, their p and densities
+ * (1/4pi) dOmega* / dOmega. */
+static int lab_roots(double m_m, double p_m, double m_x, double cos_psi, double sin_psi, double p_out[2],
+                     double dens[2])
+{
+    double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_star = sqrt(p_star * p_star + m_x * m_x);
+    double e_m = sqrt(p_m * p_m + m_m * m_m), gamma = e_m / m_m, beta = p_m / e_m;
+    double d0 = 1.0 / (gamma * gamma) + beta * beta * sin_psi * sin_psi;
+    double delta = p_star * p_star - m_x * m_x * gamma * gamma * beta * beta * sin_psi * sin_psi;
+    if (delta < 0.0) return 0;
+    double sq = sqrt(delta), n = 0;
+    double roots[2];
+    roots[0] = (e_star * beta * cos_psi + sq) / (gamma * d0);
+    roots[1] = (m_x * m_x * beta * beta * (cos_psi * cos_psi + gamma * gamma * sin_psi * sin_psi) - p_star * p_star * d0) /
+               (gamma * d0 * (e_star * beta * cos_psi + sq));
+    for (int r = 0; r < 2; r++) {
+        double p = roots[r];
+        if (!(p > 0.0)) continue;
+        if (r == 1 && sq == 0.0) continue;
+        double e = sqrt(p * p + m_x * m_x);
+        p_out[(int)n] = p;
+        dens[(int)n] = p * p / (gamma * p_star * fabs(p - beta * e * cos_psi)) / (4.0 * NR_PI);
+        n++;
+    }
+    return (int)n;
+}
+
+/* Largest lab angle between X and the meson: Delta = 0, sin psi_max = p* / (m gamma beta); pi if X can go anywhere. */
+static double psi_max_of(double m_m, double p_m, double m_x)
+{
+    double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), gb = p_m / m_m;
+    double s = p_star / (m_x * gb);
+    return s >= 1.0 ? NR_PI : asin(s);
+}
+
+/* Polar angle to the beam of the lab direction (psi, chi) about the meson: n = cos psi m + sin psi (cos chi e1 +
+ * sin chi e2), m = (sin theta_M, 0, cos theta_M), e1 = (cos theta_M, 0, -sin theta_M), e2 = y. It falls
+ * monotonically from chi = 0 to chi = pi (towards the beam axis). */
+static double beam_angle(double theta_m, double psi, double chi)
+{
+    double st_m = sin(theta_m), ct_m = cos(theta_m), sp = sin(psi), cp = cos(psi);
+    double nx = cp * st_m + sp * cos(chi) * ct_m, ny = sp * sin(chi), nz = cp * ct_m - sp * cos(chi) * st_m;
+    return atan2(sqrt(nx * nx + ny * ny), nz);
+}
+
+/* Sum over lab directions in polar coordinates (psi, chi) about the meson's direction: psi over the band
+ * |theta_M - psi| < theta_acc (clipped at psi_max), with psi = lo + (hi - lo)(1 - cos t)/2 and n_t midpoints in t
+ * (the lab density has an inverse square root at psi_max; the accepted chi range a square root at the band's
+ * edges); at each psi the accepted chi range [chi_edge, pi] (doubled for [-pi, -chi_edge]) is found by bisection on
+ * the direction's polar angle: the density depends on psi only. */
+static brute_sums brute_force_meson(double m_m, double p_m, double theta_m, double m_x, double theta_acc, int n_t,
+                                    double distance, double length, double ctau, double ctau2)
+{
+    brute_sums s = {0, 0, 0, 0};
+    double lo = fmax(0.0, theta_m - theta_acc), hi = fmin(theta_m + theta_acc, psi_max_of(m_m, p_m, m_x));
+    if (!(hi > lo)) return s;
+    double dt = NR_PI / n_t;
+    for (int i = 0; i < n_t; i++) {
+        double t = (i + 0.5) * dt, psi = lo + (hi - lo) * 0.5 * (1.0 - cos(t)), dpsi = (hi - lo) * 0.5 * sin(t) * dt;
+        double p[2], dens[2];
+        int nr = lab_roots(m_m, p_m, m_x, cos(psi), sin(psi), p, dens);
+        if (nr == 0 || !(beam_angle(theta_m, psi, NR_PI) < theta_acc)) continue;
+        double chi_edge = 0.0;
+        if (!(beam_angle(theta_m, psi, 0.0) < theta_acc)) {
+            double a = 0.0, b = NR_PI; /* beam_angle(a) >= theta_acc > beam_angle(b) */
+            for (int it = 0; it < 44; it++) { /* pi / 2^44 ~ 2e-13 rad */
+                double mid = 0.5 * (a + b);
+                if (beam_angle(theta_m, psi, mid) < theta_acc) b = mid;
+                else a = mid;
+            }
+            chi_edge = 0.5 * (a + b);
+        }
+        for (int r = 0; r < nr; r++) {
+            double w = 2.0 * (NR_PI - chi_edge) * dens[r] * sin(psi) * dpsi;
+            s.sum_w += w;
+            s.sum_w_inv_p += w / p[r];
+            if (ctau > 0) s.sum_w_pdec += w * nr_llp_decay_probability(distance, length, p[r] / m_x * ctau);
+            if (ctau2 > 0) s.sum_w_pdec2 += w * nr_llp_decay_probability(distance, length, p[r] / m_x * ctau2);
+        }
+    }
+    return s;
+}
+
+static void test_lab_density_normalised(void)
+{
+    /* all lab directions: 2 pi Int_0^psi_max sin psi dens dpsi = 1, for b < 1 and b > 1 (psi = psi_max (1 - cos t)/2
+     * for the inverse square root at psi_max) */
+    const double m_pi = 0.1349768;
+    double cases[][2] = {{0.3, 0.01}, {100.0, 0.01}, {5.0, 0.1}, {0.05, 0.12}, {3000.0, 0.05}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int n = 200000;
+        double sum = 0.0, dt = NR_PI / n, hi = psi_max_of(m_pi, cases[k][0], cases[k][1]);
+        for (int i = 0; i < n; i++) {
+            double t = (i + 0.5) * dt, psi = hi * 0.5 * (1.0 - cos(t)), dpsi = hi * 0.5 * sin(t) * dt, p[2], dens[2];
+            int nr = lab_roots(m_pi, cases[k][0], cases[k][1], cos(psi), sin(psi), p, dens);
+            for (int r = 0; r < nr; r++) sum += 2.0 * NR_PI * sin(psi) * dens[r] * dpsi;
+        }
+        CHECK_REL_F(sum, 1.0, 1e-4, "lab density of an isotropic decay integrates to 1 (p_M=%g, m_X=%g)", cases[k][0],
+                    cases[k][1]);
+    }
+}
+
+static void test_single_mesons(void)
+{
+    const double m_pi = 0.1349768, m_eta = 0.547862, th_acc = atan(0.1 / 480.0);
+    /* regimes: meson on the axis, inside and outside the cone, slow and fast (b < 1, b > 1), light and heavy X */
+    double cases[][4] = {
+        {m_pi, 1000.0, 0.0, 0.01},   {m_pi, 1000.0, 1e-4, 0.01},  {m_pi, 1000.0, 5e-4, 0.01},
+        {m_pi, 3000.0, 2.5e-4, 0.05}, {m_pi, 50.0, 1e-3, 0.1},    {m_pi, 0.5, 0.05, 0.13},
+        {m_eta, 2000.0, 3e-4, 0.1},  {m_eta, 800.0, 1e-5, 0.4},   {m_eta, 20.0, 2e-3, 0.01},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        double m_m = cases[k][0], p_m = cases[k][1], th = cases[k][2], m_x = cases[k][3], inv_p;
+        double f = nr_meson_decay_accepted_fraction(m_m, p_m, th, m_x, th_acc, 8, &inv_p);
+        brute_sums b = brute_force_meson(m_m, p_m, th, m_x, th_acc, 4000, 0, 0, -1, -1);
+        double b_inv_p = b.sum_w > 0 ? b.sum_w_inv_p / b.sum_w : 0;
+        printf("meson case %zu: accepted fraction %.6g (brute force %.6g), <1/p> %.6g (%.6g)\n", k, f, b.sum_w, inv_p,
+               b_inv_p);
+        CHECK(fabs(f - b.sum_w) <= 5e-3 * fmax(f, b.sum_w) + 1e-12, "case %zu: fraction %.6g vs brute force %.6g", k,
+              f, b.sum_w);
+        if (b.sum_w > 0)
+            CHECK_REL_F(inv_p, b_inv_p, 5e-3, "case %zu: <1/p> of the accepted X", k);
+    }
+    /* the cone around everything: theta_acc = pi takes every decay */
+    CHECK_REL(nr_meson_decay_accepted_fraction(m_pi, 10.0, 0.01, 0.05, NR_PI, 8, NULL), 1.0, 1e-9, "all directions");
+    CHECK(nr_meson_decay_accepted_fraction(m_pi, 10.0, 0.01, 0.2, 0.1, 8, NULL) == 0.0, "above threshold");
+}
+
+/* FASER Run 3 events at unit BR and luminosity 1 fb^-1 from a whole meson table: brute force over the cells that
+ * can reach the cone (a rigorous bound: smallest angle minus the largest opening), 3 x 3 midpoints per cell. */
+static void brute_force_table(const nr_hadron_table *t, double m_x, const nr_decay_volume *v, double ctau_long,
+                              double ctau_short, int n_grid, double *n_long, double *n_short)
+{
+    double th_acc = atan(v->radius_m / (v->distance_m + v->length_m)), m_m = t->mass_gev, half = 0.025;
+    double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m);
+    *n_long = *n_short = 0.0;
+    for (size_t i = 0; i < t->n_cells; i++) {
+        const nr_hadron_cell *c = &t->cells[i];
+        double p_lo = pow(10.0, c->log10_p - half), th_lo = pow(10.0, c->log10_theta - half);
+        if (p_lo * m_x > p_star * m_m && th_lo - asin(p_star * m_m / (m_x * p_lo)) > th_acc) continue;
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++) {
+                double th = pow(10.0, c->log10_theta - half + (a + 0.5) * 2 * half / 3);
+                double p = pow(10.0, c->log10_p - half + (b + 0.5) * 2 * half / 3);
+                brute_sums b2 = brute_force_meson(m_m, p, th, m_x, th_acc, n_grid, v->distance_m, v->length_m,
+                                                  ctau_long, ctau_short);
+                *n_long += c->sigma_pb / 9.0 * b2.sum_w_pdec * NR_INV_FB_TO_INV_PB;
+                *n_short += c->sigma_pb / 9.0 * b2.sum_w_pdec2 * NR_INV_FB_TO_INV_PB;
+            }
+    }
+}
+
+static void test_tables(void)
+{
+    nr_error err;
+    nr_decay_volume faser = NR_FASER_DECAY_VOLUME;
+    const int pdgs[2] = {111, 221};
+    const double masses[3] = {0.01, 0.05, 0.1};
+    for (int k = 0; k < 2; k++) {
+        nr_hadron_table t;
+        if (nr_hadron_table_load(nr_test_data_dir(), "13.6TeV", "EPOSLHC", pdgs[k], &t, &err) != NR_OK) {
+            CHECK(0, "%s", err.message);
+            continue;
+        }
+        for (int j = 0; j < 3; j++) {
+            double m = masses[j];
+            /* long-lived: d >> L for every X (d = p/m c tau > 1e6 m for p > 1 GeV); short-lived: d = 60 m at 1 TeV,
+             * so exp(-L/d) picks the hardest X */
+            double ctau_long = 1e6 * m, ctau_short = 60.0 * m / 1000.0;
+            nr_llp_accepted acc;
+            CHECK(nr_llp_accept_meson_decays(&t, m, 1.0, &faser, NULL, &acc, &err) == NR_OK, "%s", err.message);
+            double nl = nr_llp_events_accepted(&acc, &faser, ctau_long, 1.0);
+            double ns = nr_llp_events_accepted(&acc, &faser, ctau_short, 1.0);
+            double bl, bs;
+            brute_force_table(&t, m, &faser, ctau_long, ctau_short, 32, &bl, &bs);
+            printf("pdg %d m=%.3f: long-lived %.6g (brute force %.6g: %+.2f%%), short-lived %.6g (brute force %.6g: "
+                   "%+.2f%%)\n",
+                   pdgs[k], m, nl, bl, 100 * (nl / bl - 1), ns, bs, 100 * (ns / bs - 1));
+            CHECK_REL_F(nl, bl, 0.02, "pdg %d m=%g long-lived: converged vs brute force", pdgs[k], m);
+            CHECK_REL_F(ns, bs, 0.02, "pdg %d m=%g short-lived: converged vs brute force", pdgs[k], m);
+            nr_llp_accepted_free(&acc);
+        }
+        nr_hadron_table_free(&t);
+    }
+}
+
+static void test_bad_input(void)
+{
+    nr_error err;
+    nr_hadron_table t = {0};
+    nr_hadron_cell cell = {-4.0, 3.0, 1.0};
+    t.cells = &cell;
+    t.n_cells = 1;
+    t.mass_gev = 0.1349768;
+    nr_decay_volume faser = NR_FASER_DECAY_VOLUME, bad = {478.5, 1.5, -1.0};
+    nr_llp_accepted acc;
+    CHECK(nr_llp_accept_meson_decays(&t, 0.05, -1.0, &faser, NULL, &acc, &err) == NR_EINPUT, "negative br");
+    CHECK(nr_llp_accept_meson_decays(&t, 0.05, 1.0, &bad, NULL, &acc, &err) == NR_EINPUT, "negative radius");
+    nr_meson_decay_quadrature q = {0, 8, 8};
+    CHECK(nr_llp_accept_meson_decays(&t, 0.05, 1.0, &faser, &q, &acc, &err) == NR_EINPUT && strstr(err.where, "quadrature"),
+          "bad quadrature");
+    CHECK(nr_llp_accept_meson_decays(&t, 0.2, 1.0, &faser, NULL, &acc, &err) == NR_OK && acc.n == 0,
+          "above threshold: nothing accepted");
+    nr_llp_accepted_free(&acc);
+    /* one meson cell on the axis at 1 TeV: everything of a 10 MeV X inside the cone... is not: compare to the fraction */
+    CHECK(nr_llp_accept_meson_decays(&t, 0.05, 1.0, &faser, NULL, &acc, &err) == NR_OK, "%s", err.message);
+    CHECK(acc.total_pb > 0 && acc.total_pb <= 1.0, "accepted part of one cell: %g", acc.total_pb);
+    nr_llp_accepted_free(&acc);
+}
+
+int main(void)
+{
+    test_lab_density_normalised();
+    test_single_mesons();
+    test_bad_input();
+    test_tables();
+    return nr_test_summary();
+}

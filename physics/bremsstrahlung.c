@@ -58,8 +58,8 @@ double nr_pp_sigma_total_mb(double s_gev2)
 {
     const double z = 35.45, b = 0.308, s0 = 5.38 * 5.38, y1 = 42.53, y2 = 33.34, eta1 = 0.458, eta2 = 0.545;
     if (!(s_gev2 > 4.0 * NR_M_PROTON * NR_M_PROTON)) return 0.0;
-    double l = log(s_gev2 / s0);
-    return z + b * l * l + y1 * pow(1.0 / s_gev2, eta1) - y2 * pow(1.0 / s_gev2, eta2);
+    double ln_s = log(s_gev2), l = ln_s - log(s0);
+    return z + b * l * l + y1 * exp(-eta1 * ln_s) - y2 * exp(-eta2 * ln_s); /* (1/s)^eta = e^(-eta ln s) */
 }
 
 /* sigma_inel = (79.5/110.6) sigma_tot: TOTEM's inelastic/total ratio at 13 TeV (arXiv:1712.06153). */
@@ -97,19 +97,27 @@ double nr_brem_splitting(const nr_proton_chiral_couplings *c, nr_brem_splitting_
     return (t1 + t2 + t3 + t4) / (16.0 * NR_PI * NR_PI * h);
 }
 
-double nr_brem_dsigma_dz_dpt2_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
-                                 double z, double pt2_gev2, double m_x_gev)
+/* d sigma/dz dpT^2 with the proton form factor |F1(m_x^2)|^2 given (it depends on the mass only). */
+static double dsigma_dz_dpt2_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double z,
+                                double pt2_gev2, double m_x_gev, double f1_abs2)
 {
-    if (!c || !opt || !(z > opt->z_min && z < opt->z_max) || !(pt2_gev2 >= 0.0) ||
-        !(pt2_gev2 < opt->pt_max_gev * opt->pt_max_gev))
+    if (!(z > opt->z_min && z < opt->z_max) || !(pt2_gev2 >= 0.0) || !(pt2_gev2 < opt->pt_max_gev * opt->pt_max_gev))
         return 0.0;
     double s = opt->sqrt_s_gev * opt->sqrt_s_gev;
     double e_beam_target_frame = s / (2.0 * NR_M_PROTON); /* 004 sec. III A: the other proton at rest */
     double lambda2 = opt->lambda_qcd_gev * opt->lambda_qcd_gev;
     if (!(nr_brem_virtuality_gev2(z, pt2_gev2, m_x_gev, e_beam_target_frame) < lambda2)) return 0.0;
     double sigma_pb = nr_pp_sigma_inel_mb(s * (1.0 - z)) * 1e9; /* 1 mb = 1e9 pb; s' = s (1 - z) */
-    return nr_proton_form_factor_f1_abs2_set(opt->resonances, m_x_gev * m_x_gev) *
-           nr_brem_splitting(c, opt->variant, z, pt2_gev2, m_x_gev) * sigma_pb;
+    return f1_abs2 * nr_brem_splitting(c, opt->variant, z, pt2_gev2, m_x_gev) * sigma_pb;
+}
+
+double nr_brem_dsigma_dz_dpt2_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
+                                 double z, double pt2_gev2, double m_x_gev)
+{
+    if (!c || !opt)
+        return 0.0;
+    return dsigma_dz_dpt2_pb(c, opt, z, pt2_gev2, m_x_gev,
+                             nr_proton_form_factor_f1_abs2_set(opt->resonances, m_x_gev * m_x_gev));
 }
 
 static int brem_options_are_valid(const nr_brem_options *o)
@@ -125,20 +133,22 @@ static int brem_options_are_valid(const nr_brem_options *o)
  * (log10 theta, log10 p): dz dpT^2 = (p / P) dp^2 dcos(theta) = (p/P) (2 p^2 ln10)(sin(theta) theta ln10)
  * dlog10p dlog10theta, with midpoints. */
 static double brem_cell_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m_x,
-                           double p_beam, int it, int ip)
+                           double f1_abs2, double p_beam, int it, int ip)
 {
     double h = NR_LLP_CELL_LOG10_WIDTH / o->n_sub, ln10 = log(10.0), sum = 0.0;
     double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
     double lp0 = NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH;
+    double p[64]; /* the momentum midpoints, the same for every angle (n_sub <= 64) */
+    for (int b = 0; b < o->n_sub; b++)
+        p[b] = pow(10.0, lp0 + (b + 0.5) * h);
     for (int a = 0; a < o->n_sub; a++) {
         double theta = pow(10.0, lt0 + (a + 0.5) * h);
         if (theta >= 0.5 * NR_PI) break;
         double st = sin(theta), ct = cos(theta);
         for (int b = 0; b < o->n_sub; b++) {
-            double p = pow(10.0, lp0 + (b + 0.5) * h);
-            double z = p * ct / p_beam, pt2 = p * p * st * st;
-            double jac = (p / p_beam) * (2.0 * p * p * ln10) * (st * theta * ln10) * h * h;
-            sum += jac * nr_brem_dsigma_dz_dpt2_pb(c, o, z, pt2, m_x);
+            double z = p[b] * ct / p_beam, pt2 = p[b] * p[b] * st * st;
+            double jac = (p[b] / p_beam) * (2.0 * p[b] * p[b] * ln10) * (st * theta * ln10) * h * h;
+            sum += jac * dsigma_dz_dpt2_pb(c, o, z, pt2, m_x, f1_abs2);
         }
     }
     return sum;
@@ -155,6 +165,7 @@ nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton
     double e_beam = 0.5 * opt->sqrt_s_gev;
     double p_beam = sqrt(e_beam * e_beam - NR_M_PROTON * NR_M_PROTON);
     double log10_p_max = log10(opt->z_max * p_beam) + 0.01; /* no cell above z_max contributes at small theta */
+    double f1_abs2 = nr_proton_form_factor_f1_abs2_set(opt->resonances, s->mass_gev * s->mass_gev);
     for (int it = 0; it < NR_LLP_N_THETA; it++) {
         double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
         if (lt0 > log10(0.5 * NR_PI)) break;
@@ -164,7 +175,7 @@ nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton
             if (lp0 > log10_p_max) break;
             /* skip cells entirely above the pT cut */
             if (lp0 + log10_sin_theta_min > log10(opt->pt_max_gev)) break;
-            s->w_pb[it * NR_LLP_N_P + ip] += brem_cell_pb(c, opt, s->mass_gev, p_beam, it, ip);
+            s->w_pb[it * NR_LLP_N_P + ip] += brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, it, ip);
         }
     }
     return NR_OK;

@@ -240,7 +240,19 @@ static json_t *bins_json(const nr_table *t, int *bad)
     return bins;
 }
 
-json_t *nr_catalog_result(const nr_table *t, nr_observable observable)
+/* Whether the table's channels are all signals of the model (by name). A spectrum channel named like a signal
+ * holds that signal's events (tests/integration/test_spectrum_totals.py); other channels are other quantities
+ * (a flux, N produced, a branching fraction, a channel without the signal's cut), which must not be summed
+ * into an event count. */
+static int channels_are_signals(const nr_table *t, const nr_model *model)
+{
+    for (size_t c = 0; c < t->n_channels; c++)
+        if (nr_model_signal_index(model, t->channel[c]) < 0)
+            return 0;
+    return 1;
+}
+
+json_t *nr_catalog_result(const nr_table *t, nr_observable observable, const nr_model *model)
 {
     int with_bins = observable == NR_OBSERVABLE_SPECTRA, bad = 0;
     json_t *o = json_object(), *channels = json_array();
@@ -250,7 +262,10 @@ json_t *nr_catalog_result(const nr_table *t, nr_observable observable)
         total += t->total[c];
     }
     json_object_set_new(o, "channels", channels);
-    bad |= set_real(o, "total_events", total);
+    /* rates: the sum of the signals; spectra: only when every channel is a signal (then it is the sum of those
+     * signals' rates), else absent */
+    if (!with_bins || channels_are_signals(t, model))
+        bad |= set_real(o, "total_events", total);
     if (with_bins) {
         json_t *x = json_object();
         json_object_set_new(x, "name", json_string(t->x_name));

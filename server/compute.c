@@ -61,7 +61,7 @@ static char *table_body(const nr_api *api, const nr_request *r, size_t *len, dou
         nr_problem_from_error(p, st, &err);
         return NULL;
     }
-    json_t *result = nr_catalog_result(&table, r->observable);
+    json_t *result = nr_catalog_result(&table, r->observable, r->model);
     nr_table_free(&table);
     if (!result) {
         nr_problem_set(p, 500, "internal-error", "the computation produced a non-finite number");

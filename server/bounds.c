@@ -10,6 +10,7 @@
 #include "bounds.h"
 
 #include "catalog.h"
+#include "chi2_bounds.h"
 
 
 /* ---- the computation (runs on a job worker) --------------------------------------------------- */
@@ -32,7 +33,7 @@ static json_t *reals(const double *x, size_t n, int *bad)
 }
 
 /* The "result" object; NULL if a number is not finite. */
-static json_t *result_json(const nr_bounds_result *res)
+static json_t *result_json(const nr_bounds_result *res, const char *grid_name)
 {
     int bad = 0;
     json_t *o = json_object(), *events = json_array(), *contours = json_array();
@@ -40,7 +41,7 @@ static json_t *result_json(const nr_bounds_result *res)
     json_object_set_new(o, "y", reals(res->y, res->ny, &bad));
     for (size_t j = 0; j < res->ny; j++)
         json_array_append_new(events, reals(&res->events[j * res->nx], res->nx, &bad));
-    json_object_set_new(o, "events", events);
+    json_object_set_new(o, grid_name, events);
     for (size_t k = 0; k < res->n_polygons; k++) {
         json_t *c = json_object();
         json_object_set_new(c, "x", reals(res->polygons[k].x, res->polygons[k].n, &bad));
@@ -60,7 +61,7 @@ static json_t *result_json(const nr_bounds_result *res)
 char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds_result *res,
                          double compute_ms, size_t *len)
 {
-    json_t *result = result_json(res);
+    json_t *result = result_json(res, r->chi2 ? "delta_chi2" : "events");
     if (!result)
         return NULL;
     const nr_bounds_request *b = &r->bounds;
@@ -70,9 +71,13 @@ char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds
     json_object_set_new(o, "experiment", nr_catalog_experiment(&r->experiment));
     json_object_set_new(o, "params", nr_request_params_json(r));
     json_object_set_new(o, "scan", nr_bounds_scan_json(r->model, b));
-    json_object_set_new(o, "signal", json_string(r->model->signals[b->signal].name));
-    json_object_set_new(o, "threshold", json_real(b->threshold));
-    json_object_set_new(o, "refine", json_boolean(b->refine));
+    if (r->chi2) { /* the test with its level: Delta-chi2 at cl for two scanned parameters */
+        json_object_set_new(o, "test", nr_chi2_test_json(&r->chi2_test));
+    } else {
+        json_object_set_new(o, "signal", json_string(r->model->signals[b->signal].name));
+        json_object_set_new(o, "threshold", json_real(b->threshold));
+        json_object_set_new(o, "refine", json_boolean(b->refine));
+    }
     json_object_set_new(o, "result", result);
     json_object_set_new(o, "meta", nr_api_meta_json(api, r, compute_ms));
     char *text = json_dumps(o, NR_RESPONSE_JSON_FLAGS);
@@ -89,8 +94,10 @@ char *nr_bounds_body(const nr_api *api, const nr_request *r, const nr_progress *
     nr_bounds_result res;
     nr_error err;
     nr_error_clear(&err);
-    nr_status st = nr_bounds_compute(r->model, api->engine, &r->experiment, r->params, &r->bounds, &res,
-                                     progress, &err);
+    nr_status st = r->chi2 ? nr_chi2_bounds_compute(r->model, api->engine, &r->experiment, r->params, &r->bounds,
+                                                    &r->chi2_test, &res, progress, &err)
+                           : nr_bounds_compute(r->model, api->engine, &r->experiment, r->params, &r->bounds, &res,
+                                               progress, &err);
     if (st == NR_ECANCELLED)
         return NULL;
     if (st != NR_OK) {

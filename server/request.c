@@ -403,12 +403,13 @@ static void read_scan(const nr_model *m, const json_t *root, nr_bounds_request *
     const json_t *scan = json_object_get(root, "scan");
     if (!scan || !json_is_object(scan)) {
         nr_problem_add(p, 422, scan ? "wrong-type" : "missing-field", "/scan",
-                       "'scan' must be an object {\"x\": axis, \"y\": axis}");
+                       "'scan' must be an object {\"x\": axis, \"y\": axis} (or {\"x\": axis}: a curve)");
         return;
     }
     check_keys(scan, scan_keys, "/scan", p);
     read_axis(m, scan, "x", &b->ix, &b->x_min, &b->x_max, &b->nx, &b->x_log, p);
-    read_axis(m, scan, "y", &b->iy, &b->y_min, &b->y_max, &b->ny, &b->y_log, p);
+    if (json_object_get(scan, "y")) /* without y: a curve along x (physics/curve.h) */
+        read_axis(m, scan, "y", &b->iy, &b->y_min, &b->y_max, &b->ny, &b->y_log, p);
 }
 
 static void read_signal(const nr_model *m, const json_t *root, nr_bounds_request *b, nr_problem *p)
@@ -540,7 +541,23 @@ static void read_bounds(const nr_model *m, const json_t *root, const json_t *par
     else if (refine)
         b->refine = json_is_true(refine);
     read_test(m, root, chi2, test, p);
-    if (*chi2) {
+    const int curve = b->iy < 0;
+    if (curve && json_is_true(refine))
+        nr_problem_add(p, 422, "conflict", "/refine", "'refine' moves contour vertices; a curve (scan along x "
+                       "only) has none (leave 'refine' out or false)");
+    if (curve)
+        b->refine = 0;
+    if (*chi2 && curve) {
+        test->n_params = 1; /* the limit on a coupling at fixed other parameters */
+        if (p->status == 0 && (b->ix < 0 || !m->params[b->ix].coupling)) {
+            char valid[256] = "";
+            for (size_t i = 0; i < m->n_params; i++)
+                if (m->params[i].coupling)
+                    list_append(valid, sizeof valid, m->params[i].name);
+            nr_problem_add(p, 422, "not-a-coupling", "/scan/x/param", "a chi-square curve scans a coupling on x "
+                           "(the other parameters fixed); couplings of '%s': %s", m->name, valid);
+        }
+    } else if (*chi2) {
         b->refine = 0;
         if (p->status == 0 && (b->iy < 0 || !m->params[b->iy].coupling)) {
             char valid[256] = "";
@@ -574,8 +591,10 @@ json_t *nr_bounds_scan_json(const nr_model *m, const nr_bounds_request *b)
 {
     json_t *scan = json_object();
     for (int k = 0; k < 2; k++) {
-        json_t *axis = json_object();
         int idx = k == 0 ? b->ix : b->iy;
+        if (idx < 0) /* a curve: no y */
+            continue;
+        json_t *axis = json_object();
         json_object_set_new(axis, "param", json_string(m->params[idx].name));
         json_object_set_new(axis, "unit", json_string(m->params[idx].unit ? m->params[idx].unit : ""));
         json_object_set_new(axis, "min", json_real(k == 0 ? b->x_min : b->y_min));
@@ -624,7 +643,8 @@ json_t *nr_request_params_json(const nr_request *req)
     json_t *o = nr_params_to_json(req->model, req->params);
     if (o && req->observable == NR_OBSERVABLE_BOUNDS) {
         json_object_del(o, req->model->params[req->bounds.ix].name);
-        json_object_del(o, req->model->params[req->bounds.iy].name);
+        if (req->bounds.iy >= 0)
+            json_object_del(o, req->model->params[req->bounds.iy].name);
     }
     return o;
 }

@@ -139,6 +139,23 @@ def test_chi2_bound(d):
     return doc
 
 
+def test_csv(d, doc):
+    """The job's result as CSV: m_Zp,g_etau,delta_chi2 rows equal to the JSON grid, the test in the header."""
+    status, headers, payload = d.request("GET", "/api/v1/jobs/%s/result.csv" % doc["meta"]["cache_key"])
+    if not T.check(status == 200, "result.csv: 200 (%s)" % status):
+        return
+    lines = payload.decode().splitlines()
+    comments = [l for l in lines if l.startswith("#")]
+    rows = [l.split(",") for l in lines if not l.startswith("#")]
+    T.check(any(l.startswith("# test: ") and '"chi2"' in l for l in comments), "the header states the test")
+    T.check(rows[0] == ["m_Zp", "g_etau", "delta_chi2"], "columns m_Zp,g_etau,delta_chi2 (%s)" % rows[0])
+    r = doc["result"]
+    want = [(x, y, r["delta_chi2"][j][i]) for j, y in enumerate(r["y"]) for i, x in enumerate(r["x"])]
+    got = [tuple(float(v) for v in row) for row in rows[1:]]
+    T.check(len(got) == len(want) and all(abs(a - b) <= 1e-12 * abs(b) for g, w in zip(got, want)
+                                          for a, b in zip(g, w)), "rows equal the JSON grid (%d)" % len(got))
+
+
 def test_cache(d, doc):
     reordered = {"test": {"observable": "cc_", "kind": "chi2"}, "scan": SCAN, **MODEL}  # cl, norm: defaults
     first, again = bounds(d, reordered)
@@ -162,6 +179,7 @@ def main():
         if T.check(d.start(), "daemon started"):
             doc = test_chi2_bound(d)
             if doc:
+                test_csv(d, doc)
                 test_cache(d, doc)
     finally:
         code, _ = d.stop()

@@ -120,8 +120,14 @@ def generic_cases():
     scan = {"x": axis("m_Ap"), "y": axis("epsilon")}
     post("bounds-missing-scan", "/api/v1/bounds", dp, 422, "missing-field", "/scan")
     post("bounds-scan-not-object", "/api/v1/bounds", dict(dp, scan=[]), 422, "wrong-type", "/scan")
-    post("bounds-axis-missing", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap")}), 422, "missing-field",
-         "/scan/y")
+    # x is required; without y the scan is a curve along x (physics/curve.h)
+    post("bounds-axis-missing", "/api/v1/bounds", dict(dp, scan={"y": axis("epsilon")}), 422, "missing-field",
+         "/scan/x")
+    post("bounds-curve-valid", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap")}), 200)
+    post("bounds-curve-refine", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap")}, refine=True), 422, "conflict",
+         "/refine")
+    post("bounds-curve-points-one", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap", points=1)}), 422,
+         "out-of-range", "/scan/x/points")
     post("bounds-axis-unknown-key", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap", step=2), "y": axis("epsilon")}),
          422, "unknown-key", "/scan/x/step")
     post("bounds-axis-param-unknown", "/api/v1/bounds", dict(dp, scan={"x": axis("mass"), "y": axis("epsilon")}), 422,
@@ -191,6 +197,9 @@ def generic_cases():
          "conflict", "/signal")
     post("bounds-chi2-with-refine", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2(), refine=True), 422,
          "conflict", "/refine")
+    post("bounds-chi2-curve-valid", "/api/v1/bounds", dict(nz, scan={"x": zscan["y"]}, test=chi2()), 200)
+    post("bounds-chi2-curve-x-not-coupling", "/api/v1/bounds", dict(nz, scan={"x": zscan["x"]}, test=chi2()), 422,
+         "not-a-coupling", "/scan/x/param")
     post("bounds-chi2-y-not-coupling", "/api/v1/bounds",
          dict(nz, scan={"x": zscan["y"], "y": zscan["x"]}, test=chi2()), 422, "not-a-coupling", "/scan/y/param")
     q = "model=sm&experiment=FASERnu"

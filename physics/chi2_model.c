@@ -65,6 +65,11 @@ static nr_status check_inputs(const nr_model *model, const nr_param_value *base,
         return nr_fail(err, NR_EINPUT, "/scan", "the second scanned parameter must be another number parameter");
     if (!(lo > 0 && hi > lo))
         return nr_fail(err, NR_EINPUT, "/scan", "the coupling range must satisfy 0 < min < max (log scale)");
+    return nr_chi2_test_validate(test, err);
+}
+
+nr_status nr_chi2_test_validate(const nr_chi2_test *test, nr_error *err)
+{
     if (!(test->cl > 0 && test->cl < 1))
         return nr_fail(err, NR_EINPUT, "/test/cl", "cl must be in (0, 1), got %g", test->cl);
     if (test->n_params < 1 || test->n_params > 2)
@@ -74,6 +79,8 @@ static nr_status check_inputs(const nr_model *model, const nr_param_value *base,
                        test->stats.normalisation_sigma);
     if (!(test->stats.gauss_threshold >= 0 && isfinite(test->stats.gauss_threshold)))
         return nr_fail(err, NR_EINPUT, "/test/gauss_threshold", "must be a finite number >= 0");
+    if (!test->observable[0])
+        return nr_fail(err, NR_EINPUT, "/test/observable", "the observable (a spectra channel prefix) is empty");
     return NR_OK;
 }
 

@@ -25,6 +25,10 @@ typedef struct {
 /* 002's test on a given observable: 90% CL, 1 parameter, 10% normalisation, Gaussian above 20 events. */
 nr_chi2_test nr_chi2_test_paper002(const char *observable);
 
+/* The rules of a test (cl in (0, 1), 1 or 2 parameters, normalisation in [0, 10), a non-empty observable);
+ * NR_EINPUT naming /test/<field>. The functions below call it. */
+nr_status nr_chi2_test_validate(const nr_chi2_test *test, nr_error *err);
+
 /* Upper limits on parameter ip (coupling-flagged, searched on a log scale in [lo, hi]) at the values xs[n] of
  * parameter ix (any number parameter, e.g. the mass; ix = -1: one limit at base). limits[k] = INFINITY where
  * the level is not reached below hi; NAN where the model refuses the point (NR_EINPUT / NR_EKINEMATIC). */

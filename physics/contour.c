@@ -119,7 +119,7 @@ nr_status nr_bounds_check_request(const nr_model *m, const nr_bounds_request *r,
     if (r->signal >= m->n_signals)
         return nr_fail(err, NR_EINPUT, "/signal", "signal %zu of model %s does not exist", r->signal, m->name);
     nr_status st = check_axis(m, r->ix, r->x_min, r->x_max, r->nx, r->x_log, "x", err);
-    if (st == NR_OK)
+    if (st == NR_OK && !nr_bounds_is_curve(r))
         st = check_axis(m, r->iy, r->y_min, r->y_max, r->ny, r->y_log, "y", err);
     if (st != NR_OK)
         return st;
@@ -130,6 +130,11 @@ nr_status nr_bounds_check_request(const nr_model *m, const nr_bounds_request *r,
         return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, "/threshold",
                             "'threshold' must be a finite number > 0 [events] (got %g)", r->threshold);
     return NR_OK;
+}
+
+int nr_bounds_is_curve(const nr_bounds_request *r)
+{
+    return r->iy < 0;
 }
 
 /* ---- grid -------------------------------------------------------------------------------------- */
@@ -807,6 +812,8 @@ static nr_status bounds_run(const nr_model *model, const nr_engine *engine, cons
     nr_status st = nr_bounds_check_request(model, req, err);
     if (st != NR_OK)
         return st;
+    if (nr_bounds_is_curve(req))
+        return nr_fail(err, NR_EINPUT, "/scan/y", "a contour needs a y axis (a scan along x only is a curve: curve.h)");
     int x_coupling = model->params[req->ix].coupling, y_coupling = model->params[req->iy].coupling;
     scan s = {.model = model, .engine = engine, .experiment = experiment, .req = req, .progress = progress,
               .base = base, .nx = req->nx, .ny = req->ny};
@@ -887,6 +894,8 @@ nr_status nr_bounds_grid_slice(const nr_model *model, const nr_engine *engine, c
     nr_status st = nr_bounds_check_request(model, req, err);
     if (st != NR_OK)
         return st;
+    if (nr_bounds_is_curve(req))
+        return nr_fail(err, NR_EINPUT, "/scan/y", "a curve (x only) is not computed in slices");
     int along_y = nr_bounds_slice_axis(model, req);
     size_t n_axis = along_y ? req->ny : req->nx;
     if (k0 >= k1 || k1 > n_axis)

@@ -37,7 +37,8 @@
 
 typedef struct {
     size_t signal;             /* index into model->signals                                    */
-    int ix, iy;                /* indices of the scanned (number) parameters in model->params */
+    int ix, iy;                /* indices of the scanned (number) parameters in model->params;
+                                  iy = -1 (ny = 0): a curve along x only (curve.h)             */
     double x_min, x_max;       /* scan range of x in its parameter's unit, x_min < x_max      */
     size_t nx;                 /* grid points along x, 2..NR_BOUNDS_MAX_POINTS                */
     int x_log;                 /* 1: points equally spaced in log10(x) (needs x_min > 0)      */
@@ -94,6 +95,9 @@ nr_status nr_bounds_grid_slice(const nr_model *model, const nr_engine *engine, c
 nr_status nr_bounds_from_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                               const nr_param_value *base, const nr_bounds_request *request, const double *events,
                               nr_bounds_result *out, const nr_progress *progress, nr_error *err);
+
+/* 1 when the request scans x only (iy = -1): a curve (curve.h), not a contour. */
+int nr_bounds_is_curve(const nr_bounds_request *request);
 
 /* Checks a request against the model's tables (indices, ranges, points, scales); NR_EINPUT with
  * the offending field named otherwise. nr_bounds_compute calls it first. */

@@ -11,7 +11,7 @@
 nr_status nr_table_init(nr_table *t, size_t n_channels, size_t n_bins, nr_error *err)
 {
     memset(t, 0, sizeof *t);
-    t->total_events = NAN; /* channels exclusive: the total is their sum */
+    t->total_events = NAN; /* no declared total (nr_model.total_signal) */
     t->n_channels = n_channels;
     t->n_bins = n_bins;
     t->channel = calloc(n_channels ? n_channels : 1, sizeof *t->channel);

@@ -53,8 +53,9 @@ typedef struct {
     size_t n_bins;                       /* 0 for rates                                      */
     double *bin_lo, *bin_hi;             /* bin edges [x_unit]                               */
     double *events;                      /* events[c * n_bins + b]                           */
-    /* The result's total_events. NAN (what nr_table_alloc sets): the channels are exclusive and the total is their
-     * sum. A model whose channels overlap (e.g. visible and visible_from_pi0) sets the physical total here. */
+    /* The result's total_events. NAN (what nr_table_init sets): none declared (the catalogue sums disjoint channels
+     * or leaves the total out). A model whose channels overlap (e.g. visible and visible_from_pi0) and that
+     * declares a total_signal gets its value here. */
     double total_events;
 } nr_table;
 
@@ -110,9 +111,11 @@ struct nr_model {
     unsigned also_serves;      /* bits (1u << kind) of further detector kinds it serves; 0 if none */
     const nr_signal_spec *signals; /* rates = the signals, in order; bounds contour one  */
     size_t n_signals;
-    /* The signal that is the physical total when the signals overlap (result.total_events); NULL: the signals are
-     * exclusive and the total is their sum. */
+    /* The signal that is the physical total when the signals overlap (result.total_events); NULL: see below. */
     const char *total_signal;
+    /* 1: the signals are disjoint event classes and their sum is the total; with neither this nor total_signal the
+     * result has no total_events (a sum of overlapping signals counts nothing physical). */
+    int signals_exclusive;
     const void *data;          /* the family's constants (one file may declare several models) */
     size_t state_size;         /* bytes of prepared state: the framework allocates it zeroed, frees it */
     /* Physics checks beyond the declared ranges (thresholds, kinematic limits); NULL if none. Called once, before

@@ -27,6 +27,8 @@ static int on_scanned_param(const nr_model *model, const nr_bounds_request *scan
 {
     int scanned[2] = {scan->ix, scan->iy};
     for (int k = 0; k < 2; k++) {
+        if (scanned[k] < 0) /* a curve scans x only */
+            continue;
         char where[sizeof err->where];
         snprintf(where, sizeof where, "/params/%s", model->params[scanned[k]].name);
         if (strcmp(err->where, where) == 0)

@@ -101,6 +101,7 @@ int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const cha
         return -1;
     }
     memcpy(api->wait_ms, jobs->wait_ms, sizeof api->wait_ms);
+    api->csv_wait_ms = jobs->csv_wait_ms;
     api->contour_threads = jobs->pool.threads ? jobs->pool.threads : 1;
     if (!(api->jobs = nr_jobs_start(&jobs->pool, errbuf, errlen))) {
         nr_api_free(api);

@@ -37,6 +37,7 @@ typedef struct {
     nr_jobs *jobs;              /* every computation (compute.c)                                      */
     unsigned wait_ms[3];        /* per nr_observable: a request waits this long for its job (no thread held),
                                    then 202 */
+    unsigned csv_wait_ms;       /* a CSV request waits at least this long for its job, then 503 (never a 202) */
     unsigned contour_threads;   /* threads of one contour (nr_bounds_request.threads): the job workers' count */
     struct timespec started;    /* CLOCK_MONOTONIC */
 } nr_api;
@@ -44,6 +45,7 @@ typedef struct {
 typedef struct {
     nr_jobs_options pool;
     unsigned wait_ms[3]; /* see nr_api.wait_ms */
+    unsigned csv_wait_ms; /* see nr_api.csv_wait_ms */
 } nr_api_job_settings;
 
 /* 0 on success; -1 with errbuf filled. A missing openapi.json or static folder is not an error

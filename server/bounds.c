@@ -10,6 +10,8 @@
 #include "bounds.h"
 
 #include "catalog.h"
+#include "chi2_bounds.h"
+#include "curve.h"
 
 
 /* ---- the computation (runs on a job worker) --------------------------------------------------- */
@@ -32,7 +34,7 @@ static json_t *reals(const double *x, size_t n, int *bad)
 }
 
 /* The "result" object; NULL if a number is not finite. */
-static json_t *result_json(const nr_bounds_result *res)
+static json_t *result_json(const nr_bounds_result *res, const char *grid_name)
 {
     int bad = 0;
     json_t *o = json_object(), *events = json_array(), *contours = json_array();
@@ -40,7 +42,7 @@ static json_t *result_json(const nr_bounds_result *res)
     json_object_set_new(o, "y", reals(res->y, res->ny, &bad));
     for (size_t j = 0; j < res->ny; j++)
         json_array_append_new(events, reals(&res->events[j * res->nx], res->nx, &bad));
-    json_object_set_new(o, "events", events);
+    json_object_set_new(o, grid_name, events);
     for (size_t k = 0; k < res->n_polygons; k++) {
         json_t *c = json_object();
         json_object_set_new(c, "x", reals(res->polygons[k].x, res->polygons[k].n, &bad));
@@ -60,7 +62,7 @@ static json_t *result_json(const nr_bounds_result *res)
 char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds_result *res,
                          double compute_ms, size_t *len)
 {
-    json_t *result = result_json(res);
+    json_t *result = result_json(res, r->chi2 ? "delta_chi2" : "events");
     if (!result)
         return NULL;
     const nr_bounds_request *b = &r->bounds;
@@ -70,9 +72,13 @@ char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds
     json_object_set_new(o, "experiment", nr_catalog_experiment(&r->experiment));
     json_object_set_new(o, "params", nr_request_params_json(r));
     json_object_set_new(o, "scan", nr_bounds_scan_json(r->model, b));
-    json_object_set_new(o, "signal", json_string(r->model->signals[b->signal].name));
-    json_object_set_new(o, "threshold", json_real(b->threshold));
-    json_object_set_new(o, "refine", json_boolean(b->refine));
+    if (r->chi2) { /* the test with its level: Delta-chi2 at cl for two scanned parameters */
+        json_object_set_new(o, "test", nr_chi2_test_json(&r->chi2_test));
+    } else {
+        json_object_set_new(o, "signal", json_string(r->model->signals[b->signal].name));
+        json_object_set_new(o, "threshold", json_real(b->threshold));
+        json_object_set_new(o, "refine", json_boolean(b->refine));
+    }
     json_object_set_new(o, "result", result);
     json_object_set_new(o, "meta", nr_api_meta_json(api, r, compute_ms));
     char *text = json_dumps(o, NR_RESPONSE_JSON_FLAGS);
@@ -81,9 +87,85 @@ char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds
     return text;
 }
 
+/* ---- a curve: the scan along x only (physics/curve.h) ------------------------------------------ */
+
+static json_t *curve_result_json(const nr_curve_result *c, const char *values_name)
+{
+    int bad = 0;
+    json_t *o = json_object();
+    json_object_set_new(o, "x", reals(c->x, c->n, &bad));
+    json_object_set_new(o, values_name, reals(c->values, c->n, &bad));
+    bad |= !isfinite(c->level);
+    json_object_set_new(o, "level", json_real(isfinite(c->level) ? c->level : 0.0));
+    json_object_set_new(o, "crossings", reals(c->crossings, c->n_crossings, &bad));
+    json_object_set_new(o, "evaluations", json_integer((json_int_t)c->n_evaluations));
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static char *curve_body(const nr_api *api, const nr_request *r, const nr_curve_result *c, double compute_ms,
+                        size_t *len)
+{
+    json_t *result = curve_result_json(c, r->chi2 ? "delta_chi2" : "events");
+    if (!result)
+        return NULL;
+    const nr_bounds_request *b = &r->bounds;
+    json_t *o = json_object();
+    json_object_set_new(o, "model", json_string(r->model->name));
+    json_object_set_new(o, "observable", json_string("bounds"));
+    json_object_set_new(o, "experiment", nr_catalog_experiment(&r->experiment));
+    json_object_set_new(o, "params", nr_request_params_json(r));
+    json_object_set_new(o, "scan", nr_bounds_scan_json(r->model, b));
+    if (r->chi2) {
+        json_object_set_new(o, "test", nr_chi2_test_json(&r->chi2_test));
+    } else {
+        json_object_set_new(o, "signal", json_string(r->model->signals[b->signal].name));
+        json_object_set_new(o, "threshold", json_real(b->threshold));
+        json_object_set_new(o, "refine", json_boolean(b->refine));
+    }
+    json_object_set_new(o, "result", result);
+    json_object_set_new(o, "meta", nr_api_meta_json(api, r, compute_ms));
+    char *text = json_dumps(o, NR_RESPONSE_JSON_FLAGS);
+    json_decref(o);
+    *len = text ? strlen(text) : 0;
+    return text;
+}
+
+static char *nr_curve_body(const nr_api *api, const nr_request *r, const nr_progress *progress, size_t *len,
+                           double *compute_ms, nr_problem *p)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    nr_curve_result c;
+    nr_error err;
+    nr_error_clear(&err);
+    nr_status st = r->chi2 ? nr_chi2_curve_compute(r->model, api->engine, &r->experiment, r->params, &r->bounds,
+                                                   &r->chi2_test, &c, progress, &err)
+                           : nr_curve_compute(r->model, api->engine, &r->experiment, r->params, &r->bounds, &c,
+                                              progress, &err);
+    if (st == NR_ECANCELLED)
+        return NULL;
+    if (st != NR_OK) {
+        nr_problem_from_error(p, st, &err);
+        return NULL;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *compute_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
+    char *body = curve_body(api, r, &c, *compute_ms, len);
+    nr_curve_free(&c);
+    if (!body)
+        nr_problem_set(p, 500, "internal-error", "the curve produced a non-finite number (or ran out of memory)");
+    return body;
+}
+
 char *nr_bounds_body(const nr_api *api, const nr_request *r, const nr_progress *progress, size_t *len,
                      double *compute_ms, nr_problem *p)
 {
+    if (nr_bounds_is_curve(&r->bounds))
+        return nr_curve_body(api, r, progress, len, compute_ms, p);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     nr_bounds_result res;
@@ -91,8 +173,10 @@ char *nr_bounds_body(const nr_api *api, const nr_request *r, const nr_progress *
     nr_error_clear(&err);
     nr_bounds_request request = r->bounds;
     request.threads = api->contour_threads; /* the lines of one grid on every core the jobs may use */
-    nr_status st = nr_bounds_compute(r->model, api->engine, &r->experiment, r->params, &request, &res,
-                                     progress, &err);
+    nr_status st = r->chi2 ? nr_chi2_bounds_compute(r->model, api->engine, &r->experiment, r->params, &request,
+                                                    &r->chi2_test, &res, progress, &err)
+                           : nr_bounds_compute(r->model, api->engine, &r->experiment, r->params, &request, &res,
+                                               progress, &err);
     if (st == NR_ECANCELLED)
         return NULL;
     if (st != NR_OK) {

@@ -240,7 +240,19 @@ static json_t *bins_json(const nr_table *t, int *bad)
     return bins;
 }
 
-json_t *nr_catalog_result(const nr_table *t, nr_observable observable)
+/* Whether the table's channels are all signals of the model (by name). A spectrum channel named like a signal
+ * holds that signal's events (tests/integration/test_spectrum_totals.py); other channels are other quantities
+ * (a flux, N produced, a branching fraction, a channel without the signal's cut), which must not be summed
+ * into an event count. */
+static int channels_are_signals(const nr_table *t, const nr_model *model)
+{
+    for (size_t c = 0; c < t->n_channels; c++)
+        if (nr_model_signal_index(model, t->channel[c]) < 0)
+            return 0;
+    return 1;
+}
+
+json_t *nr_catalog_result(const nr_table *t, nr_observable observable, const nr_model *model)
 {
     int with_bins = observable == NR_OBSERVABLE_SPECTRA, bad = 0;
     json_t *o = json_object(), *channels = json_array();
@@ -250,8 +262,14 @@ json_t *nr_catalog_result(const nr_table *t, nr_observable observable)
         total += t->total[c];
     }
     json_object_set_new(o, "channels", channels);
-    /* the sum only when the channels are exclusive; a model with overlapping channels gives its own total */
-    bad |= set_real(o, "total_events", isnan(t->total_events) ? total : t->total_events);
+    /* total_events is the total of something physical or absent: rates give the model's declared total
+     * (total_signal) or, when its signals are disjoint event classes, their sum; spectra give the sum only when
+     * every channel is a signal (the sum of those signals' rates) */
+    double physical_total = !isnan(t->total_events) ? t->total_events
+                            : (with_bins ? channels_are_signals(t, model) : model->signals_exclusive) ? total
+                                                                                                       : NAN;
+    if (!isnan(physical_total))
+        bad |= set_real(o, "total_events", physical_total);
     if (with_bins) {
         json_t *x = json_object();
         json_object_set_new(x, "name", json_string(t->x_name));

@@ -24,7 +24,8 @@ const char *nr_catalog_detector_kind(nr_detector_kind kind);
 const char *nr_catalog_scale(nr_scale scale);
 
 /* The "result" object of a rates or spectra response; NULL if a number is not finite or out of
- * memory. */
-json_t *nr_catalog_result(const nr_table *table, nr_observable observable);
+ * memory. "total_events" (the sum of the channels) is written for rates, and for spectra only when every
+ * channel is one of the model's signals. */
+json_t *nr_catalog_result(const nr_table *table, nr_observable observable, const nr_model *model);
 
 #endif

@@ -61,7 +61,7 @@ static char *table_body(const nr_api *api, const nr_request *r, size_t *len, dou
         nr_problem_from_error(p, st, &err);
         return NULL;
     }
-    json_t *result = nr_catalog_result(&table, r->observable);
+    json_t *result = nr_catalog_result(&table, r->observable, r->model);
     nr_table_free(&table);
     if (!result) {
         nr_problem_set(p, 500, "internal-error", "the computation produced a non-finite number");
@@ -248,8 +248,8 @@ void nr_api_compute(void *app, const nr_http_request *req, nr_http_response *res
     }
     /* a CSV cannot be a 202 (a table reader would read the job resource as a table): it waits longer */
     unsigned wait_ms = api->wait_ms[r.observable];
-    if (req->format == NR_FORMAT_CSV && wait_ms < NR_CSV_WAIT_MS)
-        wait_ms = NR_CSV_WAIT_MS;
+    if (req->format == NR_FORMAT_CSV && wait_ms < api->csv_wait_ms)
+        wait_ms = api->csv_wait_ms;
     if (!cached(api, r.cache_key, resp))
         submit(api, &r, wait_ms, req->path, &t0, resp);
     nr_request_free(&r);

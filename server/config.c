@@ -49,6 +49,8 @@ static const opt_spec opts[] = {
      "POST /api/v1/bounds waits this long for its result before answering 202 (2000)"},
     {"--compute-wait-ms", "NUREACH_COMPUTE_WAIT_MS", OPT_UINT, 0, 600000, OFF(compute_wait_ms),
      "POST /api/v1/rates and /spectra wait this long for their result before answering 202 (20000)"},
+    {"--csv-wait-ms", "NUREACH_CSV_WAIT_MS", OPT_UINT, 0, 600000, OFF(csv_wait_ms),
+     "a CSV of a computation waits at least this long for its result, then answers 503 + Retry-After (20000)"},
     {"--job-max-s", "NUREACH_JOB_MAX_S", OPT_UINT, 1, 86400, OFF(job_max_s),
      "a job running longer than this [s] is stopped and fails with 503 (600)"},
     {"--port-file", NULL, OPT_STRING, 0, 0, OFF(port_file),
@@ -74,6 +76,7 @@ void nr_config_defaults(nr_config *c)
     c->job_queue = 64;
     c->job_wait_ms = 2000;
     c->compute_wait_ms = 20000;
+    c->csv_wait_ms = 20000;
     c->job_max_s = 600;
 }
 

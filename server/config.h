@@ -23,6 +23,7 @@ typedef struct {
     unsigned job_queue;      /* jobs waiting for a worker at most (then 503)         */
     unsigned job_wait_ms;    /* POST /bounds waits this long for its job, then 202   */
     unsigned compute_wait_ms; /* POST /rates and /spectra wait this long, then 202   */
+    unsigned csv_wait_ms;    /* a CSV waits at least this long, then 503 (csv.h)     */
     unsigned job_max_s;      /* a job running longer is stopped (503 time-budget)    */
 } nr_config;
 

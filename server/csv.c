@@ -5,11 +5,13 @@
  *     rates    channel,label,events                 one row per channel
  *     spectra  lo,hi,<channel>,<channel>,...        one row per bin; lo, hi in the unit of result.x
  *     bounds   <x param>,<y param>,events           one row per grid point, x varying fastest
+ *              (a chi-square bound: <x param>,<y param>,delta_chi2; a curve, x only: <x param>,events
+ *              or <x param>,delta_chi2)
  *   Numbers are printed with the fewest digits (15 to 17) that read back to the same double. Above the
  *   table, '#' comment lines say what it is: model, experiment, parameters, units, engine and data versions
  *   (pandas.read_csv(url, comment="#")).
  * - A CSV of a scan that is not finished is never a 2xx (a table reader would take the job's JSON for a
- *   table): the CSV forms wait up to NR_CSV_WAIT_MS for the result, then answer 503 with Retry-After and
+ *   table): the CSV forms wait up to --csv-wait-ms (20 s) for the result, then answer 503 with Retry-After and
  *   the job in Location.
  * - Content negotiation: the Accept header (RFC 9110 sec. 12.5.1 media ranges with q values) picks
  *   text/csv only when it ranks strictly above application/json; anything else gets JSON (http.c applies
@@ -161,20 +163,48 @@ static int spectra_csv(const json_t *result, text_buf *b)
     return 0;
 }
 
+/* A curve (scan along x only): <x param>,events or <x param>,delta_chi2, one row per point. */
+static int curve_csv(const json_t *doc, const json_t *result, text_buf *b)
+{
+    const json_t *xp = json_object_get(json_object_get(json_object_get(doc, "scan"), "x"), "param");
+    const int chi2 = json_object_get(result, "delta_chi2") != NULL;
+    const json_t *x = json_object_get(result, "x"), *v = json_object_get(result, chi2 ? "delta_chi2" : "events");
+    if (!json_is_string(xp) || !json_is_array(x) || !json_is_array(v) || json_array_size(x) != json_array_size(v))
+        return -1;
+    buf_field(b, json_string_value(xp));
+    buf_str(b, chi2 ? ",delta_chi2\r\n" : ",events\r\n");
+    size_t i;
+    const json_t *xv;
+    json_array_foreach(x, i, xv) {
+        const json_t *y = json_array_get(v, i);
+        if (!json_is_number(xv) || !json_is_number(y))
+            return -1;
+        buf_number(b, json_number_value(xv));
+        buf_sep(b, 0);
+        buf_number(b, json_number_value(y));
+        buf_eol(b);
+    }
+    return 0;
+}
+
 static int bounds_csv(const json_t *doc, const json_t *result, text_buf *b)
 {
+    if (!json_object_get(json_object_get(doc, "scan"), "y"))
+        return curve_csv(doc, result, b);
     const json_t *scan = json_object_get(doc, "scan");
     const json_t *xp = json_object_get(json_object_get(scan, "x"), "param");
     const json_t *yp = json_object_get(json_object_get(scan, "y"), "param");
     const json_t *x = json_object_get(result, "x"), *y = json_object_get(result, "y");
-    const json_t *events = json_object_get(result, "events");
+    /* an event-threshold bound holds events, a chi-square bound delta_chi2 (bounds.c) */
+    const int chi2 = json_object_get(result, "delta_chi2") != NULL;
+    const json_t *events = json_object_get(result, chi2 ? "delta_chi2" : "events");
     if (!json_is_string(xp) || !json_is_string(yp) || !json_is_array(x) || !json_is_array(y) ||
         json_array_size(events) != json_array_size(y))
         return -1;
     buf_field(b, json_string_value(xp));
     buf_put(b, ",", 1);
     buf_field(b, json_string_value(yp));
-    buf_str(b, ",events\r\n");
+    buf_str(b, chi2 ? ",delta_chi2\r\n" : ",events\r\n");
     size_t j, i;
     const json_t *yv, *xv;
     json_array_foreach(y, j, yv) {
@@ -236,13 +266,24 @@ static void csv_header(text_buf *b, const json_t *doc, const char *observable)
         const json_t *scan = json_object_get(doc, "scan");
         const char *xp = string_at(scan, "x", "param"), *yp = string_at(scan, "y", "param");
         const char *xu = string_at(scan, "x", "unit"), *yu = string_at(scan, "y", "unit");
-        snprintf(line, sizeof line, "%s [%s], %s [%s], events (expected number of %s events)", xp ? xp : "x",
-                 xu && *xu ? xu : "1", yp ? yp : "y", yu && *yu ? yu : "1",
-                 string_at(doc, "signal", NULL) ? string_at(doc, "signal", NULL) : "signal");
+        const json_t *test = json_object_get(doc, "test");
+        if (!json_object_get(scan, "y"))
+            snprintf(line, sizeof line, "%s [%s], %s; result.crossings: where it crosses result.level", xp ? xp : "x",
+                     xu && *xu ? xu : "1", test ? "delta_chi2 (against the model at zero couplings)"
+                                                 : "events (expected number of the signal's events)");
+        else if (test)
+            snprintf(line, sizeof line, "%s [%s], %s [%s], delta_chi2 (against the model at zero couplings; the "
+                     "region is delta_chi2 >= test.delta_chi2)", xp ? xp : "x", xu && *xu ? xu : "1", yp ? yp : "y",
+                     yu && *yu ? yu : "1");
+        else
+            snprintf(line, sizeof line, "%s [%s], %s [%s], events (expected number of %s events)", xp ? xp : "x",
+                     xu && *xu ? xu : "1", yp ? yp : "y", yu && *yu ? yu : "1",
+                     string_at(doc, "signal", NULL) ? string_at(doc, "signal", NULL) : "signal");
         what = json_string(line);
         comment_line(b, "units", what);
         json_decref(what);
         comment_line(b, "threshold", json_object_get(doc, "threshold"));
+        comment_line(b, "test", test);
     } else if (strcmp(observable, "spectra") == 0) {
         const char *xn = string_at(json_object_get(doc, "result"), "x", "name");
         const char *xu = string_at(json_object_get(doc, "result"), "x", "unit");

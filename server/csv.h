@@ -8,9 +8,8 @@
 #include "http.h"
 
 #define NR_CSV_CONTENT_TYPE "text/csv; charset=utf-8; header=present"
-/* A CSV of a computation waits this long for the result (when the server's wait is shorter), then answers
+/* A CSV of a computation waits --csv-wait-ms for the result (when the server's wait is shorter), then answers
  * 503 with Retry-After NR_CSV_RETRY_AFTER_S: a table reader must never take a job resource for a table. */
-#define NR_CSV_WAIT_MS 20000u
 #define NR_CSV_RETRY_AFTER_S 5
 
 /* CSV of a rates, spectra or bounds response body (JSON); malloc'd, NULL if the body is not one. */

@@ -193,7 +193,7 @@ int main(int argc, char **argv)
     int status = 1, engine_free = 1;
     nr_api_job_settings jobs = {{cfg.job_threads, cfg.job_queue, JOB_RECORDS_MAX, JOB_RECORD_TTL_S,
                                  JOB_BODIES_MAX_BYTES, (double)cfg.job_max_s},
-                                {cfg.compute_wait_ms, cfg.compute_wait_ms, cfg.job_wait_ms}};
+                                {cfg.compute_wait_ms, cfg.compute_wait_ms, cfg.job_wait_ms}, cfg.csv_wait_ms};
     if (nr_api_init(&api, engine, cache, cfg.static_dir, cfg.schema_dir, &jobs, err, sizeof err) != 0) {
         fprintf(stderr, "nureachd: %s\n", err);
     } else {

@@ -48,7 +48,7 @@ static void list_append(char *buf, size_t cap, const char *s)
 static const char *const top_level_keys[] = {"model", "experiment", "params", "experiment_overrides",
                                              NULL};
 static const char *const bounds_keys[] = {"model", "experiment", "params", "experiment_overrides", "scan",
-                                          "signal", "threshold", "refine", NULL};
+                                          "signal", "threshold", "refine", "test", NULL};
 
 static int key_known(const char *const *keys, const char *key)
 {
@@ -403,12 +403,13 @@ static void read_scan(const nr_model *m, const json_t *root, nr_bounds_request *
     const json_t *scan = json_object_get(root, "scan");
     if (!scan || !json_is_object(scan)) {
         nr_problem_add(p, 422, scan ? "wrong-type" : "missing-field", "/scan",
-                       "'scan' must be an object {\"x\": axis, \"y\": axis}");
+                       "'scan' must be an object {\"x\": axis, \"y\": axis} (or {\"x\": axis}: a curve)");
         return;
     }
     check_keys(scan, scan_keys, "/scan", p);
     read_axis(m, scan, "x", &b->ix, &b->x_min, &b->x_max, &b->nx, &b->x_log, p);
-    read_axis(m, scan, "y", &b->iy, &b->y_min, &b->y_max, &b->ny, &b->y_log, p);
+    if (json_object_get(scan, "y")) /* without y: a curve along x (physics/curve.h) */
+        read_axis(m, scan, "y", &b->iy, &b->y_min, &b->y_max, &b->ny, &b->y_log, p);
 }
 
 static void read_signal(const nr_model *m, const json_t *root, nr_bounds_request *b, nr_problem *p)
@@ -432,8 +433,99 @@ static void read_signal(const nr_model *m, const json_t *root, nr_bounds_request
                    "signal '%s' is not one of model '%s': %s", quoted, m->name, valid);
 }
 
+/* ---- bounds: the test statistic ("test") ---------------------------------------------------- */
+
+static const char *const test_keys[] = {"kind", "cl", "observable", "normalisation_uncertainty", NULL};
+
+/* "test": absent or {"kind": "events"}: *chi2 = 0; {"kind": "chi2", ...}: *chi2 = 1 and the test filled (its
+ * physical rules: nr_chi2_test_validate; the model must have spectra, y must be a coupling). */
+static void read_test(const nr_model *m, const json_t *root, int *chi2, nr_chi2_test *test, nr_problem *p)
+{
+    *chi2 = 0;
+    const json_t *t = json_object_get(root, "test");
+    if (!t)
+        return;
+    if (!json_is_object(t)) {
+        nr_problem_add(p, 422, "wrong-type", "/test", "'test' must be an object {\"kind\": \"events\" | \"chi2\", ...}, "
+                       "not %s", json_type_name(t));
+        return;
+    }
+    check_keys(t, test_keys, "/test", p);
+    const json_t *kind = json_object_get(t, "kind");
+    const char *k = json_is_string(kind) ? json_string_value(kind) : NULL;
+    if (!kind || !k || (strcmp(k, "events") != 0 && strcmp(k, "chi2") != 0)) {
+        char quoted[USER_TEXT_MAX + 4] = "";
+        if (k)
+            nr_quote_user(k, quoted, USER_TEXT_MAX);
+        nr_problem_add(p, 422, !kind ? "missing-field" : k ? "not-a-choice" : "wrong-type", "/test/kind",
+                       "'kind' must be \"events\" (the signal's events >= threshold) or \"chi2\"%s%s",
+                       k ? ", not " : "", quoted);
+        return;
+    }
+    if (strcmp(k, "events") == 0) {
+        static const char *const events_keys[] = {"kind", NULL};
+        check_keys(t, events_keys, "/test", p);
+        return;
+    }
+    *chi2 = 1;
+    memset(test, 0, sizeof *test);
+    test->cl = NR_CHI2_DEFAULT_CL;
+    test->n_params = 2;
+    test->stats = nr_chi2_options_paper002();
+    test->stats.normalisation_sigma = NR_CHI2_DEFAULT_NORMALISATION;
+    optional_number(t, "cl", "/test/cl", &test->cl, p);
+    optional_number(t, "normalisation_uncertainty", "/test/normalisation_uncertainty", &test->stats.normalisation_sigma,
+                    p);
+    const json_t *obs = json_object_get(t, "observable");
+    if (!obs)
+        nr_problem_add(p, 422, "missing-field", "/test/observable",
+                       "'observable' is required: the prefix of the spectra channels the chi-square uses (e.g. \"cc_\")");
+    else if (!json_is_string(obs))
+        nr_problem_add(p, 422, "wrong-type", "/test/observable", "'observable' must be a string, not %s",
+                       json_type_name(obs));
+    else if (strlen(json_string_value(obs)) >= sizeof test->observable)
+        nr_problem_add(p, 422, "out-of-range", "/test/observable", "'observable' is longer than %zu characters",
+                       sizeof test->observable - 1);
+    else
+        snprintf(test->observable, sizeof test->observable, "%s", json_string_value(obs));
+    if (!m->spectra)
+        nr_problem_add(p, 422, "not-a-choice", "/test/kind", "model '%s' has no spectra: the chi-square test needs them",
+                       m->name);
+    static const char *const not_with_chi2[] = {"signal", "threshold"};
+    for (size_t i = 0; i < 2; i++)
+        if (json_object_get(root, not_with_chi2[i])) {
+            char ptr[32];
+            snprintf(ptr, sizeof ptr, "/%s", not_with_chi2[i]);
+            nr_problem_add(p, 422, "conflict", ptr, "'%s' belongs to the events test; a chi-square test uses "
+                           "'test/observable' and the level from 'test/cl'", not_with_chi2[i]);
+        }
+    if (json_is_true(json_object_get(root, "refine")))
+        nr_problem_add(p, 422, "conflict", "/refine", "'refine' finds roots of a signal's events; a chi-square "
+                       "region is traced on the grid (leave 'refine' out or false)");
+    if (p->status)
+        return;
+    nr_error err; /* the physical rules of the test: physics/chi2_model.c */
+    nr_error_clear(&err);
+    nr_status st = nr_chi2_test_validate(test, &err);
+    if (st != NR_OK)
+        nr_problem_from_error(p, st, &err);
+}
+
+json_t *nr_chi2_test_json(const nr_chi2_test *test)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string("chi2"));
+    json_object_set_new(o, "cl", json_real(test->cl));
+    json_object_set_new(o, "observable", json_string(test->observable));
+    json_object_set_new(o, "normalisation_uncertainty", json_real(test->stats.normalisation_sigma));
+    json_object_set_new(o, "gauss_threshold_events", json_real(test->stats.gauss_threshold));
+    json_object_set_new(o, "scanned_parameters", json_integer(test->n_params));
+    json_object_set_new(o, "delta_chi2", json_real(nr_chi2_level(test->cl, test->n_params)));
+    return o;
+}
+
 static void read_bounds(const nr_model *m, const json_t *root, const json_t *params, nr_bounds_request *b,
-                        nr_problem *p)
+                        int *chi2, nr_chi2_test *test, nr_problem *p)
 {
     memset(b, 0, sizeof *b);
     b->ix = b->iy = -1;
@@ -448,6 +540,34 @@ static void read_bounds(const nr_model *m, const json_t *root, const json_t *par
                        json_type_name(refine));
     else if (refine)
         b->refine = json_is_true(refine);
+    read_test(m, root, chi2, test, p);
+    const int curve = b->iy < 0;
+    if (curve && json_is_true(refine))
+        nr_problem_add(p, 422, "conflict", "/refine", "'refine' moves contour vertices; a curve (scan along x "
+                       "only) has none (leave 'refine' out or false)");
+    if (curve)
+        b->refine = 0;
+    if (*chi2 && curve) {
+        test->n_params = 1; /* the limit on a coupling at fixed other parameters */
+        if (p->status == 0 && (b->ix < 0 || !m->params[b->ix].coupling)) {
+            char valid[256] = "";
+            for (size_t i = 0; i < m->n_params; i++)
+                if (m->params[i].coupling)
+                    list_append(valid, sizeof valid, m->params[i].name);
+            nr_problem_add(p, 422, "not-a-coupling", "/scan/x/param", "a chi-square curve scans a coupling on x "
+                           "(the other parameters fixed); couplings of '%s': %s", m->name, valid);
+        }
+    } else if (*chi2) {
+        b->refine = 0;
+        if (p->status == 0 && (b->iy < 0 || !m->params[b->iy].coupling)) {
+            char valid[256] = "";
+            for (size_t i = 0; i < m->n_params; i++)
+                if (m->params[i].coupling)
+                    list_append(valid, sizeof valid, m->params[i].name);
+            nr_problem_add(p, 422, "not-a-coupling", "/scan/y/param", "a chi-square test scans a coupling on y "
+                           "(the limit on it at each x); couplings of '%s': %s", m->name, valid);
+        }
+    }
     int scanned[2] = {b->ix, b->iy};
     for (int k = 0; k < 2 && params; k++) {
         if (scanned[k] < 0 || !json_object_get(params, m->params[scanned[k]].name))
@@ -471,8 +591,10 @@ json_t *nr_bounds_scan_json(const nr_model *m, const nr_bounds_request *b)
 {
     json_t *scan = json_object();
     for (int k = 0; k < 2; k++) {
-        json_t *axis = json_object();
         int idx = k == 0 ? b->ix : b->iy;
+        if (idx < 0) /* a curve: no y */
+            continue;
+        json_t *axis = json_object();
         json_object_set_new(axis, "param", json_string(m->params[idx].name));
         json_object_set_new(axis, "unit", json_string(m->params[idx].unit ? m->params[idx].unit : ""));
         json_object_set_new(axis, "min", json_real(k == 0 ? b->x_min : b->y_min));
@@ -521,7 +643,8 @@ json_t *nr_request_params_json(const nr_request *req)
     json_t *o = nr_params_to_json(req->model, req->params);
     if (o && req->observable == NR_OBSERVABLE_BOUNDS) {
         json_object_del(o, req->model->params[req->bounds.ix].name);
-        json_object_del(o, req->model->params[req->bounds.iy].name);
+        if (req->bounds.iy >= 0)
+            json_object_del(o, req->model->params[req->bounds.iy].name);
     }
     return o;
 }
@@ -536,9 +659,13 @@ static char *canonical_text(const nr_request *req)
     if (req->observable == NR_OBSERVABLE_BOUNDS) {
         const nr_bounds_request *b = &req->bounds;
         json_object_set_new(o, "scan", nr_bounds_scan_json(req->model, b));
-        json_object_set_new(o, "signal", json_string(req->model->signals[b->signal].name));
-        json_object_set_new(o, "threshold", json_real(b->threshold));
-        json_object_set_new(o, "refine", json_boolean(b->refine));
+        if (req->chi2) {
+            json_object_set_new(o, "test", nr_chi2_test_json(&req->chi2_test));
+        } else {
+            json_object_set_new(o, "signal", json_string(req->model->signals[b->signal].name));
+            json_object_set_new(o, "threshold", json_real(b->threshold));
+            json_object_set_new(o, "refine", json_boolean(b->refine));
+        }
     }
     char *text = json_dumps(o, NR_JSON_FLAGS);
     json_decref(o);
@@ -586,13 +713,13 @@ static int validate(const json_t *root, nr_observable observable, nr_request *re
         }
         read_params(m, params, req->params, p);
         if (observable == NR_OBSERVABLE_BOUNDS && m->n_signals > 0)
-            read_bounds(m, root, params, &req->bounds, p);
+            read_bounds(m, root, params, &req->bounds, &req->chi2, &req->chi2_test, p);
     }
     if (e) {
         req->experiment = *e;
         apply_overrides(&req->experiment, overrides, p);
         /* a beam dump's default threshold is its N95% (004 Table V), after the overrides */
-        if (m && observable == NR_OBSERVABLE_BOUNDS && !json_object_get(root, "threshold") &&
+        if (m && observable == NR_OBSERVABLE_BOUNDS && !req->chi2 && !json_object_get(root, "threshold") &&
             req->experiment.kind == NR_DETECTOR_BEAM_DUMP && req->experiment.n95_events > 0)
             req->bounds.threshold = req->experiment.n95_events;
     }

@@ -12,7 +12,12 @@
  * "scale"} (min/max default to the parameter's range, points to 40, scale to the parameter's scale),
  * "signal" (default: the model's first), "threshold" (default 3) and "refine" (default true). A
  * scanned parameter must not also appear in "params" (422 scanned-parameter): its value there would
- * be meaningless; the canonical form and the response list only the parameters that are not scanned. */
+ * be meaningless; the canonical form and the response list only the parameters that are not scanned.
+ * "test" chooses the statistic: {"kind": "events"} (default: the signal's events >= threshold) or
+ * {"kind": "chi2", "cl": 0.9, "observable": "<spectra channel prefix>", "normalisation_uncertainty": 0.1}
+ * (physics/chi2_bounds.h: Delta-chi2 on the grid, y a coupling, level from cl and 2 parameters); with chi2,
+ * "signal", "threshold" and "refine": true are refused, and the canonical form holds "test" instead of them
+ * (an events test keeps the canonical form it always had). */
 #ifndef NR_REQUEST_H
 #define NR_REQUEST_H
 
@@ -21,6 +26,7 @@
 
 #include "engine.h"
 #include "experiment.h"
+#include "chi2_model.h"
 #include "contour.h"
 #include "model.h"
 #include "problem.h"
@@ -33,7 +39,16 @@ typedef struct {
     char *canonical;           /* canonical JSON text, malloc'd                       */
     char cache_key[65];        /* sha256 hex, set by nr_request_make_key              */
     nr_bounds_request bounds;  /* NR_OBSERVABLE_BOUNDS: the scan                      */
+    int chi2;                  /* bounds: 1 = chi-square test (chi2_test), 0 = events  */
+    nr_chi2_test chi2_test;    /* bounds with chi2: the test (n_params = 2)           */
 } nr_request;
+
+/* Defaults of a chi-square test (002 sec. IV): 90% CL, 10% normalisation uncertainty. */
+#define NR_CHI2_DEFAULT_CL 0.9
+#define NR_CHI2_DEFAULT_NORMALISATION 0.1
+
+/* The canonical "test" object of a chi-square bounds request (with its Delta-chi2 level and parameter count). */
+json_t *nr_chi2_test_json(const nr_chi2_test *test);
 
 /* Default points per scan axis and default threshold [events] of a bounds request. */
 #define NR_BOUNDS_DEFAULT_POINTS 40

@@ -102,6 +102,18 @@ static int load_request(const char *path, const nr_engine *engine, nr_request *r
             fprintf(stderr, "nureachd scan: %s: %s: %s\n", path, p.errors[k].pointer[0] ? p.errors[k].pointer : "/", p.errors[k].detail);
         return -1;
     }
+    if (nr_bounds_is_curve(&r->bounds)) {
+        fprintf(stderr, "nureachd scan: %s: /scan/y: a curve (x only) is not computed in slices; POST it to "
+                "/api/v1/bounds\n", path);
+        nr_request_free(r);
+        return -1;
+    }
+    if (r->chi2) { /* the slices hold event grids; a chi-square grid is not sliced (yet) */
+        fprintf(stderr, "nureachd scan: %s: /test: a chi-square test is not computed in slices; POST it to "
+                "/api/v1/bounds\n", path);
+        nr_request_free(r);
+        return -1;
+    }
     return 0;
 }
 

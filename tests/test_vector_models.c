@@ -88,9 +88,9 @@ int main(void)
               err.message);
         int nunu = -1;
         for (size_t c = 0; c < t.n_channels; c++)
-            if (strcmp(t.channel[c], "nunu") == 0)
+            if (strcmp(t.channel[c], "br_nunu") == 0)
                 nunu = (int)c;
-        CHECK(nunu >= 0, "nunu channel listed");
+        CHECK(nunu >= 0, "br_nunu channel listed");
         double max_nunu = 0;
         for (size_t b = 0; nunu >= 0 && b < t.n_bins; b++)
             max_nunu = fmax(max_nunu, t.events[nunu * t.n_bins + b]);

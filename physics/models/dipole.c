@@ -632,10 +632,10 @@ static nr_status dipole_spectra(const nr_model *model, const void *state, const 
                                             {"n_produced", "n_decaying_in_volume"},
                                             {"gamma_decay_volume", ""}};
     static const char *const labels[3][2] = {
-        {"photons from N decays in the decay volume (no energy cut)",
+        {"photons from N -> nu gamma in the decay volume, E_gamma > e_vis_min (the rates signal)",
          "photons from N decays inside the target, |t| < q2_max_ecc (no energy cut)"},
         {"N produced in the target", "N decaying (any channel) in the decay volume"},
-        {"N -> nu gamma decays in the decay volume vs distance from its entrance", ""}};
+        {"N -> nu gamma decays in the decay volume, E_gamma > e_vis_min, vs distance from its entrance", ""}};
     for (size_t c = 0; c < n_ch; c++) {
         snprintf(out->channel[c], sizeof out->channel[c], "%s", names[dist][c]);
         snprintf(out->channel_label[c], sizeof out->channel_label[c], "%s", labels[dist][c]);
@@ -653,12 +653,14 @@ static nr_status dipole_spectra(const nr_model *model, const void *state, const 
             double beta = sqrt(fmax(0.0, 1.0 - m_n * m_n / (t->e_n * t->e_n)));
             double a = 0.5 * t->e_n * (1.0 - beta), cc = 0.5 * t->e_n * (1.0 + beta);
             double w_target = gamma_in_target(w, p, t, &f);
+            double cut = p[P_E_VIS_MIN].number; /* the decay-volume channel is the rates signal: E_gamma cut */
             for (size_t b = 0; b < SPECTRUM_BINS; b++) {
                 double ov_lo = fmax(a, out->bin_lo[b]), ov_hi = fmin(cc, out->bin_hi[b]);
                 if (ov_hi <= ov_lo)
                     continue;
                 double frac = (ov_hi - ov_lo) / (cc - a);
-                out->events[b] += f.in_volume * prod->br_gamma * frac;
+                double frac_cut = fmax(0.0, ov_hi - fmax(ov_lo, cut)) / (cc - a);
+                out->events[b] += f.in_volume * prod->br_gamma * frac_cut;
                 out->events[SPECTRUM_BINS + b] += w_target * frac;
             }
         } else if (dist == 1) {
@@ -670,7 +672,7 @@ static nr_status dipole_spectra(const nr_model *model, const void *state, const 
             for (size_t b = 0; b < SPECTRUM_BINS; b++) {
                 double p_bin = nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m + out->bin_lo[b],
                                                             out->bin_hi[b] - out->bin_lo[b], f.d);
-                out->events[b] += f.n_made * s->acceptance * p_bin * prod->br_gamma;
+                out->events[b] += f.n_made * s->acceptance * p_bin * prod->br_gamma * t->f_gamma;
             }
         }
     }

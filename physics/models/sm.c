@@ -127,6 +127,7 @@ const nr_model nr_model_sm = {
     .detector_kind = NR_DETECTOR_NEUTRINO_TARGET,
     .signals = sm_signals,
     .n_signals = NR_N_SPECIES,
+    .signals_exclusive = 1, /* interactions of different neutrino species: disjoint event classes */
     .state_size = sizeof(sm_state),
     .check = sm_check,
     .prepare = sm_prepare,

@@ -375,7 +375,8 @@ static nr_status branching_spectrum(const nr_model *model, const production *pr,
     if (st != NR_OK)
         return st;
     for (int gidx = 0; gidx < NR_ZP_N_GROUPS; gidx++) {
-        snprintf(out->channel[gidx], sizeof out->channel[gidx], "%s", nr_zprime_group_name((nr_zprime_group)gidx));
+        /* br_<group>: not the rates signal of the same group (those are events) */
+        snprintf(out->channel[gidx], sizeof out->channel[gidx], "br_%s", nr_zprime_group_name((nr_zprime_group)gidx));
         snprintf(out->channel_label[gidx], sizeof out->channel_label[gidx], "branching fraction into %s (not events)",
                  nr_zprime_group_name((nr_zprime_group)gidx));
     }

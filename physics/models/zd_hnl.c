@@ -865,7 +865,6 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
 /* spectra                                                                                          */
 
 #define SPECTRUM_BINS 40
-#define N_ZD_E_SPECTRUM 16
 
 static void name_channel(nr_table *out, size_t c, const char *name, const char *label)
 {
@@ -897,20 +896,16 @@ static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table 
         }
     if (!st->have_volume || !(m_n > m_zd))
         return;
+    /* the same energy nodes as the ee_secondary signal (zd_energies), so the channel sums to that signal */
     for (size_t k = 0; k < st->n_terms; k++) {
         const term *t = &st->t[k];
-        const double gamma = t->e_n / m_n, bg = sqrt(fmax(0.0, gamma * gamma - 1.0));
-        const double e_star = (m_n * m_n + m_zd * m_zd) / (2.0 * m_n), p_star = (m_n * m_n - m_zd * m_zd) / (2.0 * m_n);
-        const double lo = gamma * e_star - bg * p_star, hi = gamma * e_star + bg * p_star;
         const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
-        for (int i = 0; i < N_ZD_E_SPECTRUM; i++) {
-            const double e = lo + (hi - lo) * (i + 0.5) / N_ZD_E_SPECTRUM;
-            if (e < st->e_vis_min)
-                continue;
-            nr_table_fill(out, 1, e, u_eff2 * t->weight * st->acceptance * br_ee / N_ZD_E_SPECTRUM *
-                                two_step_slab_to_volume(&st->slabs[t->slab], st->vol_length_m, d_n,
-                                                        nr_decay_length_m(e, m_zd, w.total)));
-        }
+        double e_zd[N_ZD_E], wz[N_ZD_E];
+        const int nz = zd_energies(t->e_n, m_n, m_zd, st->e_vis_min, e_zd, wz);
+        for (int i = 0; i < nz; i++)
+            nr_table_fill(out, 1, e_zd[i], u_eff2 * t->weight * st->acceptance * wz[i] * br_ee *
+                                               two_step_slab_to_volume(&st->slabs[t->slab], st->vol_length_m, d_n,
+                                                                       nr_decay_length_m(e_zd[i], m_zd, w.total)));
     }
 }
 

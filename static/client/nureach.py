@@ -171,7 +171,9 @@ class Client:
         rows = [(b["lo"], b["hi"], *[c["events_per_bin"][i] for c in res["channels"]]) for i, b in enumerate(res["bins"])]
         table = _table(rows, ["lo", "hi"] + names)
         if _pd is not None:
-            table.attrs.update(meta=doc["meta"], x=res["x"], total_events=res["total_events"])
+            # events per channel; total_events only when every channel is a signal (else absent: None)
+            table.attrs.update(meta=doc["meta"], x=res["x"], events={c["name"]: c["events"] for c in res["channels"]},
+                               total_events=res.get("total_events"))
         return table
 
     def bounds(self, model, experiment, signal, x, y, threshold=3.0, refine=None, overrides=None, poll_s=0.5,

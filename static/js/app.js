@@ -160,10 +160,17 @@ function axisDefaults(axis) {
   markScanned();
 }
 
+/* A curve: the scan along x only (the "x only" box); a contour otherwise. */
+function isCurve() {
+  return Boolean($("curve") && $("curve").checked);
+}
+
 /* A scanned parameter has no value of its own: its field is disabled while the contour is chosen. */
 function markScanned() {
+  const axes = isCurve() ? ["x"] : ["x", "y"];
   const scanned = state.observable !== "bounds" ? []
-    : ["x", "y"].map((a) => $(`scan-${a}-param`)).filter(Boolean).map((select) => select.value);
+    : axes.map((a) => $(`scan-${a}-param`)).filter(Boolean).map((select) => select.value);
+  if ($("axis-y")) $("axis-y").hidden = isCurve();
   for (const input of document.querySelectorAll("#param-fields [data-param]")) {
     const on = scanned.includes(input.dataset.param);
     input.disabled = on;
@@ -283,7 +290,7 @@ function requestFromForm() {
       }
       return out;
     };
-    request.scan = { x: axis("x"), y: axis("y") };
+    request.scan = isCurve() ? { x: axis("x") } : { x: axis("x"), y: axis("y") };
     request.signal = $("signal").value;
     const threshold = inputValue($("threshold"));
     if (threshold !== undefined) request.threshold = threshold;
@@ -310,6 +317,7 @@ function fillForm(observable, request) {
   }
   if (request.experiment_overrides) $("override-box").open = true;
   if (observable === "bounds" && request.scan) {
+    $("curve").checked = !request.scan.y;
     for (const a of ["x", "y"]) {
       const axis = request.scan[a] || {};
       if (axis.param) {
@@ -513,7 +521,7 @@ async function run(observable, requests, add) {
  * estimated to take more than a minute. Cached answers do not count. */
 function scanPoints(request) {
   const n = (a) => Number((request.scan && request.scan[a] && request.scan[a].points) || 30);
-  return n("x") * n("y");
+  return n("x") * (request.scan && !request.scan.y ? 1 : n("y"));
 }
 
 function recordScanPace(done, ms) {
@@ -573,6 +581,7 @@ function limitsFor(series) {
     const spec = model && model.parameters.find((p) => p.name === name);
     return spec ? Number(spec.default) : NaN;
   };
+  if (!series.body.scan.y) return out; /* a curve: the outlines live in a plane */
   const sx = series.body.scan.x.param, sy = series.body.scan.y.param;
   for (const set of doc.sets) {
     for (const a of set.applies_to || []) {
@@ -598,14 +607,16 @@ function limitsFor(series) {
 function compatible(a, b) {
   if (a.observable !== b.observable || a.request.model !== b.request.model) return false;
   if (a.observable !== "bounds") return true;
-  return a.body.scan.x.param === b.body.scan.x.param && a.body.scan.y.param === b.body.scan.y.param;
+  return a.body.scan.x.param === b.body.scan.x.param && (a.body.scan.y || {}).param === (b.body.scan.y || {}).param &&
+    Boolean(a.body.test) === Boolean(b.body.test);
 }
 
 /* Series labels: the experiment plus whatever differs between the series. */
 function labelSeries() {
   const describe = (s) => {
     const parts = [experimentName(s.body.experiment ? s.body.experiment.name : s.request.experiment)];
-    if (s.observable === "bounds") parts.push(signalName(s.request.model, s.body.signal), `\u2265 ${formatNumber(s.body.threshold, 3)} events`);
+    if (s.observable === "bounds" && s.body.test) parts.push(`\u0394\u03c7^{2} (${s.body.test.observable}*, ${formatNumber(100 * s.body.test.cl, 3)}% CL)`);
+    else if (s.observable === "bounds") parts.push(signalName(s.request.model, s.body.signal), `\u2265 ${formatNumber(s.body.threshold, 3)} events`);
     for (const [k, v] of Object.entries(s.request.params || {})) parts.push(`${paramDisplay(s.request.model, k)} = ${v}`);
     for (const [k, v] of Object.entries(s.request.experiment_overrides || {})) parts.push(`${k}=${v}`);
     return parts;
@@ -645,14 +656,41 @@ function titleLine() {
 function emptyReason(s) {
   const r = s.body.result;
   let best = -Infinity, bi = -1, bj = -1;
-  r.events.forEach((row, j) => row.forEach((v, i) => { if (v > best) { best = v; bi = i; bj = j; } }));
+  (r.events || r.delta_chi2).forEach((row, j) => row.forEach((v, i) => { if (v > best) { best = v; bi = i; bj = j; } }));
   const sx = s.body.scan.x, sy = s.body.scan.y;
   const where = bi >= 0 ? ` at ${sx.param} = ${formatNumber(r.x[bi], 3)}${sx.unit ? " " + sx.unit : ""}, ${sy.param} = ${formatNumber(r.y[bj], 3)}${sy.unit ? " " + sy.unit : ""}` : "";
   return `no point reaches ${formatNumber(s.body.threshold, 3)} events (${s.label});\n` +
     `the grid's maximum is ${formatNumber(Math.max(best, 0), 3)} events${where}`;
 }
 
+/* A curve (scan along x only): the signal's events (or Delta-chi2) vs x, one line per result, with the level of
+ * the first result as a dashed grey line. */
+function drawCurve(keepView) {
+  const first = state.series[0].body;
+  const model = state.series[0].request.model;
+  const chi2 = Boolean(first.test);
+  const values = (s) => s.body.result[chi2 ? "delta_chi2" : "events"];
+  const xLo = Math.min(...state.series.map((s) => s.body.scan.x.min)), xHi = Math.max(...state.series.map((s) => s.body.scan.x.max));
+  const positive = state.series.flatMap((s) => values(s).filter((v) => v > 0)).concat([first.result.level]);
+  const yHi = Math.pow(10, Math.ceil(Math.log10(Math.max(...positive)) + 0.05));
+  const yLo = Math.max(Math.pow(10, Math.floor(Math.log10(Math.min(...positive)))), yHi * 1e-12);
+  const series = state.series.map((s) => ({ kind: "line", label: s.label, color: s.color, x: s.body.result.x, y: values(s) }));
+  series.push({ kind: "line", label: chi2 ? `Δχ^{2} = ${formatNumber(first.result.level, 4)}` : `${formatNumber(first.result.level, 3)} events`,
+    color: "#8d939f", dash: "5 4", x: [xLo, xHi], y: [first.result.level, first.result.level] });
+  plot.show({
+    title: titleLine(),
+    x: axisSpec({ name: first.scan.x.param, unit: first.scan.x.unit, label: axisLabel(model, first.scan.x.param, first.scan.x.unit) },
+      xLo, xHi, first.scan.x.scale === "log"),
+    y: { lo: yLo, hi: yHi, log: true, name: "value", unit: "",
+      label: chi2 ? "Δχ^{2}" : `events: ${signalName(model, first.signal)}` },
+    series,
+  }, keepView);
+  const crossings = state.series.map((s) => s.body.result.crossings.map((c) => formatNumber(c, 3)).join(", ") || "none");
+  $("limits-note").textContent = `crossings of the level: ${crossings.join("; ")}`;
+}
+
 function drawBounds(keepView) {
+  if (!state.series[0].body.scan.y) return drawCurve(keepView);
   const first = state.series[0].body.scan;
   const model = state.series[0].request.model;
   let x = { lo: Infinity, hi: -Infinity }, y = { lo: Infinity, hi: -Infinity };
@@ -662,7 +700,7 @@ function drawBounds(keepView) {
   }
   const series = state.series.map((s) => ({
     kind: "contour", label: s.label, color: s.color, polygons: s.body.result.contours,
-    grid: { x: s.body.result.x, y: s.body.result.y, events: s.body.result.events },
+    grid: { x: s.body.result.x, y: s.body.result.y, events: s.body.result.events || s.body.result.delta_chi2 },
   }));
   const limits = limitsFor(state.series[0]);
   state.drawnLimits = limits;
@@ -884,17 +922,23 @@ function resultsCsv() {
   lines.push(`# nureach ${first.observable}: model ${first.request.model}; ${state.series.length} result(s)`);
   for (const s of state.series) lines.push(`# ${s.label}: ${JSON.stringify(s.request)}`);
   lines.push(`# engine ${meta.engine_version || "?"}; data ${meta.data_version || "?"}`);
-  if (first.observable === "bounds") lines.push(`# units: ${first.body.scan.x.param} [${first.body.scan.x.unit || "1"}], ${first.body.scan.y.param} [${first.body.scan.y.unit || "1"}], events (expected count)`);
+  const curve = first.observable === "bounds" && !first.body.scan.y;
+  const valueName = first.observable === "bounds" && first.body.test ? "delta_chi2" : "events";
+  if (curve) lines.push(`# units: ${first.body.scan.x.param} [${first.body.scan.x.unit || "1"}], ${valueName}`);
+  else if (first.observable === "bounds") lines.push(`# units: ${first.body.scan.x.param} [${first.body.scan.x.unit || "1"}], ${first.body.scan.y.param} [${first.body.scan.y.unit || "1"}], ${valueName === "events" ? "events (expected count)" : valueName}`);
   if (limits.outlines.length) lines.push("# limit rows: outlines of existing limits and projections, FORESEE (MIT), GET /api/v1/limits");
   const row = (s, cells) => lines.push((several ? [s.label, ...cells] : cells).map(csvField).join(","));
   const observable = state.series[0].observable;
   const head = (cells) => lines.push((several ? ["series", ...cells] : cells).map(csvField).join(","));
-  if (observable === "bounds") {
+  if (curve) {
+    head([first.body.scan.x.param, valueName]);
+    for (const s of state.series) s.body.result.x.forEach((x, i) => row(s, [x, s.body.result[valueName][i]]));
+  } else if (observable === "bounds") {
     const b = state.series[0].body;
-    head([b.scan.x.param, b.scan.y.param, "events"]);
+    head([b.scan.x.param, b.scan.y.param, valueName]);
     for (const s of state.series) {
       const r = s.body.result;
-      r.y.forEach((y, j) => r.x.forEach((x, i) => row(s, [x, y, r.events[j][i]])));
+      r.y.forEach((y, j) => r.x.forEach((x, i) => row(s, [x, y, r[valueName][j][i]])));
     }
     for (const o of limits.outlines) {
       o.x.forEach((x, i) => lines.push([`limit: ${o.label ? mathtextToText(o.label) + " " : ""}[${o.name}; ${o.kind}]`, x, o.y[i], ""].map(csvField).join(",")));
@@ -921,6 +965,7 @@ function exportName(ext) {
 function bindEvents() {
   $("model").addEventListener("change", () => selectModel($("model").value));
   $("experiment").addEventListener("change", renderExperimentDetails);
+  $("curve").addEventListener("change", markScanned);
   $("request-form").addEventListener("submit", (e) => {
     e.preventDefault();
     run(state.observable, [requestFromForm()], false);

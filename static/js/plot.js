@@ -360,12 +360,31 @@ function drawLimits(g, limits, ax, ay, fs) {
   return labels;
 }
 
+/* A polyline through (x[i], y[i]) (kind "line": a 1-D curve); a point at or below zero on a log axis breaks it. */
+function linePath(s, ax, ay) {
+  let d = "", pen = false;
+  s.x.forEach((x, i) => {
+    const v = s.y[i];
+    if (ay.log && !(v > 0)) {
+      pen = false;
+      return;
+    }
+    d += `${pen ? "L" : "M"}${ax.px(x).toFixed(2)},${ay.px(v).toFixed(2)}`;
+    pen = true;
+  });
+  return d;
+}
+
 /* Pixel points of the data, to keep the legend off them. */
 function dataPoints(series, ax, ay) {
   const pts = [];
   for (const s of series) {
     if (s.kind === "contour") {
       for (const poly of s.polygons) poly.x.forEach((x, i) => pts.push([ax.px(x), ay.px(poly.y[i])]));
+    } else if (s.kind === "line") {
+      s.x.forEach((x, i) => {
+        if (!(ay.log && !(s.y[i] > 0))) pts.push([ax.px(x), ay.px(s.y[i])]);
+      });
     } else if (s.kind === "steps") {
       s.values.forEach((v, i) => {
         if (ay.log && !(v > 0)) return;
@@ -547,6 +566,9 @@ export class Plot {
         front.appendChild(el("path", { class: "contour", d: contourPath(s, ax, ay), fill: this.outline ? "none" : s.color,
           "fill-opacity": 0.28, "fill-rule": "nonzero", stroke: s.color, "stroke-width": this.outline ? 2.2 : 1.6,
           "stroke-linejoin": "round" }));
+      } else if (s.kind === "line") {
+        front.appendChild(el("path", { class: "curve", d: linePath(s, ax, ay), fill: "none", stroke: s.color,
+          "stroke-width": 2.0, "stroke-dasharray": s.dash || "none", "stroke-linejoin": "round" }));
       } else {
         front.appendChild(el("path", { class: "steps", d: stepPath(s, ax, ay), fill: "none", stroke: s.color,
           "stroke-width": 1.8, "stroke-dasharray": s.dash || "none", "stroke-linejoin": "round" }));

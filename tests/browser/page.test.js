@@ -423,6 +423,44 @@ async function checkCancel(context, base) {
   return problems;
 }
 
+/* A 1-D curve (issue 16): "x only" on the bounds form draws the signal vs x as a line with the threshold as a
+ * dashed line; an overlay at another epsilon adds a second line; the CSV has x,events rows. */
+async function checkCurve(context, base, shotDir) {
+  const page = await context.newPage();
+  const problems = [];
+  watchConsole(page, problems);
+  await page.goto(base);
+  await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: TIMEOUT_MS });
+  await page.selectOption("#model", "dark_photon");
+  await page.selectOption("#experiment", "FASER");
+  await page.check('input[name="observable"][value="bounds"]');
+  await page.check("#curve");
+  check(await page.$eval("#axis-y", (b) => b.hidden), "x only: the y axis fields are hidden");
+  await page.selectOption("#scan-x-param", "m_Ap");
+  await setValue(page, "#scan-x-points", 12);
+  await setValue(page, "#param-epsilon", 1e-5);
+  await page.selectOption("#signal", "visible");
+  await page.click("#compute");
+  await settled(page);
+  check(await page.evaluate(() => document.body.dataset.state) === "done", "the curve request finished");
+  let curves = await page.$$eval("#plot svg path.curve", (ps) => ps.map((p) => p.getAttribute("d") || ""));
+  check(curves.length === 2 && (curves[0].match(/L/g) || []).length >= 6 && /^M[-0-9.]+,[-0-9.]+L[-0-9.]+,[-0-9.]+$/.test(curves[1]),
+    `a curve and the threshold line (${curves.map((d) => (d.match(/L/g) || []).length)} segments)`);
+  check(/crossings of the level: [0-9]/.test(await page.textContent("#limits-note")), "the crossings are stated");
+  await setValue(page, "#param-epsilon", 3e-5);
+  await page.click("#add");
+  await settled(page);
+  curves = await page.$$eval("#plot svg path.curve", (ps) => ps.map((p) => p.getAttribute("stroke")));
+  check(curves.length === 3 && curves[0] !== curves[1], `an overlaid second curve in another colour (${curves})`);
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+  const csvText = fs.readFileSync(await csv.path(), "utf8");
+  check(/^series,m_Ap,events\r?$/m.test(csvText), "the CSV export of curves: series,m_Ap,events");
+  await page.screenshot({ path: path.join(shotDir, "browser-curve.png"), fullPage: true });
+  console.log(`screenshot: ${path.join(shotDir, "browser-curve.png")}`);
+  await page.close();
+  return problems;
+}
+
 async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "nureach-browser-"));
   const screenshot = process.env.NUREACH_SCREENSHOT || path.join(path.dirname(path.dirname(env("NUREACHD"))), "browser-contour.png");
@@ -440,6 +478,7 @@ async function main() {
     problems.push(...(await checkFieldError(context, base)));
     problems.push(...(await checkCancel(context, base)));
     problems.push(...(await checkTalkPlot(context, base, path.dirname(screenshot))));
+    problems.push(...(await checkCurve(context, base, path.dirname(screenshot))));
     check(problems.length === 0, `no console error: ${problems.join(" | ")}`);
   } catch (e) {
     check(false, `exception: ${e.stack || e}`);

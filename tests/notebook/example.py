@@ -23,7 +23,8 @@ for _, row in rates.iterrows():
 # 2. A spectrum: photon energies of the dipole portal at FASERnu2, m_N = 0.3 GeV (counts per bin)
 spectrum = nr.spectrum("dipole", "FASERnu2", m_N=0.3, mu_N=1e-6)
 x = spectrum.attrs["x"]
-print(f"spectrum: {len(spectrum)} bins of {x['name']} [{x['unit']}], {spectrum.attrs['total_events']:.1f} events")
+print(f"spectrum: {len(spectrum)} bins of {x['name']} [{x['unit']}], "
+      f"{spectrum.attrs['events']['gamma_decay_volume']:.1f} photons above e_vis_min (= the rates signal)")
 
 # 3. A reach: the dark photon at FASER, visible decays >= 3 events; the client polls the job
 reach = nr.bounds("dark_photon", "FASER", signal="visible", threshold=3,

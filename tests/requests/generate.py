@@ -120,8 +120,14 @@ def generic_cases():
     scan = {"x": axis("m_Ap"), "y": axis("epsilon")}
     post("bounds-missing-scan", "/api/v1/bounds", dp, 422, "missing-field", "/scan")
     post("bounds-scan-not-object", "/api/v1/bounds", dict(dp, scan=[]), 422, "wrong-type", "/scan")
-    post("bounds-axis-missing", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap")}), 422, "missing-field",
-         "/scan/y")
+    # x is required; without y the scan is a curve along x (physics/curve.h)
+    post("bounds-axis-missing", "/api/v1/bounds", dict(dp, scan={"y": axis("epsilon")}), 422, "missing-field",
+         "/scan/x")
+    post("bounds-curve-valid", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap")}), 200)
+    post("bounds-curve-refine", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap")}, refine=True), 422, "conflict",
+         "/refine")
+    post("bounds-curve-points-one", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap", points=1)}), 422,
+         "out-of-range", "/scan/x/points")
     post("bounds-axis-unknown-key", "/api/v1/bounds", dict(dp, scan={"x": axis("m_Ap", step=2), "y": axis("epsilon")}),
          422, "unknown-key", "/scan/x/step")
     post("bounds-axis-param-unknown", "/api/v1/bounds", dict(dp, scan={"x": axis("mass"), "y": axis("epsilon")}), 422,
@@ -154,6 +160,48 @@ def generic_cases():
     post("bounds-signal-unknown", "/api/v1/bounds", dict(dp, scan=scan, signal="photons"), 422, "not-a-choice",
          "/signal")
     post("bounds-small-valid", "/api/v1/bounds", dict(dp, scan=scan, refine=False), 200)
+    # the test statistic (request.h "test"; chi-square rules: physics/chi2_model.h nr_chi2_test_validate)
+    post("bounds-test-events-valid", "/api/v1/bounds", dict(dp, scan=scan, refine=False, test={"kind": "events"}), 200)
+    post("bounds-test-not-object", "/api/v1/bounds", dict(dp, scan=scan, test=[]), 422, "wrong-type", "/test")
+    post("bounds-test-kind-missing", "/api/v1/bounds", dict(dp, scan=scan, test={}), 422, "missing-field",
+         "/test/kind")
+    post("bounds-test-kind-unknown", "/api/v1/bounds", dict(dp, scan=scan, test={"kind": "likelihood"}), 422,
+         "not-a-choice", "/test/kind")
+    post("bounds-test-events-extra-key", "/api/v1/bounds", dict(dp, scan=scan, test={"kind": "events", "cl": 0.9}),
+         422, "unknown-key", "/test/cl")
+    nz = {"model": "nuphilic_zp", "experiment": "FASERnu"}
+    zscan = {"x": {"param": "m_Zp", "min": 1e-3, "max": 1e-2, "points": 3, "scale": "log"},
+             "y": {"param": "g_etau", "min": 1e-4, "max": 1e-1, "points": 3, "scale": "log"}}
+    chi2 = lambda **kw: dict({"kind": "chi2", "cl": 0.9, "observable": "cc_", "normalisation_uncertainty": 0.1}, **kw)
+    post("bounds-chi2-valid", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2()), 200)
+    post("bounds-chi2-defaults-valid", "/api/v1/bounds", dict(nz, scan=zscan, test={"kind": "chi2", "observable": "cc_"}),
+         200)
+    post("bounds-chi2-unknown-key", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2(level=4.6)), 422, "unknown-key",
+         "/test/level")
+    post("bounds-chi2-cl-one", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2(cl=1)), 422, "invalid-value",
+         "/test/cl")
+    post("bounds-chi2-cl-wrong-type", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2(cl="90%")), 422, "wrong-type",
+         "/test/cl")
+    post("bounds-chi2-normalisation-negative", "/api/v1/bounds",
+         dict(nz, scan=zscan, test=chi2(normalisation_uncertainty=-0.1)), 422, "invalid-value",
+         "/test/normalisation_uncertainty")
+    post("bounds-chi2-observable-missing", "/api/v1/bounds",
+         dict(nz, scan=zscan, test={"kind": "chi2", "cl": 0.9}), 422, "missing-field", "/test/observable")
+    post("bounds-chi2-observable-wrong-type", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2(observable=["cc_"])),
+         422, "wrong-type", "/test/observable")
+    post("bounds-chi2-observable-empty", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2(observable="")),
+         422, "invalid-value", "/test/observable")
+    post("bounds-chi2-with-threshold", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2(), threshold=3), 422,
+         "conflict", "/threshold")
+    post("bounds-chi2-with-signal", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2(), signal="cc_tau"), 422,
+         "conflict", "/signal")
+    post("bounds-chi2-with-refine", "/api/v1/bounds", dict(nz, scan=zscan, test=chi2(), refine=True), 422,
+         "conflict", "/refine")
+    post("bounds-chi2-curve-valid", "/api/v1/bounds", dict(nz, scan={"x": zscan["y"]}, test=chi2()), 200)
+    post("bounds-chi2-curve-x-not-coupling", "/api/v1/bounds", dict(nz, scan={"x": zscan["x"]}, test=chi2()), 422,
+         "not-a-coupling", "/scan/x/param")
+    post("bounds-chi2-y-not-coupling", "/api/v1/bounds",
+         dict(nz, scan={"x": zscan["y"], "y": zscan["x"]}, test=chi2()), 422, "not-a-coupling", "/scan/y/param")
     q = "model=sm&experiment=FASERnu"
     get("query-valid", "/api/v1/rates.json", q, 200)
     get("query-valid-csv", "/api/v1/rates.csv", q + "&params.e_min=10", 200)

@@ -131,7 +131,10 @@ static json_t *cache_stats_json(nr_cache *cache)
     nr_cache_stats st;
     memset(&st, 0, sizeof st);
     nr_cache_get_stats(cache, &st);
+    nr_cache_health health;
+    nr_cache_get_health(cache, &health);
     json_t *o = json_object();
+    json_object_set_new(o, "status", json_string(health.status));
     json_object_set_new(o, "entries", json_integer(st.entries));
     json_object_set_new(o, "bytes", json_integer(st.bytes));
     json_object_set_new(o, "max_bytes", json_integer(st.max_bytes));
@@ -139,6 +142,12 @@ static json_t *cache_stats_json(nr_cache *cache)
     json_object_set_new(o, "misses", json_integer(st.misses));
     json_object_set_new(o, "corrupt_dropped", json_integer(st.corrupt_dropped));
     json_object_set_new(o, "evicted", json_integer(st.evicted));
+    json_object_set_new(o, "used_bytes", json_integer(st.used_bytes));
+    json_object_set_new(o, "verifications", json_integer(st.verifications));
+    json_object_set_new(o, "store_failures", json_integer(health.store_failures));
+    json_object_set_new(o, "read_failures", json_integer(health.read_failures));
+    json_object_set_new(o, "recoveries", json_integer(health.recoveries));
+    json_object_set_new(o, "last_error", health.last_error[0] ? json_string(health.last_error) : json_null());
     return o;
 }
 
@@ -150,8 +159,12 @@ static void handle_health(void *app, const nr_http_request *req, nr_http_respons
     clock_gettime(CLOCK_MONOTONIC, &now);
     double uptime_s = (double)(now.tv_sec - api->started.tv_sec) +
                       (double)(now.tv_nsec - api->started.tv_nsec) * 1e-9;
+    /* the service answers either way; "degraded" says results are computed but not kept (or a corrupt
+     * cache file was replaced): the cache object names the failures */
+    nr_cache_health health;
+    nr_cache_get_health(api->cache, &health);
     json_t *o = json_object();
-    json_object_set_new(o, "status", json_string("ok"));
+    json_object_set_new(o, "status", json_string(strcmp(health.status, "degraded") == 0 ? "degraded" : "ok"));
     json_object_set_new(o, "engine_version", json_string(NUREACH_ENGINE_VERSION));
     json_object_set_new(o, "data_version", json_string(api->data_version));
     json_object_set_new(o, "uptime_s", json_real((double)(long long)(uptime_s * 1e3) * 1e-3));

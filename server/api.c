@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "compute.h"
 #include "jobs_api.h"
+#include "metrics.h"
 #include "openapi.h"
 #include "static_files.h"
 #include "existing_limits.h"
@@ -101,6 +102,12 @@ int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const cha
         return -1;
     }
     memcpy(api->wait_ms, jobs->wait_ms, sizeof api->wait_ms);
+    api->client_queued = jobs->pool.client_queued;
+    if (!(api->metrics = nr_metrics_new(nr_api_routes, nr_api_n_routes))) {
+        snprintf(errbuf, errlen, "out of memory for the metrics");
+        nr_api_free(api);
+        return -1;
+    }
     if (!(api->jobs = nr_jobs_start(&jobs->pool, errbuf, errlen))) {
         nr_api_free(api);
         return -1;
@@ -119,6 +126,7 @@ void nr_api_free(nr_api *api)
     free(api->models_json);
     free(api->experiments_json);
     nr_jobs_free(api->jobs);
+    nr_metrics_free(api->metrics);
     memset(api, 0, sizeof *api);
 }
 
@@ -175,6 +183,32 @@ static void handle_health(void *app, const nr_http_request *req, nr_http_respons
     nr_http_add_header(resp, "Cache-Control", "no-store");
 }
 
+static double uptime_s(const nr_api *api)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - api->started.tv_sec) + (double)(now.tv_nsec - api->started.tv_nsec) * 1e-9;
+}
+
+static void handle_metrics(void *app, const nr_http_request *req, nr_http_response *resp)
+{
+    (void)req;
+    nr_api *api = app;
+    nr_metrics_sources src = {api->cache, api->jobs, nr_http_connections_cut(api->http), uptime_s(api),
+                              NUREACH_ENGINE_VERSION};
+    size_t len = 0;
+    char *text = nr_metrics_render(api->metrics, &src, &len);
+    if (!text) {
+        nr_problem p;
+        nr_problem_init(&p);
+        nr_problem_set(&p, 503, "unavailable", "out of memory; try again later");
+        nr_http_respond_problem(resp, &p, req->path);
+        return;
+    }
+    nr_http_respond_owned(resp, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+    nr_http_add_header(resp, "Cache-Control", "no-store");
+}
+
 static void handle_models(void *app, const nr_http_request *req, nr_http_response *resp)
 {
     (void)req;
@@ -226,6 +260,7 @@ const nr_route nr_api_routes[] = {
     {"DELETE", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_delete, -1, 0, 0},
     {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi, -1, 0, 0},
     {"GET", "/api/v1/limits", NR_ROUTE_EXACT, nr_api_limits, -1, 0, 0},
+    {"GET", "/metrics", NR_ROUTE_EXACT, handle_metrics, -1, 0, 0},
     {"GET", "/", NR_ROUTE_PREFIX, nr_static_handle, -1, 0, 0},
 };
 const size_t nr_api_n_routes = sizeof nr_api_routes / sizeof nr_api_routes[0];

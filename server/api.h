@@ -38,6 +38,9 @@ typedef struct {
     unsigned wait_ms[3];        /* per nr_observable: a request waits this long for its job (no thread held),
                                    then 202 */
     struct timespec started;    /* CLOCK_MONOTONIC */
+    unsigned client_queued;     /* the pool's per-client quota of waiting jobs (for the 429's text) */
+    struct nr_metrics *metrics; /* GET /metrics */
+    nr_http_server *http;       /* for the connections-cut counter (set once listening) */
 } nr_api;
 
 typedef struct {

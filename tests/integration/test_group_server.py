@@ -1,12 +1,23 @@
-"""test_group_server.py: a group's shared server (issue 17): cache health in /api/v1/health.
+"""test_group_server.py: a group's shared server (issue 17).
 
 1. Cache health: a fresh daemon reports cache.status "ok" with zero failures; while another process holds an
    exclusive lock on the cache file longer than the busy timeout, a computed result cannot be stored: the
    answer is still served, and /health says "degraded" with store_failures 1 and the error.
+2. Metrics: GET /metrics parses with a strict parser of the text format (prometheus_text.py; the parser is shown
+   to refuse broken texts), and counts what the test did (requests by route and status, a cache hit and miss,
+   a finished job, compute seconds for the model); the JSON access log has one object per request.
+3. Quotas (clients told apart by their loopback source address, 127.0.0.2 and 127.0.0.3): past its quota of
+   waiting jobs a client gets 429 + Retry-After while another's rates request is answered at once on the
+   worker the first cannot take; a full queue answers 503 + Retry-After.
+4. Slow clients: 40 connections from one address trickling header bytes: at most --max-connections-per-client
+   are accepted, every health probe from another address is answered, and the accepted ones are cut at the
+   request deadline although they keep sending.
 """
+import http.client
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import sys
 import tempfile
@@ -14,6 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nrtest import Checks, Daemon  # noqa: E402
+import prometheus_text  # noqa: E402
 
 T = Checks()
 RATES = {"model": "sm", "experiment": "FASERnu"}
@@ -59,11 +71,212 @@ def test_cache_health(tmp):
         d.stop()
 
 
+def request_from(d, source, method, path, body=None, headers=None):
+    """A request from a given loopback source address: (status, headers, body bytes)."""
+    conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=60, source_address=(source, 0))
+    data = json.dumps(body).encode() if body is not None else None
+    hdrs = {"Content-Type": "application/json"} if data is not None else {}
+    hdrs.update(headers or {})
+    conn.request(method, path, body=data, headers=hdrs)
+    r = conn.getresponse()
+    out = (r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+    conn.close()
+    return out
+
+
+def slow_scan(i):
+    """A scan over two mass-like axes: minutes of work, distinct for each i."""
+    return {"model": "dark_photon", "experiment": "FASER", "signal": "visible",
+            "scan": {"x": {"param": "m_Ap", "min": 0.01 + 1e-4 * i, "max": 0.1, "points": 40, "scale": "log"},
+                     "y": {"param": "m_NR", "min": 0.01, "max": 10, "points": 40, "scale": "log"}}}
+
+
+def test_metrics_parser_refuses():
+    good = "# HELP a_total x\n# TYPE a_total counter\na_total{r=\"1\"} 3\n"
+    prometheus_text.parse(good)
+    broken = {
+        "no final newline": good[:-1],
+        "TYPE twice": good + "# TYPE a_total counter\n",
+        "bad escape": good.replace('"1"', '"\\q"'),
+        "series twice": good + 'a_total{r="1"} 4\n',
+        "negative counter": good.replace("} 3", "} -3"),
+        "not a float": good.replace("} 3", "} three"),
+        "interleaved": good + "# TYPE b gauge\nb 1\na_total{r=\"2\"} 1\n",
+        "histogram not cumulative": "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\n"
+                                    "h_sum 1\nh_count 1\n",
+        "histogram count differs": "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 2\n",
+    }
+    for what, text in broken.items():
+        try:
+            prometheus_text.parse(text)
+            T.check(False, "metrics parser refuses: %s" % what)
+        except ValueError:
+            T.check(True, what)
+
+
+def sample(families, family, name=None, **labels):
+    for n, l, v in families.get(family, {}).get("samples", []):
+        if n == (name or family) and all(l.get(k) == str(want) for k, want in labels.items()):
+            return v
+    return None
+
+
+def test_metrics_and_access_log(tmp):
+    test_metrics_parser_refuses()
+    state = os.path.join(tmp, "state-metrics")
+    d = Daemon(state, extra=["--access-log", "json"])
+    try:
+        if not T.check(d.start(), "metrics: daemon starts"):
+            return
+        d.request("GET", "/api/v1/health")
+        c1 = d.request("POST", "/api/v1/rates", RATES)
+        c2 = d.request("POST", "/api/v1/rates", RATES)
+        T.check(c1[1].get("x-nureach-cache") == "miss" and c2[1].get("x-nureach-cache") == "hit", "metrics: miss, hit")
+        d.request("GET", "/no/such/file")
+        code, h, body = d.request("GET", "/metrics")
+        T.check(code == 200 and h.get("content-type", "").startswith("text/plain; version=0.0.4"),
+                "metrics: 200 text/plain version=0.0.4 (%s, %s)" % (code, h.get("content-type")))
+        try:
+            fams = prometheus_text.parse(body.decode("utf-8"))
+        except ValueError as e:
+            T.check(False, "metrics: the text parses: %s" % e)
+            return
+        T.check(sample(fams, "nureach_http_requests_total", route="/api/v1/health", status=200) == 1,
+                "metrics: one health request counted")
+        T.check(sample(fams, "nureach_http_requests_total", route="/api/v1/rates", method="POST", status=200) == 2,
+                "metrics: two rates requests counted")
+        T.check(sample(fams, "nureach_http_requests_total", route="/", status=404) == 1, "metrics: the 404 counted")
+        T.check(fams["nureach_http_request_duration_seconds"]["type"] == "histogram" and
+                sample(fams, "nureach_http_request_duration_seconds", "nureach_http_request_duration_seconds_count",
+                       route="/api/v1/rates") == 2, "metrics: the rates latency histogram holds 2")
+        T.check(sample(fams, "nureach_cache_hits_total") == 1 and sample(fams, "nureach_cache_misses_total") == 1,
+                "metrics: cache 1 hit 1 miss")
+        T.check((sample(fams, "nureach_cache_body_bytes") or 0) > 0 and sample(fams, "nureach_cache_entries") == 1,
+                "metrics: cache bytes and entries")
+        T.check(sample(fams, "nureach_cache_evictions_total") == 0, "metrics: evictions")
+        T.check(sample(fams, "nureach_jobs_finished_total", state="done") == 1, "metrics: one job done")
+        T.check(sample(fams, "nureach_jobs_queued") == 0 and sample(fams, "nureach_jobs_running") == 0,
+                "metrics: no job queued or running")
+        T.check((sample(fams, "nureach_compute_seconds_total", model="sm") or 0) > 0,
+                "metrics: compute seconds of model sm")
+    finally:
+        d.stop()
+    lines = [json.loads(x) for x in d.stderr_text().splitlines() if x.startswith("{")]
+    rates = [x for x in lines if x.get("route") == "/api/v1/rates"]
+    T.check(len(rates) == 2 and [x["cache"] for x in rates] == ["miss", "hit"], "access log: 2 rates lines, miss, hit")
+    keys = {"time", "method", "route", "path", "status", "bytes", "ms", "client", "cache"}
+    T.check(all(keys <= set(x) for x in lines) and len(lines) >= 5, "access log: every line has %s" % sorted(keys))
+    T.check(all(x["client"] == "127.0.0.1" for x in lines), "access log: the client address")
+    nf = [x for x in lines if x["status"] == 404]
+    T.check(len(nf) == 1 and nf[0]["path"] == "/no/such/file", "access log: the 404 with its path")
+
+
+def wait_running(d, n, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        fams = prometheus_text.parse(d.request("GET", "/metrics")[2].decode())
+        if sample(fams, "nureach_jobs_running") == n:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_quotas(tmp):
+    state = os.path.join(tmp, "state-quotas")
+    d = Daemon(state, extra=["--job-threads", "2", "--client-queued", "2", "--job-queue", "3",
+                             "--job-wait-ms", "0"])
+    try:
+        if not T.check(d.start(), "quotas: daemon starts"):
+            return
+        codes = [request_from(d, "127.0.0.2", "POST", "/api/v1/bounds", slow_scan(0))[0]]
+        wait_running(d, 1)  # the worker has taken it: it no longer counts as waiting
+        codes += [request_from(d, "127.0.0.2", "POST", "/api/v1/bounds", slow_scan(i))[0] for i in (1, 2)]
+        T.check(codes == [202, 202, 202], "quotas: A's first three scans accepted (one running, two waiting): %s" % codes)
+        code, h, body = request_from(d, "127.0.0.2", "POST", "/api/v1/bounds", slow_scan(3))
+        p = json.loads(body or b"{}")
+        T.check(code == 429 and h.get("content-type") == "application/problem+json" and
+                p.get("type", "").endswith("too-many-jobs") and int(h.get("retry-after", "0")) > 0,
+                "quotas: A's fourth: 429 problem + Retry-After (%s %s %s)" % (code, h.get("retry-after"), p))
+        t0 = time.monotonic()
+        code, h, _ = request_from(d, "127.0.0.3", "POST", "/api/v1/rates", RATES)
+        dt = time.monotonic() - t0
+        T.check(code == 200 and dt < 5.0, "quotas: B's rates answered on the free worker (%s in %.2f s)" % (code, dt))
+        code, _, _ = request_from(d, "127.0.0.3", "POST", "/api/v1/bounds", slow_scan(10))
+        T.check(code == 202 and wait_running(d, 2), "quotas: B's scan runs on the second worker (%s)" % code)
+        code, _, _ = request_from(d, "127.0.0.3", "POST", "/api/v1/bounds", slow_scan(11))
+        T.check(code == 202, "quotas: B's second scan waits: the queue (3) is now full (%s)" % code)
+        code, h, body = request_from(d, "127.0.0.4", "POST", "/api/v1/bounds", slow_scan(20))
+        T.check(code == 503 and int(h.get("retry-after", "0")) > 0, "quotas: a full queue: 503 + Retry-After (%s)" % code)
+        _, _, body = d.request("GET", "/metrics")
+        fams = prometheus_text.parse(body.decode())
+        T.check(sample(fams, "nureach_jobs_refused_total", reason="client_quota") == 1 and
+                sample(fams, "nureach_jobs_refused_total", reason="queue_full") == 1,
+                "quotas: refusals counted in the metrics")
+        T.check(sample(fams, "nureach_jobs_running") == 2 and sample(fams, "nureach_jobs_queued") == 3,
+                "quotas: 2 running, 3 queued in the metrics")
+    finally:
+        d.stop()
+
+
+def test_slow_clients(tmp):
+    state = os.path.join(tmp, "state-slow")
+    d = Daemon(state, extra=["--max-connections", "64", "--max-connections-per-client", "8",
+                             "--request-deadline-s", "3", "--timeout-s", "30"])
+    socks = []
+    try:
+        if not T.check(d.start(), "slow: daemon starts"):
+            return
+        for _ in range(40):
+            s = socket.create_connection(("127.0.0.1", d.port), timeout=5, source_address=("127.0.0.2", 0))
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+            socks.append(s)
+        answered = 0
+        t0 = time.monotonic()
+        for _ in range(15):
+            try:
+                code, _, _ = d.request("GET", "/api/v1/health")
+                answered += code == 200
+            except OSError:
+                pass
+        T.check(answered == 15, "slow: 15 of 15 health probes answered while 40 slow connections are open (%d)"
+                % answered)
+        T.check(time.monotonic() - t0 < 3.0, "slow: the probes took %.2f s" % (time.monotonic() - t0))
+        open_socks = list(socks)
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and open_socks:
+            still = []
+            for s in open_socks:
+                try:
+                    s.sendall(b"X-Trickle: a\r\n")  # keeps trickling: never idle
+                    s.settimeout(0.01)
+                    if s.recv(1024) == b"":
+                        continue
+                    still.append(s)
+                except socket.timeout:
+                    still.append(s)
+                except OSError:
+                    continue
+            open_socks = still
+            time.sleep(1.0)
+        T.check(not open_socks, "slow: every trickling connection is closed within 8 s (%d still open)"
+                % len(open_socks))
+        _, _, body = d.request("GET", "/metrics")
+        cut = sample(prometheus_text.parse(body.decode()), "nureach_http_connections_cut_total")
+        T.check(cut is not None and 1 <= cut <= 8, "slow: %s connections cut by the deadline (at most 8 accepted)" % cut)
+    finally:
+        for s in socks:
+            s.close()
+        d.stop()
+
+
 def main():
     t0 = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="nureach-group-")
     try:
         test_cache_health(tmp)
+        test_metrics_and_access_log(tmp)
+        test_quotas(tmp)
+        test_slow_clients(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("integration test_group_server: %.1f s" % (time.monotonic() - t0))

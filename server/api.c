@@ -256,6 +256,7 @@ const nr_route nr_api_routes[] = {
     {"POST", "/api/v1/rates", NR_ROUTE_EXACT, nr_api_compute, NR_OBSERVABLE_RATES, RESULT_FORMATS, 1},
     {"POST", "/api/v1/spectra", NR_ROUTE_EXACT, nr_api_compute, NR_OBSERVABLE_SPECTRA, RESULT_FORMATS, 1},
     {"POST", "/api/v1/bounds", NR_ROUTE_EXACT, nr_api_compute, NR_OBSERVABLE_BOUNDS, RESULT_FORMATS, 1},
+    {"GET", "/api/v1/jobs", NR_ROUTE_EXACT, nr_api_jobs_list, -1, 0, 0},
     {"GET", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_get, -1, RESULT_FORMATS, 0},
     {"DELETE", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_delete, -1, 0, 0},
     {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi, -1, 0, 0},

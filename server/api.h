@@ -41,6 +41,7 @@ typedef struct {
     unsigned client_queued;     /* the pool's per-client quota of waiting jobs (for the 429's text) */
     struct nr_metrics *metrics; /* GET /metrics */
     nr_http_server *http;       /* for the connections-cut counter (set once listening) */
+    int auth_on;                /* API tokens required (jobs: only the creator or an admin cancels)  */
 } nr_api;
 
 typedef struct {

@@ -61,6 +61,10 @@ static const opt_spec opts[] = {
      "jobs one client has waiting at most, beyond: 429; 0 = no limit (16)"},
     {"--access-log", "NUREACH_ACCESS_LOG", OPT_STRING, 0, 0, OFF(access_log),
      "request log on stderr: text, json (one object per line) or off (text)"},
+    {"--auth", "NUREACH_AUTH", OPT_STRING, 0, 0, OFF(auth),
+     "off, or tokens: API requests need 'Authorization: Bearer' with a token from 'nureachd token add' (off)"},
+    {"--open-read", "NUREACH_OPEN_READ", OPT_UINT, 0, 1, OFF(open_read),
+     "1: with --auth tokens, GET of health, models, experiments, openapi.json, limits, metrics needs none (0)"},
     {"--port-file", NULL, OPT_STRING, 0, 0, OFF(port_file),
      "write the bound port to this file once listening"},
 };
@@ -90,6 +94,8 @@ void nr_config_defaults(nr_config *c)
     c->client_running = 0;
     c->client_queued = 16;
     c->access_log = "text";
+    c->auth = "off";
+    c->open_read = 0;
 }
 
 void nr_config_print_help(const char *prog)
@@ -103,6 +109,7 @@ void nr_config_print_help(const char *prog)
     printf("  %-18s %s\n  %-18s %s\n", "--help", "this text", "--version", "print the version");
     printf("\ncommands (run once and exit; they take the options above, e.g. --state-dir, --data-dir):\n"
            "  nureachd cache check [--full] | cache backup FILE | cache restore FILE\n"
+           "  nureachd token add NAME [--admin] | token list | token revoke NAME\n"
            "  nureachd scan --shard I/N REQUEST.json --out DIR  |  scan --merge REQUEST.json --in DIR\n");
 }
 
@@ -214,6 +221,10 @@ int nr_config_load(nr_config *c, int argc, char **argv, char *errbuf, size_t err
     if (strcmp(c->access_log, "text") != 0 && strcmp(c->access_log, "json") != 0 &&
         strcmp(c->access_log, "off") != 0) {
         snprintf(errbuf, errlen, "--access-log: '%.64s' is not one of text, json, off", c->access_log);
+        return NR_CONFIG_BAD;
+    }
+    if (strcmp(c->auth, "off") != 0 && strcmp(c->auth, "tokens") != 0) {
+        snprintf(errbuf, errlen, "--auth: '%.64s' is not one of off, tokens", c->auth);
         return NR_CONFIG_BAD;
     }
     return NR_CONFIG_OK;

@@ -30,6 +30,8 @@ typedef struct {
     unsigned client_running; /* jobs one client runs at once (0: job_threads - 1, at least 1) */
     unsigned client_queued;  /* jobs one client has waiting at most, then 429 (0: no limit) */
     const char *access_log;  /* "text", "json" or "off"                              */
+    const char *auth;        /* "off" or "tokens" (auth.h)                           */
+    unsigned open_read;      /* 1: with tokens, read-only endpoints need none        */
 } nr_config;
 
 enum { NR_CONFIG_OK = 0, NR_CONFIG_EXIT = 1, NR_CONFIG_BAD = 2 };

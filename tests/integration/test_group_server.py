@@ -12,6 +12,11 @@
 4. Slow clients: 40 connections from one address trickling header bytes: at most --max-connections-per-client
    are accepted, every health probe from another address is answered, and the accepted ones are cut at the
    request deadline although they keep sending.
+5. Tokens: `nureachd token add/list/revoke` (only the sha256 is stored); with --auth tokens a request without
+   or with a wrong token gets 401 problem+json + WWW-Authenticate, with --open-read the read-only endpoints stay
+   open, the page's files are served; GET /api/v1/jobs lists the caller's jobs (an admin's: everyone's),
+   DELETE of another token's job is 403, of one's own cancels it; a revoked token is refused by the running
+   daemon.
 """
 import http.client
 import json
@@ -24,7 +29,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon  # noqa: E402
+from nrtest import Checks, Daemon, env_path  # noqa: E402
+import subprocess  # noqa: E402
 import prometheus_text  # noqa: E402
 
 T = Checks()
@@ -269,6 +275,94 @@ def test_slow_clients(tmp):
         d.stop()
 
 
+def token(state, *args):
+    r = subprocess.run([env_path("NUREACHD"), "token"] + list(args) + ["--state-dir", state],
+                       capture_output=True, text=True, timeout=60)
+    return r.returncode, r.stdout.strip(), r.stderr.strip()
+
+
+def test_tokens(tmp):
+    state = os.path.join(tmp, "state-tokens")
+    rc, alice, _ = token(state, "add", "alice")
+    T.check(rc == 0 and alice.startswith("nrt_") and len(alice) == 68, "token add alice: %r" % alice)
+    rc, root, _ = token(state, "add", "root", "--admin")
+    T.check(rc == 0 and root.startswith("nrt_"), "token add root --admin")
+    rc, bob, _ = token(state, "add", "bob")
+    rc2, _, err = token(state, "add", "alice")
+    T.check(rc2 == 1 and "exists" in err, "token add of a valid name refused: %s" % err)
+    rc, _, err = token(state, "add", "no/slash")
+    T.check(rc == 2 and "NAME" in err, "token add: a bad name is refused naming NAME: %s" % err)
+    rc, out, _ = token(state, "list")
+    T.check(rc == 0 and "alice" in out and "admin" in out and alice not in out, "token list (no secrets): %s" % out)
+    db = sqlite3.connect(os.path.join(state, "cache.sqlite"))
+    stored = [r[0] for r in db.execute("SELECT secret_sha256 FROM tokens")]
+    db.close()
+    import hashlib
+    T.check(hashlib.sha256(alice.encode()).hexdigest() in stored and alice not in stored,
+            "only the secret's sha256 is stored")
+    d = Daemon(state, extra=["--auth", "tokens", "--open-read", "1", "--job-threads", "2", "--job-wait-ms", "0"])
+    try:
+        if not T.check(d.start(), "tokens: daemon starts"):
+            return
+        auth = lambda t: {"Authorization": "Bearer " + t}  # noqa: E731
+        code, h, body = d.request("POST", "/api/v1/rates", RATES)
+        p = json.loads(body or b"{}")
+        T.check(code == 401 and h.get("content-type") == "application/problem+json" and
+                p.get("type", "").endswith("unauthorized") and h.get("www-authenticate", "").startswith("Bearer"),
+                "tokens: no token: 401 problem + WWW-Authenticate (%s %s)" % (code, p))
+        code, _, _ = d.request("POST", "/api/v1/rates", RATES, auth("nrt_" + "0" * 64))
+        T.check(code == 401, "tokens: unknown token: 401 (%s)" % code)
+        code, _, _ = d.request("GET", "/api/v1/jobs")
+        T.check(code == 401, "tokens: job list without a token: 401 (%s)" % code)
+        for path in ("/api/v1/health", "/api/v1/models", "/metrics", "/"):
+            code, _, _ = d.request("GET", path)
+            T.check(code == 200, "tokens: --open-read: GET %s open (%s)" % (path, code))
+        code, _, _ = d.request("POST", "/api/v1/rates", RATES, auth(alice))
+        T.check(code == 200, "tokens: alice's rates: 200 (%s)" % code)
+        code, _, body = d.request("POST", "/api/v1/bounds", slow_scan(0), auth(alice))
+        job_id = json.loads(body).get("job", {}).get("id", "")
+        T.check(code == 202 and job_id, "tokens: alice's scan is a job (%s)" % code)
+        code, _, body = d.request("GET", "/api/v1/jobs", None, auth(alice))
+        mine = json.loads(body).get("jobs", [])
+        T.check(code == 200 and {j["client"] for j in mine} == {"alice"} and job_id in [j["id"] for j in mine],
+                "tokens: alice's job list holds her jobs only (%s)" % [(j["client"], j["status"]) for j in mine])
+        scan = [j for j in mine if j["id"] == job_id]
+        T.check(scan and {"status", "progress", "created_at", "elapsed_s", "remaining_s"} <= set(scan[0]) and
+                scan[0]["model"] == "dark_photon", "tokens: a listed job has status, progress, submit time, elapsed, "
+                                                   "remaining: %s" % scan)
+        code, _, body = d.request("GET", "/api/v1/jobs", None, auth(bob))
+        T.check(code == 200 and json.loads(body)["jobs"] == [], "tokens: bob's list is empty (%s)" % body[:100])
+        code, _, body = d.request("DELETE", "/api/v1/jobs/" + job_id, None, auth(bob))
+        T.check(code == 403 and json.loads(body).get("type", "").endswith("forbidden"),
+                "tokens: bob cannot cancel alice's job: 403 (%s)" % code)
+        code, _, body = d.request("GET", "/api/v1/jobs", None, auth(root))
+        T.check(code == 200 and job_id in [j["id"] for j in json.loads(body)["jobs"]] and
+                json.loads(body)["client"] == "*", "tokens: the admin lists everyone's jobs")
+        code, _, body = d.request("DELETE", "/api/v1/jobs/" + job_id, None, auth(alice))
+        T.check(code in (200, 202) and json.loads(body)["status"] == "cancelled", "tokens: alice cancels her job (%s)"
+                % code)
+        rc, _, _ = token(state, "revoke", "alice")
+        T.check(rc == 0, "token revoke alice")
+        code, _, _ = d.request("POST", "/api/v1/rates", RATES, auth(alice))
+        T.check(code == 401, "tokens: the running daemon refuses the revoked token (%s)" % code)
+        rc, out, _ = token(state, "list")
+        T.check(rc == 0 and [l for l in out.splitlines() if l.startswith("alice") and "Z" in l.split()[-1]],
+                "token list shows alice revoked: %s" % out)
+    finally:
+        d.stop()
+    lines = [json.loads(x) for x in d.stderr_text().splitlines() if x.startswith("{")]
+    T.check(not lines, "tokens: the text access log by default")
+    T.check("POST /api/v1/rates 200" in d.stderr_text(), "tokens: the access log names the request")
+    d2 = Daemon(state, extra=["--auth", "tokens"])
+    try:
+        if T.check(d2.start(), "tokens without --open-read: daemon starts"):
+            T.check(d2.request("GET", "/api/v1/health")[0] == 401, "tokens: health needs a token without --open-read")
+            T.check(d2.request("GET", "/api/v1/health", None, {"Authorization": "Bearer " + root})[0] == 200,
+                    "tokens: health with a token")
+    finally:
+        d2.stop()
+
+
 def main():
     t0 = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="nureach-group-")
@@ -277,6 +371,7 @@ def main():
         test_metrics_and_access_log(tmp)
         test_quotas(tmp)
         test_slow_clients(tmp)
+        test_tokens(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("integration test_group_server: %.1f s" % (time.monotonic() - t0))

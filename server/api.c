@@ -194,7 +194,7 @@ static void handle_metrics(void *app, const nr_http_request *req, nr_http_respon
 {
     (void)req;
     nr_api *api = app;
-    nr_metrics_sources src = {api->cache, api->jobs, nr_http_connections_cut(api->http), uptime_s(api),
+    nr_metrics_sources src = {api->cache, api->jobs, nr_http_connections_cut(atomic_load(&api->http)), uptime_s(api),
                               NUREACH_ENGINE_VERSION};
     size_t len = 0;
     char *text = nr_metrics_render(api->metrics, &src, &len);

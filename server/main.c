@@ -172,7 +172,7 @@ static int serve(const nr_config *cfg, nr_api *api, nr_auth *auth, nr_engine *en
         fprintf(stderr, "nureachd: %s\n", err);
         return -1;
     }
-    api->http = server;
+    atomic_store(&api->http, server); /* HTTP threads may already serve /metrics */
     unsigned port = nr_http_port(server);
     if (cfg->port_file && write_port_file(cfg->port_file, port) != 0) {
         fprintf(stderr, "nureachd: --port-file: cannot write %s: %s\n", cfg->port_file, strerror(errno));

@@ -58,3 +58,18 @@ CREATE TRIGGER results_after_update_size AFTER UPDATE OF size ON results BEGIN
 END;
 
 PRAGMA user_version = 1;
+
+-- @migration 2  (v1 -> v2: API tokens of a group server)
+
+-- One row per API token (nureachd token add|list|revoke). Only the sha256 of the secret is kept: the
+-- secret itself is printed once by `token add` and cannot be recovered from this table. A revoked token
+-- keeps its row (revoked_at set) so that `token list` shows it; its hash no longer authenticates.
+CREATE TABLE tokens (
+    name         TEXT PRIMARY KEY NOT NULL,  -- [A-Za-z0-9_-]{1,32}: the client's name in quotas and logs
+    secret_sha256 TEXT UNIQUE NOT NULL,      -- sha256 hex of the secret ("nrt_" + 64 hex digits)
+    admin        INTEGER NOT NULL CHECK (admin IN (0, 1)), -- 1: sees and cancels everyone's jobs
+    created_at   INTEGER NOT NULL,           -- [us since the epoch]
+    revoked_at   INTEGER                     -- NULL while valid [us since the epoch]
+);
+
+PRAGMA user_version = 2;

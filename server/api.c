@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "compute.h"
 #include "jobs_api.h"
+#include "metrics.h"
 #include "openapi.h"
 #include "static_files.h"
 #include "existing_limits.h"
@@ -103,6 +104,12 @@ int nr_api_init(nr_api *api, const nr_engine *engine, nr_cache *cache, const cha
     memcpy(api->wait_ms, jobs->wait_ms, sizeof api->wait_ms);
     api->csv_wait_ms = jobs->csv_wait_ms;
     api->contour_threads = jobs->pool.threads ? jobs->pool.threads : 1;
+    api->client_queued = jobs->pool.client_queued;
+    if (!(api->metrics = nr_metrics_new(nr_api_routes, nr_api_n_routes))) {
+        snprintf(errbuf, errlen, "out of memory for the metrics");
+        nr_api_free(api);
+        return -1;
+    }
     if (!(api->jobs = nr_jobs_start(&jobs->pool, errbuf, errlen))) {
         nr_api_free(api);
         return -1;
@@ -121,6 +128,7 @@ void nr_api_free(nr_api *api)
     free(api->models_json);
     free(api->experiments_json);
     nr_jobs_free(api->jobs);
+    nr_metrics_free(api->metrics);
     memset(api, 0, sizeof *api);
 }
 
@@ -133,7 +141,10 @@ static json_t *cache_stats_json(nr_cache *cache)
     nr_cache_stats st;
     memset(&st, 0, sizeof st);
     nr_cache_get_stats(cache, &st);
+    nr_cache_health health;
+    nr_cache_get_health(cache, &health);
     json_t *o = json_object();
+    json_object_set_new(o, "status", json_string(health.status));
     json_object_set_new(o, "entries", json_integer(st.entries));
     json_object_set_new(o, "bytes", json_integer(st.bytes));
     json_object_set_new(o, "max_bytes", json_integer(st.max_bytes));
@@ -141,6 +152,12 @@ static json_t *cache_stats_json(nr_cache *cache)
     json_object_set_new(o, "misses", json_integer(st.misses));
     json_object_set_new(o, "corrupt_dropped", json_integer(st.corrupt_dropped));
     json_object_set_new(o, "evicted", json_integer(st.evicted));
+    json_object_set_new(o, "used_bytes", json_integer(st.used_bytes));
+    json_object_set_new(o, "verifications", json_integer(st.verifications));
+    json_object_set_new(o, "store_failures", json_integer(health.store_failures));
+    json_object_set_new(o, "read_failures", json_integer(health.read_failures));
+    json_object_set_new(o, "recoveries", json_integer(health.recoveries));
+    json_object_set_new(o, "last_error", health.last_error[0] ? json_string(health.last_error) : json_null());
     return o;
 }
 
@@ -152,8 +169,12 @@ static void handle_health(void *app, const nr_http_request *req, nr_http_respons
     clock_gettime(CLOCK_MONOTONIC, &now);
     double uptime_s = (double)(now.tv_sec - api->started.tv_sec) +
                       (double)(now.tv_nsec - api->started.tv_nsec) * 1e-9;
+    /* the service answers either way; "degraded" says results are computed but not kept (or a corrupt
+     * cache file was replaced): the cache object names the failures */
+    nr_cache_health health;
+    nr_cache_get_health(api->cache, &health);
     json_t *o = json_object();
-    json_object_set_new(o, "status", json_string("ok"));
+    json_object_set_new(o, "status", json_string(strcmp(health.status, "degraded") == 0 ? "degraded" : "ok"));
     json_object_set_new(o, "engine_version", json_string(NUREACH_ENGINE_VERSION));
     json_object_set_new(o, "data_version", json_string(api->data_version));
     json_object_set_new(o, "uptime_s", json_real((double)(long long)(uptime_s * 1e3) * 1e-3));
@@ -161,6 +182,32 @@ static void handle_health(void *app, const nr_http_request *req, nr_http_respons
     size_t len;
     char *text = dump(o, &len);
     nr_http_respond_owned(resp, 200, "application/json", text, len);
+    nr_http_add_header(resp, "Cache-Control", "no-store");
+}
+
+static double uptime_s(const nr_api *api)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - api->started.tv_sec) + (double)(now.tv_nsec - api->started.tv_nsec) * 1e-9;
+}
+
+static void handle_metrics(void *app, const nr_http_request *req, nr_http_response *resp)
+{
+    (void)req;
+    nr_api *api = app;
+    nr_metrics_sources src = {api->cache, api->jobs, nr_http_connections_cut(atomic_load(&api->http)), uptime_s(api),
+                              NUREACH_ENGINE_VERSION};
+    size_t len = 0;
+    char *text = nr_metrics_render(api->metrics, &src, &len);
+    if (!text) {
+        nr_problem p;
+        nr_problem_init(&p);
+        nr_problem_set(&p, 503, "unavailable", "out of memory; try again later");
+        nr_http_respond_problem(resp, &p, req->path);
+        return;
+    }
+    nr_http_respond_owned(resp, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
     nr_http_add_header(resp, "Cache-Control", "no-store");
 }
 
@@ -211,10 +258,12 @@ const nr_route nr_api_routes[] = {
     {"POST", "/api/v1/rates", NR_ROUTE_EXACT, nr_api_compute, NR_OBSERVABLE_RATES, RESULT_FORMATS, 1},
     {"POST", "/api/v1/spectra", NR_ROUTE_EXACT, nr_api_compute, NR_OBSERVABLE_SPECTRA, RESULT_FORMATS, 1},
     {"POST", "/api/v1/bounds", NR_ROUTE_EXACT, nr_api_compute, NR_OBSERVABLE_BOUNDS, RESULT_FORMATS, 1},
+    {"GET", "/api/v1/jobs", NR_ROUTE_EXACT, nr_api_jobs_list, -1, 0, 0},
     {"GET", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_get, -1, RESULT_FORMATS, 0},
     {"DELETE", "/api/v1/jobs/", NR_ROUTE_API_PREFIX, nr_api_job_delete, -1, 0, 0},
     {"GET", "/api/v1/openapi.json", NR_ROUTE_EXACT, handle_openapi, -1, 0, 0},
     {"GET", "/api/v1/limits", NR_ROUTE_EXACT, nr_api_limits, -1, 0, 0},
+    {"GET", "/metrics", NR_ROUTE_EXACT, handle_metrics, -1, 0, 0},
     {"GET", "/", NR_ROUTE_PREFIX, nr_static_handle, -1, 0, 0},
 };
 const size_t nr_api_n_routes = sizeof nr_api_routes / sizeof nr_api_routes[0];

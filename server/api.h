@@ -16,6 +16,7 @@
 #ifndef NR_API_H
 #define NR_API_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -40,6 +41,10 @@ typedef struct {
     unsigned csv_wait_ms;       /* a CSV request waits at least this long for its job, then 503 (never a 202) */
     unsigned contour_threads;   /* threads of one contour (nr_bounds_request.threads): the job workers' count */
     struct timespec started;    /* CLOCK_MONOTONIC */
+    unsigned client_queued;     /* the pool's per-client quota of waiting jobs (for the 429's text) */
+    struct nr_metrics *metrics; /* GET /metrics */
+    _Atomic(nr_http_server *) http; /* for the connections-cut counter (set once listening, read by /metrics) */
+    int auth_on;                /* API tokens required (jobs: only the creator or an admin cancels)  */
 } nr_api;
 
 typedef struct {

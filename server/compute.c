@@ -22,6 +22,7 @@
 #include "request.h"
 
 #define RETRY_AFTER_FULL_S 5
+#define RETRY_AFTER_CLIENT_S 10 /* a client past its quota of waiting jobs [s] */
 
 static double ms_since(const struct timespec *t0)
 {
@@ -198,8 +199,8 @@ static void answer_or_defer(nr_api *api, nr_job *job, int joined, unsigned wait_
         nr_http_wake(w->pending); /* finished already: answered at once */
 }
 
-static void submit(nr_api *api, nr_request *r, unsigned wait_ms, const char *instance, const struct timespec *t0,
-                   nr_http_response *resp)
+static void submit(nr_api *api, nr_request *r, const char *client, unsigned wait_ms, const char *instance,
+                   const struct timespec *t0, nr_http_response *resp)
 {
     compute_job *cj = calloc(1, sizeof *cj);
     if (!cj) {
@@ -214,8 +215,19 @@ static void submit(nr_api *api, nr_request *r, unsigned wait_ms, const char *ins
     snprintf(key, sizeof key, "%s", cj->req.cache_key);
     nr_observable cj_observable = cj->req.observable; /* cj belongs to the pool after submit */
     nr_job *job = NULL;
-    nr_jobs_submit_rc rc = nr_jobs_submit(api->jobs, key, &compute_kinds[cj_observable], cj, &job);
+    nr_job_client who = {client, cj->req.model->name}; /* compute seconds are accounted per model */
+    nr_jobs_submit_rc rc = nr_jobs_submit_for(api->jobs, key, &compute_kinds[cj_observable], cj, &who, &job);
     switch (rc) {
+    case NR_JOBS_CLIENT_FULL: {
+        nr_problem p;
+        nr_problem_init(&p);
+        nr_problem_set(&p, 429, "too-many-jobs", "you have %u jobs waiting already (the server's --client-queued); "
+                       "wait for one to finish or cancel one (GET /api/v1/jobs lists them)",
+                       api->client_queued);
+        nr_http_respond_problem(resp, &p, instance);
+        nr_http_add_header(resp, "Retry-After", "%d", RETRY_AFTER_CLIENT_S);
+        return;
+    }
     case NR_JOBS_FULL:
         respond_problem(resp, instance, 503, "the job queue is full; try again later");
         nr_http_add_header(resp, "Retry-After", "%d", RETRY_AFTER_FULL_S);
@@ -251,6 +263,6 @@ void nr_api_compute(void *app, const nr_http_request *req, nr_http_response *res
     if (req->format == NR_FORMAT_CSV && wait_ms < api->csv_wait_ms)
         wait_ms = api->csv_wait_ms;
     if (!cached(api, r.cache_key, resp))
-        submit(api, &r, wait_ms, req->path, &t0, resp);
+        submit(api, &r, req->client, wait_ms, req->path, &t0, resp);
     nr_request_free(&r);
 }

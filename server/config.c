@@ -53,6 +53,20 @@ static const opt_spec opts[] = {
      "a CSV of a computation waits at least this long for its result, then answers 503 + Retry-After (20000)"},
     {"--job-max-s", "NUREACH_JOB_MAX_S", OPT_UINT, 1, 86400, OFF(job_max_s),
      "a job running longer than this [s] is stopped and fails with 503 (600)"},
+    {"--max-connections-per-client", "NUREACH_MAX_CONNECTIONS_PER_CLIENT", OPT_UINT, 0, 65536, OFF(max_per_client),
+     "connections from one address at most, 0 = no limit (64; behind a proxy every client has its address)"},
+    {"--request-deadline-s", NULL, OPT_UINT, 0, 86400, OFF(request_deadline_s),
+     "a request not fully received this long after it began is cut, 0 = never (60)"},
+    {"--client-running", "NUREACH_CLIENT_RUNNING", OPT_UINT, 0, 64, OFF(client_running),
+     "jobs one client (token, or address) runs at once; 0 = job threads - 1, at least 1 (0)"},
+    {"--client-queued", "NUREACH_CLIENT_QUEUED", OPT_UINT, 0, 100000, OFF(client_queued),
+     "jobs one client has waiting at most, beyond: 429; 0 = no limit (16)"},
+    {"--access-log", "NUREACH_ACCESS_LOG", OPT_STRING, 0, 0, OFF(access_log),
+     "request log on stderr: text, json (one object per line) or off (text)"},
+    {"--auth", "NUREACH_AUTH", OPT_STRING, 0, 0, OFF(auth),
+     "off, or tokens: API requests need 'Authorization: Bearer' with a token from 'nureachd token add' (off)"},
+    {"--open-read", "NUREACH_OPEN_READ", OPT_UINT, 0, 1, OFF(open_read),
+     "1: with --auth tokens, GET of health, models, experiments, openapi.json, limits, metrics needs none (0)"},
     {"--port-file", NULL, OPT_STRING, 0, 0, OFF(port_file),
      "write the bound port to this file once listening"},
 };
@@ -78,6 +92,13 @@ void nr_config_defaults(nr_config *c)
     c->compute_wait_ms = 20000;
     c->csv_wait_ms = 20000;
     c->job_max_s = 600;
+    c->max_per_client = 64;
+    c->request_deadline_s = 60;
+    c->client_running = 0;
+    c->client_queued = 16;
+    c->access_log = "text";
+    c->auth = "off";
+    c->open_read = 0;
 }
 
 void nr_config_print_help(const char *prog)
@@ -91,6 +112,7 @@ void nr_config_print_help(const char *prog)
     printf("  %-18s %s\n  %-18s %s\n", "--help", "this text", "--version", "print the version");
     printf("\ncommands (run once and exit; they take the options above, e.g. --state-dir, --data-dir):\n"
            "  nureachd cache check [--full] | cache backup FILE | cache restore FILE\n"
+           "  nureachd token add NAME [--admin] | token list | token revoke NAME\n"
            "  nureachd scan --shard I/N REQUEST.json --out DIR  |  scan --merge REQUEST.json --in DIR\n");
 }
 
@@ -198,6 +220,15 @@ int nr_config_load(nr_config *c, int argc, char **argv, char *errbuf, size_t err
         }
         if (apply(c, o, value, o->flag, errbuf, errlen) != 0)
             return NR_CONFIG_BAD;
+    }
+    if (strcmp(c->access_log, "text") != 0 && strcmp(c->access_log, "json") != 0 &&
+        strcmp(c->access_log, "off") != 0) {
+        snprintf(errbuf, errlen, "--access-log: '%.64s' is not one of text, json, off", c->access_log);
+        return NR_CONFIG_BAD;
+    }
+    if (strcmp(c->auth, "off") != 0 && strcmp(c->auth, "tokens") != 0) {
+        snprintf(errbuf, errlen, "--auth: '%.64s' is not one of off, tokens", c->auth);
+        return NR_CONFIG_BAD;
     }
     return NR_CONFIG_OK;
 }

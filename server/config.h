@@ -25,6 +25,14 @@ typedef struct {
     unsigned compute_wait_ms; /* POST /rates and /spectra wait this long, then 202   */
     unsigned csv_wait_ms;    /* a CSV waits at least this long, then 503 (csv.h)     */
     unsigned job_max_s;      /* a job running longer is stopped (503 time-budget)    */
+    /* a group's shared server (issue 17) */
+    unsigned max_per_client; /* connections from one address at most (0: no limit)   */
+    unsigned request_deadline_s; /* a request not received within this is cut (0: off) */
+    unsigned client_running; /* jobs one client runs at once (0: job_threads - 1, at least 1) */
+    unsigned client_queued;  /* jobs one client has waiting at most, then 429 (0: no limit) */
+    const char *access_log;  /* "text", "json" or "off"                              */
+    const char *auth;        /* "off" or "tokens" (auth.h)                           */
+    unsigned open_read;      /* 1: with tokens, read-only endpoints need none        */
 } nr_config;
 
 enum { NR_CONFIG_OK = 0, NR_CONFIG_EXIT = 1, NR_CONFIG_BAD = 2 };

@@ -1,10 +1,18 @@
-/* http.c: libmicrohttpd daemon, per-request body accumulation with a size cap, routing, responses. */
+/* http.c: libmicrohttpd daemon, per-request body accumulation with a size cap, routing, responses.
+ *
+ * Slow clients (issue 17, reliability item 2): libmicrohttpd limits connections per address
+ * (max_per_client); a reaper thread cuts (shutdown(2)) every connection whose current request has not been
+ * fully received request_deadline_s after it began, however steadily it trickles bytes (the idle timeout
+ * alone never fires for a client sending a byte every few seconds). A request that is fully received and
+ * waits for its job is not cut. */
 #include "http.h"
 
 #include "csv.h"
 #include "query.h"
 
 #include <arpa/inet.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -26,7 +34,26 @@ struct nr_http_server {
     unsigned port;
     int quiesced;
     MHD_socket quiesced_fd; /* closed only after MHD_stop_daemon (MHD may still poll it) */
+    nr_http_options opt;    /* on_done, authorize and the limits                           */
+    /* connections, for the request deadline */
+    pthread_mutex_t conns_lock;
+    pthread_cond_t reaper_wake;
+    struct conn_rec *conns;
+    pthread_t reaper;
+    int reaper_started, reaper_stop;
+    atomic_ullong cut; /* connections cut by the deadline */
 };
+
+/* One open connection (MHD's socket context): when its current request began (or the last one ended) and
+ * whether it is fully received. Guarded by conns_lock; freed when MHD reports the connection closed, which
+ * happens before MHD closes the socket, so the reaper never shuts down a reused descriptor. */
+typedef struct conn_rec {
+    struct conn_rec *next, *prev;
+    MHD_socket fd;
+    struct timespec since; /* CLOCK_MONOTONIC */
+    int received;          /* the current request is in: exempt from the deadline */
+    int cut;
+} conn_rec;
 
 /* Oversized bodies without Content-Length are read and thrown away up to this many bytes so the
  * client gets its 413; beyond it the connection is closed. */
@@ -51,6 +78,10 @@ typedef struct {
     int nul_in_path;          /* the path holds %00 (decoding would cut it)    */
     int headers_seen;         /* the first access-handler call has happened    */
     int mhd_answered;         /* libmicrohttpd queued its own error: stay quiet */
+    nr_http_server *server;
+    char address[64];         /* the peer address                              */
+    char client[64];          /* the authenticated name, "" if none            */
+    int admin;
 } request_state;
 
 /* Limits on the request line, checked before anything else so that every such request gets a
@@ -337,16 +368,42 @@ static void apply_format(const request_state *st, nr_http_response *resp)
         nr_respond_in_csv(resp, st->instance);
 }
 
+static const char *cache_header(const nr_http_response *resp)
+{
+    for (int i = 0; i < resp->n_headers; i++)
+        if (strcasecmp(resp->headers[i].name, "X-Nureach-Cache") == 0)
+            return resp->headers[i].value;
+    return NULL;
+}
+
+static const char *client_of(const request_state *st)
+{
+    return st->client[0] ? st->client : st->address;
+}
+
 static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, const char *path,
                               request_state *st, nr_http_response *resp)
 {
     apply_format(st, resp);
     unsigned status = resp->status;
     size_t len = resp->len;
+    char cache[16] = "";
+    const char *hdr = cache_header(resp);
+    if (hdr)
+        snprintf(cache, sizeof cache, "%s", hdr);
     enum MHD_Result ok = queue(conn, resp);
     st->responded = ok == MHD_YES;
-    if (ok == MHD_YES)
-        log_request(method, path, status, len, ms_since(&st->started));
+    if (ok != MHD_YES)
+        return ok;
+    const nr_http_server *s = st->server;
+    double ms = ms_since(&st->started);
+    if (s && s->opt.on_done) {
+        nr_http_done d = {method, path, st->route, st->route ? (int)(st->route - s->routes) : -1, status, len, ms,
+                          client_of(st), hdr ? cache : NULL};
+        s->opt.on_done(s->opt.on_done_ctx, &d);
+    } else {
+        log_request(method, path, status, len, ms);
+    }
     return ok;
 }
 
@@ -449,7 +506,8 @@ static void run_handler(const nr_http_server *s, struct MHD_Connection *conn, co
                  : (r->formats & NR_FORMAT_CSV) && nr_accept_wants_csv(accept) ? NR_FORMAT_CSV
                                                                                : NR_FORMAT_JSON;
     nr_http_request req = {query_form ? r->method : method, st->instance, st->body ? st->body : "", st->len,
-                           accept, q.args, q.n, q.dropped, r->observable, st->format, st->suffix != 0};
+                           accept, q.args, q.n, q.dropped, r->observable, st->format, st->suffix != 0,
+                           client_of(st), st->admin};
     r->handler(s->app, &req, resp);
 }
 
@@ -465,13 +523,24 @@ static enum MHD_Result answer_pending(struct MHD_Connection *conn, const char *m
 }
 
 /* Called by libmicrohttpd with the raw URI before it decodes it; the state it returns becomes *con_cls. */
+static void peer_address(struct MHD_Connection *conn, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+    snprintf(out, cap, "unknown");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)cap);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)cap);
+}
+
 static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-    (void)cls;
-    (void)conn;
     request_state *st = calloc(1, sizeof *st);
     if (!st)
         return NULL;
+    st->server = cls;
+    peer_address(conn, st->address, sizeof st->address);
     clock_gettime(CLOCK_MONOTONIC, &st->started);
     st->uri_len = strlen(uri);
     const char *query = strchr(uri, '?');
@@ -580,6 +649,109 @@ static int first_call(const nr_http_server *s, struct MHD_Connection *conn, cons
     return 0;
 }
 
+/* ---- connections: the request deadline ---------------------------------------------------------- */
+
+static void mark_received(nr_http_server *s, struct MHD_Connection *conn, int received)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_rec *c = info ? info->socket_context : NULL;
+    if (!c)
+        return;
+    pthread_mutex_lock(&s->conns_lock);
+    c->received = received;
+    if (!received)
+        clock_gettime(CLOCK_MONOTONIC, &c->since);
+    pthread_mutex_unlock(&s->conns_lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    nr_http_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        conn_rec *c = calloc(1, sizeof *c);
+        const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!c || !info) {
+            free(c);
+            *socket_context = NULL;
+            return;
+        }
+        c->fd = info->connect_fd;
+        clock_gettime(CLOCK_MONOTONIC, &c->since);
+        pthread_mutex_lock(&s->conns_lock);
+        c->next = s->conns;
+        if (s->conns)
+            s->conns->prev = c;
+        s->conns = c;
+        pthread_mutex_unlock(&s->conns_lock);
+        *socket_context = c;
+        return;
+    }
+    conn_rec *c = *socket_context;
+    if (!c)
+        return;
+    pthread_mutex_lock(&s->conns_lock);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    pthread_mutex_unlock(&s->conns_lock);
+    free(c);
+    *socket_context = NULL;
+}
+
+/* Every second: shuts down the connections whose request is overdue (libmicrohttpd then reads end-of-file
+ * and closes them on its own thread). */
+static void *reaper_loop(void *arg)
+{
+    nr_http_server *s = arg;
+    pthread_mutex_lock(&s->conns_lock);
+    while (!s->reaper_stop) {
+        struct timespec now, wake;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        for (conn_rec *c = s->conns; c; c = c->next) {
+            double age = (double)(now.tv_sec - c->since.tv_sec) + (double)(now.tv_nsec - c->since.tv_nsec) * 1e-9;
+            if (!c->received && !c->cut && age > (double)s->opt.request_deadline_s) {
+                shutdown(c->fd, SHUT_RDWR);
+                c->cut = 1;
+                atomic_fetch_add(&s->cut, 1);
+            }
+        }
+        wake = now;
+        wake.tv_sec += 1;
+        pthread_cond_timedwait(&s->reaper_wake, &s->conns_lock, &wake);
+    }
+    pthread_mutex_unlock(&s->conns_lock);
+    return NULL;
+}
+
+/* ---- authentication ------------------------------------------------------------------------------- */
+
+/* 1 if the request may go on; else resp holds the 401/403. */
+static int authorized(nr_http_server *s, struct MHD_Connection *conn, const char *method, request_state *st,
+                      nr_http_response *resp)
+{
+    if (!s->opt.authorize)
+        return 1;
+    const char *authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    nr_problem p;
+    nr_problem_init(&p);
+    char client[64] = "";
+    int admin = 0;
+    unsigned status = s->opt.authorize(s->opt.auth_ctx, st->route, method, authorization, client, &admin, &p);
+    if (!status) {
+        snprintf(st->client, sizeof st->client, "%s", client);
+        st->admin = admin;
+        return 1;
+    }
+    nr_http_respond_problem(resp, &p, st->instance);
+    if (status == 401)
+        nr_http_add_header(resp, "WWW-Authenticate", "Bearer realm=\"nureach\"");
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -621,12 +793,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (st->too_large)
         return answer_too_large(s, conn, method, url, st);
 
+    mark_received(s, conn, 1);
     nr_http_response resp = {0};
     routed rt;
     if (route(s, method, url, &rt, &resp) == 0) {
         st->route = rt.route;
         st->suffix = rt.suffix;
         snprintf(st->instance, sizeof st->instance, "%s", rt.path);
+        if (!authorized(s, conn, method, st, &resp))
+            return answer(conn, method, url, st, &resp);
         run_handler(s, conn, method, st, &resp);
         if (resp.pending) {
             st->pending = resp.pending;
@@ -643,9 +818,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
-    (void)cls;
-    (void)conn;
     (void)code;
+    mark_received(cls, conn, 0); /* the next request on this connection starts its clock now */
     request_state *st = *con_cls;
     if (st) {
         pending_free(st->pending);
@@ -672,6 +846,8 @@ static struct MHD_Daemon *start_daemon(nr_http_server *s, const nr_http_options 
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
                             MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opt->max_per_client,
                             MHD_OPTION_END);
 }
 
@@ -705,6 +881,13 @@ int nr_http_start(const nr_http_options *opt, const nr_route *routes, size_t n_r
     s->n_routes = n_routes;
     s->app = app;
     s->max_body = opt->max_body_bytes;
+    s->opt = *opt;
+    pthread_mutex_init(&s->conns_lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->reaper_wake, &attr);
+    pthread_condattr_destroy(&attr);
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
         s->daemon = start_daemon(s, opt, MHD_USE_EPOLL, addr, ipv6);
     if (!s->daemon)
@@ -712,9 +895,13 @@ int nr_http_start(const nr_http_options *opt, const nr_route *routes, size_t n_r
     if (!s->daemon) {
         snprintf(errbuf, errlen, "cannot listen on %s port %u (address in use or not available)",
                  opt->bind, opt->port);
+        pthread_cond_destroy(&s->reaper_wake);
+        pthread_mutex_destroy(&s->conns_lock);
         free(s);
         return -1;
     }
+    if (opt->request_deadline_s && pthread_create(&s->reaper, NULL, reaper_loop, s) == 0)
+        s->reaper_started = 1;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : opt->port;
     *out = s;
@@ -734,12 +921,26 @@ void nr_http_quiesce(nr_http_server *s)
     s->quiesced = 1;
 }
 
+unsigned long long nr_http_connections_cut(nr_http_server *s)
+{
+    return s ? atomic_load(&s->cut) : 0;
+}
+
 void nr_http_stop(nr_http_server *s)
 {
     if (!s)
         return;
+    if (s->reaper_started) {
+        pthread_mutex_lock(&s->conns_lock);
+        s->reaper_stop = 1;
+        pthread_cond_signal(&s->reaper_wake);
+        pthread_mutex_unlock(&s->conns_lock);
+        pthread_join(s->reaper, NULL);
+    }
     MHD_stop_daemon(s->daemon);
     if (s->quiesced && s->quiesced_fd != MHD_INVALID_SOCKET)
         close(s->quiesced_fd);
+    pthread_cond_destroy(&s->reaper_wake);
+    pthread_mutex_destroy(&s->conns_lock);
     free(s);
 }

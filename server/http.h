@@ -40,6 +40,8 @@ typedef struct {
     int observable;      /* the route's observable (nr_observable), -1 for none */
     nr_format format;    /* the format the response will be sent in (applied by this layer) */
     int format_in_path;  /* 1: the path ended in .json or .csv (stripped from path) */
+    const char *client;  /* who asks: the token's name when authenticated, else the peer address */
+    int admin;           /* 1: an admin token                                                     */
 } nr_http_request;
 
 #define NR_HTTP_MAX_HEADERS 8
@@ -79,11 +81,35 @@ typedef struct {
     int query_form;      /* 1: GET <path>.json|.csv?<query> is this POST route with the query as body */
 } nr_route;
 
+/* What the layer reports once a response is queued (for the metrics and the access log). */
+typedef struct {
+    const char *method;
+    const char *path;       /* as requested, decoded                                         */
+    const nr_route *route;  /* NULL when no route matched (404, 405, framing errors)          */
+    int route_index;        /* route - routes, or -1                                          */
+    unsigned status;
+    size_t bytes;           /* body bytes                                                     */
+    double ms;              /* from the request line to the response queued [ms]              */
+    const char *client;     /* token name or peer address                                     */
+    const char *cache;      /* the X-Nureach-Cache header ("hit", "miss"), NULL if none        */
+} nr_http_done;
+
+/* Authentication of a routed request, before its handler: fill client (a token's name; leave it empty to
+ * be known by address) and *admin, return 0 to go on, or fill p (401/403) and return its status. */
+typedef unsigned (*nr_http_auth_fn)(void *ctx, const nr_route *route, const char *method,
+                                    const char *authorization, char client[64], int *admin, nr_problem *p);
+
 typedef struct {
     const char *bind;
     unsigned port;
     unsigned threads, max_connections, timeout_s;
     size_t max_body_bytes;
+    unsigned max_per_client;    /* connections from one address at most (0: no limit)                     */
+    unsigned request_deadline_s; /* a request not fully received this long after it began is cut (0: none) */
+    void (*on_done)(void *ctx, const nr_http_done *done); /* NULL: the plain stderr line */
+    void *on_done_ctx;
+    nr_http_auth_fn authorize;  /* NULL: everyone, known by address */
+    void *auth_ctx;
 } nr_http_options;
 
 typedef struct nr_http_server nr_http_server;
@@ -94,6 +120,8 @@ int nr_http_start(const nr_http_options *opt, const nr_route *routes, size_t n_r
 unsigned nr_http_port(const nr_http_server *server);
 /* Stops accepting new connections (requests under way continue). */
 void nr_http_quiesce(nr_http_server *server);
+/* Connections cut by the request deadline since start. */
+unsigned long long nr_http_connections_cut(nr_http_server *server);
 /* Waits for requests under way, then frees everything. */
 void nr_http_stop(nr_http_server *server);
 

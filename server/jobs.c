@@ -4,7 +4,8 @@
  * wakes the timer thread when a watch is added or the pool stops. A job
  * record is freed when it has left the table and no reference (request thread or worker) remains.
  * Watches fire when their job finishes (from the worker, in mark_finished) or at their deadline (from
- * the timer thread, which sleeps on `timer` until the earliest deadline). */
+ * the timer thread, which sleeps on `timer` until the earliest deadline). Clients with queued or running
+ * jobs have a record (queued, running, when last served) that lives while they have any. */
 #include "jobs.h"
 
 #include <errno.h>
@@ -16,8 +17,17 @@
 #include <time.h>
 
 
+typedef struct client_rec {
+    struct client_rec *next;
+    char key[NR_JOB_CLIENT_MAX];
+    unsigned queued, running;
+    unsigned long long served; /* the pool's serve count when a worker last took one of its jobs (0: never) */
+} client_rec;
+
 struct nr_job {
     nr_job *next;          /* table list, newest first */
+    client_rec *client;    /* while queued or running  */
+    char owner[NR_JOB_CLIENT_MAX], tag[NR_JOB_CLIENT_MAX];
     nr_job *queue_next;
     char id[65];
     nr_job_state state;
@@ -54,6 +64,12 @@ struct nr_jobs {
     nr_job *queue_head, *queue_tail;
     size_t n_queued;
     size_t body_bytes;     /* bodies held by finished jobs */
+    client_rec *clients;   /* clients with queued or running jobs */
+    unsigned long long serves;
+    size_t n_running;
+    unsigned long long n_done, n_failed, n_cancelled, n_refused_full, n_refused_client;
+    nr_jobs_tag_time tags[NR_JOBS_MAX_TAGS];
+    size_t n_tags;
     pthread_t *threads;
     unsigned n_threads;
     int stopping, joined;
@@ -139,9 +155,54 @@ static void fire_watches(nr_jobs *t, const nr_job *j)
     }
 }
 
+static client_rec *client_get(nr_jobs *t, const char *key)
+{
+    for (client_rec *c = t->clients; c; c = c->next)
+        if (strcmp(c->key, key) == 0)
+            return c;
+    client_rec *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    snprintf(c->key, sizeof c->key, "%s", key);
+    c->next = t->clients;
+    t->clients = c;
+    return c;
+}
+
+static void client_put(nr_jobs *t, client_rec *c)
+{
+    if (c->queued || c->running)
+        return;
+    for (client_rec **link = &t->clients; *link; link = &(*link)->next)
+        if (*link == c) {
+            *link = c->next;
+            free(c);
+            return;
+        }
+}
+
+/* A job leaves the running state (lock held): its client's count drops and a worker may now take that
+ * client's next job. */
+static void leave_running(nr_jobs *t, nr_job *j)
+{
+    t->n_running--;
+    if (j->client) {
+        j->client->running--;
+        client_put(t, j->client);
+        j->client = NULL;
+    }
+    pthread_cond_broadcast(&t->work);
+}
+
 static void mark_finished(nr_jobs *t, nr_job *j, nr_job_state state)
 {
     j->state = state;
+    if (state == NR_JOB_DONE)
+        t->n_done++;
+    else if (state == NR_JOB_FAILED)
+        t->n_failed++;
+    else
+        t->n_cancelled++;
     clock_gettime(CLOCK_MONOTONIC, &j->finished);
     if (j->output.body)
         t->body_bytes += j->output.len;
@@ -192,6 +253,13 @@ static void unqueue(nr_jobs *t, nr_job *job)
             t->queue_tail = prev;
         t->n_queued--;
         j->queue_next = NULL;
+        if (j->client) {
+            j->client->queued--;
+            if (j->state == NR_JOB_QUEUED) { /* withdrawn or shut down, not taken by a worker */
+                client_put(t, j->client);
+                j->client = NULL;
+            }
+        }
         return;
     }
 }
@@ -220,6 +288,38 @@ static void report_progress(void *ctx, double fraction)
     pthread_mutex_unlock(&c->table->lock);
 }
 
+static void account_tag(nr_jobs *t, const char *tag, double seconds)
+{
+    if (!tag[0])
+        return;
+    size_t i = 0;
+    while (i < t->n_tags && strcmp(t->tags[i].tag, tag) != 0)
+        i++;
+    if (i == t->n_tags) {
+        if (t->n_tags == NR_JOBS_MAX_TAGS)
+            return;
+        snprintf(t->tags[i].tag, sizeof t->tags[i].tag, "%s", tag);
+        t->n_tags++;
+    }
+    t->tags[i].seconds += seconds;
+    t->tags[i].runs++;
+}
+
+/* The next job to run (lock held): the first queued job of the client served least recently among those
+ * under their running quota; NULL if none may run now. */
+static nr_job *next_job(nr_jobs *t)
+{
+    nr_job *best = NULL;
+    for (nr_job *j = t->queue_head; j; j = j->queue_next) {
+        const client_rec *c = j->client;
+        if (c && t->opt.client_running && c->running >= t->opt.client_running)
+            continue;
+        if (!best || (c && best->client && c->served < best->client->served))
+            best = j;
+    }
+    return best;
+}
+
 static void run_one(nr_jobs *t, nr_job *j)
 {
     progress_ctx ctx = {t, j};
@@ -228,6 +328,7 @@ static void run_one(nr_jobs *t, nr_job *j)
     clock_gettime(CLOCK_MONOTONIC, &j->started);
     j->kind->run(j->input, &progress, &out);
     pthread_mutex_lock(&t->lock);
+    account_tag(t, j->tag, seconds_since(&j->started));
     drop_input(j);
     if (j->state != NR_JOB_CANCELLED && atomic_load(&j->cancel) == CANCEL_BY_BUDGET) {
         /* stopped by the time budget: reported as such; the caller writes the endpoint's answer */
@@ -244,6 +345,7 @@ static void run_one(nr_jobs *t, nr_job *j)
             j->progress = 1.0;
         mark_finished(t, j, out.status == 200 ? NR_JOB_DONE : NR_JOB_FAILED);
     }
+    leave_running(t, j);
     j->refs--;
     free_if_unused(t, j);
     sweep(t);
@@ -255,13 +357,18 @@ static void *worker(void *arg)
     nr_jobs *t = arg;
     pthread_mutex_lock(&t->lock);
     for (;;) {
-        while (!t->stopping && !t->queue_head)
+        nr_job *j;
+        while (!t->stopping && !(j = next_job(t)))
             pthread_cond_wait(&t->work, &t->lock);
         if (t->stopping)
             break;
-        nr_job *j = t->queue_head;
+        j->state = NR_JOB_RUNNING; /* before unqueue: the client record stays */
         unqueue(t, j);
-        j->state = NR_JOB_RUNNING;
+        t->n_running++;
+        if (j->client) {
+            j->client->running++;
+            j->client->served = ++t->serves;
+        }
         j->refs++;
         pthread_mutex_unlock(&t->lock);
         run_one(t, j);
@@ -414,6 +521,11 @@ void nr_jobs_free(nr_jobs *t)
         j->refs = 0; /* every request thread has returned by now */
         free_if_unused(t, j);
     }
+    while (t->clients) {
+        client_rec *c = t->clients;
+        t->clients = c->next;
+        free(c);
+    }
     pthread_cond_destroy(&t->work);
     pthread_cond_destroy(&t->timer);
     pthread_mutex_destroy(&t->lock);
@@ -421,7 +533,7 @@ void nr_jobs_free(nr_jobs *t)
     free(t);
 }
 
-static nr_job *new_job(const char *id, const nr_job_kind *kind, void *input)
+static nr_job *new_job(const char *id, const nr_job_kind *kind, void *input, const nr_job_client *client)
 {
     nr_job *j = calloc(1, sizeof *j);
     if (!j)
@@ -437,13 +549,23 @@ static nr_job *new_job(const char *id, const nr_job_kind *kind, void *input)
     j->created_at = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
     j->kind = kind;
     j->input = input;
+    snprintf(j->owner, sizeof j->owner, "%s", client && client->key ? client->key : "");
+    snprintf(j->tag, sizeof j->tag, "%s", client && client->tag ? client->tag : "");
     return j;
 }
 
 nr_jobs_submit_rc nr_jobs_submit(nr_jobs *t, const char *id, const nr_job_kind *kind, void *input,
                                  nr_job **job)
 {
+    return nr_jobs_submit_for(t, id, kind, input, NULL, job);
+}
+
+nr_jobs_submit_rc nr_jobs_submit_for(nr_jobs *t, const char *id, const nr_job_kind *kind, void *input,
+                                     const nr_job_client *client, nr_job **job)
+{
     *job = NULL;
+    const char *key = client && client->key ? client->key : "";
+    client_rec *rec = NULL;
     pthread_mutex_lock(&t->lock);
     sweep(t);
     nr_jobs_submit_rc rc;
@@ -460,9 +582,19 @@ nr_jobs_submit_rc nr_jobs_submit(nr_jobs *t, const char *id, const nr_job_kind *
         rc = NR_JOBS_JOINED;
     } else if (t->n_queued >= t->opt.queue_max) {
         rc = NR_JOBS_FULL;
-    } else if (!(*job = new_job(id, kind, input))) {
+        t->n_refused_full++;
+    } else if (!(rec = client_get(t, key))) {
         rc = NR_JOBS_NOMEM;
+    } else if (t->opt.client_queued && rec->queued >= t->opt.client_queued) {
+        rc = NR_JOBS_CLIENT_FULL;
+        t->n_refused_client++;
+        client_put(t, rec);
+    } else if (!(*job = new_job(id, kind, input, client))) {
+        rc = NR_JOBS_NOMEM;
+        client_put(t, rec);
     } else {
+        (*job)->client = rec;
+        rec->queued++;
         if (j) /* a failed or cancelled run: retry with a new record */
             detach(t, j);
         (*job)->next = t->head;
@@ -517,6 +649,8 @@ void nr_job_snapshot(nr_jobs *t, nr_job *j, int with_output, nr_job_info *info)
     info->stopped_by_budget = j->stopped_by_budget;
     info->budget_s = t->opt.max_run_s;
     info->label = j->kind->label;
+    snprintf(info->client, sizeof info->client, "%s", j->owner);
+    snprintf(info->tag, sizeof info->tag, "%s", j->tag);
     if (with_output && j->output.body && (info->output.body = malloc(j->output.len + 1))) {
         memcpy(info->output.body, j->output.body, j->output.len);
         info->output.body[j->output.len] = '\0';
@@ -544,4 +678,54 @@ nr_job_state nr_job_withdraw(nr_jobs *t, nr_job *j, int *still_wanted)
     }
     pthread_mutex_unlock(&t->lock);
     return before;
+}
+
+size_t nr_jobs_list(nr_jobs *t, const char *client, nr_job_info *out, size_t max)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&t->lock);
+    sweep(t);
+    for (nr_job *j = t->head; j && n < max; j = j->next) {
+        if (client && strcmp(j->owner, client) != 0)
+            continue;
+        nr_job_info *info = &out[n++];
+        memset(info, 0, sizeof *info);
+        snprintf(info->id, sizeof info->id, "%s", j->id);
+        info->state = j->state;
+        info->progress = j->progress;
+        info->created_at = j->created_at;
+        info->output.status = j->output.status;
+        info->output.compute_ms = j->output.compute_ms;
+        info->stopped_by_budget = j->stopped_by_budget;
+        info->budget_s = t->opt.max_run_s;
+        info->label = j->kind->label;
+        snprintf(info->client, sizeof info->client, "%s", j->owner);
+        snprintf(info->tag, sizeof info->tag, "%s", j->tag);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
+void nr_jobs_get_stats(nr_jobs *t, nr_jobs_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    pthread_mutex_lock(&t->lock);
+    st->queued = t->n_queued;
+    st->running = t->n_running;
+    st->records = t->n_jobs;
+    st->done = t->n_done;
+    st->failed = t->n_failed;
+    st->cancelled = t->n_cancelled;
+    st->refused_full = t->n_refused_full;
+    st->refused_client = t->n_refused_client;
+    pthread_mutex_unlock(&t->lock);
+}
+
+size_t nr_jobs_tag_times(nr_jobs *t, nr_jobs_tag_time *out, size_t max)
+{
+    pthread_mutex_lock(&t->lock);
+    size_t n = t->n_tags < max ? t->n_tags : max;
+    memcpy(out, t->tags, n * sizeof *out);
+    pthread_mutex_unlock(&t->lock);
+    return n;
 }

@@ -11,6 +11,11 @@
  * forgotten `ttl_s` after it finished, or earlier when more than `max_jobs` records exist (oldest
  * finished first); bodies of finished jobs beyond `max_body_bytes` in all are dropped (oldest first),
  * their result stays in the cache. Shutdown cancels queued and running jobs and joins the workers.
+ *
+ * Fairness between clients (a group's shared server, issue 17): every job belongs to the client that created
+ * it (a token's name or an address; "" for none). A free worker takes the first queued job of the client
+ * served least recently (round-robin between clients, FIFO within one), skipping clients that already run
+ * `client_running` jobs; a client with `client_queued` jobs waiting is refused (NR_JOBS_CLIENT_FULL: 429).
  */
 #ifndef NR_JOBS_H
 #define NR_JOBS_H
@@ -40,6 +45,8 @@ typedef struct {
     double ttl_s;          /* a finished record lives this long [s]     */
     size_t max_body_bytes; /* bodies of finished jobs kept in memory    */
     double max_run_s;      /* a run is stopped after this long [s] and fails, stopped_by_budget (0: no limit) */
+    unsigned client_running; /* jobs one client runs at once at most (0: no limit)       */
+    unsigned client_queued;  /* jobs one client has waiting at most, then refused (0: no limit) */
 } nr_jobs_options;
 
 typedef struct nr_jobs nr_jobs;
@@ -52,7 +59,19 @@ void nr_jobs_shutdown(nr_jobs *jobs);
 /* After nr_jobs_shutdown (calls it if needed). */
 void nr_jobs_free(nr_jobs *jobs);
 
-typedef enum { NR_JOBS_CREATED, NR_JOBS_JOINED, NR_JOBS_FULL, NR_JOBS_STOPPING, NR_JOBS_NOMEM } nr_jobs_submit_rc;
+typedef enum {
+    NR_JOBS_CREATED, NR_JOBS_JOINED, NR_JOBS_FULL, NR_JOBS_STOPPING, NR_JOBS_NOMEM,
+    NR_JOBS_CLIENT_FULL /* the client has client_queued jobs waiting already */
+} nr_jobs_submit_rc;
+
+#define NR_JOB_CLIENT_MAX 64 /* bytes of a client key or tag, with the NUL */
+
+/* Who submits: `key` the client (fairness, quotas, listing; NULL or "": the anonymous client), `tag` an
+ * accounting label (compute seconds are summed per tag; NULL: none). */
+typedef struct {
+    const char *key;
+    const char *tag;
+} nr_job_client;
 
 /* What to run: run(input) on a worker, free_input(input) when the record no longer needs it; label is the
  * caller's name for the kind of job (kept and returned in nr_job_info, not interpreted). */
@@ -68,6 +87,9 @@ typedef struct {
  * nr_job_release. kind must outlive the pool. */
 nr_jobs_submit_rc nr_jobs_submit(nr_jobs *jobs, const char *id, const nr_job_kind *kind, void *input,
                                  nr_job **job);
+/* The same for a client (NULL: the anonymous client); a joined job keeps its creator. */
+nr_jobs_submit_rc nr_jobs_submit_for(nr_jobs *jobs, const char *id, const nr_job_kind *kind, void *input,
+                                     const nr_job_client *client, nr_job **job);
 /* A reference to job `id`, NULL if unknown. */
 nr_job *nr_jobs_find(nr_jobs *jobs, const char *id);
 void nr_job_release(nr_jobs *jobs, nr_job *job);
@@ -88,6 +110,8 @@ typedef struct {
     int stopped_by_budget; /* failed: stopped after budget_s; the caller writes the answer */
     double budget_s;       /* the pool's max_run_s                          */
     const char *label;     /* the kind's label                              */
+    char client[NR_JOB_CLIENT_MAX]; /* who created it ("" anonymous)         */
+    char tag[NR_JOB_CLIENT_MAX];
 } nr_job_info;
 
 void nr_job_snapshot(nr_jobs *jobs, nr_job *job, int with_output, nr_job_info *info);
@@ -98,5 +122,26 @@ void nr_job_snapshot(nr_jobs *jobs, nr_job *job, int with_output, nr_job_info *i
 nr_job_state nr_job_withdraw(nr_jobs *jobs, nr_job *job, int *still_wanted);
 
 const char *nr_job_state_name(nr_job_state state);
+
+/* Snapshots (without output) of at most max job records, newest first, of one client (NULL: every client).
+ * Returns how many were written. */
+size_t nr_jobs_list(nr_jobs *jobs, const char *client, nr_job_info *out, size_t max);
+
+/* Counts for the metrics. */
+typedef struct {
+    size_t queued, running, records;
+    unsigned long long done, failed, cancelled, refused_full, refused_client; /* since start */
+} nr_jobs_stats;
+void nr_jobs_get_stats(nr_jobs *jobs, nr_jobs_stats *stats);
+
+/* Compute seconds summed per tag (runs that finished, whatever their end): fills at most max entries,
+ * returns how many. */
+#define NR_JOBS_MAX_TAGS 64
+typedef struct {
+    char tag[NR_JOB_CLIENT_MAX];
+    double seconds;
+    unsigned long long runs;
+} nr_jobs_tag_time;
+size_t nr_jobs_tag_times(nr_jobs *jobs, nr_jobs_tag_time *out, size_t max);
 
 #endif

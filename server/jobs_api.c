@@ -247,6 +247,16 @@ void nr_api_job_delete(void *app, const nr_http_request *req, nr_http_response *
         respond_problem(resp, req->path, 404, "not-found", "no job with this id");
         return;
     }
+    if (api->auth_on && !req->admin) { /* with tokens: only its creator or an admin cancels a job */
+        nr_job_info owner;
+        nr_job_snapshot(api->jobs, job, 0, &owner);
+        if (strcmp(owner.client, req->client ? req->client : "") != 0) {
+            respond_problem(resp, req->path, 403, "forbidden", "this job belongs to another token; only its "
+                                                               "creator or an admin token may cancel it");
+            nr_job_release(api->jobs, job);
+            return;
+        }
+    }
     int still_wanted = 0;
     nr_job_state before = nr_job_withdraw(api->jobs, job, &still_wanted);
     nr_job_info info;
@@ -256,4 +266,31 @@ void nr_api_job_delete(void *app, const nr_http_request *req, nr_http_response *
         json_object_set_new(o, "shared", json_true());
     respond_json(resp, before == NR_JOB_RUNNING ? 202 : 200, o);
     nr_job_release(api->jobs, job);
+}
+
+/* GET /api/v1/jobs: the caller's jobs, newest first (an admin token: everyone's, with their owner). */
+void nr_api_jobs_list(void *app, const nr_http_request *req, nr_http_response *resp)
+{
+    nr_api *api = app;
+    enum { MAX_LISTED = 512 };
+    nr_job_info *infos = calloc(MAX_LISTED, sizeof *infos);
+    if (!infos) {
+        respond_problem(resp, req->path, 503, "unavailable", "out of memory; try again later");
+        return;
+    }
+    int everyone = api->auth_on && req->admin;
+    size_t n = nr_jobs_list(api->jobs, everyone ? NULL : (req->client ? req->client : ""), infos, MAX_LISTED);
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = job_json(&infos[i]);
+        json_object_set_new(o, "client", json_string(infos[i].client));
+        json_object_set_new(o, "endpoint", json_string(infos[i].label ? infos[i].label : ""));
+        json_object_set_new(o, "model", json_string(infos[i].tag));
+        json_array_append_new(list, o);
+    }
+    free(infos);
+    json_t *o = json_object();
+    json_object_set_new(o, "client", json_string(everyone ? "*" : (req->client ? req->client : "")));
+    json_object_set_new(o, "jobs", list);
+    respond_json(resp, 200, o);
 }

@@ -12,5 +12,8 @@ void nr_job_answer(nr_api *api, nr_job *job, int joined, const char *path, nr_ht
 
 void nr_api_job_get(void *api, const nr_http_request *req, nr_http_response *resp);
 void nr_api_job_delete(void *api, const nr_http_request *req, nr_http_response *resp);
+/* GET /api/v1/jobs: the caller's job records (an admin token: everyone's) with status, progress, submit time,
+ * elapsed and remaining time. */
+void nr_api_jobs_list(void *api, const nr_http_request *req, nr_http_response *resp);
 
 #endif

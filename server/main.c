@@ -19,6 +19,9 @@
 #include "config.h"
 #include "engine.h"
 #include "http.h"
+#include "access_log.h"
+#include "auth.h"
+#include "metrics.h"
 
 /* Job records kept in memory: at most this many, each for this long after it finished, with at most
  * this many bytes of result bodies (the results themselves stay in the cache). */
@@ -120,17 +123,56 @@ static int finish_warm_up(pthread_t thread, warm_up *w)
     return 1;
 }
 
-/* Serves until SIGTERM/SIGINT. *engine_free is set to 0 if a background thread may still use the engine. */
-static int serve(const nr_config *cfg, nr_api *api, nr_engine *engine, sigset_t *stop_signals, int *engine_free)
+/* With --auth tokens: the token table of the cache file. 0, or -1 with the reason on stderr. */
+static int open_auth(const nr_config *cfg, nr_auth **auth)
 {
+    *auth = NULL;
+    if (strcmp(cfg->auth, "tokens") != 0)
+        return 0;
+    char path[4096], err[512];
+    nr_command_cache_path(cfg, path, sizeof path);
+    if (nr_auth_open(path, (int)cfg->open_read, auth, err, sizeof err) != 0) {
+        fprintf(stderr, "nureachd: --auth tokens: %s\n", err);
+        return -1;
+    }
+    long n = nr_auth_count(*auth);
+    fprintf(stderr, "nureachd: API tokens required (%ld valid)%s\n", n,
+            cfg->open_read ? "; read-only endpoints open" : "");
+    if (n == 0)
+        fprintf(stderr, "nureachd: warning: no valid token: create one with 'nureachd token add NAME'\n");
+    return 0;
+}
+
+/* Every answered request: counted in the metrics, written to the access log. */
+typedef struct {
+    nr_metrics *metrics;
+    nr_access_log_format log_format;
+} request_observer;
+
+static void observe_request(void *ctx, const nr_http_done *done)
+{
+    const request_observer *o = ctx;
+    nr_metrics_observe(o->metrics, done);
+    nr_access_log_write(stderr, o->log_format, done);
+}
+
+/* Serves until SIGTERM/SIGINT. *engine_free is set to 0 if a background thread may still use the engine. */
+static int serve(const nr_config *cfg, nr_api *api, nr_auth *auth, nr_engine *engine, sigset_t *stop_signals,
+                 int *engine_free)
+{
+    static request_observer observer; /* read by HTTP threads until nr_http_stop returns */
+    observer.metrics = api->metrics;
+    observer.log_format = (nr_access_log_format)nr_access_log_parse(cfg->access_log);
     nr_http_options opt = {cfg->bind, cfg->port, cfg->threads, cfg->max_connections, cfg->timeout_s,
-                           (size_t)cfg->max_body_kb * 1024};
+                           (size_t)cfg->max_body_kb * 1024, cfg->max_per_client, cfg->request_deadline_s,
+                           observe_request, &observer, auth ? nr_auth_check : NULL, auth};
     nr_http_server *server = NULL;
     char err[512];
     if (nr_http_start(&opt, nr_api_routes, nr_api_n_routes, api, &server, err, sizeof err) != 0) {
         fprintf(stderr, "nureachd: %s\n", err);
         return -1;
     }
+    atomic_store(&api->http, server); /* HTTP threads may already serve /metrics */
     unsigned port = nr_http_port(server);
     if (cfg->port_file && write_port_file(cfg->port_file, port) != 0) {
         fprintf(stderr, "nureachd: --port-file: cannot write %s: %s\n", cfg->port_file, strerror(errno));
@@ -167,6 +209,8 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     if (argc > 1 && strcmp(argv[1], "cache") == 0) /* nureachd cache check|backup|restore (commands.h) */
         return nr_command_cache(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "token") == 0) /* nureachd token add|list|revoke (auth.h) */
+        return nr_command_token(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "scan") == 0) /* nureachd scan --shard i/n | --merge (commands.h) */
         return nr_command_scan(argc - 1, argv + 1);
     sigset_t stop_signals;
@@ -191,13 +235,20 @@ int main(int argc, char **argv)
     }
     nr_api api;
     int status = 1, engine_free = 1;
+    unsigned client_running = cfg.client_running ? cfg.client_running
+                                                 : cfg.job_threads > 1 ? cfg.job_threads - 1 : 1;
     nr_api_job_settings jobs = {{cfg.job_threads, cfg.job_queue, JOB_RECORDS_MAX, JOB_RECORD_TTL_S,
-                                 JOB_BODIES_MAX_BYTES, (double)cfg.job_max_s},
+                                 JOB_BODIES_MAX_BYTES, (double)cfg.job_max_s, client_running, cfg.client_queued},
                                 {cfg.compute_wait_ms, cfg.compute_wait_ms, cfg.job_wait_ms}, cfg.csv_wait_ms};
     if (nr_api_init(&api, engine, cache, cfg.static_dir, cfg.schema_dir, &jobs, err, sizeof err) != 0) {
         fprintf(stderr, "nureachd: %s\n", err);
     } else {
-        status = serve(&cfg, &api, engine, &stop_signals, &engine_free) == 0 ? 0 : 1;
+        nr_auth *auth = NULL;
+        if (open_auth(&cfg, &auth) == 0) {
+            api.auth_on = auth != NULL;
+            status = serve(&cfg, &api, auth, engine, &stop_signals, &engine_free) == 0 ? 0 : 1;
+        }
+        nr_auth_close(auth);
         nr_api_free(&api);
     }
     nr_cache_close(cache);

@@ -38,6 +38,9 @@ static const problem_kind kinds[] = {
     {"not-found", "Not found"},
     {"method-not-allowed", "Method not allowed"},
     {"unavailable", "Service unavailable"},
+    {"too-many-jobs", "Too many jobs waiting"},
+    {"unauthorized", "Authentication required"},
+    {"forbidden", "Not allowed for this token"},
     {"internal-error", "Internal server error"},
 };
 

@@ -127,7 +127,7 @@ static void test_round_trip_and_persistence(void)
           (long long)s.misses);
     nr_cache_close(cache);
 
-    CHECK(sql_int(path, "PRAGMA user_version") == 1, "user_version 1 after creation");
+    CHECK(sql_int(path, "PRAGMA user_version") == 2, "user_version 2 (the latest migration) after creation");
     CHECK(sql_int(path, "SELECT count(*) FROM results") == 2, "2 rows in the file");
     CHECK(sql_int(path, "SELECT total(size) FROM results") == 777, "sum of sizes in the file");
 

@@ -1,8 +1,11 @@
 /* test_server_jobs.c: the generic job pool (server/jobs.c): watches fire exactly once, at the deadline while
  * the job is still blocked, or when it finishes; a run over the time budget is reported as stopped_by_budget
- * with no output (the caller writes the endpoint's answer); identical ids share one job. */
+ * with no output (the caller writes the endpoint's answer); identical ids share one job. Fairness: a free
+ * worker serves the client served least recently (round-robin), a client at its running quota waits while
+ * a worker idles for others, and a client past its queued quota is refused. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,7 +52,7 @@ static int eventually(atomic_int *value, int want)
 static void test_watches(void)
 {
     char err[128];
-    nr_jobs_options opt = {1, 4, 16, 60.0, 1 << 20, 0.0};
+    nr_jobs_options opt = {1, 4, 16, 60.0, 1 << 20, 0.0, 0, 0};
     nr_jobs *jobs = nr_jobs_start(&opt, err, sizeof err);
     CHECK(jobs != NULL, "pool: %s", err);
     atomic_store(&release_job, 0);
@@ -79,7 +82,7 @@ static void test_watches(void)
 static void test_budget_and_shutdown(void)
 {
     char err[128];
-    nr_jobs_options opt = {1, 4, 16, 60.0, 1 << 20, 0.01}; /* a 10 ms budget */
+    nr_jobs_options opt = {1, 4, 16, 60.0, 1 << 20, 0.01, 0, 0}; /* a 10 ms budget */
     nr_jobs *jobs = nr_jobs_start(&opt, err, sizeof err);
     CHECK(jobs != NULL, "pool: %s", err);
     atomic_store(&release_job, 0);
@@ -104,8 +107,113 @@ static void test_budget_and_shutdown(void)
     nr_jobs_free(jobs);
 }
 
+/* ---- fairness ---- */
+
+static atomic_int permits;    /* runs allowed to finish */
+static atomic_int n_order;
+static char order[16];        /* the labels of finished runs, in order */
+
+/* Waits for a permit, then records its label (input: a static string). */
+static void run_gated(void *input, const nr_progress *progress, nr_job_output *out)
+{
+    for (;;) {
+        int p = atomic_load(&permits);
+        if (p > 0 && atomic_compare_exchange_weak(&permits, &p, p - 1))
+            break;
+        if (nr_progress_cancelled(progress))
+            return;
+        nanosleep(&(struct timespec){0, 200000}, NULL);
+    }
+    int i = atomic_fetch_add(&n_order, 1);
+    if (i < (int)sizeof order - 1)
+        order[i] = *(const char *)input;
+    out->status = 200;
+    out->body = strdup("{}");
+    out->len = 2;
+}
+
+static const nr_job_kind gated = {run_gated, NULL, "/test"};
+
+static nr_jobs_submit_rc submit_as(nr_jobs *jobs, const char *id, const char *client, const char *label)
+{
+    nr_job_client who = {client, "model_x"};
+    nr_job *j = NULL;
+    nr_jobs_submit_rc rc = nr_jobs_submit_for(jobs, id, &gated, (void *)(uintptr_t)label, &who, &j);
+    nr_job_release(jobs, j);
+    return rc;
+}
+
+static int running_count(nr_jobs *jobs, size_t want)
+{
+    nr_jobs_stats st;
+    for (int i = 0; i < 20000; i++) {
+        nr_jobs_get_stats(jobs, &st);
+        if (st.running == want)
+            return 1;
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+    return 0;
+}
+
+static void test_round_robin(void)
+{
+    atomic_store(&permits, 0);
+    atomic_store(&n_order, 0);
+    memset(order, 0, sizeof order);
+    char err[200];
+    nr_jobs_options opt = {1, 64, 64, 60.0, 1 << 20, 0.0, 0, 3};
+    nr_jobs *jobs = nr_jobs_start(&opt, err, sizeof err);
+    CHECK(submit_as(jobs, "a1", "alice", "1") == NR_JOBS_CREATED, "alice's first job");
+    CHECK(running_count(jobs, 1), "alice's first job runs");
+    CHECK(submit_as(jobs, "a2", "alice", "2") == NR_JOBS_CREATED, "alice's second job queued");
+    CHECK(submit_as(jobs, "a3", "alice", "3") == NR_JOBS_CREATED, "alice's third job queued");
+    CHECK(submit_as(jobs, "a4", "alice", "4") == NR_JOBS_CREATED, "alice's fourth job queued");
+    CHECK(submit_as(jobs, "a5", "alice", "5") == NR_JOBS_CLIENT_FULL, "alice's fifth: past her 3 queued (429)");
+    CHECK(submit_as(jobs, "b1", "bob", "b") == NR_JOBS_CREATED, "bob's job is not refused by alice's quota");
+    atomic_store(&permits, 5);
+    for (int i = 0; i < 20000 && atomic_load(&n_order) < 5; i++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    CHECK(strcmp(order, "1b234") == 0, "bob's job runs right after alice's running one (order %s)", order);
+    nr_jobs_stats st;
+    nr_jobs_get_stats(jobs, &st);
+    CHECK(st.done == 5 && st.refused_client == 1 && st.queued == 0, "stats: 5 done, 1 refused (%llu, %llu)", st.done,
+          st.refused_client);
+    nr_jobs_tag_time tags[4];
+    CHECK(nr_jobs_tag_times(jobs, tags, 4) == 1 && tags[0].runs == 5 && strcmp(tags[0].tag, "model_x") == 0,
+          "compute time accounted per tag");
+    nr_job_info list[8];
+    CHECK(nr_jobs_list(jobs, "bob", list, 8) == 1 && strcmp(list[0].id, "b1") == 0, "bob's list: his one job");
+    CHECK(nr_jobs_list(jobs, NULL, list, 8) == 5, "everyone's list: 5 jobs");
+    nr_jobs_free(jobs);
+}
+
+static void test_running_quota(void)
+{
+    atomic_store(&permits, 0);
+    atomic_store(&n_order, 0);
+    memset(order, 0, sizeof order);
+    char err[200];
+    nr_jobs_options opt = {2, 64, 64, 60.0, 1 << 20, 0.0, 1, 0}; /* 2 workers, 1 running job per client */
+    nr_jobs *jobs = nr_jobs_start(&opt, err, sizeof err);
+    submit_as(jobs, "a1", "alice", "1");
+    submit_as(jobs, "a2", "alice", "2");
+    nanosleep(&(struct timespec){0, 50000000}, NULL);
+    nr_jobs_stats st;
+    nr_jobs_get_stats(jobs, &st);
+    CHECK(st.running == 1 && st.queued == 1, "alice runs one job, her second waits (%zu running)", st.running);
+    submit_as(jobs, "b1", "bob", "b");
+    CHECK(running_count(jobs, 2), "bob's job runs on the free worker at once");
+    atomic_store(&permits, 3);
+    for (int i = 0; i < 20000 && atomic_load(&n_order) < 3; i++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    CHECK(atomic_load(&n_order) == 3, "all three ran");
+    nr_jobs_free(jobs);
+}
+
 int main(void)
 {
+    test_round_robin();
+    test_running_quota();
     test_watches();
     test_budget_and_shutdown();
     return nr_test_summary();

@@ -1,7 +1,9 @@
 /* static/js/api.js: the page's HTTP client for nureachd's /api/v1. JSON in and out; an HTTP error
  * becomes an ApiError carrying the RFC 9457 problem (with errors[].pointer naming request fields);
  * a bounds request that turns into a job (202 + Location) is polled until it finishes, reporting
- * the job's progress, and can be cancelled (DELETE on the job). */
+ * the job's progress, and can be cancelled (DELETE on the job). A server that requires API tokens answers
+ * 401: the page then asks for a token once (window.prompt), keeps it in localStorage ("nureach.token") and
+ * sends it as "Authorization: Bearer" with every request; a token the server refuses is forgotten. */
 "use strict";
 
 export class ApiError extends Error {
@@ -18,8 +20,44 @@ export class Cancelled extends Error {
   }
 }
 
+const TOKEN_KEY = "nureach.token";
+
+function storedToken() {
+  try {
+    return window.localStorage.getItem(TOKEN_KEY) || "";
+  } catch (e) {
+    return "";
+  }
+}
+
+function withToken(options) {
+  const token = storedToken();
+  if (!token) return options;
+  return { ...options, headers: { ...(options.headers || {}), Authorization: `Bearer ${token}` } };
+}
+
+/* fetch with the stored token; on 401 asks for a token (once per request) and retries with it. */
+export async function authorizedFetch(path, options = {}) {
+  let response = await fetch(path, withToken(options));
+  if (response.status !== 401 || typeof window === "undefined" || !window.prompt) return response;
+  try {
+    window.localStorage.removeItem(TOKEN_KEY);
+  } catch (e) {
+    /* storage unavailable: the token lives for this request only */
+  }
+  const token = (window.prompt("This nureach server requires an API token (ask its operator):") || "").trim();
+  if (!token) return response;
+  try {
+    window.localStorage.setItem(TOKEN_KEY, token);
+  } catch (e) {
+    /* kept for this request only */
+  }
+  response = await fetch(path, { ...options, headers: { ...(options.headers || {}), Authorization: `Bearer ${token}` } });
+  return response;
+}
+
 async function send(path, options) {
-  const response = await fetch(path, options);
+  const response = await authorizedFetch(path, options);
   const text = await response.text();
   let body = null;
   try {
@@ -80,7 +118,7 @@ export class Computation {
     this.cancelled = true;
     if (this.jobHref) {
       try {
-        await fetch(this.jobHref.replace(/^\//, ""), { method: "DELETE" });
+        await authorizedFetch(this.jobHref.replace(/^\//, ""), { method: "DELETE" });
       } catch (e) {
         /* the poll loop stops anyway */
       }

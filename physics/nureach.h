@@ -6,6 +6,11 @@
  * contour.h     sensitivity contours on a parameter grid
  * progress.h    progress reports and cancellation of long computations
  * nr_error.h    status codes and the error record (code, JSON pointer, message) every function fills
+ * validate.h    the physical rules of a request (ranges, scan limits, the model's check), one authority
+ * curve.h       one-parameter curves; chi2_model.h, chi2_bounds.h: chi-square limits, contours and curves
+ * materials.h   target materials; data_manifest.h: the verified data set; sha256.h: the hash of cache keys
+ *
+ * A model's own files (physics/models/) are private to physics/: programs use a model through model.h.
  *
  * Lifecycle: whatever is made is released by X_free (nr_engine_free, nr_scan_free, nr_table_free,
  * nr_bounds_free, ...). X_init makes it from arguments (nr_engine_init, nr_scan_init, nr_table_init); a
@@ -15,11 +20,18 @@
 #ifndef NUREACH_H
 #define NUREACH_H
 
+#include "chi2_bounds.h"
+#include "chi2_model.h"
 #include "contour.h"
+#include "curve.h"
+#include "data_manifest.h"
 #include "engine.h"
 #include "experiment.h"
+#include "materials.h"
 #include "model.h"
 #include "nr_error.h"
 #include "progress.h"
+#include "sha256.h"
+#include "validate.h"
 
 #endif

@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "cache.h"
-#include "engine.h"
+#include "nureach.h"
 #include "http.h"
 #include "jobs.h"
 #include "request.h"

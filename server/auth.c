@@ -12,7 +12,7 @@
 
 #include "cache.h"
 #include "commands.h"
-#include "sha256.h"
+#include "nureach.h"
 
 #define TOKEN_PREFIX "nrt_"
 #define NAME_MAX_LEN 32

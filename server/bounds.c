@@ -10,8 +10,7 @@
 #include "bounds.h"
 
 #include "catalog.h"
-#include "chi2_bounds.h"
-#include "curve.h"
+#include "nureach.h"
 
 
 /* ---- the computation (runs on a job worker) --------------------------------------------------- */

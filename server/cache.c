@@ -41,7 +41,7 @@
  */
 #include "cache.h"
 
-#include "sha256.h"
+#include "nureach.h"
 
 #include <pthread.h>
 #include <sqlite3.h>

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "materials.h"
+#include "nureach.h"
 
 const char *nr_catalog_scale(nr_scale scale)
 {

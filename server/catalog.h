@@ -5,8 +5,7 @@
 
 #include <jansson.h>
 
-#include "experiment.h"
-#include "model.h"
+#include "nureach.h"
 
 /* Precision of reals in response bodies: 15 significant digits (relative 1e-15) reads cleanly
  * ("0.1", not "0.10000000000000001"); canonical request forms use 17 (request.h). */

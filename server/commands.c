@@ -1,7 +1,7 @@
 /* commands.c: argument parsing shared by the nureachd sub-commands (commands.h). */
 #include "commands.h"
 
-#include "data_manifest.h"
+#include "nureach.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "engine.h"
+#include "nureach.h"
 
 /* argv[0] is the command's name ("cache", "scan"). */
 int nr_command_cache(int argc, char **argv);

@@ -28,7 +28,7 @@
 
 #include <jansson.h>
 
-#include "model.h"
+#include "nureach.h"
 
 /* ---- a growable text buffer ------------------------------------------------------------------ */
 

@@ -22,7 +22,7 @@
 
 #include "api.h"
 #include "catalog.h"
-#include "model.h"
+#include "nureach.h"
 
 /* One model a set applies to: its parameter names for the two axes, and the values the other parameters
  * must have ("{}" when any). */

@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 
-#include "progress.h"
+#include "nureach.h"
 
 typedef enum { NR_JOB_QUEUED, NR_JOB_RUNNING, NR_JOB_DONE, NR_JOB_FAILED, NR_JOB_CANCELLED } nr_job_state;
 

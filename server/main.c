@@ -17,7 +17,7 @@
 #include "cache.h"
 #include "commands.h"
 #include "config.h"
-#include "engine.h"
+#include "nureach.h"
 #include "http.h"
 #include "access_log.h"
 #include "auth.h"

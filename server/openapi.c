@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "model.h"
+#include "nureach.h"
 
 static json_t *param_schema(const nr_param_spec *spec)
 {

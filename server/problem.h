@@ -9,7 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "nr_error.h"
+#include "nureach.h"
 
 #define NR_PROBLEM_TYPE_BASE "https://nureach.invalid/problems/"
 #define NR_PROBLEM_MAX_ERRORS 16

@@ -9,8 +9,7 @@
 
 #include "catalog.h"
 #include "engine_version.h"
-#include "sha256.h"
-#include "validate.h"
+#include "nureach.h"
 
 #define USER_TEXT_MAX 64 /* bytes of a user-supplied string quoted in a message */
 

@@ -24,11 +24,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "engine.h"
-#include "experiment.h"
-#include "chi2_model.h"
-#include "contour.h"
-#include "model.h"
+#include "nureach.h"
 #include "problem.h"
 
 typedef struct {

@@ -5,7 +5,8 @@
 #   2. installs the browser test's tools (chromium, node, npm; playwright-core by npm ci, pinned);
 #   3. builds in build-test/ with warnings as errors and runs every ctest test (unit, integration,
 #      browser);
-#   4. builds in build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit tests;
+#   4. builds in build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit tests, then
+#      the request fixtures and HTTP-framing integration tests against the sanitized daemon;
 #   5. builds the libFuzzer target on the request parser/validator (build-fuzz/, clang) and runs it for
 #      NUREACH_FUZZ_SECONDS (20) from the request fixtures; a crash, a sanitizer report or a 5xx fails.
 #      The long run (1e7 executions) is documented in the README ("Fuzzing").
@@ -98,6 +99,12 @@ main() {
         ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1} \
         UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
             run_ctest "the unit tests under ASan+UBSan" "$NR_ROOT/build-asan" -L unit
+        # the daemon itself under the sanitizers: every request fixture (every model, every error class) and the
+        # malformed-HTTP cases over real HTTP (the other integration tests time cold computations, too slow here)
+        ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1} \
+        UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+            run_ctest "the request fixtures and HTTP framing against the ASan+UBSan daemon" "$NR_ROOT/build-asan" \
+            -L integration -R 'integration_test_(fixtures|http_framing)$'
         run_fuzz
     fi
 

@@ -133,10 +133,28 @@ static char *curve_body(const nr_api *api, const nr_request *r, const nr_curve_r
     return text;
 }
 
+/* The common end of a curve or a grid computation: a cancelled run sets no problem, a failed one the problem
+ * from its error, a finished one its wall time since t0 (ms) in compute_ms.
+ * Returns 1 when the computation finished and its body should be written. */
+static int computation_finished(nr_status st, const nr_error *err, const struct timespec *t0, double *compute_ms,
+                                nr_problem *p)
+{
+    if (st == NR_ECANCELLED)
+        return 0;
+    if (st != NR_OK) {
+        nr_problem_from_error(p, st, err);
+        return 0;
+    }
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *compute_ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-6;
+    return 1;
+}
+
 static char *nr_curve_body(const nr_api *api, const nr_request *r, const nr_progress *progress, size_t *len,
                            double *compute_ms, nr_problem *p)
 {
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     nr_curve_result c;
     nr_error err;
@@ -145,14 +163,8 @@ static char *nr_curve_body(const nr_api *api, const nr_request *r, const nr_prog
                                                    &r->chi2_test, &c, progress, &err)
                            : nr_curve_compute(r->model, api->engine, &r->experiment, r->params, &r->bounds, &c,
                                               progress, &err);
-    if (st == NR_ECANCELLED)
+    if (!computation_finished(st, &err, &t0, compute_ms, p))
         return NULL;
-    if (st != NR_OK) {
-        nr_problem_from_error(p, st, &err);
-        return NULL;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    *compute_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
     char *body = curve_body(api, r, &c, *compute_ms, len);
     nr_curve_free(&c);
     if (!body)
@@ -165,7 +177,7 @@ char *nr_bounds_body(const nr_api *api, const nr_request *r, const nr_progress *
 {
     if (nr_bounds_is_curve(&r->bounds))
         return nr_curve_body(api, r, progress, len, compute_ms, p);
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     nr_bounds_result res;
     nr_error err;
@@ -176,14 +188,8 @@ char *nr_bounds_body(const nr_api *api, const nr_request *r, const nr_progress *
                                                     &r->chi2_test, &res, progress, &err)
                            : nr_bounds_compute(r->model, api->engine, &r->experiment, r->params, &request, &res,
                                                progress, &err);
-    if (st == NR_ECANCELLED)
+    if (!computation_finished(st, &err, &t0, compute_ms, p))
         return NULL;
-    if (st != NR_OK) {
-        nr_problem_from_error(p, st, &err);
-        return NULL;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    *compute_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
     char *body = nr_api_bounds_body(api, r, &res, *compute_ms, len);
     nr_bounds_free(&res);
     if (!body)

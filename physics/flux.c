@@ -7,8 +7,8 @@
  * Within a bin the spectrum is unknown: nr_flux_dnde is piecewise constant.
  */
 #include "flux.h"
+#include "text_table.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,47 +30,17 @@ int nr_species_pdg(int species)
     return species >= 0 && species < NR_N_SPECIES ? species_pdg[species] : 0;
 }
 
-/* Read "E N" rows into e[], n[]; returns the row count or -1 (err filled). */
-static int read_two_columns(const char *path, double *e, double *n, nr_error *err)
+/* Reads the "E N" rows of one flux file into e[], n[]: E[GeV] > 0, N >= 0. Returns the row count or -1. */
+static int read_flux_file(const char *path, double *e, double *n, nr_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        nr_fail(err, NR_EDATA, path, "cannot open flux file %s: %s", path, strerror(errno));
-        return -1;
-    }
-    char line[512];
-    int rows = 0, line_no = 0;
-    while (fgets(line, sizeof line, f)) {
-        line_no++;
-        char *p = line;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '\0' || *p == '\n' || *p == '#')
-            continue;
-        char *end1, *end2;
-        double energy = strtod(p, &end1);
-        double count = strtod(end1, &end2);
-        if (end1 == p || end2 == end1 || !isfinite(energy) || !isfinite(count) || energy <= 0 ||
-            count < 0) {
-            fclose(f);
-            nr_fail(err, NR_EDATA, path, "%s line %d: expected two numbers 'E[GeV] N', E > 0, N >= 0",
-                    path, line_no);
+    int line_of_row[NR_FLUX_MAX_BINS];
+    int rows = nr_text_table_read_xy(path, e, n, line_of_row, NR_FLUX_MAX_BINS, err);
+    for (int i = 0; i < rows; i++)
+        if (!(e[i] > 0) || !(n[i] >= 0)) {
+            nr_fail(err, NR_EDATA, path, "%s line %d: expected two numbers 'E[GeV] N', E > 0, N >= 0", path,
+                    line_of_row[i]);
             return -1;
         }
-        if (rows == NR_FLUX_MAX_BINS) {
-            fclose(f);
-            nr_fail(err, NR_EDATA, path, "%s: more than %d rows", path, NR_FLUX_MAX_BINS);
-            return -1;
-        }
-        e[rows] = energy;
-        n[rows] = count;
-        rows++;
-    }
-    fclose(f);
-    if (rows < 2) {
-        nr_fail(err, NR_EDATA, path, "%s: fewer than 2 rows", path);
-        return -1;
-    }
     return rows;
 }
 
@@ -112,7 +82,7 @@ nr_status nr_flux_load(const char *dir, const char *prefix, nr_flux *out, nr_err
     for (int s = 0; s < NR_N_SPECIES; s++) {
         for (int cc = 0; cc < 2; cc++) {
             snprintf(path, sizeof path, "%s/%s_%s%d.txt", dir, prefix, cc ? "CCint_" : "", species_pdg[s]);
-            int rows = read_two_columns(path, e_buf, n_buf, err);
+            int rows = read_flux_file(path, e_buf, n_buf, err);
             if (rows < 0)
                 goto fail;
             if (out->n_bins == 0) {

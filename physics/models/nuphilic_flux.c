@@ -2,7 +2,6 @@
  * neutrinophilic Z' (paper 002 Eqs. 5-8; the picture and its approximations are in nuphilic_flux.h). */
 #include "models/nuphilic_flux.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 
 #include "constants.h"
 #include "decay.h"
+#include "text_table.h"
 
 void nr_nuphilic_coupling_flavours(int c, int *a, int *b)
 {
@@ -27,54 +27,6 @@ void nr_nuphilic_coupling_flavours(int c, int *a, int *b)
 
 #define MAX_POINTS 64
 
-/* Reads numeric rows of `columns` numbers separated by spaces or commas (# comments skipped) into
- * col0[] and colk[] (colk = column `want`). Returns the row count or -1. */
-static int read_columns(const char *path, int want, double *col0, double *colk, nr_error *err)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        nr_fail(err, NR_EDATA, path, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
-    char line[1024];
-    int rows = 0, line_no = 0;
-    while (fgets(line, sizeof line, f)) {
-        line_no++;
-        char *p = line;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '#' || *p == '\n' || *p == '\0')
-            continue;
-        double v[4];
-        int k = 0;
-        while (k <= want && k < 4) {
-            char *end;
-            v[k] = strtod(p, &end);
-            if (end == p)
-                break;
-            k++;
-            p = end;
-            while (*p == ',' || *p == ' ' || *p == '\t')
-                p++;
-        }
-        if (k <= want || !isfinite(v[0]) || !isfinite(v[want]) || rows == MAX_POINTS) {
-            fclose(f);
-            nr_fail(err, NR_EDATA, path, "%s line %d: expected at least %d numbers (at most %d rows)", path,
-                    line_no, want + 1, MAX_POINTS);
-            return -1;
-        }
-        col0[rows] = v[0];
-        colk[rows] = v[want];
-        rows++;
-    }
-    fclose(f);
-    if (rows < 2) {
-        nr_fail(err, NR_EDATA, path, "%s: fewer than 2 rows", path);
-        return -1;
-    }
-    return rows;
-}
-
 /* ForwardCharm: neutrinos per bin [pb] on the flux grid; adds the file's column 2 into sum[]. */
 static nr_status add_forward_charm(const char *data_dir, const char *kind, const char *gen, const nr_flux *flux,
                                    double *sum, nr_error *err)
@@ -82,7 +34,7 @@ static nr_status add_forward_charm(const char *data_dir, const char *kind, const
     char path[1024];
     snprintf(path, sizeof path, "%s/fluxes/split_light_charm_ForwardCharm/FASERv_%s_14_%s.txt", data_dir, kind, gen);
     double e[MAX_POINTS], n[MAX_POINTS];
-    int rows = read_columns(path, 1, e, n, err);
+    int rows = nr_text_table_read_xy(path, e, n, NULL, MAX_POINTS, err);
     if (rows < 0)
         return err ? err->status : NR_EDATA;
     if ((size_t)rows != flux->n_bins)
@@ -107,7 +59,7 @@ static nr_status load_curve(const char *data_dir, const char *name, curve *c, nr
     char path[1024];
     snprintf(path, sizeof path, "%s/fluxes/split_by_parent_tau_tridents/%s.csv", data_dir, name);
     double e[MAX_POINTS], n[MAX_POINTS];
-    int rows = read_columns(path, 1, e, n, err);
+    int rows = nr_text_table_read_xy(path, e, n, NULL, MAX_POINTS, err);
     if (rows < 0)
         return err ? err->status : NR_EDATA;
     c->n = 0;

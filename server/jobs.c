@@ -636,10 +636,10 @@ void nr_job_release(nr_jobs *t, nr_job *j)
     pthread_mutex_unlock(&t->lock);
 }
 
-void nr_job_snapshot(nr_jobs *t, nr_job *j, int with_output, nr_job_info *info)
+/* Everything a listing shows of job j (not its output body); the caller holds t->lock. */
+static void describe_job(const nr_jobs *t, const nr_job *j, nr_job_info *info)
 {
     memset(info, 0, sizeof *info);
-    pthread_mutex_lock(&t->lock);
     snprintf(info->id, sizeof info->id, "%s", j->id);
     info->state = j->state;
     info->progress = j->progress;
@@ -651,6 +651,12 @@ void nr_job_snapshot(nr_jobs *t, nr_job *j, int with_output, nr_job_info *info)
     info->label = j->kind->label;
     snprintf(info->client, sizeof info->client, "%s", j->owner);
     snprintf(info->tag, sizeof info->tag, "%s", j->tag);
+}
+
+void nr_job_snapshot(nr_jobs *t, nr_job *j, int with_output, nr_job_info *info)
+{
+    pthread_mutex_lock(&t->lock);
+    describe_job(t, j, info);
     if (with_output && j->output.body && (info->output.body = malloc(j->output.len + 1))) {
         memcpy(info->output.body, j->output.body, j->output.len);
         info->output.body[j->output.len] = '\0';
@@ -688,19 +694,7 @@ size_t nr_jobs_list(nr_jobs *t, const char *client, nr_job_info *out, size_t max
     for (nr_job *j = t->head; j && n < max; j = j->next) {
         if (client && strcmp(j->owner, client) != 0)
             continue;
-        nr_job_info *info = &out[n++];
-        memset(info, 0, sizeof *info);
-        snprintf(info->id, sizeof info->id, "%s", j->id);
-        info->state = j->state;
-        info->progress = j->progress;
-        info->created_at = j->created_at;
-        info->output.status = j->output.status;
-        info->output.compute_ms = j->output.compute_ms;
-        info->stopped_by_budget = j->stopped_by_budget;
-        info->budget_s = t->opt.max_run_s;
-        info->label = j->kind->label;
-        snprintf(info->client, sizeof info->client, "%s", j->owner);
-        snprintf(info->tag, sizeof info->tag, "%s", j->tag);
+        describe_job(t, j, &out[n++]);
     }
     pthread_mutex_unlock(&t->lock);
     return n;

@@ -122,12 +122,8 @@ const char *nr_api_endpoint(nr_observable observable)
 
 static int cached(nr_api *api, const char *key, nr_http_response *resp)
 {
-    char *body = NULL, content_type[64];
-    size_t len = 0;
-    double stored_ms = 0.0;
-    if (!api->cache || nr_cache_get(api->cache, key, &body, &len, content_type, &stored_ms) != 1)
+    if (!nr_api_respond_cached(api, key, resp))
         return 0;
-    nr_http_respond_owned(resp, 200, content_type, body, len);
     nr_http_add_header(resp, "X-Nureach-Cache", "hit");
     return 1;
 }

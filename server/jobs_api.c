@@ -99,7 +99,7 @@ static void respond_problem(nr_http_response *resp, const char *instance, unsign
     nr_http_respond_problem(resp, &p, instance);
 }
 
-static int cached(nr_api *api, const char *key, nr_http_response *resp)
+int nr_api_respond_cached(nr_api *api, const char *key, nr_http_response *resp)
 {
     char *body = NULL, content_type[64];
     size_t len = 0;
@@ -121,7 +121,7 @@ void nr_job_answer(nr_api *api, nr_job *job, int joined, const char *path, nr_ht
         nr_http_add_header(resp, "X-Nureach-Job", "%s", info.id);
         return;
     }
-    if (info.state == NR_JOB_DONE && cached(api, info.id, resp)) {
+    if (info.state == NR_JOB_DONE && nr_api_respond_cached(api, info.id, resp)) {
         free(info.output.body);
         nr_http_add_header(resp, "X-Nureach-Cache", "hit");
         return;
@@ -188,7 +188,7 @@ static void job_result(nr_api *api, nr_job *job, const char *id, const char *pat
         respond_problem(resp, path, 409, "job-not-done", detail);
         return;
     }
-    if (cached(api, id, resp)) /* done earlier, or a job this process no longer remembers */
+    if (nr_api_respond_cached(api, id, resp)) /* done earlier, or a job this process no longer remembers */
         return;
     respond_problem(resp, path, job ? 410 : 404, job ? "gone" : "not-found",
                     job ? "the result has been evicted from the cache; send the request again"

@@ -10,6 +10,9 @@
  * answer counts as a cache hit). path: the request's endpoint (the problem instance). */
 void nr_job_answer(nr_api *api, nr_job *job, int joined, const char *path, nr_http_response *resp);
 
+/* If the cache holds key: answers 200 with the stored body and its content type and returns 1; else 0. */
+int nr_api_respond_cached(nr_api *api, const char *key, nr_http_response *resp);
+
 void nr_api_job_get(void *api, const nr_http_request *req, nr_http_response *resp);
 void nr_api_job_delete(void *api, const nr_http_request *req, nr_http_response *resp);
 /* GET /api/v1/jobs: the caller's job records (an admin token: everyone's) with status, progress, submit time,

@@ -58,10 +58,9 @@ static json_t *result_json(const nr_bounds_result *res, const char *grid_name)
     return o;
 }
 
-char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds_result *res,
-                         double compute_ms, size_t *len)
+/* The response around a bounds or curve result (which it takes over): the request as served, the result, meta. */
+static char *bounds_envelope(const nr_api *api, const nr_request *r, json_t *result, double compute_ms, size_t *len)
 {
-    json_t *result = result_json(res, r->chi2 ? "delta_chi2" : "events");
     if (!result)
         return NULL;
     const nr_bounds_request *b = &r->bounds;
@@ -71,7 +70,7 @@ char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds
     json_object_set_new(o, "experiment", nr_catalog_experiment(&r->experiment));
     json_object_set_new(o, "params", nr_request_params_json(r));
     json_object_set_new(o, "scan", nr_bounds_scan_json(r->model, b));
-    if (r->chi2) { /* the test with its level: Delta-chi2 at cl for two scanned parameters */
+    if (r->chi2) { /* the test with its level: Delta-chi2 at cl for the number of scanned parameters */
         json_object_set_new(o, "test", nr_chi2_test_json(&r->chi2_test));
     } else {
         json_object_set_new(o, "signal", json_string(r->model->signals[b->signal].name));
@@ -84,6 +83,12 @@ char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds
     json_decref(o);
     *len = text ? strlen(text) : 0;
     return text;
+}
+
+char *nr_api_bounds_body(const nr_api *api, const nr_request *r, const nr_bounds_result *res,
+                         double compute_ms, size_t *len)
+{
+    return bounds_envelope(api, r, result_json(res, r->chi2 ? "delta_chi2" : "events"), compute_ms, len);
 }
 
 /* ---- a curve: the scan along x only (physics/curve.h) ------------------------------------------ */
@@ -108,29 +113,7 @@ static json_t *curve_result_json(const nr_curve_result *c, const char *values_na
 static char *curve_body(const nr_api *api, const nr_request *r, const nr_curve_result *c, double compute_ms,
                         size_t *len)
 {
-    json_t *result = curve_result_json(c, r->chi2 ? "delta_chi2" : "events");
-    if (!result)
-        return NULL;
-    const nr_bounds_request *b = &r->bounds;
-    json_t *o = json_object();
-    json_object_set_new(o, "model", json_string(r->model->name));
-    json_object_set_new(o, "observable", json_string("bounds"));
-    json_object_set_new(o, "experiment", nr_catalog_experiment(&r->experiment));
-    json_object_set_new(o, "params", nr_request_params_json(r));
-    json_object_set_new(o, "scan", nr_bounds_scan_json(r->model, b));
-    if (r->chi2) {
-        json_object_set_new(o, "test", nr_chi2_test_json(&r->chi2_test));
-    } else {
-        json_object_set_new(o, "signal", json_string(r->model->signals[b->signal].name));
-        json_object_set_new(o, "threshold", json_real(b->threshold));
-        json_object_set_new(o, "refine", json_boolean(b->refine));
-    }
-    json_object_set_new(o, "result", result);
-    json_object_set_new(o, "meta", nr_api_meta_json(api, r, compute_ms));
-    char *text = json_dumps(o, NR_RESPONSE_JSON_FLAGS);
-    json_decref(o);
-    *len = text ? strlen(text) : 0;
-    return text;
+    return bounds_envelope(api, r, curve_result_json(c, r->chi2 ? "delta_chi2" : "events"), compute_ms, len);
 }
 
 /* The common end of a curve or a grid computation: a cancelled run sets no problem, a failed one the problem

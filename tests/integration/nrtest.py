@@ -32,6 +32,22 @@ class Checks:
         print("%d passed, %d failed" % (self.passed, self.failed), flush=True)
         return 1 if self.failed else 0
 
+    def with_daemon(self, prefix, run, extra=()):
+        """Starts a daemon on a fresh state folder, calls run(daemon) if it started, stops it (a clean stop is a
+        check), removes the folder, and returns the summary's exit code."""
+        import shutil
+        import tempfile
+        work = tempfile.mkdtemp(prefix=prefix)
+        d = Daemon(os.path.join(work, "state"), extra=extra)
+        try:
+            if self.check(d.start(), "daemon started"):
+                run(d)
+        finally:
+            code, _ = d.stop()
+            self.check(code == 0, "daemon stopped cleanly (%s)" % code)
+            shutil.rmtree(work, ignore_errors=True)
+        return self.summary()
+
 
 def env_path(name, default=None):
     value = os.environ.get(name, default)

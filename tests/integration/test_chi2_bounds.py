@@ -20,13 +20,11 @@ Environment: NUREACHD, NUREACH_DATA_DIR, NUREACH_STATIC_DIR, NUREACH_SCHEMA_DIR.
 import json
 import math
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon  # noqa: E402
+from nrtest import Checks  # noqa: E402
 
 T = Checks()
 MODEL = {"model": "nuphilic_zp", "experiment": "FASERnu"}
@@ -173,19 +171,13 @@ def test_cache(d, doc):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="nureach-chi2-bounds-")
-    d = Daemon(os.path.join(work, "state"))
-    try:
-        if T.check(d.start(), "daemon started"):
-            doc = test_chi2_bound(d)
-            if doc:
-                test_csv(d, doc)
-                test_cache(d, doc)
-    finally:
-        code, _ = d.stop()
-        T.check(code == 0, "daemon stopped cleanly (%s)" % code)
-        shutil.rmtree(work, ignore_errors=True)
-    return T.summary()
+    def run(d):
+        doc = test_chi2_bound(d)
+        if doc:
+            test_csv(d, doc)
+            test_cache(d, doc)
+
+    return T.with_daemon("nureach-chi2-bounds-", run)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,11 @@ Environment: NUREACHD, NUREACH_DATA_DIR, NUREACH_STATIC_DIR, NUREACH_SCHEMA_DIR.
 """
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon  # noqa: E402
+from nrtest import Checks  # noqa: E402
 import test_chi2_bounds as chi2bounds  # noqa: E402  (the Python statistic and the job helper)
 
 T = Checks()
@@ -79,17 +77,11 @@ def test_chi2_curve(d):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="nureach-curves-")
-    d = Daemon(os.path.join(work, "state"))
-    try:
-        if T.check(d.start(), "daemon started"):
-            test_events_curve(d)
-            test_chi2_curve(d)
-    finally:
-        code, _ = d.stop()
-        T.check(code == 0, "daemon stopped cleanly (%s)" % code)
-        shutil.rmtree(work, ignore_errors=True)
-    return T.summary()
+    def run(d):
+        test_events_curve(d)
+        test_chi2_curve(d)
+
+    return T.with_daemon("nureach-curves-", run)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,10 @@ Environment: NUREACHD, NUREACH_DATA_DIR, NUREACH_STATIC_DIR, NUREACH_SCHEMA_DIR.
 """
 import json
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon  # noqa: E402
+from nrtest import Checks  # noqa: E402
 
 T = Checks()
 
@@ -49,20 +47,14 @@ def check_models(display, catalogue):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="nureach-display-")
-    d = Daemon(os.path.join(work, "state"))
-    try:
-        if T.check(d.start(), "daemon started"):
-            display = get_json(d, "/display.json")
-            check_models(display, get_json(d, "/api/v1/models"))
-            experiments = get_json(d, "/api/v1/experiments")["experiments"]
-            unnamed = [e["name"] for e in experiments if e["name"] not in display["experiments"]]
-            T.check(not unnamed, "every experiment has a display name (missing: %s)" % unnamed)
-    finally:
-        code, _ = d.stop()
-        T.check(code == 0, "daemon stopped cleanly (%s)" % code)
-        shutil.rmtree(work, ignore_errors=True)
-    return T.summary()
+    def run(d):
+        display = get_json(d, "/display.json")
+        check_models(display, get_json(d, "/api/v1/models"))
+        experiments = get_json(d, "/api/v1/experiments")["experiments"]
+        unnamed = [e["name"] for e in experiments if e["name"] not in display["experiments"]]
+        T.check(not unnamed, "every experiment has a display name (missing: %s)" % unnamed)
+
+    return T.with_daemon("nureach-display-", run)
 
 
 if __name__ == "__main__":

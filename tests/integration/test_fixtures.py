@@ -9,12 +9,10 @@ A 200 case must answer 200 with the endpoint's observable (it is computed for re
 """
 import json
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon  # noqa: E402
+from nrtest import Checks  # noqa: E402
 
 T = Checks()
 CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "requests")
@@ -58,17 +56,12 @@ def run_case(d, name, expect, body):
 def main():
     cases = load_cases()
     T.check(len(cases) >= 60, "at least 60 fixture cases (%d)" % len(cases))
-    work = tempfile.mkdtemp(prefix="nureach-fixtures-")
-    d = Daemon(os.path.join(work, "state"), extra=["--job-wait-ms", "120000", "--compute-wait-ms", "120000"])
-    try:
-        if T.check(d.start(), "daemon started"):
-            for name, expect, body in cases:
-                run_case(d, name, expect, body)
-    finally:
-        code, _ = d.stop()
-        T.check(code == 0, "daemon stopped cleanly (%s)" % code)
-        shutil.rmtree(work, ignore_errors=True)
-    return T.summary()
+
+    def run(d):
+        for name, expect, body in cases:
+            run_case(d, name, expect, body)
+
+    return T.with_daemon("nureach-fixtures-", run, extra=["--job-wait-ms", "120000", "--compute-wait-ms", "120000"])
 
 
 if __name__ == "__main__":

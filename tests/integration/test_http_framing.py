@@ -14,13 +14,11 @@
 """
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon, status_of  # noqa: E402
+from nrtest import Checks, status_of  # noqa: E402
 
 T = Checks()
 Q = "model=sm&experiment=FASERnu"
@@ -116,19 +114,13 @@ def test_layer_errors(d):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="nureach-framing-")
-    d = Daemon(os.path.join(work, "state"), extra=["--compute-wait-ms", "120000"])
-    try:
-        if T.check(d.start(), "daemon started"):
-            test_query_bytes(d)
-            test_limits(d)
-            test_framing(d)
-            test_layer_errors(d)
-    finally:
-        code, _ = d.stop()
-        T.check(code == 0, "daemon stopped cleanly (%s)" % code)
-        shutil.rmtree(work, ignore_errors=True)
-    return T.summary()
+    def run(d):
+        test_query_bytes(d)
+        test_limits(d)
+        test_framing(d)
+        test_layer_errors(d)
+
+    return T.with_daemon("nureach-framing-", run, extra=["--compute-wait-ms", "120000"])
 
 
 if __name__ == "__main__":

@@ -11,12 +11,10 @@ Environment: NUREACHD, NUREACH_DATA_DIR, NUREACH_STATIC_DIR, NUREACH_SCHEMA_DIR.
 """
 import json
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon, env_path  # noqa: E402
+from nrtest import Checks, env_path  # noqa: E402
 
 T = Checks()
 
@@ -96,18 +94,13 @@ def test_errors(d):
 
 def main():
     data_dir = env_path("NUREACH_DATA_DIR")
-    work = tempfile.mkdtemp(prefix="nureach-limits-")
-    d = Daemon(os.path.join(work, "state"))
-    try:
-        if T.check(d.start(), "daemon started"):
-            test_dark_photon(d, data_dir)
-            test_applicability(d)
-            test_errors(d)
-    finally:
-        code, _ = d.stop()
-        T.check(code == 0, "daemon stopped cleanly (%s)" % code)
-        shutil.rmtree(work, ignore_errors=True)
-    return T.summary()
+
+    def run(d):
+        test_dark_photon(d, data_dir)
+        test_applicability(d)
+        test_errors(d)
+
+    return T.with_daemon("nureach-limits-", run)
 
 
 if __name__ == "__main__":

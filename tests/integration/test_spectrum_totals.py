@@ -15,12 +15,10 @@ Environment: NUREACHD, NUREACH_DATA_DIR, NUREACH_STATIC_DIR, NUREACH_SCHEMA_DIR.
 """
 import json
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon  # noqa: E402
+from nrtest import Checks  # noqa: E402
 
 T = Checks()
 
@@ -55,32 +53,26 @@ def check_point(d, body, label):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="nureach-spectrum-totals-")
-    d = Daemon(os.path.join(work, "state"))
-    try:
-        if T.check(d.start(), "daemon started"):
-            _, _, body = d.request("GET", "/api/v1/models")
-            models = json.loads(body)["models"]
-            _, _, body = d.request("GET", "/api/v1/experiments")
-            experiments = json.loads(body)["experiments"]
-            for m in models:
-                if "spectra" not in m["observables"]:
-                    continue
-                experiment = next(e["name"] for e in experiments if e["kind"] == m["detector_kind"])
-                dist = [p for p in m["parameters"] if p["name"] == "distribution"]
-                for choice in (dist[0]["choices"] if dist else [None]):
-                    body = {"model": m["name"], "experiment": experiment}
-                    if choice:
-                        body["params"] = {"distribution": choice}
-                    check_point(d, body, "%s/%s/%s" % (m["name"], experiment, choice))
-            # issue 16: "a dipole spectrum at one point totals 523.1 where rates gives 56.1"
-            check_point(d, {"model": "dipole", "experiment": "FASERnu2", "params": {"m_N": 0.3, "mu_N": 1e-6}},
-                        "dipole/FASERnu2/m_N=0.3")
-    finally:
-        code, _ = d.stop()
-        T.check(code == 0, "daemon stopped cleanly (%s)" % code)
-        shutil.rmtree(work, ignore_errors=True)
-    return T.summary()
+    def run(d):
+        _, _, body = d.request("GET", "/api/v1/models")
+        models = json.loads(body)["models"]
+        _, _, body = d.request("GET", "/api/v1/experiments")
+        experiments = json.loads(body)["experiments"]
+        for m in models:
+            if "spectra" not in m["observables"]:
+                continue
+            experiment = next(e["name"] for e in experiments if e["kind"] == m["detector_kind"])
+            dist = [p for p in m["parameters"] if p["name"] == "distribution"]
+            for choice in (dist[0]["choices"] if dist else [None]):
+                body = {"model": m["name"], "experiment": experiment}
+                if choice:
+                    body["params"] = {"distribution": choice}
+                check_point(d, body, "%s/%s/%s" % (m["name"], experiment, choice))
+        # issue 16: "a dipole spectrum at one point totals 523.1 where rates gives 56.1"
+        check_point(d, {"model": "dipole", "experiment": "FASERnu2", "params": {"m_N": 0.3, "mu_N": 1e-6}},
+                    "dipole/FASERnu2/m_N=0.3")
+
+    return T.with_daemon("nureach-spectrum-totals-", run)
 
 
 if __name__ == "__main__":

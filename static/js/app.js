@@ -517,24 +517,41 @@ async function run(observable, requests, add) {
   setPageState("done");
 }
 
-/* Scan pace per model (ms per grid point of the last computed scan, this session): a warning before a scan
- * estimated to take more than a minute. Cached answers do not count. */
+/* Scan pace per model (ms per grid point of the last computed scan in this browser, kept in localStorage so a
+ * reload remembers it): a warning before a scan estimated to take more than a minute. Cached answers do not
+ * count. */
+const PACE_KEY = "nureach.scanPace";
+
 function scanPoints(request) {
   const n = (a) => Number((request.scan && request.scan[a] && request.scan[a].points) || 30);
   return n("x") * (request.scan && !request.scan.y ? 1 : n("y"));
+}
+
+function loadPace() {
+  try {
+    const pace = JSON.parse(localStorage.getItem(PACE_KEY) || "{}");
+    return pace && typeof pace === "object" ? pace : {};
+  } catch (e) {
+    return {};
+  }
 }
 
 function recordScanPace(done, ms) {
   const computed = done.filter((d) => d.cache !== "hit");
   if (computed.length === 0) return;
   const points = computed.reduce((sum, d) => sum + scanPoints(d.request), 0);
-  state.pace = state.pace || {};
-  state.pace[computed[0].request.model] = ms / points;
+  const pace = loadPace();
+  pace[computed[0].request.model] = ms / points;
+  try {
+    localStorage.setItem(PACE_KEY, JSON.stringify(pace));
+  } catch (e) {
+    /* storage full or disabled: no estimate next time, nothing else changes */
+  }
 }
 
 function scanEstimate(requests) {
-  const pace = (state.pace || {})[requests[0].model];
-  if (!pace) return "";
+  const pace = Number(loadPace()[requests[0].model]);
+  if (!(pace > 0)) return "";
   const s = (pace * requests.reduce((sum, r) => sum + scanPoints(r), 0)) / 1000;
   return s > 60 ? `this scan may take about ${seconds(s)} (the last scan of this model took ` +
     `${formatNumber(pace, 2)} ms per grid point); Cancel stops it` : "";

@@ -321,7 +321,10 @@ async function checkTalkPlot(context, base, shotDir) {
     `the empty contour says why: ${message}`);
   await page.screenshot({ path: path.join(shotDir, "browser-empty-contour.png"), fullPage: true });
 
-  /* a scan estimated (from this model's last scan) to take over a minute is announced; Cancel stops it */
+  /* a scan estimated (from this model's last scan) to take over a minute is announced; Cancel stops it.
+   * The pace is set here (50 ms per point, as remembered from a slow earlier scan) so the check does not
+   * depend on how fast this machine computed the scans above. */
+  await page.evaluate(() => localStorage.setItem("nureach.scanPace", JSON.stringify({ dark_photon: 50 })));
   await setValue(page, "#threshold", 3);
   await setValue(page, "#scan-x-points", 150);
   await setValue(page, "#scan-y-points", 150);

@@ -15,7 +15,8 @@
  * The FASERv2 flux table does not state its face; we take the FASERnu2 face, 40 x 40 cm^2.
  * Beam dumps: paper 004, Table V (beam, energy, particles on target, target Z/A, l_dump + l_sh, l_dec, r_det,
  * N95%). E137: SLAC, J.D. Bjorken et al., Phys. Rev. D 38 (1988) 3375; E141: E.M. Riordan et al., Phys. Rev.
- * Lett. 59 (1987) 755; ILC main e+ beam dump: Asai et al. arXiv:2105.13768 (004 ref. [28]).
+ * Lett. 59 (1987) 755; ILC main e+ beam dump: Asai et al. arXiv:2105.13768 (004 ref. [28]); proton dumps nu-Cal
+ * (Blumlein et al., Z. Phys. C 51 (1991) 341) and DUNE (004 refs. [75-77]), physics in proton_dump.h.
  */
 #include "experiment.h"
 
@@ -140,6 +141,36 @@ const nr_experiment nr_experiments[] = {
         .particles_on_target = 4e22,
         .n95_events = 3.0,
         .source = "paper 004, Table V; Asai et al. arXiv:2105.13768",
+    },
+    {
+        .name = "nu-Cal",
+        .description = "nu-Cal I proton beam dump at IHEP Serpukhov (68.6 GeV p on iron, 1989)",
+        .kind = NR_DETECTOR_BEAM_DUMP,
+        .run = "1989",
+        .distance_m = 64.0,
+        .length_m = 23.0,
+        .radius_m = 1.3,
+        .target = &nr_material_iron,
+        .beam_particle = "p",
+        .beam_energy_gev = 68.6,
+        .particles_on_target = 1.71e18,
+        .n95_events = 4.5,
+        .source = "paper 004, Table V; Blumlein et al., Z. Phys. C 51 (1991) 341 and Int. J. Mod. Phys. A 7 (1992) 3835",
+    },
+    {
+        .name = "DUNE",
+        .description = "DUNE near detector behind the LBNF target (120 GeV p on graphite), a projection",
+        .kind = NR_DETECTOR_BEAM_DUMP,
+        .run = "LBNF",
+        .distance_m = 574.0,
+        .length_m = 5.0,
+        .radius_m = 2.5,
+        .target = &nr_material_carbon,
+        .beam_particle = "p",
+        .beam_energy_gev = 120.0,
+        .particles_on_target = 1.47e22,
+        .n95_events = 3.0,
+        .source = "paper 004, Table V (its refs. [75-77]: DUNE)",
     },
 };
 const int nr_n_experiments = (int)(sizeof nr_experiments / sizeof nr_experiments[0]);

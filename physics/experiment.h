@@ -1,7 +1,7 @@
 /* experiment.h: the catalogue of forward LHC detectors and of beam dumps, as data.
  *
  * FASERnu (LHC Run 3) and FASERnu2 (HL-LHC) are neutrino targets of tungsten with a flux table each;
- * FASER and FASER 2 are decay volumes (paper 004, Table V); E137, E141 and the ILC dump are beam dumps
+ * FASER and FASER 2 are decay volumes (paper 004, Table V); E137, E141, the ILC dump, nu-Cal and DUNE are beam dumps
  * (004 Table V: a beam on a thick target, a shield, a decay region and a detector). Every number can be overridden per
  * request (nr_experiment_override); the catalogue itself is constant.
  */

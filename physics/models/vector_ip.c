@@ -24,6 +24,7 @@
 #include "llp.h"
 #include "llp_mesons.h"
 #include "model.h"
+#include "proton_dump.h"
 #include "zprime.h"
 
 typedef enum { KIND_U1X, KIND_DARK_PHOTON, KIND_B_MINUS_L } vector_kind;
@@ -168,6 +169,29 @@ static nr_status add_mechanism(production *pr, int mech, const nr_llp_spectrum *
     return st;
 }
 
+/* A proton beam dump (proton_dump.h): the mechanisms of the interaction point, per proton on target, in the
+ * fixed-target frame; the dump is then read as a decay volume with luminosity N_p / 1000 fb^-1. */
+_Static_assert((int)MECH_PI0 == (int)NR_PDUMP_PI0 && (int)MECH_ETA == (int)NR_PDUMP_ETA &&
+                   (int)MECH_BREM == (int)NR_PDUMP_BREM && (int)N_MECH == (int)NR_PDUMP_N_MECH, "proton-dump mechanisms in the order of the production lists");
+static nr_status build_proton_dump(const nr_experiment *e, const nr_param_value *p, production *pr, nr_error *err)
+{
+    const nr_zprime_vertex *u = &pr->couplings.f[NR_ZP_F_U], *d = &pr->couplings.f[NR_ZP_F_D];
+    int mechanisms = p[P_PRODUCTION].choice; /* 0 all, 1 mesons, 2 bremsstrahlung */
+    nr_proton_dump_production prod = {
+        .mesons = mechanisms != 2,
+        .bremsstrahlung = mechanisms != 1,
+        .q = {u->g_v, d->g_v, pr->couplings.f[NR_ZP_F_S].g_v},
+        .pc = {2.0 * (u->g_v + u->g_a) + (d->g_v + d->g_a), 2.0 * (u->g_v - u->g_a) + (d->g_v - d->g_a)},
+        .brem = nr_brem_options_default(nr_fixed_target_sqrt_s_gev(e->beam_energy_gev)),
+    };
+    prod.brem.z_min = p[P_BREM_Z_MIN].number;
+    prod.brem.z_max = p[P_BREM_Z_MAX].number;
+    prod.brem.variant = (nr_brem_splitting_variant)p[P_BREM_SPLITTING].choice;
+    prod.brem.resonances = (nr_brem_resonances)p[P_BREM_RESONANCES].choice;
+    pr->luminosity_fb = nr_proton_dump_luminosity_fb(e);
+    return nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
+}
+
 static nr_status build_production(const nr_engine *engine, const nr_experiment *e, vector_kind kind,
                                   const nr_param_value *p, production *pr, nr_error *err)
 {
@@ -186,6 +210,8 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
     pr->br_hadrons = nr_zprime_group_br(&pr->widths, NR_ZP_GROUP_HADRONS);
 
     int mechanisms = p[P_PRODUCTION].choice; /* 0 all, 1 mesons, 2 bremsstrahlung */
+    if (e->kind == NR_DETECTOR_BEAM_DUMP && strcmp(e->beam_particle, "p") == 0)
+        return build_proton_dump(e, p, pr, err);
     if (e->kind == NR_DETECTOR_BEAM_DUMP) {
         /* electron charges x'_l = g_v + g_a, x'_e = g_v - g_a (004 Eq. 46 is symmetric in them) */
         const nr_zprime_vertex *el = &c->f[NR_ZP_F_E];
@@ -269,10 +295,14 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
     (void)model;
     (void)engine;
     if (e->kind == NR_DETECTOR_BEAM_DUMP) {
-        if (strcmp(e->beam_particle, "e-") != 0 && strcmp(e->beam_particle, "e+") != 0)
-            return nr_fail(err, NR_EINPUT, "/experiment", "%s: proton beam dumps are not computed yet (only "
-                           "electron and positron dumps)", e->name);
-        if (p[P_PRODUCTION].choice == 1)
+        int proton = strcmp(e->beam_particle, "p") == 0;
+        if (!proton && strcmp(e->beam_particle, "e-") != 0 && strcmp(e->beam_particle, "e+") != 0)
+            return nr_fail(err, NR_EINPUT, "/experiment", "%s: the beam must be e-, e+ or p, not '%s'", e->name,
+                           e->beam_particle);
+        if (proton && !(p[P_BREM_Z_MIN].number < p[P_BREM_Z_MAX].number))
+            return nr_fail(err, NR_EINPUT, "/params/brem_z_min", "brem_z_min (%g) must be below brem_z_max (%g)",
+                           p[P_BREM_Z_MIN].number, p[P_BREM_Z_MAX].number);
+        if (!proton && p[P_PRODUCTION].choice == 1)
             return nr_fail(err, NR_EINPUT, "/params/production", "meson production at electron beam dumps is not "
                            "computed (004 Eq. 51); choose 'all' or 'bremsstrahlung'");
         if (!(p[P_MASS].number < e->beam_energy_gev))

@@ -1,0 +1,135 @@
+/* proton_dump.c: X from proton bremsstrahlung and pi0/eta decays in a proton beam dump, and what enters the decay
+ * region (paper 004 Eqs. 22-24, 32, 36-37); see proton_dump.h. Units: GeV, rad, m. */
+#include "proton_dump.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "constants.h"
+#include "forward_mesons.h"
+#include "llp_mesons.h"
+
+double nr_fixed_target_sqrt_s_gev(double e_beam_gev)
+{
+    return sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + e_beam_gev));
+}
+
+/* X per proton on target in one (log10 theta, log10 p) cell: the integral of |F1|^2 w sigma_pp(s') / sigma_pp(s)
+ * over the cell, with dz dpT^2 = 2 p^3 sin(theta) theta ln10^2 / P dlog10 p dlog10 theta (z = p cos(theta) / P,
+ * pT = p sin(theta), P the lab beam momentum), n_sub x n_sub midpoints. */
+static double brem_cell(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m_x, double p_beam,
+                        double per_sigma_pb, int it, int ip)
+{
+    double h = NR_LLP_CELL_LOG10_WIDTH / o->n_sub, ln10 = log(10.0), sum = 0.0;
+    double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
+    double lp0 = NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH;
+    for (int a = 0; a < o->n_sub; a++) {
+        double theta = pow(10.0, lt0 + (a + 0.5) * h), st = sin(theta), ct = cos(theta);
+        for (int b = 0; b < o->n_sub; b++) {
+            double p = pow(10.0, lp0 + (b + 0.5) * h);
+            double z = p * ct / p_beam, pt2 = p * p * st * st;
+            double jac = 2.0 * p * p * p * st * theta * ln10 * ln10 * h * h / p_beam;
+            sum += jac * nr_brem_dsigma_dz_dpt2_pb(c, o, z, pt2, m_x);
+        }
+    }
+    return sum * per_sigma_pb;
+}
+
+nr_status nr_proton_dump_add_bremsstrahlung(nr_llp_spectrum *s, double e_beam_gev, const nr_proton_chiral_couplings *c,
+                                            const nr_brem_options *opt, nr_error *err)
+{
+    if (!s || !s->w_pb || !c || !opt)
+        return nr_fail(err, NR_EINTERNAL, "proton dump", "spectrum not initialised");
+    double sqrt_s = nr_fixed_target_sqrt_s_gev(e_beam_gev);
+    if (!(fabs(opt->sqrt_s_gev - sqrt_s) < 1e-9 * sqrt_s) || !(opt->n_sub >= 1 && opt->n_sub <= 64))
+        return nr_fail(err, NR_EINTERNAL, "proton dump", "bremsstrahlung options not made for the fixed target");
+    double p_beam = sqrt(e_beam_gev * e_beam_gev - NR_M_PROTON * NR_M_PROTON);
+    /* 004 Eq. (32): per proton, divide by sigma_pp(s) of the beam on a target nucleon [pb] */
+    double sigma_pb = nr_pp_sigma_inel_mb(sqrt_s * sqrt_s) * 1e9;
+    if (!(sigma_pb > 0.0))
+        return nr_fail(err, NR_EINPUT, "/experiment", "beam energy %g GeV is below the pp threshold", e_beam_gev);
+    double log10_p_max = log10(opt->z_max * p_beam) + 0.01, log10_pt_max = log10(opt->pt_max_gev);
+    for (int it = 0; it < NR_LLP_N_THETA; it++) {
+        double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
+        if (lt0 > log10(0.5 * NR_PI))
+            break;
+        double log10_sin_theta_min = log10(sin(pow(10.0, lt0)));
+        for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+            double lp0 = NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH;
+            if (lp0 > log10_p_max || lp0 + log10_sin_theta_min > log10_pt_max)
+                break;
+            s->w_pb[it * NR_LLP_N_P + ip] += brem_cell(c, opt, s->mass_gev, p_beam, 1.0 / sigma_pb, it, ip);
+        }
+    }
+    return NR_OK;
+}
+
+double nr_proton_dump_luminosity_fb(const nr_experiment *e)
+{
+    return e->particles_on_target / NR_INV_FB_TO_INV_PB;
+}
+
+/* Drops the accepted X below the detector's energy threshold. */
+static void apply_threshold(nr_llp_accepted *acc, double e_min_gev)
+{
+    if (!(e_min_gev > 0.0))
+        return;
+    acc->total_pb = 0.0;
+    for (size_t i = 0; i < acc->n; i++) {
+        if (sqrt(acc->p_gev[i] * acc->p_gev[i] + acc->mass_gev * acc->mass_gev) < e_min_gev)
+            acc->weight_pb[i] = 0.0;
+        acc->total_pb += acc->weight_pb[i];
+    }
+}
+
+nr_status nr_proton_dump_accept(const nr_experiment *e, double m, const nr_proton_dump_production *prod,
+                                nr_llp_accepted accepted[NR_PDUMP_N_MECH], int have[NR_PDUMP_N_MECH], nr_error *err)
+{
+    memset(accepted, 0, sizeof(nr_llp_accepted) * NR_PDUMP_N_MECH);
+    memset(have, 0, sizeof(int) * NR_PDUMP_N_MECH);
+    if (strcmp(e->beam_particle, "p") != 0)
+        return nr_fail(err, NR_EINPUT, "/experiment", "%s: not a proton beam dump", e->name);
+    if (!e->target)
+        return nr_fail(err, NR_EINPUT, "/experiment", "%s: the dump has no material", e->name);
+    if (!(m > 0.0) || !(m < e->beam_energy_gev))
+        return nr_fail(err, NR_EINPUT, "/params", "the boson mass %g GeV must be below the beam energy %g GeV", m,
+                       e->beam_energy_gev);
+    nr_decay_volume v = {e->distance_m, e->length_m, e->radius_m};
+    nr_status st = NR_OK;
+    if (prod->mesons) {
+        const int pdg[2] = {111, 221}, mech[2] = {NR_PDUMP_PI0, NR_PDUMP_ETA};
+        for (int k = 0; k < 2 && st == NR_OK; k++) {
+            double br = 0.0;
+            if ((st = nr_meson_br_x_gamma(pdg[k], m, &prod->q, &br, err)) != NR_OK || !(br > 0.0))
+                continue;
+            nr_hadron_table mesons;
+            if ((st = nr_forward_meson_table(pdg[k], e->beam_energy_gev, e->target, 2, &mesons, err)) == NR_OK) {
+                st = nr_llp_accept_meson_decays(&mesons, m, br, &v, NULL, &accepted[mech[k]], err);
+                if (st == NR_OK)
+                    have[mech[k]] = 1;
+            }
+            nr_hadron_table_free(&mesons);
+        }
+    }
+    if (st == NR_OK && prod->bremsstrahlung) {
+        nr_llp_spectrum s;
+        nr_brem_options opt = prod->brem;
+        opt.sqrt_s_gev = nr_fixed_target_sqrt_s_gev(e->beam_energy_gev);
+        if ((st = nr_llp_spectrum_init(&s, m, err)) == NR_OK) {
+            if ((st = nr_proton_dump_add_bremsstrahlung(&s, e->beam_energy_gev, &prod->pc, &opt, err)) == NR_OK &&
+                (st = nr_llp_accept(&s, &v, &accepted[NR_PDUMP_BREM], err)) == NR_OK)
+                have[NR_PDUMP_BREM] = 1;
+            nr_llp_spectrum_free(&s);
+        }
+    }
+    for (int k = 0; k < NR_PDUMP_N_MECH; k++)
+        if (have[k])
+            apply_threshold(&accepted[k], e->e_min_gev);
+    if (st != NR_OK)
+        for (int k = 0; k < NR_PDUMP_N_MECH; k++)
+            if (have[k]) {
+                nr_llp_accepted_free(&accepted[k]);
+                have[k] = 0;
+            }
+    return st;
+}

@@ -1,0 +1,52 @@
+/* proton_dump.h: a light vector boson X made in a proton beam dump (nu-Cal, DUNE; paper 004 sec. III A, Eqs.
+ * 22-24, 32, 36-37, Table V) and what of it enters the decay region.
+ *
+ * Production, per proton on target:
+ *   - proton bremsstrahlung p N -> p N X in the FWW approximation (bremsstrahlung.h: 004 Eqs. 25-31 with the
+ *     chiral splitting of Eq. 27 and the VMD form factor of Eq. 31), in the fixed-target frame: z = p_z,X / p_beam
+ *     with the lab beam momentum, s = 2 m_p^2 + 2 m_p E_beam, and the number per proton
+ *     dN/dz dpT^2 = |F1|^2 w(z, pT^2) sigma_pp(s') / sigma_pp(s), s' = s (1 - z) (004 Eq. 32; Blumlein-Brunner);
+ *   - pi0 -> X gamma and eta -> X gamma (004 Eqs. 33-35, 37) from the forward mesons of forward_mesons.h (BMPT
+ *     parameterisation; 004 used Pythia8).
+ * Acceptance and decays (004 Eqs. 22-24): the dump is a decay volume at distance l_dump + l_sh, length l_dec,
+ * radius r_det (nr_decay_volume), exactly as FASER is, so the accepted lists are those of llp.h and the events
+ * follow from nr_llp_events_accepted with luminosity_fb = N_p / 1000 (the lists hold X per proton on target in
+ * their `weight_pb`). A detector threshold e_min_gev removes accepted X below that energy.
+ */
+#ifndef NR_PROTON_DUMP_H
+#define NR_PROTON_DUMP_H
+
+#include "bremsstrahlung.h"
+#include "experiment.h"
+#include "llp.h"
+#include "nr_error.h"
+
+/* centre-of-mass energy of a proton of energy e_beam_gev on a nucleon at rest [GeV] */
+double nr_fixed_target_sqrt_s_gev(double e_beam_gev);
+
+/* s += the bremsstrahlung X per proton on target (in the spectrum's `w_pb` cells) of a proton beam of energy
+ * opt->sqrt_s_gev-equivalent: opt must be made for nr_fixed_target_sqrt_s_gev(e_beam_gev); the z window, pT cut,
+ * splitting and resonances of opt apply (bremsstrahlung.h). */
+nr_status nr_proton_dump_add_bremsstrahlung(nr_llp_spectrum *s, double e_beam_gev, const nr_proton_chiral_couplings *c,
+                                            const nr_brem_options *opt, nr_error *err);
+
+/* Which production mechanisms a proton dump computes. */
+enum { NR_PDUMP_PI0, NR_PDUMP_ETA, NR_PDUMP_BREM, NR_PDUMP_N_MECH };
+
+typedef struct {
+    int mesons, bremsstrahlung;     /* 1: compute this mechanism                                        */
+    nr_quark_vector_couplings q;    /* X couplings to u, d, s at unit gauge coupling (meson decays)     */
+    nr_proton_chiral_couplings pc;  /* X couplings to the proton at unit gauge coupling (bremsstrahlung) */
+    nr_brem_options brem;           /* z window, pT cut, splitting, resonances (sqrt_s is set here)      */
+} nr_proton_dump_production;
+
+/* The X of mass m_gev entering the decay region of the proton dump e (004 Eq. 22), per proton on target, for each
+ * mechanism: accepted[k] and have[k] (k = NR_PDUMP_*); the lists are allocated here (nr_llp_accepted_free).
+ * NR_EINPUT for a beam that is not "p", an unknown target or m >= the beam energy. */
+nr_status nr_proton_dump_accept(const nr_experiment *e, double m_gev, const nr_proton_dump_production *prod,
+                                nr_llp_accepted accepted[NR_PDUMP_N_MECH], int have[NR_PDUMP_N_MECH], nr_error *err);
+
+/* The luminosity [fb^-1] that makes nr_llp_events_accepted count per proton on target: N_p / 1000. */
+double nr_proton_dump_luminosity_fb(const nr_experiment *e);
+
+#endif

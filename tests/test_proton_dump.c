@@ -1,0 +1,187 @@
+/* test_proton_dump.c: the proton beam dumps (physics/proton_dump.h): fixed-target FWW bremsstrahlung against two
+ * independent integrations, the detector threshold, refusals, and the vector models at nu-Cal and DUNE.
+ *
+ * Checks and their sources:
+ *   - the lab-frame grid of X per proton, integrated over all cells, against the collider-frame grid of
+ *     bremsstrahlung.c at the same sqrt(s) divided by sigma_pp(s) (z and pT^2 are the same in both frames, so
+ *     the totals must agree: a second integrator in another frame);
+ *   - what lies inside the nu-Cal cone (cells with theta below a cell edge) against Gauss-Kronrod in (z, pT^2) of
+ *     004 Eq. (32) with pT < z p_beam tan(theta);
+ *   - the threshold removes exactly the accepted X below e_min;
+ *   - the model: visible = pi0 + eta + bremsstrahlung at nu-Cal; `production` selects the mechanisms.
+ */
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+
+#include "constants.h"
+#include "engine.h"
+#include "model.h"
+#include "nr_test.h"
+#include "proton_dump.h"
+
+static const nr_proton_chiral_couplings unit_vector = {1.0, 1.0}; /* g_L = g_R = 1 */
+
+static void test_frames(void)
+{
+    nr_error err;
+    const double eb = 68.6, m = 0.05, sqrt_s = nr_fixed_target_sqrt_s_gev(eb);
+    nr_brem_options opt = nr_brem_options_default(sqrt_s);
+    opt.z_min = 0.1; /* keeps the collider-frame momenta (z sqrt(s)/2 > 0.57 GeV) well inside the grid */
+    opt.z_max = 0.9;
+    /* the window's edges cut through cells: with the default 4 x 4 midpoints the lab grid is 1.1% high, 0.5% with
+     * 8 x 8, 0.1% with 16 x 16 (the collider grid converges faster: its cells are wider in z) */
+    opt.n_sub = 8;
+    nr_llp_spectrum lab, cm;
+    CHECK(nr_llp_spectrum_init(&lab, m, &err) == NR_OK && nr_llp_spectrum_init(&cm, m, &err) == NR_OK, "init");
+    CHECK(nr_proton_dump_add_bremsstrahlung(&lab, eb, &unit_vector, &opt, &err) == NR_OK, "lab: %s", err.message);
+    CHECK(nr_llp_spectrum_add_bremsstrahlung(&cm, &unit_vector, &opt, &err) == NR_OK, "cm: %s", err.message);
+    double per_proton_cm = nr_llp_spectrum_total_pb(&cm) / (nr_pp_sigma_inel_mb(sqrt_s * sqrt_s) * 1e9);
+    CHECK_REL(nr_llp_spectrum_total_pb(&lab), per_proton_cm, 0.007, "X per proton: lab grid vs collider-frame grid");
+    nr_llp_spectrum_free(&cm);
+    nr_llp_spectrum_free(&lab);
+    /* wrong options are refused */
+    CHECK(nr_llp_spectrum_init(&lab, m, &err) == NR_OK, "init");
+    CHECK(nr_proton_dump_add_bremsstrahlung(&lab, 120.0, &unit_vector, &opt, &err) == NR_EINTERNAL,
+          "options made for another beam energy refused");
+    nr_llp_spectrum_free(&lab);
+}
+
+typedef struct {
+    double z, p_beam, tan_theta, m;
+    const nr_brem_options *opt;
+} cone_args;
+
+static double cone_pt2(double pt2, void *vp)
+{
+    cone_args *a = vp;
+    return nr_brem_dsigma_dz_dpt2_pb(&unit_vector, a->opt, a->z, pt2, a->m);
+}
+
+static double cone_z(double z, void *vp)
+{
+    cone_args *a = vp;
+    a->z = z;
+    double top = fmin(a->opt->pt_max_gev, z * a->p_beam * a->tan_theta);
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
+    gsl_function f = {cone_pt2, a};
+    double r = 0, e = 0;
+    gsl_integration_qag(&f, 0.0, top * top, 0, 1e-8, 200, GSL_INTEG_GAUSS21, ws, &r, &e);
+    gsl_integration_workspace_free(ws);
+    return r;
+}
+
+static void test_cone(void)
+{
+    nr_error err;
+    const double eb = 68.6, m = 0.1, sqrt_s = nr_fixed_target_sqrt_s_gev(eb);
+    nr_brem_options opt = nr_brem_options_default(sqrt_s);
+    opt.z_min = 0.01;
+    opt.n_sub = 8;
+    nr_llp_spectrum s;
+    CHECK(nr_llp_spectrum_init(&s, m, &err) == NR_OK, "init");
+    CHECK(nr_proton_dump_add_bremsstrahlung(&s, eb, &unit_vector, &opt, &err) == NR_OK, "lab: %s", err.message);
+    double theta_edge = pow(10.0, -1.8); /* a cell edge, near nu-Cal's 1.3 m / 87 m = 15 mrad */
+    double grid = nr_llp_spectrum_sigma_pb(&s, theta_edge, 0.0);
+    cone_args a = {0, sqrt(eb * eb - NR_M_PROTON * NR_M_PROTON), tan(theta_edge), m, &opt};
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
+    gsl_function f = {cone_z, &a};
+    double r = 0, e = 0;
+    gsl_integration_qag(&f, opt.z_min, opt.z_max, 0, 1e-7, 200, GSL_INTEG_GAUSS21, ws, &r, &e);
+    gsl_integration_workspace_free(ws);
+    r /= nr_pp_sigma_inel_mb(sqrt_s * sqrt_s) * 1e9;
+    CHECK_REL(grid, r, 0.01, "X per proton inside 10^-1.8 rad: cells vs Gauss-Kronrod in (z, pT^2)");
+    printf("nu-Cal, m = 0.1 GeV, g_L = g_R = 1: %.4g X per proton inside 15.8 mrad (0.01 < z < 1)\n", grid);
+    nr_llp_spectrum_free(&s);
+}
+
+static void test_accept(void)
+{
+    nr_error err;
+    nr_experiment nucal = *nr_experiment_find("nu-Cal");
+    nr_proton_dump_production prod = {1, 1, nr_quark_couplings_dark_photon(1.0),
+                                      nr_proton_couplings_dark_photon(1.0),
+                                      nr_brem_options_default(1.0)};
+    nr_llp_accepted acc[NR_PDUMP_N_MECH], cut[NR_PDUMP_N_MECH];
+    int have[NR_PDUMP_N_MECH], have_cut[NR_PDUMP_N_MECH];
+    CHECK(nr_proton_dump_accept(&nucal, 0.05, &prod, acc, have, &err) == NR_OK, "accept: %s", err.message);
+    CHECK(have[NR_PDUMP_PI0] && have[NR_PDUMP_ETA] && have[NR_PDUMP_BREM], "three mechanisms below m_pi0");
+    nucal.e_min_gev = 10.0;
+    CHECK(nr_proton_dump_accept(&nucal, 0.05, &prod, cut, have_cut, &err) == NR_OK, "accept with a threshold");
+    for (int k = 0; k < NR_PDUMP_N_MECH; k++) {
+        double above = 0;
+        for (size_t i = 0; i < acc[k].n; i++)
+            if (sqrt(acc[k].p_gev[i] * acc[k].p_gev[i] + 0.05 * 0.05) >= 10.0)
+                above += acc[k].weight_pb[i];
+        CHECK_REL(cut[k].total_pb, above, 1e-12, "threshold keeps exactly the X above 10 GeV");
+        CHECK(cut[k].total_pb < acc[k].total_pb, "threshold removes some");
+        printf("nu-Cal, dark photon eps = 1, 50 MeV: mechanism %d: %.4g X per proton into the detector (%.4g above "
+               "10 GeV)\n", k, acc[k].total_pb, cut[k].total_pb);
+        nr_llp_accepted_free(&acc[k]);
+        nr_llp_accepted_free(&cut[k]);
+    }
+    CHECK(nr_proton_dump_accept(&nucal, 0.2, &prod, acc, have, &err) == NR_OK, "accept at 0.2 GeV");
+    CHECK(!have[NR_PDUMP_PI0] && have[NR_PDUMP_ETA] && have[NR_PDUMP_BREM], "no pi0 above its mass");
+    for (int k = 0; k < NR_PDUMP_N_MECH; k++)
+        if (have[k])
+            nr_llp_accepted_free(&acc[k]);
+    CHECK(nr_proton_dump_accept(&nucal, 70.0, &prod, acc, have, &err) == NR_EINPUT, "mass above the beam refused");
+    CHECK(nr_proton_dump_accept(nr_experiment_find("E137"), 0.05, &prod, acc, have, &err) == NR_EINPUT,
+          "an electron dump is not a proton dump");
+}
+
+static double signal(const nr_engine *engine, const char *exp, const char *name, const char *production, double m,
+                     double eps)
+{
+    const nr_model *model = nr_model_find("dark_photon");
+    nr_param_value p[16];
+    nr_model_defaults(model, p);
+    p[0].number = m;
+    p[1].number = eps;
+    int ip = nr_model_param_index(model, "production");
+    for (int c = 0; model->params[ip].choices[c]; c++)
+        if (strcmp(model->params[ip].choices[c], production) == 0)
+            p[ip].choice = c;
+    nr_error err;
+    double v = -1;
+    if (nr_model_signal_at(model, engine, nr_experiment_find(exp), p, (size_t)nr_model_signal_index(model, name), &v,
+                           &err) != NR_OK)
+        return -1;
+    return v;
+}
+
+static void test_model(void)
+{
+    gsl_set_error_handler_off();
+    nr_engine *engine = NULL;
+    nr_error err;
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    if (!engine)
+        return;
+    for (int k = 0; k < 2; k++) {
+        const char *exp = k ? "DUNE" : "nu-Cal";
+        double eps = k ? 1e-8 : 1e-7, m = 0.05;
+        double all = signal(engine, exp, "visible", "all", m, eps);
+        double pi0 = signal(engine, exp, "visible_from_pi0", "all", m, eps);
+        double eta = signal(engine, exp, "visible_from_eta", "all", m, eps);
+        double brem = signal(engine, exp, "visible_from_bremsstrahlung", "all", m, eps);
+        printf("%s, dark photon 50 MeV, eps %g: visible %.4g = pi0 %.4g + eta %.4g + brem %.4g\n", exp, eps, all,
+               pi0, eta, brem);
+        CHECK(all > 0 && pi0 > 0 && eta > 0 && brem > 0, "%s: every mechanism contributes", exp);
+        CHECK_REL(all, pi0 + eta + brem, 1e-12, "visible = pi0 + eta + bremsstrahlung");
+        CHECK_REL(signal(engine, exp, "visible", "mesons", m, eps), pi0 + eta, 1e-12, "production mesons");
+        CHECK_REL(signal(engine, exp, "visible", "bremsstrahlung", m, eps), brem, 1e-12, "production brem");
+    }
+    nr_engine_free(engine);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    test_frames();
+    test_cone();
+    test_accept();
+    test_model();
+    return nr_test_summary();
+}

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """test_beam_dumps.py: the beam-dump experiments through the API (issue 15).
 
-Checked: /experiments lists E137, E141 and ILC_dump as kind beam_dump with the fields of 004 Table V and their
-overridable fields; /models says the vector models serve decay volumes and beam dumps, and sm does not; rates of
+Checked: /experiments lists E137, E141, ILC_dump, nu-Cal and DUNE as kind beam_dump with the fields of 004
+Table V and their overridable fields; /models says the vector models serve decay volumes and beam dumps, and sm does not; rates of
 dark_photon at E137 (the annihilation signal is there, and visible = bremsstrahlung + annihilation); an override
 of a beam-dump field changes the answer and one that does not apply is refused with its pointer; a bounds
-request without a threshold takes the dump's N95% (004 Table V: 3419 at E141), with a threshold the given one.
-Physics numbers are checked in tests/test_beam_dump*.c.
+request without a threshold takes the dump's N95% (004 Table V: 3419 at E141), with a threshold the given one;
+at nu-Cal visible = pi0 + eta + bremsstrahlung and meson production is computed.
+Physics numbers are checked in tests/test_beam_dump*.c and tests/test_proton_dump*.c.
 
 Environment: NUREACHD, NUREACH_DATA_DIR, NUREACH_STATIC_DIR, NUREACH_SCHEMA_DIR.
 """
@@ -54,6 +55,11 @@ def main():
                     "%s: beam %r %r" % (name, e.get("beam_particle"), e.get("beam_energy_gev")))
             T.check("n95_events" in e.get("overridable", []), "%s: n95_events overridable" % name)
         T.check(exps.get("E141", {}).get("n95_events") == 3419.0, "E141 N95% from 004 Table V")
+        for name, energy, n95 in (("nu-Cal", 68.6, 4.5), ("DUNE", 120.0, 3.0)):
+            e = exps.get(name, {})
+            T.check(e.get("kind") == "beam_dump" and e.get("beam_particle") == "p" and
+                    e.get("beam_energy_gev") == energy and e.get("n95_events") == n95,
+                    "%s: proton dump of 004 Table V: %r" % (name, e))
 
         code, _, payload = d.request("GET", "/api/v1/models")
         models = {m["name"]: m for m in json.loads(payload)["models"]}
@@ -78,6 +84,17 @@ def main():
         code, r = post(d, "/api/v1/rates", dict(point, experiment_overrides={"luminosity_fb": 10.0}))
         T.check(code == 422 and r and r["errors"][0]["pointer"] == "/experiment_overrides/luminosity_fb",
                 "luminosity does not apply to a beam dump: %r" % (r and r.get("errors")))
+
+        nucal = {"model": "dark_photon", "experiment": "nu-Cal", "params": {"m_Ap": 0.05, "epsilon": 1e-7}}
+        code, r = post(d, "/api/v1/rates", nucal)
+        T.check(code == 200 and r is not None, "rates at nu-Cal: %s" % code)
+        if r:
+            t = totals(r)
+            parts = t["visible_from_pi0"] + t["visible_from_eta"] + t["visible_from_bremsstrahlung"]
+            T.check(t["visible"] > 0 and abs(parts - t["visible"]) <= 1e-9 * t["visible"],
+                    "nu-Cal: visible = pi0 + eta + bremsstrahlung: %r" % t)
+        code, r = post(d, "/api/v1/rates", dict(nucal, params={"m_Ap": 0.05, "epsilon": 1e-7, "production": "mesons"}))
+        T.check(code == 200, "meson production is computed at a proton dump: %s" % code)
 
         scan = {"x": {"param": "m_Ap", "min": 0.002, "max": 0.05, "points": 6, "scale": "log"},
                 "y": {"param": "epsilon", "min": 1e-7, "max": 1e-2, "points": 6, "scale": "log"}}

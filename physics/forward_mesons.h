@@ -18,7 +18,10 @@
  * (0.98 + 0.21 p_T^2) (the Barton et al., Phys. Rev. D 27 (1983) 2580, form that BMPT adopts), x_F = 2 p*_L /
  * sqrt(s).
  * The parameter values above are those of BMPT's fit as transcribed in two independent public codes (the paper's
- * own tables could not be read here); see README "Proton beam dumps" for the checks that were made.
+ * own tables could not be read here). Where the two differ, a' = a x_R^gamma in one gives 41 pi+ per p Be
+ * interaction at 450 GeV carrying 1.44 times the beam energy, so a' = a / x_R^gamma (4.6 pi+, 0.44 of the energy
+ * in pions; tests/test_forward_mesons.c); the p_T^2 in alpha is Barton et al.'s (one transcription has p_T).
+ * README "Proton beam dumps" lists the checks made and the one not made (the paper's data points).
  *
  * pi0 = (pi+ + pi-) / 2 (isospin: the pi0 is the average of the charged pions).
  * eta: m_T scaling of the pi0 at the same x_R, E d3sigma_eta/dp3 (x_R, p_T) = R_eta E d3sigma_pi0/dp3 (x_R,

@@ -175,6 +175,15 @@ static void compare(const nr_engine *engine, const char *model, const char *file
         if (check_hi)
             CHECK(shi / phi < 1.5 && phi / shi < 1.5, "%s nu-Cal m = %g: upper edge %g within x1.5 of %g", model, m,
                   shi, phi);
+        if (m > 0.135 && m < 0.548) {
+            /* the published recasts have pi0 and bremsstrahlung only: above m_pi0 that is our bremsstrahlung */
+            service b = s;
+            b.signal = "visible_from_bremsstrahlung";
+            double blo = NAN, bhi = NAN;
+            if (band(&b, m, &blo, &bhi))
+                printf("            without the eta (bremsstrahlung only): lower %.3e, ratio %.2f; upper %.3e, "
+                       "ratio %.2f\n", blo, blo / plo, bhi, bhi / phi);
+        }
     }
     double r = reach(&s, 0.5 * m_hi, 4.0 * m_hi);
     printf("  mass reach: published cut-off %.4g GeV, service %.4g GeV (ratio %.2f)%s\n", m_hi, r, r / m_hi,

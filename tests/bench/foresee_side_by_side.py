@@ -34,13 +34,15 @@ The ratio is FORESEE over nureach's contour (CPU over CPU, wall over wall) and o
 
 Event counts: nureach's `visible_from_pi0`, `visible_from_eta` and `visible_from_bremsstrahlung` from a daemon
 (build dir/server/nureachd, started on a scratch state folder) against FORESEE's get_events restricted to each
-channel, same geometry. FORESEE's counts are Monte Carlo estimates (nsample decays per meson bin).
+channel, same geometry. FORESEE's meson counts are Monte Carlo estimates (nsample decays per meson bin; its rng is
+seeded here so runs repeat).
 """
 import contextlib
 import importlib
 import importlib.util
 import io
 import os
+import random
 import re
 import resource
 import shutil
@@ -128,6 +130,7 @@ class ForeseeBL:
                               for f in os.listdir(brem_dir)) if m)
 
         self.foresee = Foresee(path=foresee_dir + "/")
+        self.foresee.rng = random.Random(20261204)  # FORESEE samples with its own rng: a fixed seed, repeatable runs
         model = Model("U(1)B-L", path=scratch + "/")
         # pi0, eta -> gamma Z': BR = 2 (g/e)^2 BR(pi0 -> gamma gamma) (1 - m^2/m_pi^2)^3 and the eta's with anomaly
         # factor 1/4 of the pi0's (FORESEE's U(1)B-L notebook, from 1801.04847 Table 3; e = 0.303)
@@ -258,7 +261,9 @@ def compare_events(fs, build, scratch):
             ratio = f"{f / n:6.3f}" if n > 0 else "     -"
             cells.append(f"{f:14.3g} {n:9.3g} {ratio}")
         print(f"{mass:8.3f} {g:8.1e} | " + " | ".join(cells), flush=True)
-    print("(pT < 1 GeV applies to FORESEE's bremsstrahlung only; nureach's has no pT cut, 004 Eqs. 25-32)")
+    print("FORESEE's meson channels are Monte Carlo estimates (nsample decays per bin). Bremsstrahlung: FORESEE's FWW "
+          "tables use the Blumlein-Brunner splitting and pT < 1 GeV, nureach 004 Eq. 27 and no pT cut (README, "
+          "'Bremsstrahlung options': 004 gives 0.55 of FORESEE's tables at 50 MeV in the long-lived limit)")
 
 
 def main():

@@ -217,10 +217,14 @@ static void sweep(nr_jobs *t)
         if (finished(j) && seconds_since(&j->finished) > t->opt.ttl_s)
             detach(t, j);
     }
+    /* a body is dropped only when no request holds its job: a request woken by the job's end (its watch fires
+     * in mark_finished, this sweep follows at once under the same lock) holds a reference until it has read the
+     * body, which may be the only copy (no cache, or the cache refused it); a detached record keeps its body
+     * until its last reference goes (free_if_unused), so detaching is always safe */
     while (t->n_jobs > t->opt.max_jobs || t->body_bytes > t->opt.max_body_bytes) {
         nr_job *oldest = NULL;
         for (nr_job *j = t->head; j; j = j->next)
-            if (finished(j) && (t->n_jobs > t->opt.max_jobs || j->output.body))
+            if (finished(j) && (t->n_jobs > t->opt.max_jobs || (j->output.body && j->refs == 0)))
                 oldest = j;
         if (!oldest)
             break;
@@ -330,15 +334,21 @@ static void run_one(nr_jobs *t, nr_job *j)
     pthread_mutex_lock(&t->lock);
     account_tag(t, j->tag, seconds_since(&j->started));
     drop_input(j);
-    if (j->state != NR_JOB_CANCELLED && atomic_load(&j->cancel) == CANCEL_BY_BUDGET) {
+    int cancel = atomic_load(&j->cancel);
+    /* a run that returned its result is done even when the budget flag was raised meanwhile: the budget is
+     * checked at progress reports, and the last report of a run that ends past the budget raises it although
+     * nothing was stopped (the result is in the cache already; dropping it would answer 503 for a result) */
+    int result = out.status == 200 && out.body;
+    if (j->state == NR_JOB_CANCELLED) { /* withdrawn or shut down while running: marked then, output unwanted */
+        free(out.body);
+    } else if (cancel == CANCEL_BY_BUDGET && !result) {
         /* stopped by the time budget: reported as such; the caller writes the endpoint's answer */
         free(out.body);
         j->stopped_by_budget = 1;
         mark_finished(t, j, NR_JOB_FAILED);
-    } else if (j->state == NR_JOB_CANCELLED || atomic_load(&j->cancel)) { /* cancelled while running */
+    } else if (cancel == CANCEL_BY_USER) { /* cancelled without being marked (not expected: both cancels mark) */
         free(out.body);
-        if (j->state != NR_JOB_CANCELLED)
-            mark_finished(t, j, NR_JOB_CANCELLED);
+        mark_finished(t, j, NR_JOB_CANCELLED);
     } else {
         j->output = out;
         if (out.status == 200)
@@ -495,9 +505,14 @@ void nr_jobs_shutdown(nr_jobs *t)
         drop_input(j);
         mark_finished(t, j, NR_JOB_CANCELLED);
     }
+    /* running jobs are marked cancelled now, not when their run next checks the flag (a long step may not check
+     * before the HTTP daemon stops): the requests woken below then answer 503 with Retry-After, not 202 for a
+     * job that will never finish; run_one drops the late output */
     for (nr_job *j = t->head; j; j = j->next)
-        if (j->state == NR_JOB_RUNNING)
+        if (j->state == NR_JOB_RUNNING) {
             atomic_store(&j->cancel, CANCEL_BY_USER);
+            mark_finished(t, j, NR_JOB_CANCELLED);
+        }
     fire_watches(t, NULL);
     pthread_cond_broadcast(&t->work);
     pthread_cond_broadcast(&t->timer);

@@ -9,8 +9,10 @@
  * of the workers with progress and cancellation (nr_progress), and keep their output (status and body
  * bytes) in memory while their record lives. Records are kept in memory only: a finished job is
  * forgotten `ttl_s` after it finished, or earlier when more than `max_jobs` records exist (oldest
- * finished first); bodies of finished jobs beyond `max_body_bytes` in all are dropped (oldest first),
- * their result stays in the cache. Shutdown cancels queued and running jobs and joins the workers.
+ * finished first); bodies of finished jobs beyond `max_body_bytes` in all are dropped (oldest first) once no
+ * request holds the job (a request woken by the job's end reads the body first), their result stays in the
+ * cache. A run that returns its result is done even if it passed the time budget at its last progress report.
+ * Shutdown marks queued and running jobs cancelled at once (waiters answer 503) and joins the workers.
  *
  * Fairness between clients (a group's shared server, issue 17): every job belongs to the client that created
  * it (a token's name or an address; "" for none). A free worker takes the first queued job of the client
@@ -54,7 +56,8 @@ typedef struct nr_job nr_job;
 
 /* Starts the workers. NULL with errbuf filled on failure. */
 nr_jobs *nr_jobs_start(const nr_jobs_options *opt, char *errbuf, size_t errlen);
-/* Refuses new jobs, cancels queued and running ones, wakes every waiter, joins the workers. */
+/* Refuses new jobs, marks queued and running ones cancelled (a running run's late output is dropped), wakes
+ * every waiter, joins the workers. */
 void nr_jobs_shutdown(nr_jobs *jobs);
 /* After nr_jobs_shutdown (calls it if needed). */
 void nr_jobs_free(nr_jobs *jobs);

@@ -2,7 +2,12 @@
  * the job is still blocked, or when it finishes; a run over the time budget is reported as stopped_by_budget
  * with no output (the caller writes the endpoint's answer); identical ids share one job. Fairness: a free
  * worker serves the client served least recently (round-robin), a client at its running quota waits while
- * a worker idles for others, and a client past its queued quota is refused. */
+ * a worker idles for others, and a client past its queued quota is refused.
+ * Budgets against a finished result: a run that crosses the time budget in its last progress report but
+ * returns its result is done (not stopped), and the memory budget for bodies does not drop the body of a
+ * job whose waiting request has not read it yet (nr_job_answer, jobs_api.c, answers 200 without a cache).
+ * Shutdown: a running job is cancelled at once, so the request it wakes gets 503 problem+json with
+ * Retry-After (not 202), even while the run has not yet seen the cancel. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -11,6 +16,7 @@
 #include <time.h>
 
 #include "jobs.h"
+#include "jobs_api.h"
 #include "nr_test.h"
 
 static atomic_int release_job;
@@ -210,11 +216,153 @@ static void test_running_quota(void)
     nr_jobs_free(jobs);
 }
 
+/* ---- budgets against a finished result, and shutdown (jobs.c run_one, sweep, nr_jobs_shutdown) ---- */
+
+/* Returns its result after 30 ms with no progress report meanwhile, then reports completion: the last report
+ * is the first that sees the (10 ms) time budget passed, as in a scan whose last point ends over the budget. */
+static void run_late_finisher(void *input, const nr_progress *progress, nr_job_output *out)
+{
+    (void)input;
+    nanosleep(&(struct timespec){0, 30000000}, NULL);
+    nr_progress_report(progress, 1.0);
+    out->status = 200;
+    out->body = strdup("{\"late\":1}");
+    out->len = strlen(out->body);
+}
+
+static const nr_job_kind late_finisher = {run_late_finisher, NULL, "/test"};
+
+static void test_budget_keeps_finished_result(void)
+{
+    char err[128];
+    nr_jobs_options opt = {1, 4, 16, 60.0, 1 << 20, 0.01, 0, 0}; /* a 10 ms budget */
+    nr_jobs *jobs = nr_jobs_start(&opt, err, sizeof err);
+    CHECK(jobs != NULL, "pool: %s", err);
+    nr_job *a = NULL;
+    nr_jobs_submit(jobs, "late", &late_finisher, NULL, &a);
+    watch_ctx w = {0};
+    CHECK(nr_job_watch(jobs, a, 600000, on_fire, &w) == 0, "watch registered");
+    CHECK(eventually(&w.fired, 1), "the watch fires when the run returns");
+    nr_job_info info;
+    nr_job_snapshot(jobs, a, 1, &info);
+    CHECK(info.state == NR_JOB_DONE && !info.stopped_by_budget && info.output.status == 200 && info.output.body &&
+              strcmp(info.output.body, "{\"late\":1}") == 0,
+          "a run that returned its result as the budget passed is done with that result (state %s, stopped %d)",
+          nr_job_state_name(info.state), info.stopped_by_budget);
+    free(info.output.body);
+    nr_job_release(jobs, a);
+    nr_jobs_free(jobs);
+}
+
+/* The memory budget (max_body_bytes) is smaller than the one body: the body must still reach the request that
+ * waits for it (no cache behind it here), and is dropped once no request holds the job. */
+static void test_body_budget_keeps_result_for_waiter(void)
+{
+    char err[128];
+    nr_jobs_options opt = {1, 4, 16, 60.0, 1, 0.0, 0, 0}; /* bodies: 1 byte in all */
+    nr_jobs *jobs = nr_jobs_start(&opt, err, sizeof err);
+    CHECK(jobs != NULL, "pool: %s", err);
+    atomic_store(&release_job, 0);
+    nr_job *a = NULL;
+    nr_jobs_submit(jobs, "big", &blocked, NULL, &a);
+    watch_ctx w = {0};
+    CHECK(nr_job_watch(jobs, a, 600000, on_fire, &w) == 0, "watch registered");
+    atomic_store(&release_job, 1);
+    CHECK(eventually(&w.fired, 1), "the watch fires when the job finishes");
+    nr_api api;
+    memset(&api, 0, sizeof api); /* no cache: the job's body is the only copy */
+    api.jobs = jobs;
+    nr_http_response resp;
+    memset(&resp, 0, sizeof resp);
+    nr_job_answer(&api, a, 0, "/test", &resp);
+    CHECK(resp.status == 200 && resp.body && resp.len == 2 && memcmp(resp.body, "{}", 2) == 0,
+          "the waiting request gets the result (status %u)", resp.status);
+    free(resp.body);
+    nr_job_release(jobs, a);
+    nr_job_info list[4];
+    nr_jobs_list(jobs, NULL, list, 4); /* sweeps */
+    nr_job *again = nr_jobs_find(jobs, "big");
+    nr_job_info info;
+    memset(&info, 0, sizeof info);
+    if (again)
+        nr_job_snapshot(jobs, again, 1, &info);
+    CHECK(again && info.state == NR_JOB_DONE && !info.output.body,
+          "once no request holds the job, its body is dropped by the budget (the result stays in the cache)");
+    free(info.output.body);
+    nr_job_release(jobs, again);
+    nr_jobs_free(jobs);
+}
+
+/* Blocks until released, deaf to cancellation (a long integration step between two checks). */
+static void run_deaf(void *input, const nr_progress *progress, nr_job_output *out)
+{
+    (void)input;
+    (void)progress;
+    while (!atomic_load(&release_job))
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    out->status = 200;
+    out->body = strdup("{}");
+    out->len = 2;
+}
+
+static const nr_job_kind deaf = {run_deaf, NULL, "/test"};
+
+static void *shutdown_thread(void *jobs)
+{
+    nr_jobs_shutdown(jobs); /* joins the worker: returns once the deaf run is released */
+    return NULL;
+}
+
+static void test_shutdown_cancels_running(void)
+{
+    char err[128];
+    nr_jobs_options opt = {1, 4, 16, 60.0, 1 << 20, 0.0, 0, 0};
+    nr_jobs *jobs = nr_jobs_start(&opt, err, sizeof err);
+    CHECK(jobs != NULL, "pool: %s", err);
+    atomic_store(&release_job, 0);
+    nr_job *a = NULL;
+    nr_jobs_submit(jobs, "running", &deaf, NULL, &a);
+    CHECK(running_count(jobs, 1), "the job runs");
+    watch_ctx w = {0};
+    CHECK(nr_job_watch(jobs, a, 600000, on_fire, &w) == 0, "watch registered");
+    pthread_t stopper;
+    CHECK(pthread_create(&stopper, NULL, shutdown_thread, jobs) == 0, "shutdown thread");
+    CHECK(eventually(&w.fired, 1), "shutdown wakes the waiting request");
+    nr_api api;
+    memset(&api, 0, sizeof api);
+    api.jobs = jobs;
+    nr_http_response resp;
+    memset(&resp, 0, sizeof resp);
+    nr_job_answer(&api, a, 0, "/test", &resp); /* the woken request answers while the run goes on */
+    int retry_after = 0;
+    for (int i = 0; i < resp.n_headers; i++)
+        retry_after |= strcmp(resp.headers[i].name, "Retry-After") == 0;
+    CHECK(resp.status == 503 && strcmp(resp.content_type, "application/problem+json") == 0 && retry_after,
+          "the woken request gets 503 problem+json with Retry-After (status %u)", resp.status);
+    free(resp.body);
+    atomic_store(&release_job, 1);
+    pthread_join(stopper, NULL);
+    nr_job_info info;
+    nr_job_snapshot(jobs, a, 1, &info);
+    nr_jobs_stats st;
+    nr_jobs_get_stats(jobs, &st);
+    CHECK(info.state == NR_JOB_CANCELLED && !info.output.body && st.cancelled == 1 && st.done == 0 &&
+              st.running == 0,
+          "the run's late output is dropped; counted once as cancelled (%llu cancelled, %llu done)", st.cancelled,
+          st.done);
+    free(info.output.body);
+    nr_job_release(jobs, a);
+    nr_jobs_free(jobs);
+}
+
 int main(void)
 {
     test_round_robin();
     test_running_quota();
     test_watches();
     test_budget_and_shutdown();
+    test_budget_keeps_finished_result();
+    test_body_budget_keeps_result_for_waiter();
+    test_shutdown_cancels_running();
     return nr_test_summary();
 }

@@ -17,14 +17,23 @@ The same grid on both sides: m_Z' = 0.01-1 GeV x g_B-L = 1e-8 - 1e-3, points x p
 preset of tests/bench/bounds_presets.h); FASER Run 3 as nureach's FASER table: front face 478.5 m from the IP,
 1.5 m long, radius 0.1 m, 150 fb^-1; visible decays (e e, mu mu, hadrons). Production: pi0 -> gamma Z' and
 eta -> gamma Z' from the EPOS-LHC 13.6 TeV spectra and proton bremsstrahlung, as in FORESEE's U(1)B-L notebook
-(EPOS-LHC only, bremsstrahlung with its pT < 1 GeV condition, nsample decays per meson bin: the notebook's 100).
-FORESEE's bremsstrahlung is read from spectra its authors tabulated beforehand (model/direct/), which nureach
-computes (FWW, physics/bremsstrahlung.c): that part favours FORESEE.
+(EPOS-LHC only, nsample decays per meson bin: the notebook's 100). Bremsstrahlung as the notebook declares it:
+the three conditions pT < 1, 2, 0.5 GeV, and its pT < 1 GeV spectra used (FORESEE names a direct production by
+its condition only when there are several: with one condition the production is named by the label, "Brem", and
+FORESEE's single-condition branch (Foresee.get_spectrum_direct, 2d6431f) multiplies every weight by the
+condition's value at the table's first momentum, so a lone "p.pt<1" cuts nothing; asking get_events for
+"p.pt<1" then finds no spectrum file and FORESEE skips the channel without a word: zero bremsstrahlung).
+check_spectra() below stops the run when a requested spectrum file is missing. FORESEE's bremsstrahlung is read
+from spectra its authors tabulated beforehand (model/direct/), which nureach computes (FWW,
+physics/bremsstrahlung.c): that part favours FORESEE.
 
 What is timed:
 - FORESEE: from constructing Foresee (numba compilation of its boost and selection included) through
   get_llp_spectrum for every mass and get_events over the couplings for every mass; CPU (process_time) and wall
-  time. The Python and library imports before it are printed apart.
+  time. The Python and library imports before it are printed apart. get_llp_spectrum builds the bremsstrahlung
+  spectra for all three of the notebook's conditions, of which one is compared: that costs FORESEE time nureach
+  does not spend (measured 2026-12-05 at load 8-13 on 2 cores: spectra 36-40 s CPU against 25 s with one
+  condition, which FORESEE would not apply; README, FORESEE side by side).
 - nureach: `bench_bounds engine b_minus_l <points> <threads>` with 1 and 2 threads: the contour from a fresh
   prepared state as the daemon computes it (grid plus contour refinement: more evaluations than the grid), CPU
   and wall as the program prints them; and the whole process (child rusage, wall), which also contains engine
@@ -62,6 +71,10 @@ FASER = {"distance_m": 478.5, "length_m": 1.5, "radius_m": 0.1, "luminosity_fb":
 VISIBLE = ["e_e", "mu_mu", "Hadrons"]
 CHECK_POINTS = [(0.02, 1e-6), (0.05, 1e-6), (0.05, 3e-6), (0.1, 1e-6), (0.3, 2e-7)]  # (m_Z' [GeV], g_B-L)
 LFS_POINTER = "version https://git-lfs.github.com/spec"
+# FORESEE's U(1)B-L notebook: add_production_direct(label="Brem", condition=[...these...]) and get_events with
+# modes {"Brem": ["p.pt<1", ...]}; the central pT < 1 GeV is compared (FORESEE's labels, read from its notebook)
+BREM_CONDITIONS = ["p.pt<1", "p.pt<2", "p.pt<0.5"]
+BL_MODES = {"111": ["EPOSLHC"], "221": ["EPOSLHC"], "Brem": ["p.pt<1"]}
 
 
 def use_compat_where_missing():
@@ -85,6 +98,27 @@ def use_compat_where_missing():
         importlib.import_module(probe)
         used.append(package)
     return used
+
+
+def check_spectra(model, energy, mass, modes):
+    """Exits when get_events would skip a requested mode without a word (FORESEE does when the spectrum file of a
+    production is missing, giving zero events for that channel): a production label FORESEE does not have, or a
+    direct production (tabulated at this mass) that wrote no spectrum. Meson decays closed at this mass write none
+    and are not checked."""
+    for key, productions in modes.items():
+        if key not in model.production:
+            sys.exit(f"FORESEE model has no production {key!r} (it has {sorted(model.production)})")
+        known = model.production[key]["production"]
+        for production in productions:
+            if production not in known:
+                sys.exit(f"FORESEE production {key!r} has no {production!r}: its labels are {known}")
+            masses = model.production[key].get("masses")
+            if model.production[key]["type"] != "direct" or not masses or not masses[0] <= mass <= masses[-1]:
+                continue
+            path = (model.modelpath + "model/LLP_spectra/" + energy + "TeV_" + key + "_" + production + "_m_" +
+                    str(mass) + ".npy")
+            if not os.path.isfile(path):
+                sys.exit(f"FORESEE wrote no spectrum {path}: {key}/{production} would count zero events")
 
 
 def check_real_files(paths):
@@ -140,14 +174,15 @@ class ForeseeBL:
         model.add_production_2bodydecay(
             pid0="221", pid1="22", generator=["EPOSLHC"], energy=ENERGY, nsample=nsample,
             br="2*0.25*0.39 * (coupling/0.303)**2 * pow(1.-pow(mass/self.masses('pid0'),2),3)")
-        # one condition: FORESEE then labels the spectra by the configuration, "Brem"
-        model.add_production_direct(label="Brem", energy=ENERGY, condition=["p.pt<1"], coupling_ref=0.303,
+        # the notebook's three conditions (see the top of this file: a single one would not be applied)
+        model.add_production_direct(label="Brem", energy=ENERGY, condition=BREM_CONDITIONS, coupling_ref=0.303,
                                     masses=brem_masses)
         model.set_ctau_1d(filename="model/ctau.txt")
         modes = ["e_e", "mu_mu", "nu_nu", "Hadrons"]
         model.set_br_1d(modes=modes, finalstates=[[11, -11], [13, -13], [12, -12], None],
                         filenames=["model/br/" + m + ".txt" for m in modes])
         self.foresee.set_model(model=model)
+        self.model = model
         self.foresee.set_detector(distance=FASER["distance_m"], length=FASER["length_m"],
                                   selection=f"np.sqrt(x.x**2 + x.y**2) < {FASER['radius_m']}",
                                   luminosity=FASER["luminosity_fb"], channels=VISIBLE)
@@ -157,10 +192,10 @@ class ForeseeBL:
             self.foresee.get_llp_spectrum(mass=mass, coupling=1)
 
     def events(self, mass, couplings, modes=None):
-        """Visible events in the volume per coupling (summed over the channels in modes, default all)."""
+        """Visible events in the volume per coupling (summed over the channels in modes, default BL_MODES)."""
         import numpy as np
-        if modes is not None:
-            modes = {k: list(v) for k, v in modes.items()}  # get_events pads the lists in place
+        modes = {k: list(v) for k, v in (modes or BL_MODES).items()}  # get_events pads the lists in place
+        check_spectra(self.model, ENERGY, mass, modes)
         with foresee_quiet():
             _, _, nevents, _, _ = self.foresee.get_events(mass=mass, energy=ENERGY,
                                                           couplings=np.asarray(couplings), modes=modes)
@@ -247,7 +282,7 @@ def compare_events(fs, build, scratch):
     print("\nEvent counts, visible decays in FASER (478.5 m, 1.5 m, R 0.1 m, 150 fb^-1), FORESEE / nureach:")
     nureach = nureach_channels(build, scratch)
     channels = (("pi0", "111", ["EPOSLHC"], "visible_from_pi0"), ("eta", "221", ["EPOSLHC"], "visible_from_eta"),
-                ("brem", "Brem", ["Brem"], "visible_from_bremsstrahlung"))
+                ("brem", "Brem", BL_MODES["Brem"], "visible_from_bremsstrahlung"))
     print(f"{'m [GeV]':>8} {'g_B-L':>8} | " + " | ".join(f"{name + ': FORESEE':>14} {'nureach':>9} {'ratio':>6}"
                                                          for name, *_ in channels))
     for mass, g in CHECK_POINTS:

@@ -5,14 +5,15 @@
  * For each x_H and experiment: the excluded (or, for the projections, reachable) band in g_X at fixed masses,
  * i.e. the roots of events(g_X) = N95% of the signal `visible` (all production mechanisms of the service: meson
  * decays and bremsstrahlung, plus resonant annihilation at the electron dumps), and the mass reach (the largest
- * mass with a band). N95% is 004 Table V's (3 for FASER and FASER 2, whose catalogue entries carry no N95%).
+ * mass of the region that starts at the lowest plotted mass; bands beyond a gap are listed as islands). N95% is
+ * 004 Table V's (3 for FASER and FASER 2, whose catalogue entries carry no N95%).
  * The edges: first and last sign change of events - N95 on log10 g_X in [-10, -1] (step 0.1; the model's g_X
  * range starts at 1e-10), each refined by 30 bisections in log g_X. Mass reach: bisection in log m (12 steps)
- * between the largest plotted mass with a band and the next one without.
+ * between the last plotted mass of that region and the next one.
  *
  * Usage: bench_u1x_figs [x_H ...] [-o FILE]   (default x_H = 0 -1 -2, FILE = u1x_figs.tsv)
- * Prints a table per x_H (lower/upper edge at 0.01, 0.03, 0.1, 0.3, 1 GeV and the mass reach) and writes the
- * bands on 25 masses from 0.01 to 5 GeV (004 Figs. 4-6 range) to FILE: x_H, experiment, m [GeV], lower, upper
+ * Prints a table per x_H (lower/upper edge at 0.01, 0.03, 0.1, 0.3, 0.77, 1.5 GeV and the mass reach) and writes
+ * the bands on 41 masses from 0.01 to 5 GeV (004 Figs. 4-6 range) to FILE: x_H, experiment, m [GeV], lower, upper
  * (NaN where no band). Prints CPU and wall time. Asserts nothing (a benchmark program, README "Figs. 4-6").
  */
 #include <math.h>
@@ -132,8 +133,8 @@ int main(int argc, char **argv)
     fprintf(out, "# bench_u1x_figs: u1x (x_Phi = 1) reach, signal visible, events >= N95%% (004 Table V)\n"
                  "# x_H\texperiment\tm_Zp[GeV]\tg_X_lower\tg_X_upper\t(nan: no band at this mass)\n");
     const char *exps[] = {"E137", "E141", "ILC_dump", "nu-Cal", "DUNE", "FASER", "FASER2"};
-    const double table_m[] = {0.01, 0.03, 0.1, 0.3, 1.0};
-    enum { N_EXP = 7, N_TAB = 5, N_PLOT = 25 };
+    const double table_m[] = {0.01, 0.03, 0.1, 0.3, 0.77, 1.5}; /* 0.77: 004's FASER island */
+    enum { N_EXP = 7, N_TAB = 6, N_PLOT = 41 };
     double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
     for (int k = 0; k < n_xh; k++) {
         printf("\nx_H = %g, x_Phi = 1: g_X band [lower - upper] at m_Z' [GeV]; mass reach [GeV]\n", x_h[k]);
@@ -156,17 +157,23 @@ int main(int argc, char **argv)
                 else
                     printf(" | %-19s", "none");
             }
-            /* plot grid, and the reach from its last banded mass */
-            double last_in = NAN, first_out_after = NAN;
+            /* plot grid; the reach is where the region starting at the lowest banded mass ends (bisection), and
+             * bands on the grid beyond a gap are reported as islands (004: FASER's island near 0.7 GeV) */
+            double first_in = NAN, last_in = NAN, first_out_after = NAN;
+            char islands[256] = "";
             for (int j = 0; j < N_PLOT; j++) {
                 double m = 0.01 * pow(500.0, (double)j / (N_PLOT - 1)), lo = NAN, hi = NAN;
                 int ok = band(&c, m, &lo, &hi);
                 fprintf(out, "%g\t%s\t%.6g\t%.6g\t%.6g\n", x_h[k], exps[e], m, ok ? lo : NAN, ok ? hi : NAN);
-                if (ok) {
+                if (ok && !isfinite(first_out_after)) {
+                    if (!isfinite(first_in))
+                        first_in = m;
                     last_in = m;
-                    first_out_after = NAN;
-                } else if (isfinite(last_in) && !isfinite(first_out_after)) {
+                } else if (!ok && isfinite(last_in) && !isfinite(first_out_after)) {
                     first_out_after = m;
+                } else if (ok && isfinite(first_out_after)) {
+                    size_t used = strlen(islands);
+                    snprintf(islands + used, sizeof islands - used, "%s%.3g", used ? ", " : " island at ", m);
                 }
             }
             if (isfinite(last_in) && isfinite(first_out_after)) {
@@ -175,7 +182,7 @@ int main(int argc, char **argv)
                     double mid = sqrt(a * b);
                     *(band(&c, mid, &lo, &hi) ? &a : &b) = mid;
                 }
-                printf(" | %.3g\n", sqrt(a * b));
+                printf(" | %.3g%s\n", sqrt(a * b), islands);
             } else if (isfinite(last_in)) {
                 printf(" | >= 5 (band at 5 GeV)\n");
             } else {

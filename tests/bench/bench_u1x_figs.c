@@ -11,7 +11,9 @@
  * range starts at 1e-10), each refined by 30 bisections in log g_X. Mass reach: bisection in log m (12 steps)
  * between the last plotted mass of that region and the next one.
  *
- * Usage: bench_u1x_figs [x_H ...] [-o FILE]   (default x_H = 0 -1 -2, FILE = u1x_figs.tsv)
+ * Usage: bench_u1x_figs [x_H ...] [-o FILE] [-p all|mesons|bremsstrahlung]
+ *        (default x_H = 0 -1 -2, FILE = u1x_figs.tsv, production all; at the electron dumps the bremsstrahlung is
+ *        the electron's and "mesons" is refused, which shows as no band)
  * Prints a table per x_H (lower/upper edge at 0.01, 0.03, 0.1, 0.3, 0.77, 1.5 GeV and the mass reach) and writes
  * the bands on 41 masses from 0.01 to 5 GeV (004 Figs. 4-6 range) to FILE: x_H, experiment, m [GeV], lower, upper
  * (NaN where no band). Prints CPU and wall time. Asserts nothing (a benchmark program, README "Figs. 4-6").
@@ -34,6 +36,7 @@ typedef struct {
     const nr_experiment *exp;
     double n95;  /* events */
     double x_h;  /* U(1)_X charge parameter */
+    int production; /* index of the model's "production" choice (0: all) */
 } reach_ctx;
 
 static double now_s(clockid_t c)
@@ -53,6 +56,7 @@ static double excess(const reach_ctx *c, nr_scan *scan, double m, double g)
     p[nr_model_param_index(c->model, "g_X")].number = g;
     p[nr_model_param_index(c->model, "x_H")].number = c->x_h;
     p[nr_model_param_index(c->model, "x_Phi")].number = 1.0;
+    p[nr_model_param_index(c->model, "production")].choice = c->production;
     double v = 0.0;
     if (nr_scan_at(scan, p, &v, &err) != NR_OK)
         return -c->n95;
@@ -107,11 +111,29 @@ int main(int argc, char **argv)
     double x_h[16];
     int n_xh = 0;
     const char *out_path = "u1x_figs.tsv";
+    int production = 0;
+    const nr_model *u1x = nr_model_find("u1x");
+    if (!u1x) {
+        fprintf(stderr, "the u1x model is not registered\n");
+        return 1;
+    }
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             out_path = argv[++i];
-        else if (n_xh < 16)
+        } else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
+            const nr_param_spec *ps = &u1x->params[nr_model_param_index(u1x, "production")];
+            const char *want = argv[++i];
+            production = -1;
+            for (int k = 0; ps->choices[k]; k++)
+                if (strcmp(ps->choices[k], want) == 0)
+                    production = k;
+            if (production < 0) {
+                fprintf(stderr, "unknown production '%s' (all, mesons, bremsstrahlung)\n", want);
+                return 2;
+            }
+        } else if (n_xh < 16) {
             x_h[n_xh++] = atof(argv[i]);
+        }
     }
     if (n_xh == 0) {
         x_h[0] = 0.0, x_h[1] = -1.0, x_h[2] = -2.0;
@@ -148,7 +170,7 @@ int main(int argc, char **argv)
                 printf("%-9s (not in the catalogue)\n", exps[e]);
                 continue;
             }
-            reach_ctx c = {nr_model_find("u1x"), engine, ex, ex->n95_events > 0 ? ex->n95_events : 3.0, x_h[k]};
+            reach_ctx c = {u1x, engine, ex, ex->n95_events > 0 ? ex->n95_events : 3.0, x_h[k], production};
             printf("%-9s", exps[e]);
             for (int j = 0; j < N_TAB; j++) {
                 double lo, hi;

@@ -11,16 +11,25 @@
 #include "hadrons.h"
 #include "llp.h"
 
-void nr_rescale_mass_window_gev(nr_rescale_production prod, double *m_min, double *m_max)
+/* The open interval where both factors exist: above 2 m_e (an e+e- width), below the meson mass. */
+static void physical_limits(nr_rescale_production prod, double *m_min, double *m_max)
 {
-    /* just above 2 m_e: both Gamma_ee carry the same beta, their ratio is finite there */
-    *m_min = 2.0 * NR_M_ELECTRON * (1.0 + 1e-9);
+    *m_min = 2.0 * NR_M_ELECTRON;
     if (prod == NR_RESCALE_PI0)
-        *m_max = nr_hadron_mass_gev(111) * (1.0 - 1e-9);
+        *m_max = nr_hadron_mass_gev(111);
     else if (prod == NR_RESCALE_ETA)
-        *m_max = nr_hadron_mass_gev(221) * (1.0 - 1e-9);
+        *m_max = nr_hadron_mass_gev(221);
     else
         *m_max = INFINITY;
+}
+
+void nr_rescale_mass_window_gev(nr_rescale_production prod, double *m_min, double *m_max)
+{
+    /* just inside: both Gamma_ee carry the same beta near 2 m_e, both BR(M -> X gamma) the same (1 - m^2/m_M^2)^3
+     * near m_M, so the ratios are finite there; the margin keeps a cut point (10^log10 m) inside */
+    physical_limits(prod, m_min, m_max);
+    *m_min *= 1.0 + 1e-6;
+    *m_max *= 1.0 - 1e-6;
 }
 
 /* P~: production per unit coupling squared, up to a factor common to both models (limit_rescale.h) */
@@ -43,7 +52,7 @@ nr_status nr_rescale_factors_at(const nr_zprime_couplings *ref, const nr_zprime_
                                 nr_rescale_factors *out, nr_error *err)
 {
     double lo, hi;
-    nr_rescale_mass_window_gev(prod, &lo, &hi);
+    physical_limits(prod, &lo, &hi);
     if (!ref || !target || !dc || !out)
         return nr_fail(err, NR_EINTERNAL, "", "limit rescale: missing argument");
     if (!(m_gev > lo && m_gev < hi))
@@ -80,8 +89,8 @@ void nr_polygon_set_free(nr_polygon_set *set)
     if (!set)
         return;
     for (size_t i = 0; i < set->n; i++) {
-        free(set->parts[i].m);
-        free(set->parts[i].g);
+        free(set->parts[i].x);
+        free(set->parts[i].y);
     }
     free(set->parts);
     set->parts = NULL;
@@ -261,17 +270,17 @@ static int emit(const chain *lo, const chain *up, grid_point a, grid_point b, nr
 {
     size_t cap = lo->n + up->n + 4;
     nr_polygon p = {0, malloc(cap * sizeof(double)), malloc(cap * sizeof(double))};
-    if (!p.m || !p.g) {
-        free(p.m);
-        free(p.g);
+    if (!p.x || !p.y) {
+        free(p.x);
+        free(p.y);
         return -1;
     }
 #define PUSH(mm, gg)                                                                                                  \
     do {                                                                                                              \
         double m_ = (mm), g_ = (gg);                                                                                  \
-        if (!(p.n && near(p.m[p.n - 1], m_) && near(p.g[p.n - 1], g_))) {                                              \
-            p.m[p.n] = m_;                                                                                            \
-            p.g[p.n] = g_;                                                                                            \
+        if (!(p.n && near(p.x[p.n - 1], m_) && near(p.y[p.n - 1], g_))) {                                              \
+            p.x[p.n] = m_;                                                                                            \
+            p.y[p.n] = g_;                                                                                            \
             p.n++;                                                                                                    \
         }                                                                                                             \
     } while (0)
@@ -291,17 +300,17 @@ static int emit(const chain *lo, const chain *up, grid_point a, grid_point b, nr
     lg = chain_at(up, a.lm, &v);
     PUSH(a.m, v >= 0 ? up->g[v] : pow(10.0, lg));
 #undef PUSH
-    if (p.n > 1 && near(p.m[p.n - 1], p.m[0]) && near(p.g[p.n - 1], p.g[0]))
+    if (p.n > 1 && near(p.x[p.n - 1], p.x[0]) && near(p.y[p.n - 1], p.y[0]))
         p.n--;
     if (p.n < 3) { /* a single point or a segment: no area */
-        free(p.m);
-        free(p.g);
+        free(p.x);
+        free(p.y);
         return 0;
     }
     nr_polygon *grown = realloc(out->parts, (out->n + 1) * sizeof *grown);
     if (!grown) {
-        free(p.m);
-        free(p.g);
+        free(p.x);
+        free(p.y);
         return -1;
     }
     out->parts = grown;

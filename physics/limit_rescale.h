@@ -34,6 +34,7 @@
 
 #include <stddef.h>
 
+#include "contour.h"
 #include "darkcast.h"
 #include "nr_error.h"
 #include "zprime.h"
@@ -67,12 +68,7 @@ typedef struct {
     const nr_darkcast *dc;
 } nr_rescale_models;
 
-/* A polygon (closed: the last point joins the first). */
-typedef struct {
-    size_t n;
-    double *m, *g; /* mass [GeV], coupling */
-} nr_polygon;
-
+/* Polygons (contour.h's nr_polygon: x = mass [GeV], y = coupling, closed). */
 typedef struct {
     size_t n;
     nr_polygon *parts;

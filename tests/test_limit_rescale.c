@@ -116,7 +116,7 @@ static int same_points(const double *am, const double *ag, size_t an, const nr_p
     for (size_t i = 0; i < an; i++) {
         int found = 0;
         for (size_t j = 0; j < b->n && !found; j++)
-            found = fabs(b->m[j] - am[i]) <= 1e-15 * am[i] && fabs(b->g[j] - ag[i]) <= 1e-15 * ag[i];
+            found = fabs(b->x[j] - am[i]) <= 1e-15 * am[i] && fabs(b->y[j] - ag[i]) <= 1e-15 * ag[i];
         if (!found)
             return 0;
     }
@@ -175,11 +175,11 @@ static void test_geometry(void)
           "triangle: one polygon");
     if (out.n == 1 && out.parts[0].n == 3) {
         const nr_polygon *p = &out.parts[0];
-        CHECK(p->m[0] == 0.01, "lower-left corner at 0.01 GeV: %g", p->m[0]);
-        CHECK_REL(p->g[0], 1e-7, 1e-12, "lower-left corner on the new lower edge 1e-7");
-        CHECK_REL(p->m[1], pow(10.0, -1.25), 1e-12, "the cut at log10 m = -1.25");
-        CHECK_REL(p->g[1], 1e-7, 1e-12, "... on the new lower edge");
-        CHECK(p->m[2] == 0.01 && p->g[2] == 1e-4, "the upper tip is kept");
+        CHECK(p->x[0] == 0.01, "lower-left corner at 0.01 GeV: %g", p->x[0]);
+        CHECK_REL(p->y[0], 1e-7, 1e-12, "lower-left corner on the new lower edge 1e-7");
+        CHECK_REL(p->x[1], pow(10.0, -1.25), 1e-12, "the cut at log10 m = -1.25");
+        CHECK_REL(p->y[1], 1e-7, 1e-12, "... on the new lower edge");
+        CHECK(p->x[2] == 0.01 && p->y[2] == 1e-4, "the upper tip is kept");
     } else {
         CHECK(0, "triangle: 3 points, got %zu polygons", out.n);
     }
@@ -190,8 +190,8 @@ static void test_geometry(void)
               out.parts[0].n == 4, "cut at 0.03 GeV: a quadrilateral");
     if (out.n == 1 && out.parts[0].n == 4) {
         double lg = -8.0 - 4.0 * (log10(0.03) + 1.0);
-        CHECK_REL(out.parts[0].g[2], pow(10.0, lg), 1e-12, "upper edge at the cut");
-        CHECK_REL(out.parts[0].m[1], 0.03, 1e-12, "cut mass");
+        CHECK_REL(out.parts[0].y[2], pow(10.0, lg), 1e-12, "upper edge at the cut");
+        CHECK_REL(out.parts[0].x[1], 0.03, 1e-12, "cut mass");
     }
     nr_polygon_set_free(&out);
     /* a band pinched in the middle: lower 1e-8 flat, upper 1e-6, 10^-7.5 at 0.03 GeV, 1e-6; lowering the upper edge
@@ -206,7 +206,7 @@ static void test_geometry(void)
         double cut = pow(10.0, -2.0 + t * log10(3.0));
         int has = 0;
         for (size_t j = 0; j < out.parts[0].n; j++)
-            has |= fabs(out.parts[0].m[j] - cut) <= 1e-12 * cut && fabs(out.parts[0].g[j] - 1e-8) <= 1e-20;
+            has |= fabs(out.parts[0].x[j] - cut) <= 1e-12 * cut && fabs(out.parts[0].y[j] - 1e-8) <= 1e-20;
         CHECK(has, "the left part closes at m = %g on g = 1e-8", cut);
     }
     nr_polygon_set_free(&out);

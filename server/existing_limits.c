@@ -23,6 +23,8 @@
 #include "api.h"
 #include "catalog.h"
 #include "nureach.h"
+#include "rescaled_limits.h"
+#include "validate.h"
 
 /* One model a set applies to: its parameter names for the two axes, and the values the other parameters
  * must have ("{}" when any). */
@@ -84,7 +86,7 @@ static const struct {
 /* ---- reading ------------------------------------------------------------------------------------ */
 
 /* Reads one outline: arrays x and y (caller frees), n points. 0 on success. */
-static int read_outline(const char *path, double **xs, double **ys, size_t *n)
+int nr_limits_read_outline(const char *path, double **xs, double **ys, size_t *n)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -136,7 +138,7 @@ static int read_outline(const char *path, double **xs, double **ys, size_t *n)
 
 /* The area centroid of the closed outline in log10-log10 coordinates (shoelace formula); the vertex mean
  * when the area vanishes. Points with non-positive coordinates are skipped. */
-static void log_centroid(const double *x, const double *y, size_t n, double *cx, double *cy)
+void nr_limits_log_centroid(const double *x, const double *y, size_t n, double *cx, double *cy)
 {
     double a2 = 0.0, sx = 0.0, sy = 0.0, mx = 0.0, my = 0.0;
     size_t m = 0, prev = (size_t)-1, first = (size_t)-1;
@@ -176,7 +178,7 @@ static void log_centroid(const double *x, const double *y, size_t n, double *cx,
     }
 }
 
-static json_t *array_of(const double *v, size_t n)
+json_t *nr_limits_array_of(const double *v, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
@@ -259,7 +261,7 @@ static json_t *outline_json(const char *data_dir, const limit_set *set, const ch
     snprintf(path, sizeof path, "%s/%s", data_dir, rel_path);
     double *x, *y;
     size_t n;
-    if (read_outline(path, &x, &y, &n) != 0)
+    if (nr_limits_read_outline(path, &x, &y, &n) != 0)
         return NULL;
     stem_of(rel_path, stem, sizeof stem);
     json_t *o = json_object();
@@ -268,14 +270,14 @@ static json_t *outline_json(const char *data_dir, const limit_set *set, const ch
     json_object_set_new(o, "kind", json_string(kind_of(stem)));
     json_object_set_new(o, "label", json_null());
     json_object_set_new(o, "label_position", json_null());
-    json_object_set_new(o, "x", array_of(x, n));
-    json_object_set_new(o, "y", array_of(y, n));
+    json_object_set_new(o, "x", nr_limits_array_of(x, n));
+    json_object_set_new(o, "y", nr_limits_array_of(y, n));
     if (strncmp(set->id, "hnl_", 4) == 0) {
         for (size_t i = 0; i < sizeof hnl_labels / sizeof hnl_labels[0]; i++) {
             if (strcmp(hnl_labels[i].stem, stem) != 0 || !*hnl_labels[i].label)
                 continue;
             double cx, cy;
-            log_centroid(x, y, n, &cx, &cy);
+            nr_limits_log_centroid(x, y, n, &cx, &cy);
             json_object_set_new(o, "label", json_string(hnl_labels[i].label));
             if (isfinite(cx) && isfinite(cy)) {
                 json_t *pos = json_object();
@@ -319,7 +321,7 @@ static json_t *outlines_of(const char *data_dir, const limit_set *set)
     return list;
 }
 
-static json_t *axis_json(const char *quantity, const char *unit, const char *display)
+json_t *nr_limits_axis_json(const char *quantity, const char *unit, const char *display)
 {
     json_t *o = json_object();
     json_object_set_new(o, "quantity", json_string(quantity));
@@ -351,7 +353,8 @@ static int set_matches(const limit_set *set, const char *model)
     return 0;
 }
 
-json_t *nr_limits_document(const char *data_dir, const char *model, unsigned *status, char *why, size_t why_len)
+json_t *nr_limits_document(const char *data_dir, const char *model, const nr_u1x_point *at, const nr_darkcast *dc,
+                           unsigned *status, char *why, size_t why_len)
 {
     int known = !model || nr_model_find(model) != NULL;
     for (size_t s = 0; s < N_SETS && !known; s++)
@@ -378,8 +381,8 @@ json_t *nr_limits_document(const char *data_dir, const char *model, unsigned *st
         json_t *o = json_object();
         json_object_set_new(o, "id", json_string(set->id));
         json_object_set_new(o, "title", json_string(set->title));
-        json_object_set_new(o, "x", axis_json(set->x_quantity, set->x_unit, set->x_display));
-        json_object_set_new(o, "y", axis_json(set->y_quantity, "", set->y_display));
+        json_object_set_new(o, "x", nr_limits_axis_json(set->x_quantity, set->x_unit, set->x_display));
+        json_object_set_new(o, "y", nr_limits_axis_json(set->y_quantity, "", set->y_display));
         json_t *applies = json_array();
         for (size_t i = 0; i < set->n_applies; i++)
             if (!model || strcmp(set->id, model) == 0 || strcmp(set->applies[i].model, model) == 0)
@@ -388,11 +391,54 @@ json_t *nr_limits_document(const char *data_dir, const char *model, unsigned *st
         json_object_set_new(o, "limits", outlines);
         json_array_append_new(list, o);
     }
+    if (at && dc && model && strcmp(model, "u1x") == 0) {
+        json_t *rescaled = nr_rescaled_limits_set(data_dir, dc, *at);
+        if (rescaled)
+            json_array_append_new(list, rescaled);
+    }
     json_t *doc = json_object();
     json_object_set_new(doc, "model", model ? json_string(model) : json_null());
     json_object_set_new(doc, "source", json_string(LIMITS_SOURCE));
+    if (at) {
+        json_t *params = json_object();
+        json_object_set_new(params, "x_H", json_real(at->x_h));
+        json_object_set_new(params, "x_Phi", json_real(at->x_phi));
+        json_object_set_new(doc, "params", params);
+    }
     json_object_set_new(doc, "sets", list);
     return doc;
+}
+
+/* x_H= or x_Phi= of the query: a number inside the u1x parameter's declared range. 0 when fine. */
+static int point_arg(const nr_http_arg *arg, double *out, nr_problem *p)
+{
+    char ptr[16];
+    snprintf(ptr, sizeof ptr, "/%s", arg->name);
+    const nr_model *u1x = nr_model_find("u1x");
+    int i = u1x ? nr_model_param_index(u1x, arg->name) : -1;
+    if (i < 0) {
+        nr_problem_set(p, 500, "internal-error", "the u1x model is not registered");
+        return -1;
+    }
+    char *end = NULL;
+    const char *v = arg->value ? arg->value : "";
+    double x = strtod(v, &end);
+    if (!*v || *end || !isfinite(x)) {
+        char quoted[72];
+        nr_quote_user(v, quoted, 64);
+        nr_problem_add(p, 422, "wrong-type", ptr, "%s= must be a number (U(1)_X charge parameter, 004 Table I), "
+                       "not '%s'", arg->name, quoted);
+        return -1;
+    }
+    nr_error err;
+    nr_error_clear(&err);
+    nr_status st = nr_validate_param(&u1x->params[i], x, ptr, &err);
+    if (st != NR_OK) {
+        nr_problem_from_error(p, st, &err);
+        return -1;
+    }
+    *out = x == 0.0 ? 0.0 : x;
+    return 0;
 }
 
 void nr_api_limits(void *app, const nr_http_request *req, nr_http_response *resp)
@@ -401,24 +447,39 @@ void nr_api_limits(void *app, const nr_http_request *req, nr_http_response *resp
     nr_problem p;
     nr_problem_init(&p);
     const char *model = NULL;
+    nr_u1x_point at = {0.0, 1.0};
+    int have_x_h = 0, have_x_phi = 0;
     for (size_t i = 0; i < req->n_args; i++) {
         char quoted[72];
         nr_quote_user(req->args[i].name, quoted, 64);
-        if (strcmp(req->args[i].name, "model") != 0)
-            nr_problem_add(&p, 400, "unknown-key", "", "query argument '%s' is not known here (only model=)",
-                           quoted);
-        else if (!req->args[i].value || !*req->args[i].value)
+        if (strcmp(req->args[i].name, "x_H") == 0) {
+            if (point_arg(&req->args[i], &at.x_h, &p) == 0)
+                have_x_h = 1;
+        } else if (strcmp(req->args[i].name, "x_Phi") == 0) {
+            if (point_arg(&req->args[i], &at.x_phi, &p) == 0)
+                have_x_phi = 1;
+        } else if (strcmp(req->args[i].name, "model") != 0) {
+            nr_problem_add(&p, 400, "unknown-key", "", "query argument '%s' is not known here (model=, and x_H=, "
+                           "x_Phi= with model=u1x)", quoted);
+        } else if (!req->args[i].value || !*req->args[i].value) {
             nr_problem_add(&p, 400, "invalid-request", "/model", "model= needs a model name");
-        else
+        } else {
             model = req->args[i].value;
+        }
     }
+    if (!p.status && (have_x_h || have_x_phi) && !(model && strcmp(model, "u1x") == 0))
+        nr_problem_add(&p, 400, "unknown-key", have_x_h ? "/x_H" : "/x_Phi",
+                       "x_H= and x_Phi= apply to model=u1x only (the point of the rescaled beam-dump limits)");
+    if (!p.status && have_x_phi && !have_x_h)
+        nr_problem_add(&p, 400, "invalid-request", "/x_H", "x_Phi= needs x_H= (the point of the rescaled limits)");
     if (p.status) {
         nr_http_respond_problem(resp, &p, req->path);
         return;
     }
     char why[300];
     unsigned status = 500;
-    json_t *doc = nr_limits_document(nr_engine_data_dir(api->engine), model, &status, why, sizeof why);
+    json_t *doc = nr_limits_document(nr_engine_data_dir(api->engine), model, have_x_h ? &at : NULL,
+                                     nr_engine_darkcast(api->engine), &status, why, sizeof why);
     if (!doc) {
         if (status == 400)
             nr_problem_add(&p, 400, "unknown-model", "/model", "%s", why);

@@ -149,9 +149,15 @@ class Client:
     def experiment_name(self, name):
         return self.display().get("experiments", {}).get(name, name)
 
-    def limits(self, model):
-        """GET /api/v1/limits?model=...: the existing limits that apply to the model (sets of outlines)."""
-        return self.get("/api/v1/limits?model=" + requests.utils.quote(model))
+    def limits(self, model, x_H=None, x_Phi=None):
+        """GET /api/v1/limits?model=...: the existing limits that apply to the model (sets of outlines). For u1x,
+        x_H (and x_Phi) add the beam-dump limits rescaled from B-L to that point (paper 004 Eqs. 38, 39, 52)."""
+        query = "model=" + requests.utils.quote(model)
+        if x_H is not None:
+            query += "&x_H=%r" % float(x_H)
+        if x_Phi is not None:
+            query += "&x_Phi=%r" % float(x_Phi)
+        return self.get("/api/v1/limits?" + query)
 
     # ---- observables -------------------------------------------------------------------------------
     def rates(self, model, experiment, overrides=None, **params):
@@ -283,12 +289,12 @@ class Client:
     def _draw_limits(self, ax, reach):
         """The outlines that apply to this model, these axes and these parameter values."""
         model = reach.request["model"]
-        try:
-            doc = self.limits(model)
-        except NureachError:
-            return 0
         defaults = {p["name"]: p.get("default") for m in self.models() if m["name"] == model for p in m["parameters"]}
         value = lambda k: (reach.request.get("params") or {}).get(k, defaults.get(k))
+        try:
+            doc = self.limits(model, value("x_H"), value("x_Phi")) if model == "u1x" else self.limits(model)
+        except NureachError:
+            return 0
         drawn, labelled = 0, False
         for s in doc.get("sets", []):
             for a in s.get("applies_to", []):

@@ -28,7 +28,7 @@ const state = {
   series: [],          /* [{observable, request, body, headers, color, label}] */
   running: null,       /* the Computation under way */
   display: {},         /* static/display.json: symbols, human names, scan defaults */
-  limits: {},          /* model -> GET /api/v1/limits document (or null when unavailable) */
+  limits: {},          /* limits query (limitsQuery) -> GET /api/v1/limits document (or null when unavailable) */
   history: [],         /* earlier plots replaced by an incompatible "Add to plot" (Back restores them) */
   pendingZoom: null,   /* zoom ranges from a shared link, applied after the first draw */
 };
@@ -486,7 +486,7 @@ async function run(observable, requests, add) {
     state.history.push({ series: state.series, zoom: plot.zoomRanges(), hash: location.hash });
     state.history = state.history.slice(-10);
   }
-  if (observable === "bounds") await loadLimits(done[0].request.model);
+  if (observable === "bounds") await loadLimits(done[0].request);
   state.series = (keep ? state.series : []).concat(done);
   state.series.forEach((s, i) => {
     s.color = PALETTE[i % PALETTE.length];
@@ -574,21 +574,39 @@ function goBack() {
   updateToolbar();
 }
 
-/* The limits document of a model (GET /api/v1/limits), fetched once; null when the server has none. */
-async function loadLimits(model) {
-  if (model in state.limits) return state.limits[model];
-  try {
-    state.limits[model] = (await getJSON(`api/v1/limits?model=${encodeURIComponent(model)}`)).body;
-  } catch (e) {
-    state.limits[model] = null;
+/* The GET /api/v1/limits query of a request: its model and, for u1x, its point (x_H, x_Phi), at which the server
+ * adds the beam-dump limits rescaled from B-L (paper 004 Eqs. 38, 39, 52). */
+function limitsQuery(request) {
+  let q = `model=${encodeURIComponent(request.model)}`;
+  if (request.model === "u1x") {
+    const model = state.models.find((m) => m.name === "u1x");
+    const value = (name) => {
+      const given = (request.params || {})[name];
+      if (given !== undefined) return Number(given);
+      const spec = model && model.parameters.find((p) => p.name === name);
+      return spec ? Number(spec.default) : NaN;
+    };
+    if (Number.isFinite(value("x_H")) && Number.isFinite(value("x_Phi"))) q += `&x_H=${value("x_H")}&x_Phi=${value("x_Phi")}`;
   }
-  return state.limits[model];
+  return q;
+}
+
+/* The limits document of a request (GET /api/v1/limits), fetched once per query; null when the server has none. */
+async function loadLimits(request) {
+  const q = limitsQuery(request);
+  if (q in state.limits) return state.limits[q];
+  try {
+    state.limits[q] = (await getJSON(`api/v1/limits?${q}`)).body;
+  } catch (e) {
+    state.limits[q] = null;
+  }
+  return state.limits[q];
 }
 
 /* The outlines that belong on this contour: same model, same axes (x/y swapped is handled), and the
  * request's parameters at the values the limits were published for. Returns {outlines, note}. */
 function limitsFor(series) {
-  const doc = state.limits[series.request.model];
+  const doc = state.limits[limitsQuery(series.request)];
   const out = { outlines: [], note: "", sets: [] };
   if (!doc || !Array.isArray(doc.sets)) return out;
   const model = state.models.find((m) => m.name === series.request.model);
@@ -607,7 +625,7 @@ function limitsFor(series) {
       if (!(a.x_param === sx && a.y_param === sy) && !swapped) continue;
       const wrong = Object.entries(a.params || {}).filter(([k, v]) => Math.abs(value(k) - v) > 1e-12);
       if (wrong.length) {
-        out.note = `existing limits not drawn: they apply at ${Object.entries(a.params).map(([k, v]) => `${k} = ${v}`).join(", ")}`;
+        out.note = `${set.id} limits not drawn: they apply at ${Object.entries(a.params).map(([k, v]) => `${k} = ${v}`).join(", ")}`;
         continue;
       }
       out.sets.push(set);
@@ -1010,7 +1028,7 @@ function bindEvents() {
   $("export-json").addEventListener("click", () => {
     const results = state.series.length === 1 ? state.series[0].body : state.series.map((s) => s.body);
     const limits = drawnLimits();
-    const doc = limits.sets.length ? { results, limits: { source: (state.limits[state.series[0].request.model] || {}).source, sets: limits.sets } } : results;
+    const doc = limits.sets.length ? { results, limits: { source: (state.limits[limitsQuery(state.series[0].request)] || {}).source, sets: limits.sets } } : results;
     const json = JSON.stringify(doc, null, 1);
     download(new Blob([json], { type: "application/json" }), exportName("json"));
   });

@@ -426,6 +426,34 @@ async function checkCancel(context, base) {
   return problems;
 }
 
+/* u1x at x_H = -1 (E137, a small grid): the page asks for the limits at the request's x_H and draws the
+ * beam-dump outlines rescaled from B-L (004 Eqs. 38, 39, 52), not the B-L set (which applies at x_H = 0). */
+async function checkRescaledLimits(context, base) {
+  const page = await context.newPage();
+  const problems = [];
+  watchConsole(page, problems);
+  await page.goto(base);
+  await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: TIMEOUT_MS });
+  await page.selectOption("#model", "u1x");
+  await page.selectOption("#experiment", "E137");
+  await page.check('input[name="observable"][value="bounds"]');
+  await setValue(page, "#param-x_H", -1);
+  await setValue(page, "#scan-x-points", 6);
+  await setValue(page, "#scan-y-points", 6);
+  await page.selectOption("#signal", "visible");
+  await page.click("#compute");
+  await settled(page);
+  check(await page.evaluate(() => document.body.dataset.state) === "done", "the u1x contour at x_H = -1 finished");
+  const regions = await page.$$eval("#plot svg .limits-layer path.limit-region", (ps) => ps.map((p) => p.getAttribute("data-name")));
+  check(regions.includes("rescaled_CHARM") && regions.includes("rescaled_Orsay") && regions.includes("rescaled_LSND"),
+    `rescaled limits drawn at x_H = -1: ${regions.join(", ")}`);
+  check(!regions.includes("bounds_CHARM"), "the B-L outlines (x_H = 0) are not drawn at x_H = -1");
+  const labels = await page.$$eval("#plot svg .limit-label", (ts) => ts.map((t) => t.textContent));
+  check(labels.some((t) => t.startsWith("CHARM (rescaled from B-L")), `rescaled labels: ${labels.join(", ")}`);
+  await page.close();
+  return problems;
+}
+
 /* A 1-D curve (issue 16): "x only" on the bounds form draws the signal vs x as a line with the threshold as a
  * dashed line; an overlay at another epsilon adds a second line; the CSV has x,events rows. */
 async function checkCurve(context, base, shotDir) {
@@ -482,6 +510,7 @@ async function main() {
     problems.push(...(await checkCancel(context, base)));
     problems.push(...(await checkTalkPlot(context, base, path.dirname(screenshot))));
     problems.push(...(await checkCurve(context, base, path.dirname(screenshot))));
+    problems.push(...(await checkRescaledLimits(context, base)));
     check(problems.length === 0, `no console error: ${problems.join(" | ")}`);
   } catch (e) {
     check(false, `exception: ${e.stack || e}`);

@@ -1,4 +1,5 @@
-/* engine.c: opens the installed data (flux tables, PDF sets) and memoises the CC cross-section tables.
+/* engine.c: opens the installed data (flux tables, PDF sets) and memoises the CC cross-section tables and the
+ * models' derived tables (engine.h).
  *
  * Data layout under data_dir (installed by deploy/install_data.sh from shared/data):
  *   fluxes/FASERv/FASER_<pdg>.txt, fluxes/FASERv2/FASERv2_<pdg>.txt   (flux.h)
@@ -52,6 +53,15 @@ typedef struct {
     _Atomic(nr_cc_table *) table;
 } cc_slot;
 
+/* A derived table (nr_engine_derived): the key is written once under derived_lock when the slot is claimed; the
+ * table is published like a CC table (acquire/release), its build serialised by the slot's own mutex. */
+typedef struct {
+    char key[NR_ENGINE_DERIVED_KEY_LEN];
+    void (*release)(void *table);
+    pthread_mutex_t build_lock;
+    _Atomic(void *) table;
+} derived_slot;
+
 struct nr_engine {
     char data_dir[1024];
     char data_version[65];
@@ -62,6 +72,10 @@ struct nr_engine {
     nr_hadron_table mesons[N_MESON_ENERGIES][N_MESON_SPECIES];
     /* memoised CC tables, one per PDF set, built on first use */
     cc_slot cc[MAX_PDF_SETS];
+    /* memoised derived tables of the models, claimed in order under derived_lock */
+    pthread_mutex_t derived_lock;
+    int n_derived;
+    derived_slot derived[NR_ENGINE_DERIVED_MAX];
 };
 
 nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
@@ -77,6 +91,11 @@ nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
     for (int i = 0; i < MAX_PDF_SETS; i++) {
         pthread_mutex_init(&e->cc[i].build_lock, NULL);
         atomic_init(&e->cc[i].table, NULL);
+    }
+    pthread_mutex_init(&e->derived_lock, NULL);
+    for (int i = 0; i < NR_ENGINE_DERIVED_MAX; i++) {
+        pthread_mutex_init(&e->derived[i].build_lock, NULL);
+        atomic_init(&e->derived[i].table, NULL);
     }
     snprintf(e->data_dir, sizeof e->data_dir, "%s", data_dir);
 
@@ -128,6 +147,13 @@ void nr_engine_free(nr_engine *e)
         pthread_mutex_destroy(&e->cc[i].build_lock);
         nr_pdf_free(e->pdf[i]);
     }
+    for (int i = 0; i < NR_ENGINE_DERIVED_MAX; i++) {
+        void *table = atomic_load(&e->derived[i].table);
+        if (table && e->derived[i].release)
+            e->derived[i].release(table);
+        pthread_mutex_destroy(&e->derived[i].build_lock);
+    }
+    pthread_mutex_destroy(&e->derived_lock);
     nr_darkcast_free(e->darkcast);
     for (int i = 0; i < N_MESON_ENERGIES; i++)
         for (int j = 0; j < N_MESON_SPECIES; j++)
@@ -212,4 +238,45 @@ nr_status nr_engine_warm_cc_tables(const nr_engine *e, const atomic_int *stop, n
         }
     }
     return first;
+}
+
+nr_status nr_engine_derived(const nr_engine *ce, const char *key, const nr_derived_spec *spec, const void *arg,
+                            const void **out, nr_error *err)
+{
+    /* like the CC memo, the one mutable part of the engine: a slot's key once, its table once */
+    nr_engine *e = (nr_engine *)ce;
+    *out = NULL;
+    if (!key || strlen(key) >= NR_ENGINE_DERIVED_KEY_LEN || !spec || !spec->build)
+        return nr_fail(err, NR_EINTERNAL, "engine", "derived table: bad key or build function");
+    derived_slot *slot = NULL;
+    pthread_mutex_lock(&e->derived_lock);
+    for (int i = 0; i < e->n_derived && !slot; i++)
+        if (strcmp(e->derived[i].key, key) == 0)
+            slot = &e->derived[i];
+    if (!slot && e->n_derived < NR_ENGINE_DERIVED_MAX) {
+        slot = &e->derived[e->n_derived++];
+        snprintf(slot->key, sizeof slot->key, "%s", key);
+        slot->release = spec->release;
+    }
+    pthread_mutex_unlock(&e->derived_lock);
+    if (!slot)
+        return nr_fail(err, NR_EINTERNAL, "engine", "more than %d derived tables (building %s)", NR_ENGINE_DERIVED_MAX,
+                       key);
+    void *table = atomic_load_explicit(&slot->table, memory_order_acquire);
+    if (table) {
+        *out = table;
+        return NR_OK;
+    }
+    nr_status st = NR_OK;
+    pthread_mutex_lock(&slot->build_lock);
+    table = atomic_load_explicit(&slot->table, memory_order_relaxed); /* another first user may have built it */
+    if (!table && (st = spec->build(e, arg, &table, err)) == NR_OK) {
+        if (table)
+            atomic_store_explicit(&slot->table, table, memory_order_release);
+        else
+            st = nr_fail(err, NR_EINTERNAL, "engine", "derived table %s: the build gave no table", key);
+    }
+    pthread_mutex_unlock(&slot->build_lock);
+    *out = st == NR_OK ? table : NULL;
+    return st;
 }

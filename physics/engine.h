@@ -1,5 +1,5 @@
 /* engine.h: the loaded data every computation reads (flux tables, PDF sets) and the memoised
- * cross-section tables derived from them.
+ * cross-section tables and other derived tables (nr_engine_derived) built from them.
  *
  * Opened once at start-up from the installed data folder, after the data manifest has been checked
  * (data_manifest.h). Read-only afterwards except for the memoised tables, which are built once under
@@ -48,5 +48,21 @@ nr_status nr_engine_cc_table(const nr_engine *engine, const char *pdf_name, cons
  * Stops between sets once *stop (may be NULL) is non-zero. The first failure is returned (the other sets are
  * still built). */
 nr_status nr_engine_warm_cc_tables(const nr_engine *engine, const atomic_int *stop, nr_error *err);
+
+/* Derived tables: what a model computes from the loaded data alone (no request parameter), e.g. zd_hnl's tau
+ * spectrum from D_s -> tau nu, built once per engine on first use instead of once per prepared state. A table is
+ * named by key (unique across models: "<model>/<table>/<variant>", at most NR_ENGINE_DERIVED_KEY_LEN - 1
+ * characters), built by spec->build(engine, arg) on its first use (the first users of a key wait for the build,
+ * nobody else does; a failed build is retried by the next use), immutable afterwards and freed by spec->release
+ * with the engine. At most NR_ENGINE_DERIVED_MAX keys per engine (NR_EINTERNAL beyond). The same key must always
+ * come with the same spec and an arg that builds the same table. */
+#define NR_ENGINE_DERIVED_MAX 32
+#define NR_ENGINE_DERIVED_KEY_LEN 64
+typedef struct {
+    nr_status (*build)(const nr_engine *engine, const void *arg, void **table, nr_error *err);
+    void (*release)(void *table);
+} nr_derived_spec;
+nr_status nr_engine_derived(const nr_engine *engine, const char *key, const nr_derived_spec *spec, const void *arg,
+                            const void **table, nr_error *err);
 
 #endif

@@ -3,6 +3,8 @@
 #include "proton_dump.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "constants.h"
@@ -103,13 +105,16 @@ nr_status nr_proton_dump_accept(const nr_experiment *e, double m, const nr_proto
             if ((st = nr_meson_br_x_gamma(pdg[k], m, &prod->q, &br, err)) != NR_OK || !(br > 0.0))
                 continue;
             /* one midpoint per cell: the accepted X change by < 0.1% with 2 x 2 or 4 x 4 (nu-Cal, 50 MeV) */
-            nr_hadron_table mesons;
-            if ((st = nr_forward_meson_table(pdg[k], e->beam_energy_gev, e->target, 1, &mesons, err)) == NR_OK) {
-                st = nr_llp_accept_meson_decays(&mesons, m, br, &v, NULL, &accepted[mech[k]], err);
+            nr_hadron_table own = {0};
+            const nr_hadron_table *mesons = prod->meson_tables[k];
+            if (!mesons && (st = nr_forward_meson_table(pdg[k], e->beam_energy_gev, e->target, 1, &own, err)) == NR_OK)
+                mesons = &own;
+            if (st == NR_OK) {
+                st = nr_llp_accept_meson_decays(mesons, m, br, &v, NULL, &accepted[mech[k]], err);
                 if (st == NR_OK)
                     have[mech[k]] = 1;
             }
-            nr_hadron_table_free(&mesons);
+            nr_hadron_table_free(&own);
         }
     }
     if (st == NR_OK && prod->bremsstrahlung) {
@@ -132,5 +137,50 @@ nr_status nr_proton_dump_accept(const nr_experiment *e, double m, const nr_proto
                 nr_llp_accepted_free(&accepted[k]);
                 have[k] = 0;
             }
+    return st;
+}
+
+typedef struct {
+    int pdg;
+    double e_beam_gev;
+    const nr_material *target;
+} meson_table_arg;
+
+static nr_status meson_table_build(const nr_engine *engine, const void *arg, void **out, nr_error *err)
+{
+    (void)engine;
+    const meson_table_arg *a = arg;
+    nr_hadron_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for a forward meson table");
+    nr_status st = nr_forward_meson_table(a->pdg, a->e_beam_gev, a->target, 1, t, err);
+    if (st != NR_OK) {
+        nr_hadron_table_free(t);
+        free(t);
+        t = NULL;
+    }
+    *out = t;
+    return st;
+}
+
+static void meson_table_release(void *table)
+{
+    nr_hadron_table_free(table);
+    free(table);
+}
+
+nr_status nr_proton_dump_meson_table(const nr_engine *engine, const nr_experiment *e, int pdg,
+                                     const nr_hadron_table **table, nr_error *err)
+{
+    static const nr_derived_spec spec = {meson_table_build, meson_table_release};
+    *table = NULL;
+    if (!e->target)
+        return nr_fail(err, NR_EINPUT, "/experiment", "%s: the dump has no material", e->name);
+    const meson_table_arg arg = {pdg, e->beam_energy_gev, e->target};
+    char key[NR_ENGINE_DERIVED_KEY_LEN];
+    snprintf(key, sizeof key, "proton_dump/%d/%.17g/%s", pdg, e->beam_energy_gev, e->target->name);
+    const void *t = NULL;
+    nr_status st = nr_engine_derived(engine, key, &spec, &arg, &t, err);
+    *table = t;
     return st;
 }

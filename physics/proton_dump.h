@@ -17,6 +17,7 @@
 #define NR_PROTON_DUMP_H
 
 #include "bremsstrahlung.h"
+#include "engine.h"
 #include "experiment.h"
 #include "llp.h"
 #include "nr_error.h"
@@ -38,7 +39,15 @@ typedef struct {
     nr_quark_vector_couplings q;    /* X couplings to u, d, s at unit gauge coupling (meson decays)     */
     nr_proton_chiral_couplings pc;  /* X couplings to the proton at unit gauge coupling (bremsstrahlung) */
     nr_brem_options brem;           /* z window, pT cut, splitting, resonances (sqrt_s is set here)      */
+    const nr_hadron_table *meson_tables[2]; /* pi0, eta per proton on target for this dump, from
+                                               nr_proton_dump_meson_table (memoised in the engine); NULL: made
+                                               here on every call (nr_forward_meson_table, one midpoint per cell) */
 } nr_proton_dump_production;
+
+/* The pi0 (pdg 111) or eta (221) per proton on target of the dump e (nr_forward_meson_table with one midpoint per
+ * cell, as nr_proton_dump_accept uses them), built once per engine, beam energy and target (nr_engine_derived). */
+nr_status nr_proton_dump_meson_table(const nr_engine *engine, const nr_experiment *e, int pdg,
+                                     const nr_hadron_table **table, nr_error *err);
 
 /* The X of mass m_gev entering the decay region of the proton dump e (004 Eq. 22), per proton on target, for each
  * mechanism: accepted[k] and have[k] (k = NR_PDUMP_*); the lists are allocated here (nr_llp_accepted_free).

@@ -2,7 +2,9 @@
  *
  * Golden data: tests/golden/contour_PRESET_50.txt, written by tests/bench/golden_contours from the commit named in
  * each file's header, the code before the coupling-axis refinement, the threads and the dipole's production bins
- * (dipole, darkz_nun: main at 80e8b97; dark_photon, b_minus_l: main at c0ebaed, after the converged meson decays). For
+ * (dipole, darkz_nun: main at 80e8b97; dark_photon, b_minus_l: main at c0ebaed, after the converged meson decays),
+ * and before issue 11's zd_hnl speed-ups (u1x, tmm_zp, nuphilic_zp, zd_hnl_fig3, zd_hnl_fig4: the physics of main at
+ * c0a1b90 with the presets of bounds_presets.h; nuphilic_zp is a chi-square region, its grid Delta-chi2). For
  * each preset the test recomputes the 50 x 50 contour with the current code (on two threads) and checks:
  *   - the grid: events within 2% wherever the golden count is above 0.03 (the dipole's production bins move
  *     counts by 8.4e-9 at most; the other grids are unchanged to the printed digits);
@@ -25,20 +27,20 @@ typedef struct {
     nr_polygon polygons[16];
 } golden;
 
-static char *golden_path(const char *preset)
+static char *golden_path(const char *preset, int points)
 {
     static char path[1024];
     const char *here = __FILE__; /* .../tests/test_contour_golden.c */
     const char *slash = strrchr(here, '/');
     int dir = slash ? (int)(slash - here) : 1;
-    snprintf(path, sizeof path, "%.*s/golden/contour_%s_50.txt", dir, slash ? here : ".", preset);
+    snprintf(path, sizeof path, "%.*s/golden/contour_%s_%d.txt", dir, slash ? here : ".", preset, points);
     return path;
 }
 
-static int read_golden(const char *preset, golden *g)
+static int read_golden(const char *preset, int points, golden *g)
 {
     memset(g, 0, sizeof *g);
-    FILE *f = fopen(golden_path(preset), "r");
+    FILE *f = fopen(golden_path(preset, points), "r");
     if (!f)
         return -1;
     char line[512];
@@ -113,31 +115,24 @@ static double worst_match(const double *a, size_t na, const double *b, size_t nb
     return worst;
 }
 
-static void check_preset(const nr_engine *engine, const char *name)
+static void check_preset(const nr_engine *engine, const char *name, int points)
 {
     golden g;
-    CHECK(read_golden(name, &g) == 0, "golden file %s", golden_path(name));
+    CHECK(read_golden(name, points, &g) == 0, "golden file %s", golden_path(name, points));
     if (!g.nx)
         return;
     const bounds_preset *bp = bounds_preset_find(name);
     const nr_model *model = bp ? nr_model_find(bp->model) : NULL;
-    CHECK(bp && model, "preset %s", name);
-    if (!bp || !model)
+    CHECK(bp && model && g.nx == (size_t)points && g.ny == (size_t)points, "preset %s, %d x %d", name, points, points);
+    if (!bp || !model || g.nx != (size_t)points || g.ny != (size_t)points)
         return;
     nr_param_value *base = calloc(model->n_params, sizeof *base);
     nr_model_defaults(model, base);
     bounds_preset_apply(bp, model, base);
-    nr_bounds_request req = {.signal = (size_t)nr_model_signal_index(model, bp->signal),
-                             .ix = nr_model_param_index(model, bp->x_param),
-                             .iy = nr_model_param_index(model, bp->y_param),
-                             .x_min = bp->x_min, .x_max = bp->x_max, .nx = g.nx, .x_log = 1,
-                             .y_min = bp->y_min, .y_max = bp->y_max, .ny = g.ny, .y_log = 1,
-                             .threshold = 3.0, .refine = 1};
-    req.threads = 2;
     nr_bounds_result res;
     nr_error err;
     nr_error_clear(&err);
-    nr_status st = nr_bounds_compute(model, engine, nr_experiment_find(bp->experiment), base, &req, &res, NULL, &err);
+    nr_status st = bounds_preset_compute(bp, model, engine, base, g.nx, 2, &res, &err);
     CHECK(st == NR_OK, "%s: %s", name, err.message);
     if (st != NR_OK)
         return;
@@ -175,10 +170,15 @@ int main(void)
         fprintf(stderr, "engine: %s\n", err.message);
         return 1;
     }
-    check_preset(engine, "dipole");
-    check_preset(engine, "darkz_nun");
-    check_preset(engine, "dark_photon");
-    check_preset(engine, "b_minus_l");
+    check_preset(engine, "dipole", 50);
+    check_preset(engine, "darkz_nun", 50);
+    check_preset(engine, "dark_photon", 50);
+    check_preset(engine, "b_minus_l", 50);
+    check_preset(engine, "u1x", 50);
+    check_preset(engine, "tmm_zp", 50);
+    check_preset(engine, "nuphilic_zp", 50);
+    check_preset(engine, "zd_hnl_fig3", 50);
+    check_preset(engine, "zd_hnl_fig4", 50);
     nr_engine_free(engine);
     return nr_test_summary();
 }

@@ -102,7 +102,7 @@ static void test_accept(void)
     nr_experiment nucal = *nr_experiment_find("nu-Cal");
     nr_proton_dump_production prod = {1, 1, nr_quark_couplings_dark_photon(1.0),
                                       nr_proton_couplings_dark_photon(1.0),
-                                      nr_brem_options_default(1.0)};
+                                      nr_brem_options_default(1.0), {NULL, NULL}};
     nr_llp_accepted acc[NR_PDUMP_N_MECH], cut[NR_PDUMP_N_MECH];
     int have[NR_PDUMP_N_MECH], have_cut[NR_PDUMP_N_MECH];
     CHECK(nr_proton_dump_accept(&nucal, 0.05, &prod, acc, have, &err) == NR_OK, "accept: %s", err.message);
@@ -126,6 +126,28 @@ static void test_accept(void)
     for (int k = 0; k < NR_PDUMP_N_MECH; k++)
         if (have[k])
             nr_llp_accepted_free(&acc[k]);
+    /* the meson tables memoised in the engine (nr_proton_dump_meson_table) give the same X as those made per call */
+    nr_engine *engine = NULL;
+    if (nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK) {
+        nr_proton_dump_production memo = prod;
+        const nr_hadron_table *again = NULL;
+        CHECK(nr_proton_dump_meson_table(engine, &nucal, 111, &memo.meson_tables[0], &err) == NR_OK &&
+                  nr_proton_dump_meson_table(engine, &nucal, 221, &memo.meson_tables[1], &err) == NR_OK &&
+                  nr_proton_dump_meson_table(engine, &nucal, 111, &again, &err) == NR_OK,
+              "memoised meson tables: %s", err.message);
+        CHECK(again && again == memo.meson_tables[0], "a second request returns the memoised table");
+        nr_llp_accepted a1[NR_PDUMP_N_MECH], a2[NR_PDUMP_N_MECH];
+        int h1[NR_PDUMP_N_MECH], h2[NR_PDUMP_N_MECH];
+        CHECK(nr_proton_dump_accept(&nucal, 0.05, &prod, a1, h1, &err) == NR_OK &&
+                  nr_proton_dump_accept(&nucal, 0.05, &memo, a2, h2, &err) == NR_OK,
+              "accept with and without the memo");
+        for (int k = 0; k < NR_PDUMP_N_MECH; k++) {
+            CHECK(h1[k] && h2[k] && a1[k].total_pb == a2[k].total_pb, "mechanism %d: same X with the memo", k);
+            nr_llp_accepted_free(&a1[k]);
+            nr_llp_accepted_free(&a2[k]);
+        }
+        nr_engine_free(engine);
+    }
     CHECK(nr_proton_dump_accept(&nucal, 70.0, &prod, acc, have, &err) == NR_EINPUT, "mass above the beam refused");
     CHECK(nr_proton_dump_accept(nr_experiment_find("E137"), 0.05, &prod, acc, have, &err) == NR_EINPUT,
           "an electron dump is not a proton dump");

@@ -173,7 +173,8 @@ static nr_status add_mechanism(production *pr, int mech, const nr_llp_spectrum *
  * fixed-target frame; the dump is then read as a decay volume with luminosity N_p / 1000 fb^-1. */
 _Static_assert((int)MECH_PI0 == (int)NR_PDUMP_PI0 && (int)MECH_ETA == (int)NR_PDUMP_ETA &&
                    (int)MECH_BREM == (int)NR_PDUMP_BREM && (int)N_MECH == (int)NR_PDUMP_N_MECH, "proton-dump mechanisms in the order of the production lists");
-static nr_status build_proton_dump(const nr_experiment *e, const nr_param_value *p, production *pr, nr_error *err)
+static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
+                                   production *pr, nr_error *err)
 {
     const nr_zprime_vertex *u = &pr->couplings.f[NR_ZP_F_U], *d = &pr->couplings.f[NR_ZP_F_D];
     int mechanisms = p[P_PRODUCTION].choice; /* 0 all, 1 mesons, 2 bremsstrahlung */
@@ -189,6 +190,13 @@ static nr_status build_proton_dump(const nr_experiment *e, const nr_param_value 
     prod.brem.variant = (nr_brem_splitting_variant)p[P_BREM_SPLITTING].choice;
     prod.brem.resonances = (nr_brem_resonances)p[P_BREM_RESONANCES].choice;
     pr->luminosity_fb = nr_proton_dump_luminosity_fb(e);
+    /* the dump's pi0 and eta do not depend on the request: built once per engine */
+    const int pdg[2] = {111, 221};
+    for (int k = 0; k < 2 && prod.mesons; k++) {
+        nr_status st = nr_proton_dump_meson_table(engine, e, pdg[k], &prod.meson_tables[k], err);
+        if (st != NR_OK)
+            return st;
+    }
     return nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
 }
 
@@ -211,7 +219,7 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
 
     int mechanisms = p[P_PRODUCTION].choice; /* 0 all, 1 mesons, 2 bremsstrahlung */
     if (e->kind == NR_DETECTOR_BEAM_DUMP && strcmp(e->beam_particle, "p") == 0)
-        return build_proton_dump(e, p, pr, err);
+        return build_proton_dump(engine, e, p, pr, err);
     if (e->kind == NR_DETECTOR_BEAM_DUMP) {
         /* electron charges x'_l = g_v + g_a, x'_e = g_v - g_a (004 Eq. 46 is symmetric in them) */
         const nr_zprime_vertex *el = &c->f[NR_ZP_F_E];

@@ -487,48 +487,99 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
 }
 
 /* A parent of mass m_parent flying at polar angle theta with momentum p decays isotropically into a daughter with
- * rest-frame energy e_star and momentum p_star: n_cos x n_phi rest-frame directions (midpoints) are boosted and
- * filled into out with weight / (n_cos n_phi) each. Daughters going at more than theta_keep to the beam are not
- * filled (the caller only accepts inside a smaller cone; a cell of the grid spans a factor 1.06 in theta, so
- * theta_keep = 2 x the widest cone loses nothing), and a parent whose every daughter would be outside is skipped:
+ * rest-frame energy e_star and momentum p_star: N_COS x N_PHI rest-frame directions (midpoints) are boosted and
+ * filled into out with weight / (N_COS N_PHI) each. Daughters going at more than cone->keep to the beam are not
+ * filled (the caller only accepts inside a smaller cone and chooses keep so that no accepted cell loses a fill, see
+ * build_primary), and a parent whose every daughter would be outside is skipped:
  * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
- * is the larger. */
-static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
-                          double weight, double theta_keep)
+ * is the larger. The directions' trigonometry and the cone's tangent are computed once per spectrum (two_body_dirs);
+ * a direction clearly outside the cone (z <= 0, or p_T^2 > z^2 tan^2(keep) (1 + 1e-9)) is dropped before atan2, and
+ * every other one takes the exact test atan2(p_T, z) <= keep, so what is filled does not change. */
+enum { N_COS = 16, N_PHI = 8 };
+
+typedef struct {
+    double c[N_COS], s[N_COS];           /* rest-frame cos and sin of the polar angle to the parent's flight */
+    double cos_phi[N_PHI], sin_phi[N_PHI]; /* azimuths on [0, pi]: phi and -phi give the same polar angle   */
+    double keep;                         /* cone [rad] on the beam axis                                      */
+    int pre_test;                        /* keep < pi/2: the tangent test applies                           */
+    double tan2_keep;                    /* tan^2(keep) (1 + 1e-9)                                           */
+} two_body_dirs;
+
+static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
 {
-    enum { N_COS = 16, N_PHI = 8 };
+    for (int ic = 0; ic < N_COS; ic++) {
+        d->c[ic] = -1.0 + (ic + 0.5) * 2.0 / N_COS;
+        d->s[ic] = sqrt(1.0 - d->c[ic] * d->c[ic]);
+    }
+    for (int iph = 0; iph < N_PHI; iph++) {
+        const double phi = (iph + 0.5) * NR_PI / N_PHI;
+        d->cos_phi[iph] = cos(phi);
+        d->sin_phi[iph] = sin(phi);
+    }
+    d->keep = theta_keep;
+    d->pre_test = theta_keep < 0.5 * NR_PI;
+    d->tan2_keep = d->pre_test ? tan(theta_keep) * tan(theta_keep) * (1.0 + 1e-9) : INFINITY;
+}
+
+static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
+                          double weight, const two_body_dirs *cone)
+{
     const double bg_parent = p / m_parent, bg_star = p_star / sqrt(fmax(e_star * e_star - p_star * p_star, 1e-300));
-    if (bg_parent > bg_star && theta - asin(bg_star / bg_parent) > theta_keep)
+    if (bg_parent > bg_star && theta - asin(bg_star / bg_parent) > cone->keep)
         return;
     const double st = sin(theta), ct = cos(theta), e = sqrt(p * p + m_parent * m_parent);
     const double gamma = e / m_parent, beta_gamma = bg_parent, w_dir = weight / (N_COS * N_PHI);
     for (int ic = 0; ic < N_COS; ic++) {
-        const double c = -1.0 + (ic + 0.5) * 2.0 / N_COS, s = sqrt(1.0 - c * c);
-        const double p_par = gamma * p_star * c + beta_gamma * e_star, p_perp = p_star * s;
+        const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
         for (int iph = 0; iph < N_PHI; iph++) {
-            const double phi = (iph + 0.5) * NR_PI / N_PHI; /* phi and -phi give the same polar angle */
             /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
-            const double x = p_par * st + p_perp * cos(phi) * ct, y = p_perp * sin(phi);
-            const double z = p_par * ct - p_perp * cos(phi) * st;
-            const double pt = sqrt(x * x + y * y), angle = atan2(pt, z);
-            if (angle <= theta_keep)
+            const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
+            const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
+            const double pt2 = x * x + y * y;
+            if (cone->pre_test && (z > 0 ? pt2 > z * z * cone->tan2_keep : pt2 > 0))
+                continue;
+            const double pt = sqrt(pt2), angle = atan2(pt, z);
+            if (angle <= cone->keep)
                 nr_llp_spectrum_fill(out, angle, sqrt(pt * pt + z * z), w_dir);
         }
     }
 }
 
-/* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,
- * so 2 N per Z_D). */
-static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, double theta_keep)
+/* Centres of the LLP grid's cells: theta [rad] and p [GeV] (nr_llp_cell_log10_*). */
+typedef struct {
+    double theta[NR_LLP_N_THETA], p[NR_LLP_N_P];
+} llp_cell_centres;
+
+static void llp_cell_centres_init(llp_cell_centres *c)
 {
-    const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
+    for (int it = 0; it < NR_LLP_N_THETA; it++)
+        c->theta[it] = pow(10.0, nr_llp_cell_log10_theta(it));
+    for (int ip = 0; ip < NR_LLP_N_P; ip++)
+        c->p[ip] = pow(10.0, nr_llp_cell_log10_p(ip));
+}
+
+/* Every parent in the cells of spectrum `parents` (mass parents->mass_gev) decays into a daughter of rest-frame
+ * energy e_star and momentum p_star, filled into out with weight factor x the cell's. */
+static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double p_star, double factor,
+                           const two_body_dirs *cone, nr_llp_spectrum *out)
+{
+    llp_cell_centres centre;
+    llp_cell_centres_init(&centre);
+    const double m = parents->mass_gev;
     for (int it = 0; it < NR_LLP_N_THETA; it++)
         for (int ip = 0; ip < NR_LLP_N_P; ip++) {
-            const double w = zd->w_pb[it * NR_LLP_N_P + ip];
+            const double w = parents->w_pb[it * NR_LLP_N_P + ip];
             if (w > 0)
-                fill_two_body(n, pow(10.0, nr_llp_cell_log10_theta(it)), pow(10.0, nr_llp_cell_log10_p(ip)), m,
-                              0.5 * m, p_star, 2.0 * w, theta_keep);
+                fill_two_body(out, centre.theta[it], centre.p[ip], m, e_star, p_star, factor * w, cone);
         }
+}
+
+/* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,
+ * so 2 N per Z_D). */
+static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, const two_body_dirs *cone)
+{
+    const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
+    decay_spectrum(zd, 0.5 * m, p_star, 2.0, cone, n);
 }
 
 /* D_s -> l N for the mixing flavour l, per unit |U_lN|^2: BR(D_s -> l nu) times the helicity and phase-space factor
@@ -576,10 +627,80 @@ static void two_body_rest(double m, double m1, double m2, double *e_star, double
     *e_star = (m * m + m1 * m1 - m2 * m2) / (2.0 * m);
 }
 
+/* What the D_s production needs that no parameter changes, built once per engine and collision energy
+ * (nr_engine_derived): the D_s- and D_s+ cells of NLO-P8 with sigma > 0, in the tables' order, and the taus of
+ * D_s -> tau nu (every angle), BR(D_s -> tau nu) x sigma per cell. */
+typedef struct {
+    size_t n_cells;
+    double *theta, *p, *sigma_pb; /* [rad], [GeV], [pb] */
+    nr_llp_spectrum tau;
+} ds_tables;
+
+static void ds_tables_release(void *table)
+{
+    ds_tables *t = table;
+    if (!t)
+        return;
+    free(t->theta);
+    free(t->p);
+    free(t->sigma_pb);
+    nr_llp_spectrum_free(&t->tau);
+    free(t);
+}
+
+/* arg: the collision energy ("13.6TeV" or "14TeV") */
+static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void **out, nr_error *err)
+{
+    const char *energy = arg;
+    const double m_ds = nr_hadron_mass_gev(431);
+    ds_tables *t = calloc(1, sizeof *t);
+    nr_hadron_table tab[2] = {{0}, {0}};
+    nr_status st = t ? NR_OK : nr_fail(err, NR_ENOMEM, "", "out of memory for the D_s tables");
+    for (int k = 0; k < 2 && st == NR_OK; k++) /* D_s- then D_s+ */
+        st = nr_hadron_table_load(nr_engine_data_dir(engine), energy, "NLO-P8", (2 * k - 1) * 431, &tab[k], err);
+    if (st == NR_OK) {
+        const size_t n = tab[0].n_cells + tab[1].n_cells;
+        t->theta = malloc((n ? n : 1) * sizeof *t->theta);
+        t->p = malloc((n ? n : 1) * sizeof *t->p);
+        t->sigma_pb = malloc((n ? n : 1) * sizeof *t->sigma_pb);
+        if (!t->theta || !t->p || !t->sigma_pb)
+            st = nr_fail(err, NR_ENOMEM, "", "out of memory for the D_s tables");
+    }
+    if (st == NR_OK)
+        st = nr_llp_spectrum_init(&t->tau, NR_M_TAU, err);
+    if (st == NR_OK) {
+        double e_tau, p_tau;
+        two_body_rest(m_ds, NR_M_TAU, 0.0, &e_tau, &p_tau);
+        two_body_dirs every;
+        two_body_dirs_init(&every, NR_PI);
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; i < tab[k].n_cells; i++) {
+                const double w = tab[k].cells[i].sigma_pb;
+                if (!(w > 0))
+                    continue;
+                const size_t j = t->n_cells++;
+                t->theta[j] = pow(10.0, tab[k].cells[i].log10_theta);
+                t->p[j] = pow(10.0, tab[k].cells[i].log10_p);
+                t->sigma_pb[j] = w;
+                fill_two_body(&t->tau, t->theta[j], t->p[j], m_ds, e_tau, p_tau, BR_DS_TAU_NU * w, &every);
+            }
+    }
+    nr_hadron_table_free(&tab[0]);
+    nr_hadron_table_free(&tab[1]);
+    if (st != NR_OK) {
+        ds_tables_release(t);
+        t = NULL;
+    }
+    *out = t;
+    return st;
+}
+
+static const nr_derived_spec ds_tables_spec = {ds_tables_build, ds_tables_release};
+
 /* N from D_s+- -> l N at U^2 = 1 (NLO-P8 forward charm, the central FORESEE prediction), and for tau mixing also
  * from D_s -> tau nu, tau -> N pi (the tau decays promptly, c tau = 87 um). */
 static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, int flavour, double m_n,
-                             double theta_keep, nr_llp_spectrum *n, nr_error *err)
+                             const two_body_dirs *cone, nr_llp_spectrum *n, nr_error *err)
 {
     const double m_ds = nr_hadron_mass_gev(431);
     const double m_l = flavour == NR_FLAVOUR_TAU ? NR_M_TAU : flavour == NR_FLAVOUR_MU ? NR_M_MUON : NR_M_ELECTRON;
@@ -587,41 +708,24 @@ static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, in
     const double br_tau = flavour == NR_FLAVOUR_TAU ? tau_pi_n_br_per_u2(m_n) : 0.0;
     if (!(br_direct > 0) && !(br_tau > 0))
         return NR_OK;
-    nr_llp_spectrum tau = {0};
-    nr_status st = br_tau > 0 ? nr_llp_spectrum_init(&tau, NR_M_TAU, err) : NR_OK;
-    double e_n, p_n, e_tau, p_tau;
-    two_body_rest(m_ds, m_n, m_l, &e_n, &p_n);
-    two_body_rest(m_ds, NR_M_TAU, 0.0, &e_tau, &p_tau);
-    for (int sign = -1; sign <= 1 && st == NR_OK; sign += 2) {
-        nr_hadron_table tab;
-        if ((st = nr_hadron_table_load(nr_engine_data_dir(engine), meson_energy(e), "NLO-P8", sign * 431, &tab, err)) !=
-            NR_OK)
-            break;
-        for (size_t i = 0; i < tab.n_cells; i++) {
-            const double w = tab.cells[i].sigma_pb, th = pow(10.0, tab.cells[i].log10_theta);
-            const double p = pow(10.0, tab.cells[i].log10_p);
-            if (!(w > 0))
-                continue;
-            if (br_direct > 0)
-                fill_two_body(n, th, p, m_ds, e_n, p_n, br_direct * w, theta_keep);
-            if (br_tau > 0)
-                fill_two_body(&tau, th, p, m_ds, e_tau, p_tau, BR_DS_TAU_NU * w, NR_PI); /* every tau */
-        }
-        nr_hadron_table_free(&tab);
+    char key[NR_ENGINE_DERIVED_KEY_LEN];
+    snprintf(key, sizeof key, "zd_hnl/ds/%s", meson_energy(e));
+    const void *table = NULL;
+    nr_status st = nr_engine_derived(engine, key, &ds_tables_spec, meson_energy(e), &table, err);
+    if (st != NR_OK)
+        return st;
+    const ds_tables *ds = table;
+    double e_n, p_n;
+    if (br_direct > 0) {
+        two_body_rest(m_ds, m_n, m_l, &e_n, &p_n);
+        for (size_t i = 0; i < ds->n_cells; i++)
+            fill_two_body(n, ds->theta[i], ds->p[i], m_ds, e_n, p_n, br_direct * ds->sigma_pb[i], cone);
     }
-    if (st == NR_OK && br_tau > 0) {
+    if (br_tau > 0) {
         two_body_rest(NR_M_TAU, m_n, NR_M_PION_CHARGED, &e_n, &p_n);
-        for (int it = 0; it < NR_LLP_N_THETA; it++)
-            for (int ip = 0; ip < NR_LLP_N_P; ip++) {
-                const double w = tau.w_pb[it * NR_LLP_N_P + ip];
-                if (w > 0)
-                    fill_two_body(n, pow(10.0, nr_llp_cell_log10_theta(it)), pow(10.0, nr_llp_cell_log10_p(ip)),
-                                  NR_M_TAU, e_n, p_n, br_tau * w, theta_keep);
-            }
+        decay_spectrum(&ds->tau, e_n, p_n, br_tau, cone, n);
     }
-    if (br_tau > 0)
-        nr_llp_spectrum_free(&tau);
-    return st;
+    return NR_OK;
 }
 
 static void n_beam_free(n_beam *b)
@@ -667,23 +771,26 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
     if (!st->have_volume)
         return NR_OK;
     nr_llp_spectrum zd, n;
-    /* N are accepted by the volume and by the target (accept_n_beam): twice the wider of the two cones */
+    /* N are accepted by the volume and by the target (accept_n_beam, nr_llp_accept): a theta cell counts only when
+     * its lower edge lies below the cone, so an N at 10^width = 1.12 times the wider cone or more lands in a cell
+     * nothing accepts; keep 10^(1.2 width) = 1.148 times it (the accepted cells get exactly the same fills) */
     const double cone_volume = atan(st->volume.radius_m / (st->volume.distance_m + st->volume.length_m));
     const double cone_target = atan(sqrt(e->width_m * e->height_m / NR_PI) / (e->distance_m + st->target_length_m));
-    const double theta_keep = 2.0 * fmax(cone_volume, cone_target);
+    two_body_dirs cone;
+    two_body_dirs_init(&cone, pow(10.0, 1.2 * NR_LLP_CELL_LOG10_WIDTH) * fmax(cone_volume, cone_target));
     nr_status s = zd_spectrum(engine, e, st->base.m_zd, st->base.eps, &zd, err);
     if (s != NR_OK)
         return s;
     if ((s = nr_llp_accept(&zd, &st->volume, &st->zd, err)) == NR_OK)
         st->have_zd = 1;
     if (s == NR_OK && st->base.m_zd > 2.0 * st->base.m_n && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        decay_into_pairs(&zd, st->base.m_n, &n, theta_keep);
+        decay_into_pairs(&zd, st->base.m_n, &n, &cone);
         s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
         nr_llp_spectrum_free(&n);
     }
     nr_llp_spectrum_free(&zd);
     if (s == NR_OK && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, theta_keep, &n, err)) == NR_OK)
+        if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, &cone, &n, err)) == NR_OK)
             s = accept_n_beam(&n, st, e, p, &st->from_ds, err);
         nr_llp_spectrum_free(&n);
     }

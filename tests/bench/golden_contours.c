@@ -2,10 +2,11 @@
  * tests/test_contour_golden.c.
  *
  * Usage: golden_contours PRESET POINTS SOURCE [THREADS] > tests/golden/contour_PRESET_POINTS.txt
+ * (the events or chi-square contour of the preset, bounds_preset_compute)
  * (NUREACH_DATA_DIR: the data folder, default ./data). SOURCE names the code that made the numbers (the git
  * commit); it is written into the file's header. The file: header lines starting with '#', then
  *   request <model> <experiment> <signal> <x param> <x min> <x max> <y param> <y min> <y max> <points>
- *   grid <nx> <ny>      followed by nx * ny lines "x y events" (x fastest)
+ *   grid <nx> <ny>      followed by nx * ny lines "x y events" (x fastest; Delta-chi2 for a chi-square preset)
  *   polygon <n>         followed by n lines "x y" (one block per polygon)
  */
 #include <stdio.h>
@@ -47,22 +48,22 @@ int main(int argc, char **argv)
     nr_param_value *base = calloc(model->n_params, sizeof *base);
     nr_model_defaults(model, base);
     bounds_preset_apply(bp, model, base);
-    nr_bounds_request req = {.signal = (size_t)nr_model_signal_index(model, bp->signal),
-                             .ix = nr_model_param_index(model, bp->x_param),
-                             .iy = nr_model_param_index(model, bp->y_param),
-                             .x_min = bp->x_min, .x_max = bp->x_max, .nx = (size_t)points, .x_log = 1,
-                             .y_min = bp->y_min, .y_max = bp->y_max, .ny = (size_t)points, .y_log = 1,
-                             .threshold = 3.0, .refine = 1};
-    req.threads = argc > 4 ? (unsigned)atoi(argv[4]) : 1;
     nr_bounds_result res;
-    if (nr_bounds_compute(model, engine, experiment, base, &req, &res, NULL, &err) != NR_OK) {
+    const unsigned threads = argc > 4 ? (unsigned)atoi(argv[4]) : 1;
+    if (bounds_preset_compute(bp, model, engine, base, (size_t)points, threads, &res, &err) != NR_OK) {
         fprintf(stderr, "bounds: %s\n", err.message);
         return 1;
     }
-    printf("# golden contour of preset %s, %d x %d log grid, threshold 3, refined\n", bp->name, points, points);
-    printf("# source: nureach %s, nr_bounds_compute via tests/bench/golden_contours %s %d\n", argv[3], bp->name,
+    if (bp->chi2_observable)
+        printf("# golden contour of preset %s, %d x %d log grid, Delta-chi2 of %s* at 90%% CL (2 parameters)\n",
+               bp->name, points, points, bp->chi2_observable);
+    else
+        printf("# golden contour of preset %s, %d x %d log grid, threshold 3, refined\n", bp->name, points, points);
+    printf("# source: nureach %s, %s via tests/bench/golden_contours %s %d\n", argv[3],
+           bp->chi2_observable ? "nr_chi2_bounds_compute" : "nr_bounds_compute", bp->name,
            points);
-    printf("request %s %s %s %s %.17g %.17g %s %.17g %.17g %d\n", bp->name, bp->experiment, bp->signal, bp->x_param,
+    printf("request %s %s %s %s %.17g %.17g %s %.17g %.17g %d\n", bp->name, bp->experiment,
+           bp->signal ? bp->signal : bp->chi2_observable, bp->x_param,
            bp->x_min, bp->x_max, bp->y_param, bp->y_min, bp->y_max, points);
     printf("grid %zu %zu\n", res.nx, res.ny);
     for (size_t j = 0; j < res.ny; j++)

@@ -192,6 +192,16 @@ static int species_active(int species, int flavour_choice)
     return species / 2 == flavour_of_choice[flavour_choice];
 }
 
+/* Neutrinos of every active species in flux bin b (the flux's species share its energy bins). */
+static double neutrinos_in_bin(const setup *s, const nr_param_value *p, size_t b)
+{
+    double n = 0.0;
+    for (int sp = 0; sp < NR_N_SPECIES; sp++)
+        if (species_active(sp, p[P_FLAVOUR].choice) && s->flux->count[sp][b] > 0)
+            n += s->flux->count[sp][b] * s->flux_scale;
+    return n;
+}
+
 /* ------------------------------------------------------------------------------------------------ */
 /* production terms at fixed m_N, computed with mu_N = 1 GeV^-1                                    */
 
@@ -324,31 +334,27 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
     if (!gl)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the electron-recoil quadrature");
     double total = 0.0;
-    for (int sp = 0; sp < NR_N_SPECIES; sp++) {
-        if (!species_active(sp, p[P_FLAVOUR].choice))
+    for (size_t b = 0; b < s->flux->n_bins; b++) { /* one quadrature per bin for every species (see above) */
+        double e = s->flux->e_center[b], n_nu = neutrinos_in_bin(s, p, b);
+        double a_min, a_max;
+        if (n_nu <= 0 || !nr_upscatter_abs_t_range(e, me, m_n, &a_min, &a_max))
             continue;
-        for (size_t b = 0; b < s->flux->n_bins; b++) {
-            double e = s->flux->e_center[b], n_nu = s->flux->count[sp][b] * s->flux_scale;
-            double a_min, a_max;
-            if (n_nu <= 0 || !nr_upscatter_abs_t_range(e, me, m_n, &a_min, &a_max))
+        double lo = a_min > t_lo ? a_min : t_lo, hi = a_max < t_hi ? a_max : t_hi;
+        if (!(hi > lo) || lo <= 0)
+            continue;
+        double sum = 0.0;
+        for (size_t k = 0; k < N_T_NODES_ELECTRON; k++) {
+            double x, w;
+            gsl_integration_glfixed_point(log(lo), log(hi), k, &x, &w, gl);
+            double abs_t = exp(x), kin = abs_t / (2.0 * me);
+            double p_e = sqrt(kin * kin + 2.0 * me * kin);
+            double cos_th = (kin * (e + me) + 0.5 * m_n * m_n) / (e * p_e);
+            double theta = cos_th >= 1.0 ? 0.0 : acos(cos_th);
+            if (theta < p[P_THETA_MIN].number || theta > p[P_THETA_MAX].number)
                 continue;
-            double lo = a_min > t_lo ? a_min : t_lo, hi = a_max < t_hi ? a_max : t_hi;
-            if (!(hi > lo) || lo <= 0)
-                continue;
-            double sum = 0.0;
-            for (size_t k = 0; k < N_T_NODES_ELECTRON; k++) {
-                double x, w;
-                gsl_integration_glfixed_point(log(lo), log(hi), k, &x, &w, gl);
-                double abs_t = exp(x), kin = abs_t / (2.0 * me);
-                double p_e = sqrt(kin * kin + 2.0 * me * kin);
-                double cos_th = (kin * (e + me) + 0.5 * m_n * m_n) / (e * p_e);
-                double theta = cos_th >= 1.0 ? 0.0 : acos(cos_th);
-                if (theta < p[P_THETA_MIN].number || theta > p[P_THETA_MAX].number)
-                    continue;
-                sum += w * abs_t * nr_dipole_dsigma_dt(e, -abs_t, &ctx);
-            }
-            total += n_nu * electrons * sum;
+            sum += w * abs_t * nr_dipole_dsigma_dt(e, -abs_t, &ctx);
         }
+        total += n_nu * electrons * sum;
     }
     gsl_integration_glfixed_table_free(gl);
     *events = total;
@@ -465,29 +471,27 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
             {{1.0, m_n, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0},
              nr_material_neutrons_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEON},
         };
-        for (int sp = 0; sp < NR_N_SPECIES; sp++) {
-            if (!species_active(sp, p[P_FLAVOUR].choice))
+        /* dsigma/dt does not depend on the species (nu and nubar alike, dipole_xsec.c): one t quadrature per
+         * flux bin and target serves the neutrinos of every active species in that bin */
+        for (size_t b = 0; b < s->flux->n_bins; b++) {
+            double e = s->flux->e_center[b], n_nu = neutrinos_in_bin(s, p, b);
+            if (!(n_nu > 0))
                 continue;
-            for (size_t b = 0; b < s->flux->n_bins; b++) {
-                double e = s->flux->e_center[b], n_nu = s->flux->count[sp][b] * s->flux_scale;
-                if (n_nu <= 0)
-                    continue;
-                for (int k = 0; k < 3; k++) {
-                    size_t n = nr_upscatter_nodes(nr_dipole_dsigma_dt, &tg[k].ctx, e, tg[k].ctx.m_target, m_n, 0.0,
-                                                  tg[k].nodes, abs_t, w);
-                    for (size_t j = 0; j < n; j++) {
-                        if (!(w[j] > 0))
-                            continue;
-                        /* w[j] [cm^2] x targets [cm^-2] x neutrinos = N made (at mu_N = 1 GeV^-1) */
-                        double e_n = nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]);
-                        term t = {e_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
-                                  nr_two_body_fraction_above(e_n, m_n, e_vis), ll_table_at(&ee, e_n),
-                                  ll_table_at(&mumu, e_n), nr_two_body_fraction_above(e_n, m_n, 1000.0),
-                                  nr_two_body_fraction_above(e_n, m_n, 3000.0)};
-                        if (push_term(out, t) != 0) {
-                            production_free(out);
-                            return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
-                        }
+            for (int k = 0; k < 3; k++) {
+                size_t n = nr_upscatter_nodes(nr_dipole_dsigma_dt, &tg[k].ctx, e, tg[k].ctx.m_target, m_n, 0.0,
+                                              tg[k].nodes, abs_t, w);
+                for (size_t j = 0; j < n; j++) {
+                    if (!(w[j] > 0))
+                        continue;
+                    /* w[j] [cm^2] x targets [cm^-2] x neutrinos = N made (at mu_N = 1 GeV^-1) */
+                    double e_n = nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]);
+                    term t = {e_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
+                              nr_two_body_fraction_above(e_n, m_n, e_vis), ll_table_at(&ee, e_n),
+                              ll_table_at(&mumu, e_n), nr_two_body_fraction_above(e_n, m_n, 1000.0),
+                              nr_two_body_fraction_above(e_n, m_n, 3000.0)};
+                    if (push_term(out, t) != 0) {
+                        production_free(out);
+                        return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
                     }
                 }
             }

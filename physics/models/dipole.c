@@ -217,8 +217,8 @@ typedef struct {
 } term;
 
 /* Fraction of N -> nu l+ l- decays above the visible-energy cut as a function of E_N, tabulated on a log
- * grid per mass (nr_dipole_nu_ll_fraction_above costs a 1-D integral per call) and interpolated linearly in
- * ln E_N; the fraction is a smooth, monotonic function of E_N. */
+ * grid per mass (nr_dipole_nu_ll_fraction_above: a closed form, a 1-D integral near threshold) and interpolated
+ * linearly in ln E_N; the fraction is a smooth, monotonic function of E_N. */
 #define LL_TABLE_POINTS 160
 typedef struct {
     double ln_e_lo, ln_e_hi;

@@ -58,7 +58,8 @@ double nr_dipole_width_nu_ll(double mu_n, double m_n, double m_l);
 
 /* Fraction of N -> nu l+ l- decays of an N with lab energy e_n whose visible energy E(l+) + E(l-) exceeds
  * e_vis_cut (the "effective" branching fraction of 001 Fig. 2 right is this times the branching fraction).
- * Unpolarised N: the l+l- system is isotropic in the N rest frame. */
+ * Unpolarised N: the l+l- system is isotropic in the N rest frame. A closed form (dipole_xsec.c) above
+ * m_N = 2.5 m_l, two 1-D integrals (with an error estimate) below. */
 nr_status nr_dipole_nu_ll_fraction_above_e(double m_n, double m_l, double e_n, double e_vis_cut, double *fraction,
                                            double *abs_err, nr_error *err);
 double nr_dipole_nu_ll_fraction_above(double m_n, double m_l, double e_n, double e_vis_cut); /* NaN on failure */

@@ -146,6 +146,7 @@ typedef struct {
     double length_m;     /* [m]                                          */
     double dist_m;       /* from the back of the slab to the volume [m]  */
     int is_target;       /* the detector's own target (ECC, recoils)     */
+    const nr_ff_helm_table *helm; /* Helm F of its nucleus (engine)      */
 } slab;
 
 typedef struct {
@@ -173,13 +174,14 @@ static nr_status make_setup(const nr_engine *engine, const nr_experiment *e, int
     }
     double column = nr_experiment_column_density_g_cm2(e);
     double target_len = column / e->target->density_g_cm3 / 100.0; /* [m] */
-    s->slabs[s->n_slabs++] = (slab){e->target, column, target_len, e->gap_m, 1};
+    s->slabs[s->n_slabs++] = (slab){e->target, column, target_len, e->gap_m, 1,
+                                    nr_engine_helm_001(engine, e->target)};
     if (with_rock) { /* 000 sec. II: 10 m concrete right in front, 90 m rock before it */
         const nr_material *concrete = &nr_material_concrete, *rock = &nr_material_rock;
         s->slabs[s->n_slabs++] = (slab){concrete, concrete->density_g_cm3 * 1000.0, 10.0,
-                                        target_len + e->gap_m, 0};
+                                        target_len + e->gap_m, 0, nr_engine_helm_001(engine, concrete)};
         s->slabs[s->n_slabs++] = (slab){rock, rock->density_g_cm3 * 9000.0, 90.0,
-                                        10.0 + target_len + e->gap_m, 0};
+                                        10.0 + target_len + e->gap_m, 0, nr_engine_helm_001(engine, rock)};
     }
     return NR_OK;
 }
@@ -464,11 +466,11 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
             double per_cm2;
             size_t nodes;
         } tg[3] = {
-            {{1.0, m_n, NR_DIPOLE_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, p[P_SCREENING].choice},
+            {{1.0, m_n, NR_DIPOLE_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, p[P_SCREENING].choice, sl->helm},
              nr_material_nuclei_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEUS},
-            {{1.0, m_n, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0}, nr_material_protons_per_g(m) * sl->column_g_cm2,
+            {{1.0, m_n, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0, NULL}, nr_material_protons_per_g(m) * sl->column_g_cm2,
              N_T_NODES_NUCLEON},
-            {{1.0, m_n, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0},
+            {{1.0, m_n, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0, NULL},
              nr_material_neutrons_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEON},
         };
         /* dsigma/dt does not depend on the species (nu and nubar alike, dipole_xsec.c): one t quadrature per

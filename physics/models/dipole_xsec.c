@@ -91,7 +91,7 @@ double nr_dipole_bracket_spin_half(double s, double m_target, double m_n, double
 /* Z F(Q) of a nucleus: Helm (001 A.4) times atomic screening (001 A.5) if requested. */
 static double nucleus_charge_form_factor(const nr_dipole_xsec_ctx *c, double q_gev)
 {
-    double f = nr_ff_helm_001(q_gev, c->a);
+    double f = c->helm ? nr_ff_helm_table_at(c->helm, q_gev) : nr_ff_helm_001(q_gev, c->a);
     if (c->screening)
         f *= nr_ff_atomic_screening(q_gev, c->z);
     return c->z * f;

@@ -10,6 +10,7 @@
 #ifndef NR_DIPOLE_XSEC_H
 #define NR_DIPOLE_XSEC_H
 
+#include "form_factors.h"
 #include "nr_error.h"
 
 typedef enum {
@@ -26,6 +27,8 @@ typedef struct {
     double z, a;        /* nucleus: charge and mass number (for the Helm form factor) */
     double m_target;    /* target mass [GeV]                                          */
     int screening;      /* nucleus: multiply F by the atomic screening factor (A.5)   */
+    const nr_ff_helm_table *helm; /* nucleus: the tabulated Helm F for mass number a
+                                     (nr_engine_helm_001); NULL: nr_ff_helm_001 directly */
 } nr_dipole_xsec_ctx;
 
 /* dsigma/dt [cm^2/GeV^2] of nu + T -> N + T at neutrino energy e_nu [GeV] and t < 0 [GeV^2]; 0 outside

@@ -209,6 +209,7 @@ static double neutrinos_in_bin(const setup *s, const nr_param_value *p, size_t b
 
 typedef struct {
     double e_n;      /* N energy [GeV]                                         */
+    double p_n;      /* N momentum [GeV]                                       */
     double weight;   /* N made at mu_N = 1 GeV^-1: neutrinos x sigma x targets */
     double abs_t;    /* momentum transfer [GeV^2]                              */
     int slab;        /* where it was made                                      */
@@ -242,9 +243,9 @@ static nr_status ll_table_build(ll_fraction_table *tab, double m_n, double m_l, 
     return NR_OK;
 }
 
-static double ll_table_at(const ll_fraction_table *tab, double e_n)
+static double ll_table_at(const ll_fraction_table *tab, double ln_e_n)
 {
-    double x = (log(e_n) - tab->ln_e_lo) / (tab->ln_e_hi - tab->ln_e_lo) * (LL_TABLE_POINTS - 1);
+    double x = (ln_e_n - tab->ln_e_lo) / (tab->ln_e_hi - tab->ln_e_lo) * (LL_TABLE_POINTS - 1);
     if (x <= 0)
         return tab->f[0];
     if (x >= LL_TABLE_POINTS - 1)
@@ -390,7 +391,7 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
         const term *t = &prod->t[k];
         if (t->slab != slab_index || (ecc && !(t->e_n > 1000.0 && t->abs_t < q2_ecc)))
             continue;
-        double p = t->e_n > m ? sqrt((t->e_n - m) * (t->e_n + m)) : 0.0;
+        double p = t->p_n;
         if (p > 0.0) {
             p_lo = fmin(p_lo, p);
             p_hi = fmax(p_hi, p);
@@ -408,7 +409,7 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
         const term *t = &prod->t[k];
         if (t->slab != slab_index || (ecc && !(t->e_n > 1000.0 && t->abs_t < q2_ecc)))
             continue;
-        double p = t->e_n > m ? sqrt((t->e_n - m) * (t->e_n + m)) : 0.0;
+        double p = t->p_n;
         size_t i = nb;
         if (p > 0.0) {
             double x = floor(TERM_BINS_PER_DECADE * log10(p / p_lo));
@@ -487,10 +488,11 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
                         continue;
                     /* w[j] [cm^2] x targets [cm^-2] x neutrinos = N made (at mu_N = 1 GeV^-1) */
                     double e_n = nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]);
-                    term t = {e_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
-                              nr_two_body_fraction_above(e_n, m_n, e_vis), ll_table_at(&ee, e_n),
-                              ll_table_at(&mumu, e_n), nr_two_body_fraction_above(e_n, m_n, 1000.0),
-                              nr_two_body_fraction_above(e_n, m_n, 3000.0)};
+                    double p_n = e_n > m_n ? sqrt((e_n - m_n) * (e_n + m_n)) : 0.0, ln_e = log(e_n);
+                    term t = {e_n, p_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
+                              nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis), ll_table_at(&ee, ln_e),
+                              ll_table_at(&mumu, ln_e), nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0),
+                              nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0)};
                     if (push_term(out, t) != 0) {
                         production_free(out);
                         return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");

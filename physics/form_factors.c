@@ -112,7 +112,7 @@ nr_status nr_ff_helm_table_init(nr_ff_helm_table *t, double a, nr_error *err)
         f[k] = g * env;
         df[k] = (r * three_j1_over_x_derivative(q * r) - q * s * s * g) * env;
     }
-    *t = (nr_ff_helm_table){a, r, s, h, n, f, df};
+    *t = (nr_ff_helm_table){a, r, s, h, 1.0 / (HBARC_GEV_FM * h), n, f, df};
     return NR_OK;
 }
 
@@ -127,7 +127,7 @@ void nr_ff_helm_table_free(nr_ff_helm_table *t)
 
 double nr_ff_helm_table_at(const nr_ff_helm_table *t, double q_gev)
 {
-    const double x = fabs(q_gev) / HBARC_GEV_FM / t->h_fm;
+    const double x = fabs(q_gev) * t->per_gev;
     if (!(x < (double)(t->n - 1)))
         return 0.0; /* beyond Q s = 39 (or Q not finite): exactly 0, as nr_ff_helm */
     const size_t k = (size_t)x;

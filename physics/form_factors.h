@@ -30,6 +30,7 @@ typedef struct {
     double a;         /* mass number                                  */
     double r_fm, s_fm;
     double h_fm;      /* grid step in Q [fm^-1]                       */
+    double per_gev;   /* 1 / step in GeV [GeV^-1]                     */
     size_t n;         /* grid points, Q_k = k h, k < n                */
     double *f, *df;   /* F(Q_k) and dF/dQ [fm]                        */
 } nr_ff_helm_table;

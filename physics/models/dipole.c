@@ -467,11 +467,11 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
             double per_cm2;
             size_t nodes;
         } tg[3] = {
-            {{1.0, m_n, NR_DIPOLE_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, p[P_SCREENING].choice, sl->helm},
+            {{1.0, m_n, NR_DIPOLE_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, p[P_SCREENING].choice, sl->helm, 0, 0, 0},
              nr_material_nuclei_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEUS},
-            {{1.0, m_n, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0, NULL}, nr_material_protons_per_g(m) * sl->column_g_cm2,
+            {{1.0, m_n, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0, NULL, 0, 0, 0}, nr_material_protons_per_g(m) * sl->column_g_cm2,
              N_T_NODES_NUCLEON},
-            {{1.0, m_n, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0, NULL},
+            {{1.0, m_n, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0, NULL, 0, 0, 0},
              nr_material_neutrons_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEON},
         };
         /* dsigma/dt does not depend on the species (nu and nubar alike, dipole_xsec.c): one t quadrature per
@@ -481,6 +481,7 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
             if (!(n_nu > 0))
                 continue;
             for (int k = 0; k < 3; k++) {
+                nr_dipole_xsec_at_energy(&tg[k].ctx, e);
                 size_t n = nr_upscatter_nodes(nr_dipole_dsigma_dt, &tg[k].ctx, e, tg[k].ctx.m_target, m_n, 0.0,
                                               tg[k].nodes, abs_t, w);
                 for (size_t j = 0; j < n; j++) {

@@ -118,14 +118,25 @@ static double dipole_bracket(const nr_dipole_xsec_ctx *c, double s, double u, do
     return nr_dipole_bracket_spin_half(s, m_t, c->m_n, u, gram, f1, f2);
 }
 
+void nr_dipole_xsec_at_energy(nr_dipole_xsec_ctx *c, double e_nu)
+{
+    c->kin_e_nu = 0.0;
+    if (nr_upscatter_abs_t_range(e_nu, c->m_target, c->m_n, &c->kin_u_min, &c->kin_u_max))
+        c->kin_e_nu = e_nu;
+}
+
 double nr_dipole_dsigma_dt(double e_nu, double t, const void *ctx)
 {
     const nr_dipole_xsec_ctx *c = ctx;
     double u_min = 0.0, u_max = 0.0;
     if (!c || !isfinite(e_nu) || !isfinite(t) || !isfinite(c->mu_n))
         return 0.0;
-    if (!nr_upscatter_abs_t_range(e_nu, c->m_target, c->m_n, &u_min, &u_max))
+    if (c->kin_e_nu == e_nu && e_nu > 0.0) {
+        u_min = c->kin_u_min;
+        u_max = c->kin_u_max;
+    } else if (!nr_upscatter_abs_t_range(e_nu, c->m_target, c->m_n, &u_min, &u_max)) {
         return 0.0;
+    }
     const double u = -t;
     if (!(u >= u_min && u <= u_max) || !(u > 0.0))
         return 0.0;

@@ -29,7 +29,13 @@ typedef struct {
     int screening;      /* nucleus: multiply F by the atomic screening factor (A.5)   */
     const nr_ff_helm_table *helm; /* nucleus: the tabulated Helm F for mass number a
                                      (nr_engine_helm_001); NULL: nr_ff_helm_001 directly */
+    /* kinematics at one neutrino energy, set by nr_dipole_xsec_at_energy (0: none) */
+    double kin_e_nu, kin_u_min, kin_u_max; /* [GeV], [GeV^2]                     */
 } nr_dipole_xsec_ctx;
+
+/* Stores the |t| range at e_nu [GeV] in c, so that nr_dipole_dsigma_dt at that energy (the t quadrature of one
+ * flux bin) need not recompute it; the result is the same. */
+void nr_dipole_xsec_at_energy(nr_dipole_xsec_ctx *c, double e_nu);
 
 /* dsigma/dt [cm^2/GeV^2] of nu + T -> N + T at neutrino energy e_nu [GeV] and t < 0 [GeV^2]; 0 outside
  * the physical region. Signature of nr_dsigma_dt_fn (upscatter.h); ctx is an nr_dipole_xsec_ctx. The

@@ -337,6 +337,7 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
     if (!gl)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the electron-recoil quadrature");
     double total = 0.0;
+    const double cos_th_min = cos(p[P_THETA_MIN].number), cos_th_max = cos(p[P_THETA_MAX].number);
     for (size_t b = 0; b < s->flux->n_bins; b++) { /* one quadrature per bin for every species (see above) */
         double e = s->flux->e_center[b], n_nu = neutrinos_in_bin(s, p, b);
         double a_min, a_max;
@@ -351,9 +352,9 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
             gsl_integration_glfixed_point(log(lo), log(hi), k, &x, &w, gl);
             double abs_t = exp(x), kin = abs_t / (2.0 * me);
             double p_e = sqrt(kin * kin + 2.0 * me * kin);
-            double cos_th = (kin * (e + me) + 0.5 * m_n * m_n) / (e * p_e);
-            double theta = cos_th >= 1.0 ? 0.0 : acos(cos_th);
-            if (theta < p[P_THETA_MIN].number || theta > p[P_THETA_MAX].number)
+            double cos_th = fmin(1.0, (kin * (e + me) + 0.5 * m_n * m_n) / (e * p_e));
+            /* theta_min <= theta <= theta_max, compared as cosines (acos decreases on [-1, 1]) */
+            if (cos_th > cos_th_min || cos_th < cos_th_max)
                 continue;
             sum += w * abs_t * nr_dipole_dsigma_dt(e, -abs_t, &ctx);
         }

@@ -1,8 +1,8 @@
 /* engine.h: the loaded data every computation reads (flux tables, PDF sets) and the memoised
  * cross-section tables derived from them.
  *
- * Opened once at start-up from the installed data folder (plus the Helm form-factor tables of the materials), after the data manifest has been checked
- * (data_manifest.h). Read-only afterwards except for the memoised tables, which are built once under
+ * Opened once at start-up from the installed data folder, after the data manifest has been checked
+ * (data_manifest.h); the Helm form-factor tables of the materials are computed then too. Read-only afterwards except for the memoised tables, which are built once under
  * a lock and never change after that: an engine is shared by all request threads.
  */
 #ifndef NR_ENGINE_H

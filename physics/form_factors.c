@@ -3,7 +3,8 @@
  * Helm nuclear form factor (R.H. Helm, Phys. Rev. 104 (1956) 1466; paper 001 Eq. A.4 with the 001
  * parameters s = 1 fm, R = 1.2 A^(1/3) fm, r = sqrt(R^2 - 5 s^2)), atomic screening (001 Eq. A.5) and the
  * nucleon Dirac/Pauli form factors from dipole Sachs form factors (001 Eqs. A.6-A.8, with "ma_p" read as
- * m_p, ERRATA.md). Momentum transfer Q = sqrt(-t) in GeV; radii in fm, converted with hbar c.
+ * m_p, ERRATA.md), and the Helm form factor of one nucleus tabulated once (cubic Hermite in Q). Momentum transfer
+ * Q = sqrt(-t) in GeV; radii in fm, converted with hbar c.
  */
 #include "form_factors.h"
 
@@ -89,7 +90,8 @@ static double three_j1_over_x_derivative(double x)
 
 /* exp(-Q^2 s^2 / 2) is 0 in double precision beyond Q s = 38.6 (e^-745): the table ends at Q s = 39. */
 #define HELM_TABLE_QS_MAX 39.0
-#define HELM_TABLE_STEP 0.025 /* h max(r, s); the interpolation error of the 3 j1(x)/x part is <= (3/35) (h r)^4 / 384 */
+/* h max(r, s); the interpolation error of the 3 j1(x)/x part is <= (3/35) (h r)^4 / 384 */
+#define HELM_TABLE_STEP 0.025
 
 nr_status nr_ff_helm_table_init(nr_ff_helm_table *t, double a, nr_error *err)
 {

@@ -21,8 +21,8 @@
  *
  * Scaling used for fast scans: every production cross section is proportional to mu_N^2 and every width
  * too, so the branching fractions do not depend on mu_N and the decay length is d0 / mu_N^2. At fixed m_N the
- * production "terms" (one per species, flux bin, target and t node: an N energy and a weight) are computed
- * once (dipole_prepare, and scaling_at for the mu_N^2). For the signals the terms (up to ~32k) are then
+ * production "terms" (one per flux bin, target and t node, for all species at once: an N energy and a weight) are
+ * computed once (dipole_prepare, and scaling_at for the mu_N^2). For the signals the terms (up to ~16k) are then
  * collapsed into bins of log10 p_N per slab (TERM_BINS_PER_DECADE, a few hundred bins in all), each bin at the
  * weight-averaged momentum of its terms: the decay probabilities depend on a term only through p_N (decay
  * length = p_N / m_N x hbar c / width) and the slab, so one evaluation per bin replaces one per term. The error
@@ -470,7 +470,8 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
         } tg[3] = {
             {{1.0, m_n, NR_DIPOLE_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, p[P_SCREENING].choice, sl->helm, 0, 0, 0},
              nr_material_nuclei_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEUS},
-            {{1.0, m_n, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0, NULL, 0, 0, 0}, nr_material_protons_per_g(m) * sl->column_g_cm2,
+            {{1.0, m_n, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0, NULL, 0, 0, 0},
+             nr_material_protons_per_g(m) * sl->column_g_cm2,
              N_T_NODES_NUCLEON},
             {{1.0, m_n, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0, NULL, 0, 0, 0},
              nr_material_neutrons_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEON},

@@ -89,7 +89,13 @@ double nr_two_body_fraction_above(double e, double m, double e_cut)
 {
     if (!(e > 0.0) || !(m >= 0.0) || isnan(e_cut) || m > e)
         return 0.0;
-    const double p = sqrt((e - m) * (e + m));
+    return nr_two_body_fraction_above_p(e, sqrt((e - m) * (e + m)), m, e_cut);
+}
+
+double nr_two_body_fraction_above_p(double e, double p, double m, double e_cut)
+{
+    if (!(e > 0.0) || !(m >= 0.0) || isnan(e_cut) || m > e)
+        return 0.0;
     const double e_lo = 0.5 * m * m / (e + p); /* e (1 - beta)/2, without cancellation */
     const double e_hi = 0.5 * (e + p);         /* e (1 + beta)/2                        */
     if (e_cut < e_lo)

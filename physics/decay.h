@@ -27,6 +27,9 @@ double nr_decay_prob_inside_slab(double slab_m, double decay_length_m);
  * in the rest frame: the massless daughter's lab energy is uniform in [e (1-beta)/2, e (1+beta)/2].
  * Fraction of decays with daughter energy above e_cut. */
 double nr_two_body_fraction_above(double e, double m, double e_cut);
+/* The same with the parent's momentum p = sqrt(e^2 - m^2) [GeV] given (one square root for several cuts);
+ * needs e > 0, 0 <= m <= e. */
+double nr_two_body_fraction_above_p(double e, double p, double m, double e_cut);
 
 /* Fraction of the area of a centred w x h rectangle that lies inside a centred circle of radius r (all
  * in m): the geometric acceptance of a cylindrical volume behind a box target for particles going

@@ -43,6 +43,7 @@ static const char *const meson_energies[] = {"13.6TeV", "14TeV"};
 static const int meson_pdgs[] = {111, 221};
 #define N_MESON_ENERGIES 2
 #define N_MESON_SPECIES 2
+#define MAX_MATERIALS 16
 
 /* The CC table of one PDF set, built once on its first use. A reader that finds the table (acquire load) takes
  * no lock; the slot's own mutex serialises only the first users of this set, so building one set (~1 s) blocks
@@ -70,6 +71,9 @@ struct nr_engine {
     nr_pdf *pdf[MAX_PDF_SETS];
     nr_darkcast *darkcast;
     nr_hadron_table mesons[N_MESON_ENERGIES][N_MESON_SPECIES];
+    /* Helm tables, helm[i] for nr_materials[i] */
+    int n_helm;
+    nr_ff_helm_table helm[MAX_MATERIALS];
     /* memoised CC tables, one per PDF set, built on first use */
     cc_slot cc[MAX_PDF_SETS];
     /* memoised derived tables of the models, claimed in order under derived_lock */
@@ -132,6 +136,11 @@ nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
                 nr_engine_free(e);
                 return err ? err->status : NR_EDATA;
             }
+    for (int i = 0; nr_materials[i] && i < MAX_MATERIALS; i++, e->n_helm++)
+        if (nr_ff_helm_table_init(&e->helm[i], nr_materials[i]->a, err) != NR_OK) {
+            nr_engine_free(e);
+            return err ? err->status : NR_ENOMEM;
+        }
     *out = e;
     return NR_OK;
 }
@@ -142,6 +151,8 @@ void nr_engine_free(nr_engine *e)
         return;
     for (int i = 0; i < N_FLUX_SETS; i++)
         nr_flux_free(&e->flux[i]);
+    for (int i = 0; i < e->n_helm; i++)
+        nr_ff_helm_table_free(&e->helm[i]);
     for (int i = 0; i < MAX_PDF_SETS; i++) {
         nr_cc_table_free(atomic_load(&e->cc[i].table));
         pthread_mutex_destroy(&e->cc[i].build_lock);
@@ -279,4 +290,12 @@ nr_status nr_engine_derived(const nr_engine *ce, const char *key, const nr_deriv
     pthread_mutex_unlock(&slot->build_lock);
     *out = st == NR_OK ? table : NULL;
     return st;
+}
+
+const nr_ff_helm_table *nr_engine_helm_001(const nr_engine *e, const nr_material *material)
+{
+    for (int i = 0; i < e->n_helm; i++)
+        if (nr_materials[i] == material)
+            return &e->helm[i];
+    return NULL;
 }

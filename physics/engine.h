@@ -2,7 +2,7 @@
  * cross-section tables and other derived tables (nr_engine_derived) built from them.
  *
  * Opened once at start-up from the installed data folder, after the data manifest has been checked
- * (data_manifest.h). Read-only afterwards except for the memoised tables, which are built once under
+ * (data_manifest.h); the Helm form-factor tables of the materials are computed then too. Read-only afterwards except for the memoised tables, which are built once under
  * a lock and never change after that: an engine is shared by all request threads.
  */
 #ifndef NR_ENGINE_H
@@ -13,7 +13,9 @@
 #include "cc_table.h"
 #include "darkcast.h"
 #include "flux.h"
+#include "form_factors.h"
 #include "hadrons.h"
+#include "materials.h"
 #include "nr_error.h"
 #include "pdf.h"
 
@@ -37,6 +39,10 @@ const nr_darkcast *nr_engine_darkcast(const nr_engine *engine);
 /* Forward meson spectrum (hadrons.h) for "13.6TeV" or "14TeV" and PDG id 111 (pi0) or 221 (eta), EPOS-LHC;
  * NULL if not loaded. */
 const nr_hadron_table *nr_engine_mesons(const nr_engine *engine, const char *energy, int pdg);
+
+/* The Helm form factor (001 parametrisation) of a material's nucleus, tabulated at start-up for every material of
+ * materials.h (form_factors.h); NULL for a material not in that list. */
+const nr_ff_helm_table *nr_engine_helm_001(const nr_engine *engine, const nr_material *material);
 
 /* CC cross-section table for a PDF set, built once on its first use (thread-safe: the first users of a set wait
  * for its build, nobody else does). */

@@ -3,11 +3,14 @@
  * Helm nuclear form factor (R.H. Helm, Phys. Rev. 104 (1956) 1466; paper 001 Eq. A.4 with the 001
  * parameters s = 1 fm, R = 1.2 A^(1/3) fm, r = sqrt(R^2 - 5 s^2)), atomic screening (001 Eq. A.5) and the
  * nucleon Dirac/Pauli form factors from dipole Sachs form factors (001 Eqs. A.6-A.8, with "ma_p" read as
- * m_p, ERRATA.md). Momentum transfer Q = sqrt(-t) in GeV; radii in fm, converted with hbar c.
+ * m_p, ERRATA.md), and the Helm form factor of one nucleus tabulated once (cubic Hermite in Q). Momentum transfer
+ * Q = sqrt(-t) in GeV; radii in fm, converted with hbar c.
  */
 #include "form_factors.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "constants.h"
 
@@ -50,16 +53,91 @@ double nr_ff_helm(double q_gev, double r_fm, double s_fm)
     return three_j1_over_x(qr) * exp(-0.5 * qs * qs);
 }
 
-double nr_ff_helm_001(double q_gev, double a)
+/* r [fm] of the 001 prescription for mass number a > 0. */
+static double helm_001_r_fm(double a)
 {
-    if (!(a > 0.0) || !isfinite(a))
-        return 0.0;
     const double s = HELM_SKIN_001_FM;
     const double big_r = HELM_R0_001_FM * cbrt(a);
     /* For A < 6.5 the prescription gives R^2 < 5 s^2: take r = 0 (a Gaussian) rather than an imaginary r. */
     const double r2 = big_r * big_r - 5.0 * s * s;
-    const double r = r2 > 0.0 ? sqrt(r2) : 0.0;
-    return nr_ff_helm(q_gev, r, s);
+    return r2 > 0.0 ? sqrt(r2) : 0.0;
+}
+
+double nr_ff_helm_001(double q_gev, double a)
+{
+    if (!(a > 0.0) || !isfinite(a))
+        return 0.0;
+    return nr_ff_helm(q_gev, helm_001_r_fm(a), HELM_SKIN_001_FM);
+}
+
+/* d/dx [3 j1(x)/x] = -3 j2(x)/x: the series -x sum_k 3 (-x^2/2)^k / (k! (2k+5)!!) below x = 2 (terms fall by
+ * >= 7x per step there), else j2(x) = (3/x^2 - 1) sin(x)/x - 3 cos(x)/x^2. */
+static double three_j1_over_x_derivative(double x)
+{
+    if (x < 2.0) {
+        const double minus_half_x2 = -0.5 * x * x;
+        double term = 3.0 / 15.0, sum = term; /* k = 0: 3 / (0! 5!!) */
+        for (int k = 0; k < 18; ++k) {
+            term *= minus_half_x2 / ((double)(k + 1) * (double)(2 * k + 7));
+            sum += term;
+        }
+        return -x * sum;
+    }
+    const double sn = sin(x), cs = cos(x);
+    const double j2 = (3.0 / (x * x) - 1.0) * sn / x - 3.0 * cs / (x * x);
+    return -3.0 * j2 / x;
+}
+
+/* exp(-Q^2 s^2 / 2) is 0 in double precision beyond Q s = 38.6 (e^-745): the table ends at Q s = 39. */
+#define HELM_TABLE_QS_MAX 39.0
+/* h max(r, s); the interpolation error of the 3 j1(x)/x part is <= (3/35) (h r)^4 / 384 */
+#define HELM_TABLE_STEP 0.025
+
+nr_status nr_ff_helm_table_init(nr_ff_helm_table *t, double a, nr_error *err)
+{
+    memset(t, 0, sizeof *t);
+    if (!(a > 0.0) || !isfinite(a))
+        return nr_fail(err, NR_EINPUT, "", "Helm table: mass number %g must be > 0", a);
+    const double r = helm_001_r_fm(a), s = HELM_SKIN_001_FM;
+    const double h = HELM_TABLE_STEP / fmax(r, s);
+    const size_t n = (size_t)ceil(HELM_TABLE_QS_MAX / s / h) + 2;
+    double *f = malloc(n * sizeof *f), *df = malloc(n * sizeof *df);
+    if (!f || !df) {
+        free(f);
+        free(df);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for a Helm table");
+    }
+    for (size_t k = 0; k < n; k++) {
+        const double q = h * (double)k; /* [fm^-1] */
+        const double env = exp(-0.5 * q * q * s * s);
+        const double g = three_j1_over_x(q * r);
+        f[k] = g * env;
+        df[k] = (r * three_j1_over_x_derivative(q * r) - q * s * s * g) * env;
+    }
+    *t = (nr_ff_helm_table){a, r, s, h, 1.0 / (HBARC_GEV_FM * h), n, f, df};
+    return NR_OK;
+}
+
+void nr_ff_helm_table_free(nr_ff_helm_table *t)
+{
+    if (!t)
+        return;
+    free(t->f);
+    free(t->df);
+    memset(t, 0, sizeof *t);
+}
+
+double nr_ff_helm_table_at(const nr_ff_helm_table *t, double q_gev)
+{
+    const double x = fabs(q_gev) * t->per_gev;
+    if (!(x < (double)(t->n - 1)))
+        return 0.0; /* beyond Q s = 39 (or Q not finite): exactly 0, as nr_ff_helm */
+    const size_t k = (size_t)x;
+    const double u = x - (double)k, u2 = u * u, u3 = u2 * u;
+    /* cubic Hermite on [Q_k, Q_k+1] */
+    const double h00 = 2.0 * u3 - 3.0 * u2 + 1.0, h10 = u3 - 2.0 * u2 + u, h01 = -2.0 * u3 + 3.0 * u2,
+                 h11 = u3 - u2;
+    return h00 * t->f[k] + h01 * t->f[k + 1] + t->h_fm * (h10 * t->df[k] + h11 * t->df[k + 1]);
 }
 
 double nr_ff_atomic_screening(double q_gev, double z)

@@ -162,13 +162,22 @@ typedef struct {
     double u0, u1;   /* piece in ln|t|                                              */
     double integral; /* NODES_PER_PIECE-point Gauss-Legendre value [cm^2]           */
     double error;    /* |G_n - G_(n-1)|: a generous estimate of the error of G_n    */
+    double g[NODES_PER_PIECE]; /* |t| dsigma/dt at the n nodes of G_n, kept for the final nodes */
 } ln_t_piece;
 
 static ln_t_piece make_piece(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e_nu, size_t n, double u0,
                              double u1)
 {
-    ln_t_piece p = {u0, u1, 0.0, 0.0};
-    p.integral = gauss_legendre_piece(dsigma_dt, ctx, e_nu, n, u0, u1);
+    ln_t_piece p = {u0, u1, 0.0, 0.0, {0}};
+    const double mid = 0.5 * (u0 + u1), half = 0.5 * (u1 - u0);
+    double sum = 0.0;
+    for (size_t k = 0; k < n; ++k) { /* gauss_legendre_piece, keeping the integrand values */
+        double x, w;
+        gauss_legendre_node(n, k, &x, &w);
+        p.g[k] = weight_in_ln_t(dsigma_dt, ctx, e_nu, mid + half * x);
+        sum += w * p.g[k];
+    }
+    p.integral = half * sum;
     p.error = n > 1 ? fabs(p.integral - gauss_legendre_piece(dsigma_dt, ctx, e_nu, n - 1, u0, u1)) : fabs(p.integral);
     return p;
 }
@@ -244,7 +253,7 @@ size_t nr_upscatter_nodes(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e_n
             gauss_legendre_node(n_per_piece, k, &x, &w);
             const double u = mid + half * x;
             abs_t[written] = exp(u);
-            weight[written] = half * w * weight_in_ln_t(dsigma_dt, ctx, e_nu, u);
+            weight[written] = half * w * piece[i].g[k]; /* the value make_piece computed at this node */
             written++;
         }
     }

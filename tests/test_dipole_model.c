@@ -96,9 +96,12 @@ int main(void)
         double nuclei = nr_material_nuclei_per_g(w) * nr_experiment_column_density_g_cm2(run3);
         double protons = nr_material_protons_per_g(w) * nr_experiment_column_density_g_cm2(run3);
         double neutrons = nr_material_neutrons_per_g(w) * nr_experiment_column_density_g_cm2(run3);
-        nr_dipole_xsec_ctx coh = {1e-6, 0.3, NR_DIPOLE_NUCLEUS, w->z, w->a, w->nucleus_mass_gev, 0};
-        nr_dipole_xsec_ctx pro = {1e-6, 0.3, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0};
-        nr_dipole_xsec_ctx neu = {1e-6, 0.3, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0};
+        nr_dipole_xsec_ctx coh = {.mu_n = 1e-6, .m_n = 0.3, .target = NR_DIPOLE_NUCLEUS,
+            .z = w->z, .a = w->a, .m_target = w->nucleus_mass_gev};
+        nr_dipole_xsec_ctx pro = {.mu_n = 1e-6, .m_n = 0.3, .target = NR_DIPOLE_PROTON,
+            .z = 1, .a = 1, .m_target = NR_M_PROTON};
+        nr_dipole_xsec_ctx neu = {.mu_n = 1e-6, .m_n = 0.3, .target = NR_DIPOLE_NEUTRON,
+            .z = 0, .a = 1, .m_target = NR_M_NEUTRON};
         double expected = 0;
         for (int s = NR_SPECIES(NR_FLAVOUR_MU, 0); s <= NR_SPECIES(NR_FLAVOUR_MU, 1); s++)
             for (size_t b = 0; b < flux->n_bins; b++) {

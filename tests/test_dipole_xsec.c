@@ -449,6 +449,72 @@ static void test_bad_input(void)
     CHECK(nr_dipole_nu_ll_fraction_above(1.0, NR_M_ELECTRON, NAN, 10.0) == 0.0, "NaN E_N");
 }
 
+/* Independent quadrature of the visible fraction: integral of dGamma/ds x (fraction of the flat lab-energy
+ * interval above the cut) over s in ln s (GSL QAGS, breakpoints where the interval's ends cross the cut), over
+ * the same integral without the cut. Checks the closed form of dipole_xsec.c (and its numeric branch near
+ * threshold). */
+typedef struct {
+    double m_n, m_l, gamma, beta_gamma, cut;
+} vis_params;
+
+static double vis_integrand(double ln_s, void *vp)
+{
+    const vis_params *v = vp;
+    double s = exp(ln_s), m = v->m_n;
+    double e_star = (m * m + s) / (2 * m), p_star = (m * m - s) / (2 * m);
+    double lo = v->gamma * e_star - v->beta_gamma * p_star, hi = v->gamma * e_star + v->beta_gamma * p_star;
+    double f = v->cut < 0 ? 1.0 : v->cut <= lo ? 1.0 : v->cut >= hi ? 0.0 : (hi - v->cut) / (hi - lo);
+    return s * nr_dipole_dwidth_nu_ll_ds(1.0, m, v->m_l, s) * f;
+}
+
+static double vis_quadrature(double m_n, double m_l, double e_n, double cut)
+{
+    vis_params v = {m_n, m_l, e_n / m_n, sqrt(e_n * e_n - m_n * m_n) / m_n, -1.0};
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+    gsl_function f = {vis_integrand, &v};
+    double lo = log(4 * m_l * m_l), hi = log(m_n * m_n), all, above, e1;
+    gsl_integration_qags(&f, lo, hi, 0.0, 1e-12, 1000, ws, &all, &e1);
+    v.cut = cut;
+    /* the kinks: lab-energy ends equal to the cut (s where gamma E* -+ beta gamma p* = cut) */
+    double g = v.gamma, bg = v.beta_gamma, m2 = m_n * m_n, pts[4] = {lo, 0, 0, hi};
+    size_t n = 1;
+    double kinks[2] = {(2 * m_n * cut - m2 * (g + bg)) / (g - bg), (2 * m_n * cut - m2 * (g - bg)) / (g + bg)};
+    for (int k = 0; k < 2; k++)
+        if (kinks[k] > exp(lo) && kinks[k] < m2)
+            pts[n++] = log(kinks[k]);
+    pts[n++] = hi;
+    gsl_integration_qagp(&f, pts, n, 0.0, 1e-12, 1000, ws, &above, &e1);
+    gsl_integration_workspace_free(ws);
+    return above / all;
+}
+
+static void test_visible_fraction_closed_form(void)
+{
+    const double masses[] = {0.0012, 0.01, 0.1, 0.22, 0.25, 0.3, 1.0, 3.0, 10.0, 20.0};
+    const double leptons[] = {NR_M_ELECTRON, NR_M_MUON};
+    const double gammas[] = {1.0001, 1.01, 1.5, 10.0, 1e3, 1e5};
+    const double cut_share[] = {0.001, 0.05, 0.3, 0.5, 0.7, 0.95, 0.999};
+    double worst = 0.0;
+    int n = 0;
+    for (size_t il = 0; il < 2; il++)
+        for (size_t im = 0; im < sizeof masses / sizeof masses[0]; im++) {
+            double m_n = masses[im], m_l = leptons[il];
+            if (!(m_n > 2.0 * m_l))
+                continue;
+            for (size_t ig = 0; ig < sizeof gammas / sizeof gammas[0]; ig++)
+                for (size_t ic = 0; ic < sizeof cut_share / sizeof cut_share[0]; ic++) {
+                    double e_n = gammas[ig] * m_n, cut = cut_share[ic] * e_n;
+                    double f = nr_dipole_nu_ll_fraction_above(m_n, m_l, e_n, cut);
+                    double ref = vis_quadrature(m_n, m_l, e_n, cut);
+                    worst = fmax(worst, fabs(f - ref));
+                    n++;
+                }
+        }
+    printf("N -> nu l+ l- visible fraction, closed form vs quadrature: max |difference| %.2e over %d points\n", worst,
+           n);
+    CHECK(worst < 1e-9, "visible fraction within 1e-9 of an independent quadrature (max %.2e)", worst);
+}
+
 int main(void)
 {
     test_numeric_trace_golden();
@@ -458,6 +524,7 @@ int main(void)
     test_decay_length();
     test_three_body_width();
     test_visible_fraction();
+    test_visible_fraction_closed_form();
     test_total_cross_section();
     test_bad_input();
     return nr_test_summary();

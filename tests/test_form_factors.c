@@ -1,10 +1,13 @@
 /* test_form_factors.c: Helm, atomic screening and nucleon dipole form factors (physics/form_factors.c)
  * against analytic properties: normalisation, the first zero of j1, the small-Q expansion with the
- * Helm mean-square radius, the screening limits and the nucleon charges and anomalous moments. */
+ * Helm mean-square radius, the screening limits and the nucleon charges and anomalous moments; the
+ * tabulated Helm form factor against the direct one. */
 #include <math.h>
+#include <stdio.h>
 
 #include "constants.h"
 #include "form_factors.h"
+#include "materials.h"
 #include "nr_test.h"
 
 #define HBARC_GEV_FM 0.1973269804 /* hbar c [GeV fm], PDG 2022 Table 1.1 */
@@ -121,6 +124,39 @@ static void test_nucleon(void)
     nr_ff_nucleon(0.5, NR_NUCLEON_PROTON, NULL, NULL); /* must not crash */
 }
 
+/* The tabulated Helm form factor against nr_ff_helm_001 everywhere on its range and beyond (where both are 0):
+ * 400 000 points per material, between and on the grid points. */
+static void test_helm_table(void)
+{
+    for (size_t i = 0; nr_materials[i]; i++) {
+        const nr_material *m = nr_materials[i];
+        nr_ff_helm_table t;
+        nr_error err;
+        nr_error_clear(&err);
+        CHECK(nr_ff_helm_table_init(&t, m->a, &err) == NR_OK, "Helm table for %s", m->name);
+        const double q_end = (double)(t.n - 1) * t.h_fm * HBARC_GEV_FM; /* [GeV] */
+        double worst = 0.0, worst_q = 0.0;
+        const int n = 400000;
+        for (int k = 0; k <= n; k++) {
+            double q = 1.05 * q_end * (double)k / n;
+            double d = fabs(nr_ff_helm_table_at(&t, q) - nr_ff_helm_001(q, m->a));
+            if (d > worst) {
+                worst = d;
+                worst_q = q;
+            }
+        }
+        printf("Helm table %-10s A = %6.2f: %zu points, max |table - nr_ff_helm_001| = %.2e (at Q = %.4f GeV)\n",
+               m->name, m->a, t.n, worst, worst_q);
+        CHECK(worst < 2e-9, "Helm table of %s within 2e-9 of nr_ff_helm_001 (max %.2e)", m->name, worst);
+        CHECK(nr_ff_helm_table_at(&t, 1.1 * q_end) == 0.0 && nr_ff_helm_001(1.1 * q_end, m->a) == 0.0,
+              "beyond the table both are 0 (%s)", m->name);
+        CHECK(fabs(nr_ff_helm_table_at(&t, 0.0) - 1.0) < 1e-15, "table F(0) = 1 (%s)", m->name);
+        nr_ff_helm_table_free(&t);
+    }
+    nr_ff_helm_table bad;
+    CHECK(nr_ff_helm_table_init(&bad, -1.0, NULL) == NR_EINPUT, "mass number <= 0 refused");
+}
+
 int main(void)
 {
     test_helm_normalisation_and_zero();
@@ -128,5 +164,6 @@ int main(void)
     test_helm_series_branch();
     test_screening();
     test_nucleon();
+    test_helm_table();
     return nr_test_summary();
 }

@@ -63,7 +63,8 @@ static void test_photon_limit(void)
             for (int j = 1; j < 10; j++) {
                 const double u = u_min * pow(u_max / u_min, j / 10.0);
                 nr_tmm_elastic_ctx z = {photon_like(mu, m_n, 0.0), targets[k], W_Z, W_A, masses[k]};
-                nr_dipole_xsec_ctx d = {mu, m_n, dip[k], W_Z, W_A, masses[k], 0};
+                nr_dipole_xsec_ctx d = {.mu_n = mu, .m_n = m_n, .target = dip[k],
+                    .z = W_Z, .a = W_A, .m_target = masses[k]};
                 const double ours = nr_tmm_elastic_dsigma_dt(e, -u, &z), want = nr_dipole_dsigma_dt(e, -u, &d);
                 if (want > 0.0)
                     worst = fmax(worst, fabs(ours / want - 1.0));
@@ -80,7 +81,8 @@ static void test_photon_limit(void)
 
     /* integrated: sigma(nu W -> N W) of the two modules */
     nr_tmm_elastic_ctx z = {photon_like(mu, m_n, 0.0), NR_TMM_NUCLEUS, W_Z, W_A, W_MASS_GEV};
-    nr_dipole_xsec_ctx d = {mu, m_n, NR_DIPOLE_NUCLEUS, W_Z, W_A, W_MASS_GEV, 0};
+    nr_dipole_xsec_ctx d = {.mu_n = mu, .m_n = m_n, .target = NR_DIPOLE_NUCLEUS,
+        .z = W_Z, .a = W_A, .m_target = W_MASS_GEV};
     double s1, s2, e1, e2;
     nr_error err;
     CHECK(nr_upscatter_sigma(nr_tmm_elastic_dsigma_dt, &z, 500.0, W_MASS_GEV, m_n, 0.0, 1e-8, &s1, &e1, &err) ==
@@ -112,7 +114,7 @@ static void test_parton(void)
 {
     const double mu = 2e-6, m_n = 3.0, m_t = 1e-4, s_hat = 400.0;
     const double e = (s_hat - m_t * m_t) / (2.0 * m_t);
-    nr_dipole_xsec_ctx d = {mu, m_n, NR_DIPOLE_ELECTRON, 0, 0, m_t, 0};
+    nr_dipole_xsec_ctx d = {.mu_n = mu, .m_n = m_n, .target = NR_DIPOLE_ELECTRON, .z = 0, .a = 0, .m_target = m_t};
     double worst = 0.0;
     for (int j = 1; j < 10; j++) {
         const double q2 = (s_hat - m_n * m_n) * j / 10.0;

@@ -21,8 +21,8 @@
  *
  * Scaling used for fast scans: every production cross section is proportional to mu_N^2 and every width
  * too, so the branching fractions do not depend on mu_N and the decay length is d0 / mu_N^2. At fixed m_N the
- * production "terms" (one per species, flux bin, target and t node: an N energy and a weight) are computed
- * once (dipole_prepare, and scaling_at for the mu_N^2). For the signals the terms (up to ~32k) are then
+ * production "terms" (one per flux bin, target and t node, for all species at once: an N energy and a weight) are
+ * computed once (dipole_prepare, and scaling_at for the mu_N^2). For the signals the terms (up to ~16k) are then
  * collapsed into bins of log10 p_N per slab (TERM_BINS_PER_DECADE, a few hundred bins in all), each bin at the
  * weight-averaged momentum of its terms: the decay probabilities depend on a term only through p_N (decay
  * length = p_N / m_N x hbar c / width) and the slab, so one evaluation per bin replaces one per term. The error
@@ -146,6 +146,7 @@ typedef struct {
     double length_m;     /* [m]                                          */
     double dist_m;       /* from the back of the slab to the volume [m]  */
     int is_target;       /* the detector's own target (ECC, recoils)     */
+    const nr_ff_helm_table *helm; /* Helm F of its nucleus (engine)      */
 } slab;
 
 typedef struct {
@@ -173,13 +174,14 @@ static nr_status make_setup(const nr_engine *engine, const nr_experiment *e, int
     }
     double column = nr_experiment_column_density_g_cm2(e);
     double target_len = column / e->target->density_g_cm3 / 100.0; /* [m] */
-    s->slabs[s->n_slabs++] = (slab){e->target, column, target_len, e->gap_m, 1};
+    s->slabs[s->n_slabs++] = (slab){e->target, column, target_len, e->gap_m, 1,
+                                    nr_engine_helm_001(engine, e->target)};
     if (with_rock) { /* 000 sec. II: 10 m concrete right in front, 90 m rock before it */
         const nr_material *concrete = &nr_material_concrete, *rock = &nr_material_rock;
         s->slabs[s->n_slabs++] = (slab){concrete, concrete->density_g_cm3 * 1000.0, 10.0,
-                                        target_len + e->gap_m, 0};
+                                        target_len + e->gap_m, 0, nr_engine_helm_001(engine, concrete)};
         s->slabs[s->n_slabs++] = (slab){rock, rock->density_g_cm3 * 9000.0, 90.0,
-                                        10.0 + target_len + e->gap_m, 0};
+                                        10.0 + target_len + e->gap_m, 0, nr_engine_helm_001(engine, rock)};
     }
     return NR_OK;
 }
@@ -192,11 +194,22 @@ static int species_active(int species, int flavour_choice)
     return species / 2 == flavour_of_choice[flavour_choice];
 }
 
+/* Neutrinos of every active species in flux bin b (the flux's species share its energy bins). */
+static double neutrinos_in_bin(const setup *s, const nr_param_value *p, size_t b)
+{
+    double n = 0.0;
+    for (int sp = 0; sp < NR_N_SPECIES; sp++)
+        if (species_active(sp, p[P_FLAVOUR].choice) && s->flux->count[sp][b] > 0)
+            n += s->flux->count[sp][b] * s->flux_scale;
+    return n;
+}
+
 /* ------------------------------------------------------------------------------------------------ */
 /* production terms at fixed m_N, computed with mu_N = 1 GeV^-1                                    */
 
 typedef struct {
     double e_n;      /* N energy [GeV]                                         */
+    double p_n;      /* N momentum [GeV]                                       */
     double weight;   /* N made at mu_N = 1 GeV^-1: neutrinos x sigma x targets */
     double abs_t;    /* momentum transfer [GeV^2]                              */
     int slab;        /* where it was made                                      */
@@ -207,8 +220,8 @@ typedef struct {
 } term;
 
 /* Fraction of N -> nu l+ l- decays above the visible-energy cut as a function of E_N, tabulated on a log
- * grid per mass (nr_dipole_nu_ll_fraction_above costs a 1-D integral per call) and interpolated linearly in
- * ln E_N; the fraction is a smooth, monotonic function of E_N. */
+ * grid per mass (nr_dipole_nu_ll_fraction_above: a closed form, a 1-D integral near threshold) and interpolated
+ * linearly in ln E_N; the fraction is a smooth, monotonic function of E_N. */
 #define LL_TABLE_POINTS 160
 typedef struct {
     double ln_e_lo, ln_e_hi;
@@ -230,9 +243,9 @@ static nr_status ll_table_build(ll_fraction_table *tab, double m_n, double m_l, 
     return NR_OK;
 }
 
-static double ll_table_at(const ll_fraction_table *tab, double e_n)
+static double ll_table_at(const ll_fraction_table *tab, double ln_e_n)
 {
-    double x = (log(e_n) - tab->ln_e_lo) / (tab->ln_e_hi - tab->ln_e_lo) * (LL_TABLE_POINTS - 1);
+    double x = (ln_e_n - tab->ln_e_lo) / (tab->ln_e_hi - tab->ln_e_lo) * (LL_TABLE_POINTS - 1);
     if (x <= 0)
         return tab->f[0];
     if (x >= LL_TABLE_POINTS - 1)
@@ -324,31 +337,28 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
     if (!gl)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the electron-recoil quadrature");
     double total = 0.0;
-    for (int sp = 0; sp < NR_N_SPECIES; sp++) {
-        if (!species_active(sp, p[P_FLAVOUR].choice))
+    const double cos_th_min = cos(p[P_THETA_MIN].number), cos_th_max = cos(p[P_THETA_MAX].number);
+    for (size_t b = 0; b < s->flux->n_bins; b++) { /* one quadrature per bin for every species (see above) */
+        double e = s->flux->e_center[b], n_nu = neutrinos_in_bin(s, p, b);
+        double a_min, a_max;
+        if (n_nu <= 0 || !nr_upscatter_abs_t_range(e, me, m_n, &a_min, &a_max))
             continue;
-        for (size_t b = 0; b < s->flux->n_bins; b++) {
-            double e = s->flux->e_center[b], n_nu = s->flux->count[sp][b] * s->flux_scale;
-            double a_min, a_max;
-            if (n_nu <= 0 || !nr_upscatter_abs_t_range(e, me, m_n, &a_min, &a_max))
+        double lo = a_min > t_lo ? a_min : t_lo, hi = a_max < t_hi ? a_max : t_hi;
+        if (!(hi > lo) || lo <= 0)
+            continue;
+        double sum = 0.0;
+        for (size_t k = 0; k < N_T_NODES_ELECTRON; k++) {
+            double x, w;
+            gsl_integration_glfixed_point(log(lo), log(hi), k, &x, &w, gl);
+            double abs_t = exp(x), kin = abs_t / (2.0 * me);
+            double p_e = sqrt(kin * kin + 2.0 * me * kin);
+            double cos_th = fmin(1.0, (kin * (e + me) + 0.5 * m_n * m_n) / (e * p_e));
+            /* theta_min <= theta <= theta_max, compared as cosines (acos decreases on [-1, 1]) */
+            if (cos_th > cos_th_min || cos_th < cos_th_max)
                 continue;
-            double lo = a_min > t_lo ? a_min : t_lo, hi = a_max < t_hi ? a_max : t_hi;
-            if (!(hi > lo) || lo <= 0)
-                continue;
-            double sum = 0.0;
-            for (size_t k = 0; k < N_T_NODES_ELECTRON; k++) {
-                double x, w;
-                gsl_integration_glfixed_point(log(lo), log(hi), k, &x, &w, gl);
-                double abs_t = exp(x), kin = abs_t / (2.0 * me);
-                double p_e = sqrt(kin * kin + 2.0 * me * kin);
-                double cos_th = (kin * (e + me) + 0.5 * m_n * m_n) / (e * p_e);
-                double theta = cos_th >= 1.0 ? 0.0 : acos(cos_th);
-                if (theta < p[P_THETA_MIN].number || theta > p[P_THETA_MAX].number)
-                    continue;
-                sum += w * abs_t * nr_dipole_dsigma_dt(e, -abs_t, &ctx);
-            }
-            total += n_nu * electrons * sum;
+            sum += w * abs_t * nr_dipole_dsigma_dt(e, -abs_t, &ctx);
         }
+        total += n_nu * electrons * sum;
     }
     gsl_integration_glfixed_table_free(gl);
     *events = total;
@@ -382,7 +392,7 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
         const term *t = &prod->t[k];
         if (t->slab != slab_index || (ecc && !(t->e_n > 1000.0 && t->abs_t < q2_ecc)))
             continue;
-        double p = t->e_n > m ? sqrt((t->e_n - m) * (t->e_n + m)) : 0.0;
+        double p = t->p_n;
         if (p > 0.0) {
             p_lo = fmin(p_lo, p);
             p_hi = fmax(p_hi, p);
@@ -400,7 +410,7 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
         const term *t = &prod->t[k];
         if (t->slab != slab_index || (ecc && !(t->e_n > 1000.0 && t->abs_t < q2_ecc)))
             continue;
-        double p = t->e_n > m ? sqrt((t->e_n - m) * (t->e_n + m)) : 0.0;
+        double p = t->p_n;
         size_t i = nb;
         if (p > 0.0) {
             double x = floor(TERM_BINS_PER_DECADE * log10(p / p_lo));
@@ -458,36 +468,37 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
             double per_cm2;
             size_t nodes;
         } tg[3] = {
-            {{1.0, m_n, NR_DIPOLE_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, p[P_SCREENING].choice},
+            {{1.0, m_n, NR_DIPOLE_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, p[P_SCREENING].choice, sl->helm, 0, 0, 0},
              nr_material_nuclei_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEUS},
-            {{1.0, m_n, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0}, nr_material_protons_per_g(m) * sl->column_g_cm2,
+            {{1.0, m_n, NR_DIPOLE_PROTON, 1, 1, NR_M_PROTON, 0, NULL, 0, 0, 0},
+             nr_material_protons_per_g(m) * sl->column_g_cm2,
              N_T_NODES_NUCLEON},
-            {{1.0, m_n, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0},
+            {{1.0, m_n, NR_DIPOLE_NEUTRON, 0, 1, NR_M_NEUTRON, 0, NULL, 0, 0, 0},
              nr_material_neutrons_per_g(m) * sl->column_g_cm2, N_T_NODES_NUCLEON},
         };
-        for (int sp = 0; sp < NR_N_SPECIES; sp++) {
-            if (!species_active(sp, p[P_FLAVOUR].choice))
+        /* dsigma/dt does not depend on the species (nu and nubar alike, dipole_xsec.c): one t quadrature per
+         * flux bin and target serves the neutrinos of every active species in that bin */
+        for (size_t b = 0; b < s->flux->n_bins; b++) {
+            double e = s->flux->e_center[b], n_nu = neutrinos_in_bin(s, p, b);
+            if (!(n_nu > 0))
                 continue;
-            for (size_t b = 0; b < s->flux->n_bins; b++) {
-                double e = s->flux->e_center[b], n_nu = s->flux->count[sp][b] * s->flux_scale;
-                if (n_nu <= 0)
-                    continue;
-                for (int k = 0; k < 3; k++) {
-                    size_t n = nr_upscatter_nodes(nr_dipole_dsigma_dt, &tg[k].ctx, e, tg[k].ctx.m_target, m_n, 0.0,
-                                                  tg[k].nodes, abs_t, w);
-                    for (size_t j = 0; j < n; j++) {
-                        if (!(w[j] > 0))
-                            continue;
-                        /* w[j] [cm^2] x targets [cm^-2] x neutrinos = N made (at mu_N = 1 GeV^-1) */
-                        double e_n = nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]);
-                        term t = {e_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
-                                  nr_two_body_fraction_above(e_n, m_n, e_vis), ll_table_at(&ee, e_n),
-                                  ll_table_at(&mumu, e_n), nr_two_body_fraction_above(e_n, m_n, 1000.0),
-                                  nr_two_body_fraction_above(e_n, m_n, 3000.0)};
-                        if (push_term(out, t) != 0) {
-                            production_free(out);
-                            return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
-                        }
+            for (int k = 0; k < 3; k++) {
+                nr_dipole_xsec_at_energy(&tg[k].ctx, e);
+                size_t n = nr_upscatter_nodes(nr_dipole_dsigma_dt, &tg[k].ctx, e, tg[k].ctx.m_target, m_n, 0.0,
+                                              tg[k].nodes, abs_t, w);
+                for (size_t j = 0; j < n; j++) {
+                    if (!(w[j] > 0))
+                        continue;
+                    /* w[j] [cm^2] x targets [cm^-2] x neutrinos = N made (at mu_N = 1 GeV^-1) */
+                    double e_n = nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]);
+                    double p_n = e_n > m_n ? sqrt((e_n - m_n) * (e_n + m_n)) : 0.0, ln_e = log(e_n);
+                    term t = {e_n, p_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
+                              nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis), ll_table_at(&ee, ln_e),
+                              ll_table_at(&mumu, ln_e), nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0),
+                              nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0)};
+                    if (push_term(out, t) != 0) {
+                        production_free(out);
+                        return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
                     }
                 }
             }

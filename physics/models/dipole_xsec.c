@@ -91,7 +91,7 @@ double nr_dipole_bracket_spin_half(double s, double m_target, double m_n, double
 /* Z F(Q) of a nucleus: Helm (001 A.4) times atomic screening (001 A.5) if requested. */
 static double nucleus_charge_form_factor(const nr_dipole_xsec_ctx *c, double q_gev)
 {
-    double f = nr_ff_helm_001(q_gev, c->a);
+    double f = c->helm ? nr_ff_helm_table_at(c->helm, q_gev) : nr_ff_helm_001(q_gev, c->a);
     if (c->screening)
         f *= nr_ff_atomic_screening(q_gev, c->z);
     return c->z * f;
@@ -118,14 +118,25 @@ static double dipole_bracket(const nr_dipole_xsec_ctx *c, double s, double u, do
     return nr_dipole_bracket_spin_half(s, m_t, c->m_n, u, gram, f1, f2);
 }
 
+void nr_dipole_xsec_at_energy(nr_dipole_xsec_ctx *c, double e_nu)
+{
+    c->kin_e_nu = 0.0;
+    if (nr_upscatter_abs_t_range(e_nu, c->m_target, c->m_n, &c->kin_u_min, &c->kin_u_max))
+        c->kin_e_nu = e_nu;
+}
+
 double nr_dipole_dsigma_dt(double e_nu, double t, const void *ctx)
 {
     const nr_dipole_xsec_ctx *c = ctx;
     double u_min = 0.0, u_max = 0.0;
     if (!c || !isfinite(e_nu) || !isfinite(t) || !isfinite(c->mu_n))
         return 0.0;
-    if (!nr_upscatter_abs_t_range(e_nu, c->m_target, c->m_n, &u_min, &u_max))
+    if (c->kin_e_nu == e_nu && e_nu > 0.0) {
+        u_min = c->kin_u_min;
+        u_max = c->kin_u_max;
+    } else if (!nr_upscatter_abs_t_range(e_nu, c->m_target, c->m_n, &u_min, &u_max)) {
         return 0.0;
+    }
     const double u = -t;
     if (!(u >= u_min && u <= u_max) || !(u > 0.0))
         return 0.0;
@@ -282,6 +293,81 @@ double nr_dipole_width_nu_ll(double mu_n, double m_n, double m_l)
     return nr_dipole_width_nu_ll_e(mu_n, m_n, m_l, &width, &abs_err, NULL) == NR_OK ? width : NAN;
 }
 
+/* The visible-energy fraction in closed form (derived here; 001 gives none). dGamma/ds = C beta P_A(s) / s^2 with
+ * P_A = (s + 2 m_l^2)(m^2 - s)^2 (2 m^2 + s) (header comment), and the fraction above the cut at s is 1 for
+ * s >= s_lo, 0 for s <= s_hi and (hi(s) - cut)/(hi(s) - lo(s)) = (alpha0 + alpha1 s)/(m^2 - s) in between, with
+ * alpha0 = (m^2 (g + bg) - 2 m cut)/(2 bg), alpha1 = (g - bg)/(2 bg) (g, bg the boost of N). So every piece is
+ * sum_j p_j integral beta s^(j-2) ds for a polynomial P = sum_j p_j s^j of degree 4 (P_A, or
+ * P_B = (s + 2 m_l^2)(m^2 - s)(2 m^2 + s)(alpha0 + alpha1 s)), and with b = 4 m_l^2, r = sqrt(s (s - b)) = s beta,
+ * xi = acosh(sqrt(s / b)) the primitives (each 0 at s = b; checked by differentiation) are
+ *   J_-2 = 2 beta^3 / (3 b),  J_-1 = 2 (xi - beta),  J_0 = r - b xi,
+ *   J_1 = r (2 s - b)/4 - b^2 xi / 4,  J_2 = r^3 / 3 + b r (2 s - b)/8 - b^3 xi / 8.
+ * The terms cancel to ~ (1 - 2 m_l/m)^3.5 near threshold, so below m = 2.5 m_l the integrals are numeric
+ * (integrate_ll), as for the width. tests/test_dipole_xsec.c compares both with an independent quadrature. */
+static void ll_primitives(double b, double s, double j[5])
+{
+    if (!(s > b)) {
+        j[0] = j[1] = j[2] = j[3] = j[4] = 0.0;
+        return;
+    }
+    const double r = sqrt(s * (s - b)), beta = r / s;
+    const double xi = log((sqrt(s) + sqrt(s - b)) / sqrt(b));
+    j[0] = 2.0 * beta * beta * beta / (3.0 * b);
+    j[1] = 2.0 * (xi - beta);
+    j[2] = r - b * xi;
+    j[3] = 0.25 * r * (2.0 * s - b) - 0.25 * b * b * xi;
+    j[4] = r * r * r / 3.0 + 0.125 * b * r * (2.0 * s - b) - 0.125 * b * b * b * xi;
+}
+
+/* integral over [s0, s1] of beta P(s) / s^2 ds, P = sum_k p[k] s^k (degree 4) */
+static double ll_poly_integral(double b, const double p[5], double s0, double s1)
+{
+    if (!(s1 > s0))
+        return 0.0;
+    double j0[5], j1[5], sum = 0.0;
+    ll_primitives(b, s0, j0);
+    ll_primitives(b, s1, j1);
+    for (int k = 0; k < 5; k++)
+        sum += p[k] * (j1[k] - j0[k]);
+    return sum;
+}
+
+/* c = a x b for polynomials of degrees na - 1 and nb - 1 (coefficients by ascending power) */
+static void poly_mul(const double *a, int na, const double *b, int nb, double *c)
+{
+    for (int k = 0; k < na + nb - 1; k++)
+        c[k] = 0.0;
+    for (int i = 0; i < na; i++)
+        for (int k = 0; k < nb; k++)
+            c[i + k] += a[i] * b[k];
+}
+
+static double ll_fraction_closed_form(double m_n, double m_l, double gamma, double beta_gamma, double cut)
+{
+    const double m2 = m_n * m_n, b = 4.0 * m_l * m_l;
+    const double lin_l[2] = {0.5 * b, 1.0}, lin_m[2] = {m2, -1.0}, lin_2m[2] = {2.0 * m2, 1.0};
+    double q2[3], q3[4], pa[5], pb[5];
+    poly_mul(lin_l, 2, lin_2m, 2, q2); /* (s + 2 m_l^2)(2 m^2 + s)      */
+    poly_mul(q2, 3, lin_m, 2, q3);     /* x (m^2 - s)                   */
+    poly_mul(q3, 4, lin_m, 2, pa);     /* P_A                           */
+    const double total = ll_poly_integral(b, pa, b, m2);
+    if (!(total > 0.0))
+        return 0.0;
+    const double s_lo = (2.0 * m_n * cut - m2 * (gamma - beta_gamma)) / (gamma + beta_gamma); /* lo(s_lo) = cut */
+    const double s_hi = gamma > beta_gamma ? (2.0 * m_n * cut - m2 * (gamma + beta_gamma)) / (gamma - beta_gamma)
+                                           : -INFINITY; /* hi(s_hi) = cut */
+    const double a_lo = fmin(fmax(s_lo, b), m2), a_hi = fmin(fmax(s_hi, b), m2);
+    double above = ll_poly_integral(b, pa, a_lo, m2);
+    if (a_lo > a_hi && beta_gamma > 0.0) {
+        const double lin_f[2] = {(m2 * (gamma + beta_gamma) - 2.0 * m_n * cut) / (2.0 * beta_gamma),
+                                 (gamma - beta_gamma) / (2.0 * beta_gamma)};
+        poly_mul(q3, 4, lin_f, 2, pb);
+        above += ll_poly_integral(b, pb, a_hi, a_lo);
+    }
+    const double frac = above / total;
+    return frac < 0.0 ? 0.0 : (frac > 1.0 ? 1.0 : frac);
+}
+
 nr_status nr_dipole_nu_ll_fraction_above_e(double m_n, double m_l, double e_n, double e_vis_cut, double *fraction,
                                            double *abs_err, nr_error *err)
 {
@@ -297,6 +383,10 @@ nr_status nr_dipole_nu_ll_fraction_above_e(double m_n, double m_l, double e_n, d
         return NR_OK;
     const double gamma = e_n > m_n ? e_n / m_n : 1.0;
     const double beta_gamma = e_n > m_n ? sqrt(e_n * e_n - m_n * m_n) / m_n : 0.0;
+    if (m_n > 2.5 * m_l) { /* closed form (above); rounding only: no error estimate */
+        *fraction = ll_fraction_closed_form(m_n, m_l, gamma, beta_gamma, e_vis_cut);
+        return NR_OK;
+    }
     /* lab energy bounds are linear in s: hi(s) = [m^2 (g + bg) + s (g - bg)]/(2m), lo(s) = [m^2 (g - bg) +
      * s (g + bg)]/(2m); the fraction has kinks where either crosses the cut */
     const double two_m = 2.0 * m_n, m2 = m_n * m_n;

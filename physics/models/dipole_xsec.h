@@ -10,6 +10,7 @@
 #ifndef NR_DIPOLE_XSEC_H
 #define NR_DIPOLE_XSEC_H
 
+#include "form_factors.h"
 #include "nr_error.h"
 
 typedef enum {
@@ -26,7 +27,15 @@ typedef struct {
     double z, a;        /* nucleus: charge and mass number (for the Helm form factor) */
     double m_target;    /* target mass [GeV]                                          */
     int screening;      /* nucleus: multiply F by the atomic screening factor (A.5)   */
+    const nr_ff_helm_table *helm; /* nucleus: the tabulated Helm F for mass number a
+                                     (nr_engine_helm_001); NULL: nr_ff_helm_001 directly */
+    /* kinematics at one neutrino energy, set by nr_dipole_xsec_at_energy (0: none) */
+    double kin_e_nu, kin_u_min, kin_u_max; /* [GeV], [GeV^2]                     */
 } nr_dipole_xsec_ctx;
+
+/* Stores the |t| range at e_nu [GeV] in c, so that nr_dipole_dsigma_dt at that energy (the t quadrature of one
+ * flux bin) need not recompute it; the result is the same. */
+void nr_dipole_xsec_at_energy(nr_dipole_xsec_ctx *c, double e_nu);
 
 /* dsigma/dt [cm^2/GeV^2] of nu + T -> N + T at neutrino energy e_nu [GeV] and t < 0 [GeV^2]; 0 outside
  * the physical region. Signature of nr_dsigma_dt_fn (upscatter.h); ctx is an nr_dipole_xsec_ctx. The
@@ -58,7 +67,8 @@ double nr_dipole_width_nu_ll(double mu_n, double m_n, double m_l);
 
 /* Fraction of N -> nu l+ l- decays of an N with lab energy e_n whose visible energy E(l+) + E(l-) exceeds
  * e_vis_cut (the "effective" branching fraction of 001 Fig. 2 right is this times the branching fraction).
- * Unpolarised N: the l+l- system is isotropic in the N rest frame. */
+ * Unpolarised N: the l+l- system is isotropic in the N rest frame. A closed form (dipole_xsec.c) above
+ * m_N = 2.5 m_l, two 1-D integrals (with an error estimate) below. */
 nr_status nr_dipole_nu_ll_fraction_above_e(double m_n, double m_l, double e_n, double e_vis_cut, double *fraction,
                                            double *abs_err, nr_error *err);
 double nr_dipole_nu_ll_fraction_above(double m_n, double m_l, double e_n, double e_vis_cut); /* NaN on failure */

@@ -5,7 +5,8 @@
  * (dipole, darkz_nun: main at 80e8b97; dark_photon, b_minus_l: main at c0ebaed, after the converged meson decays). For
  * each preset the test recomputes the 50 x 50 contour with the current code (on two threads) and checks:
  *   - the grid: events within 2% wherever the golden count is above 0.03 (the dipole's production bins move
- *     counts by 8.4e-9 at most; the other grids are unchanged to the printed digits);
+ *     counts by 8.4e-9 at most), except on the short-lived branch of dark_photon and b_minus_l (20%: their
+ *     bremsstrahlung no longer goes through the (theta, p) grid, see short_lived_grid_tolerance);
  *   - the edges: at every grid mass, each coupling where a golden polygon crosses that mass has a crossing of the
  *     new contour within 1% in coupling, and the other way round.
  */
@@ -113,6 +114,19 @@ static double worst_match(const double *a, size_t na, const double *b, size_t nb
     return worst;
 }
 
+/* Tolerance on the grid counts of the short-lived branch (couplings above a mass column's largest count).
+ * dark_photon, b_minus_l: the golden grids (c0ebaed) have the bremsstrahlung through the (theta, p) grid, whose top
+ * momentum cell [10^3.80, 10^3.85] GeV was spread over four momenta up to 6978 GeV, above the 6800 GeV beam; the
+ * accepted bremsstrahlung is now computed without the grid (nr_brem_accept, p <= z p_beam), and where the rate comes
+ * from the highest momenta, exp(-L m / (p c tau)) with L m / (p c tau) ~ 10-20 at the upper edge, the counts fall:
+ * by 22% for bremsstrahlung alone at L/d = 10 (tests/test_accept_closed_form.c), by at most 16.3% (dark_photon) and
+ * 13.0% (b_minus_l) on the golden grids, where the mesons (unchanged) share the rate. The edges move by 0.59% and
+ * 0.43% in coupling at most (checked at 1% below). Everywhere else 2%. */
+static double short_lived_grid_tolerance(const char *preset)
+{
+    return strcmp(preset, "dark_photon") == 0 || strcmp(preset, "b_minus_l") == 0 ? 0.20 : 0.02;
+}
+
 static void check_preset(const nr_engine *engine, const char *name)
 {
     golden g;
@@ -141,12 +155,31 @@ static void check_preset(const nr_engine *engine, const char *name)
     CHECK(st == NR_OK, "%s: %s", name, err.message);
     if (st != NR_OK)
         return;
-    double worst_grid = 0.0;
-    for (size_t n = 0; n < g.nx * g.ny; n++)
-        if (g.events[n] > 0.03)
-            worst_grid = fmax(worst_grid, fabs(res.events[n] / g.events[n] - 1.0));
-    printf("%s: grid within %.2e of the golden counts above 0.03 events\n", name, worst_grid);
+    /* per mass column, the points above the coupling of the largest golden count are the short-lived branch */
+    double worst_grid = 0.0, worst_short = 0.0;
+    for (size_t i = 0; i < g.nx; i++) {
+        size_t j_peak = 0;
+        for (size_t j = 1; j < g.ny; j++)
+            if (g.events[j * g.nx + i] > g.events[j_peak * g.nx + i])
+                j_peak = j;
+        for (size_t j = 0; j < g.ny; j++) {
+            size_t n = j * g.nx + i;
+            if (!(g.events[n] > 0.03))
+                continue;
+            double d = fabs(res.events[n] / g.events[n] - 1.0);
+            if (j > j_peak && short_lived_grid_tolerance(name) > 0.02)
+                worst_short = fmax(worst_short, d);
+            else
+                worst_grid = fmax(worst_grid, d);
+        }
+    }
+    printf("%s: grid within %.2e of the golden counts above 0.03 events", name, worst_grid);
+    if (short_lived_grid_tolerance(name) > 0.02)
+        printf(" (short-lived branch: within %.2e)", worst_short);
+    printf("\n");
     CHECK(worst_grid < 0.02, "%s grid: worst relative difference %.3g", name, worst_grid);
+    CHECK(worst_short < short_lived_grid_tolerance(name), "%s grid, short-lived branch: worst relative difference %.3g",
+          name, worst_short);
     double worst_edge = 0.0;
     size_t n_edges = 0;
     for (size_t i = 0; i < g.nx; i++) {

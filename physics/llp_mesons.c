@@ -183,8 +183,9 @@ double nr_meson_phi_fraction(double theta_m_rad, double alpha_rad, double theta_
 /* Lab momentum of X at rest-frame cos(theta*) = c: E = gamma (E* + beta p* c), p = sqrt(E^2 - m^2). */
 static double p_lab_of_c(const decay_frame *k, double c)
 {
-    double p_par = k->gamma * k->p_star * (c + k->b), p_perp = k->p_star * sqrt(fmax(0.0, (1.0 - c) * (1.0 + c)));
-    return hypot(p_par, p_perp);
+    double s2 = (1.0 - c) * (1.0 + c), p_par = k->gamma * k->p_star * (c + k->b);
+    double p_perp = k->p_star * sqrt(s2 > 0.0 ? s2 : 0.0);
+    return sqrt(p_par * p_par + p_perp * p_perp); /* momenta of GeV: no overflow for hypot to guard against */
 }
 
 /* Blocks of GL nodes per interval: one block of n_angle nodes per half decade of X momentum spanned. */
@@ -205,13 +206,14 @@ static void integrate_interval(const decay_frame *k, const cone *cn, double c_lo
     const gl_rule *t = gl_get(gl, n);
     if (!t) return;
     double inv_gbp = 1.0 / (k->gamma * k->beta * k->p_star), inv_bp = 1.0 / (k->beta * k->p_star);
-    double gp = k->gamma * k->p_star, half_w = 0.5 * weight; /* cos(theta*) density 1/2 on [-1, 1] */
+    double gp = k->gamma * k->p_star, inv_gamma = 1.0 / k->gamma, half_w = 0.5 * weight; /* cos(theta*): 1/2 on [-1, 1] */
     for (size_t i = 0; i < t->n; i++) {
         double u = u_lo + du * t->h[i];
         double p = exp(u), e = sqrt(p * p + m2), inv_p = 1.0 / p;
         /* c from E = gamma (E* + beta p* c), clamped against rounding */
-        double c = fmin(1.0, fmax(-1.0, (e / k->gamma - k->e_star) * inv_bp));
-        double p_par = gp * (c + k->b), p_perp = k->p_star * sqrt(fmax(0.0, (1.0 - c) * (1.0 + c)));
+        double c = (e * inv_gamma - k->e_star) * inv_bp;
+        c = c > 1.0 ? 1.0 : (c < -1.0 ? -1.0 : c); /* (comparisons: fmin/fmax are library calls here) */
+        double s2 = (1.0 - c) * (1.0 + c), p_par = gp * (c + k->b), p_perp = k->p_star * sqrt(s2 > 0.0 ? s2 : 0.0);
         double f = phi_fraction(cn, p_par, p_perp, inv_p); /* |p_X(c)| = p (c clamped only by rounding) */
         if (f == 0.0) continue;
         double dc = p * p / e * inv_gbp * du * t->g[i]; /* dc = (dc/du)(du/dt) dt */

@@ -140,7 +140,7 @@ static void gl_free(gl_tables *g)
         free(g->r[n].h);
 }
 
-/* The meson direction and the acceptance cone, for phi_fraction: sin and cos of theta_M, sin(theta_acc / 2). */
+/* The meson direction and the acceptance cone, for phi_fraction: sin and cos of theta_M, sin^2(theta_acc / 2). */
 typedef struct {
     double sin_m, cos_m, sin2_half_acc;
 } cone;
@@ -160,8 +160,8 @@ static double sin2_half(double a)
  *   f = (2/pi) asin(sqrt(Q)),  Q = sin((a + D)/2) sin((a - D)/2) / (sin theta_M sin alpha),  D = |theta_M - alpha|,
  * with a = theta_acc; 0 for D >= a, 1 for Q >= 1. Written without an angle: alpha enters through
  * sin alpha = p_perp / p, cos alpha = p_par / p (p = |p_X|, inv_p = 1/p), and
- * sin((a + D)/2) sin((a - D)/2) = sin^2(a/2) - sin^2(D/2) (product to sum), with sin D = |sin theta_M cos alpha -
- * cos theta_M sin alpha|, cos D = cos theta_M cos alpha + sin theta_M sin alpha and sin^2(D/2) = sin^2 D / (2 (1 +
+ * sin((a + D)/2) sin((a - D)/2) = sin^2(a/2) - sin^2(D/2) (product to sum), with sin D = +-(sin theta_M cos alpha -
+ * cos theta_M sin alpha) (only its square enters), cos D = cos theta_M cos alpha + sin theta_M sin alpha and sin^2(D/2) = sin^2 D / (2 (1 +
  * cos D)) (no cancellation for D < pi/2) or (1 - cos D)/2 beyond. D < a <=> sin^2(D/2) < sin^2(a/2) on [0, pi]. */
 static double phi_fraction(const cone *k, double p_par, double p_perp, double inv_p)
 {

@@ -3,6 +3,8 @@
 #include "bremsstrahlung.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "constants.h"
 
@@ -79,22 +81,33 @@ double nr_brem_virtuality_gev2(double z, double pt2_gev2, double m_x_gev, double
     return h * h / (d * d); /* 004 Eq. (30): H^2 / (4 E^2 z^2 (1-z)^2) */
 }
 
+/* 004 Eq. (27) written as a polynomial in 1/H at fixed z: w = k[0]/H + k[1]/H^2 + k[2]/H^3, the pT^2 dependence being
+ * all in H (Eq. 29). Shared by the splitting function and its closed-form pT^2 integral (nr_brem_dsigma_dz_accepted_pb). */
+static void splitting_in_inverse_h(const nr_proton_chiral_couplings *c, nr_brem_splitting_variant variant, double z,
+                                   double m_x_gev, double k[3])
+{
+    double l = c->g_L, r = c->g_R, sum2 = l * l + r * r, diff = l - r;
+    double mp2 = NR_M_PROTON * NR_M_PROTON, m2 = m_x_gev * m_x_gev;
+    double zz = z * (1.0 - z), norm = 1.0 / (16.0 * NR_PI * NR_PI);
+    double mp4_coeff = variant == NR_BREM_SPLITTING_BLUMLEIN_BRUNNER ? 2.0 : 1.0;
+    /* 004 Eq. (27), term by term: t1 + t2 (constant), t3 = 2 z(1-z) (...) / H, t4 = 2 z(1-z) {...} / H^2, all / H */
+    double t1 = sum2 * (1.0 + (1.0 - z) * (1.0 - z)) / z;
+    double t2 = diff * diff * z * mp2 / m2;
+    double t3_h = 2.0 * zz * ((l * l - 6.0 * l * r + r * r) * mp2 - sum2 * m2);
+    double curly = mp4_coeff * z * z * sum2 * mp2 * mp2 + (1.0 - z) * sum2 * m2 * m2 +
+                   ((z * z + z - 1.0) * sum2 + 6.0 * (1.0 - z) * l * r) * mp2 * m2;
+    k[0] = (t1 + t2) * norm;
+    k[1] = t3_h * norm;
+    k[2] = 2.0 * zz * curly * norm;
+}
+
 double nr_brem_splitting(const nr_proton_chiral_couplings *c, nr_brem_splitting_variant variant, double z,
                          double pt2_gev2, double m_x_gev)
 {
     if (!c || !(z > 0.0 && z < 1.0) || !(pt2_gev2 >= 0.0) || !(m_x_gev > 0.0)) return 0.0;
-    double l = c->g_L, r = c->g_R, sum2 = l * l + r * r, diff = l - r;
-    double mp2 = NR_M_PROTON * NR_M_PROTON, m2 = m_x_gev * m_x_gev, h = brem_h(z, pt2_gev2, m_x_gev);
-    double zz = z * (1.0 - z);
-    double mp4_coeff = variant == NR_BREM_SPLITTING_BLUMLEIN_BRUNNER ? 2.0 : 1.0;
-    /* 004 Eq. (27), term by term */
-    double t1 = sum2 * (1.0 + (1.0 - z) * (1.0 - z)) / z;
-    double t2 = diff * diff * z * mp2 / m2;
-    double t3 = 2.0 * zz * ((l * l - 6.0 * l * r + r * r) * mp2 - sum2 * m2) / h;
-    double curly = mp4_coeff * z * z * sum2 * mp2 * mp2 + (1.0 - z) * sum2 * m2 * m2 +
-                   ((z * z + z - 1.0) * sum2 + 6.0 * (1.0 - z) * l * r) * mp2 * m2;
-    double t4 = 2.0 * zz * curly / (h * h);
-    return (t1 + t2 + t3 + t4) / (16.0 * NR_PI * NR_PI * h);
+    double k[3], inv_h = 1.0 / brem_h(z, pt2_gev2, m_x_gev);
+    splitting_in_inverse_h(c, variant, z, m_x_gev, k);
+    return inv_h * (k[0] + inv_h * (k[1] + inv_h * k[2]));
 }
 
 /* d sigma/dz dpT^2 with the proton form factor |F1(m_x^2)|^2 given (it depends on the mass only). */
@@ -118,6 +131,49 @@ double nr_brem_dsigma_dz_dpt2_pb(const nr_proton_chiral_couplings *c, const nr_b
         return 0.0;
     return dsigma_dz_dpt2_pb(c, opt, z, pt2_gev2, m_x_gev,
                              nr_proton_form_factor_f1_abs2_set(opt->resonances, m_x_gev * m_x_gev));
+}
+
+/* The pT^2 integral of k[0]/H + k[1]/H^2 + k[2]/H^3 from H = h0 to h0 + t (and, in *mean_h, that of H times it),
+ * without cancellation: ln(h1/h0) = log1p(t/h0), 1/h0 - 1/h1 = t/(h0 h1), (1/h0^2 - 1/h1^2)/2 = t (h0 + h1) / (2 h0^2 h1^2). */
+static double inverse_h_integral(const double k[3], double h0, double t, double *h_moment)
+{
+    double h1 = h0 + t, log_ratio = log1p(t / h0), d1 = t / (h0 * h1), d2 = 0.5 * t * (h0 + h1) / (h0 * h0 * h1 * h1);
+    if (h_moment) *h_moment = k[0] * t + k[1] * log_ratio + k[2] * d1;
+    return k[0] * log_ratio + k[1] * d1 + k[2] * d2;
+}
+
+/* The pT^2 range [0, t) that passes every cut of opt at z, with pT below tan_acc * z p_beam: t <= 0 if none. */
+static double accepted_pt2(const nr_brem_options *o, double z, double m_x, double p_beam, double tan_acc)
+{
+    double s = o->sqrt_s_gev * o->sqrt_s_gev, e_target_frame = s / (2.0 * NR_M_PROTON);
+    double pz_max = tan_acc * z * p_beam, t = fmin(pz_max * pz_max, o->pt_max_gev * o->pt_max_gev);
+    /* 004 Eq. (30): |q^2_min| < Lambda^2 <=> H < 2 E z (1 - z) Lambda, E the beam energy in the target frame */
+    double h_cut = 2.0 * e_target_frame * z * (1.0 - z) * o->lambda_qcd_gev;
+    return fmin(t, h_cut - brem_h(z, 0.0, m_x));
+}
+
+/* d sigma/dz over the accepted pT^2 [pb] and (mean_pt2) the mean pT^2 there [GeV^2]. */
+static double dsigma_dz_accepted_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double z,
+                                    double m_x, double f1_abs2, double pt2_max, double *mean_pt2)
+{
+    if (mean_pt2) *mean_pt2 = 0.0;
+    if (!(z > o->z_min && z < o->z_max) || !(pt2_max > 0.0)) return 0.0;
+    double k[3], h0 = brem_h(z, 0.0, m_x), h_moment;
+    splitting_in_inverse_h(c, o->variant, z, m_x, k);
+    double integral = inverse_h_integral(k, h0, pt2_max, &h_moment);
+    if (!(integral > 0.0)) return 0.0;
+    if (mean_pt2) *mean_pt2 = fmax(0.0, h_moment / integral - h0); /* <H> - h0 */
+    double s = o->sqrt_s_gev * o->sqrt_s_gev;
+    return f1_abs2 * integral * nr_pp_sigma_inel_mb(s * (1.0 - z)) * 1e9; /* 004 Eqs. 25, 36; s' = s (1 - z) */
+}
+
+double nr_brem_dsigma_dz_accepted_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double z,
+                                     double pt2_max_gev2, double m_x_gev)
+{
+    if (!c || !opt || !(m_x_gev > 0.0) || !(pt2_max_gev2 > 0.0)) return 0.0;
+    double t = fmin(accepted_pt2(opt, z, m_x_gev, 1.0, INFINITY), pt2_max_gev2);
+    return dsigma_dz_accepted_pb(c, opt, z, m_x_gev, nr_proton_form_factor_f1_abs2_set(opt->resonances, m_x_gev * m_x_gev),
+                                 t, NULL);
 }
 
 static int brem_options_are_valid(const nr_brem_options *o)
@@ -177,6 +233,78 @@ nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton
             if (lp0 + log10_sin_theta_min > log10(opt->pt_max_gev)) break;
             s->w_pb[it * NR_LLP_N_P + ip] += brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, it, ip);
         }
+    }
+    return NR_OK;
+}
+
+/* The accepted pT^2 range is, at each z, a closed-form integral (nr_brem_dsigma_dz_accepted_pb): what is left is one
+ * integral over z, done per momentum bin (p_z = z p_beam; bins of 0.05 / p_bins_per_cell dex in log10 p from
+ * 10^NR_LLP_LOG10_P_MIN, the spectrum grid's lowest momentum) by 3-point Gauss-Legendre in ln z, the bins split where
+ * the pT cut takes over from the angular one (a kink in z). Each bin keeps its weight and weighted mean |p|. */
+nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double m_x_gev,
+                         const nr_decay_volume *v, int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err)
+{
+    if (!acc) return nr_fail(err, NR_EINTERNAL, "brem accept", "no output");
+    memset(acc, 0, sizeof *acc);
+    if (!c) return nr_fail(err, NR_EINTERNAL, "brem accept", "no couplings");
+    if (!brem_options_are_valid(opt))
+        return nr_fail(err, NR_EINPUT, "/params/bremsstrahlung",
+                       "bremsstrahlung options out of range (sqrt_s > 2 m_p, 0 <= z_min < z_max <= 1, pT_max > 0, "
+                       "Lambda_QCD > 0, 1 <= n_sub <= 64)");
+    if (!(m_x_gev > 0.0) || !isfinite(m_x_gev))
+        return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be positive, got %g GeV", m_x_gev);
+    if (!v || !(v->distance_m >= 0.0) || !(v->length_m > 0.0) || !(v->radius_m > 0.0) || !isfinite(v->distance_m) ||
+        !isfinite(v->length_m) || !isfinite(v->radius_m))
+        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    if (p_bins_per_cell < 1 || p_bins_per_cell > 64)
+        return nr_fail(err, NR_EINPUT, "/params/p_bins_per_cell", "momentum bins per 0.05 dex must be in 1..64");
+    acc->mass_gev = m_x_gev;
+    double e_beam = 0.5 * opt->sqrt_s_gev, p_beam = sqrt(e_beam * e_beam - NR_M_PROTON * NR_M_PROTON);
+    double tan_acc = v->radius_m / (v->distance_m + v->length_m); /* 004 Eq. (22): pT / p_z below this */
+    double f1_abs2 = nr_proton_form_factor_f1_abs2_set(opt->resonances, m_x_gev * m_x_gev);
+    double bin_dex = NR_LLP_CELL_LOG10_WIDTH / p_bins_per_cell;
+    double z_lo = fmax(opt->z_min, pow(10.0, NR_LLP_LOG10_P_MIN) / p_beam), z_hi = opt->z_max;
+    double z_kink = opt->pt_max_gev / (tan_acc * p_beam); /* tan_acc z p_beam = pT_max */
+    if (!(z_hi > z_lo)) return NR_OK;
+    int i_lo = (int)floor((log10(z_lo * p_beam) - NR_LLP_LOG10_P_MIN) / bin_dex);
+    int i_hi = (int)ceil((log10(z_hi * p_beam) - NR_LLP_LOG10_P_MIN) / bin_dex);
+    size_t n_max = (size_t)(i_hi - i_lo + 1);
+    acc->p_gev = malloc(n_max * sizeof *acc->p_gev);
+    acc->weight_pb = malloc(n_max * sizeof *acc->weight_pb);
+    if (!acc->p_gev || !acc->weight_pb) {
+        nr_llp_accepted_free(acc);
+        return nr_fail(err, NR_ENOMEM, "brem accept", "out of memory");
+    }
+    /* 3-point Gauss-Legendre on [-1, 1] */
+    static const double gl_x[3] = {-0.7745966692414833770, 0.0, 0.7745966692414833770};
+    static const double gl_w[3] = {5.0 / 9.0, 8.0 / 9.0, 5.0 / 9.0};
+    for (int i = i_lo; i < i_hi; i++) {
+        double a = fmax(z_lo, pow(10.0, NR_LLP_LOG10_P_MIN + i * bin_dex) / p_beam);
+        double b = fmin(z_hi, pow(10.0, NR_LLP_LOG10_P_MIN + (i + 1) * bin_dex) / p_beam);
+        if (!(b > a)) continue;
+        double edges[3] = {a, b, b};
+        int n_pieces = 1;
+        if (z_kink > a && z_kink < b) {
+            edges[1] = z_kink;
+            n_pieces = 2;
+        }
+        double w = 0.0, wp = 0.0;
+        for (int k = 0; k < n_pieces; k++) {
+            double la = log(edges[k]), lb = log(edges[k + 1]), half = 0.5 * (lb - la), mid = 0.5 * (lb + la);
+            for (int g = 0; g < 3; g++) {
+                double z = exp(mid + half * gl_x[g]), mean_pt2, pz = z * p_beam;
+                double dsdz = dsigma_dz_accepted_pb(c, opt, z, m_x_gev, f1_abs2,
+                                                    accepted_pt2(opt, z, m_x_gev, p_beam, tan_acc), &mean_pt2);
+                double dw = dsdz * z * half * gl_w[g]; /* dz = z d ln z */
+                w += dw;
+                wp += dw * sqrt(pz * pz + mean_pt2); /* |p| at the mean pT^2 */
+            }
+        }
+        if (!(w > 0.0)) continue;
+        acc->p_gev[acc->n] = wp / w;
+        acc->weight_pb[acc->n] = w;
+        acc->total_pb += w;
+        acc->n++;
     }
     return NR_OK;
 }

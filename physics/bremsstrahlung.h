@@ -116,6 +116,23 @@ double nr_brem_splitting(const nr_proton_chiral_couplings *c, nr_brem_splitting_
 double nr_brem_dsigma_dz_dpt2_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
                                  double z, double pt2_gev2, double m_x_gev);
 
+/* d sigma/dz [pb] integrated over 0 <= pT^2 < pt2_max_gev2 (and the cuts of opt) in closed form: at fixed z, w of
+ * Eq. (27) is a polynomial in 1/H and dpT^2 = dH (Eq. 29), so
+ *   Int w dpT^2 = k0 ln(H1/H0) + k1 (1/H0 - 1/H1) + k2 (1/H0^2 - 1/H1^2)/2,   w = k0/H + k1/H^2 + k2/H^3,
+ * H0 = H(pT = 0), H1 = H0 + pT^2_max (the virtuality cut of Eq. 30 is H < 2 E z (1-z) Lambda_QCD, an upper bound
+ * on pT^2 too). */
+double nr_brem_dsigma_dz_accepted_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double z,
+                                     double pt2_max_gev2, double m_x_gev);
+
+/* acc = the bremsstrahlung X (mass m_x_gev) that enter the decay volume v, as a (p, weight) list for
+ * nr_llp_events_accepted, without the (theta, p) grid: 004 Eq. (22) is pT < (R / (L + l)) z p_beam, an upper bound
+ * on pT^2 at each z, so the accepted cross section is one integral over z of nr_brem_dsigma_dz_accepted_pb,
+ * binned in |p| (p_bins_per_cell bins per 0.05 dex from 0.01 GeV, the grid's lowest momentum; weighted mean |p| per
+ * bin, |p| = sqrt(p_z^2 + <pT^2>)). opt->n_sub is not used. acc is allocated here. NR_EINPUT for bad options,
+ * mass, volume or bin count. */
+nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double m_x_gev,
+                         const nr_decay_volume *v, int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err);
+
 /* s += bremsstrahlung spectrum of X (mass s->mass_gev) [pb per cell]. Cells are integrated with
  * n_sub x n_sub midpoints in (log10 theta, log10 p). */
 nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton_chiral_couplings *c,

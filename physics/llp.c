@@ -246,6 +246,8 @@ nr_status nr_llp_spectrum_add_meson_decays(nr_llp_spectrum *s, const nr_hadron_t
 
 /* ----------------------------------------------------------------------------- decay volume */
 
+#define NR_LLP_EXP_ZERO 746.0 /* exp(-x) == 0.0 in IEEE double for x > 745.14 */
+
 double nr_llp_decay_probability(double distance_m, double length_m, double decay_length_m)
 {
     if (!(decay_length_m > 0.0) || !(distance_m >= 0.0) || !(length_m >= 0.0)) return 0.0;
@@ -321,7 +323,11 @@ double nr_llp_events_accepted(const nr_llp_accepted *acc, const nr_decay_volume 
         !(luminosity_fb >= 0.0) || !isfinite(luminosity_fb))
         return 0.0;
     double sum_pb = 0.0, ctau_over_m = ctau_m / acc->mass_gev;
+    /* exp(-L/d) is exactly 0 in double precision for L/d > 746 (the smallest subnormal is e^-744.4): such terms are
+     * skipped before any exp, i.e. p below p_zero = L / (746 ctau/m) */
+    double p_zero = v->distance_m / (NR_LLP_EXP_ZERO * ctau_over_m);
     for (size_t i = 0; i < acc->n; i++) {
+        if (acc->p_gev[i] < p_zero) continue;
         double d = acc->p_gev[i] * ctau_over_m; /* 004 Eq. (24): d = |p|/m c tau [m] */
         sum_pb += acc->weight_pb[i] * nr_llp_decay_probability(v->distance_m, v->length_m, d);
     }

@@ -10,6 +10,8 @@
 
 #include "constants.h"
 
+#define NR_LN10 2.302585092994045684 /* ln 10 */
+
 nr_meson_decay_quadrature nr_meson_decay_quadrature_default(void)
 {
     nr_meson_decay_quadrature q = {1, 4, 8};
@@ -53,12 +55,13 @@ static void alpha_below(const decay_frame *k, double a, double *r1, double *r2)
         return;
     }
     if (b > 1.0) {
-        double alpha_max = atan2(1.0, k->gamma * sqrt(b * b - 1.0));
-        if (a >= alpha_max) { /* every c; written as the two pieces meeting at the peak c = -1/b */
+        /* a >= alpha_max <=> a >= pi/2 or S^2 = 1 + k^2 (1 - b^2) <= 0 (tan^2 a >= tan^2 alpha_max): no root */
+        double kk = a < 0.5 * NR_PI ? k->gamma * tan(a) : 0.0, k2 = kk * kk, s2 = 1.0 + k2 * (1.0 - b * b);
+        if (a >= 0.5 * NR_PI || !(s2 > 0.0)) { /* every c; written as the two pieces meeting at the peak c = -1/b */
             *r1 = *r2 = -1.0 / b;
             return;
         }
-        double kk = k->gamma * tan(a), k2 = kk * kk, s = sqrt(fmax(0.0, 1.0 + k2 * (1.0 - b * b)));
+        double s = sqrt(s2);
         double a_plus = 1.0 + k2 * (1.0 + b), a_minus = 1.0 + k2 * (1.0 - b);
         *r2 = 1.0 - k2 * (1.0 + b) * (1.0 + b) / (a_plus + s);
         *r1 = a_minus > 0.0 ? -1.0 + k2 * (1.0 - b) * (1.0 - b) / (a_minus + s) : (-k2 * b - s) / (1.0 + k2);
@@ -83,52 +86,106 @@ typedef struct {
     double sum_w, sum_w_inv_p; /* always accumulated                          */
 } deposit;
 
-static void deposit_put(deposit *d, double p, double w)
+/* weight w at momentum p [GeV]; inv_p = 1/p and log10_p = log10(p) from the caller (it has ln p already) */
+static void deposit_put(deposit *d, double p, double inv_p, double log10_p, double w)
 {
     d->sum_w += w;
-    d->sum_w_inv_p += w / p;
+    d->sum_w_inv_p += w * inv_p;
     if (!d->w) return;
-    double x = (log10(p) - NR_LLP_LOG10_P_MIN) * d->bins_per_decade;
+    double x = (log10_p - NR_LLP_LOG10_P_MIN) * d->bins_per_decade;
     int i = !(x > 0.0) ? 0 : (x >= d->n_bins - 1 ? d->n_bins - 1 : (int)x);
     d->w[i] += w;
     d->wp[i] += w * p;
 }
 
-/* Gauss-Legendre tables for 1..NR_GL_MAX nodes, allocated on demand by one call (no global state). */
+/* Gauss-Legendre rules in t on [0, pi] for 1..NR_GL_MAX nodes, with the substitution of integrate_interval
+ * applied once: h = (1 - cos t)/2 and g = w sin(t)/2 per node. Built on demand by one call (no global state). */
 #define NR_GL_MAX 128
 typedef struct {
-    gsl_integration_glfixed_table *t[NR_GL_MAX + 1];
+    size_t n;
+    double *h, *g;
+} gl_rule;
+typedef struct {
+    gl_rule r[NR_GL_MAX + 1];
 } gl_tables;
 
-static const gsl_integration_glfixed_table *gl_get(gl_tables *g, int n)
+static const gl_rule *gl_get(gl_tables *g, int n)
 {
     if (n < 1) n = 1;
     if (n > NR_GL_MAX) n = NR_GL_MAX;
-    if (!g->t[n]) g->t[n] = gsl_integration_glfixed_table_alloc((size_t)n);
-    return g->t[n];
+    gl_rule *r = &g->r[n];
+    if (r->n) return r;
+    gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc((size_t)n);
+    double *hg = t ? malloc(2 * (size_t)n * sizeof *hg) : NULL;
+    if (!hg) {
+        if (t) gsl_integration_glfixed_table_free(t);
+        return NULL;
+    }
+    for (size_t i = 0; i < (size_t)n; i++) {
+        double tt, wt;
+        gsl_integration_glfixed_point(0.0, NR_PI, i, &tt, &wt, t);
+        hg[i] = 0.5 * (1.0 - cos(tt));
+        hg[n + i] = 0.5 * sin(tt) * wt;
+    }
+    gsl_integration_glfixed_table_free(t);
+    r->h = hg;
+    r->g = hg + n;
+    r->n = (size_t)n;
+    return r;
 }
 
 static void gl_free(gl_tables *g)
 {
     for (int n = 0; n <= NR_GL_MAX; n++)
-        if (g->t[n]) gsl_integration_glfixed_table_free(g->t[n]);
+        free(g->r[n].h);
 }
 
-/* Accepted fraction of phi* at lab opening alpha (see llp_mesons.h). */
-static double phi_fraction(double theta_m, double alpha, double theta_acc)
+/* The meson direction and the acceptance cone, for phi_fraction: sin and cos of theta_M, sin^2(theta_acc / 2). */
+typedef struct {
+    double sin_m, cos_m, sin2_half_acc;
+} cone;
+
+static cone cone_of(double theta_m, double sin2_half_acc)
 {
-    double d = fabs(theta_m - alpha);
-    if (!(d < theta_acc)) return 0.0;
-    double num = sin(0.5 * (theta_acc + d)) * sin(0.5 * (theta_acc - d)), den = sin(theta_m) * sin(alpha);
+    return (cone){sin(theta_m), cos(theta_m), sin2_half_acc};
+}
+
+static double sin2_half(double a)
+{
+    double s = sin(0.5 * a);
+    return s * s;
+}
+
+/* Accepted fraction of phi* for X at lab opening alpha to the meson (llp_mesons.h):
+ *   f = (2/pi) asin(sqrt(Q)),  Q = sin((a + D)/2) sin((a - D)/2) / (sin theta_M sin alpha),  D = |theta_M - alpha|,
+ * with a = theta_acc; 0 for D >= a, 1 for Q >= 1. Written without an angle: alpha enters through
+ * sin alpha = p_perp / p, cos alpha = p_par / p (p = |p_X|, inv_p = 1/p), and
+ * sin((a + D)/2) sin((a - D)/2) = sin^2(a/2) - sin^2(D/2) (product to sum), with sin D = +-(sin theta_M cos alpha -
+ * cos theta_M sin alpha) (only its square enters), cos D = cos theta_M cos alpha + sin theta_M sin alpha and sin^2(D/2) = sin^2 D / (2 (1 +
+ * cos D)) (no cancellation for D < pi/2) or (1 - cos D)/2 beyond. D < a <=> sin^2(D/2) < sin^2(a/2) on [0, pi]. */
+static double phi_fraction(const cone *k, double p_par, double p_perp, double inv_p)
+{
+    double sa = p_perp * inv_p, ca = p_par * inv_p;
+    double sin_d = k->sin_m * ca - k->cos_m * sa, cos_d = k->cos_m * ca + k->sin_m * sa;
+    double s2 = cos_d >= 0.0 ? sin_d * sin_d / (2.0 * (1.0 + cos_d)) : 0.5 * (1.0 - cos_d);
+    if (!(s2 < k->sin2_half_acc)) return 0.0;
+    double num = k->sin2_half_acc - s2, den = k->sin_m * sa;
     if (!(den > num)) return 1.0; /* also den = 0: X on the meson's axis, or the meson on the beam axis */
     return (2.0 / NR_PI) * asin(sqrt(num / den));
+}
+
+double nr_meson_phi_fraction(double theta_m_rad, double alpha_rad, double theta_acc_rad)
+{
+    cone k = cone_of(theta_m_rad, sin2_half(theta_acc_rad));
+    return phi_fraction(&k, cos(alpha_rad), sin(alpha_rad), 1.0);
 }
 
 /* Lab momentum of X at rest-frame cos(theta*) = c: E = gamma (E* + beta p* c), p = sqrt(E^2 - m^2). */
 static double p_lab_of_c(const decay_frame *k, double c)
 {
-    double p_par = k->gamma * k->p_star * (c + k->b), p_perp = k->p_star * sqrt(fmax(0.0, (1.0 - c) * (1.0 + c)));
-    return hypot(p_par, p_perp);
+    double s2 = (1.0 - c) * (1.0 + c), p_par = k->gamma * k->p_star * (c + k->b);
+    double p_perp = k->p_star * sqrt(s2 > 0.0 ? s2 : 0.0);
+    return sqrt(p_par * p_par + p_perp * p_perp); /* momenta of GeV: no overflow for hypot to guard against */
 }
 
 /* Blocks of GL nodes per interval: one block of n_angle nodes per half decade of X momentum spanned. */
@@ -137,30 +194,30 @@ static double p_lab_of_c(const decay_frame *k, double c)
 /* Integrate c over [c_lo, c_hi]: the variable is u = ln p_X (p_X(c) is monotonic: E_X is linear in c), so that
  * the weight of soft X (which dominate long-lived rates) is resolved, and u = u_lo + (u_hi - u_lo)(1 - cos t)/2
  * with t in [0, pi] removes the square-root edges of the phi* fraction. dc = p^2 / (E gamma beta p*) du. */
-static void integrate_interval(const decay_frame *k, double theta_m, double theta_acc, double c_lo, double c_hi,
-                               double weight, int n_angle, gl_tables *gl, deposit *d)
+static void integrate_interval(const decay_frame *k, const cone *cn, double c_lo, double c_hi, double weight,
+                               int n_angle, gl_tables *gl, deposit *d)
 {
     if (!(c_hi > c_lo)) return;
     double p_lo = p_lab_of_c(k, c_lo), p_hi = p_lab_of_c(k, c_hi);
     p_lo = fmax(p_lo, 1e-12 * p_hi);
-    double u_lo = log(p_lo), u_hi = log(p_hi), m2 = k->m_x * k->m_x;
-    double dex = (u_hi - u_lo) / log(10.0);
+    double u_lo = log(p_lo), u_hi = log(p_hi), du = u_hi - u_lo, m2 = k->m_x * k->m_x;
+    double dex = du / NR_LN10;
     int n = n_angle * (int)fmin(16.0, fmax(1.0, ceil(dex / DEX_PER_BLOCK)));
-    const gsl_integration_glfixed_table *t = gl_get(gl, n);
+    const gl_rule *t = gl_get(gl, n);
     if (!t) return;
-    double inv_gbp = 1.0 / (k->gamma * k->beta * k->p_star);
+    double inv_gbp = 1.0 / (k->gamma * k->beta * k->p_star), inv_bp = 1.0 / (k->beta * k->p_star);
+    double gp = k->gamma * k->p_star, inv_gamma = 1.0 / k->gamma, half_w = 0.5 * weight; /* cos(theta*): 1/2 on [-1, 1] */
     for (size_t i = 0; i < t->n; i++) {
-        double tt, wt;
-        gsl_integration_glfixed_point(0.0, NR_PI, i, &tt, &wt, t);
-        double u = u_lo + (u_hi - u_lo) * 0.5 * (1.0 - cos(tt)), du_dt = (u_hi - u_lo) * 0.5 * sin(tt);
-        double p = exp(u), e = sqrt(p * p + m2);
+        double u = u_lo + du * t->h[i];
+        double p = exp(u), e = sqrt(p * p + m2), inv_p = 1.0 / p;
         /* c from E = gamma (E* + beta p* c), clamped against rounding */
-        double c = fmin(1.0, fmax(-1.0, (e / k->gamma - k->e_star) / (k->beta * k->p_star)));
-        double p_par = k->gamma * k->p_star * (c + k->b), p_perp = k->p_star * sqrt(fmax(0.0, (1.0 - c) * (1.0 + c)));
-        double f = phi_fraction(theta_m, atan2(p_perp, p_par), theta_acc);
+        double c = (e * inv_gamma - k->e_star) * inv_bp;
+        c = c > 1.0 ? 1.0 : (c < -1.0 ? -1.0 : c); /* (comparisons: fmin/fmax are library calls here) */
+        double s2 = (1.0 - c) * (1.0 + c), p_par = gp * (c + k->b), p_perp = k->p_star * sqrt(s2 > 0.0 ? s2 : 0.0);
+        double f = phi_fraction(cn, p_par, p_perp, inv_p); /* |p_X(c)| = p (c clamped only by rounding) */
         if (f == 0.0) continue;
-        double dc = p * p / e * inv_gbp * du_dt * wt; /* dc = (dc/du)(du/dt) dt */
-        deposit_put(d, p, weight * 0.5 * dc * f);  /* cos(theta*) density 1/2 on [-1, 1] */
+        double dc = p * p / e * inv_gbp * du * t->g[i]; /* dc = (dc/du)(du/dt) dt */
+        deposit_put(d, p, inv_p, u * (1.0 / NR_LN10), half_w * dc * f);
     }
 }
 
@@ -182,14 +239,15 @@ static void integrate_meson(double m_m, double p_m, double theta_m, double m_x, 
         levels[n_levels++] = theta_acc - theta_m;
     }
     levels[n_levels++] = theta_m + theta_acc;
+    cone cn = cone_of(theta_m, sin2_half(theta_acc));
     double r1_prev, r2_prev;
     alpha_below(&k, levels[0], &r1_prev, &r2_prev);
     for (int j = 1; j < n_levels; j++) {
         double r1, r2;
         alpha_below(&k, levels[j], &r1, &r2);
         /* {a_{j-1} <= alpha < a_j} = [r1_prev, r1) U (r2, r2_prev] */
-        integrate_interval(&k, theta_m, theta_acc, r1_prev, r1, weight, n_angle, gl, d);
-        integrate_interval(&k, theta_m, theta_acc, r2, r2_prev, weight, n_angle, gl, d);
+        integrate_interval(&k, &cn, r1_prev, r1, weight, n_angle, gl, d);
+        integrate_interval(&k, &cn, r2, r2_prev, weight, n_angle, gl, d);
         r1_prev = r1;
         r2_prev = r2;
     }
@@ -215,6 +273,60 @@ static double max_opening(double m_m, double p_lo, double m_x)
     decay_frame_init(&k, m_m, p_lo, m_x);
     if (!(k.b > 1.0)) return NR_PI;
     return atan2(1.0, k.gamma * sqrt(k.b * k.b - 1.0));
+}
+
+/* The cells of the hadron tables lie on a 0.05-wide grid in log10 theta and log10 p, shared by many cells: per grid
+ * row, 10^(lower edge), the Gauss-Legendre nodes 10^x of the cell quadrature and their weights normalised to the
+ * cell, and one derived value (extra: the largest opening angle of the row's momenta), computed on first use. A row is
+ * found from its centre; a centre off the grid gets a row of its own in slot `spare` (computed each time). */
+#define MEMO_MIN (-12.0) /* lowest log10 of a memoised row                                    */
+#define MEMO_ROWS 480    /* 0.05-wide rows from MEMO_MIN: up to log10 = 12                     */
+#define MEMO_NODES 16    /* nr_meson_decay_quadrature's n_cell at most                          */
+typedef struct {
+    int filled;
+    double lo, extra;
+    double x[MEMO_NODES], w[MEMO_NODES];
+} memo_row;
+typedef struct {
+    const gsl_integration_glfixed_table *gl;
+    memo_row *row; /* MEMO_ROWS + 1 (the spare) */
+} grid_memo;
+
+static void memo_init(grid_memo *m, const gsl_integration_glfixed_table *gl)
+{
+    m->gl = gl;
+    m->row = gl ? calloc(MEMO_ROWS + 1, sizeof *m->row) : NULL;
+}
+
+static void memo_free(grid_memo *m)
+{
+    free(m->row);
+    m->row = NULL;
+}
+
+static memo_row *memo_get(grid_memo *m, double centre)
+{
+    if (!isfinite(centre)) return NULL;
+    double half = 0.5 * NR_HADRON_CELL_LOG10_WIDTH, k = (centre - half - MEMO_MIN) / NR_HADRON_CELL_LOG10_WIDTH;
+    long i = lround(k);
+    memo_row *r = &m->row[MEMO_ROWS];
+    int on_grid = i >= 0 && i < MEMO_ROWS && fabs(k - (double)i) < 1e-6;
+    if (on_grid) {
+        r = &m->row[i];
+        if (r->filled) return r;
+    }
+    /* the row of a cell centred at `centre` (the grid row's own centre would differ from it by rounding only) */
+    double lo = centre - half;
+    r->filled = on_grid;
+    r->lo = pow(10.0, lo);
+    r->extra = NAN;
+    for (size_t a = 0; a < m->gl->n && a < MEMO_NODES; a++) {
+        double x, w;
+        gsl_integration_glfixed_point(lo, lo + 2.0 * half, a, &x, &w, m->gl);
+        r->x[a] = pow(10.0, x);
+        r->w[a] = w / (2.0 * half); /* glfixed weights on an interval of width 0.05 sum to 0.05: normalise to the cell */
+    }
+    return r;
 }
 
 static int quadrature_is_valid(const nr_meson_decay_quadrature *q)
@@ -254,30 +366,32 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
     double theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
-    double m_m = meson->mass_gev, half = 0.5 * NR_HADRON_CELL_LOG10_WIDTH;
+    double m_m = meson->mass_gev;
     gl_tables gl;
     memset(&gl, 0, sizeof gl);
-    const gsl_integration_glfixed_table *cell_gl = gl_get(&gl, quad.n_cell);
-    if (m_x_gev < m_m && br > 0.0 && cell_gl) {
+    gsl_integration_glfixed_table *cell_gl = gsl_integration_glfixed_table_alloc((size_t)quad.n_cell);
+    grid_memo memo_theta, memo_p;
+    memo_init(&memo_theta, cell_gl);
+    memo_init(&memo_p, cell_gl);
+    if (m_x_gev < m_m && br > 0.0 && cell_gl && memo_theta.row && memo_p.row) {
         for (size_t i = 0; i < meson->n_cells; i++) {
             const nr_hadron_cell *cell = &meson->cells[i];
-            double lt_lo = cell->log10_theta - half, lp_lo = cell->log10_p - half;
+            memo_row *rt = memo_get(&memo_theta, cell->log10_theta), *rp = memo_get(&memo_p, cell->log10_p);
+            if (!rt || !rp) continue; /* NaN coordinates */
             /* a cell none of whose X can reach the cone: smallest angle minus the largest opening still outside */
-            if (pow(10.0, lt_lo) - max_opening(m_m, pow(10.0, lp_lo), m_x_gev) > theta_acc) continue;
-            for (size_t a = 0; a < cell_gl->n; a++) {
-                double lt, wa;
-                gsl_integration_glfixed_point(lt_lo, lt_lo + 2.0 * half, a, &lt, &wa, cell_gl);
+            if (isnan(rp->extra)) rp->extra = max_opening(m_m, rp->lo, m_x_gev);
+            if (rt->lo - rp->extra > theta_acc) continue;
+            for (size_t a = 0; a < cell_gl->n; a++)
                 for (size_t bb = 0; bb < cell_gl->n; bb++) {
-                    double lp, wb;
-                    gsl_integration_glfixed_point(lp_lo, lp_lo + 2.0 * half, bb, &lp, &wb, cell_gl);
-                    /* glfixed weights on an interval of width 0.05 sum to 0.05: normalise to the cell */
-                    double w = br * cell->sigma_pb * (wa / (2.0 * half)) * (wb / (2.0 * half));
-                    integrate_meson(m_m, pow(10.0, lp), pow(10.0, lt), m_x_gev, theta_acc, w, quad.n_angle, &gl, &d);
+                    double w = br * cell->sigma_pb * rt->w[a] * rp->w[bb];
+                    integrate_meson(m_m, rp->x[bb], rt->x[a], m_x_gev, theta_acc, w, quad.n_angle, &gl, &d);
                 }
-            }
         }
     }
+    memo_free(&memo_theta);
+    memo_free(&memo_p);
     gl_free(&gl);
+    if (cell_gl) gsl_integration_glfixed_table_free(cell_gl);
     size_t n = 0;
     for (int i = 0; i < n_bins; i++) n += d.w[i] != 0.0;
     acc->p_gev = malloc((n ? n : 1) * sizeof *acc->p_gev);

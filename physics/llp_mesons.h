@@ -49,6 +49,11 @@ nr_meson_decay_quadrature nr_meson_decay_quadrature_default(void);
 double nr_meson_decay_accepted_fraction(double m_m_gev, double p_m_gev, double theta_m_rad, double m_x_gev,
                                         double theta_acc_rad, int n_angle, double *mean_inv_p);
 
+/* The accepted fraction of phi* for X at lab opening alpha [rad] to a meson at polar angle theta_m [rad] and an
+ * acceptance cone of half-angle theta_acc [rad]: (2/pi) asin(sqrt(Q)) above, computed from sin and cos of alpha
+ * without an angle difference (llp_mesons.c, phi_fraction). */
+double nr_meson_phi_fraction(double theta_m_rad, double alpha_rad, double theta_acc_rad);
+
 /* acc = the X from the decays of the mesons of `meson` (with BR(M -> X gamma) = br) that enter the decay volume
  * v, as a (p, weight) list for nr_llp_events_accepted. q NULL: defaults. acc is allocated here (free it with
  * nr_llp_accepted_free). NR_EINPUT for a bad br, volume or quadrature. */

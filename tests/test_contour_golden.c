@@ -7,9 +7,11 @@
  * c0a1b90 with the presets of bounds_presets.h; nuphilic_zp is a chi-square region, its grid Delta-chi2). For
  * each preset the test recomputes the 50 x 50 contour with the current code (on two threads) and checks:
  *   - the grid: events within 2% wherever the golden count is above 0.03 (the dipole's production bins move
- *     counts by 8.4e-9 at most; the other grids are unchanged to the printed digits);
+ *     counts by 8.4e-9 at most), except on the short-lived branch of dark_photon, b_minus_l and u1x (40%: their
+ *     bremsstrahlung no longer goes through the (theta, p) grid, see brem_grid_artifact_fixed);
  *   - the edges: at every grid mass, each coupling where a golden polygon crosses that mass has a crossing of the
- *     new contour within 1% in coupling, and the other way round.
+ *     new contour within 1% in coupling, and the other way round (upper edges of those three: 2%; u1x's lower
+ *     edges 1.5% and counts 3%, see brem_grid_artifact_fixed).
  */
 #include <math.h>
 #include <stdio.h>
@@ -115,6 +117,44 @@ static double worst_match(const double *a, size_t na, const double *b, size_t nb
     return worst;
 }
 
+/* Tolerances on the short-lived branch (couplings above a mass column's largest golden count) of the vector models
+ * at FASER. The golden grids (dark_photon, b_minus_l: c0ebaed; u1x: c0a1b90) have the bremsstrahlung through the
+ * (theta, p) grid, whose top momentum cell [10^3.80, 10^3.85] GeV was spread over four momenta up to 6978 GeV, above
+ * the 6800 GeV beam; the accepted bremsstrahlung is now computed without the grid (nr_brem_accept, p <= z p_beam).
+ * Where the rate comes from the highest momenta, exp(-L m / (p c tau)) with L m / (p c tau) ~ 10-20 at the upper
+ * edge, the counts fall: by 22% for bremsstrahlung alone at L/d = 10 (tests/test_accept_closed_form.c), by at most
+ * 16.3% (dark_photon), 13.0% (b_minus_l) and 35.9% (u1x at x_H = -1, x_Phi = 1; largest at its lowest masses and
+ * largest couplings, m 10-40 MeV, g 4e-5 to 2e-4) on the golden grids.
+ * Upper edges move by 0.59%, 0.43% and 1.74% in coupling. The rest is held to 1% in edges and 2% in counts, as
+ * for every other preset, except u1x: its largest count per mass (the turnover, where decays before FASER already
+ * deplete the rate) moved by up to 2.7%, points at half that coupling by 1.3%, and its lower edge by 1.08% at most,
+ * so u1x is held to 3% in counts and 1.5% in lower edges. */
+static int brem_grid_artifact_fixed(const char *preset)
+{
+    return strcmp(preset, "dark_photon") == 0 || strcmp(preset, "b_minus_l") == 0 || strcmp(preset, "u1x") == 0;
+}
+
+static double short_lived_grid_tolerance(const char *preset)
+{
+    return brem_grid_artifact_fixed(preset) ? 0.40 : 0.02;
+}
+
+static double long_lived_grid_tolerance(const char *preset)
+{
+    return strcmp(preset, "u1x") == 0 ? 0.03 : 0.02;
+}
+
+/* in log10 coupling */
+static double lower_edge_tolerance(const char *preset)
+{
+    return strcmp(preset, "u1x") == 0 ? log10(1.015) : log10(1.01);
+}
+
+static double upper_edge_tolerance(const char *preset)
+{
+    return brem_grid_artifact_fixed(preset) ? log10(1.02) : log10(1.01);
+}
+
 static void check_preset(const nr_engine *engine, const char *name, int points)
 {
     golden g;
@@ -136,26 +176,66 @@ static void check_preset(const nr_engine *engine, const char *name, int points)
     CHECK(st == NR_OK, "%s: %s", name, err.message);
     if (st != NR_OK)
         return;
-    double worst_grid = 0.0;
-    for (size_t n = 0; n < g.nx * g.ny; n++)
-        if (g.events[n] > 0.03)
-            worst_grid = fmax(worst_grid, fabs(res.events[n] / g.events[n] - 1.0));
-    printf("%s: grid within %.2e of the golden counts above 0.03 events\n", name, worst_grid);
-    CHECK(worst_grid < 0.02, "%s grid: worst relative difference %.3g", name, worst_grid);
-    double worst_edge = 0.0;
+    /* per mass column, the points above the coupling of the largest golden count are the short-lived branch */
+    double worst_grid = 0.0, worst_short = 0.0;
+    for (size_t i = 0; i < g.nx; i++) {
+        size_t j_peak = 0;
+        for (size_t j = 1; j < g.ny; j++)
+            if (g.events[j * g.nx + i] > g.events[j_peak * g.nx + i])
+                j_peak = j;
+        for (size_t j = 0; j < g.ny; j++) {
+            size_t n = j * g.nx + i;
+            if (!(g.events[n] > 0.03))
+                continue;
+            double d = fabs(res.events[n] / g.events[n] - 1.0);
+            if (j > j_peak && short_lived_grid_tolerance(name) > 0.02)
+                worst_short = fmax(worst_short, d);
+            else
+                worst_grid = fmax(worst_grid, d);
+        }
+    }
+    printf("%s: grid within %.2e of the golden counts above 0.03 events", name, worst_grid);
+    if (short_lived_grid_tolerance(name) > 0.02)
+        printf(" (short-lived branch: within %.2e)", worst_short);
+    printf("\n");
+    CHECK(worst_grid < long_lived_grid_tolerance(name), "%s grid: worst relative difference %.3g", name, worst_grid);
+    CHECK(worst_short < short_lived_grid_tolerance(name), "%s grid, short-lived branch: worst relative difference %.3g",
+          name, worst_short);
+    /* edges at every grid mass, both ways; a golden crossing above the column's peak coupling is an upper edge */
+    double worst_lower = 0.0, worst_upper = 0.0;
     size_t n_edges = 0;
     for (size_t i = 0; i < g.nx; i++) {
+        size_t j_peak = 0;
+        for (size_t j = 1; j < g.ny; j++)
+            if (g.events[j * g.nx + i] > g.events[j_peak * g.nx + i])
+                j_peak = j;
+        double log_peak = log10(g.y[j_peak]);
         double a[64], b[64];
         size_t na = crossings(g.polygons, g.n_polygons, g.x[i], a, 64);
         size_t nb = crossings(res.polygons, res.n_polygons, res.x[i], b, 64);
         n_edges += na;
-        worst_edge = fmax(worst_edge, fmax(worst_match(a, na, b, nb), worst_match(b, nb, a, na)));
+        for (size_t k = 0; k < na; k++) {
+            double d = worst_match(&a[k], 1, b, nb);
+            if (a[k] > log_peak)
+                worst_upper = fmax(worst_upper, d);
+            else
+                worst_lower = fmax(worst_lower, d);
+        }
+        for (size_t k = 0; k < nb; k++) {
+            double d = worst_match(&b[k], 1, a, na);
+            if (b[k] > log_peak)
+                worst_upper = fmax(worst_upper, d);
+            else
+                worst_lower = fmax(worst_lower, d);
+        }
     }
-    /* 1% in coupling = log10(1.01) in log10 */
-    printf("%s: %zu golden edge points at grid masses, worst coupling shift %.3f%%\n", name, n_edges,
-           100.0 * (pow(10.0, worst_edge) - 1.0));
+    printf("%s: %zu golden edge points at grid masses, worst coupling shift %.3f%% (lower), %.3f%% (upper)\n", name,
+           n_edges, 100.0 * (pow(10.0, worst_lower) - 1.0), 100.0 * (pow(10.0, worst_upper) - 1.0));
     CHECK(n_edges > 20, "%s: %zu edge points", name, n_edges);
-    CHECK(worst_edge < log10(1.01), "%s: worst edge shift %.3g in log10 coupling", name, worst_edge);
+    CHECK(worst_lower < lower_edge_tolerance(name), "%s: worst lower-edge shift %.3g in log10 coupling", name,
+          worst_lower);
+    CHECK(worst_upper < upper_edge_tolerance(name), "%s: worst upper-edge shift %.3g in log10 coupling", name,
+          worst_upper);
     nr_bounds_free(&res);
     free(base);
     golden_free(&g);

@@ -161,14 +161,6 @@ static const char *meson_energy(const nr_experiment *e)
     return e->sqrt_s_tev < 13.8 ? "13.6TeV" : "14TeV"; /* the two energies of the meson tables */
 }
 
-static nr_status add_mechanism(production *pr, int mech, const nr_llp_spectrum *s, nr_error *err)
-{
-    nr_status st = nr_llp_accept(s, &pr->volume, &pr->accepted[mech], err);
-    if (st == NR_OK)
-        pr->have[mech] = 1;
-    return st;
-}
-
 /* A proton beam dump (proton_dump.h): the mechanisms of the interaction point, per proton on target, in the
  * fixed-target frame; the dump is then read as a decay volume with luminosity N_p / 1000 fb^-1. */
 _Static_assert((int)MECH_PI0 == (int)NR_PDUMP_PI0 && (int)MECH_ETA == (int)NR_PDUMP_ETA &&
@@ -230,9 +222,6 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
             memset(pr->dump_yield.n_anni, 0, sizeof pr->dump_yield.n_anni);
         return st;
     }
-    nr_llp_spectrum s;
-    if ((st = nr_llp_spectrum_init(&s, pr->mass, err)) != NR_OK)
-        return st;
     if (mechanisms != 2) {
         /* quark vector couplings at unit gauge coupling, for the anomaly factors of 004 Eqs. 33-35 */
         nr_quark_vector_couplings q = {c->f[NR_ZP_F_U].g_v, c->f[NR_ZP_F_D].g_v, c->f[NR_ZP_F_S].g_v};
@@ -261,11 +250,13 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
         opt.z_max = p[P_BREM_Z_MAX].number;
         opt.variant = (nr_brem_splitting_variant)p[P_BREM_SPLITTING].choice;
         opt.resonances = (nr_brem_resonances)p[P_BREM_RESONANCES].choice;
-        memset(s.w_pb, 0, sizeof(double) * NR_LLP_N_THETA * NR_LLP_N_P);
-        if ((st = nr_llp_spectrum_add_bremsstrahlung(&s, &pc, &opt, err)) == NR_OK)
-            st = add_mechanism(pr, MECH_BREM, &s, err);
+        /* the accepted pT^2 at each z in closed form, then one integral over z (bremsstrahlung.h; no grid), in the
+         * momentum bins of the meson decays */
+        st = nr_brem_accept(&pc, &opt, pr->mass, &pr->volume, nr_meson_decay_quadrature_default().p_bins_per_cell,
+                            &pr->accepted[MECH_BREM], err);
+        if (st == NR_OK)
+            pr->have[MECH_BREM] = 1;
     }
-    nr_llp_spectrum_free(&s);
     if (st != NR_OK)
         production_free(pr);
     return st;

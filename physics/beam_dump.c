@@ -45,6 +45,42 @@ double nr_shower_fraction_in_cone(double e_gev, double theta_max)
     return -expm1(-theta_max * theta_max / (rms * rms));
 }
 
+/* ---- decay with both products on the detector face ----------------------------------------------- */
+
+/* Fraction of isotropic two-body decays with both products inside the angle T, a = E T / m (beam_dump.h). */
+static double pair_fraction(double a)
+{
+    return a > 1.0 ? (a * a - 1.0) / (a * a + 1.0) : 0.0;
+}
+
+double nr_dump_pair_decay_probability(double e_gev, double m_gev, double decay_length_m, double distance_m,
+                                      double length_m, double radius_m)
+{
+    if (!(decay_length_m > 0.0) || isinf(decay_length_m) || !(e_gev > m_gev) || !(m_gev > 0.0) ||
+        !(length_m > 0.0) || !(radius_m > 0.0) || !(distance_m >= 0.0))
+        return 0.0;
+    /* decays at z with s = face - z < s0 = radius E / m can have both products inside */
+    double face = distance_m + length_m, s0 = radius_m * e_gev / m_gev;
+    double z_a = fmax(distance_m, face - s0), span = face - z_a;
+    if (!(span > 0.0))
+        return 0.0;
+    /* t = (z - z_a) / d: int dz e^{-z/d}/d f(z) = e^{-z_a/d} int_0^{span/d} dt e^{-t} f(z_a + d t), by 8-point
+     * Gauss-Legendre on t-segments [0,1], [1,3], [3,7], ... [31,63] (cut at span/d; e^{-63} is negligible), on
+     * which both e^{-t} and f (smooth, zero at z_a when s0 < length_m) are well fitted by polynomials */
+    static const double x[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363};
+    static const double w[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
+    double d = decay_length_m, t_end = span / d, sum = 0.0;
+    for (double t0 = 0.0, width = 1.0; t0 < t_end && t0 < 63.0; t0 += width, width *= 2.0) {
+        double t1 = fmin(t0 + width, t_end), mid = 0.5 * (t0 + t1), half = 0.5 * (t1 - t0);
+        for (int k = 0; k < 8; k++) {
+            double t = mid + (k < 4 ? -x[k] : x[k - 4]) * half, s = span - d * t; /* s: decay point to face */
+            double f = s > 0.0 ? pair_fraction(radius_m / s * e_gev / m_gev) : 1.0;
+            sum += w[k < 4 ? k : k - 4] * half * exp(-t) * f;
+        }
+    }
+    return exp(-z_a / d) * sum;
+}
+
 /* ---- bremsstrahlung -------------------------------------------------------------------------------- */
 
 /* G_2(t) of 004 Eqs. (43)-(45): screened elastic (nuclear size d) and inelastic (proton) parts. */
@@ -197,6 +233,13 @@ static void add_brem_at(nr_dump_yield *y, double e, double weight, double theta_
     }
 }
 
+/* Shower particles of energy e_gev within theta_max: Rossi's width if the experiment asks for it, else all of
+ * them (004 Eq. 49). */
+static double in_cone(const nr_experiment *x, double e_gev, double theta_max)
+{
+    return x->shower_spread != 0.0 ? nr_shower_fraction_in_cone(e_gev, theta_max) : 1.0;
+}
+
 nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_charges q, nr_dump_yield *y,
                                 nr_error *err)
 {
@@ -239,7 +282,7 @@ nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_ch
         for (int i = 0; i < n_u; i++) {
             double u = u_lo * exp((i + 0.5) * hl);
             double dl = 2.0 * nr_track_u_dl_du_shower(u, fit) * hl /* u dl/du d ln u */
-                        * nr_shower_fraction_in_cone(u * eb, theta_max);
+                        * in_cone(e, u * eb, theta_max);
             add_brem_at(y, u * eb, to_events * dl, theta_max, q, t);
         }
     }
@@ -247,7 +290,7 @@ nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_ch
     /* resonant annihilation on atomic electrons (Z per nucleus), positrons on resonance, along the beam */
     double e_res = nr_dump_resonance_energy_gev(m), u_res = e_res / eb;
     if (u_res > u_c && u_res < 1.0) {
-        double u_dl = nr_track_u_dl_du_shower(u_res, fit) * nr_shower_fraction_in_cone(e_res, theta_max) +
+        double u_dl = nr_track_u_dl_du_shower(u_res, fit) * in_cone(e, e_res, theta_max) +
                       (positron_beam ? nr_track_u_dl_du_primary(u_res) : 0.0);
         double dl_de = u_dl / u_res / eb; /* radiation lengths per GeV */
         double n = to_events * t->z * dl_de * nr_dump_resonance_strength(q);
@@ -266,7 +309,10 @@ void nr_dump_events(const nr_dump_yield *y, const nr_experiment *e, double g, do
         if (sqrt(y->p_mean_gev[b] * y->p_mean_gev[b] + y->mass_gev * y->mass_gev) < e->e_min_gev)
             continue; /* the detector's threshold, applied to the bin's mean energy */
         double d = y->p_mean_gev[b] / y->mass_gev * ctau_m; /* 004 Eq. (24) */
-        double p = nr_llp_decay_probability(e->distance_m, e->length_m, d);
+        double e_x = sqrt(y->p_mean_gev[b] * y->p_mean_gev[b] + y->mass_gev * y->mass_gev);
+        double p = e->pair_acceptance != 0.0
+                       ? nr_dump_pair_decay_probability(e_x, y->mass_gev, d, e->distance_m, e->length_m, e->radius_m)
+                       : nr_llp_decay_probability(e->distance_m, e->length_m, d);
         sb += y->n_brem[b] * p;
         sa += y->n_anni[b] * p;
     }

@@ -10,7 +10,11 @@
  *  - the narrow-width annihilation strength of Eq. (47) against 12 pi^2 Gamma_ee / m delta(s - m^2) with
  *    Gamma(X -> e e) from zprime.c and s = 2 m_e (E + m_e);
  *  - the track-length fit of App. A at u = 1/2 from Eqs. (A5), (A6) by hand;
- *  - kinematics: resonant annihilation needs m^2 / (2 m_e) < E_beam; long-lifetime scaling events ~ g^4.
+ *  - kinematics: resonant annihilation needs m^2 / (2 m_e) < E_beam; long-lifetime scaling events ~ g^4;
+ *  - the decay probability with both decay products on the detector face: 004 Eq. (23) for a face of infinite
+ *    radius, a midpoint quadrature over the decay point (10^5 steps) of the same integrand, and the long-lifetime
+ *    closed form (2 s0 atan(s1/s0) - s1) / d, s0 = r E / m, s1 = min(l_dec, s0) (the integral of
+ *    (s0^2 - s^2) / (s0^2 + s^2) ds, derived here).
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +27,7 @@
 #include "constants.h"
 #include "engine.h"
 #include "experiment.h"
+#include "llp.h"
 #include "model.h"
 #include "nr_test.h"
 #include "zprime.h"
@@ -155,6 +160,32 @@ int main(void)
               "Eq. A6 (a, b) per dump");
         CHECK_REL(nr_shower_fraction_in_cone(21.2, 1e-3), -expm1(-1.0), 1e-9,
                   "shower cone fraction at theta = E_s/E: 1 - 1/e");
+    }
+
+    /* decay with both products on the detector face */
+    {
+        /* E141-like geometry: 0.12 m to the decay region, 35 m long, 7.5 cm face */
+        const double dist = 0.12, len = 35.0, r = 0.075;
+        CHECK_REL(nr_dump_pair_decay_probability(5.0, 0.01, 3.0, dist, len, 1e9),
+                  nr_llp_decay_probability(dist, len, 3.0), 1e-9, "infinite face: 004 Eq. (23)");
+        const double cases[][3] = {{5.0, 0.01, 0.05}, {5.0, 0.01, 2.0}, {5.0, 0.01, 300.0}, {2.0, 0.003, 10.0},
+                                   {8.0, 0.02, 1.0}};
+        for (int k = 0; k < 5; k++) {
+            double e = cases[k][0], m = cases[k][1], d = cases[k][2], sum = 0.0;
+            const int n = 100000;
+            double h = len / n;
+            for (int i = 0; i < n; i++) {
+                double z = dist + (i + 0.5) * h, s = dist + len - z, a = r / s * e / m;
+                sum += exp(-z / d) / d * (a > 1 ? (a * a - 1) / (a * a + 1) : 0.0) * h;
+            }
+            double got = nr_dump_pair_decay_probability(e, m, d, dist, len, r);
+            CHECK(sum > 0 && fabs(got / sum - 1.0) < 2e-4,
+                  "pair decay probability %g vs quadrature %g at E = %g, m = %g, d = %g m", got, sum, e, m, d);
+        }
+        double e = 5.0, m = 0.01, d = 1e7, s0 = r * e / m, s1 = fmin(len, s0);
+        CHECK_REL(nr_dump_pair_decay_probability(e, m, d, dist, len, r), (2 * s0 * atan(s1 / s0) - s1) / d, 1e-5,
+                  "long lifetime: closed form");
+        CHECK(nr_dump_pair_decay_probability(0.4, 0.5, 1.0, dist, len, r) == 0.0, "E < m: zero");
     }
 
     /* yields */

@@ -88,6 +88,17 @@ double nr_dump_brem_dsigma_dx(double x, double theta_max, double e_gev, double m
 double nr_dump_resonance_energy_gev(double m_gev);
 double nr_dump_resonance_strength(nr_electron_charges q);
 
+/* ---- non-resonant annihilation e+ e- -> gamma X (not in 004) ------------------------------------------ */
+
+/* d sigma / d cos(theta) in the CM frame at unit gauge coupling [GeV^-2], theta the angle of X to the positron,
+ * s the CM energy squared [GeV^2]: (s - m^2)/(32 pi s^2) e^2 (x'_l^2 + x'_e^2) [a/b + b/a + 8 m^2 s/((s - m^2)^2 a b)],
+ * a, b = 1 -+ beta c, beta the electron velocity in the CM (the electron mass regulates the collinear poles,
+ * leading-log accuracy). Derived from |M|^2 of q qbar -> gamma gamma*; checks: for m -> 0 and a vector coupling
+ * e its integral is twice (no identical photons) the e+ e- -> gamma gamma cross section 2 pi alpha^2 / s
+ * (ln(s/m_e^2) - 1) (tests/test_beam_dump.c). Issue 15 lists it with 004 Eqs. 47-51, which give only the resonant
+ * process: the yield (like Eq. 50 with this cross section, positrons above resonance) is ours. */
+double nr_dump_annihilation_gamma_dsigma_dc(double s, double m_gev, double c, nr_electron_charges q);
+
 /* ---- yields in a dump, 004 Eqs. 49-50 --------------------------------------------------------------- */
 
 #define NR_DUMP_N_BINS 120
@@ -95,7 +106,7 @@ typedef struct {
     double mass_gev;
     double e_lo_gev, e_hi_gev;                 /* log bins of E_X between these                       */
     double n_brem[NR_DUMP_N_BINS];             /* X from bremsstrahlung within the cone, at g = 1      */
-    double n_anni[NR_DUMP_N_BINS];             /* X from resonant annihilation, at g = 1               */
+    double n_anni[NR_DUMP_N_BINS];             /* X from annihilation (resonant + e+e- -> gamma X), g = 1 */
     double p_mean_gev[NR_DUMP_N_BINS];         /* yield-weighted mean momentum of X in the bin [GeV]   */
 } nr_dump_yield;
 

@@ -11,6 +11,9 @@
  *    Gamma(X -> e e) from zprime.c and s = 2 m_e (E + m_e);
  *  - the track-length fit of App. A at u = 1/2 from Eqs. (A5), (A6) by hand;
  *  - kinematics: resonant annihilation needs m^2 / (2 m_e) < E_beam; long-lifetime scaling events ~ g^4;
+ *  - e+ e- -> gamma X: the integral over the CM angle of our d sigma/dc against the leading-log total
+ *    4 pi alpha^2 eps^2 / s [(s^2 + m^4) / (s (s - m^2)) ln(s/m_e^2) - (s - m^2)/s] (Fayet; for m -> 0 twice the
+ *    e+ e- -> gamma gamma cross section 2 pi alpha^2 / s (ln(s/m_e^2) - 1), the photons being identical there);
  *  - the decay probability with both decay products on the detector face: 004 Eq. (23) for a face of infinite
  *    radius, a midpoint quadrature over the decay point (10^5 steps) of the same integrand, and the long-lifetime
  *    closed form (2 s0 atan(s1/s0) - s1) / d, s0 = r E / m, s1 = min(l_dec, s0) (the integral of
@@ -162,6 +165,35 @@ int main(void)
                   "shower cone fraction at theta = E_s/E: 1 - 1/e");
     }
 
+    /* e+ e- -> gamma X */
+    {
+        double e = sqrt(4 * NR_PI * NR_ALPHA_EM);
+        nr_electron_charges dp = {e, e}; /* dark photon at eps = 1 */
+        const double cases[][2] = {{1.0, 1e-6}, {0.2, 0.1}, {0.05, 0.2}, {4.0, 0.5}};
+        for (int k = 0; k < 4; k++) {
+            double ss = cases[k][0], m = cases[k][1], me2 = NR_M_ELECTRON * NR_M_ELECTRON;
+            double beta = sqrt(1 - 4 * me2 / ss);
+            /* midpoints in ln(1 - beta |c|) on each half, 20000 each */
+            double sum = 0, v_hi = log(1 - beta);
+            const int n = 20000;
+            for (int i = 0; i < n; i++) {
+                double v = (i + 0.5) * v_hi / n, c = (1 - exp(v)) / beta, dc = exp(v) / beta * fabs(v_hi) / n;
+                sum += (nr_dump_annihilation_gamma_dsigma_dc(ss, m, c, dp) +
+                        nr_dump_annihilation_gamma_dsigma_dc(ss, m, -c, dp)) * dc;
+            }
+            double r = m * m / ss;
+            double want =
+                4 * NR_PI * NR_ALPHA_EM * NR_ALPHA_EM / ss * ((1 + r * r) / (1 - r) * log(ss / me2) - (1 - r));
+            CHECK(fabs(sum / want - 1) < 1e-3, "e+e- -> gamma X at s = %g, m = %g: %g vs leading log %g", ss, m, sum,
+                  want);
+            if (k == 0) { /* m -> 0: twice e+ e- -> gamma gamma */
+                double gg = 2 * NR_PI * NR_ALPHA_EM * NR_ALPHA_EM / ss * (log(ss / me2) - 1);
+                CHECK(fabs(sum / (2 * gg) - 1) < 1e-3, "m -> 0: twice e+e- -> gamma gamma (%g vs %g)", sum, 2 * gg);
+            }
+        }
+        CHECK(nr_dump_annihilation_gamma_dsigma_dc(0.01, 0.2, 0.3, dp) == 0.0, "below threshold s < m^2: zero");
+    }
+
     /* decay with both products on the detector face */
     {
         /* E141-like geometry: 0.12 m to the decay region, 35 m long, 7.5 cm face */
@@ -204,6 +236,18 @@ int main(void)
         for (int b = 0; b < NR_DUMP_N_BINS; b++)
             na += y.n_anni[b];
         CHECK(na > 0.0, "resonant annihilation below 0.143 GeV at E137");
+        {
+            /* e+ e- -> gamma X spreads over the bins; the resonance fills one: the rest is the non-resonant part,
+             * of order alpha/pi ln(s/m_e^2) ~ 3% of the resonant one (the ratio of the two cross sections
+             * integrated over the positron spectrum) */
+            int b_res = 0;
+            for (int b = 1; b < NR_DUMP_N_BINS; b++)
+                if (y.n_anni[b] > y.n_anni[b_res])
+                    b_res = b;
+            double rest = na - y.n_anni[b_res];
+            printf("E137, 100 MeV: non-resonant / all annihilation = %.3g\n", rest / na);
+            CHECK(rest > 0.0 && rest < 0.1 * na, "non-resonant annihilation present and a few percent (%g)", rest / na);
+        }
         /* long lifetime: events ~ g^4 */
         double b1, a1, b2, a2;
         nr_dump_events(&y, e137, 1e-9, 1e6 / 1e-18, &b1, &a1);

@@ -267,6 +267,10 @@ nr_status nr_experiment_override(nr_experiment *e, const char *name, double valu
             return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where,
                                 "'%s' = %.10g %s is outside the allowed range [%.10g, %.10g] %s", name, value,
                                 f->unit, f->min_value, f->max_value, f->unit);
+        int is_switch = strcmp(name, "pair_acceptance") == 0 || strcmp(name, "shower_spread") == 0;
+        if (is_switch && value != 0.0 && value != 1.0)
+            return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where, "'%s' = %.10g must be 0 (off) or 1 (on)", name,
+                                value);
         double *field = (double *)((char *)e + f->offset);
         *field = value == 0.0 ? 0.0 : value; /* -0 and 0 are the same request */
         if (e->target && (strcmp(name, "target_mass_t") == 0 || strcmp(name, "width_m") == 0 ||

@@ -218,6 +218,14 @@ int main(void)
         CHECK_REL(nr_dump_pair_decay_probability(e, m, d, dist, len, r), (2 * s0 * atan(s1 / s0) - s1) / d, 1e-5,
                   "long lifetime: closed form");
         CHECK(nr_dump_pair_decay_probability(0.4, 0.5, 1.0, dist, len, r) == 0.0, "E < m: zero");
+        nr_experiment x = *nr_experiment_find("E141");
+        nr_error err;
+        CHECK(nr_experiment_override(&x, "pair_acceptance", 0.5, "/experiment/pair_acceptance", &err) == NR_EINPUT &&
+                  strcmp(err.rule, NR_RULE_RANGE) == 0,
+              "pair_acceptance 0.5 refused: %s", err.message);
+        CHECK(nr_experiment_override(&x, "shower_spread", 0.0, "/experiment/shower_spread", &err) == NR_OK &&
+                  x.shower_spread == 0.0,
+              "shower_spread 0 accepted");
     }
 
     /* yields */

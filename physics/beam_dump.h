@@ -2,8 +2,9 @@
  *
  * The shower in a thick target is described by the track lengths of electrons and positrons of App. A
  * (004 Eqs. A1-A6, the fit of Asai et al. arXiv:2105.13768 to EGS5); X is made by bremsstrahlung off those
- * electrons and positrons on the target nuclei (004 Eqs. 40-46, improved Weizsacker-Williams) and by resonant
- * annihilation of shower positrons on atomic electrons (004 Eq. 47, narrow width). What the detector sees
+ * electrons and positrons on the target nuclei (004 Eqs. 40-46, improved Weizsacker-Williams), by resonant
+ * annihilation of shower positrons on atomic electrons (004 Eq. 47, narrow width) and by non-resonant
+ * annihilation e+ e- -> gamma X (not in 004; nr_dump_annihilation_gamma_dsigma_dc). What the detector sees
  * follows 004 Eqs. 22-24 (the angular cut and the decay probability between l_dump + l_sh and l_dec), and, beyond
  * 004, the requirement that both decay products of X reach the detector face (nr_dump_pair_decay_probability).
  *

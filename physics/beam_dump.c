@@ -45,6 +45,42 @@ double nr_shower_fraction_in_cone(double e_gev, double theta_max)
     return -expm1(-theta_max * theta_max / (rms * rms));
 }
 
+/* ---- decay with both products on the detector face ----------------------------------------------- */
+
+/* Fraction of isotropic two-body decays with both products inside the angle T, a = E T / m (beam_dump.h). */
+static double pair_fraction(double a)
+{
+    return a > 1.0 ? (a * a - 1.0) / (a * a + 1.0) : 0.0;
+}
+
+double nr_dump_pair_decay_probability(double e_gev, double m_gev, double decay_length_m, double distance_m,
+                                      double length_m, double radius_m)
+{
+    if (!(decay_length_m > 0.0) || isinf(decay_length_m) || !(e_gev > m_gev) || !(m_gev > 0.0) ||
+        !(length_m > 0.0) || !(radius_m > 0.0) || !(distance_m >= 0.0))
+        return 0.0;
+    /* decays at z with s = face - z < s0 = radius E / m can have both products inside */
+    double face = distance_m + length_m, s0 = radius_m * e_gev / m_gev;
+    double z_a = fmax(distance_m, face - s0), span = face - z_a;
+    if (!(span > 0.0))
+        return 0.0;
+    /* t = (z - z_a) / d: int dz e^{-z/d}/d f(z) = e^{-z_a/d} int_0^{span/d} dt e^{-t} f(z_a + d t), by 8-point
+     * Gauss-Legendre on t-segments [0,1], [1,3], [3,7], ... [31,63] (cut at span/d; e^{-63} is negligible), on
+     * which both e^{-t} and f (smooth, zero at z_a when s0 < length_m) are well fitted by polynomials */
+    static const double x[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363};
+    static const double w[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
+    double d = decay_length_m, t_end = span / d, sum = 0.0;
+    for (double t0 = 0.0, width = 1.0; t0 < t_end && t0 < 63.0; t0 += width, width *= 2.0) {
+        double t1 = fmin(t0 + width, t_end), mid = 0.5 * (t0 + t1), half = 0.5 * (t1 - t0);
+        for (int k = 0; k < 8; k++) {
+            double t = mid + (k < 4 ? -x[k] : x[k - 4]) * half, s = span - d * t; /* s: decay point to face */
+            double f = s > 0.0 ? pair_fraction(radius_m / s * e_gev / m_gev) : 1.0;
+            sum += w[k < 4 ? k : k - 4] * half * exp(-t) * f;
+        }
+    }
+    return exp(-z_a / d) * sum;
+}
+
 /* ---- bremsstrahlung -------------------------------------------------------------------------------- */
 
 /* G_2(t) of 004 Eqs. (43)-(45): screened elastic (nuclear size d) and inelastic (proton) parts. */
@@ -197,6 +233,54 @@ static void add_brem_at(nr_dump_yield *y, double e, double weight, double theta_
     }
 }
 
+/* ---- non-resonant annihilation e+ e- -> gamma X (not in 004; the issue asks for it) ---------------------- */
+
+double nr_dump_annihilation_gamma_dsigma_dc(double s, double m_gev, double c, nr_electron_charges q)
+{
+    double m2 = m_gev * m_gev, me2 = NR_M_ELECTRON * NR_M_ELECTRON;
+    if (!(s > m2) || !(s > 4.0 * me2) || !(fabs(c) <= 1.0))
+        return 0.0;
+    /* spin-averaged |M|^2 = e^2 (x_l^2 + x_e^2) [t/u + u/t + 2 m^2 s / (t u)] for massless electrons (the
+     * q qbar -> gamma gamma* form), t, u = -(s - m^2)(1 -+ c)/2; the electron mass enters only through the
+     * velocity beta in 1 -+ beta c, which regulates the collinear poles; d sigma/dt = |M|^2 / (16 pi s^2) */
+    double beta = sqrt(1.0 - 4.0 * me2 / s), a = 1.0 - beta * c, b = 1.0 + beta * c, sm = s - m2;
+    double e2 = 4.0 * NR_PI * NR_ALPHA_EM;
+    double bracket = a / b + b / a + 8.0 * m2 * s / (sm * sm * a * b);
+    return sm / (32.0 * NR_PI * s * s) * e2 * (q.x_l * q.x_l + q.x_e * q.x_e) * bracket;
+}
+
+/* X from e+ (energy ep, per radiation length of track) on atomic electrons at rest, binned in its lab energy and
+ * kept if its lab angle to the positron is below theta_max: adds weight * sigma(c) dc. The CM angle c = cos of X
+ * to the positron runs on midpoints in ln(1 -+ beta c) on each half (the collinear peaks). */
+static void add_annihilation_gamma(nr_dump_yield *y, double ep, double weight, double theta_max, nr_electron_charges q)
+{
+    double m = y->mass_gev, me = NR_M_ELECTRON, s = 2.0 * me * (ep + me);
+    if (!(s > m * m))
+        return;
+    double rs = sqrt(s), e_cm = (s + m * m) / (2.0 * rs), p_cm = (s - m * m) / (2.0 * rs);
+    double gam = (ep + me) / rs, bg = sqrt(fmax(ep * ep - me * me, 0.0)) / rs, beta = sqrt(1.0 - 4.0 * me * me / s);
+    const int n = 48;
+    for (int half = 0; half < 2; half++) {
+        double sign = half == 0 ? 1.0 : -1.0; /* c in [0, 1] or [-1, 0] */
+        double v_hi = log(1.0 - beta), h = v_hi / n; /* v = ln(1 - beta |c|) from 0 down to ln(1 - beta) */
+        for (int i = 0; i < n; i++) {
+            double v = (i + 0.5) * h, c = sign * (1.0 - exp(v)) / beta, dc = exp(v) / beta * fabs(h);
+            double e_x = gam * e_cm + bg * p_cm * c, p_l = bg * e_cm + gam * p_cm * c;
+            double p_t = p_cm * sqrt(fmax(1.0 - c * c, 0.0));
+            if (!(p_l > 0.0) || atan2(p_t, p_l) > theta_max)
+                continue;
+            add(y, y->n_anni, e_x, weight * nr_dump_annihilation_gamma_dsigma_dc(s, m, c, q) * dc);
+        }
+    }
+}
+
+/* Shower particles of energy e_gev within theta_max: Rossi's width if the experiment asks for it, else all of
+ * them (004 Eq. 49). */
+static double in_cone(const nr_experiment *x, double e_gev, double theta_max)
+{
+    return x->shower_spread != 0.0 ? nr_shower_fraction_in_cone(e_gev, theta_max) : 1.0;
+}
+
 nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_charges q, nr_dump_yield *y,
                                 nr_error *err)
 {
@@ -239,7 +323,7 @@ nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_ch
         for (int i = 0; i < n_u; i++) {
             double u = u_lo * exp((i + 0.5) * hl);
             double dl = 2.0 * nr_track_u_dl_du_shower(u, fit) * hl /* u dl/du d ln u */
-                        * nr_shower_fraction_in_cone(u * eb, theta_max);
+                        * in_cone(e, u * eb, theta_max);
             add_brem_at(y, u * eb, to_events * dl, theta_max, q, t);
         }
     }
@@ -247,11 +331,24 @@ nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_ch
     /* resonant annihilation on atomic electrons (Z per nucleus), positrons on resonance, along the beam */
     double e_res = nr_dump_resonance_energy_gev(m), u_res = e_res / eb;
     if (u_res > u_c && u_res < 1.0) {
-        double u_dl = nr_track_u_dl_du_shower(u_res, fit) * nr_shower_fraction_in_cone(e_res, theta_max) +
+        double u_dl = nr_track_u_dl_du_shower(u_res, fit) * in_cone(e, e_res, theta_max) +
                       (positron_beam ? nr_track_u_dl_du_primary(u_res) : 0.0);
         double dl_de = u_dl / u_res / eb; /* radiation lengths per GeV */
         double n = to_events * t->z * dl_de * nr_dump_resonance_strength(q);
         add(y, y->n_anni, e_res + NR_M_ELECTRON, n);
+    }
+
+    /* non-resonant annihilation e+ e- -> gamma X of the positrons above resonance (the same threshold s > m^2) */
+    double u_lo_nr = fmax(u_res, u_c);
+    if (u_lo_nr < 1.0) {
+        const int n_e = 48;
+        double hl = -log(u_lo_nr) / n_e;
+        for (int i = 0; i < n_e; i++) {
+            double u = u_lo_nr * exp((i + 0.5) * hl), ep = u * eb;
+            double u_dl = nr_track_u_dl_du_shower(u, fit) * in_cone(e, ep, theta_max) +
+                          (positron_beam ? nr_track_u_dl_du_primary(u) : 0.0);
+            add_annihilation_gamma(y, ep, to_events * t->z * u_dl * hl, theta_max, q);
+        }
     }
     return NR_OK;
 }
@@ -266,7 +363,10 @@ void nr_dump_events(const nr_dump_yield *y, const nr_experiment *e, double g, do
         if (sqrt(y->p_mean_gev[b] * y->p_mean_gev[b] + y->mass_gev * y->mass_gev) < e->e_min_gev)
             continue; /* the detector's threshold, applied to the bin's mean energy */
         double d = y->p_mean_gev[b] / y->mass_gev * ctau_m; /* 004 Eq. (24) */
-        double p = nr_llp_decay_probability(e->distance_m, e->length_m, d);
+        double e_x = sqrt(y->p_mean_gev[b] * y->p_mean_gev[b] + y->mass_gev * y->mass_gev);
+        double p = e->pair_acceptance != 0.0
+                       ? nr_dump_pair_decay_probability(e_x, y->mass_gev, d, e->distance_m, e->length_m, e->radius_m)
+                       : nr_llp_decay_probability(e->distance_m, e->length_m, d);
         sb += y->n_brem[b] * p;
         sa += y->n_anni[b] * p;
     }

@@ -2,17 +2,18 @@
  *
  * The shower in a thick target is described by the track lengths of electrons and positrons of App. A
  * (004 Eqs. A1-A6, the fit of Asai et al. arXiv:2105.13768 to EGS5); X is made by bremsstrahlung off those
- * electrons and positrons on the target nuclei (004 Eqs. 40-46, improved Weizsacker-Williams) and by resonant
- * annihilation of shower positrons on atomic electrons (004 Eq. 47, narrow width). What the detector sees
- * follows 004 Eqs. 22-24 (the angular cut and the decay probability between l_dump + l_sh and l_dec).
+ * electrons and positrons on the target nuclei (004 Eqs. 40-46, improved Weizsacker-Williams), by resonant
+ * annihilation of shower positrons on atomic electrons (004 Eq. 47, narrow width) and by non-resonant
+ * annihilation e+ e- -> gamma X (not in 004; nr_dump_annihilation_gamma_dsigma_dc). What the detector sees
+ * follows 004 Eqs. 22-24 (the angular cut and the decay probability between l_dump + l_sh and l_dec), and, beyond
+ * 004, the requirement that both decay products of X reach the detector face (nr_dump_pair_decay_probability).
  *
  * Every yield is computed at unit gauge coupling and binned in the energy of X; the coupling then enters only
  * through g^2 and the decay length (nr_dump_events), so a coupling scan costs one pass over the bins.
  * Validity: the track-length fit holds in thick targets (tens of X0) for energies above the critical energy
  * E_c = 610 MeV / (Z + 1.24) (PDG, solids), below which ionisation takes over: track lengths below E_c are not
  * used. The beam particle is taken along the beam; shower particles have the angular width of
- * nr_shower_fraction_in_cone (004 Eq. 49 neglects it; with it E137's annihilation yield at low masses falls by
- * orders of magnitude, see README).
+ * nr_shower_fraction_in_cone when the experiment's shower_spread is set (004 Eq. 49 neglects it, shower_spread 0).
  */
 #ifndef NR_BEAM_DUMP_H
 #define NR_BEAM_DUMP_H
@@ -41,6 +42,22 @@ double nr_track_u_dl_du_shower(double u, nr_shower_fit fit);
  * Eq. (49) takes all shower particles along the beam. The beam particle itself is taken along the beam. */
 #define NR_SHOWER_SCALE_ENERGY_GEV 0.0212
 double nr_shower_fraction_in_cone(double e_gev, double theta_max);
+
+/* ---- decay in the decay region with both decay products on the detector face (beyond 004) ---------- */
+
+/* Probability that X of energy e_gev and lab decay length decay_length_m decays between distance_m and
+ * distance_m + length_m from the front of the dump AND both of its decay products land within radius_m of the
+ * axis on the detector face at distance_m + length_m. X is taken along the axis (its production angle is cut
+ * separately, 004 Eq. 22); the two-body decay is isotropic in the rest frame of X (unpolarised) with massless
+ * products and X ultra-relativistic: a product at rest-frame angle th (to the flight direction) has the lab angle
+ * tan(theta) = (m/E) tan(th / 2) (derived: p_T = (m/2) sin th, p_L = (E/2)(1 + cos th)), so both are
+ * inside the angle T = radius / s (s: from the decay point to the face) for a fraction (a^2 - 1)/(a^2 + 1) of
+ * decays, a = E T / m (0 if a <= 1). Integrated over the decay point with the exponential law: with
+ * radius -> infinity it is 004 Eq. (23). Why: 004 Eq. (22) cuts only the direction of X, while the pair opens
+ * by ~ m/E, which at E141 (r_det / (l_sh + l_dec) = 2.1 mrad) equals 2.1 mrad at m = 19 MeV for E = 9 GeV:
+ * the published E141 region closes there (see README). */
+double nr_dump_pair_decay_probability(double e_gev, double m_gev, double decay_length_m, double distance_m,
+                                      double length_m, double radius_m);
 
 /* Critical energy of a solid, E_c = 0.610 GeV / (Z + 1.24) [GeV] (PDG, Passage of particles through matter). */
 double nr_critical_energy_gev(double z);
@@ -72,6 +89,17 @@ double nr_dump_brem_dsigma_dx(double x, double theta_max, double e_gev, double m
 double nr_dump_resonance_energy_gev(double m_gev);
 double nr_dump_resonance_strength(nr_electron_charges q);
 
+/* ---- non-resonant annihilation e+ e- -> gamma X (not in 004) ------------------------------------------ */
+
+/* d sigma / d cos(theta) in the CM frame at unit gauge coupling [GeV^-2], theta the angle of X to the positron,
+ * s the CM energy squared [GeV^2]: (s - m^2)/(32 pi s^2) e^2 (x'_l^2 + x'_e^2) [a/b + b/a + 8 m^2 s/((s - m^2)^2 a b)],
+ * a, b = 1 -+ beta c, beta the electron velocity in the CM (the electron mass regulates the collinear poles,
+ * leading-log accuracy). Derived from |M|^2 of q qbar -> gamma gamma*; checks: for m -> 0 and a vector coupling
+ * e its integral is twice (no identical photons) the e+ e- -> gamma gamma cross section 2 pi alpha^2 / s
+ * (ln(s/m_e^2) - 1) (tests/test_beam_dump.c). Issue 15 lists it with 004 Eqs. 47-51, which give only the resonant
+ * process: the yield (like Eq. 50 with this cross section, positrons above resonance) is ours. */
+double nr_dump_annihilation_gamma_dsigma_dc(double s, double m_gev, double c, nr_electron_charges q);
+
 /* ---- yields in a dump, 004 Eqs. 49-50 --------------------------------------------------------------- */
 
 #define NR_DUMP_N_BINS 120
@@ -79,7 +107,7 @@ typedef struct {
     double mass_gev;
     double e_lo_gev, e_hi_gev;                 /* log bins of E_X between these                       */
     double n_brem[NR_DUMP_N_BINS];             /* X from bremsstrahlung within the cone, at g = 1      */
-    double n_anni[NR_DUMP_N_BINS];             /* X from resonant annihilation, at g = 1               */
+    double n_anni[NR_DUMP_N_BINS];             /* X from annihilation (resonant + e+e- -> gamma X), g = 1 */
     double p_mean_gev[NR_DUMP_N_BINS];         /* yield-weighted mean momentum of X in the bin [GeV]   */
 } nr_dump_yield;
 
@@ -88,7 +116,8 @@ typedef struct {
 nr_status nr_dump_yield_compute(const nr_experiment *e, double m_gev, nr_electron_charges q, nr_dump_yield *y,
                                 nr_error *err);
 /* Events decaying in the decay region at coupling g and proper decay length ctau_m (004 Eqs. 23-24, 49-50),
- * before the branching fraction into the observed final state: *brem and *anni. */
+ * before the branching fraction into the observed final state: *brem and *anni. With e->pair_acceptance the
+ * decay probability is nr_dump_pair_decay_probability's, else 004 Eq. (23)'s. */
 void nr_dump_events(const nr_dump_yield *y, const nr_experiment *e, double g, double ctau_m, double *brem,
                     double *anni);
 

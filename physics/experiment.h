@@ -44,6 +44,10 @@ typedef struct {
     double particles_on_target;   /* N_e or N_p                                              */
     double n95_events;            /* events excluded at 95% CL (004 Table V, N95%)           */
     double e_min_gev;             /* smallest energy of X counted (a detector threshold; 0: none, as 004) */
+    double pair_acceptance;       /* electron dumps: 1 = both decay products of X must reach the detector face
+                                   * (beam_dump.h), 0 = only the direction of X is cut (004 Eq. 22)          */
+    double shower_spread;         /* electron dumps: 1 = shower e+- spread with Rossi's width (beam_dump.h),
+                                   * 0 = every shower particle along the beam (004 Eq. 49)                  */
     const char *source;           /* where the numbers come from                             */
 } nr_experiment;
 

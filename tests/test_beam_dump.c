@@ -10,7 +10,14 @@
  *  - the narrow-width annihilation strength of Eq. (47) against 12 pi^2 Gamma_ee / m delta(s - m^2) with
  *    Gamma(X -> e e) from zprime.c and s = 2 m_e (E + m_e);
  *  - the track-length fit of App. A at u = 1/2 from Eqs. (A5), (A6) by hand;
- *  - kinematics: resonant annihilation needs m^2 / (2 m_e) < E_beam; long-lifetime scaling events ~ g^4.
+ *  - kinematics: resonant annihilation needs m^2 / (2 m_e) < E_beam; long-lifetime scaling events ~ g^4;
+ *  - e+ e- -> gamma X: the integral over the CM angle of our d sigma/dc against the leading-log total
+ *    4 pi alpha^2 eps^2 / s [(s^2 + m^4) / (s (s - m^2)) ln(s/m_e^2) - (s - m^2)/s] (Fayet; for m -> 0 twice the
+ *    e+ e- -> gamma gamma cross section 2 pi alpha^2 / s (ln(s/m_e^2) - 1), the photons being identical there);
+ *  - the decay probability with both decay products on the detector face: 004 Eq. (23) for a face of infinite
+ *    radius, a midpoint quadrature over the decay point (10^5 steps) of the same integrand, and the long-lifetime
+ *    closed form (2 s0 atan(s1/s0) - s1) / d, s0 = r E / m, s1 = min(l_dec, s0) (the integral of
+ *    (s0^2 - s^2) / (s0^2 + s^2) ds, derived here).
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,6 +30,7 @@
 #include "constants.h"
 #include "engine.h"
 #include "experiment.h"
+#include "llp.h"
 #include "model.h"
 #include "nr_test.h"
 #include "zprime.h"
@@ -157,6 +165,69 @@ int main(void)
                   "shower cone fraction at theta = E_s/E: 1 - 1/e");
     }
 
+    /* e+ e- -> gamma X */
+    {
+        double e = sqrt(4 * NR_PI * NR_ALPHA_EM);
+        nr_electron_charges dp = {e, e}; /* dark photon at eps = 1 */
+        const double cases[][2] = {{1.0, 1e-6}, {0.2, 0.1}, {0.05, 0.2}, {4.0, 0.5}};
+        for (int k = 0; k < 4; k++) {
+            double ss = cases[k][0], m = cases[k][1], me2 = NR_M_ELECTRON * NR_M_ELECTRON;
+            double beta = sqrt(1 - 4 * me2 / ss);
+            /* midpoints in ln(1 - beta |c|) on each half, 20000 each */
+            double sum = 0, v_hi = log(1 - beta);
+            const int n = 20000;
+            for (int i = 0; i < n; i++) {
+                double v = (i + 0.5) * v_hi / n, c = (1 - exp(v)) / beta, dc = exp(v) / beta * fabs(v_hi) / n;
+                sum += (nr_dump_annihilation_gamma_dsigma_dc(ss, m, c, dp) +
+                        nr_dump_annihilation_gamma_dsigma_dc(ss, m, -c, dp)) * dc;
+            }
+            double r = m * m / ss;
+            double want =
+                4 * NR_PI * NR_ALPHA_EM * NR_ALPHA_EM / ss * ((1 + r * r) / (1 - r) * log(ss / me2) - (1 - r));
+            CHECK(fabs(sum / want - 1) < 1e-3, "e+e- -> gamma X at s = %g, m = %g: %g vs leading log %g", ss, m, sum,
+                  want);
+            if (k == 0) { /* m -> 0: twice e+ e- -> gamma gamma */
+                double gg = 2 * NR_PI * NR_ALPHA_EM * NR_ALPHA_EM / ss * (log(ss / me2) - 1);
+                CHECK(fabs(sum / (2 * gg) - 1) < 1e-3, "m -> 0: twice e+e- -> gamma gamma (%g vs %g)", sum, 2 * gg);
+            }
+        }
+        CHECK(nr_dump_annihilation_gamma_dsigma_dc(0.01, 0.2, 0.3, dp) == 0.0, "below threshold s < m^2: zero");
+    }
+
+    /* decay with both products on the detector face */
+    {
+        /* E141-like geometry: 0.12 m to the decay region, 35 m long, 7.5 cm face */
+        const double dist = 0.12, len = 35.0, r = 0.075;
+        CHECK_REL(nr_dump_pair_decay_probability(5.0, 0.01, 3.0, dist, len, 1e9),
+                  nr_llp_decay_probability(dist, len, 3.0), 1e-9, "infinite face: 004 Eq. (23)");
+        const double cases[][3] = {{5.0, 0.01, 0.05}, {5.0, 0.01, 2.0}, {5.0, 0.01, 300.0}, {2.0, 0.003, 10.0},
+                                   {8.0, 0.02, 1.0}};
+        for (int k = 0; k < 5; k++) {
+            double e = cases[k][0], m = cases[k][1], d = cases[k][2], sum = 0.0;
+            const int n = 100000;
+            double h = len / n;
+            for (int i = 0; i < n; i++) {
+                double z = dist + (i + 0.5) * h, s = dist + len - z, a = r / s * e / m;
+                sum += exp(-z / d) / d * (a > 1 ? (a * a - 1) / (a * a + 1) : 0.0) * h;
+            }
+            double got = nr_dump_pair_decay_probability(e, m, d, dist, len, r);
+            CHECK(sum > 0 && fabs(got / sum - 1.0) < 2e-4,
+                  "pair decay probability %g vs quadrature %g at E = %g, m = %g, d = %g m", got, sum, e, m, d);
+        }
+        double e = 5.0, m = 0.01, d = 1e7, s0 = r * e / m, s1 = fmin(len, s0);
+        CHECK_REL(nr_dump_pair_decay_probability(e, m, d, dist, len, r), (2 * s0 * atan(s1 / s0) - s1) / d, 1e-5,
+                  "long lifetime: closed form");
+        CHECK(nr_dump_pair_decay_probability(0.4, 0.5, 1.0, dist, len, r) == 0.0, "E < m: zero");
+        nr_experiment x = *nr_experiment_find("E141");
+        nr_error err;
+        CHECK(nr_experiment_override(&x, "pair_acceptance", 0.5, "/experiment/pair_acceptance", &err) == NR_EINPUT &&
+                  strcmp(err.rule, NR_RULE_RANGE) == 0,
+              "pair_acceptance 0.5 refused: %s", err.message);
+        CHECK(nr_experiment_override(&x, "shower_spread", 0.0, "/experiment/shower_spread", &err) == NR_OK &&
+                  x.shower_spread == 0.0,
+              "shower_spread 0 accepted");
+    }
+
     /* yields */
     {
         nr_error err;
@@ -173,6 +244,18 @@ int main(void)
         for (int b = 0; b < NR_DUMP_N_BINS; b++)
             na += y.n_anni[b];
         CHECK(na > 0.0, "resonant annihilation below 0.143 GeV at E137");
+        {
+            /* e+ e- -> gamma X spreads over the bins; the resonance fills one: the rest is the non-resonant part,
+             * of order alpha/pi ln(s/m_e^2) ~ 3% of the resonant one (the ratio of the two cross sections
+             * integrated over the positron spectrum) */
+            int b_res = 0;
+            for (int b = 1; b < NR_DUMP_N_BINS; b++)
+                if (y.n_anni[b] > y.n_anni[b_res])
+                    b_res = b;
+            double rest = na - y.n_anni[b_res];
+            printf("E137, 100 MeV: non-resonant / all annihilation = %.3g\n", rest / na);
+            CHECK(rest > 0.0 && rest < 0.1 * na, "non-resonant annihilation present and a few percent (%g)", rest / na);
+        }
         /* long lifetime: events ~ g^4 */
         double b1, a1, b2, a2;
         nr_dump_events(&y, e137, 1e-9, 1e6 / 1e-18, &b1, &a1);

@@ -62,6 +62,7 @@ struct nr_engine {
     nr_hadron_table mesons[N_MESON_ENERGIES][N_MESON_SPECIES];
     /* memoised CC tables, one per PDF set, built on first use */
     cc_slot cc[MAX_PDF_SETS];
+    char sn_profile_dir[1024]; /* the operator's supernova profiles (--sn-profiles), "" if none */
 };
 
 nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
@@ -212,4 +213,21 @@ nr_status nr_engine_warm_cc_tables(const nr_engine *e, const atomic_int *stop, n
         }
     }
     return first;
+}
+
+nr_status nr_engine_set_sn_profile_dir(nr_engine *engine, const char *dir, nr_error *err)
+{
+    if (!dir) {
+        engine->sn_profile_dir[0] = '\0';
+        return NR_OK;
+    }
+    if (strlen(dir) + 1 > sizeof engine->sn_profile_dir - 64)
+        return nr_fail(err, NR_EINPUT, "--sn-profiles", "the supernova profile folder name is too long");
+    snprintf(engine->sn_profile_dir, sizeof engine->sn_profile_dir, "%s", dir);
+    return NR_OK;
+}
+
+const char *nr_engine_sn_profile_dir(const nr_engine *engine)
+{
+    return engine->sn_profile_dir[0] ? engine->sn_profile_dir : NULL;
 }

@@ -49,4 +49,9 @@ nr_status nr_engine_cc_table(const nr_engine *engine, const char *pdf_name, cons
  * still built). */
 nr_status nr_engine_warm_cc_tables(const nr_engine *engine, const atomic_int *stop, nr_error *err);
 
+/* The folder of supernova profile files an operator provides (sn_profile.h; --sn-profiles / NUREACH_SN_PROFILES):
+ * set once at start-up before any request, NULL to have none (requests then get the synthetic profile only). */
+nr_status nr_engine_set_sn_profile_dir(nr_engine *engine, const char *dir, nr_error *err);
+const char *nr_engine_sn_profile_dir(const nr_engine *engine); /* NULL if none */
+
 #endif

@@ -96,7 +96,8 @@ static const nr_param_spec b_minus_l_params[N_MAX_PARAMS - 2] = {
 enum { S_VISIBLE, S_EE, S_MUMU, S_HADRONS, S_FROM_PI0, S_FROM_ETA, S_FROM_BREM, S_FROM_ANNI, S_SN_NUNU, S_SN_COMPTON,
        S_SN_MUMU, N_SIGNALS };
 static const nr_signal_spec vector_signals[N_SIGNALS] = {
-    [S_VISIBLE] = {"visible", "decays in the volume into visible final states (all but neutrinos and N_R)"},
+    [S_VISIBLE] = {"visible", "decays in the volume into visible final states (all but neutrinos and N_R); at a "
+                              "supernova the luminosity ratio L_Z'/L_nu (004 sec. III C: excluded above 1)"},
     [S_EE] = {"ee", "decays in the volume into e+ e-"},
     [S_MUMU] = {"mumu", "decays in the volume into mu+ mu-"},
     [S_HADRONS] = {"hadrons", "decays in the volume into hadrons"},

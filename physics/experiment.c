@@ -290,7 +290,7 @@ nr_status nr_experiment_override_sn_profile(nr_experiment *e, const char *value,
     int ok = n >= 1 && n < sizeof e->sn_profile && value[0] != '.' &&
              strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
     if (!ok)
-        return nr_fail_rule(err, NR_EINPUT, "file-name", where,
+        return nr_fail(err, NR_EINPUT, where,
                             "'%s' must name a file in the server's profile folder: 1-%zu characters of letters, "
                             "digits, '.', '_', '-', not starting with '.'", NR_SN_PROFILE_FIELD,
                             sizeof e->sn_profile - 1);

@@ -647,7 +647,7 @@ json_t *nr_experiment_key_json(const nr_experiment *e)
         json_t *v = json_real(field_value(e, &nr_experiment_fields[i]));
         json_object_set_new(o, nr_experiment_fields[i].name, v ? v : json_null());
     }
-    if (e->kind == NR_DETECTOR_SUPERNOVA) /* the file's name; the operator replaces a file under a new name */
+    if (e->kind == NR_DETECTOR_SUPERNOVA) /* the file's name (its content enters the key: nr_request_prepare) */
         json_object_set_new(o, NR_SN_PROFILE_FIELD, json_string(e->sn_profile));
     return o;
 }
@@ -793,6 +793,10 @@ void nr_request_make_key(nr_request *req, const char *data_version)
     nr_sha256_update(&ctx, NUREACH_ENGINE_VERSION, strlen(NUREACH_ENGINE_VERSION));
     nr_sha256_update(&ctx, "\n", 1);
     nr_sha256_update(&ctx, data_version, strlen(data_version));
+    if (req->sn_profile_sha[0]) { /* a profile file the operator may replace under the same name */
+        nr_sha256_update(&ctx, "\n", 1);
+        nr_sha256_update(&ctx, req->sn_profile_sha, strlen(req->sn_profile_sha));
+    }
     nr_sha256_final(&ctx, digest);
     for (int i = 0; i < 32; i++)
         snprintf(req->cache_key + 2 * i, 3, "%02x", digest[i]);
@@ -814,6 +818,17 @@ int nr_request_prepare(const char *body, size_t len, nr_observable observable, c
     if (nr_request_check(req, engine, p) != 0) {
         nr_request_free(req);
         return -1;
+    }
+    const char *sn_dir = nr_engine_sn_profile_dir(engine);
+    if (req->experiment.kind == NR_DETECTOR_SUPERNOVA && req->experiment.sn_profile[0] && sn_dir) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s", sn_dir, req->experiment.sn_profile);
+        if (nr_sha256_file_hex(path, req->sn_profile_sha) != 0) { /* read by the check a moment ago */
+            nr_problem_add(p, 422, "invalid-value", "/experiment_overrides/" NR_SN_PROFILE_FIELD,
+                           "the supernova profile '%s' cannot be read", req->experiment.sn_profile);
+            nr_request_free(req);
+            return -1;
+        }
     }
     nr_request_make_key(req, data_version);
     return 0;

@@ -92,6 +92,15 @@ def run(d, profiles):
         v4 = totals(r4).get("visible") if r4 else None
         T.check(code4 == 200 and v4 and v4 > 1.1 * base["visible"],
                 "a 10%% hotter profile, more luminosity: %r / %r" % (v4, base["visible"]))
+        # the operator replaces synthetic.txt by the hotter profile under the same name: the cache key holds the
+        # file's content, so the answer is computed again
+        shutil.copyfile(os.path.join(profiles, "hotter.txt"), os.path.join(profiles, "synthetic.txt"))
+        code5, h5, payload5 = d.request("POST", "/api/v1/rates", json.dumps(named))
+        v5 = totals(json.loads(payload5)).get("visible") if code5 == 200 else None
+        T.check(code5 == 200 and h5.get("x-nureach-cache") == "miss" and v5 == v4,
+                "a replaced profile file is a new computation: %s %r %r" % (code5, h5.get("x-nureach-cache"), v5))
+        with open(os.path.join(profiles, "synthetic.txt"), "w") as f:
+            f.write(synthetic_profile_text())
     for name, what in (("broken.txt", "malformed"), ("absent.txt", "missing"), ("../etc/passwd", "bad name"),
                        (".hidden", "bad name"), (3, "not a string")):
         code, r = post(d, "/api/v1/rates", dict(point, experiment_overrides={"sn_profile": name}))

@@ -205,6 +205,7 @@ static void test_compton(void)
 static void uniform_profile(nr_sn_profile *p, double t, double n_eff, double r_far, double *block)
 {
     memset(p, 0, sizeof *p);
+    memset(block, 0, 22 * sizeof *block); /* chemical potentials 0 */
     p->n = 2;
     double *c[11];
     for (int i = 0; i < 11; i++)

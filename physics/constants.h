@@ -18,6 +18,9 @@
 #define NR_ATOMIC_MASS_UNIT_G   1.66053906660e-24 /* u [g]                                         */
 #define NR_ATOMIC_MASS_UNIT_GEV 0.93149410242     /* u c^2 [GeV]                                   */
 #define NR_SPEED_OF_LIGHT_M_S   299792458.0       /* c [m/s], exact                                */
+#define NR_HBAR_GEV_S       6.582119569e-25   /* hbar [GeV s]                                      */
+#define NR_ERG_PER_GEV      1.602176634e-3    /* 1 GeV in erg (e exact, SI 2019)                   */
+#define NR_KM_TO_INV_GEV    (1e5 / NR_HBARC_GEV_CM) /* 1 km in GeV^-1                             */
 
 /* --- couplings (PDG 2022) --- */
 #define NR_G_FERMI          1.1663788e-5      /* G_F/(hbar c)^3 [GeV^-2], Table 1.1                */

@@ -80,6 +80,7 @@ struct nr_engine {
     pthread_mutex_t derived_lock;
     int n_derived;
     derived_slot derived[NR_ENGINE_DERIVED_MAX];
+    char sn_profile_dir[1024]; /* the operator's supernova profiles (--sn-profiles), "" if none */
 };
 
 nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
@@ -298,4 +299,21 @@ const nr_ff_helm_table *nr_engine_helm_001(const nr_engine *e, const nr_material
         if (nr_materials[i] == material)
             return &e->helm[i];
     return NULL;
+}
+
+nr_status nr_engine_set_sn_profile_dir(nr_engine *engine, const char *dir, nr_error *err)
+{
+    if (!dir) {
+        engine->sn_profile_dir[0] = '\0';
+        return NR_OK;
+    }
+    if (strlen(dir) + 1 > sizeof engine->sn_profile_dir - 64)
+        return nr_fail(err, NR_EINPUT, "--sn-profiles", "the supernova profile folder name is too long");
+    snprintf(engine->sn_profile_dir, sizeof engine->sn_profile_dir, "%s", dir);
+    return NR_OK;
+}
+
+const char *nr_engine_sn_profile_dir(const nr_engine *engine)
+{
+    return engine->sn_profile_dir[0] ? engine->sn_profile_dir : NULL;
 }

@@ -71,4 +71,9 @@ typedef struct {
 nr_status nr_engine_derived(const nr_engine *engine, const char *key, const nr_derived_spec *spec, const void *arg,
                             const void **table, nr_error *err);
 
+/* The folder of supernova profile files an operator provides (sn_profile.h; --sn-profiles / NUREACH_SN_PROFILES):
+ * set once at start-up before any request, NULL to have none (requests then get the synthetic profile only). */
+nr_status nr_engine_set_sn_profile_dir(nr_engine *engine, const char *dir, nr_error *err);
+const char *nr_engine_sn_profile_dir(const nr_engine *engine); /* NULL if none */
+
 #endif

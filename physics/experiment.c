@@ -21,6 +21,7 @@
 #include "experiment.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "constants.h"
@@ -178,6 +179,15 @@ const nr_experiment nr_experiments[] = {
         .n95_events = 3.0,
         .source = "paper 004, Table V (its refs. [75-77]: DUNE)",
     },
+    {
+        .name = "SN1987A",
+        .description = "SN1987A energy loss at 1 s after bounce: excluded where L_X > L_nu (004 sec. III C)",
+        .kind = NR_DETECTOR_SUPERNOVA,
+        .run = "1987",
+        .n95_events = 1.0, /* the signal is L_X / L_nu; 004: L_Z' > L_nu is excluded */
+        .sn_profile = "",  /* the synthetic profile of sn_profile.h */
+        .source = "paper 004 sec. III C, Eqs. 53-59; profile: the operator's (--sn-profiles) or the synthetic one",
+    },
 };
 const int nr_n_experiments = (int)(sizeof nr_experiments / sizeof nr_experiments[0]);
 
@@ -226,6 +236,8 @@ const char *nr_detector_kind_title(nr_detector_kind kind)
         return "decay volume";
     case NR_DETECTOR_BEAM_DUMP:
         return "beam dump";
+    case NR_DETECTOR_SUPERNOVA:
+        return "supernova";
     }
     return "detector";
 }
@@ -282,4 +294,22 @@ nr_status nr_experiment_override(nr_experiment *e, const char *name, double valu
         return NR_OK;
     }
     return nr_fail(err, NR_EINPUT, where, "unknown experiment field '%s'", name);
+}
+
+nr_status nr_experiment_override_sn_profile(nr_experiment *e, const char *value, const char *where, nr_error *err)
+{
+    if (e->kind != NR_DETECTOR_SUPERNOVA)
+        return nr_fail_rule(err, NR_EINPUT, NR_RULE_NOT_APPLICABLE, where,
+                            "'%s' cannot be overridden for %s: it does not apply to a %s", NR_SN_PROFILE_FIELD, e->name,
+                            nr_detector_kind_title(e->kind));
+    size_t n = strlen(value);
+    int ok = n >= 1 && n < sizeof e->sn_profile && value[0] != '.' &&
+             strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+    if (!ok)
+        return nr_fail(err, NR_EINPUT, where,
+                            "'%s' must name a file in the server's profile folder: 1-%zu characters of letters, "
+                            "digits, '.', '_', '-', not starting with '.'", NR_SN_PROFILE_FIELD,
+                            sizeof e->sn_profile - 1);
+    snprintf(e->sn_profile, sizeof e->sn_profile, "%s", value);
+    return NR_OK;
 }

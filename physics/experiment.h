@@ -2,7 +2,8 @@
  *
  * FASERnu (LHC Run 3) and FASERnu2 (HL-LHC) are neutrino targets of tungsten with a flux table each;
  * FASER and FASER 2 are decay volumes (paper 004, Table V); E137, E141, the ILC dump, nu-Cal and DUNE are beam dumps
- * (004 Table V: a beam on a thick target, a shield, a decay region and a detector). Every number can be overridden per
+ * (004 Table V: a beam on a thick target, a shield, a decay region and a detector); SN1987A is a supernova (004
+ * sec. III C: energy loss of the proto-neutron star, profile in sn_profile.h). Every number can be overridden per
  * request (nr_experiment_override); the catalogue itself is constant.
  */
 #ifndef NR_EXPERIMENT_H
@@ -17,8 +18,9 @@ typedef enum {
     NR_DETECTOR_NEUTRINO_TARGET = 0,
     NR_DETECTOR_DECAY_VOLUME = 1,
     NR_DETECTOR_BEAM_DUMP = 2,
+    NR_DETECTOR_SUPERNOVA = 3,
 } nr_detector_kind;
-#define NR_N_DETECTOR_KINDS 3
+#define NR_N_DETECTOR_KINDS 4
 
 typedef struct {
     char name[32];
@@ -48,6 +50,8 @@ typedef struct {
                                    * (beam_dump.h), 0 = only the direction of X is cut (004 Eq. 22)          */
     double shower_spread;         /* electron dumps: 1 = shower e+- spread with Rossi's width (beam_dump.h),
                                    * 0 = every shower particle along the beam (004 Eq. 49)                  */
+    /* supernovae (004 sec. III C): n95_events is the threshold on L_X / L_nu (1)                       */
+    char sn_profile[64];          /* profile file in the operator's --sn-profiles folder; "" = synthetic  */
     const char *source;           /* where the numbers come from                             */
 } nr_experiment;
 
@@ -55,7 +59,7 @@ extern const nr_experiment nr_experiments[];
 extern const int nr_n_experiments;
 
 const nr_experiment *nr_experiment_find(const char *name);
-/* "neutrino target", "decay volume", "beam dump" */
+/* "neutrino target", "decay volume", "beam dump", "supernova" */
 const char *nr_detector_kind_title(nr_detector_kind kind);
 
 /* Target column density along the beam [g/cm^2]: mass / face area. */
@@ -78,5 +82,10 @@ extern const int nr_n_experiment_fields;
 /* Set field `name` of e to value, checking the range; `where` names it in the error. */
 nr_status nr_experiment_override(nr_experiment *e, const char *name, double value, const char *where,
                                  nr_error *err);
+
+/* The one text field: sn_profile, a file name in the operator's profile folder (supernovae only). Checks the name:
+ * 1-63 characters of [A-Za-z0-9._-], not starting with '.'; whether the file exists is the model's check. */
+#define NR_SN_PROFILE_FIELD "sn_profile"
+nr_status nr_experiment_override_sn_profile(nr_experiment *e, const char *value, const char *where, nr_error *err);
 
 #endif

@@ -20,6 +20,8 @@ const char *nr_catalog_detector_kind(nr_detector_kind kind)
         return "decay_volume";
     case NR_DETECTOR_BEAM_DUMP:
         return "beam_dump";
+    case NR_DETECTOR_SUPERNOVA:
+        return "supernova";
     }
     return "unknown";
 }
@@ -132,6 +134,8 @@ static json_t *applicable_fields(const nr_experiment *e)
     for (int i = 0; i < nr_n_experiment_fields; i++)
         if (nr_experiment_fields[i].applies_to & (1u << e->kind))
             json_array_append_new(a, json_string(nr_experiment_fields[i].name));
+    if (e->kind == NR_DETECTOR_SUPERNOVA)
+        json_array_append_new(a, json_string(NR_SN_PROFILE_FIELD));
     return a;
 }
 
@@ -153,6 +157,10 @@ json_t *nr_catalog_experiment(const nr_experiment *e)
         json_object_set_new(o, "beam_energy_gev", json_real(e->beam_energy_gev));
         json_object_set_new(o, "particles_on_target", json_real(e->particles_on_target));
         json_object_set_new(o, "n95_events", json_real(e->n95_events));
+    }
+    if (e->kind == NR_DETECTOR_SUPERNOVA) {
+        json_object_set_new(o, "threshold", json_real(e->n95_events)); /* on L_X / L_nu */
+        json_object_set_new(o, NR_SN_PROFILE_FIELD, json_string(*e->sn_profile ? e->sn_profile : "synthetic"));
     }
     json_object_set_new(o, "length_m", json_real(e->length_m));
     json_object_set_new(o, "target", material_json(e->target));

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static nr_command_flag *find_command_flag(nr_command_flag *flags, size_t n, const char *arg, size_t len)
 {
@@ -92,5 +93,18 @@ int nr_command_open_engine(const nr_config *cfg, nr_engine **engine)
     }
     fprintf(stderr, "nureachd: data %s verified (%d files, version %.12s)\n", cfg->data_dir, n_files,
             manifest_sha);
+    struct stat sb;
+    if (cfg->sn_profiles && (stat(cfg->sn_profiles, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+        fprintf(stderr, "nureachd: --sn-profiles %s is not a folder\n", cfg->sn_profiles);
+        nr_engine_free(*engine);
+        *engine = NULL;
+        return -1;
+    }
+    if (nr_engine_set_sn_profile_dir(*engine, cfg->sn_profiles, &err) != NR_OK) {
+        fprintf(stderr, "nureachd: %s: %s\n", err.where, err.message);
+        nr_engine_free(*engine);
+        *engine = NULL;
+        return -1;
+    }
     return 0;
 }

@@ -67,6 +67,9 @@ static const opt_spec opts[] = {
      "off, or tokens: API requests need 'Authorization: Bearer' with a token from 'nureachd token add' (off)"},
     {"--open-read", "NUREACH_OPEN_READ", OPT_UINT, 0, 1, OFF(open_read),
      "1: with --auth tokens, GET of health, models, experiments, openapi.json, limits, metrics needs none (0)"},
+    {"--sn-profiles", "NUREACH_SN_PROFILES", OPT_STRING, 0, 0, OFF(sn_profiles),
+     "folder of supernova profile files that requests name by experiment_overrides.sn_profile (none: the synthetic "
+     "profile only)"},
     {"--port-file", NULL, OPT_STRING, 0, 0, OFF(port_file),
      "write the bound port to this file once listening"},
 };
@@ -81,6 +84,7 @@ void nr_config_defaults(nr_config *c)
     c->static_dir = "./static";
     c->schema_dir = "./schema";
     c->port_file = NULL;
+    c->sn_profiles = NULL;
     c->threads = 4;
     c->cache_max_mb = 256;
     c->max_body_kb = 64;

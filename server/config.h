@@ -33,6 +33,7 @@ typedef struct {
     const char *access_log;  /* "text", "json" or "off"                              */
     const char *auth;        /* "off" or "tokens" (auth.h)                           */
     unsigned open_read;      /* 1: with tokens, read-only endpoints need none        */
+    const char *sn_profiles; /* folder of supernova profile files (sn_profile.h), NULL: none */
 } nr_config;
 
 enum { NR_CONFIG_OK = 0, NR_CONFIG_EXIT = 1, NR_CONFIG_BAD = 2 };

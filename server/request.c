@@ -253,10 +253,23 @@ static void apply_overrides(nr_experiment *e, const json_t *overrides, nr_proble
         char ptr[160];
         pointer_to(ptr, sizeof ptr, "/experiment_overrides", key);
         const nr_experiment_field *f = find_field(key);
+        if (strcmp(key, NR_SN_PROFILE_FIELD) == 0) {
+            if (!json_is_string(v)) {
+                nr_problem_add(p, 422, "wrong-type", ptr, "'%s' must be a string (a profile file name), not %s",
+                               NR_SN_PROFILE_FIELD, json_type_name(v));
+                continue;
+            }
+            nr_error err;
+            nr_error_clear(&err);
+            if (nr_experiment_override_sn_profile(e, json_string_value(v), ptr, &err) != NR_OK)
+                nr_problem_from_error(p, NR_EINPUT, &err);
+            continue;
+        }
         if (!f) {
             char valid[512] = "", quoted[USER_TEXT_MAX + 4];
             for (int i = 0; i < nr_n_experiment_fields; i++)
                 list_append(valid, sizeof valid, nr_experiment_fields[i].name);
+            list_append(valid, sizeof valid, NR_SN_PROFILE_FIELD);
             nr_quote_user(key, quoted, USER_TEXT_MAX);
             nr_problem_add(p, 422, "unknown-key", ptr,
                            "'%s' is not an overridable experiment field; fields: %s", quoted, valid);
@@ -634,6 +647,8 @@ json_t *nr_experiment_key_json(const nr_experiment *e)
         json_t *v = json_real(field_value(e, &nr_experiment_fields[i]));
         json_object_set_new(o, nr_experiment_fields[i].name, v ? v : json_null());
     }
+    if (e->kind == NR_DETECTOR_SUPERNOVA) /* the file's name (its content enters the key: nr_request_prepare) */
+        json_object_set_new(o, NR_SN_PROFILE_FIELD, json_string(e->sn_profile));
     return o;
 }
 
@@ -717,9 +732,10 @@ static int validate(const json_t *root, nr_observable observable, nr_request *re
     if (e) {
         req->experiment = *e;
         apply_overrides(&req->experiment, overrides, p);
-        /* a beam dump's default threshold is its N95% (004 Table V), after the overrides */
+        /* a beam dump's default threshold is its N95% (004 Table V), a supernova's L_X / L_nu = 1; after the overrides */
         if (m && observable == NR_OBSERVABLE_BOUNDS && !req->chi2 && !json_object_get(root, "threshold") &&
-            req->experiment.kind == NR_DETECTOR_BEAM_DUMP && req->experiment.n95_events > 0)
+            (req->experiment.kind == NR_DETECTOR_BEAM_DUMP || req->experiment.kind == NR_DETECTOR_SUPERNOVA) &&
+            req->experiment.n95_events > 0)
             req->bounds.threshold = req->experiment.n95_events;
     }
     if (p->status || !m || !e)
@@ -777,6 +793,10 @@ void nr_request_make_key(nr_request *req, const char *data_version)
     nr_sha256_update(&ctx, NUREACH_ENGINE_VERSION, strlen(NUREACH_ENGINE_VERSION));
     nr_sha256_update(&ctx, "\n", 1);
     nr_sha256_update(&ctx, data_version, strlen(data_version));
+    if (req->sn_profile_sha[0]) { /* a profile file the operator may replace under the same name */
+        nr_sha256_update(&ctx, "\n", 1);
+        nr_sha256_update(&ctx, req->sn_profile_sha, strlen(req->sn_profile_sha));
+    }
     nr_sha256_final(&ctx, digest);
     for (int i = 0; i < 32; i++)
         snprintf(req->cache_key + 2 * i, 3, "%02x", digest[i]);
@@ -798,6 +818,17 @@ int nr_request_prepare(const char *body, size_t len, nr_observable observable, c
     if (nr_request_check(req, engine, p) != 0) {
         nr_request_free(req);
         return -1;
+    }
+    const char *sn_dir = nr_engine_sn_profile_dir(engine);
+    if (req->experiment.kind == NR_DETECTOR_SUPERNOVA && req->experiment.sn_profile[0] && sn_dir) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s", sn_dir, req->experiment.sn_profile);
+        if (nr_sha256_file_hex(path, req->sn_profile_sha) != 0) { /* read by the check a moment ago */
+            nr_problem_add(p, 422, "invalid-value", "/experiment_overrides/" NR_SN_PROFILE_FIELD,
+                           "the supernova profile '%s' cannot be read", req->experiment.sn_profile);
+            nr_request_free(req);
+            return -1;
+        }
     }
     nr_request_make_key(req, data_version);
     return 0;

@@ -34,6 +34,7 @@ typedef struct {
     nr_param_value *params;    /* model->n_params values, malloc'd                    */
     char *canonical;           /* canonical JSON text, malloc'd                       */
     char cache_key[65];        /* sha256 hex, set by nr_request_make_key              */
+    char sn_profile_sha[65];   /* sha256 hex of a named supernova profile file (its content is in the key), "" if none */
     nr_bounds_request bounds;  /* NR_OBSERVABLE_BOUNDS: the scan                      */
     int chi2;                  /* bounds: 1 = chi-square test (chi2_test), 0 = events  */
     nr_chi2_test chi2_test;    /* bounds with chi2: the test (n_params = 2)           */

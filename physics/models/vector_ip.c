@@ -12,6 +12,8 @@
  * events(channel) = L x g^2 x sum_mechanism sum_accepted sigma_i(g = 1) P_dec(p_i; c tau(g)) x BR(channel)
  * At fixed mass the spectra at g = 1 and what reaches the volume are computed once; every coupling then costs
  * one pass over the accepted momenta (vector_prepare, and scaling_at for the coupling).
+ * At a supernova (u1x and b_minus_l; 004 sec. III C, supernova.h, supernova_zprime.h) the signal `visible` is
+ * L_Z' / L_nu instead of events, and the sn_* signals are its parts per production process.
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +27,9 @@
 #include "llp_mesons.h"
 #include "model.h"
 #include "proton_dump.h"
+#include "sn_profile.h"
+#include "supernova.h"
+#include "supernova_zprime.h"
 #include "zprime.h"
 
 typedef enum { KIND_U1X, KIND_DARK_PHOTON, KIND_B_MINUS_L } vector_kind;
@@ -45,7 +50,7 @@ static const char *const resonance_choices[] = {"pdg", "004_table_iv", NULL};
     [P_MASS] = {.name = mass_name, .unit = "GeV", .kind = NR_PARAM_NUMBER, .default_value = 0.1,                       \
                 .min_value = 1e-3, .max_value = 10.0, .scale = NR_SCALE_LOG, .description = mass_desc},               \
     [P_COUPLING] = {.name = coupling_name, .unit = "", .kind = NR_PARAM_NUMBER, .default_value = coupling_default,     \
-                    .min_value = 1e-10, .max_value = 1.0, .scale = NR_SCALE_LOG, .coupling = 1,                       \
+                    .min_value = 1e-13, .max_value = 1.0, .scale = NR_SCALE_LOG, .coupling = 1,                       \
                     .description = coupling_desc},                                                                   \
     [P_PRODUCTION] = {.name = "production", .unit = "", .kind = NR_PARAM_CHOICE, .choices = production_choices,       \
                       .description = "production mechanisms: pi0 and eta decays, proton bremsstrahlung, or all"},     \
@@ -88,9 +93,11 @@ static const nr_param_spec b_minus_l_params[N_MAX_PARAMS - 2] = {
     COMMON_PARAMS("m_Zp", "mass of the B-L gauge boson", "g_BL", "B-L gauge coupling", 1e-6),
 };
 
-enum { S_VISIBLE, S_EE, S_MUMU, S_HADRONS, S_FROM_PI0, S_FROM_ETA, S_FROM_BREM, S_FROM_ANNI, N_SIGNALS };
+enum { S_VISIBLE, S_EE, S_MUMU, S_HADRONS, S_FROM_PI0, S_FROM_ETA, S_FROM_BREM, S_FROM_ANNI, S_SN_NUNU, S_SN_COMPTON,
+       S_SN_MUMU, N_SIGNALS };
 static const nr_signal_spec vector_signals[N_SIGNALS] = {
-    [S_VISIBLE] = {"visible", "decays in the volume into visible final states (all but neutrinos and N_R)"},
+    [S_VISIBLE] = {"visible", "decays in the volume into visible final states (all but neutrinos and N_R); at a "
+                              "supernova the luminosity ratio L_Z'/L_nu (004 sec. III C: excluded above 1)"},
     [S_EE] = {"ee", "decays in the volume into e+ e-"},
     [S_MUMU] = {"mumu", "decays in the volume into mu+ mu-"},
     [S_HADRONS] = {"hadrons", "decays in the volume into hadrons"},
@@ -100,6 +107,10 @@ static const nr_signal_spec vector_signals[N_SIGNALS] = {
                                                     "bremsstrahlung (electron bremsstrahlung at beam dumps)"},
     [S_FROM_ANNI] = {"visible_from_annihilation", "visible decays of bosons from resonant e+ e- annihilation "
                                                   "(beam dumps only)"},
+    [S_SN_NUNU] = {"sn_from_nu_nu", "supernovae only: the part of L_Z'/L_nu made by nu nu -> Z' (the supernova's "
+                                    "visible is L_Z'/L_nu, the sum of the sn_ signals)"},
+    [S_SN_COMPTON] = {"sn_from_semi_compton", "supernovae only: the part of L_Z'/L_nu made by gamma mu -> Z' mu"},
+    [S_SN_MUMU] = {"sn_from_mu_mu", "supernovae only: the part of L_Z'/L_nu made by mu mu -> Z'"},
 };
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -146,6 +157,8 @@ typedef struct {
     nr_llp_accepted accepted[N_MECH]; /* at unit coupling [pb] */
     const nr_experiment *dump;        /* the beam dump, NULL at the interaction point (beam_dump.h) */
     nr_dump_yield dump_yield;         /* at unit coupling        */
+    int have_sn;                      /* a supernova: the luminosity tables at unit coupling (supernova.h) */
+    nr_sn_luminosity sn;
 } production;
 
 static void production_free(production *pr)
@@ -153,6 +166,8 @@ static void production_free(production *pr)
     for (int m = 0; m < N_MECH; m++)
         if (pr->have[m])
             nr_llp_accepted_free(&pr->accepted[m]);
+    if (pr->have_sn)
+        nr_sn_luminosity_free(&pr->sn);
     memset(pr, 0, sizeof *pr);
 }
 
@@ -192,6 +207,24 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
     return nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
 }
 
+#define SN_PROFILE_WHERE "/experiment_overrides/" NR_SN_PROFILE_FIELD
+
+/* A supernova: the Z' luminosity tables at unit coupling on the request's profile (004 Eqs. 53-59). */
+static nr_status build_supernova(const nr_engine *engine, const nr_experiment *e, production *pr, nr_error *err)
+{
+    nr_sn_profile profile;
+    nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, SN_PROFILE_WHERE, &profile, err);
+    if (st != NR_OK)
+        return st;
+    nr_sn_zprime rates;
+    nr_sn_zprime_init(&pr->couplings, pr->mass, &rates);
+    st = nr_sn_luminosity_prepare(&profile, pr->mass, nr_sn_zprime_rates, &rates, &pr->sn, err);
+    nr_sn_profile_free(&profile);
+    if (st == NR_OK)
+        pr->have_sn = 1;
+    return st;
+}
+
 static nr_status build_production(const nr_engine *engine, const nr_experiment *e, vector_kind kind,
                                   const nr_param_value *p, production *pr, nr_error *err)
 {
@@ -210,6 +243,8 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
     pr->br_hadrons = nr_zprime_group_br(&pr->widths, NR_ZP_GROUP_HADRONS);
 
     int mechanisms = p[P_PRODUCTION].choice; /* 0 all, 1 mesons, 2 bremsstrahlung */
+    if (e->kind == NR_DETECTOR_SUPERNOVA)
+        return build_supernova(engine, e, pr, err);
     if (e->kind == NR_DETECTOR_BEAM_DUMP && strcmp(e->beam_particle, "p") == 0)
         return build_proton_dump(engine, e, p, pr, err);
     if (e->kind == NR_DETECTOR_BEAM_DUMP) {
@@ -292,7 +327,16 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
                               const nr_param_value *p, nr_error *err)
 {
     (void)model;
-    (void)engine;
+    if (e->kind == NR_DETECTOR_SUPERNOVA) {
+        if (p[P_PRODUCTION].choice != 0)
+            return nr_fail(err, NR_EINPUT, "/params/production", "at a supernova the production is that of 004 Eq. 55 "
+                           "(nu nu -> Z', gamma mu -> Z' mu, mu mu -> Z'); leave 'production' at 'all'");
+        nr_sn_profile profile; /* the named profile must exist and be well formed */
+        nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, SN_PROFILE_WHERE, &profile,
+                                          err);
+        nr_sn_profile_free(&profile);
+        return st;
+    }
     if (e->kind == NR_DETECTOR_BEAM_DUMP) {
         int proton = strcmp(e->beam_particle, "p") == 0;
         if (!proton && strcmp(e->beam_particle, "e-") != 0 && strcmp(e->beam_particle, "e+") != 0)
@@ -331,6 +375,16 @@ static nr_status vector_signals_at(const nr_model *model, const void *state, con
     (void)model;
     (void)err;
     const production *pr = state;
+    if (pr->have_sn) {
+        double l[NR_SN_N_PROC], all = nr_sn_luminosity_at(&pr->sn, p[P_COUPLING].number, l) / pr->sn.l_nu_erg_s;
+        for (int s = 0; s < N_SIGNALS; s++)
+            values[s] = 0.0;
+        values[S_VISIBLE] = all;
+        values[S_SN_NUNU] = l[NR_SN_NUNU] / pr->sn.l_nu_erg_s;
+        values[S_SN_COMPTON] = l[NR_SN_COMPTON] / pr->sn.l_nu_erg_s;
+        values[S_SN_MUMU] = l[NR_SN_MUMU] / pr->sn.l_nu_erg_s;
+        return NR_OK;
+    }
     coupling_scaling c = scaling_at(pr, p);
     if (pr->dump) {
         double brem, anni;
@@ -343,6 +397,7 @@ static nr_status vector_signals_at(const nr_model *model, const void *state, con
         values[S_FROM_PI0] = values[S_FROM_ETA] = 0.0;
         values[S_FROM_BREM] = brem * pr->br_visible;
         values[S_FROM_ANNI] = anni * pr->br_visible;
+        values[S_SN_NUNU] = values[S_SN_COMPTON] = values[S_SN_MUMU] = 0.0;
         return NR_OK;
     }
     double decaying[N_MECH] = {0, 0, 0};
@@ -358,6 +413,7 @@ static nr_status vector_signals_at(const nr_model *model, const void *state, con
     values[S_FROM_ETA] = decaying[MECH_ETA] * pr->br_visible;
     values[S_FROM_BREM] = decaying[MECH_BREM] * pr->br_visible;
     values[S_FROM_ANNI] = 0.0;
+    values[S_SN_NUNU] = values[S_SN_COMPTON] = values[S_SN_MUMU] = 0.0;
     return NR_OK;
 }
 
@@ -431,6 +487,9 @@ static nr_status vector_spectra(const nr_model *model, const void *state, const 
                                 nr_error *err)
 {
     const production *pr = state;
+    if (pr->have_sn && p[P_DISTRIBUTION].choice == 0)
+        return nr_fail(err, NR_EINPUT, "/params/distribution", "the E_X spectrum is not computed at a supernova; "
+                       "choose 'branching_fractions'");
     if (pr->dump && p[P_DISTRIBUTION].choice == 0)
         return nr_fail(err, NR_EINPUT, "/params/distribution", "the E_X spectrum is not computed at beam dumps; "
                        "choose 'branching_fractions'");
@@ -458,8 +517,7 @@ static const vector_family b_minus_l_family = {KIND_B_MINUS_L};
 
 /* What the three tables share: the family's signals, state and functions. */
 #define VECTOR_IP_MODEL_COMMON                                                                                      \
-    .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME,                                       \
-    .also_serves = 1u << NR_DETECTOR_BEAM_DUMP, .signals = vector_signals,                                           \
+    .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME, .signals = vector_signals,              \
     .n_signals = N_SIGNALS, .state_size = sizeof(production), .check = vector_check, .prepare = vector_prepare,      \
     .signals_at = vector_signals_at, .spectra = vector_spectra, .release = vector_release,                         \
     .total_signal = "visible" /* = the sum of the visible_from_* channels; ee, mumu, hadrons are parts of it */
@@ -473,6 +531,7 @@ const nr_model nr_model_u1x = {
     .params = u1x_params,
     .n_params = sizeof u1x_params / sizeof u1x_params[0],
     .data = &u1x_family,
+    .also_serves = (1u << NR_DETECTOR_BEAM_DUMP) | (1u << NR_DETECTOR_SUPERNOVA),
     VECTOR_IP_MODEL_COMMON,
 };
 
@@ -485,6 +544,8 @@ const nr_model nr_model_dark_photon = {
     .params = dark_photon_params,
     .n_params = sizeof dark_photon_params / sizeof dark_photon_params[0],
     .data = &dark_photon_family,
+    /* not supernovae: a dark photon there needs the in-medium suppression of its mixing, which is not computed */
+    .also_serves = 1u << NR_DETECTOR_BEAM_DUMP,
     VECTOR_IP_MODEL_COMMON,
 };
 
@@ -496,5 +557,6 @@ const nr_model nr_model_b_minus_l = {
     .params = b_minus_l_params,
     .n_params = sizeof b_minus_l_params / sizeof b_minus_l_params[0],
     .data = &b_minus_l_family,
+    .also_serves = (1u << NR_DETECTOR_BEAM_DUMP) | (1u << NR_DETECTOR_SUPERNOVA),
     VECTOR_IP_MODEL_COMMON,
 };

@@ -11,6 +11,9 @@
  *   annulus: 10 exp(-20 (r - 1)^2) = 3 -> r = 1 +- sqrt(ln(10/3) / 20): a region with a hole
  *   zero, constant 100: nothing, everything above threshold
  *   forbidden: NR_EKINEMATIC for x > 0, 100 events elsewhere -> the half plane x <= 0
+ * A second fake model flags y as a coupling (a prepared state per x, preparations counted), for the outer-axis
+ * vertices of a coupling scan: the band above, and a step 3 (y / 0.03)^2 (x < 1 ? 1 : e^1.2) whose contour is
+ * y = 0.03, y = 0.03 e^-0.6 and the vertical x = 1 between them; every vertex within 0.2% of the analytic contour.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -364,6 +367,96 @@ static void test_slices(void)
     free(part);
 }
 
+/* ---- a coupling scan: y flagged `coupling`, so a prepared state serves a line of x (the "mass") -------------
+ * The outer-axis (x) vertices are either interpolated along their grid row or found after a preparation at a new
+ * x; both must lie on the analytic contour, and the interpolation must save preparations where f is smooth. */
+enum { CSHAPE_BAND, CSHAPE_STEP };
+static long coupling_prepares;
+
+static const nr_param_spec coupling_params[3] = {
+    {.name = "x", .unit = "GeV", .kind = NR_PARAM_NUMBER, .min_value = 1e-3, .max_value = 1e3},
+    {.name = "y", .unit = "", .kind = NR_PARAM_NUMBER, .min_value = 1e-6, .max_value = 1e3, .coupling = 1},
+    {.name = "shape", .unit = "", .kind = NR_PARAM_NUMBER, .min_value = 0, .max_value = 10},
+};
+
+/* step: 3 (y / 0.03)^2 below x = 1 and e^1.2 times that above: the contour is y = 0.03 for x < 1, y = 0.03 e^-0.6
+ * for x > 1, joined by the vertical segment x = 1 (a threshold opening between two grid masses). */
+static double coupling_events(int shape, double x, double y)
+{
+    if (shape == CSHAPE_STEP)
+        return 3.0 * (y / 0.03) * (y / 0.03) * (x < 1.0 ? 1.0 : exp(1.2));
+    return fake_events(SHAPE_BAND, x, y);
+}
+
+static nr_status coupling_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                                  const nr_param_value *params, void *state, nr_error *err)
+{
+    (void)model;
+    (void)engine;
+    (void)experiment;
+    (void)err;
+    coupling_prepares++;
+    *(double *)state = params[0].number;
+    return NR_OK;
+}
+
+static nr_status coupling_signals_at(const nr_model *model, const void *state, const nr_param_value *p,
+                                     double *values, nr_error *err)
+{
+    (void)model;
+    (void)err;
+    values[0] = coupling_events((int)p[2].number, *(const double *)state, p[1].number);
+    return NR_OK;
+}
+
+static const nr_model coupling_model = {
+    .name = "fake_coupling", .params = coupling_params, .n_params = 3, .signals = fake_signals, .n_signals = 1,
+    .state_size = sizeof(double), .prepare = coupling_prepare, .signals_at = coupling_signals_at,
+};
+
+/* Distance of (x, y) from the analytic contour, as the smaller of the relative errors in y at fixed x and in x at
+ * fixed y (first order in f = ln(events / 3), analytic derivatives); the step's vertical segment exactly. */
+static double coupling_vertex_error(int shape, double x, double y)
+{
+    double f = log(coupling_events(shape, x, y) / 3.0);
+    if (shape == CSHAPE_STEP) {
+        int on_vertical = y >= 0.03 * exp(-0.6) * (1 - 1e-9) && y <= 0.03 * (1 + 1e-9);
+        return fmin(fabs(f) / 2.0, on_vertical ? fabs(x - 1.0) : INFINITY); /* df/dln y = 2 */
+    }
+    double dfdlny = 2.0 - 2e3 * y * y * x * x, dfdlnx = -2e3 * y * y * x * x;
+    return fmin(fabs(f / dfdlny), fabs(f / dfdlnx));
+}
+
+static void test_coupling_scan(int shape, const char *name, double x_min, double x_max, double y_min, double y_max)
+{
+    nr_bounds_request req = {.signal = 0, .ix = 0, .iy = 1, .x_min = x_min, .x_max = x_max, .nx = 40, .x_log = 1,
+                             .y_min = y_min, .y_max = y_max, .ny = 40, .y_log = 1, .threshold = 3.0, .refine = 1};
+    nr_param_value base[3] = {{0, 0}, {0, 0}, {(double)shape, 0}};
+    nr_error err;
+    nr_error_clear(&err);
+    nr_bounds_result res;
+    coupling_prepares = 0;
+    CHECK(nr_bounds_compute(&coupling_model, NULL, NULL, base, &req, &res, NULL, &err) == NR_OK, "%s: computed",
+          name);
+    CHECK(res.n_polygons == 1, "%s: one polygon, got %zu", name, res.n_polygons);
+    double worst = 0.0;
+    size_t off_grid = 0; /* vertices between grid x: each took one preparation or more before interpolation */
+    for (size_t k = 0; res.n_polygons == 1 && k < res.polygons[0].n; k++) {
+        double x = res.polygons[0].x[k], y = res.polygons[0].y[k];
+        if (x == x_min || x == x_max || y == y_min || y == y_max)
+            continue; /* closed along the scan boundary */
+        worst = fmax(worst, coupling_vertex_error(shape, x, y));
+        double i = (log10(x) - log10(x_min)) / (log10(x_max) - log10(x_min)) * 39.0;
+        off_grid += fabs(i - round(i)) > 1e-9;
+    }
+    CHECK(worst < 2e-3, "%s: every vertex on the analytic contour (worst relative error %.2e)", name, worst);
+    if (shape == CSHAPE_BAND)
+        CHECK(off_grid > 5 && coupling_prepares < 40 + (long)off_grid,
+              "%s: fewer preparations (%ld) than grid x (40) + vertices between them (%zu)", name, coupling_prepares,
+              off_grid);
+    nr_bounds_free(&res);
+}
+
 int main(void)
 {
     test_circle();
@@ -372,5 +465,7 @@ int main(void)
     test_extremes();
     test_progress_and_cancel();
     test_slices();
+    test_coupling_scan(CSHAPE_BAND, "coupling band", 1e-2, 10.0, 1e-3, 1e3);
+    test_coupling_scan(CSHAPE_STEP, "coupling step", 0.1, 10.0, 1e-3, 1.0);
     return nr_test_summary();
 }

@@ -117,6 +117,20 @@ static double worst_match(const double *a, size_t na, const double *b, size_t nb
     return worst;
 }
 
+/* The distance from each crossing in a to the nearest in b, kept in *upper for crossings above log_peak (the column's
+ * largest count: an upper edge) and in *lower otherwise (all in log10 coupling). */
+static void edge_shifts(const double *a, size_t na, const double *b, size_t nb, double log_peak, double *lower,
+                        double *upper)
+{
+    for (size_t k = 0; k < na; k++) {
+        double d = worst_match(&a[k], 1, b, nb);
+        if (a[k] > log_peak)
+            *upper = fmax(*upper, d);
+        else
+            *lower = fmax(*lower, d);
+    }
+}
+
 /* Tolerances on the short-lived branch (couplings above a mass column's largest golden count) of the vector models
  * at FASER. The golden grids (dark_photon, b_minus_l: c0ebaed; u1x: c0a1b90) have the bremsstrahlung through the
  * (theta, p) grid, whose top momentum cell [10^3.80, 10^3.85] GeV was spread over four momenta up to 6978 GeV, above
@@ -214,20 +228,8 @@ static void check_preset(const nr_engine *engine, const char *name, int points)
         size_t na = crossings(g.polygons, g.n_polygons, g.x[i], a, 64);
         size_t nb = crossings(res.polygons, res.n_polygons, res.x[i], b, 64);
         n_edges += na;
-        for (size_t k = 0; k < na; k++) {
-            double d = worst_match(&a[k], 1, b, nb);
-            if (a[k] > log_peak)
-                worst_upper = fmax(worst_upper, d);
-            else
-                worst_lower = fmax(worst_lower, d);
-        }
-        for (size_t k = 0; k < nb; k++) {
-            double d = worst_match(&b[k], 1, a, na);
-            if (b[k] > log_peak)
-                worst_upper = fmax(worst_upper, d);
-            else
-                worst_lower = fmax(worst_lower, d);
-        }
+        edge_shifts(a, na, b, nb, log_peak, &worst_lower, &worst_upper);
+        edge_shifts(b, nb, a, na, log_peak, &worst_lower, &worst_upper);
     }
     printf("%s: %zu golden edge points at grid masses, worst coupling shift %.3f%% (lower), %.3f%% (upper)\n", name,
            n_edges, 100.0 * (pow(10.0, worst_lower) - 1.0), 100.0 * (pow(10.0, worst_upper) - 1.0));

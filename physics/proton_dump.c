@@ -118,15 +118,16 @@ nr_status nr_proton_dump_accept(const nr_experiment *e, double m, const nr_proto
         }
     }
     if (st == NR_OK && prod->bremsstrahlung) {
-        nr_llp_spectrum s;
         nr_brem_options opt = prod->brem;
         opt.sqrt_s_gev = nr_fixed_target_sqrt_s_gev(e->beam_energy_gev);
-        if ((st = nr_llp_spectrum_init(&s, m, err)) == NR_OK) {
-            if ((st = nr_proton_dump_add_bremsstrahlung(&s, e->beam_energy_gev, &prod->pc, &opt, err)) == NR_OK &&
-                (st = nr_llp_accept(&s, &v, &accepted[NR_PDUMP_BREM], err)) == NR_OK)
-                have[NR_PDUMP_BREM] = 1;
-            nr_llp_spectrum_free(&s);
-        }
+        /* the accepted pT^2 (004 Eq. 22: pT < r_det / (l_dump + l_sh + l_dec) p_z) at each z in closed form, then one
+         * integral over z in the momentum bins of the meson decays (bremsstrahlung.h; no (theta, p) grid, so no
+         * momentum above the beam's) */
+        st = nr_brem_accept_fixed_target(&prod->pc, &opt, e->beam_energy_gev, m, &v,
+                                         nr_meson_decay_quadrature_default().p_bins_per_cell,
+                                         &accepted[NR_PDUMP_BREM], err);
+        if (st == NR_OK)
+            have[NR_PDUMP_BREM] = 1;
     }
     for (int k = 0; k < NR_PDUMP_N_MECH; k++)
         if (have[k])

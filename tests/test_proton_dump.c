@@ -194,6 +194,13 @@ static void test_model(void)
         CHECK_REL(all, pi0 + eta + brem, 1e-12, "visible = pi0 + eta + bremsstrahlung");
         CHECK_REL(signal(engine, exp, "visible", "mesons", m, eps), pi0 + eta, 1e-12, "production mesons");
         CHECK_REL(signal(engine, exp, "visible", "bremsstrahlung", m, eps), brem, 1e-12, "production brem");
+        /* below 2 m_e = 1.022 MeV the dark photon has no visible decay (it is not produced there, vector_ip.c):
+         * every signal exactly 0, and a normal answer (not an error) */
+        CHECK(signal(engine, exp, "visible", "all", 0.001, 1e-5) == 0.0 &&
+                  signal(engine, exp, "ee", "all", 0.001, 1e-5) == 0.0 &&
+                  signal(engine, exp, "visible_from_pi0", "all", 0.001, 1e-5) == 0.0,
+              "%s: no visible signal at 1 MeV", exp);
+        CHECK(signal(engine, exp, "visible", "all", 0.0011, 1e-6) > 0.0, "%s: a visible signal at 1.1 MeV", exp);
     }
     nr_engine_free(engine);
 }

@@ -185,9 +185,12 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
 {
     const nr_zprime_vertex *u = &pr->couplings.f[NR_ZP_F_U], *d = &pr->couplings.f[NR_ZP_F_D];
     int mechanisms = p[P_PRODUCTION].choice; /* 0 all, 1 mesons, 2 bremsstrahlung */
+    /* no visible decay (e.g. a dark photon below 2 m_e): every signal and the E_X spectrum are br_visible (or a part
+     * of it) times the production, so none is computed; nr_proton_dump_accept still checks the dump */
+    int visible = pr->br_visible > 0.0;
     nr_proton_dump_production prod = {
-        .mesons = mechanisms != 2,
-        .bremsstrahlung = mechanisms != 1,
+        .mesons = visible && mechanisms != 2,
+        .bremsstrahlung = visible && mechanisms != 1,
         .q = {u->g_v, d->g_v, pr->couplings.f[NR_ZP_F_S].g_v},
         .pc = {2.0 * (u->g_v + u->g_a) + (d->g_v + d->g_a), 2.0 * (u->g_v - u->g_a) + (d->g_v - d->g_a)},
         .brem = nr_brem_options_default(nr_fixed_target_sqrt_s_gev(e->beam_energy_gev)),
@@ -257,7 +260,9 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
             memset(pr->dump_yield.n_anni, 0, sizeof pr->dump_yield.n_anni);
         return st;
     }
-    if (mechanisms != 2) {
+    /* no visible decay: no production to compute (as in build_proton_dump) */
+    int visible = pr->br_visible > 0.0;
+    if (visible && mechanisms != 2) {
         /* quark vector couplings at unit gauge coupling, for the anomaly factors of 004 Eqs. 33-35 */
         nr_quark_vector_couplings q = {c->f[NR_ZP_F_U].g_v, c->f[NR_ZP_F_D].g_v, c->f[NR_ZP_F_S].g_v};
         const int pdg[2] = {111, 221};
@@ -275,7 +280,7 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
             }
         }
     }
-    if (st == NR_OK && mechanisms != 1) {
+    if (st == NR_OK && visible && mechanisms != 1) {
         /* proton chiral couplings: x'_pL = 3 x'_q (= 2 q_L(u) + q_L(d)), x'_pR = 2 x'_u + x'_d */
         const nr_zprime_vertex *u = &c->f[NR_ZP_F_U], *d = &c->f[NR_ZP_F_D];
         nr_proton_chiral_couplings pc = {2.0 * (u->g_v + u->g_a) + (d->g_v + d->g_a),

@@ -199,12 +199,15 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
     pr->luminosity_fb = nr_proton_dump_luminosity_fb(e);
     /* the dump's pi0 and eta do not depend on the request: built once per engine */
     const int pdg[2] = {111, 221};
-    for (int k = 0; k < 2 && prod.mesons; k++) {
-        nr_status st = nr_proton_dump_meson_table(engine, e, pdg[k], &prod.meson_tables[k], err);
-        if (st != NR_OK)
-            return st;
-    }
-    return nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
+    nr_hadron_table *owned[2] = {NULL, NULL}; /* tables beyond the engine's memo (nr_proton_dump_meson_table) */
+    nr_status st = NR_OK;
+    for (int k = 0; k < 2 && prod.mesons && st == NR_OK; k++)
+        st = nr_proton_dump_meson_table(engine, e, pdg[k], &prod.meson_tables[k], &owned[k], err);
+    if (st == NR_OK)
+        st = nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
+    for (int k = 0; k < 2; k++)
+        nr_proton_dump_meson_table_release(owned[k]);
+    return st;
 }
 
 #define SN_PROFILE_WHERE "/experiment_overrides/" NR_SN_PROFILE_FIELD

@@ -310,6 +310,11 @@ nr_status nr_experiment_override_sn_profile(nr_experiment *e, const char *value,
                             "'%s' must name a file in the server's profile folder: 1-%zu characters of letters, "
                             "digits, '.', '_', '-', not starting with '.'", NR_SN_PROFILE_FIELD,
                             sizeof e->sn_profile - 1);
+    if (strcmp(value, NR_SN_PROFILE_SYNTHETIC_NAME) == 0)
+        return nr_fail(err, NR_EINPUT, where,
+                       "'%s' = '%s' is the API's name of the built-in synthetic profile, not a file: leave %s out "
+                       "to compute with the synthetic profile", NR_SN_PROFILE_FIELD, value, NR_SN_PROFILE_FIELD);
     snprintf(e->sn_profile, sizeof e->sn_profile, "%s", value);
+    e->sn_profile_sha256[0] = '\0';
     return NR_OK;
 }

@@ -13,6 +13,7 @@
 #include <gsl/gsl_integration.h>
 
 #include "constants.h"
+#include "sha256.h"
 
 #define MEV 1e-3 /* GeV */
 #define N_COLUMNS 9
@@ -167,13 +168,9 @@ static int parse_double(const char *tok, double *v)
     return (end == tok || *end || errno == ERANGE || !isfinite(*v)) ? -1 : 0;
 }
 
-nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile *out, nr_error *err)
+/* Parses the profile text of f (format in sn_profile.h); closes f. name: the file's base name for messages. */
+static nr_status read_stream(FILE *f, const char *name, const char *where, nr_sn_profile *out, nr_error *err)
 {
-    memset(out, 0, sizeof *out);
-    const char *name = base_name(path);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return nr_fail(err, NR_EINPUT, where, "supernova profile '%s' cannot be opened: %s", name, strerror(errno));
     char buf[1024];
     int line = 0, too_long = 0;
     nr_status st = NR_OK;
@@ -294,7 +291,64 @@ nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile 
     return st;
 }
 
-nr_status nr_sn_profile_load(const char *dir, const char *name, const char *where, nr_sn_profile *out, nr_error *err)
+nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile *out, nr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *name = base_name(path);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return nr_fail(err, NR_EINPUT, where, "supernova profile '%s' cannot be opened: %s", name, strerror(errno));
+    return read_stream(f, name, where, out, err);
+}
+
+/* The whole file in memory (NUL-terminated), at most NR_SN_PROFILE_MAX_BYTES. */
+static nr_status slurp(const char *path, const char *where, char **text, size_t *len, nr_error *err)
+{
+    const char *name = base_name(path);
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return nr_fail(err, NR_EINPUT, where, "supernova profile '%s' cannot be opened: %s", name, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    nr_status st = buf ? NR_OK : nr_fail(err, NR_ENOMEM, where, "out of memory reading %s", name);
+    while (st == NR_OK) {
+        if (n == cap) {
+            if (cap >= NR_SN_PROFILE_MAX_BYTES) {
+                st = nr_fail(err, NR_EINPUT, where, "supernova profile '%s' is larger than %d bytes", name,
+                             NR_SN_PROFILE_MAX_BYTES);
+                break;
+            }
+            cap *= 2;
+            char *grown = realloc(buf, cap + 1);
+            if (!grown) {
+                st = nr_fail(err, NR_ENOMEM, where, "out of memory reading %s", name);
+                break;
+            }
+            buf = grown;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = nr_fail(err, NR_EINPUT, where, "supernova profile '%s' cannot be read", name);
+            break;
+        }
+    }
+    fclose(f);
+    if (st != NR_OK) {
+        free(buf);
+        return st;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return NR_OK;
+}
+
+nr_status nr_sn_profile_load(const char *dir, const char *name, const char *sha256_pin, const char *where,
+                             nr_sn_profile *out, nr_error *err)
 {
     if (!name || !*name)
         return nr_sn_profile_synthetic(out, err);
@@ -305,7 +359,29 @@ nr_status nr_sn_profile_load(const char *dir, const char *name, const char *wher
     char path[1200];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
         return nr_fail(err, NR_EINPUT, where, "the profile path is too long");
-    return nr_sn_profile_read(path, where, out, err);
+    if (!sha256_pin || !*sha256_pin)
+        return nr_sn_profile_read(path, where, out, err);
+    /* pinned: the bytes hashed are the bytes parsed, so the result belongs to the content its cache key names */
+    char *text = NULL, hex[65];
+    size_t len = 0;
+    nr_status st = slurp(path, where, &text, &len, err);
+    if (st != NR_OK)
+        return st;
+    nr_sha256_hex(text, len, hex);
+    if (strcmp(hex, sha256_pin) != 0) {
+        free(text);
+        return nr_fail(err, NR_EINPUT, where, "the supernova profile '%s' was replaced after the request was accepted "
+                       "(sha256 %.12s... then, %.12s... now): send the request again", name, sha256_pin, hex);
+    }
+    FILE *f = len ? fmemopen(text, len, "r") : NULL;
+    if (!f) {
+        free(text);
+        return nr_fail(err, len ? NR_ENOMEM : NR_EINPUT, where, "%s: %s", name,
+                       len ? "out of memory reading the profile" : "the profile is empty");
+    }
+    st = read_stream(f, name, where, out, err);
+    free(text);
+    return st;
 }
 
 /* ------------------------------------------------------------------ look-up ---- */

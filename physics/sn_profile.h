@@ -63,8 +63,12 @@ typedef struct {
  * request field naming the file) and a message naming the file's base name and line. */
 nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile *out, nr_error *err);
 /* The profile a request names: the synthetic one for name "", otherwise file `name` in folder dir (NULL: the
- * operator has set none, an error). Errors name `where`. */
-nr_status nr_sn_profile_load(const char *dir, const char *name, const char *where, nr_sn_profile *out, nr_error *err);
+ * operator has set none, an error). sha256_pin (hex; NULL or "" for none) pins the content: the file is read once,
+ * hashed and parsed from the same bytes, and a file whose sha256 differs (replaced since the request was keyed) is
+ * NR_EINPUT. At most NR_SN_PROFILE_MAX_BYTES when pinned. Errors name `where`. */
+#define NR_SN_PROFILE_MAX_BYTES (64 << 20)
+nr_status nr_sn_profile_load(const char *dir, const char *name, const char *sha256_pin, const char *where,
+                             nr_sn_profile *out, nr_error *err);
 /* The synthetic analytic profile above. */
 nr_status nr_sn_profile_synthetic(nr_sn_profile *out, nr_error *err);
 void nr_sn_profile_free(nr_sn_profile *p);

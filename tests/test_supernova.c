@@ -442,11 +442,11 @@ static void test_reader(void)
     expect_refused("nureach_sn_profile 1\nL_nu 3\n", "line 2", "unknown header key");
     expect_refused("nureach_sn_profile 1\nL_nu_erg_s 3e52\n", "no 'columns' line", "no columns line");
 
-    CHECK(nr_sn_profile_load(NULL, "", "/x", &p, &err) == NR_OK && p.n == 401, "no name: the synthetic profile");
+    CHECK(nr_sn_profile_load(NULL, "", NULL, "/x", &p, &err) == NR_OK && p.n == 401, "no name: the synthetic profile");
     nr_sn_profile_free(&p);
-    CHECK(nr_sn_profile_load(NULL, "a.txt", "/x", &p, &err) == NR_EINPUT && strcmp(err.where, "/x") == 0 &&
+    CHECK(nr_sn_profile_load(NULL, "a.txt", NULL, "/x", &p, &err) == NR_EINPUT && strcmp(err.where, "/x") == 0 &&
               strstr(err.message, "--sn-profiles"), "a name without a folder: %s", err.message);
-    CHECK(nr_sn_profile_load("/nonexistent-nureach", "a.txt", "/x", &p, &err) == NR_EINPUT &&
+    CHECK(nr_sn_profile_load("/nonexistent-nureach", "a.txt", NULL, "/x", &p, &err) == NR_EINPUT &&
               strstr(err.message, "a.txt"), "a missing file names it: %s", err.message);
 }
 

@@ -216,7 +216,9 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
 static nr_status build_supernova(const nr_engine *engine, const nr_experiment *e, production *pr, nr_error *err)
 {
     nr_sn_profile profile;
-    nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, SN_PROFILE_WHERE, &profile, err);
+    /* pinned to the content the request was keyed with (e->sn_profile_sha256, set by the server) */
+    nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, e->sn_profile_sha256,
+                                      SN_PROFILE_WHERE, &profile, err);
     if (st != NR_OK)
         return st;
     nr_sn_zprime rates;
@@ -335,8 +337,8 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
             return nr_fail(err, NR_EINPUT, "/params/production", "at a supernova the production is that of 004 Eq. 55 "
                            "(nu nu -> Z', gamma mu -> Z' mu, mu mu -> Z'); leave 'production' at 'all'");
         nr_sn_profile profile; /* the named profile must exist and be well formed */
-        nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, SN_PROFILE_WHERE, &profile,
-                                          err);
+        nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, e->sn_profile_sha256,
+                                          SN_PROFILE_WHERE, &profile, err);
         nr_sn_profile_free(&profile);
         return st;
     }

@@ -81,6 +81,10 @@ typedef struct {
 extern const nr_experiment_field nr_experiment_fields[];
 extern const int nr_n_experiment_fields;
 
+/* 1 if field f can be overridden at e: its detector kind, and for the electron-dump fields (pair_acceptance,
+ * shower_spread) a beam that is not a proton's. The experiment listing and nr_experiment_override both use it. */
+int nr_experiment_field_applies(const nr_experiment *e, const nr_experiment_field *f);
+
 /* Set field `name` of e to value, checking the range; `where` names it in the error. */
 nr_status nr_experiment_override(nr_experiment *e, const char *name, double value, const char *where,
                                  nr_error *err);

@@ -132,7 +132,7 @@ static json_t *applicable_fields(const nr_experiment *e)
 {
     json_t *a = json_array();
     for (int i = 0; i < nr_n_experiment_fields; i++)
-        if (nr_experiment_fields[i].applies_to & (1u << e->kind))
+        if (nr_experiment_field_applies(e, &nr_experiment_fields[i]))
             json_array_append_new(a, json_string(nr_experiment_fields[i].name));
     if (e->kind == NR_DETECTOR_SUPERNOVA)
         json_array_append_new(a, json_string(NR_SN_PROFILE_FIELD));

@@ -177,6 +177,9 @@ nr_status nr_proton_dump_meson_table(const nr_engine *engine, const nr_experimen
     *owned = NULL;
     if (!e->target)
         return nr_fail(err, NR_EINPUT, "/experiment", "%s: the dump has no material", e->name);
+    nr_status valid = nr_forward_meson_check_beam(e->beam_energy_gev, err); /* no memo slot for a refused energy */
+    if (valid != NR_OK)
+        return valid;
     const meson_table_arg arg = {pdg, e->beam_energy_gev, e->target};
     char key[NR_ENGINE_DERIVED_KEY_LEN];
     int n = snprintf(key, sizeof key, "proton_dump/%d/%.17g/%s", pdg, e->beam_energy_gev, e->target->name);

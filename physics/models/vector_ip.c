@@ -23,6 +23,7 @@
 #include "beam_dump.h"
 #include "bremsstrahlung.h"
 #include "constants.h"
+#include "forward_mesons.h"
 #include "llp.h"
 #include "llp_mesons.h"
 #include "model.h"
@@ -350,6 +351,11 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
         if (proton && !(p[P_BREM_Z_MIN].number < p[P_BREM_Z_MAX].number))
             return nr_fail(err, NR_EINPUT, "/params/brem_z_min", "brem_z_min (%g) must be below brem_z_max (%g)",
                            p[P_BREM_Z_MIN].number, p[P_BREM_Z_MAX].number);
+        if (proton && p[P_PRODUCTION].choice != 2) { /* pi0 and eta: the BMPT range (forward_mesons.h) */
+            nr_status st = nr_forward_meson_check_beam(e->beam_energy_gev, err);
+            if (st != NR_OK)
+                return st;
+        }
         if (!proton && p[P_PRODUCTION].choice == 1)
             return nr_fail(err, NR_EINPUT, "/params/production", "meson production at electron beam dumps is not "
                            "computed (004 Eq. 51); choose 'all' or 'bremsstrahlung'");

@@ -168,6 +168,30 @@ static int parse_double(const char *tok, double *v)
     return (end == tok || *end || errno == ERANGE || !isfinite(*v)) ? -1 : 0;
 }
 
+/* The physical ranges of a row (prev: the row before, NULL for the first): r_km >= 0 and strictly increasing,
+ * T_MeV > 0, rho_g_cm3 > 0, 0 <= Y_e <= 1 (a fraction); the chemical potentials may have either sign (the
+ * antiparticles' are their negatives). The error names the line and the column. */
+static nr_status check_row(const double *row, const double *prev, const char *name, int line, const char *where,
+                           nr_error *err)
+{
+    const char *rule = NULL;
+    int c = -1;
+    if (!(row[0] >= 0.0))
+        c = 0, rule = "must be >= 0";
+    else if (prev && !(row[0] > prev[0]))
+        c = 0, rule = "must be strictly increasing (above the previous row's)";
+    else if (!(row[1] > 0.0))
+        c = 1, rule = "must be positive";
+    else if (!(row[2] > 0.0))
+        c = 2, rule = "must be positive";
+    else if (!(row[3] >= 0.0 && row[3] <= 1.0))
+        c = 3, rule = "must be between 0 and 1 (a fraction)";
+    if (c < 0)
+        return NR_OK;
+    return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where, "%s line %d, column %d (%s) = %g: %s", name, line,
+                        c + 1, column_names[c], row[c], rule);
+}
+
 /* Parses the profile text of f (format in sn_profile.h); closes f. name: the file's base name for messages. */
 static nr_status read_stream(FILE *f, const char *name, const char *where, nr_sn_profile *out, nr_error *err)
 {
@@ -218,6 +242,11 @@ static nr_status read_stream(FILE *f, const char *name, const char *where, nr_sn
                              "'time_s' and one number, or the 'columns' line", name, line);
                 break;
             }
+            if (k < 3 ? !(v > 0) : !(v >= 0)) {
+                st = nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where, "%s line %d: %s = %g must be %s", name, line,
+                                  meta_keys[k], v, k < 3 ? "positive" : ">= 0");
+                break;
+            }
             meta[k] = v;
             continue;
         }
@@ -242,12 +271,8 @@ static nr_status read_stream(FILE *f, const char *name, const char *where, nr_sn
         }
         if (st == NR_OK && strtok_r(NULL, " \t\r\n", &save))
             st = nr_fail(err, NR_EINPUT, where, "%s line %d: more than %d numbers", name, line, N_COLUMNS);
-        else if (st == NR_OK && (row[0] < 0 || (n > 0 && !(row[0] > row[-N_COLUMNS]))))
-            st = nr_fail(err, NR_EINPUT, where, "%s line %d: r_km must be >= 0 and strictly increasing", name, line);
-        else if (st == NR_OK && !(row[1] > 0))
-            st = nr_fail(err, NR_EINPUT, where, "%s line %d: T_MeV must be positive", name, line);
-        else if (st == NR_OK && (row[2] < 0 || row[3] < 0))
-            st = nr_fail(err, NR_EINPUT, where, "%s line %d: rho_g_cm3 and Y_e must not be negative", name, line);
+        if (st == NR_OK)
+            st = check_row(row, n > 0 ? row - N_COLUMNS : NULL, name, line, where, err);
         if (st != NR_OK)
             break;
         n++;

@@ -10,7 +10,8 @@
  *   R_far_km 100                    outer end of the absorption path [km] (004 Eq. 54)
  *   time_s 1                        (optional) time after bounce [s], informative
  *   columns r_km T_MeV rho_g_cm3 Y_e mu_e_MeV mu_mu_MeV mu_nue_MeV mu_numu_MeV mu_nutau_MeV
- *   then one row of these nine numbers per radius, r strictly increasing from r_0 >= 0 up to at least R_far.
+ *   then one row of these nine numbers per radius, r strictly increasing from r_0 >= 0 up to at least R_far;
+ *   T > 0, rho > 0 and 0 <= Y_e <= 1 (checked on reading, the error naming the line and column).
  * Chemical potentials are relativistic (they include the rest mass: a degenerate muon gas has mu_mu > m_mu);
  * those of the antiparticles are their negatives (chemical equilibrium). rho and Y_e are carried along for the
  * user's information; the rates of 004 use T, mu_mu and the neutrino chemical potentials.

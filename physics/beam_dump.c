@@ -233,7 +233,7 @@ static void add_brem_at(nr_dump_yield *y, double e, double weight, double theta_
     }
 }
 
-/* ---- non-resonant annihilation e+ e- -> gamma X (not in 004; the issue asks for it) ---------------------- */
+/* ---- e+ e- -> gamma X at tree level (not in 004): kept as the O(alpha) check of the radiator below ---------- */
 
 double nr_dump_annihilation_gamma_dsigma_dc(double s, double m_gev, double c, nr_electron_charges q)
 {
@@ -249,29 +249,125 @@ double nr_dump_annihilation_gamma_dsigma_dc(double s, double m_gev, double c, nr
     return sm / (32.0 * NR_PI * s * s) * e2 * (q.x_l * q.x_l + q.x_e * q.x_e) * bracket;
 }
 
-/* X from e+ (energy ep, per radiation length of track) on atomic electrons at rest, binned in its lab energy and
- * kept if its lab angle to the positron is below theta_max: adds weight * sigma(c) dc. The CM angle c = cos of X
- * to the positron runs on midpoints in ln(1 -+ beta c) on each half (the collinear peaks). */
-static void add_annihilation_gamma(nr_dump_yield *y, double ep, double weight, double theta_max, nr_electron_charges q)
+/* ---- resonant annihilation with initial-state radiation (issue 15) -------------------------------------
+ * 004 Eqs. (47), (50) are Born level. A positron of energy E above E_res also makes X after radiating photons
+ * that bring s = 2 m_e (E + m_e) down to m^2 (radiative return). Its tree-level cross section e+ e- -> gamma X
+ * (above) has the soft pole 1/(s - m^2), whose integral over E diverges logarithmically: it is cancelled only
+ * by the soft and virtual corrections to the resonant term, so a yield built from the tree-level term alone
+ * depends on its grid (issue 15 review: +0.11 per decade of points at E137, 100 MeV). The consistent leading-log
+ * treatment is the structure-function convolution (E. A. Kuraev, V. S. Fadin, Sov. J. Nucl. Phys. 41 (1985)
+ * 466, Eq. (28) to first order in beta with the soft photons exponentiated):
+ *   sigma(s) = int_0^1 dx H(x) sigma_0(s (1 - x)),  sigma_0(s') = 2 m_e K delta(s' - m^2)  (Eq. 47; K below),
+ *   H(x) = beta0 x^(beta0 - 1) (1 + 3 beta0 / 4) - beta0 (1 - x/2) + (beta_s - beta0) (1 + (1 - x)^2) / (2x),
+ *   beta0 = (2 alpha/pi)(ln(m^2/m_e^2) - 1),  beta_s = (2 alpha/pi)(ln(s/m_e^2) - 1),  s = m^2 / (1 - x),
+ * x the fraction of s radiated (both legs). The soft part x^(beta0 - 1) (1 + 3 beta0/4) contains the virtual and
+ * soft corrections, the logarithm taken at the hard scale m^2; the last term restores the logarithm of the
+ * incoming s in the hard tail, so that to O(alpha) H(x) = beta_s (1 + (1 - x)^2) / (2x), which is the tree-level
+ * e+ e- -> gamma X above to its leading log (non-log terms of relative size 1/ln(s/m_e^2) differ; a test). So this
+ * contains all the leading-log radiation, hard photons included: no separate e+ e- -> gamma X term is added (it
+ * would be counted twice). Neglected: O(beta^2) hard terms, the non-log constant (alpha/pi)(pi^2/3 - 1/2) ~ 0.2%,
+ * and final-state radiation (X is neutral). The narrow delta gives sigma(s) = 2 m_e K H(x)/s at x = 1 - m^2/s, and
+ * the yield of Eq. (50) over the positron energy (ds = 2 m_e dE, ds/s = dx/(1 - x)) becomes
+ *   N = N_e Z n_N K int_0^xmax dx H(x) w(E(x)) / (1 - x),  E(x) = m^2 / (2 m_e (1 - x)) - m_e,
+ * w(E) = dl/dE the positron track length per energy in the cone (radiation lengths per GeV); with alpha -> 0,
+ * H -> delta(x) and N -> N_e Z n_N K w(E_res), Eq. (50) with (47) (a test). X goes along the positron. Its energy
+ * depends on which leg radiated: a photon collinear with the positron leaves X with E_X = (1 - x) E + m_e ~
+ * E_res + m_e, one from the electron at rest (soft in the lab) leaves E_X = E + (1 - x) m_e; at leading log the legs
+ * share H equally (beta/2 each), so each x puts half its yield at either energy (they coincide as x -> 0). */
+
+static double in_cone(const nr_experiment *x, double e_gev, double theta_max);
+
+double nr_dump_isr_radiator(double x, double m_gev, double alpha)
 {
-    double m = y->mass_gev, me = NR_M_ELECTRON, s = 2.0 * me * (ep + me);
-    if (!(s > m * m))
-        return;
-    double rs = sqrt(s), e_cm = (s + m * m) / (2.0 * rs), p_cm = (s - m * m) / (2.0 * rs);
-    double gam = (ep + me) / rs, bg = sqrt(fmax(ep * ep - me * me, 0.0)) / rs, beta = sqrt(1.0 - 4.0 * me * me / s);
-    const int n = 48;
-    for (int half = 0; half < 2; half++) {
-        double sign = half == 0 ? 1.0 : -1.0; /* c in [0, 1] or [-1, 0] */
-        double v_hi = log(1.0 - beta), h = v_hi / n; /* v = ln(1 - beta |c|) from 0 down to ln(1 - beta) */
-        for (int i = 0; i < n; i++) {
-            double v = (i + 0.5) * h, c = sign * (1.0 - exp(v)) / beta, dc = exp(v) / beta * fabs(h);
-            double e_x = gam * e_cm + bg * p_cm * c, p_l = bg * e_cm + gam * p_cm * c;
-            double p_t = p_cm * sqrt(fmax(1.0 - c * c, 0.0));
-            if (!(p_l > 0.0) || atan2(p_t, p_l) > theta_max)
-                continue;
-            add(y, y->n_anni, e_x, weight * nr_dump_annihilation_gamma_dsigma_dc(s, m, c, q) * dc);
-        }
+    if (!(x > 0.0) || !(x < 1.0) || !(m_gev > 2.0 * NR_M_ELECTRON) || !(alpha >= 0.0))
+        return 0.0;
+    double l0 = log(m_gev * m_gev / (NR_M_ELECTRON * NR_M_ELECTRON));
+    double b0 = 2.0 * alpha / NR_PI * (l0 - 1.0), db = 2.0 * alpha / NR_PI * -log1p(-x); /* beta_s - beta0 */
+    return b0 * pow(x, b0 - 1.0) * (1.0 + 0.75 * b0) - b0 * (1.0 - 0.5 * x) +
+           db * (1.0 + (1.0 - x) * (1.0 - x)) / (2.0 * x);
+}
+
+/* Positron track length in the cone per GeV at energy E (radiation lengths per GeV; 004 Eqs. A5, A6). */
+typedef struct {
+    const nr_experiment *e;
+    nr_shower_fit fit;
+    double eb, u_c, theta_max;
+    int positron_beam;
+} positron_track;
+
+static double positron_dl_de(const positron_track *p, double e_gev)
+{
+    double u = e_gev / p->eb;
+    if (!(u > p->u_c) || !(u < 1.0))
+        return 0.0;
+    double u_dl = nr_track_u_dl_du_shower(u, p->fit) * in_cone(p->e, e_gev, p->theta_max) +
+                  (p->positron_beam ? nr_track_u_dl_du_primary(u) : 0.0);
+    return u_dl / u / p->eb;
+}
+
+/* The integral N / (N_e Z n_N K) = int dx H(x) w(E(x)) / (1 - x) above; if y is given, adds n_per times each
+ * piece to y->n_anni at its X energy. Quadrature: the soft end x < x_lo = 1e-9 x_max in closed form
+ * (w(E(x)) = w(E_res) there: (1 + 3 beta0/4) w(E_res) x_lo^beta0); then midpoints in ln x up to x_b, halfway to
+ * x_max (H x is smooth in ln x), and midpoints in v = (x_max - x)^0.3 above x_b, which absorbs the primary
+ * positrons' (1 - u)^-0.7 at the beam energy (004 Eq. A5). Below the critical energy (x < x_c) w = 0. */
+static double annihilation_isr(const positron_track *p, double m, double alpha, int n, nr_dump_yield *y,
+                               double n_per)
+{
+    double me = NR_M_ELECTRON, m2 = m * m, e_res = nr_dump_resonance_energy_gev(m);
+    double x_max = 1.0 - m2 / (2.0 * me * (p->eb + me));
+    if (!(x_max > 0.0) || !(m > 2.0 * me))
+        return 0.0;
+    double x_c = 1.0 - m2 / (2.0 * me * (p->u_c * p->eb + me)); /* E(x_c) = E_c */
+    double b0 = 2.0 * alpha / NR_PI * (log(m2 / (me * me)) - 1.0), total = 0.0, at_res = 0.0;
+    double x_a = 1e-9 * x_max;
+    if (x_c > x_a) {
+        x_a = x_c; /* E_res below E_c: no soft end */
+        if (!(x_a < x_max))
+            return 0.0;
+    } else {
+        at_res = (1.0 + 0.75 * b0) * pow(x_a, b0) * positron_dl_de(p, e_res);
+        total = at_res;
     }
+    double x_b = 0.5 * (x_a + x_max), ha = log(x_b / x_a) / n;
+    int n_b = n / 2 > 1 ? n / 2 : 1;
+    double v_hi = pow(x_max - x_b, 0.3), hv = v_hi / n_b;
+    for (int i = 0; i < n + n_b; i++) {
+        double x, dx;
+        if (i < n) {
+            x = x_a * exp((i + 0.5) * ha);
+            dx = x * ha;
+        } else {
+            double v = (i - n + 0.5) * hv;
+            x = x_max - pow(v, 1.0 / 0.3);
+            dx = pow(v, 1.0 / 0.3 - 1.0) / 0.3 * hv;
+        }
+        double e_pos = m2 / (2.0 * me * (1.0 - x)) - me; /* E(x) */
+        double piece = nr_dump_isr_radiator(x, m, alpha) * positron_dl_de(p, e_pos) / (1.0 - x) * dx;
+        total += piece;
+        at_res += 0.5 * piece; /* photon from the positron: E_X = E_res + m_e */
+        if (y)
+            add(y, y->n_anni, e_pos + (1.0 - x) * me, n_per * 0.5 * piece); /* photon from the electron */
+    }
+    if (y)
+        add(y, y->n_anni, e_res + me, n_per * at_res);
+    return total;
+}
+
+static positron_track positron_track_for(const nr_experiment *e)
+{
+    positron_track p = {e, nr_shower_fit_for(e->target), e->beam_energy_gev, 0.0, 0.0, 0};
+    p.u_c = nr_critical_energy_gev(e->target->z) / p.eb; /* the fit is not used below E_c */
+    p.theta_max = atan(e->radius_m / (e->distance_m + e->length_m)); /* 004 Eq. (22) */
+    p.positron_beam = strcmp(e->beam_particle, "e+") == 0;
+    return p;
+}
+
+double nr_dump_annihilation_integral(const nr_experiment *e, double m_gev, double alpha, int n)
+{
+    if (!e || !e->target || !(n > 0))
+        return 0.0;
+    positron_track p = positron_track_for(e);
+    return annihilation_isr(&p, m_gev, alpha, n, NULL, 0.0);
 }
 
 /* Shower particles of energy e_gev within theta_max: Rossi's width if the experiment asks for it, else all of
@@ -328,28 +424,9 @@ nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_ch
         }
     }
 
-    /* resonant annihilation on atomic electrons (Z per nucleus), positrons on resonance, along the beam */
-    double e_res = nr_dump_resonance_energy_gev(m), u_res = e_res / eb;
-    if (u_res > u_c && u_res < 1.0) {
-        double u_dl = nr_track_u_dl_du_shower(u_res, fit) * in_cone(e, e_res, theta_max) +
-                      (positron_beam ? nr_track_u_dl_du_primary(u_res) : 0.0);
-        double dl_de = u_dl / u_res / eb; /* radiation lengths per GeV */
-        double n = to_events * t->z * dl_de * nr_dump_resonance_strength(q);
-        add(y, y->n_anni, e_res + NR_M_ELECTRON, n);
-    }
-
-    /* non-resonant annihilation e+ e- -> gamma X of the positrons above resonance (the same threshold s > m^2) */
-    double u_lo_nr = fmax(u_res, u_c);
-    if (u_lo_nr < 1.0) {
-        const int n_e = 48;
-        double hl = -log(u_lo_nr) / n_e;
-        for (int i = 0; i < n_e; i++) {
-            double u = u_lo_nr * exp((i + 0.5) * hl), ep = u * eb;
-            double u_dl = nr_track_u_dl_du_shower(u, fit) * in_cone(e, ep, theta_max) +
-                          (positron_beam ? nr_track_u_dl_du_primary(u) : 0.0);
-            add_annihilation_gamma(y, ep, to_events * t->z * u_dl * hl, theta_max, q);
-        }
-    }
+    /* annihilation on atomic electrons (Z per nucleus): 004 Eqs. (47), (50) with initial-state radiation (above) */
+    positron_track pt = positron_track_for(e);
+    annihilation_isr(&pt, m, NR_ALPHA_EM, NR_DUMP_N_ISR, y, to_events * t->z * nr_dump_resonance_strength(q));
     return NR_OK;
 }
 

@@ -3,8 +3,9 @@
  * The shower in a thick target is described by the track lengths of electrons and positrons of App. A
  * (004 Eqs. A1-A6, the fit of Asai et al. arXiv:2105.13768 to EGS5); X is made by bremsstrahlung off those
  * electrons and positrons on the target nuclei (004 Eqs. 40-46, improved Weizsacker-Williams), by resonant
- * annihilation of shower positrons on atomic electrons (004 Eq. 47, narrow width) and by non-resonant
- * annihilation e+ e- -> gamma X (not in 004; nr_dump_annihilation_gamma_dsigma_dc). What the detector sees
+ * annihilation of shower positrons on atomic electrons (004 Eq. 47, narrow width), convolved with the
+ * leading-log initial-state radiation of Kuraev and Fadin (not in 004; nr_dump_isr_radiator), which contains the
+ * radiative return e+ e- -> gamma X of positrons above resonance (issue 15). What the detector sees
  * follows 004 Eqs. 22-24 (the angular cut and the decay probability between l_dump + l_sh and l_dec), and, beyond
  * 004, the requirement that both decay products of X reach the detector face (nr_dump_pair_decay_probability).
  *
@@ -89,16 +90,28 @@ double nr_dump_brem_dsigma_dx(double x, double theta_max, double e_gev, double m
 double nr_dump_resonance_energy_gev(double m_gev);
 double nr_dump_resonance_strength(nr_electron_charges q);
 
-/* ---- non-resonant annihilation e+ e- -> gamma X (not in 004) ------------------------------------------ */
+/* ---- e+ e- -> gamma X and initial-state radiation (not in 004; issue 15) ------------------------------------ */
 
-/* d sigma / d cos(theta) in the CM frame at unit gauge coupling [GeV^-2], theta the angle of X to the positron,
- * s the CM energy squared [GeV^2]: (s - m^2)/(32 pi s^2) e^2 (x'_l^2 + x'_e^2) [a/b + b/a + 8 m^2 s/((s - m^2)^2 a b)],
- * a, b = 1 -+ beta c, beta the electron velocity in the CM (the electron mass regulates the collinear poles,
- * leading-log accuracy). Derived from |M|^2 of q qbar -> gamma gamma*; checks: for m -> 0 and a vector coupling
- * e its integral is twice (no identical photons) the e+ e- -> gamma gamma cross section 2 pi alpha^2 / s
- * (ln(s/m_e^2) - 1) (tests/test_beam_dump.c). Issue 15 lists it with 004 Eqs. 47-51, which give only the resonant
- * process: the yield (like Eq. 50 with this cross section, positrons above resonance) is ours. */
+/* Tree-level e+ e- -> gamma X: d sigma / d cos(theta) in the CM frame at unit gauge coupling [GeV^-2], theta the
+ * angle of X to the positron, s the CM energy squared [GeV^2]: (s - m^2)/(32 pi s^2) e^2 (x'_l^2 + x'_e^2)
+ * [a/b + b/a + 8 m^2 s/((s - m^2)^2 a b)], a, b = 1 -+ beta c, beta the electron velocity in the CM (the electron
+ * mass regulates the collinear poles, leading-log accuracy). Derived from |M|^2 of q qbar -> gamma gamma*; checks:
+ * for m -> 0 and a vector coupling e its integral is twice (no identical photons) the e+ e- -> gamma gamma cross
+ * section 2 pi alpha^2 / s (ln(s/m_e^2) - 1) (tests/test_beam_dump.c). Not used in the yield: its soft pole
+ * 1/(s - m^2) needs the virtual correction; the radiator below contains it at leading log (a test). */
 double nr_dump_annihilation_gamma_dsigma_dc(double s, double m_gev, double c, nr_electron_charges q);
+
+/* The Kuraev-Fadin radiator H(x) of both legs (first order in beta, soft photons exponentiated; beam_dump.c
+ * derives it): sigma(e+ e- -> X + photons)(s) = int dx H(x) sigma_Born(s (1 - x)), x the fraction of s radiated,
+ * at fine-structure constant alpha (NR_ALPHA_EM in the yields; alpha -> 0 gives delta(x)) [dimensionless]. */
+double nr_dump_isr_radiator(double x, double m_gev, double alpha);
+
+/* int_0^x_max dx H(x) w(E(x)) / (1 - x) for experiment e: the annihilation yield over N_e Z n_N K with K of
+ * nr_dump_resonance_strength, w the in-cone positron track length per GeV (radiation lengths per GeV), E(x) =
+ * m^2 / (2 m_e (1 - x)) - m_e, on the quadrature with n points in ln x (n/2 more near the beam energy); the
+ * yields use n = NR_DUMP_N_ISR and alpha = NR_ALPHA_EM. For tests and benchmarks. */
+#define NR_DUMP_N_ISR 96
+double nr_dump_annihilation_integral(const nr_experiment *e, double m_gev, double alpha, int n);
 
 /* ---- yields in a dump, 004 Eqs. 49-50 --------------------------------------------------------------- */
 
@@ -107,7 +120,7 @@ typedef struct {
     double mass_gev;
     double e_lo_gev, e_hi_gev;                 /* log bins of E_X between these                       */
     double n_brem[NR_DUMP_N_BINS];             /* X from bremsstrahlung within the cone, at g = 1      */
-    double n_anni[NR_DUMP_N_BINS];             /* X from annihilation (resonant + e+e- -> gamma X), g = 1 */
+    double n_anni[NR_DUMP_N_BINS];             /* X from annihilation (resonant with ISR), g = 1         */
     double p_mean_gev[NR_DUMP_N_BINS];         /* yield-weighted mean momentum of X in the bin [GeV]   */
 } nr_dump_yield;
 

@@ -345,8 +345,8 @@ static double annihilation_isr(const positron_track *p, double m, double alpha, 
         double piece = nr_dump_isr_radiator(x, m, alpha) * positron_dl_de(p, e_pos) / (1.0 - x) * dx;
         total += piece;
         at_res += 0.5 * piece; /* photon from the positron: E_X = E_res + m_e */
-        if (y)
-            add(y, y->n_anni, e_pos + (1.0 - x) * me, n_per * 0.5 * piece); /* photon from the electron */
+        if (y) /* photon from the electron; X up to E_beam + m_e, kept in the top bin (binned up to E_beam) */
+            add(y, y->n_anni, fmin(e_pos + (1.0 - x) * me, y->e_hi_gev * (1.0 - 1e-12)), n_per * 0.5 * piece);
     }
     if (y)
         add(y, y->n_anni, e_res + me, n_per * at_res);

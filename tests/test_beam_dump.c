@@ -410,6 +410,20 @@ int main(void)
             double want = targets * e137->target->z * nr_dump_resonance_strength(dark) *
                           nr_dump_annihilation_integral(e137, 0.1, NR_ALPHA_EM, NR_DUMP_N_ISR);
             CHECK_REL(na, want, 1e-9, "E137, 100 MeV: the binned annihilation = N n_N Z K int H w dx");
+            {
+                /* a positron beam: the primary positrons up to the beam energy all land in the bins */
+                const nr_experiment *ilc = nr_experiment_find("ILC_dump");
+                nr_dump_yield yi;
+                CHECK(nr_dump_yield_compute(ilc, 0.1, dark, &yi, &err) == NR_OK, "ILC dump yield at 0.1 GeV");
+                double ni = 0;
+                for (int b = 0; b < NR_DUMP_N_BINS; b++)
+                    ni += yi.n_anni[b];
+                double wi = ilc->particles_on_target * ilc->target->radiation_length_g_cm2 /
+                            (ilc->target->a * NR_ATOMIC_MASS_UNIT_G) * NR_HBARC2_GEV2_CM2 * ilc->target->z *
+                            nr_dump_resonance_strength(dark) *
+                            nr_dump_annihilation_integral(ilc, 0.1, NR_ALPHA_EM, NR_DUMP_N_ISR);
+                CHECK_REL(ni, wi, 1e-9, "ILC dump, 100 MeV: the binned annihilation = N n_N Z K int H w dx");
+            }
             int b_res = 0;
             for (int b = 1; b < NR_DUMP_N_BINS; b++)
                 if (y.n_anni[b] > y.n_anni[b_res])

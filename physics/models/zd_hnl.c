@@ -29,6 +29,7 @@
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,9 +194,11 @@ typedef struct {
     term *t;
     size_t n_terms, cap;
     double recoil_inelastic_u1; /* nu e -> N e in the cuts at u_eff = 1 */
-    /* primary: Z_D into the volume; N from Z_D -> N Nbar (at BR = 1) and from D_s -> l N (at U^2 = 1) */
+    /* primary: Z_D into the volume (shared, see zd_production); N from Z_D -> N Nbar (at BR = 1) and from
+     * D_s -> l N (at U^2 = 1) */
     int have_zd;
-    nr_llp_accepted zd;
+    struct zd_production *zprod;
+    const nr_llp_accepted *zd; /* &zprod->accepted */
     n_beam from_zd, from_ds;
     double target_electrons_cm2, target_length_m, target_distance_m;
     const nr_flux *flux; /* owned by the engine */
@@ -765,12 +768,132 @@ static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, con
     return s;
 }
 
+/* Z_D production memo (issue 11). The Z_D made at the IP (pi0, eta -> Z_D gamma and bremsstrahlung, zd_spectrum)
+ * and what of it the decay volume accepts depend on the collision energy, m_ZD, eps and the volume only, not on
+ * m_N or U2: with m_ZD fixed (001 Fig. 3) every mass of a scan would rebuild the same spectrum (~0.1 s each). The
+ * last ZD_MEMO_SLOTS of them are kept, process-wide, behind a mutex; each is reference counted (the memo holds
+ * one reference, every prepared state using it another), so evicting one that a state still reads is safe. The
+ * key names the engine and its data version, so an engine freed and another opened at the same address on other
+ * data never sees a stale spectrum. Two threads missing on the same key both build it (identical results); the
+ * second keeps the first one's. */
+#define ZD_MEMO_SLOTS 4
+
+typedef struct zd_production {
+    const nr_engine *engine;
+    char data_version[65];
+    double sqrt_s_tev, m_zd, eps; /* [TeV], [GeV], [] */
+    nr_decay_volume volume;
+    nr_llp_spectrum cells;        /* Z_D per (theta, p) cell [pb]       */
+    nr_llp_accepted accepted;     /* Z_D reaching the decay volume [pb] */
+    int refs;
+    unsigned long used; /* memo clock at the last use (LRU) */
+} zd_production;
+
+static pthread_mutex_t zd_memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static zd_production *zd_memo[ZD_MEMO_SLOTS];
+static unsigned long zd_memo_clock;
+
+static void zd_production_free(zd_production *z)
+{
+    nr_llp_spectrum_free(&z->cells);
+    nr_llp_accepted_free(&z->accepted);
+    free(z);
+}
+
+/* Drops one reference (under zd_memo_lock). */
+static void zd_production_unref_locked(zd_production *z)
+{
+    if (z && --z->refs == 0)
+        zd_production_free(z);
+}
+
+static void zd_production_release(zd_production *z)
+{
+    if (!z)
+        return;
+    pthread_mutex_lock(&zd_memo_lock);
+    zd_production_unref_locked(z);
+    pthread_mutex_unlock(&zd_memo_lock);
+}
+
+static int zd_production_matches(const zd_production *z, const nr_engine *engine, const nr_experiment *e, double m_zd,
+                                 double eps, const nr_decay_volume *v)
+{
+    return z && z->engine == engine && strcmp(z->data_version, nr_engine_data_version(engine)) == 0 &&
+           z->sqrt_s_tev == e->sqrt_s_tev && z->m_zd == m_zd && z->eps == eps && z->volume.distance_m == v->distance_m &&
+           z->volume.length_m == v->length_m && z->volume.radius_m == v->radius_m;
+}
+
+/* A reference to the Z_D production at (engine, e's energy, m_zd [GeV], eps, volume v): from the memo, or built. */
+static nr_status zd_production_get(const nr_engine *engine, const nr_experiment *e, double m_zd, double eps,
+                                   const nr_decay_volume *v, zd_production **out, nr_error *err)
+{
+    *out = NULL;
+    pthread_mutex_lock(&zd_memo_lock);
+    for (int i = 0; i < ZD_MEMO_SLOTS && !*out; i++)
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v)) {
+            *out = zd_memo[i];
+            (*out)->refs++;
+            (*out)->used = ++zd_memo_clock;
+        }
+    pthread_mutex_unlock(&zd_memo_lock);
+    if (*out)
+        return NR_OK;
+    zd_production *z = calloc(1, sizeof *z);
+    if (!z)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z_D production");
+    z->engine = engine;
+    snprintf(z->data_version, sizeof z->data_version, "%s", nr_engine_data_version(engine));
+    z->sqrt_s_tev = e->sqrt_s_tev;
+    z->m_zd = m_zd;
+    z->eps = eps;
+    z->volume = *v;
+    nr_status s = zd_spectrum(engine, e, m_zd, eps, &z->cells, err);
+    if (s != NR_OK) {
+        free(z);
+        return s;
+    }
+    if ((s = nr_llp_accept(&z->cells, v, &z->accepted, err)) != NR_OK) {
+        zd_production_free(z);
+        return s;
+    }
+    pthread_mutex_lock(&zd_memo_lock);
+    int slot = -1;
+    for (int i = 0; i < ZD_MEMO_SLOTS; i++)
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v)) { /* another thread built it meanwhile */
+            zd_production_free(z);
+            z = zd_memo[i];
+            slot = -2;
+            break;
+        }
+    if (slot == -1) {
+        for (int i = 0; i < ZD_MEMO_SLOTS && slot < 0; i++)
+            if (!zd_memo[i])
+                slot = i;
+        if (slot < 0) { /* all taken: evict the least recently used */
+            slot = 0;
+            for (int i = 1; i < ZD_MEMO_SLOTS; i++)
+                if (zd_memo[i]->used < zd_memo[slot]->used)
+                    slot = i;
+        }
+        if (zd_memo[slot])
+            zd_production_unref_locked(zd_memo[slot]);
+        zd_memo[slot] = z;
+        z->refs = 1; /* the memo's */
+    }
+    z->refs++; /* the caller's */
+    z->used = ++zd_memo_clock;
+    pthread_mutex_unlock(&zd_memo_lock);
+    *out = z;
+    return NR_OK;
+}
+
 static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, zd_state *st,
                                nr_error *err)
 {
     if (!st->have_volume)
         return NR_OK;
-    nr_llp_spectrum zd, n;
+    nr_llp_spectrum n;
     /* N are accepted by the volume and by the target (accept_n_beam, nr_llp_accept): a theta cell counts only when
      * its lower edge lies below the cone, so an N at 10^width = 1.12 times the wider cone or more lands in a cell
      * nothing accepts; keep 10^(1.2 width) = 1.148 times it (the accepted cells get exactly the same fills) */
@@ -778,17 +901,16 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
     const double cone_target = atan(sqrt(e->width_m * e->height_m / NR_PI) / (e->distance_m + st->target_length_m));
     two_body_dirs cone;
     two_body_dirs_init(&cone, pow(10.0, 1.2 * NR_LLP_CELL_LOG10_WIDTH) * fmax(cone_volume, cone_target));
-    nr_status s = zd_spectrum(engine, e, st->base.m_zd, st->base.eps, &zd, err);
+    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &st->zprod, err);
     if (s != NR_OK)
         return s;
-    if ((s = nr_llp_accept(&zd, &st->volume, &st->zd, err)) == NR_OK)
-        st->have_zd = 1;
-    if (s == NR_OK && st->base.m_zd > 2.0 * st->base.m_n && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        decay_into_pairs(&zd, st->base.m_n, &n, &cone);
+    st->zd = &st->zprod->accepted;
+    st->have_zd = 1;
+    if (st->base.m_zd > 2.0 * st->base.m_n && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
+        decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone);
         s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
         nr_llp_spectrum_free(&n);
     }
-    nr_llp_spectrum_free(&zd);
     if (s == NR_OK && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
         if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, &cone, &n, err)) == NR_OK)
             s = accept_n_beam(&n, st, e, p, &st->from_ds, err);
@@ -828,8 +950,7 @@ static void zd_release(const nr_model *model, void *state)
     (void)model;
     zd_state *st = state;
     free(st->t);
-    if (st->have_zd)
-        nr_llp_accepted_free(&st->zd);
+    zd_production_release(st->zprod);
     n_beam_free(&st->from_zd);
     n_beam_free(&st->from_ds);
     memset(st, 0, sizeof *st);
@@ -951,11 +1072,11 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
     const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB;
     if (st->have_zd && w.total > 0) {
         const double ctau = NR_HBARC_GEV_M / w.total;
-        for (size_t i = 0; i < st->zd.n; i++) {
-            const double pz = st->zd.p_gev[i];
+        for (size_t i = 0; i < st->zd->n; i++) {
+            const double pz = st->zd->p_gev[i];
             if (sqrt(pz * pz + m_zd * m_zd) < st->e_vis_min)
                 continue;
-            v[S_EE_PRIMARY] += pb * st->zd.weight_pb[i] * br_ee *
+            v[S_EE_PRIMARY] += pb * st->zd->weight_pb[i] * br_ee *
                                nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pz / m_zd * ctau);
         }
     }
@@ -994,10 +1115,10 @@ static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table 
     nr_table_log_bins(out, 10.0, 1e4);
     const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB;
     if (st->have_zd && w.total > 0)
-        for (size_t i = 0; i < st->zd.n; i++) {
-            const double pz = st->zd.p_gev[i], e = sqrt(pz * pz + m_zd * m_zd);
+        for (size_t i = 0; i < st->zd->n; i++) {
+            const double pz = st->zd->p_gev[i], e = sqrt(pz * pz + m_zd * m_zd);
             if (e >= st->e_vis_min)
-                nr_table_fill(out, 0, e, pb * st->zd.weight_pb[i] * br_ee *
+                nr_table_fill(out, 0, e, pb * st->zd->weight_pb[i] * br_ee *
                                     nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m,
                                                              pz / m_zd * NR_HBARC_GEV_M / w.total));
         }

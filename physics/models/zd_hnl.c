@@ -164,6 +164,15 @@ typedef struct {
     int slab;
 } term;
 
+/* The terms of one slab in one bin of log10 E_N (TERM_BINS_PER_DECADE, see collapse_terms): the summed weight (for
+ * m_N < m_ZD times the N -> nu e e fraction above e_vis_min, terms below e_vis_min left out) and the N energy of
+ * the weight-averaged momentum. */
+typedef struct {
+    double e_n;    /* [GeV]                           */
+    double weight; /* N made at u_eff = 1 (x fraction) */
+    int slab;
+} term_bin;
+
 typedef struct {
     double ln_e_lo, ln_e_hi;
     double f[EE_TABLE_POINTS];
@@ -190,9 +199,11 @@ typedef struct {
     nr_zd_widths widths_u0; /* Z_D widths at U = 0 (the U-dependent ones are recomputed)            */
     fraction_table nuee;    /* N -> nu e e above e_vis_min vs E_N (m_N < m_ZD)                     */
     double e_vis_min;
-    /* secondary production at u_eff = 1 */
+    /* secondary production at u_eff = 1: every term (spectra), and collapsed into log E_N bins (signals) */
     term *t;
     size_t n_terms, cap;
+    term_bin *bins;
+    size_t n_bins;
     double recoil_inelastic_u1; /* nu e -> N e in the cuts at u_eff = 1 */
     /* primary: Z_D into the volume (shared, see zd_production); N from Z_D -> N Nbar (at BR = 1) and from
      * D_s -> l N (at U^2 = 1) */
@@ -370,6 +381,59 @@ static nr_status build_secondary(const nr_flux *flux, double flux_scale, const n
             }
         }
     }
+    return NR_OK;
+}
+
+/* The secondary terms collapsed for signals_at (issue 11): per slab, bins of log10 E_N, TERM_BINS_PER_DECADE a
+ * decade, each evaluated once at the weight-averaged N momentum of its terms. Every coupling-dependent factor of a
+ * term (the N decay length, and for m_N > m_ZD the Z_D energies of N -> nu Z_D and their decay lengths) depends on
+ * the term only through E_N and its slab, so one evaluation per bin replaces one per term (~30k terms per slab
+ * become ~100 bins); for m_N < m_ZD the coupling-free factor f(E_N) (N -> nu e e above e_vis_min, fraction_table)
+ * is summed exactly into the bin's weight and terms with E_N <= e_vis_min are left out, as signals_at did per
+ * term. The error is second order in the bin width (the mean-momentum rule, as the dipole's bins in dipole.c);
+ * tests/test_zd_hnl_model.c checks the bins against the per-term sum (the E_ee spectrum's ee_secondary channel)
+ * and test_contour_golden the 50 x 50 grids of Figs. 3 and 4. */
+#define TERM_BINS_PER_DECADE 48
+
+static nr_status collapse_terms(zd_state *st, nr_error *err)
+{
+    const double m_n = st->base.m_n;
+    const int three_body = m_n < st->base.m_zd;
+    double e_lo = INFINITY, e_hi = 0.0;
+    for (size_t k = 0; k < st->n_terms; k++) {
+        e_lo = fmin(e_lo, st->t[k].e_n);
+        e_hi = fmax(e_hi, st->t[k].e_n);
+    }
+    if (!(e_hi > 0.0))
+        return NR_OK;
+    const size_t per_slab = (size_t)ceil(TERM_BINS_PER_DECADE * log10(e_hi / e_lo)) + 1, n = per_slab * st->n_slabs;
+    double *w = calloc(n, sizeof *w), *wp = calloc(n, sizeof *wp);
+    st->bins = malloc(n * sizeof *st->bins);
+    if (!w || !wp || !st->bins) {
+        free(w);
+        free(wp);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the production bins");
+    }
+    for (size_t k = 0; k < st->n_terms; k++) {
+        const term *t = &st->t[k];
+        double weight = t->weight;
+        if (three_body) {
+            if (!(t->e_n > st->e_vis_min))
+                continue;
+            weight *= fraction_table_at(&st->nuee, t->e_n);
+        }
+        const double x = floor(TERM_BINS_PER_DECADE * log10(t->e_n / e_lo));
+        const size_t i = (size_t)t->slab * per_slab + (x < 0 ? 0 : x >= (double)per_slab ? per_slab - 1 : (size_t)x);
+        w[i] += weight;
+        wp[i] += weight * sqrt(fmax(0.0, (t->e_n - m_n) * (t->e_n + m_n)));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (w[i] > 0.0) {
+            const double p = wp[i] / w[i];
+            st->bins[st->n_bins++] = (term_bin){sqrt(p * p + m_n * m_n), w[i], (int)(i / per_slab)};
+        }
+    free(w);
+    free(wp);
     return NR_OK;
 }
 
@@ -950,6 +1014,7 @@ static void zd_release(const nr_model *model, void *state)
     (void)model;
     zd_state *st = state;
     free(st->t);
+    free(st->bins);
     zd_production_release(st->zprod);
     n_beam_free(&st->from_zd);
     n_beam_free(&st->from_ds);
@@ -980,6 +1045,8 @@ static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, cons
     }
     if (s == NR_OK)
         s = build_secondary(flux, nr_experiment_flux_scale(e), p, st, err);
+    if (s == NR_OK)
+        s = collapse_terms(st, err);
     if (s == NR_OK)
         st->recoil_inelastic_u1 = recoil_inelastic_u1(st, p, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
     if (s == NR_OK)
@@ -1050,8 +1117,10 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
                        q.u2);
     /* secondary */
     if (st->have_volume) {
-        for (size_t k = 0; k < st->n_terms; k++) {
-            const term *t = &st->t[k];
+        /* the terms collapsed into log E_N bins (collapse_terms; for m_N < m_ZD the weights hold the N -> nu e e
+         * fraction above e_vis_min and only terms above e_vis_min) */
+        for (size_t k = 0; k < st->n_bins; k++) {
+            const term_bin *t = &st->bins[k];
             const slab *sl = &st->slabs[t->slab];
             const double made = u_eff2 * t->weight * st->acceptance;
             const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
@@ -1062,8 +1131,8 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
                     v[S_EE_SECONDARY] += made * wz[i] * br_ee *
                                          two_step_slab_to_volume(sl, st->vol_length_m, d_n,
                                                                  nr_decay_length_m(e_zd[i], m_zd, w.total));
-            } else if (t->e_n > st->e_vis_min) {
-                v[S_NUEE_SECONDARY] += made * br_n_ee * fraction_table_at(&st->nuee, t->e_n) *
+            } else {
+                v[S_NUEE_SECONDARY] += made * br_n_ee *
                                        nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, st->vol_length_m, d_n);
             }
         }

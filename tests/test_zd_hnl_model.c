@@ -205,6 +205,39 @@ static void test_bins(const nr_engine *en, const nr_experiment *x)
     }
 }
 
+/* The N made at the IP (Z_D -> N Nbar; D_s -> l N; D_s -> tau nu, tau -> N pi) are boosted into the (theta, p) cells
+ * of llp.h; since issue 11 the cells inside the acceptance cone come from the squares tan^2 and p^2 (zd_hnl.c
+ * sq_cell) instead of atan2 and log10. Regression goldens: signals_at of commit 87cbbce (before that change, cells
+ * from nr_llp_spectrum_fill), 12 digits; a cell moves only for a square within rounding of an edge, so 1e-9. */
+static void test_primary_cells(const nr_engine *en, const nr_experiment *x)
+{
+    static const struct {
+        int fig;
+        double m_n, u2;
+        const char *signal;
+        double golden;
+    } pt[] = {
+        {4, 0.05, 1e-6, "nuee_primary", 1.63649315558},
+        {4, 0.05, 1e-6, "electron_elastic", 8.56393845424},
+        {4, 0.1, 1e-5, "nuee_mixing", 0.115424688803},
+        {4, 0.3, 1e-5, "electron_elastic_mixing", 3.46923396262e-07},
+        {4, 1.0, 1e-6, "nuee_mixing", 0.00776243276367},
+        {4, 0.01, 1e-4, "nuee_primary", 131.785484737},
+    };
+    for (size_t k = 0; k < sizeof pt / sizeof pt[0]; k++) {
+        nr_param_value p[32];
+        if (pt[k].fig == 4)
+            fig4(p, pt[k].m_n, pt[k].u2);
+        else
+            fig3(p, pt[k].m_n, pt[k].u2);
+        const double v = signal(en, x, p, pt[k].signal);
+        printf("Fig. %d m_N = %g GeV, U2 = %g: %s = %.12g (87cbbce: %.12g, %.2e)\n", pt[k].fig, pt[k].m_n, pt[k].u2,
+               pt[k].signal, v, pt[k].golden, v / pt[k].golden - 1.0);
+        CHECK(v > 0, "%s > 0", pt[k].signal);
+        CHECK_REL(v, pt[k].golden, 1e-9, "cells from the squares vs from atan2 and log10");
+    }
+}
+
 static void test_bad_input(const nr_engine *en, const nr_experiment *x)
 {
     nr_param_value p[32];
@@ -241,6 +274,7 @@ int main(void)
     test_fig4(en, x);
     test_spectra(en, x);
     test_bins(en, x);
+    test_primary_cells(en, x);
     test_bad_input(en, x);
     /* Run 3: FASERnu with FASER behind it */
     nr_param_value p[32];

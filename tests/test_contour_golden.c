@@ -171,16 +171,6 @@ static double upper_edge_tolerance(const char *preset)
 
 static void check_preset(const nr_engine *engine, const char *name, int points)
 {
-    /* NUREACH_GOLDEN_ONLY=name[,name...]: check only those presets (for working on one model; ctest checks all) */
-    const char *only = getenv("NUREACH_GOLDEN_ONLY");
-    if (only && *only) {
-        size_t len = strlen(name);
-        const char *hit = only;
-        while ((hit = strstr(hit, name)) && !((hit == only || hit[-1] == ',') && (hit[len] == ',' || !hit[len])))
-            hit += len;
-        if (!hit)
-            return;
-    }
     golden g;
     CHECK(read_golden(name, points, &g) == 0, "golden file %s", golden_path(name, points));
     if (!g.nx)

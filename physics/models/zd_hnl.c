@@ -30,7 +30,6 @@
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -554,76 +553,6 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
     return st;
 }
 
-/* Cell lookup without transcendental calls (issue 11). nr_llp_spectrum_fill finds a daughter's cell from log10 of
- * its angle (after atan2) and of its momentum; inside the cone (keep < pi/2, z > 0) the same cells follow from the
- * squares the boost already has: the angle cell from tan^2 = p_T^2 / z^2 against tan^2 of the cell edges, the
- * momentum cell from p^2 = p_T^2 + z^2 against the squared edges (edges 10^(log10_min + k 0.05), llp.h; below the
- * first edge cell 0, above the last the top cell, as nr_llp_spectrum_fill clamps). A table indexed by the binary
- * exponent and the top 4 mantissa bits of the square gives the cell of each sixteenth of a binade; a sixteenth
- * (ratio 1.0625) is narrower than a cell (ratio >= 10^0.1 = 1.26 in the squares), so at most one edge lies inside
- * it and one comparison finishes the lookup. Cells differ from the log10 route only for a square within rounding
- * (~1e-16 relative) of an edge; tests/test_zd_hnl_model.c (test_primary_cells) compares the signals of the N made
- * at the IP with those of the log10 route (commit 87cbbce): equal to the 12 digits printed. */
-#define SQ_SUB 16
-typedef struct {
-    int lo_exp, n_lut, k_max;         /* binary exponent of lut[0]; entries; highest finite edge            */
-    double x2_lo, x2_hi;              /* 2^lo_exp, 2^(lo_exp + n_lut / SQ_SUB)                               */
-    double edge2[NR_LLP_N_THETA];     /* squared edge below cell k (edge2[0] = 0); +inf where not finite    */
-    short lut[64 * SQ_SUB];           /* cell at the lower end of each sixteenth of a binade                 */
-} sq_cells;
-
-static sq_cells theta_cells, p_cells;
-static pthread_once_t sq_cells_once = PTHREAD_ONCE_INIT;
-
-static void sq_cells_build(sq_cells *c, double log10_min, int n, int is_angle)
-{
-    c->edge2[0] = 0.0;
-    c->k_max = 0;
-    for (int k = 1; k < n; k++) {
-        const double edge = pow(10.0, log10_min + k * NR_LLP_CELL_LOG10_WIDTH);
-        const double x = is_angle ? (edge < 0.5 * NR_PI ? tan(edge) : INFINITY) : edge;
-        c->edge2[k] = x * x;
-        if (isfinite(c->edge2[k]))
-            c->k_max = k;
-    }
-    int e_lo, e_hi;
-    frexp(c->edge2[1], &e_lo);          /* edge2[1] in [2^(e_lo-1), 2^e_lo) */
-    frexp(c->edge2[c->k_max], &e_hi);   /* edge2[k_max] < 2^e_hi            */
-    c->lo_exp = e_lo - 1;
-    c->n_lut = (e_hi - c->lo_exp) * SQ_SUB;
-    c->x2_lo = ldexp(1.0, c->lo_exp);
-    c->x2_hi = ldexp(1.0, e_hi);
-    for (int i = 0; i < c->n_lut; i++) {
-        const double x2 = ldexp(1.0 + (double)(i % SQ_SUB) / SQ_SUB, c->lo_exp + i / SQ_SUB);
-        int k = 0;
-        while (k < c->k_max && c->edge2[k + 1] <= x2)
-            k++;
-        c->lut[i] = (short)k;
-    }
-}
-
-static void sq_cells_init(void)
-{
-    sq_cells_build(&theta_cells, NR_LLP_LOG10_THETA_MIN, NR_LLP_N_THETA, 1);
-    sq_cells_build(&p_cells, NR_LLP_LOG10_P_MIN, NR_LLP_N_P, 0);
-}
-
-/* The cell of a square x2 (tan^2 of the angle, or p^2 [GeV^2]). */
-static inline int sq_cell(const sq_cells *c, double x2)
-{
-    if (!(x2 >= c->x2_lo))
-        return 0; /* also 0 and NaN */
-    if (x2 >= c->x2_hi)
-        return c->k_max;
-    uint64_t b;
-    memcpy(&b, &x2, sizeof b);
-    const int e = (int)((b >> 52) & 0x7ff) - 1023, m = (int)((b >> (52 - 4)) & (SQ_SUB - 1));
-    int k = c->lut[(e - c->lo_exp) * SQ_SUB + m];
-    if (k < c->k_max && x2 >= c->edge2[k + 1])
-        k++;
-    return k;
-}
-
 /* A parent of mass m_parent flying at polar angle theta with momentum p decays isotropically into a daughter with
  * rest-frame energy e_star and momentum p_star: N_COS x N_PHI rest-frame directions (midpoints) are boosted and
  * filled into out with weight / (N_COS N_PHI) each. Daughters going at more than cone->keep to the beam are not
@@ -632,7 +561,8 @@ static inline int sq_cell(const sq_cells *c, double x2)
  * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
  * is the larger. The directions' trigonometry and the cone's tangent are computed once per spectrum (two_body_dirs);
  * for a cone below pi/2 a direction is kept when z > 0 and p_T^2 <= z^2 tan^2(keep), and its cell found from the
- * squares (sq_cell); a wider cone (the taus of D_s -> tau nu, every angle) takes atan2 and nr_llp_spectrum_fill. */
+ * squares p_T^2, z (nr_llp_spectrum_fill_pt2_pz); a wider cone (the taus of D_s -> tau nu, every angle) takes atan2
+ * and nr_llp_spectrum_fill. */
 enum { N_COS = 16, N_PHI = 8 };
 
 typedef struct {
@@ -657,7 +587,6 @@ static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
     d->keep = theta_keep;
     d->pre_test = theta_keep < 0.5 * NR_PI;
     d->tan2_keep = d->pre_test ? tan(theta_keep) * tan(theta_keep) : INFINITY;
-    pthread_once(&sq_cells_once, sq_cells_init);
 }
 
 static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
@@ -668,8 +597,6 @@ static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m
         return;
     const double st = sin(theta), ct = cos(theta), e = sqrt(p * p + m_parent * m_parent);
     const double gamma = e / m_parent, beta_gamma = bg_parent, w_dir = weight / (N_COS * N_PHI);
-    if (!out->w_pb || !isfinite(w_dir))
-        return;
     for (int ic = 0; ic < N_COS; ic++) {
         const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
         for (int iph = 0; iph < N_PHI; iph++) {
@@ -677,11 +604,11 @@ static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m
             const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
             const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
             const double pt2 = x * x + y * y;
-            if (cone->pre_test) { /* inside the cone: cells from the squares (sq_cell) */
+            if (cone->pre_test) { /* inside the cone: cells from the squares (nr_llp_spectrum_fill_pt2_pz) */
                 const double z2 = z * z;
                 if (!(z > 0) || pt2 > z2 * cone->tan2_keep)
                     continue;
-                out->w_pb[sq_cell(&theta_cells, pt2 / z2) * NR_LLP_N_P + sq_cell(&p_cells, pt2 + z2)] += w_dir;
+                nr_llp_spectrum_fill_pt2_pz(out, pt2, z, w_dir);
                 continue;
             }
             const double pt = sqrt(pt2), angle = atan2(pt, z);

@@ -597,8 +597,25 @@ static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m
         return;
     const double st = sin(theta), ct = cos(theta), e = sqrt(p * p + m_parent * m_parent);
     const double gamma = e / m_parent, beta_gamma = bg_parent, w_dir = weight / (N_COS * N_PHI);
+    /* A daughter at angle alpha to its parent lies between |theta - alpha| and theta + alpha from the beam (every
+     * azimuth), so a rest-frame polar angle with |theta - alpha| > keep sends all N_PHI azimuths outside the cone
+     * and is skipped: tan(alpha) = p_perp / p_par below tan(theta - keep) or above tan(theta + keep), or alpha >= 90
+     * degrees (p_par <= 0) when theta + keep < 90 degrees; margins of 1e-9, and the per-direction test still
+     * decides what is filled (the kept directions, and so the spectrum, do not change). */
+    double tan_lo = 0.0, tan_hi = INFINITY;
+    int skip_backward = 0;
+    if (cone->pre_test) {
+        if (theta > cone->keep)
+            tan_lo = tan(theta - cone->keep) * (1.0 - 1e-9);
+        if (theta + cone->keep < 0.5 * NR_PI * (1.0 - 1e-9)) {
+            tan_hi = tan(theta + cone->keep) * (1.0 + 1e-9);
+            skip_backward = 1;
+        }
+    }
     for (int ic = 0; ic < N_COS; ic++) {
         const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
+        if (p_par > 0 ? p_perp < p_par * tan_lo || p_perp > p_par * tan_hi : skip_backward)
+            continue;
         for (int iph = 0; iph < N_PHI; iph++) {
             /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
             const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];

@@ -561,8 +561,8 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
  * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
  * is the larger. The directions' trigonometry and the cone's tangent are computed once per spectrum (two_body_dirs);
  * for a cone below pi/2 a direction is kept when z > 0 and p_T^2 <= z^2 tan^2(keep), and its cell found from the
- * squares p_T^2, z (nr_llp_spectrum_fill_pt2_pz); a wider cone (the taus of D_s -> tau nu, every angle) takes atan2
- * and nr_llp_spectrum_fill. */
+ * squares p_T^2, z (nr_llp_spectrum_fill_pt2_pz), as is every direction when the cone is the whole sphere (the taus
+ * of D_s -> tau nu); a cone between pi/2 and pi (not used) takes atan2 and nr_llp_spectrum_fill. */
 enum { N_COS = 16, N_PHI = 8 };
 
 typedef struct {
@@ -625,6 +625,10 @@ static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m
                 const double z2 = z * z;
                 if (!(z > 0) || pt2 > z2 * cone->tan2_keep)
                     continue;
+                nr_llp_spectrum_fill_pt2_pz(out, pt2, z, w_dir);
+                continue;
+            }
+            if (cone->keep >= NR_PI) { /* every direction kept: cells from the squares, atan2 only beyond 90 deg */
                 nr_llp_spectrum_fill_pt2_pz(out, pt2, z, w_dir);
                 continue;
             }

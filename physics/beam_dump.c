@@ -3,7 +3,9 @@
  */
 #include "beam_dump.h"
 
+#include <gsl/gsl_integration.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "constants.h"
@@ -104,20 +106,37 @@ static double form_factor_g2(const form_factor *f, double t)
     return s_el * s_el * n_el * n_el * f->z * f->z + s_in * s_in * f_in * f_in * f->z;
 }
 
+/* The 64-node Gauss-Legendre rule on [-1, 1] (GSL's tabulated rule), fetched once per process. */
+#define N_CHI_GL 64
+static double chi_gl_x[N_CHI_GL], chi_gl_w[N_CHI_GL];
+static pthread_once_t chi_gl_once = PTHREAD_ONCE_INIT;
+
+static void chi_gl_init(void)
+{
+    gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(N_CHI_GL);
+    for (size_t i = 0; t && i < N_CHI_GL; i++)
+        gsl_integration_glfixed_point(-1.0, 1.0, i, &chi_gl_x[i], &chi_gl_w[i], t);
+    if (t)
+        gsl_integration_glfixed_table_free(t);
+}
+
 double nr_dump_chi(double m_gev, double e_gev, double z, double a)
 {
-    double t_min = pow(m_gev * m_gev / (2.0 * e_gev), 2), t_max = m_gev * m_gev;
+    double t_min = pow(m_gev * m_gev / (2.0 * e_gev), 2), t_max = m_gev * m_gev; /* [GeV^2] */
     if (!(t_max > t_min))
         return 0.0;
+    pthread_once(&chi_gl_once, chi_gl_init);
     form_factor f = form_factor_for(z, a);
-    /* Simpson in ln t: integrand (t - t_min)/t G2(t) per d ln t; the step grows by a constant factor */
-    const int n = 200;
-    double l0 = log(t_min), h = (log(t_max) - l0) / n, step = exp(h), t = t_min, sum = 0.0;
-    for (int i = 0; i <= n; i++, t *= step) {
-        double w = (i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0);
-        sum += w * (t - t_min) / t * form_factor_g2(&f, t);
+    /* 004 Eq. (42) in ln t: integrand (t - t_min)/t G2(t) per d ln t, smooth in ln t (the form-factor scales of
+     * Eqs. 43-45 are steps of a few units in ln t), by a 64-node Gauss-Legendre rule over [ln t_min, ln t_max]
+     * (was 200 Simpson steps; within 2e-6 of GSL's adaptive QAGP over the dump's parameter range,
+     * tests/test_beam_dump.c) */
+    double mid = 0.5 * (log(t_max) + log(t_min)), half = 0.5 * (log(t_max) - log(t_min)), sum = 0.0;
+    for (int i = 0; i < N_CHI_GL; i++) {
+        double t = exp(mid + half * chi_gl_x[i]);
+        sum += chi_gl_w[i] * (t - t_min) / t * form_factor_g2(&f, t);
     }
-    return sum * h / 3.0;
+    return sum * half;
 }
 
 /* The amplitude of 004 Eq. (46) as c0 - c1/U + c2/U^2 with U = -u~ > 0 (Eq. 41). */

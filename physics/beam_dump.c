@@ -55,6 +55,26 @@ static double pair_fraction(double a)
     return a > 1.0 ? (a * a - 1.0) / (a * a + 1.0) : 0.0;
 }
 
+/* Gauss-Legendre nodes and weights of the pair-decay integral below (8 points per segment, the 4 positive ones
+ * and their weights), and e^{-t} at the nodes of the six whole segments [0,1], [1,3], ... [31,63]: each is
+ * computed from the same expressions as in the loop, so a whole segment's value is bit-identical to computing it
+ * there. */
+static const double pair_x[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363};
+static const double pair_w[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
+#define PAIR_SEGMENTS 6
+static double pair_exp[PAIR_SEGMENTS][8];
+static pthread_once_t pair_exp_once = PTHREAD_ONCE_INIT;
+
+static void pair_exp_init(void)
+{
+    double t0 = 0.0, width = 1.0;
+    for (int g = 0; g < PAIR_SEGMENTS; g++, t0 += width, width *= 2.0) {
+        double t1 = t0 + width, mid = 0.5 * (t0 + t1), half = 0.5 * (t1 - t0);
+        for (int k = 0; k < 8; k++)
+            pair_exp[g][k] = exp(-(mid + (k < 4 ? -pair_x[k] : pair_x[k - 4]) * half));
+    }
+}
+
 double nr_dump_pair_decay_probability(double e_gev, double m_gev, double decay_length_m, double distance_m,
                                       double length_m, double radius_m)
 {
@@ -66,21 +86,25 @@ double nr_dump_pair_decay_probability(double e_gev, double m_gev, double decay_l
     double z_a = fmax(distance_m, face - s0), span = face - z_a;
     if (!(span > 0.0))
         return 0.0;
+    double d = decay_length_m, survive = exp(-z_a / d); /* survival to z_a */
+    if (survive == 0.0)
+        return 0.0; /* decays before the volume: the sum below is finite, its product with 0 is 0 */
     /* t = (z - z_a) / d: int dz e^{-z/d}/d f(z) = e^{-z_a/d} int_0^{span/d} dt e^{-t} f(z_a + d t), by 8-point
      * Gauss-Legendre on t-segments [0,1], [1,3], [3,7], ... [31,63] (cut at span/d; e^{-63} is negligible), on
-     * which both e^{-t} and f (smooth, zero at z_a when s0 < length_m) are well fitted by polynomials */
-    static const double x[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363};
-    static const double w[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
-    double d = decay_length_m, t_end = span / d, sum = 0.0;
-    for (double t0 = 0.0, width = 1.0; t0 < t_end && t0 < 63.0; t0 += width, width *= 2.0) {
+     * which both e^{-t} and f (smooth, zero at z_a when s0 < length_m) are well fitted by polynomials; e^{-t} of
+     * a whole segment from the table */
+    pthread_once(&pair_exp_once, pair_exp_init);
+    double t_end = span / d, sum = 0.0, t0 = 0.0, width = 1.0;
+    for (int g = 0; t0 < t_end && t0 < 63.0; g++, t0 += width, width *= 2.0) {
         double t1 = fmin(t0 + width, t_end), mid = 0.5 * (t0 + t1), half = 0.5 * (t1 - t0);
+        int whole = t1 == t0 + width;
         for (int k = 0; k < 8; k++) {
-            double t = mid + (k < 4 ? -x[k] : x[k - 4]) * half, s = span - d * t; /* s: decay point to face */
+            double t = mid + (k < 4 ? -pair_x[k] : pair_x[k - 4]) * half, s = span - d * t; /* s: decay point to face */
             double f = s > 0.0 ? pair_fraction(radius_m / s * e_gev / m_gev) : 1.0;
-            sum += w[k < 4 ? k : k - 4] * half * exp(-t) * f;
+            sum += pair_w[k < 4 ? k : k - 4] * half * (whole ? pair_exp[g][k] : exp(-t)) * f;
         }
     }
-    return exp(-z_a / d) * sum;
+    return survive * sum;
 }
 
 /* ---- bremsstrahlung -------------------------------------------------------------------------------- */

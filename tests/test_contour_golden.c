@@ -5,7 +5,7 @@
  * (dipole, darkz_nun: main at 80e8b97; dark_photon, b_minus_l: main at c0ebaed, after the converged meson decays),
  * and before issue 11's zd_hnl speed-ups (u1x, tmm_zp, nuphilic_zp, zd_hnl_fig3, zd_hnl_fig4: the physics of main at
  * c0a1b90 with the presets of bounds_presets.h; nuphilic_zp is a chi-square region, its grid Delta-chi2), and e137
- * (main at 573ba0b, before the 64-node chi rule and the threshold bisection of issue 11). For
+ * and nucal (main at 573ba0b, before the 64-node chi rule and the threshold bisection of issue 11). For
  * each preset the test recomputes the 50 x 50 contour with the current code (on two threads) and checks:
  *   - the grid: events within 2% wherever the golden count is above 0.03 (the dipole's production bins move
  *     counts by 8.4e-9 at most), except on the short-lived branch of dark_photon, b_minus_l and u1x (40%: their
@@ -263,6 +263,7 @@ int main(void)
     check_preset(engine, "zd_hnl_fig3", 50);
     check_preset(engine, "zd_hnl_fig4", 50);
     check_preset(engine, "e137", 50);
+    check_preset(engine, "nucal", 50);
     nr_engine_free(engine);
     return nr_test_summary();
 }

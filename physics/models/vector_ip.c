@@ -23,6 +23,7 @@
 #include "beam_dump.h"
 #include "bremsstrahlung.h"
 #include "constants.h"
+#include "forward_mesons.h"
 #include "llp.h"
 #include "llp_mesons.h"
 #include "model.h"
@@ -199,12 +200,15 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
     pr->luminosity_fb = nr_proton_dump_luminosity_fb(e);
     /* the dump's pi0 and eta do not depend on the request: built once per engine */
     const int pdg[2] = {111, 221};
-    for (int k = 0; k < 2 && prod.mesons; k++) {
-        nr_status st = nr_proton_dump_meson_table(engine, e, pdg[k], &prod.meson_tables[k], err);
-        if (st != NR_OK)
-            return st;
-    }
-    return nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
+    nr_hadron_table *owned[2] = {NULL, NULL}; /* tables beyond the engine's memo (nr_proton_dump_meson_table) */
+    nr_status st = NR_OK;
+    for (int k = 0; k < 2 && prod.mesons && st == NR_OK; k++)
+        st = nr_proton_dump_meson_table(engine, e, pdg[k], &prod.meson_tables[k], &owned[k], err);
+    if (st == NR_OK)
+        st = nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
+    for (int k = 0; k < 2; k++)
+        nr_proton_dump_meson_table_release(owned[k]);
+    return st;
 }
 
 #define SN_PROFILE_WHERE "/experiment_overrides/" NR_SN_PROFILE_FIELD
@@ -213,7 +217,9 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
 static nr_status build_supernova(const nr_engine *engine, const nr_experiment *e, production *pr, nr_error *err)
 {
     nr_sn_profile profile;
-    nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, SN_PROFILE_WHERE, &profile, err);
+    /* pinned to the content the request was keyed with (e->sn_profile_sha256, set by the server) */
+    nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, e->sn_profile_sha256,
+                                      SN_PROFILE_WHERE, &profile, err);
     if (st != NR_OK)
         return st;
     nr_sn_zprime rates;
@@ -332,8 +338,8 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
             return nr_fail(err, NR_EINPUT, "/params/production", "at a supernova the production is that of 004 Eq. 55 "
                            "(nu nu -> Z', gamma mu -> Z' mu, mu mu -> Z'); leave 'production' at 'all'");
         nr_sn_profile profile; /* the named profile must exist and be well formed */
-        nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, SN_PROFILE_WHERE, &profile,
-                                          err);
+        nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, e->sn_profile_sha256,
+                                          SN_PROFILE_WHERE, &profile, err);
         nr_sn_profile_free(&profile);
         return st;
     }
@@ -345,6 +351,11 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
         if (proton && !(p[P_BREM_Z_MIN].number < p[P_BREM_Z_MAX].number))
             return nr_fail(err, NR_EINPUT, "/params/brem_z_min", "brem_z_min (%g) must be below brem_z_max (%g)",
                            p[P_BREM_Z_MIN].number, p[P_BREM_Z_MAX].number);
+        if (proton && p[P_PRODUCTION].choice != 2) { /* pi0 and eta: the BMPT range (forward_mesons.h) */
+            nr_status st = nr_forward_meson_check_beam(e->beam_energy_gev, err);
+            if (st != NR_OK)
+                return st;
+        }
         if (!proton && p[P_PRODUCTION].choice == 1)
             return nr_fail(err, NR_EINPUT, "/params/production", "meson production at electron beam dumps is not "
                            "computed (004 Eq. 51); choose 'all' or 'bremsstrahlung'");

@@ -137,33 +137,40 @@ nr_nuphilic_msq nr_nuphilic_msq_at(nr_nuphilic_meson m, double m_lepton, double 
  * integrations of nr_nuphilic_msq_at along the same lines to 1e-8. The quadrature in ln t they replace left
  * the electron channels' widths off by up to 1e-4 (relative; README, "nuphilic_zp"). */
 
-enum { POLY_N = 7 }; /* degree <= 6 kept: the products below reach 4, the spare terms stay 0 */
+enum { POLY_N = 5 }; /* degree <= 4: the products below reach 4 (poly_mul returns NaN beyond) */
 
 typedef struct {
     double c[POLY_N];
+    int d; /* degree: c[k] = 0 for k > d */
 } poly;
 
 static poly poly_lin(double a, double b) /* a + b t */
 {
-    poly p = {{0}};
-    p.c[0] = a;
-    p.c[1] = b;
+    poly p = {{a, b, 0, 0, 0}, b != 0};
     return p;
 }
 
 static poly poly_comb(double x, poly p, double y, poly q) /* x p + y q */
 {
-    poly r;
-    for (int i = 0; i < POLY_N; i++)
+    poly r = {{0}, p.d > q.d ? p.d : q.d};
+    for (int i = 0; i <= r.d; i++)
         r.c[i] = x * p.c[i] + y * q.c[i];
+    while (r.d > 0 && r.c[r.d] == 0) /* exact cancellations (E_Z' at fixed E_Z') lower the degree */
+        r.d--;
     return r;
 }
 
 static poly poly_mul(poly p, poly q)
 {
-    poly r = {{0}};
-    for (int i = 0; i < POLY_N; i++)
-        for (int j = 0; i + j < POLY_N; j++)
+    poly r = {{0}, p.d + q.d};
+    if (r.d >= POLY_N) { /* never reached by msq_numerators (degrees 1 x 3 at most); keeps the array in bounds */
+        r.d = POLY_N - 1;
+        for (int i = 0; i < POLY_N; i++)
+            r.c[i] = NAN;
+        return r;
+    }
+    for (int i = 0; i <= p.d; i++)
+        for (int j = 0; j <= q.d; j++)
             r.c[i + j] += p.c[i] * q.c[j];
     return r;
 }
@@ -206,15 +213,10 @@ static double integral_over_t2(const poly *n, double t_lo, double dt)
 {
     double t_hi = t_lo + dt;
     double sum = n->c[0] * dt / (t_lo * t_hi) + n->c[1] * log1p(dt / t_lo);
-    /* t_hi^(k-1) - t_lo^(k-1) = dt sum_{j<k-1} t_hi^j t_lo^(k-2-j) */
-    for (int k = 2; k < POLY_N; k++) {
-        if (n->c[k] == 0)
-            continue;
-        double acc = 0;
-        for (int j = 0; j <= k - 2; j++)
-            acc += pow(t_hi, j) * pow(t_lo, k - 2 - j);
-        sum += n->c[k] * dt * acc / (k - 1);
-    }
+    /* t_hi^(k-1) - t_lo^(k-1) = dt sum_{j<k-1} t_hi^j t_lo^(k-2-j), k = 2, 3, 4 */
+    const double acc[3] = {1.0, t_hi + t_lo, t_hi * t_hi + t_hi * t_lo + t_lo * t_lo};
+    for (int k = 2; k <= n->d; k++)
+        sum += n->c[k] * dt * acc[k - 2] / (k - 1);
     return sum;
 }
 

@@ -132,58 +132,86 @@ nr_nuphilic_msq nr_nuphilic_msq_at(nr_nuphilic_meson m, double m_lepton, double 
  * cubic, (k.q)(q.W) and (k.eps_L)(W.eps_L) quartic), and with dE = dt/(2 m_M) (002 Eq. 2)
  *   d Gamma/dE = 1/(64 pi^3 m_M) 1/(2 m_M) sum_k c_k int t^(k-2) dt
  *             = [c0 (1/t_lo - 1/t_hi) + c1 ln(t_hi/t_lo) + sum_{k>=2} c_k (t_hi^(k-1) - t_lo^(k-1))/(k-1)] / (128 pi^3 m_M^2).
- * The coefficients c_k are built below by carrying the invariants of nr_nuphilic_msq_at as polynomials in t
- * (exact algebra, no fit); tests/test_nuphilic_decays.c checks the closed forms against adaptive GSL
- * integrations of nr_nuphilic_msq_at along the same lines to 1e-8. The quadrature in ln t they replace left
- * the electron channels' widths off by up to 1e-4 (relative; README, "nuphilic_zp"). */
+ * The coefficients c_k are built below by carrying the invariants of nr_nuphilic_msq_at as polynomials in t and in
+ * the line's fixed energy e (exact algebra, no fit), once per (meson, lepton, m_Z'); a line evaluates them at its e
+ * (the longitudinal part as 2 ab / (m_Z' m_M |q|)^2 + kw, see msq_numerators). tests/test_nuphilic_decays.c checks
+ * the closed forms against adaptive GSL integrations of nr_nuphilic_msq_at along the same lines to 1e-8 (they
+ * agree to 2.5e-10). They replace a 48-point Gauss-Legendre quadrature in ln t per line (as accurate, 10x the
+ * |M|^2 evaluations). */
 
-enum { POLY_N = 5 }; /* degree <= 4: the products below reach 4 (poly_mul returns NaN beyond) */
+/* degrees: t <= 4, e <= 6 (the products below reach t^4 and, for the longitudinal Z' in (t, E_Z'), total degree 6;
+ * poly_mul returns NaN beyond) */
+enum { POLY_N = 5, POLY_E = 7 };
 
+/* A polynomial in t and in a second variable e (the fixed E_nu of a line, to build the numerator of every E_nu line
+ * at once): c[i][j] t^i e^j, zero beyond the degrees dt, de. */
 typedef struct {
-    double c[POLY_N];
-    int d; /* degree: c[k] = 0 for k > d */
+    double c[POLY_N][POLY_E];
+    int dt, de;
 } poly;
 
 static poly poly_lin(double a, double b) /* a + b t */
 {
-    poly p = {{a, b, 0, 0, 0}, b != 0};
+    poly p = {{{a}, {b}}, b != 0, 0};
+    return p;
+}
+
+static poly poly_e(double a, double b) /* a + b e */
+{
+    poly p = {{{a, b}}, 0, b != 0};
     return p;
 }
 
 static poly poly_comb(double x, poly p, double y, poly q) /* x p + y q */
 {
-    poly r = {{0}, p.d > q.d ? p.d : q.d};
-    for (int i = 0; i <= r.d; i++)
-        r.c[i] = x * p.c[i] + y * q.c[i];
-    while (r.d > 0 && r.c[r.d] == 0) /* exact cancellations (E_Z' at fixed E_Z') lower the degree */
-        r.d--;
+    poly r = {{{0}}, p.dt > q.dt ? p.dt : q.dt, p.de > q.de ? p.de : q.de};
+    for (int i = 0; i <= r.dt; i++)
+        for (int j = 0; j <= r.de; j++)
+            r.c[i][j] = x * p.c[i][j] + y * q.c[i][j];
+    /* exact cancellations (E_Z' at fixed E_Z') lower the degree */
+    for (int top = 1; top && r.dt > 0;) {
+        for (int j = 0; j <= r.de; j++)
+            top &= r.c[r.dt][j] == 0;
+        if (top)
+            r.dt--;
+    }
+    for (int top = 1; top && r.de > 0;) {
+        for (int i = 0; i <= r.dt; i++)
+            top &= r.c[i][r.de] == 0;
+        if (top)
+            r.de--;
+    }
     return r;
 }
 
 static poly poly_mul(poly p, poly q)
 {
-    poly r = {{0}, p.d + q.d};
-    if (r.d >= POLY_N) { /* never reached by msq_numerators (degrees 1 x 3 at most); keeps the array in bounds */
-        r.d = POLY_N - 1;
-        for (int i = 0; i < POLY_N; i++)
-            r.c[i] = NAN;
+    poly r = {{{0}}, p.dt + q.dt, p.de + q.de};
+    if (r.dt >= POLY_N || r.de >= POLY_E) { /* never reached by msq_numerators; keeps the array in bounds */
+        r.dt = r.de = 0;
+        r.c[0][0] = NAN;
         return r;
     }
-    for (int i = 0; i <= p.d; i++)
-        for (int j = 0; j <= q.d; j++)
-            r.c[i + j] += p.c[i] * q.c[j];
+    for (int i = 0; i <= p.dt; i++)
+        for (int j = 0; j <= p.de; j++)
+            if (p.c[i][j] != 0)
+                for (int k = 0; k <= q.dt; k++)
+                    for (int l = 0; l <= q.de; l++)
+                        r.c[i + k][j + l] += p.c[i][j] * q.c[k][l];
     return r;
 }
 
-/* N_total(t) and N_long(t) = t^2 |M|^2 from the energies e_l, e_nu (linear polynomials in t); the same steps as
- * nr_nuphilic_msq_at. longitudinal: 0 for none, else the Z' momentum |q| > 0 (constant on the line). */
-static void msq_numerators(const nr_nuphilic_meson_info *mi, double ml, double mz, poly e_l, poly e_nu, double pz,
-                           poly *tot, poly *lon)
+/* N_total = t^2 |M|^2 from the energies e_l, e_nu (linear polynomials in t and e); the same steps as
+ * nr_nuphilic_msq_at. With ab and kw (may be NULL): the longitudinal t^2 |M_L|^2 = 2 ab / norm^2 + kw with
+ * norm = m_Z' m_M |q| (eps_L's normalisation, a number on each line): ab = (k.eps_L norm)(W.eps_L norm),
+ * kw = 4 G_F^2 V^2 f^2 k.W. */
+static void msq_numerators(const nr_nuphilic_meson_info *mi, double ml, double mz, poly e_l, poly e_nu, poly *tot,
+                           poly *ab, poly *kw)
 {
     double mm = mi->mass, mm2 = mm * mm, ml2 = ml * ml, mz2 = mz * mz;
     poly one = poly_lin(1, 0);
     poly e_z = poly_comb(-1, e_l, -1, e_nu);
-    e_z.c[0] += mm;
+    e_z.c[0][0] += mm;
     poly pm_pl = poly_comb(mm, e_l, 0, one), pm_k = poly_comb(mm, e_nu, 0, one), pm_q = poly_comb(mm, e_z, 0, one);
     poly t = poly_comb(mm2 + ml2, one, -2 * mm, e_l);
     poly u = poly_comb(mm2, one, -2 * mm, e_nu);
@@ -199,24 +227,59 @@ static void msq_numerators(const nr_nuphilic_meson_info *mi, double ml, double m
     poly q_w = poly_comb(2, poly_mul(p_v, poly_comb(1, k_q, mz2, one)), -1, poly_mul(t, q_v));
     double pref = 4 * coupling_factor(mi);
     *tot = poly_comb(pref, k_w, 2 * pref / mz2, poly_mul(k_q, q_w));
-    if (lon && pz > 0) {
+    if (ab) {
         poly pm_w = poly_comb(2, poly_mul(p_v, p_pm), -1, poly_mul(t, pm_v));
-        double norm = mz * mm * pz;
-        poly k_eps = poly_comb(1 / norm, poly_mul(pm_q, k_q), -mz2 / norm, pm_k);
-        poly w_eps = poly_comb(1 / norm, poly_mul(pm_q, q_w), -mz2 / norm, pm_w);
-        *lon = poly_comb(2 * pref, poly_mul(k_eps, w_eps), pref, k_w);
+        poly k_eps = poly_comb(1, poly_mul(pm_q, k_q), -mz2, pm_k);
+        poly w_eps = poly_comb(1, poly_mul(pm_q, q_w), -mz2, pm_w);
+        *ab = poly_comb(pref, poly_mul(k_eps, w_eps), 0, k_eps);
+        *kw = poly_comb(pref, k_w, 0, k_w);
     }
 }
 
-/* int_{t_lo}^{t_lo + dt} N(t) / t^2 dt, dt > 0 given separately (it is known without cancellation) */
-static double integral_over_t2(const poly *n, double t_lo, double dt)
+/* The numerators of every fixed-E_Z' line at once, polynomials in t and e = E_Z': along a line
+ * E_nu = (t + m_M^2 - m_l^2)/(2 m_M) - E_Z' and E_l = (m_M^2 + m_l^2 - t)/(2 m_M). */
+typedef struct {
+    poly tot, ab, kw;
+} zp_numerators;
+
+static zp_numerators zp_line_numerators(nr_nuphilic_meson m, double ml, double mz)
 {
+    const nr_nuphilic_meson_info *mi = &meson_table[m];
+    double mm = mi->mass, mm2 = mm * mm, ml2 = ml * ml;
+    poly e_l = poly_lin((mm2 + ml2) / (2 * mm), -1 / (2 * mm));
+    poly e_nu = poly_comb(1, poly_lin((mm2 - ml2) / (2 * mm), 1 / (2 * mm)), -1, poly_e(0, 1));
+    zp_numerators z;
+    msq_numerators(mi, ml, mz, e_l, e_nu, &z.tot, &z.ab, &z.kw);
+    return z;
+}
+
+/* int_{t_lo}^{t_lo + dt} (x P(t, e) + y Q(t, e)) / t^2 dt at the line's e (Q may be NULL), dt > 0 given
+ * separately (known without cancellation) */
+static double integral_over_t2(const poly *p, double x, const poly *q, double y, double e, double t_lo, double dt)
+{
+    double c[POLY_N] = {0};
+    int d = p->dt;
+    for (int i = 0; i <= p->dt; i++) {
+        double v = p->c[i][p->de];
+        for (int j = p->de - 1; j >= 0; j--)
+            v = v * e + p->c[i][j];
+        c[i] = x * v;
+    }
+    if (q) {
+        d = q->dt > d ? q->dt : d;
+        for (int i = 0; i <= q->dt; i++) {
+            double v = q->c[i][q->de];
+            for (int j = q->de - 1; j >= 0; j--)
+                v = v * e + q->c[i][j];
+            c[i] += y * v;
+        }
+    }
     double t_hi = t_lo + dt;
-    double sum = n->c[0] * dt / (t_lo * t_hi) + n->c[1] * log1p(dt / t_lo);
+    double sum = c[0] * dt / (t_lo * t_hi) + (d >= 1 ? c[1] * log1p(dt / t_lo) : 0.0);
     /* t_hi^(k-1) - t_lo^(k-1) = dt sum_{j<k-1} t_hi^j t_lo^(k-2-j), k = 2, 3, 4 */
     const double acc[3] = {1.0, t_hi + t_lo, t_hi * t_hi + t_hi * t_lo + t_lo * t_lo};
-    for (int k = 2; k <= n->d; k++)
-        sum += n->c[k] * dt * acc[k - 2] / (k - 1);
+    for (int k = 2; k <= d; k++)
+        sum += c[k] * dt * acc[k - 2] / (k - 1);
     return sum;
 }
 
@@ -226,9 +289,12 @@ typedef struct {
     nr_nuphilic_meson meson;
     double mm, ml, mz;
     const gsl_integration_glfixed_table *gl;
+    poly nu_numerator;          /* nu_line_numerator  */
+    zp_numerators zp_numerator; /* zp_line_numerators */
 } kin;
 
-static void line_fixed_zp_closed(nr_nuphilic_meson m, double ml, double mz, double e_z, double *tot, double *lon)
+static void line_fixed_zp_closed(nr_nuphilic_meson m, double ml, double mz, const zp_numerators *z, double e_z,
+                                 double *tot, double *lon)
 {
     *tot = *lon = 0;
     const nr_nuphilic_meson_info *mi = &meson_table[m];
@@ -244,17 +310,22 @@ static void line_fixed_zp_closed(nr_nuphilic_meson m, double ml, double mz, doub
     double t_lo = t_of + 2 * mm * e_lo, dt = 2 * mm * (s - ml2) * pz / s;
     if (!(dt > 0) || t_lo <= 0)
         return;
-    poly e_nu = poly_lin(-t_of / (2 * mm), 1 / (2 * mm));
-    poly e_l = poly_comb(-1, e_nu, 0, e_nu);
-    e_l.c[0] += mm - e_z;
-    poly n_tot, n_lon;
-    msq_numerators(mi, ml, mz, e_l, e_nu, pz, &n_tot, &n_lon);
-    double norm = 1.0 / (128 * NR_PI * NR_PI * NR_PI * mm2);
-    *tot = norm * integral_over_t2(&n_tot, t_lo, dt);
-    *lon = norm * integral_over_t2(&n_lon, t_lo, dt);
+    double norm = 1.0 / (128 * NR_PI * NR_PI * NR_PI * mm2), eps2 = mz2 * mm2 * pz2; /* (m_Z' m_M |q|)^2 */
+    *tot = norm * integral_over_t2(&z->tot, 1, NULL, 0, e_z, t_lo, dt);
+    *lon = norm * integral_over_t2(&z->ab, 2 / eps2, &z->kw, 1, e_z, t_lo, dt);
 }
 
-static double line_fixed_nu_closed(nr_nuphilic_meson m, double ml, double mz, double e_nu)
+/* t^2 |M|^2 of every fixed-E_nu line at once: a polynomial in t and e = E_nu */
+static poly nu_line_numerator(nr_nuphilic_meson m, double ml, double mz)
+{
+    const nr_nuphilic_meson_info *mi = &meson_table[m];
+    double mm = mi->mass, mm2 = mm * mm, ml2 = ml * ml;
+    poly e_l = poly_lin((mm2 + ml2) / (2 * mm), -1 / (2 * mm)), e_nu = poly_e(0, 1), n_tot;
+    msq_numerators(mi, ml, mz, e_l, e_nu, &n_tot, NULL, NULL);
+    return n_tot;
+}
+
+static double line_fixed_nu_closed(nr_nuphilic_meson m, double ml, double mz, const poly *numerator, double e_nu)
 {
     const nr_nuphilic_meson_info *mi = &meson_table[m];
     double mm = mi->mass, mm2 = mm * mm, ml2 = ml * ml, mz2 = mz * mz;
@@ -271,37 +342,37 @@ static double line_fixed_nu_closed(nr_nuphilic_meson m, double ml, double mz, do
     double t_lo = mm2 + ml2 - 2 * mm * el_hi, dt = 4 * mm * gb * pl_star;
     if (!(dt > 0) || t_lo <= 0)
         return 0;
-    poly e_l = poly_lin((mm2 + ml2) / (2 * mm), -1 / (2 * mm)), e_nu_p = poly_lin(e_nu, 0), n_tot;
-    msq_numerators(mi, ml, mz, e_l, e_nu_p, 0, &n_tot, NULL);
-    (void)mz2;
-    return integral_over_t2(&n_tot, t_lo, dt) / (128 * NR_PI * NR_PI * NR_PI * mm2);
+    return integral_over_t2(numerator, 1, NULL, 0, e_nu, t_lo, dt) / (128 * NR_PI * NR_PI * NR_PI * mm2);
 }
 
 double nr_nuphilic_dgamma_de_nu(nr_nuphilic_meson m, double m_lepton, double m_zp, double e_nu)
 {
     if (!nr_nuphilic_open(m, m_lepton, m_zp))
         return 0.0;
-    return line_fixed_nu_closed(m, m_lepton, m_zp, e_nu);
+    poly numerator = nu_line_numerator(m, m_lepton, m_zp);
+    return line_fixed_nu_closed(m, m_lepton, m_zp, &numerator, e_nu);
 }
 
 nr_nuphilic_msq nr_nuphilic_dgamma_de_zp(nr_nuphilic_meson m, double m_lepton, double m_zp, double e_zp)
 {
     nr_nuphilic_msq out = {0, 0};
-    if (nr_nuphilic_open(m, m_lepton, m_zp))
-        line_fixed_zp_closed(m, m_lepton, m_zp, e_zp, &out.total, &out.longitudinal);
+    if (nr_nuphilic_open(m, m_lepton, m_zp)) {
+        zp_numerators z = zp_line_numerators(m, m_lepton, m_zp);
+        line_fixed_zp_closed(m, m_lepton, m_zp, &z, e_zp, &out.total, &out.longitudinal);
+    }
     return out;
 }
 
 /* d Gamma / dE_Z' at fixed Z' energy (total and longitudinal) [GeV^0] */
 static void line_fixed_zp(const kin *c, double e_z, double *tot, double *lon)
 {
-    line_fixed_zp_closed(c->meson, c->ml, c->mz, e_z, tot, lon);
+    line_fixed_zp_closed(c->meson, c->ml, c->mz, &c->zp_numerator, e_z, tot, lon);
 }
 
 /* d Gamma / dE_nu at fixed neutrino energy [GeV^0] */
 static double line_fixed_nu(const kin *c, double e_nu)
 {
-    return line_fixed_nu_closed(c->meson, c->ml, c->mz, e_nu);
+    return line_fixed_nu_closed(c->meson, c->ml, c->mz, &c->nu_numerator, e_nu);
 }
 
 static double e_zp_max(const kin *c)
@@ -396,7 +467,8 @@ double nr_nuphilic_width_three_body(nr_nuphilic_meson m, double m_lepton, double
     gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(LINE_NODES);
     if (!gl)
         return NAN;
-    kin c = {m, meson_table[m].mass, m_lepton, m_zp, gl};
+    kin c = {.meson = m, .mm = meson_table[m].mass, .ml = m_lepton, .mz = m_zp, .gl = gl,
+             .zp_numerator = zp_line_numerators(m, m_lepton, m_zp)};
     double tot, lon;
     width_parts(&c, &tot, &lon);
     gsl_integration_glfixed_table_free(gl);
@@ -429,7 +501,8 @@ nr_status nr_nuphilic_rest_spectra_compute(nr_nuphilic_meson m, double m_lepton,
         gsl_integration_glfixed_table_free(gl8);
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the quadrature tables");
     }
-    kin c = {m, meson_table[m].mass, m_lepton, m_zp, gl};
+    kin c = {m, meson_table[m].mass, m_lepton, m_zp, gl, nu_line_numerator(m, m_lepton, m_zp),
+             zp_line_numerators(m, m_lepton, m_zp)};
     double lon;
     width_parts(&c, &out->width, &lon);
 

@@ -376,6 +376,8 @@ void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p)
         }
         free(p->zp_beta_gamma[m]);
         p->zp_beta_gamma[m] = NULL;
+        free(p->zp_range[m]);
+        p->zp_range[m] = NULL;
     }
 }
 
@@ -443,10 +445,12 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
         size_t nj = mesons->n[m];
         double mm = nr_nuphilic_meson_get(m)->mass;
         double *t[2], *bg = malloc(NR_NUPHILIC_N_ZP_BINS * nj * sizeof *bg);
+        unsigned short *range = malloc(2 * NR_NUPHILIC_N_ZP_BINS * nj * sizeof *range);
         for (int pol = 0; pol < 2; pol++)
             out->zp_transfer[m][pol] = t[pol] = malloc(NR_NUPHILIC_N_ZP_BINS * nj * n * sizeof *t[pol]);
         out->zp_beta_gamma[m] = bg;
-        if (!t[0] || !t[1] || !bg) {
+        out->zp_range[m] = range;
+        if (!t[0] || !t[1] || !bg || !range) {
             nr_nuphilic_prepared_free(out);
             return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
         }
@@ -455,6 +459,16 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
             for (size_t j = 0; j < nj; j++) {
                 size_t kj = (size_t)k * nj + j;
                 zp_transfer_both(flux, mesons->lo[m][j], mesons->hi[m][j], ek, m_zp, mm, t[0] + kj * n, t[1] + kj * n);
+                /* the flux bins this (k, j) reaches: [first, end) of the nonzero entries of either polarisation */
+                size_t first = n, end = 0;
+                for (size_t i = 0; i < n; i++)
+                    if (t[0][kj * n + i] != 0 || t[1][kj * n + i] != 0) {
+                        if (first == n)
+                            first = i;
+                        end = i + 1;
+                    }
+                range[2 * kj] = (unsigned short)(first < end ? first : 0);
+                range[2 * kj + 1] = (unsigned short)end;
                 /* lab Z' of a forward decay (002 Eq. 5's boost): beta gamma = p/m, the coupling-independent factor
                  * of nr_decay_length_m (same arithmetic); 0: at rest */
                 double e_lab = sqrt(mesons->lo[m][j] * mesons->hi[m][j]) * (ek + pk) / mm;
@@ -522,6 +536,7 @@ void nr_nuphilic_extra_neutrinos(const nr_nuphilic_prepared *p, const double g[N
             continue;
         size_t nj = mes->n[m];
         const double *tl = p->zp_transfer[m][0], *tt = p->zp_transfer[m][1], *bg = p->zp_beta_gamma[m];
+        const unsigned short *range = p->zp_range[m];
         for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
             if (wl_sum[m][k] == 0 && wt_sum[m][k] == 0)
                 continue;
@@ -530,13 +545,15 @@ void nr_nuphilic_extra_neutrinos(const nr_nuphilic_prepared *p, const double g[N
                 if (!(w > 0))
                     continue;
                 size_t kj = (size_t)k * nj + j;
+                if (range[2 * kj + 1] == 0)
+                    continue; /* no neutrino of this (k, j) lands in the flux grid */
                 /* nr_decay_prob_between(0, L, decay length), decay length = beta gamma hbar c / Gamma */
                 double prob = !(width > 0) ? 0.0
                               : bg[kj] > 0 ? nr_decay_prob_between(0, p->distance_m, bg[kj] * hbarc_over_width)
                                            : 1.0;
                 double wl = wl_sum[m][k] * w * prob, wt = wt_sum[m][k] * w * prob;
                 const double *rl = tl + kj * n, *rt = tt + kj * n;
-                for (size_t i = 0; i < n; i++)
+                for (size_t i = range[2 * kj]; i < range[2 * kj + 1]; i++) /* outside: rl = rt = 0 */
                     zsum[i] += wl * rl[i] + wt * rt[i];
             }
         }

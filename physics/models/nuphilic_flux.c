@@ -394,9 +394,16 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
         return nr_fail(err, NR_EDATA, "", "flux table has %zu bins, at most %d supported", n, NR_NUPHILIC_MAX_BINS);
     /* rest-frame spectra per (meson, lepton), computed once */
     nr_nuphilic_rest_spectra *rest = calloc(NR_NUPHILIC_N_MESONS * NR_N_FLAVOURS, sizeof *rest);
+    /* the direct neutrino's transfer from each meson bin to the flux bins depends on the meson and the lepton only:
+     * computed once per (meson, lepton), shared by the channels (couplings, neutrino flavours) that use it */
+    double *direct_col = malloc((size_t)NR_NUPHILIC_N_MESONS * NR_N_FLAVOURS * NR_NUPHILIC_MAX_BINS * n *
+                                sizeof *direct_col);
     int have[NR_NUPHILIC_N_MESONS][NR_N_FLAVOURS] = {{0}};
-    if (!rest)
+    if (!rest || !direct_col) {
+        free(rest);
+        free(direct_col);
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the rest-frame spectra");
+    }
     nr_status st = NR_OK;
     int meson_used[NR_NUPHILIC_N_MESONS] = {0};
     for (int c = 0; c < NR_NUPHILIC_N_COUPLINGS && st == NR_OK; c++) {
@@ -415,20 +422,22 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
                 if (!ch->open)
                     continue;
                 nr_nuphilic_rest_spectra *sp = &rest[m * NR_N_FLAVOURS + ch->lepton];
+                double *cols = direct_col + (size_t)(m * NR_N_FLAVOURS + ch->lepton) * NR_NUPHILIC_MAX_BINS * n;
                 if (!have[m][ch->lepton]) {
                     if ((st = nr_nuphilic_rest_spectra_compute(m, ml, m_zp, sp, err)) != NR_OK)
                         break;
                     have[m][ch->lepton] = 1;
+                    direct_ctx dc;
+                    direct_ctx_init(&dc, sp, nr_nuphilic_meson_get(m)->mass);
+                    for (size_t j = 0; j < mesons->n[m]; j++)
+                        nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], direct_x_cdf, &dc, cols + j * n);
                 }
                 meson_used[m] = 1;
                 ch->br = sp->width / nr_nuphilic_meson_width(m);
                 memcpy(ch->zp_long, sp->prob_zp_long, sizeof ch->zp_long);
                 memcpy(ch->zp_trans, sp->prob_zp_trans, sizeof ch->zp_trans);
-                direct_ctx dc;
-                direct_ctx_init(&dc, sp, nr_nuphilic_meson_get(m)->mass);
-                double col[NR_NUPHILIC_MAX_BINS];
                 for (size_t j = 0; j < mesons->n[m]; j++) {
-                    nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], direct_x_cdf, &dc, col);
+                    const double *col = cols + j * n;
                     for (int q = 0; q < 2; q++)
                         for (size_t i = 0; i < n; i++)
                             ch->direct[q][i] += ch->br * mesons->count[m][q][j] * col[i];
@@ -436,6 +445,7 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
             }
     }
     free(rest);
+    free(direct_col);
     if (st != NR_OK)
         return st;
     /* Z' -> nu nubar: transfer per Z' energy bin, meson bin and polarisation */

@@ -240,9 +240,12 @@ nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton
 /* The accepted pT^2 range is, at each z, a closed-form integral (nr_brem_dsigma_dz_accepted_pb): what is left is one
  * integral over z, done per momentum bin (p_z = z p_beam; bins of 0.05 / p_bins_per_cell dex in log10 p from
  * 10^NR_LLP_LOG10_P_MIN, the spectrum grid's lowest momentum) by 3-point Gauss-Legendre in ln z, the bins split where
- * the pT cut takes over from the angular one (a kink in z). Each bin keeps its weight and weighted mean |p|. */
-nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double m_x_gev,
-                         const nr_decay_volume *v, int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err)
+ * the pT cut takes over from the angular one (a kink in z) and at the pp threshold of sigma_pp(s') (a step). Each bin
+ * keeps its weight (times per_pb) and weighted mean
+ * |p|. p_beam [GeV] is the beam momentum of the frame z is defined in (collider: sqrt(s)/2; fixed target: the lab's). */
+static nr_status brem_accept_in_frame(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double m_x_gev,
+                                      const nr_decay_volume *v, int p_bins_per_cell, double p_beam, double per_pb,
+                                      nr_llp_accepted *acc, nr_error *err)
 {
     if (!acc) return nr_fail(err, NR_EINTERNAL, "brem accept", "no output");
     memset(acc, 0, sizeof *acc);
@@ -259,12 +262,15 @@ nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_opti
     if (p_bins_per_cell < 1 || p_bins_per_cell > 64)
         return nr_fail(err, NR_EINPUT, "/params/p_bins_per_cell", "momentum bins per 0.05 dex must be in 1..64");
     acc->mass_gev = m_x_gev;
-    double e_beam = 0.5 * opt->sqrt_s_gev, p_beam = sqrt(e_beam * e_beam - NR_M_PROTON * NR_M_PROTON);
     double tan_acc = v->radius_m / (v->distance_m + v->length_m); /* 004 Eq. (22): pT / p_z below this */
     double f1_abs2 = nr_proton_form_factor_f1_abs2_set(opt->resonances, m_x_gev * m_x_gev);
     double bin_dex = NR_LLP_CELL_LOG10_WIDTH / p_bins_per_cell;
     double z_lo = fmax(opt->z_min, pow(10.0, NR_LLP_LOG10_P_MIN) / p_beam), z_hi = opt->z_max;
     double z_kink = opt->pt_max_gev / (tan_acc * p_beam); /* tan_acc z p_beam = pT_max */
+    /* sigma_pp(s (1 - z)) of 004 Eq. (25) ends with a step at the pp threshold s (1 - z) = 4 m_p^2 (z = 0.973 at
+     * nu-Cal, 0.985 at DUNE, 1 - 2e-8 at 13.6 TeV): a break there too, or the bin holding it is integrated across a
+     * step, an error first order in the bin width at the highest momenta */
+    double z_thr = 1.0 - 4.0 * NR_M_PROTON * NR_M_PROTON / (opt->sqrt_s_gev * opt->sqrt_s_gev);
     if (!(z_hi > z_lo)) return NR_OK;
     int i_lo = (int)floor((log10(z_lo * p_beam) - NR_LLP_LOG10_P_MIN) / bin_dex);
     int i_hi = (int)ceil((log10(z_hi * p_beam) - NR_LLP_LOG10_P_MIN) / bin_dex);
@@ -282,11 +288,14 @@ nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_opti
         double a = fmax(z_lo, pow(10.0, NR_LLP_LOG10_P_MIN + i * bin_dex) / p_beam);
         double b = fmin(z_hi, pow(10.0, NR_LLP_LOG10_P_MIN + (i + 1) * bin_dex) / p_beam);
         if (!(b > a)) continue;
-        double edges[3] = {a, b, b};
+        double edges[4] = {a, b, b, b};
         int n_pieces = 1;
-        if (z_kink > a && z_kink < b) {
-            edges[1] = z_kink;
-            n_pieces = 2;
+        for (int k = 0; k < 2; k++) { /* the breaks, in increasing z (z_kink <= z_thr is not assumed) */
+            double zb = k == 0 ? fmin(z_kink, z_thr) : fmax(z_kink, z_thr);
+            if (zb > edges[n_pieces - 1] && zb < b) {
+                edges[n_pieces] = zb;
+                edges[++n_pieces] = b;
+            }
         }
         double w = 0.0, wp = 0.0;
         for (int k = 0; k < n_pieces; k++) {
@@ -302,9 +311,40 @@ nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_opti
         }
         if (!(w > 0.0)) continue;
         acc->p_gev[acc->n] = wp / w;
-        acc->weight_pb[acc->n] = w;
-        acc->total_pb += w;
+        acc->weight_pb[acc->n] = w * per_pb;
+        acc->total_pb += acc->weight_pb[acc->n];
         acc->n++;
     }
     return NR_OK;
+}
+
+nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double m_x_gev,
+                         const nr_decay_volume *v, int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err)
+{
+    double p_beam = 0.0;
+    if (opt) {
+        double e_beam = 0.5 * opt->sqrt_s_gev; /* collider frame: each beam carries sqrt(s)/2 */
+        p_beam = sqrt(e_beam * e_beam - NR_M_PROTON * NR_M_PROTON);
+    }
+    return brem_accept_in_frame(c, opt, m_x_gev, v, p_bins_per_cell, p_beam, 1.0, acc, err);
+}
+
+nr_status nr_brem_accept_fixed_target(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
+                                      double e_beam_gev, double m_x_gev, const nr_decay_volume *v,
+                                      int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err)
+{
+    if (acc) memset(acc, 0, sizeof *acc);
+    if (!(e_beam_gev > NR_M_PROTON) || !isfinite(e_beam_gev))
+        return nr_fail(err, NR_EINPUT, "/experiment", "the beam energy (%g GeV) must exceed the proton mass",
+                       e_beam_gev);
+    /* s = 2 m_p^2 + 2 m_p E_beam: a proton of energy E_beam on a nucleon at rest */
+    double sqrt_s = sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + e_beam_gev));
+    if (!opt || !(fabs(opt->sqrt_s_gev - sqrt_s) < 1e-9 * sqrt_s))
+        return nr_fail(err, NR_EINTERNAL, "brem accept", "bremsstrahlung options not made for the fixed target");
+    /* 004 Eq. (32): X per proton on target, d sigma / sigma_pp(s) [pb / pb] */
+    double sigma_pb = nr_pp_sigma_inel_mb(sqrt_s * sqrt_s) * 1e9;
+    if (!(sigma_pb > 0.0))
+        return nr_fail(err, NR_EINPUT, "/experiment", "beam energy %g GeV is below the pp threshold", e_beam_gev);
+    double p_beam = sqrt(e_beam_gev * e_beam_gev - NR_M_PROTON * NR_M_PROTON); /* the lab beam momentum */
+    return brem_accept_in_frame(c, opt, m_x_gev, v, p_bins_per_cell, p_beam, 1.0 / sigma_pb, acc, err);
 }

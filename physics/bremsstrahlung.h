@@ -133,6 +133,14 @@ double nr_brem_dsigma_dz_accepted_pb(const nr_proton_chiral_couplings *c, const 
 nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double m_x_gev,
                          const nr_decay_volume *v, int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err);
 
+/* nr_brem_accept for a proton beam of energy e_beam_gev on a nucleon at rest (a proton beam dump, proton_dump.h): z =
+ * p_z,X / p_beam with the lab beam momentum p_beam = sqrt(E^2 - m_p^2), every momentum p_z = z p_beam <= p_beam,
+ * and the weights are X per proton on target, d sigma / sigma_pp(s) (004 Eq. 32), not pb. opt must be made for
+ * s = 2 m_p^2 + 2 m_p E_beam (NR_EINTERNAL otherwise); NR_EINPUT as nr_brem_accept, or for E_beam <= m_p. */
+nr_status nr_brem_accept_fixed_target(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
+                                      double e_beam_gev, double m_x_gev, const nr_decay_volume *v,
+                                      int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err);
+
 /* s += bremsstrahlung spectrum of X (mass s->mass_gev) [pb per cell]. Cells are integrated with
  * n_sub x n_sub midpoints in (log10 theta, log10 p). */
 nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton_chiral_couplings *c,

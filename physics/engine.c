@@ -252,12 +252,16 @@ nr_status nr_engine_warm_cc_tables(const nr_engine *e, const atomic_int *stop, n
     return first;
 }
 
-nr_status nr_engine_derived(const nr_engine *ce, const char *key, const nr_derived_spec *spec, const void *arg,
-                            const void **out, nr_error *err)
+/* The memo of nr_engine_derived and nr_engine_derived_or_build; owned is NULL for the former (a full memo is then
+ * an error), else where a table built outside a full memo goes (the caller releases it). */
+static nr_status derived(const nr_engine *ce, const char *key, const nr_derived_spec *spec, const void *arg,
+                         const void **out, void **owned, nr_error *err)
 {
     /* like the CC memo, the one mutable part of the engine: a slot's key once, its table once */
     nr_engine *e = (nr_engine *)ce;
     *out = NULL;
+    if (owned)
+        *owned = NULL;
     if (!key || strlen(key) >= NR_ENGINE_DERIVED_KEY_LEN || !spec || !spec->build)
         return nr_fail(err, NR_EINTERNAL, "engine", "derived table: bad key or build function");
     derived_slot *slot = NULL;
@@ -271,6 +275,22 @@ nr_status nr_engine_derived(const nr_engine *ce, const char *key, const nr_deriv
         slot->release = spec->release;
     }
     pthread_mutex_unlock(&e->derived_lock);
+    if (!slot && owned) {
+        /* every slot holds another key: build this table for the caller alone (nothing is evicted, so no table
+         * another request is reading can go away) */
+        void *table = NULL;
+        nr_status st = spec->build(e, arg, &table, err);
+        if (st == NR_OK && !table)
+            st = nr_fail(err, NR_EINTERNAL, "engine", "derived table %s: the build gave no table", key);
+        if (st != NR_OK) {
+            if (table && spec->release)
+                spec->release(table);
+            return st;
+        }
+        *out = table;
+        *owned = table;
+        return NR_OK;
+    }
     if (!slot)
         return nr_fail(err, NR_EINTERNAL, "engine", "more than %d derived tables (building %s)", NR_ENGINE_DERIVED_MAX,
                        key);
@@ -290,6 +310,21 @@ nr_status nr_engine_derived(const nr_engine *ce, const char *key, const nr_deriv
     }
     pthread_mutex_unlock(&slot->build_lock);
     *out = st == NR_OK ? table : NULL;
+    return st;
+}
+
+nr_status nr_engine_derived(const nr_engine *engine, const char *key, const nr_derived_spec *spec, const void *arg,
+                            const void **out, nr_error *err)
+{
+    return derived(engine, key, spec, arg, out, NULL, err);
+}
+
+nr_status nr_engine_derived_or_build(const nr_engine *engine, const char *key, const nr_derived_spec *spec,
+                                     const void *arg, const void **out, void **owned, nr_error *err)
+{
+    void *mine = NULL;
+    nr_status st = derived(engine, key, spec, arg, out, &mine, err);
+    *owned = mine;
     return st;
 }
 

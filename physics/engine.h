@@ -70,6 +70,12 @@ typedef struct {
 } nr_derived_spec;
 nr_status nr_engine_derived(const nr_engine *engine, const char *key, const nr_derived_spec *spec, const void *arg,
                             const void **table, nr_error *err);
+/* nr_engine_derived for keys that come from a request (e.g. a beam energy an experiment override sets), of which
+ * there can be more than NR_ENGINE_DERIVED_MAX: once every slot holds another key, the table is built for this
+ * caller alone and also returned in *owned, which the caller releases with spec->release after use (*owned is NULL
+ * when the table is the memo's). Memoised tables are never evicted, so a table in use never goes away. */
+nr_status nr_engine_derived_or_build(const nr_engine *engine, const char *key, const nr_derived_spec *spec,
+                                     const void *arg, const void **table, void **owned, nr_error *err);
 
 /* The folder of supernova profile files an operator provides (sn_profile.h; --sn-profiles / NUREACH_SN_PROFILES):
  * set once at start-up before any request, NULL to have none (requests then get the synthetic profile only). */

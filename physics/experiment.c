@@ -264,6 +264,16 @@ double nr_experiment_flux_scale(const nr_experiment *e)
     return scale;
 }
 
+int nr_experiment_field_applies(const nr_experiment *e, const nr_experiment_field *f)
+{
+    if (!(f->applies_to & KIND_BIT(e->kind)))
+        return 0;
+    /* the electron-dump fields shape only the e+- shower and the pair acceptance of beam_dump.c: a proton dump
+     * (proton_dump.c) would ignore them */
+    int lepton_beam_only = strcmp(f->name, "pair_acceptance") == 0 || strcmp(f->name, "shower_spread") == 0;
+    return !(lepton_beam_only && strcmp(e->beam_particle, "p") == 0);
+}
+
 nr_status nr_experiment_override(nr_experiment *e, const char *name, double value, const char *where,
                                  nr_error *err)
 {
@@ -275,6 +285,10 @@ nr_status nr_experiment_override(nr_experiment *e, const char *name, double valu
             return nr_fail_rule(err, NR_EINPUT, NR_RULE_NOT_APPLICABLE, where,
                                 "'%s' cannot be overridden for %s: it does not apply to a %s", name, e->name,
                                 nr_detector_kind_title(e->kind));
+        if (!nr_experiment_field_applies(e, f))
+            return nr_fail_rule(err, NR_EINPUT, NR_RULE_NOT_APPLICABLE, where,
+                                "'%s' cannot be overridden for %s: it applies to electron and positron beam dumps "
+                                "only, not to a proton beam dump", name, e->name);
         if (!(value >= f->min_value && value <= f->max_value))
             return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where,
                                 "'%s' = %.10g %s is outside the allowed range [%.10g, %.10g] %s", name, value,
@@ -310,6 +324,11 @@ nr_status nr_experiment_override_sn_profile(nr_experiment *e, const char *value,
                             "'%s' must name a file in the server's profile folder: 1-%zu characters of letters, "
                             "digits, '.', '_', '-', not starting with '.'", NR_SN_PROFILE_FIELD,
                             sizeof e->sn_profile - 1);
+    if (strcmp(value, NR_SN_PROFILE_SYNTHETIC_NAME) == 0)
+        return nr_fail(err, NR_EINPUT, where,
+                       "'%s' = '%s' is the API's name of the built-in synthetic profile, not a file: leave %s out "
+                       "to compute with the synthetic profile", NR_SN_PROFILE_FIELD, value, NR_SN_PROFILE_FIELD);
     snprintf(e->sn_profile, sizeof e->sn_profile, "%s", value);
+    e->sn_profile_sha256[0] = '\0';
     return NR_OK;
 }

@@ -52,6 +52,8 @@ typedef struct {
                                    * 0 = every shower particle along the beam (004 Eq. 49)                  */
     /* supernovae (004 sec. III C): n95_events is the threshold on L_X / L_nu (1)                       */
     char sn_profile[64];          /* profile file in the operator's --sn-profiles folder; "" = synthetic  */
+    char sn_profile_sha256[65];   /* sha256 hex of that file's content when the request was keyed (the server
+                                   * sets it; the model computes on that content only, sn_profile.h); "" = none */
     const char *source;           /* where the numbers come from                             */
 } nr_experiment;
 
@@ -79,13 +81,24 @@ typedef struct {
 extern const nr_experiment_field nr_experiment_fields[];
 extern const int nr_n_experiment_fields;
 
+/* 1 if field f can be overridden at e: its detector kind, and for the electron-dump fields (pair_acceptance,
+ * shower_spread) a beam that is not a proton's. The experiment listing and nr_experiment_override both use it. */
+int nr_experiment_field_applies(const nr_experiment *e, const nr_experiment_field *f);
+
 /* Set field `name` of e to value, checking the range; `where` names it in the error. */
 nr_status nr_experiment_override(nr_experiment *e, const char *name, double value, const char *where,
                                  nr_error *err);
 
 /* The one text field: sn_profile, a file name in the operator's profile folder (supernovae only). Checks the name:
- * 1-63 characters of [A-Za-z0-9._-], not starting with '.'; whether the file exists is the model's check. */
+ * 1-63 characters of [A-Za-z0-9._-], not starting with '.', not "synthetic" (the API's name of the built-in
+ * profile, sn_profile.h); whether the file exists is the model's check. */
 #define NR_SN_PROFILE_FIELD "sn_profile"
+/* The name the API shows for the synthetic profile (never a file's name: experiment_overrides refuses it), and the
+ * sentence that says what it is. */
+#define NR_SN_PROFILE_SYNTHETIC_NAME "synthetic"
+#define NR_SN_PROFILE_SYNTHETIC_NOTE                                                                                   \
+    "synthetic analytic profile (physics/sn_profile.h): an illustration with supernova-like orders of magnitude, not " \
+    "a supernova simulation and not the SFHo profile of paper 004; bounds on it are not 004's"
 nr_status nr_experiment_override_sn_profile(nr_experiment *e, const char *value, const char *where, nr_error *err);
 
 #endif

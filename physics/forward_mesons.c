@@ -112,6 +112,17 @@ double nr_forward_meson_d2n_dp_domega(int pdg, double e_beam_gev, double a, doub
 #define THETA_LOG10_HI 0.0
 #define P_LOG10_LO (-1.0)
 
+nr_status nr_forward_meson_check_beam(double e_beam_gev, nr_error *err)
+{
+    if (e_beam_gev >= NR_BMPT_E_BEAM_MIN_GEV && e_beam_gev <= NR_BMPT_E_BEAM_MAX_GEV)
+        return NR_OK;
+    return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, NR_BEAM_ENERGY_WHERE,
+                        "beam_energy_gev = %g GeV: the pi0 and eta of a proton dump come from the BMPT "
+                        "parameterisation, used for proton beams of %g-%g GeV (forward_mesons.h); for another energy "
+                        "choose production 'bremsstrahlung'",
+                        e_beam_gev, NR_BMPT_E_BEAM_MIN_GEV, NR_BMPT_E_BEAM_MAX_GEV);
+}
+
 nr_status nr_forward_meson_table(int pdg, double e_beam_gev, const nr_material *target, int n_sub,
                                  nr_hadron_table *table, nr_error *err)
 {
@@ -119,10 +130,15 @@ nr_status nr_forward_meson_table(int pdg, double e_beam_gev, const nr_material *
     if (pdg != 111 && pdg != 221)
         return nr_fail(err, NR_EINPUT, "meson", "forward meson tables are made for pi0 (111) and eta (221), not %d",
                        pdg);
-    if (!target || !(e_beam_gev > 2.0 * NR_M_PROTON) || n_sub < 1 || n_sub > 16)
-        return nr_fail(err, NR_EINPUT, "/experiment", "a proton beam above 2 m_p on a target, 1 <= n_sub <= 16");
+    nr_status st = nr_forward_meson_check_beam(e_beam_gev, err);
+    if (st != NR_OK)
+        return st;
+    if (!target)
+        return nr_fail(err, NR_EINPUT, "/experiment", "forward mesons need the dump's target material");
+    if (n_sub < 1 || n_sub > 16)
+        return nr_fail(err, NR_EINTERNAL, "meson table", "n_sub = %d: 1 <= n_sub <= 16", n_sub);
     double sigma_inel = 0.0;
-    nr_status st = nr_proton_nucleus_sigma_inel_mb(target->z, &sigma_inel, err);
+    st = nr_proton_nucleus_sigma_inel_mb(target->z, &sigma_inel, err);
     if (st != NR_OK)
         return st;
     double w = NR_HADRON_CELL_LOG10_WIDTH, h = w / n_sub, ln10 = log(10.0);

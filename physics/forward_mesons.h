@@ -63,10 +63,22 @@ nr_status nr_proton_nucleus_sigma_inel_mb(double z, double *sigma_mb, nr_error *
 double nr_forward_meson_d2n_dp_domega(int pdg, double e_beam_gev, double a, double sigma_inel_mb, double p_gev,
                                       double theta_rad);
 
+/* The beam energies the parameterisation is used for [GeV]: the 10-500 GeV of this header's first line (BMPT fitted
+ * 400-450 GeV data and scales in x_R; we use it down to nu-Cal's 68.6 GeV). Below 10 GeV the x_R scaling of a
+ * 400 GeV fit is not a description of pion production (resonance region, s < 20 GeV^2); above 500 GeV it would
+ * be an extrapolation the header does not claim. */
+#define NR_BMPT_E_BEAM_MIN_GEV 10.0
+#define NR_BMPT_E_BEAM_MAX_GEV 500.0
+#define NR_BEAM_ENERGY_WHERE "/experiment_overrides/beam_energy_gev"
+/* NR_OK if e_beam_gev is inside [NR_BMPT_E_BEAM_MIN_GEV, NR_BMPT_E_BEAM_MAX_GEV]; else NR_EINPUT, rule out-of-range,
+ * naming NR_BEAM_ENERGY_WHERE and the range. */
+nr_status nr_forward_meson_check_beam(double e_beam_gev, nr_error *err);
+
 /* The mesons pdg (111 or 221) per proton on target, as a table on the grid of the forward hadron tables (cells of
  * 0.05 x 0.05 in log10 theta, log10 p; hadrons.h) for nr_llp_accept_meson_decays: `sigma_pb` of each cell holds
  * the number of mesons per proton on target in the cell (not a cross section), so that luminosity_fb = N_p / 1000
- * turns it into counts. Cells: 1e-6 < theta < 1 rad, 0.1 GeV < p < p_beam; n_sub x n_sub midpoints per cell. */
+ * turns it into counts. Cells: 1e-6 < theta < 1 rad, 0.1 GeV < p < p_beam; n_sub x n_sub midpoints per cell. A beam
+ * energy outside the parameterisation's range is refused (nr_forward_meson_check_beam). */
 nr_status nr_forward_meson_table(int pdg, double e_beam_gev, const nr_material *target, int n_sub,
                                  nr_hadron_table *table, nr_error *err);
 

@@ -118,15 +118,16 @@ nr_status nr_proton_dump_accept(const nr_experiment *e, double m, const nr_proto
         }
     }
     if (st == NR_OK && prod->bremsstrahlung) {
-        nr_llp_spectrum s;
         nr_brem_options opt = prod->brem;
         opt.sqrt_s_gev = nr_fixed_target_sqrt_s_gev(e->beam_energy_gev);
-        if ((st = nr_llp_spectrum_init(&s, m, err)) == NR_OK) {
-            if ((st = nr_proton_dump_add_bremsstrahlung(&s, e->beam_energy_gev, &prod->pc, &opt, err)) == NR_OK &&
-                (st = nr_llp_accept(&s, &v, &accepted[NR_PDUMP_BREM], err)) == NR_OK)
-                have[NR_PDUMP_BREM] = 1;
-            nr_llp_spectrum_free(&s);
-        }
+        /* the accepted pT^2 (004 Eq. 22: pT < r_det / (l_dump + l_sh + l_dec) p_z) at each z in closed form, then one
+         * integral over z in the momentum bins of the meson decays (bremsstrahlung.h; no (theta, p) grid, so no
+         * momentum above the beam's) */
+        st = nr_brem_accept_fixed_target(&prod->pc, &opt, e->beam_energy_gev, m, &v,
+                                         nr_meson_decay_quadrature_default().p_bins_per_cell,
+                                         &accepted[NR_PDUMP_BREM], err);
+        if (st == NR_OK)
+            have[NR_PDUMP_BREM] = 1;
     }
     for (int k = 0; k < NR_PDUMP_N_MECH; k++)
         if (have[k])
@@ -170,17 +171,38 @@ static void meson_table_release(void *table)
 }
 
 nr_status nr_proton_dump_meson_table(const nr_engine *engine, const nr_experiment *e, int pdg,
-                                     const nr_hadron_table **table, nr_error *err)
+                                     const nr_hadron_table **table, nr_hadron_table **owned, nr_error *err)
 {
     static const nr_derived_spec spec = {meson_table_build, meson_table_release};
     *table = NULL;
+    *owned = NULL;
     if (!e->target)
         return nr_fail(err, NR_EINPUT, "/experiment", "%s: the dump has no material", e->name);
+    nr_status valid = nr_forward_meson_check_beam(e->beam_energy_gev, err); /* no memo slot for a refused energy */
+    if (valid != NR_OK)
+        return valid;
     const meson_table_arg arg = {pdg, e->beam_energy_gev, e->target};
     char key[NR_ENGINE_DERIVED_KEY_LEN];
-    snprintf(key, sizeof key, "proton_dump/%d/%.17g/%s", pdg, e->beam_energy_gev, e->target->name);
+    int n = snprintf(key, sizeof key, "proton_dump/%d/%.17g/%s", pdg, e->beam_energy_gev, e->target->name);
+    if (n < 0 || (size_t)n >= sizeof key) {
+        /* a key cut short could name another energy's table: build this one outside the memo */
+        void *t = NULL;
+        nr_status st = meson_table_build(engine, &arg, &t, err);
+        *table = *owned = t;
+        return st;
+    }
     const void *t = NULL;
-    nr_status st = nr_engine_derived(engine, key, &spec, &arg, &t, err);
+    void *mine = NULL;
+    /* the beam energy can come from a request (experiment_overrides), so there can be more energies than the
+     * engine's memo holds: beyond that, a table of this call's own */
+    nr_status st = nr_engine_derived_or_build(engine, key, &spec, &arg, &t, &mine, err);
     *table = t;
+    *owned = mine;
     return st;
+}
+
+void nr_proton_dump_meson_table_release(nr_hadron_table *owned)
+{
+    if (owned)
+        meson_table_release(owned);
 }

@@ -45,9 +45,13 @@ typedef struct {
 } nr_proton_dump_production;
 
 /* The pi0 (pdg 111) or eta (221) per proton on target of the dump e (nr_forward_meson_table with one midpoint per
- * cell, as nr_proton_dump_accept uses them), built once per engine, beam energy and target (nr_engine_derived). */
+ * cell, as nr_proton_dump_accept uses them), built once per engine, beam energy and target
+ * (nr_engine_derived_or_build). Beam energies are request parameters (experiment_overrides), so once the engine's
+ * memo is full a table is built for this caller alone: then *owned is that table too, to be released with
+ * nr_proton_dump_meson_table_release after use (*owned is NULL for a memoised table; releasing NULL is a no-op). */
 nr_status nr_proton_dump_meson_table(const nr_engine *engine, const nr_experiment *e, int pdg,
-                                     const nr_hadron_table **table, nr_error *err);
+                                     const nr_hadron_table **table, nr_hadron_table **owned, nr_error *err);
+void nr_proton_dump_meson_table_release(nr_hadron_table *owned);
 
 /* The X of mass m_gev entering the decay region of the proton dump e (004 Eq. 22), per proton on target, for each
  * mechanism: accepted[k] and have[k] (k = NR_PDUMP_*); the lists are allocated here (nr_llp_accepted_free).

@@ -13,6 +13,7 @@
 #include <gsl/gsl_integration.h>
 
 #include "constants.h"
+#include "sha256.h"
 
 #define MEV 1e-3 /* GeV */
 #define N_COLUMNS 9
@@ -167,13 +168,33 @@ static int parse_double(const char *tok, double *v)
     return (end == tok || *end || errno == ERANGE || !isfinite(*v)) ? -1 : 0;
 }
 
-nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile *out, nr_error *err)
+/* The physical ranges of a row (prev: the row before, NULL for the first): r_km >= 0 and strictly increasing,
+ * T_MeV > 0, rho_g_cm3 > 0, 0 <= Y_e <= 1 (a fraction); the chemical potentials may have either sign (the
+ * antiparticles' are their negatives). The error names the line and the column. */
+static nr_status check_row(const double *row, const double *prev, const char *name, int line, const char *where,
+                           nr_error *err)
 {
-    memset(out, 0, sizeof *out);
-    const char *name = base_name(path);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return nr_fail(err, NR_EINPUT, where, "supernova profile '%s' cannot be opened: %s", name, strerror(errno));
+    const char *rule = NULL;
+    int c = -1;
+    if (!(row[0] >= 0.0))
+        c = 0, rule = "must be >= 0";
+    else if (prev && !(row[0] > prev[0]))
+        c = 0, rule = "must be strictly increasing (above the previous row's)";
+    else if (!(row[1] > 0.0))
+        c = 1, rule = "must be positive";
+    else if (!(row[2] > 0.0))
+        c = 2, rule = "must be positive";
+    else if (!(row[3] >= 0.0 && row[3] <= 1.0))
+        c = 3, rule = "must be between 0 and 1 (a fraction)";
+    if (c < 0)
+        return NR_OK;
+    return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where, "%s line %d, column %d (%s) = %g: %s", name, line,
+                        c + 1, column_names[c], row[c], rule);
+}
+
+/* Parses the profile text of f (format in sn_profile.h); closes f. name: the file's base name for messages. */
+static nr_status read_stream(FILE *f, const char *name, const char *where, nr_sn_profile *out, nr_error *err)
+{
     char buf[1024];
     int line = 0, too_long = 0;
     nr_status st = NR_OK;
@@ -221,6 +242,11 @@ nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile 
                              "'time_s' and one number, or the 'columns' line", name, line);
                 break;
             }
+            if (k < 3 ? !(v > 0) : !(v >= 0)) {
+                st = nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where, "%s line %d: %s = %g must be %s", name, line,
+                                  meta_keys[k], v, k < 3 ? "positive" : ">= 0");
+                break;
+            }
             meta[k] = v;
             continue;
         }
@@ -245,12 +271,8 @@ nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile 
         }
         if (st == NR_OK && strtok_r(NULL, " \t\r\n", &save))
             st = nr_fail(err, NR_EINPUT, where, "%s line %d: more than %d numbers", name, line, N_COLUMNS);
-        else if (st == NR_OK && (row[0] < 0 || (n > 0 && !(row[0] > row[-N_COLUMNS]))))
-            st = nr_fail(err, NR_EINPUT, where, "%s line %d: r_km must be >= 0 and strictly increasing", name, line);
-        else if (st == NR_OK && !(row[1] > 0))
-            st = nr_fail(err, NR_EINPUT, where, "%s line %d: T_MeV must be positive", name, line);
-        else if (st == NR_OK && (row[2] < 0 || row[3] < 0))
-            st = nr_fail(err, NR_EINPUT, where, "%s line %d: rho_g_cm3 and Y_e must not be negative", name, line);
+        if (st == NR_OK)
+            st = check_row(row, n > 0 ? row - N_COLUMNS : NULL, name, line, where, err);
         if (st != NR_OK)
             break;
         n++;
@@ -294,7 +316,64 @@ nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile 
     return st;
 }
 
-nr_status nr_sn_profile_load(const char *dir, const char *name, const char *where, nr_sn_profile *out, nr_error *err)
+nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile *out, nr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *name = base_name(path);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return nr_fail(err, NR_EINPUT, where, "supernova profile '%s' cannot be opened: %s", name, strerror(errno));
+    return read_stream(f, name, where, out, err);
+}
+
+/* The whole file in memory (NUL-terminated), at most NR_SN_PROFILE_MAX_BYTES. */
+static nr_status slurp(const char *path, const char *where, char **text, size_t *len, nr_error *err)
+{
+    const char *name = base_name(path);
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return nr_fail(err, NR_EINPUT, where, "supernova profile '%s' cannot be opened: %s", name, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    nr_status st = buf ? NR_OK : nr_fail(err, NR_ENOMEM, where, "out of memory reading %s", name);
+    while (st == NR_OK) {
+        if (n == cap) {
+            if (cap >= NR_SN_PROFILE_MAX_BYTES) {
+                st = nr_fail(err, NR_EINPUT, where, "supernova profile '%s' is larger than %d bytes", name,
+                             NR_SN_PROFILE_MAX_BYTES);
+                break;
+            }
+            cap *= 2;
+            char *grown = realloc(buf, cap + 1);
+            if (!grown) {
+                st = nr_fail(err, NR_ENOMEM, where, "out of memory reading %s", name);
+                break;
+            }
+            buf = grown;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = nr_fail(err, NR_EINPUT, where, "supernova profile '%s' cannot be read", name);
+            break;
+        }
+    }
+    fclose(f);
+    if (st != NR_OK) {
+        free(buf);
+        return st;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return NR_OK;
+}
+
+nr_status nr_sn_profile_load(const char *dir, const char *name, const char *sha256_pin, const char *where,
+                             nr_sn_profile *out, nr_error *err)
 {
     if (!name || !*name)
         return nr_sn_profile_synthetic(out, err);
@@ -305,7 +384,29 @@ nr_status nr_sn_profile_load(const char *dir, const char *name, const char *wher
     char path[1200];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
         return nr_fail(err, NR_EINPUT, where, "the profile path is too long");
-    return nr_sn_profile_read(path, where, out, err);
+    if (!sha256_pin || !*sha256_pin)
+        return nr_sn_profile_read(path, where, out, err);
+    /* pinned: the bytes hashed are the bytes parsed, so the result belongs to the content its cache key names */
+    char *text = NULL, hex[65];
+    size_t len = 0;
+    nr_status st = slurp(path, where, &text, &len, err);
+    if (st != NR_OK)
+        return st;
+    nr_sha256_hex(text, len, hex);
+    if (strcmp(hex, sha256_pin) != 0) {
+        free(text);
+        return nr_fail(err, NR_EINPUT, where, "the supernova profile '%s' was replaced after the request was accepted "
+                       "(sha256 %.12s... then, %.12s... now): send the request again", name, sha256_pin, hex);
+    }
+    FILE *f = len ? fmemopen(text, len, "r") : NULL;
+    if (!f) {
+        free(text);
+        return nr_fail(err, len ? NR_ENOMEM : NR_EINPUT, where, "%s: %s", name,
+                       len ? "out of memory reading the profile" : "the profile is empty");
+    }
+    st = read_stream(f, name, where, out, err);
+    free(text);
+    return st;
 }
 
 /* ------------------------------------------------------------------ look-up ---- */

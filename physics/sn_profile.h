@@ -10,7 +10,8 @@
  *   R_far_km 100                    outer end of the absorption path [km] (004 Eq. 54)
  *   time_s 1                        (optional) time after bounce [s], informative
  *   columns r_km T_MeV rho_g_cm3 Y_e mu_e_MeV mu_mu_MeV mu_nue_MeV mu_numu_MeV mu_nutau_MeV
- *   then one row of these nine numbers per radius, r strictly increasing from r_0 >= 0 up to at least R_far.
+ *   then one row of these nine numbers per radius, r strictly increasing from r_0 >= 0 up to at least R_far;
+ *   T > 0, rho > 0 and 0 <= Y_e <= 1 (checked on reading, the error naming the line and column).
  * Chemical potentials are relativistic (they include the rest mass: a degenerate muon gas has mu_mu > m_mu);
  * those of the antiparticles are their negatives (chemical equilibrium). rho and Y_e are carried along for the
  * user's information; the rates of 004 use T, mu_mu and the neutrino chemical potentials.
@@ -63,8 +64,12 @@ typedef struct {
  * request field naming the file) and a message naming the file's base name and line. */
 nr_status nr_sn_profile_read(const char *path, const char *where, nr_sn_profile *out, nr_error *err);
 /* The profile a request names: the synthetic one for name "", otherwise file `name` in folder dir (NULL: the
- * operator has set none, an error). Errors name `where`. */
-nr_status nr_sn_profile_load(const char *dir, const char *name, const char *where, nr_sn_profile *out, nr_error *err);
+ * operator has set none, an error). sha256_pin (hex; NULL or "" for none) pins the content: the file is read once,
+ * hashed and parsed from the same bytes, and a file whose sha256 differs (replaced since the request was keyed) is
+ * NR_EINPUT. At most NR_SN_PROFILE_MAX_BYTES when pinned. Errors name `where`. */
+#define NR_SN_PROFILE_MAX_BYTES (64 << 20)
+nr_status nr_sn_profile_load(const char *dir, const char *name, const char *sha256_pin, const char *where,
+                             nr_sn_profile *out, nr_error *err);
 /* The synthetic analytic profile above. */
 nr_status nr_sn_profile_synthetic(nr_sn_profile *out, nr_error *err);
 void nr_sn_profile_free(nr_sn_profile *p);

@@ -246,6 +246,18 @@ json_t *nr_api_meta_json(const nr_api *api, const nr_request *r, double compute_
     json_object_set_new(m, "data_version", json_string(api->data_version));
     json_object_set_new(m, "cache_key", json_string(r->cache_key));
     json_object_set_new(m, "compute_ms", json_real((double)(long long)(compute_ms * 1e3) * 1e-3));
+    if (r->experiment.kind == NR_DETECTOR_SUPERNOVA) {
+        /* the profile computed with: the synthetic one flagged as such, a file by name and content (sha256) */
+        const nr_experiment *e = &r->experiment;
+        json_t *sn = json_object();
+        json_object_set_new(sn, "name", json_string(*e->sn_profile ? e->sn_profile : NR_SN_PROFILE_SYNTHETIC_NAME));
+        json_object_set_new(sn, "synthetic", json_boolean(!*e->sn_profile));
+        if (!*e->sn_profile)
+            json_object_set_new(sn, "note", json_string(NR_SN_PROFILE_SYNTHETIC_NOTE));
+        else
+            json_object_set_new(sn, "sha256", json_string(e->sn_profile_sha256));
+        json_object_set_new(m, "sn_profile", sn);
+    }
     return m;
 }
 

@@ -132,7 +132,7 @@ static json_t *applicable_fields(const nr_experiment *e)
 {
     json_t *a = json_array();
     for (int i = 0; i < nr_n_experiment_fields; i++)
-        if (nr_experiment_fields[i].applies_to & (1u << e->kind))
+        if (nr_experiment_field_applies(e, &nr_experiment_fields[i]))
             json_array_append_new(a, json_string(nr_experiment_fields[i].name));
     if (e->kind == NR_DETECTOR_SUPERNOVA)
         json_array_append_new(a, json_string(NR_SN_PROFILE_FIELD));
@@ -160,7 +160,16 @@ json_t *nr_catalog_experiment(const nr_experiment *e)
     }
     if (e->kind == NR_DETECTOR_SUPERNOVA) {
         json_object_set_new(o, "threshold", json_real(e->n95_events)); /* on L_X / L_nu */
-        json_object_set_new(o, NR_SN_PROFILE_FIELD, json_string(*e->sn_profile ? e->sn_profile : "synthetic"));
+        /* the built-in profile is named and flagged synthetic wherever it is shown (listing and results), so
+         * nobody takes it for 004's SFHo profile; a file is named with the sha256 of the content computed on */
+        int synthetic = !*e->sn_profile;
+        json_object_set_new(o, NR_SN_PROFILE_FIELD,
+                            json_string(synthetic ? NR_SN_PROFILE_SYNTHETIC_NAME : e->sn_profile));
+        json_object_set_new(o, "sn_profile_synthetic", json_boolean(synthetic));
+        if (synthetic)
+            json_object_set_new(o, "sn_profile_note", json_string(NR_SN_PROFILE_SYNTHETIC_NOTE));
+        else if (*e->sn_profile_sha256)
+            json_object_set_new(o, "sn_profile_sha256", json_string(e->sn_profile_sha256));
     }
     json_object_set_new(o, "length_m", json_real(e->length_m));
     json_object_set_new(o, "target", material_json(e->target));

@@ -449,6 +449,18 @@ void nr_api_limits(void *app, const nr_http_request *req, nr_http_response *resp
     const char *model = NULL;
     nr_u1x_point at = {0.0, 1.0};
     int have_x_h = 0, have_x_phi = 0;
+    /* each argument once: a repeated one is refused, not last-one-wins (issue 15) */
+    static const char *const single[3] = {"model", "x_H", "x_Phi"};
+    int seen[3] = {0, 0, 0};
+    for (size_t i = 0; i < req->n_args; i++)
+        for (int k = 0; k < 3; k++)
+            if (strcmp(req->args[i].name, single[k]) == 0 && seen[k]++ == 1)
+                nr_problem_add(&p, 400, "duplicate-key", k == 0 ? "/model" : k == 1 ? "/x_H" : "/x_Phi",
+                               "query argument '%s' is given more than once: give one value", single[k]);
+    if (p.status) {
+        nr_http_respond_problem(resp, &p, req->path);
+        return;
+    }
     for (size_t i = 0; i < req->n_args; i++) {
         char quoted[72];
         nr_quote_user(req->args[i].name, quoted, 64);

@@ -829,6 +829,9 @@ int nr_request_prepare(const char *body, size_t len, nr_observable observable, c
             nr_request_free(req);
             return -1;
         }
+        /* the computation reads this content only (nr_sn_profile_load): the result is the key's */
+        snprintf(req->experiment.sn_profile_sha256, sizeof req->experiment.sn_profile_sha256, "%s",
+                 req->sn_profile_sha);
     }
     nr_request_make_key(req, data_version);
     return 0;

@@ -4,6 +4,8 @@
  *     GSL adaptive quadrature of d sigma/dz dpT^2;
  *   - the accepted bremsstrahlung list (nr_brem_accept) against a two-dimensional GSL integral over (z, pT^2) of
  *     d sigma x P_dec(|p|) (004 Eqs. 22-24), long- and short-lived; and against the old (theta, p) grid route;
+ *   - the same at the proton dumps nu-Cal and DUNE (nr_brem_accept_fixed_target: the lab frame, per proton on
+ *     target, 004 Eq. 32), and against their old grid route (nr_proton_dump_add_bremsstrahlung + nr_llp_accept);
  *   - the accepted fraction of phi* of a meson decay (nr_meson_phi_fraction, llp_mesons.h) against sampling phi*.
  */
 #include <gsl/gsl_errno.h>
@@ -14,6 +16,7 @@
 #include "constants.h"
 #include "llp_mesons.h"
 #include "nr_test.h"
+#include "proton_dump.h"
 
 /* ------------------------------------------------------------------ bremsstrahlung: pT^2 at fixed z */
 
@@ -100,19 +103,29 @@ static double events_lnz(double lnz, void *vp)
 
 /* events per pb of luminosity: Int dz dpT^2 d sigma P_dec, z from 0.01 GeV / p_beam (the lowest momentum of the
  * accepted lists) to 1, with a break where the pT cut takes over (z = pT_max / (tan_acc p_beam)) */
-static double independent_events(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m,
-                                 const nr_decay_volume *v, double ctau)
+static double independent_events_in_frame(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m,
+                                          const nr_decay_volume *v, double ctau, double p_beam)
 {
-    double e = 0.5 * o->sqrt_s_gev, p_beam = sqrt(e * e - NR_M_PROTON * NR_M_PROTON);
     double tan_acc = v->radius_m / (v->distance_m + v->length_m), z_kink = o->pt_max_gev / (tan_acc * p_beam);
     brem_point p = {c, o, m, 0, p_beam, ctau, v, gsl_integration_workspace_alloc(1000)};
     gsl_integration_workspace *wz = gsl_integration_workspace_alloc(1000);
     gsl_function f = {events_lnz, &p};
     double pts[3] = {log(0.01 / p_beam), log(z_kink), 0.0}, r, err;
-    gsl_integration_qagp(&f, pts, 3, 0, 1e-7, 1000, wz, &r, &err);
+    if (z_kink < 1.0) /* else the angular cut holds at every z (DUNE: z_kink = 1.9) */
+        gsl_integration_qagp(&f, pts, 3, 0, 1e-7, 1000, wz, &r, &err);
+    else
+        gsl_integration_qag(&f, pts[0], 0.0, 0, 1e-7, 1000, GSL_INTEG_GAUSS31, wz, &r, &err);
     gsl_integration_workspace_free(wz);
     gsl_integration_workspace_free(p.ws);
     return r;
+}
+
+/* the same at a collider: z relative to the beam momentum sqrt(s)/2 */
+static double independent_events(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m,
+                                 const nr_decay_volume *v, double ctau)
+{
+    double e = 0.5 * o->sqrt_s_gev, p_beam = sqrt(e * e - NR_M_PROTON * NR_M_PROTON);
+    return independent_events_in_frame(c, o, m, v, ctau, p_beam);
 }
 
 static double events_pb(const nr_llp_accepted *a, const nr_decay_volume *v, double ctau)
@@ -166,6 +179,74 @@ static void test_brem_accept(void)
         nr_llp_spectrum_free(&s);
         nr_llp_accepted_free(&cf);
     }
+}
+
+/* The proton dumps (proton_dump.h; 004 Table V geometry, 004 Eq. 32 per proton on target): the fixed-target list
+ * against the 2-d GSL integral with z relative to the lab beam momentum, divided by sigma_pp(s); and against the old
+ * (theta, p) grid route of nr_proton_dump_add_bremsstrahlung + nr_llp_accept. */
+static void test_brem_accept_fixed_target(void)
+{
+    nr_error err;
+    const struct {
+        const char *name;
+        double e_beam;
+        nr_decay_volume v;
+    } dumps[2] = {{"nu-Cal", 68.6, {64.0, 23.0, 1.3}}, {"DUNE", 120.0, {574.0, 5.0, 2.5}}};
+    nr_proton_chiral_couplings dp = nr_proton_couplings_dark_photon(1.0);
+    double masses[] = {0.02, 0.3, 0.77};
+    for (int d = 0; d < 2; d++) {
+        double e_beam = dumps[d].e_beam, p_beam = sqrt(e_beam * e_beam - NR_M_PROTON * NR_M_PROTON);
+        double sqrt_s = sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + e_beam));
+        nr_brem_options o = nr_brem_options_default(sqrt_s);
+        double per_proton = 1.0 / (nr_pp_sigma_inel_mb(sqrt_s * sqrt_s) * 1e9); /* 004 Eq. 32 [1/pb] */
+        const nr_decay_volume *v = &dumps[d].v;
+        for (int k = 0; k < 3; k++) {
+            double m = masses[k];
+            nr_llp_accepted cf;
+            CHECK(nr_brem_accept_fixed_target(&dp, &o, e_beam, m, v, 8, &cf, &err) == NR_OK, "%s", err.message);
+            double ctau_long = 1e5 * m * v->distance_m, ctau_short = v->distance_m * m / (10.0 * p_beam);
+            double want_long = per_proton * independent_events_in_frame(&dp, &o, m, v, ctau_long, p_beam);
+            double want_short = per_proton * independent_events_in_frame(&dp, &o, m, v, ctau_short, p_beam);
+            double got_long = events_pb(&cf, v, ctau_long), got_short = events_pb(&cf, v, ctau_short);
+            printf("brem %s m = %.2f GeV: long-lived %.6g (GSL %.6g, %+.2e), short-lived %.6g (GSL %.6g, %+.2e) per "
+                   "proton\n", dumps[d].name, m, got_long, want_long, got_long / want_long - 1, got_short, want_short,
+                   got_short / want_short - 1);
+            /* long- and short-lived: accepted list vs the 2-d GSL integral */
+            CHECK_REL(got_long, want_long, 1e-3, dumps[d].name);
+            CHECK_REL(got_short, want_short, 2e-3, dumps[d].name);
+            double p_max = 0.0;
+            for (size_t i = 0; i < cf.n; i++)
+                p_max = fmax(p_max, cf.p_gev[i]);
+            CHECK(p_max <= p_beam, "%s: no accepted momentum above the beam's %.4g GeV: %.6g GeV", dumps[d].name,
+                  p_beam, p_max);
+
+            /* the grid route: its top momentum cell holds p up to 10^(1.85) = 70.8 GeV at nu-Cal (beam 68.6 GeV) and
+             * 10^(2.10) = 125.9 GeV at DUNE (beam 120 GeV) */
+            nr_llp_spectrum s;
+            nr_llp_accepted grid;
+            CHECK(nr_llp_spectrum_init(&s, m, &err) == NR_OK, "%s", err.message);
+            CHECK(nr_proton_dump_add_bremsstrahlung(&s, e_beam, &dp, &o, &err) == NR_OK, "%s", err.message);
+            CHECK(nr_llp_accept(&s, v, &grid, &err) == NR_OK, "%s", err.message);
+            double grid_long = events_pb(&grid, v, ctau_long), grid_short = events_pb(&grid, v, ctau_short);
+            printf("  grid route: accepted %.6g per proton (closed form %+.2f%%), long-lived %+.2f%%, short-lived "
+                   "%+.2f%% of the closed form; largest momentum %.1f GeV\n", grid.total_pb,
+                   100 * (cf.total_pb / grid.total_pb - 1), 100 * (grid_long / got_long - 1),
+                   100 * (grid_short / got_short - 1), grid.p_gev[grid.n - 1]);
+            /* accepted X, closed form vs grid: the grid's edge theta cell is taken as uniform in log10 theta (the
+             * accepted pT^2 ~ theta^2 is not), 0.5-1.4% here */
+            CHECK_REL(cf.total_pb, grid.total_pb, 0.02, dumps[d].name);
+            nr_llp_accepted_free(&grid);
+            nr_llp_spectrum_free(&s);
+            nr_llp_accepted_free(&cf);
+        }
+    }
+    /* bad input: a beam below the proton mass, options not made for this beam */
+    nr_llp_accepted acc;
+    nr_brem_options o = nr_brem_options_default(sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + 68.6)));
+    CHECK(nr_brem_accept_fixed_target(&dp, &o, 0.5, 0.1, &dumps[0].v, 8, &acc, &err) == NR_EINPUT &&
+              strstr(err.message, "beam energy"), "beam below the proton mass");
+    CHECK(nr_brem_accept_fixed_target(&dp, &o, 120.0, 0.1, &dumps[0].v, 8, &acc, &err) != NR_OK,
+          "options for 68.6 GeV with a 120 GeV beam");
 }
 
 static void test_brem_accept_bad_input(void)
@@ -228,6 +309,7 @@ int main(void)
     test_pt2_integral();
     test_brem_accept();
     test_brem_accept_bad_input();
+    test_brem_accept_fixed_target();
     test_phi_fraction();
     return nr_test_summary();
 }

@@ -14,6 +14,9 @@
  *  - e+ e- -> gamma X: the integral over the CM angle of our d sigma/dc against the leading-log total
  *    4 pi alpha^2 eps^2 / s [(s^2 + m^4) / (s (s - m^2)) ln(s/m_e^2) - (s - m^2)/s] (Fayet; for m -> 0 twice the
  *    e+ e- -> gamma gamma cross section 2 pi alpha^2 / s (ln(s/m_e^2) - 1), the photons being identical there);
+ *  - the bremsstrahlung yield in the cone against an adaptive (GSL) integration of 004 Eq. (49) with its missing
+ *    Jacobian restored, N n_N int dE_i dl/dE_i int dE_X (1/E_i) d sigma/dx = ... int dx d sigma/dx (README errata):
+ *    the yield is an integral over x, not over E_X (which would be E_i times larger);
  *  - the decay probability with both decay products on the detector face: 004 Eq. (23) for a face of infinite
  *    radius, a midpoint quadrature over the decay point (10^5 steps) of the same integrand, and the long-lifetime
  *    closed form (2 s0 atan(s1/s0) - s1) / d, s0 = r E / m, s1 = min(l_dec, s0) (the integral of
@@ -85,6 +88,70 @@ static double model_signal(const nr_engine *engine, const char *model, const cha
     return v;
 }
 
+/* ---- 004 Eq. (49) integrated again: the bremsstrahlung yield over x (the 1/E_i Jacobian, README errata) ---- */
+
+typedef struct {
+    const nr_experiment *x;
+    nr_electron_charges q;
+    double m, theta_max, chi;
+    double e; /* current E_i [GeV] */
+    nr_shower_fit fit;
+    gsl_integration_workspace *w_in;
+} brem_args;
+
+/* d sigma/dx (1 - x) on v = ln(1 - x) [GeV^-2] */
+static double brem_x_integrand(double v, void *p)
+{
+    const brem_args *b = p;
+    double one_minus_x = exp(v);
+    return nr_dump_brem_dsigma_dx(1.0 - one_minus_x, b->theta_max, b->e, b->m, b->q, b->chi) * one_minus_x;
+}
+
+/* int dx d sigma/dx over m/E < x < 1 - m_e/E within the cone [GeV^-2] */
+static double brem_sigma(brem_args *b, double e)
+{
+    b->e = e;
+    b->chi = nr_dump_chi(b->m, e, b->x->target->z, b->x->target->a);
+    gsl_function f = {brem_x_integrand, b};
+    double r = 0, err = 0;
+    gsl_integration_qags(&f, log(NR_M_ELECTRON / e), log(1.0 - b->m / e), 0, 1e-6, 1000, b->w_in, &r, &err);
+    return r;
+}
+
+/* beam particle: dl/du sigma(u E_beam) on u [radiation lengths x GeV^-2] */
+static double brem_primary_integrand(double u, void *p)
+{
+    brem_args *b = p;
+    return nr_track_u_dl_du_primary(u) / u * brem_sigma(b, u * b->x->beam_energy_gev);
+}
+
+/* shower electrons and positrons: 2 u dl/du x (fraction in the cone) x sigma on ln u */
+static double brem_shower_integrand(double lu, void *p)
+{
+    brem_args *b = p;
+    double u = exp(lu), e = u * b->x->beam_energy_gev;
+    double in_cone = b->x->shower_spread != 0.0 ? nr_shower_fraction_in_cone(e, b->theta_max) : 1.0;
+    return 2.0 * nr_track_u_dl_du_shower(u, b->fit) * in_cone * brem_sigma(b, e);
+}
+
+/* N_beam n_N X0 (targets per radiation length of track, cm^-2) x the two track integrals, from E_c (or m) up */
+static double brem_yield_gsl(const nr_experiment *x, double m, nr_electron_charges q)
+{
+    brem_args b = {x, q, m, atan(x->radius_m / (x->distance_m + x->length_m)), 0, 0, nr_shower_fit_for(x->target),
+                   gsl_integration_workspace_alloc(1000)};
+    gsl_integration_workspace *w = gsl_integration_workspace_alloc(1000);
+    double u_lo = fmax(m / x->beam_energy_gev, nr_critical_energy_gev(x->target->z) / x->beam_energy_gev);
+    double prim = 0, shower = 0, err = 0;
+    gsl_function fp = {brem_primary_integrand, &b}, fs = {brem_shower_integrand, &b};
+    gsl_integration_qags(&fp, u_lo, 1.0, 0, 1e-5, 1000, w, &prim, &err);
+    gsl_integration_qags(&fs, log(u_lo), 0.0, 0, 1e-5, 1000, w, &shower, &err);
+    gsl_integration_workspace_free(w);
+    gsl_integration_workspace_free(b.w_in);
+    double targets = x->particles_on_target * x->target->radiation_length_g_cm2 /
+                     (x->target->a * NR_ATOMIC_MASS_UNIT_G);
+    return targets * NR_HBARC2_GEV2_CM2 * (prim + shower);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -137,7 +204,25 @@ int main(void)
                                     {1.0, 125, 10, 18.015}};
         for (int k = 0; k < 4; k++)
             CHECK_REL(nr_dump_chi(cases[k][0], cases[k][1], cases[k][2], cases[k][3]),
-                      chi_gsl(cases[k][0], cases[k][1], cases[k][2], cases[k][3]), 1e-4, "chi vs GSL qagp");
+                      chi_gsl(cases[k][0], cases[k][1], cases[k][2], cases[k][3]), 2e-6, "chi vs GSL qagp");
+        /* the dumps' range: m 1 MeV - 1 GeV (the e137 preset's axis), electron energies from just above m to the
+         * 20 GeV of E137 and the 125 GeV of the ILC, aluminium, tungsten, water; the 64-node rule in ln t against
+         * the adaptive GSL integral (epsrel 1e-9) */
+        const double targets[3][2] = {{13, 26.98}, {74, 183.84}, {10, 18.015}};
+        double worst = 0.0;
+        for (int it = 0; it < 3; it++)
+            for (int im = 0; im <= 12; im++) {
+                double m = 1e-3 * pow(1e3, im / 12.0);
+                for (int ie = 0; ie <= 10; ie++) {
+                    double e = m * 1.001 * pow(125.0 / (m * 1.001), ie / 10.0);
+                    double got = nr_dump_chi(m, e, targets[it][0], targets[it][1]);
+                    double want = chi_gsl(m, e, targets[it][0], targets[it][1]);
+                    double rel = fabs(got / want - 1.0);
+                    worst = rel > worst ? rel : worst;
+                    CHECK_REL(got, want, 2e-6, "chi vs GSL qagp over m, E, target");
+                }
+            }
+        printf("chi: largest relative difference from GSL qagp over 429 points %.2e\n", worst);
         CHECK(nr_dump_chi(50.0, 20.0, 13, 27) == 0.0, "chi = 0 when t_min >= t_max (m > 2E)");
     }
 
@@ -255,6 +340,22 @@ int main(void)
             double rest = na - y.n_anni[b_res];
             printf("E137, 100 MeV: non-resonant / all annihilation = %.3g\n", rest / na);
             CHECK(rest > 0.0 && rest < 0.1 * na, "non-resonant annihilation present and a few percent (%g)", rest / na);
+        }
+        /* 004 Eq. (49) with the Jacobian dx = dE_X / E_i: the binned yield against the adaptive integral, at both
+         * shower settings (E_i x larger if the code integrated d sigma/dx over E_X) */
+        for (int spread = 0; spread < 2; spread++) {
+            nr_experiment x = *e137;
+            x.shower_spread = spread;
+            nr_dump_yield yb;
+            CHECK(nr_dump_yield_compute(&x, 0.05, dark, &yb, &err) == NR_OK, "E137 yield at 0.05 GeV");
+            double nb = 0;
+            for (int b = 0; b < NR_DUMP_N_BINS; b++)
+                nb += yb.n_brem[b];
+            double want = brem_yield_gsl(&x, 0.05, dark);
+            printf("E137, 50 MeV, shower_spread %d: bremsstrahlung X in the cone %.5g (binned) vs %.5g (GSL)\n", spread,
+                   nb, want);
+            CHECK(fabs(nb / want - 1.0) < 0.02, "E137 bremsstrahlung yield, shower_spread %d: %g vs %g, integral over x "
+                  "(Eq. 49 with 1/E_i)", spread, nb, want);
         }
         /* long lifetime: events ~ g^4 */
         double b1, a1, b2, a2;

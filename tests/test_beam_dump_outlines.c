@@ -9,7 +9,8 @@
  * Compared: the service's defaults (both decay products on the detector face, shower with Rossi's angular width)
  * and the shower along the beam of 004 Eq. (49) (shower_spread 0). Not every comparison meets the tolerance: those
  * that do are asserted (`asserted` below), the others are printed, marked "*" and given their reason. The printed
- * tables are the README's.
+ * tables are the README's. A last block, printed only, sets E137's dark-photon lower edge beside the two published
+ * recasts (ANR, shipped; BEST, from DarkCast if NUREACH_DARKCAST_DIR is set): README "Why E137's lower edge differs".
  */
 #include <math.h>
 #include <stdio.h>
@@ -157,8 +158,10 @@ typedef struct {
     const char *why;
 } asserted;
 
+/* If masses and lowers are given (8 entries each), the masses compared and the service's lower edges there (NAN
+ * where not excluded or not compared) are stored for the E137 diagnostic below. */
 static void compare(const nr_engine *engine, const char *model_name, const nr_experiment *x, const char *label,
-                    const char *file, asserted a)
+                    const char *file, asserted a, double *masses, double *lowers)
 {
     outline o;
     CHECK(load_outline(file, &o) == 0, "outline %s loaded", file);
@@ -174,9 +177,15 @@ static void compare(const nr_engine *engine, const char *model_name, const nr_ex
     for (int k = 0; k < 8; k++) {
         double m = exp(log(1.5 * m_min) + k * (log(0.8 * m_tip) - log(1.5 * m_min)) / 7.0);
         double plo, phi, slo = NAN, shi = NAN;
+        if (masses) {
+            masses[k] = m;
+            lowers[k] = NAN;
+        }
         if (outline_edges(&o, m, &plo, &phi) < 2)
             continue;
         int ok = service_edges(&s, m, &slo, &shi);
+        if (lowers && ok)
+            lowers[k] = slo;
         int check_lo = m >= a.lower_from && m <= a.lower_to, check_hi = m <= a.upper_to;
         printf("  %-8.4g  %-15.3e  %-13.3e  %-5.2f%s  %-15.3e  %-13.3e  %-5.2f%s\n", m, plo, slo, slo / plo,
                check_lo ? " " : "*", phi, shi, shi / phi, check_hi ? " " : "*");
@@ -200,6 +209,76 @@ static void compare(const nr_engine *engine, const char *model_name, const nr_ex
               m_tip);
 }
 
+/* ---- Diagnostic, printed and not asserted: why E137's lower edge differs (README "Why E137's lower edge
+ * differs"). The shipped dark-photon outline is the Andreas-Niebuhr-Ringwald recast (ANR, arXiv:1209.6083 Fig. 2:
+ * its lower edge is DarkCast's limits/E137_Andreas2012mt.lmt point for point). A second published recast of the
+ * same experiment, Bjorken-Essig-Schuster-Toro (BEST, arXiv:0906.0580 Fig. 1, DarkCast's
+ * limits/E137_Bjorken2009mm.lmt), is read only if NUREACH_DARKCAST_DIR points at a DarkCast checkout (GPL data:
+ * not shipped). Columns of a DarkCast .lmt: mass [GeV], lower and upper kinetic mixing epsilon. */
+
+typedef struct {
+    size_t n;
+    double m[2048], lower[2048];
+} darkcast_limit;
+
+static int load_darkcast_limit(const char *dir, const char *name, darkcast_limit *d)
+{
+    char path[1024], line[256];
+    snprintf(path, sizeof path, "%s/limits/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    d->n = 0;
+    while (d->n < 2048 && fgets(line, sizeof line, f)) {
+        double m, lo, hi;
+        if (line[0] != '#' && sscanf(line, "%lf %lf %lf", &m, &lo, &hi) == 3) {
+            d->m[d->n] = m;
+            d->lower[d->n] = lo;
+            d->n++;
+        }
+    }
+    fclose(f);
+    return d->n > 1 ? 0 : -1;
+}
+
+/* lower edge at mass m [GeV]: log-log interpolation between the bracketing masses (ascending, repeats
+ * skipped); NAN outside the table */
+static double darkcast_lower_at(const darkcast_limit *d, double m)
+{
+    for (size_t i = 0; i + 1 < d->n; i++)
+        if (d->m[i] <= m && m < d->m[i + 1]) {
+            double t = log(m / d->m[i]) / log(d->m[i + 1] / d->m[i]);
+            return exp(log(d->lower[i]) + t * log(d->lower[i + 1] / d->lower[i]));
+        }
+    return NAN;
+}
+
+static void e137_lower_edge_diagnostic(const double *masses, const double *ours)
+{
+    outline anr;
+    if (load_outline("dark_photon/bounds_E137.txt", &anr) != 0)
+        return;
+    const char *dir = getenv("NUREACH_DARKCAST_DIR");
+    darkcast_limit best, anr_dc;
+    int have_best = dir && *dir && load_darkcast_limit(dir, "E137_Bjorken2009mm.lmt", &best) == 0;
+    int have_anr_dc = dir && *dir && load_darkcast_limit(dir, "E137_Andreas2012mt.lmt", &anr_dc) == 0;
+    printf("\nDiagnostic (not asserted): E137 dark-photon lower edge, ours (defaults, bremsstrahlung) vs the "
+           "published recasts\n");
+    if (!have_best)
+        printf("  (BEST not shown: set NUREACH_DARKCAST_DIR to a DarkCast checkout with limits/"
+               "E137_Bjorken2009mm.lmt)\n");
+    printf("  m [GeV]   ours        ANR         BEST        ours/ANR  BEST/ANR  ours/BEST  DarkCast-ANR/shipped\n");
+    for (int k = 0; k < 8; k++) {
+        double m = masses[k], plo, phi;
+        if (!(m > 0) || outline_edges(&anr, m, &plo, &phi) < 2)
+            continue;
+        double b = have_best ? darkcast_lower_at(&best, m) : NAN;
+        double a = have_anr_dc ? darkcast_lower_at(&anr_dc, m) : NAN;
+        printf("  %-8.4g  %-10.3e  %-10.3e  %-10.3e  %-8.2f  %-8.2f  %-9.2f  %.4f\n", m, ours[k], plo, b,
+               ours[k] / plo, b / plo, ours[k] / b, a / plo);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -213,15 +292,18 @@ int main(void)
     const char *e141_tip = "the last mass, 0.8 x the tip, where both published edges turn steeply and the "
                            "service's region closes 15% early";
     compare(engine, "dark_photon", e141, "defaults", "dark_photon/bounds_E141.txt",
-            (asserted){0.0, 0.012, INFINITY, 1, e141_tip});
+            (asserted){0.0, 0.012, INFINITY, 1, e141_tip}, NULL, NULL);
     compare(engine, "b_minus_l", e141, "defaults", "b_minus_l/bounds_E141.txt",
-            (asserted){0.0, INFINITY, INFINITY, 1, e141_tip});
+            (asserted){0.0, INFINITY, INFINITY, 1, e141_tip}, NULL, NULL);
     const char *e137_rossi = "E137's lower edge with Rossi's width: the published recast counts the soft "
                              "shower along the beam (004 Eq. 49), see the shower_spread 0 rows";
+    double dp_e137_m[8], dp_e137_lower[8];
+    for (int k = 0; k < 8; k++)
+        dp_e137_m[k] = dp_e137_lower[k] = NAN;
     compare(engine, "dark_photon", e137, "defaults", "dark_photon/bounds_E137.txt",
-            (asserted){INFINITY, 0.0, INFINITY, 1, e137_rossi});
+            (asserted){INFINITY, 0.0, INFINITY, 1, e137_rossi}, dp_e137_m, dp_e137_lower);
     compare(engine, "b_minus_l", e137, "defaults", "b_minus_l/bounds_E137.txt",
-            (asserted){INFINITY, 0.0, INFINITY, 1, e137_rossi});
+            (asserted){INFINITY, 0.0, INFINITY, 1, e137_rossi}, NULL, NULL);
     /* 004 Eq. (49)'s shower (all along the beam), as the published recasts count it */
     nr_experiment e137_along = *e137, e141_along = *e141;
     e137_along.shower_spread = e141_along.shower_spread = 0.0;
@@ -229,13 +311,15 @@ int main(void)
                              "products required on the 1.5 m face (0.7-1.1x without that requirement, whose reach "
                              "is then 30% too far): not resolved";
     compare(engine, "dark_photon", &e137_along, "shower_spread 0", "dark_photon/bounds_E137.txt",
-            (asserted){0.0, 0.07, INFINITY, 1, e137_heavy});
+            (asserted){0.0, 0.07, INFINITY, 1, e137_heavy}, NULL, NULL);
     compare(engine, "b_minus_l", &e137_along, "shower_spread 0", "b_minus_l/bounds_E137.txt",
-            (asserted){0.0, 0.07, INFINITY, 1, e137_heavy});
+            (asserted){0.0, 0.07, INFINITY, 1, e137_heavy}, NULL, NULL);
     compare(engine, "dark_photon", &e141_along, "shower_spread 0", "dark_photon/bounds_E141.txt",
             (asserted){INFINITY, 0.0, INFINITY, 1, "E141's lower edge with the shower along the beam is 0.5-0.7x the "
                                                    "published one: soft bosons from the shower count fully in the "
-                                                   "2.1 mrad cone"});
+                                                   "2.1 mrad cone"},
+            NULL, NULL);
+    e137_lower_edge_diagnostic(dp_e137_m, dp_e137_lower);
     nr_engine_free(engine);
     return nr_test_summary();
 }

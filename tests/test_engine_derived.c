@@ -118,6 +118,18 @@ int main(void)
           accepted);
     CHECK(nr_engine_derived(engine, "test/seven", &int_spec, &eight, &t, &err) == NR_OK && t == req[0].table,
           "a full memo still serves its keys");
+    /* nr_engine_derived_or_build: a full memo still serves its keys, and builds a new key for the caller alone */
+    void *owned = (void *)&t;
+    CHECK(nr_engine_derived_or_build(engine, "test/seven", &int_spec, &eight, &t, &owned, &err) == NR_OK &&
+              t == req[0].table && owned == NULL,
+          "or_build: a memoised key is the memo's");
+    CHECK(nr_engine_derived_or_build(engine, "test/beyond", &int_spec, &eight, &t, &owned, &err) == NR_OK && t &&
+              owned == t && *(const int *)t == 8,
+          "or_build: a key beyond the memo is built and owned by the caller");
+    int_spec.release(owned);
+    CHECK(nr_engine_derived_or_build(engine, "test/beyond2", &int_spec, &minus, &t, &owned, &err) == NR_EDATA &&
+              t == NULL && owned == NULL,
+          "or_build: a failed build beyond the memo gives nothing");
     nr_engine_free(engine);
     return nr_test_summary();
 }

@@ -15,6 +15,8 @@
  *     integrated multiplicities at the nu-Cal and DUNE energies.
  * Not checked (not available here): the SPY / Atherton data points the fit was made to (README).
  */
+#include <string.h>
+
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 
@@ -112,6 +114,17 @@ static void test_table_against_quadrature(void)
            t.total_pb, table_sum);
     nr_hadron_table_free(&t);
     CHECK(nr_forward_meson_table(321, 68.6, &nr_material_iron, 2, &t, &err) == NR_EINPUT, "kaon table refused");
+    /* beam energies outside BMPT's 10-500 GeV (forward_mesons.h) are refused naming the override and the range */
+    const double outside[3] = {1.5, 9.99, 500.5}, inside[2] = {10.0, 500.0};
+    for (int k = 0; k < 3; k++) {
+        CHECK(nr_forward_meson_table(111, outside[k], &nr_material_iron, 1, &t, &err) == NR_EINPUT &&
+                  strcmp(err.where, "/experiment_overrides/beam_energy_gev") == 0 &&
+                  strcmp(err.rule, NR_RULE_RANGE) == 0 && strstr(err.message, "10-500 GeV"),
+              "%g GeV refused naming the field and the range (%s: %s)", outside[k], err.where, err.message);
+        nr_hadron_table_free(&t);
+    }
+    for (int k = 0; k < 2; k++)
+        CHECK(nr_forward_meson_check_beam(inside[k], &err) == NR_OK, "%g GeV accepted", inside[k]);
     CHECK(nr_proton_nucleus_sigma_inel_mb(8, &sigma, &err) == NR_EINPUT, "oxygen has no interaction length here");
 }
 

@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "constants.h"
+#include "forward_mesons.h"
+#include "materials.h"
 #include "llp.h"
 #include "llp_mesons.h"
 #include "nr_test.h"
@@ -235,7 +237,7 @@ static void test_bad_input(void)
     nr_llp_accepted acc;
     CHECK(nr_llp_accept_meson_decays(&t, 0.05, -1.0, &faser, NULL, &acc, &err) == NR_EINPUT, "negative br");
     CHECK(nr_llp_accept_meson_decays(&t, 0.05, 1.0, &bad, NULL, &acc, &err) == NR_EINPUT, "negative radius");
-    nr_meson_decay_quadrature q = {0, 8, 8};
+    nr_meson_decay_quadrature q = {0, 8, 8, 0.0};
     CHECK(nr_llp_accept_meson_decays(&t, 0.05, 1.0, &faser, &q, &acc, &err) == NR_EINPUT && strstr(err.where, "quadrature"),
           "bad quadrature");
     CHECK(nr_llp_accept_meson_decays(&t, 0.2, 1.0, &faser, NULL, &acc, &err) == NR_OK && acc.n == 0,
@@ -245,6 +247,71 @@ static void test_bad_input(void)
     CHECK(nr_llp_accept_meson_decays(&t, 0.05, 1.0, &faser, NULL, &acc, &err) == NR_OK, "%s", err.message);
     CHECK(acc.total_pb > 0 && acc.total_pb <= 1.0, "accepted part of one cell: %g", acc.total_pb);
     nr_llp_accepted_free(&acc);
+    q = nr_meson_decay_quadrature_default();
+    q.axis_fraction = 0.2;
+    CHECK(nr_llp_accept_meson_decays(&t, 0.05, 1.0, &faser, &q, &acc, &err) == NR_EINPUT &&
+              strstr(err.message, "axis_fraction"), "axis_fraction above 0.1 refused");
+}
+
+/* Mesons deep inside the cone taken on the beam axis (axis_fraction, llp_mesons.h) against every cell at its own
+ * angle (axis_fraction 0): the proton dumps' forward-meson tables (nu-Cal: 15 mrad cone, DUNE: 4.3 mrad) and the
+ * FASER EPOS-LHC tables (0.2 mrad), pi0 and eta, long- and short-lived as in test_tables. */
+static void test_axis_mesons(void)
+{
+    nr_error err;
+    const struct {
+        const char *name;
+        double e_beam;
+        const nr_material *target;
+        nr_decay_volume v;
+    } dumps[3] = {{"nu-Cal", 68.6, &nr_material_iron, {64.0, 23.0, 1.3}},
+                  {"DUNE", 120.0, &nr_material_carbon, {574.0, 5.0, 2.5}},
+                  {"FASER", 0.0, NULL, NR_FASER_DECAY_VOLUME}};
+    const int pdgs[2] = {111, 221};
+    const double masses[3] = {0.005, 0.05, 0.12};
+    nr_meson_decay_quadrature every = nr_meson_decay_quadrature_default();
+    every.axis_fraction = 0.0;
+    for (int d = 0; d < 3; d++)
+        for (int k = 0; k < 2; k++) {
+            nr_hadron_table t = {0};
+            nr_status st = dumps[d].target
+                               ? nr_forward_meson_table(pdgs[k], dumps[d].e_beam, dumps[d].target, 1, &t, &err)
+                               : nr_hadron_table_load(nr_test_data_dir(), "13.6TeV", "EPOSLHC", pdgs[k], &t, &err);
+            CHECK(st == NR_OK, "%s %d: %s", dumps[d].name, pdgs[k], err.message);
+            if (st != NR_OK)
+                continue;
+            const nr_decay_volume *v = &dumps[d].v;
+            double worst = 0.0;
+            for (int j = 0; j < 3; j++) {
+                double m = masses[j];
+                if (!(m < t.mass_gev))
+                    continue;
+                /* long-lived: d >> L; short-lived: L/d = 10 at 0.3 of the largest meson momentum in the table */
+                double p_top = 0.0;
+                for (size_t i = 0; i < t.n_cells; i++)
+                    p_top = fmax(p_top, pow(10.0, t.cells[i].log10_p));
+                double ctau_long = 1e6 * m * v->distance_m, ctau_short = v->distance_m * m / (3.0 * p_top);
+                nr_llp_accepted a0, a1;
+                CHECK(nr_llp_accept_meson_decays(&t, m, 1.0, v, &every, &a0, &err) == NR_OK &&
+                          nr_llp_accept_meson_decays(&t, m, 1.0, v, NULL, &a1, &err) == NR_OK,
+                      "%s", err.message);
+                double r[3] = {a1.total_pb / a0.total_pb,
+                               nr_llp_events_accepted(&a1, v, ctau_long, 1.0) /
+                                   nr_llp_events_accepted(&a0, v, ctau_long, 1.0),
+                               nr_llp_events_accepted(&a1, v, ctau_short, 1.0) /
+                                   nr_llp_events_accepted(&a0, v, ctau_short, 1.0)};
+                for (int i = 0; i < 3; i++) {
+                    CHECK(fabs(r[i] - 1.0) < 1e-5, "%s pdg %d m %g: on-axis mesons move quantity %d by %.3g",
+                          dumps[d].name, pdgs[k], m, i, r[i] - 1.0);
+                    worst = fmax(worst, fabs(r[i] - 1.0));
+                }
+                nr_llp_accepted_free(&a0);
+                nr_llp_accepted_free(&a1);
+            }
+            printf("%s pdg %d: mesons below 0.03 theta_acc on the axis: accepted, long- and short-lived events within "
+                   "%.2e of every cell at its own angle\n", dumps[d].name, pdgs[k], worst);
+            nr_hadron_table_free(&t);
+        }
 }
 
 int main(void)
@@ -252,6 +319,7 @@ int main(void)
     test_lab_density_normalised();
     test_single_mesons();
     test_bad_input();
+    test_axis_mesons();
     test_tables();
     return nr_test_summary();
 }

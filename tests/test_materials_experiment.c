@@ -56,5 +56,22 @@ int main(void)
     CHECK(nr_experiment_override(&copy, "radius_m", 1.0, "/x", &err) == NR_EINPUT,
           "radius is not a FASERnu field");
     CHECK(nr_experiment_override(&copy, "colour", 1.0, "/x", &err) == NR_EINPUT, "unknown field rejected");
+    /* the electron-dump switches (beam_dump.c) do not apply to proton dumps, which would ignore them (issue 15) */
+    for (int k = 0; k < 2; k++) {
+        const char *field = k ? "shower_spread" : "pair_acceptance";
+        nr_experiment pd = *nr_experiment_find(k ? "DUNE" : "nu-Cal"), ed = *nr_experiment_find("E137");
+        CHECK(nr_experiment_override(&pd, field, 0.0, "/experiment_overrides/f", &err) == NR_EINPUT &&
+                  strcmp(err.rule, NR_RULE_NOT_APPLICABLE) == 0 && strcmp(err.where, "/experiment_overrides/f") == 0 &&
+                  strstr(err.message, field),
+              "%s refused at the proton dump %s", field, pd.name);
+        CHECK(nr_experiment_override(&ed, field, 0.0, "/x", &err) == NR_OK, "%s accepted at E137", field);
+        int listed_p = 0, listed_e = 0;
+        for (int i = 0; i < nr_n_experiment_fields; i++)
+            if (strcmp(nr_experiment_fields[i].name, field) == 0) {
+                listed_p = nr_experiment_field_applies(&pd, &nr_experiment_fields[i]);
+                listed_e = nr_experiment_field_applies(&ed, &nr_experiment_fields[i]);
+            }
+        CHECK(!listed_p && listed_e, "%s overridable at E137 only", field);
+    }
     return nr_test_summary();
 }

@@ -16,6 +16,7 @@
 #include <gsl/gsl_integration.h>
 
 #include "constants.h"
+#include "forward_mesons.h"
 #include "engine.h"
 #include "model.h"
 #include "nr_test.h"
@@ -131,11 +132,13 @@ static void test_accept(void)
     if (nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK) {
         nr_proton_dump_production memo = prod;
         const nr_hadron_table *again = NULL;
-        CHECK(nr_proton_dump_meson_table(engine, &nucal, 111, &memo.meson_tables[0], &err) == NR_OK &&
-                  nr_proton_dump_meson_table(engine, &nucal, 221, &memo.meson_tables[1], &err) == NR_OK &&
-                  nr_proton_dump_meson_table(engine, &nucal, 111, &again, &err) == NR_OK,
+        nr_hadron_table *owned[3] = {NULL, NULL, NULL};
+        CHECK(nr_proton_dump_meson_table(engine, &nucal, 111, &memo.meson_tables[0], &owned[0], &err) == NR_OK &&
+                  nr_proton_dump_meson_table(engine, &nucal, 221, &memo.meson_tables[1], &owned[1], &err) == NR_OK &&
+                  nr_proton_dump_meson_table(engine, &nucal, 111, &again, &owned[2], &err) == NR_OK,
               "memoised meson tables: %s", err.message);
         CHECK(again && again == memo.meson_tables[0], "a second request returns the memoised table");
+        CHECK(!owned[0] && !owned[1] && !owned[2], "a memo with room owns its tables");
         nr_llp_accepted a1[NR_PDUMP_N_MECH], a2[NR_PDUMP_N_MECH];
         int h1[NR_PDUMP_N_MECH], h2[NR_PDUMP_N_MECH];
         CHECK(nr_proton_dump_accept(&nucal, 0.05, &prod, a1, h1, &err) == NR_OK &&
@@ -194,6 +197,79 @@ static void test_model(void)
         CHECK_REL(all, pi0 + eta + brem, 1e-12, "visible = pi0 + eta + bremsstrahlung");
         CHECK_REL(signal(engine, exp, "visible", "mesons", m, eps), pi0 + eta, 1e-12, "production mesons");
         CHECK_REL(signal(engine, exp, "visible", "bremsstrahlung", m, eps), brem, 1e-12, "production brem");
+        /* below 2 m_e = 1.022 MeV the dark photon has no visible decay (it is not produced there, vector_ip.c):
+         * every signal exactly 0, and a normal answer (not an error) */
+        CHECK(signal(engine, exp, "visible", "all", 0.001, 1e-5) == 0.0 &&
+                  signal(engine, exp, "ee", "all", 0.001, 1e-5) == 0.0 &&
+                  signal(engine, exp, "visible_from_pi0", "all", 0.001, 1e-5) == 0.0,
+              "%s: no visible signal at 1 MeV", exp);
+        CHECK(signal(engine, exp, "visible", "all", 0.0011, 1e-6) > 0.0, "%s: a visible signal at 1.1 MeV", exp);
+    }
+    nr_engine_free(engine);
+}
+
+/* More distinct beam energies (experiment_overrides.beam_energy_gev) than the engine memoises (NR_ENGINE_DERIVED_MAX
+ * keys, two per energy: pi0 and eta): every energy must still get its own table, the same as one built afresh
+ * (nr_forward_meson_table with one midpoint per cell, the build the memo runs), and the model's signal at an energy
+ * beyond the memo must equal that of a fresh engine (whose memo has room). Before issue 15 the memo refused the
+ * energies beyond its slots with an internal error. */
+static void test_overridden_beam_energies(void)
+{
+    nr_engine *engine = NULL, *fresh = NULL;
+    nr_error err;
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    if (!engine)
+        return;
+    const int n_energies = NR_ENGINE_DERIVED_MAX / 2 + 6;
+    int owned_count = 0;
+    nr_experiment last;
+    for (int i = 0; i < n_energies; i++) {
+        nr_experiment x = *nr_experiment_find("nu-Cal");
+        double eb = 40.0 + 5.0 * i; /* 40-175 GeV [GeV], inside BMPT's 10-500 GeV (forward_mesons.h) */
+        CHECK(nr_experiment_override(&x, "beam_energy_gev", eb, "/experiment_overrides/beam_energy_gev", &err) ==
+                  NR_OK,
+              "override %g GeV: %s", eb, err.message);
+        last = x;
+        for (int k = 0; k < 2; k++) {
+            int pdg = k ? 221 : 111;
+            const nr_hadron_table *t = NULL;
+            nr_hadron_table *own = NULL, ref = {0};
+            nr_status st = nr_proton_dump_meson_table(engine, &x, pdg, &t, &own, &err);
+            CHECK(st == NR_OK && t, "%g GeV, pdg %d: a table (%s)", eb, pdg, st == NR_OK ? "" : err.message);
+            CHECK(nr_forward_meson_table(pdg, eb, x.target, 1, &ref, &err) == NR_OK, "fresh table: %s", err.message);
+            if (t) {
+                int same = t->n_cells == ref.n_cells && t->total_pb == ref.total_pb && t->sqrt_s_gev == ref.sqrt_s_gev;
+                for (size_t c = 0; same && c < ref.n_cells; c++)
+                    same = t->cells[c].sigma_pb == ref.cells[c].sigma_pb &&
+                           t->cells[c].log10_p == ref.cells[c].log10_p &&
+                           t->cells[c].log10_theta == ref.cells[c].log10_theta;
+                CHECK(same, "%g GeV, pdg %d: the table equals a freshly built one (%.6g vs %.6g per proton)", eb, pdg,
+                      t->total_pb, ref.total_pb);
+            }
+            owned_count += own != NULL;
+            nr_proton_dump_meson_table_release(own);
+            nr_hadron_table_free(&ref);
+        }
+    }
+    CHECK(owned_count >= 2 * n_energies - NR_ENGINE_DERIVED_MAX, "the energies beyond the memo were built apart (%d)",
+          owned_count);
+    /* end to end: the model at the last energy (beyond the memo) against a fresh engine */
+    CHECK(nr_engine_init(nr_test_data_dir(), &fresh, &err) == NR_OK, "fresh engine: %s", err.message);
+    if (fresh) {
+        const nr_model *model = nr_model_find("dark_photon");
+        nr_param_value p[16];
+        nr_model_defaults(model, p);
+        p[0].number = 0.05; /* m [GeV] */
+        p[1].number = 1e-7; /* epsilon */
+        p[nr_model_param_index(model, "production")].choice = 1; /* mesons */
+        size_t sig = (size_t)nr_model_signal_index(model, "visible");
+        double v_shared = -1, v_fresh = -1;
+        CHECK(nr_model_signal_at(model, engine, &last, p, sig, &v_shared, &err) == NR_OK, "shared: %s", err.message);
+        CHECK(nr_model_signal_at(model, fresh, &last, p, sig, &v_fresh, &err) == NR_OK, "fresh: %s", err.message);
+        printf("nu-Cal at %g GeV, dark photon 50 MeV, eps 1e-7, mesons: %.6g events (full memo) vs %.6g (fresh)\n",
+               last.beam_energy_gev, v_shared, v_fresh);
+        CHECK(v_shared > 0 && v_shared == v_fresh, "beyond the memo: the same events as a fresh engine");
+        nr_engine_free(fresh);
     }
     nr_engine_free(engine);
 }
@@ -205,5 +281,6 @@ int main(void)
     test_cone();
     test_accept();
     test_model();
+    test_overridden_beam_energies();
     return nr_test_summary();
 }

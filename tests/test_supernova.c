@@ -418,9 +418,27 @@ static void test_reader(void)
     memcpy(c, "mu_xx", 5);
     expect_refused(bad, "column 6 must be 'mu_mu_MeV'", "wrong column");
     snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n0 8 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 9: r_km must be >= 0 and strictly increasing", "radius not increasing");
+    expect_refused(bad, "line 9, column 1 (r_km) = 0: must be strictly increasing", "radius not increasing");
     snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n50 -1 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "T_MeV must be positive", "negative temperature");
+    expect_refused(bad, "line 9, column 2 (T_MeV) = -1: must be positive", "negative temperature");
+    /* range checks name the line and the column (issue 15 review item 7) */
+    snprintf(bad, sizeof bad, "%s-1 30 3e14 0.3 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", header);
+    expect_refused(bad, "line 8, column 1 (r_km) = -1: must be >= 0", "negative radius");
+    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n# a comment line\n50 0 1e11 0.1 20 20 0 0 0\n", header);
+    expect_refused(bad, "line 10, column 2 (T_MeV) = 0: must be positive", "zero temperature, after a comment");
+    snprintf(bad, sizeof bad, "%s0 30 0 0.3 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", header);
+    expect_refused(bad, "line 8, column 3 (rho_g_cm3) = 0: must be positive", "zero density");
+    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n50 1 -1e11 0.1 20 20 0 0 0\n", header);
+    expect_refused(bad, "line 9, column 3 (rho_g_cm3) = -1e+11: must be positive", "negative density");
+    snprintf(bad, sizeof bad, "%s0 30 3e14 1.5 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", header);
+    expect_refused(bad, "line 8, column 4 (Y_e) = 1.5: must be between 0 and 1", "Y_e above 1");
+    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n50 1 1e11 -0.1 20 20 0 0 0\n", header);
+    expect_refused(bad, "line 9, column 4 (Y_e) = -0.1", "negative Y_e");
+    expect_refused("nureach_sn_profile 1\nL_nu_erg_s -3e52\n", "line 2: L_nu_erg_s = -3e+52 must be positive",
+                   "negative L_nu");
+    expect_refused("nureach_sn_profile 1\nL_nu_erg_s 3e52\nR_nu_km 0\n", "line 3: R_nu_km = 0 must be positive",
+                   "zero R_nu");
+    expect_refused("nureach_sn_profile 1\ntime_s -1\n", "line 2: time_s = -1 must be >= 0", "negative time");
     snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", header);
     expect_refused(bad, "line 8: column 9", "short row");
     snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0 7\n50 1 1e11 0.1 20 20 0 0 0\n", header);
@@ -442,11 +460,11 @@ static void test_reader(void)
     expect_refused("nureach_sn_profile 1\nL_nu 3\n", "line 2", "unknown header key");
     expect_refused("nureach_sn_profile 1\nL_nu_erg_s 3e52\n", "no 'columns' line", "no columns line");
 
-    CHECK(nr_sn_profile_load(NULL, "", "/x", &p, &err) == NR_OK && p.n == 401, "no name: the synthetic profile");
+    CHECK(nr_sn_profile_load(NULL, "", NULL, "/x", &p, &err) == NR_OK && p.n == 401, "no name: the synthetic profile");
     nr_sn_profile_free(&p);
-    CHECK(nr_sn_profile_load(NULL, "a.txt", "/x", &p, &err) == NR_EINPUT && strcmp(err.where, "/x") == 0 &&
+    CHECK(nr_sn_profile_load(NULL, "a.txt", NULL, "/x", &p, &err) == NR_EINPUT && strcmp(err.where, "/x") == 0 &&
               strstr(err.message, "--sn-profiles"), "a name without a folder: %s", err.message);
-    CHECK(nr_sn_profile_load("/nonexistent-nureach", "a.txt", "/x", &p, &err) == NR_EINPUT &&
+    CHECK(nr_sn_profile_load("/nonexistent-nureach", "a.txt", NULL, "/x", &p, &err) == NR_EINPUT &&
               strstr(err.message, "a.txt"), "a missing file names it: %s", err.message);
 }
 

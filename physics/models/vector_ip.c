@@ -23,6 +23,7 @@
 #include "beam_dump.h"
 #include "bremsstrahlung.h"
 #include "constants.h"
+#include "forward_mesons.h"
 #include "llp.h"
 #include "llp_mesons.h"
 #include "model.h"
@@ -185,9 +186,12 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
 {
     const nr_zprime_vertex *u = &pr->couplings.f[NR_ZP_F_U], *d = &pr->couplings.f[NR_ZP_F_D];
     int mechanisms = p[P_PRODUCTION].choice; /* 0 all, 1 mesons, 2 bremsstrahlung */
+    /* no visible decay (e.g. a dark photon below 2 m_e): every signal and the E_X spectrum are br_visible (or a part
+     * of it) times the production, so none is computed; nr_proton_dump_accept still checks the dump */
+    int visible = pr->br_visible > 0.0;
     nr_proton_dump_production prod = {
-        .mesons = mechanisms != 2,
-        .bremsstrahlung = mechanisms != 1,
+        .mesons = visible && mechanisms != 2,
+        .bremsstrahlung = visible && mechanisms != 1,
         .q = {u->g_v, d->g_v, pr->couplings.f[NR_ZP_F_S].g_v},
         .pc = {2.0 * (u->g_v + u->g_a) + (d->g_v + d->g_a), 2.0 * (u->g_v - u->g_a) + (d->g_v - d->g_a)},
         .brem = nr_brem_options_default(nr_fixed_target_sqrt_s_gev(e->beam_energy_gev)),
@@ -199,12 +203,15 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
     pr->luminosity_fb = nr_proton_dump_luminosity_fb(e);
     /* the dump's pi0 and eta do not depend on the request: built once per engine */
     const int pdg[2] = {111, 221};
-    for (int k = 0; k < 2 && prod.mesons; k++) {
-        nr_status st = nr_proton_dump_meson_table(engine, e, pdg[k], &prod.meson_tables[k], err);
-        if (st != NR_OK)
-            return st;
-    }
-    return nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
+    nr_hadron_table *owned[2] = {NULL, NULL}; /* tables beyond the engine's memo (nr_proton_dump_meson_table) */
+    nr_status st = NR_OK;
+    for (int k = 0; k < 2 && prod.mesons && st == NR_OK; k++)
+        st = nr_proton_dump_meson_table(engine, e, pdg[k], &prod.meson_tables[k], &owned[k], err);
+    if (st == NR_OK)
+        st = nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
+    for (int k = 0; k < 2; k++)
+        nr_proton_dump_meson_table_release(owned[k]);
+    return st;
 }
 
 #define SN_PROFILE_WHERE "/experiment_overrides/" NR_SN_PROFILE_FIELD
@@ -213,7 +220,9 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
 static nr_status build_supernova(const nr_engine *engine, const nr_experiment *e, production *pr, nr_error *err)
 {
     nr_sn_profile profile;
-    nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, SN_PROFILE_WHERE, &profile, err);
+    /* pinned to the content the request was keyed with (e->sn_profile_sha256, set by the server) */
+    nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, e->sn_profile_sha256,
+                                      SN_PROFILE_WHERE, &profile, err);
     if (st != NR_OK)
         return st;
     nr_sn_zprime rates;
@@ -257,7 +266,9 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
             memset(pr->dump_yield.n_anni, 0, sizeof pr->dump_yield.n_anni);
         return st;
     }
-    if (mechanisms != 2) {
+    /* no visible decay: no production to compute (as in build_proton_dump) */
+    int visible = pr->br_visible > 0.0;
+    if (visible && mechanisms != 2) {
         /* quark vector couplings at unit gauge coupling, for the anomaly factors of 004 Eqs. 33-35 */
         nr_quark_vector_couplings q = {c->f[NR_ZP_F_U].g_v, c->f[NR_ZP_F_D].g_v, c->f[NR_ZP_F_S].g_v};
         const int pdg[2] = {111, 221};
@@ -275,7 +286,7 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
             }
         }
     }
-    if (st == NR_OK && mechanisms != 1) {
+    if (st == NR_OK && visible && mechanisms != 1) {
         /* proton chiral couplings: x'_pL = 3 x'_q (= 2 q_L(u) + q_L(d)), x'_pR = 2 x'_u + x'_d */
         const nr_zprime_vertex *u = &c->f[NR_ZP_F_U], *d = &c->f[NR_ZP_F_D];
         nr_proton_chiral_couplings pc = {2.0 * (u->g_v + u->g_a) + (d->g_v + d->g_a),
@@ -332,8 +343,8 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
             return nr_fail(err, NR_EINPUT, "/params/production", "at a supernova the production is that of 004 Eq. 55 "
                            "(nu nu -> Z', gamma mu -> Z' mu, mu mu -> Z'); leave 'production' at 'all'");
         nr_sn_profile profile; /* the named profile must exist and be well formed */
-        nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, SN_PROFILE_WHERE, &profile,
-                                          err);
+        nr_status st = nr_sn_profile_load(nr_engine_sn_profile_dir(engine), e->sn_profile, e->sn_profile_sha256,
+                                          SN_PROFILE_WHERE, &profile, err);
         nr_sn_profile_free(&profile);
         return st;
     }
@@ -345,6 +356,11 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
         if (proton && !(p[P_BREM_Z_MIN].number < p[P_BREM_Z_MAX].number))
             return nr_fail(err, NR_EINPUT, "/params/brem_z_min", "brem_z_min (%g) must be below brem_z_max (%g)",
                            p[P_BREM_Z_MIN].number, p[P_BREM_Z_MAX].number);
+        if (proton && p[P_PRODUCTION].choice != 2) { /* pi0 and eta: the BMPT range (forward_mesons.h) */
+            nr_status st = nr_forward_meson_check_beam(e->beam_energy_gev, err);
+            if (st != NR_OK)
+                return st;
+        }
         if (!proton && p[P_PRODUCTION].choice == 1)
             return nr_fail(err, NR_EINPUT, "/params/production", "meson production at electron beam dumps is not "
                            "computed (004 Eq. 51); choose 'all' or 'bremsstrahlung'");
@@ -503,6 +519,32 @@ static void vector_release(const nr_model *model, void *state)
     production_free(state);
 }
 
+/* Thresholds of the signals in the boson mass (nr_model.signal_threshold): every visible final state needs at least
+ * an e+ e- pair (004 Eq. 17 opens at m = 2 m_e with the velocity; the hadronic channels, pi0 gamma the lightest,
+ * open above it), so below 2 m_e nothing decays visibly and the visible signals are exactly zero (at a supernova
+ * `visible` is a luminosity ratio instead: no threshold); mu+ mu- needs 2 m_mu. [GeV] */
+static double vector_signal_threshold(const nr_model *model, const nr_experiment *e, const nr_param_value *params,
+                                      size_t signal, size_t param)
+{
+    (void)model;
+    (void)params;
+    if (param != P_MASS || (e && e->kind == NR_DETECTOR_SUPERNOVA))
+        return NAN;
+    switch (signal) {
+    case S_VISIBLE:
+    case S_EE:
+    case S_FROM_PI0:
+    case S_FROM_ETA:
+    case S_FROM_BREM:
+    case S_FROM_ANNI:
+        return 2.0 * NR_M_ELECTRON;
+    case S_MUMU:
+        return 2.0 * NR_M_MUON;
+    default:
+        return NAN;
+    }
+}
+
 /* ------------------------------------------------------------------------------------------------ */
 /* the three model tables                                                                            */
 
@@ -520,6 +562,7 @@ static const vector_family b_minus_l_family = {KIND_B_MINUS_L};
     .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME, .signals = vector_signals,              \
     .n_signals = N_SIGNALS, .state_size = sizeof(production), .check = vector_check, .prepare = vector_prepare,      \
     .signals_at = vector_signals_at, .spectra = vector_spectra, .release = vector_release,                         \
+    .signal_threshold = vector_signal_threshold,                                                                    \
     .total_signal = "visible" /* = the sum of the visible_from_* channels; ee, mumu, hadrons are parts of it */
 
 const nr_model nr_model_u1x = {

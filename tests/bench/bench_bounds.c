@@ -15,9 +15,10 @@
  *       (/proc/<pid>/stat) over the miss and per hit (mean of the 20) is printed too.
  * The library has no result cache (the server's SQLite cache answers repeats): "hit" exists in the API mode only.
  * Presets (bounds_presets.h): dipole (FASERnu2, gamma_decay_volume), darkz_nun (FASERnu, n_hese), dark_photon and
- * b_minus_l (FASER, visible), e137 and nucal (dark_photon at E137 and nu-Cal; issue 15), zd_hnl_fig3 and zd_hnl_fig4
- * (FASERnu2; issue 12), u1x (x_H = -1, FASER), tmm_zp (003 Fig. 7, FASERnu), nuphilic_zp (chi-square region, 002
- * Fig. 3, FASERnu); points x points log grid, threshold 3, refined (the chi-square preset: 90% CL, not refined).
+ * b_minus_l (FASER, visible), e137, nucal and dune (dark_photon at E137, nu-Cal and DUNE; issues 15, 11),
+ * zd_hnl_fig3 and zd_hnl_fig4 (FASERnu2; issue 12), u1x (x_H = -1, FASER), tmm_zp (003 Fig. 7, FASERnu),
+ * nuphilic_zp (chi-square region, 002 Fig. 3, FASERnu); points x points log grid, threshold 3, refined (the
+ * chi-square preset: 90% CL, not refined).
  * sm has no couplings, so no contour. Prints figures; asserts nothing.
  */
 #include <stdio.h>

@@ -49,6 +49,8 @@ static const bounds_preset bounds_presets[] = {
     {"e137", "dark_photon", "E137", "visible", "m_Ap", 0.001, 1.0, "epsilon", 1e-9, 1e-3, {{0}}, NULL},
     /* issue 15: the dark photon at the nu-Cal proton beam dump */
     {"nucal", "dark_photon", "nu-Cal", "visible", "m_Ap", 0.001, 1.0, "epsilon", 1e-9, 1e-3, {{0}}, NULL},
+    /* issue 11: the dark photon at the DUNE near detector behind the LBNF target (004 Table V), the nucal grid */
+    {"dune", "dark_photon", "DUNE", "visible", "m_Ap", 0.001, 1.0, "epsilon", 1e-9, 1e-3, {{0}}, NULL},
     /* issue 12: paper 001 Fig. 3 point (m_ZD 30 MeV, alpha_D 0.25, alpha eps^2 2e-10, mu mixing) */
     {"zd_hnl_fig3", "zd_hnl", "FASERnu2", "ee_secondary", "m_N", 0.05, 20.0, "U2", 1e-12, 1e-2,
      {{"m_ZD", 0.03, NULL}, {"alpha_D", 0.25, NULL}, {"epsilon", 1.6554e-4, NULL}, {"flavour", 0, "mu"}}, NULL},

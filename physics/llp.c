@@ -18,7 +18,7 @@
 /* Cell lookup without transcendental calls (issue 11, nr_llp_spectrum_fill_pt2_pz). nr_llp_spectrum_fill finds the
  * cell from log10 of the angle (after atan2) and of the momentum; for p_z > 0 the same cells follow from the
  * squares a boost already has: the angle cell from tan^2 = p_T^2 / p_z^2 against tan^2 of the cell edges, the
- * momentum cell from p^2 = p_T^2 + z^2 against the squared edges (edges 10^(log10_min + k 0.05), llp.h; below the
+ * momentum cell from p^2 = p_T^2 + p_z^2 against the squared edges (edges 10^(log10_min + k 0.05), llp.h; below the
  * first edge cell 0, above the last the top cell, as nr_llp_spectrum_fill clamps). A table indexed by the binary
  * exponent and the top 4 mantissa bits of the square gives the cell of each sixteenth of a binade; a sixteenth
  * (ratio 1.0625) is narrower than a cell (ratio >= 10^0.1 = 1.26 in the squares), so at most one edge lies inside
@@ -28,10 +28,12 @@
  * (commit 87cbbce): equal to the 12 digits printed. */
 #define SQ_SUB 16
 typedef struct {
+    int ok;                           /* the table fits (else nr_llp_spectrum_fill_pt2_pz takes log10)      */
     int lo_exp, n_lut, k_max;         /* binary exponent of lut[0]; entries; highest finite edge            */
     double x2_lo, x2_hi;              /* 2^lo_exp, 2^(lo_exp + n_lut / SQ_SUB)                               */
     double edge2[NR_LLP_N_THETA];     /* squared edge below cell k (edge2[0] = 0); +inf where not finite    */
-    short lut[64 * SQ_SUB];           /* cell at the lower end of each sixteenth of a binade                 */
+    short lut[64 * SQ_SUB];           /* cell at the lower end of each sixteenth of a binade (64 binades:    */
+                                      /* the angle grid spans 59, tan^2 1e-16..40; the momentum grid 46)    */
 } sq_cells;
 
 static sq_cells theta_cells, p_cells;
@@ -53,6 +55,9 @@ static void sq_cells_build(sq_cells *c, double log10_min, int n, int is_angle)
     frexp(c->edge2[c->k_max], &e_hi);   /* edge2[k_max] < 2^e_hi            */
     c->lo_exp = e_lo - 1;
     c->n_lut = (e_hi - c->lo_exp) * SQ_SUB;
+    c->ok = c->n_lut <= (int)(sizeof c->lut / sizeof c->lut[0]); /* not with llp.h's grids: then the log10 route */
+    if (!c->ok)
+        return;
     c->x2_lo = ldexp(1.0, c->lo_exp);
     c->x2_hi = ldexp(1.0, e_hi);
     for (int i = 0; i < c->n_lut; i++) {
@@ -69,7 +74,6 @@ static void sq_cells_init(void)
     sq_cells_build(&theta_cells, NR_LLP_LOG10_THETA_MIN, NR_LLP_N_THETA, 1);
     sq_cells_build(&p_cells, NR_LLP_LOG10_P_MIN, NR_LLP_N_P, 0);
 }
-
 
 /* The cell of a square x2 (tan^2 of the angle, or p^2 [GeV^2]). */
 static inline int sq_cell(const sq_cells *c, double x2)
@@ -91,7 +95,7 @@ void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_
 {
     if (!s || !s->w_pb || !isfinite(weight_pb)) return;
     pthread_once(&sq_cells_once, sq_cells_init); /* after the first call one load and compare, no lock */
-    if (!(pz_gev > 0.0)) { /* at or beyond 90 degrees: the log10 route */
+    if (!(pz_gev > 0.0) || !theta_cells.ok || !p_cells.ok) { /* at or beyond 90 degrees: the log10 route */
         nr_llp_spectrum_fill(s, atan2(sqrt(pt2_gev2), pz_gev), sqrt(pt2_gev2 + pz_gev * pz_gev), weight_pb);
         return;
     }

@@ -39,8 +39,8 @@ nr_status nr_chi2_bounds_compute(const nr_model *model, const nr_engine *engine,
         return nr_fail(err, NR_ENOMEM, "", "out of memory for a %zu x %zu chi-square grid", contour.nx, contour.ny);
     }
     nr_bounds_axes(&contour, x, y);
-    st = nr_chi2_model_grid(model, engine, experiment, base, contour.ix, x, contour.nx, contour.iy, y, contour.ny, &t,
-                            chi2, progress, err);
+    st = nr_chi2_model_grid_threads(model, engine, experiment, base, contour.ix, x, contour.nx, contour.iy, y,
+                                    contour.ny, &t, contour.threads, chi2, progress, err);
     for (size_t k = 0; st == NR_OK && k < contour.nx * contour.ny; k++)
         if (!(chi2[k] >= 0.0 && isfinite(chi2[k]))) /* refused by the model (NAN): not excluded */
             chi2[k] = 0.0;

@@ -5,7 +5,8 @@
  * (x: any number parameter, y: a coupling-flagged parameter; nr_chi2_model_grid, Asimov data = the model at
  * zero couplings at each x), and the region Delta-chi2 >= level is traced by the same marching squares as the
  * event-threshold contours (contour.h, on ln(Delta-chi2 / level)), without refinement (the refinement finds
- * roots of the events of a signal). level = nr_chi2_level(test->cl, 2): two scanned parameters (4.605 at
+ * roots of the events of a signal), the masses shared among request->threads threads (nr_chi2_model_grid_threads,
+ * the same result bit for bit on any number). level = nr_chi2_level(test->cl, 2): two scanned parameters (4.605 at
  * 90% CL). A point the model refuses counts as Delta-chi2 = 0 (not excluded), as in the event scans.
  */
 #ifndef NR_CHI2_BOUNDS_H

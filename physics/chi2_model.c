@@ -2,6 +2,8 @@
 #include "chi2_model.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,71 +127,151 @@ static void mark_refused(void *job, at_x_fn fn, size_t k)
     }
 }
 
-/* prepares the model at each xs[k] (or once at base, ix < 0), builds the Asimov data and runs fn */
-static nr_status over_x(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
-                        const nr_param_value *base, int ix, const double *xs, size_t n, int ip,
-                        const nr_chi2_test *test, at_x_fn fn, void *job, const nr_progress *progress, nr_error *err)
+/* The x values are shared among threads (issue 11): each worker has its own prepared state, parameter vector and
+ * Asimov/prediction buffers and takes the next x from a shared counter; a value's results depend on that value
+ * only, so the output is the same bit for bit with any number of threads. Worker 0 runs in the caller's thread
+ * and alone reports progress (the count of finished values). */
+#define MAX_THREADS 64
+
+typedef struct {
+    const nr_model *model;
+    const nr_engine *engine;
+    const nr_experiment *experiment;
+    const nr_param_value *base;
+    int ix, ip;
+    const double *xs;
+    size_t n;
+    const nr_chi2_test *test;
+    at_x_fn fn;
+    void *job;
+    const nr_progress *progress;
+    atomic_size_t next, done;
+    atomic_int stop; /* a worker failed or the job was cancelled: the others stop */
+} over_x_shared;
+
+typedef struct {
+    over_x_shared *sh;
+    int reports;
+    nr_status status;
+    nr_error err;
+} over_x_worker;
+
+/* prepares the model at one xs[k] (or once at base, ix < 0), builds the Asimov data and runs fn */
+static nr_status one_x(over_x_shared *sh, size_t k, void *state, nr_param_value *params, double **data,
+                       double **pred, nr_error *err)
 {
-    nr_status st = NR_OK;
+    const nr_model *model = sh->model;
+    memcpy(params, sh->base, model->n_params * sizeof *params);
+    if (sh->ix >= 0)
+        params[sh->ix].number = sh->xs[k];
+    nr_status st = model->check ? model->check(model, sh->engine, sh->experiment, params, err) : NR_OK;
+    if (st == NR_OK && model->prepare)
+        st = model->prepare(model, sh->engine, sh->experiment, params, state, err);
+    if (st == NR_EINPUT || st == NR_EKINEMATIC) { /* a refused point: nothing there, go on */
+        memset(state, 0, model->state_size);
+        mark_refused(sh->job, sh->fn, k);
+        return NR_OK;
+    }
+    if (st != NR_OK)
+        return st;
+    /* Asimov data: every coupling at 0 */
+    for (size_t i = 0; i < model->n_params; i++)
+        if (model->params[i].coupling && model->params[i].kind == NR_PARAM_NUMBER)
+            params[i].number = 0;
+    nr_table asimov = {0};
+    st = model->spectra(model, state, params, &asimov, err);
+    size_t m = st == NR_OK ? select_bins(&asimov, sh->test->observable, NULL) : 0;
+    if (st == NR_OK && m == 0)
+        st = nr_fail(err, NR_EINPUT, "/test/observable", "no spectra channel of %s begins with \"%s\"", model->name,
+                     sh->test->observable);
+    if (st == NR_OK && !*data) {
+        *data = malloc(m * sizeof **data);
+        *pred = malloc(m * sizeof **pred);
+        if (!*data || !*pred)
+            st = nr_fail(err, NR_ENOMEM, "", "out of memory for the chi-square test");
+    }
+    if (st == NR_OK) {
+        select_bins(&asimov, sh->test->observable, *data);
+        limit_ctx c = {model, state, params, sh->ip, sh->test, *data, *pred, m};
+        st = sh->fn(&c, k, sh->job, err);
+    }
+    nr_table_free(&asimov);
+    if (model->release)
+        model->release(model, state);
+    memset(state, 0, model->state_size);
+    return st;
+}
+
+static void *over_x_work(void *arg)
+{
+    over_x_worker *w = arg;
+    over_x_shared *sh = w->sh;
+    const nr_model *model = sh->model;
+    w->status = NR_OK;
     void *state = calloc(1, model->state_size ? model->state_size : 1);
     nr_param_value *params = malloc(model->n_params * sizeof *params);
-    if (!state || !params) {
-        free(state);
-        free(params);
-        return nr_fail(err, NR_ENOMEM, "", "out of memory for the chi-square test");
-    }
     double *data = NULL, *pred = NULL;
-    for (size_t k = 0; k < n && st == NR_OK; k++) {
-        if (nr_progress_cancelled(progress)) {
-            st = nr_fail(err, NR_ECANCELLED, "", "cancelled");
+    if (!state || !params)
+        w->status = nr_fail(&w->err, NR_ENOMEM, "", "out of memory for the chi-square test");
+    while (w->status == NR_OK && !atomic_load(&sh->stop)) {
+        if (nr_progress_cancelled(sh->progress)) {
+            w->status = nr_fail(&w->err, NR_ECANCELLED, "", "cancelled");
             break;
         }
-        memcpy(params, base, model->n_params * sizeof *params);
-        if (ix >= 0)
-            params[ix].number = xs[k];
-        st = model->check ? model->check(model, engine, experiment, params, err) : NR_OK;
-        if (st == NR_OK && model->prepare)
-            st = model->prepare(model, engine, experiment, params, state, err);
-        if (st == NR_EINPUT || st == NR_EKINEMATIC) { /* a refused point: nothing there, go on */
-            memset(state, 0, model->state_size);
-            mark_refused(job, fn, k);
-            st = NR_OK;
-            continue;
-        }
-        if (st != NR_OK)
+        size_t k = atomic_fetch_add(&sh->next, 1);
+        if (k >= sh->n)
             break;
-        /* Asimov data: every coupling at 0 */
-        for (size_t i = 0; i < model->n_params; i++)
-            if (model->params[i].coupling && model->params[i].kind == NR_PARAM_NUMBER)
-                params[i].number = 0;
-        nr_table asimov = {0};
-        st = model->spectra(model, state, params, &asimov, err);
-        size_t m = st == NR_OK ? select_bins(&asimov, test->observable, NULL) : 0;
-        if (st == NR_OK && m == 0)
-            st = nr_fail(err, NR_EINPUT, "/test/observable", "no spectra channel of %s begins with \"%s\"",
-                         model->name, test->observable);
-        if (st == NR_OK && !data) {
-            data = malloc(m * sizeof *data);
-            pred = malloc(m * sizeof *pred);
-            if (!data || !pred)
-                st = nr_fail(err, NR_ENOMEM, "", "out of memory for the chi-square test");
-        }
-        if (st == NR_OK) {
-            select_bins(&asimov, test->observable, data);
-            limit_ctx c = {model, state, params, ip, test, data, pred, m};
-            st = fn(&c, k, job, err);
-        }
-        nr_table_free(&asimov);
-        if (model->release)
-            model->release(model, state);
-        memset(state, 0, model->state_size);
-        nr_progress_report(progress, (double)(k + 1) / n);
+        w->status = one_x(sh, k, state, params, &data, &pred, &w->err);
+        size_t done = atomic_fetch_add(&sh->done, 1) + 1;
+        if (w->reports)
+            nr_progress_report(sh->progress, (double)done / (double)sh->n);
     }
+    if (w->status != NR_OK)
+        atomic_store(&sh->stop, 1);
     free(data);
     free(pred);
     free(state);
     free(params);
-    return st;
+    return NULL;
+}
+
+static nr_status over_x(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                        const nr_param_value *base, int ix, const double *xs, size_t n, int ip,
+                        const nr_chi2_test *test, at_x_fn fn, void *job, unsigned threads,
+                        const nr_progress *progress, nr_error *err)
+{
+    over_x_shared sh = {.model = model, .engine = engine, .experiment = experiment, .base = base, .ix = ix,
+                        .ip = ip, .xs = xs, .n = n, .test = test, .fn = fn, .job = job, .progress = progress};
+    atomic_init(&sh.next, 0);
+    atomic_init(&sh.done, 0);
+    atomic_init(&sh.stop, 0);
+    size_t n_workers = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
+    if (n_workers > n)
+        n_workers = n ? n : 1;
+    over_x_worker workers[MAX_THREADS];
+    pthread_t tid[MAX_THREADS];
+    size_t started = 0;
+    for (size_t k = 0; k < n_workers; k++) {
+        workers[k] = (over_x_worker){.sh = &sh, .reports = k == 0, .status = NR_OK};
+        nr_error_clear(&workers[k].err);
+    }
+    for (size_t k = 1; k < n_workers; k++) {
+        if (pthread_create(&tid[k], NULL, over_x_work, &workers[k]) != 0)
+            break; /* the started ones and the caller's thread do the work */
+        started = k;
+    }
+    over_x_work(&workers[0]);
+    for (size_t k = 1; k <= started; k++)
+        pthread_join(tid[k], NULL);
+    /* the first failure other than a cancellation, else a cancellation */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k <= started; k++)
+            if (workers[k].status != NR_OK && (pass == 1 || workers[k].status != NR_ECANCELLED)) {
+                if (err)
+                    *err = workers[k].err;
+                return workers[k].status;
+            }
+    return NR_OK;
 }
 
 nr_status nr_chi2_model_limits(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
@@ -201,13 +283,23 @@ nr_status nr_chi2_model_limits(const nr_model *model, const nr_engine *engine, c
     if (st != NR_OK)
         return st;
     limits_job job = {lo, hi, nr_chi2_level(test->cl, test->n_params), limits};
-    return over_x(model, engine, experiment, base, ix, xs, ix < 0 ? 1 : n, ip, test, limit_at_x, &job, progress, err);
+    return over_x(model, engine, experiment, base, ix, xs, ix < 0 ? 1 : n, ip, test, limit_at_x, &job, 1, progress,
+                  err);
 }
 
 nr_status nr_chi2_model_grid(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                              const nr_param_value *base, int ix, const double *xs, size_t nx, int ip, const double *ys,
                              size_t ny, const nr_chi2_test *test, double *chi2, const nr_progress *progress,
                              nr_error *err)
+{
+    return nr_chi2_model_grid_threads(model, engine, experiment, base, ix, xs, nx, ip, ys, ny, test, 1, chi2,
+                                      progress, err);
+}
+
+nr_status nr_chi2_model_grid_threads(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                                     const nr_param_value *base, int ix, const double *xs, size_t nx, int ip,
+                                     const double *ys, size_t ny, const nr_chi2_test *test, unsigned threads,
+                                     double *chi2, const nr_progress *progress, nr_error *err)
 {
     if (ix < 0 || nx == 0 || ny == 0)
         return nr_fail(err, NR_EINPUT, "/scan", "a chi-square grid needs two parameters and points on both axes");
@@ -218,5 +310,5 @@ nr_status nr_chi2_model_grid(const nr_model *model, const nr_engine *engine, con
         if (!(ys[j] >= 0 && isfinite(ys[j])))
             return nr_fail(err, NR_EINPUT, "/scan/y", "coupling values must be finite and >= 0");
     grid_job job = {ys, nx, ny, chi2};
-    return over_x(model, engine, experiment, base, ix, xs, nx, ip, test, grid_at_x, &job, progress, err);
+    return over_x(model, engine, experiment, base, ix, xs, nx, ip, test, grid_at_x, &job, threads, progress, err);
 }

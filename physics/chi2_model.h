@@ -45,4 +45,11 @@ nr_status nr_chi2_model_grid(const nr_model *model, const nr_engine *engine, con
                              size_t ny, const nr_chi2_test *test, double *chi2, const nr_progress *progress,
                              nr_error *err);
 
+/* The same on `threads` threads (0 or 1: the caller's only): the xs are shared among them, each prepared once by
+ * one thread with its own state; the result does not depend on the number of threads (bit for bit). */
+nr_status nr_chi2_model_grid_threads(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                                     const nr_param_value *base, int ix, const double *xs, size_t nx, int ip,
+                                     const double *ys, size_t ny, const nr_chi2_test *test, unsigned threads,
+                                     double *chi2, const nr_progress *progress, nr_error *err);
+
 #endif

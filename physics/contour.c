@@ -664,7 +664,53 @@ static int interpolated_crossing(const scan *s, size_t ia, size_t row, double t0
     return fmin(rel_mass, rel_coupling) < OUTER_INTERP_TOL;
 }
 
-/* Moves w (on edge e) onto the contour. An inner-axis edge: the root along it. An outer-axis edge: in a coupling
+/* The fraction t_thr of the segment pa -> pb (scaled coordinates, one axis varying) at which the model's declared
+ * threshold of the scanned signal in that axis's parameter lies, when it lies strictly inside; 0 if none. */
+static int threshold_on_edge(worker *wk, const double pa[2], const double pb[2], double *t_thr)
+{
+    const scan *s = wk->s;
+    const nr_model *m = s->model;
+    int ax = pa[0] != pb[0] ? 0 : 1;
+    if (!m->signal_threshold || pa[1 - ax] != pb[1 - ax])
+        return 0;
+    int is_log = ax == 0 ? s->req->x_log : s->req->y_log;
+    wk->params[s->req->ix].number = to_param(pa[0], s->req->x_log);
+    wk->params[s->req->iy].number = to_param(pa[1], s->req->y_log);
+    double thr = m->signal_threshold(m, s->experiment, wk->params, s->req->signal, ax == 0 ? s->req->ix : s->req->iy);
+    if (!isfinite(thr) || (is_log && !(thr > 0.0)))
+        return 0;
+    double ut = is_log ? log10(thr) : thr;
+    *t_thr = (ut - pa[ax]) / (pb[ax] - pa[ax]);
+    return *t_thr > 0.0 && *t_thr < 1.0;
+}
+
+/* The crossing on an edge whose one end lies below the signal's threshold (no events) and whose other
+ * end (fraction t_inside, 0 or 1) is inside: bisection on [t_thr, t_inside] to NR_BOUNDS_REFINE_TOL of the edge. Below the
+ * threshold the signal is zero, and just above it (a width opening as a power of the velocity) it rises steeply
+ * from zero: false position from the far end would crawl. The bisection points depend on the edge alone, so with
+ * prepared states kept (nr_scan_keep) the vertices of the other rows crossing the same mass cell reuse them. */
+static nr_status bisect_from_threshold(worker *wk, const double pa[2], const double pb[2], double t_thr,
+                                       double t_inside, double *t, nr_error *err)
+{
+    double out = t_thr, in = t_inside; /* fractions of the edge with f < 0 and f >= 0 */
+    while (fabs(in - out) > NR_BOUNDS_REFINE_TOL) {
+        double mid = 0.5 * (out + in), f;
+        nr_status st = f_along(wk, pa, pb, mid, &f, err);
+        if (st != NR_OK)
+            return st;
+        nr_scan_keep(wk->points, NR_BOUNDS_KEEP_PREPARED); /* opened by the first evaluation */
+        if (f >= 0.0)
+            in = mid;
+        else
+            out = mid;
+    }
+    *t = 0.5 * (out + in);
+    return NR_OK;
+}
+
+/* Moves w (on edge e) onto the contour. An edge that straddles the model's threshold of the signal in the
+ * parameter along it, with no events on the side below: bisection from the threshold (bisect_from_threshold).
+ * An inner-axis edge: the root along it. An outer-axis edge: in a coupling
  * scan the crossing interpolated along the row when the grid describes it well enough (interpolated_crossing),
  * else the model is prepared once at the mass where the grid puts the crossing, and the root is found along the
  * coupling there, within one cell of the edge (first towards where the grid says the crossing lies); otherwise,
@@ -679,6 +725,19 @@ static nr_status refine_vertex(worker *wk, size_t e, vertex *w, nr_error *err)
     size_t ia = s->inner_x ? na[1] - 1 : na[0] - 1, ib = s->inner_x ? nb[1] - 1 : nb[0] - 1; /* outer */
     size_t row = s->inner_x ? na[0] - 1 : na[1] - 1;                                     /* inner */
     nr_status st;
+    double t_thr;
+    if (threshold_on_edge(wk, pa, pb, &t_thr)) {
+        /* the end at the smaller parameter value is below the threshold: no events there, the other inside */
+        int ax = pa[0] != pb[0] ? 0 : 1, a_below = pa[ax] < pb[ax];
+        double f_below = a_below ? fa : fb, f_above = a_below ? fb : fa, t;
+        if (f_below <= F_FLOOR && f_above >= 0.0) {
+            if ((st = bisect_from_threshold(wk, pa, pb, t_thr, a_below ? 1.0 : 0.0, &t, err)) != NR_OK)
+                return st;
+            w->u = pa[0] + t * (pb[0] - pa[0]);
+            w->v = pa[1] + t * (pb[1] - pa[1]);
+            return NR_OK;
+        }
+    }
     if (!along_inner(s, e) && s->inner_coupling && row > 0 && row + 1 < n_inner(s)) {
         int ax = s->inner_x ? 0 : 1;
         const double *axis = s->inner_x ? s->u : s->v;

@@ -36,6 +36,10 @@
 /* Root finding per vertex: at most this many model evaluations, tolerance in cell units. */
 #define NR_BOUNDS_MAX_REFINE_EVALS 8
 #define NR_BOUNDS_REFINE_TOL 1e-3
+/* Prepared states a worker keeps while bisecting edges that straddle a model's signal threshold (contour.c): the
+ * bisection masses of one edge are shared by every vertex on it, so the first levels of the bisection are
+ * prepared once for all of them. */
+#define NR_BOUNDS_KEEP_PREPARED 24
 
 typedef struct {
     size_t signal;             /* index into model->signals                                    */

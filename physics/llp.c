@@ -4,6 +4,8 @@
 #include "llp.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,94 @@
 #define N_CELLS (NR_LLP_N_THETA * NR_LLP_N_P)
 
 /* ----------------------------------------------------------------------------- spectrum grid */
+
+/* Cell lookup without transcendental calls (issue 11, nr_llp_spectrum_fill_pt2_pz). nr_llp_spectrum_fill finds the
+ * cell from log10 of the angle (after atan2) and of the momentum; for p_z > 0 the same cells follow from the
+ * squares a boost already has: the angle cell from tan^2 = p_T^2 / p_z^2 against tan^2 of the cell edges, the
+ * momentum cell from p^2 = p_T^2 + p_z^2 against the squared edges (edges 10^(log10_min + k 0.05), llp.h; below the
+ * first edge cell 0, above the last the top cell, as nr_llp_spectrum_fill clamps). A table indexed by the binary
+ * exponent and the top 4 mantissa bits of the square gives the cell of each sixteenth of a binade; a sixteenth
+ * (ratio 1.0625) is narrower than a cell (ratio >= 10^0.1 = 1.26 in the squares), so at most one edge lies inside
+ * it and one comparison finishes the lookup. Cells differ from the log10 route only for a square within rounding
+ * (~1e-16 relative) of an edge: tests/test_llp.c compares the two routes on random directions, and
+ * tests/test_zd_hnl_model.c (test_primary_cells) the signals of the N made at the IP with the log10 route's
+ * (commit 87cbbce): equal to the 12 digits printed. */
+#define SQ_SUB 16
+typedef struct {
+    int ok;                           /* the table fits (else nr_llp_spectrum_fill_pt2_pz takes log10)      */
+    int lo_exp, n_lut, k_max;         /* binary exponent of lut[0]; entries; highest finite edge            */
+    double x2_lo, x2_hi;              /* 2^lo_exp, 2^(lo_exp + n_lut / SQ_SUB)                               */
+    double edge2[NR_LLP_N_THETA];     /* squared edge below cell k (edge2[0] = 0); +inf where not finite    */
+    short lut[64 * SQ_SUB];           /* cell at the lower end of each sixteenth of a binade (64 binades:    */
+                                      /* the angle grid spans 59, tan^2 1e-16..40; the momentum grid 46)    */
+} sq_cells;
+
+static sq_cells theta_cells, p_cells;
+static pthread_once_t sq_cells_once = PTHREAD_ONCE_INIT;
+
+static void sq_cells_build(sq_cells *c, double log10_min, int n, int is_angle)
+{
+    c->edge2[0] = 0.0;
+    c->k_max = 0;
+    for (int k = 1; k < n; k++) {
+        const double edge = pow(10.0, log10_min + k * NR_LLP_CELL_LOG10_WIDTH);
+        const double x = is_angle ? (edge < 0.5 * NR_PI ? tan(edge) : INFINITY) : edge;
+        c->edge2[k] = x * x;
+        if (isfinite(c->edge2[k]))
+            c->k_max = k;
+    }
+    int e_lo, e_hi;
+    frexp(c->edge2[1], &e_lo);          /* edge2[1] in [2^(e_lo-1), 2^e_lo) */
+    frexp(c->edge2[c->k_max], &e_hi);   /* edge2[k_max] < 2^e_hi            */
+    c->lo_exp = e_lo - 1;
+    c->n_lut = (e_hi - c->lo_exp) * SQ_SUB;
+    c->ok = c->n_lut <= (int)(sizeof c->lut / sizeof c->lut[0]); /* not with llp.h's grids: then the log10 route */
+    if (!c->ok)
+        return;
+    c->x2_lo = ldexp(1.0, c->lo_exp);
+    c->x2_hi = ldexp(1.0, e_hi);
+    for (int i = 0; i < c->n_lut; i++) {
+        const double x2 = ldexp(1.0 + (double)(i % SQ_SUB) / SQ_SUB, c->lo_exp + i / SQ_SUB);
+        int k = 0;
+        while (k < c->k_max && c->edge2[k + 1] <= x2)
+            k++;
+        c->lut[i] = (short)k;
+    }
+}
+
+static void sq_cells_init(void)
+{
+    sq_cells_build(&theta_cells, NR_LLP_LOG10_THETA_MIN, NR_LLP_N_THETA, 1);
+    sq_cells_build(&p_cells, NR_LLP_LOG10_P_MIN, NR_LLP_N_P, 0);
+}
+
+/* The cell of a square x2 (tan^2 of the angle, or p^2 [GeV^2]). */
+static inline int sq_cell(const sq_cells *c, double x2)
+{
+    if (!(x2 >= c->x2_lo))
+        return 0; /* also 0 and NaN */
+    if (x2 >= c->x2_hi)
+        return c->k_max;
+    uint64_t b;
+    memcpy(&b, &x2, sizeof b);
+    const int e = (int)((b >> 52) & 0x7ff) - 1023, m = (int)((b >> (52 - 4)) & (SQ_SUB - 1));
+    int k = c->lut[(e - c->lo_exp) * SQ_SUB + m];
+    if (k < c->k_max && x2 >= c->edge2[k + 1])
+        k++;
+    return k;
+}
+
+void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_gev, double weight_pb)
+{
+    if (!s || !s->w_pb || !isfinite(weight_pb)) return;
+    pthread_once(&sq_cells_once, sq_cells_init); /* after the first call one load and compare, no lock */
+    if (!(pz_gev > 0.0) || !theta_cells.ok || !p_cells.ok) { /* at or beyond 90 degrees: the log10 route */
+        nr_llp_spectrum_fill(s, atan2(sqrt(pt2_gev2), pz_gev), sqrt(pt2_gev2 + pz_gev * pz_gev), weight_pb);
+        return;
+    }
+    const double pz2 = pz_gev * pz_gev;
+    s->w_pb[sq_cell(&theta_cells, pt2_gev2 / pz2) * NR_LLP_N_P + sq_cell(&p_cells, pt2_gev2 + pz2)] += weight_pb;
+}
 
 nr_status nr_llp_spectrum_init(nr_llp_spectrum *s, double mass_gev, nr_error *err)
 {
@@ -208,8 +298,8 @@ static void add_decays_of_one_meson(nr_llp_spectrum *s, double m_m, double theta
         double x_par = gamma * p_star * d->cos_star[ic] + gamma_beta * e_x_star, perp = p_star * d->sin_star[ic];
         for (int ip = 0; ip < d->n_phi; ip++) {
             double px = x_par * st + perp * d->cos_phi[ip] * ct, py = perp * d->sin_phi[ip];
-            double pz = x_par * ct - perp * d->cos_phi[ip] * st, pt = sqrt(px * px + py * py);
-            nr_llp_spectrum_fill(s, atan2(pt, pz), sqrt(pt * pt + pz * pz), w);
+            double pz = x_par * ct - perp * d->cos_phi[ip] * st;
+            nr_llp_spectrum_fill_pt2_pz(s, px * px + py * py, pz, w);
         }
     }
 }

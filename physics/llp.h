@@ -51,6 +51,9 @@ double nr_llp_cell_log10_theta(int i_theta);
 double nr_llp_cell_log10_p(int i_p);
 /* Add weight_pb at (theta [rad], p [GeV]) into its cell (clamped to the grid). */
 void nr_llp_spectrum_fill(nr_llp_spectrum *s, double theta_rad, double p_gev, double weight_pb);
+/* The same for a momentum given by p_T^2 [GeV^2] and p_z [GeV] (theta = atan2(p_T, p_z)): for p_z > 0 the cells come
+ * from tan^2 theta and p^2 by table lookup, no atan2, log10 or sqrt (the same cells up to rounding at an edge). */
+void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_gev, double weight_pb);
 /* dst += factor * src (same mass required: NR_EINPUT otherwise). Combines production channels. */
 nr_status nr_llp_spectrum_add_scaled(nr_llp_spectrum *dst, const nr_llp_spectrum *src, double factor,
                                      nr_error *err);

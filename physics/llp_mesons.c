@@ -45,8 +45,9 @@ static void decay_frame_init(decay_frame *k, double m_m, double p_m, double m_x)
  *   b > 1: alpha rises from 0 at c = -1 to alpha_max at c = -1/b (tan alpha_max = 1 / (gamma sqrt(b^2 - 1)))
  *          and falls back to 0 at c = 1: both roots when a < alpha_max, everything otherwise.
  * 1 - c+ and 1 + c- are computed without cancellation: 1 - c+ = k^2 (1+b)^2 / (A + S), A = 1 + k^2 (1 + b), and
- * 1 + c- = k^2 (1-b)^2 / (A' + S), A' = 1 + k^2 (1 - b) (both from (A - S)(A + S) = A^2 - S^2). */
-static void alpha_below(const decay_frame *k, double a, double *r1, double *r2)
+ * 1 + c- = k^2 (1-b)^2 / (A' + S), A' = 1 + k^2 (1 - b) (both from (A - S)(A + S) = A^2 - S^2). tan_a = tan(a),
+ * from the caller (it depends on the meson's angle only, not on its momentum). */
+static void alpha_below(const decay_frame *k, double a, double tan_a, double *r1, double *r2)
 {
     *r1 = -1.0;
     *r2 = 1.0;
@@ -58,7 +59,7 @@ static void alpha_below(const decay_frame *k, double a, double *r1, double *r2)
     }
     if (b > 1.0) {
         /* a >= alpha_max <=> a >= pi/2 or S^2 = 1 + k^2 (1 - b^2) <= 0 (tan^2 a >= tan^2 alpha_max): no root */
-        double kk = a < 0.5 * NR_PI ? k->gamma * tan(a) : 0.0, k2 = kk * kk, s2 = 1.0 + k2 * (1.0 - b * b);
+        double kk = a < 0.5 * NR_PI ? k->gamma * tan_a : 0.0, k2 = kk * kk, s2 = 1.0 + k2 * (1.0 - b * b);
         if (a >= 0.5 * NR_PI || !(s2 > 0.0)) { /* every c; written as the two pieces meeting at the peak c = -1/b */
             *r1 = *r2 = -1.0 / b;
             return;
@@ -73,7 +74,7 @@ static void alpha_below(const decay_frame *k, double a, double *r1, double *r2)
         *r2 = -b;
         return;
     }
-    double kk = k->gamma * tan(a), k2 = kk * kk, s = sqrt(1.0 + k2 * (1.0 - b * b));
+    double kk = k->gamma * tan_a, k2 = kk * kk, s = sqrt(1.0 + k2 * (1.0 - b * b));
     if (a < 0.5 * NR_PI)
         *r2 = 1.0 - k2 * (1.0 + b) * (1.0 + b) / (1.0 + k2 * (1.0 + b) + s);
     else
@@ -223,33 +224,44 @@ static void integrate_interval(const decay_frame *k, const cone *cn, double c_lo
     }
 }
 
-/* All accepted decays of one meson (weight = its cross section times BR). */
-static void integrate_meson(double m_m, double p_m, double theta_m, double m_x, double theta_acc, double weight,
-                            int n_angle, gl_tables *gl, deposit *d)
+/* What integrate_meson needs of the meson's angle alone (shared by every momentum node of a cell row): the bands
+ * of alpha in which X can be accepted, |theta_M - alpha| < theta_acc (when the meson is inside the cone the band
+ * starts at 0 and is split where the whole phi* circle stops being accepted, a kink of f), tan of each level, and
+ * the cone. */
+typedef struct {
+    double levels[3], tan_levels[3];
+    int n_levels;
+    cone cn;
+} meson_angle;
+
+static void meson_angle_init(meson_angle *g, double theta_m, double theta_acc, double sin2_half_acc)
 {
-    if (!(m_x < m_m) || !(p_m > 0.0)) return;
-    decay_frame k;
-    decay_frame_init(&k, m_m, p_m, m_x);
-    /* bands of alpha in which X can be accepted: |theta_M - alpha| < theta_acc; when the meson is inside the cone
-     * the band starts at 0 and is split where the whole phi* circle stops being accepted (a kink of f) */
-    double levels[3];
-    int n_levels = 0;
+    g->n_levels = 0;
     if (theta_m >= theta_acc) {
-        levels[n_levels++] = theta_m - theta_acc;
+        g->levels[g->n_levels++] = theta_m - theta_acc;
     } else {
-        levels[n_levels++] = 0.0;
-        levels[n_levels++] = theta_acc - theta_m;
+        g->levels[g->n_levels++] = 0.0;
+        g->levels[g->n_levels++] = theta_acc - theta_m;
     }
-    levels[n_levels++] = theta_m + theta_acc;
-    cone cn = cone_of(theta_m, sin2_half(theta_acc));
+    g->levels[g->n_levels++] = theta_m + theta_acc;
+    for (int j = 0; j < g->n_levels; j++)
+        g->tan_levels[j] = tan(g->levels[j]);
+    g->cn = cone_of(theta_m, sin2_half_acc);
+}
+
+/* All accepted decays of one meson (weight = its cross section times BR): k its decay frame (momentum), g its
+ * angle's invariants. */
+static void integrate_meson(const decay_frame *k, const meson_angle *g, double weight, int n_angle, gl_tables *gl,
+                            deposit *d)
+{
     double r1_prev, r2_prev;
-    alpha_below(&k, levels[0], &r1_prev, &r2_prev);
-    for (int j = 1; j < n_levels; j++) {
+    alpha_below(k, g->levels[0], g->tan_levels[0], &r1_prev, &r2_prev);
+    for (int j = 1; j < g->n_levels; j++) {
         double r1, r2;
-        alpha_below(&k, levels[j], &r1, &r2);
+        alpha_below(k, g->levels[j], g->tan_levels[j], &r1, &r2);
         /* {a_{j-1} <= alpha < a_j} = [r1_prev, r1) U (r2, r2_prev] */
-        integrate_interval(&k, &cn, r1_prev, r1, weight, n_angle, gl, d);
-        integrate_interval(&k, &cn, r2, r2_prev, weight, n_angle, gl, d);
+        integrate_interval(k, &g->cn, r1_prev, r1, weight, n_angle, gl, d);
+        integrate_interval(k, &g->cn, r2, r2_prev, weight, n_angle, gl, d);
         r1_prev = r1;
         r2_prev = r2;
     }
@@ -261,7 +273,13 @@ double nr_meson_decay_accepted_fraction(double m_m_gev, double p_m_gev, double t
     gl_tables gl;
     memset(&gl, 0, sizeof gl);
     deposit d = {0};
-    integrate_meson(m_m_gev, p_m_gev, theta_m_rad, m_x_gev, theta_acc_rad, 1.0, n_angle < 1 ? 1 : n_angle, &gl, &d);
+    if (m_x_gev < m_m_gev && p_m_gev > 0.0) {
+        decay_frame k;
+        decay_frame_init(&k, m_m_gev, p_m_gev, m_x_gev);
+        meson_angle g;
+        meson_angle_init(&g, theta_m_rad, theta_acc_rad, sin2_half(theta_acc_rad));
+        integrate_meson(&k, &g, 1.0, n_angle < 1 ? 1 : n_angle, &gl, &d);
+    }
     gl_free(&gl);
     if (mean_inv_p) *mean_inv_p = d.sum_w > 0.0 ? d.sum_w_inv_p / d.sum_w : 0.0;
     return d.sum_w;
@@ -288,20 +306,45 @@ typedef struct {
     int filled;
     double lo, extra;
     double x[MEMO_NODES], w[MEMO_NODES];
+    decay_frame *frame; /* a momentum row: the decay frame of a meson of momentum x[a] (MEMO_NODES)   */
+    meson_angle *angle; /* an angle row: the invariants of a meson at angle x[a] (MEMO_NODES)         */
 } memo_row;
+/* What a row's nodes are: meson momenta (frames from m_m, m_x) or meson angles (invariants from theta_acc). */
+typedef enum { MEMO_P, MEMO_THETA } memo_kind;
 typedef struct {
     const gsl_integration_glfixed_table *gl;
     memo_row *row; /* MEMO_ROWS + 1 (the spare) */
+    memo_kind kind;
+    double m_m, m_x;                  /* MEMO_P: meson and X masses [GeV]                  */
+    double theta_acc, sin2_half_acc;  /* MEMO_THETA: the cone [rad] and sin^2 of its half */
 } grid_memo;
 
-static void memo_init(grid_memo *m, const gsl_integration_glfixed_table *gl)
+/* The rows zeroed (filled = 0); the per-node values uninitialised (malloc: written when a row is filled). */
+static void memo_init(grid_memo *m, const gsl_integration_glfixed_table *gl, memo_kind kind)
 {
     m->gl = gl;
+    m->kind = kind;
     m->row = gl ? calloc(MEMO_ROWS + 1, sizeof *m->row) : NULL;
+    size_t per_node = kind == MEMO_P ? sizeof(decay_frame) : sizeof(meson_angle);
+    char *derived = m->row ? malloc((MEMO_ROWS + 1) * MEMO_NODES * per_node) : NULL;
+    if (!derived) {
+        free(m->row);
+        m->row = NULL;
+        return;
+    }
+    for (size_t i = 0; i <= MEMO_ROWS; i++) {
+        void *at = derived + i * MEMO_NODES * per_node;
+        if (kind == MEMO_P)
+            m->row[i].frame = at;
+        else
+            m->row[i].angle = at;
+    }
 }
 
 static void memo_free(grid_memo *m)
 {
+    if (m->row)
+        free(m->kind == MEMO_P ? (void *)m->row[0].frame : (void *)m->row[0].angle);
     free(m->row);
     m->row = NULL;
 }
@@ -327,6 +370,11 @@ static memo_row *memo_get(grid_memo *m, double centre)
         gsl_integration_glfixed_point(lo, lo + 2.0 * half, a, &x, &w, m->gl);
         r->x[a] = pow(10.0, x);
         r->w[a] = w / (2.0 * half); /* glfixed weights on an interval of width 0.05 sum to 0.05: normalise to the cell */
+        /* per node, what every meson of this momentum (or angle) shares, computed once instead of per cell */
+        if (m->kind == MEMO_P)
+            decay_frame_init(&r->frame[a], m->m_m, r->x[a], m->m_x);
+        else
+            meson_angle_init(&r->angle[a], r->x[a], m->theta_acc, m->sin2_half_acc);
     }
     return r;
 }
@@ -374,13 +422,19 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
     memset(&gl, 0, sizeof gl);
     gsl_integration_glfixed_table *cell_gl = gsl_integration_glfixed_table_alloc((size_t)quad.n_cell);
     grid_memo memo_theta, memo_p;
-    memo_init(&memo_theta, cell_gl);
-    memo_init(&memo_p, cell_gl);
+    memo_init(&memo_theta, cell_gl, MEMO_THETA);
+    memo_init(&memo_p, cell_gl, MEMO_P);
+    memo_theta.theta_acc = theta_acc;
+    memo_theta.sin2_half_acc = sin2_half(theta_acc);
+    memo_p.m_m = m_m;
+    memo_p.m_x = m_x_gev;
     /* Mesons deep inside the cone, theta_M < axis_fraction theta_acc, are taken on the beam axis: their
      * weights are summed per momentum node of a memoised row (axis_w, MEMO_ROWS x MEMO_NODES) and each node
      * integrated once at theta_M = 0 (llp_mesons.h). */
     const double theta_axis = quad.axis_fraction * theta_acc;
     double *axis_w = calloc((size_t)MEMO_ROWS * MEMO_NODES, sizeof *axis_w);
+    meson_angle on_axis;
+    meson_angle_init(&on_axis, 0.0, theta_acc, sin2_half(theta_acc));
     if (m_x_gev < m_m && br > 0.0 && cell_gl && memo_theta.row && memo_p.row && axis_w) {
         for (size_t i = 0; i < meson->n_cells; i++) {
             const nr_hadron_cell *cell = &meson->cells[i];
@@ -397,14 +451,14 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
                         axis_w[row * MEMO_NODES + (long)bb] += w;
                         continue;
                     }
-                    integrate_meson(m_m, rp->x[bb], rt->x[a], m_x_gev, theta_acc, w, quad.n_angle, &gl, &d);
+                    integrate_meson(&rp->frame[bb], &rt->angle[a], w, quad.n_angle, &gl, &d);
                 }
         }
         for (long row = 0; row < MEMO_ROWS; row++)
             for (size_t bb = 0; bb < cell_gl->n; bb++)
                 if (axis_w[row * MEMO_NODES + (long)bb] > 0.0)
-                    integrate_meson(m_m, memo_p.row[row].x[bb], 0.0, m_x_gev, theta_acc,
-                                    axis_w[row * MEMO_NODES + (long)bb], quad.n_angle, &gl, &d);
+                    integrate_meson(&memo_p.row[row].frame[bb], &on_axis, axis_w[row * MEMO_NODES + (long)bb],
+                                    quad.n_angle, &gl, &d);
     }
     free(axis_w);
     memo_free(&memo_theta);

@@ -231,6 +231,13 @@ int nr_model_signal_index(const nr_model *model, const char *name)
     return -1;
 }
 
+/* A prepared state kept aside by nr_scan_keep, with the parameters it was prepared for. */
+typedef struct {
+    void *state;
+    nr_param_value *key;
+    unsigned long used;   /* when it was last current (the scan's clock)             */
+} kept_state;
+
 struct nr_scan {
     const nr_model *model;
     const nr_engine *engine;
@@ -240,6 +247,9 @@ struct nr_scan {
     int prepared;         /* state holds a preparation for key                       */
     nr_param_value *key;  /* the parameters state was prepared for                   */
     double *values;       /* every signal at the last point, n_signals               */
+    kept_state *kept;     /* up to keep prepared states besides the current one      */
+    size_t keep, n_kept;
+    unsigned long clock;
 };
 
 nr_scan *nr_scan_init(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
@@ -261,7 +271,7 @@ nr_scan *nr_scan_init(const nr_model *model, const nr_engine *engine, const nr_e
         nr_fail(err, NR_ENOMEM, "", "out of memory for a scan");
         return NULL;
     }
-    *s = (nr_scan){model, engine, experiment, signal, state, 0, key, values};
+    *s = (nr_scan){model, engine, experiment, signal, state, 0, key, values, NULL, 0, 0, 0};
     return s;
 }
 
@@ -274,10 +284,71 @@ static int same_preparation(const nr_model *m, const nr_param_value *key, const 
     return 1;
 }
 
+void nr_scan_keep(nr_scan *s, size_t n)
+{
+    if (!s || n <= s->keep)
+        return; /* never shrinks: the kept states stay valid */
+    kept_state *k = realloc(s->kept, n * sizeof *k);
+    if (!k)
+        return; /* keeping is an optimisation: without memory, prepare again */
+    s->kept = k;
+    s->keep = n;
+}
+
+static void swap_current(nr_scan *s, kept_state *k)
+{
+    void *state = s->state;
+    nr_param_value *key = s->key;
+    s->state = k->state;
+    s->key = k->key;
+    k->state = state;
+    k->key = key;
+    k->used = ++s->clock;
+}
+
+/* The current state is prepared for another point: make a kept state for params current (1), or park the
+ * current one among the kept (the least recently used released if all slots are taken) and leave the current
+ * state unprepared (0). */
+static int switch_kept(nr_scan *s, const nr_param_value *params)
+{
+    const nr_model *m = s->model;
+    for (size_t i = 0; i < s->n_kept; i++)
+        if (same_preparation(m, s->kept[i].key, params)) {
+            swap_current(s, &s->kept[i]);
+            return 1;
+        }
+    if (s->n_kept < s->keep) {
+        kept_state k = {calloc(1, m->state_size ? m->state_size : 1),
+                        calloc(m->n_params ? m->n_params : 1, sizeof *k.key), 0};
+        if (k.state && k.key) {
+            s->kept[s->n_kept] = k;
+            swap_current(s, &s->kept[s->n_kept++]); /* current: the new zeroed state */
+            s->prepared = 0;
+            return 0;
+        }
+        free(k.state);
+        free(k.key);
+    }
+    size_t lru = 0;
+    for (size_t i = 1; i < s->n_kept; i++)
+        if (s->kept[i].used < s->kept[lru].used)
+            lru = i;
+    if (s->n_kept) {
+        state_release(m, s->kept[lru].state);
+        swap_current(s, &s->kept[lru]); /* current: the released (zeroed) state */
+    } else {
+        state_release(m, s->state);
+    }
+    s->prepared = 0;
+    return 0;
+}
+
 nr_status nr_scan_at(nr_scan *s, const nr_param_value *params, double *events, nr_error *err)
 {
     const nr_model *m = s->model;
     if (!s->prepared || !same_preparation(m, s->key, params)) {
+        if (s->prepared && s->keep && switch_kept(s, params))
+            goto evaluate;
         if (s->prepared)
             state_release(m, s->state);
         s->prepared = 0;
@@ -287,6 +358,7 @@ nr_status nr_scan_at(nr_scan *s, const nr_param_value *params, double *events, n
         s->prepared = 1;
         memcpy(s->key, params, m->n_params * sizeof *params);
     }
+evaluate:;
     nr_status st = m->signals_at(m, s->state, params, s->values, err);
     if (st == NR_OK)
         *events = s->values[s->signal];
@@ -299,6 +371,12 @@ void nr_scan_free(nr_scan *s)
         return;
     if (s->prepared)
         state_release(s->model, s->state);
+    for (size_t i = 0; i < s->n_kept; i++) { /* every kept state holds a preparation */
+        state_release(s->model, s->kept[i].state);
+        free(s->kept[i].state);
+        free(s->kept[i].key);
+    }
+    free(s->kept);
     free(s->state);
     free(s->values);
     free(s->key);

@@ -134,6 +134,12 @@ struct nr_model {
                          nr_error *err);
     /* Frees what prepare allocated inside state (not state itself); NULL if nothing. */
     void (*release)(const nr_model *model, void *state);
+    /* The value of number parameter `param` below which (and at which) signal `signal` is exactly zero, the other
+     * parameters as in params: a kinematic threshold (e.g. 2 m_e for visible decays of a vector boson); NAN when
+     * the signal has none in that parameter. NULL: no thresholds declared. A contour bisects the grid edges that
+     * straddle one (contour.c) instead of false position across the jump to zero. */
+    double (*signal_threshold)(const nr_model *model, const nr_experiment *experiment, const nr_param_value *params,
+                               size_t signal, size_t param);
 };
 
 /* Evaluation of one signal at many points: reuses the model's prepared state while only coupling parameters
@@ -142,6 +148,10 @@ typedef struct nr_scan nr_scan;
 nr_scan *nr_scan_init(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                       size_t signal, nr_error *err);
 nr_status nr_scan_at(nr_scan *scan, const nr_param_value *params, double *events, nr_error *err);
+/* Keep up to n prepared states besides the current one (least recently used replaced first), so that returning
+ * to a point prepared before costs no preparation; 0 (the default) keeps none. The states are released with the
+ * scan. A kept state answers exactly as a new preparation would (prepare is deterministic). */
+void nr_scan_keep(nr_scan *scan, size_t n);
 void nr_scan_free(nr_scan *scan);
 
 /* NULL-terminated registry (models/registry.c). */

@@ -14,6 +14,9 @@
  * A second fake model flags y as a coupling (a prepared state per x, preparations counted), for the outer-axis
  * vertices of a coupling scan: the band above, and a step 3 (y / 0.03)^2 (x < 1 ? 1 : e^1.2) whose contour is
  * y = 0.03, y = 0.03 e^-0.6 and the vertical x = 1 between them; every vertex within 0.2% of the analytic contour.
+ * A threshold shape, zero up to x = 1 and 3 (y / 0.03)^2 (1 - 1/x) above (contour y = 0.03 / sqrt(1 - 1/x)), with
+ * and without the model declaring the threshold (nr_model.signal_threshold): vertices within 0.2%, and fewer
+ * preparations when declared.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -370,7 +373,7 @@ static void test_slices(void)
 /* ---- a coupling scan: y flagged `coupling`, so a prepared state serves a line of x (the "mass") -------------
  * The outer-axis (x) vertices are either interpolated along their grid row or found after a preparation at a new
  * x; both must lie on the analytic contour, and the interpolation must save preparations where f is smooth. */
-enum { CSHAPE_BAND, CSHAPE_STEP };
+enum { CSHAPE_BAND, CSHAPE_STEP, CSHAPE_THRESHOLD };
 static long coupling_prepares;
 
 static const nr_param_spec coupling_params[3] = {
@@ -383,6 +386,8 @@ static const nr_param_spec coupling_params[3] = {
  * for x > 1, joined by the vertical segment x = 1 (a threshold opening between two grid masses). */
 static double coupling_events(int shape, double x, double y)
 {
+    if (shape == CSHAPE_THRESHOLD) /* zero up to x = 1, then rising from zero: y = 0.03 / sqrt(1 - 1/x) */
+        return x > 1.0 ? 3.0 * (y / 0.03) * (y / 0.03) * (1.0 - 1.0 / x) : 0.0;
     if (shape == CSHAPE_STEP)
         return 3.0 * (y / 0.03) * (y / 0.03) * (x < 1.0 ? 1.0 : exp(1.2));
     return fake_events(SHAPE_BAND, x, y);
@@ -414,11 +419,28 @@ static const nr_model coupling_model = {
     .state_size = sizeof(double), .prepare = coupling_prepare, .signals_at = coupling_signals_at,
 };
 
+/* The threshold shape declares its threshold x = 1 (events exactly zero at and below it). */
+static double coupling_threshold(const nr_model *model, const nr_experiment *experiment, const nr_param_value *p,
+                                 size_t signal, size_t param)
+{
+    (void)model;
+    (void)experiment;
+    return signal == 0 && param == 0 && (int)p[2].number == CSHAPE_THRESHOLD ? 1.0 : NAN;
+}
+
+static const nr_model threshold_model = {
+    .name = "fake_threshold", .params = coupling_params, .n_params = 3, .signals = fake_signals, .n_signals = 1,
+    .state_size = sizeof(double), .prepare = coupling_prepare, .signals_at = coupling_signals_at,
+    .signal_threshold = coupling_threshold,
+};
+
 /* Distance of (x, y) from the analytic contour, as the smaller of the relative errors in y at fixed x and in x at
  * fixed y (first order in f = ln(events / 3), analytic derivatives); the step's vertical segment exactly. */
 static double coupling_vertex_error(int shape, double x, double y)
 {
     double f = log(coupling_events(shape, x, y) / 3.0);
+    if (shape == CSHAPE_THRESHOLD) /* df/dln y = 2, df/dln x = 1 / (x - 1) */
+        return x > 1.0 ? fmin(fabs(f) / 2.0, fabs(f) * (x - 1.0)) : INFINITY;
     if (shape == CSHAPE_STEP) {
         int on_vertical = y >= 0.03 * exp(-0.6) * (1 - 1e-9) && y <= 0.03 * (1 + 1e-9);
         return fmin(fabs(f) / 2.0, on_vertical ? fabs(x - 1.0) : INFINITY); /* df/dln y = 2 */
@@ -457,6 +479,48 @@ static void test_coupling_scan(int shape, const char *name, double x_min, double
     nr_bounds_free(&res);
 }
 
+/* A threshold between two grid x (x = 1 between 0.943 and 1.061): the signal is zero at and below it and rises from
+ * zero above, so the vertices of every row crossing that cell (y above ~0.125) lie just above x = 1. With the
+ * threshold declared, the contour bisects that edge from the threshold and keeps the prepared states
+ * (nr_scan_keep), so the rows share the bisection's x: every vertex on the analytic contour within 0.2%, and fewer
+ * preparations than the same model without the declaration (false position, a preparation per step). */
+static void test_threshold_scan(void)
+{
+    nr_bounds_request req = {.signal = 0, .ix = 0, .iy = 1, .x_min = 0.1, .x_max = 10.0, .nx = 40, .x_log = 1,
+                             .y_min = 1e-3, .y_max = 1.0, .ny = 40, .y_log = 1, .threshold = 3.0, .refine = 1};
+    nr_param_value base[3] = {{0, 0}, {0, 0}, {(double)CSHAPE_THRESHOLD, 0}};
+    long prepares[2];
+    double worst[2];
+    size_t near[2];
+    for (int declared = 0; declared < 2; declared++) {
+        nr_error err;
+        nr_error_clear(&err);
+        nr_bounds_result res;
+        coupling_prepares = 0;
+        CHECK(nr_bounds_compute(declared ? &threshold_model : &coupling_model, NULL, NULL, base, &req, &res, NULL,
+                                &err) == NR_OK,
+              "threshold (declared %d): computed", declared);
+        prepares[declared] = coupling_prepares;
+        worst[declared] = 0.0;
+        near[declared] = 0;
+        for (size_t k = 0; res.n_polygons == 1 && k < res.polygons[0].n; k++) {
+            double x = res.polygons[0].x[k], y = res.polygons[0].y[k];
+            if (x == req.x_max || y == req.y_min || y == req.y_max)
+                continue; /* closed along the scan boundary */
+            worst[declared] = fmax(worst[declared], coupling_vertex_error(CSHAPE_THRESHOLD, x, y));
+            near[declared] += x < 1.0614;
+        }
+        CHECK(res.n_polygons == 1, "threshold (declared %d): one polygon, got %zu", declared, res.n_polygons);
+        nr_bounds_free(&res);
+    }
+    printf("threshold: %zu vertices in the threshold cell; preparations %ld without the declaration, %ld with; "
+           "worst vertex error %.2e without, %.2e with\n", near[1], prepares[0], prepares[1], worst[0], worst[1]);
+    CHECK(near[1] >= 10, "threshold: vertices in the threshold cell (%zu)", near[1]);
+    CHECK(worst[1] < 2e-3, "threshold declared: every vertex on the analytic contour (worst %.2e)", worst[1]);
+    CHECK(prepares[1] < prepares[0], "threshold declared: fewer preparations (%ld) than without (%ld)", prepares[1],
+          prepares[0]);
+}
+
 int main(void)
 {
     test_circle();
@@ -467,5 +531,6 @@ int main(void)
     test_slices();
     test_coupling_scan(CSHAPE_BAND, "coupling band", 1e-2, 10.0, 1e-3, 1e3);
     test_coupling_scan(CSHAPE_STEP, "coupling step", 0.1, 10.0, 1e-3, 1.0);
+    test_threshold_scan();
     return nr_test_summary();
 }

@@ -1,6 +1,8 @@
 /* test_llp.c: pi0/eta -> X gamma production, two-body kinematics, the LLP grid, acceptance and
  * decay probability (paper 004 Eqs. 22-24, 33-35), and a FASER Run 3 dark-photon sanity figure. */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -217,8 +219,49 @@ static void faser_dark_photon_point(const nr_hadron_table *pi0, const nr_hadron_
     nr_llp_spectrum_free(&s);
 }
 
+/* nr_llp_spectrum_fill_pt2_pz (cells from tan^2 theta and p^2 by table lookup, issue 11) against
+ * nr_llp_spectrum_fill(atan2(p_T, p_z), |p|) (log10 of both): 400k directions, log-uniform in p_T and |p_z| over
+ * 1e-6..1e7 GeV, a tenth with p_z < 0 (so below, across and above both grids, and beyond 90 degrees), each with its
+ * own weight 1 + 1e-6 k, filled by both routes into two spectra that must come out equal cell by cell: a direction
+ * in another cell changes two cells. The routes may differ only within rounding (~1e-16) of a cell edge, which
+ * random directions do not hit; a wrong table entry or an off-by-one would. */
+static void test_fill_pt2_pz(void)
+{
+    nr_llp_spectrum a, b;
+    nr_error err;
+    CHECK(nr_llp_spectrum_init(&a, 0.1, &err) == NR_OK && nr_llp_spectrum_init(&b, 0.1, &err) == NR_OK, "init");
+    if (!a.w_pb || !b.w_pb)
+        return;
+    unsigned long long x = 88172645463325252ULL; /* xorshift64, fixed seed */
+    const size_t n = 400000;
+    for (size_t k = 0; k < n; k++) {
+        double u[3];
+        for (int j = 0; j < 3; j++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            u[j] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        const double pt = pow(10.0, -6.0 + 13.0 * u[0]), pz = (u[2] < 0.1 ? -1.0 : 1.0) * pow(10.0, -6.0 + 13.0 * u[1]);
+        const double w = 1.0 + 1e-6 * (double)k;
+        nr_llp_spectrum_fill(&a, atan2(pt, pz), sqrt(pt * pt + pz * pz), w);
+        nr_llp_spectrum_fill_pt2_pz(&b, pt * pt, pz, w);
+    }
+    size_t differ = 0, filled = 0;
+    for (int c = 0; c < NR_LLP_N_THETA * NR_LLP_N_P; c++) {
+        differ += a.w_pb[c] != b.w_pb[c];
+        filled += a.w_pb[c] > 0;
+    }
+    printf("fill_pt2_pz: %zu random directions over %zu cells, %zu cells differ from atan2 + log10\n", n, filled, differ);
+    CHECK(filled > 5000, "the directions cover the grid (%zu cells)", filled);
+    CHECK(differ == 0, "cells from the squares = cells from atan2 and log10 (%zu cells differ)", differ);
+    nr_llp_spectrum_free(&a);
+    nr_llp_spectrum_free(&b);
+}
+
 int main(void)
 {
+    test_fill_pt2_pz();
     test_branching_ratios();
     test_two_body_kinematics();
     test_decay_probability();

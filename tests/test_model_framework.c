@@ -176,6 +176,39 @@ static void test_scan(void)
           calls.prepares);
 }
 
+/* nr_scan_keep: kept states answer without preparing again, the least recently used one is released first, and
+ * every preparation starts from zeroed memory. Two kept + the current: m = 1, 2, 3 prepare; 1, 2 come back from
+ * the kept; 4 releases 3 (least recently used) and prepares; 3 then releases 1 and prepares again. */
+static void test_scan_keep(void)
+{
+    nr_param_value p[N_P];
+    nr_model_defaults(&counting, p);
+    nr_error err;
+    nr_error_clear(&err);
+    reset();
+    nr_scan *scan = nr_scan_init(&counting, NULL, NULL, 0, &err);
+    CHECK(scan != NULL, "scan: %s", err.message);
+    if (!scan)
+        return;
+    nr_scan_keep(scan, 2);
+    const double ms[7] = {1, 2, 3, 1, 2, 4, 3};
+    const int prepares[7] = {1, 2, 3, 3, 3, 4, 5}, releases[7] = {0, 0, 0, 0, 0, 1, 2};
+    p[P_G].number = 0.5;
+    for (int k = 0; k < 7; k++) {
+        double ev = 0.0;
+        p[P_M].number = ms[k];
+        CHECK(nr_scan_at(scan, p, &ev, &err) == NR_OK, "keep: scan at m = %g: %s", ms[k], err.message);
+        CHECK_REL(ev, 0.25 * ms[k], 1e-15, "keep: g^2 m");
+        CHECK(calls.prepares == prepares[k] && calls.releases == releases[k],
+              "keep: after m = %g prepared %d (want %d), released %d (want %d)", ms[k], calls.prepares, prepares[k],
+              calls.releases, releases[k]);
+    }
+    CHECK(calls.state_was_zero, "keep: every preparation on zeroed memory");
+    nr_scan_free(scan);
+    CHECK(calls.releases == calls.prepares, "keep: scan free releases the kept states too (%d releases, %d prepares)",
+          calls.releases, calls.prepares);
+}
+
 static void test_offers(void)
 {
     CHECK(nr_model_offers(&counting, NR_OBSERVABLE_RATES) && nr_model_offers(&counting, NR_OBSERVABLE_SPECTRA) &&
@@ -199,6 +232,7 @@ int main(void)
 {
     test_rates_and_spectra();
     test_scan();
+    test_scan_keep();
     test_offers();
     return nr_test_summary();
 }

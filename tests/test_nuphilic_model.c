@@ -8,6 +8,8 @@
  *    nr_nuphilic_chi2_bound at the same point (two code paths: spectra tables and channel selection vs arrays);
  *  - the x100 override (target_mass_t = 120.625 t) multiplies every SM CC count by 100 (linear in the target);
  *  - the chi-square grid at the limit equals the 90% CL one-parameter level 2.706 (chi2 quantile), rising with g;
+ *  - the chi-square grid on 1, 2 and 3 threads (nr_chi2_model_grid_threads) is the same bit for bit (each mass is
+ *    prepared by one thread with its own state) and equals nr_chi2_model_grid;
  *  - bad input: a non-coupling parameter, an unknown observable and a bad CL are refused naming the field. */
 #include <math.h>
 #include <stdio.h>
@@ -106,6 +108,22 @@ int main(void)
               err.message);
         CHECK_REL(grid[1], nr_chi2_level(0.9, 1), 0.01, "grid chi2 at the limit = 2.706");
         CHECK(grid[0] < grid[1] && grid[1] < grid[2], "chi2 rises with g: %g %g %g", grid[0], grid[1], grid[2]);
+    }
+    /* threads: 7 masses (more than the threads, not a multiple of 2 or 3) x 4 couplings */
+    {
+        const double mx[7] = {1e-5, 1e-4, 1e-3, 0.01, 0.05, 0.15, 0.4}, gy[4] = {0, 1e-4, 1e-2, 0.3};
+        double g1[28], gt[3][28];
+        CHECK(nr_chi2_model_grid(m, eng, x, p, i_m, mx, 7, i_et, gy, 4, &test, g1, NULL, &err) == NR_OK, "%s",
+              err.message);
+        for (unsigned th = 1; th <= 3; th++) {
+            CHECK(nr_chi2_model_grid_threads(m, eng, x, p, i_m, mx, 7, i_et, gy, 4, &test, th, gt[th - 1], NULL,
+                                             &err) == NR_OK, "%s", err.message);
+            CHECK(memcmp(gt[th - 1], g1, sizeof g1) == 0, "chi-square grid on %u threads = 1 thread, bit for bit", th);
+        }
+        int rising = 1;
+        for (int i = 0; i < 7; i++)
+            rising &= g1[i] == 0 || fabs(g1[i]) < 1e-12; /* g = 0 row: Delta-chi2 = 0 (Asimov data) */
+        CHECK(rising && g1[3 * 7 + 3] > g1[2 * 7 + 3], "g = 0 row is 0 and chi2 rises with g at 10 MeV");
     }
     int i_eff = nr_model_param_index(m, "efficiency");
     CHECK(nr_chi2_model_limits(m, eng, x, p, i_m, xs, 1, i_eff, 0.1, 1, &test, &lim, NULL, &err) == NR_EINPUT &&

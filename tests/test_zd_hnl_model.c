@@ -151,6 +151,93 @@ static void test_spectra(const nr_engine *en, const nr_experiment *x)
     nr_table_free(&t);
 }
 
+/* The secondary production collapsed into log E_N bins for the signals (issue 11, physics/models/zd_hnl.c
+ * collapse_terms) against the sum over every production term:
+ *  - ee_secondary against the E_ee spectrum's ee_secondary channel, which sums every term on the same Z_D energy
+ *    nodes (an independent code path): within 1e-7 from prompt to long-lived N and Z_D, with and without the rock;
+ *    (measured: 1e-11 to 5e-11);
+ *  - nuee_secondary (m_N < m_ZD, no spectrum channel) against the per-term sum of signals_at before the bins
+ *    (regression goldens: signals_at of commit d8475e3, printed with 12 digits), within 2e-6 (measured: 1.3e-9
+ *    to 9.2e-7, largest at m_N = 0.2 GeV where the N -> nu e e fraction above e_vis_min varies fastest). */
+static void test_bins(const nr_engine *en, const nr_experiment *x)
+{
+    static const struct {
+        double m_n, u2;
+        int rock;
+    } ee[] = {{1.0, 1e-7, 0}, {1.0, 1e-3, 0}, {0.1, 1e-9, 0}, {0.1, 1e-5, 1}, {10.0, 1e-10, 0}, {3.0, 1e-6, 1}};
+    for (size_t k = 0; k < sizeof ee / sizeof ee[0]; k++) {
+        nr_param_value p[32];
+        fig3(p, ee[k].m_n, ee[k].u2);
+        if (ee[k].rock)
+            set_choice(p, "production", "target+rock");
+        nr_table t;
+        nr_error err = {0};
+        memset(&t, 0, sizeof t);
+        CHECK(nr_model_spectra(mdl, en, x, p, &t, &err) == NR_OK, "spectra: %s", err.message);
+        const double bins = signal(en, x, p, "ee_secondary");
+        printf("ee_secondary m_N = %g GeV, U2 = %g%s: bins %.12g, every term %.12g (%.2e)\n", ee[k].m_n, ee[k].u2,
+               ee[k].rock ? " (rock)" : "", bins, t.n_channels == 2 ? t.total[1] : NAN,
+               t.n_channels == 2 ? bins / t.total[1] - 1.0 : NAN);
+        CHECK(t.n_channels == 2 && t.total[1] > 0, "E_ee spectrum has the secondary channel");
+        if (t.n_channels == 2)
+            CHECK_REL(bins, t.total[1], 1e-7, "ee_secondary from the bins vs every term");
+        nr_table_free(&t);
+    }
+    static const struct {
+        double m_n, u2;
+        int rock;
+        double golden; /* events, d8475e3 */
+    } nuee[] = {{0.05, 1e-6, 0, 5.50812027987e-12},
+         {0.05, 1e-2, 1, 0.00143186445506},
+         {0.2, 1e-4, 0, 5.93013876329e-09},
+         {0.01, 1e-3, 1, 0.000101875676877}};
+    for (size_t k = 0; k < sizeof nuee / sizeof nuee[0]; k++) {
+        nr_param_value p[32];
+        fig4(p, nuee[k].m_n, nuee[k].u2);
+        if (nuee[k].rock)
+            set_choice(p, "production", "target+rock");
+        const double bins = signal(en, x, p, "nuee_secondary");
+        printf("nuee_secondary m_N = %g GeV, U2 = %g%s: bins %.12g, every term (d8475e3) %.12g (%.2e)\n",
+               nuee[k].m_n, nuee[k].u2, nuee[k].rock ? " (rock)" : "", bins, nuee[k].golden,
+               bins / nuee[k].golden - 1.0);
+        CHECK(bins > 0, "nuee_secondary > 0");
+        CHECK_REL(bins, nuee[k].golden, 2e-6, "nuee_secondary from the bins vs every term");
+    }
+}
+
+/* The N made at the IP (Z_D -> N Nbar; D_s -> l N; D_s -> tau nu, tau -> N pi) are boosted into the (theta, p) cells
+ * of llp.h; since issue 11 the cells inside the acceptance cone come from the squares tan^2 and p^2 (zd_hnl.c
+ * sq_cell) instead of atan2 and log10. Regression goldens: signals_at of commit 87cbbce (before that change, cells
+ * from nr_llp_spectrum_fill), 12 digits; a cell moves only for a square within rounding of an edge, so 1e-9. */
+static void test_primary_cells(const nr_engine *en, const nr_experiment *x)
+{
+    static const struct {
+        int fig;
+        double m_n, u2;
+        const char *signal;
+        double golden;
+    } pt[] = {
+        {4, 0.05, 1e-6, "nuee_primary", 1.63649315558},
+        {4, 0.05, 1e-6, "electron_elastic", 8.56393845424},
+        {4, 0.1, 1e-5, "nuee_mixing", 0.115424688803},
+        {4, 0.3, 1e-5, "electron_elastic_mixing", 3.46923396262e-07},
+        {4, 1.0, 1e-6, "nuee_mixing", 0.00776243276367},
+        {4, 0.01, 1e-4, "nuee_primary", 131.785484737},
+    };
+    for (size_t k = 0; k < sizeof pt / sizeof pt[0]; k++) {
+        nr_param_value p[32];
+        if (pt[k].fig == 4)
+            fig4(p, pt[k].m_n, pt[k].u2);
+        else
+            fig3(p, pt[k].m_n, pt[k].u2);
+        const double v = signal(en, x, p, pt[k].signal);
+        printf("Fig. %d m_N = %g GeV, U2 = %g: %s = %.12g (87cbbce: %.12g, %.2e)\n", pt[k].fig, pt[k].m_n, pt[k].u2,
+               pt[k].signal, v, pt[k].golden, v / pt[k].golden - 1.0);
+        CHECK(v > 0, "%s > 0", pt[k].signal);
+        CHECK_REL(v, pt[k].golden, 1e-9, "cells from the squares vs from atan2 and log10");
+    }
+}
+
 static void test_bad_input(const nr_engine *en, const nr_experiment *x)
 {
     nr_param_value p[32];
@@ -186,6 +273,8 @@ int main(void)
     test_fig3(en, x);
     test_fig4(en, x);
     test_spectra(en, x);
+    test_bins(en, x);
+    test_primary_cells(en, x);
     test_bad_input(en, x);
     /* Run 3: FASERnu with FASER behind it */
     nr_param_value p[32];

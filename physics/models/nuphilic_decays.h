@@ -46,14 +46,20 @@ nr_nuphilic_msq nr_nuphilic_msq_at(nr_nuphilic_meson m, double m_lepton, double 
 /* Whether M -> l nu Z' is open: m_M > m_l + m_Z'. */
 int nr_nuphilic_open(nr_nuphilic_meson m, double m_lepton, double m_zp);
 
-/* Three-body width Gamma(M+ -> l+ nu Z') at g = 1 [GeV], 002 Eq. (2), by Gauss-Legendre quadrature in
- * (E_Z', ln t) with the lepton mass kept (0 if closed). */
+/* Three-body width Gamma(M+ -> l+ nu Z') at g = 1 [GeV], 002 Eq. (2), with the lepton mass kept (0 if closed):
+ * Gauss-Legendre quadrature in E_Z' of the closed-form d Gamma/dE_Z' (nr_nuphilic_dgamma_de_zp). */
 double nr_nuphilic_width_three_body(nr_nuphilic_meson m, double m_lepton, double m_zp);
 
 /* The same with a massless lepton in closed form (derived in nuphilic_decays.c):
  * Gamma = G_F^2 f^2 |V|^2 m_M^3 / (128 pi^3) [2 I1(x) + I3(x) / (6x)], x = m_Z'^2/m_M^2, with
  * I1 = (1+x)(1 - x^2 + 2x ln x)/2 - (1-x)^3/3, I3 = (1-x^2)(2(1+x)^2 - 20x)/8 - 3x^2 ln x. */
 double nr_nuphilic_width_three_body_massless(nr_nuphilic_meson m, double m_zp);
+
+/* The single-differential rates of M+ -> l+ nu Z' at g = 1 [GeV^0] in the meson rest frame, in closed form
+ * (the Dalitz line integrated analytically, derived in nuphilic_decays.c): d Gamma/dE_nu at neutrino energy
+ * e_nu, and d Gamma/dE_Z' (total and longitudinal Z') at Z' energy e_zp; 0 outside the kinematic range. */
+double nr_nuphilic_dgamma_de_nu(nr_nuphilic_meson m, double m_lepton, double m_zp, double e_nu);
+nr_nuphilic_msq nr_nuphilic_dgamma_de_zp(nr_nuphilic_meson m, double m_lepton, double m_zp, double e_zp);
 
 /* Rest-frame distributions of one decay M -> l nu Z' on uniform grids:
  *  nu:  n_nu bins of the direct neutrino energy in [0, e_nu_max], prob_nu[i] = fraction of decays;

@@ -323,31 +323,62 @@ static double direct_x_cdf(double x, const void *p)
     return c->cumulative[k] + (u - k) * c->sp->prob_nu[k];
 }
 
-typedef struct {
-    double e_zp, m_zp, m_meson;
-    int longitudinal;
-} zp_ctx;
-
-static double zp_x_cdf(double x, const void *p)
-{
-    const zp_ctx *c = p;
-    return nr_nuphilic_zp_nu_cdf(c->e_zp, c->m_zp, c->longitudinal, 0.5 * x * c->m_meson);
-}
-
 static double zp_bin_energy(nr_nuphilic_meson m, double m_zp, int k)
 {
     return sqrt(nr_nuphilic_zp_bin_edge(m, m_zp, k) * nr_nuphilic_zp_bin_edge(m, m_zp, k + 1));
+}
+
+/* nr_nuphilic_transfer of zp_x_cdf for both polarisations at once (the same arithmetic, so the same numbers):
+ * the Z' momentum and the CDF support once per Z' energy instead of once per flux-bin edge, and the edges above
+ * the support (CDF 1 on both sides of a bin) skipped. */
+static void zp_transfer_both(const nr_flux *flux, double m_lo, double m_hi, double e_zp, double m_zp, double m_meson,
+                             double *prob_long, double *prob_trans)
+{
+    size_t n = flux->n_bins;
+    for (size_t i = 0; i < n; i++)
+        prob_long[i] = prob_trans[i] = 0;
+    double p = sqrt(fmax(e_zp * e_zp - m_zp * m_zp, 0));
+    double lo = 0.5 * (e_zp - p), hi = 0.5 * (e_zp + p);
+    for (int g = 0; g < 8; g++) {
+        double e = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * nr_nuphilic_gl8_x[g], w = 0.5 * nr_nuphilic_gl8_w[g];
+        double prev_l = 0, prev_t = 0;
+        for (size_t i = 0; i <= n; i++) {
+            double es = 0.5 * ((i == 0 ? flux->e_lo[0] : flux->e_hi[i - 1]) / e) * m_meson, next_l, next_t;
+            if (es <= lo) {
+                next_l = next_t = 0.0;
+            } else if (es >= hi) {
+                next_l = next_t = 1.0;
+            } else { /* as nr_nuphilic_zp_nu_cdf */
+                double c = (2 * es - e_zp) / p;
+                next_l = 0.5 + 0.75 * (c - c * c * c / 3);
+                next_t = 0.5 + 0.375 * (c + c * c * c / 3);
+            }
+            if (i > 0) {
+                prob_long[i - 1] += w * (next_l - prev_l);
+                prob_trans[i - 1] += w * (next_t - prev_t);
+            }
+            if (prev_l == 1.0 && next_l == 1.0 && prev_t == 1.0 && next_t == 1.0)
+                break; /* above the support: every further bin gets w * (1 - 1) */
+            prev_l = next_l;
+            prev_t = next_t;
+        }
+    }
 }
 
 void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p)
 {
     if (!p)
         return;
-    for (int m = 0; m < NR_NUPHILIC_N_MESONS; m++)
+    for (int m = 0; m < NR_NUPHILIC_N_MESONS; m++) {
         for (int pol = 0; pol < 2; pol++) {
             free(p->zp_transfer[m][pol]);
             p->zp_transfer[m][pol] = NULL;
         }
+        free(p->zp_beta_gamma[m]);
+        p->zp_beta_gamma[m] = NULL;
+        free(p->zp_range[m]);
+        p->zp_range[m] = NULL;
+    }
 }
 
 nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *flux, double m_zp, double distance_m,
@@ -363,9 +394,16 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
         return nr_fail(err, NR_EDATA, "", "flux table has %zu bins, at most %d supported", n, NR_NUPHILIC_MAX_BINS);
     /* rest-frame spectra per (meson, lepton), computed once */
     nr_nuphilic_rest_spectra *rest = calloc(NR_NUPHILIC_N_MESONS * NR_N_FLAVOURS, sizeof *rest);
+    /* the direct neutrino's transfer from each meson bin to the flux bins depends on the meson and the lepton only:
+     * computed once per (meson, lepton), shared by the channels (couplings, neutrino flavours) that use it */
+    double *direct_col = malloc((size_t)NR_NUPHILIC_N_MESONS * NR_N_FLAVOURS * NR_NUPHILIC_MAX_BINS * n *
+                                sizeof *direct_col);
     int have[NR_NUPHILIC_N_MESONS][NR_N_FLAVOURS] = {{0}};
-    if (!rest)
+    if (!rest || !direct_col) {
+        free(rest);
+        free(direct_col);
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the rest-frame spectra");
+    }
     nr_status st = NR_OK;
     int meson_used[NR_NUPHILIC_N_MESONS] = {0};
     for (int c = 0; c < NR_NUPHILIC_N_COUPLINGS && st == NR_OK; c++) {
@@ -384,20 +422,22 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
                 if (!ch->open)
                     continue;
                 nr_nuphilic_rest_spectra *sp = &rest[m * NR_N_FLAVOURS + ch->lepton];
+                double *cols = direct_col + (size_t)(m * NR_N_FLAVOURS + ch->lepton) * NR_NUPHILIC_MAX_BINS * n;
                 if (!have[m][ch->lepton]) {
                     if ((st = nr_nuphilic_rest_spectra_compute(m, ml, m_zp, sp, err)) != NR_OK)
                         break;
                     have[m][ch->lepton] = 1;
+                    direct_ctx dc;
+                    direct_ctx_init(&dc, sp, nr_nuphilic_meson_get(m)->mass);
+                    for (size_t j = 0; j < mesons->n[m]; j++)
+                        nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], direct_x_cdf, &dc, cols + j * n);
                 }
                 meson_used[m] = 1;
                 ch->br = sp->width / nr_nuphilic_meson_width(m);
                 memcpy(ch->zp_long, sp->prob_zp_long, sizeof ch->zp_long);
                 memcpy(ch->zp_trans, sp->prob_zp_trans, sizeof ch->zp_trans);
-                direct_ctx dc;
-                direct_ctx_init(&dc, sp, nr_nuphilic_meson_get(m)->mass);
-                double col[NR_NUPHILIC_MAX_BINS];
                 for (size_t j = 0; j < mesons->n[m]; j++) {
-                    nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], direct_x_cdf, &dc, col);
+                    const double *col = cols + j * n;
                     for (int q = 0; q < 2; q++)
                         for (size_t i = 0; i < n; i++)
                             ch->direct[q][i] += ch->br * mesons->count[m][q][j] * col[i];
@@ -405,6 +445,7 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
             }
     }
     free(rest);
+    free(direct_col);
     if (st != NR_OK)
         return st;
     /* Z' -> nu nubar: transfer per Z' energy bin, meson bin and polarisation */
@@ -413,18 +454,35 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
             continue;
         size_t nj = mesons->n[m];
         double mm = nr_nuphilic_meson_get(m)->mass;
-        for (int pol = 0; pol < 2; pol++) {
-            double *t = malloc(NR_NUPHILIC_N_ZP_BINS * nj * n * sizeof *t);
-            if (!t) {
-                nr_nuphilic_prepared_free(out);
-                return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
-            }
-            out->zp_transfer[m][pol] = t;
-            for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
-                zp_ctx zc = {zp_bin_energy(m, m_zp, k), m_zp, mm, pol == 0};
-                for (size_t j = 0; j < nj; j++)
-                    nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], zp_x_cdf, &zc,
-                                         t + ((size_t)k * nj + j) * n);
+        double *t[2], *bg = malloc(NR_NUPHILIC_N_ZP_BINS * nj * sizeof *bg);
+        unsigned short *range = malloc(2 * NR_NUPHILIC_N_ZP_BINS * nj * sizeof *range);
+        for (int pol = 0; pol < 2; pol++)
+            out->zp_transfer[m][pol] = t[pol] = malloc(NR_NUPHILIC_N_ZP_BINS * nj * n * sizeof *t[pol]);
+        out->zp_beta_gamma[m] = bg;
+        out->zp_range[m] = range;
+        if (!t[0] || !t[1] || !bg || !range) {
+            nr_nuphilic_prepared_free(out);
+            return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
+        }
+        for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
+            double ek = zp_bin_energy(m, m_zp, k), pk = sqrt(fmax(ek * ek - m_zp * m_zp, 0));
+            for (size_t j = 0; j < nj; j++) {
+                size_t kj = (size_t)k * nj + j;
+                zp_transfer_both(flux, mesons->lo[m][j], mesons->hi[m][j], ek, m_zp, mm, t[0] + kj * n, t[1] + kj * n);
+                /* the flux bins this (k, j) reaches: [first, end) of the nonzero entries of either polarisation */
+                size_t first = n, end = 0;
+                for (size_t i = 0; i < n; i++)
+                    if (t[0][kj * n + i] != 0 || t[1][kj * n + i] != 0) {
+                        if (first == n)
+                            first = i;
+                        end = i + 1;
+                    }
+                range[2 * kj] = (unsigned short)(first < end ? first : 0);
+                range[2 * kj + 1] = (unsigned short)end;
+                /* lab Z' of a forward decay (002 Eq. 5's boost): beta gamma = p/m, the coupling-independent factor
+                 * of nr_decay_length_m (same arithmetic); 0: at rest */
+                double e_lab = sqrt(mesons->lo[m][j] * mesons->hi[m][j]) * (ek + pk) / mm;
+                bg[kj] = e_lab > m_zp ? sqrt((e_lab - m_zp) * (e_lab + m_zp)) / m_zp : 0.0;
             }
         }
     }
@@ -458,7 +516,13 @@ void nr_nuphilic_extra_neutrinos(const nr_nuphilic_prepared *p, const double g[N
                 mult[NR_SPECIES(a, 1)] -= share * each;
             }
         }
+    /* direct neutrinos per channel; the Z' of every channel of one meson share that meson's transfer tables and
+     * decay probabilities: their weights are summed per meson first (002 Eq. 5 once per meson, Z' energy and
+     * meson bin), M+ and M- give the same Z' */
     const nr_nuphilic_mesons *mes = p->mesons;
+    double wl_sum[NR_NUPHILIC_N_MESONS][NR_NUPHILIC_N_ZP_BINS] = {{0}};
+    double wt_sum[NR_NUPHILIC_N_MESONS][NR_NUPHILIC_N_ZP_BINS] = {{0}};
+    int used[NR_NUPHILIC_N_MESONS] = {0};
     for (size_t ci = 0; ci < p->n_channels; ci++) {
         const nr_nuphilic_channel *ch = &p->channel[ci];
         double g2 = g[ch->coupling] * g[ch->coupling];
@@ -469,30 +533,43 @@ void nr_nuphilic_extra_neutrinos(const nr_nuphilic_prepared *p, const double g[N
             for (size_t i = 0; i < n; i++)
                 dst[i] += g2 * ch->direct[q][i];
         }
-        /* Z' decays before the detector (002 Eq. 5); M+ and M- give the same Z' */
-        int m = ch->meson;
-        size_t nj = mes->n[m];
-        double mm = nr_nuphilic_meson_get(m)->mass, zsum[NR_NUPHILIC_MAX_BINS] = {0};
-        const double *tl = p->zp_transfer[m][0], *tt = p->zp_transfer[m][1];
+        used[ch->meson] = 1;
         for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
-            if (ch->zp_long[k] == 0 && ch->zp_trans[k] == 0)
+            wl_sum[ch->meson][k] += g2 * ch->br * ch->zp_long[k];
+            wt_sum[ch->meson][k] += g2 * ch->br * ch->zp_trans[k];
+        }
+    }
+    double zsum[NR_NUPHILIC_MAX_BINS] = {0};
+    double hbarc_over_width = width > 0 ? NR_HBARC_GEV_M / width : INFINITY;
+    for (int m = 0; m < NR_NUPHILIC_N_MESONS; m++) {
+        if (!used[m])
+            continue;
+        size_t nj = mes->n[m];
+        const double *tl = p->zp_transfer[m][0], *tt = p->zp_transfer[m][1], *bg = p->zp_beta_gamma[m];
+        const unsigned short *range = p->zp_range[m];
+        for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
+            if (wl_sum[m][k] == 0 && wt_sum[m][k] == 0)
                 continue;
-            double ek = zp_bin_energy(m, p->m_zp, k), pk = sqrt(fmax(ek * ek - p->m_zp * p->m_zp, 0));
             for (size_t j = 0; j < nj; j++) {
                 double w = mes->count[m][0][j] + mes->count[m][1][j];
                 if (!(w > 0))
                     continue;
-                double e_lab = sqrt(mes->lo[m][j] * mes->hi[m][j]) * (ek + pk) / mm;
-                double prob = nr_decay_prob_between(0, p->distance_m, nr_decay_length_m(e_lab, p->m_zp, width));
-                double wl = g2 * ch->br * w * prob * ch->zp_long[k], wt = g2 * ch->br * w * prob * ch->zp_trans[k];
-                const double *rl = tl + ((size_t)k * nj + j) * n, *rt = tt + ((size_t)k * nj + j) * n;
-                for (size_t i = 0; i < n; i++)
+                size_t kj = (size_t)k * nj + j;
+                if (range[2 * kj + 1] == 0)
+                    continue; /* no neutrino of this (k, j) lands in the flux grid */
+                /* nr_decay_prob_between(0, L, decay length), decay length = beta gamma hbar c / Gamma */
+                double prob = !(width > 0) ? 0.0
+                              : bg[kj] > 0 ? nr_decay_prob_between(0, p->distance_m, bg[kj] * hbarc_over_width)
+                                           : 1.0;
+                double wl = wl_sum[m][k] * w * prob, wt = wt_sum[m][k] * w * prob;
+                const double *rl = tl + kj * n, *rt = tt + kj * n;
+                for (size_t i = range[2 * kj]; i < range[2 * kj + 1]; i++) /* outside: rl = rt = 0 */
                     zsum[i] += wl * rl[i] + wt * rt[i];
             }
         }
-        for (int s = 0; s < NR_N_SPECIES; s++)
-            if (mult[s] > 0)
-                for (size_t i = 0; i < n; i++)
-                    extra[(size_t)s * n + i] += mult[s] * zsum[i];
     }
+    for (int s = 0; s < NR_N_SPECIES; s++)
+        if (mult[s] > 0)
+            for (size_t i = 0; i < n; i++)
+                extra[(size_t)s * n + i] += mult[s] * zsum[i];
 }

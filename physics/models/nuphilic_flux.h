@@ -94,6 +94,11 @@ typedef struct {
     /* neutrinos per flux bin i from one Z' of rest-frame energy bin k made by a meson in bin j, for a
      * longitudinal (pol 0) or transverse (pol 1) Z': zp_transfer[meson][pol][(k * n_j + j) * n_nu + i] */
     double *zp_transfer[NR_NUPHILIC_N_MESONS][2];
+    /* beta gamma of the lab Z' from rest-frame energy bin k and meson bin j: zp_beta_gamma[meson][k * n_j + j]
+     * (0: at rest); the decay length is beta gamma hbar c / Gamma (decay.h) */
+    double *zp_beta_gamma[NR_NUPHILIC_N_MESONS];
+    /* flux bins [zp_range[m][2 kj], zp_range[m][2 kj + 1]) hold the nonzero entries of zp_transfer[m][.][kj] */
+    unsigned short *zp_range[NR_NUPHILIC_N_MESONS];
     const nr_nuphilic_mesons *mesons;  /* not owned */
 } nr_nuphilic_prepared;
 

@@ -519,6 +519,32 @@ static void vector_release(const nr_model *model, void *state)
     production_free(state);
 }
 
+/* Thresholds of the signals in the boson mass (nr_model.signal_threshold): every visible final state needs at least
+ * an e+ e- pair (004 Eq. 17 opens at m = 2 m_e with the velocity; the hadronic channels, pi0 gamma the lightest,
+ * open above it), so below 2 m_e nothing decays visibly and the visible signals are exactly zero (at a supernova
+ * `visible` is a luminosity ratio instead: no threshold); mu+ mu- needs 2 m_mu. [GeV] */
+static double vector_signal_threshold(const nr_model *model, const nr_experiment *e, const nr_param_value *params,
+                                      size_t signal, size_t param)
+{
+    (void)model;
+    (void)params;
+    if (param != P_MASS || (e && e->kind == NR_DETECTOR_SUPERNOVA))
+        return NAN;
+    switch (signal) {
+    case S_VISIBLE:
+    case S_EE:
+    case S_FROM_PI0:
+    case S_FROM_ETA:
+    case S_FROM_BREM:
+    case S_FROM_ANNI:
+        return 2.0 * NR_M_ELECTRON;
+    case S_MUMU:
+        return 2.0 * NR_M_MUON;
+    default:
+        return NAN;
+    }
+}
+
 /* ------------------------------------------------------------------------------------------------ */
 /* the three model tables                                                                            */
 
@@ -536,6 +562,7 @@ static const vector_family b_minus_l_family = {KIND_B_MINUS_L};
     .references = REFERENCES_004, .detector_kind = NR_DETECTOR_DECAY_VOLUME, .signals = vector_signals,              \
     .n_signals = N_SIGNALS, .state_size = sizeof(production), .check = vector_check, .prepare = vector_prepare,      \
     .signals_at = vector_signals_at, .spectra = vector_spectra, .release = vector_release,                         \
+    .signal_threshold = vector_signal_threshold,                                                                    \
     .total_signal = "visible" /* = the sum of the visible_from_* channels; ee, mumu, hadrons are parts of it */
 
 const nr_model nr_model_u1x = {

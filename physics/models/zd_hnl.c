@@ -29,6 +29,7 @@
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,15 @@ typedef struct {
     int slab;
 } term;
 
+/* The terms of one slab in one bin of log10 E_N (TERM_BINS_PER_DECADE, see collapse_terms): the summed weight (for
+ * m_N < m_ZD times the N -> nu e e fraction above e_vis_min, terms below e_vis_min left out) and the N energy of
+ * the weight-averaged momentum. */
+typedef struct {
+    double e_n;    /* [GeV]                           */
+    double weight; /* N made at u_eff = 1 (x fraction) */
+    int slab;
+} term_bin;
+
 typedef struct {
     double ln_e_lo, ln_e_hi;
     double f[EE_TABLE_POINTS];
@@ -189,13 +199,17 @@ typedef struct {
     nr_zd_widths widths_u0; /* Z_D widths at U = 0 (the U-dependent ones are recomputed)            */
     fraction_table nuee;    /* N -> nu e e above e_vis_min vs E_N (m_N < m_ZD)                     */
     double e_vis_min;
-    /* secondary production at u_eff = 1 */
+    /* secondary production at u_eff = 1: every term (spectra), and collapsed into log E_N bins (signals) */
     term *t;
     size_t n_terms, cap;
+    term_bin *bins;
+    size_t n_bins;
     double recoil_inelastic_u1; /* nu e -> N e in the cuts at u_eff = 1 */
-    /* primary: Z_D into the volume; N from Z_D -> N Nbar (at BR = 1) and from D_s -> l N (at U^2 = 1) */
+    /* primary: Z_D into the volume (shared, see zd_production); N from Z_D -> N Nbar (at BR = 1) and from
+     * D_s -> l N (at U^2 = 1) */
     int have_zd;
-    nr_llp_accepted zd;
+    struct zd_production *zprod;
+    const nr_llp_accepted *zd; /* &zprod->accepted */
     n_beam from_zd, from_ds;
     double target_electrons_cm2, target_length_m, target_distance_m;
     const nr_flux *flux; /* owned by the engine */
@@ -370,6 +384,59 @@ static nr_status build_secondary(const nr_flux *flux, double flux_scale, const n
     return NR_OK;
 }
 
+/* The secondary terms collapsed for signals_at (issue 11): per slab, bins of log10 E_N, TERM_BINS_PER_DECADE a
+ * decade, each evaluated once at the weight-averaged N momentum of its terms. Every coupling-dependent factor of a
+ * term (the N decay length, and for m_N > m_ZD the Z_D energies of N -> nu Z_D and their decay lengths) depends on
+ * the term only through E_N and its slab, so one evaluation per bin replaces one per term (~30k terms per slab
+ * become ~100 bins); for m_N < m_ZD the coupling-free factor f(E_N) (N -> nu e e above e_vis_min, fraction_table)
+ * is summed exactly into the bin's weight and terms with E_N <= e_vis_min are left out, as signals_at did per
+ * term. The error is second order in the bin width (the mean-momentum rule, as the dipole's bins in dipole.c);
+ * tests/test_zd_hnl_model.c checks the bins against the per-term sum (the E_ee spectrum's ee_secondary channel)
+ * and test_contour_golden the 50 x 50 grids of Figs. 3 and 4. */
+#define TERM_BINS_PER_DECADE 48
+
+static nr_status collapse_terms(zd_state *st, nr_error *err)
+{
+    const double m_n = st->base.m_n;
+    const int three_body = m_n < st->base.m_zd;
+    double e_lo = INFINITY, e_hi = 0.0;
+    for (size_t k = 0; k < st->n_terms; k++) {
+        e_lo = fmin(e_lo, st->t[k].e_n);
+        e_hi = fmax(e_hi, st->t[k].e_n);
+    }
+    if (!(e_hi > 0.0))
+        return NR_OK;
+    const size_t per_slab = (size_t)ceil(TERM_BINS_PER_DECADE * log10(e_hi / e_lo)) + 1, n = per_slab * st->n_slabs;
+    double *w = calloc(n, sizeof *w), *wp = calloc(n, sizeof *wp);
+    st->bins = malloc(n * sizeof *st->bins);
+    if (!w || !wp || !st->bins) {
+        free(w);
+        free(wp);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the production bins");
+    }
+    for (size_t k = 0; k < st->n_terms; k++) {
+        const term *t = &st->t[k];
+        double weight = t->weight;
+        if (three_body) {
+            if (!(t->e_n > st->e_vis_min))
+                continue;
+            weight *= fraction_table_at(&st->nuee, t->e_n);
+        }
+        const double x = floor(TERM_BINS_PER_DECADE * log10(t->e_n / e_lo));
+        const size_t i = (size_t)t->slab * per_slab + (x < 0 ? 0 : x >= (double)per_slab ? per_slab - 1 : (size_t)x);
+        w[i] += weight;
+        wp[i] += weight * sqrt(fmax(0.0, (t->e_n - m_n) * (t->e_n + m_n)));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (w[i] > 0.0) {
+            const double p = wp[i] / w[i];
+            st->bins[st->n_bins++] = (term_bin){sqrt(p * p + m_n * m_n), w[i], (int)(i / per_slab)};
+        }
+    free(w);
+    free(wp);
+    return NR_OK;
+}
+
 /* nu e -> N e in the target with the electron inside the energy and angle cuts, at u_eff = 1.
  * T = |t|/(2 m_e); cos(theta_e) = (T (E + m_e) + m_N^2/2) / (E p_e) for nu e -> N e, electron at rest. */
 static double recoil_inelastic_u1(const zd_state *st, const nr_param_value *p, double e_lo, double e_hi)
@@ -493,8 +560,9 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
  * build_primary), and a parent whose every daughter would be outside is skipped:
  * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
  * is the larger. The directions' trigonometry and the cone's tangent are computed once per spectrum (two_body_dirs);
- * a direction clearly outside the cone (z <= 0, or p_T^2 > z^2 tan^2(keep) (1 + 1e-9)) is dropped before atan2, and
- * every other one takes the exact test atan2(p_T, z) <= keep, so what is filled does not change. */
+ * for a cone below pi/2 a direction is kept when z > 0 and p_T^2 <= z^2 tan^2(keep), and its cell found from the
+ * squares p_T^2, z (nr_llp_spectrum_fill_pt2_pz), as is every direction when the cone is the whole sphere (the taus
+ * of D_s -> tau nu); a cone between pi/2 and pi (not used) takes atan2 and nr_llp_spectrum_fill. */
 enum { N_COS = 16, N_PHI = 8 };
 
 typedef struct {
@@ -502,7 +570,7 @@ typedef struct {
     double cos_phi[N_PHI], sin_phi[N_PHI]; /* azimuths on [0, pi]: phi and -phi give the same polar angle   */
     double keep;                         /* cone [rad] on the beam axis                                      */
     int pre_test;                        /* keep < pi/2: the tangent test applies                           */
-    double tan2_keep;                    /* tan^2(keep) (1 + 1e-9)                                           */
+    double tan2_keep;                    /* tan^2(keep)                                                      */
 } two_body_dirs;
 
 static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
@@ -518,7 +586,7 @@ static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
     }
     d->keep = theta_keep;
     d->pre_test = theta_keep < 0.5 * NR_PI;
-    d->tan2_keep = d->pre_test ? tan(theta_keep) * tan(theta_keep) * (1.0 + 1e-9) : INFINITY;
+    d->tan2_keep = d->pre_test ? tan(theta_keep) * tan(theta_keep) : INFINITY;
 }
 
 static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
@@ -529,15 +597,41 @@ static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m
         return;
     const double st = sin(theta), ct = cos(theta), e = sqrt(p * p + m_parent * m_parent);
     const double gamma = e / m_parent, beta_gamma = bg_parent, w_dir = weight / (N_COS * N_PHI);
+    /* A daughter at angle alpha to its parent lies between |theta - alpha| and theta + alpha from the beam (every
+     * azimuth), so a rest-frame polar angle with |theta - alpha| > keep sends all N_PHI azimuths outside the cone
+     * and is skipped: tan(alpha) = p_perp / p_par below tan(theta - keep) or above tan(theta + keep), or alpha >= 90
+     * degrees (p_par <= 0) when theta + keep < 90 degrees; margins of 1e-9, and the per-direction test still
+     * decides what is filled (the kept directions, and so the spectrum, do not change). */
+    double tan_lo = 0.0, tan_hi = INFINITY;
+    int skip_backward = 0;
+    if (cone->pre_test) {
+        if (theta > cone->keep)
+            tan_lo = tan(theta - cone->keep) * (1.0 - 1e-9);
+        if (theta + cone->keep < 0.5 * NR_PI * (1.0 - 1e-9)) {
+            tan_hi = tan(theta + cone->keep) * (1.0 + 1e-9);
+            skip_backward = 1;
+        }
+    }
     for (int ic = 0; ic < N_COS; ic++) {
         const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
+        if (p_par > 0 ? p_perp < p_par * tan_lo || p_perp > p_par * tan_hi : skip_backward)
+            continue;
         for (int iph = 0; iph < N_PHI; iph++) {
             /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
             const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
             const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
             const double pt2 = x * x + y * y;
-            if (cone->pre_test && (z > 0 ? pt2 > z * z * cone->tan2_keep : pt2 > 0))
+            if (cone->pre_test) { /* inside the cone: cells from the squares (nr_llp_spectrum_fill_pt2_pz) */
+                const double z2 = z * z;
+                if (!(z > 0) || pt2 > z2 * cone->tan2_keep)
+                    continue;
+                nr_llp_spectrum_fill_pt2_pz(out, pt2, z, w_dir);
                 continue;
+            }
+            if (cone->keep >= NR_PI) { /* every direction kept: cells from the squares, atan2 only beyond 90 deg */
+                nr_llp_spectrum_fill_pt2_pz(out, pt2, z, w_dir);
+                continue;
+            }
             const double pt = sqrt(pt2), angle = atan2(pt, z);
             if (angle <= cone->keep)
                 nr_llp_spectrum_fill(out, angle, sqrt(pt * pt + z * z), w_dir);
@@ -765,12 +859,132 @@ static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, con
     return s;
 }
 
+/* Z_D production memo (issue 11). The Z_D made at the IP (pi0, eta -> Z_D gamma and bremsstrahlung, zd_spectrum)
+ * and what of it the decay volume accepts depend on the collision energy, m_ZD, eps and the volume only, not on
+ * m_N or U2: with m_ZD fixed (001 Fig. 3) every mass of a scan would rebuild the same spectrum (~0.1 s each). The
+ * last ZD_MEMO_SLOTS of them are kept, process-wide, behind a mutex; each is reference counted (the memo holds
+ * one reference, every prepared state using it another), so evicting one that a state still reads is safe. The
+ * key names the engine and its data version, so an engine freed and another opened at the same address on other
+ * data never sees a stale spectrum. Two threads missing on the same key both build it (identical results); the
+ * second keeps the first one's. */
+#define ZD_MEMO_SLOTS 4
+
+typedef struct zd_production {
+    const nr_engine *engine;
+    char data_version[65];
+    double sqrt_s_tev, m_zd, eps; /* [TeV], [GeV], [] */
+    nr_decay_volume volume;
+    nr_llp_spectrum cells;        /* Z_D per (theta, p) cell [pb]       */
+    nr_llp_accepted accepted;     /* Z_D reaching the decay volume [pb] */
+    int refs;
+    unsigned long used; /* memo clock at the last use (LRU) */
+} zd_production;
+
+static pthread_mutex_t zd_memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static zd_production *zd_memo[ZD_MEMO_SLOTS];
+static unsigned long zd_memo_clock;
+
+static void zd_production_free(zd_production *z)
+{
+    nr_llp_spectrum_free(&z->cells);
+    nr_llp_accepted_free(&z->accepted);
+    free(z);
+}
+
+/* Drops one reference (under zd_memo_lock). */
+static void zd_production_unref_locked(zd_production *z)
+{
+    if (z && --z->refs == 0)
+        zd_production_free(z);
+}
+
+static void zd_production_release(zd_production *z)
+{
+    if (!z)
+        return;
+    pthread_mutex_lock(&zd_memo_lock);
+    zd_production_unref_locked(z);
+    pthread_mutex_unlock(&zd_memo_lock);
+}
+
+static int zd_production_matches(const zd_production *z, const nr_engine *engine, const nr_experiment *e, double m_zd,
+                                 double eps, const nr_decay_volume *v)
+{
+    return z && z->engine == engine && strcmp(z->data_version, nr_engine_data_version(engine)) == 0 &&
+           z->sqrt_s_tev == e->sqrt_s_tev && z->m_zd == m_zd && z->eps == eps && z->volume.distance_m == v->distance_m &&
+           z->volume.length_m == v->length_m && z->volume.radius_m == v->radius_m;
+}
+
+/* A reference to the Z_D production at (engine, e's energy, m_zd [GeV], eps, volume v): from the memo, or built. */
+static nr_status zd_production_get(const nr_engine *engine, const nr_experiment *e, double m_zd, double eps,
+                                   const nr_decay_volume *v, zd_production **out, nr_error *err)
+{
+    *out = NULL;
+    pthread_mutex_lock(&zd_memo_lock);
+    for (int i = 0; i < ZD_MEMO_SLOTS && !*out; i++)
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v)) {
+            *out = zd_memo[i];
+            (*out)->refs++;
+            (*out)->used = ++zd_memo_clock;
+        }
+    pthread_mutex_unlock(&zd_memo_lock);
+    if (*out)
+        return NR_OK;
+    zd_production *z = calloc(1, sizeof *z);
+    if (!z)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z_D production");
+    z->engine = engine;
+    snprintf(z->data_version, sizeof z->data_version, "%s", nr_engine_data_version(engine));
+    z->sqrt_s_tev = e->sqrt_s_tev;
+    z->m_zd = m_zd;
+    z->eps = eps;
+    z->volume = *v;
+    nr_status s = zd_spectrum(engine, e, m_zd, eps, &z->cells, err);
+    if (s != NR_OK) {
+        free(z);
+        return s;
+    }
+    if ((s = nr_llp_accept(&z->cells, v, &z->accepted, err)) != NR_OK) {
+        zd_production_free(z);
+        return s;
+    }
+    pthread_mutex_lock(&zd_memo_lock);
+    int slot = -1;
+    for (int i = 0; i < ZD_MEMO_SLOTS; i++)
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v)) { /* another thread built it meanwhile */
+            zd_production_free(z);
+            z = zd_memo[i];
+            slot = -2;
+            break;
+        }
+    if (slot == -1) {
+        for (int i = 0; i < ZD_MEMO_SLOTS && slot < 0; i++)
+            if (!zd_memo[i])
+                slot = i;
+        if (slot < 0) { /* all taken: evict the least recently used */
+            slot = 0;
+            for (int i = 1; i < ZD_MEMO_SLOTS; i++)
+                if (zd_memo[i]->used < zd_memo[slot]->used)
+                    slot = i;
+        }
+        if (zd_memo[slot])
+            zd_production_unref_locked(zd_memo[slot]);
+        zd_memo[slot] = z;
+        z->refs = 1; /* the memo's */
+    }
+    z->refs++; /* the caller's */
+    z->used = ++zd_memo_clock;
+    pthread_mutex_unlock(&zd_memo_lock);
+    *out = z;
+    return NR_OK;
+}
+
 static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, zd_state *st,
                                nr_error *err)
 {
     if (!st->have_volume)
         return NR_OK;
-    nr_llp_spectrum zd, n;
+    nr_llp_spectrum n;
     /* N are accepted by the volume and by the target (accept_n_beam, nr_llp_accept): a theta cell counts only when
      * its lower edge lies below the cone, so an N at 10^width = 1.12 times the wider cone or more lands in a cell
      * nothing accepts; keep 10^(1.2 width) = 1.148 times it (the accepted cells get exactly the same fills) */
@@ -778,17 +992,16 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
     const double cone_target = atan(sqrt(e->width_m * e->height_m / NR_PI) / (e->distance_m + st->target_length_m));
     two_body_dirs cone;
     two_body_dirs_init(&cone, pow(10.0, 1.2 * NR_LLP_CELL_LOG10_WIDTH) * fmax(cone_volume, cone_target));
-    nr_status s = zd_spectrum(engine, e, st->base.m_zd, st->base.eps, &zd, err);
+    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &st->zprod, err);
     if (s != NR_OK)
         return s;
-    if ((s = nr_llp_accept(&zd, &st->volume, &st->zd, err)) == NR_OK)
-        st->have_zd = 1;
-    if (s == NR_OK && st->base.m_zd > 2.0 * st->base.m_n && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        decay_into_pairs(&zd, st->base.m_n, &n, &cone);
+    st->zd = &st->zprod->accepted;
+    st->have_zd = 1;
+    if (st->base.m_zd > 2.0 * st->base.m_n && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
+        decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone);
         s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
         nr_llp_spectrum_free(&n);
     }
-    nr_llp_spectrum_free(&zd);
     if (s == NR_OK && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
         if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, &cone, &n, err)) == NR_OK)
             s = accept_n_beam(&n, st, e, p, &st->from_ds, err);
@@ -828,8 +1041,8 @@ static void zd_release(const nr_model *model, void *state)
     (void)model;
     zd_state *st = state;
     free(st->t);
-    if (st->have_zd)
-        nr_llp_accepted_free(&st->zd);
+    free(st->bins);
+    zd_production_release(st->zprod);
     n_beam_free(&st->from_zd);
     n_beam_free(&st->from_ds);
     memset(st, 0, sizeof *st);
@@ -859,6 +1072,8 @@ static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, cons
     }
     if (s == NR_OK)
         s = build_secondary(flux, nr_experiment_flux_scale(e), p, st, err);
+    if (s == NR_OK)
+        s = collapse_terms(st, err);
     if (s == NR_OK)
         st->recoil_inelastic_u1 = recoil_inelastic_u1(st, p, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
     if (s == NR_OK)
@@ -929,8 +1144,10 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
                        q.u2);
     /* secondary */
     if (st->have_volume) {
-        for (size_t k = 0; k < st->n_terms; k++) {
-            const term *t = &st->t[k];
+        /* the terms collapsed into log E_N bins (collapse_terms; for m_N < m_ZD the weights hold the N -> nu e e
+         * fraction above e_vis_min and only terms above e_vis_min) */
+        for (size_t k = 0; k < st->n_bins; k++) {
+            const term_bin *t = &st->bins[k];
             const slab *sl = &st->slabs[t->slab];
             const double made = u_eff2 * t->weight * st->acceptance;
             const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
@@ -941,8 +1158,8 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
                     v[S_EE_SECONDARY] += made * wz[i] * br_ee *
                                          two_step_slab_to_volume(sl, st->vol_length_m, d_n,
                                                                  nr_decay_length_m(e_zd[i], m_zd, w.total));
-            } else if (t->e_n > st->e_vis_min) {
-                v[S_NUEE_SECONDARY] += made * br_n_ee * fraction_table_at(&st->nuee, t->e_n) *
+            } else {
+                v[S_NUEE_SECONDARY] += made * br_n_ee *
                                        nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, st->vol_length_m, d_n);
             }
         }
@@ -951,11 +1168,11 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
     const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB;
     if (st->have_zd && w.total > 0) {
         const double ctau = NR_HBARC_GEV_M / w.total;
-        for (size_t i = 0; i < st->zd.n; i++) {
-            const double pz = st->zd.p_gev[i];
+        for (size_t i = 0; i < st->zd->n; i++) {
+            const double pz = st->zd->p_gev[i];
             if (sqrt(pz * pz + m_zd * m_zd) < st->e_vis_min)
                 continue;
-            v[S_EE_PRIMARY] += pb * st->zd.weight_pb[i] * br_ee *
+            v[S_EE_PRIMARY] += pb * st->zd->weight_pb[i] * br_ee *
                                nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pz / m_zd * ctau);
         }
     }
@@ -994,10 +1211,10 @@ static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table 
     nr_table_log_bins(out, 10.0, 1e4);
     const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB;
     if (st->have_zd && w.total > 0)
-        for (size_t i = 0; i < st->zd.n; i++) {
-            const double pz = st->zd.p_gev[i], e = sqrt(pz * pz + m_zd * m_zd);
+        for (size_t i = 0; i < st->zd->n; i++) {
+            const double pz = st->zd->p_gev[i], e = sqrt(pz * pz + m_zd * m_zd);
             if (e >= st->e_vis_min)
-                nr_table_fill(out, 0, e, pb * st->zd.weight_pb[i] * br_ee *
+                nr_table_fill(out, 0, e, pb * st->zd->weight_pb[i] * br_ee *
                                     nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m,
                                                              pz / m_zd * NR_HBARC_GEV_M / w.total));
         }

@@ -234,6 +234,30 @@ static void test_dis(const nr_pdf *pdf)
     nr_tmm_dis_nodes(pdf, &c, NR_NUCLEON_NEUTRON, 1000.0, NR_TMM_Q0_GEV2, NR_TMM_DIS_ALL, NULL, 0, &b1);
     nr_tmm_dis_nodes(pdf, &c2, NR_NUCLEON_NEUTRON, 1000.0, NR_TMM_Q0_GEV2, NR_TMM_DIS_ALL, NULL, 0, &b2);
     CHECK_REL(b2, 36.0 * b1, 1e-12, "DIS scales as g_q^2 mu^2");
+    /* protons and neutrons together (the production path, issue 11): the nodes of nr_tmm_dis_nodes_mix are those
+     * of one nucleon kind, weighted w_p (proton) + w_n (neutron), node by node; u and d charges differ here so the
+     * two nucleons differ (tungsten: Z = 74, A - Z = 110) */
+    nr_tmm_couplings c3 = {1e-5, 0.7, 0.3, 2.0 / 3.0, -1.0 / 3.0};
+    static nr_tmm_node np[20000], nn[20000], nm[20000];
+    double sp = 0.0, sn = 0.0, sm = 0.0;
+    const size_t kp = nr_tmm_dis_nodes(pdf, &c3, NR_NUCLEON_PROTON, 500.0, NR_TMM_Q0_GEV2, NR_TMM_DIS_ALL, np,
+                                       20000, &sp);
+    const size_t kn = nr_tmm_dis_nodes(pdf, &c3, NR_NUCLEON_NEUTRON, 500.0, NR_TMM_Q0_GEV2, NR_TMM_DIS_ALL, nn,
+                                       20000, &sn);
+    const size_t km = nr_tmm_dis_nodes_mix(pdf, &c3, 74.0, 110.0, 500.0, NR_TMM_Q0_GEV2, NR_TMM_DIS_ALL, nm, 20000,
+                                           &sm);
+    CHECK(kp == kn && kp == km && km > 100, "node counts p %zu n %zu mix %zu", kp, kn, km);
+    double worst = 0.0;
+    int same_kinematics = 1;
+    for (size_t j = 0; j < km && j < kp && j < kn; j++) {
+        same_kinematics &= nm[j].e_n == np[j].e_n && nm[j].e_n == nn[j].e_n && nm[j].sin_theta == np[j].sin_theta;
+        const double want = 74.0 * np[j].weight + 110.0 * nn[j].weight;
+        worst = fmax(worst, fabs(nm[j].weight / want - 1.0));
+    }
+    CHECK(same_kinematics, "mixed nodes share the N energy and angle of each nucleon's nodes");
+    CHECK(worst < 1e-13, "mixed node weights = 74 p + 110 n within 1e-13 (worst %.2g)", worst);
+    CHECK_REL(sm, 74.0 * sp + 110.0 * sn, 1e-13, "mixed sigma = 74 sigma_p + 110 sigma_n");
+    CHECK(fabs(sp / sn - 1.0) > 0.05, "u and d charges differ: sigma_p / sigma_n = %.3f", sp / sn);
 }
 
 /* sin theta of N against the law of cosines: p_nu = p_N + p_recoil (elastic on a target of mass M). */

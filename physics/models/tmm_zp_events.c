@@ -74,14 +74,16 @@ static double add_elastic(nr_tmm_prepared *s, const nr_tmm_couplings *c, nr_tmm_
     return sum;
 }
 
-static double add_inelastic(nr_tmm_prepared *s, const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon,
-                            double e_nu, double scale, nr_tmm_node *nodes)
+/* Inelastic nodes on scale_p protons and scale_n neutrons together (they share the nodes' kinematics and PDF
+ * evaluations: nr_tmm_dis_nodes_mix). Returns the N made. */
+static double add_inelastic(nr_tmm_prepared *s, const nr_pdf *pdf, const nr_tmm_couplings *c, double e_nu,
+                            double scale_p, double scale_n, nr_tmm_node *nodes)
 {
-    const size_t n =
-        nr_tmm_dis_nodes(pdf, c, nucleon, e_nu, s->setup.q0_gev2, NR_TMM_DIS_ALL, nodes, MAX_DIS_NODES, NULL);
+    const size_t n = nr_tmm_dis_nodes_mix(pdf, c, scale_p, scale_n, e_nu, s->setup.q0_gev2, NR_TMM_DIS_ALL, nodes,
+                                          MAX_DIS_NODES, NULL);
     double sum = 0.0;
     for (size_t k = 0; k < n; k++)
-        sum += add_node(s, nodes[k].e_n, nodes[k].sin_theta, nodes[k].weight * scale);
+        sum += add_node(s, nodes[k].e_n, nodes[k].sin_theta, nodes[k].weight);
     return sum;
 }
 
@@ -158,8 +160,7 @@ nr_status nr_tmm_prepare(const nr_engine *engine, const nr_experiment *e, const 
         s->produced[0] += add_elastic(s, &c, NR_TMM_NUCLEUS, mat, mat->nucleus_mass_gev, e_nu, scale);
         s->produced[1] += add_elastic(s, &c, NR_TMM_PROTON, mat, NR_M_PROTON, e_nu, scale * mat->z);
         s->produced[1] += add_elastic(s, &c, NR_TMM_NEUTRON, mat, NR_M_NEUTRON, e_nu, scale * (mat->a - mat->z));
-        s->produced[2] += add_inelastic(s, pdf, &c, NR_NUCLEON_PROTON, e_nu, scale * mat->z, nodes);
-        s->produced[2] += add_inelastic(s, pdf, &c, NR_NUCLEON_NEUTRON, e_nu, scale * (mat->a - mat->z), nodes);
+        s->produced[2] += add_inelastic(s, pdf, &c, e_nu, scale * mat->z, scale * (mat->a - mat->z), nodes);
     }
     free(nodes);
     return NR_OK;

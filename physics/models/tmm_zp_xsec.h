@@ -74,6 +74,12 @@ typedef struct {
 size_t nr_tmm_dis_nodes(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon, double e_nu,
                         double q0_gev2, nr_tmm_dis_part part, nr_tmm_node *nodes, size_t max_nodes, double *sigma);
 
+/* The same for w_p protons + w_n neutrons at once: the two share every node's x, Q^2 and so E_N and angle, so one
+ * node carries w_p (proton weight) + w_n (neutron weight) and one PDF evaluation serves both; the soft nodes of
+ * one x share one evaluation at q0. (1, 0) and (0, 1) give nr_tmm_dis_nodes's proton and neutron nodes exactly. */
+size_t nr_tmm_dis_nodes_mix(const nr_pdf *pdf, const nr_tmm_couplings *c, double w_p, double w_n, double e_nu,
+                            double q0_gev2, nr_tmm_dis_part part, nr_tmm_node *nodes, size_t max_nodes, double *sigma);
+
 /* dsigma/dQ^2 [cm^2/GeV^2] of the inelastic part on a nucleon, integrated over x (for the continuity check). */
 double nr_tmm_dis_dsigma_dq2(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon, double e_nu,
                              double q0_gev2, double q2);

@@ -63,7 +63,7 @@ static double add_node(nr_tmm_prepared *s, double e_n, double sin_theta, double 
 static double add_elastic(nr_tmm_prepared *s, const nr_tmm_couplings *c, nr_tmm_target target,
                           const nr_material *mat, double m_target, double e_nu, double scale)
 {
-    nr_tmm_elastic_ctx ctx = {*c, target, mat->z, mat->a, m_target};
+    nr_tmm_elastic_ctx ctx = {*c, target, mat->z, mat->a, m_target, s->helm};
     double abs_t[N_T_NODES], w[N_T_NODES], sum = 0.0;
     const size_t n = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &ctx, e_nu, m_target, c->m_n, 0.0, N_T_NODES,
                                         abs_t, w);
@@ -134,6 +134,7 @@ nr_status nr_tmm_prepare(const nr_engine *engine, const nr_experiment *e, const 
     if (st != NR_OK)
         return st;
     const nr_material *mat = e->target;
+    s->helm = nr_engine_helm_001(engine, mat); /* NULL for a material without a table: computed per call */
     s->delta_m = nr_experiment_column_density_g_cm2(e) / mat->density_g_cm3 / 100.0; /* [m], from the mass */
     s->radius_m = 0.5 * fmin(e->width_m, e->height_m);
     const nr_experiment *vol = e->downstream[0] ? nr_experiment_find(e->downstream) : NULL;

@@ -103,7 +103,8 @@ double nr_tmm_elastic_dsigma_dt(double e_nu, double t, const void *ctx)
     const double gram = (u - u_min) * (u_max - u);
     double bracket = 0.0;
     if (x->target == NR_TMM_NUCLEUS) {
-        const double charge = nr_tmm_nucleus_charge(&x->c, x->z, x->a) * nr_ff_helm_001(sqrt(u), x->a);
+        const double q = sqrt(u), helm = x->helm ? nr_ff_helm_table_at(x->helm, q) : nr_ff_helm_001(q, x->a);
+        const double charge = nr_tmm_nucleus_charge(&x->c, x->z, x->a) * helm;
         bracket = nr_dipole_bracket_spin0(s, m_t, x->c.m_n, u, gram, charge);
     } else {
         double f1 = 0.0, f2 = 0.0;
@@ -330,7 +331,7 @@ double nr_tmm_dis_dsigma_dq2(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nu
 static double elastic_sigma(const nr_tmm_couplings *c, nr_tmm_target target, double z, double a, double m_target,
                             double e_nu)
 {
-    nr_tmm_elastic_ctx ctx = {*c, target, z, a, m_target};
+    nr_tmm_elastic_ctx ctx = {*c, target, z, a, m_target, NULL};
     double abs_t[N_T_NODES], w[N_T_NODES], sum = 0.0;
     const size_t n = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &ctx, e_nu, m_target, c->m_n, 0.0, N_T_NODES,
                                         abs_t, w);

@@ -19,6 +19,7 @@
 
 #include "constants.h"
 #include "dis.h"
+#include "form_factors.h"
 #include "pdf.h"
 
 typedef struct {
@@ -35,6 +36,8 @@ typedef struct {
     nr_tmm_target target;
     double z, a;      /* nucleus: charge and mass number                                                      */
     double m_target;  /* [GeV]                                                                                */
+    const nr_ff_helm_table *helm; /* the nucleus's Helm F tabulated (form_factors.h; max error 1.2e-10 on W), or NULL:
+                                     nr_ff_helm_001 on every call                                            */
 } nr_tmm_elastic_ctx;
 
 /* Z' charge of a nucleus (Z protons, A - Z neutrons) at zero momentum transfer: Z (2 g_u + g_d) + (A - Z)(g_u + 2 g_d). */

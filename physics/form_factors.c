@@ -98,7 +98,14 @@ nr_status nr_ff_helm_table_init(nr_ff_helm_table *t, double a, nr_error *err)
     memset(t, 0, sizeof *t);
     if (!(a > 0.0) || !isfinite(a))
         return nr_fail(err, NR_EINPUT, "", "Helm table: mass number %g must be > 0", a);
-    const double r = helm_001_r_fm(a), s = HELM_SKIN_001_FM;
+    return nr_ff_helm_table_init_rs(t, a, helm_001_r_fm(a), HELM_SKIN_001_FM, err);
+}
+
+nr_status nr_ff_helm_table_init_rs(nr_ff_helm_table *t, double a, double r, double s, nr_error *err)
+{
+    memset(t, 0, sizeof *t);
+    if (!(r >= 0.0) || !isfinite(r) || !(s > 0.0) || !isfinite(s))
+        return nr_fail(err, NR_EINPUT, "", "Helm table: r = %g fm must be >= 0 and s = %g fm > 0", r, s);
     const double h = HELM_TABLE_STEP / fmax(r, s);
     const size_t n = (size_t)ceil(HELM_TABLE_QS_MAX / s / h) + 2;
     double *f = malloc(n * sizeof *f), *df = malloc(n * sizeof *df);

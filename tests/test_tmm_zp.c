@@ -62,7 +62,7 @@ static void test_photon_limit(void)
             CHECK(nr_upscatter_abs_t_range(e, masses[k], m_n, &u_min, &u_max), "above threshold");
             for (int j = 1; j < 10; j++) {
                 const double u = u_min * pow(u_max / u_min, j / 10.0);
-                nr_tmm_elastic_ctx z = {photon_like(mu, m_n, 0.0), targets[k], W_Z, W_A, masses[k], NULL};
+                nr_tmm_elastic_ctx z = {photon_like(mu, m_n, 0.0), targets[k], W_Z, W_A, masses[k], NULL, 0.0, 0.0, 0.0};
                 nr_dipole_xsec_ctx d = {.mu_n = mu, .m_n = m_n, .target = dip[k],
                     .z = W_Z, .a = W_A, .m_target = masses[k]};
                 const double ours = nr_tmm_elastic_dsigma_dt(e, -u, &z), want = nr_dipole_dsigma_dt(e, -u, &d);
@@ -80,7 +80,7 @@ static void test_photon_limit(void)
     printf("photon limit (nucleus, p, n; 27 energies x t): worst relative difference %.2g\n", worst);
 
     /* integrated: sigma(nu W -> N W) of the two modules */
-    nr_tmm_elastic_ctx z = {photon_like(mu, m_n, 0.0), NR_TMM_NUCLEUS, W_Z, W_A, W_MASS_GEV, NULL};
+    nr_tmm_elastic_ctx z = {photon_like(mu, m_n, 0.0), NR_TMM_NUCLEUS, W_Z, W_A, W_MASS_GEV, NULL, 0.0, 0.0, 0.0};
     nr_dipole_xsec_ctx d = {.mu_n = mu, .m_n = m_n, .target = NR_DIPOLE_NUCLEUS,
         .z = W_Z, .a = W_A, .m_target = W_MASS_GEV};
     double s1, s2, e1, e2;
@@ -500,8 +500,8 @@ static void test_elastic_helm_table(const nr_engine *engine)
     if (!helm)
         return;
     const nr_tmm_couplings c = {1e-6, 0.5, 0.1, 1.0, 1.0};
-    nr_tmm_elastic_ctx plain = {c, NR_TMM_NUCLEUS, W_Z, W_A, W_MASS_GEV, NULL};
-    nr_tmm_elastic_ctx table = {c, NR_TMM_NUCLEUS, W_Z, W_A, W_MASS_GEV, helm};
+    nr_tmm_elastic_ctx plain = {c, NR_TMM_NUCLEUS, W_Z, W_A, W_MASS_GEV, NULL, 0.0, 0.0, 0.0};
+    nr_tmm_elastic_ctx table = {c, NR_TMM_NUCLEUS, W_Z, W_A, W_MASS_GEV, helm, 0.0, 0.0, 0.0};
     double worst = 0.0;
     for (int k = 0; k <= 60; k++) {
         const double abs_t = 1e-6 * pow(10.0, 0.05 * k); /* 1e-6 .. 1e-3 GeV^2: Q up to 32 MeV, F from 1 to 0.1 */
@@ -511,6 +511,23 @@ static void test_elastic_helm_table(const nr_engine *engine)
             worst = fmax(worst, fabs(b / a - 1.0));
     }
     CHECK(worst < 1e-9, "coherent dsigma/dt, Helm F tabulated vs computed: worst %.2g", worst);
+    /* the |t| range stored per energy (nr_tmm_elastic_at_energy) gives the same numbers as computing it per call,
+     * on every target, inside and just outside the physical range */
+    int identical = 1;
+    const nr_tmm_target tgs[3] = {NR_TMM_NUCLEUS, NR_TMM_PROTON, NR_TMM_NEUTRON};
+    const double mts[3] = {W_MASS_GEV, NR_M_PROTON, NR_M_NEUTRON};
+    for (int j = 0; j < 3; j++) {
+        nr_tmm_elastic_ctx per_call = {c, tgs[j], W_Z, W_A, mts[j], helm, 0.0, 0.0, 0.0}, stored = per_call;
+        nr_tmm_elastic_at_energy(&stored, 300.0);
+        CHECK(stored.kin_e_nu == 300.0, "range stored");
+        for (int k = 0; k <= 100; k++) {
+            const double abs_t = stored.kin_u_min * pow(stored.kin_u_max * 1.1 / stored.kin_u_min, 0.01 * k) / 1.05;
+            identical &= nr_tmm_elastic_dsigma_dt(300.0, -abs_t, &per_call) ==
+                         nr_tmm_elastic_dsigma_dt(300.0, -abs_t, &stored);
+        }
+        identical &= nr_tmm_elastic_dsigma_dt(200.0, -0.01, &per_call) == nr_tmm_elastic_dsigma_dt(200.0, -0.01, &stored);
+    }
+    CHECK(identical, "dsigma/dt with the stored |t| range identical to the per-call range");
     double at[64], w1[64], w2[64], s1 = 0.0, s2 = 0.0;
     const size_t n1 = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &plain, 300.0, W_MASS_GEV, 0.5, 0.0, 64, at, w1);
     const size_t n2 = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &table, 300.0, W_MASS_GEV, 0.5, 0.0, 64, at, w2);
@@ -592,7 +609,7 @@ static void test_events(const nr_engine *engine)
             const nr_tmm_target tg[3] = {NR_TMM_NUCLEUS, NR_TMM_PROTON, NR_TMM_NEUTRON};
             const double mt[3] = {w->nucleus_mass_gev, NR_M_PROTON, NR_M_NEUTRON}, count[3] = {1, w->z, w->a - w->z};
             for (int j = 0; j < 3; j++) {
-                nr_tmm_elastic_ctx ctx = {c, tg[j], w->z, w->a, mt[j], NULL};
+                nr_tmm_elastic_ctx ctx = {c, tg[j], w->z, w->a, mt[j], NULL, 0.0, 0.0, 0.0};
                 double at[64], wt[64];
                 const size_t n = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &ctx, e_nu, mt[j], m_n, 0.0, 64, at, wt);
                 for (size_t i = 0; i < n; i++) {

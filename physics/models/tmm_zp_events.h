@@ -37,6 +37,7 @@ typedef struct {
     nr_tmm_widths dipole_unit;  /* channels ~ mu^2, at mu = 1 GeV^-1 */
     nr_tmm_widths mixing;       /* W/Z channels (independent of mu)  */
     double delta_m, radius_m;   /* detector length and radius (Eq. 2) [m] */
+    double ln_delta_over_radius; /* ln(delta_m / radius_m), for the angle cells */
     int have_volume;            /* the decay volume behind the target (FASER behind FASERnu)           */
     double gap_m, volume_m;     /* from the back of the target to the volume, its length [m]           */
     double acceptance;          /* fraction of the target face inside the volume's radius              */

@@ -87,14 +87,25 @@ void nr_tmm_nucleon_form_factors(const nr_tmm_couplings *c, nr_nucleon nucleon, 
     *f2 = c->g_u * (2.0 * f2p + f2n) + c->g_d * (f2p + 2.0 * f2n);
 }
 
+void nr_tmm_elastic_at_energy(nr_tmm_elastic_ctx *x, double e_nu)
+{
+    x->kin_e_nu = 0.0;
+    if (nr_upscatter_abs_t_range(e_nu, x->m_target, x->c.m_n, &x->kin_u_min, &x->kin_u_max))
+        x->kin_e_nu = e_nu;
+}
+
 double nr_tmm_elastic_dsigma_dt(double e_nu, double t, const void *ctx)
 {
     const nr_tmm_elastic_ctx *x = ctx;
     double u_min = 0.0, u_max = 0.0;
     if (!x || !isfinite(e_nu) || !isfinite(t) || !isfinite(x->c.mu) || !(x->c.m_zp >= 0.0))
         return 0.0;
-    if (!nr_upscatter_abs_t_range(e_nu, x->m_target, x->c.m_n, &u_min, &u_max))
+    if (x->kin_e_nu == e_nu && e_nu > 0.0) {
+        u_min = x->kin_u_min;
+        u_max = x->kin_u_max;
+    } else if (!nr_upscatter_abs_t_range(e_nu, x->m_target, x->c.m_n, &u_min, &u_max)) {
         return 0.0;
+    }
     const double u = -t;
     if (!(u >= u_min && u <= u_max) || !(u > 0.0))
         return 0.0;
@@ -331,7 +342,7 @@ double nr_tmm_dis_dsigma_dq2(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nu
 static double elastic_sigma(const nr_tmm_couplings *c, nr_tmm_target target, double z, double a, double m_target,
                             double e_nu)
 {
-    nr_tmm_elastic_ctx ctx = {*c, target, z, a, m_target, NULL};
+    nr_tmm_elastic_ctx ctx = {*c, target, z, a, m_target, NULL, 0.0, 0.0, 0.0};
     double abs_t[N_T_NODES], w[N_T_NODES], sum = 0.0;
     const size_t n = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &ctx, e_nu, m_target, c->m_n, 0.0, N_T_NODES,
                                         abs_t, w);

@@ -38,7 +38,13 @@ typedef struct {
     double m_target;  /* [GeV]                                                                                */
     const nr_ff_helm_table *helm; /* the nucleus's Helm F tabulated (form_factors.h; max error 1.2e-10 on W), or NULL:
                                      nr_ff_helm_001 on every call                                            */
+    double kin_e_nu, kin_u_min, kin_u_max; /* |t| range at kin_e_nu [GeV, GeV^2] (nr_tmm_elastic_at_energy); kin_e_nu
+                                              = 0: computed on every call                                    */
 } nr_tmm_elastic_ctx;
+
+/* Stores the |t| range at e_nu in the context (the same numbers nr_upscatter_abs_t_range gives on every call), for
+ * the calls of one t quadrature at that energy. */
+void nr_tmm_elastic_at_energy(nr_tmm_elastic_ctx *ctx, double e_nu);
 
 /* Z' charge of a nucleus (Z protons, A - Z neutrons) at zero momentum transfer: Z (2 g_u + g_d) + (A - Z)(g_u + 2 g_d). */
 double nr_tmm_nucleus_charge(const nr_tmm_couplings *c, double z, double a);

@@ -32,6 +32,7 @@
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,12 @@ static nr_status widths(production *p, double m_n, nr_error *err)
     return NR_OK;
 }
 
+/* The N_T_NODES_ELECTRON-point Gauss-Legendre table (GSL computes nodes for this order by Newton's method on
+ * every allocation): built once per process, read-only afterwards, never freed. */
+static gsl_integration_glfixed_table *electron_gl;
+static pthread_once_t electron_gl_once = PTHREAD_ONCE_INIT;
+static void electron_gl_init(void) { electron_gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON); }
+
 /* Electron-recoil signal at mu_N = 1: integral over the allowed |t| window, with the angle cut applied at
  * each node. T = |t|/(2 m_e); cos(theta_e) = (T (E + m_e) + m_N^2/2) / (E p_e) from energy-momentum
  * conservation for nu e -> N e with the electron at rest. */
@@ -333,7 +340,8 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
     if (t_lo < 0)
         t_lo = 0;
     nr_dipole_xsec_ctx ctx = {.mu_n = 1.0, .m_n = m_n, .target = NR_DIPOLE_ELECTRON, .m_target = me};
-    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
+    pthread_once(&electron_gl_once, electron_gl_init); /* the same nodes for every mass: computed once */
+    const gsl_integration_glfixed_table *gl = electron_gl;
     if (!gl)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the electron-recoil quadrature");
     double total = 0.0;
@@ -360,7 +368,6 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
         }
         total += n_nu * electrons * sum;
     }
-    gsl_integration_glfixed_table_free(gl);
     *events = total;
     return NR_OK;
 }
@@ -459,6 +466,12 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
     if (st != NR_OK || (st = ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis, err)) != NR_OK ||
         (st = ll_table_build(&mumu, m_n, NR_M_MUON, e_vis, err)) != NR_OK)
         return st;
+    /* every term this mass can make, reserved at once (no regrowth and copying while pushing) */
+    const size_t most = (size_t)s->n_slabs * s->flux->n_bins * (N_T_NODES_NUCLEUS + 2 * N_T_NODES_NUCLEON);
+    out->t = malloc(most * sizeof *out->t);
+    if (!out->t)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
+    out->cap = most;
     for (int si = 0; si < s->n_slabs; si++) {
         const slab *sl = &s->slabs[si];
         const nr_material *m = sl->material;

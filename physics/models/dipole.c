@@ -373,20 +373,8 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
 }
 
 /* Bins of log10 p_N of the terms of one slab that `select` accepts, appended to *out (which holds *n bins): the
- * weight-averaged momentum and the sums weight x fraction of `fractions`; terms at rest (p_N = 0) in a bin of
- * their own. */
-typedef double (*term_fraction)(const term *t, int k);
-
-static double fraction_volume(const term *t, int k)
-{
-    return k == 0 ? t->f_gamma : k == 1 ? t->f_ee : t->f_mumu;
-}
-
-static double fraction_ecc(const term *t, int k)
-{
-    return k == 0 ? t->f_ecc1 : k == 1 ? t->f_ecc3 : 0.0;
-}
-
+ * weight-averaged momentum and the sums weight x fraction (decay volume: f_gamma, f_ee, f_mumu; in the target,
+ * ecc: f_ecc1, f_ecc3, 0); terms at rest (p_N = 0) in a bin of their own. */
 typedef struct {
     double w, wp, wf[3];
 } bin_sums;
@@ -394,7 +382,6 @@ typedef struct {
 static int collapse_slab(const production *prod, int slab_index, double q2_ecc, int ecc, term_bin **out, size_t *n)
 {
     double m = prod->m_n, p_lo = INFINITY, p_hi = 0.0;
-    term_fraction fraction = ecc ? fraction_ecc : fraction_volume;
     for (size_t k = 0; k < prod->n; k++) {
         const term *t = &prod->t[k];
         if (t->slab != slab_index || (ecc && !(t->e_n > 1000.0 && t->abs_t < q2_ecc)))
@@ -425,8 +412,15 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
         }
         b[i].w += t->weight;
         b[i].wp += t->weight * p;
-        for (int c = 0; c < 3; c++)
-            b[i].wf[c] += t->weight * fraction(t, c);
+        if (ecc) { /* fraction_ecc, written out (no call per term) */
+            b[i].wf[0] += t->weight * t->f_ecc1;
+            b[i].wf[1] += t->weight * t->f_ecc3;
+            b[i].wf[2] += t->weight * 0.0;
+        } else {   /* fraction_volume */
+            b[i].wf[0] += t->weight * t->f_gamma;
+            b[i].wf[1] += t->weight * t->f_ee;
+            b[i].wf[2] += t->weight * t->f_mumu;
+        }
     }
     for (size_t i = 0; i <= nb; i++) {
         if (!(b[i].w > 0.0))
@@ -507,8 +501,10 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
                     double p_n = e_n > m_n ? sqrt((e_n - m_n) * (e_n + m_n)) : 0.0, ln_e = log(e_n);
                     term t = {e_n, p_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
                               nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis), ll_table_at(&ee, ln_e),
-                              ll_table_at(&mumu, ln_e), nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0),
-                              nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0)};
+                              ll_table_at(&mumu, ln_e),
+                              /* exactly 0 unless E_N > the cut (the photon's maximum, (E + p)/2, is below E_N) */
+                              e_n > 1000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0) : 0.0,
+                              e_n > 3000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0) : 0.0};
                     if (push_term(out, t) != 0) {
                         production_free(out);
                         return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");

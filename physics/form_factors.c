@@ -98,23 +98,27 @@ nr_status nr_ff_helm_table_init(nr_ff_helm_table *t, double a, nr_error *err)
     memset(t, 0, sizeof *t);
     if (!(a > 0.0) || !isfinite(a))
         return nr_fail(err, NR_EINPUT, "", "Helm table: mass number %g must be > 0", a);
-    const double r = helm_001_r_fm(a), s = HELM_SKIN_001_FM;
+    return nr_ff_helm_table_init_rs(t, a, helm_001_r_fm(a), HELM_SKIN_001_FM, err);
+}
+
+nr_status nr_ff_helm_table_init_rs(nr_ff_helm_table *t, double a, double r, double s, nr_error *err)
+{
+    memset(t, 0, sizeof *t);
+    if (!(r >= 0.0) || !isfinite(r) || !(s > 0.0) || !isfinite(s))
+        return nr_fail(err, NR_EINPUT, "", "Helm table: r = %g fm must be >= 0 and s = %g fm > 0", r, s);
     const double h = HELM_TABLE_STEP / fmax(r, s);
     const size_t n = (size_t)ceil(HELM_TABLE_QS_MAX / s / h) + 2;
-    double *f = malloc(n * sizeof *f), *df = malloc(n * sizeof *df);
-    if (!f || !df) {
-        free(f);
-        free(df);
+    double *fd = malloc(2 * n * sizeof *fd);
+    if (!fd)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for a Helm table");
-    }
     for (size_t k = 0; k < n; k++) {
         const double q = h * (double)k; /* [fm^-1] */
         const double env = exp(-0.5 * q * q * s * s);
         const double g = three_j1_over_x(q * r);
-        f[k] = g * env;
-        df[k] = (r * three_j1_over_x_derivative(q * r) - q * s * s * g) * env;
+        fd[2 * k] = g * env;
+        fd[2 * k + 1] = (r * three_j1_over_x_derivative(q * r) - q * s * s * g) * env;
     }
-    *t = (nr_ff_helm_table){a, r, s, h, 1.0 / (HBARC_GEV_FM * h), n, f, df};
+    *t = (nr_ff_helm_table){a, r, s, h, 1.0 / (HBARC_GEV_FM * h), n, fd};
     return NR_OK;
 }
 
@@ -122,8 +126,7 @@ void nr_ff_helm_table_free(nr_ff_helm_table *t)
 {
     if (!t)
         return;
-    free(t->f);
-    free(t->df);
+    free(t->fd);
     memset(t, 0, sizeof *t);
 }
 
@@ -137,7 +140,8 @@ double nr_ff_helm_table_at(const nr_ff_helm_table *t, double q_gev)
     /* cubic Hermite on [Q_k, Q_k+1] */
     const double h00 = 2.0 * u3 - 3.0 * u2 + 1.0, h10 = u3 - 2.0 * u2 + u, h01 = -2.0 * u3 + 3.0 * u2,
                  h11 = u3 - u2;
-    return h00 * t->f[k] + h01 * t->f[k + 1] + t->h_fm * (h10 * t->df[k] + h11 * t->df[k + 1]);
+    const double *v = t->fd + 2 * k; /* F_k, dF_k, F_k+1, dF_k+1 */
+    return h00 * v[0] + h01 * v[2] + t->h_fm * (h10 * v[1] + h11 * v[3]);
 }
 
 double nr_ff_atomic_screening(double q_gev, double z)

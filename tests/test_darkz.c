@@ -454,12 +454,34 @@ static void test_model(const nr_engine *en)
     CHECK(sig(en, f2nu, p, "n_hese") > 10.0 * sig(en, fnu, p, "n_hese"), "FASERnu2 >> FASERnu");
 }
 
+/* 000's Helm form factor tabulated (the production path of the coherent part, issue 11) against
+ * nr_darkz_helm_000 computed: tungsten (183.84) and silicon (28.0855), Q from 0 to 2 GeV (F ~ 1e-30 there) on a
+ * grid that does not fall on the table's nodes; absolute error below 1e-9 (the table's bound, form_factors.h). */
+static void test_helm_000_table(void)
+{
+    const double as[2] = {183.84, 28.0855};
+    for (int k = 0; k < 2; k++) {
+        nr_ff_helm_table t;
+        nr_error err;
+        CHECK(nr_darkz_helm_000_table_init(&t, as[k], &err) == NR_OK, "table: %s", err.message);
+        double worst = 0.0;
+        for (int i = 0; i <= 200000; i++) {
+            const double q = 2.0 * i / 200000.0 * (1.0 + 1e-7 * M_SQRT2); /* [GeV] */
+            worst = fmax(worst, fabs(nr_ff_helm_table_at(&t, q) - nr_darkz_helm_000(q, as[k])));
+        }
+        CHECK(worst < 1e-9, "A = %g: tabulated 000 Helm F within 1e-9 (worst %.2g)", as[k], worst);
+        printf("000 Helm F, A = %g: table vs computed, max |difference| %.2g over Q = 0-2 GeV\n", as[k], worst);
+        nr_ff_helm_table_free(&t);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     test_eq7_is_integral_of_eq5();
     test_dirac_traces();
     test_widths();
+    test_helm_000_table();
     nr_engine *engine = NULL;
     nr_error err;
     CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);

@@ -190,7 +190,45 @@ typedef struct {
     double face_w_m, face_h_m, z_contain_m, p_mu_k; /* p_mu(z) = p_mu_k / z^2 [m^2 / m^2] */
     double cc_events_mu;                             /* nu_mu + nubar_mu CC events in the detector        */
     double cone_mass_t;
+    const nr_ff_helm_table *helm_det, *helm_si; /* 000's Helm F of the detector nucleus and silicon, tabulated
+                                                   (engine memo), or NULL: computed per call            */
 } setup;
+
+/* 000's Helm form factor of mass number *arg, tabulated once per engine (nr_engine_derived). */
+static nr_status helm000_build(const nr_engine *engine, const void *arg, void **table, nr_error *err)
+{
+    (void)engine;
+    nr_ff_helm_table *t = malloc(sizeof *t);
+    if (!t)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for a Helm table");
+    nr_status st = nr_darkz_helm_000_table_init(t, *(const double *)arg, err);
+    if (st != NR_OK) {
+        free(t);
+        return st;
+    }
+    *table = t;
+    return NR_OK;
+}
+
+static void helm000_release(void *table)
+{
+    nr_ff_helm_table_free(table);
+    free(table);
+}
+
+static const nr_derived_spec helm000_spec = {helm000_build, helm000_release};
+
+/* The table for mass number a, or NULL (memo full or out of memory: the caller then computes F per call, the
+ * same form factor to 2e-10). */
+static const nr_ff_helm_table *helm000_table(const nr_engine *engine, double a)
+{
+    char key[NR_ENGINE_DERIVED_KEY_LEN];
+    snprintf(key, sizeof key, "darkz_nun/helm000/%.9g", a);
+    const void *t = NULL;
+    nr_error ignored;
+    nr_error_clear(&ignored);
+    return nr_engine_derived(engine, key, &helm000_spec, &a, &t, &ignored) == NR_OK ? t : NULL;
+}
 
 static nr_status make_setup(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, setup *s,
                             nr_error *err)
@@ -218,6 +256,8 @@ static nr_status make_setup(const nr_engine *engine, const nr_experiment *e, con
     s->z_contain_m = 0.5 * fmin(e->width_m, e->height_m) / THETA0_RAD; /* 000 sec. II: 14 m for 25 cm */
     s->p_mu_k = e->width_m * e->height_m / (4.0 * NR_PI) * 2.0 / (THETA0_RAD * THETA0_RAD); /* Eq. 9 */
     s->cone_mass_t = ROCK_DENSITY * CONCRETE_END_M * e->width_m * e->height_m / 3.0;      /* sec. II */
+    s->helm_det = helm000_table(engine, s->det->a);
+    s->helm_si = helm000_table(engine, SI_A);
     const nr_cc_table *cc = NULL;
     if (nr_engine_cc_table(engine, PDF_SET, &cc, err) != NR_OK)
         return err ? err->status : NR_EDATA;
@@ -303,6 +343,7 @@ static void dis_sigma(const nr_pdf *pdf, const production *pr, const gsl_integra
 typedef struct {
     double m_n, m_target, a, m_zp, coupling2;
     int scalar;
+    const nr_ff_helm_table *helm; /* 000's Helm F of this nucleus tabulated, or NULL */
 } exact_ctx;
 
 /* dsigma/dt [cm^2/GeV^2] for nr_upscatter_nodes: spin-0 nucleus with 000's Helm form factor, or an electron. */
@@ -311,7 +352,7 @@ static double exact_dsigma_dt(double e_nu, double t, const void *vctx)
     const exact_ctx *c = vctx;
     double abs_t = -t;
     if (c->scalar) {
-        double f = nr_darkz_helm_000(sqrt(abs_t), c->a);
+        double q = sqrt(abs_t), f = c->helm ? nr_ff_helm_table_at(c->helm, q) : nr_darkz_helm_000(q, c->a);
         return f * f * nr_darkz_scalar_dsigma_dt(e_nu, abs_t, c->m_n, c->m_target, c->m_zp, c->coupling2) *
                NR_HBARC2_GEV2_CM2;
     }
@@ -328,12 +369,13 @@ static double exact_sigma(const exact_ctx *c, double e_nu)
 }
 
 /* Coherent cross section [cm^2] on a nucleus (Z, A, mass). */
-static double coherent_sigma(const production *pr, double m_zp, double z, double a, double m_nucleus, double e_nu)
+static double coherent_sigma(const production *pr, double m_zp, double z, double a, double m_nucleus, double e_nu,
+                             const nr_ff_helm_table *helm)
 {
     double c2 = nucleus_charge2(pr->portal, z, a);
     if (pr->paper)
         return nr_darkz_coherent_sigma_paper(e_nu, m_nucleus, a, pr->m_n, m_zp, c2) * NR_HBARC2_GEV2_CM2;
-    exact_ctx c = {pr->m_n, m_nucleus, a, m_zp, c2, 1};
+    exact_ctx c = {pr->m_n, m_nucleus, a, m_zp, c2, 1, helm};
     return exact_sigma(&c, e_nu);
 }
 
@@ -345,7 +387,7 @@ static double electron_sigma(const production *pr, double m_zp, double e_nu)
     double e2 = 4.0 * NR_PI * NR_ALPHA_EM;
     if (pr->paper) /* 000 sec. V C: Eq. 7 with q = 1 and s = 2 m_e E */
         return nr_darkz_parton_sigma_paper(2.0 * NR_M_ELECTRON * e_nu, pr->m_n, m_zp, e2) * NR_HBARC2_GEV2_CM2;
-    exact_ctx c = {pr->m_n, NR_M_ELECTRON, 0.0, m_zp, e2, 0};
+    exact_ctx c = {pr->m_n, NR_M_ELECTRON, 0.0, m_zp, e2, 0, NULL};
     return exact_sigma(&c, e_nu);
 }
 
@@ -421,8 +463,8 @@ static nr_status build_production(const setup *s, const nr_param_value *p, produ
             continue;
         double sp, sn;
         dis_sigma(s->pdf, pr, gl, m_zp, e, &sp, &sn);
-        double sig_w = coherent_sigma(pr, m_zp, det->z, det->a, det->nucleus_mass_gev, e);
-        double sig_si = coherent_sigma(pr, m_zp, SI_Z, SI_A, SI_MASS_GEV, e);
+        double sig_w = coherent_sigma(pr, m_zp, det->z, det->a, det->nucleus_mass_gev, e, s->helm_det);
+        double sig_si = coherent_sigma(pr, m_zp, SI_Z, SI_A, SI_MASS_GEV, e, s->helm_si);
         double sig_e = electron_sigma(pr, m_zp, e);
         pr->det_dis[b] = n_nu * s->det_column_g_cm2 * nucleons_g * (zf_det * sp + (1.0 - zf_det) * sn);
         pr->det_coh[b] = n_nu * s->det_column_g_cm2 * nuclei_det_g * sig_w;

@@ -162,6 +162,11 @@ double nr_darkz_helm_000(double q_gev, double mass_number)
     return nr_ff_helm(q_gev, nr_darkz_helm_000_radius_fm(mass_number), HELM000_S1_FM);
 }
 
+nr_status nr_darkz_helm_000_table_init(nr_ff_helm_table *t, double mass_number, nr_error *err)
+{
+    return nr_ff_helm_table_init_rs(t, mass_number, nr_darkz_helm_000_radius_fm(mass_number), HELM000_S1_FM, err);
+}
+
 /* Eq. 11 integrated over cos(theta) through t_p = (s - m^2)(1 - cos) in [0, 2 (s - m^2)]: 8-point Gauss-Legendre on
  * each decade of ln t_p from 1e-9 M^2 (below it the integrand, ~ t_p, adds < 1e-9 of the total). */
 double nr_darkz_coherent_sigma_paper(double e_nu, double m_target, double mass_number, double m_n, double m_zp,

@@ -32,6 +32,7 @@
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,12 @@ static nr_status widths(production *p, double m_n, nr_error *err)
     return NR_OK;
 }
 
+/* The N_T_NODES_ELECTRON-point Gauss-Legendre table (GSL computes nodes for this order by Newton's method on
+ * every allocation): built once per process, read-only afterwards, never freed. */
+static gsl_integration_glfixed_table *electron_gl;
+static pthread_once_t electron_gl_once = PTHREAD_ONCE_INIT;
+static void electron_gl_init(void) { electron_gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON); }
+
 /* Electron-recoil signal at mu_N = 1: integral over the allowed |t| window, with the angle cut applied at
  * each node. T = |t|/(2 m_e); cos(theta_e) = (T (E + m_e) + m_N^2/2) / (E p_e) from energy-momentum
  * conservation for nu e -> N e with the electron at rest. */
@@ -333,7 +340,8 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
     if (t_lo < 0)
         t_lo = 0;
     nr_dipole_xsec_ctx ctx = {.mu_n = 1.0, .m_n = m_n, .target = NR_DIPOLE_ELECTRON, .m_target = me};
-    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
+    pthread_once(&electron_gl_once, electron_gl_init); /* the same nodes for every mass: computed once */
+    const gsl_integration_glfixed_table *gl = electron_gl;
     if (!gl)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the electron-recoil quadrature");
     double total = 0.0;
@@ -360,26 +368,13 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
         }
         total += n_nu * electrons * sum;
     }
-    gsl_integration_glfixed_table_free(gl);
     *events = total;
     return NR_OK;
 }
 
 /* Bins of log10 p_N of the terms of one slab that `select` accepts, appended to *out (which holds *n bins): the
- * weight-averaged momentum and the sums weight x fraction of `fractions`; terms at rest (p_N = 0) in a bin of
- * their own. */
-typedef double (*term_fraction)(const term *t, int k);
-
-static double fraction_volume(const term *t, int k)
-{
-    return k == 0 ? t->f_gamma : k == 1 ? t->f_ee : t->f_mumu;
-}
-
-static double fraction_ecc(const term *t, int k)
-{
-    return k == 0 ? t->f_ecc1 : k == 1 ? t->f_ecc3 : 0.0;
-}
-
+ * weight-averaged momentum and the sums weight x fraction (decay volume: f_gamma, f_ee, f_mumu; in the target,
+ * ecc: f_ecc1, f_ecc3, 0); terms at rest (p_N = 0) in a bin of their own. */
 typedef struct {
     double w, wp, wf[3];
 } bin_sums;
@@ -387,7 +382,6 @@ typedef struct {
 static int collapse_slab(const production *prod, int slab_index, double q2_ecc, int ecc, term_bin **out, size_t *n)
 {
     double m = prod->m_n, p_lo = INFINITY, p_hi = 0.0;
-    term_fraction fraction = ecc ? fraction_ecc : fraction_volume;
     for (size_t k = 0; k < prod->n; k++) {
         const term *t = &prod->t[k];
         if (t->slab != slab_index || (ecc && !(t->e_n > 1000.0 && t->abs_t < q2_ecc)))
@@ -418,8 +412,15 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
         }
         b[i].w += t->weight;
         b[i].wp += t->weight * p;
-        for (int c = 0; c < 3; c++)
-            b[i].wf[c] += t->weight * fraction(t, c);
+        if (ecc) { /* fraction_ecc, written out (no call per term) */
+            b[i].wf[0] += t->weight * t->f_ecc1;
+            b[i].wf[1] += t->weight * t->f_ecc3;
+            b[i].wf[2] += t->weight * 0.0;
+        } else {   /* fraction_volume */
+            b[i].wf[0] += t->weight * t->f_gamma;
+            b[i].wf[1] += t->weight * t->f_ee;
+            b[i].wf[2] += t->weight * t->f_mumu;
+        }
     }
     for (size_t i = 0; i <= nb; i++) {
         if (!(b[i].w > 0.0))
@@ -459,6 +460,12 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
     if (st != NR_OK || (st = ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis, err)) != NR_OK ||
         (st = ll_table_build(&mumu, m_n, NR_M_MUON, e_vis, err)) != NR_OK)
         return st;
+    /* every term this mass can make, reserved at once (no regrowth and copying while pushing) */
+    const size_t most = (size_t)s->n_slabs * s->flux->n_bins * (N_T_NODES_NUCLEUS + 2 * N_T_NODES_NUCLEON);
+    out->t = malloc(most * sizeof *out->t);
+    if (!out->t)
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
+    out->cap = most;
     for (int si = 0; si < s->n_slabs; si++) {
         const slab *sl = &s->slabs[si];
         const nr_material *m = sl->material;
@@ -494,8 +501,10 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
                     double p_n = e_n > m_n ? sqrt((e_n - m_n) * (e_n + m_n)) : 0.0, ln_e = log(e_n);
                     term t = {e_n, p_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
                               nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis), ll_table_at(&ee, ln_e),
-                              ll_table_at(&mumu, ln_e), nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0),
-                              nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0)};
+                              ll_table_at(&mumu, ln_e),
+                              /* exactly 0 unless E_N > the cut (the photon's maximum, (E + p)/2, is below E_N) */
+                              e_n > 1000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0) : 0.0,
+                              e_n > 3000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0) : 0.0};
                     if (push_term(out, t) != 0) {
                         production_free(out);
                         return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");

@@ -35,11 +35,12 @@
 #define P_LOG10_MIN -2.0
 #define N_CELLS (NR_TMM_P_CELLS * NR_TMM_ANGLE_CELLS)
 
-static int angle_cell(double sin_theta, double delta_m, double radius_m)
+/* ln_ratio = ln(delta_m / radius_m), computed once per prepared state */
+static int angle_cell(double sin_theta, double delta_m, double radius_m, double ln_ratio)
 {
     if (!(sin_theta > 0.0) || radius_m / sin_theta >= delta_m)
         return 0;
-    const double ratio = log(delta_m * sin_theta / radius_m) / log(delta_m / radius_m); /* (0, 1] */
+    const double ratio = log(delta_m * sin_theta / radius_m) / ln_ratio; /* (0, 1] */
     const int k = 1 + (int)(ratio * (NR_TMM_ANGLE_CELLS - 1));
     return k < NR_TMM_ANGLE_CELLS ? k : NR_TMM_ANGLE_CELLS - 1;
 }
@@ -52,7 +53,7 @@ static double add_node(nr_tmm_prepared *s, double e_n, double sin_theta, double 
     const double p = sqrt(p2);
     int ip = (int)floor((log10(p) - P_LOG10_MIN) * P_CELLS_PER_DECADE);
     ip = ip < 0 ? 0 : (ip >= NR_TMM_P_CELLS ? NR_TMM_P_CELLS - 1 : ip);
-    nr_tmm_cell *c = &s->cells[ip * NR_TMM_ANGLE_CELLS + angle_cell(sin_theta, s->delta_m, s->radius_m)];
+    nr_tmm_cell *c = &s->cells[ip * NR_TMM_ANGLE_CELLS + angle_cell(sin_theta, s->delta_m, s->radius_m, s->ln_delta_over_radius)];
     c->weight += weight;
     c->p_sum += weight * p;
     c->sin_sum += weight * sin_theta;
@@ -63,7 +64,8 @@ static double add_node(nr_tmm_prepared *s, double e_n, double sin_theta, double 
 static double add_elastic(nr_tmm_prepared *s, const nr_tmm_couplings *c, nr_tmm_target target,
                           const nr_material *mat, double m_target, double e_nu, double scale)
 {
-    nr_tmm_elastic_ctx ctx = {*c, target, mat->z, mat->a, m_target};
+    nr_tmm_elastic_ctx ctx = {*c, target, mat->z, mat->a, m_target, s->helm, 0.0, 0.0, 0.0};
+    nr_tmm_elastic_at_energy(&ctx, e_nu); /* the |t| range once for the quadrature's calls */
     double abs_t[N_T_NODES], w[N_T_NODES], sum = 0.0;
     const size_t n = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &ctx, e_nu, m_target, c->m_n, 0.0, N_T_NODES,
                                         abs_t, w);
@@ -74,14 +76,16 @@ static double add_elastic(nr_tmm_prepared *s, const nr_tmm_couplings *c, nr_tmm_
     return sum;
 }
 
-static double add_inelastic(nr_tmm_prepared *s, const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon,
-                            double e_nu, double scale, nr_tmm_node *nodes)
+/* Inelastic nodes on scale_p protons and scale_n neutrons together (they share the nodes' kinematics and PDF
+ * evaluations: nr_tmm_dis_nodes_mix). Returns the N made. */
+static double add_inelastic(nr_tmm_prepared *s, const nr_pdf *pdf, const nr_tmm_couplings *c, double e_nu,
+                            double scale_p, double scale_n, nr_tmm_node *nodes)
 {
-    const size_t n =
-        nr_tmm_dis_nodes(pdf, c, nucleon, e_nu, s->setup.q0_gev2, NR_TMM_DIS_ALL, nodes, MAX_DIS_NODES, NULL);
+    const size_t n = nr_tmm_dis_nodes_mix(pdf, c, scale_p, scale_n, e_nu, s->setup.q0_gev2, NR_TMM_DIS_ALL, nodes,
+                                          MAX_DIS_NODES, NULL);
     double sum = 0.0;
     for (size_t k = 0; k < n; k++)
-        sum += add_node(s, nodes[k].e_n, nodes[k].sin_theta, nodes[k].weight * scale);
+        sum += add_node(s, nodes[k].e_n, nodes[k].sin_theta, nodes[k].weight);
     return sum;
 }
 
@@ -132,8 +136,10 @@ nr_status nr_tmm_prepare(const nr_engine *engine, const nr_experiment *e, const 
     if (st != NR_OK)
         return st;
     const nr_material *mat = e->target;
+    s->helm = nr_engine_helm_001(engine, mat); /* NULL for a material without a table: computed per call */
     s->delta_m = nr_experiment_column_density_g_cm2(e) / mat->density_g_cm3 / 100.0; /* [m], from the mass */
     s->radius_m = 0.5 * fmin(e->width_m, e->height_m);
+    s->ln_delta_over_radius = log(s->delta_m / s->radius_m);
     const nr_experiment *vol = e->downstream[0] ? nr_experiment_find(e->downstream) : NULL;
     if (vol) { /* as the dipole model: straight-going N, the face's overlap with the volume's circle */
         s->have_volume = 1;
@@ -158,8 +164,7 @@ nr_status nr_tmm_prepare(const nr_engine *engine, const nr_experiment *e, const 
         s->produced[0] += add_elastic(s, &c, NR_TMM_NUCLEUS, mat, mat->nucleus_mass_gev, e_nu, scale);
         s->produced[1] += add_elastic(s, &c, NR_TMM_PROTON, mat, NR_M_PROTON, e_nu, scale * mat->z);
         s->produced[1] += add_elastic(s, &c, NR_TMM_NEUTRON, mat, NR_M_NEUTRON, e_nu, scale * (mat->a - mat->z));
-        s->produced[2] += add_inelastic(s, pdf, &c, NR_NUCLEON_PROTON, e_nu, scale * mat->z, nodes);
-        s->produced[2] += add_inelastic(s, pdf, &c, NR_NUCLEON_NEUTRON, e_nu, scale * (mat->a - mat->z), nodes);
+        s->produced[2] += add_inelastic(s, pdf, &c, e_nu, scale * mat->z, scale * (mat->a - mat->z), nodes);
     }
     free(nodes);
     return NR_OK;

@@ -7,6 +7,7 @@
 #define NR_TMM_ZP_EVENTS_H
 
 #include "engine.h"
+#include "form_factors.h"
 #include "experiment.h"
 #include "nr_error.h"
 #include "tmm_zp_widths.h"
@@ -32,9 +33,11 @@ typedef struct {
 typedef struct {
     nr_tmm_setup setup;
     const nr_darkcast *dc;
+    const nr_ff_helm_table *helm; /* Helm F of the target nucleus (engine), for the coherent production */
     nr_tmm_widths dipole_unit;  /* channels ~ mu^2, at mu = 1 GeV^-1 */
     nr_tmm_widths mixing;       /* W/Z channels (independent of mu)  */
     double delta_m, radius_m;   /* detector length and radius (Eq. 2) [m] */
+    double ln_delta_over_radius; /* ln(delta_m / radius_m), for the angle cells */
     int have_volume;            /* the decay volume behind the target (FASER behind FASERnu)           */
     double gap_m, volume_m;     /* from the back of the target to the volume, its length [m]           */
     double acceptance;          /* fraction of the target face inside the volume's radius              */

@@ -87,14 +87,25 @@ void nr_tmm_nucleon_form_factors(const nr_tmm_couplings *c, nr_nucleon nucleon, 
     *f2 = c->g_u * (2.0 * f2p + f2n) + c->g_d * (f2p + 2.0 * f2n);
 }
 
+void nr_tmm_elastic_at_energy(nr_tmm_elastic_ctx *x, double e_nu)
+{
+    x->kin_e_nu = 0.0;
+    if (nr_upscatter_abs_t_range(e_nu, x->m_target, x->c.m_n, &x->kin_u_min, &x->kin_u_max))
+        x->kin_e_nu = e_nu;
+}
+
 double nr_tmm_elastic_dsigma_dt(double e_nu, double t, const void *ctx)
 {
     const nr_tmm_elastic_ctx *x = ctx;
     double u_min = 0.0, u_max = 0.0;
     if (!x || !isfinite(e_nu) || !isfinite(t) || !isfinite(x->c.mu) || !(x->c.m_zp >= 0.0))
         return 0.0;
-    if (!nr_upscatter_abs_t_range(e_nu, x->m_target, x->c.m_n, &u_min, &u_max))
+    if (x->kin_e_nu == e_nu && e_nu > 0.0) {
+        u_min = x->kin_u_min;
+        u_max = x->kin_u_max;
+    } else if (!nr_upscatter_abs_t_range(e_nu, x->m_target, x->c.m_n, &u_min, &u_max)) {
         return 0.0;
+    }
     const double u = -t;
     if (!(u >= u_min && u <= u_max) || !(u > 0.0))
         return 0.0;
@@ -103,7 +114,8 @@ double nr_tmm_elastic_dsigma_dt(double e_nu, double t, const void *ctx)
     const double gram = (u - u_min) * (u_max - u);
     double bracket = 0.0;
     if (x->target == NR_TMM_NUCLEUS) {
-        const double charge = nr_tmm_nucleus_charge(&x->c, x->z, x->a) * nr_ff_helm_001(sqrt(u), x->a);
+        const double q = sqrt(u), helm = x->helm ? nr_ff_helm_table_at(x->helm, q) : nr_ff_helm_001(q, x->a);
+        const double charge = nr_tmm_nucleus_charge(&x->c, x->z, x->a) * helm;
         bracket = nr_dipole_bracket_spin0(s, m_t, x->c.m_n, u, gram, charge);
     } else {
         double f1 = 0.0, f2 = 0.0;
@@ -156,19 +168,31 @@ double nr_tmm_parton_sigma(double s_hat, double q2_lo, double q2_hi, double m_n,
  * Inelastic on a nucleon
  * ------------------------------------------------------------------------------------------------------------ */
 
-/* sum_q g_q^2 x f_q(x, Q^2) over u, d and their antiquarks, with the soft continuation below q0. */
-static double charged_xfx(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon, double x, double q2,
-                          double q0_gev2)
+/* sum_q g_q^2 x f_q(x, Q^2) over u, d and their antiquarks of w_p protons + w_n neutrons (the neutron by isospin,
+ * u <-> d), the PDFs at max(Q^2, q0) (one evaluation serves both nucleons: their nodes share x, Q^2 and so the N
+ * kinematics). Below q0 the caller applies the soft factor Q^2/q0. */
+static double charged_xfx_mix(const nr_pdf *pdf, const nr_tmm_couplings *c, double w_p, double w_n, double x,
+                              double q2_pdf)
 {
     double xf[NR_PDF_N_PARTONS];
-    const int soft = q2 < q0_gev2;
-    nr_pdf_xfx_all(pdf, x, soft ? q0_gev2 : q2, xf);
+    nr_pdf_xfx_all(pdf, x, q2_pdf, xf);
     const double up = xf[NR_PDF_INDEX(2)] + xf[NR_PDF_INDEX(-2)];
     const double down = xf[NR_PDF_INDEX(1)] + xf[NR_PDF_INDEX(-1)];
     const double gu2 = c->g_u * c->g_u, gd2 = c->g_d * c->g_d;
-    /* proton PDFs; the neutron by isospin (u <-> d) */
-    const double sum = nucleon == NR_NUCLEON_PROTON ? gu2 * up + gd2 * down : gu2 * down + gd2 * up;
-    return soft ? sum * q2 / q0_gev2 : sum;
+    return w_p * (gu2 * up + gd2 * down) + w_n * (gu2 * down + gd2 * up);
+}
+
+/* The above with the soft continuation below q0 (003 has none; see the header): the PDFs frozen at q0 times
+ * Q^2/q0. *soft_cache holds sum(x, q0) once computed (NAN before): it does not depend on Q^2, so the soft nodes of
+ * one x share one PDF evaluation. */
+static double charged_xfx(const nr_pdf *pdf, const nr_tmm_couplings *c, double w_p, double w_n, double x, double q2,
+                          double q0_gev2, double *soft_cache)
+{
+    if (!(q2 < q0_gev2))
+        return charged_xfx_mix(pdf, c, w_p, w_n, x, q2);
+    if (isnan(*soft_cache))
+        *soft_cache = charged_xfx_mix(pdf, c, w_p, w_n, x, q0_gev2);
+    return *soft_cache * q2 / q0_gev2;
 }
 
 static double q2_threshold(double x)
@@ -192,9 +216,9 @@ double nr_tmm_n_sin_theta(double e_nu, double e_n, double m_n, double q2)
 }
 
 /* Adds the nodes of one x node over [u_lo, u_hi] in ln Q^2 (pieces of at most a decade). */
-static size_t add_q2_nodes(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon, double e_nu,
-                           double q0_gev2, double x, double w_lnx, double u_lo, double u_hi, nr_tmm_node *nodes,
-                           size_t max_nodes, size_t n, double *sigma)
+static size_t add_q2_nodes(const nr_pdf *pdf, const nr_tmm_couplings *c, double w_p, double w_n, double e_nu,
+                           double q0_gev2, double x, double w_lnx, double u_lo, double u_hi, double *soft_cache,
+                           nr_tmm_node *nodes, size_t max_nodes, size_t n, double *sigma)
 {
     if (!(u_hi > u_lo))
         return n;
@@ -210,8 +234,8 @@ static size_t add_q2_nodes(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucl
             const double dsig = nr_tmm_parton_dsigma_dq2(s_hat, q2, c->m_n, c->m_zp, c->mu, 1.0);
             if (!(dsig > 0.0))
                 continue;
-            const double weight = w_lnx * w_lnq2 * q2 * dsig * charged_xfx(pdf, c, nucleon, x, q2, q0_gev2) *
-                                  NR_HBARC2_GEV2_CM2;
+            const double weight = w_lnx * w_lnq2 * q2 * dsig *
+                                  charged_xfx(pdf, c, w_p, w_n, x, q2, q0_gev2, soft_cache) * NR_HBARC2_GEV2_CM2;
             if (!(weight > 0.0))
                 continue;
             if (sigma)
@@ -230,6 +254,15 @@ static size_t add_q2_nodes(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucl
 
 size_t nr_tmm_dis_nodes(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon, double e_nu,
                         double q0_gev2, nr_tmm_dis_part part, nr_tmm_node *nodes, size_t max_nodes, double *sigma)
+{
+    /* weights 1 and 0: 1 * s_p + 0 * s_n is s_p exactly, so these are the single-nucleon nodes bit for bit */
+    const int proton = nucleon == NR_NUCLEON_PROTON;
+    return nr_tmm_dis_nodes_mix(pdf, c, proton ? 1.0 : 0.0, proton ? 0.0 : 1.0, e_nu, q0_gev2, part, nodes,
+                                max_nodes, sigma);
+}
+
+size_t nr_tmm_dis_nodes_mix(const nr_pdf *pdf, const nr_tmm_couplings *c, double w_p, double w_n, double e_nu,
+                            double q0_gev2, nr_tmm_dis_part part, nr_tmm_node *nodes, size_t max_nodes, double *sigma)
 {
     if (sigma)
         *sigma = 0.0;
@@ -252,12 +285,13 @@ size_t nr_tmm_dis_nodes(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon
             const double u_min = fmax(q2_threshold(x), Q2_FLOOR_GEV2);
             if (!(u_max > u_min))
                 continue;
+            double soft_cache = NAN; /* sum(x, q0), on first use */
             if (part & NR_TMM_DIS_SOFT)
-                n = add_q2_nodes(pdf, c, nucleon, e_nu, q0_gev2, x, w_lnx, u_min, fmin(u_max, q0_gev2), nodes,
-                                 max_nodes, n, sigma);
+                n = add_q2_nodes(pdf, c, w_p, w_n, e_nu, q0_gev2, x, w_lnx, u_min, fmin(u_max, q0_gev2), &soft_cache,
+                                 nodes, max_nodes, n, sigma);
             if (part & NR_TMM_DIS_HARD)
-                n = add_q2_nodes(pdf, c, nucleon, e_nu, q0_gev2, x, w_lnx, fmax(u_min, q0_gev2), u_max, nodes,
-                                 max_nodes, n, sigma);
+                n = add_q2_nodes(pdf, c, w_p, w_n, e_nu, q0_gev2, x, w_lnx, fmax(u_min, q0_gev2), u_max, &soft_cache,
+                                 nodes, max_nodes, n, sigma);
         }
     }
     written = n < max_nodes ? n : max_nodes;
@@ -276,8 +310,10 @@ static double dq2_integrand_lnx(double ln_x, void *vp)
     const dq2_params *p = vp;
     const double x = exp(ln_x);
     const double s_hat = 2.0 * x * NR_M_PROTON * p->e_nu;
+    const int proton = p->nucleon == NR_NUCLEON_PROTON;
+    double soft_cache = NAN;
     return nr_tmm_parton_dsigma_dq2(s_hat, p->q2, p->c->m_n, p->c->m_zp, p->c->mu, 1.0) *
-           charged_xfx(p->pdf, p->c, p->nucleon, x, p->q2, p->q0_gev2);
+           charged_xfx(p->pdf, p->c, proton ? 1.0 : 0.0, proton ? 0.0 : 1.0, x, p->q2, p->q0_gev2, &soft_cache);
 }
 
 double nr_tmm_dis_dsigma_dq2(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon, double e_nu,
@@ -306,7 +342,7 @@ double nr_tmm_dis_dsigma_dq2(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nu
 static double elastic_sigma(const nr_tmm_couplings *c, nr_tmm_target target, double z, double a, double m_target,
                             double e_nu)
 {
-    nr_tmm_elastic_ctx ctx = {*c, target, z, a, m_target};
+    nr_tmm_elastic_ctx ctx = {*c, target, z, a, m_target, NULL, 0.0, 0.0, 0.0};
     double abs_t[N_T_NODES], w[N_T_NODES], sum = 0.0;
     const size_t n = nr_upscatter_nodes(nr_tmm_elastic_dsigma_dt, &ctx, e_nu, m_target, c->m_n, 0.0, N_T_NODES,
                                         abs_t, w);

@@ -19,6 +19,7 @@
 
 #include "constants.h"
 #include "dis.h"
+#include "form_factors.h"
 #include "pdf.h"
 
 typedef struct {
@@ -35,7 +36,15 @@ typedef struct {
     nr_tmm_target target;
     double z, a;      /* nucleus: charge and mass number                                                      */
     double m_target;  /* [GeV]                                                                                */
+    const nr_ff_helm_table *helm; /* the nucleus's Helm F tabulated (form_factors.h; max error 1.2e-10 on W), or NULL:
+                                     nr_ff_helm_001 on every call                                            */
+    double kin_e_nu, kin_u_min, kin_u_max; /* |t| range at kin_e_nu [GeV, GeV^2] (nr_tmm_elastic_at_energy); kin_e_nu
+                                              = 0: computed on every call                                    */
 } nr_tmm_elastic_ctx;
+
+/* Stores the |t| range at e_nu in the context (the same numbers nr_upscatter_abs_t_range gives on every call), for
+ * the calls of one t quadrature at that energy. */
+void nr_tmm_elastic_at_energy(nr_tmm_elastic_ctx *ctx, double e_nu);
 
 /* Z' charge of a nucleus (Z protons, A - Z neutrons) at zero momentum transfer: Z (2 g_u + g_d) + (A - Z)(g_u + 2 g_d). */
 double nr_tmm_nucleus_charge(const nr_tmm_couplings *c, double z, double a);
@@ -73,6 +82,12 @@ typedef struct {
  * the total [cm^2]. */
 size_t nr_tmm_dis_nodes(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon, double e_nu,
                         double q0_gev2, nr_tmm_dis_part part, nr_tmm_node *nodes, size_t max_nodes, double *sigma);
+
+/* The same for w_p protons + w_n neutrons at once: the two share every node's x, Q^2 and so E_N and angle, so one
+ * node carries w_p (proton weight) + w_n (neutron weight) and one PDF evaluation serves both; the soft nodes of
+ * one x share one evaluation at q0. (1, 0) and (0, 1) give nr_tmm_dis_nodes's proton and neutron nodes exactly. */
+size_t nr_tmm_dis_nodes_mix(const nr_pdf *pdf, const nr_tmm_couplings *c, double w_p, double w_n, double e_nu,
+                            double q0_gev2, nr_tmm_dis_part part, nr_tmm_node *nodes, size_t max_nodes, double *sigma);
 
 /* dsigma/dQ^2 [cm^2/GeV^2] of the inelastic part on a nucleon, integrated over x (for the continuity check). */
 double nr_tmm_dis_dsigma_dq2(const nr_pdf *pdf, const nr_tmm_couplings *c, nr_nucleon nucleon, double e_nu,

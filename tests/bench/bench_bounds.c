@@ -6,7 +6,8 @@
  * Usage:
  *   bench_bounds engine [preset|all] [points|all] [threads]     in this process: nr_bounds_compute from a fresh
  *       prepared state (no cache), after the engine has built its PDF tables as the daemon does at start-up;
- *       points "all" = 20 and 50; threads default 2
+ *       points "all" = 20 and 50; threads default 2; BENCH_REPEAT=n in the environment runs each contour n times
+ *       (to profile the contour rather than the engine start)
  *   bench_bounds [host] [port] [preset|all] [points|all]          through the API of a running daemon
  *       (default 127.0.0.1 8080 dipole 50): "miss" is a request the cache has never seen (a salt in the
  *       threshold, 3 + 1e-9 k, or in a chi-square preset's normalisation uncertainty, 0.1 + 1e-9 k, makes it
@@ -133,7 +134,10 @@ static int run_engine_mode(int argc, char **argv)
             rc |= bench_engine(engine, &bounds_presets[i], 20, threads);
             rc |= bench_engine(engine, &bounds_presets[i], 50, threads);
         } else {
-            rc |= bench_engine(engine, &bounds_presets[i], atoi(pts), threads);
+            /* BENCH_REPEAT=n: the same contour n times (for a profiler: the engine start is then a small part) */
+            int repeat = getenv("BENCH_REPEAT") ? atoi(getenv("BENCH_REPEAT")) : 1;
+            for (int k = 0; k < (repeat > 0 ? repeat : 1); k++)
+                rc |= bench_engine(engine, &bounds_presets[i], atoi(pts), threads);
         }
     }
     nr_engine_free(engine);

@@ -514,39 +514,37 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
     return st;
 }
 
-/* ---- The accepted production tabulated in the LLP mass (llp_mesons.h, nr_meson_accept_table) ---- */
+/* ---- The accepted production memoised and interpolated in the LLP mass (llp_mesons.h, nr_meson_accept_table) ---- */
 
-/* One grid mass: the bins [i0, i0 + n) of the dense deposit at br = 1 (w [pb], wp [pb GeV]); the bins outside
- * are empty. */
+/* One computed mass, at u = logit(m^2/M^2): the bins [i0, i0 + n) of the dense deposit at br = 1 (w [pb], wp [pb GeV]);
+ * the bins outside are empty. Immutable once in the table. */
 typedef struct {
+    double u;
     int i0, n;
     double *w, *wp;
 } mtab_node;
+
+#define MTAB_MAX_NODES 512 /* per table (a node holds up to 2 x 1120 doubles): beyond, new masses are evaluated only */
 
 struct nr_meson_accept_table {
     const nr_hadron_table *meson;
     nr_decay_volume volume;
     double theta_acc, m_m; /* [rad], [GeV] */
-    double u0, h;          /* grid u_j = u0 + j h in u = ln(x / (1 - x)), x = m_X^2 / M^2 */
-    int n_nodes, order;
+    double h;              /* widest bracket in u that is interpolated */
     int n_bins;
     double bins_per_decade;
-    double *edge;               /* n_bins + 1 bin edges in p [GeV] (the first 0, the last infinite) */
-    _Atomic(mtab_node *) *node; /* filled on first use; NULL until then */
+    double *edge;          /* n_bins + 1 bin edges in p [GeV] (the first 0, the last infinite) */
+    pthread_mutex_t lock;  /* guards n_nodes and node (the nodes themselves are immutable) */
+    int n_nodes;
+    mtab_node *node[MTAB_MAX_NODES]; /* sorted by u */
 };
 
-/* u = logit(m^2/M^2): ~2 ln m for light X, -ln(1 - m^2/M^2) towards the end point, where the accepted spectrum
- * narrows (X momenta from (m^2/M^2) p_M to p_M) and changes fastest with m. */
+/* u = logit(m^2/M^2): ~2 ln m for light X, -ln(1 - m^2/M^2) towards the end point m_X -> M, where the accepted
+ * spectrum narrows (X momenta from (m^2/M^2) p_M to p_M) and changes fastest with m. */
 static double mtab_u(double m_x, double m_m)
 {
     double r = m_x / m_m, x = r * r, one_minus_x = (1.0 - r) * (1.0 + r);
     return log(x / one_minus_x);
-}
-
-static double mtab_mass(const nr_meson_accept_table *t, int j)
-{
-    double u = t->u0 + t->h * j;
-    return t->m_m * sqrt(1.0 / (1.0 + exp(-u)));
 }
 
 static void mtab_node_free(mtab_node *n)
@@ -556,7 +554,7 @@ static void mtab_node_free(mtab_node *n)
     free(n);
 }
 
-nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay_volume *v, double step, int order,
+nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay_volume *v, double step,
                                     nr_meson_accept_table **out, nr_error *err)
 {
     *out = NULL;
@@ -564,31 +562,23 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
     nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
     nr_status st = check_inputs(meson, 0.5 * (meson ? meson->mass_gev : 1.0), 1.0, v, &quad, &probe, err);
     if (st != NR_OK) return st;
-    if (!(step > 0.0 && step <= 1.0) || (order != 1 && order != 3))
-        return nr_fail(err, NR_EINTERNAL, "meson decays", "mass table: step in (0, 1], order 1 or 3");
+    if (!(step >= 0.0 && step <= 1.0))
+        return nr_fail(err, NR_EINTERNAL, "meson decays", "mass table: step in [0, 1]");
     nr_meson_accept_table *t = calloc(1, sizeof *t);
     if (!t) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     t->meson = meson;
     t->volume = *v;
     t->theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
     t->m_m = meson->mass_gev;
-    /* from m_X = 1e-3 M (x = 1e-6) to x = 1 - 1e-6 (m_X = M (1 - 5e-7)); outside: direct evaluation */
-    t->u0 = log(1e-6 / (1.0 - 1e-6));
     t->h = step;
-    t->n_nodes = (int)floor(2.0 * -t->u0 / step) + 1;
-    t->order = order;
     t->n_bins = NR_LLP_N_P * quad.p_bins_per_cell;
     t->bins_per_decade = quad.p_bins_per_cell / NR_LLP_CELL_LOG10_WIDTH;
-    t->node = calloc((size_t)t->n_nodes, sizeof *t->node);
     t->edge = malloc(((size_t)t->n_bins + 1) * sizeof *t->edge);
-    if (!t->node || !t->edge) {
-        free(t->node);
+    if (!t->edge || pthread_mutex_init(&t->lock, NULL) != 0) {
         free(t->edge);
         free(t);
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
-    for (int j = 0; j < t->n_nodes; j++)
-        atomic_init(&t->node[j], NULL);
     for (int i = 0; i <= t->n_bins; i++) /* deposit_put's bins: the first and last also take what lies beyond */
         t->edge[i] = i == 0 ? 0.0 : (i == t->n_bins ? HUGE_VAL : pow(10.0, NR_LLP_LOG10_P_MIN + i / t->bins_per_decade));
     *out = t;
@@ -599,25 +589,31 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t)
 {
     if (!t) return;
     for (int j = 0; j < t->n_nodes; j++)
-        mtab_node_free(atomic_load(&t->node[j]));
-    free(t->node);
+        mtab_node_free(t->node[j]);
+    pthread_mutex_destroy(&t->lock);
     free(t->edge);
     free(t);
 }
 
-/* Grid mass j, computed on first use (concurrent first users each compute it; one copy is kept). NULL: no memory. */
-static const mtab_node *mtab_get(const nr_meson_accept_table *t, int j)
+int nr_meson_accept_table_masses(nr_meson_accept_table *t)
 {
-    mtab_node *n = atomic_load_explicit(&t->node[j], memory_order_acquire);
-    if (n) return n;
+    pthread_mutex_lock(&t->lock);
+    int n = t->n_nodes;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
+/* The direct evaluation at m_x (br = 1) as a node at u. NULL: no memory. */
+static mtab_node *mtab_compute(const nr_meson_accept_table *t, double m_x, double u)
+{
     nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
     deposit d = {0};
     d.n_bins = t->n_bins;
     d.bins_per_decade = t->bins_per_decade;
     d.w = calloc(2 * (size_t)t->n_bins, sizeof *d.w);
     d.wp = d.w ? d.w + t->n_bins : NULL;
-    n = calloc(1, sizeof *n);
-    if (!d.w || !n || accept_dense(t->meson, mtab_mass(t, j), 1.0, t->theta_acc, &quad, &d) != NR_OK) {
+    mtab_node *n = calloc(1, sizeof *n);
+    if (!d.w || !n || accept_dense(t->meson, m_x, 1.0, t->theta_acc, &quad, &d) != NR_OK) {
         free(d.w);
         free(n);
         return NULL;
@@ -625,6 +621,7 @@ static const mtab_node *mtab_get(const nr_meson_accept_table *t, int j)
     int i0 = 0, i1 = t->n_bins;
     while (i0 < i1 && d.w[i0] == 0.0) i0++;
     while (i1 > i0 && d.w[i1 - 1] == 0.0) i1--;
+    n->u = u;
     n->i0 = i0;
     n->n = i1 - i0;
     n->w = malloc(2 * (size_t)(n->n > 0 ? n->n : 1) * sizeof *n->w);
@@ -635,18 +632,26 @@ static const mtab_node *mtab_get(const nr_meson_accept_table *t, int j)
     }
     n->wp = n->w + n->n;
     memcpy(n->w, d.w + i0, (size_t)n->n * sizeof *n->w);
-    memcpy(n->wp, d.w + t->n_bins + i0, (size_t)n->n * sizeof *n->wp);
+    memcpy(n->wp, d.wp + i0, (size_t)n->n * sizeof *n->wp);
     free(d.w);
-    mtab_node *expected = NULL;
-    if (!atomic_compare_exchange_strong_explicit(&t->node[j], &expected, n, memory_order_acq_rel,
-                                                 memory_order_acquire)) {
-        mtab_node_free(n);
-        return expected;
-    }
     return n;
 }
 
-nr_status nr_meson_accept_table_accept(const nr_meson_accept_table *t, double m_x_gev, double br, nr_llp_accepted *acc,
+/* Under t->lock: the first node with u' >= u (n_nodes if none). */
+static int mtab_find(const nr_meson_accept_table *t, double u)
+{
+    int lo = 0, hi = t->n_nodes;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (t->node[mid]->u < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev, double br, nr_llp_accepted *acc,
                                        nr_error *err)
 {
     nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
@@ -654,30 +659,49 @@ nr_status nr_meson_accept_table_accept(const nr_meson_accept_table *t, double m_
     if (st != NR_OK) return st;
     acc->mass_gev = m_x_gev;
     if (!(m_x_gev < t->m_m) || !(br > 0.0)) return accepted_from_bins(NULL, NULL, 0, br, m_x_gev, acc, err);
-    double s = (mtab_u(m_x_gev, t->m_m) - t->u0) / t->h;
-    int j = (int)floor(s), on_node = fabs(s - floor(s + 0.5)) < 1e-9;
-    if (on_node) j = (int)floor(s + 0.5);
-    int lo = on_node ? j : (t->order == 3 ? j - 1 : j), hi = on_node ? j : (t->order == 3 ? j + 2 : j + 1);
-    if (!(s >= 0.0) || lo < 0 || hi >= t->n_nodes) /* off the grid: direct */
-        return nr_llp_accept_meson_decays(t->meson, m_x_gev, br, &t->volume, NULL, acc, err);
-    /* Lagrange weights in s of the nodes lo..hi */
-    double lw[4];
-    const mtab_node *nd[4];
-    int k_n = hi - lo + 1;
-    for (int a = 0; a < k_n; a++) {
-        lw[a] = 1.0;
-        for (int b = 0; b < k_n; b++)
-            if (b != a) lw[a] *= (s - (lo + b)) / (double)(a - b);
-        if (!(nd[a] = mtab_get(t, lo + a))) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    double u = mtab_u(m_x_gev, t->m_m);
+    const mtab_node *nd[2] = {NULL, NULL};
+    double lw[2] = {1.0, 0.0};
+    pthread_mutex_lock(&t->lock);
+    int k = mtab_find(t, u);
+    if (k < t->n_nodes && t->node[k]->u == u) { /* this very mass: its own evaluation */
+        nd[0] = t->node[k];
+    } else if (k > 0 && k < t->n_nodes && t->node[k]->u - t->node[k - 1]->u <= t->h * (1.0 + 1e-6)) {
+        nd[0] = t->node[k - 1]; /* linear in u between the two computed masses around it */
+        nd[1] = t->node[k];
+        lw[1] = (u - nd[0]->u) / (nd[1]->u - nd[0]->u);
+        lw[0] = 1.0 - lw[1];
+    }
+    pthread_mutex_unlock(&t->lock);
+    mtab_node *mine = NULL;
+    if (!nd[0]) { /* evaluated here, outside the lock, and kept if there is room */
+        if (!(mine = mtab_compute(t, m_x_gev, u))) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+        nd[0] = mine;
+        pthread_mutex_lock(&t->lock);
+        k = mtab_find(t, u);
+        if (k < t->n_nodes && t->node[k]->u == u) { /* another thread was first: the same numbers */
+            nd[0] = t->node[k];
+        } else if (t->n_nodes < MTAB_MAX_NODES) {
+            memmove(&t->node[k + 1], &t->node[k], (size_t)(t->n_nodes - k) * sizeof *t->node);
+            t->node[k] = mine;
+            t->n_nodes++;
+            mine = NULL; /* the table's now */
+        }
+        pthread_mutex_unlock(&t->lock);
     }
     double *w = calloc(2 * (size_t)t->n_bins, sizeof *w), *wp = w ? w + t->n_bins : NULL;
-    if (!w) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
-    for (int a = 0; a < k_n; a++)
+    if (!w) {
+        mtab_node_free(mine);
+        return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    }
+    for (int a = 0; a < 2 && nd[a]; a++)
         for (int i = 0; i < nd[a]->n; i++) {
             w[nd[a]->i0 + i] += lw[a] * nd[a]->w[i];
             wp[nd[a]->i0 + i] += lw[a] * nd[a]->wp[i];
         }
-    /* a bin's mean momentum stays in the bin (interpolated weights of a bin that empties can cross zero) */
+    mtab_node_free(mine);
+    /* a bin's mean momentum stays in the bin (guards rounding; a convex combination of two nodes' means of a bin
+     * lies in the bin already) */
     for (int i = 0; i < t->n_bins; i++) {
         if (!(w[i] > 0.0 && wp[i] > 0.0)) continue;
         double p = wp[i] / w[i];
@@ -690,7 +714,7 @@ nr_status nr_meson_accept_table_accept(const nr_meson_accept_table *t, double m_
 }
 
 /* The tables of one meson table, one per decay volume (at most NR_MESON_ACCEPT_SET_MAX). */
-#define NR_MESON_ACCEPT_SET_MAX 16
+#define NR_MESON_ACCEPT_SET_MAX 4
 struct nr_meson_accept_set {
     const nr_hadron_table *meson;
     pthread_mutex_t lock;
@@ -720,9 +744,9 @@ void nr_meson_accept_set_free(nr_meson_accept_set *s)
     free(s);
 }
 
-const nr_meson_accept_table *nr_meson_accept_set_get(nr_meson_accept_set *s, const nr_decay_volume *v)
+nr_meson_accept_table *nr_meson_accept_set_get(nr_meson_accept_set *s, const nr_decay_volume *v)
 {
-    const nr_meson_accept_table *found = NULL;
+    nr_meson_accept_table *found = NULL;
     pthread_mutex_lock(&s->lock);
     for (int i = 0; i < s->n && !found; i++)
         if (s->v[i].distance_m == v->distance_m && s->v[i].length_m == v->length_m && s->v[i].radius_m == v->radius_m)
@@ -730,7 +754,7 @@ const nr_meson_accept_table *nr_meson_accept_set_get(nr_meson_accept_set *s, con
     if (!found && s->n < NR_MESON_ACCEPT_SET_MAX) {
         nr_error err;
         nr_meson_accept_table *t = NULL;
-        if (nr_meson_accept_table_new(s->meson, v, NR_MESON_ACCEPT_STEP, 1, &t, &err) == NR_OK) {
+        if (nr_meson_accept_table_new(s->meson, v, NR_MESON_ACCEPT_STEP, &t, &err) == NR_OK) {
             s->v[s->n] = *v;
             s->t[s->n++] = t;
             found = t;

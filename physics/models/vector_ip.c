@@ -177,10 +177,10 @@ static const char *meson_energy(const nr_experiment *e)
     return e->sqrt_s_tev < 13.8 ? "13.6TeV" : "14TeV"; /* the two energies of the meson tables */
 }
 
-/* The accepted production of the engine's forward-meson table `mesons` (energy, pdg) tabulated in the LLP mass per
+/* The accepted production of the engine's forward-meson table `mesons` (energy, pdg) memoised in the LLP mass per
  * decay volume (llp_mesons.h, nr_meson_accept_set; issue 11): one set per meson table, kept by the engine
- * (nr_engine_derived), its grid masses computed on first use and shared by every request and model (dark_photon,
- * b_minus_l, u1x: the BR is applied after the table). Falls back to the direct evaluation when no table is at hand. */
+ * (nr_engine_derived), its masses shared by every request and model (dark_photon, b_minus_l, u1x: the BR is applied
+ * after the table). Falls back to the direct evaluation when no table is at hand. */
 static nr_status mtab_build(const nr_engine *engine, const void *arg, void **out, nr_error *err)
 {
     (void)engine;
@@ -202,7 +202,7 @@ static nr_status accept_meson_decays(const nr_engine *engine, const char *energy
     snprintf(key, sizeof key, "vector_ip/meson_accept/%s/%d", energy, pdg);
     const void *set = NULL;
     nr_error ignored;
-    const nr_meson_accept_table *t = NULL;
+    nr_meson_accept_table *t = NULL;
     if (nr_engine_derived(engine, key, &spec, mesons, &set, &ignored) == NR_OK && set)
         t = nr_meson_accept_set_get((nr_meson_accept_set *)set, v);
     if (t)

@@ -5,6 +5,8 @@
 
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -385,38 +387,12 @@ static int quadrature_is_valid(const nr_meson_decay_quadrature *q)
            q->p_bins_per_cell <= 64 && q->axis_fraction >= 0.0 && q->axis_fraction <= 0.1;
 }
 
-nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_gev, double br,
-                                     const nr_decay_volume *v, const nr_meson_decay_quadrature *q,
-                                     nr_llp_accepted *acc, nr_error *err)
+/* The accepted X of every meson cell into d (its w, wp: n_bins each, zeroed by the caller), the cells' weights times br;
+ * theta_acc [rad]. NR_ENOMEM if a work table cannot be allocated. */
+static nr_status accept_dense(const nr_hadron_table *meson, double m_x_gev, double br, double theta_acc,
+                              const nr_meson_decay_quadrature *qp, deposit *d)
 {
-    if (!acc) return nr_fail(err, NR_EINTERNAL, "meson decays", "no output");
-    memset(acc, 0, sizeof *acc);
-    if (!meson || !meson->cells) return nr_fail(err, NR_EINTERNAL, "meson decays", "meson table not loaded");
-    nr_meson_decay_quadrature quad = q ? *q : nr_meson_decay_quadrature_default();
-    if (!quadrature_is_valid(&quad))
-        return nr_fail(err, NR_EINPUT, "/params/quadrature",
-                       "meson-decay quadrature: n_cell in 1..16, n_angle in 1..64, p_bins_per_cell in 1..64, "
-                       "axis_fraction in 0..0.1");
-    if (!(m_x_gev > 0.0) || !isfinite(m_x_gev))
-        return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be positive, got %g GeV", m_x_gev);
-    if (!(br >= 0.0) || !isfinite(br))
-        return nr_fail(err, NR_EINPUT, "/params/br", "branching ratio must be finite and >= 0, got %g", br);
-    if (!v || !(v->distance_m >= 0.0) || !(v->length_m > 0.0) || !(v->radius_m > 0.0) || !isfinite(v->distance_m) ||
-        !isfinite(v->length_m) || !isfinite(v->radius_m))
-        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
-    acc->mass_gev = m_x_gev;
-    int n_bins = NR_LLP_N_P * quad.p_bins_per_cell;
-    deposit d = {0};
-    d.n_bins = n_bins;
-    d.bins_per_decade = quad.p_bins_per_cell / NR_LLP_CELL_LOG10_WIDTH;
-    d.w = calloc((size_t)n_bins, sizeof *d.w);
-    d.wp = calloc((size_t)n_bins, sizeof *d.wp);
-    if (!d.w || !d.wp) {
-        free(d.w);
-        free(d.wp);
-        return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
-    }
-    double theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
+    nr_meson_decay_quadrature quad = *qp;
     double m_m = meson->mass_gev;
     gl_tables gl;
     memset(&gl, 0, sizeof gl);
@@ -435,7 +411,8 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
     double *axis_w = calloc((size_t)MEMO_ROWS * MEMO_NODES, sizeof *axis_w);
     meson_angle on_axis;
     meson_angle_init(&on_axis, 0.0, theta_acc, sin2_half(theta_acc));
-    if (m_x_gev < m_m && br > 0.0 && cell_gl && memo_theta.row && memo_p.row && axis_w) {
+    nr_status st = cell_gl && memo_theta.row && memo_p.row && axis_w ? NR_OK : NR_ENOMEM;
+    if (m_x_gev < m_m && br > 0.0 && st == NR_OK) {
         for (size_t i = 0; i < meson->n_cells; i++) {
             const nr_hadron_cell *cell = &meson->cells[i];
             memo_row *rt = memo_get(&memo_theta, cell->log10_theta), *rp = memo_get(&memo_p, cell->log10_p);
@@ -451,38 +428,338 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
                         axis_w[row * MEMO_NODES + (long)bb] += w;
                         continue;
                     }
-                    integrate_meson(&rp->frame[bb], &rt->angle[a], w, quad.n_angle, &gl, &d);
+                    integrate_meson(&rp->frame[bb], &rt->angle[a], w, quad.n_angle, &gl, d);
                 }
         }
         for (long row = 0; row < MEMO_ROWS; row++)
             for (size_t bb = 0; bb < cell_gl->n; bb++)
                 if (axis_w[row * MEMO_NODES + (long)bb] > 0.0)
                     integrate_meson(&memo_p.row[row].frame[bb], &on_axis, axis_w[row * MEMO_NODES + (long)bb],
-                                    quad.n_angle, &gl, &d);
+                                    quad.n_angle, &gl, d);
     }
     free(axis_w);
     memo_free(&memo_theta);
     memo_free(&memo_p);
     gl_free(&gl);
     if (cell_gl) gsl_integration_glfixed_table_free(cell_gl);
+    return st;
+}
+
+/* acc = the non-empty bins of (w, wp) times scale: weight and weighted mean momentum per bin. */
+static nr_status accepted_from_bins(const double *w, const double *wp, int n_bins, double scale, double m_x_gev,
+                                    nr_llp_accepted *acc, nr_error *err)
+{
     size_t n = 0;
-    for (int i = 0; i < n_bins; i++) n += d.w[i] != 0.0;
+    for (int i = 0; i < n_bins; i++) n += w[i] > 0.0 && wp[i] > 0.0;
+    acc->mass_gev = m_x_gev;
     acc->p_gev = malloc((n ? n : 1) * sizeof *acc->p_gev);
     acc->weight_pb = malloc((n ? n : 1) * sizeof *acc->weight_pb);
     if (!acc->p_gev || !acc->weight_pb) {
-        free(d.w);
-        free(d.wp);
         nr_llp_accepted_free(acc);
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
     for (int i = 0; i < n_bins; i++) {
-        if (d.w[i] == 0.0) continue;
-        acc->p_gev[acc->n] = d.wp[i] / d.w[i]; /* the bin's weighted mean momentum */
-        acc->weight_pb[acc->n] = d.w[i];
-        acc->total_pb += d.w[i];
+        if (!(w[i] > 0.0 && wp[i] > 0.0)) continue;
+        acc->p_gev[acc->n] = wp[i] / w[i]; /* the bin's weighted mean momentum */
+        acc->weight_pb[acc->n] = scale * w[i];
+        acc->total_pb += scale * w[i];
         acc->n++;
     }
+    return NR_OK;
+}
+
+static nr_status check_inputs(const nr_hadron_table *meson, double m_x_gev, double br, const nr_decay_volume *v,
+                              const nr_meson_decay_quadrature *quad, nr_llp_accepted *acc, nr_error *err)
+{
+    if (!acc) return nr_fail(err, NR_EINTERNAL, "meson decays", "no output");
+    memset(acc, 0, sizeof *acc);
+    if (!meson || !meson->cells) return nr_fail(err, NR_EINTERNAL, "meson decays", "meson table not loaded");
+    if (!quadrature_is_valid(quad))
+        return nr_fail(err, NR_EINPUT, "/params/quadrature",
+                       "meson-decay quadrature: n_cell in 1..16, n_angle in 1..64, p_bins_per_cell in 1..64, "
+                       "axis_fraction in 0..0.1");
+    if (!(m_x_gev > 0.0) || !isfinite(m_x_gev))
+        return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be positive, got %g GeV", m_x_gev);
+    if (!(br >= 0.0) || !isfinite(br))
+        return nr_fail(err, NR_EINPUT, "/params/br", "branching ratio must be finite and >= 0, got %g", br);
+    if (!v || !(v->distance_m >= 0.0) || !(v->length_m > 0.0) || !(v->radius_m > 0.0) || !isfinite(v->distance_m) ||
+        !isfinite(v->length_m) || !isfinite(v->radius_m))
+        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    return NR_OK;
+}
+
+nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_gev, double br,
+                                     const nr_decay_volume *v, const nr_meson_decay_quadrature *q,
+                                     nr_llp_accepted *acc, nr_error *err)
+{
+    nr_meson_decay_quadrature quad = q ? *q : nr_meson_decay_quadrature_default();
+    nr_status st = check_inputs(meson, m_x_gev, br, v, &quad, acc, err);
+    if (st != NR_OK) return st;
+    acc->mass_gev = m_x_gev;
+    int n_bins = NR_LLP_N_P * quad.p_bins_per_cell;
+    deposit d = {0};
+    d.n_bins = n_bins;
+    d.bins_per_decade = quad.p_bins_per_cell / NR_LLP_CELL_LOG10_WIDTH;
+    d.w = calloc((size_t)n_bins, sizeof *d.w);
+    d.wp = calloc((size_t)n_bins, sizeof *d.wp);
+    double theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
+    if (!d.w || !d.wp || accept_dense(meson, m_x_gev, br, theta_acc, &quad, &d) != NR_OK) {
+        free(d.w);
+        free(d.wp);
+        return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    }
+    st = accepted_from_bins(d.w, d.wp, n_bins, 1.0, m_x_gev, acc, err);
     free(d.w);
     free(d.wp);
+    return st;
+}
+
+/* ---- The accepted production memoised and interpolated in the LLP mass (llp_mesons.h, nr_meson_accept_table) ---- */
+
+/* One computed mass, at u = logit(m^2/M^2): the bins [i0, i0 + n) of the dense deposit at br = 1 (w [pb], wp [pb GeV]);
+ * the bins outside are empty. Immutable once in the table. */
+typedef struct {
+    double u;
+    int i0, n;
+    double *w, *wp;
+} mtab_node;
+
+#define MTAB_MAX_NODES 512 /* per table (a node holds up to 2 x 1120 doubles): beyond, new masses are evaluated only */
+
+struct nr_meson_accept_table {
+    const nr_hadron_table *meson;
+    nr_decay_volume volume;
+    double theta_acc, m_m; /* [rad], [GeV] */
+    double h;              /* widest bracket in u that is interpolated */
+    int n_bins;
+    double bins_per_decade;
+    double *edge;          /* n_bins + 1 bin edges in p [GeV] (the first 0, the last infinite) */
+    pthread_mutex_t lock;  /* guards n_nodes and node (the nodes themselves are immutable) */
+    int n_nodes;
+    mtab_node *node[MTAB_MAX_NODES]; /* sorted by u */
+};
+
+/* u = logit(m^2/M^2): ~2 ln m for light X, -ln(1 - m^2/M^2) towards the end point m_X -> M, where the accepted
+ * spectrum narrows (X momenta from (m^2/M^2) p_M to p_M) and changes fastest with m. */
+static double mtab_u(double m_x, double m_m)
+{
+    double r = m_x / m_m, x = r * r, one_minus_x = (1.0 - r) * (1.0 + r);
+    return log(x / one_minus_x);
+}
+
+static void mtab_node_free(mtab_node *n)
+{
+    if (!n) return;
+    free(n->w);
+    free(n);
+}
+
+nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay_volume *v, double step,
+                                    nr_meson_accept_table **out, nr_error *err)
+{
+    *out = NULL;
+    nr_llp_accepted probe;
+    nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
+    nr_status st = check_inputs(meson, 0.5 * (meson ? meson->mass_gev : 1.0), 1.0, v, &quad, &probe, err);
+    if (st != NR_OK) return st;
+    if (!(step >= 0.0 && step <= 1.0))
+        return nr_fail(err, NR_EINTERNAL, "meson decays", "mass table: step in [0, 1]");
+    nr_meson_accept_table *t = calloc(1, sizeof *t);
+    if (!t) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    t->meson = meson;
+    t->volume = *v;
+    t->theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
+    t->m_m = meson->mass_gev;
+    t->h = step;
+    t->n_bins = NR_LLP_N_P * quad.p_bins_per_cell;
+    t->bins_per_decade = quad.p_bins_per_cell / NR_LLP_CELL_LOG10_WIDTH;
+    t->edge = malloc(((size_t)t->n_bins + 1) * sizeof *t->edge);
+    if (!t->edge || pthread_mutex_init(&t->lock, NULL) != 0) {
+        free(t->edge);
+        free(t);
+        return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    }
+    for (int i = 0; i <= t->n_bins; i++) /* deposit_put's bins: the first and last also take what lies beyond */
+        t->edge[i] = i == 0 ? 0.0 : (i == t->n_bins ? HUGE_VAL : pow(10.0, NR_LLP_LOG10_P_MIN + i / t->bins_per_decade));
+    *out = t;
     return NR_OK;
+}
+
+void nr_meson_accept_table_free(nr_meson_accept_table *t)
+{
+    if (!t) return;
+    for (int j = 0; j < t->n_nodes; j++)
+        mtab_node_free(t->node[j]);
+    pthread_mutex_destroy(&t->lock);
+    free(t->edge);
+    free(t);
+}
+
+int nr_meson_accept_table_masses(nr_meson_accept_table *t)
+{
+    pthread_mutex_lock(&t->lock);
+    int n = t->n_nodes;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
+/* The direct evaluation at m_x (br = 1) as a node at u. NULL: no memory. */
+static mtab_node *mtab_compute(const nr_meson_accept_table *t, double m_x, double u)
+{
+    nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
+    deposit d = {0};
+    d.n_bins = t->n_bins;
+    d.bins_per_decade = t->bins_per_decade;
+    d.w = calloc(2 * (size_t)t->n_bins, sizeof *d.w);
+    d.wp = d.w ? d.w + t->n_bins : NULL;
+    mtab_node *n = calloc(1, sizeof *n);
+    if (!d.w || !n || accept_dense(t->meson, m_x, 1.0, t->theta_acc, &quad, &d) != NR_OK) {
+        free(d.w);
+        free(n);
+        return NULL;
+    }
+    int i0 = 0, i1 = t->n_bins;
+    while (i0 < i1 && d.w[i0] == 0.0) i0++;
+    while (i1 > i0 && d.w[i1 - 1] == 0.0) i1--;
+    n->u = u;
+    n->i0 = i0;
+    n->n = i1 - i0;
+    n->w = malloc(2 * (size_t)(n->n > 0 ? n->n : 1) * sizeof *n->w);
+    if (!n->w) {
+        free(d.w);
+        free(n);
+        return NULL;
+    }
+    n->wp = n->w + n->n;
+    memcpy(n->w, d.w + i0, (size_t)n->n * sizeof *n->w);
+    memcpy(n->wp, d.wp + i0, (size_t)n->n * sizeof *n->wp);
+    free(d.w);
+    return n;
+}
+
+/* Under t->lock: the first node with u' >= u (n_nodes if none). */
+static int mtab_find(const nr_meson_accept_table *t, double u)
+{
+    int lo = 0, hi = t->n_nodes;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (t->node[mid]->u < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev, double br, nr_llp_accepted *acc,
+                                       nr_error *err)
+{
+    nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
+    nr_status st = check_inputs(t ? t->meson : NULL, m_x_gev, br, t ? &t->volume : NULL, &quad, acc, err);
+    if (st != NR_OK) return st;
+    acc->mass_gev = m_x_gev;
+    if (!(m_x_gev < t->m_m) || !(br > 0.0)) return accepted_from_bins(NULL, NULL, 0, br, m_x_gev, acc, err);
+    double u = mtab_u(m_x_gev, t->m_m);
+    const mtab_node *nd[2] = {NULL, NULL};
+    double lw[2] = {1.0, 0.0};
+    pthread_mutex_lock(&t->lock);
+    int k = mtab_find(t, u);
+    if (k < t->n_nodes && t->node[k]->u == u) { /* this very mass: its own evaluation */
+        nd[0] = t->node[k];
+    } else if (k > 0 && k < t->n_nodes && t->node[k]->u - t->node[k - 1]->u <= t->h * (1.0 + 1e-6)) {
+        nd[0] = t->node[k - 1]; /* linear in u between the two computed masses around it */
+        nd[1] = t->node[k];
+        lw[1] = (u - nd[0]->u) / (nd[1]->u - nd[0]->u);
+        lw[0] = 1.0 - lw[1];
+    }
+    pthread_mutex_unlock(&t->lock);
+    mtab_node *mine = NULL;
+    if (!nd[0]) { /* evaluated here, outside the lock, and kept if there is room */
+        if (!(mine = mtab_compute(t, m_x_gev, u))) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+        nd[0] = mine;
+        pthread_mutex_lock(&t->lock);
+        k = mtab_find(t, u);
+        if (k < t->n_nodes && t->node[k]->u == u) { /* another thread was first: the same numbers */
+            nd[0] = t->node[k];
+        } else if (t->n_nodes < MTAB_MAX_NODES) {
+            memmove(&t->node[k + 1], &t->node[k], (size_t)(t->n_nodes - k) * sizeof *t->node);
+            t->node[k] = mine;
+            t->n_nodes++;
+            mine = NULL; /* the table's now */
+        }
+        pthread_mutex_unlock(&t->lock);
+    }
+    double *w = calloc(2 * (size_t)t->n_bins, sizeof *w), *wp = w ? w + t->n_bins : NULL;
+    if (!w) {
+        mtab_node_free(mine);
+        return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    }
+    for (int a = 0; a < 2 && nd[a]; a++)
+        for (int i = 0; i < nd[a]->n; i++) {
+            w[nd[a]->i0 + i] += lw[a] * nd[a]->w[i];
+            wp[nd[a]->i0 + i] += lw[a] * nd[a]->wp[i];
+        }
+    mtab_node_free(mine);
+    /* a bin's mean momentum stays in the bin (guards rounding; a convex combination of two nodes' means of a bin
+     * lies in the bin already) */
+    for (int i = 0; i < t->n_bins; i++) {
+        if (!(w[i] > 0.0 && wp[i] > 0.0)) continue;
+        double p = wp[i] / w[i];
+        if (p < t->edge[i]) wp[i] = t->edge[i] * w[i];
+        if (p > t->edge[i + 1]) wp[i] = t->edge[i + 1] * w[i];
+    }
+    st = accepted_from_bins(w, wp, t->n_bins, br, m_x_gev, acc, err);
+    free(w);
+    return st;
+}
+
+/* The tables of one meson table, one per decay volume (at most NR_MESON_ACCEPT_SET_MAX). */
+#define NR_MESON_ACCEPT_SET_MAX 4
+struct nr_meson_accept_set {
+    const nr_hadron_table *meson;
+    pthread_mutex_t lock;
+    int n;
+    nr_decay_volume v[NR_MESON_ACCEPT_SET_MAX];
+    nr_meson_accept_table *t[NR_MESON_ACCEPT_SET_MAX];
+};
+
+nr_meson_accept_set *nr_meson_accept_set_new(const nr_hadron_table *meson)
+{
+    nr_meson_accept_set *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->meson = meson;
+    if (pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void nr_meson_accept_set_free(nr_meson_accept_set *s)
+{
+    if (!s) return;
+    for (int i = 0; i < s->n; i++)
+        nr_meson_accept_table_free(s->t[i]);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+nr_meson_accept_table *nr_meson_accept_set_get(nr_meson_accept_set *s, const nr_decay_volume *v)
+{
+    nr_meson_accept_table *found = NULL;
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < s->n && !found; i++)
+        if (s->v[i].distance_m == v->distance_m && s->v[i].length_m == v->length_m && s->v[i].radius_m == v->radius_m)
+            found = s->t[i];
+    if (!found && s->n < NR_MESON_ACCEPT_SET_MAX) {
+        nr_error err;
+        nr_meson_accept_table *t = NULL;
+        if (nr_meson_accept_table_new(s->meson, v, NR_MESON_ACCEPT_STEP, &t, &err) == NR_OK) {
+            s->v[s->n] = *v;
+            s->t[s->n++] = t;
+            found = t;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return found;
 }

@@ -70,4 +70,35 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
                                      const nr_decay_volume *v, const nr_meson_decay_quadrature *q,
                                      nr_llp_accepted *acc, nr_error *err);
 
+/* The accepted production of one meson table and decay volume memoised in the LLP mass (issue 11): the dense
+ * accepted-momentum histogram of nr_llp_accept_meson_decays (default quadrature, br = 1; per bin its weight and
+ * weight x momentum) of every mass evaluated so far (at most 512; thread-safe), in u = ln(x / (1 - x)),
+ * x = m_X^2 / M^2. A mass already evaluated gets its own histogram (the direct result times br); a mass between two
+ * evaluated masses at most `step` apart in u the linear interpolation of theirs per bin; any other mass is evaluated
+ * directly (and kept). So no mass costs more than the direct evaluation, repeated masses (the same scan grid for
+ * dark_photon, b_minus_l, u1x; every request at a mass) cost nothing, and the interpolation error is bounded by that of
+ * a grid of spacing `step`. u spaces masses like ln m for light X and like -ln(1 - m^2/M^2) towards the end point
+ * m_X -> M, where the accepted spectrum narrows and moves fastest. The interpolation error against the direct
+ * evaluation is measured in tests/test_llp_mesons.c (test_mass_table). */
+typedef struct nr_meson_accept_table nr_meson_accept_table;
+nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay_volume *v, double step,
+                                    nr_meson_accept_table **out, nr_error *err);
+void nr_meson_accept_table_free(nr_meson_accept_table *t);
+/* nr_llp_accept_meson_decays(meson, m_x_gev, br, v, NULL, acc, err) from the table (see above). */
+nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev, double br, nr_llp_accepted *acc,
+                                       nr_error *err);
+/* How many masses the table holds. */
+int nr_meson_accept_table_masses(nr_meson_accept_table *t);
+
+/* The widest bracket in u interpolated on the production path (nr_meson_accept_set_get): the errors against the
+ * direct evaluation are measured in tests/test_llp_mesons.c (test_mass_table). */
+#define NR_MESON_ACCEPT_STEP 0.01
+/* A set of tables for one meson table (e.g. an engine's, nr_engine_derived), one per decay volume, created on first
+ * use (thread-safe); NULL from _get when the set holds 4 volumes already or memory is short (then evaluate
+ * directly). */
+typedef struct nr_meson_accept_set nr_meson_accept_set;
+nr_meson_accept_set *nr_meson_accept_set_new(const nr_hadron_table *meson);
+void nr_meson_accept_set_free(nr_meson_accept_set *s);
+nr_meson_accept_table *nr_meson_accept_set_get(nr_meson_accept_set *s, const nr_decay_volume *v);
+
 #endif

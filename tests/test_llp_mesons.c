@@ -314,6 +314,114 @@ static void test_axis_mesons(void)
         }
 }
 
+/* The mass memo of the production path (nr_meson_accept_table, NR_MESON_ACCEPT_STEP, linear in u = logit(m^2/M^2))
+ * against the direct evaluation: two masses a full step apart in u are evaluated (and kept), then the mass half-way
+ * between them (where linear interpolation errs most) must be interpolated, not evaluated (the table's count of
+ * masses stays), from 5 MeV to the end point (1 - m^2/M^2 down to 1e-5), FASER Run 3, pi0 and eta of EPOS-LHC: the
+ * accepted total and the events at a long (c tau = 1e6 m x m/GeV: d >> L for all but the softest X, whose spiky
+ * spectrum from the discrete meson nodes interpolates worst), a middle (0.5 m x m/GeV) and a short lifetime
+ * (0.06 m x m/GeV, the upper edges of the FASER contours). A mass evaluated before must reproduce the direct result,
+ * and a mass 1.5 steps from both neighbours must be evaluated. Golden: the direct evaluation
+ * (nr_llp_accept_meson_decays) at the very mass, an independent computation. */
+static double mass_at_u(double m_m, double u)
+{
+    return m_m * sqrt(1.0 / (1.0 + exp(-u)));
+}
+
+static void test_mass_table(void)
+{
+    nr_error err;
+    nr_decay_volume faser = NR_FASER_DECAY_VOLUME;
+    const int pdgs[2] = {111, 221};
+    /* tolerances: total 1e-4, middle and short lifetimes 2e-4, the long lifetime 5e-3 (measured at this commit, worst
+     * of pi0 and eta: 1.2e-5, 2.1e-5, 2.2e-3; printed) */
+    const double tol[4] = {1e-4, 5e-3, 2e-4, 2e-4}, h = NR_MESON_ACCEPT_STEP;
+    for (int k = 0; k < 2; k++) {
+        nr_hadron_table t;
+        if (nr_hadron_table_load(nr_test_data_dir(), "13.6TeV", "EPOSLHC", pdgs[k], &t, &err) != NR_OK) {
+            CHECK(0, "%s", err.message);
+            continue;
+        }
+        nr_meson_accept_table *tab = NULL;
+        CHECK(nr_meson_accept_table_new(&t, &faser, h, &tab, &err) == NR_OK, "%s", err.message);
+        if (!tab) {
+            nr_hadron_table_free(&t);
+            continue;
+        }
+        double m_m = t.mass_gev, worst[4] = {0}, worst_m[4] = {0};
+        const int n = 24;
+        for (int i = 0; i <= n; i++) {
+            double x_lo = (0.005 / m_m) * (0.005 / m_m), u_lo = log(x_lo / (1 - x_lo)), u_hi = log((1 - 1e-5) / 1e-5);
+            double u = u_lo + (u_hi - u_lo) * i / n, m = mass_at_u(m_m, u);
+            nr_llp_accepted a, b, side;
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+                CHECK(nr_meson_accept_table_accept(tab, mass_at_u(m_m, u + 0.5 * sgn * h), 1.0, &side, &err) == NR_OK,
+                      "%s", err.message);
+                nr_llp_accepted_free(&side);
+            }
+            int held = nr_meson_accept_table_masses(tab);
+            CHECK(nr_meson_accept_table_accept(tab, m, 0.5, &a, &err) == NR_OK, "%s", err.message);
+            CHECK(nr_meson_accept_table_masses(tab) == held, "pdg %d m = %.9g GeV: interpolated, not evaluated", pdgs[k],
+                  m);
+            CHECK(nr_llp_accept_meson_decays(&t, m, 0.5, &faser, NULL, &b, &err) == NR_OK, "%s", err.message);
+            double ct[3] = {1e6 * m, 0.5 * m, 0.06 * m}, e[4];
+            e[0] = b.total_pb > 0 ? a.total_pb / b.total_pb - 1 : (a.total_pb > 0 ? 1.0 : 0.0);
+            for (int c = 0; c < 3; c++) {
+                double na = nr_llp_events_accepted(&a, &faser, ct[c], 1.0);
+                double nb = nr_llp_events_accepted(&b, &faser, ct[c], 1.0);
+                e[c + 1] = nb > 0 ? na / nb - 1 : (na > 0 ? 1.0 : 0.0);
+            }
+            for (int c = 0; c < 4; c++) {
+                if (fabs(e[c]) > worst[c]) {
+                    worst[c] = fabs(e[c]);
+                    worst_m[c] = m;
+                }
+                CHECK(fabs(e[c]) < tol[c], "pdg %d m = %.9g GeV (1 - m^2/M^2 = %.3g): table vs direct %s %.3g", pdgs[k],
+                      m, 1 - (m / m_m) * (m / m_m), c == 0 ? "total" : (c == 1 ? "long" : (c == 2 ? "middle" : "short")),
+                      e[c]);
+            }
+            nr_llp_accepted_free(&a);
+            nr_llp_accepted_free(&b);
+        }
+        printf("pdg %d mass memo (interpolated over %g in u, linear) vs direct half-way: worst total %.2e (m %.4g), "
+               "long-lived %.2e (m %.4g), middle %.2e (m %.4g), short-lived %.2e (m %.4g)\n",
+               pdgs[k], h, worst[0], worst_m[0], worst[1], worst_m[1], worst[2], worst_m[2], worst[3], worst_m[3]);
+        /* a mass evaluated before: its own result, i.e. the direct one; a mass too far from both neighbours: evaluated */
+        {
+            double m = mass_at_u(m_m, -2.0);
+            nr_llp_accepted a, b;
+            CHECK(nr_meson_accept_table_accept(tab, m, 1.0, &a, &err) == NR_OK, "evaluated");
+            nr_llp_accepted_free(&a);
+            int held = nr_meson_accept_table_masses(tab);
+            CHECK(nr_meson_accept_table_accept(tab, m, 1.0, &a, &err) == NR_OK &&
+                      nr_llp_accept_meson_decays(&t, m, 1.0, &faser, NULL, &b, &err) == NR_OK,
+                  "again");
+            CHECK(nr_meson_accept_table_masses(tab) == held, "pdg %d: a mass held is not evaluated again", pdgs[k]);
+            CHECK_REL_F(nr_llp_events_accepted(&a, &faser, 0.5 * m, 1.0), nr_llp_events_accepted(&b, &faser, 0.5 * m, 1.0),
+                        1e-12, "pdg %d: a mass held (m = %.6g GeV) = direct", pdgs[k], m);
+            nr_llp_accepted_free(&a);
+            nr_llp_accepted_free(&b);
+            nr_llp_accepted side;
+            CHECK(nr_meson_accept_table_accept(tab, mass_at_u(m_m, -2.0 + 3.0 * h), 1.0, &side, &err) == NR_OK, "far");
+            nr_llp_accepted_free(&side);
+            held = nr_meson_accept_table_masses(tab);
+            CHECK(nr_meson_accept_table_accept(tab, mass_at_u(m_m, -2.0 + 1.5 * h), 1.0, &side, &err) == NR_OK &&
+                      nr_meson_accept_table_masses(tab) == held + 1,
+                  "pdg %d: a mass 1.5 steps from its neighbours is evaluated", pdgs[k]);
+            nr_llp_accepted_free(&side);
+        }
+        /* at and beyond the end point: nothing */
+        nr_llp_accepted a;
+        CHECK(nr_meson_accept_table_accept(tab, m_m, 1.0, &a, &err) == NR_OK && a.n == 0 && a.total_pb == 0.0,
+              "pdg %d: no X at m = M", pdgs[k]);
+        nr_llp_accepted_free(&a);
+        CHECK(nr_meson_accept_table_accept(tab, -1.0, 1.0, &a, &err) == NR_EINPUT, "pdg %d: negative mass refused",
+              pdgs[k]);
+        nr_meson_accept_table_free(tab);
+        nr_hadron_table_free(&t);
+    }
+}
+
 int main(void)
 {
     test_lab_density_normalised();
@@ -321,5 +429,6 @@ int main(void)
     test_bad_input();
     test_axis_mesons();
     test_tables();
+    test_mass_table();
     return nr_test_summary();
 }

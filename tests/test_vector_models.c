@@ -135,6 +135,8 @@ int main(void)
         CHECK(nr_llp_accept_meson_decays(nr_engine_mesons(engine, "13.6TeV", 111), m, br, &vol, NULL, &acc, &err) ==
                   NR_OK,
               "accept");
+        /* the model reads the engine's mass memo (llp_mesons.h, nr_meson_accept_set): no mass of this test lies within
+         * NR_MESON_ACCEPT_STEP in u of 10 MeV, so it evaluates this mass directly, as here */
         double expected = eps * eps * nr_llp_events_accepted(&acc, &vol, nr_zprime_ctau_m(&w, eps), faser->luminosity_fb) *
                           nr_zprime_br_visible(&w);
         CHECK_REL(sig(engine, dp, "FASER", m, eps, 0, "visible_from_pi0"), expected, 1e-9,

@@ -177,6 +177,39 @@ static const char *meson_energy(const nr_experiment *e)
     return e->sqrt_s_tev < 13.8 ? "13.6TeV" : "14TeV"; /* the two energies of the meson tables */
 }
 
+/* The accepted production of the engine's forward-meson table `mesons` (energy, pdg) memoised in the LLP mass per
+ * decay volume (llp_mesons.h, nr_meson_accept_set; issue 11): one set per meson table, kept by the engine
+ * (nr_engine_derived), its masses shared by every request and model (dark_photon, b_minus_l, u1x: the BR is applied
+ * after the table). Falls back to the direct evaluation when no table is at hand. */
+static nr_status mtab_build(const nr_engine *engine, const void *arg, void **out, nr_error *err)
+{
+    (void)engine;
+    *out = nr_meson_accept_set_new(arg);
+    return *out ? NR_OK : nr_fail(err, NR_ENOMEM, "", "out of memory for a meson-decay table");
+}
+
+static void mtab_release(void *set)
+{
+    nr_meson_accept_set_free(set);
+}
+
+static nr_status accept_meson_decays(const nr_engine *engine, const char *energy, int pdg,
+                                     const nr_hadron_table *mesons, double m, double br, const nr_decay_volume *v,
+                                     nr_llp_accepted *acc, nr_error *err)
+{
+    static const nr_derived_spec spec = {mtab_build, mtab_release};
+    char key[NR_ENGINE_DERIVED_KEY_LEN];
+    snprintf(key, sizeof key, "vector_ip/meson_accept/%s/%d", energy, pdg);
+    const void *set = NULL;
+    nr_error ignored;
+    nr_meson_accept_table *t = NULL;
+    if (nr_engine_derived(engine, key, &spec, mesons, &set, &ignored) == NR_OK && set)
+        t = nr_meson_accept_set_get((nr_meson_accept_set *)set, v);
+    if (t)
+        return nr_meson_accept_table_accept(t, m, br, acc, err);
+    return nr_llp_accept_meson_decays(mesons, m, br, v, NULL, acc, err);
+}
+
 /* A proton beam dump (proton_dump.h): the mechanisms of the interaction point, per proton on target, in the
  * fixed-target frame; the dump is then read as a decay volume with luminosity N_p / 1000 fb^-1. */
 _Static_assert((int)MECH_PI0 == (int)NR_PDUMP_PI0 && (int)MECH_ETA == (int)NR_PDUMP_ETA &&
@@ -280,7 +313,8 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
             else if ((st = nr_meson_br_x_gamma(pdg[k], pr->mass, &q, &br, err)) == NR_OK && br > 0) {
                 /* decay angles integrated exactly over the acceptance (llp_mesons.h; converged, issue 10) */
                 int mech = k == 0 ? MECH_PI0 : MECH_ETA;
-                st = nr_llp_accept_meson_decays(mesons, pr->mass, br, &pr->volume, NULL, &pr->accepted[mech], err);
+                st = accept_meson_decays(engine, meson_energy(e), pdg[k], mesons, pr->mass, br, &pr->volume,
+                                         &pr->accepted[mech], err);
                 if (st == NR_OK)
                     pr->have[mech] = 1;
             }

@@ -213,6 +213,13 @@ static double brem_cell_pb(const nr_proton_chiral_couplings *c, const nr_brem_op
 nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton_chiral_couplings *c,
                                              const nr_brem_options *opt, nr_error *err)
 {
+    return nr_llp_spectrum_add_bremsstrahlung_in(s, c, opt, NULL, err);
+}
+
+nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_proton_chiral_couplings *c,
+                                                const nr_brem_options *opt, const nr_llp_cell_region *region,
+                                                nr_error *err)
+{
     if (!s || !s->w_pb || !c) return nr_fail(err, NR_EINTERNAL, "llp spectrum", "spectrum not initialised");
     if (!brem_options_are_valid(opt))
         return nr_fail(err, NR_EINPUT, "/params/bremsstrahlung",
@@ -222,7 +229,13 @@ nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton
     double p_beam = sqrt(e_beam * e_beam - NR_M_PROTON * NR_M_PROTON);
     double log10_p_max = log10(opt->z_max * p_beam) + 0.01; /* no cell above z_max contributes at small theta */
     double f1_abs2 = nr_proton_form_factor_f1_abs2_set(opt->resonances, s->mass_gev * s->mass_gev);
-    for (int it = 0; it < NR_LLP_N_THETA; it++) {
+    int it_top = NR_LLP_N_THETA - 1; /* the highest angle cell the region holds */
+    if (region) {
+        it_top = -1;
+        for (int ip = 0; ip < NR_LLP_N_P; ip++)
+            if (region->it_max[ip] > it_top) it_top = region->it_max[ip];
+    }
+    for (int it = 0; it <= it_top && it < NR_LLP_N_THETA; it++) {
         double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
         if (lt0 > log10(0.5 * NR_PI)) break;
         double log10_sin_theta_min = log10(sin(pow(10.0, lt0)));
@@ -231,6 +244,7 @@ nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton
             if (lp0 > log10_p_max) break;
             /* skip cells entirely above the pT cut */
             if (lp0 + log10_sin_theta_min > log10(opt->pt_max_gev)) break;
+            if (region && it > region->it_max[ip]) continue; /* a cell the caller does not read */
             s->w_pb[it * NR_LLP_N_P + ip] += brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, it, ip);
         }
     }

@@ -953,22 +953,32 @@ static int zd_production_matches(const zd_production *z, const nr_engine *engine
 }
 
 /* A reference to the Z_D production at (engine, e's energy, m_zd [GeV], eps, volume v), exact in the cells of
- * zd_region(pairs, m_n [GeV], keep [rad]): from the memo, or built. */
+ * zd_region(pairs, m_n [GeV], keep [rad]): from the memo, or built. A request the memo has the key of but not the
+ * region (a scan of m_N < m_ZD/2 going down in m_N at fixed m_ZD) builds the whole grid, which serves every later
+ * one: at most two builds per key, as the memo made one before the regions. */
 static nr_status zd_production_get(const nr_engine *engine, const nr_experiment *e, double m_zd, double eps,
                                    const nr_decay_volume *v, int pairs, double m_n, double keep, zd_production **out,
                                    nr_error *err)
 {
     *out = NULL;
+    int key_held = 0;
     pthread_mutex_lock(&zd_memo_lock);
-    for (int i = 0; i < ZD_MEMO_SLOTS && !*out; i++)
+    for (int i = 0; i < ZD_MEMO_SLOTS && !*out; i++) {
         if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, pairs, m_n, keep)) {
             *out = zd_memo[i];
             (*out)->refs++;
             (*out)->used = ++zd_memo_clock;
         }
+        key_held |= zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, 0, 0.0, 0.0);
+    }
     pthread_mutex_unlock(&zd_memo_lock);
     if (*out)
         return NR_OK;
+    if (key_held) { /* the whole grid: N of any mass into any cone */
+        pairs = 1;
+        m_n = 0.0;
+        keep = INFINITY;
+    }
     zd_production *z = calloc(1, sizeof *z);
     if (!z)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z_D production");
@@ -983,7 +993,7 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
     z->keep = keep;
     nr_llp_cell_region region;
     zd_region(m_zd, pairs, m_n, keep, v, &region);
-    nr_status s = zd_spectrum(engine, e, m_zd, eps, &region, &z->cells, err);
+    nr_status s = zd_spectrum(engine, e, m_zd, eps, isinf(keep) ? NULL : &region, &z->cells, err);
     if (s != NR_OK) {
         free(z);
         return s;

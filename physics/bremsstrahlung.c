@@ -55,19 +55,24 @@ double nr_proton_form_factor_f1_abs2(double m2_gev2)
     return nr_proton_form_factor_f1_abs2_set(NR_BREM_RESONANCES_004_TABLE_IV, m2_gev2);
 }
 
-/* PDG 2010 total pp cross section fit (COMPETE form, see bremsstrahlung.h) [mb]. */
+/* PDG 2010 total pp cross section fit (COMPETE form, see bremsstrahlung.h): sigma_tot = Z + B ln^2(s/s0) +
+ * Y1 s^-eta1 - Y2 s^-eta2 [mb], s in GeV^2. */
+static const double pp_z = 35.45, pp_b = 0.308, pp_s0 = 5.38 * 5.38, pp_y1 = 42.53, pp_y2 = 33.34, pp_eta1 = 0.458,
+                    pp_eta2 = 0.545;
+/* sigma_inel / sigma_tot: TOTEM's 79.5 mb / 110.6 mb at 13 TeV (arXiv:1712.06153) */
+#define PP_INEL_OVER_TOTAL (79.5 / 110.6)
+
 double nr_pp_sigma_total_mb(double s_gev2)
 {
-    const double z = 35.45, b = 0.308, s0 = 5.38 * 5.38, y1 = 42.53, y2 = 33.34, eta1 = 0.458, eta2 = 0.545;
     if (!(s_gev2 > 4.0 * NR_M_PROTON * NR_M_PROTON)) return 0.0;
-    double ln_s = log(s_gev2), l = ln_s - log(s0);
-    return z + b * l * l + y1 * exp(-eta1 * ln_s) - y2 * exp(-eta2 * ln_s); /* (1/s)^eta = e^(-eta ln s) */
+    double ln_s = log(s_gev2), l = ln_s - log(pp_s0);
+    return pp_z + pp_b * l * l + pp_y1 * exp(-pp_eta1 * ln_s) - pp_y2 * exp(-pp_eta2 * ln_s); /* (1/s)^eta = e^(-eta ln s) */
 }
 
 /* sigma_inel = (79.5/110.6) sigma_tot: TOTEM's inelastic/total ratio at 13 TeV (arXiv:1712.06153). */
 double nr_pp_sigma_inel_mb(double s_gev2)
 {
-    return (79.5 / 110.6) * nr_pp_sigma_total_mb(s_gev2);
+    return PP_INEL_OVER_TOTAL * nr_pp_sigma_total_mb(s_gev2);
 }
 
 static double brem_h(double z, double pt2, double m_x)
@@ -185,26 +190,99 @@ static int brem_options_are_valid(const nr_brem_options *o)
            (o->resonances == NR_BREM_RESONANCES_PDG || o->resonances == NR_BREM_RESONANCES_004_TABLE_IV);
 }
 
+/* A momentum node of the grid quadrature (issue 11: the (theta, p) fill without a log and two exps per point). At
+ * angle theta the node's z = p cos(theta) / p_beam lies just below z0 = p / p_beam, so sigma_pp(s (1 - z)) follows
+ * from its value at z0 by a short series instead of the log and the two exponentials of nr_pp_sigma_total_mb:
+ * with x = (z0 - z) / (1 - z0) >= 0 and d = ln((1 - z)/(1 - z0)) = log1p(x) = x - x^2/2 + x^3/3 - x^4/4 + x^5/5,
+ * sigma_tot = Z + B (l0 + d)^2 + R1 e^(-eta1 d) - R2 e^(-eta2 d) (l0 = ln(s'_0/s0), R_i = Y_i s'_0^-eta_i), the
+ * quadratic exact and each exponential to (eta d)^4 / 24. Used where x <= 1e-3 (x ~ theta^2 z0 / (2 (1 - z0)): at
+ * z0 <= 1/2 every node below 45 mrad), the exact form elsewhere: the truncations, x^6/6 and (eta d)^5/120, are
+ * below 2e-19, and the cells equal the exact form's to rounding (tests/test_bremsstrahlung.c, test_grid_nodes). */
+typedef struct {
+    double p, z0;      /* momentum midpoint [GeV], p / p_beam                                     */
+    double l0, r1, r2; /* at s'_0 = s (1 - z0): ln(s'_0/s0), Y1 s'_0^-eta1, Y2 s'_0^-eta2 [mb]      */
+    int series;        /* s'_0 above the pp threshold: the series applies                          */
+} brem_p_node;
+
+#define BREM_SERIES_X_MAX 1e-3
+
+static void brem_p_node_init(brem_p_node *n, double p, double p_beam, double s)
+{
+    n->p = p;
+    n->z0 = p / p_beam;
+    double s_prime = s * (1.0 - n->z0);
+    n->series = n->z0 < 1.0 && s_prime > 4.0 * NR_M_PROTON * NR_M_PROTON;
+    if (!n->series) return;
+    double ln_s = log(s_prime);
+    n->l0 = ln_s - log(pp_s0);
+    n->r1 = pp_y1 * exp(-pp_eta1 * ln_s);
+    n->r2 = pp_y2 * exp(-pp_eta2 * ln_s);
+}
+
+/* e^-y to y^4/24 (|y| < 1e-3 here) */
+static inline double exp_minus_series(double y)
+{
+    return 1.0 - y * (1.0 - y * (0.5 - y * (1.0 / 6.0 - y * (1.0 / 24.0))));
+}
+
+/* sigma_inel(s (1 - z)) [mb] for z = the node's p cos(theta) / p_beam (brem_p_node). */
+static double pp_sigma_inel_at_node(const brem_p_node *n, double s, double z)
+{
+    double x = (n->z0 - z) / (1.0 - n->z0);
+    if (!n->series || !(x >= 0.0 && x <= BREM_SERIES_X_MAX) || !(s * (1.0 - z) > 4.0 * NR_M_PROTON * NR_M_PROTON))
+        return nr_pp_sigma_inel_mb(s * (1.0 - z));
+    double d = x * (1.0 - x * (0.5 - x * (1.0 / 3.0 - x * (0.25 - x * 0.2)))), l = n->l0 + d;
+    return PP_INEL_OVER_TOTAL *
+           (pp_z + pp_b * l * l + n->r1 * exp_minus_series(pp_eta1 * d) - n->r2 * exp_minus_series(pp_eta2 * d));
+}
+
+/* dsigma_dz_dpt2_pb with sigma_pp from the node (pp_sigma_inel_at_node): the same cuts, in the same order. */
+static double dsigma_dz_dpt2_at_node_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
+                                        const brem_p_node *node, double z, double pt2_gev2, double m_x_gev,
+                                        double f1_abs2)
+{
+    if (!(z > opt->z_min && z < opt->z_max) || !(pt2_gev2 >= 0.0) || !(pt2_gev2 < opt->pt_max_gev * opt->pt_max_gev))
+        return 0.0;
+    double s = opt->sqrt_s_gev * opt->sqrt_s_gev;
+    double e_beam_target_frame = s / (2.0 * NR_M_PROTON); /* 004 sec. III A: the other proton at rest */
+    double lambda2 = opt->lambda_qcd_gev * opt->lambda_qcd_gev;
+    if (!(nr_brem_virtuality_gev2(z, pt2_gev2, m_x_gev, e_beam_target_frame) < lambda2)) return 0.0;
+    double sigma_pb = pp_sigma_inel_at_node(node, s, z) * 1e9; /* 1 mb = 1e9 pb; s' = s (1 - z) */
+    return f1_abs2 * nr_brem_splitting(c, opt->variant, z, pt2_gev2, m_x_gev) * sigma_pb;
+}
+
 /* Cross section [pb] in one grid cell: the integral of d sigma/dz dpT^2 over the cell, written in
  * (log10 theta, log10 p): dz dpT^2 = (p / P) dp^2 dcos(theta) = (p/P) (2 p^2 ln10)(sin(theta) theta ln10)
  * dlog10p dlog10theta, with midpoints. */
+/* The angle midpoints of one row of cells: theta [rad], sin, cos; n of them below 90 degrees. */
+typedef struct {
+    int n;
+    double theta[64], st[64], ct[64];
+} brem_theta_row;
+
+static void brem_theta_row_init(brem_theta_row *r, int it, int n_sub)
+{
+    double h = NR_LLP_CELL_LOG10_WIDTH / n_sub, lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
+    for (r->n = 0; r->n < n_sub; r->n++) {
+        double theta = pow(10.0, lt0 + (r->n + 0.5) * h);
+        if (theta >= 0.5 * NR_PI) break;
+        r->theta[r->n] = theta;
+        r->st[r->n] = sin(theta);
+        r->ct[r->n] = cos(theta);
+    }
+}
+
+/* The cell (row, the n_sub momentum nodes p of its column), with midpoints. */
 static double brem_cell_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m_x,
-                           double f1_abs2, double p_beam, int it, int ip)
+                           double f1_abs2, double p_beam, const brem_theta_row *row, const brem_p_node *p)
 {
     double h = NR_LLP_CELL_LOG10_WIDTH / o->n_sub, ln10 = log(10.0), sum = 0.0;
-    double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
-    double lp0 = NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH;
-    double p[64]; /* the momentum midpoints, the same for every angle (n_sub <= 64) */
-    for (int b = 0; b < o->n_sub; b++)
-        p[b] = pow(10.0, lp0 + (b + 0.5) * h);
-    for (int a = 0; a < o->n_sub; a++) {
-        double theta = pow(10.0, lt0 + (a + 0.5) * h);
-        if (theta >= 0.5 * NR_PI) break;
-        double st = sin(theta), ct = cos(theta);
+    for (int a = 0; a < row->n; a++) {
+        double theta = row->theta[a], st = row->st[a], ct = row->ct[a];
         for (int b = 0; b < o->n_sub; b++) {
-            double z = p[b] * ct / p_beam, pt2 = p[b] * p[b] * st * st;
-            double jac = (p[b] / p_beam) * (2.0 * p[b] * p[b] * ln10) * (st * theta * ln10) * h * h;
-            sum += jac * dsigma_dz_dpt2_pb(c, o, z, pt2, m_x, f1_abs2);
+            double z = p[b].p * ct / p_beam, pt2 = p[b].p * p[b].p * st * st;
+            double jac = (p[b].p / p_beam) * (2.0 * p[b].p * p[b].p * ln10) * (st * theta * ln10) * h * h;
+            sum += jac * dsigma_dz_dpt2_at_node_pb(c, o, &p[b], z, pt2, m_x, f1_abs2);
         }
     }
     return sum;
@@ -212,6 +290,13 @@ static double brem_cell_pb(const nr_proton_chiral_couplings *c, const nr_brem_op
 
 nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton_chiral_couplings *c,
                                              const nr_brem_options *opt, nr_error *err)
+{
+    return nr_llp_spectrum_add_bremsstrahlung_in(s, c, opt, NULL, err);
+}
+
+nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_proton_chiral_couplings *c,
+                                                const nr_brem_options *opt, const nr_llp_cell_region *region,
+                                                nr_error *err)
 {
     if (!s || !s->w_pb || !c) return nr_fail(err, NR_EINTERNAL, "llp spectrum", "spectrum not initialised");
     if (!brem_options_are_valid(opt))
@@ -222,18 +307,37 @@ nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton
     double p_beam = sqrt(e_beam * e_beam - NR_M_PROTON * NR_M_PROTON);
     double log10_p_max = log10(opt->z_max * p_beam) + 0.01; /* no cell above z_max contributes at small theta */
     double f1_abs2 = nr_proton_form_factor_f1_abs2_set(opt->resonances, s->mass_gev * s->mass_gev);
-    for (int it = 0; it < NR_LLP_N_THETA; it++) {
+    /* the momentum nodes, the same for every row */
+    brem_p_node *nodes = malloc(sizeof *nodes * (size_t)NR_LLP_N_P * (size_t)opt->n_sub);
+    if (!nodes) return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the bremsstrahlung nodes");
+    const double h = NR_LLP_CELL_LOG10_WIDTH / opt->n_sub, s_pp = opt->sqrt_s_gev * opt->sqrt_s_gev;
+    for (int ip = 0; ip < NR_LLP_N_P; ip++)
+        for (int b = 0; b < opt->n_sub; b++)
+            brem_p_node_init(&nodes[ip * opt->n_sub + b],
+                             pow(10.0, NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH + (b + 0.5) * h), p_beam, s_pp);
+    int it_top = NR_LLP_N_THETA - 1; /* the highest angle cell the region holds */
+    if (region) {
+        it_top = -1;
+        for (int ip = 0; ip < NR_LLP_N_P; ip++)
+            if (region->it_max[ip] > it_top) it_top = region->it_max[ip];
+    }
+    for (int it = 0; it <= it_top && it < NR_LLP_N_THETA; it++) {
         double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
         if (lt0 > log10(0.5 * NR_PI)) break;
         double log10_sin_theta_min = log10(sin(pow(10.0, lt0)));
+        brem_theta_row row;
+        brem_theta_row_init(&row, it, opt->n_sub);
         for (int ip = 0; ip < NR_LLP_N_P; ip++) {
             double lp0 = NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH;
             if (lp0 > log10_p_max) break;
             /* skip cells entirely above the pT cut */
             if (lp0 + log10_sin_theta_min > log10(opt->pt_max_gev)) break;
-            s->w_pb[it * NR_LLP_N_P + ip] += brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, it, ip);
+            if (region && it > region->it_max[ip]) continue; /* a cell the caller does not read */
+            s->w_pb[it * NR_LLP_N_P + ip] +=
+                brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, &row, &nodes[ip * opt->n_sub]);
         }
     }
+    free(nodes);
     return NR_OK;
 }
 

@@ -145,5 +145,10 @@ nr_status nr_brem_accept_fixed_target(const nr_proton_chiral_couplings *c, const
  * n_sub x n_sub midpoints in (log10 theta, log10 p). */
 nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton_chiral_couplings *c,
                                              const nr_brem_options *opt, nr_error *err);
+/* The same in the cells of region only (NULL: every cell), each computed exactly as above (the same value, bit for
+ * bit); the cells outside are not touched (issue 11: zd_hnl reads a small part of the grid). */
+nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_proton_chiral_couplings *c,
+                                                const nr_brem_options *opt, const nr_llp_cell_region *region,
+                                                nr_error *err);
 
 #endif

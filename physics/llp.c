@@ -307,6 +307,49 @@ static void add_decays_of_one_meson(nr_llp_spectrum *s, double m_m, double theta
 nr_status nr_llp_spectrum_add_meson_decays(nr_llp_spectrum *s, const nr_hadron_table *meson, double br,
                                            const nr_meson_decay_sampling *sampling, nr_error *err)
 {
+    return nr_llp_spectrum_add_meson_decays_in(s, meson, br, sampling, NULL, err);
+}
+
+/* What of a region a meson's X can reach (nr_llp_spectrum_add_meson_decays_in): per momentum column, the lower edge
+ * [rad] of the first angle cell above the region's cells in that column or any higher one (the X of a meson have
+ * momenta from p_min up, so every column from p_min's on is open to them); +inf where that includes the top angle
+ * cell (angles beyond the grid are clamped into it), 0 where no column from there on holds a cell. */
+typedef struct {
+    double theta_above[NR_LLP_N_P];
+} region_reach;
+
+static void region_reach_init(region_reach *r, const nr_llp_cell_region *region)
+{
+    int top = -1;
+    for (int ip = NR_LLP_N_P - 1; ip >= 0; ip--) {
+        if (region->it_max[ip] > top) top = region->it_max[ip];
+        r->theta_above[ip] = top >= NR_LLP_N_THETA - 1 ? INFINITY
+                             : top < 0 ? 0.0
+                                       : pow(10.0, NR_LLP_LOG10_THETA_MIN + (top + 1) * NR_LLP_CELL_LOG10_WIDTH);
+    }
+}
+
+/* 1 when no X of a meson of mass m_m at (theta_m [rad], p_m [GeV]) decaying into X (rest-frame energy e_x_star and
+ * momentum p_star [GeV], mass m_x) can land in the region: every X is at an angle of at least theta_m - alpha_max,
+ * sin(alpha_max) = (p* / m_X) / (p_m / m_m) when the meson's beta gamma is the larger, and at a momentum of at least
+ * |beta gamma E* - gamma p*|, that at cos theta* = -1 (|p_X|^2 grows with cos theta* since E* > p*). Margins of
+ * 1e-9 relative keep cells within rounding of an edge. */
+static int meson_misses_region(const region_reach *r, double m_m, double theta_m, double p_m, double m_x,
+                               double e_x_star, double p_star)
+{
+    double bg_m = p_m / m_m, bg_x = p_star / m_x;
+    if (!(bg_m > bg_x)) return 0; /* X in every direction */
+    double theta_lo = (theta_m - asin(bg_x / bg_m)) * (1.0 - 1e-9);
+    double gamma = sqrt(1.0 + bg_m * bg_m), p_min = fabs(bg_m * e_x_star - gamma * p_star) * (1.0 - 1e-9);
+    int ip = p_min > 0.0 ? (int)floor((log10(p_min) - NR_LLP_LOG10_P_MIN) / NR_LLP_CELL_LOG10_WIDTH) : 0;
+    ip = ip < 0 ? 0 : ip >= NR_LLP_N_P ? NR_LLP_N_P - 1 : ip;
+    return theta_lo >= r->theta_above[ip];
+}
+
+nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadron_table *meson, double br,
+                                              const nr_meson_decay_sampling *sampling,
+                                              const nr_llp_cell_region *region, nr_error *err)
+{
     if (!s || !s->w_pb || !meson || !meson->cells)
         return nr_fail(err, NR_EINTERNAL, "llp spectrum", "spectrum or meson table not initialised");
     nr_meson_decay_sampling smp = sampling ? *sampling : nr_meson_decay_sampling_default();
@@ -319,6 +362,10 @@ nr_status nr_llp_spectrum_add_meson_decays(nr_llp_spectrum *s, const nr_hadron_t
     if (directions_init(&dirs, &smp) != 0)
         return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the decay directions");
     double h = NR_HADRON_CELL_LOG10_WIDTH / smp.n_sub;
+    region_reach reach;
+    if (region) region_reach_init(&reach, region);
+    const double m_x = s->mass_gev, m_m = meson->mass_gev;
+    const double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
     for (size_t k = 0; k < meson->n_cells; k++) {
         const nr_hadron_cell *c = &meson->cells[k];
         double w = br * c->sigma_pb / (smp.n_sub * smp.n_sub);
@@ -326,6 +373,7 @@ nr_status nr_llp_spectrum_add_meson_decays(nr_llp_spectrum *s, const nr_hadron_t
             double theta_m = pow(10.0, c->log10_theta - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (a + 0.5) * h);
             for (int b = 0; b < smp.n_sub; b++) {
                 double p_m = pow(10.0, c->log10_p - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (b + 0.5) * h);
+                if (region && meson_misses_region(&reach, m_m, theta_m, p_m, m_x, e_x_star, p_star)) continue;
                 add_decays_of_one_meson(s, meson->mass_gev, theta_m, p_m, w, &dirs);
             }
         }

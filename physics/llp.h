@@ -46,6 +46,15 @@ typedef struct {
 
 nr_status nr_llp_spectrum_init(nr_llp_spectrum *s, double mass_gev, nr_error *err);
 void nr_llp_spectrum_free(nr_llp_spectrum *s);
+/* The cells of the grid a caller will read (issue 11: zd_hnl reads the Z_D cells inside the decay volume's cone and
+ * those whose N can reach the detector, a small part of the grid): in momentum column i_p the angle cells
+ * i_theta <= it_max[i_p] (-1: none of that column). The producers taking one (nr_llp_spectrum_add_meson_decays_in,
+ * nr_llp_spectrum_add_bremsstrahlung_in) leave every cell of the region exactly as without it, bit for bit, and may
+ * leave the other cells empty. */
+typedef struct {
+    int it_max[NR_LLP_N_P];
+} nr_llp_cell_region;
+
 /* Centre of cell i_theta in log10 theta, of cell i_p in log10 p. */
 double nr_llp_cell_log10_theta(int i_theta);
 double nr_llp_cell_log10_p(int i_p);
@@ -114,6 +123,13 @@ nr_meson_decay_sampling nr_meson_decay_sampling_default(void);
  * Adds nothing if s->mass_gev >= the meson mass. sampling NULL: defaults. */
 nr_status nr_llp_spectrum_add_meson_decays(nr_llp_spectrum *s, const nr_hadron_table *meson, double br,
                                            const nr_meson_decay_sampling *sampling, nr_error *err);
+/* The same, the cells of region (NULL: every cell) filled exactly as nr_llp_spectrum_add_meson_decays fills them: a
+ * meson (sub-cell) is skipped when none of its X can land in the region, the X lying at lab angles of at least
+ * theta_M - asin(beta*gamma*_X / (beta gamma)_M) (when (beta gamma)_M is the larger) and at momenta of at least
+ * gamma_M |beta_M E*_X - p*_X| (cos theta* = -1). Other cells may hold some X or none. */
+nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadron_table *meson, double br,
+                                              const nr_meson_decay_sampling *sampling,
+                                              const nr_llp_cell_region *region, nr_error *err);
 
 /* ---------------------------------------------------------------------------------------------
  * Decay volume, acceptance and events (004 Eqs. 22-24).

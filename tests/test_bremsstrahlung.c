@@ -258,6 +258,54 @@ static void test_z_window(void)
     }
 }
 
+/* The grid fill's quadrature nodes (issue 11: sigma_pp(s (1 - z)) from a series about z0 = p / p_beam, bremsstrahlung.c
+ * brem_p_node) against the same midpoint sums written here with nr_brem_dsigma_dz_dpt2_pb, which evaluates sigma_pp
+ * in closed form: every filled cell of several angle rows (1e-8 rad to 1.1 rad, so both the series and the closed
+ * form are reached), two masses, 13.6 TeV: equal to rounding (1e-13 relative). */
+static void test_grid_nodes(void)
+{
+    nr_error err;
+    nr_proton_chiral_couplings dp = nr_proton_couplings_dark_photon(1e-3);
+    nr_brem_options o = nr_brem_options_default(13600.0);
+    double p_beam = sqrt(0.25 * o.sqrt_s_gev * o.sqrt_s_gev - NR_M_PROTON * NR_M_PROTON), ln10 = log(10.0);
+    double h = NR_LLP_CELL_LOG10_WIDTH / o.n_sub;
+    const int rows[] = {0, 40, 80, 100, 110, 120, 130, 140, 150, 160};
+    const double masses[] = {0.05, 0.4};
+    for (int k = 0; k < 2; k++) {
+        nr_llp_spectrum s;
+        CHECK(nr_llp_spectrum_init(&s, masses[k], &err) == NR_OK, "%s", err.message);
+        CHECK(nr_llp_spectrum_add_bremsstrahlung(&s, &dp, &o, &err) == NR_OK, "%s", err.message);
+        double worst = 0.0;
+        long n = 0, extra = 0;
+        for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
+            for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+                double ref = 0.0;
+                for (int a = 0; a < o.n_sub; a++) {
+                    double theta = pow(10.0, NR_LLP_LOG10_THETA_MIN + rows[r] * NR_LLP_CELL_LOG10_WIDTH + (a + 0.5) * h);
+                    if (theta >= 0.5 * NR_PI) break;
+                    for (int b = 0; b < o.n_sub; b++) {
+                        double p = pow(10.0, NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH + (b + 0.5) * h);
+                        double z = p * cos(theta) / p_beam, pt2 = p * p * sin(theta) * sin(theta);
+                        double jac = (p / p_beam) * (2.0 * p * p * ln10) * (sin(theta) * theta * ln10) * h * h;
+                        ref += jac * nr_brem_dsigma_dz_dpt2_pb(&dp, &o, z, pt2, masses[k]);
+                    }
+                }
+                double got = s.w_pb[rows[r] * NR_LLP_N_P + ip];
+                if (ref > 0.0) {
+                    n++;
+                    worst = fmax(worst, fabs(got / ref - 1.0));
+                } else if (got != 0.0) {
+                    extra++;
+                }
+            }
+        printf("grid nodes: m = %g GeV, %ld cells, worst relative difference %.2g from the closed-form sigma_pp\n",
+               masses[k], n, worst);
+        CHECK(n > 500 && worst < 1e-13 && extra == 0, "grid cells vs closed form: worst %g over %ld, %ld extra", worst, n,
+              extra);
+        nr_llp_spectrum_free(&s);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -268,5 +316,6 @@ int main(void)
     test_resonance_sets();
     test_splitting_massless_limit();
     test_z_window();
+    test_grid_nodes();
     return nr_test_summary();
 }

@@ -259,6 +259,77 @@ static void test_fill_pt2_pz(void)
     nr_llp_spectrum_free(&b);
 }
 
+/* A region like zd_hnl's (zd_region): every angle cell at low momenta, a cone narrowing with momentum above, the
+ * volume's rows 0-104 under it, and some momentum columns left out entirely (it_max = -1). */
+static void test_region_init(nr_llp_cell_region *r)
+{
+    for (int ip = 0; ip < NR_LLP_N_P; ip++)
+        r->it_max[ip] = ip % 17 == 3 ? -1 : ip < 40 ? NR_LLP_N_THETA - 1 : 104 + (NR_LLP_N_P - ip) / 4;
+}
+
+/* The restricted fills (issue 11, nr_llp_cell_region) against the full ones: every cell of the region equal to the
+ * last bit (the same sums in the same order), and the restriction does skip work (cells outside the region left
+ * empty by the bremsstrahlung, meson weight not filled), so that the comparison is not vacuous. The Z_D of zd_hnl
+ * Fig. 4 (m_ZD = 0.05 and 0.4 GeV, eps = 1e-3) at 13.6 TeV. */
+static void test_region_fills(const nr_hadron_table *pi0, const nr_hadron_table *eta)
+{
+    nr_error err;
+    nr_llp_cell_region region;
+    test_region_init(&region);
+    const double masses[2] = {0.05, 0.4};
+    for (int k = 0; k < 2; k++) {
+        nr_llp_spectrum full, part;
+        if (nr_llp_spectrum_init(&full, masses[k], &err) != NR_OK || nr_llp_spectrum_init(&part, masses[k], &err) != NR_OK) {
+            CHECK(0, "%s", err.message);
+            return;
+        }
+        /* mesons: the sampling of zd_hnl.c */
+        const nr_meson_decay_sampling smp = {1, 16, 6};
+        const nr_hadron_table *m = k == 0 ? pi0 : eta;
+        CHECK(nr_llp_spectrum_add_meson_decays(&full, m, 0.01, &smp, &err) == NR_OK, "%s", err.message);
+        CHECK(nr_llp_spectrum_add_meson_decays_in(&part, m, 0.01, &smp, &region, &err) == NR_OK, "%s", err.message);
+        long differ = 0, in_region = 0;
+        for (int it = 0; it < NR_LLP_N_THETA; it++)
+            for (int ip = 0; ip < NR_LLP_N_P; ip++)
+                if (it <= region.it_max[ip]) {
+                    in_region += full.w_pb[it * NR_LLP_N_P + ip] > 0;
+                    differ += full.w_pb[it * NR_LLP_N_P + ip] != part.w_pb[it * NR_LLP_N_P + ip];
+                }
+        double t_full = nr_llp_spectrum_total_pb(&full), t_part = nr_llp_spectrum_total_pb(&part);
+        printf("region: m = %g GeV meson decays: %ld filled region cells, %ld differ; %.3g of %.3g pb filled\n",
+               masses[k], in_region, differ, t_part, t_full);
+        CHECK(in_region > 1000 && differ == 0, "meson decays in the region: %ld of %ld cells differ", differ, in_region);
+        CHECK(t_part < 0.999 * t_full, "some mesons skipped: %g of %g pb", t_part, t_full);
+        /* bremsstrahlung into the same spectra (on top of the mesons, as zd_spectrum does) */
+        const nr_proton_chiral_couplings pc = nr_proton_couplings_dark_photon(1e-3);
+        const nr_brem_options opt = nr_brem_options_default(13600.0);
+        memset(full.w_pb, 0, sizeof(double) * NR_LLP_N_THETA * NR_LLP_N_P);
+        memset(part.w_pb, 0, sizeof(double) * NR_LLP_N_THETA * NR_LLP_N_P);
+        CHECK(nr_llp_spectrum_add_bremsstrahlung(&full, &pc, &opt, &err) == NR_OK, "%s", err.message);
+        CHECK(nr_llp_spectrum_add_bremsstrahlung_in(&part, &pc, &opt, &region, &err) == NR_OK, "%s", err.message);
+        long outside = 0, outside_full = 0;
+        differ = in_region = 0;
+        for (int it = 0; it < NR_LLP_N_THETA; it++)
+            for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+                const double f = full.w_pb[it * NR_LLP_N_P + ip], g = part.w_pb[it * NR_LLP_N_P + ip];
+                if (it <= region.it_max[ip]) {
+                    in_region += f > 0;
+                    differ += f != g;
+                } else {
+                    outside += g != 0.0;
+                    outside_full += f > 0;
+                }
+            }
+        printf("region: m = %g GeV bremsstrahlung: %ld filled region cells, %ld differ; %ld outside (%ld in the full)\n",
+               masses[k], in_region, differ, outside, outside_full);
+        CHECK(in_region > 1000 && differ == 0, "bremsstrahlung in the region: %ld of %ld cells differ", differ, in_region);
+        CHECK(outside == 0 && outside_full > 100, "bremsstrahlung outside the region: %ld cells filled (full: %ld)",
+              outside, outside_full);
+        nr_llp_spectrum_free(&full);
+        nr_llp_spectrum_free(&part);
+    }
+}
+
 int main(void)
 {
     test_fill_pt2_pz();
@@ -275,6 +346,7 @@ int main(void)
     CHECK(ok, "%s", err.message);
     if (ok) {
         test_meson_spectrum(&pi0);
+        test_region_fills(&pi0, &eta);
         /* FASER Run 3 reach (arXiv:1811.12522, dark photon figure): eps ~ 1e-5..1e-4 at 10-100 MeV, so both
          * points lie inside the reach (>= 3 events). Loose sanity band [3, 3000]: a back-of-envelope count
          * (1e10 pb of pi0 in the acceptance x BR x 1.5e5 pb^-1 x P_dec ~ 1e-3) gives ~1e2 and ~1e3. */

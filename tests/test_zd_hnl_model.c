@@ -238,6 +238,42 @@ static void test_primary_cells(const nr_engine *en, const nr_experiment *x)
     }
 }
 
+/* The Z_D production memo builds only the cells a request reads (issue 11, zd_region: they grow as m_N falls), and
+ * the whole grid when it holds the key but not the region. A scan at fixed m_ZD = 1 GeV going down in m_N, then
+ * up: every signal equal, to the last bit, to the one from a fresh build (the memo emptied by four other eps). */
+static void memo_point(nr_param_value *p, double m_n, double eps)
+{
+    fig3(p, m_n, 1e-6);
+    p[ip("m_ZD")].number = 1.0;
+    p[ip("epsilon")].number = eps;
+}
+
+static void test_memo_regions(const nr_engine *en, const nr_experiment *x)
+{
+    const double m_n[2] = {0.05, 0.2};
+    double fresh[2][2], memo[2][2];
+    nr_param_value p[32];
+    for (int k = 0; k < 2; k++) {
+        for (int j = 0; j < 4; j++) { /* empty the memo of m_ZD = 1 GeV, eps = 1e-3 */
+            memo_point(p, 0.1, 1e-4 * (j + 2));
+            signal(en, x, p, "ee_primary");
+        }
+        memo_point(p, m_n[k], 1e-3);
+        fresh[k][0] = signal(en, x, p, "electron_elastic");
+        fresh[k][1] = signal(en, x, p, "nuee_primary");
+    }
+    /* the memo now holds m_N = 0.2's region: 0.05 needs more (the whole grid is built), 0.2 is served by it */
+    for (int k = 0; k < 2; k++) {
+        memo_point(p, m_n[k], 1e-3);
+        memo[k][0] = signal(en, x, p, "electron_elastic");
+        memo[k][1] = signal(en, x, p, "nuee_primary");
+        printf("memo regions: m_N = %g GeV: electron_elastic %.12g (fresh %.12g), nuee_primary %.12g (fresh %.12g)\n",
+               m_n[k], memo[k][0], fresh[k][0], memo[k][1], fresh[k][1]);
+        CHECK(fresh[k][0] > 0 && fresh[k][1] > 0 && memo[k][0] == fresh[k][0] && memo[k][1] == fresh[k][1],
+              "m_N = %g: signals from the memo equal a fresh build's", m_n[k]);
+    }
+}
+
 static void test_bad_input(const nr_engine *en, const nr_experiment *x)
 {
     nr_param_value p[32];
@@ -275,6 +311,7 @@ int main(void)
     test_spectra(en, x);
     test_bins(en, x);
     test_primary_cells(en, x);
+    test_memo_regions(en, x);
     test_bad_input(en, x);
     /* Run 3: FASERnu with FASER behind it */
     nr_param_value p[32];

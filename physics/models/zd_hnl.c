@@ -525,9 +525,10 @@ static double elastic_sigma_in_cuts(const nr_zd_params *q, const nr_param_value 
 static const char *meson_energy(const nr_experiment *e) { return e->sqrt_s_tev < 13.8 ? "13.6TeV" : "14TeV"; }
 
 /* Z_D spectrum [pb per cell] at the point's eps: pi0, eta -> Z_D gamma (004 Eqs. 33-35) and proton
- * bremsstrahlung (004 Eqs. 25-32), the dark photon's couplings eps e Q. */
+ * bremsstrahlung (004 Eqs. 25-32), the dark photon's couplings eps e Q; exact in the cells of region (zd_region), the
+ * others partly filled or empty (issue 11). */
 static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, double m_zd, double eps,
-                             nr_llp_spectrum *s, nr_error *err)
+                             const nr_llp_cell_region *region, nr_llp_spectrum *s, nr_error *err)
 {
     nr_status st = nr_llp_spectrum_init(s, m_zd, err);
     if (st != NR_OK)
@@ -540,13 +541,14 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
         if (!mesons)
             st = nr_fail(err, NR_EDATA, "", "no forward meson table for %s", meson_energy(e));
         else if ((st = nr_meson_br_x_gamma(pdg[k], m_zd, &q, &br, err)) == NR_OK && br > 0)
-            st = nr_llp_spectrum_add_meson_decays(s, mesons, br, &(nr_meson_decay_sampling){1, 16, 6}, err);
+            st = nr_llp_spectrum_add_meson_decays_in(s, mesons, br, &(nr_meson_decay_sampling){1, 16, 6}, region,
+                                                     err);
     }
     if (st == NR_OK) {
         /* the proton's vector coupling: 2 (2/3) e eps - (1/3) e eps = e eps, left and right */
         const nr_proton_chiral_couplings pc = {NR_E_CHARGE * eps, NR_E_CHARGE * eps};
         const nr_brem_options opt = nr_brem_options_default(e->sqrt_s_tev * 1e3);
-        st = nr_llp_spectrum_add_bremsstrahlung(s, &pc, &opt, err);
+        st = nr_llp_spectrum_add_bremsstrahlung_in(s, &pc, &opt, region, err);
     }
     if (st != NR_OK)
         nr_llp_spectrum_free(s);
@@ -589,12 +591,20 @@ static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
     d->tan2_keep = d->pre_test ? tan(theta_keep) * tan(theta_keep) : INFINITY;
 }
 
+/* 1 when a parent (theta [rad], p [GeV], mass m_parent) has every daughter (rest-frame e_star, p_star [GeV]) outside
+ * the cone keep [rad]: fill_two_body skips it, and zd_region leaves its cell out. */
+static int parent_misses_cone(double theta, double p, double m_parent, double e_star, double p_star, double keep)
+{
+    const double bg_parent = p / m_parent, bg_star = p_star / sqrt(fmax(e_star * e_star - p_star * p_star, 1e-300));
+    return bg_parent > bg_star && theta - asin(bg_star / bg_parent) > keep;
+}
+
 static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
                           double weight, const two_body_dirs *cone)
 {
-    const double bg_parent = p / m_parent, bg_star = p_star / sqrt(fmax(e_star * e_star - p_star * p_star, 1e-300));
-    if (bg_parent > bg_star && theta - asin(bg_star / bg_parent) > cone->keep)
+    if (parent_misses_cone(theta, p, m_parent, e_star, p_star, cone->keep))
         return;
+    const double bg_parent = p / m_parent;
     const double st = sin(theta), ct = cos(theta), e = sqrt(p * p + m_parent * m_parent);
     const double gamma = e / m_parent, beta_gamma = bg_parent, w_dir = weight / (N_COS * N_PHI);
     /* A daughter at angle alpha to its parent lies between |theta - alpha| and theta + alpha from the beam (every
@@ -674,6 +684,28 @@ static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spect
 {
     const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
     decay_spectrum(zd, 0.5 * m, p_star, 2.0, cone, n);
+}
+
+/* The Z_D cells build_primary reads (issue 11): those nr_llp_accept counts for the volume v (lower edge below its
+ * cone, llp.c) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those whose N reach the cone keep [rad]
+ * (decay_into_pairs: every cell parent_misses_cone does not skip). Per momentum column the highest such angle
+ * cell, so a column's cells are all read up to there (the cone test is monotone in theta: asin(bg* / bg) does not
+ * depend on theta). Fig. 4 (FASERnu2, keep 1.8 mrad): 17600-19800 of the 23800 cells, the angles below the volume's
+ * cone (rows 0-104) being read for every momentum. */
+static void zd_region(double m_zd, int pairs, double m_n, double keep, const nr_decay_volume *v, nr_llp_cell_region *r)
+{
+    llp_cell_centres centre;
+    llp_cell_centres_init(&centre);
+    const double log10_theta_acc = log10(atan(v->radius_m / (v->distance_m + v->length_m))); /* as nr_llp_accept */
+    const double e_star = 0.5 * m_zd, p_star = sqrt(fmax(0.0, 0.25 * m_zd * m_zd - m_n * m_n)); /* decay_into_pairs */
+    for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+        r->it_max[ip] = -1;
+        for (int it = 0; it < NR_LLP_N_THETA; it++) {
+            const int accepted = log10_theta_acc - (NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH) > -1e-9;
+            if (accepted || (pairs && !parent_misses_cone(centre.theta[it], centre.p[ip], m_zd, e_star, p_star, keep)))
+                r->it_max[ip] = it;
+        }
+    }
 }
 
 /* D_s -> l N for the mixing flavour l, per unit |U_lN|^2: BR(D_s -> l nu) times the helicity and phase-space factor
@@ -874,7 +906,9 @@ typedef struct zd_production {
     char data_version[65];
     double sqrt_s_tev, m_zd, eps; /* [TeV], [GeV], [] */
     nr_decay_volume volume;
-    nr_llp_spectrum cells;        /* Z_D per (theta, p) cell [pb]       */
+    int pairs;                    /* the cells read by Z_D -> N Nbar too: N of mass m_n [GeV], cone keep [rad] */
+    double m_n, keep;
+    nr_llp_spectrum cells;        /* Z_D per (theta, p) cell [pb], exact in zd_region(pairs, m_n, keep) */
     nr_llp_accepted accepted;     /* Z_D reaching the decay volume [pb] */
     int refs;
     unsigned long used; /* memo clock at the last use (LRU) */
@@ -907,29 +941,44 @@ static void zd_production_release(zd_production *z)
     pthread_mutex_unlock(&zd_memo_lock);
 }
 
+/* z serves a request when the key matches and z's region holds the requested one: zd_region grows as m_N falls
+ * (bg* = p* / m_N rises) and as the cone widens, and the volume's cells are the same for one volume. */
 static int zd_production_matches(const zd_production *z, const nr_engine *engine, const nr_experiment *e, double m_zd,
-                                 double eps, const nr_decay_volume *v)
+                                 double eps, const nr_decay_volume *v, int pairs, double m_n, double keep)
 {
     return z && z->engine == engine && strcmp(z->data_version, nr_engine_data_version(engine)) == 0 &&
            z->sqrt_s_tev == e->sqrt_s_tev && z->m_zd == m_zd && z->eps == eps && z->volume.distance_m == v->distance_m &&
-           z->volume.length_m == v->length_m && z->volume.radius_m == v->radius_m;
+           z->volume.length_m == v->length_m && z->volume.radius_m == v->radius_m &&
+           (!pairs || (z->pairs && z->m_n <= m_n && z->keep >= keep));
 }
 
-/* A reference to the Z_D production at (engine, e's energy, m_zd [GeV], eps, volume v): from the memo, or built. */
+/* A reference to the Z_D production at (engine, e's energy, m_zd [GeV], eps, volume v), exact in the cells of
+ * zd_region(pairs, m_n [GeV], keep [rad]): from the memo, or built. A request the memo has the key of but not the
+ * region (a scan of m_N < m_ZD/2 going down in m_N at fixed m_ZD) builds the whole grid, which serves every later
+ * one: at most two builds per key, as the memo made one before the regions. */
 static nr_status zd_production_get(const nr_engine *engine, const nr_experiment *e, double m_zd, double eps,
-                                   const nr_decay_volume *v, zd_production **out, nr_error *err)
+                                   const nr_decay_volume *v, int pairs, double m_n, double keep, zd_production **out,
+                                   nr_error *err)
 {
     *out = NULL;
+    int key_held = 0;
     pthread_mutex_lock(&zd_memo_lock);
-    for (int i = 0; i < ZD_MEMO_SLOTS && !*out; i++)
-        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v)) {
+    for (int i = 0; i < ZD_MEMO_SLOTS && !*out; i++) {
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, pairs, m_n, keep)) {
             *out = zd_memo[i];
             (*out)->refs++;
             (*out)->used = ++zd_memo_clock;
         }
+        key_held |= zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, 0, 0.0, 0.0);
+    }
     pthread_mutex_unlock(&zd_memo_lock);
     if (*out)
         return NR_OK;
+    if (key_held) { /* the whole grid: N of any mass into any cone */
+        pairs = 1;
+        m_n = 0.0;
+        keep = INFINITY;
+    }
     zd_production *z = calloc(1, sizeof *z);
     if (!z)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z_D production");
@@ -939,7 +988,12 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
     z->m_zd = m_zd;
     z->eps = eps;
     z->volume = *v;
-    nr_status s = zd_spectrum(engine, e, m_zd, eps, &z->cells, err);
+    z->pairs = pairs;
+    z->m_n = m_n;
+    z->keep = keep;
+    nr_llp_cell_region region;
+    zd_region(m_zd, pairs, m_n, keep, v, &region);
+    nr_status s = zd_spectrum(engine, e, m_zd, eps, isinf(keep) ? NULL : &region, &z->cells, err);
     if (s != NR_OK) {
         free(z);
         return s;
@@ -951,7 +1005,7 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
     pthread_mutex_lock(&zd_memo_lock);
     int slot = -1;
     for (int i = 0; i < ZD_MEMO_SLOTS; i++)
-        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v)) { /* another thread built it meanwhile */
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, pairs, m_n, keep)) { /* built meanwhile */
             zd_production_free(z);
             z = zd_memo[i];
             slot = -2;
@@ -992,12 +1046,14 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
     const double cone_target = atan(sqrt(e->width_m * e->height_m / NR_PI) / (e->distance_m + st->target_length_m));
     two_body_dirs cone;
     two_body_dirs_init(&cone, pow(10.0, 1.2 * NR_LLP_CELL_LOG10_WIDTH) * fmax(cone_volume, cone_target));
-    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &st->zprod, err);
+    const int pairs = st->base.m_zd > 2.0 * st->base.m_n;
+    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, pairs, st->base.m_n, cone.keep,
+                                    &st->zprod, err);
     if (s != NR_OK)
         return s;
     st->zd = &st->zprod->accepted;
     st->have_zd = 1;
-    if (st->base.m_zd > 2.0 * st->base.m_n && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
+    if (pairs && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
         decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone);
         s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
         nr_llp_spectrum_free(&n);

@@ -9,7 +9,8 @@
  *       points "all" = 20 and 50; threads default 2. preset may be a comma-separated list (e.g.
  *       dark_photon,b_minus_l,dark_photon): run in turn on one engine, so the later ones find the tables the engine
  *       derived on first use (nr_engine_derived) as a running daemon does. BENCH_REPEAT=n in the environment runs
- *       each contour n times (to profile the contour rather than the engine start)
+ *       each contour n times (to profile the contour rather than the engine start); BENCH_NO_WARM=1 skips the PDF
+ *       tables the daemon warms at start-up (for the whole-process time of a model that does not use them)
  *   bench_bounds [host] [port] [preset|all] [points|all]          through the API of a running daemon
  *       (default 127.0.0.1 8080 dipole 50): "miss" is a request the cache has never seen (a salt in the
  *       threshold, 3 + 1e-9 k, or in a chi-square preset's normalisation uncertainty, 0.1 + 1e-9 k, makes it
@@ -123,7 +124,11 @@ static int run_engine_mode(int argc, char **argv)
     nr_engine *engine = NULL;
     nr_error err;
     nr_error_clear(&err);
-    if (nr_engine_init(data, &engine, &err) != NR_OK || nr_engine_warm_cc_tables(engine, NULL, &err) != NR_OK) {
+    /* BENCH_NO_WARM=1: skip the PDF cross-section tables the daemon builds at start-up (in the background); a model
+     * that needs one (sm, darkz_nun, tmm_zp) then builds it on first use inside the timed contour */
+    int warm = !(getenv("BENCH_NO_WARM") && atoi(getenv("BENCH_NO_WARM")) == 1);
+    if (nr_engine_init(data, &engine, &err) != NR_OK ||
+        (warm && nr_engine_warm_cc_tables(engine, NULL, &err) != NR_OK)) {
         fprintf(stderr, "engine: %s\n", err.message);
         nr_engine_free(engine);
         return 1;

@@ -2,6 +2,11 @@
 
 Starts the real daemon on an ephemeral port (--port 0 --port-file), sends HTTP requests, and keeps
 the pass/fail count that the tests print as "N passed, N failed".
+
+Waits are for conditions (the port file, the process's exit, the full response) with generous deadlines that
+only bound a hang: CI runs the suite two tests at a time on a 2-core machine that may be loaded (at load ~14 a
+daemon took 4 s to start, 8.6 s to stop, and a first rates request more than 20 s), so a deadline that a
+normal run meets with room to spare can still be missed there.
 """
 import http.client
 import json
@@ -11,6 +16,11 @@ import socket
 import subprocess
 import sys
 import time
+
+
+# A request waits this long for its answer at most [s]: more than any --compute-wait-ms / --job-wait-ms a test
+# sets (at most 300000 ms), so a slow answer arrives rather than a client-side timeout.
+REQUEST_TIMEOUT_S = 600.0
 
 
 class Checks:
@@ -78,8 +88,9 @@ class Daemon:
     def port_file(self):
         return os.path.join(self.state_dir, "port")
 
-    def start(self, timeout=30.0):
-        """Starts the daemon; returns True once the port file exists (False if it exited first)."""
+    def start(self, timeout=300.0):
+        """Starts the daemon; returns True once the port file exists (False if it exited first or did not write
+        the port file within timeout seconds)."""
         os.makedirs(self.state_dir, exist_ok=True)
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
@@ -96,8 +107,8 @@ class Daemon:
             time.sleep(0.05)
         return False
 
-    def stop(self, timeout=10.0):
-        """SIGTERM; returns (exit code or None if it had to be killed, seconds taken)."""
+    def stop(self, timeout=120.0):
+        """SIGTERM; returns (exit code or None if it had to be killed after timeout seconds, seconds taken)."""
         if not self.proc or self.proc.poll() is not None:
             return (self.proc.returncode if self.proc else None, 0.0)
         t0 = time.monotonic()
@@ -115,9 +126,9 @@ class Daemon:
         with open(self.stderr_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
-    def request(self, method, path, body=None, headers=None):
+    def request(self, method, path, body=None, headers=None, timeout=REQUEST_TIMEOUT_S):
         """Returns (status, headers dict with lower-case names, body bytes)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         data = body
         if isinstance(body, (dict, list)):
             data = json.dumps(body).encode()

@@ -323,14 +323,15 @@ async function checkTalkPlot(context, base, shotDir) {
 
   /* a scan estimated (from this model's last scan) to take over a minute is announced; Cancel stops it.
    * The pace is set here (50 ms per point, as remembered from a slow earlier scan) so the check does not
-   * depend on how fast this machine computed the scans above. The scan is at nu-Cal (seconds of CPU per 50 x 50:
-   * 004's proton dump), so the job is still running when its elapsed time is shown and Cancel is clicked; at FASER
-   * a 150 x 150 dark-photon scan now takes about a second. */
+   * depend on how fast this machine computed the scans above. The scan is at nu-Cal (about 11 s of CPU per 50 x 50:
+   * 004's proton dump, README "Performance") on the largest grid, 200 x 200 (16 times that), so the job is still
+   * running when its elapsed time is shown and Cancel is clicked even if nu-Cal becomes much faster; at FASER a
+   * 150 x 150 dark-photon scan takes about a second. */
   await page.evaluate(() => localStorage.setItem("nureach.scanPace", JSON.stringify({ dark_photon: 50 })));
   await page.selectOption("#experiment", "nu-Cal");
   await setValue(page, "#threshold", 3);
-  await setValue(page, "#scan-x-points", 150);
-  await setValue(page, "#scan-y-points", 150);
+  await setValue(page, "#scan-x-points", 200);
+  await setValue(page, "#scan-y-points", 200);
   await page.click("#compute");
   await page.waitForFunction(() => /may take about/.test(document.getElementById("status").textContent), null, { timeout: TIMEOUT_MS });
   check(true, "a long scan is announced with its estimated duration");

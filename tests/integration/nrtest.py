@@ -128,6 +128,7 @@ class Daemon:
     def stop(self, timeout=120.0):
         """SIGTERM; returns (exit code or None if it had to be killed after timeout seconds, seconds taken)."""
         if not self.proc or self.proc.poll() is not None:
+            self.close_stderr()
             return (self.proc.returncode if self.proc else None, 0.0)
         t0 = time.monotonic()
         self.proc.send_signal(signal.SIGTERM)
@@ -137,8 +138,15 @@ class Daemon:
             self.proc.kill()
             self.proc.wait()
             code = None
-        self.stderr_file.close()
+        self.close_stderr()
         return code, time.monotonic() - t0
+
+    def close_stderr(self):
+        """Closes this side's handle on the daemon's stderr file (kept open it pins the state folder's file
+        system: test_cache_faults could not unmount its tmpfs when the daemon had exited by itself)."""
+        f = getattr(self, "stderr_file", None)
+        if f and not f.closed:
+            f.close()
 
     def stderr_text(self):
         with open(self.stderr_path, "rb") as f:

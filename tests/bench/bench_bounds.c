@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_args.h"
 #include "bench_floor.h"
 #include "bounds_presets.h"
 #include "contour.h"
@@ -115,11 +116,27 @@ static int bench_engine(const nr_engine *engine, const bounds_preset *bp, int po
     return 0;
 }
 
+static const char bench_bounds_usage[] =
+    "usage: bench_bounds engine [PRESET|all] [POINTS|all] [THREADS]   in this process (default all all 2)\n"
+    "       bench_bounds [HOST] [PORT] [PRESET|all] [POINTS|all]      through a running daemon\n"
+    "                                                                 (default 127.0.0.1 8080 dipole 50)\n"
+    "POINTS: 2..200 per axis, all = 20 and 50; THREADS: 1..64. Presets (tests/bench/bounds_presets.h):";
+
+/* Exits 2 unless which is "all" or a preset, and pts "all" or a grid size. */
+static void check_preset_points(const char *which, const char *pts)
+{
+    if (strcmp(which, "all") != 0 && !bounds_preset_find(which))
+        bench_args_bad("PRESET: unknown preset '%s'", which);
+    if (strcmp(pts, "all") != 0)
+        bench_args_long(pts, "POINTS", 2, NR_BOUNDS_MAX_POINTS);
+}
+
 static int run_engine_mode(int argc, char **argv)
 {
     const char *which = argc > 2 ? argv[2] : "all";
     const char *pts = argc > 3 ? argv[3] : "all";
-    unsigned threads = argc > 4 ? (unsigned)atoi(argv[4]) : 2;
+    check_preset_points(which, pts);
+    unsigned threads = argc > 4 ? (unsigned)bench_args_long(argv[4], "THREADS", 1, 64) : 2;
     const char *data = getenv("NUREACH_DATA_DIR") ? getenv("NUREACH_DATA_DIR") : "data";
     nr_engine *engine = NULL;
     nr_error err;
@@ -280,12 +297,22 @@ static int bench_http(const char *host, int port, const bounds_preset *bp, int p
 
 int main(int argc, char **argv)
 {
+    /* the usage with the preset names */
+    static char usage[sizeof bench_bounds_usage + sizeof bounds_presets / sizeof bounds_presets[0] * 32 + 2];
+    size_t used = (size_t)snprintf(usage, sizeof usage, "%s", bench_bounds_usage);
+    for (size_t i = 0; i < sizeof bounds_presets / sizeof bounds_presets[0] && used < sizeof usage; i++)
+        used += (size_t)snprintf(usage + used, sizeof usage - used, " %s", bounds_presets[i].name);
+    if (used < sizeof usage - 1)
+        strcat(usage, "\n");
+    bench_args_init(argc, argv, usage, 4);
     if (argc > 1 && strcmp(argv[1], "engine") == 0)
         return run_engine_mode(argc, argv);
     const char *host = argc > 1 ? argv[1] : "127.0.0.1";
-    int port = argc > 2 ? atoi(argv[2]) : 8080;
+    bench_args_no_option(host, "HOST");
+    int port = argc > 2 ? bench_args_port(argv[2]) : 8080;
     const char *which = argc > 3 ? argv[3] : "dipole";
     const char *pts = argc > 4 ? argv[4] : "50";
+    check_preset_points(which, pts);
     int rc = 0, found = 0;
     for (size_t i = 0; i < sizeof bounds_presets / sizeof bounds_presets[0]; i++) {
         if (strcmp(which, "all") != 0 && strcmp(which, bounds_presets[i].name) != 0)

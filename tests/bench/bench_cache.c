@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_args.h"
 #include "cache.h"
 
 enum { THREADS = 4, MAX_BODY = 65536 };
@@ -57,8 +58,9 @@ static void *run(void *p)
 
 int main(int argc, char **argv)
 {
+    bench_args_init(argc, argv, "usage: bench_cache [STORES_PER_THREAD]   (1..10000000; 4 threads, cap 8 MiB)\n", 1);
     if (argc > 1)
-        g_stores = atoi(argv[1]);
+        g_stores = (int)bench_args_long(argv[1], "STORES_PER_THREAD", 1, 10000000);
     char dir[] = "/tmp/nr_bench_cache_XXXXXX";
     if (!mkdtemp(dir))
         return 1;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_args.h"
 #include "http_client.h"
 
 typedef struct {
@@ -66,10 +67,15 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    bench_args_init(argc, argv,
+                    "usage: bench_health [HOST] [PORT] [SECONDS] [RATES_CLIENTS] [CONTOURS]   (default 127.0.0.1 "
+                    "8080 20 16 4)\n", 5);
     const char *host = argc > 1 ? argv[1] : "127.0.0.1";
-    int port = argc > 2 ? atoi(argv[2]) : 8080;
-    double seconds = argc > 3 ? atof(argv[3]) : 20.0;
-    int n_rates = argc > 4 ? atoi(argv[4]) : 16, n_contours = argc > 5 ? atoi(argv[5]) : 4;
+    bench_args_no_option(host, "HOST");
+    int port = argc > 2 ? bench_args_port(argv[2]) : 8080;
+    double seconds = argc > 3 ? bench_args_double(argv[3], "SECONDS", 0.1, 86400.0) : 20.0;
+    int n_rates = argc > 4 ? (int)bench_args_long(argv[4], "RATES_CLIENTS", 0, 1024) : 16;
+    int n_contours = argc > 5 ? (int)bench_args_long(argv[5], "CONTOURS", 0, 1024) : 4;
     if (seconds < 1 || seconds > 3600 || n_rates < 0 || n_rates > 256 || n_contours < 0 || n_contours > 64) {
         fprintf(stderr, "usage: bench_health [host] [port] [seconds 1-3600] [rates clients 0-256] [contours 0-64]\n");
         return 2;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_args.h"
 #include "access_log.h"
 #include "api.h"
 #include "metrics.h"
@@ -43,8 +44,9 @@ static void *observe_many(void *arg)
 
 int main(int argc, char **argv)
 {
-    int threads = argc > 1 ? atoi(argv[1]) : 4;
-    long n = argc > 2 ? atol(argv[2]) : 1000000;
+    bench_args_init(argc, argv, "usage: bench_metrics [THREADS] [REQUESTS_PER_THREAD]   (default 4 1000000)\n", 2);
+    int threads = argc > 1 ? (int)bench_args_long(argv[1], "THREADS", 1, 256) : 4;
+    long n = argc > 2 ? bench_args_long(argv[2], "REQUESTS_PER_THREAD", 1, 1000000000L) : 1000000;
     if (threads < 1 || threads > 64 || n < 1) {
         fprintf(stderr, "usage: bench_metrics [threads 1-64] [requests per thread]\n");
         return 2;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_args.h"
 #include "engine.h"
 #include "experiment.h"
 #include "chi2_model.h"
@@ -34,9 +35,19 @@ static const char *const coupling_names[NR_NUPHILIC_N_COUPLINGS] = {"g_ee", "g_e
 
 int main(int argc, char **argv)
 {
+    bench_args_init(argc, argv,
+                    "usage: bench_nuphilic_bounds [DATA_DIR] [g_ee|g_etau|g_mutau|g_emu|all] [N_MASSES]\n"
+                    "       (defaults: $NUREACH_DATA_DIR or data, all, 0 = the README masses; N_MASSES 1..200:\n"
+                    "       that many log-spaced masses from 1 keV to 500 MeV)\n", 3);
     const char *data = argc > 1 ? argv[1] : (getenv("NUREACH_DATA_DIR") ? getenv("NUREACH_DATA_DIR") : "data");
+    bench_args_no_option(data, "DATA_DIR");
     const char *which = argc > 2 ? argv[2] : "all";
-    int n_masses = argc > 3 ? atoi(argv[3]) : 0;
+    int known = strcmp(which, "all") == 0;
+    for (int c = 0; c < NR_NUPHILIC_N_COUPLINGS; c++)
+        known |= strcmp(which, coupling_names[c]) == 0;
+    if (!known)
+        bench_args_bad("coupling: unknown '%s'", which);
+    int n_masses = argc > 3 ? (int)bench_args_long(argv[3], "N_MASSES", 0, 200) : 0;
     nr_error err;
     nr_engine *eng;
     double t0 = now();

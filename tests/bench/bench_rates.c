@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_args.h"
 #include "http_client.h"
 
 /* One POST; returns the status (or -1) and whether it was a cache hit. */
@@ -40,9 +41,11 @@ static void report(const char *what, double *t, int n)
 
 int main(int argc, char **argv)
 {
+    bench_args_init(argc, argv, "usage: bench_rates [HOST] [PORT] [REPEATS]   (default 127.0.0.1 8080 50)\n", 3);
     const char *host = argc > 1 ? argv[1] : "127.0.0.1";
-    int port = argc > 2 ? atoi(argv[2]) : 8080;
-    int repeats = argc > 3 ? atoi(argv[3]) : 50;
+    bench_args_no_option(host, "HOST");
+    int port = argc > 2 ? bench_args_port(argv[2]) : 8080;
+    int repeats = argc > 3 ? (int)bench_args_long(argv[3], "REPEATS", 1, 100000) : 50;
     if (repeats < 3 || repeats > 100000) {
         fprintf(stderr, "repeats must be between 3 and 100000\n");
         return 2;

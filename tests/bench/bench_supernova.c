@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_args.h"
 #include "constants.h"
 #include "sn_profile.h"
 #include "supernova.h"
@@ -109,6 +110,11 @@ static double branch_at(const outline *o, int from, int to, double m)
 
 int main(int argc, char **argv)
 {
+    bench_args_init(argc, argv,
+                    "usage: bench_supernova [PROFILE_FILE]   (default: the synthetic profile of sn_profile.h;\n"
+                    "       NUREACH_DATA_DIR or ./data holds limits/dark_photon/bounds_SN.txt)\n", 1);
+    if (argc > 1)
+        bench_args_no_option(argv[1], "PROFILE_FILE");
     nr_sn_profile p;
     nr_error err;
     nr_status st = argc > 1 ? nr_sn_profile_read(argv[1], argv[1], &p, &err) : nr_sn_profile_synthetic(&p, &err);

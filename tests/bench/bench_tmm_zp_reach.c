@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench_args.h"
 #include "engine.h"
 #include "experiment.h"
 #include "flux.h"
@@ -31,6 +32,13 @@ static double reach(const nr_tmm_prepared *p, int leptons_only)
 
 int main(int argc, char **argv)
 {
+    bench_args_init(argc, argv,
+                    "usage: bench_tmm_zp_reach [V g_nu g_l g_q ANTINEUTRINOS(0/1)]   (default 1e-4 1 1 1 0;\n"
+                    "       NUREACH_DATA_DIR: the data folder, default ./data)\n", 5);
+    for (int i = 1; i < argc && i <= 4; i++)
+        bench_args_double(argv[i], i == 1 ? "V" : i == 2 ? "g_nu" : i == 3 ? "g_l" : "g_q", -1e6, 1e6);
+    if (argc > 5)
+        bench_args_long(argv[5], "ANTINEUTRINOS", 0, 1);
     const char *data = getenv("NUREACH_DATA_DIR") ? getenv("NUREACH_DATA_DIR") : "data";
     nr_engine *engine = NULL;
     nr_error err;

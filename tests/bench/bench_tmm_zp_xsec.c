@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench_args.h"
 #include "constants.h"
 #include "materials.h"
 #include "models/tmm_zp_xsec.h"
@@ -17,8 +18,10 @@
 
 int main(int argc, char **argv)
 {
+    bench_args_init(argc, argv, "usage: bench_tmm_zp_xsec [Q0_GEV2]   (Q0^2 > 0 [GeV^2]; NUREACH_DATA_DIR: the data "
+                                "folder, default ./data)\n", 1);
     const char *data = getenv("NUREACH_DATA_DIR") ? getenv("NUREACH_DATA_DIR") : "data";
-    const double q0 = argc > 1 ? atof(argv[1]) : NR_TMM_Q0_GEV2;
+    const double q0 = argc > 1 ? bench_args_double(argv[1], "Q0_GEV2", 1e-12, 1e6) : NR_TMM_Q0_GEV2;
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/pdf", data);
     nr_pdf *pdf = NULL;

@@ -26,6 +26,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "bench_args.h"
 #include "engine.h"
 #include "experiment.h"
 #include "model.h"
@@ -117,7 +118,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "the u1x model is not registered\n");
         return 1;
     }
+    bench_args_init(argc, argv,
+                    "usage: bench_u1x_figs [X_H ...] [-o FILE] [-p all|mesons|bremsstrahlung]\n"
+                    "       (at most 16 x_H in [-10, 10], default 0 -1 -2; FILE default u1x_figs.tsv;\n"
+                    "       NUREACH_DATA_DIR: the data folder, default ./data)\n", -1);
     for (int i = 1; i < argc; i++) {
+        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "-p") == 0) && i + 1 >= argc)
+            bench_args_bad("%s needs a value", argv[i]);
         if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             out_path = argv[++i];
         } else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
@@ -127,12 +134,13 @@ int main(int argc, char **argv)
             for (int k = 0; ps->choices[k]; k++)
                 if (strcmp(ps->choices[k], want) == 0)
                     production = k;
-            if (production < 0) {
-                fprintf(stderr, "unknown production '%s' (all, mesons, bremsstrahlung)\n", want);
-                return 2;
-            }
+            if (production < 0)
+                bench_args_bad("-p: unknown production '%s' (all, mesons, bremsstrahlung)", want);
         } else if (n_xh < 16) {
-            x_h[n_xh++] = atof(argv[i]);
+            bench_args_no_option(argv[i], "X_H");
+            x_h[n_xh++] = bench_args_double(argv[i], "X_H", -10.0, 10.0);
+        } else {
+            bench_args_bad("X_H: more than 16 values");
         }
     }
     if (n_xh == 0) {

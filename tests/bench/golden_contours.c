@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_args.h"
 #include "bounds_presets.h"
 #include "contour.h"
 #include "engine.h"
@@ -21,16 +22,16 @@
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: golden_contours PRESET POINTS SOURCE [THREADS]\n");
-        return 2;
-    }
+    bench_args_init(argc, argv,
+                    "usage: golden_contours PRESET POINTS SOURCE [THREADS] > tests/golden/contour_PRESET_POINTS.txt\n"
+                    "       (POINTS 2..200 per axis; SOURCE: the git commit, written into the header; THREADS 1..64,\n"
+                    "       default 1; NUREACH_DATA_DIR: the data folder, default ./data)\n", 4);
+    if (argc < 4)
+        bench_args_bad("PRESET, POINTS and SOURCE are required");
     const bounds_preset *bp = bounds_preset_find(argv[1]);
-    int points = atoi(argv[2]);
-    if (!bp || points < 2 || points > NR_BOUNDS_MAX_POINTS) {
-        fprintf(stderr, "unknown preset %s or bad points %s\n", argv[1], argv[2]);
-        return 2;
-    }
+    if (!bp)
+        bench_args_bad("PRESET: unknown preset '%s' (tests/bench/bounds_presets.h)", argv[1]);
+    int points = (int)bench_args_long(argv[2], "POINTS", 2, NR_BOUNDS_MAX_POINTS);
     const char *data = getenv("NUREACH_DATA_DIR") ? getenv("NUREACH_DATA_DIR") : "data";
     nr_error err;
     nr_error_clear(&err);
@@ -49,7 +50,7 @@ int main(int argc, char **argv)
     nr_model_defaults(model, base);
     bounds_preset_apply(bp, model, base);
     nr_bounds_result res;
-    const unsigned threads = argc > 4 ? (unsigned)atoi(argv[4]) : 1;
+    const unsigned threads = argc > 4 ? (unsigned)bench_args_long(argv[4], "THREADS", 1, 64) : 1;
     if (bounds_preset_compute(bp, model, engine, base, (size_t)points, threads, &res, &err) != NR_OK) {
         fprintf(stderr, "bounds: %s\n", err.message);
         return 1;

@@ -2,6 +2,11 @@
 
 Starts the real daemon on an ephemeral port (--port 0 --port-file), sends HTTP requests, and keeps
 the pass/fail count that the tests print as "N passed, N failed".
+
+Waits are for conditions (the port file, the process's exit, the full response) with generous deadlines that
+only bound a hang: CI runs the suite two tests at a time on a 2-core machine that may be loaded (at load ~14 a
+daemon took 4 s to start, 8.6 s to stop, and a first rates request more than 20 s), so a deadline that a
+normal run meets with room to spare can still be missed there.
 """
 import http.client
 import json
@@ -11,6 +16,28 @@ import socket
 import subprocess
 import sys
 import time
+
+
+# Rates and spectra requests wait this long for their result before a 202 (--compute-wait-ms): the checks need
+# the 200, and the default 20 s was missed at load ~14 by a daemon's first request (it also waits for the
+# cross-section table). Later options win, so a test's own --compute-wait-ms overrides it.
+PATIENT = ["--compute-wait-ms", "300000"]
+
+# A request waits this long for its answer at most [s]: more than any --compute-wait-ms / --job-wait-ms a test
+# sets (at most 300000 ms), so a slow answer arrives rather than a client-side timeout.
+REQUEST_TIMEOUT_S = 600.0
+
+
+def long_scan(i=0):
+    """A POST /api/v1/bounds body whose job runs for minutes however fast the model becomes, distinct for each i:
+    the largest grid (200 x 200, NR_BOUNDS_MAX_POINTS of physics/contour.h) over two mass axes of dark_photon, so
+    every one of its 40000 points computes a new production (progress 6.7% after 30 s at load ~6: about 8 min in
+    all). The grid, not one model's cost per point, makes it long; a job is cancellable at every point, so a
+    DELETE or a daemon's stop ends it at once. For the checks that need a job still running (queues, quotas,
+    cancellation, shutdown, time budget)."""
+    return {"model": "dark_photon", "experiment": "FASER", "signal": "visible",
+            "scan": {"x": {"param": "m_Ap", "min": 0.01 + 1e-4 * i, "max": 0.1, "points": 200, "scale": "log"},
+                     "y": {"param": "m_NR", "min": 0.01, "max": 10, "points": 200, "scale": "log"}}}
 
 
 class Checks:
@@ -34,11 +61,12 @@ class Checks:
 
     def with_daemon(self, prefix, run, extra=()):
         """Starts a daemon on a fresh state folder, calls run(daemon) if it started, stops it (a clean stop is a
-        check), removes the folder, and returns the summary's exit code."""
+        check), removes the folder, and returns the summary's exit code. The daemon answers rates and spectra
+        with their result however loaded the machine (PATIENT, before extra: a test's own value wins)."""
         import shutil
         import tempfile
         work = tempfile.mkdtemp(prefix=prefix)
-        d = Daemon(os.path.join(work, "state"), extra=extra)
+        d = Daemon(os.path.join(work, "state"), extra=PATIENT + list(extra))
         try:
             if self.check(d.start(), "daemon started"):
                 run(d)
@@ -78,8 +106,9 @@ class Daemon:
     def port_file(self):
         return os.path.join(self.state_dir, "port")
 
-    def start(self, timeout=30.0):
-        """Starts the daemon; returns True once the port file exists (False if it exited first)."""
+    def start(self, timeout=300.0):
+        """Starts the daemon; returns True once the port file exists (False if it exited first or did not write
+        the port file within timeout seconds)."""
         os.makedirs(self.state_dir, exist_ok=True)
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
@@ -96,9 +125,10 @@ class Daemon:
             time.sleep(0.05)
         return False
 
-    def stop(self, timeout=10.0):
-        """SIGTERM; returns (exit code or None if it had to be killed, seconds taken)."""
+    def stop(self, timeout=120.0):
+        """SIGTERM; returns (exit code or None if it had to be killed after timeout seconds, seconds taken)."""
         if not self.proc or self.proc.poll() is not None:
+            self.close_stderr()
             return (self.proc.returncode if self.proc else None, 0.0)
         t0 = time.monotonic()
         self.proc.send_signal(signal.SIGTERM)
@@ -108,16 +138,23 @@ class Daemon:
             self.proc.kill()
             self.proc.wait()
             code = None
-        self.stderr_file.close()
+        self.close_stderr()
         return code, time.monotonic() - t0
+
+    def close_stderr(self):
+        """Closes this side's handle on the daemon's stderr file (kept open it pins the state folder's file
+        system: test_cache_faults could not unmount its tmpfs when the daemon had exited by itself)."""
+        f = getattr(self, "stderr_file", None)
+        if f and not f.closed:
+            f.close()
 
     def stderr_text(self):
         with open(self.stderr_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
-    def request(self, method, path, body=None, headers=None):
+    def request(self, method, path, body=None, headers=None, timeout=REQUEST_TIMEOUT_S):
         """Returns (status, headers dict with lower-case names, body bytes)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         data = body
         if isinstance(body, (dict, list)):
             data = json.dumps(body).encode()

@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon  # noqa: E402
+from nrtest import PATIENT, Checks, Daemon  # noqa: E402
 
 T = Checks()
 
@@ -41,7 +41,7 @@ def totals(result):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="nureach-dumps-")
-    d = Daemon(os.path.join(tmp, "state"), extra=["--job-wait-ms", "60000"])
+    d = Daemon(os.path.join(tmp, "state"), extra=["--job-wait-ms", "300000"] + PATIENT)  # 200s on a loaded machine
     try:
         if not d.start():
             T.check(False, "daemon starts: " + d.stderr_text())

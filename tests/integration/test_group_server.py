@@ -29,12 +29,15 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon, env_path  # noqa: E402
+from nrtest import REQUEST_TIMEOUT_S, Checks, Daemon, env_path, long_scan  # noqa: E402
 import subprocess  # noqa: E402
 import prometheus_text  # noqa: E402
 
 T = Checks()
 RATES = {"model": "sm", "experiment": "FASERnu"}
+# A rates request is answered with its result however loaded the machine (the default 20 s wait before a 202 was
+# missed at load ~14 by a first request, which also waits for the cross-section table).
+PATIENT = ["--compute-wait-ms", "300000"]
 
 
 def health(d):
@@ -44,7 +47,7 @@ def health(d):
 
 def test_cache_health(tmp):
     state = os.path.join(tmp, "state-health")
-    d = Daemon(state)
+    d = Daemon(state, extra=PATIENT)
     try:
         if not T.check(d.start(), "health: daemon starts"):
             return
@@ -59,7 +62,7 @@ def test_cache_health(tmp):
         try:
             code, hdr, _ = d.request("POST", "/api/v1/rates", RATES)
             T.check(code == 200, "health: a result is served while the cache is locked (%s)" % code)
-            deadline = time.monotonic() + 15  # the store waits for the busy timeout (5 s) after the answer
+            deadline = time.monotonic() + 120  # the failed store is counted once its busy timeout (5 s) is over
             while time.monotonic() < deadline:
                 _, h = health(d)
                 if h["cache"]["store_failures"]:
@@ -79,7 +82,7 @@ def test_cache_health(tmp):
 
 def request_from(d, source, method, path, body=None, headers=None):
     """A request from a given loopback source address: (status, headers, body bytes)."""
-    conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=60, source_address=(source, 0))
+    conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=REQUEST_TIMEOUT_S, source_address=(source, 0))
     data = json.dumps(body).encode() if body is not None else None
     hdrs = {"Content-Type": "application/json"} if data is not None else {}
     hdrs.update(headers or {})
@@ -88,13 +91,6 @@ def request_from(d, source, method, path, body=None, headers=None):
     out = (r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
     conn.close()
     return out
-
-
-def slow_scan(i):
-    """A scan over two mass-like axes: minutes of work, distinct for each i."""
-    return {"model": "dark_photon", "experiment": "FASER", "signal": "visible",
-            "scan": {"x": {"param": "m_Ap", "min": 0.01 + 1e-4 * i, "max": 0.1, "points": 40, "scale": "log"},
-                     "y": {"param": "m_NR", "min": 0.01, "max": 10, "points": 40, "scale": "log"}}}
 
 
 def test_metrics_parser_refuses():
@@ -130,7 +126,7 @@ def sample(families, family, name=None, **labels):
 def test_metrics_and_access_log(tmp):
     test_metrics_parser_refuses()
     state = os.path.join(tmp, "state-metrics")
-    d = Daemon(state, extra=["--access-log", "json"])
+    d = Daemon(state, extra=["--access-log", "json"] + PATIENT)
     try:
         if not T.check(d.start(), "metrics: daemon starts"):
             return
@@ -177,7 +173,7 @@ def test_metrics_and_access_log(tmp):
     T.check(len(nf) == 1 and nf[0]["path"] == "/no/such/file", "access log: the 404 with its path")
 
 
-def wait_running(d, n, timeout=10.0):
+def wait_running(d, n, timeout=120.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         fams = prometheus_text.parse(d.request("GET", "/metrics")[2].decode())
@@ -190,32 +186,34 @@ def wait_running(d, n, timeout=10.0):
 def test_quotas(tmp):
     state = os.path.join(tmp, "state-quotas")
     d = Daemon(state, extra=["--job-threads", "2", "--client-queued", "2", "--job-queue", "3",
-                             "--job-wait-ms", "0"])
+                             "--job-wait-ms", "0"] + PATIENT)
     try:
         if not T.check(d.start(), "quotas: daemon starts"):
             return
         code, _, _ = request_from(d, "127.0.0.3", "POST", "/api/v1/rates", RATES)  # warms the cross sections
         T.check(code == 200, "quotas: B's first rates (%s)" % code)
-        codes = [request_from(d, "127.0.0.2", "POST", "/api/v1/bounds", slow_scan(0))[0]]
-        wait_running(d, 1)  # the worker has taken it: it no longer counts as waiting
-        codes += [request_from(d, "127.0.0.2", "POST", "/api/v1/bounds", slow_scan(i))[0] for i in (1, 2)]
+        code, _, body = request_from(d, "127.0.0.2", "POST", "/api/v1/bounds", long_scan(0))
+        codes = [code]
+        a_first = (json.loads(body or b"{}").get("job") or {}).get("id", "0" * 64)
+        T.check(wait_running(d, 1), "quotas: a worker takes A's first scan")  # it no longer counts as waiting
+        codes += [request_from(d, "127.0.0.2", "POST", "/api/v1/bounds", long_scan(i))[0] for i in (1, 2)]
         T.check(codes == [202, 202, 202], "quotas: A's first three scans accepted (one running, two waiting): %s" % codes)
-        code, h, body = request_from(d, "127.0.0.2", "POST", "/api/v1/bounds", slow_scan(3))
+        code, h, body = request_from(d, "127.0.0.2", "POST", "/api/v1/bounds", long_scan(3))
         p = json.loads(body or b"{}")
         T.check(code == 429 and h.get("content-type") == "application/problem+json" and
                 p.get("type", "").endswith("too-many-jobs") and int(h.get("retry-after", "0")) > 0,
                 "quotas: A's fourth: 429 problem + Retry-After (%s %s %s)" % (code, h.get("retry-after"), p))
-        t0 = time.monotonic()
         code, h, _ = request_from(d, "127.0.0.3", "POST", "/api/v1/rates", dict(RATES, experiment="FASERnu2"))
-        dt = time.monotonic() - t0
-        # A's scans take minutes each: an answer within seconds came from the worker A may not take
-        T.check(code == 200 and h.get("x-nureach-cache") == "miss" and dt < 10.0,
-                "quotas: B's new rates computed on the free worker (%s in %.2f s)" % (code, dt))
-        code, _, _ = request_from(d, "127.0.0.3", "POST", "/api/v1/bounds", slow_scan(10))
+        _, _, body = request_from(d, "127.0.0.2", "GET", "/api/v1/jobs/" + a_first)
+        a_status = json.loads(body or b"{}").get("status")
+        # answered while A's first scan still runs: it did not wait for a worker A holds
+        T.check(code == 200 and h.get("x-nureach-cache") == "miss" and a_status == "running",
+                "quotas: B's new rates computed on the free worker (%s; A's first scan %s)" % (code, a_status))
+        code, _, _ = request_from(d, "127.0.0.3", "POST", "/api/v1/bounds", long_scan(10))
         T.check(code == 202 and wait_running(d, 2), "quotas: B's scan runs on the second worker (%s)" % code)
-        code, _, _ = request_from(d, "127.0.0.3", "POST", "/api/v1/bounds", slow_scan(11))
+        code, _, _ = request_from(d, "127.0.0.3", "POST", "/api/v1/bounds", long_scan(11))
         T.check(code == 202, "quotas: B's second scan waits: the queue (3) is now full (%s)" % code)
-        code, h, body = request_from(d, "127.0.0.4", "POST", "/api/v1/bounds", slow_scan(20))
+        code, h, body = request_from(d, "127.0.0.4", "POST", "/api/v1/bounds", long_scan(20))
         T.check(code == 503 and int(h.get("retry-after", "0")) > 0, "quotas: a full queue: 503 + Retry-After (%s)" % code)
         _, _, body = d.request("GET", "/metrics")
         fams = prometheus_text.parse(body.decode())
@@ -231,17 +229,19 @@ def test_quotas(tmp):
 def test_slow_clients(tmp):
     state = os.path.join(tmp, "state-slow")
     d = Daemon(state, extra=["--max-connections", "64", "--max-connections-per-client", "8",
-                             "--request-deadline-s", "3", "--timeout-s", "30"])
+                             "--request-deadline-s", "6", "--timeout-s", "300"])
     socks = []
     try:
         if not T.check(d.start(), "slow: daemon starts"):
             return
         for _ in range(40):
-            s = socket.create_connection(("127.0.0.1", d.port), timeout=5, source_address=("127.0.0.2", 0))
-            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+            s = socket.create_connection(("127.0.0.1", d.port), timeout=60, source_address=("127.0.0.2", 0))
             socks.append(s)
+            try:
+                s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+            except OSError:
+                pass  # one past the per-client limit may be closed already: the loop below sees it closed
         answered = 0
-        t0 = time.monotonic()
         for _ in range(15):
             try:
                 code, _, _ = d.request("GET", "/api/v1/health")
@@ -250,9 +250,11 @@ def test_slow_clients(tmp):
                 pass
         T.check(answered == 15, "slow: 15 of 15 health probes answered while 40 slow connections are open (%d)"
                 % answered)
-        T.check(time.monotonic() - t0 < 3.0, "slow: the probes took %.2f s" % (time.monotonic() - t0))
+        _, _, body = d.request("GET", "/metrics")
+        cut = sample(prometheus_text.parse(body.decode()), "nureach_http_connections_cut_total")
+        T.check(cut == 0, "slow: the probes were answered before the deadline cut any slow connection (%s cut)" % cut)
         open_socks = list(socks)
-        deadline = time.monotonic() + 8
+        deadline = time.monotonic() + 120  # they are cut 6 s after they began; this only bounds a hang
         while time.monotonic() < deadline and open_socks:
             still = []
             for s in open_socks:
@@ -268,7 +270,7 @@ def test_slow_clients(tmp):
                     continue
             open_socks = still
             time.sleep(1.0)
-        T.check(not open_socks, "slow: every trickling connection is closed within 8 s (%d still open)"
+        T.check(not open_socks, "slow: every trickling connection is closed by the deadline (%d still open)"
                 % len(open_socks))
         _, _, body = d.request("GET", "/metrics")
         cut = sample(prometheus_text.parse(body.decode()), "nureach_http_connections_cut_total")
@@ -304,7 +306,8 @@ def test_tokens(tmp):
     import hashlib
     T.check(hashlib.sha256(alice.encode()).hexdigest() in stored and alice not in stored,
             "only the secret's sha256 is stored")
-    d = Daemon(state, extra=["--auth", "tokens", "--open-read", "1", "--job-threads", "2", "--job-wait-ms", "0"])
+    d = Daemon(state, extra=["--auth", "tokens", "--open-read", "1", "--job-threads", "2", "--job-wait-ms", "0"] +
+               PATIENT)
     try:
         if not T.check(d.start(), "tokens: daemon starts"):
             return
@@ -323,7 +326,7 @@ def test_tokens(tmp):
             T.check(code == 200, "tokens: --open-read: GET %s open (%s)" % (path, code))
         code, _, _ = d.request("POST", "/api/v1/rates", RATES, auth(alice))
         T.check(code == 200, "tokens: alice's rates: 200 (%s)" % code)
-        code, _, body = d.request("POST", "/api/v1/bounds", slow_scan(0), auth(alice))
+        code, _, body = d.request("POST", "/api/v1/bounds", long_scan(0), auth(alice))
         job_id = json.loads(body).get("job", {}).get("id", "")
         T.check(code == 202 and job_id, "tokens: alice's scan is a job (%s)" % code)
         code, _, body = d.request("GET", "/api/v1/jobs", None, auth(alice))

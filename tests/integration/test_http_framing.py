@@ -76,7 +76,9 @@ def test_limits(d):
     raw = d.raw(b"POST /api/v1/rates HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 5\r\n"
                 b"Connection: close\r\n\r\nhello")
     check_problem(raw, 501, "not-implemented", "7: Transfer-Encoding gzip")
-    T.check(time.time() - t0 < 20, "7: answered, not held for the 30 s timeout (%.1f s)" % (time.time() - t0))
+    # the daemon's idle timeout is 300 s (main): far from this bound, which a loaded machine cannot reach with five
+    # error answers, while a request held until the timeout would exceed it
+    T.check(time.time() - t0 < 150, "7: answered, not held for the 300 s timeout (%.1f s)" % (time.time() - t0))
 
 
 def test_framing(d):
@@ -120,7 +122,7 @@ def main():
         test_framing(d)
         test_layer_errors(d)
 
-    return T.with_daemon("nureach-framing-", run, extra=["--compute-wait-ms", "120000"])
+    return T.with_daemon("nureach-framing-", run, extra=["--compute-wait-ms", "300000", "--timeout-s", "300"])
 
 
 if __name__ == "__main__":

@@ -35,8 +35,11 @@ T = Checks()
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLE = os.path.join(ROOT, "tests", "notebook", "example.py")
 README = os.path.join(ROOT, "README.md")
-LONG_SCAN = ("model=dark_photon&experiment=FASER2&signal=visible&scan.x.param=m_Ap&scan.y.param=epsilon"
-             "&scan.x.points=150&scan.y.points=150")
+# nrtest.long_scan as a GET form: minutes of work because of its 200 x 200 grid over two mass axes (a new
+# production at every point), however fast the model becomes; it must still run after several requests
+LONG_SCAN = ("model=dark_photon&experiment=FASER&signal=visible"
+             "&scan.x.param=m_Ap&scan.x.min=0.01&scan.x.max=0.1&scan.x.points=200&scan.x.scale=log"
+             "&scan.y.param=m_NR&scan.y.min=0.01&scan.y.max=10&scan.y.points=200&scan.y.scale=log")
 
 
 def readme_block():
@@ -154,7 +157,7 @@ def test_csv_header(d):
 def test_unfinished_csv(d):
     import pandas as pd
     status, _, body = d.request("GET", "/api/v1/bounds.json?" + LONG_SCAN)
-    T.check(status == 202, "a 150 x 150 FASER 2 scan becomes a job (%d)" % status)
+    T.check(status == 202, "a 200 x 200 mass x mass scan becomes a job (%d)" % status)
     job = json.loads(body)["job"]
     _, _, body = d.request("GET", job["href"])
     state = json.loads(body)
@@ -187,7 +190,8 @@ def main():
         if not T.check(has_module(module), "python3-%s is installed (deploy/common.sh installs it)" % module):
             return T.summary()
     work = tempfile.mkdtemp(prefix="nureach-notebook-")
-    d = Daemon(os.path.join(work, "state"), extra=["--job-wait-ms", "0"])
+    # rates and spectra (and their CSV: it waits at least as long) answered with their result however loaded
+    d = Daemon(os.path.join(work, "state"), extra=["--job-wait-ms", "0", "--compute-wait-ms", "300000"])
     try:
         if T.check(d.start(), "daemon started"):
             test_csv_header(d)

@@ -31,7 +31,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon  # noqa: E402
+from nrtest import PATIENT, Checks, Daemon  # noqa: E402
 
 T = Checks()
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -486,7 +486,7 @@ def main():
         T.check(False, "the validator knows every keyword of the spec: %s" % e)
         return T.summary()
     work = tempfile.mkdtemp(prefix="nureach-openapi-")
-    d = Daemon(os.path.join(work, "state"), extra=["--job-wait-ms", "0"])
+    d = Daemon(os.path.join(work, "state"), extra=["--job-wait-ms", "0"] + PATIENT)
     try:
         if T.check(d.start(), "daemon started"):
             test_live(d, test_served(d))

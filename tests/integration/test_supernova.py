@@ -158,7 +158,7 @@ def main():
         f.write(text.replace("\n50 ", "\n50 x", 1).replace("R_nu_km 25", "R_nu_km 25", 1) + "1 2 3\n")
     try:
         T.with_daemon("nureach-sn-a-", lambda d: run(d, profiles), extra=["--sn-profiles", profiles,
-                                                                          "--job-wait-ms", "60000"])
+                                                                          "--job-wait-ms", "300000"])
         T.with_daemon("nureach-sn-b-", run_without_folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -17,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nrtest import Checks, Daemon  # noqa: E402
+from nrtest import PATIENT, Checks, Daemon  # noqa: E402
 
 T = Checks()
 
@@ -89,7 +89,7 @@ def test_refusal(d):
 def main():
     t_start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="nureach-zdhnl-")
-    d = Daemon(os.path.join(tmp, "d"), extra=["--job-wait-ms", "300000", "--job-max-s", "600"])
+    d = Daemon(os.path.join(tmp, "d"), extra=["--job-wait-ms", "300000", "--job-max-s", "600"] + PATIENT)
     try:
         if not T.check(d.start(), "daemon starts"):
             return T.summary()

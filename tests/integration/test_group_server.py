@@ -335,7 +335,7 @@ def test_tokens(tmp):
                 "tokens: alice's job list holds her jobs only (%s)" % [(j["client"], j["status"]) for j in mine])
         scan = [j for j in mine if j["id"] == job_id]
         T.check(scan and {"status", "progress", "created_at", "elapsed_s", "remaining_s"} <= set(scan[0]) and
-                scan[0]["model"] == "dark_photon", "tokens: a listed job has status, progress, submit time, elapsed, "
+                scan[0]["model"] == long_scan(0)["model"], "tokens: a listed job has status, progress, submit time, elapsed, "
                                                    "remaining: %s" % scan)
         code, _, body = d.request("GET", "/api/v1/jobs", None, auth(bob))
         T.check(code == 200 and json.loads(body)["jobs"] == [], "tokens: bob's list is empty (%s)" % body[:100])

@@ -35,11 +35,12 @@ T = Checks()
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLE = os.path.join(ROOT, "tests", "notebook", "example.py")
 README = os.path.join(ROOT, "README.md")
-# nrtest.long_scan as a GET form: minutes of work because of its 200 x 200 grid over two mass axes (a new
-# production at every point), however fast the model becomes; it must still run after several requests
-LONG_SCAN = ("model=dark_photon&experiment=FASER&signal=visible"
-             "&scan.x.param=m_Ap&scan.x.min=0.01&scan.x.max=0.1&scan.x.points=200&scan.x.scale=log"
-             "&scan.y.param=m_NR&scan.y.min=0.01&scan.y.max=10&scan.y.points=200&scan.y.scale=log")
+# nrtest.long_scan as a GET form: minutes of work because of its 200 x 200 grid over two mass axes of zd_hnl (a new
+# Z_D and N production at every point), however fast the model becomes; it must still run after several requests
+LONG_SCAN = ("model=zd_hnl&experiment=FASERnu2&signal=nuee_primary"
+             "&params.mass_relation=fixed&params.flavour=tau&params.epsilon=1e-3"
+             "&scan.x.param=m_N&scan.x.min=0.003&scan.x.max=0.01&scan.x.points=200&scan.x.scale=log"
+             "&scan.y.param=m_ZD&scan.y.min=0.03&scan.y.max=0.3&scan.y.points=200&scan.y.scale=log")
 
 
 def readme_block():

@@ -29,11 +29,11 @@ REQUEST_TIMEOUT_S = 600.0
 
 
 def long_scan(i=0):
-    """A POST /api/v1/bounds body whose job runs for minutes however fast the model becomes, distinct for each i:
-    the largest grid (200 x 200, NR_BOUNDS_MAX_POINTS of physics/contour.h) over two mass axes of dark_photon, so
-    every one of its 40000 points computes a new production (progress 6.7% after 30 s at load ~6: about 8 min in
-    all). The grid, not one model's cost per point, makes it long; a job is cancellable at every point, so a
-    DELETE or a daemon's stop ends it at once. For the checks that need a job still running (queues, quotas,
+    """A POST /api/v1/bounds body for a long job, distinct for each i: the largest grid (200 x 200,
+    NR_BOUNDS_MAX_POINTS of physics/contour.h) over two mass axes of dark_photon. Once about 8 min (progress 6.7%
+    after 30 s at load ~6); on 2026-12-06 at 9e46b47 (load 2, --job-threads 2, the meson decays memoised in the
+    mass) it was done within 12 s, so a check must not assume it is still running minutes later. A job is
+    cancellable at every point, so a DELETE or a daemon's stop ends it at once. For the checks that need a job still running (queues, quotas,
     cancellation, shutdown, time budget)."""
     return {"model": "dark_photon", "experiment": "FASER", "signal": "visible",
             "scan": {"x": {"param": "m_Ap", "min": 0.01 + 1e-4 * i, "max": 0.1, "points": 200, "scale": "log"},

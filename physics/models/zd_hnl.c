@@ -563,8 +563,9 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
  * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
  * is the larger. The directions' trigonometry and the cone's tangent are computed once per spectrum (two_body_dirs);
  * for a cone below pi/2 a direction is kept when z > 0 and p_T^2 <= z^2 tan^2(keep), and its cell found from the
- * squares p_T^2, z (nr_llp_spectrum_fill_pt2_pz), as is every direction when the cone is the whole sphere (the taus
- * of D_s -> tau nu); a cone between pi/2 and pi (not used) takes atan2 and nr_llp_spectrum_fill. */
+ * squares p_T^2, z (nr_llp_spectrum_fill_same_p: the azimuths of a polar angle share |p|, one momentum lookup), as
+ * is every direction when the cone is the whole sphere (the taus of D_s -> tau nu); a cone between pi/2 and pi (not
+ * used) takes atan2 and nr_llp_spectrum_fill. */
 enum { N_COS = 16, N_PHI = 8 };
 
 typedef struct {
@@ -626,26 +627,33 @@ static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m
         const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
         if (p_par > 0 ? p_perp < p_par * tan_lo || p_perp > p_par * tan_hi : skip_backward)
             continue;
+        double kept_pt2[N_PHI], kept_z[N_PHI];
+        int n_kept = 0;
         for (int iph = 0; iph < N_PHI; iph++) {
             /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
             const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
             const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
             const double pt2 = x * x + y * y;
-            if (cone->pre_test) { /* inside the cone: cells from the squares (nr_llp_spectrum_fill_pt2_pz) */
+            if (cone->pre_test) { /* inside the cone: cells from the squares (nr_llp_spectrum_fill_same_p) */
                 const double z2 = z * z;
                 if (!(z > 0) || pt2 > z2 * cone->tan2_keep)
                     continue;
-                nr_llp_spectrum_fill_pt2_pz(out, pt2, z, w_dir);
+                kept_pt2[n_kept] = pt2;
+                kept_z[n_kept++] = z;
                 continue;
             }
             if (cone->keep >= NR_PI) { /* every direction kept: cells from the squares, atan2 only beyond 90 deg */
-                nr_llp_spectrum_fill_pt2_pz(out, pt2, z, w_dir);
+                kept_pt2[n_kept] = pt2;
+                kept_z[n_kept++] = z;
                 continue;
             }
             const double pt = sqrt(pt2), angle = atan2(pt, z);
             if (angle <= cone->keep)
                 nr_llp_spectrum_fill(out, angle, sqrt(pt * pt + z * z), w_dir);
         }
+        /* the azimuths of one rest-frame polar angle share |p|^2 = p_par^2 + p_perp^2: one momentum-cell lookup */
+        if (n_kept > 0)
+            nr_llp_spectrum_fill_same_p(out, p_par * p_par + p_perp * p_perp, n_kept, kept_pt2, kept_z, w_dir);
     }
 }
 

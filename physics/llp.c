@@ -103,6 +103,32 @@ void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_
     s->w_pb[sq_cell(&theta_cells, pt2_gev2 / pz2) * NR_LLP_N_P + sq_cell(&p_cells, pt2_gev2 + pz2)] += weight_pb;
 }
 
+/* n directions of one momentum (p^2 [GeV^2] shared, e.g. the azimuths of a rest-frame polar angle in a two-body
+ * boost, whose |p|^2 = p_par^2 + p_perp^2 does not depend on the azimuth): the momentum cell is looked up once, the
+ * angle cell per direction from tan^2 = p_T^2 / p_z^2 as nr_llp_spectrum_fill_pt2_pz does (issue 11). A p^2 not
+ * summed from the components may fall in the neighbouring cell only within rounding (~1e-16 relative) of an edge
+ * (tests/test_llp.c compares with nr_llp_spectrum_fill_pt2_pz on random directions). */
+void nr_llp_spectrum_fill_same_p(nr_llp_spectrum *s, double p2_gev2, int n, const double *pt2_gev2,
+                                 const double *pz_gev, double weight_pb)
+{
+    if (!s || !s->w_pb || !isfinite(weight_pb) || n <= 0) return;
+    pthread_once(&sq_cells_once, sq_cells_init);
+    if (!theta_cells.ok || !p_cells.ok) {
+        for (int i = 0; i < n; i++)
+            nr_llp_spectrum_fill(s, atan2(sqrt(pt2_gev2[i]), pz_gev[i]), sqrt(p2_gev2), weight_pb);
+        return;
+    }
+    double *col = s->w_pb + sq_cell(&p_cells, p2_gev2);
+    for (int i = 0; i < n; i++) {
+        const double pz = pz_gev[i];
+        if (!(pz > 0.0)) { /* at or beyond 90 degrees: the log10 route */
+            nr_llp_spectrum_fill(s, atan2(sqrt(pt2_gev2[i]), pz), sqrt(p2_gev2), weight_pb);
+            continue;
+        }
+        col[sq_cell(&theta_cells, pt2_gev2[i] / (pz * pz)) * NR_LLP_N_P] += weight_pb;
+    }
+}
+
 nr_status nr_llp_spectrum_init(nr_llp_spectrum *s, double mass_gev, nr_error *err)
 {
     if (!s) return nr_fail(err, NR_EINTERNAL, "llp spectrum", "no spectrum to initialise");
@@ -287,19 +313,35 @@ static int directions_init(decay_directions *d, const nr_meson_decay_sampling *s
 /* Add the decays of the mesons of one sub-cell (theta_m, p_m) carrying weight_pb: the X four-momentum of
  * nr_two_body_decay_lab (the same boost, written out here for the hot loop: the photon is not needed and the
  * trigonometry of the meson direction and of phi* is shared by all directions). */
+enum { N_PHI_MAX = 32 }; /* azimuths per nr_llp_spectrum_fill_same_p call */
+
 static void add_decays_of_one_meson(nr_llp_spectrum *s, double m_m, double theta_m, double p_m, double weight_pb,
-                                    const decay_directions *d)
+                                    const decay_directions *d, const double *theta_top)
 {
     double w = weight_pb / (d->n_cos * d->n_phi), m_x = s->mass_gev;
     double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
     double gamma = sqrt(p_m * p_m + m_m * m_m) / m_m, gamma_beta = p_m / m_m;
     double st = sin(theta_m), ct = cos(theta_m);
+    double pt2[N_PHI_MAX], pz[N_PHI_MAX];
     for (int ic = 0; ic < d->n_cos; ic++) {
         double x_par = gamma * p_star * d->cos_star[ic] + gamma_beta * e_x_star, perp = p_star * d->sin_star[ic];
-        for (int ip = 0; ip < d->n_phi; ip++) {
-            double px = x_par * st + perp * d->cos_phi[ip] * ct, py = perp * d->sin_phi[ip];
-            double pz = x_par * ct - perp * d->cos_phi[ip] * st;
-            nr_llp_spectrum_fill_pt2_pz(s, px * px + py * py, pz, w);
+        if (theta_top) {
+            /* every azimuth of this polar angle has momentum column ip and makes an angle of at least
+             * |theta_m - alpha| with the beam (alpha: the X's angle to the meson); beyond the column's top region
+             * edge (margins 1e-9 relative and 1e-13 rad for rounding) it lands only in cells nobody reads */
+            const double top = theta_top[sq_cell(&p_cells, x_par * x_par + perp * perp)];
+            if (fabs(theta_m - atan2(perp, x_par)) - top > 1e-9 * fabs(top) + 1e-13)
+                continue;
+        }
+        for (int ip0 = 0; ip0 < d->n_phi; ip0 += N_PHI_MAX) { /* the azimuths share |p|^2 = x_par^2 + perp^2 */
+            const int n = d->n_phi - ip0 < N_PHI_MAX ? d->n_phi - ip0 : N_PHI_MAX;
+            for (int j = 0; j < n; j++) {
+                const int ip = ip0 + j;
+                double px = x_par * st + perp * d->cos_phi[ip] * ct, py = perp * d->sin_phi[ip];
+                pz[j] = x_par * ct - perp * d->cos_phi[ip] * st;
+                pt2[j] = px * px + py * py;
+            }
+            nr_llp_spectrum_fill_same_p(s, x_par * x_par + perp * perp, n, pt2, pz, w);
         }
     }
 }
@@ -364,6 +406,17 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
     double h = NR_HADRON_CELL_LOG10_WIDTH / smp.n_sub;
     region_reach reach;
     if (region) region_reach_init(&reach, region);
+    /* per momentum column the angle [rad] above which a direction lands outside the region: the lower edge of the
+     * cell above it_max, +inf when it_max is the top cell (larger angles are clamped into it), -1 for an empty
+     * column; used only with the table lookup of the momentum cell (add_decays_of_one_meson, issue 11) */
+    pthread_once(&sq_cells_once, sq_cells_init);
+    double theta_top[NR_LLP_N_P];
+    const int polar_skip = region && p_cells.ok;
+    for (int ip = 0; polar_skip && ip < NR_LLP_N_P; ip++)
+        theta_top[ip] = region->it_max[ip] >= NR_LLP_N_THETA - 1 ? INFINITY
+                        : region->it_max[ip] < 0 ? -1.0
+                                                 : pow(10.0, NR_LLP_LOG10_THETA_MIN +
+                                                                 (region->it_max[ip] + 1) * NR_LLP_CELL_LOG10_WIDTH);
     const double m_x = s->mass_gev, m_m = meson->mass_gev;
     const double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
     for (size_t k = 0; k < meson->n_cells; k++) {
@@ -374,7 +427,7 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
             for (int b = 0; b < smp.n_sub; b++) {
                 double p_m = pow(10.0, c->log10_p - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (b + 0.5) * h);
                 if (region && meson_misses_region(&reach, m_m, theta_m, p_m, m_x, e_x_star, p_star)) continue;
-                add_decays_of_one_meson(s, meson->mass_gev, theta_m, p_m, w, &dirs);
+                add_decays_of_one_meson(s, meson->mass_gev, theta_m, p_m, w, &dirs, polar_skip ? theta_top : NULL);
             }
         }
     }

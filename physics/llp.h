@@ -63,6 +63,9 @@ void nr_llp_spectrum_fill(nr_llp_spectrum *s, double theta_rad, double p_gev, do
 /* The same for a momentum given by p_T^2 [GeV^2] and p_z [GeV] (theta = atan2(p_T, p_z)): for p_z > 0 the cells come
  * from tan^2 theta and p^2 by table lookup, no atan2, log10 or sqrt (the same cells up to rounding at an edge). */
 void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_gev, double weight_pb);
+/* n directions sharing p^2 [GeV^2] (p_T^2 [GeV^2] and p_z [GeV] each), weight_pb each: the momentum cell once. */
+void nr_llp_spectrum_fill_same_p(nr_llp_spectrum *s, double p2_gev2, int n, const double *pt2_gev2,
+                                 const double *pz_gev, double weight_pb);
 /* dst += factor * src (same mass required: NR_EINPUT otherwise). Combines production channels. */
 nr_status nr_llp_spectrum_add_scaled(nr_llp_spectrum *dst, const nr_llp_spectrum *src, double factor,
                                      nr_error *err);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "bremsstrahlung.h"
+#include "constants.h"
 #include "llp.h"
 #include "nr_test.h"
 
@@ -259,6 +260,58 @@ static void test_fill_pt2_pz(void)
     nr_llp_spectrum_free(&b);
 }
 
+/* nr_llp_spectrum_fill_same_p (the momentum cell once for the azimuths of one rest-frame polar angle, issue 11)
+ * against nr_llp_spectrum_fill_pt2_pz per direction: 50k two-body boosts with p_par (either sign) and p_perp
+ * log-uniform over 1e-6..1e7 GeV, a parent angle log-uniform over 1e-7..3 rad and 8 azimuths on [0, pi] each, as
+ * zd_hnl's fill_two_body builds them; p^2 = p_par^2 + p_perp^2 for the batch, p_T^2 + p_z^2 per direction. The
+ * spectra must be equal cell by cell (the same sums in the same order); they could differ only for a p^2 within
+ * rounding of a cell edge, which random directions do not hit, while a wrong momentum cell would show. */
+static void test_fill_same_p(void)
+{
+    nr_llp_spectrum a, b;
+    nr_error err;
+    CHECK(nr_llp_spectrum_init(&a, 0.1, &err) == NR_OK && nr_llp_spectrum_init(&b, 0.1, &err) == NR_OK, "init");
+    if (!a.w_pb || !b.w_pb)
+        return;
+    unsigned long long x = 2463534242ULL; /* xorshift64, fixed seed */
+    const size_t n = 50000;
+    size_t backward = 0;
+    for (size_t k = 0; k < n; k++) {
+        double u[4];
+        for (int j = 0; j < 4; j++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            u[j] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        const double p_par = (u[3] < 0.1 ? -1.0 : 1.0) * pow(10.0, -6.0 + 13.0 * u[0]);
+        const double p_perp = pow(10.0, -6.0 + 13.0 * u[1]), theta = pow(10.0, -7.0 + 7.5 * u[2]);
+        const double st = sin(theta), ct = cos(theta), w = 1.0 + 1e-6 * (double)k;
+        double pt2[8], pz[8];
+        for (int iph = 0; iph < 8; iph++) {
+            const double phi = (iph + 0.5) * NR_PI / 8;
+            const double xx = p_par * st + p_perp * cos(phi) * ct, yy = p_perp * sin(phi);
+            pz[iph] = p_par * ct - p_perp * cos(phi) * st;
+            pt2[iph] = xx * xx + yy * yy;
+            backward += !(pz[iph] > 0);
+            nr_llp_spectrum_fill_pt2_pz(&a, pt2[iph], pz[iph], w);
+        }
+        nr_llp_spectrum_fill_same_p(&b, p_par * p_par + p_perp * p_perp, 8, pt2, pz, w);
+    }
+    size_t differ = 0, filled = 0;
+    for (int c = 0; c < NR_LLP_N_THETA * NR_LLP_N_P; c++) {
+        differ += a.w_pb[c] != b.w_pb[c];
+        filled += a.w_pb[c] > 0;
+    }
+    printf("fill_same_p: %zu boosts x 8 azimuths (%zu backward) over %zu cells, %zu cells differ from fill_pt2_pz\n",
+           n, backward, filled, differ);
+    CHECK(filled > 5000 && backward > 1000, "the directions cover the grid (%zu cells, %zu backward)", filled,
+          backward);
+    CHECK(differ == 0, "one momentum cell per boost = per-direction cells (%zu cells differ)", differ);
+    nr_llp_spectrum_free(&a);
+    nr_llp_spectrum_free(&b);
+}
+
 /* A region like zd_hnl's (zd_region): every angle cell at low momenta, a cone narrowing with momentum above, the
  * volume's rows 0-104 under it, and some momentum columns left out entirely (it_max = -1). */
 static void test_region_init(nr_llp_cell_region *r)
@@ -333,6 +386,7 @@ static void test_region_fills(const nr_hadron_table *pi0, const nr_hadron_table 
 int main(void)
 {
     test_fill_pt2_pz();
+    test_fill_same_p();
     test_branching_ratios();
     test_two_body_kinematics();
     test_decay_probability();

@@ -563,8 +563,9 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
  * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
  * is the larger. The directions' trigonometry and the cone's tangent are computed once per spectrum (two_body_dirs);
  * for a cone below pi/2 a direction is kept when z > 0 and p_T^2 <= z^2 tan^2(keep), and its cell found from the
- * squares p_T^2, z (nr_llp_spectrum_fill_pt2_pz), as is every direction when the cone is the whole sphere (the taus
- * of D_s -> tau nu); a cone between pi/2 and pi (not used) takes atan2 and nr_llp_spectrum_fill. */
+ * squares p_T^2, z (nr_llp_spectrum_fill_same_p: the azimuths of a polar angle share |p|, one momentum lookup), as
+ * is every direction when the cone is the whole sphere (the taus of D_s -> tau nu); a cone between pi/2 and pi (not
+ * used) takes atan2 and nr_llp_spectrum_fill. */
 enum { N_COS = 16, N_PHI = 8 };
 
 typedef struct {
@@ -599,54 +600,104 @@ static int parent_misses_cone(double theta, double p, double m_parent, double e_
     return bg_parent > bg_star && theta - asin(bg_star / bg_parent) > keep;
 }
 
-static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
-                          double weight, const two_body_dirs *cone)
+/* What fill_two_body needs of a parent's direction (theta [rad]) and of its momentum (p [GeV], mass m_parent
+ * [GeV], daughter e_star, p_star [GeV]), computed once per angle row and momentum column of a parent spectrum
+ * (decay_spectrum) rather than per cell: the same expressions, so the same values (issue 11). */
+typedef struct {
+    double theta, st, ct;   /* polar angle [rad] of the parent, its sin and cos                                 */
+    double tan_lo, tan_hi;  /* rest-frame polar angles with tan(alpha) outside [tan_lo, tan_hi] miss the cone   */
+    int skip_backward;      /* alpha >= 90 degrees misses the cone                                             */
+} parent_angle;
+
+typedef struct {
+    double bg, gamma;       /* the parent's beta gamma and gamma                                                */
+    int bounded;            /* bg above the daughter's rest-frame beta gamma: lab angle to the parent bounded  */
+    double alpha_max;       /* then that bound asin(bg* / bg) [rad] (parent_misses_cone)                        */
+} parent_momentum;
+
+static void parent_angle_init(parent_angle *a, double theta, const two_body_dirs *cone)
 {
-    if (parent_misses_cone(theta, p, m_parent, e_star, p_star, cone->keep))
-        return;
-    const double bg_parent = p / m_parent;
-    const double st = sin(theta), ct = cos(theta), e = sqrt(p * p + m_parent * m_parent);
-    const double gamma = e / m_parent, beta_gamma = bg_parent, w_dir = weight / (N_COS * N_PHI);
+    a->theta = theta;
+    a->st = sin(theta);
+    a->ct = cos(theta);
     /* A daughter at angle alpha to its parent lies between |theta - alpha| and theta + alpha from the beam (every
      * azimuth), so a rest-frame polar angle with |theta - alpha| > keep sends all N_PHI azimuths outside the cone
      * and is skipped: tan(alpha) = p_perp / p_par below tan(theta - keep) or above tan(theta + keep), or alpha >= 90
      * degrees (p_par <= 0) when theta + keep < 90 degrees; margins of 1e-9, and the per-direction test still
      * decides what is filled (the kept directions, and so the spectrum, do not change). */
-    double tan_lo = 0.0, tan_hi = INFINITY;
-    int skip_backward = 0;
+    a->tan_lo = 0.0;
+    a->tan_hi = INFINITY;
+    a->skip_backward = 0;
     if (cone->pre_test) {
         if (theta > cone->keep)
-            tan_lo = tan(theta - cone->keep) * (1.0 - 1e-9);
+            a->tan_lo = tan(theta - cone->keep) * (1.0 - 1e-9);
         if (theta + cone->keep < 0.5 * NR_PI * (1.0 - 1e-9)) {
-            tan_hi = tan(theta + cone->keep) * (1.0 + 1e-9);
-            skip_backward = 1;
+            a->tan_hi = tan(theta + cone->keep) * (1.0 + 1e-9);
+            a->skip_backward = 1;
         }
     }
+}
+
+static void parent_momentum_init(parent_momentum *m, double p, double m_parent, double e_star, double p_star)
+{
+    const double bg_parent = p / m_parent, bg_star = p_star / sqrt(fmax(e_star * e_star - p_star * p_star, 1e-300));
+    m->bg = bg_parent;
+    m->gamma = sqrt(p * p + m_parent * m_parent) / m_parent;
+    m->bounded = bg_parent > bg_star;
+    m->alpha_max = m->bounded ? asin(bg_star / bg_parent) : 0.0;
+}
+
+static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const parent_momentum *m, double e_star,
+                             double p_star, double weight, const two_body_dirs *cone)
+{
+    if (m->bounded && a->theta - m->alpha_max > cone->keep) /* parent_misses_cone */
+        return;
+    const double st = a->st, ct = a->ct, gamma = m->gamma, beta_gamma = m->bg, w_dir = weight / (N_COS * N_PHI);
+    const double tan_lo = a->tan_lo, tan_hi = a->tan_hi;
+    const int skip_backward = a->skip_backward;
     for (int ic = 0; ic < N_COS; ic++) {
         const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
         if (p_par > 0 ? p_perp < p_par * tan_lo || p_perp > p_par * tan_hi : skip_backward)
             continue;
+        double kept_pt2[N_PHI], kept_z[N_PHI];
+        int n_kept = 0;
         for (int iph = 0; iph < N_PHI; iph++) {
             /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
             const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
             const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
             const double pt2 = x * x + y * y;
-            if (cone->pre_test) { /* inside the cone: cells from the squares (nr_llp_spectrum_fill_pt2_pz) */
+            if (cone->pre_test) { /* inside the cone: cells from the squares (nr_llp_spectrum_fill_same_p) */
                 const double z2 = z * z;
                 if (!(z > 0) || pt2 > z2 * cone->tan2_keep)
                     continue;
-                nr_llp_spectrum_fill_pt2_pz(out, pt2, z, w_dir);
+                kept_pt2[n_kept] = pt2;
+                kept_z[n_kept++] = z;
                 continue;
             }
             if (cone->keep >= NR_PI) { /* every direction kept: cells from the squares, atan2 only beyond 90 deg */
-                nr_llp_spectrum_fill_pt2_pz(out, pt2, z, w_dir);
+                kept_pt2[n_kept] = pt2;
+                kept_z[n_kept++] = z;
                 continue;
             }
             const double pt = sqrt(pt2), angle = atan2(pt, z);
             if (angle <= cone->keep)
                 nr_llp_spectrum_fill(out, angle, sqrt(pt * pt + z * z), w_dir);
         }
+        /* the azimuths of one rest-frame polar angle share |p|^2 = p_par^2 + p_perp^2: one momentum-cell lookup */
+        if (n_kept > 0)
+            nr_llp_spectrum_fill_same_p(out, p_par * p_par + p_perp * p_perp, n_kept, kept_pt2, kept_z, w_dir);
     }
+}
+
+/* One parent (theta [rad], p [GeV], mass m_parent [GeV]); see fill_two_body_at. */
+static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
+                          double weight, const two_body_dirs *cone)
+{
+    parent_angle a;
+    parent_momentum m;
+    parent_angle_init(&a, theta, cone);
+    parent_momentum_init(&m, p, m_parent, e_star, p_star);
+    fill_two_body_at(out, &a, &m, e_star, p_star, weight, cone);
 }
 
 /* Centres of the LLP grid's cells: theta [rad] and p [GeV] (nr_llp_cell_log10_*). */
@@ -670,12 +721,23 @@ static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
     const double m = parents->mass_gev;
-    for (int it = 0; it < NR_LLP_N_THETA; it++)
+    parent_momentum mom[NR_LLP_N_P];
+    for (int ip = 0; ip < NR_LLP_N_P; ip++)
+        parent_momentum_init(&mom[ip], centre.p[ip], m, e_star, p_star);
+    for (int it = 0; it < NR_LLP_N_THETA; it++) {
+        parent_angle a;
+        int have_angle = 0;
         for (int ip = 0; ip < NR_LLP_N_P; ip++) {
             const double w = parents->w_pb[it * NR_LLP_N_P + ip];
-            if (w > 0)
-                fill_two_body(out, centre.theta[it], centre.p[ip], m, e_star, p_star, factor * w, cone);
+            if (!(w > 0))
+                continue;
+            if (!have_angle) { /* the row's trigonometry once, when it has a parent */
+                parent_angle_init(&a, centre.theta[it], cone);
+                have_angle = 1;
+            }
+            fill_two_body_at(out, &a, &mom[ip], e_star, p_star, factor * w, cone);
         }
+    }
 }
 
 /* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,

@@ -15,6 +15,7 @@
 
 #include "constants.h"
 #include "flux.h"
+#include "decay.h"
 #include "models/nuphilic_flux.h"
 #include "nr_test.h"
 
@@ -167,6 +168,20 @@ int main(void)
                           0.0 * tot[NR_SPECIES(NR_FLAVOUR_TAU, 1)], 0.6, "prompt: nubar_e and nubar_tau of similar size");
         }
         nr_nuphilic_prepared_free(&prep);
+    }
+    /* the Z' decay probability of the per-point sum against decay.h's (the expm1 it replaces), y = L/d from 1e-8
+     * to 1e3 over both switch points (y = 1e-3, 40), 40 points a decade */
+    {
+        double worst = 0;
+        for (int i = 0; i <= 440; i++) {
+            double y = pow(10, -8 + i / 40.0), l = 480.0, d = l / y;
+            double want = nr_decay_prob_between(0, l, d), got = nr_nuphilic_zp_decay_prob(l, d);
+            worst = fmax(worst, fabs(got - want) / want);
+        }
+        printf("Z' decay probability vs decay.h: worst %.3g relative\n", worst);
+        CHECK(worst < 1e-15, "Z' decay probability off decay.h's by %.3g (relative)", worst);
+        CHECK(nr_nuphilic_zp_decay_prob(480.0, 0.0) == 1.0 && nr_nuphilic_zp_decay_prob(480.0, INFINITY) == 0.0,
+              "Z' decay probability at d = 0 / infinity");
     }
     return nr_test_summary();
 }

@@ -107,6 +107,10 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
                               nr_nuphilic_prepared *out, nr_error *err);
 void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p);
 
+/* nr_decay_prob_between(0, l_m, d_m) (decay.h) for the Z' sum, exp-free where 1 - exp(-l/d) is 1 or its series
+ * suffices (see nuphilic_flux.c); agrees with it to 1e-15 relative. */
+double nr_nuphilic_zp_decay_prob(double l_m, double d_m);
+
 /* The new neutrinos per species and flux bin (added to the SM flux of the table) for couplings g[4]:
  * extra[species * n_nu + i]. */
 void nr_nuphilic_extra_neutrinos(const nr_nuphilic_prepared *p, const double g[NR_NUPHILIC_N_COUPLINGS], double *extra);

@@ -390,6 +390,14 @@ static void expect_refused(const char *text, const char *fragment, const char *w
     nr_sn_profile_free(&p);
 }
 
+/* expect_refused() on the common header followed by the data rows `rows` */
+static void expect_rows_refused(const char *rows, const char *fragment, const char *what)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s", header, rows);
+    expect_refused(text, fragment, what);
+}
+
 static void test_reader(void)
 {
     char good[4096];
@@ -417,38 +425,35 @@ static void test_reader(void)
     char *c = strstr(bad, "mu_mu_MeV");
     memcpy(c, "mu_xx", 5);
     expect_refused(bad, "column 6 must be 'mu_mu_MeV'", "wrong column");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n0 8 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 9, column 1 (r_km) = 0: must be strictly increasing", "radius not increasing");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n50 -1 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 9, column 2 (T_MeV) = -1: must be positive", "negative temperature");
+    expect_rows_refused("0 30 3e14 0.3 150 150 0 0 0\n0 8 1e11 0.1 20 20 0 0 0\n",
+                        "line 9, column 1 (r_km) = 0: must be strictly increasing", "radius not increasing");
+    expect_rows_refused("0 30 3e14 0.3 150 150 0 0 0\n50 -1 1e11 0.1 20 20 0 0 0\n",
+                        "line 9, column 2 (T_MeV) = -1: must be positive", "negative temperature");
     /* range checks name the line and the column (issue 15 review item 7) */
-    snprintf(bad, sizeof bad, "%s-1 30 3e14 0.3 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 8, column 1 (r_km) = -1: must be >= 0", "negative radius");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n# a comment line\n50 0 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 10, column 2 (T_MeV) = 0: must be positive", "zero temperature, after a comment");
-    snprintf(bad, sizeof bad, "%s0 30 0 0.3 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 8, column 3 (rho_g_cm3) = 0: must be positive", "zero density");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n50 1 -1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 9, column 3 (rho_g_cm3) = -1e+11: must be positive", "negative density");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 1.5 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 8, column 4 (Y_e) = 1.5: must be between 0 and 1", "Y_e above 1");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n50 1 1e11 -0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 9, column 4 (Y_e) = -0.1", "negative Y_e");
+    expect_rows_refused("-1 30 3e14 0.3 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n",
+                        "line 8, column 1 (r_km) = -1: must be >= 0", "negative radius");
+    expect_rows_refused("0 30 3e14 0.3 150 150 0 0 0\n# a comment line\n50 0 1e11 0.1 20 20 0 0 0\n",
+                        "line 10, column 2 (T_MeV) = 0: must be positive", "zero temperature, after a comment");
+    expect_rows_refused("0 30 0 0.3 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n",
+                        "line 8, column 3 (rho_g_cm3) = 0: must be positive", "zero density");
+    expect_rows_refused("0 30 3e14 0.3 150 150 0 0 0\n50 1 -1e11 0.1 20 20 0 0 0\n",
+                        "line 9, column 3 (rho_g_cm3) = -1e+11: must be positive", "negative density");
+    expect_rows_refused("0 30 3e14 1.5 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n",
+                        "line 8, column 4 (Y_e) = 1.5: must be between 0 and 1", "Y_e above 1");
+    expect_rows_refused("0 30 3e14 0.3 150 150 0 0 0\n50 1 1e11 -0.1 20 20 0 0 0\n",
+                        "line 9, column 4 (Y_e) = -0.1", "negative Y_e");
     expect_refused("nureach_sn_profile 1\nL_nu_erg_s -3e52\n", "line 2: L_nu_erg_s = -3e+52 must be positive",
                    "negative L_nu");
     expect_refused("nureach_sn_profile 1\nL_nu_erg_s 3e52\nR_nu_km 0\n", "line 3: R_nu_km = 0 must be positive",
                    "zero R_nu");
     expect_refused("nureach_sn_profile 1\ntime_s -1\n", "line 2: time_s = -1 must be >= 0", "negative time");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "line 8: column 9", "short row");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0 7\n50 1 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "more than 9 numbers", "long row");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 nan 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "not a finite number", "nan");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n40 1 1e11 0.1 20 20 0 0 0\n", header);
-    expect_refused(bad, "R_far_km = 50", "rows end before R_far");
-    snprintf(bad, sizeof bad, "%s0 30 3e14 0.3 150 150 0 0 0\n", header);
-    expect_refused(bad, "at least two rows", "one row");
+    expect_rows_refused("0 30 3e14 0.3 150 150 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", "line 8: column 9", "short row");
+    expect_rows_refused("0 30 3e14 0.3 150 150 0 0 0 7\n50 1 1e11 0.1 20 20 0 0 0\n",
+                        "more than 9 numbers", "long row");
+    expect_rows_refused("0 30 3e14 0.3 150 nan 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n", "not a finite number", "nan");
+    expect_rows_refused("0 30 3e14 0.3 150 150 0 0 0\n40 1 1e11 0.1 20 20 0 0 0\n",
+                        "R_far_km = 50", "rows end before R_far");
+    expect_rows_refused("0 30 3e14 0.3 150 150 0 0 0\n", "at least two rows", "one row");
     snprintf(bad, sizeof bad, "nureach_sn_profile 1\nR_nu_km 20\nR_far_km 50\n"
                               "columns r_km T_MeV rho_g_cm3 Y_e mu_e_MeV mu_mu_MeV mu_nue_MeV mu_numu_MeV mu_nutau_MeV\n"
                               "0 30 3e14 0.3 150 150 0 0 0\n50 1 1e11 0.1 20 20 0 0 0\n");

@@ -141,15 +141,23 @@ static void test_rates_and_spectra(void)
           "refused by check: nothing prepared or released");
 }
 
+/* The counting model's defaults in p, the call counters reset, and a scan over it (NULL, after a failed check,
+ * if it could not start) */
+static nr_scan *start_scan(nr_param_value p[N_P], nr_error *err)
+{
+    nr_model_defaults(&counting, p);
+    nr_error_clear(err);
+    reset();
+    nr_scan *scan = nr_scan_init(&counting, NULL, NULL, 0, err);
+    CHECK(scan != NULL, "scan: %s", err->message);
+    return scan;
+}
+
 static void test_scan(void)
 {
     nr_param_value p[N_P];
-    nr_model_defaults(&counting, p);
     nr_error err;
-    nr_error_clear(&err);
-    reset();
-    nr_scan *scan = nr_scan_init(&counting, NULL, NULL, 0, &err);
-    CHECK(scan != NULL, "scan: %s", err.message);
+    nr_scan *scan = start_scan(p, &err);
     if (!scan)
         return;
     double ev = 0.0;
@@ -182,12 +190,8 @@ static void test_scan(void)
 static void test_scan_keep(void)
 {
     nr_param_value p[N_P];
-    nr_model_defaults(&counting, p);
     nr_error err;
-    nr_error_clear(&err);
-    reset();
-    nr_scan *scan = nr_scan_init(&counting, NULL, NULL, 0, &err);
-    CHECK(scan != NULL, "scan: %s", err.message);
+    nr_scan *scan = start_scan(p, &err);
     if (!scan)
         return;
     nr_scan_keep(scan, 2);

@@ -81,6 +81,15 @@ static int prepare(const nr_engine *engine, const char *body, nr_request *r)
     return rc;
 }
 
+/* The meta object the API attaches to a result of the prepared request r */
+static json_t *result_meta(const nr_engine *engine, const nr_request *r)
+{
+    nr_api api;
+    memset(&api, 0, sizeof api);
+    api.data_version = nr_engine_data_version(engine);
+    return nr_api_meta_json(&api, r, 1.0);
+}
+
 static void test_synthetic_flagged(const nr_engine *engine)
 {
     json_t *e = nr_catalog_experiment(nr_experiment_find("SN1987A"));
@@ -99,10 +108,7 @@ static void test_synthetic_flagged(const nr_engine *engine)
     if (prepare(engine, "{\"model\":\"b_minus_l\",\"experiment\":\"SN1987A\",\"params\":{\"m_Zp\":0.05,\"g_BL\":1e-12}}",
                 &r) != 0)
         return;
-    nr_api api;
-    memset(&api, 0, sizeof api);
-    api.data_version = nr_engine_data_version(engine);
-    json_t *meta = nr_api_meta_json(&api, &r, 1.0);
+    json_t *meta = result_meta(engine, &r);
     json_t *sn = json_object_get(meta, "sn_profile");
     CHECK(sn && json_is_true(json_object_get(sn, "synthetic")) &&
               strcmp(json_string_value(json_object_get(sn, "name")), "synthetic") == 0 &&
@@ -131,10 +137,7 @@ static void test_pinned(nr_engine *engine)
     CHECK(va > 0, "computed on the file: %g (%s)", va, err.message);
     CHECK(strlen(a.experiment.sn_profile_sha256) == 64 && strcmp(a.experiment.sn_profile_sha256, a.sn_profile_sha) == 0,
           "the request pins the file's sha256");
-    nr_api api;
-    memset(&api, 0, sizeof api);
-    api.data_version = nr_engine_data_version(engine);
-    json_t *meta = nr_api_meta_json(&api, &a, 1.0);
+    json_t *meta = result_meta(engine, &a);
     json_t *sn = json_object_get(meta, "sn_profile");
     CHECK(sn && json_is_false(json_object_get(sn, "synthetic")) &&
               strcmp(json_string_value(json_object_get(sn, "sha256")), a.sn_profile_sha) == 0,

@@ -220,6 +220,25 @@ static void faser_dark_photon_point(const nr_hadron_table *pi0, const nr_hadron_
     nr_llp_spectrum_free(&s);
 }
 
+/* Marsaglia's xorshift64 (J. Stat. Softw. 8 (2003) 14, shifts 13, 7, 17): the next state in *x and a uniform
+ * number in [0, 1) from its top 53 bits */
+static double xorshift_uniform(unsigned long long *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return (double)(*x >> 11) / 9007199254740992.0;
+}
+
+/* Cells of two spectra that differ (bit for bit), and cells of a that are filled */
+static void compare_cells(const nr_llp_spectrum *a, const nr_llp_spectrum *b, size_t *differ, size_t *filled)
+{
+    for (int c = 0; c < NR_LLP_N_THETA * NR_LLP_N_P; c++) {
+        *differ += a->w_pb[c] != b->w_pb[c];
+        *filled += a->w_pb[c] > 0;
+    }
+}
+
 /* nr_llp_spectrum_fill_pt2_pz (cells from tan^2 theta and p^2 by table lookup, issue 11) against
  * nr_llp_spectrum_fill(atan2(p_T, p_z), |p|) (log10 of both): 400k directions, log-uniform in p_T and |p_z| over
  * 1e-6..1e7 GeV, a tenth with p_z < 0 (so below, across and above both grids, and beyond 90 degrees), each with its
@@ -233,26 +252,19 @@ static void test_fill_pt2_pz(void)
     CHECK(nr_llp_spectrum_init(&a, 0.1, &err) == NR_OK && nr_llp_spectrum_init(&b, 0.1, &err) == NR_OK, "init");
     if (!a.w_pb || !b.w_pb)
         return;
-    unsigned long long x = 88172645463325252ULL; /* xorshift64, fixed seed */
+    unsigned long long x = 88172645463325252ULL; /* fixed seed */
     const size_t n = 400000;
     for (size_t k = 0; k < n; k++) {
         double u[3];
-        for (int j = 0; j < 3; j++) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            u[j] = (double)(x >> 11) / 9007199254740992.0;
-        }
+        for (int j = 0; j < 3; j++)
+            u[j] = xorshift_uniform(&x);
         const double pt = pow(10.0, -6.0 + 13.0 * u[0]), pz = (u[2] < 0.1 ? -1.0 : 1.0) * pow(10.0, -6.0 + 13.0 * u[1]);
         const double w = 1.0 + 1e-6 * (double)k;
         nr_llp_spectrum_fill(&a, atan2(pt, pz), sqrt(pt * pt + pz * pz), w);
         nr_llp_spectrum_fill_pt2_pz(&b, pt * pt, pz, w);
     }
     size_t differ = 0, filled = 0;
-    for (int c = 0; c < NR_LLP_N_THETA * NR_LLP_N_P; c++) {
-        differ += a.w_pb[c] != b.w_pb[c];
-        filled += a.w_pb[c] > 0;
-    }
+    compare_cells(&a, &b, &differ, &filled);
     printf("fill_pt2_pz: %zu random directions over %zu cells, %zu cells differ from atan2 + log10\n", n, filled, differ);
     CHECK(filled > 5000, "the directions cover the grid (%zu cells)", filled);
     CHECK(differ == 0, "cells from the squares = cells from atan2 and log10 (%zu cells differ)", differ);
@@ -273,17 +285,13 @@ static void test_fill_same_p(void)
     CHECK(nr_llp_spectrum_init(&a, 0.1, &err) == NR_OK && nr_llp_spectrum_init(&b, 0.1, &err) == NR_OK, "init");
     if (!a.w_pb || !b.w_pb)
         return;
-    unsigned long long x = 2463534242ULL; /* xorshift64, fixed seed */
+    unsigned long long x = 2463534242ULL; /* fixed seed */
     const size_t n = 50000;
     size_t backward = 0;
     for (size_t k = 0; k < n; k++) {
         double u[4];
-        for (int j = 0; j < 4; j++) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            u[j] = (double)(x >> 11) / 9007199254740992.0;
-        }
+        for (int j = 0; j < 4; j++)
+            u[j] = xorshift_uniform(&x);
         const double p_par = (u[3] < 0.1 ? -1.0 : 1.0) * pow(10.0, -6.0 + 13.0 * u[0]);
         const double p_perp = pow(10.0, -6.0 + 13.0 * u[1]), theta = pow(10.0, -7.0 + 7.5 * u[2]);
         const double st = sin(theta), ct = cos(theta), w = 1.0 + 1e-6 * (double)k;
@@ -299,10 +307,7 @@ static void test_fill_same_p(void)
         nr_llp_spectrum_fill_same_p(&b, p_par * p_par + p_perp * p_perp, 8, pt2, pz, w);
     }
     size_t differ = 0, filled = 0;
-    for (int c = 0; c < NR_LLP_N_THETA * NR_LLP_N_P; c++) {
-        differ += a.w_pb[c] != b.w_pb[c];
-        filled += a.w_pb[c] > 0;
-    }
+    compare_cells(&a, &b, &differ, &filled);
     printf("fill_same_p: %zu boosts x 8 azimuths (%zu backward) over %zu cells, %zu cells differ from fill_pt2_pz\n",
            n, backward, filled, differ);
     CHECK(filled > 5000 && backward > 1000, "the directions cover the grid (%zu cells, %zu backward)", filled,

@@ -174,8 +174,8 @@ static double isr_w(const isr_args *a, double e)
     if (!(u > a->u_c) || !(u < 1.0))
         return 0.0;
     double cone = a->x->shower_spread != 0.0 ? -expm1(-pow(a->theta * e / NR_SHOWER_SCALE_ENERGY_GEV, 2)) : 1.0;
-    double shower = (1 - u) / u * (nr_shower_fit_for(a->x->target).a - nr_shower_fit_for(a->x->target).b * u * u);
-    double prim = strcmp(a->x->beam_particle, "e+") == 0 ? 0.581 + 0.131 * pow(u / (1 - u), 0.7) : 0.0;
+    double shower = nr_track_u_dl_du_shower(u, nr_shower_fit_for(a->x->target)); /* 004 Eq. (A6) */
+    double prim = strcmp(a->x->beam_particle, "e+") == 0 ? nr_track_u_dl_du_primary(u) : 0.0; /* 004 Eq. (A5) */
     return (shower * cone + prim) / (u * eb);
 }
 

@@ -35,10 +35,13 @@ int main(int argc, char **argv)
     bench_args_init(argc, argv,
                     "usage: bench_tmm_zp_reach [V g_nu g_l g_q ANTINEUTRINOS(0/1)]   (default 1e-4 1 1 1 0;\n"
                     "       NUREACH_DATA_DIR: the data folder, default ./data)\n", 5);
+    /* parsed once, before any work: V, g_nu, g_l, g_q (defaults 1e-4 1 1 1) and ANTINEUTRINOS */
+    const char *const names[4] = {"V", "g_nu", "g_l", "g_q"};
+    double args[4] = {1e-4, 1.0, 1.0, 1.0};
     for (int i = 1; i < argc && i <= 4; i++)
-        bench_args_double(argv[i], i == 1 ? "V" : i == 2 ? "g_nu" : i == 3 ? "g_l" : "g_q", -1e6, 1e6);
-    if (argc > 5)
-        bench_args_long(argv[5], "ANTINEUTRINOS", 0, 1);
+        args[i - 1] = bench_args_double(argv[i], names[i - 1], -1e6, 1e6);
+    const double v_an = args[0], g_nu = args[1], g_l = args[2], g_q = args[3];
+    const int anti = argc > 5 ? (int)bench_args_long(argv[5], "ANTINEUTRINOS", 0, 1) : 0;
     const char *data = getenv("NUREACH_DATA_DIR") ? getenv("NUREACH_DATA_DIR") : "data";
     nr_engine *engine = NULL;
     nr_error err;
@@ -47,9 +50,6 @@ int main(int argc, char **argv)
         return 1;
     }
     const nr_experiment *fasernu = nr_experiment_find("FASERnu");
-    const double v_an = argc > 1 ? atof(argv[1]) : 1e-4, g_nu = argc > 2 ? atof(argv[2]) : 1.0;
-    const double g_l = argc > 3 ? atof(argv[3]) : 1.0, g_q = argc > 4 ? atof(argv[4]) : 1.0;
-    const int anti = argc > 5 ? atoi(argv[5]) : 0;
     static nr_tmm_prepared prep;
     const char *bm[3] = {"BM-II (e)", "BM-I (mu)", "BM-III (tau)"};
     printf("# FASERnu, V = %g, g_nu = %g, g_l = %g, g_q = %g, %s\n", v_an, g_nu, g_l, g_q,

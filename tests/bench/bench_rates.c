@@ -45,11 +45,7 @@ int main(int argc, char **argv)
     const char *host = argc > 1 ? argv[1] : "127.0.0.1";
     bench_args_no_option(host, "HOST");
     int port = argc > 2 ? bench_args_port(argv[2]) : 8080;
-    int repeats = argc > 3 ? (int)bench_args_long(argv[3], "REPEATS", 1, 100000) : 50;
-    if (repeats < 3 || repeats > 100000) {
-        fprintf(stderr, "repeats must be between 3 and 100000\n");
-        return 2;
-    }
+    int repeats = argc > 3 ? (int)bench_args_long(argv[3], "REPEATS", 3, 100000) : 50;
     double *cold = malloc(sizeof(double) * (size_t)repeats), *hot = malloc(sizeof(double) * (size_t)repeats);
     if (!cold || !hot)
         return 1;

@@ -442,9 +442,9 @@ nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_ch
     /* targets per radiation length of track: N_beam x (N_A / A) X0 [cm^-2]; sigma in GeV^-2 -> cm^2 */
     double nuclei = e->particles_on_target * t->radiation_length_g_cm2 / (t->a * NR_ATOMIC_MASS_UNIT_G);
     double to_events = nuclei * NR_HBARC2_GEV2_CM2;
-    double theta_max = atan(e->radius_m / (e->distance_m + e->length_m)); /* 004 Eq. (22) */
-    nr_shower_fit fit = nr_shower_fit_for(t);
-    double u_c = nr_critical_energy_gev(t->z) / eb; /* the fit is not used below E_c */
+    /* the cone theta_max (004 Eq. 22), the shower fit and u_c = E_c / E_beam, shared with the annihilation below */
+    const positron_track pt = positron_track_for(e);
+    const double theta_max = pt.theta_max, u_c = pt.u_c;
 
     /* primary beam particle: dl^/du ~ (1-u)^-0.7 near u = 1; v = (1-u)^0.3 makes the integrand smooth */
     const int n_u = 72;
@@ -461,14 +461,13 @@ nr_status nr_dump_yield_compute(const nr_experiment *e, double m, nr_electron_ch
         double hl = -log(u_lo) / n_u;
         for (int i = 0; i < n_u; i++) {
             double u = u_lo * exp((i + 0.5) * hl);
-            double dl = 2.0 * nr_track_u_dl_du_shower(u, fit) * hl /* u dl/du d ln u */
+            double dl = 2.0 * nr_track_u_dl_du_shower(u, pt.fit) * hl /* u dl/du d ln u */
                         * in_cone(e, u * eb, theta_max);
             add_brem_at(y, u * eb, to_events * dl, theta_max, q, t);
         }
     }
 
     /* annihilation on atomic electrons (Z per nucleus): 004 Eqs. (47), (50) with initial-state radiation (above) */
-    positron_track pt = positron_track_for(e);
     annihilation_isr(&pt, m, NR_ALPHA_EM, NR_DUMP_N_ISR, y, to_events * t->z * nr_dump_resonance_strength(q));
     return NR_OK;
 }

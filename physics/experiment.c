@@ -194,36 +194,36 @@ const int nr_n_experiments = (int)(sizeof nr_experiments / sizeof nr_experiments
 const nr_experiment_field nr_experiment_fields[] = {
     {"luminosity_fb", "fb^-1", "integrated luminosity; every flux scales with it", 1e-6, 1e5,
      offsetof(nr_experiment, luminosity_fb),
-     KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET) | KIND_BIT(NR_DETECTOR_DECAY_VOLUME)},
+     KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET) | KIND_BIT(NR_DETECTOR_DECAY_VOLUME), 0},
     {"target_mass_t", "t", "target mass at fixed face area (sets the depth of the target)", 1e-6, 1e4,
-     offsetof(nr_experiment, target_mass_t), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET)},
+     offsetof(nr_experiment, target_mass_t), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET), 0},
     {"width_m", "m", "width of the target face (the flux is scaled by the face area)", 0.01, 5.0,
-     offsetof(nr_experiment, width_m), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET)},
+     offsetof(nr_experiment, width_m), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET), 0},
     {"height_m", "m", "height of the target face (the flux is scaled by the face area)", 0.01, 5.0,
-     offsetof(nr_experiment, height_m), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET)},
+     offsetof(nr_experiment, height_m), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET), 0},
     {"gap_m", "m", "distance from the back of the target to the decay volume behind it", 0.0, 100.0,
-     offsetof(nr_experiment, gap_m), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET)},
+     offsetof(nr_experiment, gap_m), KIND_BIT(NR_DETECTOR_NEUTRINO_TARGET), 0},
     {"distance_m", "m", "distance from the ATLAS interaction point (beam dumps: from the front of the dump, "
      "l_dump + l_sh) to the front of the decay volume", 0.01, 1e5, offsetof(nr_experiment, distance_m),
-     KIND_BIT(NR_DETECTOR_DECAY_VOLUME) | KIND_BIT(NR_DETECTOR_BEAM_DUMP)},
+     KIND_BIT(NR_DETECTOR_DECAY_VOLUME) | KIND_BIT(NR_DETECTOR_BEAM_DUMP), 0},
     {"length_m", "m", "length of the decay volume along the beam", 1e-3, 1e3,
-     offsetof(nr_experiment, length_m), KIND_BIT(NR_DETECTOR_DECAY_VOLUME) | KIND_BIT(NR_DETECTOR_BEAM_DUMP)},
+     offsetof(nr_experiment, length_m), KIND_BIT(NR_DETECTOR_DECAY_VOLUME) | KIND_BIT(NR_DETECTOR_BEAM_DUMP), 0},
     {"radius_m", "m", "radius of the cylindrical decay volume (beam dumps: of the detector)", 1e-3, 1e2,
-     offsetof(nr_experiment, radius_m), KIND_BIT(NR_DETECTOR_DECAY_VOLUME) | KIND_BIT(NR_DETECTOR_BEAM_DUMP)},
+     offsetof(nr_experiment, radius_m), KIND_BIT(NR_DETECTOR_DECAY_VOLUME) | KIND_BIT(NR_DETECTOR_BEAM_DUMP), 0},
     {"beam_energy_gev", "GeV", "beam energy of a beam dump", 0.01, 1e4, offsetof(nr_experiment, beam_energy_gev),
-     KIND_BIT(NR_DETECTOR_BEAM_DUMP)},
+     KIND_BIT(NR_DETECTOR_BEAM_DUMP), 0},
     {"particles_on_target", "", "electrons, positrons or protons on the dump", 1.0, 1e26,
-     offsetof(nr_experiment, particles_on_target), KIND_BIT(NR_DETECTOR_BEAM_DUMP)},
+     offsetof(nr_experiment, particles_on_target), KIND_BIT(NR_DETECTOR_BEAM_DUMP), 0},
     {"n95_events", "", "events excluded at 95% CL (the default threshold of a bounds request)", 1e-3, 1e8,
-     offsetof(nr_experiment, n95_events), KIND_BIT(NR_DETECTOR_BEAM_DUMP)},
+     offsetof(nr_experiment, n95_events), KIND_BIT(NR_DETECTOR_BEAM_DUMP), 0},
     {"e_min_gev", "GeV", "smallest energy of the boson whose decay is counted (a detector threshold; 004 uses none)",
-     0.0, 1e4, offsetof(nr_experiment, e_min_gev), KIND_BIT(NR_DETECTOR_BEAM_DUMP)},
+     0.0, 1e4, offsetof(nr_experiment, e_min_gev), KIND_BIT(NR_DETECTOR_BEAM_DUMP), 0},
     {"pair_acceptance", "", "electron/positron dumps: 1 = both decay products of the boson must reach the detector "
      "face (the default), 0 = only the boson's direction is cut (004 Eq. 22); 0 or 1", 0.0, 1.0,
-     offsetof(nr_experiment, pair_acceptance), KIND_BIT(NR_DETECTOR_BEAM_DUMP)},
+     offsetof(nr_experiment, pair_acceptance), KIND_BIT(NR_DETECTOR_BEAM_DUMP), 1},
     {"shower_spread", "", "electron/positron dumps: 1 = shower electrons and positrons have Rossi's angular width "
      "(the default), 0 = all along the beam (004 Eq. 49); 0 or 1", 0.0, 1.0,
-     offsetof(nr_experiment, shower_spread), KIND_BIT(NR_DETECTOR_BEAM_DUMP)},
+     offsetof(nr_experiment, shower_spread), KIND_BIT(NR_DETECTOR_BEAM_DUMP), 1},
 };
 const int nr_n_experiment_fields = (int)(sizeof nr_experiment_fields / sizeof nr_experiment_fields[0]);
 
@@ -268,10 +268,9 @@ int nr_experiment_field_applies(const nr_experiment *e, const nr_experiment_fiel
 {
     if (!(f->applies_to & KIND_BIT(e->kind)))
         return 0;
-    /* the electron-dump fields shape only the e+- shower and the pair acceptance of beam_dump.c: a proton dump
+    /* the electron-dump switches shape only the e+- shower and the pair acceptance of beam_dump.c: a proton dump
      * (proton_dump.c) would ignore them */
-    int lepton_beam_only = strcmp(f->name, "pair_acceptance") == 0 || strcmp(f->name, "shower_spread") == 0;
-    return !(lepton_beam_only && strcmp(e->beam_particle, "p") == 0);
+    return !(f->electron_dump_switch && strcmp(e->beam_particle, "p") == 0);
 }
 
 nr_status nr_experiment_override(nr_experiment *e, const char *name, double value, const char *where,
@@ -293,8 +292,7 @@ nr_status nr_experiment_override(nr_experiment *e, const char *name, double valu
             return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where,
                                 "'%s' = %.10g %s is outside the allowed range [%.10g, %.10g] %s", name, value,
                                 f->unit, f->min_value, f->max_value, f->unit);
-        int is_switch = strcmp(name, "pair_acceptance") == 0 || strcmp(name, "shower_spread") == 0;
-        if (is_switch && value != 0.0 && value != 1.0)
+        if (f->electron_dump_switch && value != 0.0 && value != 1.0)
             return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where, "'%s' = %.10g must be 0 (off) or 1 (on)", name,
                                 value);
         double *field = (double *)((char *)e + f->offset);

@@ -77,6 +77,8 @@ typedef struct {
     double min_value, max_value;
     size_t offset;   /* offsetof(nr_experiment, field), a double */
     unsigned applies_to; /* bit (1u << nr_detector_kind) for each kind of detector it applies to */
+    int electron_dump_switch; /* 1: a 0/1 switch of the e+- dump model (beam_dump.c), not applicable to a proton
+                                 beam (nr_experiment_field_applies) */
 } nr_experiment_field;
 extern const nr_experiment_field nr_experiment_fields[];
 extern const int nr_n_experiment_fields;

@@ -414,8 +414,7 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
         b[i].wp += t->weight * p;
         if (ecc) { /* fraction_ecc, written out (no call per term) */
             b[i].wf[0] += t->weight * t->f_ecc1;
-            b[i].wf[1] += t->weight * t->f_ecc3;
-            b[i].wf[2] += t->weight * 0.0;
+            b[i].wf[1] += t->weight * t->f_ecc3; /* wf[2] stays 0 (calloc) */
         } else {   /* fraction_volume */
             b[i].wf[0] += t->weight * t->f_gamma;
             b[i].wf[1] += t->weight * t->f_ee;

@@ -35,12 +35,12 @@
 #define P_LOG10_MIN -2.0
 #define N_CELLS (NR_TMM_P_CELLS * NR_TMM_ANGLE_CELLS)
 
-/* ln_ratio = ln(delta_m / radius_m), computed once per prepared state */
-static int angle_cell(double sin_theta, double delta_m, double radius_m, double ln_ratio)
+/* The angle cell of sin_theta in the detector of s (ln(delta_m / radius_m) computed once, in nr_tmm_prepare). */
+static int angle_cell(const nr_tmm_prepared *s, double sin_theta)
 {
-    if (!(sin_theta > 0.0) || radius_m / sin_theta >= delta_m)
+    if (!(sin_theta > 0.0) || s->radius_m / sin_theta >= s->delta_m)
         return 0;
-    const double ratio = log(delta_m * sin_theta / radius_m) / ln_ratio; /* (0, 1] */
+    const double ratio = log(s->delta_m * sin_theta / s->radius_m) / s->ln_delta_over_radius; /* (0, 1] */
     const int k = 1 + (int)(ratio * (NR_TMM_ANGLE_CELLS - 1));
     return k < NR_TMM_ANGLE_CELLS ? k : NR_TMM_ANGLE_CELLS - 1;
 }
@@ -53,7 +53,7 @@ static double add_node(nr_tmm_prepared *s, double e_n, double sin_theta, double 
     const double p = sqrt(p2);
     int ip = (int)floor((log10(p) - P_LOG10_MIN) * P_CELLS_PER_DECADE);
     ip = ip < 0 ? 0 : (ip >= NR_TMM_P_CELLS ? NR_TMM_P_CELLS - 1 : ip);
-    nr_tmm_cell *c = &s->cells[ip * NR_TMM_ANGLE_CELLS + angle_cell(sin_theta, s->delta_m, s->radius_m, s->ln_delta_over_radius)];
+    nr_tmm_cell *c = &s->cells[ip * NR_TMM_ANGLE_CELLS + angle_cell(s, sin_theta)];
     c->weight += weight;
     c->p_sum += weight * p;
     c->sin_sum += weight * sin_theta;

@@ -130,18 +130,22 @@ static double form_factor_g2(const form_factor *f, double t)
     return s_el * s_el * n_el * n_el * f->z * f->z + s_in * s_in * f_in * f_in * f->z;
 }
 
-/* The 64-node Gauss-Legendre rule on [-1, 1] (GSL's tabulated rule), fetched once per process. */
+/* The 64-node Gauss-Legendre rule on [-1, 1] (GSL's tabulated rule), fetched once per process; chi_gl_ready stays 0
+ * if GSL could not allocate it, and nr_dump_chi then returns NaN (never a silent 0). */
 #define N_CHI_GL 64
 static double chi_gl_x[N_CHI_GL], chi_gl_w[N_CHI_GL];
+static int chi_gl_ready;
 static pthread_once_t chi_gl_once = PTHREAD_ONCE_INIT;
 
 static void chi_gl_init(void)
 {
     gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(N_CHI_GL);
-    for (size_t i = 0; t && i < N_CHI_GL; i++)
+    if (!t)
+        return;
+    for (size_t i = 0; i < N_CHI_GL; i++)
         gsl_integration_glfixed_point(-1.0, 1.0, i, &chi_gl_x[i], &chi_gl_w[i], t);
-    if (t)
-        gsl_integration_glfixed_table_free(t);
+    gsl_integration_glfixed_table_free(t);
+    chi_gl_ready = 1;
 }
 
 double nr_dump_chi(double m_gev, double e_gev, double z, double a)
@@ -150,6 +154,8 @@ double nr_dump_chi(double m_gev, double e_gev, double z, double a)
     if (!(t_max > t_min))
         return 0.0;
     pthread_once(&chi_gl_once, chi_gl_init);
+    if (!chi_gl_ready)
+        return NAN;
     form_factor f = form_factor_for(z, a);
     /* 004 Eq. (42) in ln t: integrand (t - t_min)/t G2(t) per d ln t, smooth in ln t (the form-factor scales of
      * Eqs. 43-45 are steps of a few units in ln t), by a 64-node Gauss-Legendre rule over [ln t_min, ln t_max]

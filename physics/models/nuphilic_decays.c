@@ -569,7 +569,7 @@ double nr_nuphilic_zp_nu_cdf(double e_zp, double m_zp, int longitudinal, double 
     if (e >= hi)
         return 1.0;
     double c = (2 * e - e_zp) / p; /* cos theta* */
-    return longitudinal ? 0.5 + 0.75 * (c - c * c * c / 3) : 0.5 + 0.375 * (c + c * c * c / 3);
+    return longitudinal ? nr_nuphilic_zp_nu_cdf_long(c) : nr_nuphilic_zp_nu_cdf_trans(c);
 }
 
 double nr_nuphilic_zp_width(double g, int diagonal, double m_zp)

@@ -1,9 +1,8 @@
 /* chi2_model.c: chi-square upper limits of a coupling for any model with spectra (see chi2_model.h). */
 #include "chi2_model.h"
+#include "task_pool.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,12 +126,10 @@ static void mark_refused(void *job, at_x_fn fn, size_t k)
     }
 }
 
-/* The x values are shared among threads (issue 11): each worker has its own prepared state, parameter vector and
- * Asimov/prediction buffers and takes the next x from a shared counter; a value's results depend on that value
- * only, so the output is the same bit for bit with any number of threads. Worker 0 runs in the caller's thread
- * and alone reports progress (the count of finished values). */
-#define MAX_THREADS 64
-
+/* The x values are shared among threads (issue 11) through a task pool (task_pool.h): each worker has its own
+ * prepared state, parameter vector and Asimov/prediction buffers and takes the next x from the pool's counter; a
+ * value's results depend on that value only, so the output is the same bit for bit with any number of threads.
+ * Worker 0 runs in the caller's thread and alone reports progress (the count of finished values). */
 typedef struct {
     const nr_model *model;
     const nr_engine *engine;
@@ -145,15 +142,14 @@ typedef struct {
     at_x_fn fn;
     void *job;
     const nr_progress *progress;
-    atomic_size_t next, done;
-    atomic_int stop; /* a worker failed or the job was cancelled: the others stop */
 } over_x_shared;
 
+/* One worker's buffers (data and pred allocated at its first x, when the bin count is known). */
 typedef struct {
     over_x_shared *sh;
-    int reports;
-    nr_status status;
-    nr_error err;
+    void *state;
+    nr_param_value *params;
+    double *data, *pred;
 } over_x_worker;
 
 /* prepares the model at one xs[k] (or once at base, ix < 0), builds the Asimov data and runs fn */
@@ -202,37 +198,12 @@ static nr_status one_x(over_x_shared *sh, size_t k, void *state, nr_param_value 
     return st;
 }
 
-static void *over_x_work(void *arg)
+static nr_status over_x_task(void *wp, size_t k, nr_error *err)
 {
-    over_x_worker *w = arg;
-    over_x_shared *sh = w->sh;
-    const nr_model *model = sh->model;
-    w->status = NR_OK;
-    void *state = calloc(1, model->state_size ? model->state_size : 1);
-    nr_param_value *params = malloc(model->n_params * sizeof *params);
-    double *data = NULL, *pred = NULL;
-    if (!state || !params)
-        w->status = nr_fail(&w->err, NR_ENOMEM, "", "out of memory for the chi-square test");
-    while (w->status == NR_OK && !atomic_load(&sh->stop)) {
-        if (nr_progress_cancelled(sh->progress)) {
-            w->status = nr_fail(&w->err, NR_ECANCELLED, "", "cancelled");
-            break;
-        }
-        size_t k = atomic_fetch_add(&sh->next, 1);
-        if (k >= sh->n)
-            break;
-        w->status = one_x(sh, k, state, params, &data, &pred, &w->err);
-        size_t done = atomic_fetch_add(&sh->done, 1) + 1;
-        if (w->reports)
-            nr_progress_report(sh->progress, (double)done / (double)sh->n);
-    }
-    if (w->status != NR_OK)
-        atomic_store(&sh->stop, 1);
-    free(data);
-    free(pred);
-    free(state);
-    free(params);
-    return NULL;
+    over_x_worker *w = wp;
+    if (nr_progress_cancelled(w->sh->progress))
+        return nr_fail(err, NR_ECANCELLED, "", "cancelled");
+    return one_x(w->sh, k, w->state, w->params, &w->data, &w->pred, err);
 }
 
 static nr_status over_x(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
@@ -242,36 +213,27 @@ static nr_status over_x(const nr_model *model, const nr_engine *engine, const nr
 {
     over_x_shared sh = {.model = model, .engine = engine, .experiment = experiment, .base = base, .ix = ix,
                         .ip = ip, .xs = xs, .n = n, .test = test, .fn = fn, .job = job, .progress = progress};
-    atomic_init(&sh.next, 0);
-    atomic_init(&sh.done, 0);
-    atomic_init(&sh.stop, 0);
-    size_t n_workers = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
+    size_t n_workers = threads < 1 ? 1 : threads > NR_TASK_POOL_MAX_THREADS ? NR_TASK_POOL_MAX_THREADS : threads;
     if (n_workers > n)
         n_workers = n ? n : 1;
-    over_x_worker workers[MAX_THREADS];
-    pthread_t tid[MAX_THREADS];
-    size_t started = 0;
+    over_x_worker workers[NR_TASK_POOL_MAX_THREADS] = {0};
+    nr_status st = NR_OK;
+    for (size_t k = 0; k < n_workers && st == NR_OK; k++) {
+        workers[k] = (over_x_worker){.sh = &sh, .state = calloc(1, model->state_size ? model->state_size : 1),
+                                     .params = malloc(model->n_params * sizeof *workers[k].params)};
+        if (!workers[k].state || !workers[k].params)
+            st = nr_fail(err, NR_ENOMEM, "", "out of memory for the chi-square test");
+    }
+    nr_task_pool pool;
+    if (st == NR_OK)
+        st = nr_task_pool_run(&pool, workers, sizeof *workers, n_workers, over_x_task, n, progress, 0.0, 1.0, err);
     for (size_t k = 0; k < n_workers; k++) {
-        workers[k] = (over_x_worker){.sh = &sh, .reports = k == 0, .status = NR_OK};
-        nr_error_clear(&workers[k].err);
+        free(workers[k].data);
+        free(workers[k].pred);
+        free(workers[k].state);
+        free(workers[k].params);
     }
-    for (size_t k = 1; k < n_workers; k++) {
-        if (pthread_create(&tid[k], NULL, over_x_work, &workers[k]) != 0)
-            break; /* the started ones and the caller's thread do the work */
-        started = k;
-    }
-    over_x_work(&workers[0]);
-    for (size_t k = 1; k <= started; k++)
-        pthread_join(tid[k], NULL);
-    /* the first failure other than a cancellation, else a cancellation */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t k = 0; k <= started; k++)
-            if (workers[k].status != NR_OK && (pass == 1 || workers[k].status != NR_ECANCELLED)) {
-                if (err)
-                    *err = workers[k].err;
-                return workers[k].status;
-            }
-    return NR_OK;
+    return st;
 }
 
 nr_status nr_chi2_model_limits(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,

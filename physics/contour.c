@@ -17,10 +17,9 @@
  * boundary removed.
  */
 #include "contour.h"
+#include "task_pool.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +31,7 @@
 enum { SIDE_LEFT = 1u, SIDE_RIGHT = 2u, SIDE_BOTTOM = 4u, SIDE_TOP = 8u };
 
 /* Threads of one contour, at most. */
-#define MAX_THREADS 64
+#define MAX_THREADS NR_TASK_POOL_MAX_THREADS
 
 typedef struct {
     const nr_model *model;
@@ -53,9 +52,7 @@ typedef struct {
                                  edge from its lower node, NaN if not crossed or not refined            */
     size_t evaluations;
     const void *jobs;         /* the outer-axis vertices being refined (build_polygons) */
-    /* work shared among the threads */
-    atomic_size_t next_task, tasks_done;
-    atomic_int stop;          /* a worker failed: the others stop                       */
+    nr_task_pool pool;        /* work shared among the threads (run_tasks)             */
 } scan;
 
 /* One thread's evaluator: its own scan state and parameter vector. */
@@ -64,13 +61,6 @@ typedef struct {
     nr_scan *points;          /* opened on first use                                    */
     nr_param_value *params;   /* base point, scanned entries overwritten per evaluation */
     size_t evaluations;
-    nr_status status;
-    nr_error err;
-    int reports;              /* this worker reports progress (the caller's thread)     */
-    /* the task list of the current phase */
-    nr_status (*task)(void *worker, size_t k);
-    size_t n_tasks;
-    double share0, share1;    /* progress at the start and the end of the phase         */
 } worker;
 
 typedef struct {
@@ -378,23 +368,23 @@ static void node_point(const scan *s, size_t a, size_t b, double p[2])
 }
 
 /* Line a: events and f at every inner node, then the roots on its crossed edges while its state is prepared. */
-static nr_status line_task(void *wp, size_t a)
+static nr_status line_task(void *wp, size_t a, nr_error *err)
 {
     worker *w = wp;
     scan *s = w->s;
     size_t ni = n_inner(s);
     for (size_t b = 0; b < ni; b++) {
-        if (nr_progress_cancelled(s->progress) || atomic_load(&s->stop))
-            return nr_fail(&w->err, NR_ECANCELLED, "", "scan cancelled");
+        if (nr_progress_cancelled(s->progress) || nr_task_pool_stopped(&s->pool))
+            return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
         double p[2];
         node_point(s, a, b, p);
         size_t n = node_index(s, a, b);
         nr_status st = signal_at(w, to_param(p[0], s->req->x_log), to_param(p[1], s->req->y_log), &s->events[n],
-                                 &w->err);
+                                 err);
         if (st != NR_OK)
             return st;
         if (isnan(s->events[n]))
-            return nr_fail(&w->err, NR_ENUMERIC, "", "the model gave NaN events at (%g, %g)",
+            return nr_fail(err, NR_ENUMERIC, "", "the model gave NaN events at (%g, %g)",
                            to_param(p[0], s->req->x_log), to_param(p[1], s->req->y_log));
         s->f[n] = f_of(s->events[n], s->req->threshold);
     }
@@ -404,12 +394,12 @@ static nr_status line_task(void *wp, size_t a)
         double fa = s->f[node_index(s, a, b)], fb = s->f[node_index(s, a, b + 1)];
         if ((fa >= 0.0) == (fb >= 0.0))
             continue;
-        if (nr_progress_cancelled(s->progress) || atomic_load(&s->stop))
-            return nr_fail(&w->err, NR_ECANCELLED, "", "scan cancelled");
+        if (nr_progress_cancelled(s->progress) || nr_task_pool_stopped(&s->pool))
+            return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
         double pa[2], pb[2];
         node_point(s, a, b, pa);
         node_point(s, a, b + 1, pb);
-        nr_status st = root_on_segment(w, pa, pb, fa, fb, &s->inner_root[a * (ni - 1) + b], &w->err);
+        nr_status st = root_on_segment(w, pa, pb, fa, fb, &s->inner_root[a * (ni - 1) + b], err);
         if (st != NR_OK)
             return st;
     }
@@ -418,70 +408,14 @@ static nr_status line_task(void *wp, size_t a)
 
 /* ---- running tasks on the workers ---------------------------------------------------------------------- */
 
-/* Takes tasks until none is left, one fails or the scan is cancelled; the reporting worker reports progress
- * after each of its tasks. */
-static void *work(void *wp)
-{
-    worker *w = wp;
-    scan *s = w->s;
-    for (;;) {
-        size_t k = atomic_fetch_add(&s->next_task, 1);
-        if (k >= w->n_tasks || atomic_load(&s->stop))
-            break;
-        nr_status st = w->task(w, k);
-        if (st != NR_OK) {
-            w->status = st;
-            atomic_store(&s->stop, 1);
-            break;
-        }
-        size_t done = atomic_fetch_add(&s->tasks_done, 1) + 1;
-        if (w->reports)
-            nr_progress_report(s->progress,
-                               w->share0 + (w->share1 - w->share0) * (double)done / (double)w->n_tasks);
-    }
-    return NULL;
-}
-
-/* Runs task(0 .. n_tasks - 1) on the workers (worker 0 in the caller's thread); the first failure's status and
- * message into err. */
-static nr_status run_tasks(worker *workers, size_t n_workers, nr_status (*task)(void *, size_t), size_t n_tasks,
-                           double share0, double share1, nr_error *err)
+/* Runs task(0 .. n_tasks - 1) on the workers (worker 0 in the caller's thread; task_pool.h), progress from
+ * share0 to share1; the first failure's status and message into err. */
+static nr_status run_tasks(worker *workers, size_t n_workers, nr_task_fn task, size_t n_tasks, double share0,
+                           double share1, nr_error *err)
 {
     scan *s = workers[0].s;
-    atomic_store(&s->next_task, 0);
-    atomic_store(&s->tasks_done, 0);
-    if (n_workers > n_tasks)
-        n_workers = n_tasks ? n_tasks : 1;
-    pthread_t tid[MAX_THREADS];
-    size_t started = 0;
-    for (size_t k = 0; k < n_workers; k++) {
-        workers[k].task = task;
-        workers[k].n_tasks = n_tasks;
-        workers[k].share0 = share0;
-        workers[k].share1 = share1;
-        workers[k].status = NR_OK;
-    }
-    for (size_t k = 1; k < n_workers; k++) {
-        if (pthread_create(&tid[k], NULL, work, &workers[k]) != 0)
-            break; /* the started ones and the caller's thread do the work */
-        started = k;
-    }
-    work(&workers[0]);
-    for (size_t k = 1; k <= started; k++)
-        pthread_join(tid[k], NULL);
-    nr_status st = NR_OK;
-    for (size_t k = 0; k < n_workers && st == NR_OK; k++)
-        if (workers[k].status != NR_OK && workers[k].status != NR_ECANCELLED) {
-            st = workers[k].status;
-            if (err)
-                *err = workers[k].err;
-        }
-    for (size_t k = 0; k < n_workers && st == NR_OK; k++)
-        if (workers[k].status != NR_OK) {
-            st = workers[k].status;
-            if (err)
-                *err = workers[k].err;
-        }
+    nr_status st = nr_task_pool_run(&s->pool, workers, sizeof *workers, n_workers, task, n_tasks, s->progress, share0,
+                                    share1, err);
     if (st == NR_OK && nr_progress_cancelled(s->progress))
         st = nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
     return st;
@@ -797,14 +731,14 @@ static const outer_jobs *current_jobs(const scan *s)
     return s->jobs;
 }
 
-static nr_status outer_task(void *wp, size_t k)
+static nr_status outer_task(void *wp, size_t k, nr_error *err)
 {
     worker *w = wp;
-    if (nr_progress_cancelled(w->s->progress) || atomic_load(&w->s->stop))
-        return nr_fail(&w->err, NR_ECANCELLED, "", "scan cancelled");
+    if (nr_progress_cancelled(w->s->progress) || nr_task_pool_stopped(&w->s->pool))
+        return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
     const outer_jobs *j = current_jobs(w->s);
     size_t i = j->todo[k];
-    return refine_vertex(w, j->edges[i], &j->vertices[i], &w->err);
+    return refine_vertex(w, j->edges[i], &j->vertices[i], err);
 }
 
 /* Vertices of every loop (refined if asked), then the polygons. grid_share: progress at the start. */
@@ -902,8 +836,7 @@ static void free_scan(scan *s, long *next)
 static nr_status workers_init(scan *s, worker *workers, size_t n, nr_error *err)
 {
     for (size_t k = 0; k < n; k++) {
-        workers[k] = (worker){.s = s, .reports = k == 0};
-        nr_error_clear(&workers[k].err);
+        workers[k] = (worker){.s = s};
         workers[k].params = malloc(s->model->n_params * sizeof *workers[k].params);
         if (!workers[k].params)
             return nr_fail(err, NR_ENOMEM, "", "out of memory for the contour's workers");
@@ -953,9 +886,6 @@ static nr_status bounds_run(const nr_model *model, const nr_engine *engine, cons
     /* lines along the coupling, so that one prepared state serves a line */
     s.inner_x = x_coupling && !y_coupling;
     s.inner_coupling = x_coupling != y_coupling;
-    atomic_init(&s.next_task, 0);
-    atomic_init(&s.tasks_done, 0);
-    atomic_init(&s.stop, 0);
     size_t n_workers = req->threads < 1 ? 1 : req->threads > MAX_THREADS ? MAX_THREADS : req->threads;
     worker workers[MAX_THREADS] = {0};
     long *next = NULL;

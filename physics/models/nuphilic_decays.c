@@ -253,26 +253,27 @@ static zp_numerators zp_line_numerators(nr_nuphilic_meson m, double ml, double m
     return z;
 }
 
+/* The coefficient of t^i of p at e (Horner in e) */
+static double poly_t_coef_at(const poly *p, int i, double e)
+{
+    double v = p->c[i][p->de];
+    for (int j = p->de - 1; j >= 0; j--)
+        v = v * e + p->c[i][j];
+    return v;
+}
+
 /* int_{t_lo}^{t_lo + dt} (x P(t, e) + y Q(t, e)) / t^2 dt at the line's e (Q may be NULL), dt > 0 given
  * separately (known without cancellation) */
 static double integral_over_t2(const poly *p, double x, const poly *q, double y, double e, double t_lo, double dt)
 {
     double c[POLY_N] = {0};
     int d = p->dt;
-    for (int i = 0; i <= p->dt; i++) {
-        double v = p->c[i][p->de];
-        for (int j = p->de - 1; j >= 0; j--)
-            v = v * e + p->c[i][j];
-        c[i] = x * v;
-    }
+    for (int i = 0; i <= p->dt; i++)
+        c[i] = x * poly_t_coef_at(p, i, e);
     if (q) {
         d = q->dt > d ? q->dt : d;
-        for (int i = 0; i <= q->dt; i++) {
-            double v = q->c[i][q->de];
-            for (int j = q->de - 1; j >= 0; j--)
-                v = v * e + q->c[i][j];
-            c[i] += y * v;
-        }
+        for (int i = 0; i <= q->dt; i++)
+            c[i] += y * poly_t_coef_at(q, i, e);
     }
     double t_hi = t_lo + dt;
     double sum = c[0] * dt / (t_lo * t_hi) + (d >= 1 ? c[1] * log1p(dt / t_lo) : 0.0);
@@ -569,7 +570,7 @@ double nr_nuphilic_zp_nu_cdf(double e_zp, double m_zp, int longitudinal, double 
     if (e >= hi)
         return 1.0;
     double c = (2 * e - e_zp) / p; /* cos theta* */
-    return longitudinal ? 0.5 + 0.75 * (c - c * c * c / 3) : 0.5 + 0.375 * (c + c * c * c / 3);
+    return longitudinal ? nr_nuphilic_zp_nu_cdf_long(c) : nr_nuphilic_zp_nu_cdf_trans(c);
 }
 
 double nr_nuphilic_zp_width(double g, int diagonal, double m_zp)

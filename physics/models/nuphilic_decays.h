@@ -90,6 +90,18 @@ double nr_nuphilic_zp_bin_edge(nr_nuphilic_meson m, double m_zp, int i);
  * helicities: 3/8 (1 + cos^2 theta*)). */
 double nr_nuphilic_zp_nu_cdf(double e_zp, double m_zp, int longitudinal, double e);
 
+/* Its value inside (lo, hi), at c = cos theta* = (2 e - e_zp) / p: the integrals from -1 to c of
+ * 3/4 sin^2 theta* (longitudinal) and 3/8 (1 + cos^2 theta*) (transverse) d cos theta*. */
+static inline double nr_nuphilic_zp_nu_cdf_long(double c)
+{
+    return 0.5 + 0.75 * (c - c * c * c / 3);
+}
+
+static inline double nr_nuphilic_zp_nu_cdf_trans(double c)
+{
+    return 0.5 + 0.375 * (c + c * c * c / 3);
+}
+
 /* Width Gamma(Z' -> neutrinos) [GeV] for one coupling g_ab (a == b: nu_a nubar_a; a != b: nu_a nubar_b and
  * nu_b nubar_a), each channel g^2 m / (24 pi) for left-handed neutrinos. */
 double nr_nuphilic_zp_width(double g, int diagonal, double m_zp);

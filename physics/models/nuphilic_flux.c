@@ -350,8 +350,8 @@ static void zp_transfer_both(const nr_flux *flux, double m_lo, double m_hi, doub
                 next_l = next_t = 1.0;
             } else { /* as nr_nuphilic_zp_nu_cdf */
                 double c = (2 * es - e_zp) / p;
-                next_l = 0.5 + 0.75 * (c - c * c * c / 3);
-                next_t = 0.5 + 0.375 * (c + c * c * c / 3);
+                next_l = nr_nuphilic_zp_nu_cdf_long(c);
+                next_t = nr_nuphilic_zp_nu_cdf_trans(c);
             }
             if (i > 0) {
                 prob_long[i - 1] += w * (next_l - prev_l);

@@ -115,16 +115,23 @@ double nr_brem_splitting(const nr_proton_chiral_couplings *c, nr_brem_splitting_
     return inv_h * (k[0] + inv_h * (k[1] + inv_h * k[2]));
 }
 
+/* The cuts of d sigma/dz dpT^2: z_min < z < z_max, 0 <= pT^2 < pT_max^2 and the virtuality below Lambda_QCD^2. */
+static int brem_point_passes_cuts(const nr_brem_options *opt, double z, double pt2_gev2, double m_x_gev)
+{
+    if (!(z > opt->z_min && z < opt->z_max) || !(pt2_gev2 >= 0.0) || !(pt2_gev2 < opt->pt_max_gev * opt->pt_max_gev))
+        return 0;
+    double s = opt->sqrt_s_gev * opt->sqrt_s_gev;
+    double e_beam_target_frame = s / (2.0 * NR_M_PROTON); /* 004 sec. III A: the other proton at rest */
+    double lambda2 = opt->lambda_qcd_gev * opt->lambda_qcd_gev;
+    return nr_brem_virtuality_gev2(z, pt2_gev2, m_x_gev, e_beam_target_frame) < lambda2;
+}
+
 /* d sigma/dz dpT^2 with the proton form factor |F1(m_x^2)|^2 given (it depends on the mass only). */
 static double dsigma_dz_dpt2_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double z,
                                 double pt2_gev2, double m_x_gev, double f1_abs2)
 {
-    if (!(z > opt->z_min && z < opt->z_max) || !(pt2_gev2 >= 0.0) || !(pt2_gev2 < opt->pt_max_gev * opt->pt_max_gev))
-        return 0.0;
+    if (!brem_point_passes_cuts(opt, z, pt2_gev2, m_x_gev)) return 0.0;
     double s = opt->sqrt_s_gev * opt->sqrt_s_gev;
-    double e_beam_target_frame = s / (2.0 * NR_M_PROTON); /* 004 sec. III A: the other proton at rest */
-    double lambda2 = opt->lambda_qcd_gev * opt->lambda_qcd_gev;
-    if (!(nr_brem_virtuality_gev2(z, pt2_gev2, m_x_gev, e_beam_target_frame) < lambda2)) return 0.0;
     double sigma_pb = nr_pp_sigma_inel_mb(s * (1.0 - z)) * 1e9; /* 1 mb = 1e9 pb; s' = s (1 - z) */
     return f1_abs2 * nr_brem_splitting(c, opt->variant, z, pt2_gev2, m_x_gev) * sigma_pb;
 }
@@ -236,17 +243,13 @@ static double pp_sigma_inel_at_node(const brem_p_node *n, double s, double z)
            (pp_z + pp_b * l * l + n->r1 * exp_minus_series(pp_eta1 * d) - n->r2 * exp_minus_series(pp_eta2 * d));
 }
 
-/* dsigma_dz_dpt2_pb with sigma_pp from the node (pp_sigma_inel_at_node): the same cuts, in the same order. */
+/* dsigma_dz_dpt2_pb with sigma_pp from the node (pp_sigma_inel_at_node): the same cuts (brem_point_passes_cuts). */
 static double dsigma_dz_dpt2_at_node_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
                                         const brem_p_node *node, double z, double pt2_gev2, double m_x_gev,
                                         double f1_abs2)
 {
-    if (!(z > opt->z_min && z < opt->z_max) || !(pt2_gev2 >= 0.0) || !(pt2_gev2 < opt->pt_max_gev * opt->pt_max_gev))
-        return 0.0;
+    if (!brem_point_passes_cuts(opt, z, pt2_gev2, m_x_gev)) return 0.0;
     double s = opt->sqrt_s_gev * opt->sqrt_s_gev;
-    double e_beam_target_frame = s / (2.0 * NR_M_PROTON); /* 004 sec. III A: the other proton at rest */
-    double lambda2 = opt->lambda_qcd_gev * opt->lambda_qcd_gev;
-    if (!(nr_brem_virtuality_gev2(z, pt2_gev2, m_x_gev, e_beam_target_frame) < lambda2)) return 0.0;
     double sigma_pb = pp_sigma_inel_at_node(node, s, z) * 1e9; /* 1 mb = 1e9 pb; s' = s (1 - z) */
     return f1_abs2 * nr_brem_splitting(c, opt->variant, z, pt2_gev2, m_x_gev) * sigma_pb;
 }

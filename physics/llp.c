@@ -91,18 +91,6 @@ static inline int sq_cell(const sq_cells *c, double x2)
     return k;
 }
 
-void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_gev, double weight_pb)
-{
-    if (!s || !s->w_pb || !isfinite(weight_pb)) return;
-    pthread_once(&sq_cells_once, sq_cells_init); /* after the first call one load and compare, no lock */
-    if (!(pz_gev > 0.0) || !theta_cells.ok || !p_cells.ok) { /* at or beyond 90 degrees: the log10 route */
-        nr_llp_spectrum_fill(s, atan2(sqrt(pt2_gev2), pz_gev), sqrt(pt2_gev2 + pz_gev * pz_gev), weight_pb);
-        return;
-    }
-    const double pz2 = pz_gev * pz_gev;
-    s->w_pb[sq_cell(&theta_cells, pt2_gev2 / pz2) * NR_LLP_N_P + sq_cell(&p_cells, pt2_gev2 + pz2)] += weight_pb;
-}
-
 /* n directions of one momentum (p^2 [GeV^2] shared, e.g. the azimuths of a rest-frame polar angle in a two-body
  * boost, whose |p|^2 = p_par^2 + p_perp^2 does not depend on the azimuth): the momentum cell is looked up once, the
  * angle cell per direction from tan^2 = p_T^2 / p_z^2 as nr_llp_spectrum_fill_pt2_pz does (issue 11). A p^2 not
@@ -127,6 +115,12 @@ void nr_llp_spectrum_fill_same_p(nr_llp_spectrum *s, double p2_gev2, int n, cons
         }
         col[sq_cell(&theta_cells, pt2_gev2[i] / (pz * pz)) * NR_LLP_N_P] += weight_pb;
     }
+}
+
+/* One direction: nr_llp_spectrum_fill_same_p with n = 1 and p^2 = p_T^2 + p_z^2 (the same cells and fallbacks). */
+void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_gev, double weight_pb)
+{
+    nr_llp_spectrum_fill_same_p(s, pt2_gev2 + pz_gev * pz_gev, 1, &pt2_gev2, &pz_gev, weight_pb);
 }
 
 nr_status nr_llp_spectrum_init(nr_llp_spectrum *s, double mass_gev, nr_error *err)

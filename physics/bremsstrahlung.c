@@ -363,9 +363,7 @@ static nr_status brem_accept_in_frame(const nr_proton_chiral_couplings *c, const
                        "Lambda_QCD > 0, 1 <= n_sub <= 64)");
     if (!(m_x_gev > 0.0) || !isfinite(m_x_gev))
         return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be positive, got %g GeV", m_x_gev);
-    if (!v || !(v->distance_m >= 0.0) || !(v->length_m > 0.0) || !(v->radius_m > 0.0) || !isfinite(v->distance_m) ||
-        !isfinite(v->length_m) || !isfinite(v->radius_m))
-        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
     if (p_bins_per_cell < 1 || p_bins_per_cell > 64)
         return nr_fail(err, NR_EINPUT, "/params/p_bins_per_cell", "momentum bins per 0.05 dex must be in 1..64");
     acc->mass_gev = m_x_gev;

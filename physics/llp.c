@@ -454,14 +454,19 @@ static int decay_volume_is_valid(const nr_decay_volume *v)
            isfinite(v->length_m) && isfinite(v->radius_m);
 }
 
+nr_status nr_decay_volume_check(const nr_decay_volume *v, nr_error *err)
+{
+    if (decay_volume_is_valid(v)) return NR_OK;
+    return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+}
+
 nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_llp_accepted *acc,
                         nr_error *err)
 {
     if (!acc) return nr_fail(err, NR_EINTERNAL, "llp accept", "no output");
     memset(acc, 0, sizeof *acc);
     if (!s || !s->w_pb) return nr_fail(err, NR_EINTERNAL, "llp accept", "spectrum not initialised");
-    if (!decay_volume_is_valid(v))
-        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
     acc->mass_gev = s->mass_gev;
     /* 004 Eq. (22): p_T/p_z < r_det / (l_dump + l_sh + l_dec) */
     double log10_theta_acc = log10(atan(v->radius_m / (v->distance_m + v->length_m)));

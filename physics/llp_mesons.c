@@ -482,9 +482,7 @@ static nr_status check_inputs(const nr_hadron_table *meson, double m_x_gev, doub
         return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be positive, got %g GeV", m_x_gev);
     if (!(br >= 0.0) || !isfinite(br))
         return nr_fail(err, NR_EINPUT, "/params/br", "branching ratio must be finite and >= 0, got %g", br);
-    if (!v || !(v->distance_m >= 0.0) || !(v->length_m > 0.0) || !(v->radius_m > 0.0) || !isfinite(v->distance_m) ||
-        !isfinite(v->length_m) || !isfinite(v->radius_m))
-        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
     return NR_OK;
 }
 

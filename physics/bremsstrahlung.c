@@ -434,6 +434,11 @@ nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_opti
     return brem_accept_in_frame(c, opt, m_x_gev, v, p_bins_per_cell, p_beam, 1.0, acc, err);
 }
 
+double nr_fixed_target_sqrt_s_gev(double e_beam_gev)
+{
+    return sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + e_beam_gev));
+}
+
 nr_status nr_brem_accept_fixed_target(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
                                       double e_beam_gev, double m_x_gev, const nr_decay_volume *v,
                                       int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err)
@@ -442,8 +447,7 @@ nr_status nr_brem_accept_fixed_target(const nr_proton_chiral_couplings *c, const
     if (!(e_beam_gev > NR_M_PROTON) || !isfinite(e_beam_gev))
         return nr_fail(err, NR_EINPUT, "/experiment", "the beam energy (%g GeV) must exceed the proton mass",
                        e_beam_gev);
-    /* s = 2 m_p^2 + 2 m_p E_beam: a proton of energy E_beam on a nucleon at rest */
-    double sqrt_s = sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + e_beam_gev));
+    double sqrt_s = nr_fixed_target_sqrt_s_gev(e_beam_gev);
     if (!opt || !(fabs(opt->sqrt_s_gev - sqrt_s) < 1e-9 * sqrt_s))
         return nr_fail(err, NR_EINTERNAL, "brem accept", "bremsstrahlung options not made for the fixed target");
     /* 004 Eq. (32): X per proton on target, d sigma / sigma_pp(s) [pb / pb] */

@@ -454,6 +454,11 @@ static int decay_volume_is_valid(const nr_decay_volume *v)
            isfinite(v->length_m) && isfinite(v->radius_m);
 }
 
+double nr_decay_volume_theta_acc(const nr_decay_volume *v)
+{
+    return atan(v->radius_m / (v->distance_m + v->length_m));
+}
+
 nr_status nr_decay_volume_check(const nr_decay_volume *v, nr_error *err)
 {
     if (decay_volume_is_valid(v)) return NR_OK;
@@ -469,7 +474,7 @@ nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_l
     if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
     acc->mass_gev = s->mass_gev;
     /* 004 Eq. (22): p_T/p_z < r_det / (l_dump + l_sh + l_dec) */
-    double log10_theta_acc = log10(atan(v->radius_m / (v->distance_m + v->length_m)));
+    double log10_theta_acc = log10(nr_decay_volume_theta_acc(v));
     double per_p[NR_LLP_N_P] = {0};
     for (int it = 0; it < NR_LLP_N_THETA; it++) {
         double f = accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH, log10_theta_acc);

@@ -507,7 +507,7 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
     if (st != NR_OK) return st;
     acc->mass_gev = m_x_gev;
     deposit d;
-    double theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
+    double theta_acc = nr_decay_volume_theta_acc(v); /* 004 Eq. (22) */
     if (!deposit_histogram(&d, quad.p_bins_per_cell) ||
         accept_dense(meson, m_x_gev, br, theta_acc, &quad, &d) != NR_OK) {
         free(d.w);
@@ -572,7 +572,7 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
     if (!t) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     t->meson = meson;
     t->volume = *v;
-    t->theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
+    t->theta_acc = nr_decay_volume_theta_acc(v); /* 004 Eq. (22) */
     t->m_m = meson->mass_gev;
     t->h = step;
     t->n_bins = NR_LLP_N_P * quad.p_bins_per_cell;

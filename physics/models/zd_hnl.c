@@ -757,7 +757,7 @@ static void zd_region(double m_zd, int pairs, double m_n, double keep, const nr_
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
-    const double log10_theta_acc = log10(atan(v->radius_m / (v->distance_m + v->length_m))); /* as nr_llp_accept */
+    const double log10_theta_acc = log10(nr_decay_volume_theta_acc(v)); /* as nr_llp_accept */
     const double e_star = 0.5 * m_zd, p_star = sqrt(fmax(0.0, 0.25 * m_zd * m_zd - m_n * m_n)); /* decay_into_pairs */
     for (int ip = 0; ip < NR_LLP_N_P; ip++) {
         parent_momentum mom;

@@ -354,14 +354,21 @@ typedef struct {
     double theta_above[NR_LLP_N_P];
 } region_reach;
 
+/* The lower edge [rad] of the angle cell above cell it_max: +inf when it_max is the top cell (larger angles are
+ * clamped into it), `none` when it_max < 0 (no cell). */
+static double theta_edge_above(int it_max, double none)
+{
+    return it_max >= NR_LLP_N_THETA - 1 ? INFINITY
+           : it_max < 0                 ? none
+                                        : pow(10.0, NR_LLP_LOG10_THETA_MIN + (it_max + 1) * NR_LLP_CELL_LOG10_WIDTH);
+}
+
 static void region_reach_init(region_reach *r, const nr_llp_cell_region *region)
 {
     int top = -1;
     for (int ip = NR_LLP_N_P - 1; ip >= 0; ip--) {
         if (region->it_max[ip] > top) top = region->it_max[ip];
-        r->theta_above[ip] = top >= NR_LLP_N_THETA - 1 ? INFINITY
-                             : top < 0 ? 0.0
-                                       : pow(10.0, NR_LLP_LOG10_THETA_MIN + (top + 1) * NR_LLP_CELL_LOG10_WIDTH);
+        r->theta_above[ip] = theta_edge_above(top, 0.0);
     }
 }
 
@@ -400,17 +407,13 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
     double h = NR_HADRON_CELL_LOG10_WIDTH / smp.n_sub;
     region_reach reach;
     if (region) region_reach_init(&reach, region);
-    /* per momentum column the angle [rad] above which a direction lands outside the region: the lower edge of the
-     * cell above it_max, +inf when it_max is the top cell (larger angles are clamped into it), -1 for an empty
-     * column; used only with the table lookup of the momentum cell (add_decays_of_one_meson, issue 11) */
+    /* per momentum column the angle [rad] above which a direction lands outside the region (theta_edge_above; -1
+     * for an empty column); used only with the table lookup of the momentum cell (add_decays_of_one_meson, issue 11) */
     pthread_once(&sq_cells_once, sq_cells_init);
     double theta_top[NR_LLP_N_P];
     const int polar_skip = region && p_cells.ok;
     for (int ip = 0; polar_skip && ip < NR_LLP_N_P; ip++)
-        theta_top[ip] = region->it_max[ip] >= NR_LLP_N_THETA - 1 ? INFINITY
-                        : region->it_max[ip] < 0 ? -1.0
-                                                 : pow(10.0, NR_LLP_LOG10_THETA_MIN +
-                                                                 (region->it_max[ip] + 1) * NR_LLP_CELL_LOG10_WIDTH);
+        theta_top[ip] = theta_edge_above(region->it_max[ip], -1.0);
     const double m_x = s->mass_gev, m_m = meson->mass_gev;
     const double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
     for (size_t k = 0; k < meson->n_cells; k++) {

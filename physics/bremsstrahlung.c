@@ -254,9 +254,6 @@ static double dsigma_dz_dpt2_at_node_pb(const nr_proton_chiral_couplings *c, con
     return f1_abs2 * nr_brem_splitting(c, opt->variant, z, pt2_gev2, m_x_gev) * sigma_pb;
 }
 
-/* Cross section [pb] in one grid cell: the integral of d sigma/dz dpT^2 over the cell, written in
- * (log10 theta, log10 p): dz dpT^2 = (p / P) dp^2 dcos(theta) = (p/P) (2 p^2 ln10)(sin(theta) theta ln10)
- * dlog10p dlog10theta, with midpoints. */
 /* The angle midpoints of one row of cells: theta [rad], sin, cos; n of them below 90 degrees. */
 typedef struct {
     int n;
@@ -275,7 +272,9 @@ static void brem_theta_row_init(brem_theta_row *r, int it, int n_sub)
     }
 }
 
-/* The cell (row, the n_sub momentum nodes p of its column), with midpoints. */
+/* Cross section [pb] in one grid cell (row, the n_sub momentum nodes p of its column): the integral of
+ * d sigma/dz dpT^2 over the cell, written in (log10 theta, log10 p): dz dpT^2 = (p / P) dp^2 dcos(theta) =
+ * (p/P) (2 p^2 ln10)(sin(theta) theta ln10) dlog10p dlog10theta, with midpoints. */
 static double brem_cell_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m_x,
                            double f1_abs2, double p_beam, const brem_theta_row *row, const brem_p_node *p)
 {
@@ -348,8 +347,7 @@ nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_pro
  * integral over z, done per momentum bin (p_z = z p_beam; bins of 0.05 / p_bins_per_cell dex in log10 p from
  * 10^NR_LLP_LOG10_P_MIN, the spectrum grid's lowest momentum) by 3-point Gauss-Legendre in ln z, the bins split where
  * the pT cut takes over from the angular one (a kink in z) and at the pp threshold of sigma_pp(s') (a step). Each bin
- * keeps its weight (times per_pb) and weighted mean
- * |p|. p_beam [GeV] is the beam momentum of the frame z is defined in (collider: sqrt(s)/2; fixed target: the lab's). */
+ * keeps its weight (times per_pb) and weighted mean |p|. p_beam [GeV] is the beam momentum of the frame z is defined in (collider: sqrt(s)/2; fixed target: the lab's). */
 static nr_status brem_accept_in_frame(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double m_x_gev,
                                       const nr_decay_volume *v, int p_bins_per_cell, double p_beam, double per_pb,
                                       nr_llp_accepted *acc, nr_error *err)

@@ -115,16 +115,23 @@ double nr_brem_splitting(const nr_proton_chiral_couplings *c, nr_brem_splitting_
     return inv_h * (k[0] + inv_h * (k[1] + inv_h * k[2]));
 }
 
+/* The cuts of d sigma/dz dpT^2: z_min < z < z_max, 0 <= pT^2 < pT_max^2 and the virtuality below Lambda_QCD^2. */
+static int brem_point_passes_cuts(const nr_brem_options *opt, double z, double pt2_gev2, double m_x_gev)
+{
+    if (!(z > opt->z_min && z < opt->z_max) || !(pt2_gev2 >= 0.0) || !(pt2_gev2 < opt->pt_max_gev * opt->pt_max_gev))
+        return 0;
+    double s = opt->sqrt_s_gev * opt->sqrt_s_gev;
+    double e_beam_target_frame = s / (2.0 * NR_M_PROTON); /* 004 sec. III A: the other proton at rest */
+    double lambda2 = opt->lambda_qcd_gev * opt->lambda_qcd_gev;
+    return nr_brem_virtuality_gev2(z, pt2_gev2, m_x_gev, e_beam_target_frame) < lambda2;
+}
+
 /* d sigma/dz dpT^2 with the proton form factor |F1(m_x^2)|^2 given (it depends on the mass only). */
 static double dsigma_dz_dpt2_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double z,
                                 double pt2_gev2, double m_x_gev, double f1_abs2)
 {
-    if (!(z > opt->z_min && z < opt->z_max) || !(pt2_gev2 >= 0.0) || !(pt2_gev2 < opt->pt_max_gev * opt->pt_max_gev))
-        return 0.0;
+    if (!brem_point_passes_cuts(opt, z, pt2_gev2, m_x_gev)) return 0.0;
     double s = opt->sqrt_s_gev * opt->sqrt_s_gev;
-    double e_beam_target_frame = s / (2.0 * NR_M_PROTON); /* 004 sec. III A: the other proton at rest */
-    double lambda2 = opt->lambda_qcd_gev * opt->lambda_qcd_gev;
-    if (!(nr_brem_virtuality_gev2(z, pt2_gev2, m_x_gev, e_beam_target_frame) < lambda2)) return 0.0;
     double sigma_pb = nr_pp_sigma_inel_mb(s * (1.0 - z)) * 1e9; /* 1 mb = 1e9 pb; s' = s (1 - z) */
     return f1_abs2 * nr_brem_splitting(c, opt->variant, z, pt2_gev2, m_x_gev) * sigma_pb;
 }
@@ -236,24 +243,17 @@ static double pp_sigma_inel_at_node(const brem_p_node *n, double s, double z)
            (pp_z + pp_b * l * l + n->r1 * exp_minus_series(pp_eta1 * d) - n->r2 * exp_minus_series(pp_eta2 * d));
 }
 
-/* dsigma_dz_dpt2_pb with sigma_pp from the node (pp_sigma_inel_at_node): the same cuts, in the same order. */
+/* dsigma_dz_dpt2_pb with sigma_pp from the node (pp_sigma_inel_at_node): the same cuts (brem_point_passes_cuts). */
 static double dsigma_dz_dpt2_at_node_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
                                         const brem_p_node *node, double z, double pt2_gev2, double m_x_gev,
                                         double f1_abs2)
 {
-    if (!(z > opt->z_min && z < opt->z_max) || !(pt2_gev2 >= 0.0) || !(pt2_gev2 < opt->pt_max_gev * opt->pt_max_gev))
-        return 0.0;
+    if (!brem_point_passes_cuts(opt, z, pt2_gev2, m_x_gev)) return 0.0;
     double s = opt->sqrt_s_gev * opt->sqrt_s_gev;
-    double e_beam_target_frame = s / (2.0 * NR_M_PROTON); /* 004 sec. III A: the other proton at rest */
-    double lambda2 = opt->lambda_qcd_gev * opt->lambda_qcd_gev;
-    if (!(nr_brem_virtuality_gev2(z, pt2_gev2, m_x_gev, e_beam_target_frame) < lambda2)) return 0.0;
     double sigma_pb = pp_sigma_inel_at_node(node, s, z) * 1e9; /* 1 mb = 1e9 pb; s' = s (1 - z) */
     return f1_abs2 * nr_brem_splitting(c, opt->variant, z, pt2_gev2, m_x_gev) * sigma_pb;
 }
 
-/* Cross section [pb] in one grid cell: the integral of d sigma/dz dpT^2 over the cell, written in
- * (log10 theta, log10 p): dz dpT^2 = (p / P) dp^2 dcos(theta) = (p/P) (2 p^2 ln10)(sin(theta) theta ln10)
- * dlog10p dlog10theta, with midpoints. */
 /* The angle midpoints of one row of cells: theta [rad], sin, cos; n of them below 90 degrees. */
 typedef struct {
     int n;
@@ -272,7 +272,9 @@ static void brem_theta_row_init(brem_theta_row *r, int it, int n_sub)
     }
 }
 
-/* The cell (row, the n_sub momentum nodes p of its column), with midpoints. */
+/* Cross section [pb] in one grid cell (row, the n_sub momentum nodes p of its column): the integral of
+ * d sigma/dz dpT^2 over the cell, written in (log10 theta, log10 p): dz dpT^2 = (p / P) dp^2 dcos(theta) =
+ * (p/P) (2 p^2 ln10)(sin(theta) theta ln10) dlog10p dlog10theta, with midpoints. */
 static double brem_cell_pb(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m_x,
                            double f1_abs2, double p_beam, const brem_theta_row *row, const brem_p_node *p)
 {
@@ -345,8 +347,7 @@ nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_pro
  * integral over z, done per momentum bin (p_z = z p_beam; bins of 0.05 / p_bins_per_cell dex in log10 p from
  * 10^NR_LLP_LOG10_P_MIN, the spectrum grid's lowest momentum) by 3-point Gauss-Legendre in ln z, the bins split where
  * the pT cut takes over from the angular one (a kink in z) and at the pp threshold of sigma_pp(s') (a step). Each bin
- * keeps its weight (times per_pb) and weighted mean
- * |p|. p_beam [GeV] is the beam momentum of the frame z is defined in (collider: sqrt(s)/2; fixed target: the lab's). */
+ * keeps its weight (times per_pb) and weighted mean |p|. p_beam [GeV] is the beam momentum of the frame z is defined in (collider: sqrt(s)/2; fixed target: the lab's). */
 static nr_status brem_accept_in_frame(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double m_x_gev,
                                       const nr_decay_volume *v, int p_bins_per_cell, double p_beam, double per_pb,
                                       nr_llp_accepted *acc, nr_error *err)
@@ -360,9 +361,7 @@ static nr_status brem_accept_in_frame(const nr_proton_chiral_couplings *c, const
                        "Lambda_QCD > 0, 1 <= n_sub <= 64)");
     if (!(m_x_gev > 0.0) || !isfinite(m_x_gev))
         return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be positive, got %g GeV", m_x_gev);
-    if (!v || !(v->distance_m >= 0.0) || !(v->length_m > 0.0) || !(v->radius_m > 0.0) || !isfinite(v->distance_m) ||
-        !isfinite(v->length_m) || !isfinite(v->radius_m))
-        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
     if (p_bins_per_cell < 1 || p_bins_per_cell > 64)
         return nr_fail(err, NR_EINPUT, "/params/p_bins_per_cell", "momentum bins per 0.05 dex must be in 1..64");
     acc->mass_gev = m_x_gev;
@@ -433,6 +432,11 @@ nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_opti
     return brem_accept_in_frame(c, opt, m_x_gev, v, p_bins_per_cell, p_beam, 1.0, acc, err);
 }
 
+double nr_fixed_target_sqrt_s_gev(double e_beam_gev)
+{
+    return sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + e_beam_gev));
+}
+
 nr_status nr_brem_accept_fixed_target(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
                                       double e_beam_gev, double m_x_gev, const nr_decay_volume *v,
                                       int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err)
@@ -441,8 +445,7 @@ nr_status nr_brem_accept_fixed_target(const nr_proton_chiral_couplings *c, const
     if (!(e_beam_gev > NR_M_PROTON) || !isfinite(e_beam_gev))
         return nr_fail(err, NR_EINPUT, "/experiment", "the beam energy (%g GeV) must exceed the proton mass",
                        e_beam_gev);
-    /* s = 2 m_p^2 + 2 m_p E_beam: a proton of energy E_beam on a nucleon at rest */
-    double sqrt_s = sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + e_beam_gev));
+    double sqrt_s = nr_fixed_target_sqrt_s_gev(e_beam_gev);
     if (!opt || !(fabs(opt->sqrt_s_gev - sqrt_s) < 1e-9 * sqrt_s))
         return nr_fail(err, NR_EINTERNAL, "brem accept", "bremsstrahlung options not made for the fixed target");
     /* 004 Eq. (32): X per proton on target, d sigma / sigma_pp(s) [pb / pb] */

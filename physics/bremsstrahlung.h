@@ -133,6 +133,9 @@ double nr_brem_dsigma_dz_accepted_pb(const nr_proton_chiral_couplings *c, const 
 nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_options *opt, double m_x_gev,
                          const nr_decay_volume *v, int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err);
 
+/* centre-of-mass energy of a proton of energy e_beam_gev on a nucleon at rest [GeV]: s = 2 m_p^2 + 2 m_p E_beam */
+double nr_fixed_target_sqrt_s_gev(double e_beam_gev);
+
 /* nr_brem_accept for a proton beam of energy e_beam_gev on a nucleon at rest (a proton beam dump, proton_dump.h): z =
  * p_z,X / p_beam with the lab beam momentum p_beam = sqrt(E^2 - m_p^2), every momentum p_z = z p_beam <= p_beam,
  * and the weights are X per proton on target, d sigma / sigma_pp(s) (004 Eq. 32), not pb. opt must be made for

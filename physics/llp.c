@@ -91,18 +91,6 @@ static inline int sq_cell(const sq_cells *c, double x2)
     return k;
 }
 
-void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_gev, double weight_pb)
-{
-    if (!s || !s->w_pb || !isfinite(weight_pb)) return;
-    pthread_once(&sq_cells_once, sq_cells_init); /* after the first call one load and compare, no lock */
-    if (!(pz_gev > 0.0) || !theta_cells.ok || !p_cells.ok) { /* at or beyond 90 degrees: the log10 route */
-        nr_llp_spectrum_fill(s, atan2(sqrt(pt2_gev2), pz_gev), sqrt(pt2_gev2 + pz_gev * pz_gev), weight_pb);
-        return;
-    }
-    const double pz2 = pz_gev * pz_gev;
-    s->w_pb[sq_cell(&theta_cells, pt2_gev2 / pz2) * NR_LLP_N_P + sq_cell(&p_cells, pt2_gev2 + pz2)] += weight_pb;
-}
-
 /* n directions of one momentum (p^2 [GeV^2] shared, e.g. the azimuths of a rest-frame polar angle in a two-body
  * boost, whose |p|^2 = p_par^2 + p_perp^2 does not depend on the azimuth): the momentum cell is looked up once, the
  * angle cell per direction from tan^2 = p_T^2 / p_z^2 as nr_llp_spectrum_fill_pt2_pz does (issue 11). A p^2 not
@@ -127,6 +115,12 @@ void nr_llp_spectrum_fill_same_p(nr_llp_spectrum *s, double p2_gev2, int n, cons
         }
         col[sq_cell(&theta_cells, pt2_gev2[i] / (pz * pz)) * NR_LLP_N_P] += weight_pb;
     }
+}
+
+/* One direction: nr_llp_spectrum_fill_same_p with n = 1 and p^2 = p_T^2 + p_z^2 (the same cells and fallbacks). */
+void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_gev, double weight_pb)
+{
+    nr_llp_spectrum_fill_same_p(s, pt2_gev2 + pz_gev * pz_gev, 1, &pt2_gev2, &pz_gev, weight_pb);
 }
 
 nr_status nr_llp_spectrum_init(nr_llp_spectrum *s, double mass_gev, nr_error *err)
@@ -360,14 +354,21 @@ typedef struct {
     double theta_above[NR_LLP_N_P];
 } region_reach;
 
+/* The lower edge [rad] of the angle cell above cell it_max: +inf when it_max is the top cell (larger angles are
+ * clamped into it), `none` when it_max < 0 (no cell). */
+static double theta_edge_above(int it_max, double none)
+{
+    return it_max >= NR_LLP_N_THETA - 1 ? INFINITY
+           : it_max < 0                 ? none
+                                        : pow(10.0, NR_LLP_LOG10_THETA_MIN + (it_max + 1) * NR_LLP_CELL_LOG10_WIDTH);
+}
+
 static void region_reach_init(region_reach *r, const nr_llp_cell_region *region)
 {
     int top = -1;
     for (int ip = NR_LLP_N_P - 1; ip >= 0; ip--) {
         if (region->it_max[ip] > top) top = region->it_max[ip];
-        r->theta_above[ip] = top >= NR_LLP_N_THETA - 1 ? INFINITY
-                             : top < 0 ? 0.0
-                                       : pow(10.0, NR_LLP_LOG10_THETA_MIN + (top + 1) * NR_LLP_CELL_LOG10_WIDTH);
+        r->theta_above[ip] = theta_edge_above(top, 0.0);
     }
 }
 
@@ -406,17 +407,13 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
     double h = NR_HADRON_CELL_LOG10_WIDTH / smp.n_sub;
     region_reach reach;
     if (region) region_reach_init(&reach, region);
-    /* per momentum column the angle [rad] above which a direction lands outside the region: the lower edge of the
-     * cell above it_max, +inf when it_max is the top cell (larger angles are clamped into it), -1 for an empty
-     * column; used only with the table lookup of the momentum cell (add_decays_of_one_meson, issue 11) */
+    /* per momentum column the angle [rad] above which a direction lands outside the region (theta_edge_above; -1
+     * for an empty column); used only with the table lookup of the momentum cell (add_decays_of_one_meson, issue 11) */
     pthread_once(&sq_cells_once, sq_cells_init);
     double theta_top[NR_LLP_N_P];
     const int polar_skip = region && p_cells.ok;
     for (int ip = 0; polar_skip && ip < NR_LLP_N_P; ip++)
-        theta_top[ip] = region->it_max[ip] >= NR_LLP_N_THETA - 1 ? INFINITY
-                        : region->it_max[ip] < 0 ? -1.0
-                                                 : pow(10.0, NR_LLP_LOG10_THETA_MIN +
-                                                                 (region->it_max[ip] + 1) * NR_LLP_CELL_LOG10_WIDTH);
+        theta_top[ip] = theta_edge_above(region->it_max[ip], -1.0);
     const double m_x = s->mass_gev, m_m = meson->mass_gev;
     const double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
     for (size_t k = 0; k < meson->n_cells; k++) {
@@ -460,17 +457,27 @@ static int decay_volume_is_valid(const nr_decay_volume *v)
            isfinite(v->length_m) && isfinite(v->radius_m);
 }
 
+double nr_decay_volume_theta_acc(const nr_decay_volume *v)
+{
+    return atan(v->radius_m / (v->distance_m + v->length_m));
+}
+
+nr_status nr_decay_volume_check(const nr_decay_volume *v, nr_error *err)
+{
+    if (decay_volume_is_valid(v)) return NR_OK;
+    return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+}
+
 nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_llp_accepted *acc,
                         nr_error *err)
 {
     if (!acc) return nr_fail(err, NR_EINTERNAL, "llp accept", "no output");
     memset(acc, 0, sizeof *acc);
     if (!s || !s->w_pb) return nr_fail(err, NR_EINTERNAL, "llp accept", "spectrum not initialised");
-    if (!decay_volume_is_valid(v))
-        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
     acc->mass_gev = s->mass_gev;
     /* 004 Eq. (22): p_T/p_z < r_det / (l_dump + l_sh + l_dec) */
-    double log10_theta_acc = log10(atan(v->radius_m / (v->distance_m + v->length_m)));
+    double log10_theta_acc = log10(nr_decay_volume_theta_acc(v));
     double per_p[NR_LLP_N_P] = {0};
     for (int it = 0; it < NR_LLP_N_THETA; it++) {
         double f = accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH, log10_theta_acc);

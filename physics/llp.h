@@ -148,6 +148,11 @@ typedef struct {
     double radius_m;   /* r_det [m]                                             */
 } nr_decay_volume;
 
+/* NR_OK for distance >= 0, length > 0, radius > 0, all finite; NR_EINPUT at /params/detector otherwise. */
+nr_status nr_decay_volume_check(const nr_decay_volume *v, nr_error *err);
+/* The acceptance cone of v, 004 Eq. (22): theta_acc = atan(r_det / (distance + length)) [rad]. */
+double nr_decay_volume_theta_acc(const nr_decay_volume *v);
+
 #define NR_FASER_DECAY_VOLUME ((nr_decay_volume){478.5, 1.5, 0.1})
 #define NR_FASER2_DECAY_VOLUME ((nr_decay_volume){475.0, 5.0, 1.0})
 

@@ -91,6 +91,18 @@ typedef struct {
     double sum_w, sum_w_inv_p; /* always accumulated                          */
 } deposit;
 
+/* d = an empty histogram of NR_LLP_N_P * p_bins_per_cell bins in log10 p (p_bins_per_cell per 0.05 dex), w and wp in
+ * one zeroed block (free(d->w)). 0 when out of memory. */
+static int deposit_histogram(deposit *d, int p_bins_per_cell)
+{
+    *d = (deposit){0};
+    d->n_bins = NR_LLP_N_P * p_bins_per_cell;
+    d->bins_per_decade = p_bins_per_cell / NR_LLP_CELL_LOG10_WIDTH;
+    d->w = calloc(2 * (size_t)d->n_bins, sizeof *d->w);
+    d->wp = d->w ? d->w + d->n_bins : NULL;
+    return d->w != NULL;
+}
+
 /* weight w at momentum p [GeV]; inv_p = 1/p and log10_p = log10(p) from the caller (it has ln p already) */
 static void deposit_put(deposit *d, double p, double inv_p, double log10_p, double w)
 {
@@ -482,9 +494,7 @@ static nr_status check_inputs(const nr_hadron_table *meson, double m_x_gev, doub
         return nr_fail(err, NR_EINPUT, "/params/mass", "the LLP mass must be positive, got %g GeV", m_x_gev);
     if (!(br >= 0.0) || !isfinite(br))
         return nr_fail(err, NR_EINPUT, "/params/br", "branching ratio must be finite and >= 0, got %g", br);
-    if (!v || !(v->distance_m >= 0.0) || !(v->length_m > 0.0) || !(v->radius_m > 0.0) || !isfinite(v->distance_m) ||
-        !isfinite(v->length_m) || !isfinite(v->radius_m))
-        return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+    if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
     return NR_OK;
 }
 
@@ -496,21 +506,15 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
     nr_status st = check_inputs(meson, m_x_gev, br, v, &quad, acc, err);
     if (st != NR_OK) return st;
     acc->mass_gev = m_x_gev;
-    int n_bins = NR_LLP_N_P * quad.p_bins_per_cell;
-    deposit d = {0};
-    d.n_bins = n_bins;
-    d.bins_per_decade = quad.p_bins_per_cell / NR_LLP_CELL_LOG10_WIDTH;
-    d.w = calloc((size_t)n_bins, sizeof *d.w);
-    d.wp = calloc((size_t)n_bins, sizeof *d.wp);
-    double theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
-    if (!d.w || !d.wp || accept_dense(meson, m_x_gev, br, theta_acc, &quad, &d) != NR_OK) {
+    deposit d;
+    double theta_acc = nr_decay_volume_theta_acc(v); /* 004 Eq. (22) */
+    if (!deposit_histogram(&d, quad.p_bins_per_cell) ||
+        accept_dense(meson, m_x_gev, br, theta_acc, &quad, &d) != NR_OK) {
         free(d.w);
-        free(d.wp);
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
-    st = accepted_from_bins(d.w, d.wp, n_bins, 1.0, m_x_gev, acc, err);
+    st = accepted_from_bins(d.w, d.wp, d.n_bins, 1.0, m_x_gev, acc, err);
     free(d.w);
-    free(d.wp);
     return st;
 }
 
@@ -568,7 +572,7 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
     if (!t) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     t->meson = meson;
     t->volume = *v;
-    t->theta_acc = atan(v->radius_m / (v->distance_m + v->length_m)); /* 004 Eq. (22) */
+    t->theta_acc = nr_decay_volume_theta_acc(v); /* 004 Eq. (22) */
     t->m_m = meson->mass_gev;
     t->h = step;
     t->n_bins = NR_LLP_N_P * quad.p_bins_per_cell;
@@ -607,13 +611,10 @@ int nr_meson_accept_table_masses(nr_meson_accept_table *t)
 static mtab_node *mtab_compute(const nr_meson_accept_table *t, double m_x, double u)
 {
     nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
-    deposit d = {0};
-    d.n_bins = t->n_bins;
-    d.bins_per_decade = t->bins_per_decade;
-    d.w = calloc(2 * (size_t)t->n_bins, sizeof *d.w);
-    d.wp = d.w ? d.w + t->n_bins : NULL;
+    deposit d;
+    const int have_d = deposit_histogram(&d, quad.p_bins_per_cell); /* t's bins: made from the same default */
     mtab_node *n = calloc(1, sizeof *n);
-    if (!d.w || !n || accept_dense(t->meson, m_x, 1.0, t->theta_acc, &quad, &d) != NR_OK) {
+    if (!have_d || !n || accept_dense(t->meson, m_x, 1.0, t->theta_acc, &quad, &d) != NR_OK) {
         free(d.w);
         free(n);
         return NULL;

@@ -11,11 +11,6 @@
 #include "forward_mesons.h"
 #include "llp_mesons.h"
 
-double nr_fixed_target_sqrt_s_gev(double e_beam_gev)
-{
-    return sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + e_beam_gev));
-}
-
 /* X per proton on target in one (log10 theta, log10 p) cell: the integral of |F1|^2 w sigma_pp(s') / sigma_pp(s)
  * over the cell, with dz dpT^2 = 2 p^3 sin(theta) theta ln10^2 / P dlog10 p dlog10 theta (z = p cos(theta) / P,
  * pT = p sin(theta), P the lab beam momentum), n_sub x n_sub midpoints. */

@@ -22,9 +22,6 @@
 #include "llp.h"
 #include "nr_error.h"
 
-/* centre-of-mass energy of a proton of energy e_beam_gev on a nucleon at rest [GeV] */
-double nr_fixed_target_sqrt_s_gev(double e_beam_gev);
-
 /* s += the bremsstrahlung X per proton on target (in the spectrum's `w_pb` cells) of a proton beam of energy
  * opt->sqrt_s_gev-equivalent: opt must be made for nr_fixed_target_sqrt_s_gev(e_beam_gev); the z window, pT cut,
  * splitting and resonances of opt apply (bremsstrahlung.h). */

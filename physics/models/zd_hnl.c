@@ -592,14 +592,6 @@ static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
     d->tan2_keep = d->pre_test ? tan(theta_keep) * tan(theta_keep) : INFINITY;
 }
 
-/* 1 when a parent (theta [rad], p [GeV], mass m_parent) has every daughter (rest-frame e_star, p_star [GeV]) outside
- * the cone keep [rad]: fill_two_body skips it, and zd_region leaves its cell out. */
-static int parent_misses_cone(double theta, double p, double m_parent, double e_star, double p_star, double keep)
-{
-    const double bg_parent = p / m_parent, bg_star = p_star / sqrt(fmax(e_star * e_star - p_star * p_star, 1e-300));
-    return bg_parent > bg_star && theta - asin(bg_star / bg_parent) > keep;
-}
-
 /* What fill_two_body needs of a parent's direction (theta [rad]) and of its momentum (p [GeV], mass m_parent
  * [GeV], daughter e_star, p_star [GeV]), computed once per angle row and momentum column of a parent spectrum
  * (decay_spectrum) rather than per cell: the same expressions, so the same values (issue 11). */
@@ -647,10 +639,17 @@ static void parent_momentum_init(parent_momentum *m, double p, double m_parent, 
     m->alpha_max = m->bounded ? asin(bg_star / bg_parent) : 0.0;
 }
 
+/* 1 when a parent at theta [rad] with momentum m has every daughter outside the cone keep [rad]: fill_two_body_at
+ * skips it, and zd_region leaves its cell out. */
+static int parent_misses_cone(double theta, const parent_momentum *m, double keep)
+{
+    return m->bounded && theta - m->alpha_max > keep;
+}
+
 static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const parent_momentum *m, double e_star,
                              double p_star, double weight, const two_body_dirs *cone)
 {
-    if (m->bounded && a->theta - m->alpha_max > cone->keep) /* parent_misses_cone */
+    if (parent_misses_cone(a->theta, m, cone->keep))
         return;
     const double st = a->st, ct = a->ct, gamma = m->gamma, beta_gamma = m->bg, w_dir = weight / (N_COS * N_PHI);
     const double tan_lo = a->tan_lo, tan_hi = a->tan_hi;
@@ -758,13 +757,15 @@ static void zd_region(double m_zd, int pairs, double m_n, double keep, const nr_
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
-    const double log10_theta_acc = log10(atan(v->radius_m / (v->distance_m + v->length_m))); /* as nr_llp_accept */
+    const double log10_theta_acc = log10(nr_decay_volume_theta_acc(v)); /* as nr_llp_accept */
     const double e_star = 0.5 * m_zd, p_star = sqrt(fmax(0.0, 0.25 * m_zd * m_zd - m_n * m_n)); /* decay_into_pairs */
     for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+        parent_momentum mom;
+        parent_momentum_init(&mom, centre.p[ip], m_zd, e_star, p_star);
         r->it_max[ip] = -1;
         for (int it = 0; it < NR_LLP_N_THETA; it++) {
             const int accepted = log10_theta_acc - (NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH) > -1e-9;
-            if (accepted || (pairs && !parent_misses_cone(centre.theta[it], centre.p[ip], m_zd, e_star, p_star, keep)))
+            if (accepted || (pairs && !parent_misses_cone(centre.theta[it], &mom, keep)))
                 r->it_max[ip] = it;
         }
     }

@@ -390,6 +390,12 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
         if (proton && !(p[P_BREM_Z_MIN].number < p[P_BREM_Z_MAX].number))
             return nr_fail(err, NR_EINPUT, "/params/brem_z_min", "brem_z_min (%g) must be below brem_z_max (%g)",
                            p[P_BREM_Z_MIN].number, p[P_BREM_Z_MAX].number);
+        /* bremsstrahlung's range first: below it neither mechanism applies; above BMPT's, bremsstrahlung does */
+        if (proton && p[P_PRODUCTION].choice != 1) { /* bremsstrahlung: the pp fit's range (bremsstrahlung.h) */
+            nr_status st = nr_brem_check_fixed_target_beam(e->beam_energy_gev, NR_BEAM_ENERGY_WHERE, err);
+            if (st != NR_OK)
+                return st;
+        }
         if (proton && p[P_PRODUCTION].choice != 2) { /* pi0 and eta: the BMPT range (forward_mesons.h) */
             nr_status st = nr_forward_meson_check_beam(e->beam_energy_gev, err);
             if (st != NR_OK)

@@ -431,24 +431,62 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
     return 0;
 }
 
+/* What a preparation computes: everything (prepare: rates, spectra), or what one signal needs (prepare_signal, a
+ * scan of that signal). The terms of the neutrino-energy bins at or below e_nu_min [GeV] are left out: no N they make
+ * can pass the signal's energy cut (E_N <= E_nu). */
+typedef struct {
+    int volume;       /* the decay-volume bins (gamma, ee, mumu)                         */
+    int ll;           /* the N -> nu l+ l- fractions f_ee, f_mumu                        */
+    int ecc;          /* the in-target bins (E_N > 1 TeV, |t| < q2_max_ecc)              */
+    int recoil;       /* the electron-recoil signal                                      */
+    int terms;        /* the upscattering terms at all (every signal but electron_recoil) */
+    double e_nu_min;  /* [GeV]                                                           */
+} wanted;
+
+static const wanted want_all = {1, 1, 1, 1, 1, -INFINITY};
+
+/* For signal `signal` alone: the decay-volume signals without the in-target bins and the recoils (gamma without the
+ * l+ l- fractions), the in-target photons without the decay-volume bins; their bins are those of dipole_prepare
+ * (every term of a slab enters them), so the signal is the same to the last bit. In the target only E_N > 1 TeV
+ * counts (the ecc bins' selection), so the bins at or below 1 TeV are left out there. n_produced needs every term. */
+static wanted want_signal(const nr_param_value *p, size_t signal)
+{
+    (void)p;
+    switch (signal) {
+    case S_GAMMA_VOLUME:
+        return (wanted){1, 0, 0, 0, 1, -INFINITY};
+    case S_EE_VOLUME:
+    case S_MUMU_VOLUME:
+        return (wanted){1, 1, 0, 0, 1, -INFINITY};
+    case S_GAMMA_ECC_1TEV:
+    case S_GAMMA_ECC_3TEV:
+        return (wanted){0, 0, 1, 0, 1, 1000.0};
+    case S_ELECTRON_RECOIL:
+        return (wanted){0, 0, 0, 1, 0, INFINITY};
+    default:
+        return want_all;
+    }
+}
+
 /* The bins of every slab (decay volume) and of the target (in-target photons), and the N made in the target. */
-static nr_status collapse_terms(const setup *s, const nr_param_value *p, production *prod, nr_error *err)
+static nr_status collapse_terms(const setup *s, const nr_param_value *p, const wanted *want, production *prod,
+                                nr_error *err)
 {
     prod->made_target = 0.0;
     for (size_t k = 0; k < prod->n; k++)
         if (prod->t[k].slab == 0)
             prod->made_target += prod->t[k].weight;
-    for (int si = 0; si < s->n_slabs; si++)
+    for (int si = 0; want->volume && si < s->n_slabs; si++)
         if (collapse_slab(prod, si, 0.0, 0, &prod->vol, &prod->n_vol) != 0)
             return nr_fail(err, NR_ENOMEM, "", "out of memory for the production bins");
-    if (collapse_slab(prod, 0, p[P_Q2_MAX_ECC].number, 1, &prod->ecc, &prod->n_ecc) != 0)
+    if (want->ecc && collapse_slab(prod, 0, p[P_Q2_MAX_ECC].number, 1, &prod->ecc, &prod->n_ecc) != 0)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the production bins");
     return NR_OK;
 }
 
-/* All production terms for mass m_n. */
-static nr_status build_production(const setup *s, const nr_param_value *p, double m_n, production *out,
-                                  nr_error *err)
+/* The production terms for mass m_n (those `want` asks for). */
+static nr_status build_production(const setup *s, const nr_param_value *p, double m_n, const wanted *want,
+                                  production *out, nr_error *err)
 {
     memset(out, 0, sizeof *out);
     out->m_n = m_n;
@@ -456,8 +494,8 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
     double e_vis = p[P_E_VIS_MIN].number;
     ll_fraction_table ee, mumu;
     nr_status st = widths(out, m_n, err);
-    if (st != NR_OK || (st = ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis, err)) != NR_OK ||
-        (st = ll_table_build(&mumu, m_n, NR_M_MUON, e_vis, err)) != NR_OK)
+    if (st != NR_OK || (want->ll && ((st = ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis, err)) != NR_OK ||
+                                     (st = ll_table_build(&mumu, m_n, NR_M_MUON, e_vis, err)) != NR_OK)))
         return st;
     /* every term this mass can make, reserved at once (no regrowth and copying while pushing) */
     const size_t most = (size_t)s->n_slabs * s->flux->n_bins * (N_T_NODES_NUCLEUS + 2 * N_T_NODES_NUCLEON);
@@ -484,9 +522,9 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
         };
         /* dsigma/dt does not depend on the species (nu and nubar alike, dipole_xsec.c): one t quadrature per
          * flux bin and target serves the neutrinos of every active species in that bin */
-        for (size_t b = 0; b < s->flux->n_bins; b++) {
+        for (size_t b = 0; want->terms && b < s->flux->n_bins; b++) {
             double e = s->flux->e_center[b], n_nu = neutrinos_in_bin(s, p, b);
-            if (!(n_nu > 0))
+            if (!(n_nu > 0) || !(e > want->e_nu_min))
                 continue;
             for (int k = 0; k < 3; k++) {
                 nr_dipole_xsec_at_energy(&tg[k].ctx, e);
@@ -499,8 +537,8 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
                     double e_n = nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]);
                     double p_n = e_n > m_n ? sqrt((e_n - m_n) * (e_n + m_n)) : 0.0, ln_e = log(e_n);
                     term t = {e_n, p_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
-                              nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis), ll_table_at(&ee, ln_e),
-                              ll_table_at(&mumu, ln_e),
+                              nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis),
+                              want->ll ? ll_table_at(&ee, ln_e) : 0.0, want->ll ? ll_table_at(&mumu, ln_e) : 0.0,
                               /* exactly 0 unless E_N > the cut (the photon's maximum, (E + p)/2, is below E_N) */
                               e_n > 1000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0) : 0.0,
                               e_n > 3000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0) : 0.0};
@@ -512,8 +550,8 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
             }
         }
     }
-    if ((st = recoil_signal_mu1(s, p, m_n, &out->recoil_events_mu1, err)) == NR_OK)
-        st = collapse_terms(s, p, out, err);
+    if (!want->recoil || (st = recoil_signal_mu1(s, p, m_n, &out->recoil_events_mu1, err)) == NR_OK)
+        st = collapse_terms(s, p, want, out, err);
     if (st != NR_OK)
         production_free(out);
     return st;
@@ -594,7 +632,21 @@ static nr_status dipole_prepare(const nr_model *model, const nr_engine *engine, 
     dipole_state *w = state;
     nr_status st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &w->s, err);
     if (st == NR_OK)
-        st = build_production(&w->s, p, p[P_M_N].number, &w->prod, err);
+        st = build_production(&w->s, p, p[P_M_N].number, &want_all, &w->prod, err);
+    return st;
+}
+
+/* The same for a scan of one signal (want_signal): that signal as dipole_prepare gives it, the other signals
+ * incomplete (signals_at gives what this partial production makes of them). */
+static nr_status dipole_prepare_signal(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                                       const nr_param_value *p, size_t signal, void *state, nr_error *err)
+{
+    (void)model;
+    dipole_state *w = state;
+    const wanted want = want_signal(p, signal);
+    nr_status st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &w->s, err);
+    if (st == NR_OK)
+        st = build_production(&w->s, p, p[P_M_N].number, &want, &w->prod, err);
     return st;
 }
 
@@ -725,4 +777,5 @@ const nr_model nr_model_dipole = {
     .signals_at = dipole_signals_at,
     .spectra = dipole_spectra,
     .release = dipole_release,
+    .prepare_signal = dipole_prepare_signal,
 };

@@ -539,13 +539,15 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
                         continue;
                     /* w[j] [cm^2] x targets [cm^-2] x neutrinos = N made (at mu_N = 1 GeV^-1) */
                     double e_n = nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]);
-                    double p_n = e_n > m_n ? sqrt((e_n - m_n) * (e_n + m_n)) : 0.0, ln_e = log(e_n);
+                    double p_n = e_n > m_n ? sqrt((e_n - m_n) * (e_n + m_n)) : 0.0;
+                    double ln_e = want->ll ? log(e_n) : 0.0;
+                    /* the fractions only where a wanted signal reads them (0 elsewhere) */
                     term t = {e_n, p_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
-                              nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis),
+                              want->volume ? nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis) : 0.0,
                               want->ll ? ll_table_at(&ee, ln_e) : 0.0, want->ll ? ll_table_at(&mumu, ln_e) : 0.0,
                               /* exactly 0 unless E_N > the cut (the photon's maximum, (E + p)/2, is below E_N) */
-                              e_n > 1000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0) : 0.0,
-                              e_n > 3000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0) : 0.0};
+                              want->ecc && e_n > 1000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0) : 0.0,
+                              want->ecc && e_n > 3000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0) : 0.0};
                     if (push_term(out, t) != 0) {
                         production_free(out);
                         return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");

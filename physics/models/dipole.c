@@ -29,6 +29,8 @@
  * is second order in the bin width (the mean-momentum rule) and small in practice because the terms of one
  * neutrino-energy bin share nearly one N momentum: over the 50 x 50 FASERnu2 grid of tests/test_contour_golden.c
  * the counts stay within 8.4e-9 of the per-term sum (the test prints it). Spectra keep the per-term sum.
+ * A scan reads one signal (contours, grids): dipole_prepare_signal then computes only what that signal needs
+ * (want_signal; for gamma_decay_volume not the neutrino bins at or below e_vis_min, whose N all have f_gamma = 0).
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>

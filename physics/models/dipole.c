@@ -376,7 +376,8 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
 
 /* Bins of log10 p_N of the terms of one slab that `select` accepts, appended to *out (which holds *n bins): the
  * weight-averaged momentum and the sums weight x fraction (decay volume: f_gamma, f_ee, f_mumu; in the target,
- * ecc: f_ecc1, f_ecc3, 0); terms at rest (p_N = 0) in a bin of their own. */
+ * ecc: f_ecc1, f_ecc3, 0); terms at rest (p_N = 0) in a bin of their own; bins whose sums are all 0 (no term passes
+ * a cut: the low-momentum tail) are not kept. */
 typedef struct {
     double w, wp, wf[3];
 } bin_sums;
@@ -424,7 +425,8 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
         }
     }
     for (size_t i = 0; i <= nb; i++) {
-        if (!(b[i].w > 0.0))
+        /* a bin none of whose fractions is above 0 adds exactly +0 to every signal (signals_at): left out */
+        if (!(b[i].w > 0.0) || !(b[i].wf[0] > 0.0 || b[i].wf[1] > 0.0 || b[i].wf[2] > 0.0))
             continue;
         double p = i < nb ? b[i].wp / b[i].w : 0.0;
         (*out)[(*n)++] = (term_bin){slab_index, sqrt(p * p + m * m), {b[i].wf[0], b[i].wf[1], b[i].wf[2]}};

@@ -479,14 +479,10 @@ static wanted want_signal(const nr_param_value *p, size_t signal)
     }
 }
 
-/* The bins of every slab (decay volume) and of the target (in-target photons), and the N made in the target. */
+/* The bins of every slab (decay volume) and of the target (in-target photons). */
 static nr_status collapse_terms(const setup *s, const nr_param_value *p, const wanted *want, production *prod,
                                 nr_error *err)
 {
-    prod->made_target = 0.0;
-    for (size_t k = 0; k < prod->n; k++)
-        if (prod->t[k].slab == 0)
-            prod->made_target += prod->t[k].weight;
     for (int si = 0; want->volume && si < s->n_slabs; si++)
         if (collapse_slab(prod, si, 0.0, 0, &prod->vol, &prod->n_vol) != 0)
             return nr_fail(err, NR_ENOMEM, "", "out of memory for the production bins");
@@ -559,6 +555,8 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
                         production_free(out);
                         return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
                     }
+                    if (si == 0) /* N made in the target: the slab-0 weights summed in the terms' order */
+                        out->made_target += t.weight;
                 }
             }
         }

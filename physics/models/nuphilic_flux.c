@@ -328,10 +328,52 @@ static double zp_bin_energy(nr_nuphilic_meson m, double m_zp, int k)
     return sqrt(nr_nuphilic_zp_bin_edge(m, m_zp, k) * nr_nuphilic_zp_bin_edge(m, m_zp, k + 1));
 }
 
-/* nr_nuphilic_transfer of zp_x_cdf for both polarisations at once (the same arithmetic, so the same numbers):
- * the Z' momentum and the CDF support once per Z' energy instead of once per flux-bin edge, and the edges above
- * the support (CDF 1 on both sides of a bin) skipped. */
-static void zp_transfer_both(const nr_flux *flux, double m_lo, double m_hi, double e_zp, double m_zp, double m_meson,
+/* The meson-bin side of a Z' transfer, the same at every m_Z' and Z' energy: the 8 Gauss-Legendre meson energies
+ * E_g [GeV] of bin j (weights w_g = gl8_w / 2), the moments of u_g = 1/E_g [1/GeV] about their weighted mean
+ * (M0 = sum w_g, D_n = sum w_g (u_g - u_mean)^n), and at every flux edge the rest-frame neutrino energy
+ * es = E_edge m_M / (2 E_g) [GeV] at the lowest and the highest E_g (the largest and the smallest es). */
+typedef struct {
+    double e[8], u_mean, m0, d1, d2, d3;
+    double es_max[NR_NUPHILIC_MAX_BINS + 1], es_min[NR_NUPHILIC_MAX_BINS + 1];
+} zp_meson_bin;
+
+static double flux_edge(const nr_flux *flux, size_t i)
+{
+    return i == 0 ? flux->e_lo[0] : flux->e_hi[i - 1];
+}
+
+static void zp_meson_bin_init(const nr_flux *flux, double m_lo, double m_hi, double m_meson, zp_meson_bin *b)
+{
+    double su = 0;
+    b->m0 = 0;
+    for (int g = 0; g < 8; g++) {
+        b->e[g] = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * nr_nuphilic_gl8_x[g];
+        b->m0 += 0.5 * nr_nuphilic_gl8_w[g];
+        su += 0.5 * nr_nuphilic_gl8_w[g] / b->e[g];
+    }
+    b->u_mean = su / b->m0;
+    b->d1 = b->d2 = b->d3 = 0;
+    for (int g = 0; g < 8; g++) {
+        double w = 0.5 * nr_nuphilic_gl8_w[g], d = 1 / b->e[g] - b->u_mean;
+        b->d1 += w * d;
+        b->d2 += w * d * d;
+        b->d3 += w * d * d * d;
+    }
+    for (size_t i = 0; i <= flux->n_bins; i++) { /* as in the per-node sum below: 0.5 (E_edge / E_g) m_M */
+        b->es_max[i] = 0.5 * (flux_edge(flux, i) / b->e[0]) * m_meson;
+        b->es_min[i] = 0.5 * (flux_edge(flux, i) / b->e[7]) * m_meson;
+    }
+}
+
+/* nr_nuphilic_transfer of the Z' -> nu CDF (nr_nuphilic_zp_nu_cdf) for both polarisations at once: the
+ * meson-energy average G(edge) = sum_g w_g F(c_g), c_g = (2 es_g - E_Z') / p_Z' = cos theta* of a neutrino at the
+ * flux edge seen from meson energy E_g, at every edge; bin i gets G(edge i+1) - G(edge i). F is the cubic
+ * nr_nuphilic_zp_nu_cdf_long/_trans inside the support (|c| < 1), 0 below and 1 above it. Where every node of
+ * an edge is inside, c_g = c_mean + a (u_g - u_mean) with a = E_edge m_M / p_Z', and the sum of the cubic is
+ * written with the moments of zp_meson_bin (one evaluation instead of eight, the same quadrature; the
+ * expansion about the mean keeps every term of order one, |c_g| < 1); edges where the support ends between
+ * nodes are summed node by node. Agrees with nr_nuphilic_transfer to rounding (tests/test_nuphilic_flux.c). */
+static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double e_zp, double m_zp, double m_meson,
                              double *prob_long, double *prob_trans)
 {
     size_t n = flux->n_bins;
@@ -339,29 +381,47 @@ static void zp_transfer_both(const nr_flux *flux, double m_lo, double m_hi, doub
         prob_long[i] = prob_trans[i] = 0;
     double p = sqrt(fmax(e_zp * e_zp - m_zp * m_zp, 0));
     double lo = 0.5 * (e_zp - p), hi = 0.5 * (e_zp + p);
-    for (int g = 0; g < 8; g++) {
-        double e = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * nr_nuphilic_gl8_x[g], w = 0.5 * nr_nuphilic_gl8_w[g];
-        double prev_l = 0, prev_t = 0;
-        for (size_t i = 0; i <= n; i++) {
-            double es = 0.5 * ((i == 0 ? flux->e_lo[0] : flux->e_hi[i - 1]) / e) * m_meson, next_l, next_t;
-            if (es <= lo) {
-                next_l = next_t = 0.0;
-            } else if (es >= hi) {
-                next_l = next_t = 1.0;
-            } else { /* as nr_nuphilic_zp_nu_cdf */
-                double c = (2 * es - e_zp) / p;
-                next_l = nr_nuphilic_zp_nu_cdf_long(c);
-                next_t = nr_nuphilic_zp_nu_cdf_trans(c);
-            }
+    double prev_l = 0, prev_t = 0;
+    for (size_t i = 0; i <= n; i++) {
+        double gl, gt;
+        if (b->es_max[i] <= lo) { /* every node below the support */
+            gl = gt = 0;
+        } else if (b->es_min[i] >= hi) { /* every node above: this and every further edge at G = M0 */
             if (i > 0) {
-                prob_long[i - 1] += w * (next_l - prev_l);
-                prob_trans[i - 1] += w * (next_t - prev_t);
+                prob_long[i - 1] = b->m0 - prev_l;
+                prob_trans[i - 1] = b->m0 - prev_t;
             }
-            if (prev_l == 1.0 && next_l == 1.0 && prev_t == 1.0 && next_t == 1.0)
-                break; /* above the support: every further bin gets w * (1 - 1) */
-            prev_l = next_l;
-            prev_t = next_t;
+            return;
+        } else if (b->es_min[i] > lo && b->es_max[i] < hi) { /* every node inside */
+            double edge = flux_edge(flux, i), a = edge * m_meson / p;
+            double c = (edge * m_meson * b->u_mean - e_zp) / p;
+            double s1 = b->m0 * c + a * b->d1;
+            double s3 = b->m0 * c * c * c + 3 * c * c * a * b->d1 + 3 * c * a * a * b->d2 + a * a * a * b->d3;
+            gl = 0.5 * b->m0 + 0.75 * (s1 - s3 / 3);
+            gt = 0.5 * b->m0 + 0.375 * (s1 + s3 / 3);
+        } else { /* the support ends between nodes: node by node, as nr_nuphilic_zp_nu_cdf */
+            double edge = flux_edge(flux, i);
+            gl = gt = 0;
+            for (int g = 0; g < 8; g++) {
+                double w = 0.5 * nr_nuphilic_gl8_w[g], es = 0.5 * (edge / b->e[g]) * m_meson;
+                if (es <= lo)
+                    continue;
+                if (es >= hi) {
+                    gl += w;
+                    gt += w;
+                } else {
+                    double c = (2 * es - e_zp) / p;
+                    gl += w * nr_nuphilic_zp_nu_cdf_long(c);
+                    gt += w * nr_nuphilic_zp_nu_cdf_trans(c);
+                }
+            }
         }
+        if (i > 0) {
+            prob_long[i - 1] = gl - prev_l;
+            prob_trans[i - 1] = gt - prev_t;
+        }
+        prev_l = gl;
+        prev_t = gt;
     }
 }
 
@@ -464,11 +524,18 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
             nr_nuphilic_prepared_free(out);
             return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
         }
+        zp_meson_bin *bins = malloc(nj * sizeof *bins);
+        if (!bins) {
+            nr_nuphilic_prepared_free(out);
+            return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
+        }
+        for (size_t j = 0; j < nj; j++)
+            zp_meson_bin_init(flux, mesons->lo[m][j], mesons->hi[m][j], mm, &bins[j]);
         for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
             double ek = zp_bin_energy(m, m_zp, k), pk = sqrt(fmax(ek * ek - m_zp * m_zp, 0));
             for (size_t j = 0; j < nj; j++) {
                 size_t kj = (size_t)k * nj + j;
-                zp_transfer_both(flux, mesons->lo[m][j], mesons->hi[m][j], ek, m_zp, mm, t[0] + kj * n, t[1] + kj * n);
+                zp_transfer_both(flux, &bins[j], ek, m_zp, mm, t[0] + kj * n, t[1] + kj * n);
                 /* the flux bins this (k, j) reaches: [first, end) of the nonzero entries of either polarisation */
                 size_t first = n, end = 0;
                 for (size_t i = 0; i < n; i++)
@@ -485,6 +552,7 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
                 bg[kj] = e_lab > m_zp ? sqrt((e_lab - m_zp) * (e_lab + m_zp)) / m_zp : 0.0;
             }
         }
+        free(bins);
     }
     return NR_OK;
 }

@@ -10,7 +10,9 @@
  *  - species bookkeeping: g_etau off-diagonal, Z' -> nu_e nubar_tau / nu_tau nubar_e in equal shares;
  *  - Eq. (5) limits: a Z' with decay length >> L adds nothing from its decay;
  *  - the prepared Z' transfer tables against an independent node-by-node evaluation of the same quadrature
- *    (nr_nuphilic_transfer of nr_nuphilic_zp_nu_cdf), to 1e-13 (rounding; issue 11). */
+ *    (nr_nuphilic_transfer of nr_nuphilic_zp_nu_cdf), to 1e-13 (rounding; issue 11);
+ *  - the per-point sum of the new neutrinos (prompt Z' through running sums) against the same sum written out
+ *    from the prepared tables with decay.h's decay probability, to 1e-12 of the largest bin (issue 11). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -214,6 +216,71 @@ int main(void)
         }
         printf("Z' transfer tables vs the node-by-node quadrature: worst %.3g (absolute, of a probability)\n", worst);
         CHECK(worst < 1e-13, "Z' transfer tables off the node-by-node quadrature by %.3g", worst);
+    }
+    /* the per-point sum (prompt Z' from the running sums, the others one by one with the exp-free decay
+     * probability) against the sum written out here from the prepared tables with decay.h's probability:
+     * all flavours per flux bin = the direct neutrinos + 2 x the Z' neutrinos (one nu and one nubar per decay),
+     * g_etau from 1e-9 to 1 (the Z' long-lived, partly prompt, prompt), on the FASERnu flux grid of the closure */
+    {
+        nr_flux fx;
+        nr_error err;
+        static nr_nuphilic_parents par;
+        static nr_nuphilic_mesons rm;
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s/fluxes/FASERv", nr_test_data_dir());
+        if (nr_flux_load(dir, "FASER", &fx, &err) != NR_OK) {
+            CHECK(0, "%s", err.message);
+            return nr_test_summary();
+        }
+        CHECK(nr_nuphilic_parents_load(nr_test_data_dir(), &fx, &par, &err) == NR_OK, "%s", err.message);
+        CHECK(nr_nuphilic_mesons_reconstruct(&fx, &par, &rm, &err) == NR_OK, "%s", err.message);
+        size_t n = fx.n_bins;
+        const double mzt[] = {1e-5, 1e-3, 0.05};
+        double worst = 0;
+        for (size_t im = 0; im < 3; im++) {
+            static nr_nuphilic_prepared prep;
+            CHECK(nr_nuphilic_prepare(&rm, &fx, mzt[im], 480.0, &prep, &err) == NR_OK, "%s", err.message);
+            for (int ig = 0; ig <= 18; ig++) {
+                double g[NR_NUPHILIC_N_COUPLINGS] = {0};
+                g[NR_NUPHILIC_G_ETAU] = pow(10, -9 + 0.5 * ig);
+                double g2 = g[NR_NUPHILIC_G_ETAU] * g[NR_NUPHILIC_G_ETAU];
+                static double extra[NR_N_SPECIES * NR_NUPHILIC_MAX_BINS];
+                nr_nuphilic_extra_neutrinos(&prep, g, extra);
+                double width = nr_nuphilic_zp_width(g[NR_NUPHILIC_G_ETAU], 0, mzt[im]);
+                double want[NR_NUPHILIC_MAX_BINS] = {0}, got[NR_NUPHILIC_MAX_BINS] = {0}, scale = 0;
+                for (size_t ci = 0; ci < prep.n_channels; ci++) {
+                    const nr_nuphilic_channel *ch = &prep.channel[ci];
+                    if (!ch->open || ch->coupling != NR_NUPHILIC_G_ETAU)
+                        continue;
+                    int m = ch->meson;
+                    size_t nj = rm.n[m];
+                    for (size_t i = 0; i < n; i++)
+                        want[i] += g2 * (ch->direct[0][i] + ch->direct[1][i]);
+                    for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++)
+                        for (size_t j = 0; j < nj; j++) {
+                            size_t kj = (size_t)k * nj + j;
+                            double bgj = prep.zp_beta_gamma[m][kj];
+                            double prob = bgj > 0 ? nr_decay_prob_between(0, 480.0, bgj * NR_HBARC_GEV_M / width) : 1.0;
+                            double w = g2 * ch->br * (rm.count[m][0][j] + rm.count[m][1][j]) * prob;
+                            for (size_t i = 0; i < n; i++)
+                                want[i] += 2 * w * (ch->zp_long[k] * prep.zp_transfer[m][0][kj * n + i] +
+                                                    ch->zp_trans[k] * prep.zp_transfer[m][1][kj * n + i]);
+                        }
+                }
+                for (size_t i = 0; i < n; i++) {
+                    for (int sp = 0; sp < NR_N_SPECIES; sp++)
+                        got[i] += extra[sp * n + i];
+                    scale = fmax(scale, want[i]);
+                }
+                CHECK(scale > 0, "m_Z' = %g, g_etau = %g: no new neutrinos", mzt[im], g[NR_NUPHILIC_G_ETAU]);
+                for (size_t i = 0; i < n; i++)
+                    worst = fmax(worst, fabs(got[i] - want[i]) / scale);
+            }
+            nr_nuphilic_prepared_free(&prep);
+        }
+        nr_flux_free(&fx);
+        printf("per-point sum vs the sum written out with decay.h: worst %.3g (of the largest bin)\n", worst);
+        CHECK(worst < 1e-12, "per-point sum off the written-out sum by %.3g", worst);
     }
     /* the Z' decay probability of the per-point sum against decay.h's (the expm1 it replaces), y = L/d from 1e-8
      * to 1e3 over both switch points (y = 1e-3, 40), 40 points a decade */

@@ -438,6 +438,12 @@ void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p)
         p->zp_beta_gamma[m] = NULL;
         free(p->zp_range[m]);
         p->zp_range[m] = NULL;
+        for (int pol = 0; pol < 2; pol++) {
+            free(p->zp_prompt[m][pol]);
+            p->zp_prompt[m][pol] = NULL;
+        }
+        free(p->zp_prompt_range[m]);
+        p->zp_prompt_range[m] = NULL;
     }
 }
 
@@ -553,6 +559,42 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
             }
         }
         free(bins);
+        /* the running sums over meson bins of the count-weighted transfers (zp_prompt, see nuphilic_flux.h) */
+        unsigned short *pr = malloc(2 * NR_NUPHILIC_N_ZP_BINS * (nj + 1) * sizeof *pr);
+        out->zp_prompt_range[m] = pr;
+        for (int pol = 0; pol < 2; pol++)
+            out->zp_prompt[m][pol] = calloc(NR_NUPHILIC_N_ZP_BINS * (nj + 1) * n, sizeof *out->zp_prompt[m][pol]);
+        if (!pr || !out->zp_prompt[m][0] || !out->zp_prompt[m][1]) {
+            nr_nuphilic_prepared_free(out);
+            return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
+        }
+        for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
+            size_t k0 = (size_t)k * (nj + 1);
+            pr[2 * k0] = pr[2 * k0 + 1] = 0; /* J = 0: the empty sum */
+            for (size_t j = 0; j < nj; j++) {
+                size_t kj = (size_t)k * nj + j, kJ = k0 + j + 1;
+                unsigned short a = pr[2 * (kJ - 1)], b = pr[2 * (kJ - 1) + 1];
+                double w = mesons->count[m][0][j] + mesons->count[m][1][j];
+                for (int pol = 0; pol < 2; pol++) {
+                    double *dst = out->zp_prompt[m][pol] + kJ * n;
+                    memcpy(dst, dst - n, n * sizeof *dst);
+                    if (w > 0) /* as the per-point sum, which skips the others */
+                        for (size_t i = range[2 * kj]; i < range[2 * kj + 1]; i++)
+                            dst[i] += w * t[pol][kj * n + i];
+                }
+                if (w > 0 && range[2 * kj + 1] > 0) { /* the union of the ranges */
+                    if (b == 0) {
+                        a = range[2 * kj];
+                        b = range[2 * kj + 1];
+                    } else {
+                        a = range[2 * kj] < a ? range[2 * kj] : a;
+                        b = range[2 * kj + 1] > b ? range[2 * kj + 1] : b;
+                    }
+                }
+                pr[2 * kJ] = a;
+                pr[2 * kJ + 1] = b;
+            }
+        }
     }
     return NR_OK;
 }
@@ -628,16 +670,40 @@ void nr_nuphilic_extra_neutrinos(const nr_nuphilic_prepared *p, const double g[N
     }
     double zsum[NR_NUPHILIC_MAX_BINS] = {0};
     double hbarc_over_width = width > 0 ? NR_HBARC_GEV_M / width : INFINITY;
+    /* below this beta gamma L/d > 40 (1 + 1e-9): nr_nuphilic_zp_decay_prob is exactly 1 there (its switch at
+     * L/d > 40 with a margin far above the rounding of L/d) */
+    double bg_prompt = p->distance_m / (40 * (1 + 1e-9) * hbarc_over_width);
     for (int m = 0; m < NR_NUPHILIC_N_MESONS; m++) {
         if (!used[m])
             continue;
         size_t nj = mes->n[m];
         const double *tl = p->zp_transfer[m][0], *tt = p->zp_transfer[m][1], *bg = p->zp_beta_gamma[m];
-        const unsigned short *range = p->zp_range[m];
+        const unsigned short *range = p->zp_range[m], *prange = p->zp_prompt_range[m];
         for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
             if (wl_sum[m][k] == 0 && wt_sum[m][k] == 0)
                 continue;
-            for (size_t j = 0; j < nj; j++) {
+            /* the prompt Z' from the running sums: the meson bins j < jp, all at rest or with beta gamma below
+             * bg_prompt (found by bisection: beta gamma does not decrease with j at fixed k) */
+            size_t jp = 0;
+            if (width > 0) {
+                const double *bgk = bg + (size_t)k * nj;
+                size_t hi = nj;
+                while (jp < hi) {
+                    size_t mid = jp + (hi - jp) / 2;
+                    if (bgk[mid] == 0 || bgk[mid] < bg_prompt)
+                        jp = mid + 1;
+                    else
+                        hi = mid;
+                }
+            }
+            if (jp > 0) {
+                size_t kJ = (size_t)k * (nj + 1) + jp;
+                const double *pl = p->zp_prompt[m][0] + kJ * n, *pt = p->zp_prompt[m][1] + kJ * n;
+                double wl = wl_sum[m][k], wt = wt_sum[m][k];
+                for (size_t i = prange[2 * kJ]; i < prange[2 * kJ + 1]; i++)
+                    zsum[i] += wl * pl[i] + wt * pt[i];
+            }
+            for (size_t j = jp; j < nj; j++) {
                 double w = mes->count[m][0][j] + mes->count[m][1][j];
                 if (!(w > 0))
                     continue;

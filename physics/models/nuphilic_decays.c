@@ -29,6 +29,7 @@
 #include "models/nuphilic_decays.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <gsl/gsl_integration.h>
@@ -286,6 +287,25 @@ static double integral_over_t2(const poly *p, double x, const poly *q, double y,
 
 enum { LINE_NODES = 48 }; /* Gauss-Legendre nodes per panel of the E_Z' integral of the width */
 
+/* The Gauss-Legendre tables (LINE_NODES and 8 nodes) are the same at every call: built once per process (they
+ * were allocated and freed at every rest-frame spectrum, 9 per prepared m_Z'; issue 11). NULL if out of memory. */
+static gsl_integration_glfixed_table *gl_line_table, *gl8_table;
+static pthread_once_t gl_tables_once = PTHREAD_ONCE_INIT;
+
+static void gl_tables_init(void)
+{
+    gl_line_table = gsl_integration_glfixed_table_alloc(LINE_NODES);
+    gl8_table = gsl_integration_glfixed_table_alloc(8);
+}
+
+static void gl_tables(const gsl_integration_glfixed_table **line, const gsl_integration_glfixed_table **gl8)
+{
+    pthread_once(&gl_tables_once, gl_tables_init);
+    *line = gl_line_table;
+    if (gl8)
+        *gl8 = gl8_table;
+}
+
 typedef struct {
     nr_nuphilic_meson meson;
     double mm, ml, mz;
@@ -465,14 +485,14 @@ double nr_nuphilic_width_three_body(nr_nuphilic_meson m, double m_lepton, double
 {
     if (!nr_nuphilic_open(m, m_lepton, m_zp))
         return 0.0;
-    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(LINE_NODES);
+    const gsl_integration_glfixed_table *gl;
+    gl_tables(&gl, NULL);
     if (!gl)
         return NAN;
     kin c = {.meson = m, .mm = meson_table[m].mass, .ml = m_lepton, .mz = m_zp, .gl = gl,
              .zp_numerator = zp_line_numerators(m, m_lepton, m_zp)};
     double tot, lon;
     width_parts(&c, &tot, &lon);
-    gsl_integration_glfixed_table_free(gl);
     return tot;
 }
 
@@ -495,13 +515,10 @@ nr_status nr_nuphilic_rest_spectra_compute(nr_nuphilic_meson m, double m_lepton,
     if (!nr_nuphilic_open(m, m_lepton, m_zp))
         return nr_fail(err, NR_EKINEMATIC, "/params/m_Zp", "%s -> l nu Z' is closed for m_Z' = %g GeV",
                        m >= 0 && m < NR_NUPHILIC_N_MESONS ? meson_table[m].name : "?", m_zp);
-    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(LINE_NODES);
-    gsl_integration_glfixed_table *gl8 = gsl_integration_glfixed_table_alloc(8);
-    if (!gl || !gl8) {
-        gsl_integration_glfixed_table_free(gl);
-        gsl_integration_glfixed_table_free(gl8);
+    const gsl_integration_glfixed_table *gl, *gl8;
+    gl_tables(&gl, &gl8);
+    if (!gl || !gl8)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the quadrature tables");
-    }
     kin c = {m, meson_table[m].mass, m_lepton, m_zp, gl, nu_line_numerator(m, m_lepton, m_zp),
              zp_line_numerators(m, m_lepton, m_zp)};
     double lon;
@@ -537,8 +554,6 @@ nr_status nr_nuphilic_rest_spectra_compute(nr_nuphilic_meson m, double m_lepton,
         out->prob_zp_trans[i] = t1 - l1;
         sum_zp += t1;
     }
-    gsl_integration_glfixed_table_free(gl);
-    gsl_integration_glfixed_table_free(gl8);
     if (!(sum_nu > 0 && sum_zp > 0 && out->width > 0))
         return nr_fail(err, NR_ENUMERIC, "/params/m_Zp", "three-body spectrum of %s vanished at m_Z' = %g GeV",
                        meson_table[m].name, m_zp);

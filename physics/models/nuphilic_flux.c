@@ -377,11 +377,9 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
                              double *prob_long, double *prob_trans)
 {
     size_t n = flux->n_bins;
-    for (size_t i = 0; i < n; i++)
-        prob_long[i] = prob_trans[i] = 0;
     double p = sqrt(fmax(e_zp * e_zp - m_zp * m_zp, 0));
     double lo = 0.5 * (e_zp - p), hi = 0.5 * (e_zp + p);
-    double prev_l = 0, prev_t = 0;
+    double prev_l = 0, prev_t = 0; /* every bin is written once: below, or 0 above the support */
     for (size_t i = 0; i <= n; i++) {
         double gl, gt;
         if (b->es_max[i] <= lo) { /* every node below the support */
@@ -391,6 +389,8 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
                 prob_long[i - 1] = b->m0 - prev_l;
                 prob_trans[i - 1] = b->m0 - prev_t;
             }
+            for (; i < n; i++)
+                prob_long[i] = prob_trans[i] = 0;
             return;
         } else if (b->es_min[i] > lo && b->es_max[i] < hi) { /* every node inside */
             double edge = flux_edge(flux, i), a = edge * m_meson / p;
@@ -562,8 +562,8 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
         /* the running sums over meson bins of the count-weighted transfers (zp_prompt, see nuphilic_flux.h) */
         unsigned short *pr = malloc(2 * NR_NUPHILIC_N_ZP_BINS * (nj + 1) * sizeof *pr);
         out->zp_prompt_range[m] = pr;
-        for (int pol = 0; pol < 2; pol++)
-            out->zp_prompt[m][pol] = calloc(NR_NUPHILIC_N_ZP_BINS * (nj + 1) * n, sizeof *out->zp_prompt[m][pol]);
+        for (int pol = 0; pol < 2; pol++) /* every row written below (J = 0 zeroed, the others copied and added) */
+            out->zp_prompt[m][pol] = malloc(NR_NUPHILIC_N_ZP_BINS * (nj + 1) * n * sizeof *out->zp_prompt[m][pol]);
         if (!pr || !out->zp_prompt[m][0] || !out->zp_prompt[m][1]) {
             nr_nuphilic_prepared_free(out);
             return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
@@ -571,6 +571,8 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
         for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
             size_t k0 = (size_t)k * (nj + 1);
             pr[2 * k0] = pr[2 * k0 + 1] = 0; /* J = 0: the empty sum */
+            for (int pol = 0; pol < 2; pol++)
+                memset(out->zp_prompt[m][pol] + k0 * n, 0, n * sizeof *out->zp_prompt[m][pol]);
             for (size_t j = 0; j < nj; j++) {
                 size_t kj = (size_t)k * nj + j, kJ = k0 + j + 1;
                 unsigned short a = pr[2 * (kJ - 1)], b = pr[2 * (kJ - 1) + 1];

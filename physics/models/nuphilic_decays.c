@@ -264,8 +264,10 @@ static double poly_t_coef_at(const poly *p, int i, double e)
 }
 
 /* int_{t_lo}^{t_lo + dt} (x P(t, e) + y Q(t, e)) / t^2 dt at the line's e (Q may be NULL), dt > 0 given
- * separately (known without cancellation) */
-static double integral_over_t2(const poly *p, double x, const poly *q, double y, double e, double t_lo, double dt)
+ * separately (known without cancellation); ln_ratio = log1p(dt / t_lo) = ln(t_hi / t_lo), computed by the caller
+ * (once for the two integrals of a fixed-E_Z' line) */
+static double integral_over_t2(const poly *p, double x, const poly *q, double y, double e, double t_lo, double dt,
+                               double ln_ratio)
 {
     double c[POLY_N] = {0};
     int d = p->dt;
@@ -277,7 +279,7 @@ static double integral_over_t2(const poly *p, double x, const poly *q, double y,
             c[i] += y * poly_t_coef_at(q, i, e);
     }
     double t_hi = t_lo + dt;
-    double sum = c[0] * dt / (t_lo * t_hi) + (d >= 1 ? c[1] * log1p(dt / t_lo) : 0.0);
+    double sum = c[0] * dt / (t_lo * t_hi) + (d >= 1 ? c[1] * ln_ratio : 0.0);
     /* t_hi^(k-1) - t_lo^(k-1) = dt sum_{j<k-1} t_hi^j t_lo^(k-2-j), k = 2, 3, 4 */
     const double acc[3] = {1.0, t_hi + t_lo, t_hi * t_hi + t_hi * t_lo + t_lo * t_lo};
     for (int k = 2; k <= d; k++)
@@ -332,8 +334,9 @@ static void line_fixed_zp_closed(nr_nuphilic_meson m, double ml, double mz, cons
     if (!(dt > 0) || t_lo <= 0)
         return;
     double norm = 1.0 / (128 * NR_PI * NR_PI * NR_PI * mm2), eps2 = mz2 * mm2 * pz2; /* (m_Z' m_M |q|)^2 */
-    *tot = norm * integral_over_t2(&z->tot, 1, NULL, 0, e_z, t_lo, dt);
-    *lon = norm * integral_over_t2(&z->ab, 2 / eps2, &z->kw, 1, e_z, t_lo, dt);
+    double ln_ratio = log1p(dt / t_lo);
+    *tot = norm * integral_over_t2(&z->tot, 1, NULL, 0, e_z, t_lo, dt, ln_ratio);
+    *lon = norm * integral_over_t2(&z->ab, 2 / eps2, &z->kw, 1, e_z, t_lo, dt, ln_ratio);
 }
 
 /* t^2 |M|^2 of every fixed-E_nu line at once: a polynomial in t and e = E_nu */
@@ -363,7 +366,8 @@ static double line_fixed_nu_closed(nr_nuphilic_meson m, double ml, double mz, co
     double t_lo = mm2 + ml2 - 2 * mm * el_hi, dt = 4 * mm * gb * pl_star;
     if (!(dt > 0) || t_lo <= 0)
         return 0;
-    return integral_over_t2(numerator, 1, NULL, 0, e_nu, t_lo, dt) / (128 * NR_PI * NR_PI * NR_PI * mm2);
+    return integral_over_t2(numerator, 1, NULL, 0, e_nu, t_lo, dt, log1p(dt / t_lo)) /
+           (128 * NR_PI * NR_PI * NR_PI * mm2);
 }
 
 double nr_nuphilic_dgamma_de_nu(nr_nuphilic_meson m, double m_lepton, double m_zp, double e_nu)

@@ -374,8 +374,20 @@ static void zp_meson_bin_init(const nr_flux *flux, double m_lo, double m_hi, dou
  * expansion about the mean keeps every term of order one, |c_g| < 1); edges where the support ends between
  * nodes are summed node by node. Agrees with nr_nuphilic_transfer to rounding (tests/test_nuphilic_flux.c). */
 static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double e_zp, double m_zp, double m_meson,
-                             double *prob_long, double *prob_trans)
+                             double *prob_long, double *prob_trans, size_t *first, size_t *end)
 {
+    /* [*first, *end): the bins with a nonzero entry of either polarisation (0, 0 if none) */
+    *first = *end = 0;
+#define ZP_WRITE(i, l, t)                                                                                              \
+    do {                                                                                                               \
+        prob_long[i] = (l);                                                                                            \
+        prob_trans[i] = (t);                                                                                           \
+        if (prob_long[i] != 0 || prob_trans[i] != 0) {                                                                 \
+            if (*end == 0)                                                                                             \
+                *first = (i);                                                                                          \
+            *end = (i) + 1;                                                                                            \
+        }                                                                                                              \
+    } while (0)
     size_t n = flux->n_bins;
     double p = sqrt(fmax(e_zp * e_zp - m_zp * m_zp, 0));
     double lo = 0.5 * (e_zp - p), hi = 0.5 * (e_zp + p);
@@ -385,10 +397,8 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
         if (b->es_max[i] <= lo) { /* every node below the support */
             gl = gt = 0;
         } else if (b->es_min[i] >= hi) { /* every node above: this and every further edge at G = M0 */
-            if (i > 0) {
-                prob_long[i - 1] = b->m0 - prev_l;
-                prob_trans[i - 1] = b->m0 - prev_t;
-            }
+            if (i > 0)
+                ZP_WRITE(i - 1, b->m0 - prev_l, b->m0 - prev_t);
             for (; i < n; i++)
                 prob_long[i] = prob_trans[i] = 0;
             return;
@@ -416,13 +426,12 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
                 }
             }
         }
-        if (i > 0) {
-            prob_long[i - 1] = gl - prev_l;
-            prob_trans[i - 1] = gt - prev_t;
-        }
+        if (i > 0)
+            ZP_WRITE(i - 1, gl - prev_l, gt - prev_t);
         prev_l = gl;
         prev_t = gt;
     }
+#undef ZP_WRITE
 }
 
 void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p)
@@ -541,16 +550,10 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
             double ek = zp_bin_energy(m, m_zp, k), pk = sqrt(fmax(ek * ek - m_zp * m_zp, 0));
             for (size_t j = 0; j < nj; j++) {
                 size_t kj = (size_t)k * nj + j;
-                zp_transfer_both(flux, &bins[j], ek, m_zp, mm, t[0] + kj * n, t[1] + kj * n);
-                /* the flux bins this (k, j) reaches: [first, end) of the nonzero entries of either polarisation */
-                size_t first = n, end = 0;
-                for (size_t i = 0; i < n; i++)
-                    if (t[0][kj * n + i] != 0 || t[1][kj * n + i] != 0) {
-                        if (first == n)
-                            first = i;
-                        end = i + 1;
-                    }
-                range[2 * kj] = (unsigned short)(first < end ? first : 0);
+                /* and the flux bins this (k, j) reaches: [first, end) of the nonzero entries of either polarisation */
+                size_t first, end;
+                zp_transfer_both(flux, &bins[j], ek, m_zp, mm, t[0] + kj * n, t[1] + kj * n, &first, &end);
+                range[2 * kj] = (unsigned short)first;
                 range[2 * kj + 1] = (unsigned short)end;
                 /* lab Z' of a forward decay (002 Eq. 5's boost): beta gamma = p/m, the coupling-independent factor
                  * of nr_decay_length_m (same arithmetic); 0: at rest */

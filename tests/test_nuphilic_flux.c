@@ -12,7 +12,8 @@
  *  - the prepared Z' transfer tables against an independent node-by-node evaluation of the same quadrature
  *    (nr_nuphilic_transfer of nr_nuphilic_zp_nu_cdf), to 1e-13 (rounding; issue 11);
  *  - the per-point sum of the new neutrinos (prompt Z' through running sums) against the same sum written out
- *    from the prepared tables with decay.h's decay probability, to 1e-12 of the largest bin (issue 11). */
+ *    from the prepared tables with decay.h's decay probability, to 1e-12 of the largest bin, and the direct
+ *    neutrinos against nr_nuphilic_transfer of the rest-frame CDF, to 1e-12 (issue 11). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,6 +108,26 @@ static double zp_x_cdf(double x, const void *p)
 {
     const zp_cdf_ctx *c = p;
     return nr_nuphilic_zp_nu_cdf(c->e_zp, c->m_zp, c->longitudinal, 0.5 * x * c->m_meson);
+}
+
+/* CDF of x = E_nu / E_M of the direct neutrino: linear within the rest-frame spectrum's uniform E_nu bins */
+typedef struct {
+    const nr_nuphilic_rest_spectra *sp;
+    double m_meson;
+} direct_cdf_ctx;
+
+static double direct_cdf(double x, const void *p)
+{
+    const direct_cdf_ctx *c = p;
+    double e = 0.5 * x * c->m_meson, below = 0;
+    for (int b = 0; b < NR_NUPHILIC_N_NU_BINS; b++) {
+        double lo = c->sp->e_nu_max * b / NR_NUPHILIC_N_NU_BINS, hi = c->sp->e_nu_max * (b + 1) / NR_NUPHILIC_N_NU_BINS;
+        if (e >= hi)
+            below += c->sp->prob_nu[b];
+        else if (e > lo)
+            below += c->sp->prob_nu[b] * (e - lo) / (hi - lo);
+    }
+    return below;
 }
 
 int main(void)
@@ -277,6 +298,40 @@ int main(void)
                     worst = fmax(worst, fabs(got[i] - want[i]) / scale);
             }
             nr_nuphilic_prepared_free(&prep);
+        }
+        /* the prepared direct neutrinos of every open channel (g = 1) against nr_nuphilic_transfer of the rest-frame
+         * CDF written out above, at m_Z' = 1 MeV */
+        {
+            static nr_nuphilic_prepared prep;
+            CHECK(nr_nuphilic_prepare(&rm, &fx, 1e-3, 480.0, &prep, &err) == NR_OK, "%s", err.message);
+            double worst_direct = 0;
+            for (size_t ci = 0; ci < prep.n_channels; ci++) {
+                const nr_nuphilic_channel *ch = &prep.channel[ci];
+                if (!ch->open)
+                    continue;
+                static nr_nuphilic_rest_spectra sp;
+                CHECK(nr_nuphilic_rest_spectra_compute(ch->meson, nr_nuphilic_lepton_mass(ch->lepton), 1e-3, &sp, &err) ==
+                          NR_OK,
+                      "%s", err.message);
+                direct_cdf_ctx dc = {&sp, nr_nuphilic_meson_get(ch->meson)->mass};
+                double want[2][NR_NUPHILIC_MAX_BINS] = {{0}}, col[NR_NUPHILIC_MAX_BINS], top = 0;
+                for (size_t j = 0; j < rm.n[ch->meson]; j++) {
+                    nr_nuphilic_transfer(&fx, rm.lo[ch->meson][j], rm.hi[ch->meson][j], direct_cdf, &dc, col);
+                    for (int q = 0; q < 2; q++)
+                        for (size_t i = 0; i < n; i++)
+                            want[q][i] += ch->br * rm.count[ch->meson][q][j] * col[i];
+                }
+                for (int q = 0; q < 2; q++)
+                    for (size_t i = 0; i < n; i++)
+                        top = fmax(top, want[q][i]);
+                for (int q = 0; q < 2; q++)
+                    for (size_t i = 0; i < n; i++)
+                        worst_direct = fmax(worst_direct, fabs(ch->direct[q][i] - want[q][i]) / top);
+            }
+            nr_nuphilic_prepared_free(&prep);
+            printf("direct neutrinos vs nr_nuphilic_transfer of the rest-frame CDF: worst %.3g (of the largest bin)\n",
+                   worst_direct);
+            CHECK(worst_direct < 1e-12, "direct neutrinos off nr_nuphilic_transfer by %.3g", worst_direct);
         }
         nr_flux_free(&fx);
         printf("per-point sum vs the sum written out with decay.h: worst %.3g (of the largest bin)\n", worst);

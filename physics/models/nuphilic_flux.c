@@ -323,6 +323,30 @@ static double direct_x_cdf(double x, const void *p)
     return c->cumulative[k] + (u - k) * c->sp->prob_nu[k];
 }
 
+/* nr_nuphilic_transfer of direct_x_cdf with the same arithmetic, stopping at the first flux edge past the
+ * direct neutrino's end point at every node (there the CDF is 1 at both edges of every further bin, which then
+ * gets w (1 - 1) = 0): for the low meson bins most of the grid (issue 11). */
+static void direct_transfer(const nr_flux *flux, double m_lo, double m_hi, const direct_ctx *c, double *prob)
+{
+    size_t n = flux->n_bins;
+    for (size_t i = 0; i < n; i++)
+        prob[i] = 0;
+    for (int g = 0; g < 8; g++) {
+        double e = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * nr_nuphilic_gl8_x[g], w = 0.5 * nr_nuphilic_gl8_w[g];
+        double x = flux->e_lo[0] / e, prev = direct_x_cdf(x, c);
+        for (size_t i = 0; i < n; i++) {
+            /* direct_x_cdf's end-point test (u >= NR_NUPHILIC_N_NU_BINS) at the bin's lower edge: the CDF is 1 there
+             * and, u growing with the edge, at every further edge */
+            if (0.5 * x * c->m_meson / c->sp->e_nu_max * NR_NUPHILIC_N_NU_BINS >= NR_NUPHILIC_N_NU_BINS)
+                break;
+            x = flux->e_hi[i] / e;
+            double next = direct_x_cdf(x, c);
+            prob[i] += w * (next - prev);
+            prev = next;
+        }
+    }
+}
+
 static double zp_bin_energy(nr_nuphilic_meson m, double m_zp, int k)
 {
     return sqrt(nr_nuphilic_zp_bin_edge(m, m_zp, k) * nr_nuphilic_zp_bin_edge(m, m_zp, k + 1));
@@ -505,7 +529,7 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
                     direct_ctx dc;
                     direct_ctx_init(&dc, sp, nr_nuphilic_meson_get(m)->mass);
                     for (size_t j = 0; j < mesons->n[m]; j++)
-                        nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], direct_x_cdf, &dc, cols + j * n);
+                        direct_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], &dc, cols + j * n);
                 }
                 meson_used[m] = 1;
                 ch->br = sp->width / nr_nuphilic_meson_width(m);

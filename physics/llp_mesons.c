@@ -541,6 +541,7 @@ struct nr_meson_accept_table {
     double bins_per_decade;
     double *edge;          /* n_bins + 1 bin edges in p [GeV] (the first 0, the last infinite) */
     mtab_rows *rows;       /* the angle-summed rows of the fast evaluation, or NULL (direct evaluation) */
+    gl_tables *gl;         /* with rows: every Gauss-Legendre rule they use, built once (read-only after)  */
     pthread_mutex_t lock;  /* guards n_nodes and node (the nodes themselves are immutable) */
     int n_nodes;
     mtab_node *node[MTAB_MAX_NODES]; /* sorted by u */
@@ -572,6 +573,8 @@ struct nr_meson_accept_table {
  * |alpha - theta_i| < theta_acc, where the c integral is done in alpha (below, rows_narrow). */
 typedef struct {
     double theta, sigma; /* [rad], [pb] */
+    double a[2], tan_a[2]; /* the two points in alpha of rows_narrow [rad] and their tangents */
+    double w;            /* sigma x (integral of f over alpha) / 2 / 2 (rows_narrow) [pb] */
 } narrow_cell;
 
 struct mtab_rows {
@@ -617,7 +620,7 @@ static mtab_rows *mtab_rows_build(const nr_hadron_table *meson, double theta_acc
     int *prow = malloc(2 * MEMO_ROWS * sizeof *prow), *tcol = prow ? prow + MEMO_ROWS : NULL;
     double *theta = malloc(MEMO_ROWS * sizeof *theta), *pval = malloc(MEMO_ROWS * sizeof *pval);
     mtab_rows *r = calloc(1, sizeof *r);
-    double *brk = NULL, *f = NULL;
+    double *brk = NULL;
     int ok = prow && theta && pval && r;
     if (ok)
         for (int i = 0; i < 2 * MEMO_ROWS; i++) prow[i] = -1;
@@ -665,8 +668,7 @@ static mtab_rows *mtab_rows_build(const nr_hadron_table *meson, double theta_acc
         r->n_s = (n_brk - 1) * FAST_SUB + 1;
         r->s = malloc((size_t)r->n_s * sizeof *r->s);
         r->a = calloc((size_t)r->n_s * (size_t)(r->n_rows ? r->n_rows : 1), sizeof *r->a);
-        f = malloc((size_t)r->n_s * sizeof *f);
-        ok = r->s && r->a && f;
+        ok = r->s && r->a;
     }
     if (ok) {
         for (int i = 0; i + 1 < n_brk; i++)
@@ -710,8 +712,15 @@ static mtab_rows *mtab_rows_build(const nr_hadron_table *meson, double theta_acc
         ok = ok && fill;
         for (size_t c = 0; ok && c < meson->n_cells; c++) {
             int i = tcol[grid_row(meson->cells[c].log10_theta)], j = prow[grid_row(meson->cells[c].log10_p)];
-            if (th[i] > FAST_WIDE * theta_acc)
-                r->narrow[r->narrow_at[j] + fill[j]++] = (narrow_cell){th[i], meson->cells[c].sigma_pb};
+            if (th[i] > FAST_WIDE * theta_acc) {
+                /* rows_narrow's two points in alpha, mean +- standard deviation of the band, and their weight */
+                double t = th[i], mean = t + theta_acc * theta_acc / (8.0 * t), sg = meson->cells[c].sigma_pb;
+                narrow_cell nc = {t, sg, {mean - 0.5 * theta_acc, mean + 0.5 * theta_acc}, {0, 0},
+                                  0.5 * sg * 0.5 * 2.0 * s2acc / sin(t)};
+                nc.tan_a[0] = tan(nc.a[0]);
+                nc.tan_a[1] = tan(nc.a[1]);
+                r->narrow[r->narrow_at[j] + fill[j]++] = nc;
+            }
         }
         free(fill);
         free(fcol);
@@ -721,7 +730,6 @@ static mtab_rows *mtab_rows_build(const nr_hadron_table *meson, double theta_acc
     free(theta);
     free(pval);
     free(brk);
-    free(f);
     if (!ok) {
         mtab_rows_free(r);
         return NULL;
@@ -788,9 +796,9 @@ static void rows_narrow(const mtab_rows *r, int j, const decay_frame *k, double 
                         gl_tables *gl, deposit *d)
 {
     double alpha_max = k->b > 1.0 ? atan2(1.0, k->gamma * sqrt(k->b * k->b - 1.0)) : NR_PI;
-    double w_band = 2.0 * sin2_half_acc;
     for (int q = r->narrow_at[j]; q < r->narrow_at[j + 1]; q++) {
-        double t = r->narrow[q].theta, sg = r->narrow[q].sigma;
+        const narrow_cell *nc = &r->narrow[q];
+        double t = nc->theta, sg = nc->sigma;
         if (!(t - theta_acc < alpha_max)) continue; /* no X of this momentum reaches the cone */
         if (t + theta_acc > 0.9 * alpha_max || t + theta_acc > 3.0) {
             meson_angle g;
@@ -798,10 +806,9 @@ static void rows_narrow(const mtab_rows *r, int j, const decay_frame *k, double 
             integrate_meson(k, &g, sg, 4, gl, d); /* the default n_angle */
             continue;
         }
-        double w = 0.5 * sg * 0.5 * w_band / sin(t), mean = t + theta_acc * theta_acc / (8.0 * t);
-        for (int side = -1; side <= 1; side += 2) {
-            double a = mean + side * 0.5 * theta_acc, r1, r2;
-            alpha_below(k, a, tan(a), &r1, &r2);
+        for (int side = 0; side < 2; side++) {
+            double r1, r2;
+            alpha_below(k, nc->a[side], nc->tan_a[side], &r1, &r2);
             double roots[2] = {r1, r2};
             for (int e = 0; e < 2; e++) {
                 double c = roots[e];
@@ -809,7 +816,7 @@ static void rows_narrow(const mtab_rows *r, int j, const decay_frame *k, double 
                 double s = sqrt((1.0 - c) * (1.0 + c)), cb = c + k->b, gcb = k->gamma * cb;
                 double dcda = s * (gcb * gcb + s * s) / (k->gamma * fabs(1.0 + k->b * c));
                 double p = p_lab_of_c(k, c);
-                deposit_put(d, p, 1.0 / p, log10(p), w * dcda); /* 0.5: cos(theta*) on [-1, 1]; 0.5: two points */
+                deposit_put(d, p, 1.0 / p, log10(p), nc->w * dcda); /* w: 0.5 for cos(theta*) on [-1, 1], 0.5 per point */
             }
         }
     }
@@ -879,6 +886,17 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
     t->rows = mtab_rows_build(meson, t->theta_acc); /* NULL: every mass evaluated directly */
+    t->gl = t->rows ? calloc(1, sizeof *t->gl) : NULL;
+    for (int k = 1; t->gl && k <= 16; k++) /* rows_interval's FAST_N x blocks, integrate_meson's 4 x blocks (rows_narrow) */
+        if (!gl_get(t->gl, k * FAST_N) || !gl_get(t->gl, 4 * k)) {
+            gl_free(t->gl);
+            free(t->gl);
+            t->gl = NULL;
+        }
+    if (!t->gl) { /* without its rules (no memory) the rows are not used */
+        mtab_rows_free(t->rows);
+        t->rows = NULL;
+    }
     for (int i = 0; i <= t->n_bins; i++) /* deposit_put's bins: the first and last also take what lies beyond */
         t->edge[i] = i == 0 ? 0.0 : (i == t->n_bins ? HUGE_VAL : pow(10.0, NR_LLP_LOG10_P_MIN + i / t->bins_per_decade));
     *out = t;
@@ -892,6 +910,8 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t)
         mtab_node_free(t->node[j]);
     pthread_mutex_destroy(&t->lock);
     mtab_rows_free(t->rows);
+    if (t->gl) gl_free(t->gl);
+    free(t->gl);
     free(t->edge);
     free(t);
 }
@@ -902,6 +922,9 @@ void nr_meson_accept_table_direct(nr_meson_accept_table *t)
     if (t->n_nodes == 0) {
         mtab_rows_free(t->rows);
         t->rows = NULL;
+        if (t->gl) gl_free(t->gl);
+        free(t->gl);
+        t->gl = NULL;
     }
     pthread_mutex_unlock(&t->lock);
 }
@@ -921,11 +944,8 @@ static mtab_node *mtab_compute(const nr_meson_accept_table *t, double m_x, doubl
     deposit d;
     const int have_d = deposit_histogram(&d, quad.p_bins_per_cell); /* t's bins: made from the same default */
     mtab_node *n = calloc(1, sizeof *n);
-    if (have_d && n && t->rows) { /* the angle-summed rows (fast evaluation above) */
-        gl_tables gl;
-        memset(&gl, 0, sizeof gl);
-        rows_accept(t->rows, t->m_m, m_x, t->theta_acc, &gl, &d);
-        gl_free(&gl);
+    if (have_d && n && t->rows) { /* the angle-summed rows (fast evaluation above), the rules built already */
+        rows_accept(t->rows, t->m_m, m_x, t->theta_acc, t->gl, &d);
     } else if (!have_d || !n || accept_dense(t->meson, m_x, 1.0, t->theta_acc, &quad, &d) != NR_OK) {
         free(d.w);
         free(n);

@@ -738,19 +738,40 @@ static mtab_rows *mtab_rows_build(const nr_hadron_table *meson, double theta_acc
 }
 
 
-/* A_j at s (linear between the table points; 0 at and above the last). */
-static double rows_at(const mtab_rows *r, const double *aj, double s)
+/* A_j at s (linear between the table points; 0 at and above the last). *at: the bracket of the previous call, where
+ * the search starts (the nodes of an interval come in order of c, so s moves monotonically): hunting outwards from
+ * it, then bisection; the bracket found, s[lo] <= s < s[lo + 1], is unique, so the result does not depend on *at. */
+static double rows_at(const mtab_rows *r, const double *aj, double s, int *at)
 {
-    if (!(s < r->s[r->n_s - 1])) return 0.0;
-    int lo = 0, hi = r->n_s - 1; /* s[lo] <= s < s[hi] */
-    while (hi - lo > 1) {
+    const double *g = r->s;
+    const int last = r->n_s - 1;
+    if (!(s < g[last])) return 0.0;
+    int lo = *at < 0 ? 0 : (*at >= last ? last - 1 : *at), hi, step = 1;
+    if (g[lo] <= s) { /* hunt up: g[lo] <= s */
+        hi = lo + 1;
+        while (!(s < g[hi])) {
+            lo = hi;
+            hi = lo + step > last ? last : lo + step;
+            step *= 2;
+        }
+    } else { /* hunt down: s < g[lo] */
+        hi = lo;
+        lo = hi - 1;
+        while (lo > 0 && s < g[lo]) {
+            hi = lo;
+            lo = hi - step < 0 ? 0 : hi - step;
+            step *= 2;
+        }
+    }
+    while (hi - lo > 1) { /* g[lo] <= s < g[hi] (g[0] = 0 <= s) */
         int mid = (lo + hi) >> 1;
-        if (r->s[mid] <= s)
+        if (g[mid] <= s)
             lo = mid;
         else
             hi = mid;
     }
-    double x = (s - r->s[lo]) / (r->s[hi] - r->s[lo]);
+    *at = lo;
+    double x = (s - g[lo]) / (g[hi] - g[lo]);
     return aj[lo] + x * (aj[hi] - aj[lo]);
 }
 
@@ -767,6 +788,7 @@ static void rows_interval(const decay_frame *k, const mtab_rows *r, const double
     if (!t) return;
     double inv_gbp = 1.0 / (k->gamma * k->beta * k->p_star), inv_bp = 1.0 / (k->beta * k->p_star);
     double gp = k->gamma * k->p_star, inv_gamma = 1.0 / k->gamma;
+    int at = 0;
     for (size_t i = 0; i < t->n; i++) {
         double u = u_lo + du * t->h[i];
         double p = exp(u), e = sqrt(p * p + m2), inv_p = 1.0 / p;
@@ -775,7 +797,7 @@ static void rows_interval(const decay_frame *k, const mtab_rows *r, const double
         double s2 = (1.0 - c) * (1.0 + c), p_par = gp * (c + k->b), pp2 = k->p_star * k->p_star * (s2 > 0.0 ? s2 : 0.0);
         /* s = sin^2(alpha/2) = (1 - cos alpha)/2, cos alpha = p_par / p; without cancellation for p_par >= 0 */
         double sa = p_par >= 0.0 ? 0.5 * pp2 * inv_p / (p + p_par) : 0.5 * (1.0 - p_par * inv_p);
-        double a = rows_at(r, aj, sa);
+        double a = rows_at(r, aj, sa, &at);
         if (!(a > 0.0)) continue;
         double dc = p * p / e * inv_gbp * du * t->g[i];
         deposit_put(d, p, inv_p, u * (1.0 / NR_LN10), 0.5 * dc * a); /* cos(theta*): 1/2 on [-1, 1] */

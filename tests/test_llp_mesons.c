@@ -424,14 +424,13 @@ static void test_mass_table(void)
 }
 
 /* The fast evaluation of a mass by the angle-summed rows (llp_mesons.c, issue 11) against the direct evaluation
- * converged further (32 nodes per interval instead of 4, every meson at its own angle), at 25 masses from 5 MeV to
- * 1 - m^2/M^2 = 1e-5, FASER Run 3, EPOS-LHC: accepted total and events at a long, a middle and a short lifetime.
+ * converged further (32 nodes per interval instead of 4, every meson at its own angle), at 25 (FASER Run 3) and 9
+ * (FASER2) masses from 5 MeV to 1 - m^2/M^2 = 1e-5, EPOS-LHC 13.6 TeV: accepted total and events at a long, a middle and a short lifetime.
  * The default direct evaluation is compared with the same reference (printed): the rows are the closer of the two
  * except near the end point, where the linear table in alpha costs ~1e-3. */
-static void test_fast_table(void)
+static void fast_table_at(const char *name, nr_decay_volume faser, int n)
 {
     nr_error err;
-    nr_decay_volume faser = NR_FASER_DECAY_VOLUME;
     const int pdgs[2] = {111, 221};
     /* tolerance 3e-3 (measured at this commit, worst of pi0 and eta over the four figures: 2.1e-3, eta long-lived at
      * 0.23 GeV; printed) */
@@ -450,7 +449,6 @@ static void test_fast_table(void)
             continue;
         }
         double m_m = t.mass_gev, worst[4] = {0}, worst_m[4] = {0}, worst_direct = 0.0;
-        const int n = 24;
         for (int i = 0; i <= n; i++) {
             double x_lo = (0.005 / m_m) * (0.005 / m_m), u_lo = log(x_lo / (1 - x_lo)), u_hi = log((1 - 1e-5) / 1e-5);
             double u = u_lo + (u_hi - u_lo) * i / n, m = mass_at_u(m_m, u);
@@ -474,21 +472,28 @@ static void test_fast_table(void)
                     worst_m[c] = m;
                 }
                 if (fabs(ed[c]) > worst_direct) worst_direct = fabs(ed[c]);
-                CHECK(fabs(e[c]) < tol, "pdg %d m = %.9g GeV (1 - m^2/M^2 = %.3g): rows vs converged direct %s %.3g",
-                      pdgs[k], m, 1 - (m / m_m) * (m / m_m),
+                CHECK(fabs(e[c]) < tol, "%s pdg %d m = %.9g GeV (1 - m^2/M^2 = %.3g): rows vs converged direct %s %.3g",
+                      name, pdgs[k], m, 1 - (m / m_m) * (m / m_m),
                       c == 0 ? "total" : (c == 1 ? "long" : (c == 2 ? "middle" : "short")), e[c]);
             }
             nr_llp_accepted_free(&a);
             nr_llp_accepted_free(&b);
             nr_llp_accepted_free(&dd);
         }
-        printf("pdg %d rows vs converged direct (%d masses): worst total %.2e (m %.4g), long-lived %.2e (m %.4g), "
+        printf("%s pdg %d rows vs converged direct (%d masses): worst total %.2e (m %.4g), long-lived %.2e (m %.4g), "
                "middle %.2e (m %.4g), short-lived %.2e (m %.4g); default direct vs converged: worst %.2e\n",
-               pdgs[k], n + 1, worst[0], worst_m[0], worst[1], worst_m[1], worst[2], worst_m[2], worst[3], worst_m[3],
+               name, pdgs[k], n + 1, worst[0], worst_m[0], worst[1], worst_m[1], worst[2], worst_m[2], worst[3], worst_m[3],
                worst_direct);
         nr_meson_accept_table_free(tab);
         nr_hadron_table_free(&t);
     }
+}
+
+static void test_fast_table(void)
+{
+    fast_table_at("FASER", (nr_decay_volume)NR_FASER_DECAY_VOLUME, 24);
+    /* FASER2 (experiment.c: 475 m, 5 m long, radius 1 m; theta_acc 10x FASER's), the 13.6 TeV tables */
+    fast_table_at("FASER2", (nr_decay_volume){475.0, 5.0, 1.0}, 8);
 }
 
 int main(void)

@@ -1,6 +1,7 @@
 /* llp_mesons.c: accepted production of X from pi0/eta -> X gamma, the decay angles integrated in closed form
  * over phi* and by Gauss-Legendre over the acceptance window in cos(theta*) (paper 004 Eqs. 22, 33-35, 37;
- * the method and its formulas are in llp_mesons.h). */
+ * the method and its formulas are in llp_mesons.h). The mass table (nr_meson_accept_table) evaluates a mass from the
+ * phi* fraction summed over the meson angles per meson momentum, tabulated once ("Fast evaluation" below; issue 11). */
 #include "llp_mesons.h"
 
 #include <gsl/gsl_integration.h>

@@ -3,6 +3,7 @@
 #include "text_table.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,11 +71,17 @@ double nr_strtod(const char *s, char **end)
         return strtod(s, end);
     if (mant >= (1ULL << 53) || scale < -22 || scale > 22)
         return strtod(s, end);
-    double v = (double)mant; /* exact: below 2^53 */
+#if !defined(FLT_EVAL_METHOD) || FLT_EVAL_METHOD != 0
+    return strtod(s, end); /* the one rounding below needs double operations evaluated in double (not x87) */
+#endif
+    /* the sign goes on before the one rounding operation: under a directed rounding mode (fesetround) the signed
+     * quotient rounds the way strtod rounds, toward -inf or +inf; rounding |v| and negating after would round a
+     * negative value the other way */
+    double v = negative ? -(double)mant : (double)mant; /* exact: below 2^53 */
     v = scale < 0 ? v / pow10[-scale] : v * pow10[scale];
     if (end)
         *end = (char *)p;
-    return negative ? -v : v;
+    return v;
 }
 
 /* Parses up to max numbers separated by spaces, tabs or commas from p into v; returns how many it read. */

@@ -16,7 +16,8 @@ int nr_text_table_read_xy(const char *path, double *x, double *y, int *line_of_r
  * "0.00000e+00", "12.5"): when the decimal has at most 19 digits with a significand below 2^53 and a power of ten
  * of magnitude at most 22, both are exact doubles and one IEEE multiplication or division rounds the quotient
  * correctly, which is the correctly rounded value strtod returns (W. D. Clinger, "How to read floating point
- * numbers accurately", PLDI 1990, the fast path; round-to-nearest, the default mode). Anything else (more digits,
+ * numbers accurately", PLDI 1990, the fast path; the sign is applied before that one rounding, so it also rounds as
+strtod does in the directed modes of fesetround; strtod itself where FLT_EVAL_METHOD != 0). Anything else (more digits,
  * larger exponents, hexadecimal, inf, nan, a token not ended by a space, tab, comma or line end) goes to strtod. */
 double nr_strtod(const char *s, char **end);
 

@@ -101,6 +101,11 @@ void nr_problem_from_error(nr_problem *p, nr_status st, const nr_error *err)
     } else if (st == NR_ENOMEM || st == NR_ECANCELLED) {
         nr_problem_set(p, 503, "unavailable", "%s; try again later",
                        st == NR_ENOMEM ? "out of memory" : "the computation was stopped");
+    } else if (st == NR_EDATA && err->where[0] && !strstr(err->message, err->where)) {
+        /* a data set read on its first use (engine.h) that cannot be read: the file (err->where) is named, as the
+         * daemon named it at start-up when every table was read there */
+        nr_problem_set(p, 500, "internal-error", "the computation failed (%s): %s: %s", nr_status_name(st),
+                       err->where, err->message);
     } else {
         nr_problem_set(p, 500, "internal-error", "the computation failed (%s): %s", nr_status_name(st),
                        err->message);

@@ -43,7 +43,7 @@ void nr_problem_add(nr_problem *p, unsigned status, const char *slug, const char
 
 /* The one mapping from a physics failure to a problem: NR_EINPUT and NR_EKINEMATIC become a 422 field
  * error at err->where (rule: err->rule, else invalid-value or kinematic-limit), NR_ENOMEM and NR_ECANCELLED
- * 503, anything else 500. */
+ * 503, anything else 500 (NR_EDATA's detail names err->where, the data file, unless the message does). */
 void nr_problem_from_error(nr_problem *p, nr_status st, const nr_error *err);
 
 /* The human title of a problem type ("Value out of range"). */

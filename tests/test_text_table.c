@@ -2,6 +2,7 @@
  * numbers it must read, and the errors, which must name the file and the line; and nr_strtod against the C
  * library's strtod (the independent reference), bit for bit and end for end, on edge cases, on random decimals
  * and on every number of the installed data tables it reads (hadron and DarkCast tables). */
+#include <fenv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,20 @@ static void test_strtod(void)
             printf("  nr_strtod differs from strtod on '%s'\n", text);
     }
     CHECK(bad == 0, "nr_strtod = strtod on 200000 random decimals (%d differ)", bad);
+
+    /* directed rounding (fesetround): strtod rounds the signed value toward the mode's direction, so must the fast
+     * path (a negative decimal rounded as its magnitude and then negated went the wrong way; fixed in review8) */
+    static const int modes[] = {FE_DOWNWARD, FE_UPWARD, FE_TOWARDZERO};
+    static const char *const signed_decimals[] = {"-0.1", "0.1", "-1.3e-5", "1.3e-5", "-3.3e-22", "-2.7e10", "-7.27500e+00"};
+    bad = 0;
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+        fesetround(modes[m]);
+        for (size_t i = 0; i < sizeof signed_decimals / sizeof signed_decimals[0]; i++)
+            if (!same_as_strtod(signed_decimals[i]) && bad++ < 3)
+                printf("  nr_strtod differs from strtod on '%s' in rounding mode %d\n", signed_decimals[i], modes[m]);
+    }
+    fesetround(FE_TONEAREST);
+    CHECK(bad == 0, "nr_strtod = strtod in the directed rounding modes (%d differ)", bad);
 
     /* the installed tables nr_strtod reads (hadrons.c, darkcast.c) */
     static const char *const files[] = {"hadrons/14TeV/EPOSLHC/EPOSLHC_14TeV_111.txt",

@@ -607,11 +607,12 @@ typedef struct {
     double alpha_max;       /* then that bound asin(bg* / bg) [rad] (parent_misses_cone)                        */
 } parent_momentum;
 
-static void parent_angle_init(parent_angle *a, double theta, const two_body_dirs *cone)
+/* parent_angle_init with sin(theta) and cos(theta) given (st, ct: the D_s cells keep them, ds_tables). */
+static void parent_angle_init_trig(parent_angle *a, double theta, double st, double ct, const two_body_dirs *cone)
 {
     a->theta = theta;
-    a->st = sin(theta);
-    a->ct = cos(theta);
+    a->st = st;
+    a->ct = ct;
     /* A daughter at angle alpha to its parent lies between |theta - alpha| and theta + alpha from the beam (every
      * azimuth), so a rest-frame polar angle with |theta - alpha| > keep sends all N_PHI azimuths outside the cone
      * and is skipped: tan(alpha) = p_perp / p_par below tan(theta - keep) or above tan(theta + keep), or alpha >= 90
@@ -628,6 +629,11 @@ static void parent_angle_init(parent_angle *a, double theta, const two_body_dirs
             a->skip_backward = 1;
         }
     }
+}
+
+static void parent_angle_init(parent_angle *a, double theta, const two_body_dirs *cone)
+{
+    parent_angle_init_trig(a, theta, sin(theta), cos(theta), cone);
 }
 
 static void parent_momentum_init(parent_momentum *m, double p, double m_parent, double e_star, double p_star)
@@ -817,11 +823,15 @@ static void two_body_rest(double m, double m1, double m2, double *e_star, double
 }
 
 /* What the D_s production needs that no parameter changes, built once per engine and collision energy
- * (nr_engine_derived): the D_s- and D_s+ cells of NLO-P8 with sigma > 0, in the tables' order, and the taus of
- * D_s -> tau nu (every angle), BR(D_s -> tau nu) x sigma per cell. */
+ * (nr_engine_derived): the D_s- and D_s+ cells of NLO-P8 with sigma > 0, in the tables' order, with what
+ * fill_two_body computes of a cell that depends on neither m_N nor the cone (sin and cos of theta, the D_s's
+ * beta gamma and gamma: the same expressions, so the same values; issue 11), and the taus of D_s -> tau nu (every
+ * angle), BR(D_s -> tau nu) x sigma per cell. */
 typedef struct {
     size_t n_cells;
     double *theta, *p, *sigma_pb; /* [rad], [GeV], [pb] */
+    double *st, *ct;              /* sin(theta), cos(theta) */
+    double *bg, *gamma;           /* p / m_Ds, E / m_Ds */
     nr_llp_spectrum tau;
 } ds_tables;
 
@@ -833,6 +843,10 @@ static void ds_tables_release(void *table)
     free(t->theta);
     free(t->p);
     free(t->sigma_pb);
+    free(t->st);
+    free(t->ct);
+    free(t->bg);
+    free(t->gamma);
     nr_llp_spectrum_free(&t->tau);
     free(t);
 }
@@ -852,7 +866,11 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
         t->theta = malloc((n ? n : 1) * sizeof *t->theta);
         t->p = malloc((n ? n : 1) * sizeof *t->p);
         t->sigma_pb = malloc((n ? n : 1) * sizeof *t->sigma_pb);
-        if (!t->theta || !t->p || !t->sigma_pb)
+        t->st = malloc((n ? n : 1) * sizeof *t->st);
+        t->ct = malloc((n ? n : 1) * sizeof *t->ct);
+        t->bg = malloc((n ? n : 1) * sizeof *t->bg);
+        t->gamma = malloc((n ? n : 1) * sizeof *t->gamma);
+        if (!t->theta || !t->p || !t->sigma_pb || !t->st || !t->ct || !t->bg || !t->gamma)
             st = nr_fail(err, NR_ENOMEM, "", "out of memory for the D_s tables");
     }
     if (st == NR_OK)
@@ -871,6 +889,12 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
                 t->theta[j] = pow(10.0, tab[k].cells[i].log10_theta);
                 t->p[j] = pow(10.0, tab[k].cells[i].log10_p);
                 t->sigma_pb[j] = w;
+                t->st[j] = sin(t->theta[j]);
+                t->ct[j] = cos(t->theta[j]);
+                parent_momentum mom; /* its D_s parts (bg, gamma) do not depend on the daughter */
+                parent_momentum_init(&mom, t->p[j], m_ds, e_tau, p_tau);
+                t->bg[j] = mom.bg;
+                t->gamma[j] = mom.gamma;
                 fill_two_body(&t->tau, t->theta[j], t->p[j], m_ds, e_tau, p_tau, BR_DS_TAU_NU * w, &every);
             }
     }
@@ -907,8 +931,18 @@ static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, in
     double e_n, p_n;
     if (br_direct > 0) {
         two_body_rest(m_ds, m_n, m_l, &e_n, &p_n);
-        for (size_t i = 0; i < ds->n_cells; i++)
-            fill_two_body(n, ds->theta[i], ds->p[i], m_ds, e_n, p_n, br_direct * ds->sigma_pb[i], cone);
+        /* fill_two_body per cell, from the table's trigonometry and boosts, and a cell parent_misses_cone drops
+         * (most of them: the D_s spread over all angles, the cone is ~2 mrad) tested before the cone's tangents */
+        const double bg_star = p_n / sqrt(fmax(e_n * e_n - p_n * p_n, 1e-300)); /* as parent_momentum_init */
+        for (size_t i = 0; i < ds->n_cells; i++) {
+            parent_momentum mom = {.bg = ds->bg[i], .gamma = ds->gamma[i], .bounded = ds->bg[i] > bg_star};
+            mom.alpha_max = mom.bounded ? asin(bg_star / ds->bg[i]) : 0.0;
+            if (parent_misses_cone(ds->theta[i], &mom, cone->keep))
+                continue;
+            parent_angle a;
+            parent_angle_init_trig(&a, ds->theta[i], ds->st[i], ds->ct[i], cone);
+            fill_two_body_at(n, &a, &mom, e_n, p_n, br_direct * ds->sigma_pb[i], cone);
+        }
     }
     if (br_tau > 0) {
         two_body_rest(NR_M_TAU, m_n, NR_M_PION_CHARGED, &e_n, &p_n);

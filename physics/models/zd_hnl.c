@@ -652,6 +652,22 @@ static int parent_misses_cone(double theta, const parent_momentum *m, double kee
     return m->bounded && theta - m->alpha_max > keep;
 }
 
+/* The daughter at rest-frame polar angle (p_par, p_perp [GeV]) and azimuth iph of a parent at (st, ct) = sin, cos of
+ * its angle: p_T^2 [GeV^2] and p_z [GeV] on the beam axis, and (cone->pre_test) whether it is inside the cone. One
+ * function for fill_two_body_at and pairs_cell_reaches_cone, so that both decide alike. */
+static inline int two_body_direction(const two_body_dirs *cone, double p_par, double p_perp, double st, double ct, int iph,
+                                     double *pt2_out, double *z_out)
+{
+    /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
+    const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
+    const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
+    const double pt2 = x * x + y * y;
+    *pt2_out = pt2;
+    *z_out = z;
+    const double z2 = z * z;
+    return z > 0 && !(pt2 > z2 * cone->tan2_keep);
+}
+
 static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const parent_momentum *m, double e_star,
                              double p_star, double weight, const two_body_dirs *cone)
 {
@@ -667,13 +683,10 @@ static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const 
         double kept_pt2[N_PHI], kept_z[N_PHI];
         int n_kept = 0;
         for (int iph = 0; iph < N_PHI; iph++) {
-            /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
-            const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
-            const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
-            const double pt2 = x * x + y * y;
+            double pt2, z;
+            const int inside = two_body_direction(cone, p_par, p_perp, st, ct, iph, &pt2, &z);
             if (cone->pre_test) { /* inside the cone: cells from the squares (nr_llp_spectrum_fill_same_p) */
-                const double z2 = z * z;
-                if (!(z > 0) || pt2 > z2 * cone->tan2_keep)
+                if (!inside)
                     continue;
                 kept_pt2[n_kept] = pt2;
                 kept_z[n_kept++] = z;
@@ -692,6 +705,30 @@ static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const 
         if (n_kept > 0)
             nr_llp_spectrum_fill_same_p(out, p_par * p_par + p_perp * p_perp, n_kept, kept_pt2, kept_z, w_dir);
     }
+}
+
+/* 1 when fill_two_body_at would fill at least one daughter of this parent into the cone (cone->pre_test): the same
+ * tests on the same numbers, without the fills. A cell for which it is 0 adds nothing to the daughters' spectrum,
+ * whatever its weight (zd_region). */
+static int two_body_reaches_cone(const parent_angle *a, const parent_momentum *m, double e_star, double p_star,
+                                 const two_body_dirs *cone)
+{
+    if (parent_misses_cone(a->theta, m, cone->keep))
+        return 0;
+    const double st = a->st, ct = a->ct, gamma = m->gamma, beta_gamma = m->bg;
+    const double tan_lo = a->tan_lo, tan_hi = a->tan_hi;
+    const int skip_backward = a->skip_backward;
+    for (int ic = 0; ic < N_COS; ic++) {
+        const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
+        if (p_par > 0 ? p_perp < p_par * tan_lo || p_perp > p_par * tan_hi : skip_backward)
+            continue;
+        for (int iph = 0; iph < N_PHI; iph++) {
+            double pt2, z;
+            if (two_body_direction(cone, p_par, p_perp, st, ct, iph, &pt2, &z))
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* One parent (theta [rad], p [GeV], mass m_parent [GeV]); see fill_two_body_at. */
@@ -719,9 +756,10 @@ static void llp_cell_centres_init(llp_cell_centres *c)
 }
 
 /* Every parent in the cells of spectrum `parents` (mass parents->mass_gev) decays into a daughter of rest-frame
- * energy e_star and momentum p_star, filled into out with weight factor x the cell's. */
+ * energy e_star and momentum p_star, filled into out with weight factor x the cell's. With a region, only its cells
+ * (the caller knows that the others fill nothing: zd_region). */
 static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double p_star, double factor,
-                           const two_body_dirs *cone, nr_llp_spectrum *out)
+                           const two_body_dirs *cone, const nr_llp_cell_region *region, nr_llp_spectrum *out)
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
@@ -734,7 +772,7 @@ static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double
         int have_angle = 0;
         for (int ip = 0; ip < NR_LLP_N_P; ip++) {
             const double w = parents->w_pb[it * NR_LLP_N_P + ip];
-            if (!(w > 0))
+            if (!(w > 0) || (region && it > region->it_max[ip]))
                 continue;
             if (!have_angle) { /* the row's trigonometry once, when it has a parent */
                 parent_angle_init(&a, centre.theta[it], cone);
@@ -747,19 +785,24 @@ static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double
 
 /* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,
  * so 2 N per Z_D). */
-static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, const two_body_dirs *cone)
+static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, const two_body_dirs *cone,
+                             const nr_llp_cell_region *region)
 {
     const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
-    decay_spectrum(zd, 0.5 * m, p_star, 2.0, cone, n);
+    decay_spectrum(zd, 0.5 * m, p_star, 2.0, cone, region, n);
 }
 
 /* The Z_D cells build_primary reads (issue 11): those nr_llp_accept counts for the volume v (lower edge below its
- * cone, llp.c) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those whose N reach the cone keep [rad]
- * (decay_into_pairs: every cell parent_misses_cone does not skip). Per momentum column the highest such angle
- * cell, so a column's cells are all read up to there (the cone test is monotone in theta: asin(bg* / bg) does not
- * depend on theta). Fig. 4 (FASERnu2, keep 1.8 mrad): 17600-19800 of the 23800 cells, the angles below the volume's
- * cone (rows 0-104) being read for every momentum. */
-static void zd_region(double m_zd, int pairs, double m_n, double keep, const nr_decay_volume *v, nr_llp_cell_region *r)
+ * cone, llp.c) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those from which Z_D -> N Nbar fills an N into
+ * the cone (decay_into_pairs, fill_two_body_at): per momentum column the highest such angle cell, so a column's cells
+ * are all exact up to there. Which cells fill an N into the cone is decided by the same tests on the same numbers
+ * as decay_into_pairs (two_body_reaches_cone: the 16 x 8 sampled directions of each cell's Z_D), so a cell above a
+ * column's top adds nothing to the N spectrum, whatever it holds; before (main at 329b776) the bound was
+ * parent_misses_cone alone (every cell whose Z_D could in principle send an N into the cone), and Fig. 4 (FASERnu2,
+ * keep 1.8 mrad) read 17600-19800 of the 23800 cells, the angles below the volume's cone (rows 0-104) being read
+ * for every momentum. A cone of pi/2 or more (not used) keeps that bound. */
+static void zd_region(double m_zd, int pairs, double m_n, const two_body_dirs *cone, const nr_decay_volume *v,
+                      nr_llp_cell_region *r)
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
@@ -771,7 +814,15 @@ static void zd_region(double m_zd, int pairs, double m_n, double keep, const nr_
         r->it_max[ip] = -1;
         for (int it = 0; it < NR_LLP_N_THETA; it++) {
             const int accepted = log10_theta_acc - (NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH) > -1e-9;
-            if (accepted || (pairs && !parent_misses_cone(centre.theta[it], &mom, keep)))
+            if (accepted || (pairs && !cone->pre_test && !parent_misses_cone(centre.theta[it], &mom, cone->keep)))
+                r->it_max[ip] = it;
+        }
+        for (int it = NR_LLP_N_THETA - 1; pairs && cone->pre_test && it > r->it_max[ip]; it--) {
+            if (parent_misses_cone(centre.theta[it], &mom, cone->keep))
+                continue;
+            parent_angle a;
+            parent_angle_init(&a, centre.theta[it], cone); /* as decay_spectrum */
+            if (two_body_reaches_cone(&a, &mom, e_star, p_star, cone))
                 r->it_max[ip] = it;
         }
     }
@@ -946,7 +997,7 @@ static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, in
     }
     if (br_tau > 0) {
         two_body_rest(NR_M_TAU, m_n, NR_M_PION_CHARGED, &e_n, &p_n);
-        decay_spectrum(&ds->tau, e_n, p_n, br_tau, cone, n);
+        decay_spectrum(&ds->tau, e_n, p_n, br_tau, cone, NULL, n);
     }
     return NR_OK;
 }
@@ -1003,9 +1054,8 @@ typedef struct zd_production {
     char data_version[65];
     double sqrt_s_tev, m_zd, eps; /* [TeV], [GeV], [] */
     nr_decay_volume volume;
-    int pairs;                    /* the cells read by Z_D -> N Nbar too: N of mass m_n [GeV], cone keep [rad] */
-    double m_n, keep;
-    nr_llp_spectrum cells;        /* Z_D per (theta, p) cell [pb], exact in zd_region(pairs, m_n, keep) */
+    nr_llp_cell_region region;    /* the cells that are exact (zd_region; every cell: it_max the top row)  */
+    nr_llp_spectrum cells;        /* Z_D per (theta, p) cell [pb], exact in region */
     nr_llp_accepted accepted;     /* Z_D reaching the decay volume [pb] */
     int refs;
     unsigned long used; /* memo clock at the last use (LRU) */
@@ -1038,44 +1088,42 @@ static void zd_production_release(zd_production *z)
     pthread_mutex_unlock(&zd_memo_lock);
 }
 
-/* z serves a request when the key matches and z's region holds the requested one: zd_region grows as m_N falls
- * (bg* = p* / m_N rises) and as the cone widens, and the volume's cells are the same for one volume. */
+/* z serves a request when the key matches and z's region holds the requested one (region; NULL: the key only). */
 static int zd_production_matches(const zd_production *z, const nr_engine *engine, const nr_experiment *e, double m_zd,
-                                 double eps, const nr_decay_volume *v, int pairs, double m_n, double keep)
+                                 double eps, const nr_decay_volume *v, const nr_llp_cell_region *region)
 {
-    return z && z->engine == engine && strcmp(z->data_version, nr_engine_data_version(engine)) == 0 &&
-           z->sqrt_s_tev == e->sqrt_s_tev && z->m_zd == m_zd && z->eps == eps && z->volume.distance_m == v->distance_m &&
-           z->volume.length_m == v->length_m && z->volume.radius_m == v->radius_m &&
-           (!pairs || (z->pairs && z->m_n <= m_n && z->keep >= keep));
+    if (!(z && z->engine == engine && strcmp(z->data_version, nr_engine_data_version(engine)) == 0 &&
+          z->sqrt_s_tev == e->sqrt_s_tev && z->m_zd == m_zd && z->eps == eps && z->volume.distance_m == v->distance_m &&
+          z->volume.length_m == v->length_m && z->volume.radius_m == v->radius_m))
+        return 0;
+    for (int ip = 0; region && ip < NR_LLP_N_P; ip++)
+        if (z->region.it_max[ip] < region->it_max[ip])
+            return 0;
+    return 1;
 }
 
 /* A reference to the Z_D production at (engine, e's energy, m_zd [GeV], eps, volume v), exact in the cells of
- * zd_region(pairs, m_n [GeV], keep [rad]): from the memo, or built. A request the memo has the key of but not the
- * region (a scan of m_N < m_ZD/2 going down in m_N at fixed m_ZD) builds the whole grid, which serves every later
- * one: at most two builds per key, as the memo made one before the regions. */
+ * region (zd_region): from the memo, or built. A request the memo has the key of but not the region (a scan of
+ * m_N < m_ZD/2 at fixed m_ZD) builds the whole grid, which serves every later one: at most two builds per key, as
+ * the memo made one before the regions. */
 static nr_status zd_production_get(const nr_engine *engine, const nr_experiment *e, double m_zd, double eps,
-                                   const nr_decay_volume *v, int pairs, double m_n, double keep, zd_production **out,
+                                   const nr_decay_volume *v, const nr_llp_cell_region *region, zd_production **out,
                                    nr_error *err)
 {
     *out = NULL;
     int key_held = 0;
     pthread_mutex_lock(&zd_memo_lock);
     for (int i = 0; i < ZD_MEMO_SLOTS && !*out; i++) {
-        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, pairs, m_n, keep)) {
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, region)) {
             *out = zd_memo[i];
             (*out)->refs++;
             (*out)->used = ++zd_memo_clock;
         }
-        key_held |= zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, 0, 0.0, 0.0);
+        key_held |= zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, NULL);
     }
     pthread_mutex_unlock(&zd_memo_lock);
     if (*out)
         return NR_OK;
-    if (key_held) { /* the whole grid: N of any mass into any cone */
-        pairs = 1;
-        m_n = 0.0;
-        keep = INFINITY;
-    }
     zd_production *z = calloc(1, sizeof *z);
     if (!z)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z_D production");
@@ -1085,12 +1133,12 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
     z->m_zd = m_zd;
     z->eps = eps;
     z->volume = *v;
-    z->pairs = pairs;
-    z->m_n = m_n;
-    z->keep = keep;
-    nr_llp_cell_region region;
-    zd_region(m_zd, pairs, m_n, keep, v, &region);
-    nr_status s = zd_spectrum(engine, e, m_zd, eps, isinf(keep) ? NULL : &region, &z->cells, err);
+    if (key_held) /* the whole grid: N of any mass into any cone */
+        for (int ip = 0; ip < NR_LLP_N_P; ip++)
+            z->region.it_max[ip] = NR_LLP_N_THETA - 1;
+    else
+        z->region = *region;
+    nr_status s = zd_spectrum(engine, e, m_zd, eps, key_held ? NULL : &z->region, &z->cells, err);
     if (s != NR_OK) {
         free(z);
         return s;
@@ -1102,7 +1150,7 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
     pthread_mutex_lock(&zd_memo_lock);
     int slot = -1;
     for (int i = 0; i < ZD_MEMO_SLOTS; i++)
-        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, pairs, m_n, keep)) { /* built meanwhile */
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, region)) { /* built meanwhile */
             zd_production_free(z);
             z = zd_memo[i];
             slot = -2;
@@ -1144,14 +1192,15 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
     two_body_dirs cone;
     two_body_dirs_init(&cone, pow(10.0, 1.2 * NR_LLP_CELL_LOG10_WIDTH) * fmax(cone_volume, cone_target));
     const int pairs = st->base.m_zd > 2.0 * st->base.m_n;
-    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, pairs, st->base.m_n, cone.keep,
-                                    &st->zprod, err);
+    nr_llp_cell_region region;
+    zd_region(st->base.m_zd, pairs, st->base.m_n, &cone, &st->volume, &region);
+    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &region, &st->zprod, err);
     if (s != NR_OK)
         return s;
     st->zd = &st->zprod->accepted;
     st->have_zd = 1;
     if (pairs && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone);
+        decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone, &region);
         s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
         nr_llp_spectrum_free(&n);
     }

@@ -30,6 +30,7 @@
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -878,12 +879,20 @@ static void two_body_rest(double m, double m1, double m2, double *e_star, double
  * fill_two_body computes of a cell that depends on neither m_N nor the cone (sin and cos of theta, the D_s's
  * beta gamma and gamma: the same expressions, so the same values; issue 11), and the taus of D_s -> tau nu (every
  * angle), BR(D_s -> tau nu) x sigma per cell. */
+enum { DS_CONE_SLOTS = 4 };
+
 typedef struct {
     size_t n_cells;
     double *theta, *p, *sigma_pb; /* [rad], [GeV], [pb] */
     double *st, *ct;              /* sin(theta), cos(theta) */
     double *bg, *gamma;           /* p / m_Ds, E / m_Ds */
     nr_llp_spectrum tau;
+    /* parent_angle_init of every cell for the cones keep [rad] asked so far (ds_cone_angles): filled on first use
+     * under lock, then never changed (readers need no lock: published with release/acquire) */
+    pthread_mutex_t lock;
+    _Atomic int n_cones;
+    double cone_keep[DS_CONE_SLOTS];
+    parent_angle *cone_angles[DS_CONE_SLOTS];
 } ds_tables;
 
 static void ds_tables_release(void *table)
@@ -898,6 +907,9 @@ static void ds_tables_release(void *table)
     free(t->ct);
     free(t->bg);
     free(t->gamma);
+    for (int i = 0; i < DS_CONE_SLOTS; i++)
+        free(t->cone_angles[i]);
+    pthread_mutex_destroy(&t->lock);
     nr_llp_spectrum_free(&t->tau);
     free(t);
 }
@@ -908,6 +920,8 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
     const char *energy = arg;
     const double m_ds = nr_hadron_mass_gev(431);
     ds_tables *t = calloc(1, sizeof *t);
+    if (t)
+        pthread_mutex_init(&t->lock, NULL);
     nr_hadron_table tab[2] = {{0}, {0}};
     nr_status st = t ? NR_OK : nr_fail(err, NR_ENOMEM, "", "out of memory for the D_s tables");
     for (int k = 0; k < 2 && st == NR_OK; k++) /* D_s- then D_s+ */
@@ -961,6 +975,37 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
 
 static const nr_derived_spec ds_tables_spec = {ds_tables_build, ds_tables_release};
 
+/* The cells' parent_angle for the cone (its tangents tan(theta -+ keep) do not depend on m_N: computed once per
+ * engine and cone instead of at every mass; the same calls, so the same values), or NULL when DS_CONE_SLOTS other
+ * cones hold the slots or memory is short (the caller then computes them per cell). */
+static const parent_angle *ds_cone_angles(const ds_tables *table, const two_body_dirs *cone)
+{
+    ds_tables *t = (ds_tables *)table; /* the memo is the one mutable part, as the engine's CC tables */
+    int n = atomic_load_explicit(&t->n_cones, memory_order_acquire);
+    for (int i = 0; i < n; i++)
+        if (t->cone_keep[i] == cone->keep)
+            return t->cone_angles[i];
+    const parent_angle *out = NULL;
+    pthread_mutex_lock(&t->lock);
+    n = atomic_load_explicit(&t->n_cones, memory_order_relaxed);
+    for (int i = 0; i < n && !out; i++)
+        if (t->cone_keep[i] == cone->keep)
+            out = t->cone_angles[i];
+    if (!out && n < DS_CONE_SLOTS) {
+        parent_angle *a = malloc((t->n_cells ? t->n_cells : 1) * sizeof *a);
+        if (a) {
+            for (size_t i = 0; i < t->n_cells; i++)
+                parent_angle_init_trig(&a[i], t->theta[i], t->st[i], t->ct[i], cone);
+            t->cone_keep[n] = cone->keep;
+            t->cone_angles[n] = a;
+            atomic_store_explicit(&t->n_cones, n + 1, memory_order_release);
+            out = a;
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    return out;
+}
+
 /* N from D_s+- -> l N at U^2 = 1 (NLO-P8 forward charm, the central FORESEE prediction), and for tau mixing also
  * from D_s -> tau nu, tau -> N pi (the tau decays promptly, c tau = 87 um). */
 static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, int flavour, double m_n,
@@ -985,13 +1030,17 @@ static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, in
         /* fill_two_body per cell, from the table's trigonometry and boosts, and a cell parent_misses_cone drops
          * (most of them: the D_s spread over all angles, the cone is ~2 mrad) tested before the cone's tangents */
         const double bg_star = p_n / sqrt(fmax(e_n * e_n - p_n * p_n, 1e-300)); /* as parent_momentum_init */
+        const parent_angle *angles = ds_cone_angles(ds, cone);
         for (size_t i = 0; i < ds->n_cells; i++) {
             parent_momentum mom = {.bg = ds->bg[i], .gamma = ds->gamma[i], .bounded = ds->bg[i] > bg_star};
             mom.alpha_max = mom.bounded ? asin(bg_star / ds->bg[i]) : 0.0;
             if (parent_misses_cone(ds->theta[i], &mom, cone->keep))
                 continue;
             parent_angle a;
-            parent_angle_init_trig(&a, ds->theta[i], ds->st[i], ds->ct[i], cone);
+            if (angles)
+                a = angles[i];
+            else
+                parent_angle_init_trig(&a, ds->theta[i], ds->st[i], ds->ct[i], cone);
             fill_two_body_at(n, &a, &mom, e_n, p_n, br_direct * ds->sigma_pb[i], cone);
         }
     }

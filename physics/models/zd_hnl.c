@@ -157,6 +157,7 @@ static const nr_signal_spec zd_signals[N_ZD_SIGNALS] = {
 typedef struct {
     const nr_material *material;
     double column_g_cm2, length_m, dist_m; /* along the beam; dist from its back to the volume [m] */
+    const nr_ff_helm_table *helm;          /* the engine's Helm F of its nucleus (nr_engine_helm_001), or NULL */
 } slab;
 
 typedef struct {
@@ -332,11 +333,13 @@ static nr_status make_slabs(const nr_engine *engine, const nr_experiment *e, int
     st->target_length_m = target_len;
     st->target_distance_m = e->distance_m;
     st->target_electrons_cm2 = nr_material_electrons_per_g(e->target) * column;
-    st->slabs[st->n_slabs++] = (slab){e->target, column, target_len, e->gap_m};
+    st->slabs[st->n_slabs++] = (slab){e->target, column, target_len, e->gap_m, nr_engine_helm_001(engine, e->target)};
     if (with_rock) { /* 000 sec. II: 10 m concrete right in front, 90 m rock before it */
         const nr_material *concrete = &nr_material_concrete, *rock = &nr_material_rock;
-        st->slabs[st->n_slabs++] = (slab){concrete, concrete->density_g_cm3 * 1000.0, 10.0, target_len + e->gap_m};
-        st->slabs[st->n_slabs++] = (slab){rock, rock->density_g_cm3 * 9000.0, 90.0, 10.0 + target_len + e->gap_m};
+        st->slabs[st->n_slabs++] = (slab){concrete, concrete->density_g_cm3 * 1000.0, 10.0, target_len + e->gap_m,
+                                          nr_engine_helm_001(engine, concrete)};
+        st->slabs[st->n_slabs++] = (slab){rock, rock->density_g_cm3 * 9000.0, 90.0, 10.0 + target_len + e->gap_m,
+                                          nr_engine_helm_001(engine, rock)};
     }
     return NR_OK;
 }
@@ -356,10 +359,10 @@ static nr_status build_secondary(const nr_flux *flux, double flux_scale, const n
             nr_zd_xsec_ctx ctx;
             double per_cm2;
         } tg[3] = {
-            {{unit, NR_ZD_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, sm_z_of(p)},
+            {{unit, NR_ZD_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, sm_z_of(p), sl->helm},
              nr_material_nuclei_per_g(m) * sl->column_g_cm2},
-            {{unit, NR_ZD_PROTON, 1, 1, NR_M_PROTON, sm_z_of(p)}, nr_material_protons_per_g(m) * sl->column_g_cm2},
-            {{unit, NR_ZD_NEUTRON, 0, 1, NR_M_NEUTRON, sm_z_of(p)}, nr_material_neutrons_per_g(m) * sl->column_g_cm2},
+            {{unit, NR_ZD_PROTON, 1, 1, NR_M_PROTON, sm_z_of(p), NULL}, nr_material_protons_per_g(m) * sl->column_g_cm2},
+            {{unit, NR_ZD_NEUTRON, 0, 1, NR_M_NEUTRON, sm_z_of(p), NULL}, nr_material_neutrons_per_g(m) * sl->column_g_cm2},
         };
         for (int anti = 0; anti < 2; anti++) {
             const int sp = NR_SPECIES(fl, anti);
@@ -451,7 +454,7 @@ static double recoil_inelastic_u1(const zd_state *st, const nr_param_value *p, d
     t_lo = fmax(t_lo, 0.0);
     nr_zd_params unit = st->base;
     unit.u2 = 0.5;
-    nr_zd_xsec_ctx ctx = {unit, NR_ZD_ELECTRON, 1, 1, me, NR_ZD_SM_Z_OFF};
+    nr_zd_xsec_ctx ctx = {unit, NR_ZD_ELECTRON, 1, 1, me, NR_ZD_SM_Z_OFF, NULL};
     gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
     if (!gl)
         return NAN;

@@ -389,6 +389,105 @@ static int meson_misses_region(const region_reach *r, double m_m, double theta_m
     return theta_lo >= r->theta_above[ip];
 }
 
+/* What add_decays_of_one_meson and meson_misses_region compute of a meson that depends on its momentum p_m and
+ * not on its angle (issue 11): the table's cells share a few hundred momenta, so these are computed once per
+ * momentum and sub-cell b of a call (momentum_memo) instead of once per cell; the same expressions on the same
+ * values, so the same numbers. Per sub-cell: p_m [GeV], whether the meson's beta gamma exceeds the X's (bounded),
+ * asin(bg_X / bg_m) [rad] and the region's theta_above [rad] at the lowest X momentum (meson_misses_region); per
+ * rest-frame polar angle ic: the X's momentum along and across the meson [GeV], its angle to the meson
+ * atan2(perp, x_par) [rad], the region's top [rad] in its momentum column (the polar skip) and, when that top is
+ * below 1.5 rad, tan^2(top) (1 + 1e-8) (else +inf): an azimuth going backwards or with p_T^2 above p_z^2 times it
+ * lands above the region in that column (a cell nobody reads) and is not filled (add_decays_from_slot). */
+typedef struct {
+    double key;   /* the cells' log10 p this slot holds; NAN: empty */
+    double *sub;  /* n_sub x MM_SUB_FIELDS                          */
+    double *dir;  /* n_sub x n_cos x MM_DIR_FIELDS                  */
+} momentum_slot;
+
+enum { MM_SUB_FIELDS = 4, MM_DIR_FIELDS = 5, MM_MAX_DIRS = 1024, MM_MAX_SLOTS = 2048 };
+
+static void momentum_slot_fill(momentum_slot *m, double log10_p, int n_sub, const decay_directions *d, double m_m,
+                               double m_x, double e_x_star, double p_star, const region_reach *reach,
+                               const double *theta_top)
+{
+    const double h = NR_HADRON_CELL_LOG10_WIDTH / n_sub;
+    m->key = log10_p;
+    for (int b = 0; b < n_sub; b++) {
+        const double p_m = pow(10.0, log10_p - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (b + 0.5) * h);
+        double *u = m->sub + b * MM_SUB_FIELDS;
+        u[0] = p_m;
+        u[1] = 0.0; /* bounded (meson_misses_region) */
+        if (reach) {
+            const double bg_m = p_m / m_m, bg_x = p_star / m_x;
+            if (bg_m > bg_x) {
+                const double gamma = sqrt(1.0 + bg_m * bg_m), p_min = fabs(bg_m * e_x_star - gamma * p_star) * (1.0 - 1e-9);
+                int ip = p_min > 0.0 ? (int)floor((log10(p_min) - NR_LLP_LOG10_P_MIN) / NR_LLP_CELL_LOG10_WIDTH) : 0;
+                ip = ip < 0 ? 0 : ip >= NR_LLP_N_P ? NR_LLP_N_P - 1 : ip;
+                u[1] = 1.0;
+                u[2] = asin(bg_x / bg_m);
+                u[3] = reach->theta_above[ip];
+            }
+        }
+        /* add_decays_of_one_meson's boost */
+        const double gamma = sqrt(p_m * p_m + m_m * m_m) / m_m, gamma_beta = p_m / m_m;
+        for (int ic = 0; ic < d->n_cos; ic++) {
+            double *v = m->dir + ((size_t)b * d->n_cos + ic) * MM_DIR_FIELDS;
+            const double x_par = gamma * p_star * d->cos_star[ic] + gamma_beta * e_x_star, perp = p_star * d->sin_star[ic];
+            v[0] = x_par;
+            v[1] = perp;
+            if (theta_top) {
+                v[2] = atan2(perp, x_par);
+                v[3] = theta_top[sq_cell(&p_cells, x_par * x_par + perp * perp)];
+                v[4] = v[3] >= 0.0 && v[3] < 1.5 ? tan(v[3]) * tan(v[3]) * (1.0 + 1e-8) : INFINITY;
+            } else {
+                v[4] = INFINITY;
+            }
+        }
+    }
+}
+
+/* meson_misses_region from a filled slot (sub-cell b) */
+static int slot_misses_region(const momentum_slot *m, int b, double theta_m)
+{
+    const double *u = m->sub + b * MM_SUB_FIELDS;
+    return u[1] != 0.0 && (theta_m - u[2]) * (1.0 - 1e-9) >= u[3];
+}
+
+/* add_decays_of_one_meson from a filled slot (sub-cell b): the same fills in the same order */
+static void add_decays_from_slot(nr_llp_spectrum *s, const momentum_slot *m, int b, double theta_m, double weight_pb,
+                                 const decay_directions *d, int polar_skip)
+{
+    double w = weight_pb / (d->n_cos * d->n_phi);
+    double st = sin(theta_m), ct = cos(theta_m);
+    double pt2[N_PHI_MAX], pz[N_PHI_MAX];
+    const double *dir = m->dir + (size_t)b * d->n_cos * MM_DIR_FIELDS;
+    for (int ic = 0; ic < d->n_cos; ic++) {
+        const double *v = dir + ic * MM_DIR_FIELDS;
+        const double x_par = v[0], perp = v[1], tan2_top = v[4];
+        if (polar_skip) {
+            const double top = v[3];
+            if (fabs(theta_m - v[2]) - top > 1e-9 * fabs(top) + 1e-13)
+                continue;
+        }
+        const int cut = tan2_top < INFINITY;
+        for (int ip0 = 0; ip0 < d->n_phi; ip0 += N_PHI_MAX) {
+            const int n = d->n_phi - ip0 < N_PHI_MAX ? d->n_phi - ip0 : N_PHI_MAX;
+            int n_kept = 0;
+            for (int j = 0; j < n; j++) {
+                const int ip = ip0 + j;
+                double px = x_par * st + perp * d->cos_phi[ip] * ct, py = perp * d->sin_phi[ip];
+                const double z = x_par * ct - perp * d->cos_phi[ip] * st, t2 = px * px + py * py;
+                if (cut && !(z > 0.0 && t2 <= z * z * tan2_top))
+                    continue; /* above the region's top in this column (also backwards): not read */
+                pz[n_kept] = z;
+                pt2[n_kept++] = t2;
+            }
+            if (n_kept > 0)
+                nr_llp_spectrum_fill_same_p(s, x_par * x_par + perp * perp, n_kept, pt2, pz, w);
+        }
+    }
+}
+
 nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadron_table *meson, double br,
                                               const nr_meson_decay_sampling *sampling,
                                               const nr_llp_cell_region *region, nr_error *err)
@@ -416,18 +515,65 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
         theta_top[ip] = theta_edge_above(region->it_max[ip], -1.0);
     const double m_x = s->mass_gev, m_m = meson->mass_gev;
     const double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
+    /* momentum_slot per cell momentum: slot round(log10 p / 0.025) - k_lo (the centres are odd multiples of 0.025), tagged with the exact log10 p (a cell whose
+     * slot holds another momentum takes the per-cell route); none when the table or the sampling is too wide */
+    long k_lo = 0, k_hi = -1;
+    for (size_t k = 0; k < meson->n_cells; k++) {
+        const double x = meson->cells[k].log10_p / (0.5 * NR_HADRON_CELL_LOG10_WIDTH);
+        const long kk = isfinite(x) && fabs(x) < 1e6 ? lround(x) : 0;
+        if (k == 0 || kk < k_lo) k_lo = kk;
+        if (k == 0 || kk > k_hi) k_hi = kk;
+    }
+    const long n_slots = k_hi - k_lo + 1;
+    momentum_slot *slots = NULL;
+    double *slot_mem = NULL;
+    const size_t sub_len = (size_t)smp.n_sub * MM_SUB_FIELDS, dir_len = (size_t)smp.n_sub * smp.n_cos * MM_DIR_FIELDS;
+    if (n_slots > 0 && n_slots <= MM_MAX_SLOTS && smp.n_sub * smp.n_cos <= MM_MAX_DIRS) {
+        slots = malloc(sizeof *slots * (size_t)n_slots);
+        slot_mem = malloc(sizeof *slot_mem * (size_t)n_slots * (sub_len + dir_len));
+        if (!slots || !slot_mem) {
+            free(slots);
+            free(slot_mem);
+            slots = NULL;
+        }
+        for (long i = 0; slots && i < n_slots; i++) {
+            slots[i].key = NAN;
+            slots[i].sub = slot_mem + (size_t)i * (sub_len + dir_len);
+            slots[i].dir = slots[i].sub + sub_len;
+        }
+    }
     for (size_t k = 0; k < meson->n_cells; k++) {
         const nr_hadron_cell *c = &meson->cells[k];
         double w = br * c->sigma_pb / (smp.n_sub * smp.n_sub);
+        momentum_slot *m = NULL;
+        if (slots) {
+            const double x = c->log10_p / (0.5 * NR_HADRON_CELL_LOG10_WIDTH);
+            const long i = (isfinite(x) && fabs(x) < 1e6 ? lround(x) : 0) - k_lo;
+            if (i >= 0 && i < n_slots) {
+                m = &slots[i];
+                if (isnan(m->key))
+                    momentum_slot_fill(m, c->log10_p, smp.n_sub, &dirs, m_m, m_x, e_x_star, p_star,
+                                       region ? &reach : NULL, polar_skip ? theta_top : NULL);
+                else if (m->key != c->log10_p)
+                    m = NULL;
+            }
+        }
         for (int a = 0; a < smp.n_sub; a++) {
             double theta_m = pow(10.0, c->log10_theta - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (a + 0.5) * h);
             for (int b = 0; b < smp.n_sub; b++) {
+                if (m) {
+                    if (region && slot_misses_region(m, b, theta_m)) continue;
+                    add_decays_from_slot(s, m, b, theta_m, w, &dirs, polar_skip);
+                    continue;
+                }
                 double p_m = pow(10.0, c->log10_p - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (b + 0.5) * h);
                 if (region && meson_misses_region(&reach, m_m, theta_m, p_m, m_x, e_x_star, p_star)) continue;
                 add_decays_of_one_meson(s, meson->mass_gev, theta_m, p_m, w, &dirs, polar_skip ? theta_top : NULL);
             }
         }
     }
+    free(slots);
+    free(slot_mem);
     free(dirs.cos_star);
     return NR_OK;
 }

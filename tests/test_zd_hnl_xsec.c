@@ -31,7 +31,7 @@ static double e_charge(void) { return sqrt(4.0 * NR_PI * NR_ALPHA_EM); }
 
 static nr_zd_xsec_ctx ctx_of(nr_zd_target tg, nr_zd_params p, double z, double a, double m_t, nr_zd_sm_z sm_z)
 {
-    nr_zd_xsec_ctx c = {p, tg, z, a, m_t, sm_z};
+    nr_zd_xsec_ctx c = {p, tg, z, a, m_t, sm_z, NULL};
     return c;
 }
 

@@ -30,6 +30,7 @@
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,7 @@ static const nr_signal_spec zd_signals[N_ZD_SIGNALS] = {
 typedef struct {
     const nr_material *material;
     double column_g_cm2, length_m, dist_m; /* along the beam; dist from its back to the volume [m] */
+    const nr_ff_helm_table *helm;          /* the engine's Helm F of its nucleus (nr_engine_helm_001), or NULL */
 } slab;
 
 typedef struct {
@@ -331,11 +333,13 @@ static nr_status make_slabs(const nr_engine *engine, const nr_experiment *e, int
     st->target_length_m = target_len;
     st->target_distance_m = e->distance_m;
     st->target_electrons_cm2 = nr_material_electrons_per_g(e->target) * column;
-    st->slabs[st->n_slabs++] = (slab){e->target, column, target_len, e->gap_m};
+    st->slabs[st->n_slabs++] = (slab){e->target, column, target_len, e->gap_m, nr_engine_helm_001(engine, e->target)};
     if (with_rock) { /* 000 sec. II: 10 m concrete right in front, 90 m rock before it */
         const nr_material *concrete = &nr_material_concrete, *rock = &nr_material_rock;
-        st->slabs[st->n_slabs++] = (slab){concrete, concrete->density_g_cm3 * 1000.0, 10.0, target_len + e->gap_m};
-        st->slabs[st->n_slabs++] = (slab){rock, rock->density_g_cm3 * 9000.0, 90.0, 10.0 + target_len + e->gap_m};
+        st->slabs[st->n_slabs++] = (slab){concrete, concrete->density_g_cm3 * 1000.0, 10.0, target_len + e->gap_m,
+                                          nr_engine_helm_001(engine, concrete)};
+        st->slabs[st->n_slabs++] = (slab){rock, rock->density_g_cm3 * 9000.0, 90.0, 10.0 + target_len + e->gap_m,
+                                          nr_engine_helm_001(engine, rock)};
     }
     return NR_OK;
 }
@@ -355,10 +359,10 @@ static nr_status build_secondary(const nr_flux *flux, double flux_scale, const n
             nr_zd_xsec_ctx ctx;
             double per_cm2;
         } tg[3] = {
-            {{unit, NR_ZD_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, sm_z_of(p)},
+            {{unit, NR_ZD_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, sm_z_of(p), sl->helm},
              nr_material_nuclei_per_g(m) * sl->column_g_cm2},
-            {{unit, NR_ZD_PROTON, 1, 1, NR_M_PROTON, sm_z_of(p)}, nr_material_protons_per_g(m) * sl->column_g_cm2},
-            {{unit, NR_ZD_NEUTRON, 0, 1, NR_M_NEUTRON, sm_z_of(p)}, nr_material_neutrons_per_g(m) * sl->column_g_cm2},
+            {{unit, NR_ZD_PROTON, 1, 1, NR_M_PROTON, sm_z_of(p), NULL}, nr_material_protons_per_g(m) * sl->column_g_cm2},
+            {{unit, NR_ZD_NEUTRON, 0, 1, NR_M_NEUTRON, sm_z_of(p), NULL}, nr_material_neutrons_per_g(m) * sl->column_g_cm2},
         };
         for (int anti = 0; anti < 2; anti++) {
             const int sp = NR_SPECIES(fl, anti);
@@ -450,7 +454,7 @@ static double recoil_inelastic_u1(const zd_state *st, const nr_param_value *p, d
     t_lo = fmax(t_lo, 0.0);
     nr_zd_params unit = st->base;
     unit.u2 = 0.5;
-    nr_zd_xsec_ctx ctx = {unit, NR_ZD_ELECTRON, 1, 1, me, NR_ZD_SM_Z_OFF};
+    nr_zd_xsec_ctx ctx = {unit, NR_ZD_ELECTRON, 1, 1, me, NR_ZD_SM_Z_OFF, NULL};
     gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(N_T_NODES_ELECTRON);
     if (!gl)
         return NAN;
@@ -606,11 +610,12 @@ typedef struct {
     double alpha_max;       /* then that bound asin(bg* / bg) [rad] (parent_misses_cone)                        */
 } parent_momentum;
 
-static void parent_angle_init(parent_angle *a, double theta, const two_body_dirs *cone)
+/* parent_angle_init with sin(theta) and cos(theta) given (st, ct: the D_s cells keep them, ds_tables). */
+static void parent_angle_init_trig(parent_angle *a, double theta, double st, double ct, const two_body_dirs *cone)
 {
     a->theta = theta;
-    a->st = sin(theta);
-    a->ct = cos(theta);
+    a->st = st;
+    a->ct = ct;
     /* A daughter at angle alpha to its parent lies between |theta - alpha| and theta + alpha from the beam (every
      * azimuth), so a rest-frame polar angle with |theta - alpha| > keep sends all N_PHI azimuths outside the cone
      * and is skipped: tan(alpha) = p_perp / p_par below tan(theta - keep) or above tan(theta + keep), or alpha >= 90
@@ -629,6 +634,11 @@ static void parent_angle_init(parent_angle *a, double theta, const two_body_dirs
     }
 }
 
+static void parent_angle_init(parent_angle *a, double theta, const two_body_dirs *cone)
+{
+    parent_angle_init_trig(a, theta, sin(theta), cos(theta), cone);
+}
+
 static void parent_momentum_init(parent_momentum *m, double p, double m_parent, double e_star, double p_star)
 {
     const double bg_parent = p / m_parent, bg_star = p_star / sqrt(fmax(e_star * e_star - p_star * p_star, 1e-300));
@@ -643,6 +653,22 @@ static void parent_momentum_init(parent_momentum *m, double p, double m_parent, 
 static int parent_misses_cone(double theta, const parent_momentum *m, double keep)
 {
     return m->bounded && theta - m->alpha_max > keep;
+}
+
+/* The daughter at rest-frame polar angle (p_par, p_perp [GeV]) and azimuth iph of a parent at (st, ct) = sin, cos of
+ * its angle: p_T^2 [GeV^2] and p_z [GeV] on the beam axis, and (cone->pre_test) whether it is inside the cone. One
+ * function for fill_two_body_at and pairs_cell_reaches_cone, so that both decide alike. */
+static inline int two_body_direction(const two_body_dirs *cone, double p_par, double p_perp, double st, double ct, int iph,
+                                     double *pt2_out, double *z_out)
+{
+    /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
+    const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
+    const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
+    const double pt2 = x * x + y * y;
+    *pt2_out = pt2;
+    *z_out = z;
+    const double z2 = z * z;
+    return z > 0 && !(pt2 > z2 * cone->tan2_keep);
 }
 
 static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const parent_momentum *m, double e_star,
@@ -660,13 +686,10 @@ static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const 
         double kept_pt2[N_PHI], kept_z[N_PHI];
         int n_kept = 0;
         for (int iph = 0; iph < N_PHI; iph++) {
-            /* parent along (sin theta, 0, cos theta); transverse basis (cos theta, 0, -sin theta), (0, 1, 0) */
-            const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
-            const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
-            const double pt2 = x * x + y * y;
+            double pt2, z;
+            const int inside = two_body_direction(cone, p_par, p_perp, st, ct, iph, &pt2, &z);
             if (cone->pre_test) { /* inside the cone: cells from the squares (nr_llp_spectrum_fill_same_p) */
-                const double z2 = z * z;
-                if (!(z > 0) || pt2 > z2 * cone->tan2_keep)
+                if (!inside)
                     continue;
                 kept_pt2[n_kept] = pt2;
                 kept_z[n_kept++] = z;
@@ -685,6 +708,30 @@ static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const 
         if (n_kept > 0)
             nr_llp_spectrum_fill_same_p(out, p_par * p_par + p_perp * p_perp, n_kept, kept_pt2, kept_z, w_dir);
     }
+}
+
+/* 1 when fill_two_body_at would fill at least one daughter of this parent into the cone (cone->pre_test): the same
+ * tests on the same numbers, without the fills. A cell for which it is 0 adds nothing to the daughters' spectrum,
+ * whatever its weight (zd_region). */
+static int two_body_reaches_cone(const parent_angle *a, const parent_momentum *m, double e_star, double p_star,
+                                 const two_body_dirs *cone)
+{
+    if (parent_misses_cone(a->theta, m, cone->keep))
+        return 0;
+    const double st = a->st, ct = a->ct, gamma = m->gamma, beta_gamma = m->bg;
+    const double tan_lo = a->tan_lo, tan_hi = a->tan_hi;
+    const int skip_backward = a->skip_backward;
+    for (int ic = 0; ic < N_COS; ic++) {
+        const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
+        if (p_par > 0 ? p_perp < p_par * tan_lo || p_perp > p_par * tan_hi : skip_backward)
+            continue;
+        for (int iph = 0; iph < N_PHI; iph++) {
+            double pt2, z;
+            if (two_body_direction(cone, p_par, p_perp, st, ct, iph, &pt2, &z))
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* One parent (theta [rad], p [GeV], mass m_parent [GeV]); see fill_two_body_at. */
@@ -712,9 +759,10 @@ static void llp_cell_centres_init(llp_cell_centres *c)
 }
 
 /* Every parent in the cells of spectrum `parents` (mass parents->mass_gev) decays into a daughter of rest-frame
- * energy e_star and momentum p_star, filled into out with weight factor x the cell's. */
+ * energy e_star and momentum p_star, filled into out with weight factor x the cell's. With a region, only its cells
+ * (the caller knows that the others fill nothing: zd_region). */
 static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double p_star, double factor,
-                           const two_body_dirs *cone, nr_llp_spectrum *out)
+                           const two_body_dirs *cone, const nr_llp_cell_region *region, nr_llp_spectrum *out)
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
@@ -727,7 +775,7 @@ static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double
         int have_angle = 0;
         for (int ip = 0; ip < NR_LLP_N_P; ip++) {
             const double w = parents->w_pb[it * NR_LLP_N_P + ip];
-            if (!(w > 0))
+            if (!(w > 0) || (region && it > region->it_max[ip]))
                 continue;
             if (!have_angle) { /* the row's trigonometry once, when it has a parent */
                 parent_angle_init(&a, centre.theta[it], cone);
@@ -740,19 +788,24 @@ static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double
 
 /* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,
  * so 2 N per Z_D). */
-static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, const two_body_dirs *cone)
+static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, const two_body_dirs *cone,
+                             const nr_llp_cell_region *region)
 {
     const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
-    decay_spectrum(zd, 0.5 * m, p_star, 2.0, cone, n);
+    decay_spectrum(zd, 0.5 * m, p_star, 2.0, cone, region, n);
 }
 
 /* The Z_D cells build_primary reads (issue 11): those nr_llp_accept counts for the volume v (lower edge below its
- * cone, llp.c) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those whose N reach the cone keep [rad]
- * (decay_into_pairs: every cell parent_misses_cone does not skip). Per momentum column the highest such angle
- * cell, so a column's cells are all read up to there (the cone test is monotone in theta: asin(bg* / bg) does not
- * depend on theta). Fig. 4 (FASERnu2, keep 1.8 mrad): 17600-19800 of the 23800 cells, the angles below the volume's
- * cone (rows 0-104) being read for every momentum. */
-static void zd_region(double m_zd, int pairs, double m_n, double keep, const nr_decay_volume *v, nr_llp_cell_region *r)
+ * cone, llp.c) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those from which Z_D -> N Nbar fills an N into
+ * the cone (decay_into_pairs, fill_two_body_at): per momentum column the highest such angle cell, so a column's cells
+ * are all exact up to there. Which cells fill an N into the cone is decided by the same tests on the same numbers
+ * as decay_into_pairs (two_body_reaches_cone: the 16 x 8 sampled directions of each cell's Z_D), so a cell above a
+ * column's top adds nothing to the N spectrum, whatever it holds; before (main at 329b776) the bound was
+ * parent_misses_cone alone (every cell whose Z_D could in principle send an N into the cone), and Fig. 4 (FASERnu2,
+ * keep 1.8 mrad) read 17600-19800 of the 23800 cells, the angles below the volume's cone (rows 0-104) being read
+ * for every momentum. A cone of pi/2 or more (not used) keeps that bound. */
+static void zd_region(double m_zd, int pairs, double m_n, const two_body_dirs *cone, const nr_decay_volume *v,
+                      nr_llp_cell_region *r)
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
@@ -764,7 +817,15 @@ static void zd_region(double m_zd, int pairs, double m_n, double keep, const nr_
         r->it_max[ip] = -1;
         for (int it = 0; it < NR_LLP_N_THETA; it++) {
             const int accepted = log10_theta_acc - (NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH) > -1e-9;
-            if (accepted || (pairs && !parent_misses_cone(centre.theta[it], &mom, keep)))
+            if (accepted || (pairs && !cone->pre_test && !parent_misses_cone(centre.theta[it], &mom, cone->keep)))
+                r->it_max[ip] = it;
+        }
+        for (int it = NR_LLP_N_THETA - 1; pairs && cone->pre_test && it > r->it_max[ip]; it--) {
+            if (parent_misses_cone(centre.theta[it], &mom, cone->keep))
+                continue;
+            parent_angle a;
+            parent_angle_init(&a, centre.theta[it], cone); /* as decay_spectrum */
+            if (two_body_reaches_cone(&a, &mom, e_star, p_star, cone))
                 r->it_max[ip] = it;
         }
     }
@@ -816,12 +877,24 @@ static void two_body_rest(double m, double m1, double m2, double *e_star, double
 }
 
 /* What the D_s production needs that no parameter changes, built once per engine and collision energy
- * (nr_engine_derived): the D_s- and D_s+ cells of NLO-P8 with sigma > 0, in the tables' order, and the taus of
- * D_s -> tau nu (every angle), BR(D_s -> tau nu) x sigma per cell. */
+ * (nr_engine_derived): the D_s- and D_s+ cells of NLO-P8 with sigma > 0, in the tables' order, with what
+ * fill_two_body computes of a cell that depends on neither m_N nor the cone (sin and cos of theta, the D_s's
+ * beta gamma and gamma: the same expressions, so the same values; issue 11), and the taus of D_s -> tau nu (every
+ * angle), BR(D_s -> tau nu) x sigma per cell. */
+enum { DS_CONE_SLOTS = 4 };
+
 typedef struct {
     size_t n_cells;
     double *theta, *p, *sigma_pb; /* [rad], [GeV], [pb] */
+    double *st, *ct;              /* sin(theta), cos(theta) */
+    double *bg, *gamma;           /* p / m_Ds, E / m_Ds */
     nr_llp_spectrum tau;
+    /* parent_angle_init of every cell for the cones keep [rad] asked so far (ds_cone_angles): filled on first use
+     * under lock, then never changed (readers need no lock: published with release/acquire) */
+    pthread_mutex_t lock;
+    _Atomic int n_cones;
+    double cone_keep[DS_CONE_SLOTS];
+    parent_angle *cone_angles[DS_CONE_SLOTS];
 } ds_tables;
 
 static void ds_tables_release(void *table)
@@ -832,6 +905,13 @@ static void ds_tables_release(void *table)
     free(t->theta);
     free(t->p);
     free(t->sigma_pb);
+    free(t->st);
+    free(t->ct);
+    free(t->bg);
+    free(t->gamma);
+    for (int i = 0; i < DS_CONE_SLOTS; i++)
+        free(t->cone_angles[i]);
+    pthread_mutex_destroy(&t->lock);
     nr_llp_spectrum_free(&t->tau);
     free(t);
 }
@@ -842,6 +922,8 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
     const char *energy = arg;
     const double m_ds = nr_hadron_mass_gev(431);
     ds_tables *t = calloc(1, sizeof *t);
+    if (t)
+        pthread_mutex_init(&t->lock, NULL);
     nr_hadron_table tab[2] = {{0}, {0}};
     nr_status st = t ? NR_OK : nr_fail(err, NR_ENOMEM, "", "out of memory for the D_s tables");
     for (int k = 0; k < 2 && st == NR_OK; k++) /* D_s- then D_s+ */
@@ -851,7 +933,11 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
         t->theta = malloc((n ? n : 1) * sizeof *t->theta);
         t->p = malloc((n ? n : 1) * sizeof *t->p);
         t->sigma_pb = malloc((n ? n : 1) * sizeof *t->sigma_pb);
-        if (!t->theta || !t->p || !t->sigma_pb)
+        t->st = malloc((n ? n : 1) * sizeof *t->st);
+        t->ct = malloc((n ? n : 1) * sizeof *t->ct);
+        t->bg = malloc((n ? n : 1) * sizeof *t->bg);
+        t->gamma = malloc((n ? n : 1) * sizeof *t->gamma);
+        if (!t->theta || !t->p || !t->sigma_pb || !t->st || !t->ct || !t->bg || !t->gamma)
             st = nr_fail(err, NR_ENOMEM, "", "out of memory for the D_s tables");
     }
     if (st == NR_OK)
@@ -870,6 +956,12 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
                 t->theta[j] = pow(10.0, tab[k].cells[i].log10_theta);
                 t->p[j] = pow(10.0, tab[k].cells[i].log10_p);
                 t->sigma_pb[j] = w;
+                t->st[j] = sin(t->theta[j]);
+                t->ct[j] = cos(t->theta[j]);
+                parent_momentum mom; /* its D_s parts (bg, gamma) do not depend on the daughter */
+                parent_momentum_init(&mom, t->p[j], m_ds, e_tau, p_tau);
+                t->bg[j] = mom.bg;
+                t->gamma[j] = mom.gamma;
                 fill_two_body(&t->tau, t->theta[j], t->p[j], m_ds, e_tau, p_tau, BR_DS_TAU_NU * w, &every);
             }
     }
@@ -884,6 +976,37 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
 }
 
 static const nr_derived_spec ds_tables_spec = {ds_tables_build, ds_tables_release};
+
+/* The cells' parent_angle for the cone (its tangents tan(theta -+ keep) do not depend on m_N: computed once per
+ * engine and cone instead of at every mass; the same calls, so the same values), or NULL when DS_CONE_SLOTS other
+ * cones hold the slots or memory is short (the caller then computes them per cell). */
+static const parent_angle *ds_cone_angles(const ds_tables *table, const two_body_dirs *cone)
+{
+    ds_tables *t = (ds_tables *)table; /* the memo is the one mutable part, as the engine's CC tables */
+    int n = atomic_load_explicit(&t->n_cones, memory_order_acquire);
+    for (int i = 0; i < n; i++)
+        if (t->cone_keep[i] == cone->keep)
+            return t->cone_angles[i];
+    const parent_angle *out = NULL;
+    pthread_mutex_lock(&t->lock);
+    n = atomic_load_explicit(&t->n_cones, memory_order_relaxed);
+    for (int i = 0; i < n && !out; i++)
+        if (t->cone_keep[i] == cone->keep)
+            out = t->cone_angles[i];
+    if (!out && n < DS_CONE_SLOTS) {
+        parent_angle *a = malloc((t->n_cells ? t->n_cells : 1) * sizeof *a);
+        if (a) {
+            for (size_t i = 0; i < t->n_cells; i++)
+                parent_angle_init_trig(&a[i], t->theta[i], t->st[i], t->ct[i], cone);
+            t->cone_keep[n] = cone->keep;
+            t->cone_angles[n] = a;
+            atomic_store_explicit(&t->n_cones, n + 1, memory_order_release);
+            out = a;
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    return out;
+}
 
 /* N from D_s+- -> l N at U^2 = 1 (NLO-P8 forward charm, the central FORESEE prediction), and for tau mixing also
  * from D_s -> tau nu, tau -> N pi (the tau decays promptly, c tau = 87 um). */
@@ -906,12 +1029,26 @@ static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, in
     double e_n, p_n;
     if (br_direct > 0) {
         two_body_rest(m_ds, m_n, m_l, &e_n, &p_n);
-        for (size_t i = 0; i < ds->n_cells; i++)
-            fill_two_body(n, ds->theta[i], ds->p[i], m_ds, e_n, p_n, br_direct * ds->sigma_pb[i], cone);
+        /* fill_two_body per cell, from the table's trigonometry and boosts, and a cell parent_misses_cone drops
+         * (most of them: the D_s spread over all angles, the cone is ~2 mrad) tested before the cone's tangents */
+        const double bg_star = p_n / sqrt(fmax(e_n * e_n - p_n * p_n, 1e-300)); /* as parent_momentum_init */
+        const parent_angle *angles = ds_cone_angles(ds, cone);
+        for (size_t i = 0; i < ds->n_cells; i++) {
+            parent_momentum mom = {.bg = ds->bg[i], .gamma = ds->gamma[i], .bounded = ds->bg[i] > bg_star};
+            mom.alpha_max = mom.bounded ? asin(bg_star / ds->bg[i]) : 0.0;
+            if (parent_misses_cone(ds->theta[i], &mom, cone->keep))
+                continue;
+            parent_angle a;
+            if (angles)
+                a = angles[i];
+            else
+                parent_angle_init_trig(&a, ds->theta[i], ds->st[i], ds->ct[i], cone);
+            fill_two_body_at(n, &a, &mom, e_n, p_n, br_direct * ds->sigma_pb[i], cone);
+        }
     }
     if (br_tau > 0) {
         two_body_rest(NR_M_TAU, m_n, NR_M_PION_CHARGED, &e_n, &p_n);
-        decay_spectrum(&ds->tau, e_n, p_n, br_tau, cone, n);
+        decay_spectrum(&ds->tau, e_n, p_n, br_tau, cone, NULL, n);
     }
     return NR_OK;
 }
@@ -968,9 +1105,8 @@ typedef struct zd_production {
     char data_version[65];
     double sqrt_s_tev, m_zd, eps; /* [TeV], [GeV], [] */
     nr_decay_volume volume;
-    int pairs;                    /* the cells read by Z_D -> N Nbar too: N of mass m_n [GeV], cone keep [rad] */
-    double m_n, keep;
-    nr_llp_spectrum cells;        /* Z_D per (theta, p) cell [pb], exact in zd_region(pairs, m_n, keep) */
+    nr_llp_cell_region region;    /* the cells that are exact (zd_region; every cell: it_max the top row)  */
+    nr_llp_spectrum cells;        /* Z_D per (theta, p) cell [pb], exact in region */
     nr_llp_accepted accepted;     /* Z_D reaching the decay volume [pb] */
     int refs;
     unsigned long used; /* memo clock at the last use (LRU) */
@@ -1003,44 +1139,42 @@ static void zd_production_release(zd_production *z)
     pthread_mutex_unlock(&zd_memo_lock);
 }
 
-/* z serves a request when the key matches and z's region holds the requested one: zd_region grows as m_N falls
- * (bg* = p* / m_N rises) and as the cone widens, and the volume's cells are the same for one volume. */
+/* z serves a request when the key matches and z's region holds the requested one (region; NULL: the key only). */
 static int zd_production_matches(const zd_production *z, const nr_engine *engine, const nr_experiment *e, double m_zd,
-                                 double eps, const nr_decay_volume *v, int pairs, double m_n, double keep)
+                                 double eps, const nr_decay_volume *v, const nr_llp_cell_region *region)
 {
-    return z && z->engine == engine && strcmp(z->data_version, nr_engine_data_version(engine)) == 0 &&
-           z->sqrt_s_tev == e->sqrt_s_tev && z->m_zd == m_zd && z->eps == eps && z->volume.distance_m == v->distance_m &&
-           z->volume.length_m == v->length_m && z->volume.radius_m == v->radius_m &&
-           (!pairs || (z->pairs && z->m_n <= m_n && z->keep >= keep));
+    if (!(z && z->engine == engine && strcmp(z->data_version, nr_engine_data_version(engine)) == 0 &&
+          z->sqrt_s_tev == e->sqrt_s_tev && z->m_zd == m_zd && z->eps == eps && z->volume.distance_m == v->distance_m &&
+          z->volume.length_m == v->length_m && z->volume.radius_m == v->radius_m))
+        return 0;
+    for (int ip = 0; region && ip < NR_LLP_N_P; ip++)
+        if (z->region.it_max[ip] < region->it_max[ip])
+            return 0;
+    return 1;
 }
 
 /* A reference to the Z_D production at (engine, e's energy, m_zd [GeV], eps, volume v), exact in the cells of
- * zd_region(pairs, m_n [GeV], keep [rad]): from the memo, or built. A request the memo has the key of but not the
- * region (a scan of m_N < m_ZD/2 going down in m_N at fixed m_ZD) builds the whole grid, which serves every later
- * one: at most two builds per key, as the memo made one before the regions. */
+ * region (zd_region): from the memo, or built. A request the memo has the key of but not the region (a scan of
+ * m_N < m_ZD/2 at fixed m_ZD) builds the whole grid, which serves every later one: at most two builds per key, as
+ * the memo made one before the regions. */
 static nr_status zd_production_get(const nr_engine *engine, const nr_experiment *e, double m_zd, double eps,
-                                   const nr_decay_volume *v, int pairs, double m_n, double keep, zd_production **out,
+                                   const nr_decay_volume *v, const nr_llp_cell_region *region, zd_production **out,
                                    nr_error *err)
 {
     *out = NULL;
     int key_held = 0;
     pthread_mutex_lock(&zd_memo_lock);
     for (int i = 0; i < ZD_MEMO_SLOTS && !*out; i++) {
-        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, pairs, m_n, keep)) {
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, region)) {
             *out = zd_memo[i];
             (*out)->refs++;
             (*out)->used = ++zd_memo_clock;
         }
-        key_held |= zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, 0, 0.0, 0.0);
+        key_held |= zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, NULL);
     }
     pthread_mutex_unlock(&zd_memo_lock);
     if (*out)
         return NR_OK;
-    if (key_held) { /* the whole grid: N of any mass into any cone */
-        pairs = 1;
-        m_n = 0.0;
-        keep = INFINITY;
-    }
     zd_production *z = calloc(1, sizeof *z);
     if (!z)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z_D production");
@@ -1050,12 +1184,12 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
     z->m_zd = m_zd;
     z->eps = eps;
     z->volume = *v;
-    z->pairs = pairs;
-    z->m_n = m_n;
-    z->keep = keep;
-    nr_llp_cell_region region;
-    zd_region(m_zd, pairs, m_n, keep, v, &region);
-    nr_status s = zd_spectrum(engine, e, m_zd, eps, isinf(keep) ? NULL : &region, &z->cells, err);
+    if (key_held) /* the whole grid: N of any mass into any cone */
+        for (int ip = 0; ip < NR_LLP_N_P; ip++)
+            z->region.it_max[ip] = NR_LLP_N_THETA - 1;
+    else
+        z->region = *region;
+    nr_status s = zd_spectrum(engine, e, m_zd, eps, key_held ? NULL : &z->region, &z->cells, err);
     if (s != NR_OK) {
         free(z);
         return s;
@@ -1067,7 +1201,7 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
     pthread_mutex_lock(&zd_memo_lock);
     int slot = -1;
     for (int i = 0; i < ZD_MEMO_SLOTS; i++)
-        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, pairs, m_n, keep)) { /* built meanwhile */
+        if (zd_production_matches(zd_memo[i], engine, e, m_zd, eps, v, region)) { /* built meanwhile */
             zd_production_free(z);
             z = zd_memo[i];
             slot = -2;
@@ -1109,14 +1243,15 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
     two_body_dirs cone;
     two_body_dirs_init(&cone, pow(10.0, 1.2 * NR_LLP_CELL_LOG10_WIDTH) * fmax(cone_volume, cone_target));
     const int pairs = st->base.m_zd > 2.0 * st->base.m_n;
-    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, pairs, st->base.m_n, cone.keep,
-                                    &st->zprod, err);
+    nr_llp_cell_region region;
+    zd_region(st->base.m_zd, pairs, st->base.m_n, &cone, &st->volume, &region);
+    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &region, &st->zprod, err);
     if (s != NR_OK)
         return s;
     st->zd = &st->zprod->accepted;
     st->have_zd = 1;
     if (pairs && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone);
+        decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone, &region);
         s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
         nr_llp_spectrum_free(&n);
     }

@@ -84,7 +84,7 @@ static target_charges charges_of(const nr_zd_xsec_ctx *c, double abs_t)
     const double weak_p = 1.0 - 4.0 * NR_SIN2_THETA_W;
     switch (c->target) {
     case NR_ZD_NUCLEUS: {
-        const double f = nr_ff_helm_001(sqrt(abs_t), c->a);
+        const double f = c->helm ? nr_ff_helm_table_at(c->helm, sqrt(abs_t)) : nr_ff_helm_001(sqrt(abs_t), c->a);
         q.em1 = c->z * f;
         q.z1 = (c->z * weak_p - (c->a - c->z)) * f;
         break;

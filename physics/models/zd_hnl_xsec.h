@@ -16,6 +16,7 @@
 #define NR_ZD_HNL_XSEC_H
 
 #include "darkcast.h"
+#include "form_factors.h"
 #include "nr_error.h"
 
 typedef struct {
@@ -58,6 +59,8 @@ typedef struct {
     double z, a;     /* nucleus: charge and mass number (Helm form factor, weak charge) */
     double m_target; /* [GeV]                                                           */
     nr_zd_sm_z sm_z; /* ignored for electrons                                           */
+    const nr_ff_helm_table *helm; /* nucleus: its Helm F tabulated (the engine's, nr_engine_helm_001; within
+                                   * 1.2e-10 of nr_ff_helm_001 for tungsten), or NULL: nr_ff_helm_001 per call  */
 } nr_zd_xsec_ctx;
 
 /* dsigma/dt [cm^2/GeV^2] of nu T -> N T at neutrino energy e_nu [GeV], t < 0 [GeV^2]; 0 outside the physical

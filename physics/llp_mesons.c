@@ -535,6 +535,8 @@ struct nr_meson_accept_table {
     nr_decay_volume volume;
     double theta_acc, m_m; /* [rad], [GeV] */
     double h;              /* widest bracket in u that is interpolated */
+    double lattice_h;      /* > 0: masses with x = m^2/M^2 < lattice_x_max interpolated between the lattice nodes */
+    double lattice_x_max;  /* u = k lattice_h around them (nr_meson_accept_table_set_lattice)                     */
     int n_bins;
     double bins_per_decade;
     double *edge;          /* n_bins + 1 bin edges in p [GeV] (the first 0, the last infinite) */
@@ -652,6 +654,52 @@ static int mtab_find(const nr_meson_accept_table *t, double u)
     return lo;
 }
 
+void nr_meson_accept_table_set_lattice(nr_meson_accept_table *t, double lattice_h, double x_max)
+{
+    pthread_mutex_lock(&t->lock);
+    t->lattice_h = lattice_h > 0.0 && isfinite(lattice_h) ? lattice_h : 0.0;
+    t->lattice_x_max = t->lattice_h > 0.0 && x_max > 0.0 ? fmin(x_max, 0.5) : 0.0;
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* The node of the table at u (mass m_x), evaluated and kept if it is not there yet. *mine: a node of this call's own
+ * (the table full), to be freed by the caller after use (NULL otherwise). NULL: no memory. */
+static const mtab_node *mtab_node_at(nr_meson_accept_table *t, double m_x, double u, mtab_node **mine)
+{
+    *mine = NULL;
+    const mtab_node *found = NULL;
+    pthread_mutex_lock(&t->lock);
+    int k = mtab_find(t, u);
+    if (k < t->n_nodes && t->node[k]->u == u) found = t->node[k];
+    pthread_mutex_unlock(&t->lock);
+    if (found) return found;
+    mtab_node *n = mtab_compute(t, m_x, u); /* outside the lock */
+    if (!n) return NULL;
+    pthread_mutex_lock(&t->lock);
+    k = mtab_find(t, u);
+    if (k < t->n_nodes && t->node[k]->u == u) { /* another thread was first: the same numbers */
+        found = t->node[k];
+    } else if (t->n_nodes < MTAB_MAX_NODES) {
+        memmove(&t->node[k + 1], &t->node[k], (size_t)(t->n_nodes - k) * sizeof *t->node);
+        t->node[k] = n;
+        found = n;
+        t->n_nodes++;
+        n = NULL; /* the table's now */
+    } else {
+        found = *mine = n;
+        n = NULL;
+    }
+    pthread_mutex_unlock(&t->lock);
+    mtab_node_free(n);
+    return found;
+}
+
+/* The mass at u = logit(m^2/M^2) [GeV]. */
+static double mtab_mass(double u, double m_m)
+{
+    return m_m * sqrt(1.0 / (1.0 + exp(-u)));
+}
+
 nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev, double br, nr_llp_accepted *acc,
                                        nr_error *err)
 {
@@ -660,39 +708,47 @@ nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev,
     if (st != NR_OK) return st;
     acc->mass_gev = m_x_gev;
     if (!(m_x_gev < t->m_m) || !(br > 0.0)) return accepted_from_bins(NULL, NULL, 0, br, m_x_gev, acc, err);
-    double u = mtab_u(m_x_gev, t->m_m);
+    double u = mtab_u(m_x_gev, t->m_m), r = m_x_gev / t->m_m;
     const mtab_node *nd[2] = {NULL, NULL};
+    mtab_node *mine[2] = {NULL, NULL};
     double lw[2] = {1.0, 0.0};
     pthread_mutex_lock(&t->lock);
-    int k = mtab_find(t, u);
-    if (k < t->n_nodes && t->node[k]->u == u) { /* this very mass: its own evaluation */
-        nd[0] = t->node[k];
-    } else if (k > 0 && k < t->n_nodes && t->node[k]->u - t->node[k - 1]->u <= t->h * (1.0 + 1e-6)) {
-        nd[0] = t->node[k - 1]; /* linear in u between the two computed masses around it */
-        nd[1] = t->node[k];
-        lw[1] = (u - nd[0]->u) / (nd[1]->u - nd[0]->u);
-        lw[0] = 1.0 - lw[1];
-    }
+    double lat_h = t->lattice_h, lat_x = t->lattice_x_max;
     pthread_mutex_unlock(&t->lock);
-    mtab_node *mine = NULL;
-    if (!nd[0]) { /* evaluated here, outside the lock, and kept if there is room */
-        if (!(mine = mtab_compute(t, m_x_gev, u))) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
-        nd[0] = mine;
+    if (lat_h > 0.0 && r * r < lat_x) {
+        /* light X: linear in u between the lattice nodes u_a = floor(u / h) h and u_a + h, whatever was evaluated
+         * before (so the result does not depend on the order of the requests) */
+        double ua = floor(u / lat_h) * lat_h, ub = ua + lat_h;
+        nd[0] = mtab_node_at(t, mtab_mass(ua, t->m_m), ua, &mine[0]);
+        if (nd[0] && u > ua) {
+            nd[1] = mtab_node_at(t, mtab_mass(ub, t->m_m), ub, &mine[1]);
+            lw[1] = (u - ua) / lat_h;
+            lw[0] = 1.0 - lw[1];
+        }
+        if (!nd[0] || (u > ua && !nd[1])) {
+            mtab_node_free(mine[0]);
+            mtab_node_free(mine[1]);
+            return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+        }
+    } else {
         pthread_mutex_lock(&t->lock);
-        k = mtab_find(t, u);
-        if (k < t->n_nodes && t->node[k]->u == u) { /* another thread was first: the same numbers */
+        int k = mtab_find(t, u);
+        if (k < t->n_nodes && t->node[k]->u == u) { /* this very mass: its own evaluation */
             nd[0] = t->node[k];
-        } else if (t->n_nodes < MTAB_MAX_NODES) {
-            memmove(&t->node[k + 1], &t->node[k], (size_t)(t->n_nodes - k) * sizeof *t->node);
-            t->node[k] = mine;
-            t->n_nodes++;
-            mine = NULL; /* the table's now */
+        } else if (k > 0 && k < t->n_nodes && t->node[k]->u - t->node[k - 1]->u <= t->h * (1.0 + 1e-6)) {
+            nd[0] = t->node[k - 1]; /* linear in u between the two computed masses around it */
+            nd[1] = t->node[k];
+            lw[1] = (u - nd[0]->u) / (nd[1]->u - nd[0]->u);
+            lw[0] = 1.0 - lw[1];
         }
         pthread_mutex_unlock(&t->lock);
+        if (!nd[0] && !(nd[0] = mtab_node_at(t, m_x_gev, u, &mine[0]))) /* evaluated here, and kept if there is room */
+            return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
     double *w = calloc(2 * (size_t)t->n_bins, sizeof *w), *wp = w ? w + t->n_bins : NULL;
     if (!w) {
-        mtab_node_free(mine);
+        mtab_node_free(mine[0]);
+        mtab_node_free(mine[1]);
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
     for (int a = 0; a < 2 && nd[a]; a++)
@@ -700,7 +756,8 @@ nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev,
             w[nd[a]->i0 + i] += lw[a] * nd[a]->w[i];
             wp[nd[a]->i0 + i] += lw[a] * nd[a]->wp[i];
         }
-    mtab_node_free(mine);
+    mtab_node_free(mine[0]);
+    mtab_node_free(mine[1]);
     /* a bin's mean momentum stays in the bin (guards rounding; a convex combination of two nodes' means of a bin
      * lies in the bin already) */
     for (int i = 0; i < t->n_bins; i++) {
@@ -718,6 +775,7 @@ nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev,
 #define NR_MESON_ACCEPT_SET_MAX 4
 struct nr_meson_accept_set {
     const nr_hadron_table *meson;
+    double step, lattice_h, lattice_x_max; /* of every table (nr_meson_accept_set_new_with) */
     pthread_mutex_t lock;
     int n;
     nr_decay_volume v[NR_MESON_ACCEPT_SET_MAX];
@@ -726,9 +784,18 @@ struct nr_meson_accept_set {
 
 nr_meson_accept_set *nr_meson_accept_set_new(const nr_hadron_table *meson)
 {
+    return nr_meson_accept_set_new_with(meson, NR_MESON_ACCEPT_STEP, 0.0, 0.0);
+}
+
+nr_meson_accept_set *nr_meson_accept_set_new_with(const nr_hadron_table *meson, double step, double lattice_h,
+                                                  double lattice_x_max)
+{
     nr_meson_accept_set *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->meson = meson;
+    s->step = step;
+    s->lattice_h = lattice_h;
+    s->lattice_x_max = lattice_x_max;
     if (pthread_mutex_init(&s->lock, NULL) != 0) {
         free(s);
         return NULL;
@@ -755,7 +822,8 @@ nr_meson_accept_table *nr_meson_accept_set_get(nr_meson_accept_set *s, const nr_
     if (!found && s->n < NR_MESON_ACCEPT_SET_MAX) {
         nr_error err;
         nr_meson_accept_table *t = NULL;
-        if (nr_meson_accept_table_new(s->meson, v, NR_MESON_ACCEPT_STEP, &t, &err) == NR_OK) {
+        if (nr_meson_accept_table_new(s->meson, v, s->step, &t, &err) == NR_OK) {
+            nr_meson_accept_table_set_lattice(t, s->lattice_h, s->lattice_x_max);
             s->v[s->n] = *v;
             s->t[s->n++] = t;
             found = t;

@@ -537,6 +537,7 @@ struct nr_meson_accept_table {
     double h;              /* widest bracket in u that is interpolated */
     double lattice_h;      /* > 0: masses with x = m^2/M^2 < lattice_x_max interpolated between the lattice nodes */
     double lattice_x_max;  /* u = k lattice_h around them (nr_meson_accept_table_set_lattice)                     */
+    double axis_fraction;  /* of the quadrature of every evaluation (nr_meson_accept_table_set_axis_fraction)     */
     int n_bins;
     double bins_per_decade;
     double *edge;          /* n_bins + 1 bin edges in p [GeV] (the first 0, the last infinite) */
@@ -577,6 +578,7 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
     t->theta_acc = nr_decay_volume_theta_acc(v); /* 004 Eq. (22) */
     t->m_m = meson->mass_gev;
     t->h = step;
+    t->axis_fraction = quad.axis_fraction;
     t->n_bins = NR_LLP_N_P * quad.p_bins_per_cell;
     t->bins_per_decade = quad.p_bins_per_cell / NR_LLP_CELL_LOG10_WIDTH;
     t->edge = malloc(((size_t)t->n_bins + 1) * sizeof *t->edge);
@@ -613,6 +615,7 @@ int nr_meson_accept_table_masses(nr_meson_accept_table *t)
 static mtab_node *mtab_compute(const nr_meson_accept_table *t, double m_x, double u)
 {
     nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
+    quad.axis_fraction = t->axis_fraction; /* set before the first evaluation, constant after */
     deposit d;
     const int have_d = deposit_histogram(&d, quad.p_bins_per_cell); /* t's bins: made from the same default */
     mtab_node *n = calloc(1, sizeof *n);
@@ -659,6 +662,13 @@ void nr_meson_accept_table_set_lattice(nr_meson_accept_table *t, double lattice_
     pthread_mutex_lock(&t->lock);
     t->lattice_h = lattice_h > 0.0 && isfinite(lattice_h) ? lattice_h : 0.0;
     t->lattice_x_max = t->lattice_h > 0.0 && x_max > 0.0 ? fmin(x_max, 0.5) : 0.0;
+    pthread_mutex_unlock(&t->lock);
+}
+
+void nr_meson_accept_table_set_axis_fraction(nr_meson_accept_table *t, double axis_fraction)
+{
+    pthread_mutex_lock(&t->lock);
+    if (t->n_nodes == 0 && axis_fraction >= 0.0 && axis_fraction <= 0.1) t->axis_fraction = axis_fraction;
     pthread_mutex_unlock(&t->lock);
 }
 
@@ -775,7 +785,7 @@ nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev,
 #define NR_MESON_ACCEPT_SET_MAX 4
 struct nr_meson_accept_set {
     const nr_hadron_table *meson;
-    double step, lattice_h, lattice_x_max; /* of every table (nr_meson_accept_set_new_with) */
+    double step, lattice_h, lattice_x_max, axis_fraction; /* of every table (nr_meson_accept_set_new_with) */
     pthread_mutex_t lock;
     int n;
     nr_decay_volume v[NR_MESON_ACCEPT_SET_MAX];
@@ -784,11 +794,12 @@ struct nr_meson_accept_set {
 
 nr_meson_accept_set *nr_meson_accept_set_new(const nr_hadron_table *meson)
 {
-    return nr_meson_accept_set_new_with(meson, NR_MESON_ACCEPT_STEP, 0.0, 0.0);
+    return nr_meson_accept_set_new_with(meson, NR_MESON_ACCEPT_STEP, 0.0, 0.0,
+                                        nr_meson_decay_quadrature_default().axis_fraction);
 }
 
 nr_meson_accept_set *nr_meson_accept_set_new_with(const nr_hadron_table *meson, double step, double lattice_h,
-                                                  double lattice_x_max)
+                                                  double lattice_x_max, double axis_fraction)
 {
     nr_meson_accept_set *s = calloc(1, sizeof *s);
     if (!s) return NULL;
@@ -796,6 +807,7 @@ nr_meson_accept_set *nr_meson_accept_set_new_with(const nr_hadron_table *meson, 
     s->step = step;
     s->lattice_h = lattice_h;
     s->lattice_x_max = lattice_x_max;
+    s->axis_fraction = axis_fraction;
     if (pthread_mutex_init(&s->lock, NULL) != 0) {
         free(s);
         return NULL;
@@ -824,6 +836,7 @@ nr_meson_accept_table *nr_meson_accept_set_get(nr_meson_accept_set *s, const nr_
         nr_meson_accept_table *t = NULL;
         if (nr_meson_accept_table_new(s->meson, v, s->step, &t, &err) == NR_OK) {
             nr_meson_accept_table_set_lattice(t, s->lattice_h, s->lattice_x_max);
+            nr_meson_accept_table_set_axis_fraction(t, s->axis_fraction);
             s->v[s->n] = *v;
             s->t[s->n++] = t;
             found = t;

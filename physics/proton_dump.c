@@ -109,6 +109,7 @@ nr_status nr_proton_dump_accept(const nr_experiment *e, double m, const nr_proto
             nr_meson_accept_table *tab = mesons == prod->meson_tables[k] ? prod->accept_tables[k] : NULL, *own_tab = NULL;
             if (st == NR_OK && !tab && (st = nr_meson_accept_table_new(mesons, &v, 0.0, &own_tab, err)) == NR_OK) {
                 nr_meson_accept_table_set_lattice(own_tab, NR_PDUMP_LATTICE_H, NR_PDUMP_LATTICE_X_MAX);
+                nr_meson_accept_table_set_axis_fraction(own_tab, NR_PDUMP_AXIS_FRACTION);
                 tab = own_tab;
             }
             if (st == NR_OK) {
@@ -215,7 +216,7 @@ static nr_status accept_set_build(const nr_engine *engine, const void *arg, void
 {
     (void)engine;
     /* step 0: above the lattice a mass reuses only its own evaluation (no order-dependent interpolation) */
-    *out = nr_meson_accept_set_new_with(arg, 0.0, NR_PDUMP_LATTICE_H, NR_PDUMP_LATTICE_X_MAX);
+    *out = nr_meson_accept_set_new_with(arg, 0.0, NR_PDUMP_LATTICE_H, NR_PDUMP_LATTICE_X_MAX, NR_PDUMP_AXIS_FRACTION);
     return *out ? NR_OK : nr_fail(err, NR_ENOMEM, "", "out of memory for a meson-decay table");
 }
 

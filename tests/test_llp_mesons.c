@@ -423,7 +423,8 @@ static void test_mass_table(void)
     }
 }
 
-/* The lattice of the proton dumps (nr_meson_accept_table_set_lattice with NR_PDUMP_LATTICE_H, _X_MAX; issue 11): at
+/* The lattice of the proton dumps (nr_meson_accept_table_set_lattice with NR_PDUMP_LATTICE_H, _X_MAX, and their
+ * NR_PDUMP_AXIS_FRACTION; issue 11): at
  * nu-Cal and DUNE (004 Table V; pi0 and eta of forward_mesons.h, one midpoint per cell, as nr_proton_dump_accept
  * uses them), the mass half-way between two lattice nodes (where linear interpolation errs most) against the direct
  * evaluation, from 2 m_e to the lattice's end (m^2/M^2 = NR_PDUMP_LATTICE_X_MAX): the accepted total and the events
@@ -455,6 +456,8 @@ static void test_mass_lattice(void)
             }
             nr_meson_accept_table_set_lattice(tab, h, NR_PDUMP_LATTICE_X_MAX);
             nr_meson_accept_table_set_lattice(other, h, NR_PDUMP_LATTICE_X_MAX);
+            nr_meson_accept_table_set_axis_fraction(tab, NR_PDUMP_AXIS_FRACTION);
+            nr_meson_accept_table_set_axis_fraction(other, NR_PDUMP_AXIS_FRACTION);
             double m_m = t.mass_gev, worst[4] = {0}, worst_m[4] = {0};
             double x_lo = (2 * NR_M_ELECTRON / m_m) * (2 * NR_M_ELECTRON / m_m), x_hi = NR_PDUMP_LATTICE_X_MAX;
             int cells = 0;
@@ -481,10 +484,35 @@ static void test_mass_lattice(void)
                 nr_llp_accepted_free(&b);
                 cells++;
             }
-            printf("%s pdg %d lattice (%g in u up to m^2/M^2 = %g, %d cells) vs direct half-way: worst total %.2e (m %.4g),"
+            printf("%s pdg %d lattice (%g in u up to m^2/M^2 = %g, %d cells, axis_fraction %g) vs direct (0.03) half-way: worst total %.2e (m %.4g),"
                    " long-lived %.2e (m %.4g), middle %.2e (m %.4g), short-lived %.2e (m %.4g)\n",
-                   dumps[d], pdgs[k], h, x_hi, cells, worst[0], worst_m[0], worst[1], worst_m[1], worst[2], worst_m[2],
+                   dumps[d], pdgs[k], h, x_hi, cells, NR_PDUMP_AXIS_FRACTION, worst[0], worst_m[0], worst[1], worst_m[1], worst[2], worst_m[2],
                    worst[3], worst_m[3]);
+            /* above the lattice: the direct evaluation with NR_PDUMP_AXIS_FRACTION against the default's 0.03 (same
+             * tolerances; measured in the printout) */
+            double worst_heavy = 0.0;
+            for (double x = 0.05; x < 0.9; x += 0.25) {
+                double m = m_m * sqrt(x), scale = e->distance_m * m / 20.0, ct[3] = {1e4 * scale, scale, 0.05 * scale};
+                nr_llp_accepted a, b;
+                CHECK(nr_meson_accept_table_accept(tab, m, 1.0, &a, &err) == NR_OK &&
+                          nr_llp_accept_meson_decays(&t, m, 1.0, &v, NULL, &b, &err) == NR_OK,
+                      "%s", err.message);
+                double r = fabs(a.total_pb / b.total_pb - 1);
+                CHECK(r < tol[0], "%s pdg %d m = %.4g GeV: axis_fraction %g vs 0.03, total %.3g", dumps[d], pdgs[k], m,
+                      NR_PDUMP_AXIS_FRACTION, r);
+                worst_heavy = fmax(worst_heavy, r);
+                for (int c = 0; c < 3; c++) {
+                    double na = nr_llp_events_accepted(&a, &v, ct[c], 1.0), nb = nr_llp_events_accepted(&b, &v, ct[c], 1.0);
+                    r = nb > 0 ? fabs(na / nb - 1) : (na > 0 ? 1.0 : 0.0);
+                    CHECK(r < tol[c + 1], "%s pdg %d m = %.4g GeV: axis_fraction %g vs 0.03, lifetime %d: %.3g", dumps[d],
+                          pdgs[k], m, NR_PDUMP_AXIS_FRACTION, c, r);
+                    worst_heavy = fmax(worst_heavy, r);
+                }
+                nr_llp_accepted_free(&a);
+                nr_llp_accepted_free(&b);
+            }
+            printf("%s pdg %d above the lattice (m^2/M^2 = 0.05, 0.3, 0.55, 0.8): axis_fraction %g vs 0.03, worst %.2e\n",
+                   dumps[d], pdgs[k], NR_PDUMP_AXIS_FRACTION, worst_heavy);
             /* order: a mass in `other` first, then in `tab` after all the masses above: the same numbers; another mass
              * of the same lattice cell costs no evaluation */
             double m = mass_at_u(m_m, floor(log(1e-4 / (1 - 1e-4)) / h) * h + 0.3 * h);

@@ -528,6 +528,7 @@ typedef struct {
     double *w, *wp;
 } mtab_node;
 
+#define MTAB_BUSY 8 /* masses being evaluated at once that other threads wait for instead of evaluating them too */
 #define MTAB_MAX_NODES 512 /* per table (a node holds up to 2 x 1120 doubles): beyond, new masses are evaluated only */
 
 struct nr_meson_accept_table {
@@ -541,7 +542,10 @@ struct nr_meson_accept_table {
     int n_bins;
     double bins_per_decade;
     double *edge;          /* n_bins + 1 bin edges in p [GeV] (the first 0, the last infinite) */
-    pthread_mutex_t lock;  /* guards n_nodes and node (the nodes themselves are immutable) */
+    pthread_mutex_t lock;  /* guards n_nodes, node and busy (the nodes themselves are immutable) */
+    pthread_cond_t done;   /* signalled when an evaluation in busy ends                                   */
+    int busy[MTAB_BUSY];   /* 1: a thread is evaluating the mass at busy_u[i]                              */
+    double busy_u[MTAB_BUSY];
     int n_nodes;
     mtab_node *node[MTAB_MAX_NODES]; /* sorted by u */
 };
@@ -587,6 +591,12 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
         free(t);
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
+    if (pthread_cond_init(&t->done, NULL) != 0) {
+        pthread_mutex_destroy(&t->lock);
+        free(t->edge);
+        free(t);
+        return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    }
     for (int i = 0; i <= t->n_bins; i++) /* deposit_put's bins: the first and last also take what lies beyond */
         t->edge[i] = i == 0 ? 0.0 : (i == t->n_bins ? HUGE_VAL : pow(10.0, NR_LLP_LOG10_P_MIN + i / t->bins_per_decade));
     *out = t;
@@ -598,6 +608,7 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t)
     if (!t) return;
     for (int j = 0; j < t->n_nodes; j++)
         mtab_node_free(t->node[j]);
+    pthread_cond_destroy(&t->done);
     pthread_mutex_destroy(&t->lock);
     free(t->edge);
     free(t);
@@ -678,15 +689,42 @@ static const mtab_node *mtab_node_at(nr_meson_accept_table *t, double m_x, doubl
 {
     *mine = NULL;
     const mtab_node *found = NULL;
+    int marked = -1; /* this call's slot in t->busy_u */
     pthread_mutex_lock(&t->lock);
-    int k = mtab_find(t, u);
-    if (k < t->n_nodes && t->node[k]->u == u) found = t->node[k];
+    for (;;) {
+        int k = mtab_find(t, u);
+        if (k < t->n_nodes && t->node[k]->u == u) {
+            found = t->node[k];
+            break;
+        }
+        /* another thread evaluating this very mass: wait for its node instead of evaluating it twice */
+        int busy = 0;
+        for (int i = 0; i < MTAB_BUSY && !busy; i++)
+            busy = t->busy[i] && t->busy_u[i] == u;
+        if (!busy) {
+            for (int i = 0; i < MTAB_BUSY && marked < 0; i++)
+                if (!t->busy[i]) {
+                    t->busy[i] = 1;
+                    t->busy_u[i] = u;
+                    marked = i;
+                }
+            break; /* evaluated here (unmarked when every slot is taken: then perhaps twice, the same numbers) */
+        }
+        pthread_cond_wait(&t->done, &t->lock);
+    }
     pthread_mutex_unlock(&t->lock);
     if (found) return found;
     mtab_node *n = mtab_compute(t, m_x, u); /* outside the lock */
-    if (!n) return NULL;
     pthread_mutex_lock(&t->lock);
-    k = mtab_find(t, u);
+    if (marked >= 0) {
+        t->busy[marked] = 0;
+        pthread_cond_broadcast(&t->done); /* waiters find the node, or evaluate it themselves if none was kept */
+    }
+    if (!n) {
+        pthread_mutex_unlock(&t->lock);
+        return NULL;
+    }
+    int k = mtab_find(t, u);
     if (k < t->n_nodes && t->node[k]->u == u) { /* another thread was first: the same numbers */
         found = t->node[k];
     } else if (t->n_nodes < MTAB_MAX_NODES) {

@@ -7,7 +7,8 @@
  * leading-log initial-state radiation of Kuraev and Fadin (not in 004; nr_dump_isr_radiator), which contains the
  * radiative return e+ e- -> gamma X of positrons above resonance (issue 15). What the detector sees
  * follows 004 Eqs. 22-24 (the angular cut and the decay probability between l_dump + l_sh and l_dec), and, beyond
- * 004, the requirement that both decay products of X reach the detector face (nr_dump_pair_decay_probability).
+ * 004, the requirement that both decay products of X reach the detector face (nr_dump_pair_decay_probability)
+ * or, as an option, at least one of them (nr_dump_one_product_decay_probability).
  *
  * Every yield is computed at unit gauge coupling and binned in the energy of X; the coupling then enters only
  * through g^2 and the decay length (nr_dump_events), so a coupling scan costs one pass over the bins.
@@ -59,6 +60,16 @@ double nr_shower_fraction_in_cone(double e_gev, double theta_max);
  * the published E141 region closes there (see README). */
 double nr_dump_pair_decay_probability(double e_gev, double m_gev, double decay_length_m, double distance_m,
                                       double length_m, double radius_m);
+
+/* The same with AT LEAST ONE decay product within radius_m on the face (a calorimeter that records the shower
+ * of either product): a fraction 2 a^2/(1 + a^2) of decays for a < 1, all for a >= 1, so decays anywhere in the
+ * region count (for a < 1 the one seen is the product emitted forward in the rest frame of X). Between
+ * nr_dump_pair_decay_probability and 004 Eq. (23), which it becomes for radius -> infinity. The experiment's
+ * pair_acceptance = 2 (NR_PAIR_ACCEPT_ONE) selects it; no dump in the catalogue uses it by default: the selections
+ * of E137 (Bjorken et al. 1988) could not be read here (README, "Why E137's lower edge differs"). */
+#define NR_PAIR_ACCEPT_ONE 2.0
+double nr_dump_one_product_decay_probability(double e_gev, double m_gev, double decay_length_m,
+                                             double distance_m, double length_m, double radius_m);
 
 /* Critical energy of a solid, E_c = 0.610 GeV / (Z + 1.24) [GeV] (PDG, Passage of particles through matter). */
 double nr_critical_energy_gev(double z);
@@ -129,8 +140,9 @@ typedef struct {
 nr_status nr_dump_yield_compute(const nr_experiment *e, double m_gev, nr_electron_charges q, nr_dump_yield *y,
                                 nr_error *err);
 /* Events decaying in the decay region at coupling g and proper decay length ctau_m (004 Eqs. 23-24, 49-50),
- * before the branching fraction into the observed final state: *brem and *anni. With e->pair_acceptance the
- * decay probability is nr_dump_pair_decay_probability's, else 004 Eq. (23)'s. */
+ * before the branching fraction into the observed final state: *brem and *anni. With e->pair_acceptance 1 the
+ * decay probability is nr_dump_pair_decay_probability's, with 2 nr_dump_one_product_decay_probability's, with 0
+ * 004 Eq. (23)'s. */
 void nr_dump_events(const nr_dump_yield *y, const nr_experiment *e, double g, double ctau_m, double *brem,
                     double *anni);
 

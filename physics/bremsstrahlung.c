@@ -437,14 +437,26 @@ double nr_fixed_target_sqrt_s_gev(double e_beam_gev)
     return sqrt(2.0 * NR_M_PROTON * (NR_M_PROTON + e_beam_gev));
 }
 
+nr_status nr_brem_check_fixed_target_beam(double e_beam_gev, const char *where, nr_error *err)
+{
+    double s_min = NR_BREM_FIXED_TARGET_SQRT_S_MIN_GEV * NR_BREM_FIXED_TARGET_SQRT_S_MIN_GEV;
+    double e_min = (s_min - 2.0 * NR_M_PROTON * NR_M_PROTON) / (2.0 * NR_M_PROTON); /* [GeV] */
+    if (isfinite(e_beam_gev) && e_beam_gev >= e_min)
+        return NR_OK;
+    return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where,
+                        "beam energy %g GeV: proton bremsstrahlung (004 Eqs. 25-32) is computed for sqrt(s) >= %g GeV, "
+                        "the range of the pp cross-section fit that normalises it per proton (E_beam >= %.1f GeV)",
+                        e_beam_gev, NR_BREM_FIXED_TARGET_SQRT_S_MIN_GEV, e_min);
+}
+
 nr_status nr_brem_accept_fixed_target(const nr_proton_chiral_couplings *c, const nr_brem_options *opt,
                                       double e_beam_gev, double m_x_gev, const nr_decay_volume *v,
                                       int p_bins_per_cell, nr_llp_accepted *acc, nr_error *err)
 {
     if (acc) memset(acc, 0, sizeof *acc);
-    if (!(e_beam_gev > NR_M_PROTON) || !isfinite(e_beam_gev))
-        return nr_fail(err, NR_EINPUT, "/experiment", "the beam energy (%g GeV) must exceed the proton mass",
-                       e_beam_gev);
+    nr_status valid = nr_brem_check_fixed_target_beam(e_beam_gev, "/experiment", err);
+    if (valid != NR_OK)
+        return valid;
     double sqrt_s = nr_fixed_target_sqrt_s_gev(e_beam_gev);
     if (!opt || !(fabs(opt->sqrt_s_gev - sqrt_s) < 1e-9 * sqrt_s))
         return nr_fail(err, NR_EINTERNAL, "brem accept", "bremsstrahlung options not made for the fixed target");

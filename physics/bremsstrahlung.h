@@ -136,6 +136,16 @@ nr_status nr_brem_accept(const nr_proton_chiral_couplings *c, const nr_brem_opti
 /* centre-of-mass energy of a proton of energy e_beam_gev on a nucleon at rest [GeV]: s = 2 m_p^2 + 2 m_p E_beam */
 double nr_fixed_target_sqrt_s_gev(double e_beam_gev);
 
+/* The lowest pp centre-of-mass energy at the beam [GeV] for which the fixed-target bremsstrahlung is computed: the
+ * PDG 2010 sigma_tot fit that normalises 004 Eq. (32) per proton (X / sigma_pp(s)) was fitted to data with
+ * sqrt(s) >= 5 GeV (Nakamura et al., J. Phys. G 37 (2010) 075021, "Plots of cross sections"), i.e. a proton beam
+ * of E_beam = (s - 2 m_p^2) / (2 m_p) = 12.4 GeV; the FWW approximation itself (004 Eqs. 25-30) needs E_beam >> m_p,
+ * m_X as well. */
+#define NR_BREM_FIXED_TARGET_SQRT_S_MIN_GEV 5.0
+/* NR_OK if a proton beam of e_beam_gev [GeV] reaches NR_BREM_FIXED_TARGET_SQRT_S_MIN_GEV; else NR_EINPUT, rule
+ * out-of-range, naming `where` (the request field that set the energy) and the lowest energy. */
+nr_status nr_brem_check_fixed_target_beam(double e_beam_gev, const char *where, nr_error *err);
+
 /* nr_brem_accept for a proton beam of energy e_beam_gev on a nucleon at rest (a proton beam dump, proton_dump.h): z =
  * p_z,X / p_beam with the lab beam momentum p_beam = sqrt(E^2 - m_p^2), every momentum p_z = z p_beam <= p_beam,
  * and the weights are X per proton on target, d sigma / sigma_pp(s) (004 Eq. 32), not pb. opt must be made for

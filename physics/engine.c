@@ -1,5 +1,5 @@
-/* engine.c: opens the installed data (flux tables, PDF sets) and memoises the CC cross-section tables and the
- * models' derived tables (engine.h).
+/* engine.c: opens the installed data (flux tables at once; PDF sets, DarkCast tables, forward meson tables and Helm
+ * tables on first use) and memoises the CC cross-section tables and the models' derived tables (engine.h).
  *
  * Data layout under data_dir (installed by deploy/install_data.sh from shared/data):
  *   fluxes/FASERv/FASER_<pdg>.txt, fluxes/FASERv2/FASERv2_<pdg>.txt   (flux.h)
@@ -38,7 +38,7 @@ static const flux_set_spec flux_sets[] = {
 
 #define MAX_PDF_SETS 8
 
-/* Forward light mesons loaded at start-up (EPOS-LHC, the generator 004 and FORESEE use for them). */
+/* Forward light mesons, each table loaded on its first use (EPOS-LHC, the generator 004 and FORESEE use for them). */
 static const char *const meson_energies[] = {"13.6TeV", "14TeV"};
 static const int meson_pdgs[] = {111, 221};
 #define N_MESON_ENERGIES 2
@@ -63,17 +63,30 @@ typedef struct {
     _Atomic(void *) table;
 } derived_slot;
 
+/* A data set loaded on its first use: the first users serialise on the slot's mutex, the loader fills the engine's
+ * field for it, and ready is published with a release store once the field is complete; a reader that sees ready
+ * (acquire load) takes no lock and reads the field, which never changes afterwards. A failed load leaves ready 0
+ * (the loader leaves its field empty) and the next use tries again, with the same error if the data is still bad. */
+typedef struct {
+    pthread_mutex_t lock;
+    atomic_int ready;
+} load_slot;
+
 struct nr_engine {
     char data_dir[1024];
     char data_version[65];
     nr_flux flux[N_FLUX_SETS];
-    int n_pdf;
+    int n_pdf; /* the known sets (nr_pdf_known_sets), each loaded on first use */
     nr_pdf *pdf[MAX_PDF_SETS];
+    load_slot pdf_slot[MAX_PDF_SETS];
     nr_darkcast *darkcast;
+    load_slot darkcast_slot;
     nr_hadron_table mesons[N_MESON_ENERGIES][N_MESON_SPECIES];
-    /* Helm tables, helm[i] for nr_materials[i] */
+    load_slot meson_slot[N_MESON_ENERGIES][N_MESON_SPECIES];
+    /* Helm tables, helm[i] for nr_materials[i], each computed on first use */
     int n_helm;
     nr_ff_helm_table helm[MAX_MATERIALS];
+    load_slot helm_slot[MAX_MATERIALS];
     /* memoised CC tables, one per PDF set, built on first use */
     cc_slot cc[MAX_PDF_SETS];
     /* memoised derived tables of the models, claimed in order under derived_lock */
@@ -82,6 +95,57 @@ struct nr_engine {
     derived_slot derived[NR_ENGINE_DERIVED_MAX];
     char sn_profile_dir[1024]; /* the operator's supernova profiles (--sn-profiles), "" if none */
 };
+
+static void slot_init(load_slot *slot)
+{
+    pthread_mutex_init(&slot->lock, NULL);
+    atomic_init(&slot->ready, 0);
+}
+
+static int slot_ready(const load_slot *slot)
+{
+    return atomic_load_explicit(&((load_slot *)slot)->ready, memory_order_acquire);
+}
+
+/* Runs load(e, i, j, err) once for the slot (load_slot); NR_OK once the data set is there. */
+static nr_status slot_load(nr_engine *e, load_slot *slot, nr_status (*load)(nr_engine *, int, int, nr_error *), int i,
+                           int j, nr_error *err)
+{
+    if (slot_ready(slot))
+        return NR_OK;
+    nr_status st = NR_OK;
+    pthread_mutex_lock(&slot->lock);
+    if (!atomic_load_explicit(&slot->ready, memory_order_relaxed) && (st = load(e, i, j, err)) == NR_OK)
+        atomic_store_explicit(&slot->ready, 1, memory_order_release);
+    pthread_mutex_unlock(&slot->lock);
+    return st;
+}
+
+static nr_status load_pdf(nr_engine *e, int i, int j, nr_error *err)
+{
+    (void)j;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/pdf", e->data_dir);
+    return nr_pdf_load(path, nr_pdf_known_sets[i], &e->pdf[i], err);
+}
+
+static nr_status load_darkcast(nr_engine *e, int i, int j, nr_error *err)
+{
+    (void)i;
+    (void)j;
+    return nr_darkcast_load(e->data_dir, &e->darkcast, err);
+}
+
+static nr_status load_mesons(nr_engine *e, int i, int j, nr_error *err)
+{
+    return nr_hadron_table_load(e->data_dir, meson_energies[i], "EPOSLHC", meson_pdgs[j], &e->mesons[i][j], err);
+}
+
+static nr_status load_helm(nr_engine *e, int i, int j, nr_error *err)
+{
+    (void)j;
+    return nr_ff_helm_table_init(&e->helm[i], nr_materials[i]->a, err);
+}
 
 nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
 {
@@ -96,14 +160,31 @@ nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
     for (int i = 0; i < MAX_PDF_SETS; i++) {
         pthread_mutex_init(&e->cc[i].build_lock, NULL);
         atomic_init(&e->cc[i].table, NULL);
+        slot_init(&e->pdf_slot[i]);
     }
+    slot_init(&e->darkcast_slot);
+    for (int i = 0; i < N_MESON_ENERGIES; i++)
+        for (int j = 0; j < N_MESON_SPECIES; j++)
+            slot_init(&e->meson_slot[i][j]);
+    for (int i = 0; i < MAX_MATERIALS; i++)
+        slot_init(&e->helm_slot[i]);
     pthread_mutex_init(&e->derived_lock, NULL);
     for (int i = 0; i < NR_ENGINE_DERIVED_MAX; i++) {
         pthread_mutex_init(&e->derived[i].build_lock, NULL);
         atomic_init(&e->derived[i].table, NULL);
     }
+    while (nr_pdf_known_sets[e->n_pdf] && e->n_pdf < MAX_PDF_SETS)
+        e->n_pdf++;
+    while (nr_materials[e->n_helm] && e->n_helm < MAX_MATERIALS)
+        e->n_helm++;
+    if (strlen(data_dir) + 1 > sizeof e->data_dir - 128) {
+        nr_engine_free(e);
+        return nr_fail(err, NR_EINPUT, "data_dir", "the data folder name is too long");
+    }
     snprintf(e->data_dir, sizeof e->data_dir, "%s", data_dir);
 
+    /* The manifest's digest is the data version (cache keys, responses): read now. The daemon checks every listed
+     * file against the manifest before opening the engine (data_manifest.h); the tables are read on first use. */
     char path[1200];
     snprintf(path, sizeof path, "%s/MANIFEST.tsv", data_dir);
     if (nr_sha256_file_hex(path, e->data_version) != 0) {
@@ -118,32 +199,24 @@ nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
             return err ? err->status : NR_EDATA;
         }
     }
-    snprintf(path, sizeof path, "%s/pdf", data_dir);
-    for (int i = 0; nr_pdf_known_sets[i] && e->n_pdf < MAX_PDF_SETS; i++) {
-        if (nr_pdf_load(path, nr_pdf_known_sets[i], &e->pdf[e->n_pdf], err) != NR_OK) {
-            nr_engine_free(e);
-            return err ? err->status : NR_EDATA;
-        }
-        e->n_pdf++;
-    }
-    if (nr_darkcast_load(data_dir, &e->darkcast, err) != NR_OK) {
-        nr_engine_free(e);
-        return err ? err->status : NR_EDATA;
-    }
-    for (int i = 0; i < N_MESON_ENERGIES; i++)
-        for (int j = 0; j < N_MESON_SPECIES; j++)
-            if (nr_hadron_table_load(data_dir, meson_energies[i], "EPOSLHC", meson_pdgs[j], &e->mesons[i][j], err) !=
-                NR_OK) {
-                nr_engine_free(e);
-                return err ? err->status : NR_EDATA;
-            }
-    for (int i = 0; nr_materials[i] && i < MAX_MATERIALS; i++, e->n_helm++)
-        if (nr_ff_helm_table_init(&e->helm[i], nr_materials[i]->a, err) != NR_OK) {
-            nr_engine_free(e);
-            return err ? err->status : NR_ENOMEM;
-        }
     *out = e;
     return NR_OK;
+}
+
+nr_status nr_engine_load_all(const nr_engine *ce, const atomic_int *stop, nr_error *err)
+{
+    nr_engine *e = (nr_engine *)ce;
+    nr_status st = NR_OK;
+    for (int i = 0; i < e->n_pdf && st == NR_OK && !(stop && atomic_load(stop)); i++)
+        st = slot_load(e, &e->pdf_slot[i], load_pdf, i, 0, err);
+    if (st == NR_OK && !(stop && atomic_load(stop)))
+        st = slot_load(e, &e->darkcast_slot, load_darkcast, 0, 0, err);
+    for (int i = 0; i < N_MESON_ENERGIES && st == NR_OK; i++)
+        for (int j = 0; j < N_MESON_SPECIES && st == NR_OK && !(stop && atomic_load(stop)); j++)
+            st = slot_load(e, &e->meson_slot[i][j], load_mesons, i, j, err);
+    for (int i = 0; i < e->n_helm && st == NR_OK && !(stop && atomic_load(stop)); i++)
+        st = slot_load(e, &e->helm_slot[i], load_helm, i, 0, err);
+    return st;
 }
 
 void nr_engine_free(nr_engine *e)
@@ -152,12 +225,16 @@ void nr_engine_free(nr_engine *e)
         return;
     for (int i = 0; i < N_FLUX_SETS; i++)
         nr_flux_free(&e->flux[i]);
-    for (int i = 0; i < e->n_helm; i++)
-        nr_ff_helm_table_free(&e->helm[i]);
+    for (int i = 0; i < MAX_MATERIALS; i++) {
+        if (atomic_load(&e->helm_slot[i].ready))
+            nr_ff_helm_table_free(&e->helm[i]);
+        pthread_mutex_destroy(&e->helm_slot[i].lock);
+    }
     for (int i = 0; i < MAX_PDF_SETS; i++) {
         nr_cc_table_free(atomic_load(&e->cc[i].table));
         pthread_mutex_destroy(&e->cc[i].build_lock);
         nr_pdf_free(e->pdf[i]);
+        pthread_mutex_destroy(&e->pdf_slot[i].lock);
     }
     for (int i = 0; i < NR_ENGINE_DERIVED_MAX; i++) {
         void *table = atomic_load(&e->derived[i].table);
@@ -167,9 +244,12 @@ void nr_engine_free(nr_engine *e)
     }
     pthread_mutex_destroy(&e->derived_lock);
     nr_darkcast_free(e->darkcast);
+    pthread_mutex_destroy(&e->darkcast_slot.lock);
     for (int i = 0; i < N_MESON_ENERGIES; i++)
-        for (int j = 0; j < N_MESON_SPECIES; j++)
+        for (int j = 0; j < N_MESON_SPECIES; j++) {
             nr_hadron_table_free(&e->mesons[i][j]);
+            pthread_mutex_destroy(&e->meson_slot[i][j].lock);
+        }
     free(e);
 }
 
@@ -187,26 +267,68 @@ const nr_flux *nr_engine_flux(const nr_engine *e, const char *set)
 static int pdf_index(const nr_engine *e, const char *name)
 {
     for (int i = 0; name && i < e->n_pdf; i++)
-        if (strcmp(nr_pdf_name(e->pdf[i]), name) == 0)
+        if (strcmp(nr_pdf_known_sets[i], name) == 0)
             return i;
     return -1;
 }
 
-const nr_pdf *nr_engine_pdf(const nr_engine *e, const char *name)
+nr_status nr_engine_get_pdf(const nr_engine *ce, const char *name, const nr_pdf **out, nr_error *err)
 {
+    nr_engine *e = (nr_engine *)ce;
+    *out = NULL;
     int i = pdf_index(e, name);
-    return i < 0 ? NULL : e->pdf[i];
+    if (i < 0)
+        return nr_fail(err, NR_EINPUT, "/params/pdf", "unknown PDF set '%s'", name ? name : "");
+    nr_status st = slot_load(e, &e->pdf_slot[i], load_pdf, i, 0, err);
+    if (st == NR_OK)
+        *out = e->pdf[i];
+    return st;
 }
 
-const nr_darkcast *nr_engine_darkcast(const nr_engine *e) { return e->darkcast; }
+const nr_pdf *nr_engine_pdf(const nr_engine *e, const char *name)
+{
+    const nr_pdf *pdf = NULL;
+    nr_engine_get_pdf(e, name, &pdf, NULL);
+    return pdf;
+}
+
+nr_status nr_engine_get_darkcast(const nr_engine *ce, const nr_darkcast **out, nr_error *err)
+{
+    nr_engine *e = (nr_engine *)ce;
+    nr_status st = slot_load(e, &e->darkcast_slot, load_darkcast, 0, 0, err);
+    *out = st == NR_OK ? e->darkcast : NULL;
+    return st;
+}
+
+const nr_darkcast *nr_engine_darkcast(const nr_engine *e)
+{
+    const nr_darkcast *dc = NULL;
+    nr_engine_get_darkcast(e, &dc, NULL);
+    return dc;
+}
+
+nr_status nr_engine_get_mesons(const nr_engine *ce, const char *energy, int pdg, const nr_hadron_table **out,
+                               nr_error *err)
+{
+    nr_engine *e = (nr_engine *)ce;
+    *out = NULL;
+    for (int i = 0; energy && i < N_MESON_ENERGIES; i++)
+        for (int j = 0; j < N_MESON_SPECIES; j++)
+            if (strcmp(meson_energies[i], energy) == 0 && meson_pdgs[j] == pdg) {
+                nr_status st = slot_load(e, &e->meson_slot[i][j], load_mesons, i, j, err);
+                if (st == NR_OK)
+                    *out = &e->mesons[i][j];
+                return st;
+            }
+    return nr_fail(err, NR_EDATA, "/experiment", "no forward meson table for %s and PDG id %d",
+                   energy ? energy : "(none)", pdg);
+}
 
 const nr_hadron_table *nr_engine_mesons(const nr_engine *e, const char *energy, int pdg)
 {
-    for (int i = 0; energy && i < N_MESON_ENERGIES; i++)
-        for (int j = 0; j < N_MESON_SPECIES; j++)
-            if (strcmp(meson_energies[i], energy) == 0 && meson_pdgs[j] == pdg)
-                return &e->mesons[i][j];
-    return NULL;
+    const nr_hadron_table *t = NULL;
+    nr_engine_get_mesons(e, energy, pdg, &t, NULL);
+    return t;
 }
 
 nr_status nr_engine_cc_table(const nr_engine *ce, const char *pdf_name, const nr_cc_table **out,
@@ -224,10 +346,13 @@ nr_status nr_engine_cc_table(const nr_engine *ce, const char *pdf_name, const nr
         *out = table;
         return NR_OK;
     }
-    nr_status st = NR_OK;
+    const nr_pdf *pdf = NULL;
+    nr_status st = nr_engine_get_pdf(e, pdf_name, &pdf, err);
+    if (st != NR_OK)
+        return st;
     pthread_mutex_lock(&slot->build_lock);
     table = atomic_load_explicit(&slot->table, memory_order_relaxed); /* another first user may have built it */
-    if (!table && (st = nr_cc_table_build(e->pdf[i], CC_E_MIN_GEV, CC_E_MAX_GEV, CC_POINTS_PER_DECADE, &table,
+    if (!table && (st = nr_cc_table_build(pdf, CC_E_MIN_GEV, CC_E_MAX_GEV, CC_POINTS_PER_DECADE, &table,
                                           err)) == NR_OK)
         atomic_store_explicit(&slot->table, table, memory_order_release);
     pthread_mutex_unlock(&slot->build_lock);
@@ -242,7 +367,7 @@ nr_status nr_engine_warm_cc_tables(const nr_engine *e, const atomic_int *stop, n
         const nr_cc_table *table = NULL;
         nr_error local;
         nr_error_clear(&local);
-        nr_status st = nr_engine_cc_table(e, nr_pdf_name(e->pdf[i]), &table, &local);
+        nr_status st = nr_engine_cc_table(e, nr_pdf_known_sets[i], &table, &local);
         if (st != NR_OK && first == NR_OK) {
             first = st;
             if (err)
@@ -328,11 +453,13 @@ nr_status nr_engine_derived_or_build(const nr_engine *engine, const char *key, c
     return st;
 }
 
-const nr_ff_helm_table *nr_engine_helm_001(const nr_engine *e, const nr_material *material)
+const nr_ff_helm_table *nr_engine_helm_001(const nr_engine *ce, const nr_material *material)
 {
+    nr_engine *e = (nr_engine *)ce;
     for (int i = 0; i < e->n_helm; i++)
         if (nr_materials[i] == material)
-            return &e->helm[i];
+            /* the only failure is out of memory: the caller then computes the form factor per call */
+            return slot_load(e, &e->helm_slot[i], load_helm, i, 0, NULL) == NR_OK ? &e->helm[i] : NULL;
     return NULL;
 }
 

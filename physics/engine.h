@@ -1,9 +1,11 @@
-/* engine.h: the loaded data every computation reads (flux tables, PDF sets) and the memoised
- * cross-section tables and other derived tables (nr_engine_derived) built from them.
+/* engine.h: the loaded data every computation reads (flux tables, PDF sets, DarkCast and forward meson tables,
+ * Helm tables) and the memoised cross-section tables and other derived tables (nr_engine_derived) built from them.
  *
- * Opened once at start-up from the installed data folder, after the data manifest has been checked
- * (data_manifest.h); the Helm form-factor tables of the materials are computed then too. Read-only afterwards except for the memoised tables, which are built once under
- * a lock and never change after that: an engine is shared by all request threads.
+ * Opened once at start-up from the installed data folder, after the daemon has checked the data manifest
+ * (data_manifest.h). nr_engine_init reads the manifest's digest (the data version) and the flux tables; every other
+ * data set is read (or, for the Helm tables, computed) on its first use, once, under a lock, and never changes
+ * after that, like the memoised tables: an engine is shared by all request threads, and a process that needs only
+ * some data sets (a B-L contour needs one meson energy and the DarkCast tables) reads only those.
  */
 #ifndef NR_ENGINE_H
 #define NR_ENGINE_H
@@ -21,8 +23,14 @@
 
 typedef struct nr_engine nr_engine;
 
-/* Loads the installed data under data_dir (deploy/install_data.sh); nr_engine_free releases it. */
+/* Opens the installed data under data_dir (deploy/install_data.sh): the manifest's digest and the flux tables now,
+ * the other data sets on first use (a missing or corrupt file is then that use's NR_EDATA naming the file);
+ * nr_engine_free releases it. */
 nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err);
+/* Reads every data set not read yet (PDF sets, DarkCast, meson tables, Helm tables): for the daemon's background
+ * warm-up and for tests that check the whole installed data parses. Stops between data sets once *stop (may be
+ * NULL) is non-zero; returns the first failure. */
+nr_status nr_engine_load_all(const nr_engine *engine, const atomic_int *stop, nr_error *err);
 void nr_engine_free(nr_engine *engine);
 
 const char *nr_engine_data_dir(const nr_engine *engine);
@@ -31,17 +39,24 @@ const char *nr_engine_data_version(const nr_engine *engine);
 
 /* Flux table by set name ("FASERv", "FASERv2"); NULL if unknown. */
 const nr_flux *nr_engine_flux(const nr_engine *engine, const char *set);
-/* PDF set by name; NULL if unknown. */
+/* PDF set by name (one of nr_pdf_known_sets), read on first use: NR_EINPUT for an unknown name, NR_EDATA (naming
+ * the file) if it cannot be read. nr_engine_pdf: the same, NULL on either failure. */
+nr_status nr_engine_get_pdf(const nr_engine *engine, const char *name, const nr_pdf **out, nr_error *err);
 const nr_pdf *nr_engine_pdf(const nr_engine *engine, const char *name);
-/* DarkCast VMD tables for hadronic widths of vector bosons (darkcast.h). */
+/* DarkCast VMD tables for hadronic widths of vector bosons (darkcast.h), read on first use; NR_EDATA naming the
+ * file if they cannot be read. nr_engine_darkcast: NULL then. */
+nr_status nr_engine_get_darkcast(const nr_engine *engine, const nr_darkcast **out, nr_error *err);
 const nr_darkcast *nr_engine_darkcast(const nr_engine *engine);
 
-/* Forward meson spectrum (hadrons.h) for "13.6TeV" or "14TeV" and PDG id 111 (pi0) or 221 (eta), EPOS-LHC;
- * NULL if not loaded. */
+/* Forward meson spectrum (hadrons.h) for "13.6TeV" or "14TeV" and PDG id 111 (pi0) or 221 (eta), EPOS-LHC, read on
+ * first use; NR_EDATA for another energy or id or a table that cannot be read. nr_engine_mesons: NULL then. */
+nr_status nr_engine_get_mesons(const nr_engine *engine, const char *energy, int pdg, const nr_hadron_table **out,
+                               nr_error *err);
 const nr_hadron_table *nr_engine_mesons(const nr_engine *engine, const char *energy, int pdg);
 
-/* The Helm form factor (001 parametrisation) of a material's nucleus, tabulated at start-up for every material of
- * materials.h (form_factors.h); NULL for a material not in that list. */
+/* The Helm form factor (001 parametrisation) of a material's nucleus, tabulated on its first use for every material
+ * of materials.h (form_factors.h); NULL for a material not in that list (or if out of memory: the caller then
+ * computes the form factor per call). */
 const nr_ff_helm_table *nr_engine_helm_001(const nr_engine *engine, const nr_material *material);
 
 /* CC cross-section table for a PDF set, built once on its first use (thread-safe: the first users of a set wait
@@ -49,9 +64,9 @@ const nr_ff_helm_table *nr_engine_helm_001(const nr_engine *engine, const nr_mat
 nr_status nr_engine_cc_table(const nr_engine *engine, const char *pdf_name, const nr_cc_table **out,
                              nr_error *err);
 
-/* Builds the CC table of every loaded PDF set (about 1 s each), in the order of nr_pdf_known_sets (the default
- * set first), for a background thread at start-up: a request for a set being built waits for that build only.
- * Stops between sets once *stop (may be NULL) is non-zero. The first failure is returned (the other sets are
+/* Builds the CC table of every known PDF set (reading the set first; about 1 s each), in the order of
+ * nr_pdf_known_sets (the default set first), for a background thread at start-up: a request for a set being built
+ * waits for that build only. Stops between sets once *stop (may be NULL) is non-zero. The first failure is returned (the other sets are
  * still built). */
 nr_status nr_engine_warm_cc_tables(const nr_engine *engine, const atomic_int *stop, nr_error *err);
 

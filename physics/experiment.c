@@ -20,6 +20,7 @@
  */
 #include "experiment.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -219,7 +220,8 @@ const nr_experiment_field nr_experiment_fields[] = {
     {"e_min_gev", "GeV", "smallest energy of the boson whose decay is counted (a detector threshold; 004 uses none)",
      0.0, 1e4, offsetof(nr_experiment, e_min_gev), KIND_BIT(NR_DETECTOR_BEAM_DUMP), 0},
     {"pair_acceptance", "", "electron/positron dumps: 1 = both decay products of the boson must reach the detector "
-     "face (the default), 0 = only the boson's direction is cut (004 Eq. 22); 0 or 1", 0.0, 1.0,
+     "face (the default), 2 = at least one of them (a calorimeter seeing either product's shower), 0 = only the "
+     "boson's direction is cut (004 Eq. 22); 0, 1 or 2", 0.0, 2.0,
      offsetof(nr_experiment, pair_acceptance), KIND_BIT(NR_DETECTOR_BEAM_DUMP), 1},
     {"shower_spread", "", "electron/positron dumps: 1 = shower electrons and positrons have Rossi's angular width "
      "(the default), 0 = all along the beam (004 Eq. 49); 0 or 1", 0.0, 1.0,
@@ -292,9 +294,9 @@ nr_status nr_experiment_override(nr_experiment *e, const char *name, double valu
             return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where,
                                 "'%s' = %.10g %s is outside the allowed range [%.10g, %.10g] %s", name, value,
                                 f->unit, f->min_value, f->max_value, f->unit);
-        if (f->electron_dump_switch && value != 0.0 && value != 1.0)
-            return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where, "'%s' = %.10g must be 0 (off) or 1 (on)", name,
-                                value);
+        if (f->electron_dump_switch && value != floor(value))
+            return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, where, "'%s' = %.10g must be %s", name, value,
+                                f->max_value > 1.0 ? "0, 1 or 2" : "0 (off) or 1 (on)");
         double *field = (double *)((char *)e + f->offset);
         *field = value == 0.0 ? 0.0 : value; /* -0 and 0 are the same request */
         if (e->target && (strcmp(name, "target_mass_t") == 0 || strcmp(name, "width_m") == 0 ||

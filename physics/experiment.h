@@ -47,7 +47,8 @@ typedef struct {
     double n95_events;            /* events excluded at 95% CL (004 Table V, N95%)           */
     double e_min_gev;             /* smallest energy of X counted (a detector threshold; 0: none, as 004) */
     double pair_acceptance;       /* electron dumps: 1 = both decay products of X must reach the detector face
-                                   * (beam_dump.h), 0 = only the direction of X is cut (004 Eq. 22)          */
+                                   * (beam_dump.h), 2 = at least one of them, 0 = only the direction of X is
+                                   * cut (004 Eq. 22)                                                      */
     double shower_spread;         /* electron dumps: 1 = shower e+- spread with Rossi's width (beam_dump.h),
                                    * 0 = every shower particle along the beam (004 Eq. 49)                  */
     /* supernovae (004 sec. III C): n95_events is the threshold on L_X / L_nu (1)                       */
@@ -77,8 +78,8 @@ typedef struct {
     double min_value, max_value;
     size_t offset;   /* offsetof(nr_experiment, field), a double */
     unsigned applies_to; /* bit (1u << nr_detector_kind) for each kind of detector it applies to */
-    int electron_dump_switch; /* 1: a 0/1 switch of the e+- dump model (beam_dump.c), not applicable to a proton
-                                 beam (nr_experiment_field_applies) */
+    int electron_dump_switch; /* 1: an integer switch (0/1; pair_acceptance 0/1/2) of the e+- dump model
+                                 (beam_dump.c), not applicable to a proton beam (nr_experiment_field_applies) */
 } nr_experiment_field;
 extern const nr_experiment_field nr_experiment_fields[];
 extern const int nr_n_experiment_fields;

@@ -116,11 +116,13 @@ nr_status nr_forward_meson_check_beam(double e_beam_gev, nr_error *err)
 {
     if (e_beam_gev >= NR_BMPT_E_BEAM_MIN_GEV && e_beam_gev <= NR_BMPT_E_BEAM_MAX_GEV)
         return NR_OK;
+    /* above the range, bremsstrahlung alone still applies (its own range starts at 12.4 GeV, bremsstrahlung.h) */
     return nr_fail_rule(err, NR_EINPUT, NR_RULE_RANGE, NR_BEAM_ENERGY_WHERE,
                         "beam_energy_gev = %g GeV: the pi0 and eta of a proton dump come from the BMPT "
-                        "parameterisation, used for proton beams of %g-%g GeV (forward_mesons.h); for another energy "
-                        "choose production 'bremsstrahlung'",
-                        e_beam_gev, NR_BMPT_E_BEAM_MIN_GEV, NR_BMPT_E_BEAM_MAX_GEV);
+                        "parameterisation, used for proton beams of %g-%g GeV (forward_mesons.h)%s",
+                        e_beam_gev, NR_BMPT_E_BEAM_MIN_GEV, NR_BMPT_E_BEAM_MAX_GEV,
+                        e_beam_gev > NR_BMPT_E_BEAM_MAX_GEV ? "; at this energy choose production 'bremsstrahlung'"
+                                                            : "");
 }
 
 nr_status nr_forward_meson_table(int pdg, double e_beam_gev, const nr_material *target, int n_sub,

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "constants.h"
+#include "text_table.h"
 
 /* Masses [GeV], PDG 2022 listings (R.L. Workman et al., PTEP 2022, 083C01). */
 double nr_hadron_mass_gev(int pdg)
@@ -79,9 +80,10 @@ static int parse_cell_line(const char *line, nr_hadron_cell *cell, int *ok)
     while (*s == ' ' || *s == '\t') s++;
     if (*s == '\0' || *s == '\n' || *s == '\r') return 0;
     char *end1, *end2, *end3;
-    cell->log10_theta = strtod(s, &end1);
-    cell->log10_p = strtod(end1, &end2);
-    cell->sigma_pb = strtod(end2, &end3);
+    /* nr_strtod: strtod's value bit for bit, faster on these plain decimals (text_table.h) */
+    cell->log10_theta = nr_strtod(s, &end1);
+    cell->log10_p = nr_strtod(end1, &end2);
+    cell->sigma_pb = nr_strtod(end2, &end3);
     *ok = end1 != s && end2 != end1 && end3 != end2 && isfinite(cell->log10_theta) &&
           isfinite(cell->log10_p) && isfinite(cell->sigma_pb);
     return 1;

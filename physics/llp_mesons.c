@@ -1,6 +1,7 @@
 /* llp_mesons.c: accepted production of X from pi0/eta -> X gamma, the decay angles integrated in closed form
  * over phi* and by Gauss-Legendre over the acceptance window in cos(theta*) (paper 004 Eqs. 22, 33-35, 37;
- * the method and its formulas are in llp_mesons.h). */
+ * the method and its formulas are in llp_mesons.h). The mass table (nr_meson_accept_table) evaluates a mass from the
+ * phi* fraction summed over the meson angles per meson momentum, tabulated once ("Fast evaluation" below; issue 11). */
 #include "llp_mesons.h"
 
 #include <gsl/gsl_integration.h>
@@ -529,6 +530,8 @@ typedef struct {
 } mtab_node;
 
 #define MTAB_BUSY 8 /* masses being evaluated at once that other threads wait for instead of evaluating them too */
+typedef struct mtab_rows mtab_rows;
+
 #define MTAB_MAX_NODES 512 /* per table (a node holds up to 2 x 1120 doubles): beyond, new masses are evaluated only */
 
 struct nr_meson_accept_table {
@@ -542,6 +545,8 @@ struct nr_meson_accept_table {
     int n_bins;
     double bins_per_decade;
     double *edge;          /* n_bins + 1 bin edges in p [GeV] (the first 0, the last infinite) */
+    mtab_rows *rows;       /* the angle-summed rows of the fast evaluation, or NULL (direct evaluation) */
+    gl_tables *gl;         /* with rows: every Gauss-Legendre rule they use, built once (read-only after)  */
     pthread_mutex_t lock;  /* guards n_nodes, node and busy (the nodes themselves are immutable) */
     pthread_cond_t done;   /* signalled when an evaluation in busy ends                                   */
     int busy[MTAB_BUSY];   /* 1: a thread is evaluating the mass at busy_u[i]                              */
@@ -549,6 +554,326 @@ struct nr_meson_accept_table {
     int n_nodes;
     mtab_node *node[MTAB_MAX_NODES]; /* sorted by u */
 };
+
+
+/* ---- Fast evaluation of a mass (issue 11): the phi* fraction summed over the meson angles, once per table ----
+ *
+ * With the default quadrature (one node per meson cell) the accepted X of the cell at (theta_i, p_j) are
+ *   sigma_ij x integral dc/2 f(theta_i, alpha(c; p_j, m_X)),
+ * f the accepted phi* fraction (llp_mesons.h). f depends on the meson angle and on X's lab opening alpha only, not
+ * on m_X or on the meson momentum: the two-body kinematics (m_X, p_j) enter through alpha(c) and p_X(c) alone. So
+ * per momentum row j the angle-summed fraction
+ *   A_j(alpha) = sum_i sigma_ij f(theta_i, alpha)   [pb]
+ * is tabulated once per meson table and decay volume, and a mass costs one c integral per momentum row (~100)
+ * instead of one per cell (~7000 at 10 MeV). A_j is tabulated in s = sin^2(alpha/2) on the breakpoints of every f
+ * (|theta_i - theta_acc|, theta_i + theta_acc, where f has square-root edges) each split into FAST_SUB pieces
+ * (cosine spacing, denser towards the edges), linear between them. The c integral is that of integrate_interval
+ * (ln p_X, cosine substitution) split at alpha = theta_acc (where A_j drops for the mesons near the axis) with
+ * FAST_N nodes per half decade of p_X. The mesons below axis_fraction theta_acc are at their own angle here (the
+ * direct evaluation puts them on the axis: within 4e-6, llp_mesons.h). Error against the direct evaluation:
+ * tests/test_llp_mesons.c (test_fast_table). */
+#define FAST_SUB 16  /* table points per interval between breakpoints of f */
+#define FAST_N 16   /* c nodes per half decade of X momentum */
+
+#define FAST_WIDE 8.0 /* meson angles above FAST_WIDE theta_acc: the narrow cells below, not in A_j */
+
+/* A meson cell far outside the cone (theta_i > FAST_WIDE theta_acc): its X are accepted only in a narrow band
+ * |alpha - theta_i| < theta_acc, where the c integral is done in alpha (below, rows_narrow). */
+typedef struct {
+    double theta, sigma; /* [rad], [pb] */
+    double a[2], tan_a[2]; /* the two points in alpha of rows_narrow [rad] and their tangents */
+    double w;            /* sigma x (integral of f over alpha) / 2 / 2 (rows_narrow) [pb] */
+} narrow_cell;
+
+struct mtab_rows {
+    int *narrow_at;       /* [n_rows + 1]: row j's narrow cells are narrow[narrow_at[j] .. narrow_at[j + 1]) */
+    narrow_cell *narrow;
+    int n_rows, n_s;
+    double *p;     /* [n_rows] meson momentum of the row [GeV] */
+    double *s_top; /* [n_rows] A_j = 0 for s >= s_top */
+    double *s;     /* [n_s] increasing from 0 */
+    double *a;     /* [n_rows x n_s] A_j(s_k) [pb] */
+};
+
+static void mtab_rows_free(mtab_rows *r)
+{
+    if (!r) return;
+    free(r->p);
+    free(r->s_top);
+    free(r->s);
+    free(r->a);
+    free(r->narrow_at);
+    free(r->narrow);
+    free(r);
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* The grid row of a cell centre (memo_get's rule), or -1 off the grid. */
+static long grid_row(double centre)
+{
+    if (!isfinite(centre)) return -1;
+    double half = 0.5 * NR_HADRON_CELL_LOG10_WIDTH, k = (centre - half - MEMO_MIN) / NR_HADRON_CELL_LOG10_WIDTH;
+    long i = lround(k);
+    return i >= 0 && i < MEMO_ROWS && fabs(k - (double)i) < 1e-6 ? i : -1;
+}
+
+/* The rows of a table (NULL when a cell is off the grid or memory is short: then every mass is evaluated directly). */
+static mtab_rows *mtab_rows_build(const nr_hadron_table *meson, double theta_acc)
+{
+    int *prow = malloc(2 * MEMO_ROWS * sizeof *prow), *tcol = prow ? prow + MEMO_ROWS : NULL;
+    double *theta = malloc(MEMO_ROWS * sizeof *theta), *pval = malloc(MEMO_ROWS * sizeof *pval);
+    mtab_rows *r = calloc(1, sizeof *r);
+    double *brk = NULL;
+    int ok = prow && theta && pval && r;
+    if (ok)
+        for (int i = 0; i < 2 * MEMO_ROWS; i++) prow[i] = -1;
+    for (size_t c = 0; ok && c < meson->n_cells; c++) {
+        long it = grid_row(meson->cells[c].log10_theta), ip = grid_row(meson->cells[c].log10_p);
+        if (it < 0 || ip < 0) ok = 0;
+        else {
+            tcol[it] = 1;
+            prow[ip] = 1;
+            theta[it] = pow(10.0, meson->cells[c].log10_theta); /* the cell's node (one Gauss-Legendre point) */
+            pval[ip] = pow(10.0, meson->cells[c].log10_p);
+        }
+    }
+    int n_theta = 0;
+    if (ok) {
+        for (int i = 0; i < MEMO_ROWS; i++) {
+            if (prow[i] >= 0) prow[i] = r->n_rows++;
+            if (tcol[i] >= 0) tcol[i] = n_theta++;
+        }
+        r->p = malloc((size_t)(r->n_rows ? r->n_rows : 1) * sizeof *r->p);
+        r->s_top = calloc((size_t)(r->n_rows ? r->n_rows : 1), sizeof *r->s_top);
+        brk = malloc((2 * (size_t)n_theta + 2) * sizeof *brk);
+        ok = r->p && r->s_top && brk;
+    }
+    int n_brk = 0;
+    double th[MEMO_ROWS];
+    if (ok) {
+        for (int i = 0; i < MEMO_ROWS; i++) {
+            if (prow[i] >= 0) r->p[prow[i]] = pval[i];
+            if (tcol[i] >= 0) th[tcol[i]] = theta[i];
+        }
+        /* breakpoints of f in alpha: |theta_i - theta_acc| and theta_i + theta_acc (at most pi), and 0 */
+        brk[n_brk++] = 0.0;
+        for (int i = 0; i < n_theta; i++) {
+            if (th[i] > FAST_WIDE * theta_acc) continue; /* a narrow cell */
+            double lo = fabs(th[i] - theta_acc), hi = fmin(th[i] + theta_acc, NR_PI);
+            if (lo > 0.0 && lo < NR_PI) brk[n_brk++] = sin2_half(lo);
+            brk[n_brk++] = sin2_half(hi);
+        }
+        qsort(brk, (size_t)n_brk, sizeof *brk, cmp_double);
+        int u = 1;
+        for (int i = 1; i < n_brk; i++)
+            if (brk[i] > brk[u - 1]) brk[u++] = brk[i];
+        n_brk = u;
+        r->n_s = (n_brk - 1) * FAST_SUB + 1;
+        r->s = malloc((size_t)r->n_s * sizeof *r->s);
+        r->a = calloc((size_t)r->n_s * (size_t)(r->n_rows ? r->n_rows : 1), sizeof *r->a);
+        ok = r->s && r->a;
+    }
+    if (ok) {
+        for (int i = 0; i + 1 < n_brk; i++)
+            for (int m = 0; m < FAST_SUB; m++)
+                r->s[i * FAST_SUB + m] = brk[i] + (brk[i + 1] - brk[i]) * 0.5 * (1.0 - cos(NR_PI * m / FAST_SUB));
+        r->s[r->n_s - 1] = brk[n_brk - 1];
+        double s2acc = sin2_half(theta_acc);
+        /* per meson angle (column): f at the table points below its top (alpha from s: sin(alpha/2) = sqrt(s)) */
+        double *fcol = malloc((size_t)n_theta * (size_t)r->n_s * sizeof *fcol);
+        int *k_hi = malloc((size_t)(n_theta ? n_theta : 1) * sizeof *k_hi);
+        ok = fcol && k_hi;
+        for (int i = 0; ok && i < n_theta; i++) {
+            if (th[i] > FAST_WIDE * theta_acc) continue; /* a narrow cell */
+            double t = th[i], s_hi = sin2_half(fmin(t + theta_acc, NR_PI)), *fi = fcol + (size_t)i * (size_t)r->n_s;
+            cone cn = cone_of(t, s2acc);
+            k_hi[i] = 0;
+            for (int k = 0; k < r->n_s && r->s[k] < s_hi; k++) {
+                double sh = sqrt(r->s[k]), ch = sqrt(1.0 - r->s[k]); /* sin, cos of alpha/2 */
+                fi[k] = phi_fraction(&cn, 1.0 - 2.0 * r->s[k], 2.0 * sh * ch, 1.0); /* cos, sin alpha */
+                k_hi[i] = k + 1;
+            }
+        }
+        /* A_j += sigma_ij f_i (s_top: the top of the last non-zero f of the row); the narrow cells by row */
+        r->narrow_at = ok ? calloc((size_t)r->n_rows + 1, sizeof *r->narrow_at) : NULL;
+        r->narrow = ok ? malloc((meson->n_cells ? meson->n_cells : 1) * sizeof *r->narrow) : NULL;
+        ok = r->narrow_at && r->narrow;
+        for (size_t c = 0; ok && c < meson->n_cells; c++) {
+            int i = tcol[grid_row(meson->cells[c].log10_theta)], j = prow[grid_row(meson->cells[c].log10_p)];
+            double sg = meson->cells[c].sigma_pb, *aj = r->a + (size_t)j * (size_t)r->n_s;
+            if (th[i] > FAST_WIDE * theta_acc) {
+                r->narrow_at[j + 1]++;
+                continue;
+            }
+            const double *fi = fcol + (size_t)i * (size_t)r->n_s;
+            for (int k = 0; k < k_hi[i]; k++) aj[k] += sg * fi[k];
+            if (k_hi[i] > 0 && r->s[k_hi[i] - 1] >= r->s_top[j])
+                r->s_top[j] = k_hi[i] < r->n_s ? r->s[k_hi[i]] : r->s[r->n_s - 1];
+        }
+        for (int j = 0; ok && j < r->n_rows; j++) r->narrow_at[j + 1] += r->narrow_at[j];
+        int *fill = ok ? calloc((size_t)r->n_rows + 1, sizeof *fill) : NULL;
+        ok = ok && fill;
+        for (size_t c = 0; ok && c < meson->n_cells; c++) {
+            int i = tcol[grid_row(meson->cells[c].log10_theta)], j = prow[grid_row(meson->cells[c].log10_p)];
+            if (th[i] > FAST_WIDE * theta_acc) {
+                /* rows_narrow's two points in alpha, mean +- standard deviation of the band, and their weight */
+                double t = th[i], mean = t + theta_acc * theta_acc / (8.0 * t), sg = meson->cells[c].sigma_pb;
+                narrow_cell nc = {t, sg, {mean - 0.5 * theta_acc, mean + 0.5 * theta_acc}, {0, 0},
+                                  0.5 * sg * 0.5 * 2.0 * s2acc / sin(t)};
+                nc.tan_a[0] = tan(nc.a[0]);
+                nc.tan_a[1] = tan(nc.a[1]);
+                r->narrow[r->narrow_at[j] + fill[j]++] = nc;
+            }
+        }
+        free(fill);
+        free(fcol);
+        free(k_hi);
+    }
+    free(prow);
+    free(theta);
+    free(pval);
+    free(brk);
+    if (!ok) {
+        mtab_rows_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+
+/* A_j at s (linear between the table points; 0 at and above the last). *at: the bracket of the previous call, where
+ * the search starts (the nodes of an interval come in order of c, so s moves monotonically): hunting outwards from
+ * it, then bisection; the bracket found, s[lo] <= s < s[lo + 1], is unique, so the result does not depend on *at. */
+static double rows_at(const mtab_rows *r, const double *aj, double s, int *at)
+{
+    const double *g = r->s;
+    const int last = r->n_s - 1;
+    if (!(s < g[last])) return 0.0;
+    int lo = *at < 0 ? 0 : (*at >= last ? last - 1 : *at), hi, step = 1;
+    if (g[lo] <= s) { /* hunt up: g[lo] <= s */
+        hi = lo + 1;
+        while (!(s < g[hi])) {
+            lo = hi;
+            hi = lo + step > last ? last : lo + step;
+            step *= 2;
+        }
+    } else { /* hunt down: s < g[lo] */
+        hi = lo;
+        lo = hi - 1;
+        while (lo > 0 && s < g[lo]) {
+            hi = lo;
+            lo = hi - step < 0 ? 0 : hi - step;
+            step *= 2;
+        }
+    }
+    while (hi - lo > 1) { /* g[lo] <= s < g[hi] (g[0] = 0 <= s) */
+        int mid = (lo + hi) >> 1;
+        if (g[mid] <= s)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *at = lo;
+    double x = (s - g[lo]) / (g[hi] - g[lo]);
+    return aj[lo] + x * (aj[hi] - aj[lo]);
+}
+
+/* integrate_interval with A_j(alpha) for the phi* fraction times the cell weight. */
+static void rows_interval(const decay_frame *k, const mtab_rows *r, const double *aj, double c_lo, double c_hi,
+                          gl_tables *gl, deposit *d)
+{
+    if (!(c_hi > c_lo)) return;
+    double p_lo = p_lab_of_c(k, c_lo), p_hi = p_lab_of_c(k, c_hi);
+    p_lo = fmax(p_lo, 1e-12 * p_hi);
+    double u_lo = log(p_lo), u_hi = log(p_hi), du = u_hi - u_lo, m2 = k->m_x * k->m_x;
+    int n = FAST_N * (int)fmin(16.0, fmax(1.0, ceil(du / NR_LN10 / DEX_PER_BLOCK)));
+    const gl_rule *t = gl_get(gl, n);
+    if (!t) return;
+    double inv_gbp = 1.0 / (k->gamma * k->beta * k->p_star), inv_bp = 1.0 / (k->beta * k->p_star);
+    double gp = k->gamma * k->p_star, inv_gamma = 1.0 / k->gamma;
+    int at = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        double u = u_lo + du * t->h[i];
+        double p = exp(u), e = sqrt(p * p + m2), inv_p = 1.0 / p;
+        double c = (e * inv_gamma - k->e_star) * inv_bp;
+        c = c > 1.0 ? 1.0 : (c < -1.0 ? -1.0 : c);
+        double s2 = (1.0 - c) * (1.0 + c), p_par = gp * (c + k->b), pp2 = k->p_star * k->p_star * (s2 > 0.0 ? s2 : 0.0);
+        /* s = sin^2(alpha/2) = (1 - cos alpha)/2, cos alpha = p_par / p; without cancellation for p_par >= 0 */
+        double sa = p_par >= 0.0 ? 0.5 * pp2 * inv_p / (p + p_par) : 0.5 * (1.0 - p_par * inv_p);
+        double a = rows_at(r, aj, sa, &at);
+        if (!(a > 0.0)) continue;
+        double dc = p * p / e * inv_gbp * du * t->g[i];
+        deposit_put(d, p, inv_p, u * (1.0 / NR_LN10), 0.5 * dc * a); /* cos(theta*): 1/2 on [-1, 1] */
+    }
+}
+
+
+/* The narrow cells of row j (struct mtab_rows): f(theta_i, alpha) vanishes outside |alpha - theta_i| < theta_acc,
+ * and integral f sin(alpha) d alpha = 1 - cos theta_acc (the cone's solid angle over 2 pi: every direction of the
+ * phi* circles sweeping the band), so integral f d alpha = 2 sin^2(theta_acc/2) / sin theta_i to relative order
+ * (theta_acc/theta_i)^2. Across the band, dc/d alpha and p_X vary slowly: the band is taken by two points in alpha
+ * at its mean and mean +- its standard deviation (flat-sky: distance from a point at theta_i to a uniform disk of
+ * radius theta_acc, mean theta_i + theta_acc^2/(8 theta_i), standard deviation theta_acc/2), on each branch c(alpha)
+ * (two for b > 1), weight |dc/d alpha| = s (gamma^2 (c + b)^2 + s^2) / (gamma |1 + b c|), s = sin theta*
+ * (from tan alpha = s / (gamma (c + b))). Near the turning point alpha_max (b > 1) dc/d alpha is singular: a cell
+ * whose band reaches 0.9 alpha_max is integrated directly (integrate_meson). */
+static void rows_narrow(const mtab_rows *r, int j, const decay_frame *k, double theta_acc, double sin2_half_acc,
+                        gl_tables *gl, deposit *d)
+{
+    double alpha_max = k->b > 1.0 ? atan2(1.0, k->gamma * sqrt(k->b * k->b - 1.0)) : NR_PI;
+    for (int q = r->narrow_at[j]; q < r->narrow_at[j + 1]; q++) {
+        const narrow_cell *nc = &r->narrow[q];
+        double t = nc->theta, sg = nc->sigma;
+        if (!(t - theta_acc < alpha_max)) continue; /* no X of this momentum reaches the cone */
+        if (t + theta_acc > 0.9 * alpha_max || t + theta_acc > 3.0) {
+            meson_angle g;
+            meson_angle_init(&g, t, theta_acc, sin2_half_acc);
+            integrate_meson(k, &g, sg, 4, gl, d); /* the default n_angle */
+            continue;
+        }
+        for (int side = 0; side < 2; side++) {
+            double r1, r2;
+            alpha_below(k, nc->a[side], nc->tan_a[side], &r1, &r2);
+            double roots[2] = {r1, r2};
+            for (int e = 0; e < 2; e++) {
+                double c = roots[e];
+                if (!(c > -1.0 && c < 1.0)) continue;
+                double s = sqrt((1.0 - c) * (1.0 + c)), cb = c + k->b, gcb = k->gamma * cb;
+                double dcda = s * (gcb * gcb + s * s) / (k->gamma * fabs(1.0 + k->b * c));
+                double p = p_lab_of_c(k, c);
+                deposit_put(d, p, 1.0 / p, log10(p), nc->w * dcda); /* w: 0.5 for cos(theta*) on [-1, 1], 0.5 per point */
+            }
+        }
+    }
+}
+
+/* The accepted X of mass m_x (br = 1) from the rows into d. */
+static void rows_accept(const mtab_rows *r, double m_m, double m_x, double theta_acc, gl_tables *gl, deposit *d)
+{
+    for (int j = 0; j < r->n_rows; j++) {
+        const double *aj = r->a + (size_t)j * (size_t)r->n_s;
+        decay_frame k;
+        decay_frame_init(&k, m_m, r->p[j], m_x);
+        rows_narrow(r, j, &k, theta_acc, sin2_half(theta_acc), gl, d);
+        if (!(r->s_top[j] > 0.0)) continue;
+        /* bands of alpha: [0, theta_acc), [theta_acc, alpha_top) (alpha_top from s_top) */
+        double top = 2.0 * asin(sqrt(fmin(r->s_top[j], 1.0))), lv[2] = {fmin(theta_acc, top), top};
+        double r1_prev = -1.0, r2_prev = 1.0;
+        for (int l = 0; l < 2; l++) {
+            double r1, r2;
+            alpha_below(&k, lv[l], tan(lv[l]), &r1, &r2);
+            rows_interval(&k, r, aj, r1_prev, r1, gl, d);
+            rows_interval(&k, r, aj, r2, r2_prev, gl, d);
+            r1_prev = r1;
+            r2_prev = r2;
+        }
+    }
+}
 
 /* u = logit(m^2/M^2): ~2 ln m for light X, -ln(1 - m^2/M^2) towards the end point m_X -> M, where the accepted
  * spectrum narrows (X momenta from (m^2/M^2) p_M to p_M) and changes fastest with m. */
@@ -597,6 +922,18 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
         free(t);
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
+    t->rows = mtab_rows_build(meson, t->theta_acc); /* NULL: every mass evaluated directly */
+    t->gl = t->rows ? calloc(1, sizeof *t->gl) : NULL;
+    for (int k = 1; t->gl && k <= 16; k++) /* rows_interval's FAST_N x blocks, integrate_meson's 4 x blocks (rows_narrow) */
+        if (!gl_get(t->gl, k * FAST_N) || !gl_get(t->gl, 4 * k)) {
+            gl_free(t->gl);
+            free(t->gl);
+            t->gl = NULL;
+        }
+    if (!t->gl) { /* without its rules (no memory) the rows are not used */
+        mtab_rows_free(t->rows);
+        t->rows = NULL;
+    }
     for (int i = 0; i <= t->n_bins; i++) /* deposit_put's bins: the first and last also take what lies beyond */
         t->edge[i] = i == 0 ? 0.0 : (i == t->n_bins ? HUGE_VAL : pow(10.0, NR_LLP_LOG10_P_MIN + i / t->bins_per_decade));
     *out = t;
@@ -610,8 +947,24 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t)
         mtab_node_free(t->node[j]);
     pthread_cond_destroy(&t->done);
     pthread_mutex_destroy(&t->lock);
+    mtab_rows_free(t->rows);
+    if (t->gl) gl_free(t->gl);
+    free(t->gl);
     free(t->edge);
     free(t);
+}
+
+void nr_meson_accept_table_direct(nr_meson_accept_table *t)
+{
+    pthread_mutex_lock(&t->lock);
+    if (t->n_nodes == 0) {
+        mtab_rows_free(t->rows);
+        t->rows = NULL;
+        if (t->gl) gl_free(t->gl);
+        free(t->gl);
+        t->gl = NULL;
+    }
+    pthread_mutex_unlock(&t->lock);
 }
 
 int nr_meson_accept_table_masses(nr_meson_accept_table *t)
@@ -622,7 +975,7 @@ int nr_meson_accept_table_masses(nr_meson_accept_table *t)
     return n;
 }
 
-/* The direct evaluation at m_x (br = 1) as a node at u. NULL: no memory. */
+/* The evaluation at m_x (br = 1; by the rows when the table has them, else direct) as a node at u. NULL: no memory. */
 static mtab_node *mtab_compute(const nr_meson_accept_table *t, double m_x, double u)
 {
     nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
@@ -630,7 +983,9 @@ static mtab_node *mtab_compute(const nr_meson_accept_table *t, double m_x, doubl
     deposit d;
     const int have_d = deposit_histogram(&d, quad.p_bins_per_cell); /* t's bins: made from the same default */
     mtab_node *n = calloc(1, sizeof *n);
-    if (!have_d || !n || accept_dense(t->meson, m_x, 1.0, t->theta_acc, &quad, &d) != NR_OK) {
+    if (have_d && n && t->rows) { /* the angle-summed rows (fast evaluation above), the rules built already */
+        rows_accept(t->rows, t->m_m, m_x, t->theta_acc, t->gl, &d);
+    } else if (!have_d || !n || accept_dense(t->meson, m_x, 1.0, t->theta_acc, &quad, &d) != NR_OK) {
         free(d.w);
         free(n);
         return NULL;

@@ -133,11 +133,16 @@ static void *state_alloc(const nr_model *model, nr_error *err)
 }
 
 /* Fills a zeroed state for params: check (once), then prepare. On failure the state holds nothing to release. */
+/* signal: the one signal the state must answer (a scan; the model's prepare_signal if it has one), or
+ * ALL_SIGNALS (prepare). */
+#define ALL_SIGNALS ((size_t)-1)
 static nr_status state_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
-                               const nr_param_value *params, void *state, nr_error *err)
+                               const nr_param_value *params, size_t signal, void *state, nr_error *err)
 {
     nr_status st = model->check ? model->check(model, engine, experiment, params, err) : NR_OK;
-    if (st == NR_OK && model->prepare)
+    if (st == NR_OK && model->prepare_signal && signal < model->n_signals)
+        st = model->prepare_signal(model, engine, experiment, params, signal, state, err);
+    else if (st == NR_OK && model->prepare)
         st = model->prepare(model, engine, experiment, params, state, err);
     if (st != NR_OK) /* prepare frees what it allocated before failing; the next one starts from zeros */
         memset(state, 0, model->state_size);
@@ -164,7 +169,7 @@ static nr_status run_once(const nr_model *model, const nr_engine *engine, const 
         free(values);
         return nr_fail(err, NR_ENOMEM, "", "out of memory for model %s", model->name);
     }
-    nr_status st = state_prepare(model, engine, experiment, params, state, err);
+    nr_status st = state_prepare(model, engine, experiment, params, ALL_SIGNALS, state, err);
     if (st == NR_OK) {
         if (kind == RUN_RATES) {
             st = model->signals_at(model, state, params, values, err);
@@ -352,7 +357,7 @@ nr_status nr_scan_at(nr_scan *s, const nr_param_value *params, double *events, n
         if (s->prepared)
             state_release(m, s->state);
         s->prepared = 0;
-        nr_status st = state_prepare(m, s->engine, s->experiment, params, s->state, err);
+        nr_status st = state_prepare(m, s->engine, s->experiment, params, s->signal, s->state, err);
         if (st != NR_OK)
             return st;
         s->prepared = 1;

@@ -140,6 +140,11 @@ struct nr_model {
      * straddle one (contour.c) instead of false position across the jump to zero. */
     double (*signal_threshold)(const nr_model *model, const nr_experiment *experiment, const nr_param_value *params,
                                size_t signal, size_t param);
+    /* prepare for a state that answers one signal only (a scan: nr_scan_at reads values[signal] alone): it may skip
+     * what only the other signals need, and signals_at may then give those as 0; `signal` itself exactly as prepare
+     * would give it, or within what the model documents. NULL: a scan calls prepare. */
+    nr_status (*prepare_signal)(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
+                                const nr_param_value *params, size_t signal, void *state, nr_error *err);
 };
 
 /* Evaluation of one signal at many points: reuses the model's prepared state while only coupling parameters

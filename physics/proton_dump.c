@@ -37,6 +37,9 @@ nr_status nr_proton_dump_add_bremsstrahlung(nr_llp_spectrum *s, double e_beam_ge
 {
     if (!s || !s->w_pb || !c || !opt)
         return nr_fail(err, NR_EINTERNAL, "proton dump", "spectrum not initialised");
+    nr_status valid = nr_brem_check_fixed_target_beam(e_beam_gev, "/experiment", err);
+    if (valid != NR_OK)
+        return valid;
     double sqrt_s = nr_fixed_target_sqrt_s_gev(e_beam_gev);
     if (!(fabs(opt->sqrt_s_gev - sqrt_s) < 1e-9 * sqrt_s) || !(opt->n_sub >= 1 && opt->n_sub <= 64))
         return nr_fail(err, NR_EINTERNAL, "proton dump", "bremsstrahlung options not made for the fixed target");

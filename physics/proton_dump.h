@@ -62,9 +62,10 @@ void nr_proton_dump_meson_table_release(nr_hadron_table *owned);
  * *table NULL when none can be had (the engine's memo full, or memory short): then evaluate directly. */
 #define NR_PDUMP_LATTICE_H 0.5
 #define NR_PDUMP_LATTICE_X_MAX 1e-2
-/* Mesons below this fraction of the acceptance cone taken on the beam axis (nr_meson_decay_quadrature; the default's
- * 0.03 is kept for FASER): 20% faster at nu-Cal and DUNE, events within 5e-5 of 0.03's (4e-4 for the eta at nu-Cal at
- * short lifetimes; tests/test_llp_mesons.c, test_mass_lattice). */
+/* Mesons below this fraction of the acceptance cone taken on the beam axis when a mass is evaluated directly
+ * (nr_meson_decay_quadrature; a table evaluates by its angle-summed rows unless they could not be built, llp_mesons.c;
+ * the default's 0.03 is kept for FASER): 20% faster at nu-Cal and DUNE, events within 4.7e-5 of 0.03's (1.9e-4 for the
+ * eta at nu-Cal at short lifetimes; measured on branch pdump at 5372099). */
 #define NR_PDUMP_AXIS_FRACTION 0.1
 void nr_proton_dump_meson_accept_table(const nr_engine *engine, const nr_experiment *e, int pdg,
                                        const nr_hadron_table *mesons, nr_meson_accept_table **table);

@@ -20,5 +20,8 @@ void nr_sha256_final(nr_sha256_ctx *ctx, uint8_t digest[32]);
 void nr_sha256_hex(const void *data, size_t len, char hex[65]);
 /* Hex digest of a file; returns 0 on success, -1 if it cannot be read. */
 int nr_sha256_file_hex(const char *path, char hex[65]);
+/* For tests: on = 0 makes every digest use the portable compression function, on = 1 (the default) the x86 SHA
+ * extensions where the CPU has them; returns 1 if digests now use the SHA extensions. Not for concurrent use. */
+int nr_sha256_set_accelerated(int on);
 
 #endif

@@ -1,4 +1,5 @@
-/* text_table.c: reading two-column numeric text tables (see text_table.h for the format). */
+/* text_table.c: reading two-column numeric text tables (see text_table.h for the format) and nr_strtod, strtod's
+ * exact fast path for plain decimals (Clinger 1990). */
 #include "text_table.h"
 
 #include <errno.h>
@@ -7,13 +8,82 @@
 #include <stdlib.h>
 #include <string.h>
 
+double nr_strtod(const char *s, char **end)
+{
+    /* exact powers of ten: 10^k for k <= 22 is a double exactly (10^22 = 2^22 x 5^22, 5^22 < 2^53) */
+    static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = s;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')
+        p++;
+    int negative = 0;
+    if (*p == '-' || *p == '+')
+        negative = *p++ == '-';
+    unsigned long long mant = 0;
+    int digits = 0, scale = 0; /* the value is mant x 10^(scale + exponent) */
+    while (*p >= '0' && *p <= '9') {
+        if (digits < 19)
+            mant = mant * 10 + (unsigned)(*p - '0');
+        else
+            return strtod(s, end);
+        if (mant)
+            digits++;
+        p++;
+    }
+    int int_digits_seen = p > s && p[-1] >= '0' && p[-1] <= '9';
+    int frac_digits_seen = 0;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9') {
+            if (digits < 19)
+                mant = mant * 10 + (unsigned)(*p - '0');
+            else
+                return strtod(s, end);
+            if (mant)
+                digits++;
+            scale--;
+            frac_digits_seen = 1;
+            p++;
+        }
+    }
+    if (!int_digits_seen && !frac_digits_seen)
+        return strtod(s, end);
+    if (*p == 'e' || *p == 'E') {
+        const char *q = p + 1;
+        int exp_negative = 0;
+        if (*q == '-' || *q == '+')
+            exp_negative = *q++ == '-';
+        if (!(*q >= '0' && *q <= '9'))
+            return strtod(s, end);
+        int exponent = 0;
+        while (*q >= '0' && *q <= '9') {
+            if (exponent > 1000)
+                return strtod(s, end);
+            exponent = exponent * 10 + (*q - '0');
+            q++;
+        }
+        scale += exp_negative ? -exponent : exponent;
+        p = q;
+    }
+    /* the token must end here as strtod would end it: otherwise (hexadecimal, "1.5.2", "2x") strtod decides */
+    if (!(*p == '\0' || *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ','))
+        return strtod(s, end);
+    if (mant >= (1ULL << 53) || scale < -22 || scale > 22)
+        return strtod(s, end);
+    double v = (double)mant; /* exact: below 2^53 */
+    v = scale < 0 ? v / pow10[-scale] : v * pow10[scale];
+    if (end)
+        *end = (char *)p;
+    return negative ? -v : v;
+}
+
 /* Parses up to max numbers separated by spaces, tabs or commas from p into v; returns how many it read. */
 static int parse_numbers(const char *p, double *v, int max)
 {
     int k = 0;
     while (k < max) {
         char *end;
-        v[k] = strtod(p, &end);
+        v[k] = nr_strtod(p, &end);
         if (end == p)
             break;
         k++;

@@ -1,5 +1,5 @@
 /* text_table.h: reading two-column numeric text tables (the flux tables of flux.c, the parent-split files of
- * models/nuphilic_flux.c). A row is at least two numbers separated by spaces, tabs or commas (further columns
+ * models/nuphilic_flux.c), and nr_strtod, the number reader of the data tables (hadrons.c, darkcast.c). A row is at least two numbers separated by spaces, tabs or commas (further columns
  * are ignored); blank lines and lines starting with '#' are skipped. */
 #ifndef NR_TEXT_TABLE_H
 #define NR_TEXT_TABLE_H
@@ -11,5 +11,13 @@
  * with fewer than 2 rows or more than max_rows is an error. Returns the row count, or -1 with err naming the
  * file (and the line). */
 int nr_text_table_read_xy(const char *path, double *x, double *y, int *line_of_row, int max_rows, nr_error *err);
+
+/* strtod(s, end) with the same result bit for bit, faster on the plain decimals of the data tables ("-1.975e+00",
+ * "0.00000e+00", "12.5"): when the decimal has at most 19 digits with a significand below 2^53 and a power of ten
+ * of magnitude at most 22, both are exact doubles and one IEEE multiplication or division rounds the quotient
+ * correctly, which is the correctly rounded value strtod returns (W. D. Clinger, "How to read floating point
+ * numbers accurately", PLDI 1990, the fast path; round-to-nearest, the default mode). Anything else (more digits,
+ * larger exponents, hexadecimal, inf, nan, a token not ended by a space, tab, comma or line end) goes to strtod. */
+double nr_strtod(const char *s, char **end);
 
 #endif

@@ -144,6 +144,12 @@ static double weight_in_ln_t(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double 
     return abs_t * dsigma_dt(e_nu, -abs_t, ctx);
 }
 
+/* The same at |t| = exp(u) given. */
+static double weight_at_abs_t(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e_nu, double abs_t)
+{
+    return abs_t * dsigma_dt(e_nu, -abs_t, ctx);
+}
+
 /* n-point Gauss-Legendre sum of |t| dsigma/dt over [u0, u1] in u = ln|t|. */
 static double gauss_legendre_piece(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e_nu, size_t n, double u0,
                                    double u1)
@@ -163,22 +169,29 @@ typedef struct {
     double integral; /* NODES_PER_PIECE-point Gauss-Legendre value [cm^2]           */
     double error;    /* |G_n - G_(n-1)|: a generous estimate of the error of G_n    */
     double g[NODES_PER_PIECE]; /* |t| dsigma/dt at the n nodes of G_n, kept for the final nodes */
+    double abs_t[NODES_PER_PIECE]; /* |t| = exp(u) at those nodes [GeV^2], likewise                 */
 } ln_t_piece;
 
+/* with_error: 0 when the piece's error estimate will not be read (no bisection can follow: the node budget is
+ * spent), which saves the n - 1 evaluations of G_(n-1) and changes nothing else */
 static ln_t_piece make_piece(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e_nu, size_t n, double u0,
-                             double u1)
+                             double u1, int with_error)
 {
-    ln_t_piece p = {u0, u1, 0.0, 0.0, {0}};
+    ln_t_piece p = {u0, u1, 0.0, 0.0, {0}, {0}};
     const double mid = 0.5 * (u0 + u1), half = 0.5 * (u1 - u0);
     double sum = 0.0;
-    for (size_t k = 0; k < n; ++k) { /* gauss_legendre_piece, keeping the integrand values */
+    for (size_t k = 0; k < n; ++k) { /* gauss_legendre_piece, keeping the integrand values and the nodes' |t| */
         double x, w;
         gauss_legendre_node(n, k, &x, &w);
-        p.g[k] = weight_in_ln_t(dsigma_dt, ctx, e_nu, mid + half * x);
+        p.abs_t[k] = exp(mid + half * x);
+        p.g[k] = weight_at_abs_t(dsigma_dt, ctx, e_nu, p.abs_t[k]);
         sum += w * p.g[k];
     }
     p.integral = half * sum;
-    p.error = n > 1 ? fabs(p.integral - gauss_legendre_piece(dsigma_dt, ctx, e_nu, n - 1, u0, u1)) : fabs(p.integral);
+    if (!with_error)
+        p.error = 0.0; /* never read */
+    else
+        p.error = n > 1 ? fabs(p.integral - gauss_legendre_piece(dsigma_dt, ctx, e_nu, n - 1, u0, u1)) : fabs(p.integral);
     return p;
 }
 
@@ -196,7 +209,7 @@ static size_t refine_pieces(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e
     const double h = (u_hi - u_lo) / (double)pieces;
     for (size_t i = 0; i < pieces; ++i)
         piece[i] = make_piece(dsigma_dt, ctx, e_nu, n_per_piece, u_lo + h * (double)i,
-                              i + 1 == pieces ? u_hi : u_lo + h * (double)(i + 1));
+                              i + 1 == pieces ? u_hi : u_lo + h * (double)(i + 1), pieces < max_pieces);
     while (pieces < max_pieces) {
         double total = 0.0, total_error = 0.0;
         size_t worst = 0;
@@ -212,8 +225,9 @@ static size_t refine_pieces(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e
             break;
         const ln_t_piece old = piece[worst];
         const double u_mid = 0.5 * (old.u0 + old.u1);
-        piece[worst] = make_piece(dsigma_dt, ctx, e_nu, n_per_piece, old.u0, u_mid);
-        piece[pieces++] = make_piece(dsigma_dt, ctx, e_nu, n_per_piece, u_mid, old.u1);
+        const int more = pieces + 1 < max_pieces; /* another bisection may follow this one: errors needed */
+        piece[worst] = make_piece(dsigma_dt, ctx, e_nu, n_per_piece, old.u0, u_mid, more);
+        piece[pieces++] = make_piece(dsigma_dt, ctx, e_nu, n_per_piece, u_mid, old.u1, more);
     }
     for (size_t i = 0; i < pieces; ++i)
         if (!isfinite(piece[i].integral))
@@ -221,10 +235,18 @@ static size_t refine_pieces(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e
     return pieces;
 }
 
-static int compare_pieces(const void *a, const void *b)
+/* The pieces in ascending u0 (they do not overlap, so the order is unique): an insertion sort of their indices, the
+ * pieces themselves not moved (at most MAX_PIECES, a few tens in practice, nearly in order already). */
+static void order_pieces(const ln_t_piece *piece, size_t n, unsigned short *order)
 {
-    const ln_t_piece *pa = a, *pb = b;
-    return (pa->u0 > pb->u0) - (pa->u0 < pb->u0);
+    for (size_t i = 0; i < n; ++i) {
+        size_t j = i;
+        while (j > 0 && piece[order[j - 1]].u0 > piece[i].u0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = (unsigned short)i;
+    }
 }
 
 size_t nr_upscatter_nodes(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e_nu, double m_target, double m_n,
@@ -243,17 +265,18 @@ size_t nr_upscatter_nodes(nr_dsigma_dt_fn dsigma_dt, const void *ctx, double e_n
     const size_t pieces = refine_pieces(dsigma_dt, ctx, e_nu, u_lo, u_hi, n_per_piece, max_pieces, piece);
     if (pieces == 0)
         return 0;
-    qsort(piece, pieces, sizeof piece[0], compare_pieces);
+    unsigned short order[MAX_PIECES];
+    order_pieces(piece, pieces, order);
 
     size_t written = 0;
-    for (size_t i = 0; i < pieces; ++i) {
-        const double half = 0.5 * (piece[i].u1 - piece[i].u0), mid = 0.5 * (piece[i].u0 + piece[i].u1);
+    for (size_t o = 0; o < pieces; ++o) {
+        const ln_t_piece *pc = &piece[order[o]];
+        const double half = 0.5 * (pc->u1 - pc->u0);
         for (size_t k = 0; k < n_per_piece; ++k) {
             double x, w;
             gauss_legendre_node(n_per_piece, k, &x, &w);
-            const double u = mid + half * x;
-            abs_t[written] = exp(u);
-            weight[written] = half * w * piece[i].g[k]; /* the value make_piece computed at this node */
+            abs_t[written] = pc->abs_t[k];           /* exp(u) at the node, as make_piece computed it */
+            weight[written] = half * w * pc->g[k]; /* the value make_piece computed at this node      */
             written++;
         }
     }

@@ -488,10 +488,20 @@ void nr_api_limits(void *app, const nr_http_request *req, nr_http_response *resp
         nr_http_respond_problem(resp, &p, req->path);
         return;
     }
+    /* the rescaled limits need the DarkCast widths, read on their first use (engine.h) */
+    const nr_darkcast *dc = NULL;
+    nr_error derr;
+    nr_error_clear(&derr);
+    if (have_x_h && nr_engine_get_darkcast(api->engine, &dc, &derr) != NR_OK) {
+        nr_problem_set(&p, 500, "internal-error", "the DarkCast tables cannot be read: %s: %s", derr.where,
+                       derr.message);
+        nr_http_respond_problem(resp, &p, req->path);
+        return;
+    }
     char why[300];
     unsigned status = 500;
-    json_t *doc = nr_limits_document(nr_engine_data_dir(api->engine), model, have_x_h ? &at : NULL,
-                                     nr_engine_darkcast(api->engine), &status, why, sizeof why);
+    json_t *doc = nr_limits_document(nr_engine_data_dir(api->engine), model, have_x_h ? &at : NULL, dc, &status, why,
+                                     sizeof why);
     if (!doc) {
         if (status == 400)
             nr_problem_add(&p, 400, "unknown-model", "/model", "%s", why);

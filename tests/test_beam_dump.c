@@ -394,11 +394,52 @@ int main(void)
         CHECK_REL(nr_dump_pair_decay_probability(e, m, d, dist, len, r), (2 * s0 * atan(s1 / s0) - s1) / d, 1e-5,
                   "long lifetime: closed form");
         CHECK(nr_dump_pair_decay_probability(0.4, 0.5, 1.0, dist, len, r) == 0.0, "E < m: zero");
+        /* at least one product on the face (pair_acceptance 2): against midpoint quadrature of the fraction
+         * 2 a^2/(1 + a^2) (a < 1), 1 (a >= 1), derived in beam_dump.c; at E141's and E137's geometries (E137: 179 m
+         * to the region, 204 m long, 1.5 m face, 004 Table V) */
+        const double geo[2][3] = {{dist, len, r}, {179.0, 204.0, 1.5}};
+        const double cases1[][3] = {{5.0, 0.01, 0.05}, {5.0, 0.01, 2.0}, {5.0, 0.01, 300.0}, {2.0, 0.003, 10.0},
+                                    {8.0, 0.02, 1.0},   {0.5, 0.1, 1e3},  {10.0, 0.1, 50.0},  {1.0, 0.05, 1e6}};
+        for (int g = 0; g < 2; g++)
+            for (int k = 0; k < 8; k++) {
+                double e1 = cases1[k][0], m1 = cases1[k][1], d1 = cases1[k][2] * (g ? 100.0 : 1.0), sum = 0.0;
+                double gd = geo[g][0], gl = geo[g][1], gr = geo[g][2];
+                const int n = 200000;
+                double h = gl / n;
+                for (int i = 0; i < n; i++) {
+                    double z = gd + (i + 0.5) * h, s = gd + gl - z, a = gr / s * e1 / m1;
+                    sum += exp(-z / d1) / d1 * (a >= 1 ? 1.0 : 2 * a * a / (1 + a * a)) * h;
+                }
+                double got = nr_dump_one_product_decay_probability(e1, m1, d1, gd, gl, gr);
+                double both = nr_dump_pair_decay_probability(e1, m1, d1, gd, gl, gr);
+                double all = nr_llp_decay_probability(gd, gl, d1);
+                CHECK(sum > 0 && fabs(got / sum - 1.0) < 2e-4,
+                      "one-product decay probability %g vs quadrature %g at E = %g, m = %g, d = %g m (geometry %d)",
+                      got, sum, e1, m1, d1, g);
+                CHECK(both <= got * (1 + 1e-12) && got <= all * (1 + 1e-12),
+                      "both products %g <= at least one %g <= 004 Eq. (23) %g (E = %g, m = %g, geometry %d)", both,
+                      got, all, e1, m1, g);
+            }
+        CHECK_REL(nr_dump_one_product_decay_probability(5.0, 0.01, 3.0, dist, len, 1e9),
+                  nr_llp_decay_probability(dist, len, 3.0), 1e-9, "one product, infinite face: 004 Eq. (23)");
+        CHECK(nr_dump_one_product_decay_probability(0.4, 0.5, 1.0, dist, len, r) == 0.0, "one product, E < m: zero");
         nr_experiment x = *nr_experiment_find("E141");
         nr_error err;
         CHECK(nr_experiment_override(&x, "pair_acceptance", 0.5, "/experiment/pair_acceptance", &err) == NR_EINPUT &&
-                  strcmp(err.rule, NR_RULE_RANGE) == 0,
+                  strcmp(err.rule, NR_RULE_RANGE) == 0 && strstr(err.message, "0, 1 or 2"),
               "pair_acceptance 0.5 refused: %s", err.message);
+        CHECK(nr_experiment_override(&x, "pair_acceptance", 1.5, "/experiment/pair_acceptance", &err) == NR_EINPUT &&
+                  strcmp(err.rule, NR_RULE_RANGE) == 0,
+              "pair_acceptance 1.5 refused: %s", err.message);
+        CHECK(nr_experiment_override(&x, "pair_acceptance", 3.0, "/experiment/pair_acceptance", &err) == NR_EINPUT &&
+                  strcmp(err.rule, NR_RULE_RANGE) == 0,
+              "pair_acceptance 3 refused: %s", err.message);
+        CHECK(nr_experiment_override(&x, "shower_spread", 2.0, "/experiment/shower_spread", &err) == NR_EINPUT &&
+                  strcmp(err.rule, NR_RULE_RANGE) == 0,
+              "shower_spread 2 refused: %s", err.message);
+        CHECK(nr_experiment_override(&x, "pair_acceptance", 2.0, "/experiment/pair_acceptance", &err) == NR_OK &&
+                  x.pair_acceptance == NR_PAIR_ACCEPT_ONE,
+              "pair_acceptance 2 accepted");
         CHECK(nr_experiment_override(&x, "shower_spread", 0.0, "/experiment/shower_spread", &err) == NR_OK &&
                   x.shower_spread == 0.0,
               "shower_spread 0 accepted");

@@ -129,12 +129,52 @@ int main(void)
                 q[ip("m_N")].number = x[i];
                 q[ip("mu_N")].number = y[j];
                 double direct = signal(engine, &hl, q, "gamma_decay_volume"), via_scan = NAN;
-                CHECK_REL(ev[j * 3 + i], direct, 1e-12, "grid = rates");
+                /* a scan of gamma_decay_volume leaves out the neutrino bins below e_vis_min (3b): 1e-7, not 1e-12 */
+                CHECK_REL(ev[j * 3 + i], direct, 1e-7, "grid = rates");
                 CHECK(scan && nr_scan_at(scan, q, &via_scan, &err) == NR_OK, "scan at");
-                CHECK_REL(via_scan, direct, 1e-12, "scan = rates");
+                CHECK_REL(via_scan, direct, 1e-7, "scan = rates");
             }
         nr_scan_free(scan);
     }
+
+    /* 3b. a scan of one signal prepares only what that signal needs (the model's prepare_signal): every signal,
+     * with the target alone and with the concrete and rock in front, equals the rates of the full preparation to
+     * the last bit (the same production bins; golden: nr_model_rates of this build), gamma_decay_volume within its
+     * production bins' error */
+    for (int rock = 0; rock <= 1; rock++)
+        for (size_t sg = 0; sg < dip->n_signals; sg++) {
+            nr_scan *scan = nr_scan_init(dip, engine, &hl, sg, &err);
+            CHECK(scan != NULL, "scan of signal %zu open", sg);
+            double masses[3] = {0.05, 1.0, 6.0}, mus[2] = {1e-7, 3e-5};
+            size_t differ = 0;
+            double worst = 0.0;
+            for (int i = 0; scan && i < 3; i++)
+                for (int j = 0; j < 2; j++) {
+                    nr_param_value q[32];
+                    memcpy(q, p, sizeof q);
+                    q[ip("production")].choice = rock;
+                    q[ip("m_N")].number = masses[i];
+                    q[ip("mu_N")].number = mus[j];
+                    double direct = signal(engine, &hl, q, dip->signals[sg].name), via_scan = NAN;
+                    CHECK(nr_scan_at(scan, q, &via_scan, &err) == NR_OK, "scan at");
+                    differ += !(via_scan == direct);
+                    if (direct > 0.0)
+                        worst = fmax(worst, fabs(via_scan / direct - 1.0));
+                    else
+                        worst = via_scan == direct ? worst : INFINITY;
+                }
+            if (strcmp(dip->signals[sg].name, "gamma_decay_volume") == 0) {
+                /* its neutrino bins below e_vis_min left out: the production bins' error only (dipole.c
+                 * want_signal; measured 1.4e-9 here) */
+                CHECK(worst < 1e-7, "gamma_decay_volume (production %s): scan vs rates %.3g relative",
+                      rock ? "target+rock" : "target", worst);
+                printf("gamma_decay_volume (production %s): a scan of it alone within %.2g of the rates\n",
+                       rock ? "target+rock" : "target", worst);
+            } else
+                CHECK(differ == 0, "%s (production %s): %zu of 6 scan values differ from the rates",
+                      dip->signals[sg].name, rock ? "target+rock" : "target", differ);
+            nr_scan_free(scan);
+        }
 
     /* 4. paper 001 sec. 4.1, qualitatively: maxima over m_N in [0.1, 10] GeV and mu_N in [1e-8, 1e-4] GeV^-1
      * (the range of 001 Fig. 1; which part of it is still allowed is read off the figure's grey region, which

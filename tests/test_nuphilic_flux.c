@@ -8,7 +8,12 @@
  *    boost 2 E_M / m_M times the rest-frame energy they carry, m_M - <E_l> (prompt Z' decay: the Z' energy
  *    goes to its nu nubar pair) or <E_nu> (Z' that never decays), with <E> from the rest-frame spectra;
  *  - species bookkeeping: g_etau off-diagonal, Z' -> nu_e nubar_tau / nu_tau nubar_e in equal shares;
- *  - Eq. (5) limits: a Z' with decay length >> L adds nothing from its decay. */
+ *  - Eq. (5) limits: a Z' with decay length >> L adds nothing from its decay;
+ *  - the prepared Z' transfer tables against an independent node-by-node evaluation of the same quadrature
+ *    (nr_nuphilic_transfer of nr_nuphilic_zp_nu_cdf), to 1e-13 (rounding; issue 11);
+ *  - the per-point sum of the new neutrinos (prompt Z' through running sums) against the same sum written out
+ *    from the prepared tables with decay.h's decay probability, to 1e-12 of the largest bin, and the direct
+ *    neutrinos against nr_nuphilic_transfer of the rest-frame CDF, to 1e-12 (issue 11). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,6 +98,38 @@ static void synthetic_grid(nr_flux *f, double *lo, double *hi, double *ce, doubl
         f->count[s] = f->cc_count[s] = zero;
 }
 
+/* CDF of x = E_nu / E_M for a neutrino of Z' -> nu nubar, the Z' of rest-frame energy e_zp in the meson frame */
+typedef struct {
+    double e_zp, m_zp, m_meson;
+    int longitudinal;
+} zp_cdf_ctx;
+
+static double zp_x_cdf(double x, const void *p)
+{
+    const zp_cdf_ctx *c = p;
+    return nr_nuphilic_zp_nu_cdf(c->e_zp, c->m_zp, c->longitudinal, 0.5 * x * c->m_meson);
+}
+
+/* CDF of x = E_nu / E_M of the direct neutrino: linear within the rest-frame spectrum's uniform E_nu bins */
+typedef struct {
+    const nr_nuphilic_rest_spectra *sp;
+    double m_meson;
+} direct_cdf_ctx;
+
+static double direct_cdf(double x, const void *p)
+{
+    const direct_cdf_ctx *c = p;
+    double e = 0.5 * x * c->m_meson, below = 0;
+    for (int b = 0; b < NR_NUPHILIC_N_NU_BINS; b++) {
+        double lo = c->sp->e_nu_max * b / NR_NUPHILIC_N_NU_BINS, hi = c->sp->e_nu_max * (b + 1) / NR_NUPHILIC_N_NU_BINS;
+        if (e >= hi)
+            below += c->sp->prob_nu[b];
+        else if (e > lo)
+            below += c->sp->prob_nu[b] * (e - lo) / (hi - lo);
+    }
+    return below;
+}
+
 int main(void)
 {
     closure("FASERv", "FASER");
@@ -168,6 +205,137 @@ int main(void)
                           0.0 * tot[NR_SPECIES(NR_FLAVOUR_TAU, 1)], 0.6, "prompt: nubar_e and nubar_tau of similar size");
         }
         nr_nuphilic_prepared_free(&prep);
+    }
+    /* the prepared Z' -> nu transfer tables (a meson-energy quadrature summed through moments where a flux edge is
+     * inside the support at every node) against nr_nuphilic_transfer of nr_nuphilic_zp_nu_cdf (the node-by-node
+     * sum they replace), every (Z' energy, meson bin, flux bin) and both polarisations, on the synthetic grid:
+     * m_Z' = 10 keV (Z' near rest in the lowest energy bins: narrow support), 10 and 100 MeV */
+    {
+        const double mzt[] = {1e-5, 0.01, 0.1};
+        double worst = 0;
+        for (size_t im = 0; im < 3; im++) {
+            static nr_nuphilic_prepared prep;
+            nr_error err;
+            CHECK(nr_nuphilic_prepare(&mes, &f, mzt[im], 480.0, &prep, &err) == NR_OK, "%s", err.message);
+            for (int m = 0; m < NR_NUPHILIC_N_MESONS; m++) {
+                if (!prep.zp_transfer[m][0])
+                    continue;
+                for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++)
+                    for (size_t j = 0; j < mes.n[m]; j++)
+                        for (int pol = 0; pol < 2; pol++) {
+                            zp_cdf_ctx c = {sqrt(nr_nuphilic_zp_bin_edge(m, mzt[im], k) *
+                                                 nr_nuphilic_zp_bin_edge(m, mzt[im], k + 1)),
+                                            mzt[im], nr_nuphilic_meson_get(m)->mass, pol == 0};
+                            double want[90];
+                            nr_nuphilic_transfer(&f, mes.lo[m][j], mes.hi[m][j], zp_x_cdf, &c, want);
+                            const double *got = prep.zp_transfer[m][pol] + ((size_t)k * mes.n[m] + j) * 90;
+                            for (size_t i = 0; i < 90; i++)
+                                worst = fmax(worst, fabs(got[i] - want[i]));
+                        }
+            }
+            nr_nuphilic_prepared_free(&prep);
+        }
+        printf("Z' transfer tables vs the node-by-node quadrature: worst %.3g (absolute, of a probability)\n", worst);
+        CHECK(worst < 1e-13, "Z' transfer tables off the node-by-node quadrature by %.3g", worst);
+    }
+    /* the per-point sum (prompt Z' from the running sums, the others one by one with the exp-free decay
+     * probability) against the sum written out here from the prepared tables with decay.h's probability:
+     * all flavours per flux bin = the direct neutrinos + 2 x the Z' neutrinos (one nu and one nubar per decay),
+     * g_etau from 1e-9 to 1 (the Z' long-lived, partly prompt, prompt), on the FASERnu flux grid of the closure */
+    {
+        nr_flux fx;
+        nr_error err;
+        static nr_nuphilic_parents par;
+        static nr_nuphilic_mesons rm;
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s/fluxes/FASERv", nr_test_data_dir());
+        if (nr_flux_load(dir, "FASER", &fx, &err) != NR_OK) {
+            CHECK(0, "%s", err.message);
+            return nr_test_summary();
+        }
+        CHECK(nr_nuphilic_parents_load(nr_test_data_dir(), &fx, &par, &err) == NR_OK, "%s", err.message);
+        CHECK(nr_nuphilic_mesons_reconstruct(&fx, &par, &rm, &err) == NR_OK, "%s", err.message);
+        size_t n = fx.n_bins;
+        const double mzt[] = {1e-5, 1e-3, 0.05};
+        double worst = 0;
+        for (size_t im = 0; im < 3; im++) {
+            static nr_nuphilic_prepared prep;
+            CHECK(nr_nuphilic_prepare(&rm, &fx, mzt[im], 480.0, &prep, &err) == NR_OK, "%s", err.message);
+            for (int ig = 0; ig <= 18; ig++) {
+                double g[NR_NUPHILIC_N_COUPLINGS] = {0};
+                g[NR_NUPHILIC_G_ETAU] = pow(10, -9 + 0.5 * ig);
+                double g2 = g[NR_NUPHILIC_G_ETAU] * g[NR_NUPHILIC_G_ETAU];
+                static double extra[NR_N_SPECIES * NR_NUPHILIC_MAX_BINS];
+                nr_nuphilic_extra_neutrinos(&prep, g, extra);
+                double width = nr_nuphilic_zp_width(g[NR_NUPHILIC_G_ETAU], 0, mzt[im]);
+                double want[NR_NUPHILIC_MAX_BINS] = {0}, got[NR_NUPHILIC_MAX_BINS] = {0}, scale = 0;
+                for (size_t ci = 0; ci < prep.n_channels; ci++) {
+                    const nr_nuphilic_channel *ch = &prep.channel[ci];
+                    if (!ch->open || ch->coupling != NR_NUPHILIC_G_ETAU)
+                        continue;
+                    int m = ch->meson;
+                    size_t nj = rm.n[m];
+                    for (size_t i = 0; i < n; i++)
+                        want[i] += g2 * (ch->direct[0][i] + ch->direct[1][i]);
+                    for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++)
+                        for (size_t j = 0; j < nj; j++) {
+                            size_t kj = (size_t)k * nj + j;
+                            double bgj = prep.zp_beta_gamma[m][kj];
+                            double prob = bgj > 0 ? nr_decay_prob_between(0, 480.0, bgj * NR_HBARC_GEV_M / width) : 1.0;
+                            double w = g2 * ch->br * (rm.count[m][0][j] + rm.count[m][1][j]) * prob;
+                            for (size_t i = 0; i < n; i++)
+                                want[i] += 2 * w * (ch->zp_long[k] * prep.zp_transfer[m][0][kj * n + i] +
+                                                    ch->zp_trans[k] * prep.zp_transfer[m][1][kj * n + i]);
+                        }
+                }
+                for (size_t i = 0; i < n; i++) {
+                    for (int sp = 0; sp < NR_N_SPECIES; sp++)
+                        got[i] += extra[sp * n + i];
+                    scale = fmax(scale, want[i]);
+                }
+                CHECK(scale > 0, "m_Z' = %g, g_etau = %g: no new neutrinos", mzt[im], g[NR_NUPHILIC_G_ETAU]);
+                for (size_t i = 0; i < n; i++)
+                    worst = fmax(worst, fabs(got[i] - want[i]) / scale);
+            }
+            nr_nuphilic_prepared_free(&prep);
+        }
+        /* the prepared direct neutrinos of every open channel (g = 1) against nr_nuphilic_transfer of the rest-frame
+         * CDF written out above, at m_Z' = 1 MeV */
+        {
+            static nr_nuphilic_prepared prep;
+            CHECK(nr_nuphilic_prepare(&rm, &fx, 1e-3, 480.0, &prep, &err) == NR_OK, "%s", err.message);
+            double worst_direct = 0;
+            for (size_t ci = 0; ci < prep.n_channels; ci++) {
+                const nr_nuphilic_channel *ch = &prep.channel[ci];
+                if (!ch->open)
+                    continue;
+                static nr_nuphilic_rest_spectra sp;
+                CHECK(nr_nuphilic_rest_spectra_compute(ch->meson, nr_nuphilic_lepton_mass(ch->lepton), 1e-3, &sp, &err) ==
+                          NR_OK,
+                      "%s", err.message);
+                direct_cdf_ctx dc = {&sp, nr_nuphilic_meson_get(ch->meson)->mass};
+                double want[2][NR_NUPHILIC_MAX_BINS] = {{0}}, col[NR_NUPHILIC_MAX_BINS], top = 0;
+                for (size_t j = 0; j < rm.n[ch->meson]; j++) {
+                    nr_nuphilic_transfer(&fx, rm.lo[ch->meson][j], rm.hi[ch->meson][j], direct_cdf, &dc, col);
+                    for (int q = 0; q < 2; q++)
+                        for (size_t i = 0; i < n; i++)
+                            want[q][i] += ch->br * rm.count[ch->meson][q][j] * col[i];
+                }
+                for (int q = 0; q < 2; q++)
+                    for (size_t i = 0; i < n; i++)
+                        top = fmax(top, want[q][i]);
+                for (int q = 0; q < 2; q++)
+                    for (size_t i = 0; i < n; i++)
+                        worst_direct = fmax(worst_direct, fabs(ch->direct[q][i] - want[q][i]) / top);
+            }
+            nr_nuphilic_prepared_free(&prep);
+            printf("direct neutrinos vs nr_nuphilic_transfer of the rest-frame CDF: worst %.3g (of the largest bin)\n",
+                   worst_direct);
+            CHECK(worst_direct < 1e-12, "direct neutrinos off nr_nuphilic_transfer by %.3g", worst_direct);
+        }
+        nr_flux_free(&fx);
+        printf("per-point sum vs the sum written out with decay.h: worst %.3g (of the largest bin)\n", worst);
+        CHECK(worst < 1e-12, "per-point sum off the written-out sum by %.3g", worst);
     }
     /* the Z' decay probability of the per-point sum against decay.h's (the expm1 it replaces), y = L/d from 1e-8
      * to 1e3 over both switch points (y = 1e-3, 40), 40 points a decade */

@@ -274,6 +274,57 @@ static void test_overridden_beam_energies(void)
     nr_engine_free(engine);
 }
 
+/* Bremsstrahlung at a proton dump needs a beam whose pp centre-of-mass energy lies in the range of the sigma_pp fit
+ * that normalises 004 Eq. (32) (sqrt(s) >= 5 GeV, E_beam >= 12.4 GeV; bremsstrahlung.h): below it the request is
+ * refused naming the override and the rule, where before a 1 GeV beam computed a number. pi0/eta keep BMPT's own
+ * 10-500 GeV range (above it the message points to production 'bremsstrahlung', below it no longer). */
+static void test_bremsstrahlung_beam_range(void)
+{
+    nr_engine *engine = NULL;
+    nr_error err;
+    CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    if (!engine)
+        return;
+    const nr_model *model = nr_model_find("dark_photon");
+    int ip = nr_model_param_index(model, "production");
+    const double beams[5] = {1.0, 11.0, 12.5, 68.6, 600.0}; /* [GeV] */
+    const char *productions[3] = {"all", "bremsstrahlung", "mesons"};
+    for (int b = 0; b < 5; b++)
+        for (int k = 0; k < 3; k++) {
+            nr_experiment x = *nr_experiment_find("nu-Cal");
+            CHECK(nr_experiment_override(&x, "beam_energy_gev", beams[b], "/experiment_overrides/beam_energy_gev",
+                                         &err) == NR_OK,
+                  "override %g GeV: %s", beams[b], err.message);
+            nr_param_value p[16];
+            nr_model_defaults(model, p);
+            p[0].number = 0.05;
+            p[1].number = 1e-7;
+            for (int c = 0; model->params[ip].choices[c]; c++)
+                if (strcmp(model->params[ip].choices[c], productions[k]) == 0)
+                    p[ip].choice = c;
+            double v = -1;
+            nr_status st = nr_model_signal_at(model, engine, &x, p, (size_t)nr_model_signal_index(model, "visible"),
+                                              &v, &err);
+            int brem_low = k < 2 && beams[b] < 12.4, mesons_out = k != 1 && (beams[b] < 10.0 || beams[b] > 500.0);
+            int refuse = brem_low || mesons_out, brem = brem_low;
+            if (refuse)
+                CHECK(st == NR_EINPUT && strcmp(err.where, "/experiment_overrides/beam_energy_gev") == 0 &&
+                          strcmp(err.rule, NR_RULE_RANGE) == 0,
+                      "%g GeV, production %s: refused naming the override (%s: %s)", beams[b], productions[k],
+                      err.where, err.message);
+            else
+                CHECK(st == NR_OK && v > 0.0, "%g GeV, production %s: computed (%s)", beams[b], productions[k],
+                      st == NR_OK ? "" : err.message);
+            if (refuse && brem)
+                CHECK(strstr(err.message, "12.4 GeV") != NULL, "the message names the lowest energy: %s",
+                      err.message);
+            if (refuse && beams[b] < 500.0)
+                CHECK(strstr(err.message, "choose production 'bremsstrahlung'") == NULL,
+                      "no advice to use bremsstrahlung below its range: %s", err.message);
+        }
+    nr_engine_free(engine);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -282,5 +333,6 @@ int main(void)
     test_accept();
     test_model();
     test_overridden_beam_energies();
+    test_bremsstrahlung_beam_range();
     return nr_test_summary();
 }

@@ -63,6 +63,8 @@ int main(void)
     nr_error err;
     nr_error_clear(&err);
     CHECK(nr_engine_init(nr_test_data_dir(), &engine, &err) == NR_OK, "engine: %s", err.message);
+    if (!engine) /* the data folder unreadable: one clear failure, not a crash in the request path */
+        return nr_test_summary();
     DIR *d = opendir(dir);
     CHECK(d != NULL, "fixture folder %s", dir);
     int n = 0;

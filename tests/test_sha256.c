@@ -1,4 +1,6 @@
-/* test_sha256.c: SHA-256 (physics/sha256.c) against published test vectors and against sha256sum.
+/* test_sha256.c: SHA-256 (physics/sha256.c) against published test vectors and against sha256sum, on both
+ * compression paths (the portable one and, where the CPU has them, the x86 SHA extensions), and the two paths
+ * against each other on random messages of every length up to 300 bytes.
  *
  * Sources of the golden digests:
  *  - "abc", the 448-bit two-block message and one million 'a': FIPS 180-2 (2002), Appendix B.1,
@@ -11,6 +13,7 @@
 #include "sha256.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ABC_DIGEST "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -137,12 +140,41 @@ static void test_missing_file(void)
     CHECK(nr_sha256_file_hex("/", hex) == -1, "a directory is not a readable file");
 }
 
+/* The accelerated and portable paths on pseudo-random messages of 0..300 bytes (every padding case, several
+ * blocks in one update). */
+static void test_paths_agree(void)
+{
+    static unsigned char msg[300];
+    unsigned x = 12345;
+    for (size_t i = 0; i < sizeof msg; i++) {
+        x = x * 1103515245u + 12345u;
+        msg[i] = (unsigned char)(x >> 16);
+    }
+    int bad = 0;
+    for (size_t len = 0; len <= sizeof msg; len++) {
+        char fast[65], portable[65];
+        nr_sha256_set_accelerated(1);
+        nr_sha256_hex(msg, len, fast);
+        nr_sha256_set_accelerated(0);
+        nr_sha256_hex(msg, len, portable);
+        bad += strcmp(fast, portable) != 0;
+    }
+    nr_sha256_set_accelerated(1);
+    CHECK(bad == 0, "accelerated and portable digests differ on %d of 301 lengths", bad);
+}
+
 int main(void)
 {
-    test_fips_vectors();
-    test_million_a();
-    test_split_updates();
-    test_manifest_files();
-    test_missing_file();
+    for (int accelerated = 1; accelerated >= 0; accelerated--) {
+        int on = nr_sha256_set_accelerated(accelerated);
+        printf("%s compression function\n", on ? "x86 SHA extensions:" : "portable:");
+        test_fips_vectors();
+        test_million_a();
+        test_split_updates();
+        test_manifest_files();
+        test_missing_file();
+    }
+    nr_sha256_set_accelerated(1);
+    test_paths_agree();
     return nr_test_summary();
 }

@@ -130,17 +130,25 @@ int main(void)
         nr_quark_vector_couplings q = {c.f[NR_ZP_F_U].g_v, c.f[NR_ZP_F_D].g_v, c.f[NR_ZP_F_S].g_v};
         double br = 0;
         CHECK(nr_meson_br_x_gamma(111, m, &q, &br, &err) == NR_OK, "BR(pi0 -> X gamma)");
-        nr_llp_accepted acc;
+        nr_llp_accepted acc, direct;
         nr_decay_volume vol = {faser->distance_m, faser->length_m, faser->radius_m};
-        CHECK(nr_llp_accept_meson_decays(nr_engine_mesons(engine, "13.6TeV", 111), m, br, &vol, NULL, &acc, &err) ==
-                  NR_OK,
-              "accept");
         /* the model reads the engine's mass memo (llp_mesons.h, nr_meson_accept_set): no mass of this test lies within
-         * NR_MESON_ACCEPT_STEP in u of 10 MeV, so it evaluates this mass directly, as here */
-        double expected = eps * eps * nr_llp_events_accepted(&acc, &vol, nr_zprime_ctau_m(&w, eps), faser->luminosity_fb) *
-                          nr_zprime_br_visible(&w);
-        CHECK_REL(sig(engine, dp, "FASER", m, eps, 0, "visible_from_pi0"), expected, 1e-9,
-                  "pi0 channel: model = the physics modules by hand");
+         * NR_MESON_ACCEPT_STEP in u of 10 MeV, so it evaluates this mass by the table's angle-summed rows, as here */
+        const nr_hadron_table *pi0 = nr_engine_mesons(engine, "13.6TeV", 111);
+        nr_meson_accept_table *tab = NULL;
+        CHECK(nr_meson_accept_table_new(pi0, &vol, NR_MESON_ACCEPT_STEP, &tab, &err) == NR_OK &&
+                  nr_meson_accept_table_accept(tab, m, br, &acc, &err) == NR_OK,
+              "accept");
+        nr_meson_accept_table_free(tab);
+        CHECK(nr_llp_accept_meson_decays(pi0, m, br, &vol, NULL, &direct, &err) == NR_OK, "accept directly");
+        double ctau = nr_zprime_ctau_m(&w, eps), scale = eps * eps * nr_zprime_br_visible(&w);
+        double expected = scale * nr_llp_events_accepted(&acc, &vol, ctau, faser->luminosity_fb);
+        double got = sig(engine, dp, "FASER", m, eps, 0, "visible_from_pi0");
+        CHECK_REL(got, expected, 1e-9, "pi0 channel: model = the physics modules by hand");
+        /* and the direct evaluation (default quadrature) within the rows' measured error (test_llp_mesons.c) */
+        CHECK_REL(got, scale * nr_llp_events_accepted(&direct, &vol, ctau, faser->luminosity_fb), 5e-3,
+                  "pi0 channel: rows = direct evaluation");
+        nr_llp_accepted_free(&direct);
         nr_llp_accepted_free(&acc);
     }
     /* result.total_events of the rates (issue 10): the visible events, = the sum of the three production channels,

@@ -240,9 +240,9 @@ static nr_status make_setup(const nr_engine *engine, const nr_experiment *e, con
     if (s->flux->n_bins > MAX_BINS)
         return nr_fail(err, NR_EDATA, e->flux_set, "flux table has %zu bins, at most %d supported", s->flux->n_bins,
                        MAX_BINS);
-    s->pdf = nr_engine_pdf(engine, PDF_SET);
-    if (!s->pdf)
-        return nr_fail(err, NR_EDATA, "/pdf", "the PDF set %s (used by paper 000) is not installed", PDF_SET);
+    nr_status pst = nr_engine_get_pdf(engine, PDF_SET, &s->pdf, err); /* read on first use (engine.h) */
+    if (pst != NR_OK)
+        return pst;
     static const int flavour_of_choice[3] = {NR_FLAVOUR_MU, NR_FLAVOUR_E, NR_FLAVOUR_TAU};
     int fl = flavour_of_choice[p[P_FLAVOUR].choice];
     s->species[0] = NR_SPECIES(fl, 0);
@@ -690,9 +690,8 @@ static nr_status darkz_check(const nr_model *model, const nr_engine *engine, con
     (void)p;
     /* m_N <= m_N' is allowed: N is then stable, n_hese still counts its production (000 Fig. 3 starts at
      * 10 MeV) and the decay signals are zero */
-    if (!nr_engine_pdf(engine, PDF_SET))
-        return nr_fail(err, NR_EDATA, "/pdf", "the PDF set %s (used by paper 000) is not installed", PDF_SET);
-    return NR_OK;
+    const nr_pdf *pdf = NULL;
+    return nr_engine_get_pdf(engine, PDF_SET, &pdf, err); /* read on first use (engine.h) */
 }
 
 static nr_status darkz_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,

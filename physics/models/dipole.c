@@ -29,6 +29,8 @@
  * is second order in the bin width (the mean-momentum rule) and small in practice because the terms of one
  * neutrino-energy bin share nearly one N momentum: over the 50 x 50 FASERnu2 grid of tests/test_contour_golden.c
  * the counts stay within 8.4e-9 of the per-term sum (the test prints it). Spectra keep the per-term sum.
+ * A scan reads one signal (contours, grids): dipole_prepare_signal then computes only what that signal needs
+ * (want_signal; for gamma_decay_volume not the neutrino bins at or below e_vis_min, whose N all have f_gamma = 0).
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>
@@ -260,6 +262,7 @@ static double ll_table_at(const ll_fraction_table *tab, double ln_e_n)
 typedef struct {
     int slab;
     double e_n;   /* [GeV] from the bin's mean momentum           */
+    double p_over_m; /* beta gamma = p_N / m_N of e_n, as nr_decay_length_m computes it (0 at rest) */
     double w[3];  /* decay volume: weight x f_gamma, f_ee, f_mumu; in target: weight x f_ecc1, f_ecc3, unused */
 } term_bin;
 
@@ -374,7 +377,8 @@ static nr_status recoil_signal_mu1(const setup *s, const nr_param_value *p, doub
 
 /* Bins of log10 p_N of the terms of one slab that `select` accepts, appended to *out (which holds *n bins): the
  * weight-averaged momentum and the sums weight x fraction (decay volume: f_gamma, f_ee, f_mumu; in the target,
- * ecc: f_ecc1, f_ecc3, 0); terms at rest (p_N = 0) in a bin of their own. */
+ * ecc: f_ecc1, f_ecc3, 0); terms at rest (p_N = 0) in a bin of their own; bins whose sums are all 0 (no term passes
+ * a cut: the low-momentum tail) are not kept. */
 typedef struct {
     double w, wp, wf[3];
 } bin_sums;
@@ -422,33 +426,74 @@ static int collapse_slab(const production *prod, int slab_index, double q2_ecc, 
         }
     }
     for (size_t i = 0; i <= nb; i++) {
-        if (!(b[i].w > 0.0))
+        /* a bin none of whose fractions is above 0 adds exactly +0 to every signal (signals_at): left out */
+        if (!(b[i].w > 0.0) || !(b[i].wf[0] > 0.0 || b[i].wf[1] > 0.0 || b[i].wf[2] > 0.0))
             continue;
         double p = i < nb ? b[i].wp / b[i].w : 0.0;
-        (*out)[(*n)++] = (term_bin){slab_index, sqrt(p * p + m * m), {b[i].wf[0], b[i].wf[1], b[i].wf[2]}};
+        double e = sqrt(p * p + m * m);
+        (*out)[(*n)++] = (term_bin){slab_index, e, e > m ? sqrt((e - m) * (e + m)) / m : 0.0,
+                                    {b[i].wf[0], b[i].wf[1], b[i].wf[2]}};
     }
     free(b);
     return 0;
 }
 
-/* The bins of every slab (decay volume) and of the target (in-target photons), and the N made in the target. */
-static nr_status collapse_terms(const setup *s, const nr_param_value *p, production *prod, nr_error *err)
+/* What a preparation computes: everything (prepare: rates, spectra), or what one signal needs (prepare_signal, a
+ * scan of that signal). The terms of the neutrino-energy bins at or below e_nu_min [GeV] are left out: no N they make
+ * can pass the signal's energy cut (E_N <= E_nu). */
+typedef struct {
+    int volume;       /* the decay-volume bins (gamma, ee, mumu)                         */
+    int ll;           /* the N -> nu l+ l- fractions f_ee, f_mumu                        */
+    int ecc;          /* the in-target bins (E_N > 1 TeV, |t| < q2_max_ecc)              */
+    int recoil;       /* the electron-recoil signal                                      */
+    int terms;        /* the upscattering terms at all (every signal but electron_recoil) */
+    double e_nu_min;  /* [GeV]                                                           */
+} wanted;
+
+static const wanted want_all = {1, 1, 1, 1, 1, -INFINITY};
+
+/* For signal `signal` alone: the decay-volume signals without the in-target bins and the recoils (ee, mumu with every
+ * term: their bins are those of dipole_prepare, the signal the same to the last bit), the in-target photons without
+ * the decay-volume bins (only E_N > 1 TeV enters the ecc bins, so the neutrino bins at or below 1 TeV are left out:
+ * also the same to the last bit). gamma_decay_volume leaves out the neutrino bins at or below e_vis_min: the photon
+ * takes at most (E_N + p_N)/2 < E_N <= E_nu, so every term they make has f_gamma = 0 exactly
+ * (nr_two_body_fraction_above_p); they only pulled their production bins' mean momenta (file comment), so the signal
+ * moves by the bins' own error, <= 3e-8 relative over the 50 x 50 dipole contour grid (README Performance,
+ * test_dipole_model 3b). (The l+ l- fractions are interpolated in ln E_N across the cut, so ee and mumu keep those
+ * bins.) n_produced needs every term. */
+static wanted want_signal(const nr_param_value *p, size_t signal)
 {
-    prod->made_target = 0.0;
-    for (size_t k = 0; k < prod->n; k++)
-        if (prod->t[k].slab == 0)
-            prod->made_target += prod->t[k].weight;
-    for (int si = 0; si < s->n_slabs; si++)
+    switch (signal) {
+    case S_GAMMA_VOLUME:
+        return (wanted){1, 0, 0, 0, 1, p[P_E_VIS_MIN].number};
+    case S_EE_VOLUME:
+    case S_MUMU_VOLUME:
+        return (wanted){1, 1, 0, 0, 1, -INFINITY};
+    case S_GAMMA_ECC_1TEV:
+    case S_GAMMA_ECC_3TEV:
+        return (wanted){0, 0, 1, 0, 1, 1000.0};
+    case S_ELECTRON_RECOIL:
+        return (wanted){0, 0, 0, 1, 0, INFINITY};
+    default:
+        return want_all;
+    }
+}
+
+/* The bins of every slab (decay volume) and of the target (in-target photons). */
+static nr_status collapse_terms(const setup *s, const nr_param_value *p, const wanted *want, production *prod,
+                                nr_error *err)
+{
+    for (int si = 0; want->volume && si < s->n_slabs; si++)
         if (collapse_slab(prod, si, 0.0, 0, &prod->vol, &prod->n_vol) != 0)
             return nr_fail(err, NR_ENOMEM, "", "out of memory for the production bins");
-    if (collapse_slab(prod, 0, p[P_Q2_MAX_ECC].number, 1, &prod->ecc, &prod->n_ecc) != 0)
+    if (want->ecc && collapse_slab(prod, 0, p[P_Q2_MAX_ECC].number, 1, &prod->ecc, &prod->n_ecc) != 0)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the production bins");
     return NR_OK;
 }
 
-/* All production terms for mass m_n. */
-static nr_status build_production(const setup *s, const nr_param_value *p, double m_n, production *out,
-                                  nr_error *err)
+/* The production terms for mass m_n (those `want` asks for). */
+static nr_status build_production(const setup *s, const nr_param_value *p, double m_n, const wanted *want,
+                                  production *out, nr_error *err)
 {
     memset(out, 0, sizeof *out);
     out->m_n = m_n;
@@ -456,8 +501,8 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
     double e_vis = p[P_E_VIS_MIN].number;
     ll_fraction_table ee, mumu;
     nr_status st = widths(out, m_n, err);
-    if (st != NR_OK || (st = ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis, err)) != NR_OK ||
-        (st = ll_table_build(&mumu, m_n, NR_M_MUON, e_vis, err)) != NR_OK)
+    if (st != NR_OK || (want->ll && ((st = ll_table_build(&ee, m_n, NR_M_ELECTRON, e_vis, err)) != NR_OK ||
+                                     (st = ll_table_build(&mumu, m_n, NR_M_MUON, e_vis, err)) != NR_OK)))
         return st;
     /* every term this mass can make, reserved at once (no regrowth and copying while pushing) */
     const size_t most = (size_t)s->n_slabs * s->flux->n_bins * (N_T_NODES_NUCLEUS + 2 * N_T_NODES_NUCLEON);
@@ -484,9 +529,9 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
         };
         /* dsigma/dt does not depend on the species (nu and nubar alike, dipole_xsec.c): one t quadrature per
          * flux bin and target serves the neutrinos of every active species in that bin */
-        for (size_t b = 0; b < s->flux->n_bins; b++) {
+        for (size_t b = 0; want->terms && b < s->flux->n_bins; b++) {
             double e = s->flux->e_center[b], n_nu = neutrinos_in_bin(s, p, b);
-            if (!(n_nu > 0))
+            if (!(n_nu > 0) || !(e > want->e_nu_min))
                 continue;
             for (int k = 0; k < 3; k++) {
                 nr_dipole_xsec_at_energy(&tg[k].ctx, e);
@@ -497,23 +542,27 @@ static nr_status build_production(const setup *s, const nr_param_value *p, doubl
                         continue;
                     /* w[j] [cm^2] x targets [cm^-2] x neutrinos = N made (at mu_N = 1 GeV^-1) */
                     double e_n = nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]);
-                    double p_n = e_n > m_n ? sqrt((e_n - m_n) * (e_n + m_n)) : 0.0, ln_e = log(e_n);
+                    double p_n = e_n > m_n ? sqrt((e_n - m_n) * (e_n + m_n)) : 0.0;
+                    double ln_e = want->ll ? log(e_n) : 0.0;
+                    /* the fractions only where a wanted signal reads them (0 elsewhere) */
                     term t = {e_n, p_n, n_nu * tg[k].per_cm2 * w[j], abs_t[j], si,
-                              nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis), ll_table_at(&ee, ln_e),
-                              ll_table_at(&mumu, ln_e),
+                              want->volume ? nr_two_body_fraction_above_p(e_n, p_n, m_n, e_vis) : 0.0,
+                              want->ll ? ll_table_at(&ee, ln_e) : 0.0, want->ll ? ll_table_at(&mumu, ln_e) : 0.0,
                               /* exactly 0 unless E_N > the cut (the photon's maximum, (E + p)/2, is below E_N) */
-                              e_n > 1000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0) : 0.0,
-                              e_n > 3000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0) : 0.0};
+                              want->ecc && e_n > 1000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 1000.0) : 0.0,
+                              want->ecc && e_n > 3000.0 ? nr_two_body_fraction_above_p(e_n, p_n, m_n, 3000.0) : 0.0};
                     if (push_term(out, t) != 0) {
                         production_free(out);
                         return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
                     }
+                    if (si == 0) /* N made in the target: the slab-0 weights summed in the terms' order */
+                        out->made_target += t.weight;
                 }
             }
         }
     }
-    if ((st = recoil_signal_mu1(s, p, m_n, &out->recoil_events_mu1, err)) == NR_OK)
-        st = collapse_terms(s, p, out, err);
+    if (!want->recoil || (st = recoil_signal_mu1(s, p, m_n, &out->recoil_events_mu1, err)) == NR_OK)
+        st = collapse_terms(s, p, want, out, err);
     if (st != NR_OK)
         production_free(out);
     return st;
@@ -594,7 +643,22 @@ static nr_status dipole_prepare(const nr_model *model, const nr_engine *engine, 
     dipole_state *w = state;
     nr_status st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &w->s, err);
     if (st == NR_OK)
-        st = build_production(&w->s, p, p[P_M_N].number, &w->prod, err);
+        st = build_production(&w->s, p, p[P_M_N].number, &want_all, &w->prod, err);
+    return st;
+}
+
+/* The same for a scan of one signal (want_signal): that signal as dipole_prepare gives it (gamma_decay_volume up to
+ * its production bins' error), the other signals incomplete (signals_at gives what this partial production makes of
+ * them). */
+static nr_status dipole_prepare_signal(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                                       const nr_param_value *p, size_t signal, void *state, nr_error *err)
+{
+    (void)model;
+    dipole_state *w = state;
+    const wanted want = want_signal(p, signal);
+    nr_status st = make_setup(engine, e, p[P_PRODUCTION].choice == 1, &w->s, err);
+    if (st == NR_OK)
+        st = build_production(&w->s, p, p[P_M_N].number, &want, &w->prod, err);
     return st;
 }
 
@@ -606,12 +670,16 @@ static nr_status dipole_signals_at(const nr_model *model, const void *state, con
     const dipole_state *w = state;
     const production *prod = &w->prod;
     coupling_scaling c = scaling_at(prod, p);
+    /* nr_decay_length_m(e_n, m_N, width) of a bin, with its p_N / m_N stored and hbar c / width [m] taken once: the
+     * same operations on the same numbers, so the same bits */
+    const int stable = !(c.width > 0.0) || !(prod->m_n > 0.0);
+    const double ctau = NR_HBARC_GEV_M / c.width; /* [m] */
     memset(values, 0, N_DIPOLE_SIGNALS * sizeof *values);
     values[S_PRODUCED] = c.mu2 * prod->made_target;
     for (size_t k = 0; w->s.have_volume && k < prod->n_vol; k++) { /* the terms' bins: see the file comment */
         const term_bin *b = &prod->vol[k];
         const slab *sl = &w->s.slabs[b->slab];
-        double d = nr_decay_length_m(b->e_n, prod->m_n, c.width);
+        double d = stable ? INFINITY : b->e_n > prod->m_n ? b->p_over_m * ctau : 0.0;
         double in_volume = c.mu2 * w->s.acceptance *
                            nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, w->s.vol_length_m, d);
         values[S_GAMMA_VOLUME] += in_volume * prod->br_gamma * b->w[0];
@@ -620,7 +688,7 @@ static nr_status dipole_signals_at(const nr_model *model, const void *state, con
     }
     for (size_t k = 0; k < prod->n_ecc; k++) {
         const term_bin *b = &prod->ecc[k];
-        double d = nr_decay_length_m(b->e_n, prod->m_n, c.width);
+        double d = stable ? INFINITY : b->e_n > prod->m_n ? b->p_over_m * ctau : 0.0;
         double in_target = c.mu2 * nr_decay_prob_inside_slab(w->s.slabs[0].length_m, d) * prod->br_gamma;
         values[S_GAMMA_ECC_1TEV] += in_target * b->w[0];
         values[S_GAMMA_ECC_3TEV] += in_target * b->w[1];
@@ -725,4 +793,5 @@ const nr_model nr_model_dipole = {
     .signals_at = dipole_signals_at,
     .spectra = dipole_spectra,
     .release = dipole_release,
+    .prepare_signal = dipole_prepare_signal,
 };

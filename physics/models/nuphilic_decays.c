@@ -29,6 +29,7 @@
 #include "models/nuphilic_decays.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <gsl/gsl_integration.h>
@@ -263,8 +264,10 @@ static double poly_t_coef_at(const poly *p, int i, double e)
 }
 
 /* int_{t_lo}^{t_lo + dt} (x P(t, e) + y Q(t, e)) / t^2 dt at the line's e (Q may be NULL), dt > 0 given
- * separately (known without cancellation) */
-static double integral_over_t2(const poly *p, double x, const poly *q, double y, double e, double t_lo, double dt)
+ * separately (known without cancellation); ln_ratio = log1p(dt / t_lo) = ln(t_hi / t_lo), computed by the caller
+ * (once for the two integrals of a fixed-E_Z' line) */
+static double integral_over_t2(const poly *p, double x, const poly *q, double y, double e, double t_lo, double dt,
+                               double ln_ratio)
 {
     double c[POLY_N] = {0};
     int d = p->dt;
@@ -276,7 +279,7 @@ static double integral_over_t2(const poly *p, double x, const poly *q, double y,
             c[i] += y * poly_t_coef_at(q, i, e);
     }
     double t_hi = t_lo + dt;
-    double sum = c[0] * dt / (t_lo * t_hi) + (d >= 1 ? c[1] * log1p(dt / t_lo) : 0.0);
+    double sum = c[0] * dt / (t_lo * t_hi) + (d >= 1 ? c[1] * ln_ratio : 0.0);
     /* t_hi^(k-1) - t_lo^(k-1) = dt sum_{j<k-1} t_hi^j t_lo^(k-2-j), k = 2, 3, 4 */
     const double acc[3] = {1.0, t_hi + t_lo, t_hi * t_hi + t_hi * t_lo + t_lo * t_lo};
     for (int k = 2; k <= d; k++)
@@ -285,6 +288,25 @@ static double integral_over_t2(const poly *p, double x, const poly *q, double y,
 }
 
 enum { LINE_NODES = 48 }; /* Gauss-Legendre nodes per panel of the E_Z' integral of the width */
+
+/* The Gauss-Legendre tables (LINE_NODES and 8 nodes) are the same at every call: built once per process (they
+ * were allocated and freed at every rest-frame spectrum, 9 per prepared m_Z'; issue 11). NULL if out of memory. */
+static gsl_integration_glfixed_table *gl_line_table, *gl8_table;
+static pthread_once_t gl_tables_once = PTHREAD_ONCE_INIT;
+
+static void gl_tables_init(void)
+{
+    gl_line_table = gsl_integration_glfixed_table_alloc(LINE_NODES);
+    gl8_table = gsl_integration_glfixed_table_alloc(8);
+}
+
+static void gl_tables(const gsl_integration_glfixed_table **line, const gsl_integration_glfixed_table **gl8)
+{
+    pthread_once(&gl_tables_once, gl_tables_init);
+    *line = gl_line_table;
+    if (gl8)
+        *gl8 = gl8_table;
+}
 
 typedef struct {
     nr_nuphilic_meson meson;
@@ -312,8 +334,9 @@ static void line_fixed_zp_closed(nr_nuphilic_meson m, double ml, double mz, cons
     if (!(dt > 0) || t_lo <= 0)
         return;
     double norm = 1.0 / (128 * NR_PI * NR_PI * NR_PI * mm2), eps2 = mz2 * mm2 * pz2; /* (m_Z' m_M |q|)^2 */
-    *tot = norm * integral_over_t2(&z->tot, 1, NULL, 0, e_z, t_lo, dt);
-    *lon = norm * integral_over_t2(&z->ab, 2 / eps2, &z->kw, 1, e_z, t_lo, dt);
+    double ln_ratio = log1p(dt / t_lo);
+    *tot = norm * integral_over_t2(&z->tot, 1, NULL, 0, e_z, t_lo, dt, ln_ratio);
+    *lon = norm * integral_over_t2(&z->ab, 2 / eps2, &z->kw, 1, e_z, t_lo, dt, ln_ratio);
 }
 
 /* t^2 |M|^2 of every fixed-E_nu line at once: a polynomial in t and e = E_nu */
@@ -343,7 +366,8 @@ static double line_fixed_nu_closed(nr_nuphilic_meson m, double ml, double mz, co
     double t_lo = mm2 + ml2 - 2 * mm * el_hi, dt = 4 * mm * gb * pl_star;
     if (!(dt > 0) || t_lo <= 0)
         return 0;
-    return integral_over_t2(numerator, 1, NULL, 0, e_nu, t_lo, dt) / (128 * NR_PI * NR_PI * NR_PI * mm2);
+    return integral_over_t2(numerator, 1, NULL, 0, e_nu, t_lo, dt, log1p(dt / t_lo)) /
+           (128 * NR_PI * NR_PI * NR_PI * mm2);
 }
 
 double nr_nuphilic_dgamma_de_nu(nr_nuphilic_meson m, double m_lepton, double m_zp, double e_nu)
@@ -465,14 +489,14 @@ double nr_nuphilic_width_three_body(nr_nuphilic_meson m, double m_lepton, double
 {
     if (!nr_nuphilic_open(m, m_lepton, m_zp))
         return 0.0;
-    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(LINE_NODES);
+    const gsl_integration_glfixed_table *gl;
+    gl_tables(&gl, NULL);
     if (!gl)
         return NAN;
     kin c = {.meson = m, .mm = meson_table[m].mass, .ml = m_lepton, .mz = m_zp, .gl = gl,
              .zp_numerator = zp_line_numerators(m, m_lepton, m_zp)};
     double tot, lon;
     width_parts(&c, &tot, &lon);
-    gsl_integration_glfixed_table_free(gl);
     return tot;
 }
 
@@ -495,13 +519,10 @@ nr_status nr_nuphilic_rest_spectra_compute(nr_nuphilic_meson m, double m_lepton,
     if (!nr_nuphilic_open(m, m_lepton, m_zp))
         return nr_fail(err, NR_EKINEMATIC, "/params/m_Zp", "%s -> l nu Z' is closed for m_Z' = %g GeV",
                        m >= 0 && m < NR_NUPHILIC_N_MESONS ? meson_table[m].name : "?", m_zp);
-    gsl_integration_glfixed_table *gl = gsl_integration_glfixed_table_alloc(LINE_NODES);
-    gsl_integration_glfixed_table *gl8 = gsl_integration_glfixed_table_alloc(8);
-    if (!gl || !gl8) {
-        gsl_integration_glfixed_table_free(gl);
-        gsl_integration_glfixed_table_free(gl8);
+    const gsl_integration_glfixed_table *gl, *gl8;
+    gl_tables(&gl, &gl8);
+    if (!gl || !gl8)
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the quadrature tables");
-    }
     kin c = {m, meson_table[m].mass, m_lepton, m_zp, gl, nu_line_numerator(m, m_lepton, m_zp),
              zp_line_numerators(m, m_lepton, m_zp)};
     double lon;
@@ -537,8 +558,6 @@ nr_status nr_nuphilic_rest_spectra_compute(nr_nuphilic_meson m, double m_lepton,
         out->prob_zp_trans[i] = t1 - l1;
         sum_zp += t1;
     }
-    gsl_integration_glfixed_table_free(gl);
-    gsl_integration_glfixed_table_free(gl8);
     if (!(sum_nu > 0 && sum_zp > 0 && out->width > 0))
         return nr_fail(err, NR_ENUMERIC, "/params/m_Zp", "three-body spectrum of %s vanished at m_Z' = %g GeV",
                        meson_table[m].name, m_zp);

@@ -323,46 +323,139 @@ static double direct_x_cdf(double x, const void *p)
     return c->cumulative[k] + (u - k) * c->sp->prob_nu[k];
 }
 
+/* nr_nuphilic_transfer of direct_x_cdf with the same arithmetic, stopping at the first flux edge past the
+ * direct neutrino's end point at every node (there the CDF is 1 at both edges of every further bin, which then
+ * gets w (1 - 1) = 0): for the low meson bins most of the grid (issue 11). */
+static void direct_transfer(const nr_flux *flux, double m_lo, double m_hi, const direct_ctx *c, double *prob)
+{
+    size_t n = flux->n_bins;
+    for (size_t i = 0; i < n; i++)
+        prob[i] = 0;
+    for (int g = 0; g < 8; g++) {
+        double e = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * nr_nuphilic_gl8_x[g], w = 0.5 * nr_nuphilic_gl8_w[g];
+        double x = flux->e_lo[0] / e, prev = direct_x_cdf(x, c);
+        for (size_t i = 0; i < n; i++) {
+            /* direct_x_cdf's end-point test (u >= NR_NUPHILIC_N_NU_BINS) at the bin's lower edge: the CDF is 1 there
+             * and, u growing with the edge, at every further edge */
+            if (0.5 * x * c->m_meson / c->sp->e_nu_max * NR_NUPHILIC_N_NU_BINS >= NR_NUPHILIC_N_NU_BINS)
+                break;
+            x = flux->e_hi[i] / e;
+            double next = direct_x_cdf(x, c);
+            prob[i] += w * (next - prev);
+            prev = next;
+        }
+    }
+}
+
 static double zp_bin_energy(nr_nuphilic_meson m, double m_zp, int k)
 {
     return sqrt(nr_nuphilic_zp_bin_edge(m, m_zp, k) * nr_nuphilic_zp_bin_edge(m, m_zp, k + 1));
 }
 
-/* nr_nuphilic_transfer of zp_x_cdf for both polarisations at once (the same arithmetic, so the same numbers):
- * the Z' momentum and the CDF support once per Z' energy instead of once per flux-bin edge, and the edges above
- * the support (CDF 1 on both sides of a bin) skipped. */
-static void zp_transfer_both(const nr_flux *flux, double m_lo, double m_hi, double e_zp, double m_zp, double m_meson,
-                             double *prob_long, double *prob_trans)
+/* The meson-bin side of a Z' transfer, the same at every m_Z' and Z' energy: the 8 Gauss-Legendre meson energies
+ * E_g [GeV] of bin j (weights w_g = gl8_w / 2), the moments of u_g = 1/E_g [1/GeV] about their weighted mean
+ * (M0 = sum w_g, D_n = sum w_g (u_g - u_mean)^n), and at every flux edge the rest-frame neutrino energy
+ * es = E_edge m_M / (2 E_g) [GeV] at the lowest and the highest E_g (the largest and the smallest es). */
+typedef struct {
+    double e[8], u_mean, m0, d1, d2, d3;
+    double es_max[NR_NUPHILIC_MAX_BINS + 1], es_min[NR_NUPHILIC_MAX_BINS + 1];
+} zp_meson_bin;
+
+static double flux_edge(const nr_flux *flux, size_t i)
 {
+    return i == 0 ? flux->e_lo[0] : flux->e_hi[i - 1];
+}
+
+static void zp_meson_bin_init(const nr_flux *flux, double m_lo, double m_hi, double m_meson, zp_meson_bin *b)
+{
+    double su = 0;
+    b->m0 = 0;
+    for (int g = 0; g < 8; g++) {
+        b->e[g] = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * nr_nuphilic_gl8_x[g];
+        b->m0 += 0.5 * nr_nuphilic_gl8_w[g];
+        su += 0.5 * nr_nuphilic_gl8_w[g] / b->e[g];
+    }
+    b->u_mean = su / b->m0;
+    b->d1 = b->d2 = b->d3 = 0;
+    for (int g = 0; g < 8; g++) {
+        double w = 0.5 * nr_nuphilic_gl8_w[g], d = 1 / b->e[g] - b->u_mean;
+        b->d1 += w * d;
+        b->d2 += w * d * d;
+        b->d3 += w * d * d * d;
+    }
+    for (size_t i = 0; i <= flux->n_bins; i++) { /* as in the per-node sum below: 0.5 (E_edge / E_g) m_M */
+        b->es_max[i] = 0.5 * (flux_edge(flux, i) / b->e[0]) * m_meson;
+        b->es_min[i] = 0.5 * (flux_edge(flux, i) / b->e[7]) * m_meson;
+    }
+}
+
+/* nr_nuphilic_transfer of the Z' -> nu CDF (nr_nuphilic_zp_nu_cdf) for both polarisations at once: the
+ * meson-energy average G(edge) = sum_g w_g F(c_g), c_g = (2 es_g - E_Z') / p_Z' = cos theta* of a neutrino at the
+ * flux edge seen from meson energy E_g, at every edge; bin i gets G(edge i+1) - G(edge i). F is the cubic
+ * nr_nuphilic_zp_nu_cdf_long/_trans inside the support (|c| < 1), 0 below and 1 above it. Where every node of
+ * an edge is inside, c_g = c_mean + a (u_g - u_mean) with a = E_edge m_M / p_Z', and the sum of the cubic is
+ * written with the moments of zp_meson_bin (one evaluation instead of eight, the same quadrature; the
+ * expansion about the mean keeps every term of order one, |c_g| < 1); edges where the support ends between
+ * nodes are summed node by node. Agrees with nr_nuphilic_transfer to rounding (tests/test_nuphilic_flux.c). */
+static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double e_zp, double m_zp, double m_meson,
+                             double *prob_long, double *prob_trans, size_t *first, size_t *end)
+{
+    /* [*first, *end): the bins with a nonzero entry of either polarisation (0, 0 if none) */
+    *first = *end = 0;
+#define ZP_WRITE(i, l, t)                                                                                              \
+    do {                                                                                                               \
+        prob_long[i] = (l);                                                                                            \
+        prob_trans[i] = (t);                                                                                           \
+        if (prob_long[i] != 0 || prob_trans[i] != 0) {                                                                 \
+            if (*end == 0)                                                                                             \
+                *first = (i);                                                                                          \
+            *end = (i) + 1;                                                                                            \
+        }                                                                                                              \
+    } while (0)
     size_t n = flux->n_bins;
-    for (size_t i = 0; i < n; i++)
-        prob_long[i] = prob_trans[i] = 0;
     double p = sqrt(fmax(e_zp * e_zp - m_zp * m_zp, 0));
     double lo = 0.5 * (e_zp - p), hi = 0.5 * (e_zp + p);
-    for (int g = 0; g < 8; g++) {
-        double e = 0.5 * (m_lo + m_hi) + 0.5 * (m_hi - m_lo) * nr_nuphilic_gl8_x[g], w = 0.5 * nr_nuphilic_gl8_w[g];
-        double prev_l = 0, prev_t = 0;
-        for (size_t i = 0; i <= n; i++) {
-            double es = 0.5 * ((i == 0 ? flux->e_lo[0] : flux->e_hi[i - 1]) / e) * m_meson, next_l, next_t;
-            if (es <= lo) {
-                next_l = next_t = 0.0;
-            } else if (es >= hi) {
-                next_l = next_t = 1.0;
-            } else { /* as nr_nuphilic_zp_nu_cdf */
-                double c = (2 * es - e_zp) / p;
-                next_l = nr_nuphilic_zp_nu_cdf_long(c);
-                next_t = nr_nuphilic_zp_nu_cdf_trans(c);
+    double prev_l = 0, prev_t = 0; /* every bin is written once: below, or 0 above the support */
+    for (size_t i = 0; i <= n; i++) {
+        double gl, gt;
+        if (b->es_max[i] <= lo) { /* every node below the support */
+            gl = gt = 0;
+        } else if (b->es_min[i] >= hi) { /* every node above: this and every further edge at G = M0 */
+            if (i > 0)
+                ZP_WRITE(i - 1, b->m0 - prev_l, b->m0 - prev_t);
+            for (; i < n; i++)
+                prob_long[i] = prob_trans[i] = 0;
+            return;
+        } else if (b->es_min[i] > lo && b->es_max[i] < hi) { /* every node inside */
+            double edge = flux_edge(flux, i), a = edge * m_meson / p;
+            double c = (edge * m_meson * b->u_mean - e_zp) / p;
+            double s1 = b->m0 * c + a * b->d1;
+            double s3 = b->m0 * c * c * c + 3 * c * c * a * b->d1 + 3 * c * a * a * b->d2 + a * a * a * b->d3;
+            gl = 0.5 * b->m0 + 0.75 * (s1 - s3 / 3);
+            gt = 0.5 * b->m0 + 0.375 * (s1 + s3 / 3);
+        } else { /* the support ends between nodes: node by node, as nr_nuphilic_zp_nu_cdf */
+            double edge = flux_edge(flux, i);
+            gl = gt = 0;
+            for (int g = 0; g < 8; g++) {
+                double w = 0.5 * nr_nuphilic_gl8_w[g], es = 0.5 * (edge / b->e[g]) * m_meson;
+                if (es <= lo)
+                    continue;
+                if (es >= hi) {
+                    gl += w;
+                    gt += w;
+                } else {
+                    double c = (2 * es - e_zp) / p;
+                    gl += w * nr_nuphilic_zp_nu_cdf_long(c);
+                    gt += w * nr_nuphilic_zp_nu_cdf_trans(c);
+                }
             }
-            if (i > 0) {
-                prob_long[i - 1] += w * (next_l - prev_l);
-                prob_trans[i - 1] += w * (next_t - prev_t);
-            }
-            if (prev_l == 1.0 && next_l == 1.0 && prev_t == 1.0 && next_t == 1.0)
-                break; /* above the support: every further bin gets w * (1 - 1) */
-            prev_l = next_l;
-            prev_t = next_t;
         }
+        if (i > 0)
+            ZP_WRITE(i - 1, gl - prev_l, gt - prev_t);
+        prev_l = gl;
+        prev_t = gt;
     }
+#undef ZP_WRITE
 }
 
 void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p)
@@ -378,6 +471,12 @@ void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p)
         p->zp_beta_gamma[m] = NULL;
         free(p->zp_range[m]);
         p->zp_range[m] = NULL;
+        for (int pol = 0; pol < 2; pol++) {
+            free(p->zp_prompt[m][pol]);
+            p->zp_prompt[m][pol] = NULL;
+        }
+        free(p->zp_prompt_range[m]);
+        p->zp_prompt_range[m] = NULL;
     }
 }
 
@@ -430,7 +529,7 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
                     direct_ctx dc;
                     direct_ctx_init(&dc, sp, nr_nuphilic_meson_get(m)->mass);
                     for (size_t j = 0; j < mesons->n[m]; j++)
-                        nr_nuphilic_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], direct_x_cdf, &dc, cols + j * n);
+                        direct_transfer(flux, mesons->lo[m][j], mesons->hi[m][j], &dc, cols + j * n);
                 }
                 meson_used[m] = 1;
                 ch->br = sp->width / nr_nuphilic_meson_width(m);
@@ -464,25 +563,65 @@ nr_status nr_nuphilic_prepare(const nr_nuphilic_mesons *mesons, const nr_flux *f
             nr_nuphilic_prepared_free(out);
             return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
         }
+        zp_meson_bin *bins = malloc(nj * sizeof *bins);
+        if (!bins) {
+            nr_nuphilic_prepared_free(out);
+            return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
+        }
+        for (size_t j = 0; j < nj; j++)
+            zp_meson_bin_init(flux, mesons->lo[m][j], mesons->hi[m][j], mm, &bins[j]);
         for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
             double ek = zp_bin_energy(m, m_zp, k), pk = sqrt(fmax(ek * ek - m_zp * m_zp, 0));
             for (size_t j = 0; j < nj; j++) {
                 size_t kj = (size_t)k * nj + j;
-                zp_transfer_both(flux, mesons->lo[m][j], mesons->hi[m][j], ek, m_zp, mm, t[0] + kj * n, t[1] + kj * n);
-                /* the flux bins this (k, j) reaches: [first, end) of the nonzero entries of either polarisation */
-                size_t first = n, end = 0;
-                for (size_t i = 0; i < n; i++)
-                    if (t[0][kj * n + i] != 0 || t[1][kj * n + i] != 0) {
-                        if (first == n)
-                            first = i;
-                        end = i + 1;
-                    }
-                range[2 * kj] = (unsigned short)(first < end ? first : 0);
+                /* and the flux bins this (k, j) reaches: [first, end) of the nonzero entries of either polarisation */
+                size_t first, end;
+                zp_transfer_both(flux, &bins[j], ek, m_zp, mm, t[0] + kj * n, t[1] + kj * n, &first, &end);
+                range[2 * kj] = (unsigned short)first;
                 range[2 * kj + 1] = (unsigned short)end;
                 /* lab Z' of a forward decay (002 Eq. 5's boost): beta gamma = p/m, the coupling-independent factor
                  * of nr_decay_length_m (same arithmetic); 0: at rest */
                 double e_lab = sqrt(mesons->lo[m][j] * mesons->hi[m][j]) * (ek + pk) / mm;
                 bg[kj] = e_lab > m_zp ? sqrt((e_lab - m_zp) * (e_lab + m_zp)) / m_zp : 0.0;
+            }
+        }
+        free(bins);
+        /* the running sums over meson bins of the count-weighted transfers (zp_prompt, see nuphilic_flux.h) */
+        unsigned short *pr = malloc(2 * NR_NUPHILIC_N_ZP_BINS * (nj + 1) * sizeof *pr);
+        out->zp_prompt_range[m] = pr;
+        for (int pol = 0; pol < 2; pol++) /* every row written below (J = 0 zeroed, the others copied and added) */
+            out->zp_prompt[m][pol] = malloc(NR_NUPHILIC_N_ZP_BINS * (nj + 1) * n * sizeof *out->zp_prompt[m][pol]);
+        if (!pr || !out->zp_prompt[m][0] || !out->zp_prompt[m][1]) {
+            nr_nuphilic_prepared_free(out);
+            return nr_fail(err, NR_ENOMEM, "", "out of memory for the Z' transfer tables");
+        }
+        for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
+            size_t k0 = (size_t)k * (nj + 1);
+            pr[2 * k0] = pr[2 * k0 + 1] = 0; /* J = 0: the empty sum */
+            for (int pol = 0; pol < 2; pol++)
+                memset(out->zp_prompt[m][pol] + k0 * n, 0, n * sizeof *out->zp_prompt[m][pol]);
+            for (size_t j = 0; j < nj; j++) {
+                size_t kj = (size_t)k * nj + j, kJ = k0 + j + 1;
+                unsigned short a = pr[2 * (kJ - 1)], b = pr[2 * (kJ - 1) + 1];
+                double w = mesons->count[m][0][j] + mesons->count[m][1][j];
+                for (int pol = 0; pol < 2; pol++) {
+                    double *dst = out->zp_prompt[m][pol] + kJ * n;
+                    memcpy(dst, dst - n, n * sizeof *dst);
+                    if (w > 0) /* as the per-point sum, which skips the others */
+                        for (size_t i = range[2 * kj]; i < range[2 * kj + 1]; i++)
+                            dst[i] += w * t[pol][kj * n + i];
+                }
+                if (w > 0 && range[2 * kj + 1] > 0) { /* the union of the ranges */
+                    if (b == 0) {
+                        a = range[2 * kj];
+                        b = range[2 * kj + 1];
+                    } else {
+                        a = range[2 * kj] < a ? range[2 * kj] : a;
+                        b = range[2 * kj + 1] > b ? range[2 * kj + 1] : b;
+                    }
+                }
+                pr[2 * kJ] = a;
+                pr[2 * kJ + 1] = b;
             }
         }
     }
@@ -560,16 +699,40 @@ void nr_nuphilic_extra_neutrinos(const nr_nuphilic_prepared *p, const double g[N
     }
     double zsum[NR_NUPHILIC_MAX_BINS] = {0};
     double hbarc_over_width = width > 0 ? NR_HBARC_GEV_M / width : INFINITY;
+    /* below this beta gamma L/d > 40 (1 + 1e-9): nr_nuphilic_zp_decay_prob is exactly 1 there (its switch at
+     * L/d > 40 with a margin far above the rounding of L/d) */
+    double bg_prompt = p->distance_m / (40 * (1 + 1e-9) * hbarc_over_width);
     for (int m = 0; m < NR_NUPHILIC_N_MESONS; m++) {
         if (!used[m])
             continue;
         size_t nj = mes->n[m];
         const double *tl = p->zp_transfer[m][0], *tt = p->zp_transfer[m][1], *bg = p->zp_beta_gamma[m];
-        const unsigned short *range = p->zp_range[m];
+        const unsigned short *range = p->zp_range[m], *prange = p->zp_prompt_range[m];
         for (int k = 0; k < NR_NUPHILIC_N_ZP_BINS; k++) {
             if (wl_sum[m][k] == 0 && wt_sum[m][k] == 0)
                 continue;
-            for (size_t j = 0; j < nj; j++) {
+            /* the prompt Z' from the running sums: the meson bins j < jp, all at rest or with beta gamma below
+             * bg_prompt (found by bisection: beta gamma does not decrease with j at fixed k) */
+            size_t jp = 0;
+            if (width > 0) {
+                const double *bgk = bg + (size_t)k * nj;
+                size_t hi = nj;
+                while (jp < hi) {
+                    size_t mid = jp + (hi - jp) / 2;
+                    if (bgk[mid] == 0 || bgk[mid] < bg_prompt)
+                        jp = mid + 1;
+                    else
+                        hi = mid;
+                }
+            }
+            if (jp > 0) {
+                size_t kJ = (size_t)k * (nj + 1) + jp;
+                const double *pl = p->zp_prompt[m][0] + kJ * n, *pt = p->zp_prompt[m][1] + kJ * n;
+                double wl = wl_sum[m][k], wt = wt_sum[m][k];
+                for (size_t i = prange[2 * kJ]; i < prange[2 * kJ + 1]; i++)
+                    zsum[i] += wl * pl[i] + wt * pt[i];
+            }
+            for (size_t j = jp; j < nj; j++) {
                 double w = mes->count[m][0][j] + mes->count[m][1][j];
                 if (!(w > 0))
                     continue;

@@ -99,6 +99,13 @@ typedef struct {
     double *zp_beta_gamma[NR_NUPHILIC_N_MESONS];
     /* flux bins [zp_range[m][2 kj], zp_range[m][2 kj + 1]) hold the nonzero entries of zp_transfer[m][.][kj] */
     unsigned short *zp_range[NR_NUPHILIC_N_MESONS];
+    /* running sums over the meson bins below J of the transfers weighted with the meson count (both charges):
+     * zp_prompt[meson][pol][(k * (n_j + 1) + J) * n_nu + i] = sum_{j < J} W_M(j) zp_transfer[meson][pol][kj][i],
+     * nonzero in the flux bins [zp_prompt_range[m][2 kJ], zp_prompt_range[m][2 kJ + 1]). At fixed Z' energy the
+     * Z' boost grows with the meson bin, so the Z' that decay promptly (decay probability 1 in double precision)
+     * are the meson bins below some J: nr_nuphilic_extra_neutrinos takes their sum from here (issue 11). */
+    double *zp_prompt[NR_NUPHILIC_N_MESONS][2];
+    unsigned short *zp_prompt_range[NR_NUPHILIC_N_MESONS];
     const nr_nuphilic_mesons *mesons;  /* not owned */
 } nr_nuphilic_prepared;
 

@@ -18,6 +18,7 @@
  * {"target_mass_t": 120.625} or {"target_mass_t": 1206.25} (everything else as FASERnu, 002 sec. III).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,30 @@ static nr_status zp_signals_at(const nr_model *model, const void *state, const n
     return NR_OK;
 }
 
+/* The spectra's channel names and labels, the same at every call: written once per process (their snprintf
+ * were a visible part of a chi-square contour's per-point cost, issue 11). */
+typedef char zp_channel_name[NR_CHANNEL_NAME_LEN];
+typedef char zp_channel_label[NR_CHANNEL_NAME_LEN * 2]; /* as nr_table (model.h) */
+static zp_channel_name zp_names[NR_N_SPECIES + NR_N_FLAVOURS];
+static zp_channel_label zp_labels[NR_N_SPECIES + NR_N_FLAVOURS];
+static pthread_once_t zp_names_once = PTHREAD_ONCE_INIT;
+
+static void zp_names_init(void)
+{
+    static const char *const flavour_names[NR_N_FLAVOURS] = {"e", "mu", "tau"};
+    for (size_t c = 0; c < NR_N_SPECIES + NR_N_FLAVOURS; c++) {
+        if (c < NR_N_SPECIES) {
+            snprintf(zp_names[c], sizeof zp_names[c], "flux_%s", nr_species_name((int)c));
+            snprintf(zp_labels[c], sizeof zp_labels[c], "%s crossing the face (true E)", nr_species_name((int)c));
+        } else {
+            size_t f = c - NR_N_SPECIES;
+            snprintf(zp_names[c], sizeof zp_names[c], "cc_%s", flavour_names[f]);
+            snprintf(zp_labels[c], sizeof zp_labels[c], "nu_%s + nubar_%s CC events (reco E)", flavour_names[f],
+                     flavour_names[f]);
+        }
+    }
+}
+
 static nr_status zp_spectra(const nr_model *model, const void *state, const nr_param_value *p, nr_table *out,
                             nr_error *err)
 {
@@ -192,21 +217,11 @@ static nr_status zp_spectra(const nr_model *model, const void *state, const nr_p
         return st;
     double nu[NR_N_SPECIES * NR_NUPHILIC_MAX_BINS], ev[NR_N_FLAVOURS][NR_NUPHILIC_MAX_BINS];
     events_at(s, p, nu, ev);
-    static const char *const flavour_names[NR_N_FLAVOURS] = {"e", "mu", "tau"};
+    pthread_once(&zp_names_once, zp_names_init);
     for (size_t c = 0; c < NR_N_SPECIES + NR_N_FLAVOURS; c++) {
-        const double *row;
-        if (c < NR_N_SPECIES) {
-            snprintf(out->channel[c], sizeof out->channel[c], "flux_%s", nr_species_name((int)c));
-            snprintf(out->channel_label[c], sizeof out->channel_label[c], "%s crossing the face (true E)",
-                     nr_species_name((int)c));
-            row = nu + c * n;
-        } else {
-            size_t f = c - NR_N_SPECIES;
-            snprintf(out->channel[c], sizeof out->channel[c], "cc_%s", flavour_names[f]);
-            snprintf(out->channel_label[c], sizeof out->channel_label[c], "nu_%s + nubar_%s CC events (reco E)",
-                     flavour_names[f], flavour_names[f]);
-            row = ev[f];
-        }
+        memcpy(out->channel[c], zp_names[c], sizeof zp_names[c]);
+        memcpy(out->channel_label[c], zp_labels[c], sizeof zp_labels[c]);
+        const double *row = c < NR_N_SPECIES ? nu + c * n : ev[c - NR_N_SPECIES];
         memcpy(out->events + c * n, row, n * sizeof *row);
     }
     snprintf(out->x_name, sizeof out->x_name, "E_nu");

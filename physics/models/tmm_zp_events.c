@@ -126,13 +126,12 @@ nr_status nr_tmm_prepare(const nr_engine *engine, const nr_experiment *e, const 
     if (flux->n_bins > MAX_FLUX_BINS)
         return nr_fail(err, NR_EDATA, e->flux_set, "flux table has %zu bins, at most %d supported", flux->n_bins,
                        MAX_FLUX_BINS);
-    const nr_pdf *pdf = nr_engine_pdf(engine, PDF_SET);
-    if (!pdf)
-        return nr_fail(err, NR_EDATA, "/pdf", "the PDF set %s is not installed", PDF_SET);
-    s->dc = nr_engine_darkcast(engine);
-    if (!s->dc)
-        return nr_fail(err, NR_EDATA, "/darkcast", "the DarkCast tables are not installed");
-    nr_status st = split_widths(s, err);
+    const nr_pdf *pdf = NULL;
+    nr_status st = nr_engine_get_pdf(engine, PDF_SET, &pdf, err); /* read on first use (engine.h) */
+    if (st == NR_OK)
+        st = nr_engine_get_darkcast(engine, &s->dc, err);
+    if (st == NR_OK)
+        st = split_widths(s, err);
     if (st != NR_OK)
         return st;
     const nr_material *mat = e->target;

@@ -276,11 +276,10 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
 {
     memset(pr, 0, sizeof *pr);
     pr->mass = p[P_MASS].number;
-    pr->darkcast = nr_engine_darkcast(engine);
     pr->volume = (nr_decay_volume){e->distance_m, e->length_m, e->radius_m};
     pr->luminosity_fb = e->luminosity_fb;
-    nr_status st = couplings_of(kind, p, &pr->couplings, err);
-    if (st != NR_OK || (st = widths_of(pr->darkcast, p, &pr->couplings, &pr->widths, err)) != NR_OK)
+    nr_status st = nr_engine_get_darkcast(engine, &pr->darkcast, err); /* read on first use (engine.h) */
+    if (st != NR_OK || (st = couplings_of(kind, p, &pr->couplings, err)) != NR_OK || (st = widths_of(pr->darkcast, p, &pr->couplings, &pr->widths, err)) != NR_OK)
         return st;
     const nr_zprime_couplings *c = &pr->couplings;
     pr->br_visible = nr_zprime_br_visible(&pr->widths);
@@ -310,11 +309,10 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
         nr_quark_vector_couplings q = {c->f[NR_ZP_F_U].g_v, c->f[NR_ZP_F_D].g_v, c->f[NR_ZP_F_S].g_v};
         const int pdg[2] = {111, 221};
         for (int k = 0; k < 2 && st == NR_OK; k++) {
-            const nr_hadron_table *mesons = nr_engine_mesons(engine, meson_energy(e), pdg[k]);
+            const nr_hadron_table *mesons = NULL;
             double br = 0.0;
-            if (!mesons)
-                st = nr_fail(err, NR_EDATA, "", "no forward meson table for %s", meson_energy(e));
-            else if ((st = nr_meson_br_x_gamma(pdg[k], pr->mass, &q, &br, err)) == NR_OK && br > 0) {
+            if ((st = nr_engine_get_mesons(engine, meson_energy(e), pdg[k], &mesons, err)) == NR_OK &&
+                (st = nr_meson_br_x_gamma(pdg[k], pr->mass, &q, &br, err)) == NR_OK && br > 0) {
                 /* decay angles integrated exactly over the acceptance (llp_mesons.h; converged, issue 10) */
                 int mech = k == 0 ? MECH_PI0 : MECH_ETA;
                 st = accept_meson_decays(engine, meson_energy(e), pdg[k], mesons, pr->mass, br, &pr->volume,
@@ -394,6 +392,12 @@ static nr_status vector_check(const nr_model *model, const nr_engine *engine, co
         if (proton && !(p[P_BREM_Z_MIN].number < p[P_BREM_Z_MAX].number))
             return nr_fail(err, NR_EINPUT, "/params/brem_z_min", "brem_z_min (%g) must be below brem_z_max (%g)",
                            p[P_BREM_Z_MIN].number, p[P_BREM_Z_MAX].number);
+        /* bremsstrahlung's range first: below it neither mechanism applies; above BMPT's, bremsstrahlung does */
+        if (proton && p[P_PRODUCTION].choice != 1) { /* bremsstrahlung: the pp fit's range (bremsstrahlung.h) */
+            nr_status st = nr_brem_check_fixed_target_beam(e->beam_energy_gev, NR_BEAM_ENERGY_WHERE, err);
+            if (st != NR_OK)
+                return st;
+        }
         if (proton && p[P_PRODUCTION].choice != 2) { /* pi0 and eta: the BMPT range (forward_mesons.h) */
             nr_status st = nr_forward_meson_check_beam(e->beam_energy_gev, err);
             if (st != NR_OK)

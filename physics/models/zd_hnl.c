@@ -536,11 +536,10 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
     const nr_quark_vector_couplings q = nr_quark_couplings_dark_photon(eps);
     const int pdg[2] = {111, 221};
     for (int k = 0; k < 2 && st == NR_OK; k++) {
-        const nr_hadron_table *mesons = nr_engine_mesons(engine, meson_energy(e), pdg[k]);
+        const nr_hadron_table *mesons = NULL;
         double br = 0.0;
-        if (!mesons)
-            st = nr_fail(err, NR_EDATA, "", "no forward meson table for %s", meson_energy(e));
-        else if ((st = nr_meson_br_x_gamma(pdg[k], m_zd, &q, &br, err)) == NR_OK && br > 0)
+        if ((st = nr_engine_get_mesons(engine, meson_energy(e), pdg[k], &mesons, err)) == NR_OK &&
+            (st = nr_meson_br_x_gamma(pdg[k], m_zd, &q, &br, err)) == NR_OK && br > 0)
             st = nr_llp_spectrum_add_meson_decays_in(s, mesons, br, &(nr_meson_decay_sampling){1, 16, 6}, region,
                                                      err);
     }
@@ -1180,8 +1179,9 @@ static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, cons
     nr_status s = make_slabs(engine, e, p[P_PRODUCTION].choice == 1, st, &flux, err);
     st->flux = flux;
     st->flux_scale = nr_experiment_flux_scale(e);
-    if (s == NR_OK)
-        s = nr_zd_widths_compute(&st->base, nr_engine_darkcast(engine), &st->widths_u0, err);
+    const nr_darkcast *dc = NULL;
+    if (s == NR_OK && (s = nr_engine_get_darkcast(engine, &dc, err)) == NR_OK)
+        s = nr_zd_widths_compute(&st->base, dc, &st->widths_u0, err);
     if (s == NR_OK && st->base.m_n < st->base.m_zd) {
         fraction_table_build(&st->nuee, &st->base, st->e_vis_min);
         for (int i = 0; i < EE_TABLE_POINTS && s == NR_OK; i++)

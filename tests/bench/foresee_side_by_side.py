@@ -39,7 +39,8 @@ What is timed:
   and wall as the program prints them; and the whole process (child rusage, wall), which also contains engine
   start-up (data tables read, PDF cross-section tables built for the neutrino models, which B-L does not use)
   and ten runs of the floor program; `bench_bounds engine none` (start-up only) is timed too, and the whole
-  process once more without those PDF tables (BENCH_NO_WARM=1: what a B-L user from nothing needs).
+  process once more without those PDF tables and without the floor runs (BENCH_NO_WARM=1 BENCH_NO_FLOOR=1: what
+  a B-L user from nothing needs).
 The ratio is FORESEE over nureach's contour (CPU over CPU, wall over wall) and over nureach's whole process.
 
 Event counts: nureach's `visible_from_pi0`, `visible_from_eta` and `visible_from_bremsstrahlung` from a daemon
@@ -224,11 +225,13 @@ def time_foresee(foresee_dir, scratch, points, nsample):
 
 def run_bench_bounds(build, preset, points, threads, warm=True):
     """(process CPU [s], process wall [s], the contour's (CPU, wall) [s] as printed or None, the printed line);
-    warm=False skips the PDF tables the daemon builds at start-up (BENCH_NO_WARM=1), which B-L does not use"""
+    warm=False skips the PDF tables the daemon builds at start-up (BENCH_NO_WARM=1), which B-L does not use, and the
+    bench's ten floor runs (BENCH_NO_FLOOR=1), which are no part of nureach's work"""
     exe = os.path.join(build, "tests", "bench_bounds")
     env = dict(os.environ, NUREACH_DATA_DIR=os.environ.get("NUREACH_DATA_DIR", os.path.join(ROOT, "data")))
     if not warm:
         env["BENCH_NO_WARM"] = "1"
+        env["BENCH_NO_FLOOR"] = "1"
     r0, w0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     out = subprocess.run([exe, "engine", preset, str(points), str(threads)], capture_output=True, text=True,
                          check=True, env=env).stdout.strip()
@@ -254,7 +257,8 @@ def time_nureach(build, points, f_cpu, f_wall):
         print(f"  ratio FORESEE / nureach contour: CPU {f_cpu / contour[0]:.0f}, wall {f_wall / contour[1]:.0f}; "
               f"FORESEE / nureach whole process: CPU {f_cpu / cpu:.0f}, wall {f_wall / wall:.0f}", flush=True)
         cpu, wall, _, _ = run_bench_bounds(build, "b_minus_l", points, threads, warm=False)
-        print(f"  whole process without the neutrino models' PDF tables (BENCH_NO_WARM=1): CPU {cpu:.2f} s wall "
+        print(f"  whole process without the neutrino models' PDF tables and the floor runs (BENCH_NO_WARM=1 "
+              f"BENCH_NO_FLOOR=1): CPU {cpu:.2f} s wall "
               f"{wall:.2f} s; ratio FORESEE / nureach CPU {f_cpu / cpu:.0f}, wall {f_wall / wall:.0f}", flush=True)
 
 

@@ -529,6 +529,7 @@ typedef struct {
     double *w, *wp;
 } mtab_node;
 
+#define MTAB_BUSY 8 /* masses being evaluated at once that other threads wait for instead of evaluating them too */
 typedef struct mtab_rows mtab_rows;
 
 #define MTAB_MAX_NODES 512 /* per table (a node holds up to 2 x 1120 doubles): beyond, new masses are evaluated only */
@@ -538,12 +539,18 @@ struct nr_meson_accept_table {
     nr_decay_volume volume;
     double theta_acc, m_m; /* [rad], [GeV] */
     double h;              /* widest bracket in u that is interpolated */
+    double lattice_h;      /* > 0: masses with x = m^2/M^2 < lattice_x_max interpolated between the lattice nodes */
+    double lattice_x_max;  /* u = k lattice_h around them (nr_meson_accept_table_set_lattice)                     */
+    double axis_fraction;  /* of the quadrature of every evaluation (nr_meson_accept_table_set_axis_fraction)     */
     int n_bins;
     double bins_per_decade;
     double *edge;          /* n_bins + 1 bin edges in p [GeV] (the first 0, the last infinite) */
     mtab_rows *rows;       /* the angle-summed rows of the fast evaluation, or NULL (direct evaluation) */
     gl_tables *gl;         /* with rows: every Gauss-Legendre rule they use, built once (read-only after)  */
-    pthread_mutex_t lock;  /* guards n_nodes and node (the nodes themselves are immutable) */
+    pthread_mutex_t lock;  /* guards n_nodes, node and busy (the nodes themselves are immutable) */
+    pthread_cond_t done;   /* signalled when an evaluation in busy ends                                   */
+    int busy[MTAB_BUSY];   /* 1: a thread is evaluating the mass at busy_u[i]                              */
+    double busy_u[MTAB_BUSY];
     int n_nodes;
     mtab_node *node[MTAB_MAX_NODES]; /* sorted by u */
 };
@@ -900,10 +907,17 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
     t->theta_acc = nr_decay_volume_theta_acc(v); /* 004 Eq. (22) */
     t->m_m = meson->mass_gev;
     t->h = step;
+    t->axis_fraction = quad.axis_fraction;
     t->n_bins = NR_LLP_N_P * quad.p_bins_per_cell;
     t->bins_per_decade = quad.p_bins_per_cell / NR_LLP_CELL_LOG10_WIDTH;
     t->edge = malloc(((size_t)t->n_bins + 1) * sizeof *t->edge);
     if (!t->edge || pthread_mutex_init(&t->lock, NULL) != 0) {
+        free(t->edge);
+        free(t);
+        return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+    }
+    if (pthread_cond_init(&t->done, NULL) != 0) {
+        pthread_mutex_destroy(&t->lock);
         free(t->edge);
         free(t);
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
@@ -931,6 +945,7 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t)
     if (!t) return;
     for (int j = 0; j < t->n_nodes; j++)
         mtab_node_free(t->node[j]);
+    pthread_cond_destroy(&t->done);
     pthread_mutex_destroy(&t->lock);
     mtab_rows_free(t->rows);
     if (t->gl) gl_free(t->gl);
@@ -964,6 +979,7 @@ int nr_meson_accept_table_masses(nr_meson_accept_table *t)
 static mtab_node *mtab_compute(const nr_meson_accept_table *t, double m_x, double u)
 {
     nr_meson_decay_quadrature quad = nr_meson_decay_quadrature_default();
+    quad.axis_fraction = t->axis_fraction; /* set before the first evaluation, constant after */
     deposit d;
     const int have_d = deposit_histogram(&d, quad.p_bins_per_cell); /* t's bins: made from the same default */
     mtab_node *n = calloc(1, sizeof *n);
@@ -1007,6 +1023,86 @@ static int mtab_find(const nr_meson_accept_table *t, double u)
     return lo;
 }
 
+void nr_meson_accept_table_set_lattice(nr_meson_accept_table *t, double lattice_h, double x_max)
+{
+    pthread_mutex_lock(&t->lock);
+    t->lattice_h = lattice_h > 0.0 && isfinite(lattice_h) ? lattice_h : 0.0;
+    t->lattice_x_max = t->lattice_h > 0.0 && x_max > 0.0 ? fmin(x_max, 0.5) : 0.0;
+    pthread_mutex_unlock(&t->lock);
+}
+
+void nr_meson_accept_table_set_axis_fraction(nr_meson_accept_table *t, double axis_fraction)
+{
+    pthread_mutex_lock(&t->lock);
+    if (t->n_nodes == 0 && axis_fraction >= 0.0 && axis_fraction <= 0.1) t->axis_fraction = axis_fraction;
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* The node of the table at u (mass m_x), evaluated and kept if it is not there yet. *mine: a node of this call's own
+ * (the table full), to be freed by the caller after use (NULL otherwise). NULL: no memory. */
+static const mtab_node *mtab_node_at(nr_meson_accept_table *t, double m_x, double u, mtab_node **mine)
+{
+    *mine = NULL;
+    const mtab_node *found = NULL;
+    int marked = -1; /* this call's slot in t->busy_u */
+    pthread_mutex_lock(&t->lock);
+    for (;;) {
+        int k = mtab_find(t, u);
+        if (k < t->n_nodes && t->node[k]->u == u) {
+            found = t->node[k];
+            break;
+        }
+        /* another thread evaluating this very mass: wait for its node instead of evaluating it twice */
+        int busy = 0;
+        for (int i = 0; i < MTAB_BUSY && !busy; i++)
+            busy = t->busy[i] && t->busy_u[i] == u;
+        if (!busy) {
+            for (int i = 0; i < MTAB_BUSY && marked < 0; i++)
+                if (!t->busy[i]) {
+                    t->busy[i] = 1;
+                    t->busy_u[i] = u;
+                    marked = i;
+                }
+            break; /* evaluated here (unmarked when every slot is taken: then perhaps twice, the same numbers) */
+        }
+        pthread_cond_wait(&t->done, &t->lock);
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (found) return found;
+    mtab_node *n = mtab_compute(t, m_x, u); /* outside the lock */
+    pthread_mutex_lock(&t->lock);
+    if (marked >= 0) {
+        t->busy[marked] = 0;
+        pthread_cond_broadcast(&t->done); /* waiters find the node, or evaluate it themselves if none was kept */
+    }
+    if (!n) {
+        pthread_mutex_unlock(&t->lock);
+        return NULL;
+    }
+    int k = mtab_find(t, u);
+    if (k < t->n_nodes && t->node[k]->u == u) { /* another thread was first: the same numbers */
+        found = t->node[k];
+    } else if (t->n_nodes < MTAB_MAX_NODES) {
+        memmove(&t->node[k + 1], &t->node[k], (size_t)(t->n_nodes - k) * sizeof *t->node);
+        t->node[k] = n;
+        found = n;
+        t->n_nodes++;
+        n = NULL; /* the table's now */
+    } else {
+        found = *mine = n;
+        n = NULL;
+    }
+    pthread_mutex_unlock(&t->lock);
+    mtab_node_free(n);
+    return found;
+}
+
+/* The mass at u = logit(m^2/M^2) [GeV]. */
+static double mtab_mass(double u, double m_m)
+{
+    return m_m * sqrt(1.0 / (1.0 + exp(-u)));
+}
+
 nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev, double br, nr_llp_accepted *acc,
                                        nr_error *err)
 {
@@ -1015,39 +1111,47 @@ nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev,
     if (st != NR_OK) return st;
     acc->mass_gev = m_x_gev;
     if (!(m_x_gev < t->m_m) || !(br > 0.0)) return accepted_from_bins(NULL, NULL, 0, br, m_x_gev, acc, err);
-    double u = mtab_u(m_x_gev, t->m_m);
+    double u = mtab_u(m_x_gev, t->m_m), r = m_x_gev / t->m_m;
     const mtab_node *nd[2] = {NULL, NULL};
+    mtab_node *mine[2] = {NULL, NULL};
     double lw[2] = {1.0, 0.0};
     pthread_mutex_lock(&t->lock);
-    int k = mtab_find(t, u);
-    if (k < t->n_nodes && t->node[k]->u == u) { /* this very mass: its own evaluation */
-        nd[0] = t->node[k];
-    } else if (k > 0 && k < t->n_nodes && t->node[k]->u - t->node[k - 1]->u <= t->h * (1.0 + 1e-6)) {
-        nd[0] = t->node[k - 1]; /* linear in u between the two computed masses around it */
-        nd[1] = t->node[k];
-        lw[1] = (u - nd[0]->u) / (nd[1]->u - nd[0]->u);
-        lw[0] = 1.0 - lw[1];
-    }
+    double lat_h = t->lattice_h, lat_x = t->lattice_x_max;
     pthread_mutex_unlock(&t->lock);
-    mtab_node *mine = NULL;
-    if (!nd[0]) { /* evaluated here, outside the lock, and kept if there is room */
-        if (!(mine = mtab_compute(t, m_x_gev, u))) return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
-        nd[0] = mine;
+    if (lat_h > 0.0 && r * r < lat_x) {
+        /* light X: linear in u between the lattice nodes u_a = floor(u / h) h and u_a + h, whatever was evaluated
+         * before (so the result does not depend on the order of the requests) */
+        double ua = floor(u / lat_h) * lat_h, ub = ua + lat_h;
+        nd[0] = mtab_node_at(t, mtab_mass(ua, t->m_m), ua, &mine[0]);
+        if (nd[0] && u > ua) {
+            nd[1] = mtab_node_at(t, mtab_mass(ub, t->m_m), ub, &mine[1]);
+            lw[1] = (u - ua) / lat_h;
+            lw[0] = 1.0 - lw[1];
+        }
+        if (!nd[0] || (u > ua && !nd[1])) {
+            mtab_node_free(mine[0]);
+            mtab_node_free(mine[1]);
+            return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
+        }
+    } else {
         pthread_mutex_lock(&t->lock);
-        k = mtab_find(t, u);
-        if (k < t->n_nodes && t->node[k]->u == u) { /* another thread was first: the same numbers */
+        int k = mtab_find(t, u);
+        if (k < t->n_nodes && t->node[k]->u == u) { /* this very mass: its own evaluation */
             nd[0] = t->node[k];
-        } else if (t->n_nodes < MTAB_MAX_NODES) {
-            memmove(&t->node[k + 1], &t->node[k], (size_t)(t->n_nodes - k) * sizeof *t->node);
-            t->node[k] = mine;
-            t->n_nodes++;
-            mine = NULL; /* the table's now */
+        } else if (k > 0 && k < t->n_nodes && t->node[k]->u - t->node[k - 1]->u <= t->h * (1.0 + 1e-6)) {
+            nd[0] = t->node[k - 1]; /* linear in u between the two computed masses around it */
+            nd[1] = t->node[k];
+            lw[1] = (u - nd[0]->u) / (nd[1]->u - nd[0]->u);
+            lw[0] = 1.0 - lw[1];
         }
         pthread_mutex_unlock(&t->lock);
+        if (!nd[0] && !(nd[0] = mtab_node_at(t, m_x_gev, u, &mine[0]))) /* evaluated here, and kept if there is room */
+            return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
     double *w = calloc(2 * (size_t)t->n_bins, sizeof *w), *wp = w ? w + t->n_bins : NULL;
     if (!w) {
-        mtab_node_free(mine);
+        mtab_node_free(mine[0]);
+        mtab_node_free(mine[1]);
         return nr_fail(err, NR_ENOMEM, "meson decays", "out of memory");
     }
     for (int a = 0; a < 2 && nd[a]; a++)
@@ -1055,7 +1159,8 @@ nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev,
             w[nd[a]->i0 + i] += lw[a] * nd[a]->w[i];
             wp[nd[a]->i0 + i] += lw[a] * nd[a]->wp[i];
         }
-    mtab_node_free(mine);
+    mtab_node_free(mine[0]);
+    mtab_node_free(mine[1]);
     /* a bin's mean momentum stays in the bin (guards rounding; a convex combination of two nodes' means of a bin
      * lies in the bin already) */
     for (int i = 0; i < t->n_bins; i++) {
@@ -1073,6 +1178,7 @@ nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev,
 #define NR_MESON_ACCEPT_SET_MAX 4
 struct nr_meson_accept_set {
     const nr_hadron_table *meson;
+    double step, lattice_h, lattice_x_max, axis_fraction; /* of every table (nr_meson_accept_set_new_with) */
     pthread_mutex_t lock;
     int n;
     nr_decay_volume v[NR_MESON_ACCEPT_SET_MAX];
@@ -1081,9 +1187,20 @@ struct nr_meson_accept_set {
 
 nr_meson_accept_set *nr_meson_accept_set_new(const nr_hadron_table *meson)
 {
+    return nr_meson_accept_set_new_with(meson, NR_MESON_ACCEPT_STEP, 0.0, 0.0,
+                                        nr_meson_decay_quadrature_default().axis_fraction);
+}
+
+nr_meson_accept_set *nr_meson_accept_set_new_with(const nr_hadron_table *meson, double step, double lattice_h,
+                                                  double lattice_x_max, double axis_fraction)
+{
     nr_meson_accept_set *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->meson = meson;
+    s->step = step;
+    s->lattice_h = lattice_h;
+    s->lattice_x_max = lattice_x_max;
+    s->axis_fraction = axis_fraction;
     if (pthread_mutex_init(&s->lock, NULL) != 0) {
         free(s);
         return NULL;
@@ -1110,7 +1227,9 @@ nr_meson_accept_table *nr_meson_accept_set_get(nr_meson_accept_set *s, const nr_
     if (!found && s->n < NR_MESON_ACCEPT_SET_MAX) {
         nr_error err;
         nr_meson_accept_table *t = NULL;
-        if (nr_meson_accept_table_new(s->meson, v, NR_MESON_ACCEPT_STEP, &t, &err) == NR_OK) {
+        if (nr_meson_accept_table_new(s->meson, v, s->step, &t, &err) == NR_OK) {
+            nr_meson_accept_table_set_lattice(t, s->lattice_h, s->lattice_x_max);
+            nr_meson_accept_table_set_axis_fraction(t, s->axis_fraction);
             s->v[s->n] = *v;
             s->t[s->n++] = t;
             found = t;

@@ -92,6 +92,16 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t);
 /* nr_llp_accept_meson_decays(meson, m_x_gev, br, v, NULL, acc, err) from the table (see above). */
 nr_status nr_meson_accept_table_accept(nr_meson_accept_table *t, double m_x_gev, double br, nr_llp_accepted *acc,
                                        nr_error *err);
+/* Light X on a lattice (issue 11, the proton dumps): with lattice_h > 0, a mass with x = m_X^2 / M^2 < x_max
+ * (capped at 0.5) gets the linear interpolation in u between the table's masses at the lattice nodes
+ * u_a = floor(u / lattice_h) lattice_h and u_a + lattice_h (evaluated directly on first use and kept), whatever
+ * else the table holds, so its result does not depend on which masses came before. For light X the accepted
+ * production moves with x only (m_X enters through m_X^2 / M^2), so the interpolation error falls like x: measured
+ * for nu-Cal and DUNE (tests/test_llp_mesons.c, test_mass_lattice). lattice_h = 0: off (the default). */
+void nr_meson_accept_table_set_lattice(nr_meson_accept_table *t, double lattice_h, double x_max);
+/* The quadrature's axis_fraction (0..0.1; nr_meson_decay_quadrature) of the table's evaluations instead of the
+ * default's; only before its first evaluation (ignored after, and out of range). */
+void nr_meson_accept_table_set_axis_fraction(nr_meson_accept_table *t, double axis_fraction);
 /* Evaluate new masses directly (nr_llp_accept_meson_decays) instead of by the angle-summed rows (llp_mesons.c,
  * "Fast evaluation"), the default; only before the first mass (for tests comparing the two). */
 void nr_meson_accept_table_direct(nr_meson_accept_table *t);
@@ -106,6 +116,10 @@ int nr_meson_accept_table_masses(nr_meson_accept_table *t);
  * directly). */
 typedef struct nr_meson_accept_set nr_meson_accept_set;
 nr_meson_accept_set *nr_meson_accept_set_new(const nr_hadron_table *meson);
+/* The same with the tables' step, lattice and axis_fraction (nr_meson_accept_table_new, _set_lattice,
+ * _set_axis_fraction); nr_meson_accept_set_new is (meson, NR_MESON_ACCEPT_STEP, 0, 0, the default's axis_fraction). */
+nr_meson_accept_set *nr_meson_accept_set_new_with(const nr_hadron_table *meson, double step, double lattice_h,
+                                                  double lattice_x_max, double axis_fraction);
 void nr_meson_accept_set_free(nr_meson_accept_set *s);
 nr_meson_accept_table *nr_meson_accept_set_get(nr_meson_accept_set *s, const nr_decay_volume *v);
 

@@ -107,11 +107,20 @@ nr_status nr_proton_dump_accept(const nr_experiment *e, double m, const nr_proto
             const nr_hadron_table *mesons = prod->meson_tables[k];
             if (!mesons && (st = nr_forward_meson_table(pdg[k], e->beam_energy_gev, e->target, 1, &own, err)) == NR_OK)
                 mesons = &own;
+            /* the engine's mass memo (nr_proton_dump_meson_accept_table), else a table of this call's own with the
+             * same lattice: the numbers do not depend on what the engine holds */
+            nr_meson_accept_table *tab = mesons == prod->meson_tables[k] ? prod->accept_tables[k] : NULL, *own_tab = NULL;
+            if (st == NR_OK && !tab && (st = nr_meson_accept_table_new(mesons, &v, 0.0, &own_tab, err)) == NR_OK) {
+                nr_meson_accept_table_set_lattice(own_tab, NR_PDUMP_LATTICE_H, NR_PDUMP_LATTICE_X_MAX);
+                nr_meson_accept_table_set_axis_fraction(own_tab, NR_PDUMP_AXIS_FRACTION);
+                tab = own_tab;
+            }
             if (st == NR_OK) {
-                st = nr_llp_accept_meson_decays(mesons, m, br, &v, NULL, &accepted[mech[k]], err);
+                st = nr_meson_accept_table_accept(tab, m, br, &accepted[mech[k]], err);
                 if (st == NR_OK)
                     have[mech[k]] = 1;
             }
+            nr_meson_accept_table_free(own_tab);
             nr_hadron_table_free(&own);
         }
     }
@@ -203,4 +212,38 @@ void nr_proton_dump_meson_table_release(nr_hadron_table *owned)
 {
     if (owned)
         meson_table_release(owned);
+}
+
+/* The engine's memo of accepted meson decays of one memoised meson table (arg), per decay volume. */
+static nr_status accept_set_build(const nr_engine *engine, const void *arg, void **out, nr_error *err)
+{
+    (void)engine;
+    /* step 0: above the lattice a mass reuses only its own evaluation (no order-dependent interpolation) */
+    *out = nr_meson_accept_set_new_with(arg, 0.0, NR_PDUMP_LATTICE_H, NR_PDUMP_LATTICE_X_MAX, NR_PDUMP_AXIS_FRACTION);
+    return *out ? NR_OK : nr_fail(err, NR_ENOMEM, "", "out of memory for a meson-decay table");
+}
+
+static void accept_set_release(void *set)
+{
+    nr_meson_accept_set_free(set);
+}
+
+void nr_proton_dump_meson_accept_table(const nr_engine *engine, const nr_experiment *e, int pdg,
+                                       const nr_hadron_table *mesons, nr_meson_accept_table **table)
+{
+    static const nr_derived_spec spec = {accept_set_build, accept_set_release};
+    *table = NULL;
+    if (!engine || !mesons || !e->target)
+        return;
+    /* the key names the meson table's own key (nr_proton_dump_meson_table), so one key always gets the same table */
+    char key[NR_ENGINE_DERIVED_KEY_LEN];
+    int n = snprintf(key, sizeof key, "proton_dump/acc/%d/%.17g/%s", pdg, e->beam_energy_gev, e->target->name);
+    if (n < 0 || (size_t)n >= sizeof key)
+        return;
+    const void *set = NULL;
+    nr_error ignored;
+    if (nr_engine_derived(engine, key, &spec, mesons, &set, &ignored) != NR_OK || !set)
+        return; /* the memo full: direct evaluation */
+    nr_decay_volume v = {e->distance_m, e->length_m, e->radius_m};
+    *table = nr_meson_accept_set_get((nr_meson_accept_set *)set, &v);
 }

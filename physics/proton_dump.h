@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "experiment.h"
 #include "llp.h"
+#include "llp_mesons.h"
 #include "nr_error.h"
 
 /* s += the bremsstrahlung X per proton on target (in the spectrum's `w_pb` cells) of a proton beam of energy
@@ -39,6 +40,9 @@ typedef struct {
     const nr_hadron_table *meson_tables[2]; /* pi0, eta per proton on target for this dump, from
                                                nr_proton_dump_meson_table (memoised in the engine); NULL: made
                                                here on every call (nr_forward_meson_table, one midpoint per cell) */
+    nr_meson_accept_table *accept_tables[2]; /* pi0, eta: their accepted X memoised in the mass for this dump's
+                                               decay volume (nr_proton_dump_meson_accept_table); NULL: the direct
+                                               evaluation (nr_llp_accept_meson_decays) */
 } nr_proton_dump_production;
 
 /* The pi0 (pdg 111) or eta (221) per proton on target of the dump e (nr_forward_meson_table with one midpoint per
@@ -49,6 +53,22 @@ typedef struct {
 nr_status nr_proton_dump_meson_table(const nr_engine *engine, const nr_experiment *e, int pdg,
                                      const nr_hadron_table **table, nr_hadron_table **owned, nr_error *err);
 void nr_proton_dump_meson_table_release(nr_hadron_table *owned);
+
+/* The accepted X of the memoised meson table `mesons` (from nr_proton_dump_meson_table with *owned NULL) in the decay
+ * volume of e, memoised in the X mass per engine (llp_mesons.h, nr_meson_accept_set; issue 11): a mass evaluated
+ * before costs nothing, and light X (m_X^2 / M^2 < NR_PDUMP_LATTICE_X_MAX) are interpolated linearly in
+ * u = logit(m_X^2 / M^2) between lattice masses NR_PDUMP_LATTICE_H apart (nr_meson_accept_table_set_lattice), which
+ * a contour's neighbouring masses share. No interpolation above: the direct evaluation, kept for that very mass.
+ * *table NULL when none can be had (the engine's memo full, or memory short): then evaluate directly. */
+#define NR_PDUMP_LATTICE_H 0.5
+#define NR_PDUMP_LATTICE_X_MAX 1e-2
+/* Mesons below this fraction of the acceptance cone taken on the beam axis when a mass is evaluated directly
+ * (nr_meson_decay_quadrature; a table evaluates by its angle-summed rows unless they could not be built, llp_mesons.c;
+ * the default's 0.03 is kept for FASER): 20% faster at nu-Cal and DUNE, events within 4.7e-5 of 0.03's (1.9e-4 for the
+ * eta at nu-Cal at short lifetimes; measured on branch pdump at 5372099). */
+#define NR_PDUMP_AXIS_FRACTION 0.1
+void nr_proton_dump_meson_accept_table(const nr_engine *engine, const nr_experiment *e, int pdg,
+                                       const nr_hadron_table *mesons, nr_meson_accept_table **table);
 
 /* The X of mass m_gev entering the decay region of the proton dump e (004 Eq. 22), per proton on target, for each
  * mechanism: accepted[k] and have[k] (k = NR_PDUMP_*); the lists are allocated here (nr_llp_accepted_free).

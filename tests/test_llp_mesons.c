@@ -18,6 +18,7 @@
 #include "llp.h"
 #include "llp_mesons.h"
 #include "nr_test.h"
+#include "proton_dump.h"
 
 /* CHECK_REL with a formatted description */
 #define CHECK_REL_F(got, want, rel, ...)                                                                              \
@@ -423,6 +424,110 @@ static void test_mass_table(void)
     }
 }
 
+/* The lattice of the proton dumps (nr_meson_accept_table_set_lattice with NR_PDUMP_LATTICE_H, _X_MAX; issue 11): at
+ * nu-Cal and DUNE (004 Table V; pi0 and eta of forward_mesons.h, one midpoint per cell, as nr_proton_dump_accept
+ * uses them), the mass half-way between two lattice nodes (where linear interpolation errs most) against the same
+ * table's evaluation of that very mass (a table without lattice: the interpolation error alone; how the table's
+ * evaluation compares with the direct one is test_fast_table's), from 2 m_e to the lattice's end
+ * (m^2/M^2 = NR_PDUMP_LATTICE_X_MAX): the accepted total and the events at a long (c tau = 1e4 d m/(20 GeV), d the
+ * distance to the volume: all but the softest X decay beyond it), a middle (d m/(20 GeV): d ~ the decay length at
+ * 20 GeV) and a short lifetime (0.05 d m/(20 GeV), the upper edges). Above the lattice a mass gets its own evaluation
+ * (bit-identical). Then the result does not depend on which masses the table evaluated before (bit-identical
+ * events), and masses of one lattice cell add no evaluation. */
+static void test_mass_lattice(void)
+{
+    nr_error err;
+    const char *dumps[2] = {"nu-Cal", "DUNE"};
+    const int pdgs[2] = {111, 221};
+    /* tolerances: total 1e-3, lifetimes 5e-3 (measured at this commit, worst of the four: printed) */
+    const double tol[4] = {1e-3, 5e-3, 5e-3, 5e-3}, h = NR_PDUMP_LATTICE_H;
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 2; k++) {
+            const nr_experiment *e = nr_experiment_find(dumps[d]);
+            nr_decay_volume v = {e->distance_m, e->length_m, e->radius_m};
+            nr_hadron_table t = {0};
+            nr_meson_accept_table *tab = NULL, *other = NULL, *ref = NULL;
+            if (nr_forward_meson_table(pdgs[k], e->beam_energy_gev, e->target, 1, &t, &err) != NR_OK ||
+                nr_meson_accept_table_new(&t, &v, 0.0, &tab, &err) != NR_OK ||
+                nr_meson_accept_table_new(&t, &v, 0.0, &other, &err) != NR_OK ||
+                nr_meson_accept_table_new(&t, &v, 0.0, &ref, &err) != NR_OK) {
+                CHECK(0, "%s pdg %d: %s", dumps[d], pdgs[k], err.message);
+                nr_meson_accept_table_free(tab);
+                nr_meson_accept_table_free(other);
+                nr_hadron_table_free(&t);
+                continue;
+            }
+            nr_meson_accept_table_set_lattice(tab, h, NR_PDUMP_LATTICE_X_MAX);
+            nr_meson_accept_table_set_lattice(other, h, NR_PDUMP_LATTICE_X_MAX);
+            nr_meson_accept_table_set_axis_fraction(tab, NR_PDUMP_AXIS_FRACTION);
+            nr_meson_accept_table_set_axis_fraction(other, NR_PDUMP_AXIS_FRACTION);
+            nr_meson_accept_table_set_axis_fraction(ref, NR_PDUMP_AXIS_FRACTION); /* no lattice, step 0: every mass its own */
+            double m_m = t.mass_gev, worst[4] = {0}, worst_m[4] = {0};
+            double x_lo = (2 * NR_M_ELECTRON / m_m) * (2 * NR_M_ELECTRON / m_m), x_hi = NR_PDUMP_LATTICE_X_MAX;
+            int cells = 0;
+            for (double ua = floor(log(x_lo / (1 - x_lo)) / h) * h; ua + h < log(x_hi / (1 - x_hi)); ua += h) {
+                double m = mass_at_u(m_m, ua + 0.5 * h);
+                nr_llp_accepted a, b;
+                CHECK(nr_meson_accept_table_accept(tab, m, 0.5, &a, &err) == NR_OK, "%s", err.message);
+                CHECK(nr_meson_accept_table_accept(ref, m, 0.5, &b, &err) == NR_OK, "%s", err.message);
+                double scale = e->distance_m * m / 20.0, ct[3] = {1e4 * scale, scale, 0.05 * scale}, r[4];
+                r[0] = b.total_pb > 0 ? a.total_pb / b.total_pb - 1 : (a.total_pb > 0 ? 1.0 : 0.0);
+                for (int c = 0; c < 3; c++) {
+                    double na = nr_llp_events_accepted(&a, &v, ct[c], 1.0), nb = nr_llp_events_accepted(&b, &v, ct[c], 1.0);
+                    r[c + 1] = nb > 0 ? na / nb - 1 : (na > 0 ? 1.0 : 0.0);
+                }
+                for (int c = 0; c < 4; c++) {
+                    if (fabs(r[c]) > worst[c]) {
+                        worst[c] = fabs(r[c]);
+                        worst_m[c] = m;
+                    }
+                    CHECK(fabs(r[c]) < tol[c], "%s pdg %d m = %.6g GeV: lattice vs own, %s %.3g", dumps[d], pdgs[k], m,
+                          c == 0 ? "total" : (c == 1 ? "long" : (c == 2 ? "middle" : "short")), r[c]);
+                }
+                nr_llp_accepted_free(&a);
+                nr_llp_accepted_free(&b);
+                cells++;
+            }
+            printf("%s pdg %d lattice (%g in u up to m^2/M^2 = %g, %d cells) vs the mass's own evaluation half-way: worst "
+                   "total %.2e (m %.4g), long-lived %.2e (m %.4g), middle %.2e (m %.4g), short-lived %.2e (m %.4g)\n",
+                   dumps[d], pdgs[k], h, x_hi, cells, worst[0], worst_m[0], worst[1], worst_m[1], worst[2], worst_m[2],
+                   worst[3], worst_m[3]);
+            /* above the lattice: no interpolation, the mass's own evaluation (bit-identical events) */
+            for (double x = 0.05; x < 0.9; x += 0.25) {
+                double m = m_m * sqrt(x), ct = e->distance_m * m / 20.0;
+                nr_llp_accepted a, b;
+                CHECK(nr_meson_accept_table_accept(tab, m, 1.0, &a, &err) == NR_OK &&
+                          nr_meson_accept_table_accept(ref, m, 1.0, &b, &err) == NR_OK,
+                      "%s", err.message);
+                CHECK(a.n == b.n && nr_llp_events_accepted(&a, &v, ct, 1.0) == nr_llp_events_accepted(&b, &v, ct, 1.0),
+                      "%s pdg %d m = %.4g GeV: above the lattice, the mass's own evaluation", dumps[d], pdgs[k], m);
+                nr_llp_accepted_free(&a);
+                nr_llp_accepted_free(&b);
+            }
+            /* order: a mass in `other` first, then in `tab` after all the masses above: the same numbers; another mass
+             * of the same lattice cell costs no evaluation */
+            double m = mass_at_u(m_m, floor(log(1e-4 / (1 - 1e-4)) / h) * h + 0.3 * h);
+            nr_llp_accepted a, b;
+            CHECK(nr_meson_accept_table_accept(other, m, 1.0, &a, &err) == NR_OK &&
+                      nr_meson_accept_table_accept(tab, m, 1.0, &b, &err) == NR_OK,
+                  "order");
+            double ct = e->distance_m * m / 20.0;
+            CHECK(nr_llp_events_accepted(&a, &v, ct, 1.0) == nr_llp_events_accepted(&b, &v, ct, 1.0) && a.n == b.n,
+                  "%s pdg %d: the same events whatever the table evaluated before", dumps[d], pdgs[k]);
+            nr_llp_accepted_free(&a);
+            nr_llp_accepted_free(&b);
+            int held = nr_meson_accept_table_masses(other);
+            CHECK(nr_meson_accept_table_accept(other, m * 1.01, 1.0, &a, &err) == NR_OK &&
+                      nr_meson_accept_table_masses(other) == held,
+                  "%s pdg %d: a mass of the same lattice cell is interpolated, not evaluated", dumps[d], pdgs[k]);
+            nr_llp_accepted_free(&a);
+            nr_meson_accept_table_free(ref);
+            nr_meson_accept_table_free(other);
+            nr_meson_accept_table_free(tab);
+            nr_hadron_table_free(&t);
+        }
+}
+
 /* The fast evaluation of a mass by the angle-summed rows (llp_mesons.c, issue 11) against the direct evaluation
  * converged further (32 nodes per interval instead of 4, every meson at its own angle), at 25 (FASER Run 3) and 9
  * (FASER2) masses from 5 MeV to 1 - m^2/M^2 = 1e-5, EPOS-LHC 13.6 TeV: accepted total and events at a long, a middle and a short lifetime.
@@ -504,6 +609,7 @@ int main(void)
     test_axis_mesons();
     test_tables();
     test_mass_table();
+    test_mass_lattice();
     test_fast_table();
     return nr_test_summary();
 }

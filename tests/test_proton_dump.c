@@ -103,7 +103,7 @@ static void test_accept(void)
     nr_experiment nucal = *nr_experiment_find("nu-Cal");
     nr_proton_dump_production prod = {1, 1, nr_quark_couplings_dark_photon(1.0),
                                       nr_proton_couplings_dark_photon(1.0),
-                                      nr_brem_options_default(1.0), {NULL, NULL}};
+                                      nr_brem_options_default(1.0), {NULL, NULL}, {NULL, NULL}};
     nr_llp_accepted acc[NR_PDUMP_N_MECH], cut[NR_PDUMP_N_MECH];
     int have[NR_PDUMP_N_MECH], have_cut[NR_PDUMP_N_MECH];
     CHECK(nr_proton_dump_accept(&nucal, 0.05, &prod, acc, have, &err) == NR_OK, "accept: %s", err.message);

@@ -238,8 +238,12 @@ static nr_status build_proton_dump(const nr_engine *engine, const nr_experiment 
     const int pdg[2] = {111, 221};
     nr_hadron_table *owned[2] = {NULL, NULL}; /* tables beyond the engine's memo (nr_proton_dump_meson_table) */
     nr_status st = NR_OK;
-    for (int k = 0; k < 2 && prod.mesons && st == NR_OK; k++)
+    for (int k = 0; k < 2 && prod.mesons && st == NR_OK; k++) {
         st = nr_proton_dump_meson_table(engine, e, pdg[k], &prod.meson_tables[k], &owned[k], err);
+        /* their accepted X memoised in the mass (issue 11), for the engine's tables only */
+        if (st == NR_OK && !owned[k])
+            nr_proton_dump_meson_accept_table(engine, e, pdg[k], prod.meson_tables[k], &prod.accept_tables[k]);
+    }
     if (st == NR_OK)
         st = nr_proton_dump_accept(e, pr->mass, &prod, pr->accepted, pr->have, err);
     for (int k = 0; k < 2; k++)

@@ -100,6 +100,35 @@ async function contourPaths(page) {
   return page.$$eval("#plot svg path.contour", (ps) => ps.map((p) => ({ d: p.getAttribute("d") || "", fill: p.getAttribute("fill") })));
 }
 
+/* The scan both Cancel checks start: the integration tests' long_scan (tests/integration/nrtest.py), zd_hnl m_N x
+ * m_ZD at FASERnu2, 200 x 200, the fixed mass relation, so every point prepares a new Z_D and N production: about an
+ * hour on an idle 2-core machine, still running when Cancel is clicked however fast the machine. The scans used here
+ * before came down with issue 11: a dark_photon m_Ap x m_NR 200 x 200 grid to seconds, a zd_hnl 60 x 60 m_N x U2 grid
+ * to 0.8 s (2026-12-06, idle machine), short enough to end before the click. */
+const LONG_SCAN = {
+  model: "zd_hnl", experiment: "FASERnu2", signal: "nuee_primary",
+  params: { mass_relation: "fixed", flavour: "tau", epsilon: 1e-3 },
+  x: { param: "m_N", min: 0.003, max: 0.01, points: 200, scale: "log" },
+  y: { param: "m_ZD", min: 0.03, max: 0.3, points: 200, scale: "log" },
+};
+
+async function setLongScan(page) {
+  await page.selectOption("#model", LONG_SCAN.model);
+  await page.selectOption("#experiment", LONG_SCAN.experiment);
+  await page.check('input[name="observable"][value="bounds"]');
+  await page.selectOption("#param-mass_relation", LONG_SCAN.params.mass_relation);
+  await page.selectOption("#param-flavour", LONG_SCAN.params.flavour);
+  await setValue(page, "#param-epsilon", LONG_SCAN.params.epsilon);
+  await page.selectOption("#signal", LONG_SCAN.signal);
+  for (const a of ["x", "y"]) {
+    await page.selectOption(`#scan-${a}-param`, LONG_SCAN[a].param);
+    await page.selectOption(`#scan-${a}-scale`, LONG_SCAN[a].scale);
+    await setValue(page, `#scan-${a}-min`, LONG_SCAN[a].min);
+    await setValue(page, `#scan-${a}-max`, LONG_SCAN[a].max);
+    await setValue(page, `#scan-${a}-points`, LONG_SCAN[a].points);
+  }
+}
+
 async function runChecks(page, base, screenshot) {
   await page.goto(base);
   await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: TIMEOUT_MS });
@@ -323,17 +352,10 @@ async function checkTalkPlot(context, base, shotDir) {
 
   /* a scan estimated (from this model's last scan) to take over a minute is announced; Cancel stops it.
    * The pace is set here (50 ms per point, as remembered from a slow earlier scan) so the check does not
-   * depend on how fast this machine computed the scans above. The scan is the largest grid (200 x 200) over two
-   * mass axes, m_Ap x m_NR at FASER: about 12 s on an idle 2-core machine (2026-12-06; m_NR does not change the
-   * dark photon's production and the meson-decay acceptances are memoised by mass, so most points reuse one), while
-   * Cancel is clicked as soon as the elapsed time is shown, a second or two after the start. (The integration
-   * tests' long_scan, tests/integration/nrtest.py, moved to a zd_hnl m_N x m_ZD grid of about an hour.) (The nu-Cal 150 x 150 epsilon scan used before relied on nu-Cal being slow, about 11 s per
-   * 50 x 50 then; `bench_bounds engine nucal 50 2` now takes 0.8 s.) */
-  await page.evaluate(() => localStorage.setItem("nureach.scanPace", JSON.stringify({ dark_photon: 50 })));
-  await page.selectOption("#scan-y-param", "m_NR");
+   * depend on how fast this machine computed the scans above; the scan is LONG_SCAN (about an hour). */
+  await page.evaluate(() => localStorage.setItem("nureach.scanPace", JSON.stringify({ zd_hnl: 50 })));
+  await setLongScan(page);
   await setValue(page, "#threshold", 3);
-  await setValue(page, "#scan-x-points", 200);
-  await setValue(page, "#scan-y-points", 200);
   await page.click("#compute");
   await page.waitForFunction(() => /may take about/.test(document.getElementById("status").textContent), null, { timeout: TIMEOUT_MS });
   check(true, "a long scan is announced with its estimated duration");
@@ -341,7 +363,9 @@ async function checkTalkPlot(context, base, shotDir) {
   check(true, "the progress shows the elapsed time");
   await page.click("#cancel");
   await settled(page);
-  await page.selectOption("#scan-y-param", "epsilon");
+  check(await page.evaluate(() => document.body.dataset.state) === "cancelled", "Cancel stops the long scan");
+  await page.selectOption("#model", "dark_photon");
+  await page.selectOption("#experiment", "FASER");
 
   /* a spectrum's y axis says what it shows: events per bin with the bin width, or dN/dlog10 E */
   await page.check('input[name="observable"][value="spectra"]');
@@ -405,31 +429,26 @@ async function checkCancel(context, base) {
   watchConsole(page, problems);
   await page.goto(base);
   await page.waitForFunction(() => document.body.dataset.state === "ready", null, { timeout: TIMEOUT_MS });
-  /* zd_hnl (001 Fig. 3's signal at FASERnu2): a 60 x 60 scan prepares a Z_D spectrum per mass, seconds of CPU, so
-   * the job is still running when Cancel is clicked (a dipole scan now ends in ~0.1 s, before the click) */
-  await page.selectOption("#model", "zd_hnl");
-  await page.selectOption("#experiment", "FASERnu2");
-  await page.check('input[name="observable"][value="bounds"]');
-  await page.selectOption("#signal", "ee_secondary");
-  await setValue(page, "#scan-x-points", 60);
-  await setValue(page, "#scan-y-points", 60);
+  /* LONG_SCAN: still running when Cancel is clicked */
+  await setLongScan(page);
   await page.click("#compute");
   await page.waitForFunction(() => !document.getElementById("progress-box").hidden &&
     /%/.test(document.getElementById("progress-text").textContent), null, { timeout: TIMEOUT_MS });
   check(true, "the progress bar shows the job's progress");
   /* the test's own POST of the same scan (the page's axes and ranges) shares the page's job (jobs are keyed by the
    * request's cache key): its job is the one the page started */
-  const shared = await page.evaluate(async () => {
+  const shared = await page.evaluate(async (long) => {
     const listed = (await (await fetch("api/v1/jobs")).json()).jobs || [];
     const pages = listed.filter((j) => j.model === "zd_hnl" && (j.status === "queued" || j.status === "running")).map((j) => j.id);
-    const axis = (a) => ({ param: document.getElementById(`scan-${a}-param`).value, points: 60,
+    const axis = (a) => ({ param: document.getElementById(`scan-${a}-param`).value,
+      points: Number(document.getElementById(`scan-${a}-points`).value),
       min: Number(document.getElementById(`scan-${a}-min`).value), max: Number(document.getElementById(`scan-${a}-max`).value),
       scale: document.getElementById(`scan-${a}-scale`).value });
-    const r = await fetch("api/v1/bounds", { method: "POST", body: JSON.stringify({ model: "zd_hnl", experiment: "FASERnu2",
-      signal: "ee_secondary", scan: { x: axis("x"), y: axis("y") } }) });
+    const r = await fetch("api/v1/bounds", { method: "POST", body: JSON.stringify({ model: long.model,
+      experiment: long.experiment, signal: long.signal, params: long.params, scan: { x: axis("x"), y: axis("y") } }) });
     const job = (await r.json()).job || {};
     return { href: job.href, id: job.id, pages };
-  });
+  }, LONG_SCAN);
   check(shared.pages.length === 1 && shared.id === shared.pages[0],
     `the test's identical POST joined the page's job (${shared.id} among ${shared.pages})`);
   const jobHref = shared.href;

@@ -10,7 +10,30 @@ nr_chi2_options nr_chi2_options_paper002(void)
     return (nr_chi2_options){.normalisation_sigma = 0.1, .gauss_threshold = 20.0};
 }
 
-/* sum of bin terms at pull a, with first and second derivatives in a */
+/* First and second derivatives in a of the bin terms' sum at pull a (the Newton steps of nr_chi2_pull need no
+ * more: the sum itself, with a log per Poisson bin, is evaluated once at the converged pull by bins_at). The
+ * expressions are bins_at's, term for term, so the iterates and the result are the same bit for bit (issue 11). */
+static void bins_slope(const double *d, const double *p, size_t n, double threshold, double a, double *d1, double *d2)
+{
+    double g = 0, h = 0, f = 1 + a;
+    for (size_t i = 0; i < n; i++) {
+        double pi = f * p[i];
+        if (d[i] > threshold) {
+            g += 2 * p[i] * (pi - d[i]) / d[i];
+            h += 2 * p[i] * p[i] / d[i];
+        } else if (d[i] > 0) {
+            g += 2 * (p[i] - d[i] / f);
+            h += 2 * d[i] / (f * f);
+        } else {
+            g += 2 * p[i];
+        }
+    }
+    *d1 = g;
+    *d2 = h;
+}
+
+/* sum of bin terms at pull a (paper 002 sec. IV: Gaussian above the threshold, Poisson log-likelihood ratio
+ * below), with first and second derivatives in a */
 static double bins_at(const double *d, const double *p, size_t n, double threshold, double a, double *d1, double *d2)
 {
     double s = 0, g = 0, h = 0, f = 1 + a;
@@ -50,7 +73,7 @@ nr_status nr_chi2_pull(const double *data, const double *pred, size_t n, const n
     }
     double a = 0;
     for (int it = 0; it < 100; it++) {
-        bins_at(data, pred, n, thr, a, &g, &h);
+        bins_slope(data, pred, n, thr, a, &g, &h);
         g += 2 * a / (sigma * sigma);
         h += 2 / (sigma * sigma);
         double step = g / h, next = a - step;

@@ -390,12 +390,13 @@ fail:
     return 0;
 }
 
-/* The node table of opt, built on first use; NULL when the process already holds BREM_NODE_TABLES others or out of
- * memory (the caller then sums directly). Tables live as long as the process (a few MB each). */
+/* The node table of opt, built on first use; NULL when n_sub > 4, when the process already holds BREM_NODE_TABLES
+ * others or out of memory (the caller then sums directly). Tables live as long as the process (10 MB each at 13.6 TeV). */
 static const brem_node_table *brem_node_table_get(const nr_brem_options *opt, double p_beam, double log10_p_max,
                                                   const brem_p_node *pnodes)
 {
     const brem_node_table *found = NULL;
+    if (opt->n_sub > 4) return NULL; /* 16 nodes per cell at most (the default n_sub = 4): 10 MB, not n_sub^2 / 16 times it */
     pthread_mutex_lock(&brem_tables_lock);
     for (int i = 0; i < brem_n_tables && !found; i++)
         if (brem_options_equal(&brem_tables[i].opt, opt)) found = &brem_tables[i];

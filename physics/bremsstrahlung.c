@@ -2,7 +2,9 @@
  * Eqs. (25)-(32), (36); conventions, cuts and sources in bremsstrahlung.h. */
 #include "bremsstrahlung.h"
 
+#include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,6 +292,138 @@ static double brem_cell_pb(const nr_proton_chiral_couplings *c, const nr_brem_op
     return sum;
 }
 
+/* The mass-independent part of the grid quadrature (issue 11: zd_hnl's Fig. 4 rebuilds the Z_D bremsstrahlung at each of
+ * its ~76 masses, m_ZD = 8 m_N). At a node (theta, p) of a cell, z = p cos(theta) / p_beam, pT^2 = p^2 sin^2(theta),
+ * the Jacobian of brem_cell_pb, sigma_inel(s (1 - z)) (pp_sigma_inel_at_node) and the mass-independent cuts (the z
+ * window, 0 <= pT^2 < pT_max^2) do not depend on m_X, nor does d^2 = (2 E z (1 - z))^2 of the virtuality (004 Eq. 30):
+ * they are computed once per process and options (at most 4 option sets; 16036 cells x 16 nodes x 40 bytes = 10 MB at
+ * 13.6 TeV), by the same expressions in the same order as brem_cell_pb, so the
+ * cells are bit-identical (zd_hnl Figs. 3 and 4, `golden_contours zd_hnl_fig4 50`: every line equal to main's at
+ * e2b414b; tests/test_contour_golden.c). */
+typedef struct {
+    double jac;      /* (p/P)(2 p^2 ln10)(sin(theta) theta ln10) h^2 of brem_cell_pb                     */
+    double z, pt2;   /* z, pT^2 [GeV^2]                                                                  */
+    double d2;       /* (2 E z (1 - z))^2 [GeV^2], E the beam energy in the target frame (004 Eq. 30)      */
+    double sigma_pb; /* sigma_inel(s (1 - z)) [pb]; 0 where z or pT^2 fails its (mass-independent) cut     */
+} brem_node;
+
+typedef struct {
+    nr_brem_options opt;  /* the key (variant and resonances do not enter the nodes; compared anyway)       */
+    int *first;           /* per cell it * NR_LLP_N_P + ip: index of its first node, -1 where not tabulated   */
+    int *count;           /* per cell: its nodes (row->n * n_sub)                                            */
+    brem_node *nodes;
+} brem_node_table;
+
+enum { BREM_NODE_TABLES = 4 }; /* distinct option sets kept per process (zd_hnl uses one per collider energy) */
+static brem_node_table brem_tables[BREM_NODE_TABLES];
+static int brem_n_tables;
+static pthread_mutex_t brem_tables_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int brem_options_equal(const nr_brem_options *a, const nr_brem_options *b)
+{
+    return a->sqrt_s_gev == b->sqrt_s_gev && a->z_min == b->z_min && a->z_max == b->z_max &&
+           a->pt_max_gev == b->pt_max_gev && a->lambda_qcd_gev == b->lambda_qcd_gev && a->variant == b->variant &&
+           a->resonances == b->resonances && a->n_sub == b->n_sub;
+}
+
+/* Whether the grid loop of nr_llp_spectrum_add_bremsstrahlung_in visits cell (it, ip) (region aside). */
+static int brem_cell_in_grid(const nr_brem_options *opt, double log10_p_max, int it, int ip)
+{
+    double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
+    if (lt0 > log10(0.5 * NR_PI)) return 0;
+    double lp0 = NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH;
+    if (lp0 > log10_p_max) return 0;
+    return !(lp0 + log10(sin(pow(10.0, lt0))) > log10(opt->pt_max_gev));
+}
+
+static int brem_node_table_build(brem_node_table *t, const nr_brem_options *opt, double p_beam, double log10_p_max,
+                                 const brem_p_node *pnodes)
+{
+    const int n_sub = opt->n_sub;
+    const double h = NR_LLP_CELL_LOG10_WIDTH / n_sub, ln10 = log(10.0);
+    const double s = opt->sqrt_s_gev * opt->sqrt_s_gev, e_beam_target_frame = s / (2.0 * NR_M_PROTON);
+    t->first = malloc(sizeof *t->first * (size_t)NR_LLP_N_THETA * NR_LLP_N_P);
+    t->count = malloc(sizeof *t->count * (size_t)NR_LLP_N_THETA * NR_LLP_N_P);
+    size_t n_nodes = 0;
+    if (!t->first || !t->count) goto fail;
+    for (int it = 0; it < NR_LLP_N_THETA; it++)
+        for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+            int in = brem_cell_in_grid(opt, log10_p_max, it, ip);
+            t->first[it * NR_LLP_N_P + ip] = in ? (int)n_nodes : -1;
+            n_nodes += in ? (size_t)(n_sub * n_sub) : 0;
+        }
+    if (n_nodes > (size_t)INT_MAX) goto fail;
+    t->nodes = malloc(sizeof *t->nodes * (n_nodes ? n_nodes : 1));
+    if (!t->nodes) goto fail;
+    for (int it = 0; it < NR_LLP_N_THETA; it++) {
+        brem_theta_row row;
+        brem_theta_row_init(&row, it, n_sub);
+        for (int ip = 0; ip < NR_LLP_N_P; ip++) {
+            int f = t->first[it * NR_LLP_N_P + ip];
+            t->count[it * NR_LLP_N_P + ip] = f < 0 ? 0 : row.n * n_sub;
+            if (f < 0) continue;
+            const brem_p_node *p = &pnodes[ip * n_sub];
+            brem_node *out = &t->nodes[f];
+            for (int a = 0; a < row.n; a++) {
+                double theta = row.theta[a], st = row.st[a], ct = row.ct[a];
+                for (int b = 0; b < n_sub; b++, out++) {
+                    /* brem_cell_pb's expressions, term for term */
+                    double z = p[b].p * ct / p_beam, pt2 = p[b].p * p[b].p * st * st;
+                    out->jac = (p[b].p / p_beam) * (2.0 * p[b].p * p[b].p * ln10) * (st * theta * ln10) * h * h;
+                    out->z = z;
+                    out->pt2 = pt2;
+                    double d = 2.0 * e_beam_target_frame * z * (1.0 - z); /* nr_brem_virtuality_gev2 */
+                    out->d2 = d * d;
+                    int pass = (z > opt->z_min && z < opt->z_max) && pt2 >= 0.0 &&
+                               pt2 < opt->pt_max_gev * opt->pt_max_gev; /* brem_point_passes_cuts */
+                    out->sigma_pb = pass ? pp_sigma_inel_at_node(&p[b], s, z) * 1e9 : 0.0;
+                }
+            }
+        }
+    }
+    t->opt = *opt;
+    return 1;
+fail:
+    free(t->first);
+    free(t->count);
+    t->first = t->count = NULL;
+    return 0;
+}
+
+/* The node table of opt, built on first use; NULL when n_sub > 4, when the process already holds BREM_NODE_TABLES
+ * others or out of memory (the caller then sums directly). Tables live as long as the process (10 MB each at 13.6 TeV). */
+static const brem_node_table *brem_node_table_get(const nr_brem_options *opt, double p_beam, double log10_p_max,
+                                                  const brem_p_node *pnodes)
+{
+    const brem_node_table *found = NULL;
+    if (opt->n_sub > 4) return NULL; /* 16 nodes per cell at most (the default n_sub = 4): 10 MB, not n_sub^2 / 16 times it */
+    pthread_mutex_lock(&brem_tables_lock);
+    for (int i = 0; i < brem_n_tables && !found; i++)
+        if (brem_options_equal(&brem_tables[i].opt, opt)) found = &brem_tables[i];
+    if (!found && brem_n_tables < BREM_NODE_TABLES &&
+        brem_node_table_build(&brem_tables[brem_n_tables], opt, p_beam, log10_p_max, pnodes))
+        found = &brem_tables[brem_n_tables++];
+    pthread_mutex_unlock(&brem_tables_lock);
+    return found;
+}
+
+/* brem_cell_pb from the cell's tabulated nodes: sum of jac f1 w(z, pT^2, m_X) sigma over the nodes passing the
+ * virtuality cut, the same products in the same order (a failing node adds jac * 0 = +0 there). */
+static double brem_cell_pb_tabulated(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m_x,
+                                     double f1_abs2, const brem_node *node, int n)
+{
+    const double lambda2 = o->lambda_qcd_gev * o->lambda_qcd_gev;
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        const brem_node *q = &node[i];
+        if (!(q->sigma_pb != 0.0)) continue;
+        double hh = brem_h(q->z, q->pt2, m_x);
+        if (!(hh * hh / q->d2 < lambda2)) continue;
+        sum += q->jac * (f1_abs2 * nr_brem_splitting(c, o->variant, q->z, q->pt2, m_x) * q->sigma_pb);
+    }
+    return sum;
+}
+
 nr_status nr_llp_spectrum_add_bremsstrahlung(nr_llp_spectrum *s, const nr_proton_chiral_couplings *c,
                                              const nr_brem_options *opt, nr_error *err)
 {
@@ -317,6 +451,7 @@ nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_pro
         for (int b = 0; b < opt->n_sub; b++)
             brem_p_node_init(&nodes[ip * opt->n_sub + b],
                              pow(10.0, NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH + (b + 0.5) * h), p_beam, s_pp);
+    const brem_node_table *table = brem_node_table_get(opt, p_beam, log10_p_max, nodes);
     int it_top = NR_LLP_N_THETA - 1; /* the highest angle cell the region holds */
     if (region) {
         it_top = -1;
@@ -335,8 +470,11 @@ nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_pro
             /* skip cells entirely above the pT cut */
             if (lp0 + log10_sin_theta_min > log10(opt->pt_max_gev)) break;
             if (region && it > region->it_max[ip]) continue; /* a cell the caller does not read */
-            s->w_pb[it * NR_LLP_N_P + ip] +=
-                brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, &row, &nodes[ip * opt->n_sub]);
+            const int cell = it * NR_LLP_N_P + ip;
+            s->w_pb[cell] += table && table->first[cell] >= 0
+                                 ? brem_cell_pb_tabulated(c, opt, s->mass_gev, f1_abs2, &table->nodes[table->first[cell]],
+                                                          table->count[cell])
+                                 : brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, &row, &nodes[ip * opt->n_sub]);
         }
     }
     free(nodes);

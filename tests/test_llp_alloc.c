@@ -1,4 +1,4 @@
-/* Allocation failures in the LLP spectrum producers (issue 11 review): every malloc of
+/* Allocation failures in the LLP spectrum producers and the meson-decay mass table (issue 11 review): every malloc of
  * nr_llp_spectrum_add_meson_decays_in made to fail in turn (this program's malloc forwards to glibc's
  * __libc_malloc unless armed); each call must end in NR_OK (a work table it can do without) or NR_ENOMEM, never a
  * crash or a double free, and an NR_OK call must give the same spectrum as the unfailed one (the per-cell route
@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "hadrons.h"
 #include "llp.h"
+#include "llp_mesons.h"
 #include "nr_test.h"
 
 static long malloc_countdown = -1; /* >= 0: the malloc that many calls from now returns NULL */
@@ -42,8 +45,33 @@ static nr_status spectrum_of(const nr_hadron_table *t, const nr_llp_cell_region 
     return st;
 }
 
+/* The meson-decay mass table (llp_mesons.c: rows, nodes, the lattice) with malloc number fail_at failing, from the
+ * table's creation to an accepted spectrum's events; *events [per fb^-1 x BR] at c tau = 100 m. */
+static nr_status table_events(const nr_hadron_table *t, double lattice_h, long fail_at, double *events, long *left)
+{
+    nr_error err;
+    const nr_decay_volume v = {480.0, 1.5, 0.1}; /* FASER's (experiment.c) */
+    nr_meson_accept_table *tab = NULL;
+    malloc_countdown = fail_at;
+    nr_status st = nr_meson_accept_table_new(t, &v, 0.0, &tab, &err);
+    if (st == NR_OK) {
+        nr_meson_accept_table_set_lattice(tab, lattice_h, 1e-2);
+        nr_llp_accepted a;
+        for (int i = 0; i < 2 && st == NR_OK; i++) /* twice: the second from the kept node(s) */
+            if ((st = nr_meson_accept_table_accept(tab, 0.01, 1.0, &a, &err)) == NR_OK) {
+                *events = nr_llp_events_accepted(&a, &v, 100.0, 1.0);
+                nr_llp_accepted_free(&a);
+            }
+    }
+    *left = malloc_countdown;
+    malloc_countdown = -1;
+    nr_meson_accept_table_free(tab);
+    return st;
+}
+
 int main(void)
 {
+    gsl_set_error_handler_off(); /* as the engine and the daemon (engine.c, server/main.c) */
     nr_hadron_cell cells[6];
     for (int i = 0; i < 6; i++) /* cell centres on the 0.05 grid: log10 theta -3.975.., log10 p 2.025.. */
         cells[i] = (nr_hadron_cell){-3.975 + 0.05 * (i % 3), 2.025 + 0.05 * (i / 2), 1.0 + i};
@@ -65,6 +93,31 @@ int main(void)
             failed += st == NR_ENOMEM;
         }
         CHECK(failed >= NR_ALLOC_FAILS, "region %d: a failed malloc reported as NR_ENOMEM at least once", r);
+    }
+    for (int l = 0; l < 2; l++) {
+        const double lattice_h = l ? 0.5 : 0.0; /* the proton dumps' NR_PDUMP_LATTICE_H, or none */
+        double ref = 0.0;
+        long left = 0;
+        CHECK(table_events(&t, lattice_h, -1, &ref, &left) == NR_OK && ref > 0.0, "mass table unfailed");
+        int failed = 0;
+        for (long k = 0; k < 400; k++) {
+            double events = 0.0;
+            nr_status st = table_events(&t, lattice_h, k, &events, &left);
+            CHECK(st == NR_OK || st == NR_ENOMEM, "mass table (lattice %g), malloc %ld failing: status %d", lattice_h, k,
+                  (int)st);
+            /* a table without its rows evaluates directly (llp_mesons.h): the same to 7e-4 (test_llp_mesons) */
+            if (st == NR_OK)
+                CHECK(fabs(events - ref) <= 1e-3 * ref, "mass table (lattice %g), malloc %ld failing: %.17g, unfailed %.17g",
+                      lattice_h, k, events, ref);
+            failed += st == NR_ENOMEM;
+            if (left >= 0) { /* fewer mallocs than k: every one was failed once */
+                printf("mass table (lattice %g): %ld mallocs, each failed once; %d ended in NR_ENOMEM\n", lattice_h, k,
+                       failed);
+                break;
+            }
+            CHECK(k < 399, "mass table (lattice %g): more than 400 mallocs", lattice_h);
+        }
+        CHECK(failed >= NR_ALLOC_FAILS, "mass table (lattice %g): a failed malloc reported as NR_ENOMEM", lattice_h);
     }
     return nr_test_summary();
 }

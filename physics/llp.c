@@ -531,10 +531,11 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
     if (n_slots > 0 && n_slots <= MM_MAX_SLOTS && smp.n_sub * smp.n_cos <= MM_MAX_DIRS) {
         slots = malloc(sizeof *slots * (size_t)n_slots);
         slot_mem = malloc(sizeof *slot_mem * (size_t)n_slots * (sub_len + dir_len));
-        if (!slots || !slot_mem) {
+        if (!slots || !slot_mem) { /* the per-cell route; both NULL, freed once below */
             free(slots);
             free(slot_mem);
             slots = NULL;
+            slot_mem = NULL;
         }
         for (long i = 0; slots && i < n_slots; i++) {
             slots[i].key = NAN;

@@ -9,6 +9,7 @@
  * eta tables at 10, 50, 100 MeV at a long and a short lifetime (issue 10: the old sampling was 15-37% low there).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -594,6 +595,92 @@ static void fast_table_at(const char *name, nr_decay_volume faser, int n)
     }
 }
 
+/* The mass table shared by threads (issue 11; the engine's proton-dump memo is read by every worker): four threads
+ * ask one lattice table (nu-Cal pi0, NR_PDUMP_LATTICE_H) for the same masses in different orders, so they meet on
+ * lattice nodes another thread is evaluating (mtab_node_at's wait); every answer must be bit-identical to that of a
+ * table used by one thread alone (the README: results independent of request order and thread count). Under
+ * -fsanitize=thread this also checks the locking. */
+#define THR_N 4
+#define THR_M 6
+typedef struct {
+    nr_meson_accept_table *tab;
+    const nr_decay_volume *v;
+    const double *m;
+    int first;
+    double events[THR_M]; /* [events per unit luminosity] at c tau = d m / (20 GeV) */
+    int ok;
+} thr_job;
+
+static void *thr_run(void *arg)
+{
+    thr_job *j = arg;
+    j->ok = 1;
+    for (int q = 0; q < THR_M; q++) {
+        int i = (j->first + q) % THR_M;
+        nr_error err;
+        nr_llp_accepted a;
+        if (nr_meson_accept_table_accept(j->tab, j->m[i], 1.0, &a, &err) != NR_OK) {
+            j->ok = 0;
+            continue;
+        }
+        j->events[i] = nr_llp_events_accepted(&a, j->v, j->v->distance_m * j->m[i] / 20.0, 1.0);
+        nr_llp_accepted_free(&a);
+    }
+    return NULL;
+}
+
+static void test_mass_table_threads(void)
+{
+    nr_error err;
+    const nr_experiment *e = nr_experiment_find("nu-Cal");
+    nr_decay_volume v = {e->distance_m, e->length_m, e->radius_m};
+    nr_hadron_table t = {0};
+    nr_meson_accept_table *shared = NULL, *alone = NULL;
+    if (nr_forward_meson_table(111, e->beam_energy_gev, e->target, 1, &t, &err) != NR_OK ||
+        nr_meson_accept_table_new(&t, &v, 0.0, &shared, &err) != NR_OK ||
+        nr_meson_accept_table_new(&t, &v, 0.0, &alone, &err) != NR_OK) {
+        CHECK(0, "threads: %s", err.message);
+        nr_meson_accept_table_free(shared);
+        nr_hadron_table_free(&t);
+        return;
+    }
+    const double h = NR_PDUMP_LATTICE_H, m_m = t.mass_gev;
+    nr_meson_accept_table *tabs[2] = {shared, alone};
+    for (int k = 0; k < 2; k++) {
+        nr_meson_accept_table_set_lattice(tabs[k], h, NR_PDUMP_LATTICE_X_MAX);
+        nr_meson_accept_table_set_axis_fraction(tabs[k], NR_PDUMP_AXIS_FRACTION);
+    }
+    /* three lattice cells, two masses each (sharing their nodes), u near ln 1e-2 */
+    double m[THR_M], u0 = floor(log(1e-2 / (1 - 1e-2)) / h) * h;
+    for (int i = 0; i < THR_M; i++)
+        m[i] = mass_at_u(m_m, u0 + (i / 2) * h + (i % 2 ? 0.7 : 0.2) * h);
+    thr_job ref = {alone, &v, m, 0, {0}, 0};
+    thr_run(&ref);
+    CHECK(ref.ok, "threads: the lone table's evaluations");
+    thr_job jobs[THR_N];
+    pthread_t th[THR_N];
+    int started[THR_N];
+    for (int i = 0; i < THR_N; i++) {
+        jobs[i] = (thr_job){shared, &v, m, (i * 3) % THR_M, {0}, 0};
+        started[i] = pthread_create(&th[i], NULL, thr_run, &jobs[i]) == 0;
+        if (!started[i]) thr_run(&jobs[i]);
+    }
+    for (int i = 0; i < THR_N; i++) {
+        if (started[i]) pthread_join(th[i], NULL);
+        CHECK(jobs[i].ok, "threads: thread %d's evaluations", i);
+        for (int q = 0; q < THR_M; q++)
+            CHECK(jobs[i].events[q] == ref.events[q] && ref.events[q] > 0.0,
+                  "threads: thread %d m = %.6g GeV: %.17g events, alone %.17g", i, m[q], jobs[i].events[q],
+                  ref.events[q]);
+    }
+    CHECK(nr_meson_accept_table_masses(shared) == nr_meson_accept_table_masses(alone),
+          "threads: %d masses evaluated by the shared table, %d alone", nr_meson_accept_table_masses(shared),
+          nr_meson_accept_table_masses(alone));
+    nr_meson_accept_table_free(shared);
+    nr_meson_accept_table_free(alone);
+    nr_hadron_table_free(&t);
+}
+
 static void test_fast_table(void)
 {
     fast_table_at("FASER", (nr_decay_volume)NR_FASER_DECAY_VOLUME, 24);
@@ -610,6 +697,7 @@ int main(void)
     test_tables();
     test_mass_table();
     test_mass_lattice();
+    test_mass_table_threads();
     test_fast_table();
     return nr_test_summary();
 }

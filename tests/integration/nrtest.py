@@ -80,7 +80,8 @@ class Checks:
                 # the daemon's stderr goes with the folder: keep its end in the test's output (a shutdown abort, -6,
                 # was seen once in CI and never reproduced; this is what would tell why)
                 try:
-                    print("daemon stderr (last 4000 characters):\n" + d.stderr_text()[-4000:], file=sys.stderr, flush=True)
+                    print("daemon stderr (last 4000 characters):\n" + d.stderr_text()[-4000:], file=sys.stderr,
+                          flush=True)
                 except OSError as e:
                     print("daemon stderr unreadable: %s" % e, file=sys.stderr, flush=True)
             shutil.rmtree(work, ignore_errors=True)

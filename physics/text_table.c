@@ -9,6 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Appends the decimal digits at *p to mant (advancing *p); *digits counts the significant ones (after the leading
+ * zeros). Returns how many digits it read, or -1 at a 20th significant digit (mant would not hold it: strtod then). */
+static int read_digits(const char **p, unsigned long long *mant, int *digits)
+{
+    int n = 0;
+    for (; **p >= '0' && **p <= '9'; (*p)++, n++) {
+        if (*digits >= 19)
+            return -1;
+        *mant = *mant * 10 + (unsigned)(**p - '0');
+        if (*mant)
+            (*digits)++;
+    }
+    return n;
+}
+
 double nr_strtod(const char *s, char **end)
 {
     /* exact powers of ten: 10^k for k <= 22 is a double exactly (10^22 = 2^22 x 5^22, 5^22 < 2^53) */
@@ -22,32 +37,16 @@ double nr_strtod(const char *s, char **end)
         negative = *p++ == '-';
     unsigned long long mant = 0;
     int digits = 0, scale = 0; /* the value is mant x 10^(scale + exponent) */
-    while (*p >= '0' && *p <= '9') {
-        if (digits < 19)
-            mant = mant * 10 + (unsigned)(*p - '0');
-        else
-            return strtod(s, end);
-        if (mant)
-            digits++;
-        p++;
-    }
-    int int_digits_seen = p > s && p[-1] >= '0' && p[-1] <= '9';
-    int frac_digits_seen = 0;
+    int int_digits = read_digits(&p, &mant, &digits), frac_digits = 0;
+    if (int_digits < 0)
+        return strtod(s, end);
     if (*p == '.') {
         p++;
-        while (*p >= '0' && *p <= '9') {
-            if (digits < 19)
-                mant = mant * 10 + (unsigned)(*p - '0');
-            else
-                return strtod(s, end);
-            if (mant)
-                digits++;
-            scale--;
-            frac_digits_seen = 1;
-            p++;
-        }
+        if ((frac_digits = read_digits(&p, &mant, &digits)) < 0)
+            return strtod(s, end);
+        scale -= frac_digits;
     }
-    if (!int_digits_seen && !frac_digits_seen)
+    if (int_digits == 0 && frac_digits == 0)
         return strtod(s, end);
     if (*p == 'e' || *p == 'E') {
         const char *q = p + 1;

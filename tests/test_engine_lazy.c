@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "broken_data.h"
 #include "engine.h"
 #include "nr_test.h"
 
@@ -40,27 +41,11 @@ static void *ask(void *arg)
     return NULL;
 }
 
-/* A data folder under /tmp holding the installed MANIFEST.tsv and fluxes (symbolic links) and, unless skipped, the
- * hadron, PDF and DarkCast folders; the 14 TeV EPOS-LHC pi0 table is replaced by a corrupt one. */
-static int make_broken_dir(const char *dir, const char *data)
-{
-    char cmd[16384];
-    snprintf(cmd, sizeof cmd,
-             "rm -rf '%s' && mkdir -p '%s/hadrons/14TeV/EPOSLHC' && ln -s '%s/MANIFEST.tsv' '%s/MANIFEST.tsv' && "
-             "ln -s '%s/fluxes' '%s/fluxes' && ln -s '%s/hadrons/13.6TeV' '%s/hadrons/13.6TeV' && "
-             "printf '# corrupt\\n-7.2 -1.9 oops\\n' > '%s/hadrons/14TeV/EPOSLHC/EPOSLHC_14TeV_111.txt'",
-             dir, dir, data, dir, data, dir, data, dir, dir);
-    return system(cmd);
-}
-
 int main(void)
 {
     const char *data = nr_test_data_dir();
-    char abs_data[1024], cwd[512];
-    if (data[0] != '/' && getcwd(cwd, sizeof cwd))
-        snprintf(abs_data, sizeof abs_data, "%s/%s", cwd, data);
-    else
-        snprintf(abs_data, sizeof abs_data, "%s", data);
+    char abs_data[1024];
+    nr_test_absolute_data_dir(abs_data, sizeof abs_data);
     nr_error err;
     nr_error_clear(&err);
 
@@ -116,7 +101,7 @@ int main(void)
     /* a broken folder: opens, and fails at each use of what is broken or missing, naming the file */
     char dir[256];
     snprintf(dir, sizeof dir, "/tmp/nr_test_engine_lazy_%ld", (long)getpid());
-    CHECK(make_broken_dir(dir, abs_data) == 0, "made the broken data folder %s", dir);
+    CHECK(nr_test_make_broken_data_dir(dir, abs_data) == 0, "made the broken data folder %s", dir);
     nr_engine *broken = NULL;
     nr_error_clear(&err);
     CHECK(nr_engine_init(dir, &broken, &err) == NR_OK, "a folder with the manifest and fluxes opens: %s", err.message);

@@ -8,26 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "broken_data.h"
 #include "engine.h"
 #include "nr_test.h"
 #include "problem.h"
 
 int main(void)
 {
-    const char *data = nr_test_data_dir();
-    char abs_data[1024], cwd[512];
-    if (data[0] != '/' && getcwd(cwd, sizeof cwd))
-        snprintf(abs_data, sizeof abs_data, "%s/%s", cwd, data);
-    else
-        snprintf(abs_data, sizeof abs_data, "%s", data);
-    char dir[256], cmd[4096];
+    char abs_data[1024], dir[256], cmd[512];
+    nr_test_absolute_data_dir(abs_data, sizeof abs_data);
     snprintf(dir, sizeof dir, "/tmp/nr_test_problem_data_%ld", (long)getpid());
-    snprintf(cmd, sizeof cmd,
-             "rm -rf '%s' && mkdir -p '%s/hadrons/14TeV/EPOSLHC' && ln -s '%s/MANIFEST.tsv' '%s/MANIFEST.tsv' && "
-             "ln -s '%s/fluxes' '%s/fluxes' && "
-             "printf '# corrupt\\n-7.2 -1.9 oops\\n' > '%s/hadrons/14TeV/EPOSLHC/EPOSLHC_14TeV_111.txt'",
-             dir, dir, abs_data, dir, abs_data, dir, dir);
-    CHECK(system(cmd) == 0, "made the broken data folder %s", dir);
+    CHECK(nr_test_make_broken_data_dir(dir, abs_data) == 0, "made the broken data folder %s", dir);
 
     nr_error err;
     nr_error_clear(&err);

@@ -671,17 +671,27 @@ static inline int two_body_direction(const two_body_dirs *cone, double p_par, do
     return z > 0 && !(pt2 > z2 * cone->tan2_keep);
 }
 
+/* The daughter at the rest-frame polar node ic, boosted along the parent: its momentum along and across the parent
+ * [GeV] (*p_par, *p_perp); 0 when its angle to the parent lies outside the parent's band [tan_lo, tan_hi] (or it
+ * goes backward where the band excludes that), so no azimuth of it can reach the cone. Shared by fill_two_body_at
+ * and two_body_reaches_cone, which must make the same decision. */
+static inline int daughter_in_band(const parent_angle *a, const parent_momentum *m, const two_body_dirs *cone, int ic,
+                                   double e_star, double p_star, double *p_par, double *p_perp)
+{
+    *p_par = m->gamma * p_star * cone->c[ic] + m->bg * e_star;
+    *p_perp = p_star * cone->s[ic];
+    return !(*p_par > 0 ? *p_perp < *p_par * a->tan_lo || *p_perp > *p_par * a->tan_hi : a->skip_backward);
+}
+
 static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const parent_momentum *m, double e_star,
                              double p_star, double weight, const two_body_dirs *cone)
 {
     if (parent_misses_cone(a->theta, m, cone->keep))
         return;
-    const double st = a->st, ct = a->ct, gamma = m->gamma, beta_gamma = m->bg, w_dir = weight / (N_COS * N_PHI);
-    const double tan_lo = a->tan_lo, tan_hi = a->tan_hi;
-    const int skip_backward = a->skip_backward;
+    const double st = a->st, ct = a->ct, w_dir = weight / (N_COS * N_PHI);
     for (int ic = 0; ic < N_COS; ic++) {
-        const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
-        if (p_par > 0 ? p_perp < p_par * tan_lo || p_perp > p_par * tan_hi : skip_backward)
+        double p_par, p_perp;
+        if (!daughter_in_band(a, m, cone, ic, e_star, p_star, &p_par, &p_perp))
             continue;
         double kept_pt2[N_PHI], kept_z[N_PHI];
         int n_kept = 0;
@@ -718,12 +728,10 @@ static int two_body_reaches_cone(const parent_angle *a, const parent_momentum *m
 {
     if (parent_misses_cone(a->theta, m, cone->keep))
         return 0;
-    const double st = a->st, ct = a->ct, gamma = m->gamma, beta_gamma = m->bg;
-    const double tan_lo = a->tan_lo, tan_hi = a->tan_hi;
-    const int skip_backward = a->skip_backward;
+    const double st = a->st, ct = a->ct;
     for (int ic = 0; ic < N_COS; ic++) {
-        const double p_par = gamma * p_star * cone->c[ic] + beta_gamma * e_star, p_perp = p_star * cone->s[ic];
-        if (p_par > 0 ? p_perp < p_par * tan_lo || p_perp > p_par * tan_hi : skip_backward)
+        double p_par, p_perp;
+        if (!daughter_in_band(a, m, cone, ic, e_star, p_star, &p_par, &p_perp))
             continue;
         for (int iph = 0; iph < N_PHI; iph++) {
             double pt2, z;

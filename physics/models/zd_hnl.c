@@ -566,9 +566,10 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
  * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
  * is the larger. The directions' trigonometry and the cone's tangent are computed once per spectrum (two_body_dirs);
  * for a cone below pi/2 a direction is kept when z > 0 and p_T^2 <= z^2 tan^2(keep), and its cell found from the
- * squares p_T^2, z (nr_llp_spectrum_fill_same_p: the azimuths of a polar angle share |p|, one momentum lookup), as
- * is every direction when the cone is the whole sphere (the taus of D_s -> tau nu); a cone between pi/2 and pi (not
- * used) takes atan2 and nr_llp_spectrum_fill. */
+ * squares p_T^2, z (nr_llp_spectrum_fill_same_p: the azimuths of a polar angle share |p|, one momentum lookup; into
+ * the accepted rows alone, nr_llp_rows_fill_tan2, when build_primary gives them), as is every direction when the
+ * cone is the whole sphere (the taus of D_s -> tau nu); a cone between pi/2 and pi (not used) takes atan2 and
+ * nr_llp_spectrum_fill. */
 enum { N_COS = 16, N_PHI = 8 };
 
 typedef struct {
@@ -683,7 +684,31 @@ static inline int daughter_in_band(const parent_angle *a, const parent_momentum 
     return !(*p_par > 0 ? *p_perp < *p_par * a->tan_lo || *p_perp > *p_par * a->tan_hi : a->skip_backward);
 }
 
-static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const parent_momentum *m, double e_star,
+/* Where fill_two_body_at puts the daughters: every cell of a spectrum, or (rows, with a cone below pi/2) only the
+ * angle rows that accept_n_beam's nr_llp_accept reads, momentum-major (nr_llp_rows, issue 11: the same cells get the
+ * same additions in the same order, so the accepted N are bit for bit as from the whole grid). */
+typedef struct {
+    nr_llp_spectrum *all; /* when rows is NULL */
+    nr_llp_rows *rows;
+} daughter_cells;
+
+/* The N_PHI azimuths of one rest-frame polar node (p_par, p_perp [GeV]) of a parent at (st, ct) into rows
+ * (cone->pre_test): those inside the cone, with tan^2 = p_T^2 / p_z^2 as nr_llp_spectrum_fill_same_p takes it. */
+static void fill_node_into_rows(nr_llp_rows *rows, const two_body_dirs *cone, double p_par, double p_perp, double st,
+                                double ct, double w_dir)
+{
+    double tan2[N_PHI];
+    int n_kept = 0;
+    for (int iph = 0; iph < N_PHI; iph++) {
+        double pt2, z;
+        if (two_body_direction(cone, p_par, p_perp, st, ct, iph, &pt2, &z))
+            tan2[n_kept++] = pt2 / (z * z);
+    }
+    if (n_kept > 0)
+        nr_llp_rows_fill_tan2(rows, p_par * p_par + p_perp * p_perp, n_kept, tan2, w_dir);
+}
+
+static void fill_two_body_at(const daughter_cells *out, const parent_angle *a, const parent_momentum *m, double e_star,
                              double p_star, double weight, const two_body_dirs *cone)
 {
     if (parent_misses_cone(a->theta, m, cone->keep))
@@ -693,6 +718,10 @@ static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const 
         double p_par, p_perp;
         if (!daughter_in_band(a, m, cone, ic, e_star, p_star, &p_par, &p_perp))
             continue;
+        if (out->rows) { /* (build_primary gives rows only with cone->pre_test) */
+            fill_node_into_rows(out->rows, cone, p_par, p_perp, st, ct, w_dir);
+            continue;
+        }
         double kept_pt2[N_PHI], kept_z[N_PHI];
         int n_kept = 0;
         for (int iph = 0; iph < N_PHI; iph++) {
@@ -712,11 +741,11 @@ static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const 
             }
             const double pt = sqrt(pt2), angle = atan2(pt, z);
             if (angle <= cone->keep)
-                nr_llp_spectrum_fill(out, angle, sqrt(pt * pt + z * z), w_dir);
+                nr_llp_spectrum_fill(out->all, angle, sqrt(pt * pt + z * z), w_dir);
         }
         /* the azimuths of one rest-frame polar angle share |p|^2 = p_par^2 + p_perp^2: one momentum-cell lookup */
         if (n_kept > 0)
-            nr_llp_spectrum_fill_same_p(out, p_par * p_par + p_perp * p_perp, n_kept, kept_pt2, kept_z, w_dir);
+            nr_llp_spectrum_fill_same_p(out->all, p_par * p_par + p_perp * p_perp, n_kept, kept_pt2, kept_z, w_dir);
     }
 }
 
@@ -743,8 +772,8 @@ static int two_body_reaches_cone(const parent_angle *a, const parent_momentum *m
 }
 
 /* One parent (theta [rad], p [GeV], mass m_parent [GeV]); see fill_two_body_at. */
-static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
-                          double weight, const two_body_dirs *cone)
+static void fill_two_body(const daughter_cells *out, double theta, double p, double m_parent, double e_star,
+                          double p_star, double weight, const two_body_dirs *cone)
 {
     parent_angle a;
     parent_momentum m;
@@ -770,7 +799,7 @@ static void llp_cell_centres_init(llp_cell_centres *c)
  * energy e_star and momentum p_star, filled into out with weight factor x the cell's. With a region, only its cells
  * (the caller knows that the others fill nothing: zd_region). */
 static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double p_star, double factor,
-                           const two_body_dirs *cone, const nr_llp_cell_region *region, nr_llp_spectrum *out)
+                           const two_body_dirs *cone, const nr_llp_cell_region *region, const daughter_cells *out)
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
@@ -796,7 +825,7 @@ static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double
 
 /* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,
  * so 2 N per Z_D). */
-static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, const two_body_dirs *cone,
+static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, const daughter_cells *n, const two_body_dirs *cone,
                              const nr_llp_cell_region *region)
 {
     const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
@@ -970,7 +999,8 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
                 parent_momentum_init(&mom, t->p[j], m_ds, e_tau, p_tau);
                 t->bg[j] = mom.bg;
                 t->gamma[j] = mom.gamma;
-                fill_two_body(&t->tau, t->theta[j], t->p[j], m_ds, e_tau, p_tau, BR_DS_TAU_NU * w, &every);
+                fill_two_body(&(daughter_cells){&t->tau, NULL}, t->theta[j], t->p[j], m_ds, e_tau, p_tau,
+                              BR_DS_TAU_NU * w, &every);
             }
     }
     nr_hadron_table_free(&tab[0]);
@@ -1019,7 +1049,7 @@ static const parent_angle *ds_cone_angles(const ds_tables *table, const two_body
 /* N from D_s+- -> l N at U^2 = 1 (NLO-P8 forward charm, the central FORESEE prediction), and for tau mixing also
  * from D_s -> tau nu, tau -> N pi (the tau decays promptly, c tau = 87 um). */
 static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, int flavour, double m_n,
-                             const two_body_dirs *cone, nr_llp_spectrum *n, nr_error *err)
+                             const two_body_dirs *cone, const daughter_cells *n, nr_error *err)
 {
     const double m_ds = nr_hadron_mass_gev(431);
     const double m_l = flavour == NR_FLAVOUR_TAU ? NR_M_TAU : flavour == NR_FLAVOUR_MU ? NR_M_MUON : NR_M_ELECTRON;
@@ -1071,8 +1101,14 @@ static void n_beam_free(n_beam *b)
     memset(b, 0, sizeof *b);
 }
 
-/* What of an N spectrum reaches the decay volume and the neutrino target (a cylinder of the face's area from the IP
- * to the target's back), and N e -> N e inside the cuts for each N reaching the target. */
+/* The neutrino target as seen from the IP: a cylinder of the face's area from the IP to the target's back [m]. */
+static nr_decay_volume target_cylinder(const zd_state *st, const nr_experiment *e)
+{
+    return (nr_decay_volume){e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
+}
+
+/* What of an N spectrum reaches the decay volume and the neutrino target (target_cylinder), and N e -> N e inside
+ * the cuts for each N reaching the target. */
 static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, const nr_experiment *e,
                                const nr_param_value *p, n_beam *b, nr_error *err)
 {
@@ -1080,7 +1116,7 @@ static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, con
     if (s != NR_OK)
         return s;
     b->have_volume = 1;
-    const nr_decay_volume target = {e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
+    const nr_decay_volume target = target_cylinder(st, e);
     if ((s = nr_llp_accept(n, &target, &b->target, err)) != NR_OK)
         return s;
     b->have_target = 1;
@@ -1237,12 +1273,40 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
     return NR_OK;
 }
 
+/* The N of one IP source (N_FROM_ZD: Z_D -> N Nbar of the Z_D cells in region; N_FROM_DS: D_s -> l N and
+ * D_s -> tau -> N) filled into the rows accept_n_beam reads (n_rows > 0, cone->pre_test) or into the whole grid
+ * (n_rows = 0), and accepted into b. */
+enum n_source { N_FROM_ZD, N_FROM_DS };
+
+static nr_status fill_and_accept_n(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
+                                   zd_state *st, enum n_source source, const two_body_dirs *cone,
+                                   const nr_llp_cell_region *region, int n_rows, n_beam *b, nr_error *err)
+{
+    const double m_n = st->base.m_n;
+    nr_llp_spectrum n = {0};
+    nr_llp_rows rows = {0};
+    const daughter_cells out = {&n, n_rows > 0 ? &rows : NULL};
+    nr_status s = nr_llp_spectrum_init(&n, m_n, err);
+    if (s == NR_OK && n_rows > 0)
+        s = nr_llp_rows_init(&rows, m_n, n_rows, err);
+    if (s == NR_OK && source == N_FROM_ZD)
+        decay_into_pairs(&st->zprod->cells, m_n, &out, cone, region);
+    if (s == NR_OK && source == N_FROM_DS)
+        s = ds_spectrum(engine, e, flavour_of(p), m_n, cone, &out, err);
+    if (s == NR_OK && n_rows > 0)
+        s = nr_llp_rows_to_spectrum(&rows, &n, err);
+    if (s == NR_OK)
+        s = accept_n_beam(&n, st, e, p, b, err);
+    nr_llp_rows_free(&rows);
+    nr_llp_spectrum_free(&n);
+    return s;
+}
+
 static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, zd_state *st,
                                nr_error *err)
 {
     if (!st->have_volume)
         return NR_OK;
-    nr_llp_spectrum n;
     /* N are accepted by the volume and by the target (accept_n_beam, nr_llp_accept): a theta cell counts only when
      * its lower edge lies below the cone, so an N at 10^width = 1.12 times the wider cone or more lands in a cell
      * nothing accepts; keep 10^(1.2 width) = 1.148 times it (the accepted cells get exactly the same fills) */
@@ -1258,16 +1322,16 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
         return s;
     st->zd = &st->zprod->accepted;
     st->have_zd = 1;
-    if (pairs && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone, &region);
-        s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
-        nr_llp_spectrum_free(&n);
-    }
-    if (s == NR_OK && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, &cone, &n, err)) == NR_OK)
-            s = accept_n_beam(&n, st, e, p, &st->from_ds, err);
-        nr_llp_spectrum_free(&n);
-    }
+    /* the N spectra are read only by accept_n_beam: only the rows its two nr_llp_accept read are filled (the cells a
+     * direction lands in, and the order of the additions in each, as in the whole grid: the accepted lists are the
+     * same to the last bit; issue 11, tests/test_llp.c test_rows) */
+    const nr_decay_volume target = target_cylinder(st, e);
+    const int last_row = (int)fmax(nr_llp_accept_last_row(&st->volume), nr_llp_accept_last_row(&target));
+    const int n_rows = cone.pre_test && last_row + 1 <= nr_llp_rows_max() ? last_row + 1 : 0;
+    if (pairs)
+        s = fill_and_accept_n(engine, e, p, st, N_FROM_ZD, &cone, &region, n_rows, &st->from_zd, err);
+    if (s == NR_OK)
+        s = fill_and_accept_n(engine, e, p, st, N_FROM_DS, &cone, NULL, n_rows, &st->from_ds, err);
     return s;
 }
 

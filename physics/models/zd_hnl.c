@@ -832,8 +832,8 @@ static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, const daught
     decay_spectrum(zd, 0.5 * m, p_star, 2.0, cone, region, n);
 }
 
-/* The Z_D cells build_primary reads (issue 11): those nr_llp_accept counts for the volume v (lower edge below its
- * cone, llp.c) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those from which Z_D -> N Nbar fills an N into
+/* The Z_D cells build_primary reads (issue 11): when volume_rows, those nr_llp_accept counts for the volume v (lower
+ * edge below its cone, llp.c; the Z_D decaying in the volume, ee_primary) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those from which Z_D -> N Nbar fills an N into
  * the cone (decay_into_pairs, fill_two_body_at): per momentum column the highest such angle cell, so a column's cells
  * are all exact up to there. Which cells fill an N into the cone is decided by the same tests on the same numbers
  * as decay_into_pairs (two_body_reaches_cone: the 16 x 8 sampled directions of each cell's Z_D), so a cell above a
@@ -842,7 +842,7 @@ static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, const daught
  * keep 1.8 mrad) read 17600-19800 of the 23800 cells, the angles below the volume's cone (rows 0-104) being read
  * for every momentum. A cone of pi/2 or more (not used) keeps that bound. */
 static void zd_region(double m_zd, int pairs, double m_n, const two_body_dirs *cone, const nr_decay_volume *v,
-                      nr_llp_cell_region *r)
+                      int volume_rows, nr_llp_cell_region *r)
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
@@ -853,7 +853,8 @@ static void zd_region(double m_zd, int pairs, double m_n, const two_body_dirs *c
         parent_momentum_init(&mom, centre.p[ip], m_zd, e_star, p_star);
         r->it_max[ip] = -1;
         for (int it = 0; it < NR_LLP_N_THETA; it++) {
-            const int accepted = log10_theta_acc - (NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH) > -1e-9;
+            const int accepted =
+                volume_rows && log10_theta_acc - (NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH) > -1e-9;
             if (accepted || (pairs && !cone->pre_test && !parent_misses_cone(centre.theta[it], &mom, cone->keep)))
                 r->it_max[ip] = it;
         }
@@ -1107,15 +1108,17 @@ static nr_decay_volume target_cylinder(const zd_state *st, const nr_experiment *
     return (nr_decay_volume){e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
 }
 
-/* What of an N spectrum reaches the decay volume and the neutrino target (target_cylinder), and N e -> N e inside
- * the cuts for each N reaching the target. */
+/* What of an N spectrum reaches the decay volume (when volume) and the neutrino target (when target:
+ * target_cylinder), and N e -> N e inside the cuts for each N reaching the target. */
 static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, const nr_experiment *e,
-                               const nr_param_value *p, n_beam *b, nr_error *err)
+                               const nr_param_value *p, int volume, int target_too, n_beam *b, nr_error *err)
 {
-    nr_status s = nr_llp_accept(n, &st->volume, &b->volume, err);
+    nr_status s = volume ? nr_llp_accept(n, &st->volume, &b->volume, err) : NR_OK;
     if (s != NR_OK)
         return s;
-    b->have_volume = 1;
+    b->have_volume = volume;
+    if (!target_too)
+        return NR_OK;
     const nr_decay_volume target = target_cylinder(st, e);
     if ((s = nr_llp_accept(n, &target, &b->target, err)) != NR_OK)
         return s;
@@ -1274,15 +1277,21 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
 }
 
 /* The N of one IP source (N_FROM_ZD: Z_D -> N Nbar of the Z_D cells in region; N_FROM_DS: D_s -> l N and
- * D_s -> tau -> N) filled into the rows accept_n_beam reads (n_rows > 0, cone->pre_test) or into the whole grid
- * (n_rows = 0), and accepted into b. */
+ * D_s -> tau -> N), accepted into b by the volume (when volume) and the target (when target). The N spectra are read
+ * only by accept_n_beam: only the rows its nr_llp_accept read are filled (the cells a direction lands in, and the
+ * order of the additions in each, as in the whole grid: the accepted lists are the same to the last bit; issue 11,
+ * tests/test_llp.c test_rows), or the whole grid when the cone is pi/2 or wider (not used). */
 enum n_source { N_FROM_ZD, N_FROM_DS };
 
 static nr_status fill_and_accept_n(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
                                    zd_state *st, enum n_source source, const two_body_dirs *cone,
-                                   const nr_llp_cell_region *region, int n_rows, n_beam *b, nr_error *err)
+                                   const nr_llp_cell_region *region, int volume, int target, n_beam *b, nr_error *err)
 {
     const double m_n = st->base.m_n;
+    const nr_decay_volume tc = target_cylinder(st, e);
+    const int last_row =
+        (int)fmax(volume ? nr_llp_accept_last_row(&st->volume) : -1, target ? nr_llp_accept_last_row(&tc) : -1);
+    const int n_rows = cone->pre_test && last_row + 1 <= nr_llp_rows_max() ? last_row + 1 : 0;
     nr_llp_spectrum n = {0};
     nr_llp_rows rows = {0};
     const daughter_cells out = {&n, n_rows > 0 ? &rows : NULL};
@@ -1296,14 +1305,52 @@ static nr_status fill_and_accept_n(const nr_engine *engine, const nr_experiment 
     if (s == NR_OK && n_rows > 0)
         s = nr_llp_rows_to_spectrum(&rows, &n, err);
     if (s == NR_OK)
-        s = accept_n_beam(&n, st, e, p, b, err);
+        s = accept_n_beam(&n, st, e, p, volume, target, b, err);
     nr_llp_rows_free(&rows);
     nr_llp_spectrum_free(&n);
     return s;
 }
 
+/* What a preparation computes (issue 11): everything (zd_prepare: rates, spectra), or what one signal needs
+ * (zd_prepare_signal, a scan of that signal: want_signal). */
+typedef struct {
+    int secondary;                /* nu upscattering in the slabs (build_secondary, collapse_terms)         */
+    int recoil;                   /* nu e -> N e in the target (recoil_inelastic_u1)                        */
+    int zd_volume;                /* the Z_D from the IP reaching the decay volume                         */
+    int zd_n_volume, zd_n_target; /* N from Z_D -> N Nbar reaching the decay volume, the target           */
+    int ds_n_volume, ds_n_target; /* N from D_s reaching the decay volume, the target                     */
+} wanted;
+
+static const wanted want_all = {1, 1, 1, 1, 1, 1, 1};
+
+/* The parts signal `signal` reads in zd_signals_at; the others give 0 in a state prepared for it alone. */
+static wanted want_signal(size_t signal)
+{
+    switch (signal) {
+    case S_EE_SECONDARY:
+    case S_NUEE_SECONDARY:
+        return (wanted){.secondary = 1};
+    case S_EE_PRIMARY:
+        return (wanted){.zd_volume = 1};
+    case S_EE_TOTAL:
+        return (wanted){.secondary = 1, .zd_volume = 1};
+    case S_NUEE_PRIMARY:
+        return (wanted){.zd_n_volume = 1};
+    case S_NUEE_MIXING:
+        return (wanted){.ds_n_volume = 1};
+    case S_ELECTRON:
+        return (wanted){.recoil = 1, .ds_n_target = 1};
+    case S_ELECTRON_ELASTIC:
+        return (wanted){.zd_n_target = 1};
+    case S_ELECTRON_ELASTIC_MIXING:
+        return (wanted){.ds_n_target = 1};
+    default:
+        return want_all;
+    }
+}
+
 static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, zd_state *st,
-                               nr_error *err)
+                               const wanted *want, nr_error *err)
 {
     if (!st->have_volume)
         return NR_OK;
@@ -1314,24 +1361,27 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
     const double cone_target = atan(sqrt(e->width_m * e->height_m / NR_PI) / (e->distance_m + st->target_length_m));
     two_body_dirs cone;
     two_body_dirs_init(&cone, pow(10.0, 1.2 * NR_LLP_CELL_LOG10_WIDTH) * fmax(cone_volume, cone_target));
-    const int pairs = st->base.m_zd > 2.0 * st->base.m_n;
+    /* the Z_D cells: those the volume accepts (when the Z_D decaying there is wanted) and those whose N reach the
+     * cone (when pairs and their N are wanted; zd_region). A state without the first has no Z_D signal (have_zd 0):
+     * its memo entry's accepted list may miss cells, and serves only requests whose regions it holds
+     * (zd_production_matches), so a request with the volume's rows gets exact cells there. */
+    const int pairs = st->base.m_zd > 2.0 * st->base.m_n, zd_n = pairs && (want->zd_n_volume || want->zd_n_target);
     nr_llp_cell_region region;
-    zd_region(st->base.m_zd, pairs, st->base.m_n, &cone, &st->volume, &region);
-    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &region, &st->zprod, err);
-    if (s != NR_OK)
-        return s;
-    st->zd = &st->zprod->accepted;
-    st->have_zd = 1;
-    /* the N spectra are read only by accept_n_beam: only the rows its two nr_llp_accept read are filled (the cells a
-     * direction lands in, and the order of the additions in each, as in the whole grid: the accepted lists are the
-     * same to the last bit; issue 11, tests/test_llp.c test_rows) */
-    const nr_decay_volume target = target_cylinder(st, e);
-    const int last_row = (int)fmax(nr_llp_accept_last_row(&st->volume), nr_llp_accept_last_row(&target));
-    const int n_rows = cone.pre_test && last_row + 1 <= nr_llp_rows_max() ? last_row + 1 : 0;
-    if (pairs)
-        s = fill_and_accept_n(engine, e, p, st, N_FROM_ZD, &cone, &region, n_rows, &st->from_zd, err);
-    if (s == NR_OK)
-        s = fill_and_accept_n(engine, e, p, st, N_FROM_DS, &cone, NULL, n_rows, &st->from_ds, err);
+    nr_status s = NR_OK;
+    if (want->zd_volume || zd_n) {
+        zd_region(st->base.m_zd, zd_n, st->base.m_n, &cone, &st->volume, want->zd_volume, &region);
+        s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &region, &st->zprod, err);
+        if (s != NR_OK)
+            return s;
+        st->zd = &st->zprod->accepted;
+        st->have_zd = want->zd_volume;
+    }
+    if (zd_n)
+        s = fill_and_accept_n(engine, e, p, st, N_FROM_ZD, &cone, &region, want->zd_n_volume, want->zd_n_target,
+                              &st->from_zd, err);
+    if (s == NR_OK && (want->ds_n_volume || want->ds_n_target))
+        s = fill_and_accept_n(engine, e, p, st, N_FROM_DS, &cone, NULL, want->ds_n_volume, want->ds_n_target,
+                              &st->from_ds, err);
     return s;
 }
 
@@ -1373,8 +1423,8 @@ static void zd_release(const nr_model *model, void *state)
     memset(st, 0, sizeof *st);
 }
 
-static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
-                           const nr_param_value *p, void *state, nr_error *err)
+static nr_status prepare_wanted(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                                const nr_param_value *p, const wanted *want, void *state, nr_error *err)
 {
     zd_state *st = state;
     memset(st, 0, sizeof *st);
@@ -1389,24 +1439,42 @@ static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, cons
     const nr_darkcast *dc = NULL;
     if (s == NR_OK && (s = nr_engine_get_darkcast(engine, &dc, err)) == NR_OK)
         s = nr_zd_widths_compute(&st->base, dc, &st->widths_u0, err);
-    if (s == NR_OK && st->base.m_n < st->base.m_zd) {
+    if (s == NR_OK && st->base.m_n < st->base.m_zd) { /* (every signal: its failure fails them all, as before) */
         fraction_table_build(&st->nuee, &st->base, st->e_vis_min);
         for (int i = 0; i < EE_TABLE_POINTS && s == NR_OK; i++)
             if (!isfinite(st->nuee.f[i]))
                 s = nr_fail(err, NR_ENUMERIC, "/params/m_N", "the N -> nu e e energy integral failed at m_N = %g GeV",
                             st->base.m_n);
     }
-    if (s == NR_OK)
+    if (s == NR_OK && want->secondary)
         s = build_secondary(flux, nr_experiment_flux_scale(e), p, st, err);
-    if (s == NR_OK)
+    if (s == NR_OK && want->secondary)
         s = collapse_terms(st, err);
-    if (s == NR_OK)
+    if (s == NR_OK && want->recoil)
         st->recoil_inelastic_u1 = recoil_inelastic_u1(st, p, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
     if (s == NR_OK)
-        s = build_primary(engine, e, p, st, err);
+        s = build_primary(engine, e, p, st, want, err);
     if (s != NR_OK)
         zd_release(model, st);
     return s;
+}
+
+static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                           const nr_param_value *p, void *state, nr_error *err)
+{
+    return prepare_wanted(model, engine, e, p, &want_all, state, err);
+}
+
+/* A scan of one signal (issue 11): only what zd_signals_at reads for it (want_signal), computed as zd_prepare does,
+ * so the signal is the same to the last bit (tests/test_zd_hnl_model.c test_prepare_signal); the other signals give
+ * 0. Fig. 3's ee_secondary needs no production at the IP, Fig. 4's nuee_primary only the N from Z_D -> N Nbar
+ * reaching the decay volume: no secondary production, no D_s, no target. (A part it skips cannot fail it either:
+ * e.g. a scan of ee_secondary needs no meson tables.) */
+static nr_status zd_prepare_signal(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                                  const nr_param_value *p, size_t signal, void *state, nr_error *err)
+{
+    const wanted want = want_signal(signal);
+    return prepare_wanted(model, engine, e, p, &want, state, err);
 }
 
 /* Z_D lab energy from N -> nu Z_D: uniform on gamma (E* -+ beta p*), E* = (m_N^2 + m_ZD^2)/(2 m_N). Sampled at
@@ -1683,4 +1751,5 @@ const nr_model nr_model_zd_hnl = {
     .signals_at = zd_signals_at,
     .spectra = zd_spectra,
     .release = zd_release,
+    .prepare_signal = zd_prepare_signal,
 };

@@ -168,6 +168,12 @@ void nr_llp_rows_fill_tan2(nr_llp_rows *r, double p2_gev2, int n, const double *
     }
 }
 
+double nr_llp_p_column_floor2(double p_gev)
+{
+    pthread_once(&sq_cells_once, sq_cells_init);
+    return p_cells.ok ? p_cells.edge2[sq_cell(&p_cells, p_gev * p_gev)] : 0.0;
+}
+
 nr_status nr_llp_rows_to_spectrum(const nr_llp_rows *r, nr_llp_spectrum *s, nr_error *err)
 {
     if (!r || !r->w_pb || !s || !s->w_pb) return nr_fail(err, NR_EINTERNAL, "llp rows", "spectrum not initialised");

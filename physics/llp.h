@@ -88,6 +88,10 @@ void nr_llp_rows_free(nr_llp_rows *r);
 /* nr_llp_spectrum_fill_same_p into the rows for n directions with p_z > 0, given by tan^2 theta = p_T^2 / p_z^2
  * (computed so, as there): those with tan^2 theta below tan2_top are filled. */
 void nr_llp_rows_fill_tan2(nr_llp_rows *r, double p2_gev2, int n, const double *tan2, double weight_pb);
+/* The squared lower edge [GeV^2] of the momentum column holding p_gev: a p^2 below it lands in a lower column
+ * (nr_llp_spectrum_fill_same_p's and nr_llp_rows_fill_tan2's cells), whose momenta, and those nr_llp_accept lists
+ * for it, all lie below p_gev. 0 in the first column (or without the table lookup). */
+double nr_llp_p_column_floor2(double p_gev);
 /* s's cells in rows 0..n_rows-1 set to r's (the other cells untouched; same mass required: NR_EINPUT). */
 nr_status nr_llp_rows_to_spectrum(const nr_llp_rows *r, nr_llp_spectrum *s, nr_error *err);
 

@@ -276,7 +276,8 @@ static void test_memo_regions(const nr_engine *en, const nr_experiment *x)
 
 /* A scan of one signal prepares only what that signal reads (zd_prepare_signal, issue 11): every signal at points of
  * both benchmarks (m_N above m_ZD, between m_ZD/2 and m_ZD, below m_ZD/2 with Z_D -> N Nbar open; D_s -> tau N open
- * and closed) equals nr_model_rates (the full preparation) to the last bit. Then the memo: a scan of nuee_primary
+ * and closed; e_vis_min 100 GeV, and 1.5 TeV, where a scan of nuee_primary leaves out the N below a momentum column
+ * that reaches it) equals nr_model_rates (the full preparation) to the last bit. Then the memo: a scan of nuee_primary
  * leaves a Z_D production without the volume's rows in the memo (its Z_D list incomplete); every rate at that point
  * after it must equal those from a fresh build. */
 static void test_prepare_signal(const nr_engine *en, const nr_experiment *x)
@@ -284,13 +285,15 @@ static void test_prepare_signal(const nr_engine *en, const nr_experiment *x)
     nr_param_value p[32];
     const struct {
         int fig;
-        double m_n, u2;
-    } pts[5] = {{3, 1.0, 1e-7}, {3, 0.02, 1e-5}, {3, 0.01, 1e-6}, {4, 0.05, 1e-8}, {4, 0.3, 1e-6}};
-    for (int k = 0; k < 5; k++) {
+        double m_n, u2, e_vis_min;
+    } pts[6] = {{3, 1.0, 1e-7, 100},  {3, 0.02, 1e-5, 100}, {3, 0.01, 1e-6, 100},
+                {4, 0.05, 1e-8, 100}, {4, 0.3, 1e-6, 100},  {4, 0.01, 1e-6, 1500}};
+    for (int k = 0; k < 6; k++) {
         if (pts[k].fig == 3)
             fig3(p, pts[k].m_n, pts[k].u2);
         else
             fig4(p, pts[k].m_n, pts[k].u2);
+        p[ip("e_vis_min")].number = pts[k].e_vis_min;
         nr_table t;
         nr_error err = {0};
         memset(&t, 0, sizeof t);
@@ -308,8 +311,8 @@ static void test_prepare_signal(const nr_engine *en, const nr_experiment *x)
             }
             nr_scan_free(scan);
         }
-        printf("prepare_signal: Fig. %d m_N = %g GeV: %zu signals (%zu non-zero), %zu scans differ from the rates\n",
-               pts[k].fig, pts[k].m_n, mdl->n_signals, nonzero, differ);
+        printf("prepare_signal: Fig. %d m_N = %g GeV, e_vis_min %g GeV: %zu signals (%zu non-zero), %zu scans differ "
+               "from the rates\n", pts[k].fig, pts[k].m_n, pts[k].e_vis_min, mdl->n_signals, nonzero, differ);
         CHECK(differ == 0 && nonzero >= 4, "Fig. %d m_N = %g: every scan equals the rates (%zu differ)", pts[k].fig,
               pts[k].m_n, differ);
         nr_table_free(&t);

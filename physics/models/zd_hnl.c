@@ -578,6 +578,7 @@ typedef struct {
     double keep;                         /* cone [rad] on the beam axis                                      */
     int pre_test;                        /* keep < pi/2: the tangent test applies                           */
     double tan2_keep;                    /* tan^2(keep)                                                      */
+    double p2_min;                       /* daughters with |p|^2 below it [GeV^2] are not wanted (0: every one) */
 } two_body_dirs;
 
 static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
@@ -594,6 +595,7 @@ static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
     d->keep = theta_keep;
     d->pre_test = theta_keep < 0.5 * NR_PI;
     d->tan2_keep = d->pre_test ? tan(theta_keep) * tan(theta_keep) : INFINITY;
+    d->p2_min = 0.0;
 }
 
 /* What fill_two_body needs of a parent's direction (theta [rad]) and of its momentum (p [GeV], mass m_parent
@@ -674,13 +676,16 @@ static inline int two_body_direction(const two_body_dirs *cone, double p_par, do
 
 /* The daughter at the rest-frame polar node ic, boosted along the parent: its momentum along and across the parent
  * [GeV] (*p_par, *p_perp); 0 when its angle to the parent lies outside the parent's band [tan_lo, tan_hi] (or it
- * goes backward where the band excludes that), so no azimuth of it can reach the cone. Shared by fill_two_body_at
- * and two_body_reaches_cone, which must make the same decision. */
+ * goes backward where the band excludes that), so no azimuth of it can reach the cone, or when its |p|^2 (the one
+ * the fill looks its momentum cell up from) is below cone->p2_min. Shared by fill_two_body_at and
+ * two_body_reaches_cone, which must make the same decision. */
 static inline int daughter_in_band(const parent_angle *a, const parent_momentum *m, const two_body_dirs *cone, int ic,
                                    double e_star, double p_star, double *p_par, double *p_perp)
 {
     *p_par = m->gamma * p_star * cone->c[ic] + m->bg * e_star;
     *p_perp = p_star * cone->s[ic];
+    if (*p_par * *p_par + *p_perp * *p_perp < cone->p2_min)
+        return 0;
     return !(*p_par > 0 ? *p_perp < *p_par * a->tan_lo || *p_perp > *p_par * a->tan_hi : a->skip_backward);
 }
 
@@ -1366,10 +1371,20 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
      * its memo entry's accepted list may miss cells, and serves only requests whose regions it holds
      * (zd_production_matches), so a request with the volume's rows gets exact cells there. */
     const int pairs = st->base.m_zd > 2.0 * st->base.m_n, zd_n = pairs && (want->zd_n_volume || want->zd_n_target);
+    /* of N reaching the volume alone (no target), n_beam_signals reads those with E_N >= e_vis_min only: an N in a
+     * momentum column below the one holding p_vis = sqrt(e_vis_min^2 - m_N^2) (1e-6 lower, far more than rounding:
+     * nr_llp_accept's momenta lie >= 1.4% inside their columns) has every listed momentum below p_vis, so such N
+     * are not filled (daughter_in_band) and a Z_D cell making only them is left out of the region (zd_region) */
+    const double m_n = st->base.m_n, e_vis = st->e_vis_min;
+    const double p_vis = e_vis > m_n ? sqrt((e_vis - m_n) * (e_vis + m_n)) : 0.0; /* [GeV] */
+    const double vis_floor2 = p_vis > 0 ? nr_llp_p_column_floor2(p_vis * (1.0 - 1e-6)) : 0.0;
+    two_body_dirs cone_zd = cone, cone_ds = cone;
+    cone_zd.p2_min = want->zd_n_target ? 0.0 : vis_floor2;
+    cone_ds.p2_min = want->ds_n_target ? 0.0 : vis_floor2;
     nr_llp_cell_region region;
     nr_status s = NR_OK;
     if (want->zd_volume || zd_n) {
-        zd_region(st->base.m_zd, zd_n, st->base.m_n, &cone, &st->volume, want->zd_volume, &region);
+        zd_region(st->base.m_zd, zd_n, st->base.m_n, &cone_zd, &st->volume, want->zd_volume, &region);
         s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &region, &st->zprod, err);
         if (s != NR_OK)
             return s;
@@ -1377,10 +1392,10 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
         st->have_zd = want->zd_volume;
     }
     if (zd_n)
-        s = fill_and_accept_n(engine, e, p, st, N_FROM_ZD, &cone, &region, want->zd_n_volume, want->zd_n_target,
+        s = fill_and_accept_n(engine, e, p, st, N_FROM_ZD, &cone_zd, &region, want->zd_n_volume, want->zd_n_target,
                               &st->from_zd, err);
     if (s == NR_OK && (want->ds_n_volume || want->ds_n_target))
-        s = fill_and_accept_n(engine, e, p, st, N_FROM_DS, &cone, NULL, want->ds_n_volume, want->ds_n_target,
+        s = fill_and_accept_n(engine, e, p, st, N_FROM_DS, &cone_ds, NULL, want->ds_n_volume, want->ds_n_target,
                               &st->from_ds, err);
     return s;
 }

@@ -853,6 +853,9 @@ static void zd_region(double m_zd, int pairs, double m_n, const two_body_dirs *c
     llp_cell_centres_init(&centre);
     const double log10_theta_acc = log10(nr_decay_volume_theta_acc(v)); /* as nr_llp_accept */
     const double e_star = 0.5 * m_zd, p_star = sqrt(fmax(0.0, 0.25 * m_zd * m_zd - m_n * m_n)); /* decay_into_pairs */
+    parent_angle row[NR_LLP_N_THETA]; /* each angle row's, once (as decay_spectrum) rather than per cell */
+    for (int it = 0; pairs && cone->pre_test && it < NR_LLP_N_THETA; it++)
+        parent_angle_init(&row[it], centre.theta[it], cone);
     for (int ip = 0; ip < NR_LLP_N_P; ip++) {
         parent_momentum mom;
         parent_momentum_init(&mom, centre.p[ip], m_zd, e_star, p_star);
@@ -866,9 +869,7 @@ static void zd_region(double m_zd, int pairs, double m_n, const two_body_dirs *c
         for (int it = NR_LLP_N_THETA - 1; pairs && cone->pre_test && it > r->it_max[ip]; it--) {
             if (parent_misses_cone(centre.theta[it], &mom, cone->keep))
                 continue;
-            parent_angle a;
-            parent_angle_init(&a, centre.theta[it], cone); /* as decay_spectrum */
-            if (two_body_reaches_cone(&a, &mom, e_star, p_star, cone))
+            if (two_body_reaches_cone(&row[it], &mom, e_star, p_star, cone))
                 r->it_max[ip] = it;
         }
     }

@@ -866,7 +866,12 @@ static void zd_region(double m_zd, int pairs, double m_n, const two_body_dirs *c
             if (accepted || (pairs && !cone->pre_test && !parent_misses_cone(centre.theta[it], &mom, cone->keep)))
                 r->it_max[ip] = it;
         }
-        for (int it = NR_LLP_N_THETA - 1; pairs && cone->pre_test && it > r->it_max[ip]; it--) {
+        /* a daughter of this column's Z_D has |p|^2 = (gamma p* c + bg e*)^2 + p*^2 (1 - c^2) <= (gamma p* + bg e*)^2
+         * at every rest-frame angle (gamma >= 1): below cone->p2_min (1e-9 for rounding) no node of any of its cells
+         * passes daughter_in_band, and the column's cells need not be tested */
+        const double p_top = mom.gamma * p_star + mom.bg * e_star; /* [GeV] */
+        const int reachable = !(p_top * p_top < cone->p2_min * (1.0 - 1e-9));
+        for (int it = NR_LLP_N_THETA - 1; pairs && cone->pre_test && reachable && it > r->it_max[ip]; it--) {
             if (parent_misses_cone(centre.theta[it], &mom, cone->keep))
                 continue;
             if (two_body_reaches_cone(&row[it], &mom, e_star, p_star, cone))

@@ -31,7 +31,8 @@ typedef struct {
     int ok;                           /* the table fits (else nr_llp_spectrum_fill_pt2_pz takes log10)      */
     int lo_exp, n_lut, k_max;         /* binary exponent of lut[0]; entries; highest finite edge            */
     double x2_lo, x2_hi;              /* 2^lo_exp, 2^(lo_exp + n_lut / SQ_SUB)                               */
-    double edge2[NR_LLP_N_THETA];     /* squared edge below cell k (edge2[0] = 0); +inf where not finite    */
+    double edge2[NR_LLP_N_THETA + 1]; /* squared edge below cell k (edge2[0] = 0); +inf where not finite,   */
+                                      /* and above the top cell (edge2[k_max + 1]: sq_cell's last compare)   */
     short lut[64 * SQ_SUB];           /* cell at the lower end of each sixteenth of a binade (64 binades:    */
                                       /* the angle grid spans 59, tan^2 1e-16..40; the momentum grid 46)    */
 } sq_cells;
@@ -50,6 +51,7 @@ static void sq_cells_build(sq_cells *c, double log10_min, int n, int is_angle)
         if (isfinite(c->edge2[k]))
             c->k_max = k;
     }
+    c->edge2[c->k_max + 1] = INFINITY;
     int e_lo, e_hi;
     frexp(c->edge2[1], &e_lo);          /* edge2[1] in [2^(e_lo-1), 2^e_lo) */
     frexp(c->edge2[c->k_max], &e_hi);   /* edge2[k_max] < 2^e_hi            */
@@ -85,10 +87,8 @@ static inline int sq_cell(const sq_cells *c, double x2)
     uint64_t b;
     memcpy(&b, &x2, sizeof b);
     const int e = (int)((b >> 52) & 0x7ff) - 1023, m = (int)((b >> (52 - 4)) & (SQ_SUB - 1));
-    int k = c->lut[(e - c->lo_exp) * SQ_SUB + m];
-    if (k < c->k_max && x2 >= c->edge2[k + 1])
-        k++;
-    return k;
+    const int k = c->lut[(e - c->lo_exp) * SQ_SUB + m];
+    return k + (x2 >= c->edge2[k + 1]); /* no branch: which side of the edge is as likely as not */
 }
 
 /* n directions of one momentum (p^2 [GeV^2] shared, e.g. the azimuths of a rest-frame polar angle in a two-body
@@ -121,6 +121,69 @@ void nr_llp_spectrum_fill_same_p(nr_llp_spectrum *s, double p2_gev2, int n, cons
 void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_gev, double weight_pb)
 {
     nr_llp_spectrum_fill_same_p(s, pt2_gev2 + pz_gev * pz_gev, 1, &pt2_gev2, &pz_gev, weight_pb);
+}
+
+/* ----------------------------------------------------------------------------- the lowest rows only */
+
+int nr_llp_rows_max(void)
+{
+    pthread_once(&sq_cells_once, sq_cells_init);
+    return theta_cells.ok && p_cells.ok ? theta_cells.k_max : 0; /* edge2[k_max]: the last edge below 90 degrees */
+}
+
+nr_status nr_llp_rows_init(nr_llp_rows *r, double mass_gev, int n_rows, nr_error *err)
+{
+    if (!r) return nr_fail(err, NR_EINTERNAL, "llp rows", "no rows to initialise");
+    r->w_pb = NULL;
+    r->mass_gev = mass_gev;
+    r->n_rows = 0;
+    if (!(n_rows >= 1 && n_rows <= nr_llp_rows_max()))
+        return nr_fail(err, NR_EINPUT, "llp rows", "%d angle rows asked, 1..%d available", n_rows, nr_llp_rows_max());
+    r->w_pb = calloc((size_t)NR_LLP_N_P * n_rows, sizeof *r->w_pb);
+    if (!r->w_pb) return nr_fail(err, NR_ENOMEM, "llp rows", "out of memory for the LLP spectrum rows");
+    r->n_rows = n_rows;
+    r->tan2_top = theta_cells.edge2[n_rows];
+    return NR_OK;
+}
+
+void nr_llp_rows_free(nr_llp_rows *r)
+{
+    if (!r) return;
+    free(r->w_pb);
+    r->w_pb = NULL;
+}
+
+/* nr_llp_spectrum_fill_same_p's cells and additions, in the rows: a direction with x2 = tan^2 below edge2[n_rows]
+ * has sq_cell(x2) < n_rows (the edges increase), one at or above it a cell >= n_rows (dropped); a NaN x2 goes to
+ * row 0 as there. */
+void nr_llp_rows_fill_tan2(nr_llp_rows *r, double p2_gev2, int n, const double *tan2, double weight_pb)
+{
+    if (!r || !r->w_pb || !isfinite(weight_pb) || n <= 0) return;
+    double *col = r->w_pb + (size_t)sq_cell(&p_cells, p2_gev2) * r->n_rows;
+    const double tan2_top = r->tan2_top;
+    for (int i = 0; i < n; i++) {
+        const double x2 = tan2[i];
+        if (!(x2 >= tan2_top))
+            col[sq_cell(&theta_cells, x2)] += weight_pb;
+    }
+}
+
+double nr_llp_p_column_floor2(double p_gev)
+{
+    pthread_once(&sq_cells_once, sq_cells_init);
+    return p_cells.ok ? p_cells.edge2[sq_cell(&p_cells, p_gev * p_gev)] : 0.0;
+}
+
+nr_status nr_llp_rows_to_spectrum(const nr_llp_rows *r, nr_llp_spectrum *s, nr_error *err)
+{
+    if (!r || !r->w_pb || !s || !s->w_pb) return nr_fail(err, NR_EINTERNAL, "llp rows", "spectrum not initialised");
+    if (fabs(r->mass_gev - s->mass_gev) > 1e-12 * s->mass_gev)
+        return nr_fail(err, NR_EINPUT, "/params/mass", "rows of mass %g GeV into a spectrum of %g GeV", r->mass_gev,
+                       s->mass_gev);
+    for (int ip = 0; ip < NR_LLP_N_P; ip++)
+        for (int it = 0; it < r->n_rows; it++)
+            s->w_pb[it * NR_LLP_N_P + ip] = r->w_pb[(size_t)ip * r->n_rows + it];
+    return NR_OK;
 }
 
 nr_status nr_llp_spectrum_init(nr_llp_spectrum *s, double mass_gev, nr_error *err)
@@ -613,6 +676,18 @@ nr_status nr_decay_volume_check(const nr_decay_volume *v, nr_error *err)
 {
     if (decay_volume_is_valid(v)) return NR_OK;
     return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
+}
+
+int nr_llp_accept_last_row(const nr_decay_volume *v)
+{
+    if (!decay_volume_is_valid(v)) return -1;
+    double log10_theta_acc = log10(nr_decay_volume_theta_acc(v)); /* nr_llp_accept's rows */
+    int last = -1;
+    for (int it = 0; it < NR_LLP_N_THETA; it++) {
+        if (accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH, log10_theta_acc) == 0.0) break;
+        last = it;
+    }
+    return last;
 }
 
 nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_llp_accepted *acc,

@@ -66,6 +66,35 @@ void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_
 /* n directions sharing p^2 [GeV^2] (p_T^2 [GeV^2] and p_z [GeV] each), weight_pb each: the momentum cell once. */
 void nr_llp_spectrum_fill_same_p(nr_llp_spectrum *s, double p2_gev2, int n, const double *pt2_gev2,
                                  const double *pz_gev, double weight_pb);
+/* The lowest angle rows of a spectrum only, stored momentum-major (issue 11: zd_hnl's N spectra are read only by
+ * nr_llp_accept, which reads rows 0..nr_llp_accept_last_row; one direction's row is then found in a column of
+ * n_rows contiguous doubles instead of 140 x 8 bytes apart). A direction lands in the same cell as
+ * nr_llp_spectrum_fill_same_p puts it, the cells get the same additions in the same order, and directions above the
+ * rows (or at 90 degrees and beyond) are dropped: nr_llp_rows_to_spectrum gives a spectrum equal, bit for bit, in
+ * rows 0..n_rows-1 to the one nr_llp_spectrum_fill_same_p would have filled. */
+typedef struct {
+    double mass_gev;
+    int n_rows;       /* angle rows 0..n_rows-1 are kept                                       */
+    double tan2_top;  /* tan^2 of the upper edge of row n_rows-1: a direction at or above it is dropped */
+    double *w_pb;     /* NR_LLP_N_P x n_rows cells, index i_p*n_rows + i_theta [pb]             */
+} nr_llp_rows;
+
+/* The highest n_rows nr_llp_rows_init takes: the rows whose upper edge lies below 90 degrees (0: the table lookup
+ * of the cells is not available, use nr_llp_spectrum). */
+int nr_llp_rows_max(void);
+/* NR_EINPUT unless 1 <= n_rows <= nr_llp_rows_max(); NR_ENOMEM. */
+nr_status nr_llp_rows_init(nr_llp_rows *r, double mass_gev, int n_rows, nr_error *err);
+void nr_llp_rows_free(nr_llp_rows *r);
+/* nr_llp_spectrum_fill_same_p into the rows for n directions with p_z > 0, given by tan^2 theta = p_T^2 / p_z^2
+ * (computed so, as there): those with tan^2 theta below tan2_top are filled. */
+void nr_llp_rows_fill_tan2(nr_llp_rows *r, double p2_gev2, int n, const double *tan2, double weight_pb);
+/* The squared lower edge [GeV^2] of the momentum column holding p_gev: a p^2 below it lands in a lower column
+ * (nr_llp_spectrum_fill_same_p's and nr_llp_rows_fill_tan2's cells), whose momenta, and those nr_llp_accept lists
+ * for it, all lie below p_gev. 0 in the first column (or without the table lookup). */
+double nr_llp_p_column_floor2(double p_gev);
+/* s's cells in rows 0..n_rows-1 set to r's (the other cells untouched; same mass required: NR_EINPUT). */
+nr_status nr_llp_rows_to_spectrum(const nr_llp_rows *r, nr_llp_spectrum *s, nr_error *err);
+
 /* dst += factor * src (same mass required: NR_EINPUT otherwise). Combines production channels. */
 nr_status nr_llp_spectrum_add_scaled(nr_llp_spectrum *dst, const nr_llp_spectrum *src, double factor,
                                      nr_error *err);
@@ -171,6 +200,9 @@ typedef struct {
 } nr_llp_accepted;
 
 #define NR_LLP_ACCEPT_P_SUB 4
+/* The last angle row nr_llp_accept reads for the volume v (-1: none or an invalid volume): every row whose lower
+ * edge lies below v's cone. */
+int nr_llp_accept_last_row(const nr_decay_volume *v);
 nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_llp_accepted *acc,
                         nr_error *err);
 void nr_llp_accepted_free(nr_llp_accepted *acc);

@@ -317,6 +317,77 @@ static void test_fill_same_p(void)
     nr_llp_spectrum_free(&b);
 }
 
+/* nr_llp_rows (the rows nr_llp_accept reads, momentum-major; zd_hnl's N spectra, issue 11) against
+ * nr_llp_spectrum_fill_same_p: 50k two-body boosts (8 azimuths each, p_par > 0 and p_perp log-uniform, the parent
+ * angle log-uniform over 1e-6..0.1 rad, so that the directions fall on both sides of the rows' top edge) filled
+ * into a whole spectrum and, with tan^2 = p_T^2 / p_z^2 for p_z > 0, into the rows of a FASER 2-like volume (radius
+ * 1 m at 627.5-632.5 m, rows 0..nr_llp_accept_last_row). The rows must equal the spectrum's cells bit for bit (the
+ * same additions in the same order), nothing may land above them, and nr_llp_accept must give the same list, bit
+ * for bit, from either. A wrong row, a cut off by one row, or a row the accept reads but the rows lack would show. */
+static void test_rows(void)
+{
+    const nr_decay_volume v = {627.5, 5.0, 1.0};
+    const int last_row = nr_llp_accept_last_row(&v);
+    CHECK(last_row > 90 && last_row < 120, "the volume's cone (%.3g rad) reads rows 0..%d",
+          nr_decay_volume_theta_acc(&v), last_row);
+    CHECK(nr_llp_accept_last_row(&(nr_decay_volume){627.5, 5.0, -1.0}) == -1, "no rows for an invalid volume");
+    CHECK(nr_llp_rows_max() >= last_row + 1, "rows up to %d available", nr_llp_rows_max());
+    nr_llp_spectrum a, b;
+    nr_llp_rows r;
+    nr_error err;
+    CHECK(nr_llp_spectrum_init(&a, 0.1, &err) == NR_OK && nr_llp_spectrum_init(&b, 0.1, &err) == NR_OK &&
+              nr_llp_rows_init(&r, 0.1, last_row + 1, &err) == NR_OK, "init");
+    CHECK(nr_llp_rows_init(&(nr_llp_rows){0}, 0.1, nr_llp_rows_max() + 1, &err) == NR_EINPUT, "rows beyond 90 deg");
+    if (!a.w_pb || !b.w_pb || !r.w_pb)
+        return;
+    unsigned long long x = 1181783497276652981ULL; /* fixed seed */
+    const size_t n = 50000;
+    for (size_t k = 0; k < n; k++) {
+        double u[3];
+        for (int j = 0; j < 3; j++)
+            u[j] = xorshift_uniform(&x);
+        const double p_par = pow(10.0, -1.0 + 5.0 * u[0]), p_perp = p_par * pow(10.0, -5.0 + 4.0 * u[1]);
+        const double theta = pow(10.0, -6.0 + 5.0 * u[2]), st = sin(theta), ct = cos(theta), w = 1.0 + 1e-6 * (double)k;
+        double pt2[8], pz[8], tan2[8];
+        int n_fwd = 0;
+        for (int iph = 0; iph < 8; iph++) {
+            const double phi = (iph + 0.5) * NR_PI / 8;
+            const double xx = p_par * st + p_perp * cos(phi) * ct, yy = p_perp * sin(phi);
+            pz[iph] = p_par * ct - p_perp * cos(phi) * st;
+            pt2[iph] = xx * xx + yy * yy;
+            if (pz[iph] > 0)
+                tan2[n_fwd++] = pt2[iph] / (pz[iph] * pz[iph]);
+        }
+        nr_llp_spectrum_fill_same_p(&a, p_par * p_par + p_perp * p_perp, 8, pt2, pz, w);
+        nr_llp_rows_fill_tan2(&r, p_par * p_par + p_perp * p_perp, n_fwd, tan2, w);
+    }
+    CHECK(nr_llp_rows_to_spectrum(&r, &b, &err) == NR_OK, "%s", err.message);
+    size_t differ = 0, filled = 0, above = 0, above_rows = 0;
+    for (int c = 0; c < NR_LLP_N_THETA * NR_LLP_N_P; c++) {
+        if (c / NR_LLP_N_P > last_row) {
+            above += a.w_pb[c] > 0;
+            above_rows += b.w_pb[c] != 0;
+            continue;
+        }
+        differ += a.w_pb[c] != b.w_pb[c];
+        filled += a.w_pb[c] > 0;
+    }
+    printf("rows: %zu boosts x 8 azimuths, rows 0..%d: %zu cells filled, %zu differ; %zu cells above (rows: %zu)\n", n,
+           last_row, filled, differ, above, above_rows);
+    CHECK(filled > 2000 && above > 1000, "the directions cover the rows and above (%zu, %zu cells)", filled, above);
+    CHECK(differ == 0 && above_rows == 0, "rows = the spectrum's cells (%zu differ, %zu above)", differ, above_rows);
+    nr_llp_accepted acc_a, acc_b;
+    CHECK(nr_llp_accept(&a, &v, &acc_a, &err) == NR_OK && nr_llp_accept(&b, &v, &acc_b, &err) == NR_OK, "accept");
+    CHECK(acc_a.n > 100 && acc_a.n == acc_b.n && memcmp(acc_a.p_gev, acc_b.p_gev, acc_a.n * sizeof(double)) == 0 &&
+              memcmp(acc_a.weight_pb, acc_b.weight_pb, acc_a.n * sizeof(double)) == 0,
+          "the accepted lists are equal bit for bit (%zu and %zu momenta)", acc_a.n, acc_b.n);
+    nr_llp_accepted_free(&acc_a);
+    nr_llp_accepted_free(&acc_b);
+    nr_llp_rows_free(&r);
+    nr_llp_spectrum_free(&a);
+    nr_llp_spectrum_free(&b);
+}
+
 /* A region like zd_hnl's (zd_region): every angle cell at low momenta, a cone narrowing with momentum above, the
  * volume's rows 0-104 under it, and some momentum columns left out entirely (it_max = -1). */
 static void test_region_init(nr_llp_cell_region *r)
@@ -392,6 +463,7 @@ int main(void)
 {
     test_fill_pt2_pz();
     test_fill_same_p();
+    test_rows();
     test_branching_ratios();
     test_two_body_kinematics();
     test_decay_probability();

@@ -274,6 +274,76 @@ static void test_memo_regions(const nr_engine *en, const nr_experiment *x)
     }
 }
 
+/* A scan of one signal prepares only what that signal reads (zd_prepare_signal, issue 11): every signal at points of
+ * both benchmarks (m_N above m_ZD, between m_ZD/2 and m_ZD, below m_ZD/2 with Z_D -> N Nbar open; D_s -> tau N open
+ * and closed; e_vis_min 100 GeV, and 1.5 TeV, where a scan of nuee_primary leaves out the N below a momentum column
+ * that reaches it) equals nr_model_rates (the full preparation) to the last bit. Then the memo: a scan of nuee_primary
+ * leaves a Z_D production without the volume's rows in the memo (its Z_D list incomplete); every rate at that point
+ * after it must equal those from a fresh build. */
+static void test_prepare_signal(const nr_engine *en, const nr_experiment *x)
+{
+    nr_param_value p[32];
+    const struct {
+        int fig;
+        double m_n, u2, e_vis_min;
+    } pts[6] = {{3, 1.0, 1e-7, 100},  {3, 0.02, 1e-5, 100}, {3, 0.01, 1e-6, 100},
+                {4, 0.05, 1e-8, 100}, {4, 0.3, 1e-6, 100},  {4, 0.01, 1e-6, 1500}};
+    for (int k = 0; k < 6; k++) {
+        if (pts[k].fig == 3)
+            fig3(p, pts[k].m_n, pts[k].u2);
+        else
+            fig4(p, pts[k].m_n, pts[k].u2);
+        p[ip("e_vis_min")].number = pts[k].e_vis_min;
+        nr_table t;
+        nr_error err = {0};
+        memset(&t, 0, sizeof t);
+        CHECK(nr_model_rates(mdl, en, x, p, &t, &err) == NR_OK, "rates: %s", err.message);
+        size_t differ = 0, nonzero = 0;
+        for (size_t sg = 0; t.total && sg < mdl->n_signals; sg++) {
+            nr_scan *scan = nr_scan_init(mdl, en, x, sg, &err);
+            double via_scan = NAN;
+            CHECK(scan && nr_scan_at(scan, p, &via_scan, &err) == NR_OK, "scan of %s: %s", mdl->signals[sg].name,
+                  err.message);
+            nonzero += t.total[sg] > 0;
+            if (!(via_scan == t.total[sg])) {
+                differ++;
+                printf("  %s: scan %.17g, rates %.17g\n", mdl->signals[sg].name, via_scan, t.total[sg]);
+            }
+            nr_scan_free(scan);
+        }
+        printf("prepare_signal: Fig. %d m_N = %g GeV, e_vis_min %g GeV: %zu signals (%zu non-zero), %zu scans differ "
+               "from the rates\n", pts[k].fig, pts[k].m_n, pts[k].e_vis_min, mdl->n_signals, nonzero, differ);
+        CHECK(differ == 0 && nonzero >= 4, "Fig. %d m_N = %g: every scan equals the rates (%zu differ)", pts[k].fig,
+              pts[k].m_n, differ);
+        nr_table_free(&t);
+    }
+    double all[2][16];
+    for (int k = 0; k < 2; k++) {
+        for (int j = 0; j < 4; j++) { /* empty the memo of Fig. 3's m_ZD and eps */
+            fig3(p, 0.01, 1e-6);
+            p[ip("epsilon")].number = 1e-4 * (j + 2);
+            signal(en, x, p, "ee_primary");
+        }
+        fig3(p, 0.01, 1e-6);
+        if (k == 1) { /* a memo entry made for nuee_primary alone */
+            nr_error err = {0};
+            nr_scan *scan = nr_scan_init(mdl, en, x, (size_t)nr_model_signal_index(mdl, "nuee_primary"), &err);
+            double v = NAN;
+            CHECK(scan && nr_scan_at(scan, p, &v, &err) == NR_OK && v > 0, "nuee_primary scan: %s", err.message);
+            nr_scan_free(scan);
+        }
+        nr_table t;
+        nr_error err = {0};
+        memset(&t, 0, sizeof t);
+        CHECK(nr_model_rates(mdl, en, x, p, &t, &err) == NR_OK && mdl->n_signals <= 16, "rates: %s", err.message);
+        for (size_t sg = 0; t.total && sg < mdl->n_signals; sg++)
+            all[k][sg] = t.total[sg];
+        nr_table_free(&t);
+    }
+    CHECK(memcmp(all[0], all[1], mdl->n_signals * sizeof(double)) == 0,
+          "the rates after a nuee_primary scan equal those of a fresh build");
+}
+
 static void test_bad_input(const nr_engine *en, const nr_experiment *x)
 {
     nr_param_value p[32];
@@ -312,6 +382,7 @@ int main(void)
     test_bins(en, x);
     test_primary_cells(en, x);
     test_memo_regions(en, x);
+    test_prepare_signal(en, x);
     test_bad_input(en, x);
     /* Run 3: FASERnu with FASER behind it */
     nr_param_value p[32];

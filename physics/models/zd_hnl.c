@@ -566,9 +566,10 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
  * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
  * is the larger. The directions' trigonometry and the cone's tangent are computed once per spectrum (two_body_dirs);
  * for a cone below pi/2 a direction is kept when z > 0 and p_T^2 <= z^2 tan^2(keep), and its cell found from the
- * squares p_T^2, z (nr_llp_spectrum_fill_same_p: the azimuths of a polar angle share |p|, one momentum lookup), as
- * is every direction when the cone is the whole sphere (the taus of D_s -> tau nu); a cone between pi/2 and pi (not
- * used) takes atan2 and nr_llp_spectrum_fill. */
+ * squares p_T^2, z (nr_llp_spectrum_fill_same_p: the azimuths of a polar angle share |p|, one momentum lookup; into
+ * the accepted rows alone, nr_llp_rows_fill_tan2, when build_primary gives them), as is every direction when the
+ * cone is the whole sphere (the taus of D_s -> tau nu); a cone between pi/2 and pi (not used) takes atan2 and
+ * nr_llp_spectrum_fill. */
 enum { N_COS = 16, N_PHI = 8 };
 
 typedef struct {
@@ -577,6 +578,7 @@ typedef struct {
     double keep;                         /* cone [rad] on the beam axis                                      */
     int pre_test;                        /* keep < pi/2: the tangent test applies                           */
     double tan2_keep;                    /* tan^2(keep)                                                      */
+    double p2_min;                       /* daughters with |p|^2 below it [GeV^2] are not wanted (0: every one) */
 } two_body_dirs;
 
 static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
@@ -593,6 +595,7 @@ static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
     d->keep = theta_keep;
     d->pre_test = theta_keep < 0.5 * NR_PI;
     d->tan2_keep = d->pre_test ? tan(theta_keep) * tan(theta_keep) : INFINITY;
+    d->p2_min = 0.0;
 }
 
 /* What fill_two_body needs of a parent's direction (theta [rad]) and of its momentum (p [GeV], mass m_parent
@@ -673,17 +676,44 @@ static inline int two_body_direction(const two_body_dirs *cone, double p_par, do
 
 /* The daughter at the rest-frame polar node ic, boosted along the parent: its momentum along and across the parent
  * [GeV] (*p_par, *p_perp); 0 when its angle to the parent lies outside the parent's band [tan_lo, tan_hi] (or it
- * goes backward where the band excludes that), so no azimuth of it can reach the cone. Shared by fill_two_body_at
- * and two_body_reaches_cone, which must make the same decision. */
+ * goes backward where the band excludes that), so no azimuth of it can reach the cone, or when its |p|^2 (the one
+ * the fill looks its momentum cell up from) is below cone->p2_min. Shared by fill_two_body_at and
+ * two_body_reaches_cone, which must make the same decision. */
 static inline int daughter_in_band(const parent_angle *a, const parent_momentum *m, const two_body_dirs *cone, int ic,
                                    double e_star, double p_star, double *p_par, double *p_perp)
 {
     *p_par = m->gamma * p_star * cone->c[ic] + m->bg * e_star;
     *p_perp = p_star * cone->s[ic];
+    if (*p_par * *p_par + *p_perp * *p_perp < cone->p2_min)
+        return 0;
     return !(*p_par > 0 ? *p_perp < *p_par * a->tan_lo || *p_perp > *p_par * a->tan_hi : a->skip_backward);
 }
 
-static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const parent_momentum *m, double e_star,
+/* Where fill_two_body_at puts the daughters: every cell of a spectrum, or (rows, with a cone below pi/2) only the
+ * angle rows that accept_n_beam's nr_llp_accept reads, momentum-major (nr_llp_rows, issue 11: the same cells get the
+ * same additions in the same order, so the accepted N are bit for bit as from the whole grid). */
+typedef struct {
+    nr_llp_spectrum *all; /* when rows is NULL */
+    nr_llp_rows *rows;
+} daughter_cells;
+
+/* The N_PHI azimuths of one rest-frame polar node (p_par, p_perp [GeV]) of a parent at (st, ct) into rows
+ * (cone->pre_test): those inside the cone, with tan^2 = p_T^2 / p_z^2 as nr_llp_spectrum_fill_same_p takes it. */
+static void fill_node_into_rows(nr_llp_rows *rows, const two_body_dirs *cone, double p_par, double p_perp, double st,
+                                double ct, double w_dir)
+{
+    double tan2[N_PHI];
+    int n_kept = 0;
+    for (int iph = 0; iph < N_PHI; iph++) {
+        double pt2, z;
+        if (two_body_direction(cone, p_par, p_perp, st, ct, iph, &pt2, &z))
+            tan2[n_kept++] = pt2 / (z * z);
+    }
+    if (n_kept > 0)
+        nr_llp_rows_fill_tan2(rows, p_par * p_par + p_perp * p_perp, n_kept, tan2, w_dir);
+}
+
+static void fill_two_body_at(const daughter_cells *out, const parent_angle *a, const parent_momentum *m, double e_star,
                              double p_star, double weight, const two_body_dirs *cone)
 {
     if (parent_misses_cone(a->theta, m, cone->keep))
@@ -693,6 +723,10 @@ static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const 
         double p_par, p_perp;
         if (!daughter_in_band(a, m, cone, ic, e_star, p_star, &p_par, &p_perp))
             continue;
+        if (out->rows) { /* (build_primary gives rows only with cone->pre_test) */
+            fill_node_into_rows(out->rows, cone, p_par, p_perp, st, ct, w_dir);
+            continue;
+        }
         double kept_pt2[N_PHI], kept_z[N_PHI];
         int n_kept = 0;
         for (int iph = 0; iph < N_PHI; iph++) {
@@ -712,11 +746,11 @@ static void fill_two_body_at(nr_llp_spectrum *out, const parent_angle *a, const 
             }
             const double pt = sqrt(pt2), angle = atan2(pt, z);
             if (angle <= cone->keep)
-                nr_llp_spectrum_fill(out, angle, sqrt(pt * pt + z * z), w_dir);
+                nr_llp_spectrum_fill(out->all, angle, sqrt(pt * pt + z * z), w_dir);
         }
         /* the azimuths of one rest-frame polar angle share |p|^2 = p_par^2 + p_perp^2: one momentum-cell lookup */
         if (n_kept > 0)
-            nr_llp_spectrum_fill_same_p(out, p_par * p_par + p_perp * p_perp, n_kept, kept_pt2, kept_z, w_dir);
+            nr_llp_spectrum_fill_same_p(out->all, p_par * p_par + p_perp * p_perp, n_kept, kept_pt2, kept_z, w_dir);
     }
 }
 
@@ -743,8 +777,8 @@ static int two_body_reaches_cone(const parent_angle *a, const parent_momentum *m
 }
 
 /* One parent (theta [rad], p [GeV], mass m_parent [GeV]); see fill_two_body_at. */
-static void fill_two_body(nr_llp_spectrum *out, double theta, double p, double m_parent, double e_star, double p_star,
-                          double weight, const two_body_dirs *cone)
+static void fill_two_body(const daughter_cells *out, double theta, double p, double m_parent, double e_star,
+                          double p_star, double weight, const two_body_dirs *cone)
 {
     parent_angle a;
     parent_momentum m;
@@ -770,7 +804,7 @@ static void llp_cell_centres_init(llp_cell_centres *c)
  * energy e_star and momentum p_star, filled into out with weight factor x the cell's. With a region, only its cells
  * (the caller knows that the others fill nothing: zd_region). */
 static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double p_star, double factor,
-                           const two_body_dirs *cone, const nr_llp_cell_region *region, nr_llp_spectrum *out)
+                           const two_body_dirs *cone, const nr_llp_cell_region *region, const daughter_cells *out)
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
@@ -796,15 +830,15 @@ static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double
 
 /* Z_D -> N Nbar in flight (prompt), both N and Nbar filled into n (mass m_N) with the Z_D cell's weight (BR = 1,
  * so 2 N per Z_D). */
-static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spectrum *n, const two_body_dirs *cone,
+static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, const daughter_cells *n, const two_body_dirs *cone,
                              const nr_llp_cell_region *region)
 {
     const double m = zd->mass_gev, p_star = sqrt(fmax(0.0, 0.25 * m * m - m_n * m_n));
     decay_spectrum(zd, 0.5 * m, p_star, 2.0, cone, region, n);
 }
 
-/* The Z_D cells build_primary reads (issue 11): those nr_llp_accept counts for the volume v (lower edge below its
- * cone, llp.c) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those from which Z_D -> N Nbar fills an N into
+/* The Z_D cells build_primary reads (issue 11): when volume_rows, those nr_llp_accept counts for the volume v (lower
+ * edge below its cone, llp.c; the Z_D decaying in the volume, ee_primary) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those from which Z_D -> N Nbar fills an N into
  * the cone (decay_into_pairs, fill_two_body_at): per momentum column the highest such angle cell, so a column's cells
  * are all exact up to there. Which cells fill an N into the cone is decided by the same tests on the same numbers
  * as decay_into_pairs (two_body_reaches_cone: the 16 x 8 sampled directions of each cell's Z_D), so a cell above a
@@ -813,27 +847,34 @@ static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, nr_llp_spect
  * keep 1.8 mrad) read 17600-19800 of the 23800 cells, the angles below the volume's cone (rows 0-104) being read
  * for every momentum. A cone of pi/2 or more (not used) keeps that bound. */
 static void zd_region(double m_zd, int pairs, double m_n, const two_body_dirs *cone, const nr_decay_volume *v,
-                      nr_llp_cell_region *r)
+                      int volume_rows, nr_llp_cell_region *r)
 {
     llp_cell_centres centre;
     llp_cell_centres_init(&centre);
     const double log10_theta_acc = log10(nr_decay_volume_theta_acc(v)); /* as nr_llp_accept */
     const double e_star = 0.5 * m_zd, p_star = sqrt(fmax(0.0, 0.25 * m_zd * m_zd - m_n * m_n)); /* decay_into_pairs */
+    parent_angle row[NR_LLP_N_THETA]; /* each angle row's, once (as decay_spectrum) rather than per cell */
+    for (int it = 0; pairs && cone->pre_test && it < NR_LLP_N_THETA; it++)
+        parent_angle_init(&row[it], centre.theta[it], cone);
     for (int ip = 0; ip < NR_LLP_N_P; ip++) {
         parent_momentum mom;
         parent_momentum_init(&mom, centre.p[ip], m_zd, e_star, p_star);
         r->it_max[ip] = -1;
         for (int it = 0; it < NR_LLP_N_THETA; it++) {
-            const int accepted = log10_theta_acc - (NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH) > -1e-9;
+            const int accepted =
+                volume_rows && log10_theta_acc - (NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH) > -1e-9;
             if (accepted || (pairs && !cone->pre_test && !parent_misses_cone(centre.theta[it], &mom, cone->keep)))
                 r->it_max[ip] = it;
         }
-        for (int it = NR_LLP_N_THETA - 1; pairs && cone->pre_test && it > r->it_max[ip]; it--) {
+        /* a daughter of this column's Z_D has |p|^2 = (gamma p* c + bg e*)^2 + p*^2 (1 - c^2) <= (gamma p* + bg e*)^2
+         * at every rest-frame angle (gamma >= 1): below cone->p2_min (1e-9 for rounding) no node of any of its cells
+         * passes daughter_in_band, and the column's cells need not be tested */
+        const double p_top = mom.gamma * p_star + mom.bg * e_star; /* [GeV] */
+        const int reachable = !(p_top * p_top < cone->p2_min * (1.0 - 1e-9));
+        for (int it = NR_LLP_N_THETA - 1; pairs && cone->pre_test && reachable && it > r->it_max[ip]; it--) {
             if (parent_misses_cone(centre.theta[it], &mom, cone->keep))
                 continue;
-            parent_angle a;
-            parent_angle_init(&a, centre.theta[it], cone); /* as decay_spectrum */
-            if (two_body_reaches_cone(&a, &mom, e_star, p_star, cone))
+            if (two_body_reaches_cone(&row[it], &mom, e_star, p_star, cone))
                 r->it_max[ip] = it;
         }
     }
@@ -970,7 +1011,8 @@ static nr_status ds_tables_build(const nr_engine *engine, const void *arg, void 
                 parent_momentum_init(&mom, t->p[j], m_ds, e_tau, p_tau);
                 t->bg[j] = mom.bg;
                 t->gamma[j] = mom.gamma;
-                fill_two_body(&t->tau, t->theta[j], t->p[j], m_ds, e_tau, p_tau, BR_DS_TAU_NU * w, &every);
+                fill_two_body(&(daughter_cells){&t->tau, NULL}, t->theta[j], t->p[j], m_ds, e_tau, p_tau,
+                              BR_DS_TAU_NU * w, &every);
             }
     }
     nr_hadron_table_free(&tab[0]);
@@ -1019,7 +1061,7 @@ static const parent_angle *ds_cone_angles(const ds_tables *table, const two_body
 /* N from D_s+- -> l N at U^2 = 1 (NLO-P8 forward charm, the central FORESEE prediction), and for tau mixing also
  * from D_s -> tau nu, tau -> N pi (the tau decays promptly, c tau = 87 um). */
 static nr_status ds_spectrum(const nr_engine *engine, const nr_experiment *e, int flavour, double m_n,
-                             const two_body_dirs *cone, nr_llp_spectrum *n, nr_error *err)
+                             const two_body_dirs *cone, const daughter_cells *n, nr_error *err)
 {
     const double m_ds = nr_hadron_mass_gev(431);
     const double m_l = flavour == NR_FLAVOUR_TAU ? NR_M_TAU : flavour == NR_FLAVOUR_MU ? NR_M_MUON : NR_M_ELECTRON;
@@ -1071,16 +1113,24 @@ static void n_beam_free(n_beam *b)
     memset(b, 0, sizeof *b);
 }
 
-/* What of an N spectrum reaches the decay volume and the neutrino target (a cylinder of the face's area from the IP
- * to the target's back), and N e -> N e inside the cuts for each N reaching the target. */
-static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, const nr_experiment *e,
-                               const nr_param_value *p, n_beam *b, nr_error *err)
+/* The neutrino target as seen from the IP: a cylinder of the face's area from the IP to the target's back [m]. */
+static nr_decay_volume target_cylinder(const zd_state *st, const nr_experiment *e)
 {
-    nr_status s = nr_llp_accept(n, &st->volume, &b->volume, err);
+    return (nr_decay_volume){e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
+}
+
+/* What of an N spectrum reaches the decay volume (when volume) and the neutrino target (when target:
+ * target_cylinder), and N e -> N e inside the cuts for each N reaching the target. */
+static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, const nr_experiment *e,
+                               const nr_param_value *p, int volume, int target_too, n_beam *b, nr_error *err)
+{
+    nr_status s = volume ? nr_llp_accept(n, &st->volume, &b->volume, err) : NR_OK;
     if (s != NR_OK)
         return s;
-    b->have_volume = 1;
-    const nr_decay_volume target = {e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
+    b->have_volume = volume;
+    if (!target_too)
+        return NR_OK;
+    const nr_decay_volume target = target_cylinder(st, e);
     if ((s = nr_llp_accept(n, &target, &b->target, err)) != NR_OK)
         return s;
     b->have_target = 1;
@@ -1237,12 +1287,84 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
     return NR_OK;
 }
 
+/* The N of one IP source (N_FROM_ZD: Z_D -> N Nbar of the Z_D cells in region; N_FROM_DS: D_s -> l N and
+ * D_s -> tau -> N), accepted into b by the volume (when volume) and the target (when target). The N spectra are read
+ * only by accept_n_beam: only the rows its nr_llp_accept read are filled (the cells a direction lands in, and the
+ * order of the additions in each, as in the whole grid: the accepted lists are the same to the last bit; issue 11,
+ * tests/test_llp.c test_rows), or the whole grid when the cone is pi/2 or wider (not used). */
+enum n_source { N_FROM_ZD, N_FROM_DS };
+
+static nr_status fill_and_accept_n(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
+                                   zd_state *st, enum n_source source, const two_body_dirs *cone,
+                                   const nr_llp_cell_region *region, int volume, int target, n_beam *b, nr_error *err)
+{
+    const double m_n = st->base.m_n;
+    const nr_decay_volume tc = target_cylinder(st, e);
+    const int last_row =
+        (int)fmax(volume ? nr_llp_accept_last_row(&st->volume) : -1, target ? nr_llp_accept_last_row(&tc) : -1);
+    const int n_rows = cone->pre_test && last_row + 1 <= nr_llp_rows_max() ? last_row + 1 : 0;
+    nr_llp_spectrum n = {0};
+    nr_llp_rows rows = {0};
+    const daughter_cells out = {&n, n_rows > 0 ? &rows : NULL};
+    nr_status s = nr_llp_spectrum_init(&n, m_n, err);
+    if (s == NR_OK && n_rows > 0)
+        s = nr_llp_rows_init(&rows, m_n, n_rows, err);
+    if (s == NR_OK && source == N_FROM_ZD)
+        decay_into_pairs(&st->zprod->cells, m_n, &out, cone, region);
+    if (s == NR_OK && source == N_FROM_DS)
+        s = ds_spectrum(engine, e, flavour_of(p), m_n, cone, &out, err);
+    if (s == NR_OK && n_rows > 0)
+        s = nr_llp_rows_to_spectrum(&rows, &n, err);
+    if (s == NR_OK)
+        s = accept_n_beam(&n, st, e, p, volume, target, b, err);
+    nr_llp_rows_free(&rows);
+    nr_llp_spectrum_free(&n);
+    return s;
+}
+
+/* What a preparation computes (issue 11): everything (zd_prepare: rates, spectra), or what one signal needs
+ * (zd_prepare_signal, a scan of that signal: want_signal). */
+typedef struct {
+    int secondary;                /* nu upscattering in the slabs (build_secondary, collapse_terms)         */
+    int recoil;                   /* nu e -> N e in the target (recoil_inelastic_u1)                        */
+    int zd_volume;                /* the Z_D from the IP reaching the decay volume                         */
+    int zd_n_volume, zd_n_target; /* N from Z_D -> N Nbar reaching the decay volume, the target           */
+    int ds_n_volume, ds_n_target; /* N from D_s reaching the decay volume, the target                     */
+} wanted;
+
+static const wanted want_all = {1, 1, 1, 1, 1, 1, 1};
+
+/* The parts signal `signal` reads in zd_signals_at; the others give 0 in a state prepared for it alone. */
+static wanted want_signal(size_t signal)
+{
+    switch (signal) {
+    case S_EE_SECONDARY:
+    case S_NUEE_SECONDARY:
+        return (wanted){.secondary = 1};
+    case S_EE_PRIMARY:
+        return (wanted){.zd_volume = 1};
+    case S_EE_TOTAL:
+        return (wanted){.secondary = 1, .zd_volume = 1};
+    case S_NUEE_PRIMARY:
+        return (wanted){.zd_n_volume = 1};
+    case S_NUEE_MIXING:
+        return (wanted){.ds_n_volume = 1};
+    case S_ELECTRON:
+        return (wanted){.recoil = 1, .ds_n_target = 1};
+    case S_ELECTRON_ELASTIC:
+        return (wanted){.zd_n_target = 1};
+    case S_ELECTRON_ELASTIC_MIXING:
+        return (wanted){.ds_n_target = 1};
+    default:
+        return want_all;
+    }
+}
+
 static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, zd_state *st,
-                               nr_error *err)
+                               const wanted *want, nr_error *err)
 {
     if (!st->have_volume)
         return NR_OK;
-    nr_llp_spectrum n;
     /* N are accepted by the volume and by the target (accept_n_beam, nr_llp_accept): a theta cell counts only when
      * its lower edge lies below the cone, so an N at 10^width = 1.12 times the wider cone or more lands in a cell
      * nothing accepts; keep 10^(1.2 width) = 1.148 times it (the accepted cells get exactly the same fills) */
@@ -1250,24 +1372,37 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
     const double cone_target = atan(sqrt(e->width_m * e->height_m / NR_PI) / (e->distance_m + st->target_length_m));
     two_body_dirs cone;
     two_body_dirs_init(&cone, pow(10.0, 1.2 * NR_LLP_CELL_LOG10_WIDTH) * fmax(cone_volume, cone_target));
-    const int pairs = st->base.m_zd > 2.0 * st->base.m_n;
+    /* the Z_D cells: those the volume accepts (when the Z_D decaying there is wanted) and those whose N reach the
+     * cone (when pairs and their N are wanted; zd_region). A state without the first has no Z_D signal (have_zd 0):
+     * its memo entry's accepted list may miss cells, and serves only requests whose regions it holds
+     * (zd_production_matches), so a request with the volume's rows gets exact cells there. */
+    const int pairs = st->base.m_zd > 2.0 * st->base.m_n, zd_n = pairs && (want->zd_n_volume || want->zd_n_target);
+    /* of N reaching the volume alone (no target), n_beam_signals reads those with E_N >= e_vis_min only: an N in a
+     * momentum column below the one holding p_vis = sqrt(e_vis_min^2 - m_N^2) (1e-6 lower, far more than rounding:
+     * nr_llp_accept's momenta lie >= 1.4% inside their columns) has every listed momentum below p_vis, so such N
+     * are not filled (daughter_in_band) and a Z_D cell making only them is left out of the region (zd_region) */
+    const double m_n = st->base.m_n, e_vis = st->e_vis_min;
+    const double p_vis = e_vis > m_n ? sqrt((e_vis - m_n) * (e_vis + m_n)) : 0.0; /* [GeV] */
+    const double vis_floor2 = p_vis > 0 ? nr_llp_p_column_floor2(p_vis * (1.0 - 1e-6)) : 0.0;
+    two_body_dirs cone_zd = cone, cone_ds = cone;
+    cone_zd.p2_min = want->zd_n_target ? 0.0 : vis_floor2;
+    cone_ds.p2_min = want->ds_n_target ? 0.0 : vis_floor2;
     nr_llp_cell_region region;
-    zd_region(st->base.m_zd, pairs, st->base.m_n, &cone, &st->volume, &region);
-    nr_status s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &region, &st->zprod, err);
-    if (s != NR_OK)
-        return s;
-    st->zd = &st->zprod->accepted;
-    st->have_zd = 1;
-    if (pairs && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone, &region);
-        s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
-        nr_llp_spectrum_free(&n);
+    nr_status s = NR_OK;
+    if (want->zd_volume || zd_n) {
+        zd_region(st->base.m_zd, zd_n, st->base.m_n, &cone_zd, &st->volume, want->zd_volume, &region);
+        s = zd_production_get(engine, e, st->base.m_zd, st->base.eps, &st->volume, &region, &st->zprod, err);
+        if (s != NR_OK)
+            return s;
+        st->zd = &st->zprod->accepted;
+        st->have_zd = want->zd_volume;
     }
-    if (s == NR_OK && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
-        if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, &cone, &n, err)) == NR_OK)
-            s = accept_n_beam(&n, st, e, p, &st->from_ds, err);
-        nr_llp_spectrum_free(&n);
-    }
+    if (zd_n)
+        s = fill_and_accept_n(engine, e, p, st, N_FROM_ZD, &cone_zd, &region, want->zd_n_volume, want->zd_n_target,
+                              &st->from_zd, err);
+    if (s == NR_OK && (want->ds_n_volume || want->ds_n_target))
+        s = fill_and_accept_n(engine, e, p, st, N_FROM_DS, &cone_ds, NULL, want->ds_n_volume, want->ds_n_target,
+                              &st->from_ds, err);
     return s;
 }
 
@@ -1309,8 +1444,8 @@ static void zd_release(const nr_model *model, void *state)
     memset(st, 0, sizeof *st);
 }
 
-static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
-                           const nr_param_value *p, void *state, nr_error *err)
+static nr_status prepare_wanted(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                                const nr_param_value *p, const wanted *want, void *state, nr_error *err)
 {
     zd_state *st = state;
     memset(st, 0, sizeof *st);
@@ -1325,24 +1460,42 @@ static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, cons
     const nr_darkcast *dc = NULL;
     if (s == NR_OK && (s = nr_engine_get_darkcast(engine, &dc, err)) == NR_OK)
         s = nr_zd_widths_compute(&st->base, dc, &st->widths_u0, err);
-    if (s == NR_OK && st->base.m_n < st->base.m_zd) {
+    if (s == NR_OK && st->base.m_n < st->base.m_zd) { /* (every signal: its failure fails them all, as before) */
         fraction_table_build(&st->nuee, &st->base, st->e_vis_min);
         for (int i = 0; i < EE_TABLE_POINTS && s == NR_OK; i++)
             if (!isfinite(st->nuee.f[i]))
                 s = nr_fail(err, NR_ENUMERIC, "/params/m_N", "the N -> nu e e energy integral failed at m_N = %g GeV",
                             st->base.m_n);
     }
-    if (s == NR_OK)
+    if (s == NR_OK && want->secondary)
         s = build_secondary(flux, nr_experiment_flux_scale(e), p, st, err);
-    if (s == NR_OK)
+    if (s == NR_OK && want->secondary)
         s = collapse_terms(st, err);
-    if (s == NR_OK)
+    if (s == NR_OK && want->recoil)
         st->recoil_inelastic_u1 = recoil_inelastic_u1(st, p, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
     if (s == NR_OK)
-        s = build_primary(engine, e, p, st, err);
+        s = build_primary(engine, e, p, st, want, err);
     if (s != NR_OK)
         zd_release(model, st);
     return s;
+}
+
+static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                           const nr_param_value *p, void *state, nr_error *err)
+{
+    return prepare_wanted(model, engine, e, p, &want_all, state, err);
+}
+
+/* A scan of one signal (issue 11): only what zd_signals_at reads for it (want_signal), computed as zd_prepare does,
+ * so the signal is the same to the last bit (tests/test_zd_hnl_model.c test_prepare_signal); the other signals give
+ * 0. Fig. 3's ee_secondary needs no production at the IP, Fig. 4's nuee_primary only the N from Z_D -> N Nbar
+ * reaching the decay volume: no secondary production, no D_s, no target. (A part it skips cannot fail it either:
+ * e.g. a scan of ee_secondary needs no meson tables.) */
+static nr_status zd_prepare_signal(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                                  const nr_param_value *p, size_t signal, void *state, nr_error *err)
+{
+    const wanted want = want_signal(signal);
+    return prepare_wanted(model, engine, e, p, &want, state, err);
 }
 
 /* Z_D lab energy from N -> nu Z_D: uniform on gamma (E* -+ beta p*), E* = (m_N^2 + m_ZD^2)/(2 m_N). Sampled at
@@ -1619,4 +1772,5 @@ const nr_model nr_model_zd_hnl = {
     .signals_at = zd_signals_at,
     .spectra = zd_spectra,
     .release = zd_release,
+    .prepare_signal = zd_prepare_signal,
 };

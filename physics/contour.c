@@ -14,7 +14,7 @@
  * that is accurate to OUTER_INTERP_TOL, else by one preparation at the interpolated mass and the root along
  * the coupling there, within one cell (else along the edge); the vertices of one mass cell in one task, each
  * mass prepared for one of them also a node of the others' rows, so that fewer need a preparation of their
- * own; tasks shared among the threads;
+ * own; an edge from below the signal's threshold by bisection; tasks shared among the threads;
  * (6) loops are mapped back to parameter units, repeated points and straight runs along the scan
  * boundary removed.
  */
@@ -662,17 +662,23 @@ static int threshold_on_edge(worker *wk, const double pa[2], const double pb[2],
     return *t_thr > 0.0 && *t_thr < 1.0;
 }
 
-/* The crossing on an edge whose one end lies below the signal's threshold (no events) and whose other
- * end (fraction t_inside, 0 or 1) is inside: bisection on [t_thr, t_inside] to NR_BOUNDS_REFINE_TOL of the edge. Below the
- * threshold the signal is zero, and just above it (a width opening as a power of the velocity) it rises steeply
- * from zero: false position from the far end would crawl. The bisection points depend on the edge alone, so with
- * prepared states kept (nr_scan_keep) the vertices of the other rows crossing the same mass cell reuse them. */
+/* The crossing on an edge whose one end lies below the signal's threshold (no events) and whose other end
+ * (fraction t_inside, 0 or 1) is inside: bisection on [t_thr, t_inside] until the bracket holds the crossing to
+ * OUTER_INTERP_TOL in the parameter (the midpoint then within half of it), or to NR_BOUNDS_REFINE_TOL of the edge.
+ * Below the threshold the signal is zero, and just above it (a width opening as a power of the velocity) it rises
+ * steeply from zero, or jumps: false position from the far end would crawl. The bisection points depend on the edge
+ * alone, so with prepared states kept (nr_scan_keep) the vertices of the other rows crossing the same mass cell
+ * reuse them. */
 static nr_status bisect_from_threshold(worker *wk, const double pa[2], const double pb[2], double t_thr,
                                        double t_inside, double *t, nr_error *err)
 {
+    int ax = pa[0] != pb[0] ? 0 : 1;
     double out = t_thr, in = t_inside; /* fractions of the edge with f < 0 and f >= 0 */
     while (fabs(in - out) > NR_BOUNDS_REFINE_TOL) {
         double mid = 0.5 * (out + in), f;
+        if (relative_step(wk->s, ax, (in - out) * (pb[ax] - pa[ax]), pa[ax] + mid * (pb[ax] - pa[ax])) <
+            OUTER_INTERP_TOL)
+            break;
         nr_status st = f_along(wk, pa, pb, mid, &f, err);
         if (st != NR_OK)
             return st;

@@ -695,6 +695,7 @@ static nr_status bisect_from_threshold(worker *wk, const double pa[2], const dou
 /* How a vertex on a cell edge is moved onto the contour (plan_vertex), decided from the grid before any
  * evaluation. */
 typedef enum {
+    REFINE_NONE,       /* not refined: not asked, or a vertex where the contour meets the scan's border        */
     REFINE_INNER,      /* a root found while its line was prepared (apply_inner_root): nothing left to do      */
     REFINE_THRESHOLD,  /* bisection from the signal's threshold on the edge (bisect_from_threshold)            */
     REFINE_GRID,       /* placed on its row from the grid alone (interpolated_crossing): nothing left to do    */
@@ -702,9 +703,9 @@ typedef enum {
     REFINE_EDGE        /* false position along the edge (root_on_segment)                                      */
 } refine_method;
 
+/* One vertex's refinement: its method and what the method needs. */
 typedef struct {
     refine_method method;
-    size_t edge;
     double pa[2], pb[2];  /* the edge's ends (scaled coordinates)                                        */
     double fa, fb;        /* f there                                                                     */
     size_t ia, row;       /* outer-axis edge: its mass cell (outer index of its lower end) and its row    */
@@ -727,7 +728,7 @@ static void plan_vertex(worker *wk, size_t e, vertex *w, vertex_plan *p)
     const scan *s = wk->s;
     size_t na[2], nb[2];
     edge_nodes(s, e, na, nb);
-    *p = (vertex_plan){.method = REFINE_EDGE, .edge = e};
+    *p = (vertex_plan){.method = REFINE_EDGE};
     p->pa[0] = s->u[na[0] - 1];
     p->pa[1] = s->v[na[1] - 1];
     p->pb[0] = s->u[nb[0] - 1];
@@ -837,6 +838,7 @@ static nr_status refine_vertex(worker *wk, const vertex_plan *p, vertex *w, nr_e
         return refine_prepared(wk, p, p->fa / (p->fa - p->fb), w, err);
     case REFINE_EDGE:
         return refine_along_edge(wk, p, w, err);
+    case REFINE_NONE:
     case REFINE_INNER:
     case REFINE_GRID:
         break;
@@ -948,7 +950,7 @@ static size_t group_jobs(const vertex_plan *plans, size_t n_vertices, size_t *or
     size_t n = 0, n_groups = 0;
     for (size_t k = 0; k < n_vertices; k++) {
         const vertex_plan *p = &plans[k];
-        if (p->method == REFINE_INNER || p->method == REFINE_GRID)
+        if (p->method == REFINE_NONE || p->method == REFINE_INNER || p->method == REFINE_GRID)
             continue;
         int joined = 0;
         for (size_t i = 0; i < k && p->method == REFINE_PREPARED; i++)
@@ -989,7 +991,7 @@ static nr_status build_polygons(scan *s, worker *workers, size_t n_workers, cons
     }
     for (size_t k = 0; k < ls->n_edges; k++) {
         all[k] = edge_vertex(s, ls->edges[k]);
-        plans[k] = (vertex_plan){.method = REFINE_INNER, .edge = ls->edges[k]};
+        plans[k] = (vertex_plan){.method = REFINE_NONE};
         if (!s->req->refine || !all[k].refinable)
             continue;
         out->n_refined++;

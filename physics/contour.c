@@ -12,7 +12,9 @@
  * between two grid points by Illinois false position on the real model (nr_scan_at): inner-axis edges
  * from step (1); an outer-axis (mass) edge of a coupling scan by interpolating f along its row (cubic) where
  * that is accurate to OUTER_INTERP_TOL, else by one preparation at the interpolated mass and the root along
- * the coupling there, within one cell (else along the edge), vertices shared among the threads;
+ * the coupling there, within one cell (else along the edge); the vertices of one mass cell in one task, each
+ * mass prepared for one of them also a node of the others' rows, so that fewer need a preparation of their
+ * own; an edge from below the signal's threshold by bisection; tasks shared among the threads;
  * (6) loops are mapped back to parameter units, repeated points and straight runs along the scan
  * boundary removed.
  */
@@ -531,16 +533,60 @@ static int apply_inner_root(const scan *s, size_t e, vertex *w)
 }
 
 /* Relative error [dimensionless] below which a crossing on an outer-axis (mass) edge of a coupling scan is placed
- * by interpolating the grid along its row instead of preparing the model at a new mass (interpolated_crossing):
+ * by interpolating f along its row instead of preparing the model at the crossing's mass (interpolated_crossing):
  * 0.2%, five times inside the 1% the contour edges are held to (tests/test_contour_golden.c). */
 #define OUTER_INTERP_TOL 2e-3
 #define LN10 2.302585092994045684 /* ln(10): a step in log10 -> relative change */
 
-/* The root in (0, 1) of the polynomial through (xs[k], fs[k]), k < n (Lagrange form), where it changes sign
- * between x = 0 (f0) and 1 (f1): bisection to 1e-12. */
-static double poly_root01(const double *xs, const double *fs, int n, double f0)
+/* Nodes inside its mass cell a row keeps, at most (refine_cell: the masses prepared for the cell's other vertices;
+ * beyond, a further mass is prepared without becoming a node). */
+#define MAX_CELL_MASSES 8
+
+/* Nodes of f along one row of a coupling scan near the mass cell ia -> ia + 1: positions x in cells of the outer
+ * (mass) axis from node ia, increasing, and f there: the grid's nodes ia - 1 .. ia + 2 inside the scan, and the
+ * masses inside the cell where the model was prepared for the cell's vertices (refine_cell). */
+typedef struct {
+    double x[4 + MAX_CELL_MASSES], f[4 + MAX_CELL_MASSES];
+    int n;
+    int k;     /* f changes sign between nodes k and k + 1 */
+} row_nodes;
+
+/* The row's nodes around cell ia, with the n_in nodes (x_in increasing in (0, 1), f_in) inside the cell; 0 if a node
+ * has no events (or a clamped count): no smooth interpolation. */
+static int gather_row_nodes(const scan *s, size_t ia, size_t row, const double *x_in, const double *f_in, int n_in,
+                            row_nodes *r)
 {
-    double lo = 0.0, hi = 1.0;
+    r->n = 0;
+    for (long k = (long)ia - 1; k <= (long)ia + 2; k++) {
+        if (k < 0 || (size_t)k >= n_outer(s))
+            continue;
+        for (int i = 0; k == (long)ia + 1 && i < n_in; i++) {
+            r->x[r->n] = x_in[i];
+            r->f[r->n++] = f_in[i];
+        }
+        r->x[r->n] = (double)(k - (long)ia);
+        r->f[r->n++] = s->f[node_index(s, (size_t)k, row)];
+    }
+    for (int k = 0; k < r->n; k++)
+        if (!(r->f[k] > F_FLOOR && r->f[k] < -F_FLOOR))
+            return 0;
+    for (r->k = 0; r->k + 1 < r->n; r->k++) /* the first sign change at or after node ia */
+        if (r->x[r->k] >= 0.0 && (r->f[r->k] >= 0.0) != (r->f[r->k + 1] >= 0.0))
+            break;
+    return r->k + 1 < r->n;
+}
+
+/* The linear root between the nodes k and k + 1. */
+static double linear_crossing(const row_nodes *r)
+{
+    double lo = r->x[r->k], hi = r->x[r->k + 1];
+    return lo + (hi - lo) * (r->f[r->k] / (r->f[r->k] - r->f[r->k + 1]));
+}
+
+/* The root between lo and hi of the polynomial through (xs[k], fs[k]), k < n (Lagrange form), where it changes
+ * sign (f_lo: its sign at lo): bisection to 2^-42 of the interval. */
+static double poly_root(const double *xs, const double *fs, int n, double lo, double hi, double f_lo)
+{
     for (int it = 0; it < 42; it++) {
         double x = 0.5 * (lo + hi), p = 0.0;
         for (int k = 0; k < n; k++) {
@@ -550,7 +596,7 @@ static double poly_root01(const double *xs, const double *fs, int n, double f0)
                     l *= (x - xs[q]) / (xs[k] - xs[q]);
             p += l;
         }
-        if ((p >= 0.0) == (f0 >= 0.0))
+        if ((p >= 0.0) == (f_lo >= 0.0))
             lo = x;
         else
             hi = x;
@@ -558,43 +604,41 @@ static double poly_root01(const double *xs, const double *fs, int n, double f0)
     return 0.5 * (lo + hi);
 }
 
-/* A crossing of row `row` (inner index) between the outer (mass) nodes ia and ia + 1, from the grid alone, when
- * the grid describes it well enough: f along the row (a smooth function of the scaled mass away from thresholds)
- * is interpolated by the cubic through the four nodes ia - 1 .. ia + 2 (the quadratic through three at the scan's
- * ends); the largest difference between the linear root t0 and the roots of the cubic and of the two quadratics
- * through three consecutive nodes of the four estimates the error of t0 (a step or kink between the nodes, where
- * a symmetric cubic can agree with the line, moves the quadratics' roots). The cubic's root (*t, fraction of the
- * edge) is taken when that estimate, as a relative error in the mass at the row's coupling or in the coupling at
- * that mass (through the grid's slopes of f: ft per outer cell, fv per inner cell), is below OUTER_INTERP_TOL; a
- * node without events (or with a clamped count) in the four refuses. 0: prepare the model instead. */
-static int interpolated_crossing(const scan *s, size_t ia, size_t row, double t0, double fv, double *t)
+/* The relative size [dimensionless] of a step ds (scaled units) along axis ax at scaled value at. */
+static double relative_step(const scan *s, int ax, double ds, double at)
 {
-    size_t no = n_outer(s);
-    double xs[4], fs[4];
-    int n = 0;
-    for (long k = (long)ia - 1; k <= (long)ia + 2; k++) {
-        if (k < 0 || (size_t)k >= no)
-            continue;
-        double f = s->f[node_index(s, (size_t)k, row)];
-        if (!(f > F_FLOOR && f < -F_FLOOR))
-            return 0; /* no events (or a clamped count): no smooth interpolation */
-        xs[n] = (double)(k - (long)ia);
-        fs[n++] = f;
-    }
-    if (n < 3)
+    int is_log = ax == 0 ? s->req->x_log : s->req->y_log;
+    return is_log ? fabs(ds) * LN10 : fabs(ds / at);
+}
+
+/* The crossing of a row between its nodes k and k + 1 (row_nodes), from the nodes alone, when they describe it
+ * well enough: f along the row (a smooth function of the scaled mass away from thresholds) is interpolated by the
+ * cubic through the four nodes k - 1 .. k + 2 (the quadratic through three at the scan's ends); the largest
+ * difference between the linear root and the roots of the cubic and of the two quadratics through three
+ * consecutive nodes of the four estimates the error of the linear root (a step or kink between the nodes, where a
+ * symmetric cubic can agree with the line, moves the quadratics' roots). The cubic's root (*x, in cells from node
+ * ia) is taken when that estimate, as a relative error in the mass at the row's coupling or in the coupling at
+ * that mass (through the slopes of f: per outer cell between the two nodes, fv per inner cell), is below
+ * OUTER_INTERP_TOL. 0: prepare the model instead. */
+static int interpolated_crossing(const scan *s, size_t ia, size_t row, const row_nodes *r, double fv, double *x)
+{
+    int first = r->k > 0 ? r->k - 1 : 0, last = r->k + 2 < r->n - 1 ? r->k + 2 : r->n - 1;
+    const double *xs = r->x + first, *fs = r->f + first;
+    int n = last - first + 1;
+    if (n < 3 || (n < 4 && r->n > 4)) /* three nodes: the grid's at the scan's mass ends only */
         return 0;
-    double f0 = s->f[node_index(s, ia, row)], ft = s->f[node_index(s, ia + 1, row)] - f0;
-    *t = poly_root01(xs, fs, n, f0);
-    double delta = fabs(*t - t0);
+    double lo = r->x[r->k], hi = r->x[r->k + 1], f_lo = r->f[r->k], f_hi = r->f[r->k + 1];
+    double linear = linear_crossing(r);
+    *x = poly_root(xs, fs, n, lo, hi, f_lo);
+    double delta = fabs(*x - linear);
     for (int k = 0; n == 4 && k < 2; k++) /* each quadratic, through three nodes of the four */
-        delta = fmax(delta, fabs(poly_root01(xs + k, fs + k, 3, f0) - t0));
+        delta = fmax(delta, fabs(poly_root(xs + k, fs + k, 3, lo, hi, f_lo) - linear));
+    int outer_ax = s->inner_x ? 1 : 0;
     const double *outer = s->inner_x ? s->v : s->u, *inner = s->inner_x ? s->u : s->v;
-    int outer_log = s->inner_x ? s->req->y_log : s->req->x_log, inner_log = s->inner_x ? s->req->x_log : s->req->y_log;
-    double m = outer[ia] + *t * (outer[ia + 1] - outer[ia]);
     double du = outer[ia + 1] - outer[ia], dv = inner[1] - inner[0];
-    double rel_mass = outer_log ? delta * du * LN10 : delta * du / fabs(m);
-    double rel_coupling = fv != 0.0 ? delta * fabs(ft / fv) * dv : INFINITY; /* in scaled units */
-    rel_coupling = inner_log ? rel_coupling * LN10 : rel_coupling / fabs(inner[row]);
+    double ft = (f_hi - f_lo) / (hi - lo); /* per outer cell */
+    double rel_mass = relative_step(s, outer_ax, delta * du, outer[ia] + *x * du);
+    double rel_coupling = fv != 0.0 ? relative_step(s, 1 - outer_ax, delta * fabs(ft / fv) * dv, inner[row]) : INFINITY;
     return fmin(rel_mass, rel_coupling) < OUTER_INTERP_TOL;
 }
 
@@ -618,17 +662,23 @@ static int threshold_on_edge(worker *wk, const double pa[2], const double pb[2],
     return *t_thr > 0.0 && *t_thr < 1.0;
 }
 
-/* The crossing on an edge whose one end lies below the signal's threshold (no events) and whose other
- * end (fraction t_inside, 0 or 1) is inside: bisection on [t_thr, t_inside] to NR_BOUNDS_REFINE_TOL of the edge. Below the
- * threshold the signal is zero, and just above it (a width opening as a power of the velocity) it rises steeply
- * from zero: false position from the far end would crawl. The bisection points depend on the edge alone, so with
- * prepared states kept (nr_scan_keep) the vertices of the other rows crossing the same mass cell reuse them. */
+/* The crossing on an edge whose one end lies below the signal's threshold (no events) and whose other end
+ * (fraction t_inside, 0 or 1) is inside: bisection on [t_thr, t_inside] until the bracket holds the crossing to
+ * OUTER_INTERP_TOL in the parameter (the midpoint then within half of it), or to NR_BOUNDS_REFINE_TOL of the edge.
+ * Below the threshold the signal is zero, and just above it (a width opening as a power of the velocity) it rises
+ * steeply from zero, or jumps: false position from the far end would crawl. The bisection points depend on the edge
+ * alone, so with prepared states kept (nr_scan_keep) the vertices of the other rows crossing the same mass cell
+ * reuse them. */
 static nr_status bisect_from_threshold(worker *wk, const double pa[2], const double pb[2], double t_thr,
                                        double t_inside, double *t, nr_error *err)
 {
+    int ax = pa[0] != pb[0] ? 0 : 1;
     double out = t_thr, in = t_inside; /* fractions of the edge with f < 0 and f >= 0 */
     while (fabs(in - out) > NR_BOUNDS_REFINE_TOL) {
         double mid = 0.5 * (out + in), f;
+        if (relative_step(wk->s, ax, (in - out) * (pb[ax] - pa[ax]), pa[ax] + mid * (pb[ax] - pa[ax])) <
+            OUTER_INTERP_TOL)
+            break;
         nr_status st = f_along(wk, pa, pb, mid, &f, err);
         if (st != NR_OK)
             return st;
@@ -642,131 +692,315 @@ static nr_status bisect_from_threshold(worker *wk, const double pa[2], const dou
     return NR_OK;
 }
 
-/* Moves w (on edge e) onto the contour. An edge that straddles the model's threshold of the signal in the
- * parameter along it, with no events on the side below: bisection from the threshold (bisect_from_threshold).
- * An inner-axis edge: the root along it. An outer-axis edge: in a coupling
- * scan the crossing interpolated along the row when the grid describes it well enough (interpolated_crossing),
- * else the model is prepared once at the mass where the grid puts the crossing, and the root is found along the
- * coupling there, within one cell of the edge (first towards where the grid says the crossing lies); otherwise,
- * or when no root lies within that cell, along the edge. */
-static nr_status refine_vertex(worker *wk, size_t e, vertex *w, nr_error *err)
+/* How a vertex on a cell edge is moved onto the contour (plan_vertex), decided from the grid before any
+ * evaluation. */
+typedef enum {
+    REFINE_NONE,       /* not refined: not asked, or a vertex where the contour meets the scan's border        */
+    REFINE_INNER,      /* a root found while its line was prepared (apply_inner_root): nothing left to do      */
+    REFINE_THRESHOLD,  /* bisection from the signal's threshold on the edge (bisect_from_threshold)            */
+    REFINE_GRID,       /* placed on its row from the grid alone (interpolated_crossing): nothing left to do    */
+    REFINE_PREPARED,   /* a mass-axis edge the grid does not describe: the model prepared inside its mass cell */
+    REFINE_EDGE        /* false position along the edge (root_on_segment)                                      */
+} refine_method;
+
+/* One vertex's refinement: its method and what the method needs. */
+typedef struct {
+    refine_method method;
+    double pa[2], pb[2];  /* the edge's ends (scaled coordinates)                                        */
+    double fa, fb;        /* f there                                                                     */
+    size_t ia, row;       /* outer-axis edge: its mass cell (outer index of its lower end) and its row    */
+    double t_thr;         /* REFINE_THRESHOLD: the threshold's fraction of the edge                      */
+    double fv;            /* REFINE_PREPARED: the grid's slope of f along the coupling at the crossing,
+                             per inner cell                                                               */
+    int n_in;             /* REFINE_PREPARED in a group (refine_cell): the masses prepared inside the
+                             cell so far, x_in (cells from node ia, increasing), f_in on this row         */
+    double x_in[MAX_CELL_MASSES], f_in[MAX_CELL_MASSES];
+} vertex_plan;
+
+/* The method for the vertex on edge e and, for REFINE_INNER and REFINE_GRID, the vertex. An inner-axis edge whose
+ * line found its root: that root. An edge that straddles the model's threshold of the signal in the parameter along it,
+ * with no events on the side below: bisection from the threshold. Another inner-axis edge: the root along it. An
+ * outer-axis edge of a coupling scan: the crossing interpolated along the row when the grid describes it well
+ * enough (interpolated_crossing), else, off the scan's coupling borders, a preparation in its mass cell
+ * (refine_prepared, refine_cell). Otherwise along the edge. wk: for the model's threshold only (no evaluation). */
+static void plan_vertex(worker *wk, size_t e, vertex *w, vertex_plan *p)
 {
     const scan *s = wk->s;
     size_t na[2], nb[2];
     edge_nodes(s, e, na, nb);
-    double pa[2] = {s->u[na[0] - 1], s->v[na[1] - 1]}, pb[2] = {s->u[nb[0] - 1], s->v[nb[1] - 1]};
-    double fa = node_f(s, na[0], na[1]), fb = node_f(s, nb[0], nb[1]);
-    size_t ia = s->inner_x ? na[1] - 1 : na[0] - 1, ib = s->inner_x ? nb[1] - 1 : nb[0] - 1; /* outer */
-    size_t row = s->inner_x ? na[0] - 1 : na[1] - 1;                                     /* inner */
-    nr_status st;
-    double t_thr;
-    if (threshold_on_edge(wk, pa, pb, &t_thr)) {
+    *p = (vertex_plan){.method = REFINE_EDGE};
+    p->pa[0] = s->u[na[0] - 1];
+    p->pa[1] = s->v[na[1] - 1];
+    p->pb[0] = s->u[nb[0] - 1];
+    p->pb[1] = s->v[nb[1] - 1];
+    p->fa = node_f(s, na[0], na[1]);
+    p->fb = node_f(s, nb[0], nb[1]);
+    p->ia = s->inner_x ? na[1] - 1 : na[0] - 1;
+    p->row = s->inner_x ? na[0] - 1 : na[1] - 1;
+    if (along_inner(s, e) && apply_inner_root(s, e, w)) {
+        p->method = REFINE_INNER;
+        return;
+    }
+    if (threshold_on_edge(wk, p->pa, p->pb, &p->t_thr)) {
         /* the end at the smaller parameter value is below the threshold: no events there, the other inside */
-        int ax = pa[0] != pb[0] ? 0 : 1, a_below = pa[ax] < pb[ax];
-        double f_below = a_below ? fa : fb, f_above = a_below ? fb : fa, t;
+        int ax = p->pa[0] != p->pb[0] ? 0 : 1, a_below = p->pa[ax] < p->pb[ax];
+        double f_below = a_below ? p->fa : p->fb, f_above = a_below ? p->fb : p->fa;
         if (f_below <= F_FLOOR && f_above >= 0.0) {
-            if ((st = bisect_from_threshold(wk, pa, pb, t_thr, a_below ? 1.0 : 0.0, &t, err)) != NR_OK)
-                return st;
-            w->u = pa[0] + t * (pb[0] - pa[0]);
-            w->v = pa[1] + t * (pb[1] - pa[1]);
-            return NR_OK;
+            p->method = REFINE_THRESHOLD;
+            return;
         }
     }
-    if (!along_inner(s, e) && s->inner_coupling && row > 0 && row + 1 < n_inner(s)) {
-        int ax = s->inner_x ? 0 : 1;
-        const double *axis = s->inner_x ? s->u : s->v;
-        double t0 = fa / (fa - fb);
-        /* the grid's slope of f along the coupling at the crossing (over two cells) */
-        double ga = s->f[node_index(s, ia, row + 1)] - s->f[node_index(s, ia, row - 1)];
-        double gb = s->f[node_index(s, ib, row + 1)] - s->f[node_index(s, ib, row - 1)];
-        double g = (1.0 - t0) * ga + t0 * gb, tc;
-        if (ib == ia + 1 && interpolated_crossing(s, ia, row, t0, 0.5 * g, &tc)) {
-            w->u = pa[0] + tc * (pb[0] - pa[0]);
-            w->v = pa[1] + tc * (pb[1] - pa[1]);
-            return NR_OK;
-        }
-        double P[2] = {pa[0] + t0 * (pb[0] - pa[0]), pa[1] + t0 * (pb[1] - pa[1])};
-        double f0;
-        if ((st = f_along(wk, P, P, 0.0, &f0, err)) != NR_OK)
-            return st;
-        if (f0 == 0.0) {
-            w->u = P[0];
-            w->v = P[1];
-            return NR_OK;
-        }
-        int first = ((f0 > 0.0) == (g > 0.0)) ? -1 : +1;
-        for (int attempt = 0; attempt < 2; attempt++) {
-            int dir = attempt ? -first : first;
-            double Q[2] = {P[0], P[1]}, fq, t;
-            Q[ax] = axis[dir > 0 ? row + 1 : row - 1];
-            if ((st = f_along(wk, Q, Q, 0.0, &fq, err)) != NR_OK)
-                return st;
-            if ((fq >= 0.0) == (f0 >= 0.0))
-                continue;
-            if ((st = root_on_segment(wk, P, Q, f0, fq, &t, err)) != NR_OK)
-                return st;
-            w->u = P[0] + t * (Q[0] - P[0]);
-            w->v = P[1] + t * (Q[1] - P[1]);
-            return NR_OK;
-        }
+    size_t row = p->row, ia = p->ia;
+    if (along_inner(s, e) || !s->inner_coupling)
+        return;
+    /* the grid's slope of f along the coupling at the crossing (over two cells; one on the scan's coupling border) */
+    size_t below = row > 0 ? row - 1 : row, above = row + 1 < n_inner(s) ? row + 1 : row;
+    double t0 = p->fa / (p->fa - p->fb);
+    double ga = s->f[node_index(s, ia, above)] - s->f[node_index(s, ia, below)];
+    double gb = s->f[node_index(s, ia + 1, above)] - s->f[node_index(s, ia + 1, below)];
+    p->fv = ((1.0 - t0) * ga + t0 * gb) / (double)(above - below);
+    row_nodes r;
+    double x;
+    if (gather_row_nodes(s, ia, row, NULL, NULL, 0, &r) && interpolated_crossing(s, ia, row, &r, p->fv, &x)) {
+        w->u = p->pa[0] + x * (p->pb[0] - p->pa[0]);
+        w->v = p->pa[1] + x * (p->pb[1] - p->pa[1]);
+        p->method = REFINE_GRID;
+        return;
     }
+    if (below < row && row < above) /* on the border: along the edge, so that the vertex stays on it */
+        p->method = REFINE_PREPARED;
+}
+
+/* Along the edge: false position (root_on_segment). */
+static nr_status refine_along_edge(worker *wk, const vertex_plan *p, vertex *w, nr_error *err)
+{
     double t;
-    if ((st = root_on_segment(wk, pa, pb, fa, fb, &t, err)) != NR_OK)
+    nr_status st = root_on_segment(wk, p->pa, p->pb, p->fa, p->fb, &t, err);
+    if (st != NR_OK)
         return st;
-    w->u = pa[0] + t * (pb[0] - pa[0]);
-    w->v = pa[1] + t * (pb[1] - pa[1]);
+    w->u = p->pa[0] + t * (p->pb[0] - p->pa[0]);
+    w->v = p->pa[1] + t * (p->pb[1] - p->pa[1]);
     return NR_OK;
 }
 
-/* The vertices to refine after the grid (outer-axis edges; every edge of a grid evaluated elsewhere), shared by
- * the workers. */
+/* A REFINE_PREPARED vertex whose crossing the row puts at fraction t0 of its edge: the model is prepared once at
+ * that mass and the root is found along the coupling there, within one cell of the row (first towards where the
+ * grid's slope fv says the crossing lies), so the vertex lies on the contour at that mass; when no root lies within
+ * that cell, along the edge. */
+static nr_status refine_prepared(worker *wk, const vertex_plan *p, double t0, vertex *w, nr_error *err)
+{
+    const scan *s = wk->s;
+    int ax = s->inner_x ? 0 : 1;
+    const double *axis = s->inner_x ? s->u : s->v;
+    double P[2] = {p->pa[0] + t0 * (p->pb[0] - p->pa[0]), p->pa[1] + t0 * (p->pb[1] - p->pa[1])};
+    double f0;
+    nr_status st = f_along(wk, P, P, 0.0, &f0, err);
+    if (st != NR_OK)
+        return st;
+    if (f0 == 0.0) {
+        w->u = P[0];
+        w->v = P[1];
+        return NR_OK;
+    }
+    int first = ((f0 > 0.0) == (p->fv > 0.0)) ? -1 : +1;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int dir = attempt ? -first : first;
+        double Q[2] = {P[0], P[1]}, fq, t;
+        Q[ax] = axis[dir > 0 ? p->row + 1 : p->row - 1];
+        if ((st = f_along(wk, Q, Q, 0.0, &fq, err)) != NR_OK)
+            return st;
+        if ((fq >= 0.0) == (f0 >= 0.0))
+            continue;
+        if ((st = root_on_segment(wk, P, Q, f0, fq, &t, err)) != NR_OK)
+            return st;
+        w->u = P[0] + t * (Q[0] - P[0]);
+        w->v = P[1] + t * (Q[1] - P[1]);
+        return NR_OK;
+    }
+    return refine_along_edge(wk, p, w, err);
+}
+
+/* Moves the vertex of plan p onto the contour (its method's evaluations). */
+static nr_status refine_vertex(worker *wk, const vertex_plan *p, vertex *w, nr_error *err)
+{
+    switch (p->method) {
+    case REFINE_THRESHOLD: {
+        int ax = p->pa[0] != p->pb[0] ? 0 : 1, a_below = p->pa[ax] < p->pb[ax];
+        double t;
+        nr_status st = bisect_from_threshold(wk, p->pa, p->pb, p->t_thr, a_below ? 1.0 : 0.0, &t, err);
+        if (st != NR_OK)
+            return st;
+        w->u = p->pa[0] + t * (p->pb[0] - p->pa[0]);
+        w->v = p->pa[1] + t * (p->pb[1] - p->pa[1]);
+        return NR_OK;
+    }
+    case REFINE_PREPARED:
+        return refine_prepared(wk, p, p->fa / (p->fa - p->fb), w, err);
+    case REFINE_EDGE:
+        return refine_along_edge(wk, p, w, err);
+    case REFINE_NONE:
+    case REFINE_INNER:
+    case REFINE_GRID:
+        break;
+    }
+    return NR_OK;
+}
+
+/* The vertices left to refine after the grid, in groups (one task each) shared by the workers: a group holds every
+ * REFINE_PREPARED vertex of one mass cell, or one other vertex. */
 typedef struct {
-    const size_t *edges;   /* the loops' edges                */
-    vertex *vertices;      /* their vertices, edges' order    */
-    const size_t *todo;    /* indices into both, to refine    */
+    vertex_plan *plans;    /* per vertex of the loops (loops' edge order)    */
+    vertex *vertices;
+    size_t *order;         /* indices into both, each group's together      */
+    const size_t *start;   /* group g: order[start[g] .. start[g + 1])       */
 } outer_jobs;
+
+/* Adds the node (x, f) to the row of plan p (kept increasing; a mass already there is not added twice). */
+static void add_cell_node(vertex_plan *p, double x, double f)
+{
+    int i = p->n_in;
+    for (int k = 0; k < p->n_in; k++)
+        if (p->x_in[k] == x)
+            return;
+    if (p->n_in == MAX_CELL_MASSES)
+        return;
+    while (i > 0 && p->x_in[i - 1] > x) {
+        p->x_in[i] = p->x_in[i - 1];
+        p->f_in[i] = p->f_in[i - 1];
+        i--;
+    }
+    p->x_in[i] = x;
+    p->f_in[i] = f;
+    p->n_in++;
+}
+
+/* The crossing of p's row (fraction of its edge) linear between its nodes. */
+static double row_crossing(const scan *s, const vertex_plan *p)
+{
+    row_nodes r;
+    if (p->n_in && gather_row_nodes(s, p->ia, p->row, p->x_in, p->f_in, p->n_in, &r))
+        return linear_crossing(&r);
+    return p->fa / (p->fa - p->fb);
+}
+
+/* The REFINE_PREPARED vertices order[first .. first + n) of one mass cell: the model is prepared at the mass where
+ * the nodes of the first vertex left put its crossing (linearly), f evaluated there on the row of every other
+ * vertex left (a node inside the cell, near where their crossings lie when the contour runs steeply through the
+ * cell), and the first vertex refined as if alone (refine_prepared, at that mass); a vertex whose row's nodes then
+ * describe its crossing (interpolated_crossing over the smaller interval between its nodes) is placed on its row.
+ * Until none is left: at most one preparation per vertex, as without the shared nodes. */
+static nr_status refine_cell(worker *wk, const outer_jobs *j, size_t first, size_t n, nr_error *err)
+{
+    const scan *s = wk->s;
+    size_t done = first; /* order[first .. done) are placed */
+    while (done < first + n) {
+        vertex_plan *p = &j->plans[j->order[done]];
+        double x = row_crossing(s, p);
+        nr_status st;
+        for (size_t i = done + 1; i < first + n; i++) { /* every other row at mass x (one preparation) */
+            vertex_plan *q = &j->plans[j->order[i]];
+            double f;
+            if ((st = f_along(wk, q->pa, q->pb, x, &f, err)) != NR_OK)
+                return st;
+            add_cell_node(q, x, f);
+        }
+        if ((st = refine_prepared(wk, p, x, &j->vertices[j->order[done]], err)) != NR_OK)
+            return st;
+        done++;
+        for (size_t i = done; i < first + n; i++) {
+            vertex_plan *q = &j->plans[j->order[i]];
+            row_nodes r;
+            double xq;
+            if (!gather_row_nodes(s, q->ia, q->row, q->x_in, q->f_in, q->n_in, &r) ||
+                !interpolated_crossing(s, q->ia, q->row, &r, q->fv, &xq))
+                continue;
+            vertex *w = &j->vertices[j->order[i]];
+            w->u = q->pa[0] + xq * (q->pb[0] - q->pa[0]);
+            w->v = q->pa[1] + xq * (q->pb[1] - q->pa[1]);
+            size_t placed = j->order[i]; /* to the front of the vertices left */
+            memmove(&j->order[done + 1], &j->order[done], (i - done) * sizeof *j->order);
+            j->order[done++] = placed;
+        }
+    }
+    return NR_OK;
+}
 
 static const outer_jobs *current_jobs(const scan *s)
 {
     return s->jobs;
 }
 
-static nr_status outer_task(void *wp, size_t k, nr_error *err)
+static nr_status outer_task(void *wp, size_t g, nr_error *err)
 {
     worker *w = wp;
     if (nr_progress_cancelled(w->s->progress) || nr_task_pool_stopped(&w->s->pool))
         return nr_fail(err, NR_ECANCELLED, "", "scan cancelled");
     const outer_jobs *j = current_jobs(w->s);
-    size_t i = j->todo[k];
-    return refine_vertex(w, j->edges[i], &j->vertices[i], err);
+    size_t first = j->start[g], n = j->start[g + 1] - first;
+    if (n > 1)
+        return refine_cell(w, j, first, n, err);
+    return refine_vertex(w, &j->plans[j->order[first]], &j->vertices[j->order[first]], err);
+}
+
+/* The groups of the vertices still to refine (outer_jobs): order (n_vertices entries) and start (n_vertices + 1),
+ * allocated by the caller, and the number of groups returned; the REFINE_PREPARED vertices of one mass cell share
+ * a group, in the order of their first vertex. */
+static size_t group_jobs(const vertex_plan *plans, size_t n_vertices, size_t *order, size_t *start)
+{
+    size_t n = 0, n_groups = 0;
+    for (size_t k = 0; k < n_vertices; k++) {
+        const vertex_plan *p = &plans[k];
+        if (p->method == REFINE_NONE || p->method == REFINE_INNER || p->method == REFINE_GRID)
+            continue;
+        int joined = 0;
+        for (size_t i = 0; i < k && p->method == REFINE_PREPARED; i++)
+            if (plans[i].method == REFINE_PREPARED && plans[i].ia == p->ia) {
+                joined = 1; /* grouped with vertex i's cell below */
+                break;
+            }
+        if (joined)
+            continue;
+        start[n_groups++] = n;
+        order[n++] = k;
+        for (size_t i = k + 1; i < n_vertices && p->method == REFINE_PREPARED; i++)
+            if (plans[i].method == REFINE_PREPARED && plans[i].ia == p->ia)
+                order[n++] = i;
+    }
+    start[n_groups] = n;
+    return n_groups;
 }
 
 /* Vertices of every loop (refined if asked), then the polygons. grid_share: progress at the start. */
 static nr_status build_polygons(scan *s, worker *workers, size_t n_workers, const loop_set *ls, double grid_share,
                                 nr_bounds_result *out, nr_error *err)
 {
+    size_t n_alloc = ls->n_edges ? ls->n_edges : 1;
     out->polygons = calloc(ls->n_loops ? ls->n_loops : 1, sizeof *out->polygons);
-    vertex *all = malloc((ls->n_edges ? ls->n_edges : 1) * sizeof *all);
-    vertex *w = malloc((ls->n_edges ? ls->n_edges : 1) * sizeof *w);
-    size_t *todo = malloc((ls->n_edges ? ls->n_edges : 1) * sizeof *todo);
-    if (!out->polygons || !all || !w || !todo) {
+    vertex *all = malloc(n_alloc * sizeof *all);
+    vertex *w = malloc(n_alloc * sizeof *w);
+    vertex_plan *plans = malloc(n_alloc * sizeof *plans);
+    size_t *order = malloc(n_alloc * sizeof *order);
+    size_t *start = malloc((n_alloc + 1) * sizeof *start);
+    if (!out->polygons || !all || !w || !plans || !order || !start) {
         free(all);
         free(w);
-        free(todo);
+        free(plans);
+        free(order);
+        free(start);
         return nr_fail(err, NR_ENOMEM, "", "out of memory for the contour");
     }
-    size_t n_todo = 0;
     for (size_t k = 0; k < ls->n_edges; k++) {
         all[k] = edge_vertex(s, ls->edges[k]);
+        plans[k] = (vertex_plan){.method = REFINE_NONE};
         if (!s->req->refine || !all[k].refinable)
             continue;
         out->n_refined++;
-        if (!along_inner(s, ls->edges[k]) || !apply_inner_root(s, ls->edges[k], &all[k]))
-            todo[n_todo++] = k;
+        plan_vertex(&workers[0], ls->edges[k], &all[k], &plans[k]);
     }
-    outer_jobs jobs = {ls->edges, all, todo};
+    size_t n_groups = group_jobs(plans, ls->n_edges, order, start);
+    outer_jobs jobs = {plans, all, order, start};
     s->jobs = &jobs;
-    nr_status st = run_tasks(workers, n_workers, outer_task, n_todo, grid_share, 1.0, err);
+    nr_status st = run_tasks(workers, n_workers, outer_task, n_groups, grid_share, 1.0, err);
     s->jobs = NULL;
     for (size_t L = 0; L < ls->n_loops && st == NR_OK; L++) {
         size_t n = ls->start[L + 1] - ls->start[L];
@@ -776,7 +1010,9 @@ static nr_status build_polygons(scan *s, worker *workers, size_t n_workers, cons
     }
     free(all);
     free(w);
-    free(todo);
+    free(plans);
+    free(order);
+    free(start);
     return st;
 }
 

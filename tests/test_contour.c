@@ -373,7 +373,7 @@ static void test_slices(void)
 /* ---- a coupling scan: y flagged `coupling`, so a prepared state serves a line of x (the "mass") -------------
  * The outer-axis (x) vertices are either interpolated along their grid row or found after a preparation at a new
  * x; both must lie on the analytic contour, and the interpolation must save preparations where f is smooth. */
-enum { CSHAPE_BAND, CSHAPE_STEP, CSHAPE_THRESHOLD };
+enum { CSHAPE_BAND, CSHAPE_STEP, CSHAPE_THRESHOLD, CSHAPE_STEEP };
 static long coupling_prepares;
 
 static const nr_param_spec coupling_params[3] = {
@@ -383,9 +383,15 @@ static const nr_param_spec coupling_params[3] = {
 };
 
 /* step: 3 (y / 0.03)^2 below x = 1 and e^1.2 times that above: the contour is y = 0.03 for x < 1, y = 0.03 e^-0.6
- * for x > 1, joined by the vertical segment x = 1 (a threshold opening between two grid masses). */
+ * for x > 1, joined by the vertical segment x = 1 (a threshold opening between two grid masses).
+ * steep: 3 (y / 0.03)^0.2 e^(1 - x^2): the contour y = 0.03 e^(5 (x^2 - 1)) climbs from y = 1e-3 at x = 0.565 to
+ * y = 1 at x = 1.30, five to six rows per cell of a 40 x 40 grid from 0.1 to 10 in x and 1e-3 to 1 in y; along a
+ * row f = ln(events / 3) curves (f'' = -4 x^2 in ln x) enough that a linear crossing between two grid x is off by
+ * ~0.3% in x, and by a quarter of that over half a cell. */
 static double coupling_events(int shape, double x, double y)
 {
+    if (shape == CSHAPE_STEEP)
+        return 3.0 * pow(y / 0.03, 0.2) * exp(1.0 - x * x);
     if (shape == CSHAPE_THRESHOLD) /* zero up to x = 1, then rising from zero: y = 0.03 / sqrt(1 - 1/x) */
         return x > 1.0 ? 3.0 * (y / 0.03) * (y / 0.03) * (1.0 - 1.0 / x) : 0.0;
     if (shape == CSHAPE_STEP)
@@ -441,6 +447,8 @@ static double coupling_vertex_error(int shape, double x, double y)
     double f = log(coupling_events(shape, x, y) / 3.0);
     if (shape == CSHAPE_THRESHOLD) /* df/dln y = 2, df/dln x = 1 / (x - 1) */
         return x > 1.0 ? fmin(fabs(f) / 2.0, fabs(f) * (x - 1.0)) : INFINITY;
+    if (shape == CSHAPE_STEEP) /* df/dln y = 0.2, df/dln x = -2 x^2 */
+        return fmin(fabs(f) / 0.2, fabs(f) / (2.0 * x * x));
     if (shape == CSHAPE_STEP) {
         int on_vertical = y >= 0.03 * exp(-0.6) * (1 - 1e-9) && y <= 0.03 * (1 + 1e-9);
         return fmin(fabs(f) / 2.0, on_vertical ? fabs(x - 1.0) : INFINITY); /* df/dln y = 2 */
@@ -521,6 +529,40 @@ static void test_threshold_scan(void)
           prepares[0]);
 }
 
+/* A contour that climbs steeply through the mass cells (the steep shape): the crossings of its rows, five or six
+ * per cell, need a preparation each unless the cell's vertices share them (refine_cell: each mass prepared for one
+ * vertex is a node on the others' rows). Every vertex on the analytic contour within 0.2%, and fewer preparations
+ * beyond the grid's 40 masses than half the vertices between grid masses. */
+static void test_steep_scan(void)
+{
+    nr_bounds_request req = {.signal = 0, .ix = 0, .iy = 1, .x_min = 0.1, .x_max = 10.0, .nx = 40, .x_log = 1,
+                             .y_min = 1e-3, .y_max = 1.0, .ny = 40, .y_log = 1, .threshold = 3.0, .refine = 1};
+    nr_param_value base[3] = {{0, 0}, {0, 0}, {(double)CSHAPE_STEEP, 0}};
+    nr_error err;
+    nr_error_clear(&err);
+    nr_bounds_result res;
+    coupling_prepares = 0;
+    CHECK(nr_bounds_compute(&coupling_model, NULL, NULL, base, &req, &res, NULL, &err) == NR_OK, "steep: computed");
+    CHECK(res.n_polygons == 1, "steep: one polygon, got %zu", res.n_polygons);
+    double worst = 0.0;
+    size_t off_grid = 0;
+    for (size_t k = 0; res.n_polygons == 1 && k < res.polygons[0].n; k++) {
+        double x = res.polygons[0].x[k], y = res.polygons[0].y[k];
+        if (x == req.x_min || x == req.x_max || y == req.y_min || y == req.y_max)
+            continue; /* closed along the scan boundary */
+        worst = fmax(worst, coupling_vertex_error(CSHAPE_STEEP, x, y));
+        double i = log10(x / req.x_min) / log10(req.x_max / req.x_min) * 39.0;
+        off_grid += fabs(i - round(i)) > 1e-9;
+    }
+    printf("steep: %zu vertices between grid masses, %ld preparations (40 grid masses), worst vertex error %.2e\n",
+           off_grid, coupling_prepares, worst);
+    CHECK(worst < 2e-3, "steep: every vertex on the analytic contour (worst relative error %.2e)", worst);
+    CHECK(off_grid >= 20 && 2 * (coupling_prepares - 40) < (long)off_grid,
+          "steep: fewer preparations beyond the grid (%ld) than half the vertices between grid masses (%zu)",
+          coupling_prepares - 40, off_grid);
+    nr_bounds_free(&res);
+}
+
 int main(void)
 {
     test_circle();
@@ -532,5 +574,6 @@ int main(void)
     test_coupling_scan(CSHAPE_BAND, "coupling band", 1e-2, 10.0, 1e-3, 1e3);
     test_coupling_scan(CSHAPE_STEP, "coupling step", 0.1, 10.0, 1e-3, 1.0);
     test_threshold_scan();
+    test_steep_scan();
     return nr_test_summary();
 }

@@ -395,6 +395,17 @@ fail:
     return 0;
 }
 
+/* The node table of opt when the process holds it (NULL otherwise). */
+static const brem_node_table *brem_node_table_find(const nr_brem_options *opt)
+{
+    const brem_node_table *found = NULL;
+    pthread_mutex_lock(&brem_tables_lock);
+    for (int i = 0; i < brem_n_tables && !found; i++)
+        if (brem_options_equal(&brem_tables[i].opt, opt)) found = &brem_tables[i];
+    pthread_mutex_unlock(&brem_tables_lock);
+    return found;
+}
+
 /* The node table of opt, built on first use; NULL when n_sub > 4, when the process already holds BREM_NODE_TABLES
  * others or out of memory (the caller then sums directly). Tables live as long as the process (8 MB each at 13.6 TeV). */
 static const brem_node_table *brem_node_table_get(const nr_brem_options *opt, double p_beam, double log10_p_max,
@@ -410,6 +421,20 @@ static const brem_node_table *brem_node_table_get(const nr_brem_options *opt, do
         found = &brem_tables[brem_n_tables++];
     pthread_mutex_unlock(&brem_tables_lock);
     return found;
+}
+
+/* The momentum nodes of every column (NR_LLP_N_P x n_sub, the same for every row; brem_p_node), or NULL when out of
+ * memory. Needed to build the node table and to sum a cell directly, not to sum from the table. */
+static brem_p_node *brem_p_nodes_new(const nr_brem_options *opt, double p_beam)
+{
+    brem_p_node *nodes = malloc(sizeof *nodes * (size_t)NR_LLP_N_P * (size_t)opt->n_sub);
+    if (!nodes) return NULL;
+    const double h = NR_LLP_CELL_LOG10_WIDTH / opt->n_sub, s_pp = opt->sqrt_s_gev * opt->sqrt_s_gev;
+    for (int ip = 0; ip < NR_LLP_N_P; ip++)
+        for (int b = 0; b < opt->n_sub; b++)
+            brem_p_node_init(&nodes[ip * opt->n_sub + b],
+                             pow(10.0, NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH + (b + 0.5) * h), p_beam, s_pp);
+    return nodes;
 }
 
 /* What the splitting function (splitting_in_inverse_h, 004 Eq. 27), the virtuality cut (brem_point_passes_cuts,
@@ -511,16 +536,16 @@ nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_pro
     double p_beam = sqrt(e_beam * e_beam - NR_M_PROTON * NR_M_PROTON);
     double log10_p_max = log10(opt->z_max * p_beam) + 0.01; /* no cell above z_max contributes at small theta */
     double f1_abs2 = nr_proton_form_factor_f1_abs2_set(opt->resonances, s->mass_gev * s->mass_gev);
-    /* the momentum nodes, the same for every row */
-    brem_p_node *nodes = malloc(sizeof *nodes * (size_t)NR_LLP_N_P * (size_t)opt->n_sub);
-    if (!nodes) return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the bremsstrahlung nodes");
-    const double h = NR_LLP_CELL_LOG10_WIDTH / opt->n_sub, s_pp = opt->sqrt_s_gev * opt->sqrt_s_gev;
-    for (int ip = 0; ip < NR_LLP_N_P; ip++)
-        for (int b = 0; b < opt->n_sub; b++)
-            brem_p_node_init(&nodes[ip * opt->n_sub + b],
-                             pow(10.0, NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH + (b + 0.5) * h), p_beam, s_pp);
-    /* the tabulated nodes need m_X > 0 (nr_brem_splitting is 0 otherwise; brem_cell_pb keeps that case) */
-    const brem_node_table *table = s->mass_gev > 0.0 ? brem_node_table_get(opt, p_beam, log10_p_max, nodes) : NULL;
+    /* the tabulated nodes need m_X > 0 (nr_brem_splitting is 0 otherwise; brem_cell_pb keeps that case); the momentum
+     * nodes only when the table is to be built or is missing (brem_p_nodes_new: a pow, a log and two exps each) */
+    const brem_node_table *table = s->mass_gev > 0.0 ? brem_node_table_find(opt) : NULL;
+    brem_p_node *nodes = NULL;
+    if (!table) {
+        if (!(nodes = brem_p_nodes_new(opt, p_beam)))
+            return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the bremsstrahlung nodes");
+        if (s->mass_gev > 0.0)
+            table = brem_node_table_get(opt, p_beam, log10_p_max, nodes);
+    }
     brem_mass_terms terms;
     brem_mass_terms_init(&terms, c, opt, s->mass_gev, f1_abs2);
     int it_top = NR_LLP_N_THETA - 1; /* the highest angle cell the region holds */
@@ -529,22 +554,31 @@ nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_pro
         for (int ip = 0; ip < NR_LLP_N_P; ip++)
             if (region->it_max[ip] > it_top) it_top = region->it_max[ip];
     }
+    const double log10_pt_max = log10(opt->pt_max_gev);
     for (int it = 0; it <= it_top && it < NR_LLP_N_THETA; it++) {
         double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
         if (lt0 > log10(0.5 * NR_PI)) break;
         double log10_sin_theta_min = log10(sin(pow(10.0, lt0)));
-        brem_theta_row row;
-        brem_theta_row_init(&row, it, opt->n_sub);
+        brem_theta_row row; /* for brem_cell_pb only: set on its first use in the row */
+        int row_ready = 0;
         for (int ip = 0; ip < NR_LLP_N_P; ip++) {
             double lp0 = NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH;
             if (lp0 > log10_p_max) break;
             /* skip cells entirely above the pT cut */
-            if (lp0 + log10_sin_theta_min > log10(opt->pt_max_gev)) break;
+            if (lp0 + log10_sin_theta_min > log10_pt_max) break;
             if (region && it > region->it_max[ip]) continue; /* a cell the caller does not read */
             const int cell = it * NR_LLP_N_P + ip;
-            s->w_pb[cell] += table && table->first[cell] >= 0
-                                 ? brem_cell_pb_tabulated(&terms, table, table->first[cell], table->count[cell])
-                                 : brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, &row, &nodes[ip * opt->n_sub]);
+            if (table && table->first[cell] >= 0) {
+                s->w_pb[cell] += brem_cell_pb_tabulated(&terms, table, table->first[cell], table->count[cell]);
+                continue;
+            }
+            if (!nodes && !(nodes = brem_p_nodes_new(opt, p_beam))) /* the table covers the grid: not expected */
+                return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the bremsstrahlung nodes");
+            if (!row_ready) {
+                brem_theta_row_init(&row, it, opt->n_sub);
+                row_ready = 1;
+            }
+            s->w_pb[cell] += brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, &row, &nodes[ip * opt->n_sub]);
         }
     }
     free(nodes);

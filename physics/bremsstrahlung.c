@@ -305,7 +305,7 @@ typedef struct {
     int *first;           /* per cell it * NR_LLP_N_P + ip: index of its first node, -1 where not tabulated   */
     int *count;           /* per cell: its nodes (row->n * n_sub, at most 16)                                */
     double *jac;          /* per node: (p/P)(2 p^2 ln10)(sin(theta) theta ln10) h^2 of brem_cell_pb           */
-    double *z, *pt2;      /* per node: z, pT^2 [GeV^2]                                                       */
+    double *z, *pt2;      /* per node: z (1/2 where sigma_pb is 0), pT^2 [GeV^2]                              */
     double *sigma_pb;     /* per node: sigma_inel(s (1 - z)) [pb]; 0 where z or pT^2 fails its (mass-independent) cut */
 } brem_node_table;
 
@@ -379,11 +379,13 @@ static int brem_node_table_build(brem_node_table *t, const nr_brem_options *opt,
                     /* brem_cell_pb's expressions, term for term */
                     double z = p[b].p * ct / p_beam, pt2 = p[b].p * p[b].p * st * st;
                     t->jac[i] = (p[b].p / p_beam) * (2.0 * p[b].p * p[b].p * ln10) * (st * theta * ln10) * h * h;
-                    t->z[i] = z;
                     t->pt2[i] = pt2;
                     int pass = (z > opt->z_min && z < opt->z_max) && pt2 >= 0.0 &&
                                pt2 < opt->pt_max_gev * opt->pt_max_gev; /* brem_point_passes_cuts */
                     t->sigma_pb[i] = pass ? pp_sigma_inel_at_node(&p[b], s, z) * 1e9 : 0.0;
+                    /* a failing node's z is read only by its discarded lane (brem_node_terms): 1/2 there keeps that
+                     * lane's H > 0 and its value finite (z itself may exceed 1, where H can vanish) */
+                    t->z[i] = pass ? z : 0.5;
                 }
             }
         }
@@ -471,8 +473,9 @@ static void brem_mass_terms_init(brem_mass_terms *k, const nr_proton_chiral_coup
 /* term[i] = jac f1 w(z, pT^2, m_X) sigma at the n nodes of one cell, 0 where a node fails a cut: the products of
  * brem_cell_pb_tabulated before (main at d1d760f), written without branches so that the compiler runs the nodes two
  * at a time in SIMD registers (each lane rounds as the scalar code did). Node values: z in (z_min, z_max) within
- * (0, 1) wherever sigma_pb != 0, so nr_brem_splitting's guards hold there; elsewhere the lane is discarded. t2 of
- * 004 Eq. 27, (g_L - g_R)^2 z m_p^2 / m_X^2, is computed only when with_t2 (else it is +0, and t1 + 0 = t1). */
+ * (0, 1) wherever sigma_pb != 0, so nr_brem_splitting's guards hold there; elsewhere (z stored as 1/2) the lane is
+ * discarded. t2 of 004 Eq. 27, (g_L - g_R)^2 z m_p^2 / m_X^2, is computed only when with_t2 (else it is +0, and
+ * t1 + 0 = t1). */
 static inline void brem_node_terms(const brem_mass_terms *k, const double *restrict jac, const double *restrict z_of,
                                    const double *restrict pt2_of, const double *restrict sigma_of, int n,
                                    double *restrict term, int with_t2)
@@ -497,7 +500,8 @@ static inline void brem_node_terms(const brem_mass_terms *k, const double *restr
         const double inv_h = 1.0 / hh;
         const double w = inv_h * (k0 + inv_h * (k1 + inv_h * k2));
         /* times 1 or 0 rather than a branch, which the compiler would not run in SIMD registers (the divisions would
-         * move into it); every lane's value is finite (z > 0 at every node), so a failing node gives +0 or -0 */
+         * move into it); every lane's value is finite (0 < z < 1 wherever sigma_pb != 0, z = 1/2 elsewhere: H > 0),
+         * so a failing node gives +0 or -0 */
         term[i] = jac[i] * (k->f1_abs2 * w * sigma) * pass;
     }
 }

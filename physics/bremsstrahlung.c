@@ -295,23 +295,18 @@ static double brem_cell_pb(const nr_proton_chiral_couplings *c, const nr_brem_op
 /* The mass-independent part of the grid quadrature (issue 11: zd_hnl's Fig. 4 rebuilds the Z_D bremsstrahlung at each of
  * its ~76 masses, m_ZD = 8 m_N). At a node (theta, p) of a cell, z = p cos(theta) / p_beam, pT^2 = p^2 sin^2(theta),
  * the Jacobian of brem_cell_pb, sigma_inel(s (1 - z)) (pp_sigma_inel_at_node) and the mass-independent cuts (the z
- * window, 0 <= pT^2 < pT_max^2) do not depend on m_X, nor does d^2 = (2 E z (1 - z))^2 of the virtuality (004 Eq. 30):
- * they are computed once per process and options (at most 4 option sets; 16036 cells x 16 nodes x 40 bytes = 10 MB at
- * 13.6 TeV), by the same expressions in the same order as brem_cell_pb, so the
- * cells are bit-identical (zd_hnl Figs. 3 and 4, `golden_contours zd_hnl_fig4 50`: every line equal to main's at
- * e2b414b; tests/test_contour_golden.c). */
-typedef struct {
-    double jac;      /* (p/P)(2 p^2 ln10)(sin(theta) theta ln10) h^2 of brem_cell_pb                     */
-    double z, pt2;   /* z, pT^2 [GeV^2]                                                                  */
-    double d2;       /* (2 E z (1 - z))^2 [GeV^2], E the beam energy in the target frame (004 Eq. 30)      */
-    double sigma_pb; /* sigma_inel(s (1 - z)) [pb]; 0 where z or pT^2 fails its (mass-independent) cut     */
-} brem_node;
-
+ * window, 0 <= pT^2 < pT_max^2) do not depend on m_X: they are computed once per process and options (at most 4
+ * option sets; 16036 cells x 16 nodes x 32 bytes = 8 MB at 13.6 TeV), by the same expressions in the same order as
+ * brem_cell_pb, so the cells are bit-identical (zd_hnl Figs. 3 and 4, `golden_contours zd_hnl_fig4 50`: every line
+ * equal to main's at e2b414b; tests/test_contour_golden.c). The four quantities are kept in separate arrays (one
+ * entry per node) so that the per-mass loop (brem_node_terms) runs over them in SIMD registers. */
 typedef struct {
     nr_brem_options opt;  /* the key (variant and resonances do not enter the nodes; compared anyway)       */
     int *first;           /* per cell it * NR_LLP_N_P + ip: index of its first node, -1 where not tabulated   */
-    int *count;           /* per cell: its nodes (row->n * n_sub)                                            */
-    brem_node *nodes;
+    int *count;           /* per cell: its nodes (row->n * n_sub, at most 16)                                */
+    double *jac;          /* per node: (p/P)(2 p^2 ln10)(sin(theta) theta ln10) h^2 of brem_cell_pb           */
+    double *z, *pt2;      /* per node: z (1/2 where sigma_pb is 0), pT^2 [GeV^2]                              */
+    double *sigma_pb;     /* per node: sigma_inel(s (1 - z)) [pb]; 0 where z or pT^2 fails its (mass-independent) cut */
 } brem_node_table;
 
 enum { BREM_NODE_TABLES = 4 }; /* distinct option sets kept per process (zd_hnl uses one per collider energy) */
@@ -336,14 +331,24 @@ static int brem_cell_in_grid(const nr_brem_options *opt, double log10_p_max, int
     return !(lp0 + log10(sin(pow(10.0, lt0))) > log10(opt->pt_max_gev));
 }
 
+static void brem_node_table_free(brem_node_table *t)
+{
+    free(t->first);
+    free(t->count);
+    free(t->jac); /* z, pt2 and sigma_pb share its allocation */
+    t->first = t->count = NULL;
+    t->jac = t->z = t->pt2 = t->sigma_pb = NULL;
+}
+
 static int brem_node_table_build(brem_node_table *t, const nr_brem_options *opt, double p_beam, double log10_p_max,
                                  const brem_p_node *pnodes)
 {
     const int n_sub = opt->n_sub;
     const double h = NR_LLP_CELL_LOG10_WIDTH / n_sub, ln10 = log(10.0);
-    const double s = opt->sqrt_s_gev * opt->sqrt_s_gev, e_beam_target_frame = s / (2.0 * NR_M_PROTON);
+    const double s = opt->sqrt_s_gev * opt->sqrt_s_gev;
     t->first = malloc(sizeof *t->first * (size_t)NR_LLP_N_THETA * NR_LLP_N_P);
     t->count = malloc(sizeof *t->count * (size_t)NR_LLP_N_THETA * NR_LLP_N_P);
+    t->jac = NULL;
     size_t n_nodes = 0;
     if (!t->first || !t->count) goto fail;
     for (int it = 0; it < NR_LLP_N_THETA; it++)
@@ -353,8 +358,12 @@ static int brem_node_table_build(brem_node_table *t, const nr_brem_options *opt,
             n_nodes += in ? (size_t)(n_sub * n_sub) : 0;
         }
     if (n_nodes > (size_t)INT_MAX) goto fail;
-    t->nodes = malloc(sizeof *t->nodes * (n_nodes ? n_nodes : 1));
-    if (!t->nodes) goto fail;
+    const size_t n_alloc = n_nodes ? n_nodes : 1;
+    t->jac = malloc(sizeof *t->jac * 4 * n_alloc);
+    if (!t->jac) goto fail;
+    t->z = t->jac + n_alloc;
+    t->pt2 = t->z + n_alloc;
+    t->sigma_pb = t->pt2 + n_alloc;
     for (int it = 0; it < NR_LLP_N_THETA; it++) {
         brem_theta_row row;
         brem_theta_row_init(&row, it, n_sub);
@@ -363,20 +372,20 @@ static int brem_node_table_build(brem_node_table *t, const nr_brem_options *opt,
             t->count[it * NR_LLP_N_P + ip] = f < 0 ? 0 : row.n * n_sub;
             if (f < 0) continue;
             const brem_p_node *p = &pnodes[ip * n_sub];
-            brem_node *out = &t->nodes[f];
+            size_t i = (size_t)f;
             for (int a = 0; a < row.n; a++) {
                 double theta = row.theta[a], st = row.st[a], ct = row.ct[a];
-                for (int b = 0; b < n_sub; b++, out++) {
+                for (int b = 0; b < n_sub; b++, i++) {
                     /* brem_cell_pb's expressions, term for term */
                     double z = p[b].p * ct / p_beam, pt2 = p[b].p * p[b].p * st * st;
-                    out->jac = (p[b].p / p_beam) * (2.0 * p[b].p * p[b].p * ln10) * (st * theta * ln10) * h * h;
-                    out->z = z;
-                    out->pt2 = pt2;
-                    double d = 2.0 * e_beam_target_frame * z * (1.0 - z); /* nr_brem_virtuality_gev2 */
-                    out->d2 = d * d;
+                    t->jac[i] = (p[b].p / p_beam) * (2.0 * p[b].p * p[b].p * ln10) * (st * theta * ln10) * h * h;
+                    t->pt2[i] = pt2;
                     int pass = (z > opt->z_min && z < opt->z_max) && pt2 >= 0.0 &&
                                pt2 < opt->pt_max_gev * opt->pt_max_gev; /* brem_point_passes_cuts */
-                    out->sigma_pb = pass ? pp_sigma_inel_at_node(&p[b], s, z) * 1e9 : 0.0;
+                    t->sigma_pb[i] = pass ? pp_sigma_inel_at_node(&p[b], s, z) * 1e9 : 0.0;
+                    /* a failing node's z is read only by its discarded lane (brem_node_terms): 1/2 there keeps that
+                     * lane's H > 0 and its value finite (z itself may exceed 1, where H can vanish) */
+                    t->z[i] = pass ? z : 0.5;
                 }
             }
         }
@@ -384,19 +393,28 @@ static int brem_node_table_build(brem_node_table *t, const nr_brem_options *opt,
     t->opt = *opt;
     return 1;
 fail:
-    free(t->first);
-    free(t->count);
-    t->first = t->count = NULL;
+    brem_node_table_free(t);
     return 0;
 }
 
+/* The node table of opt when the process holds it (NULL otherwise). */
+static const brem_node_table *brem_node_table_find(const nr_brem_options *opt)
+{
+    const brem_node_table *found = NULL;
+    pthread_mutex_lock(&brem_tables_lock);
+    for (int i = 0; i < brem_n_tables && !found; i++)
+        if (brem_options_equal(&brem_tables[i].opt, opt)) found = &brem_tables[i];
+    pthread_mutex_unlock(&brem_tables_lock);
+    return found;
+}
+
 /* The node table of opt, built on first use; NULL when n_sub > 4, when the process already holds BREM_NODE_TABLES
- * others or out of memory (the caller then sums directly). Tables live as long as the process (10 MB each at 13.6 TeV). */
+ * others or out of memory (the caller then sums directly). Tables live as long as the process (8 MB each at 13.6 TeV). */
 static const brem_node_table *brem_node_table_get(const nr_brem_options *opt, double p_beam, double log10_p_max,
                                                   const brem_p_node *pnodes)
 {
     const brem_node_table *found = NULL;
-    if (opt->n_sub > 4) return NULL; /* 16 nodes per cell at most (the default n_sub = 4): 10 MB, not n_sub^2 / 16 times it */
+    if (opt->n_sub > 4) return NULL; /* 16 nodes per cell at most (the default n_sub = 4): 8 MB, not n_sub^2 / 16 times it */
     pthread_mutex_lock(&brem_tables_lock);
     for (int i = 0; i < brem_n_tables && !found; i++)
         if (brem_options_equal(&brem_tables[i].opt, opt)) found = &brem_tables[i];
@@ -407,20 +425,99 @@ static const brem_node_table *brem_node_table_get(const nr_brem_options *opt, do
     return found;
 }
 
-/* brem_cell_pb from the cell's tabulated nodes: sum of jac f1 w(z, pT^2, m_X) sigma over the nodes passing the
- * virtuality cut, the same products in the same order (a failing node adds jac * 0 = +0 there). */
-static double brem_cell_pb_tabulated(const nr_proton_chiral_couplings *c, const nr_brem_options *o, double m_x,
-                                     double f1_abs2, const brem_node *node, int n)
+/* The momentum nodes of every column (NR_LLP_N_P x n_sub, the same for every row; brem_p_node), or NULL when out of
+ * memory. Needed to build the node table and to sum a cell directly, not to sum from the table. */
+static brem_p_node *brem_p_nodes_new(const nr_brem_options *opt, double p_beam)
 {
-    const double lambda2 = o->lambda_qcd_gev * o->lambda_qcd_gev;
-    double sum = 0.0;
+    brem_p_node *nodes = malloc(sizeof *nodes * (size_t)NR_LLP_N_P * (size_t)opt->n_sub);
+    if (!nodes) return NULL;
+    const double h = NR_LLP_CELL_LOG10_WIDTH / opt->n_sub, s_pp = opt->sqrt_s_gev * opt->sqrt_s_gev;
+    for (int ip = 0; ip < NR_LLP_N_P; ip++)
+        for (int b = 0; b < opt->n_sub; b++)
+            brem_p_node_init(&nodes[ip * opt->n_sub + b],
+                             pow(10.0, NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH + (b + 0.5) * h), p_beam, s_pp);
+    return nodes;
+}
+
+/* What the splitting function (splitting_in_inverse_h, 004 Eq. 27), the virtuality cut (brem_point_passes_cuts,
+ * 004 Eq. 30) and dsigma_dz_dpt2_pb use at every node of one call that depends on neither z nor pT^2: the couplings,
+ * m_X and its form factor. Each is the same expression as there, so each node's value is the same double. */
+typedef struct {
+    double m_x, m2;       /* m_X [GeV], m_X^2 [GeV^2]                                                         */
+    double f1_abs2;       /* |F1(m_X^2)|^2 (004 Eq. 31)                                                        */
+    double l, r, sum2;    /* g_L, g_R, g_L^2 + g_R^2                                                           */
+    double diff2;         /* (g_L - g_R)^2: 0 for a vector coupling (the dark photon), then t2 of Eq. 27 is +0 */
+    double mp4_coeff;     /* 1 (004 Eq. 27) or 2 (Bluemlein-Brunner)                                           */
+    double t3_factor;     /* (g_L^2 - 6 g_L g_R + g_R^2) m_p^2 - (g_L^2 + g_R^2) m_X^2 [GeV^2] of t3           */
+    double two_e;         /* 2 E [GeV], E the beam energy in the target frame (004 Eq. 30)                     */
+    double lambda2;       /* Lambda_QCD^2 [GeV^2]                                                              */
+} brem_mass_terms;
+
+static void brem_mass_terms_init(brem_mass_terms *k, const nr_proton_chiral_couplings *c, const nr_brem_options *o,
+                                 double m_x, double f1_abs2)
+{
+    const double l = c->g_L, r = c->g_R, mp2 = NR_M_PROTON * NR_M_PROTON, s = o->sqrt_s_gev * o->sqrt_s_gev;
+    k->m_x = m_x;
+    k->m2 = m_x * m_x;
+    k->f1_abs2 = f1_abs2;
+    k->l = l;
+    k->r = r;
+    k->sum2 = l * l + r * r;
+    k->diff2 = (l - r) * (l - r);
+    k->mp4_coeff = o->variant == NR_BREM_SPLITTING_BLUMLEIN_BRUNNER ? 2.0 : 1.0;
+    k->t3_factor = (l * l - 6.0 * l * r + r * r) * mp2 - k->sum2 * k->m2;
+    k->two_e = 2.0 * (s / (2.0 * NR_M_PROTON));
+    k->lambda2 = o->lambda_qcd_gev * o->lambda_qcd_gev;
+}
+
+/* term[i] = jac f1 w(z, pT^2, m_X) sigma at the n nodes of one cell, 0 where a node fails a cut: the products of
+ * brem_cell_pb_tabulated before (main at d1d760f), written without branches so that the compiler runs the nodes two
+ * at a time in SIMD registers (each lane rounds as the scalar code did). Node values: z in (z_min, z_max) within
+ * (0, 1) wherever sigma_pb != 0, so nr_brem_splitting's guards hold there; elsewhere (z stored as 1/2) the lane is
+ * discarded. t2 of 004 Eq. 27, (g_L - g_R)^2 z m_p^2 / m_X^2, is computed only when with_t2 (else it is +0, and
+ * t1 + 0 = t1). */
+static inline void brem_node_terms(const brem_mass_terms *k, const double *restrict jac, const double *restrict z_of,
+                                   const double *restrict pt2_of, const double *restrict sigma_of, int n,
+                                   double *restrict term, int with_t2)
+{
+    const double mp2 = NR_M_PROTON * NR_M_PROTON, norm = 1.0 / (16.0 * NR_PI * NR_PI);
+    const double m_x = k->m_x, m2 = k->m2, l = k->l, r = k->r, sum2 = k->sum2;
     for (int i = 0; i < n; i++) {
-        const brem_node *q = &node[i];
-        if (!(q->sigma_pb != 0.0)) continue;
-        double hh = brem_h(q->z, q->pt2, m_x);
-        if (!(hh * hh / q->d2 < lambda2)) continue;
-        sum += q->jac * (f1_abs2 * nr_brem_splitting(c, o->variant, q->z, q->pt2, m_x) * q->sigma_pb);
+        const double z = z_of[i], pt2 = pt2_of[i], sigma = sigma_of[i];
+        /* brem_h (004 Eq. 29) and the virtuality cut (Eq. 30) */
+        const double hh = pt2 + (1.0 - z) * m_x * m_x + z * z * NR_M_PROTON * NR_M_PROTON;
+        const double d = k->two_e * z * (1.0 - z);
+        const double pass = (sigma != 0.0) & (hh * hh / (d * d) < k->lambda2) ? 1.0 : 0.0; /* & : no branch */
+        /* splitting_in_inverse_h */
+        const double zz = z * (1.0 - z);
+        const double t1 = sum2 * (1.0 + (1.0 - z) * (1.0 - z)) / z;
+        const double t2 = with_t2 ? k->diff2 * z * mp2 / m2 : 0.0;
+        const double t3_h = 2.0 * zz * k->t3_factor;
+        const double curly = k->mp4_coeff * z * z * sum2 * mp2 * mp2 + (1.0 - z) * sum2 * m2 * m2 +
+                             ((z * z + z - 1.0) * sum2 + 6.0 * (1.0 - z) * l * r) * mp2 * m2;
+        const double k0 = (t1 + t2) * norm, k1 = t3_h * norm, k2 = 2.0 * zz * curly * norm;
+        /* nr_brem_splitting and dsigma_dz_dpt2_pb */
+        const double inv_h = 1.0 / hh;
+        const double w = inv_h * (k0 + inv_h * (k1 + inv_h * k2));
+        /* times 1 or 0 rather than a branch, which the compiler would not run in SIMD registers (the divisions would
+         * move into it); every lane's value is finite (0 < z < 1 wherever sigma_pb != 0, z = 1/2 elsewhere: H > 0),
+         * so a failing node gives +0 or -0 */
+        term[i] = jac[i] * (k->f1_abs2 * w * sigma) * pass;
     }
+}
+
+/* brem_cell_pb from the cell's tabulated nodes (first, n <= 16): the sum of their terms in node order. A node failing
+ * a cut adds +0 or -0, which leaves the sum as it was (it starts at +0, and +0 + -0 = +0), as skipping it did. */
+static double brem_cell_pb_tabulated(const brem_mass_terms *k, const brem_node_table *t, int first, int n)
+{
+    double term[16];
+    if (k->diff2 != 0.0)
+        brem_node_terms(k, t->jac + first, t->z + first, t->pt2 + first, t->sigma_pb + first, n, term, 1);
+    else
+        brem_node_terms(k, t->jac + first, t->z + first, t->pt2 + first, t->sigma_pb + first, n, term, 0);
+    double sum = 0.0;
+    for (int i = 0; i < n; i++)
+        sum += term[i];
     return sum;
 }
 
@@ -443,38 +540,49 @@ nr_status nr_llp_spectrum_add_bremsstrahlung_in(nr_llp_spectrum *s, const nr_pro
     double p_beam = sqrt(e_beam * e_beam - NR_M_PROTON * NR_M_PROTON);
     double log10_p_max = log10(opt->z_max * p_beam) + 0.01; /* no cell above z_max contributes at small theta */
     double f1_abs2 = nr_proton_form_factor_f1_abs2_set(opt->resonances, s->mass_gev * s->mass_gev);
-    /* the momentum nodes, the same for every row */
-    brem_p_node *nodes = malloc(sizeof *nodes * (size_t)NR_LLP_N_P * (size_t)opt->n_sub);
-    if (!nodes) return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the bremsstrahlung nodes");
-    const double h = NR_LLP_CELL_LOG10_WIDTH / opt->n_sub, s_pp = opt->sqrt_s_gev * opt->sqrt_s_gev;
-    for (int ip = 0; ip < NR_LLP_N_P; ip++)
-        for (int b = 0; b < opt->n_sub; b++)
-            brem_p_node_init(&nodes[ip * opt->n_sub + b],
-                             pow(10.0, NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH + (b + 0.5) * h), p_beam, s_pp);
-    const brem_node_table *table = brem_node_table_get(opt, p_beam, log10_p_max, nodes);
+    /* the tabulated nodes need m_X > 0 (nr_brem_splitting is 0 otherwise; brem_cell_pb keeps that case); the momentum
+     * nodes only when the table is to be built or is missing (brem_p_nodes_new: a pow, a log and two exps each) */
+    const brem_node_table *table = s->mass_gev > 0.0 ? brem_node_table_find(opt) : NULL;
+    brem_p_node *nodes = NULL;
+    if (!table) {
+        if (!(nodes = brem_p_nodes_new(opt, p_beam)))
+            return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the bremsstrahlung nodes");
+        if (s->mass_gev > 0.0)
+            table = brem_node_table_get(opt, p_beam, log10_p_max, nodes);
+    }
+    brem_mass_terms terms;
+    brem_mass_terms_init(&terms, c, opt, s->mass_gev, f1_abs2);
     int it_top = NR_LLP_N_THETA - 1; /* the highest angle cell the region holds */
     if (region) {
         it_top = -1;
         for (int ip = 0; ip < NR_LLP_N_P; ip++)
             if (region->it_max[ip] > it_top) it_top = region->it_max[ip];
     }
+    const double log10_pt_max = log10(opt->pt_max_gev);
     for (int it = 0; it <= it_top && it < NR_LLP_N_THETA; it++) {
         double lt0 = NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH;
         if (lt0 > log10(0.5 * NR_PI)) break;
         double log10_sin_theta_min = log10(sin(pow(10.0, lt0)));
-        brem_theta_row row;
-        brem_theta_row_init(&row, it, opt->n_sub);
+        brem_theta_row row; /* for brem_cell_pb only: set on its first use in the row */
+        int row_ready = 0;
         for (int ip = 0; ip < NR_LLP_N_P; ip++) {
             double lp0 = NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH;
             if (lp0 > log10_p_max) break;
             /* skip cells entirely above the pT cut */
-            if (lp0 + log10_sin_theta_min > log10(opt->pt_max_gev)) break;
+            if (lp0 + log10_sin_theta_min > log10_pt_max) break;
             if (region && it > region->it_max[ip]) continue; /* a cell the caller does not read */
             const int cell = it * NR_LLP_N_P + ip;
-            s->w_pb[cell] += table && table->first[cell] >= 0
-                                 ? brem_cell_pb_tabulated(c, opt, s->mass_gev, f1_abs2, &table->nodes[table->first[cell]],
-                                                          table->count[cell])
-                                 : brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, &row, &nodes[ip * opt->n_sub]);
+            if (table && table->first[cell] >= 0) {
+                s->w_pb[cell] += brem_cell_pb_tabulated(&terms, table, table->first[cell], table->count[cell]);
+                continue;
+            }
+            if (!nodes && !(nodes = brem_p_nodes_new(opt, p_beam))) /* the table covers the grid: not expected */
+                return nr_fail(err, NR_ENOMEM, "llp spectrum", "out of memory for the bremsstrahlung nodes");
+            if (!row_ready) {
+                brem_theta_row_init(&row, it, opt->n_sub);
+                row_ready = 1;
+            }
+            s->w_pb[cell] += brem_cell_pb(c, opt, s->mass_gev, f1_abs2, p_beam, &row, &nodes[ip * opt->n_sub]);
         }
     }
     free(nodes);

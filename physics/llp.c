@@ -460,14 +460,15 @@ static int meson_misses_region(const region_reach *r, double m_m, double theta_m
  * rest-frame polar angle ic: the X's momentum along and across the meson [GeV], its angle to the meson
  * atan2(perp, x_par) [rad], the region's top [rad] in its momentum column (the polar skip) and, when that top is
  * below 1.5 rad, tan^2(top) (1 + 1e-8) (else +inf): an azimuth going backwards or with p_T^2 above p_z^2 times it
- * lands above the region in that column (a cell nobody reads) and is not filled (add_decays_from_slot). */
+ * lands above the region in that column (a cell nobody reads) and is not filled (add_decays_from_slot); and the
+ * momentum column itself (sq_cell of p^2 = x_par^2 + perp^2, as nr_llp_spectrum_fill_same_p finds it). */
 typedef struct {
     double key;   /* the cells' log10 p this slot holds; NAN: empty */
     double *sub;  /* n_sub x MM_SUB_FIELDS                          */
     double *dir;  /* n_sub x n_cos x MM_DIR_FIELDS                  */
 } momentum_slot;
 
-enum { MM_SUB_FIELDS = 4, MM_DIR_FIELDS = 5, MM_MAX_DIRS = 1024, MM_MAX_SLOTS = 2048 };
+enum { MM_SUB_FIELDS = 4, MM_DIR_FIELDS = 6, MM_MAX_DIRS = 1024, MM_MAX_SLOTS = 2048 };
 
 static void momentum_slot_fill(momentum_slot *m, double log10_p, int n_sub, const decay_directions *d, double m_m,
                                double m_x, double e_x_star, double p_star, const region_reach *reach,
@@ -496,15 +497,17 @@ static void momentum_slot_fill(momentum_slot *m, double log10_p, int n_sub, cons
         for (int ic = 0; ic < d->n_cos; ic++) {
             double *v = m->dir + ((size_t)b * d->n_cos + ic) * MM_DIR_FIELDS;
             const double x_par = gamma * p_star * d->cos_star[ic] + gamma_beta * e_x_star, perp = p_star * d->sin_star[ic];
+            const int column = sq_cell(&p_cells, x_par * x_par + perp * perp);
             v[0] = x_par;
             v[1] = perp;
             if (theta_top) {
                 v[2] = atan2(perp, x_par);
-                v[3] = theta_top[sq_cell(&p_cells, x_par * x_par + perp * perp)];
+                v[3] = theta_top[column];
                 v[4] = v[3] >= 0.0 && v[3] < 1.5 ? tan(v[3]) * tan(v[3]) * (1.0 + 1e-8) : INFINITY;
             } else {
                 v[4] = INFINITY;
             }
+            v[5] = column;
         }
     }
 }
@@ -516,13 +519,18 @@ static int slot_misses_region(const momentum_slot *m, int b, double theta_m)
     return u[1] != 0.0 && (theta_m - u[2]) * (1.0 - 1e-9) >= u[3];
 }
 
-/* add_decays_of_one_meson from a filled slot (sub-cell b): the same fills in the same order */
-static void add_decays_from_slot(nr_llp_spectrum *s, const momentum_slot *m, int b, double theta_m, double weight_pb,
-                                 const decay_directions *d, int polar_skip)
+/* add_decays_of_one_meson from a filled slot (sub-cell b): the same fills in the same order. The cells are found as
+ * nr_llp_spectrum_fill_same_p finds them (its momentum column is the slot's; the angle cell from tan^2 = p_T^2 / p_z^2
+ * for p_z > 0, the log10 route otherwise), but the azimuths' momenta and tan^2 are computed first, in a loop without
+ * branches that the compiler runs two azimuths at a time in SIMD registers (issue 11); the slots exist only where the
+ * table lookups do (theta_cells and p_cells ok). */
+static void add_decays_from_slot(nr_llp_spectrum *s, const momentum_slot *m, int b, const double angle[3],
+                                 double weight_pb, const decay_directions *d, int polar_skip)
 {
     double w = weight_pb / (d->n_cos * d->n_phi);
-    double st = sin(theta_m), ct = cos(theta_m);
-    double pt2[N_PHI_MAX], pz[N_PHI_MAX];
+    if (!isfinite(w)) return; /* nr_llp_spectrum_fill_same_p fills nothing then */
+    const double theta_m = angle[0], st = angle[1], ct = angle[2]; /* [rad], sin, cos (angle_slot) */
+    double pz[N_PHI_MAX], pt2[N_PHI_MAX], tan2[N_PHI_MAX];
     const double *dir = m->dir + (size_t)b * d->n_cos * MM_DIR_FIELDS;
     for (int ic = 0; ic < d->n_cos; ic++) {
         const double *v = dir + ic * MM_DIR_FIELDS;
@@ -533,22 +541,86 @@ static void add_decays_from_slot(nr_llp_spectrum *s, const momentum_slot *m, int
                 continue;
         }
         const int cut = tan2_top < INFINITY;
+        const double p2 = x_par * x_par + perp * perp;
+        double *col = s->w_pb + (int)v[5];
         for (int ip0 = 0; ip0 < d->n_phi; ip0 += N_PHI_MAX) {
             const int n = d->n_phi - ip0 < N_PHI_MAX ? d->n_phi - ip0 : N_PHI_MAX;
-            int n_kept = 0;
             for (int j = 0; j < n; j++) {
                 const int ip = ip0 + j;
-                double px = x_par * st + perp * d->cos_phi[ip] * ct, py = perp * d->sin_phi[ip];
-                const double z = x_par * ct - perp * d->cos_phi[ip] * st, t2 = px * px + py * py;
-                if (cut && !(z > 0.0 && t2 <= z * z * tan2_top))
-                    continue; /* above the region's top in this column (also backwards): not read */
-                pz[n_kept] = z;
-                pt2[n_kept++] = t2;
+                const double px = x_par * st + perp * d->cos_phi[ip] * ct, py = perp * d->sin_phi[ip];
+                pz[j] = x_par * ct - perp * d->cos_phi[ip] * st;
+                pt2[j] = px * px + py * py;
+                tan2[j] = pt2[j] / (pz[j] * pz[j]);
             }
-            if (n_kept > 0)
-                nr_llp_spectrum_fill_same_p(s, x_par * x_par + perp * perp, n_kept, pt2, pz, w);
+            for (int j = 0; j < n; j++) {
+                const double z = pz[j];
+                if (cut && !(z > 0.0 && pt2[j] <= z * z * tan2_top))
+                    continue; /* above the region's top in this column (also backwards): not read */
+                if (z > 0.0)
+                    col[sq_cell(&theta_cells, tan2[j]) * NR_LLP_N_P] += w;
+                else /* at or beyond 90 degrees: the log10 route, as nr_llp_spectrum_fill_same_p */
+                    nr_llp_spectrum_fill(s, atan2(sqrt(pt2[j]), z), sqrt(p2), w);
+            }
         }
     }
+}
+
+/* The slot of a cell centre log10_x (log10 theta or log10 p of a meson cell): round(log10_x / 0.025), the centres
+ * being odd multiples of 0.025; 0 for a value that is not finite or absurdly large. */
+static long cell_centre_key(double log10_x)
+{
+    const double x = log10_x / (0.5 * NR_HADRON_CELL_LOG10_WIDTH);
+    return isfinite(x) && fabs(x) < 1e6 ? lround(x) : 0;
+}
+
+/* The range [*lo, *hi] of cell_centre_key over the meson cells' log10 theta (angle) or log10 p. */
+static void cell_centre_key_range(const nr_hadron_table *meson, int angle, long *lo, long *hi)
+{
+    *lo = 0;
+    *hi = -1;
+    for (size_t k = 0; k < meson->n_cells; k++) {
+        const long kk = cell_centre_key(angle ? meson->cells[k].log10_theta : meson->cells[k].log10_p);
+        if (k == 0 || kk < *lo) *lo = kk;
+        if (k == 0 || kk > *hi) *hi = kk;
+    }
+}
+
+/* The meson angles of a cell's n_sub sub-cells with their sines and cosines (add_decays_from_slot): like the momenta
+ * (momentum_slot) the table's cells share a few hundred angles, so these are computed once per angle of a call
+ * instead of once per cell (issue 11; the same expressions, so the same numbers). */
+typedef struct {
+    double key; /* the cells' log10 theta this slot holds; NAN: empty         */
+    double *v;  /* n_sub x 3: theta [rad], sin(theta), cos(theta)              */
+} angle_slot;
+
+static void angle_values_fill(double *v, double log10_theta, int n_sub)
+{
+    const double h = NR_HADRON_CELL_LOG10_WIDTH / n_sub;
+    for (int a = 0; a < n_sub; a++) {
+        const double theta = pow(10.0, log10_theta - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (a + 0.5) * h);
+        v[3 * a] = theta;
+        v[3 * a + 1] = sin(theta);
+        v[3 * a + 2] = cos(theta);
+    }
+}
+
+/* The angle values of a cell at log10_theta: its slot's (filled on first use) or, when no slot holds it (no slots,
+ * or the slot holds another angle), computed into scratch (n_sub x 3). */
+static const double *angle_values(angle_slot *slots, long k_lo, long n_slots, double log10_theta, int n_sub,
+                                  double *scratch)
+{
+    const long i = cell_centre_key(log10_theta) - k_lo;
+    if (slots && i >= 0 && i < n_slots) {
+        angle_slot *a = &slots[i];
+        if (isnan(a->key)) {
+            a->key = log10_theta;
+            angle_values_fill(a->v, log10_theta, n_sub);
+        }
+        if (a->key == log10_theta)
+            return a->v;
+    }
+    angle_values_fill(scratch, log10_theta, n_sub);
+    return scratch;
 }
 
 nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadron_table *meson, double br,
@@ -579,19 +651,16 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
     const double m_x = s->mass_gev, m_m = meson->mass_gev;
     const double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
     /* momentum_slot per cell momentum: slot round(log10 p / 0.025) - k_lo (the centres are odd multiples of 0.025), tagged with the exact log10 p (a cell whose
-     * slot holds another momentum takes the per-cell route); none when the table or the sampling is too wide */
-    long k_lo = 0, k_hi = -1;
-    for (size_t k = 0; k < meson->n_cells; k++) {
-        const double x = meson->cells[k].log10_p / (0.5 * NR_HADRON_CELL_LOG10_WIDTH);
-        const long kk = isfinite(x) && fabs(x) < 1e6 ? lround(x) : 0;
-        if (k == 0 || kk < k_lo) k_lo = kk;
-        if (k == 0 || kk > k_hi) k_hi = kk;
-    }
-    const long n_slots = k_hi - k_lo + 1;
+     * slot holds another momentum takes the per-cell route); none when the table or the sampling is too wide or
+     * the cells have no table lookup (add_decays_from_slot) */
+    long k_lo, k_hi, t_lo, t_hi;
+    cell_centre_key_range(meson, 0, &k_lo, &k_hi);
+    cell_centre_key_range(meson, 1, &t_lo, &t_hi);
+    const long n_slots = k_hi - k_lo + 1, n_angle_slots = t_hi - t_lo + 1;
     momentum_slot *slots = NULL;
     double *slot_mem = NULL;
     const size_t sub_len = (size_t)smp.n_sub * MM_SUB_FIELDS, dir_len = (size_t)smp.n_sub * smp.n_cos * MM_DIR_FIELDS;
-    if (n_slots > 0 && n_slots <= MM_MAX_SLOTS && smp.n_sub * smp.n_cos <= MM_MAX_DIRS) {
+    if (n_slots > 0 && n_slots <= MM_MAX_SLOTS && smp.n_sub * smp.n_cos <= MM_MAX_DIRS && theta_cells.ok && p_cells.ok) {
         slots = malloc(sizeof *slots * (size_t)n_slots);
         slot_mem = malloc(sizeof *slot_mem * (size_t)n_slots * (sub_len + dir_len));
         if (!slots || !slot_mem) { /* the per-cell route; both NULL, freed once below */
@@ -606,13 +675,29 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
             slots[i].dir = slots[i].sub + sub_len;
         }
     }
+    /* angle_slot per cell angle, as the momenta; none without momentum slots (or memory): angle_values computes */
+    angle_slot *angles = NULL;
+    double *angle_mem = NULL, angle_scratch[3 * 64];
+    if (slots && n_angle_slots > 0 && n_angle_slots <= MM_MAX_SLOTS) {
+        angles = malloc(sizeof *angles * (size_t)n_angle_slots);
+        angle_mem = malloc(sizeof *angle_mem * (size_t)n_angle_slots * 3 * (size_t)smp.n_sub);
+        if (!angles || !angle_mem) {
+            free(angles);
+            free(angle_mem);
+            angles = NULL;
+            angle_mem = NULL;
+        }
+        for (long i = 0; angles && i < n_angle_slots; i++) {
+            angles[i].key = NAN;
+            angles[i].v = angle_mem + (size_t)i * 3 * smp.n_sub;
+        }
+    }
     for (size_t k = 0; k < meson->n_cells; k++) {
         const nr_hadron_cell *c = &meson->cells[k];
         double w = br * c->sigma_pb / (smp.n_sub * smp.n_sub);
         momentum_slot *m = NULL;
         if (slots) {
-            const double x = c->log10_p / (0.5 * NR_HADRON_CELL_LOG10_WIDTH);
-            const long i = (isfinite(x) && fabs(x) < 1e6 ? lround(x) : 0) - k_lo;
+            const long i = cell_centre_key(c->log10_p) - k_lo;
             if (i >= 0 && i < n_slots) {
                 m = &slots[i];
                 if (isnan(m->key))
@@ -622,12 +707,13 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
                     m = NULL;
             }
         }
+        const double *angle = angle_values(angles, t_lo, n_angle_slots, c->log10_theta, smp.n_sub, angle_scratch);
         for (int a = 0; a < smp.n_sub; a++) {
-            double theta_m = pow(10.0, c->log10_theta - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (a + 0.5) * h);
+            double theta_m = angle[3 * a];
             for (int b = 0; b < smp.n_sub; b++) {
                 if (m) {
                     if (region && slot_misses_region(m, b, theta_m)) continue;
-                    add_decays_from_slot(s, m, b, theta_m, w, &dirs, polar_skip);
+                    add_decays_from_slot(s, m, b, &angle[3 * a], w, &dirs, polar_skip);
                     continue;
                 }
                 double p_m = pow(10.0, c->log10_p - 0.5 * NR_HADRON_CELL_LOG10_WIDTH + (b + 0.5) * h);
@@ -638,6 +724,8 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
     }
     free(slots);
     free(slot_mem);
+    free(angles);
+    free(angle_mem);
     free(dirs.cos_star);
     return NR_OK;
 }

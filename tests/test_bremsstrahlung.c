@@ -259,13 +259,15 @@ static void test_z_window(void)
 }
 
 /* The grid fill's quadrature nodes (issue 11: sigma_pp(s (1 - z)) from a series about z0 = p / p_beam, bremsstrahlung.c
- * brem_p_node) against the same midpoint sums written here with nr_brem_dsigma_dz_dpt2_pb, which evaluates sigma_pp
- * in closed form: every filled cell of several angle rows (1e-8 rad to 1.1 rad, so both the series and the closed
- * form are reached), two masses, 13.6 TeV: equal to rounding (1e-13 relative). */
-static void test_grid_nodes(void)
+ * brem_p_node; the splitting function evaluated two nodes at a time, brem_node_terms) against the same midpoint sums
+ * written here with nr_brem_dsigma_dz_dpt2_pb, which evaluates sigma_pp in closed form and the splitting function
+ * node by node: every filled cell of several angle rows (1e-8 rad to 1.1 rad, so both the series and the closed form
+ * are reached), two masses, 13.6 TeV, a vector coupling (the dark photon's, g_L = g_R) and a chiral one (g_L != g_R:
+ * the (g_L - g_R)^2 term of 004 Eq. 27 is computed there only): equal to rounding (1e-13 relative). */
+/* ... for the couplings dp */
+static void test_grid_nodes_at(const nr_proton_chiral_couplings *dp)
 {
     nr_error err;
-    nr_proton_chiral_couplings dp = nr_proton_couplings_dark_photon(1e-3);
     nr_brem_options o = nr_brem_options_default(13600.0);
     double p_beam = sqrt(0.25 * o.sqrt_s_gev * o.sqrt_s_gev - NR_M_PROTON * NR_M_PROTON), ln10 = log(10.0);
     double h = NR_LLP_CELL_LOG10_WIDTH / o.n_sub;
@@ -274,7 +276,7 @@ static void test_grid_nodes(void)
     for (int k = 0; k < 2; k++) {
         nr_llp_spectrum s;
         CHECK(nr_llp_spectrum_init(&s, masses[k], &err) == NR_OK, "%s", err.message);
-        CHECK(nr_llp_spectrum_add_bremsstrahlung(&s, &dp, &o, &err) == NR_OK, "%s", err.message);
+        CHECK(nr_llp_spectrum_add_bremsstrahlung(&s, dp, &o, &err) == NR_OK, "%s", err.message);
         double worst = 0.0;
         long n = 0, extra = 0;
         for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
@@ -287,7 +289,7 @@ static void test_grid_nodes(void)
                         double p = pow(10.0, NR_LLP_LOG10_P_MIN + ip * NR_LLP_CELL_LOG10_WIDTH + (b + 0.5) * h);
                         double z = p * cos(theta) / p_beam, pt2 = p * p * sin(theta) * sin(theta);
                         double jac = (p / p_beam) * (2.0 * p * p * ln10) * (sin(theta) * theta * ln10) * h * h;
-                        ref += jac * nr_brem_dsigma_dz_dpt2_pb(&dp, &o, z, pt2, masses[k]);
+                        ref += jac * nr_brem_dsigma_dz_dpt2_pb(dp, &o, z, pt2, masses[k]);
                     }
                 }
                 double got = s.w_pb[rows[r] * NR_LLP_N_P + ip];
@@ -298,12 +300,20 @@ static void test_grid_nodes(void)
                     extra++;
                 }
             }
-        printf("grid nodes: m = %g GeV, %ld cells, worst relative difference %.2g from the closed-form sigma_pp\n",
-               masses[k], n, worst);
+        printf("grid nodes: g_L = %g, g_R = %g, m = %g GeV, %ld cells, worst relative difference %.2g from the "
+               "closed-form sigma_pp\n", dp->g_L, dp->g_R, masses[k], n, worst);
         CHECK(n > 500 && worst < 1e-13 && extra == 0, "grid cells vs closed form: worst %g over %ld, %ld extra", worst, n,
               extra);
         nr_llp_spectrum_free(&s);
     }
+}
+
+static void test_grid_nodes(void)
+{
+    const nr_proton_chiral_couplings couplings[2] = {nr_proton_couplings_dark_photon(1e-3),
+                                                     nr_proton_couplings_from_vector_axial(2e-3, 1e-3)};
+    for (int ic = 0; ic < 2; ic++)
+        test_grid_nodes_at(&couplings[ic]);
 }
 
 int main(void)

@@ -1187,7 +1187,9 @@ struct nr_meson_accept_set {
 
 nr_meson_accept_set *nr_meson_accept_set_new(const nr_hadron_table *meson)
 {
-    return nr_meson_accept_set_new_with(meson, NR_MESON_ACCEPT_STEP, 0.0, 0.0,
+    /* step 0: a mass gets its own evaluation, never the interpolation between masses that other requests or
+     * threads happened to evaluate before (the result of a request must not depend on the schedule) */
+    return nr_meson_accept_set_new_with(meson, 0.0, 0.0, 0.0,
                                         nr_meson_decay_quadrature_default().axis_fraction);
 }
 

@@ -77,7 +77,10 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
  * evaluated masses at most `step` apart in u the linear interpolation of theirs per bin; any other mass is evaluated
  * directly (and kept). So no mass costs more than the direct evaluation, repeated masses (the same scan grid for
  * dark_photon, b_minus_l, u1x; every request at a mass) cost nothing, and the interpolation error is bounded by that of
- * a grid of spacing `step`. u spaces masses like ln m for light X and like -ln(1 - m^2/M^2) towards the end point
+ * a grid of spacing `step`. With step > 0 a mass's result depends on which masses were evaluated before (by other
+ * requests, or by the other threads of a contour, in an order that varies from run to run): the production path
+ * (nr_meson_accept_set_new) takes step 0, every mass its own evaluation; step > 0 serves the tests of the
+ * interpolation (and a table of one caller alone, evaluated in a fixed order). u spaces masses like ln m for light X and like -ln(1 - m^2/M^2) towards the end point
  * m_X -> M, where the accepted spectrum narrows and moves fastest. The interpolation error against the direct
  * evaluation is measured in tests/test_llp_mesons.c (test_mass_table).
  * A mass is evaluated (issue 11) from the phi* fraction summed over the meson angles per meson momentum, tabulated
@@ -108,16 +111,16 @@ void nr_meson_accept_table_direct(nr_meson_accept_table *t);
 /* How many masses the table holds. */
 int nr_meson_accept_table_masses(nr_meson_accept_table *t);
 
-/* The widest bracket in u interpolated on the production path (nr_meson_accept_set_get): the errors against the
- * direct evaluation are measured in tests/test_llp_mesons.c (test_mass_table). */
+/* A bracket in u whose interpolation errors against the direct evaluation tests/test_llp_mesons.c measures
+ * (test_mass_table); the production path (nr_meson_accept_set_new) interpolates nothing (step 0, above). */
 #define NR_MESON_ACCEPT_STEP 0.01
 /* A set of tables for one meson table (e.g. an engine's, nr_engine_derived), one per decay volume, created on first
- * use (thread-safe); NULL from _get when the set holds 4 volumes already or memory is short (then evaluate
- * directly). */
+ * use (thread-safe); NULL from _get when the set holds 4 volumes already or memory is short (then evaluate with a
+ * table of the caller's own made the same way, so that the numbers do not depend on what the set holds). */
 typedef struct nr_meson_accept_set nr_meson_accept_set;
 nr_meson_accept_set *nr_meson_accept_set_new(const nr_hadron_table *meson);
 /* The same with the tables' step, lattice and axis_fraction (nr_meson_accept_table_new, _set_lattice,
- * _set_axis_fraction); nr_meson_accept_set_new is (meson, NR_MESON_ACCEPT_STEP, 0, 0, the default's axis_fraction). */
+ * _set_axis_fraction); nr_meson_accept_set_new is (meson, 0, 0, 0, the default's axis_fraction): no interpolation. */
 nr_meson_accept_set *nr_meson_accept_set_new_with(const nr_hadron_table *meson, double step, double lattice_h,
                                                   double lattice_x_max, double axis_fraction);
 void nr_meson_accept_set_free(nr_meson_accept_set *s);

@@ -274,6 +274,39 @@ static void test_memo_regions(const nr_engine *en, const nr_experiment *x)
     }
 }
 
+/* A scan of one signal prepares only what that signal reads (zd_prepare_signal): every signal, at Fig. 3 points
+ * (m_N > m_ZD: N -> nu Z_D) and Fig. 4 points (m_N < m_ZD: N -> nu e e, Z_D -> N Nbar), with the target alone and
+ * with the concrete and rock in front, equals the rates of the full preparation to the last bit (golden: nr_model_rates
+ * of this build); each signal is nonzero at some of these points, so an omitted part would show. */
+static void test_scan_signals(const nr_engine *en, const nr_experiment *x)
+{
+    static const double fig3_m[2] = {0.1, 2.0}, fig4_m[2] = {0.02, 0.3}, u2s[2] = {1e-7, 1e-4};
+    for (size_t sg = 0; sg < mdl->n_signals; sg++) {
+        size_t differ = 0, nonzero = 0;
+        for (int rock = 0; rock <= 1; rock++) {
+            nr_error err = {0};
+            nr_scan *scan = nr_scan_init(mdl, en, x, sg, &err);
+            CHECK(scan != NULL, "scan of %s open: %s", mdl->signals[sg].name, err.message);
+            for (int k = 0; scan && k < 8; k++) {
+                nr_param_value p[32];
+                if (k < 4)
+                    fig3(p, fig3_m[k / 2], u2s[k % 2]);
+                else
+                    fig4(p, fig4_m[(k - 4) / 2], u2s[k % 2]);
+                p[ip("production")].choice = rock;
+                const double direct = signal(en, x, p, mdl->signals[sg].name);
+                double via_scan = NAN;
+                CHECK(nr_scan_at(scan, p, &via_scan, &err) == NR_OK, "scan at: %s", err.message);
+                differ += !(via_scan == direct);
+                nonzero += direct > 0.0;
+            }
+            nr_scan_free(scan);
+        }
+        CHECK(differ == 0, "%s: %zu of 16 scan values differ from the rates", mdl->signals[sg].name, differ);
+        CHECK(nonzero > 0, "%s: zero at every test point", mdl->signals[sg].name);
+    }
+}
+
 static void test_bad_input(const nr_engine *en, const nr_experiment *x)
 {
     nr_param_value p[32];
@@ -312,6 +345,7 @@ int main(void)
     test_bins(en, x);
     test_primary_cells(en, x);
     test_memo_regions(en, x);
+    test_scan_signals(en, x);
     test_bad_input(en, x);
     /* Run 3: FASERnu with FASER behind it */
     nr_param_value p[32];

@@ -26,6 +26,8 @@
  *   electron_elastic     the elastic part alone (001 Fig. 4 right)
  * Scaling for scans: |U|^2 is the coupling parameter. Every production cross section is proportional to
  * u_eff^2 = U^2 (1 - U^2); the decay lengths and branching fractions are recomputed per point from closed forms.
+ * A scan of one signal (zd_prepare_signal) prepares only the productions that signal reads: ee_secondary and
+ * nuee_secondary no production at the IP, the IP signals no upscattering (the signal itself unchanged to the bit).
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>
@@ -188,7 +190,19 @@ typedef struct {
     double *target_sigma_cm2;
 } n_beam;
 
+/* What a preparation computes: everything (zd_prepare: rates, spectra), or what one signal reads (zd_prepare_signal,
+ * a scan of that signal; want_signal). */
 typedef struct {
+    int secondary; /* nu T -> N T in the slabs: the terms and their bins (ee_secondary, nuee_secondary)              */
+    int primary;   /* build_primary: Z_D from the IP, N from Z_D -> N Nbar and from D_s (every other signal but
+                    * the inelastic electron scattering)                                                           */
+    int recoil;    /* nu e -> N e in the target (electron_scattering)                                              */
+    int nuee;      /* the N -> nu e e fraction table (m_N < m_ZD; the nuee signals, and the secondary terms' bins)   */
+    int signal;    /* the one signal signals_at must give, or -1: all of them                                      */
+} zd_wanted;
+
+typedef struct {
+    zd_wanted want;
     /* geometry and luminosity */
     int n_slabs;
     slab slabs[MAX_SLABS];
@@ -1309,11 +1323,40 @@ static void zd_release(const nr_model *model, void *state)
     memset(st, 0, sizeof *st);
 }
 
-static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
-                           const nr_param_value *p, void *state, nr_error *err)
+static const zd_wanted want_all = {1, 1, 1, 1, -1};
+
+/* For signal `signal` alone: the parts it reads, each computed as zd_prepare computes it, so the signal equals
+ * zd_prepare's to the last bit (the other signals are then incomplete: signals_at gives them as 0). */
+static zd_wanted want_signal(size_t signal)
 {
-    zd_state *st = state;
+    switch (signal) {
+    case S_EE_SECONDARY:
+    case S_NUEE_SECONDARY:
+        return (zd_wanted){1, 0, 0, 1, (int)signal};
+    case S_EE_TOTAL:
+        return (zd_wanted){1, 1, 0, 1, (int)signal};
+    case S_NUEE_PRIMARY:
+    case S_NUEE_MIXING:
+        return (zd_wanted){0, 1, 0, 1, (int)signal};
+    case S_ELECTRON:
+        return (zd_wanted){0, 1, 1, 0, (int)signal};
+    case S_EE_PRIMARY:
+    case S_ELECTRON_ELASTIC:
+    case S_ELECTRON_ELASTIC_MIXING:
+        return (zd_wanted){0, 1, 0, 0, (int)signal};
+    default:
+        return want_all;
+    }
+}
+
+/* 1 when signals_at must compute signal `signal` from this state */
+static int state_answers(const zd_state *st, int signal) { return st->want.signal < 0 || st->want.signal == signal; }
+
+static nr_status prepare_parts(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                               const nr_param_value *p, const zd_wanted *want, zd_state *st, nr_error *err)
+{
     memset(st, 0, sizeof *st);
+    st->want = *want;
     st->base = (nr_zd_params){.m_zd = m_zd_of(p), .g_d = sqrt(4.0 * NR_PI * p[P_ALPHA_D].number),
                               .eps = p[P_EPS].number, .u2 = 0.0, .m_n = p[P_M_N].number};
     st->luminosity_fb = e->luminosity_fb;
@@ -1325,24 +1368,39 @@ static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, cons
     const nr_darkcast *dc = NULL;
     if (s == NR_OK && (s = nr_engine_get_darkcast(engine, &dc, err)) == NR_OK)
         s = nr_zd_widths_compute(&st->base, dc, &st->widths_u0, err);
-    if (s == NR_OK && st->base.m_n < st->base.m_zd) {
+    if (s == NR_OK && want->nuee && st->base.m_n < st->base.m_zd) {
         fraction_table_build(&st->nuee, &st->base, st->e_vis_min);
         for (int i = 0; i < EE_TABLE_POINTS && s == NR_OK; i++)
             if (!isfinite(st->nuee.f[i]))
                 s = nr_fail(err, NR_ENUMERIC, "/params/m_N", "the N -> nu e e energy integral failed at m_N = %g GeV",
                             st->base.m_n);
     }
-    if (s == NR_OK)
+    if (s == NR_OK && want->secondary)
         s = build_secondary(flux, nr_experiment_flux_scale(e), p, st, err);
-    if (s == NR_OK)
+    if (s == NR_OK && want->secondary)
         s = collapse_terms(st, err);
-    if (s == NR_OK)
+    if (s == NR_OK && want->recoil)
         st->recoil_inelastic_u1 = recoil_inelastic_u1(st, p, p[P_E_RECOIL_MIN].number, p[P_E_RECOIL_MAX].number);
-    if (s == NR_OK)
+    if (s == NR_OK && want->primary)
         s = build_primary(engine, e, p, st, err);
     if (s != NR_OK)
         zd_release(model, st);
     return s;
+}
+
+static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                           const nr_param_value *p, void *state, nr_error *err)
+{
+    return prepare_parts(model, engine, e, p, &want_all, state, err);
+}
+
+/* A scan of one signal (nr_scan_at reads values[signal] alone): only the parts that signal reads (want_signal).
+ * ee_secondary (001 Fig. 3) needs no production at the IP, nuee_primary (001 Fig. 4) no upscattering. */
+static nr_status zd_prepare_signal(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
+                                   const nr_param_value *p, size_t signal, void *state, nr_error *err)
+{
+    const zd_wanted want = want_signal(signal);
+    return prepare_parts(model, engine, e, p, &want, state, err);
 }
 
 /* Z_D lab energy from N -> nu Z_D: uniform on gamma (E* -+ beta p*), E* = (m_N^2 + m_ZD^2)/(2 m_N). Sampled at
@@ -1365,27 +1423,74 @@ static int zd_energies(double e_n, double m_n, double m_zd, double e_cut, double
     return N_ZD_E;
 }
 
-/* N of one IP source decaying to nu e e in the volume (E_ee > e_vis_min) and scattering elastically in the target. */
+/* N of one IP source decaying to nu e e in the volume (E_ee > e_vis_min) and scattering elastically in the target;
+ * nuee or elastic NULL: that part is not wanted (not computed). */
 static void n_beam_signals(const zd_state *st, const n_beam *b, double scale, double br_n_ee, double ctau_n,
                            double *nuee, double *elastic)
 {
     const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, m_n = st->base.m_n;
     if (!(scale > 0))
         return;
-    if (b->have_volume && br_n_ee > 0)
+    if (nuee && b->have_volume && br_n_ee > 0)
         for (size_t i = 0; i < b->volume.n; i++) {
             const double pn = b->volume.p_gev[i], en = sqrt(pn * pn + m_n * m_n);
             if (en >= st->e_vis_min)
                 *nuee += pb * b->volume.weight_pb[i] * scale * br_n_ee * fraction_table_at(&st->nuee, en) *
                          nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pn / m_n * ctau_n);
         }
-    if (b->have_target)
+    if (elastic && b->have_target)
         for (size_t i = 0; i < b->target.n; i++) {
             /* survive to the target's front face (decays inside the target are not subtracted) */
             const double pn = b->target.p_gev[i];
             const double survive = 1.0 - nr_llp_decay_probability(0.0, st->target_distance_m, pn / m_n * ctau_n);
             *elastic += pb * b->target.weight_pb[i] * scale * survive * b->target_sigma_cm2[i] * st->target_electrons_cm2;
         }
+}
+
+/* The secondary signals (ee_secondary for m_N > m_ZD, nuee_secondary below) from the terms collapsed into log E_N
+ * bins (collapse_terms; for m_N < m_ZD the weights hold the N -> nu e e fraction above e_vis_min and only terms
+ * above e_vis_min). u_eff2 = U^2 (1 - U^2), gamma_n the N width [GeV], w the Z_D widths at the point. */
+static void secondary_signals(const zd_state *st, double u_eff2, double gamma_n, double br_n_ee, const nr_zd_widths *w,
+                              double *v)
+{
+    const double m_n = st->base.m_n, m_zd = st->base.m_zd;
+    const double br_ee = w->total > 0 ? w->ee / w->total : 0.0;
+    for (size_t k = 0; k < st->n_bins; k++) {
+        const term_bin *t = &st->bins[k];
+        const slab *sl = &st->slabs[t->slab];
+        const double made = u_eff2 * t->weight * st->acceptance;
+        const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
+        if (m_n > m_zd) {
+            double e_zd[N_ZD_E], wz[N_ZD_E];
+            const int nz = zd_energies(t->e_n, m_n, m_zd, st->e_vis_min, e_zd, wz);
+            for (int i = 0; i < nz; i++)
+                v[S_EE_SECONDARY] += made * wz[i] * br_ee *
+                                     two_step_slab_to_volume(sl, st->vol_length_m, d_n,
+                                                             nr_decay_length_m(e_zd[i], m_zd, w->total));
+        } else {
+            v[S_NUEE_SECONDARY] += made * br_n_ee *
+                                   nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, st->vol_length_m, d_n);
+        }
+    }
+}
+
+/* Z_D made at the IP decaying to e+e- in the volume with E_ee > e_vis_min (ee_primary). */
+static double primary_zd_ee(const zd_state *st, const nr_zd_widths *w)
+{
+    const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, m_zd = st->base.m_zd;
+    const double br_ee = w->total > 0 ? w->ee / w->total : 0.0;
+    double events = 0.0;
+    if (!st->have_zd || !(w->total > 0))
+        return 0.0;
+    const double ctau = NR_HBARC_GEV_M / w->total;
+    for (size_t i = 0; i < st->zd->n; i++) {
+        const double pz = st->zd->p_gev[i];
+        if (sqrt(pz * pz + m_zd * m_zd) < st->e_vis_min)
+            continue;
+        events += pb * st->zd->weight_pb[i] * br_ee *
+                  nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pz / m_zd * ctau);
+    }
+    return events;
 }
 
 static nr_status zd_signals_at(const nr_model *model, const void *state, const nr_param_value *p, double *v,
@@ -1397,52 +1502,28 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
     const nr_zd_params q = point_of(st, p);
     const double u_eff2 = q.u2 * (1.0 - q.u2);
     const nr_zd_widths w = widths_at(st, &q);
-    const double br_ee = w.total > 0 ? w.ee / w.total : 0.0, br_nn = w.total > 0 ? w.nn / w.total : 0.0;
     const double gamma_n = nr_zd_width_n_total(&q);
     const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? nr_zd_width_n_nu_ee(&q) / gamma_n : 0.0;
-    const double m_n = q.m_n, m_zd = q.m_zd;
     if (!isfinite(gamma_n) || !isfinite(br_n_ee))
-        return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV, U2 = %g", m_n,
+        return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV, U2 = %g", q.m_n,
                        q.u2);
-    /* secondary */
-    if (st->have_volume) {
-        /* the terms collapsed into log E_N bins (collapse_terms; for m_N < m_ZD the weights hold the N -> nu e e
-         * fraction above e_vis_min and only terms above e_vis_min) */
-        for (size_t k = 0; k < st->n_bins; k++) {
-            const term_bin *t = &st->bins[k];
-            const slab *sl = &st->slabs[t->slab];
-            const double made = u_eff2 * t->weight * st->acceptance;
-            const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
-            if (m_n > m_zd) {
-                double e_zd[N_ZD_E], wz[N_ZD_E];
-                const int nz = zd_energies(t->e_n, m_n, m_zd, st->e_vis_min, e_zd, wz);
-                for (int i = 0; i < nz; i++)
-                    v[S_EE_SECONDARY] += made * wz[i] * br_ee *
-                                         two_step_slab_to_volume(sl, st->vol_length_m, d_n,
-                                                                 nr_decay_length_m(e_zd[i], m_zd, w.total));
-            } else {
-                v[S_NUEE_SECONDARY] += made * br_n_ee *
-                                       nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, st->vol_length_m, d_n);
-            }
-        }
-    }
-    /* primary Z_D -> e e */
-    const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB;
-    if (st->have_zd && w.total > 0) {
-        const double ctau = NR_HBARC_GEV_M / w.total;
-        for (size_t i = 0; i < st->zd->n; i++) {
-            const double pz = st->zd->p_gev[i];
-            if (sqrt(pz * pz + m_zd * m_zd) < st->e_vis_min)
-                continue;
-            v[S_EE_PRIMARY] += pb * st->zd->weight_pb[i] * br_ee *
-                               nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pz / m_zd * ctau);
-        }
-    }
+    const int total = state_answers(st, S_EE_TOTAL);
+    if (st->have_volume && (total || state_answers(st, S_EE_SECONDARY) || state_answers(st, S_NUEE_SECONDARY)))
+        secondary_signals(st, u_eff2, gamma_n, br_n_ee, &w, v);
+    if (total || state_answers(st, S_EE_PRIMARY))
+        v[S_EE_PRIMARY] = primary_zd_ee(st, &w);
     /* primary N: from Z_D -> N Nbar (scale BR(N N)) and from D_s -> l N (scale U^2) */
+    const double br_nn = w.total > 0 ? w.nn / w.total : 0.0;
     const double ctau_n = gamma_n > 0 ? NR_HBARC_GEV_M / gamma_n : INFINITY;
-    n_beam_signals(st, &st->from_zd, br_nn, br_n_ee, ctau_n, &v[S_NUEE_PRIMARY], &v[S_ELECTRON_ELASTIC]);
-    n_beam_signals(st, &st->from_ds, q.u2, br_n_ee, ctau_n, &v[S_NUEE_MIXING], &v[S_ELECTRON_ELASTIC_MIXING]);
-    v[S_ELECTRON] = u_eff2 * st->recoil_inelastic_u1 + v[S_ELECTRON_ELASTIC_MIXING];
+    const int electron = state_answers(st, S_ELECTRON);
+    n_beam_signals(st, &st->from_zd, br_nn, br_n_ee, ctau_n,
+                   state_answers(st, S_NUEE_PRIMARY) ? &v[S_NUEE_PRIMARY] : NULL,
+                   state_answers(st, S_ELECTRON_ELASTIC) ? &v[S_ELECTRON_ELASTIC] : NULL);
+    n_beam_signals(st, &st->from_ds, q.u2, br_n_ee, ctau_n,
+                   state_answers(st, S_NUEE_MIXING) ? &v[S_NUEE_MIXING] : NULL,
+                   electron || state_answers(st, S_ELECTRON_ELASTIC_MIXING) ? &v[S_ELECTRON_ELASTIC_MIXING] : NULL);
+    if (electron)
+        v[S_ELECTRON] = u_eff2 * st->recoil_inelastic_u1 + v[S_ELECTRON_ELASTIC_MIXING];
     v[S_EE_TOTAL] = v[S_EE_SECONDARY] + v[S_EE_PRIMARY];
     return NR_OK;
 }
@@ -1619,4 +1700,5 @@ const nr_model nr_model_zd_hnl = {
     .signals_at = zd_signals_at,
     .spectra = zd_spectra,
     .release = zd_release,
+    .prepare_signal = zd_prepare_signal,
 };

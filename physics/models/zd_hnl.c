@@ -34,6 +34,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -358,48 +359,104 @@ static nr_status make_slabs(const nr_engine *engine, const nr_experiment *e, int
     return NR_OK;
 }
 
+/* The |t| nodes [GeV^2] and weights [cm^2] of nu T -> N T for each flux bin and target of one slab, computed on first
+ * use: dsigma/dt is the same for neutrinos and antineutrinos (zd_hnl_xsec.h), so both species read the same
+ * quadrature (one nr_upscatter_nodes per bin and target instead of two). */
+typedef struct {
+    size_t n_bins;
+    size_t *n;          /* nodes per (bin, target); SIZE_MAX: not computed yet */
+    double *abs_t, *w;  /* N_T_NODES per (bin, target)                        */
+} t_node_cache;
+
+#define N_UPSCATTER_TARGETS 3 /* nucleus, proton, neutron */
+
+static int t_node_cache_init(t_node_cache *c, size_t n_bins)
+{
+    const size_t cells = n_bins * N_UPSCATTER_TARGETS;
+    c->n_bins = n_bins;
+    c->n = malloc(cells * sizeof *c->n);
+    c->abs_t = malloc(cells * N_T_NODES * sizeof *c->abs_t);
+    c->w = malloc(cells * N_T_NODES * sizeof *c->w);
+    if (!c->n || !c->abs_t || !c->w)
+        return -1;
+    for (size_t i = 0; i < cells; i++)
+        c->n[i] = SIZE_MAX;
+    return 0;
+}
+
+static void t_node_cache_free(t_node_cache *c)
+{
+    free(c->n);
+    free(c->abs_t);
+    free(c->w);
+    memset(c, 0, sizeof *c);
+}
+
+/* The nodes of flux bin b (energy e [GeV]) on target k (cross-section context ctx): their count, *abs_t and *w set. */
+static size_t t_nodes_of(t_node_cache *c, size_t b, int k, const nr_zd_xsec_ctx *ctx, double e, double m_n,
+                         const double **abs_t, const double **w)
+{
+    const size_t cell = b * N_UPSCATTER_TARGETS + (size_t)k;
+    double *t = c->abs_t + cell * N_T_NODES, *wt = c->w + cell * N_T_NODES;
+    if (c->n[cell] == SIZE_MAX)
+        c->n[cell] = nr_upscatter_nodes(nr_zd_dsigma_dt, ctx, e, ctx->m_target, m_n, 0.0, N_T_NODES, t, wt);
+    *abs_t = t;
+    *w = wt;
+    return c->n[cell];
+}
+
 static nr_status build_secondary(const nr_flux *flux, double flux_scale, const nr_param_value *p, zd_state *st,
                                  nr_error *err)
 {
     nr_zd_params unit = st->base;
     unit.u2 = 0.5; /* u_eff^2 = 1/4: the weights below are divided by it */
     const double m_n = unit.m_n;
-    double abs_t[N_T_NODES], w[N_T_NODES];
     const int fl = flavour_of(p);
-    for (int si = 0; si < st->n_slabs; si++) {
+    t_node_cache cache;
+    if (t_node_cache_init(&cache, flux->n_bins) != 0) {
+        t_node_cache_free(&cache);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the t nodes");
+    }
+    nr_status s = NR_OK;
+    for (int si = 0; si < st->n_slabs && s == NR_OK; si++) {
         const slab *sl = &st->slabs[si];
         const nr_material *m = sl->material;
         struct {
             nr_zd_xsec_ctx ctx;
             double per_cm2;
-        } tg[3] = {
+        } tg[N_UPSCATTER_TARGETS] = {
             {{unit, NR_ZD_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, sm_z_of(p), sl->helm},
              nr_material_nuclei_per_g(m) * sl->column_g_cm2},
             {{unit, NR_ZD_PROTON, 1, 1, NR_M_PROTON, sm_z_of(p), NULL}, nr_material_protons_per_g(m) * sl->column_g_cm2},
             {{unit, NR_ZD_NEUTRON, 0, 1, NR_M_NEUTRON, sm_z_of(p), NULL}, nr_material_neutrons_per_g(m) * sl->column_g_cm2},
         };
-        for (int anti = 0; anti < 2; anti++) {
+        for (size_t i = 0; i < flux->n_bins * N_UPSCATTER_TARGETS; i++)
+            cache.n[i] = SIZE_MAX; /* a new slab: a new material */
+        for (int anti = 0; anti < 2 && s == NR_OK; anti++) {
             const int sp = NR_SPECIES(fl, anti);
-            for (size_t b = 0; b < flux->n_bins; b++) {
+            for (size_t b = 0; b < flux->n_bins && s == NR_OK; b++) {
                 const double e = flux->e_center[b], n_nu = flux->count[sp][b] * flux_scale;
                 if (!(n_nu > 0))
                     continue;
-                for (int k = 0; k < 3; k++) {
-                    const size_t n = nr_upscatter_nodes(nr_zd_dsigma_dt, &tg[k].ctx, e, tg[k].ctx.m_target, m_n, 0.0,
-                                                        N_T_NODES, abs_t, w);
+                for (int k = 0; k < N_UPSCATTER_TARGETS && s == NR_OK; k++) {
+                    const double *abs_t, *w;
+                    const size_t n = t_nodes_of(&cache, b, k, &tg[k].ctx, e, m_n, &abs_t, &w);
                     for (size_t j = 0; j < n; j++) {
                         if (!(w[j] > 0))
                             continue;
                         term t = {nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]), 4.0 * n_nu * tg[k].per_cm2 * w[j],
                                   si};
-                        if (push_term(st, t) != 0)
-                            return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
+                        if (push_term(st, t) != 0) {
+                            s = nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
+                            break;
+                        }
                     }
                 }
             }
         }
     }
-    return NR_OK;
+    t_node_cache_free(&cache);
+    return s;
 }
 
 /* The secondary terms collapsed for signals_at (issue 11): per slab, bins of log10 E_N, TERM_BINS_PER_DECADE a

@@ -108,16 +108,30 @@ static target_charges charges_of(const nr_zd_xsec_ctx *c, double abs_t)
     return q;
 }
 
-/* dsigma/dt [GeV^-4] for effective form factors f1, f2 (couplings included) with the Z_D propagator. */
-static double dsdt_form_factors(const nr_zd_xsec_ctx *c, double e_nu, double abs_t, double f1, double f2)
+/* The spin-0 and point-Dirac cross sections at unit form factor [GeV^-4] with the Z_D propagator (the file comment's
+ * sigma_scalar and sigma_fermion); they do not depend on the form factors, so one pair serves every mediator term. */
+typedef struct {
+    double scalar, fermion; /* fermion: not computed (0) for a nucleus */
+} unit_cross_sections;
+
+static unit_cross_sections unit_cross_sections_at(const nr_zd_xsec_ctx *c, double e_nu, double abs_t)
 {
     const double m_n = c->p.m_n, m_t = c->m_target, m_zd = c->p.m_zd;
-    const double scalar = nr_darkz_scalar_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+    unit_cross_sections u = {nr_darkz_scalar_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0), 0.0};
+    if (c->target != NR_ZD_NUCLEUS)
+        u.fermion = nr_darkz_fermion_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+    return u;
+}
+
+/* dsigma/dt [GeV^-4] for effective form factors f1, f2 (couplings included) with the Z_D propagator. */
+static double dsdt_form_factors(const nr_zd_xsec_ctx *c, const unit_cross_sections *u, double abs_t, double f1,
+                                double f2)
+{
     if (c->target == NR_ZD_NUCLEUS)
-        return f1 * f1 * scalar;
-    const double fermion = nr_darkz_fermion_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+        return f1 * f1 * u->scalar;
+    const double m_t = c->m_target;
     const double tau = abs_t / (4.0 * m_t * m_t);
-    return (f1 * f1 + tau * f2 * f2) * scalar + sq(f1 + f2) * (fermion - scalar);
+    return (f1 * f1 + tau * f2 * f2) * u->scalar + sq(f1 + f2) * (u->fermion - u->scalar);
 }
 
 double nr_zd_dsigma_dt(double e_nu, double t, const void *ctx)
@@ -132,19 +146,20 @@ double nr_zd_dsigma_dt(double e_nu, double t, const void *ctx)
                        (abs_t + NR_M_Z * NR_M_Z);
     const target_charges q = charges_of(c, abs_t);
     const nr_zd_sm_z mode = c->target == NR_ZD_ELECTRON ? NR_ZD_SM_Z_OFF : c->sm_z;
+    const unit_cross_sections u = unit_cross_sections_at(c, e_nu, abs_t);
     double dsdt = 0.0;
     switch (mode) {
     case NR_ZD_SM_Z_OFF:
-        dsdt = dsdt_form_factors(c, e_nu, abs_t, a_zd * q.em1, a_zd * q.em2);
+        dsdt = dsdt_form_factors(c, &u, abs_t, a_zd * q.em1, a_zd * q.em2);
         break;
     case NR_ZD_SM_Z_INCOHERENT:
-        dsdt = dsdt_form_factors(c, e_nu, abs_t, a_zd * q.em1, a_zd * q.em2) +
-               dsdt_form_factors(c, e_nu, abs_t, a_z * q.z1, a_z * q.z2);
+        dsdt = dsdt_form_factors(c, &u, abs_t, a_zd * q.em1, a_zd * q.em2) +
+               dsdt_form_factors(c, &u, abs_t, a_z * q.z1, a_z * q.z2);
         break;
     case NR_ZD_SM_Z_PLUS:
     case NR_ZD_SM_Z_MINUS: {
         const double eta = mode == NR_ZD_SM_Z_PLUS ? 1.0 : -1.0;
-        dsdt = dsdt_form_factors(c, e_nu, abs_t, a_zd * q.em1 + eta * a_z * q.z1, a_zd * q.em2 + eta * a_z * q.z2);
+        dsdt = dsdt_form_factors(c, &u, abs_t, a_zd * q.em1 + eta * a_z * q.z1, a_zd * q.em2 + eta * a_z * q.z2);
         break;
     }
     }

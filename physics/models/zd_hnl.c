@@ -169,14 +169,73 @@ typedef struct {
     int slab;
 } term;
 
+/* Z_D lab energy from N -> nu Z_D: uniform on gamma (E* -+ beta p*), E* = (m_N^2 + m_ZD^2)/(2 m_N). Sampled at
+ * N_ZD_E Gauss-Legendre points over the part above the cut: fills e_zd[] and weights w[] (sum = the fraction above). */
+#define N_ZD_E 4
+static int zd_energies(double e_n, double m_n, double m_zd, double e_cut, double *e_zd, double *w)
+{
+    static const double x4[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526};
+    static const double w4[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538};
+    const double gamma = e_n / m_n, bg = sqrt(fmax(0.0, gamma * gamma - 1.0));
+    const double e_star = (m_n * m_n + m_zd * m_zd) / (2.0 * m_n), p_star = (m_n * m_n - m_zd * m_zd) / (2.0 * m_n);
+    const double lo = gamma * e_star - bg * p_star, hi = gamma * e_star + bg * p_star;
+    const double a = fmax(lo, fmax(e_cut, m_zd)), span = hi - lo;
+    if (!(hi > a) || !(span > 0))
+        return 0;
+    for (int k = 0; k < N_ZD_E; k++) {
+        e_zd[k] = 0.5 * (a + hi) + 0.5 * (hi - a) * x4[k];
+        w[k] = 0.5 * (hi - a) * w4[k] / span;
+    }
+    return N_ZD_E;
+}
+
+/* p/m of a particle of energy e [GeV] and mass m [GeV], the factor of nr_decay_length_m's decay length
+ * (p/m) (hbar c / Gamma) that does not depend on the coupling; -1 at rest (e <= m, decay length 0), INFINITY for
+ * m <= 0 (no proper time passes). */
+static double boost_of(double e, double m)
+{
+    if (!(m > 0.0))
+        return INFINITY;
+    if (!(e > m))
+        return -1.0;
+    return sqrt((e - m) * (e + m)) / m;
+}
+
+/* nr_decay_length_m(e, m, width_gev) [m] from boost_of(e, m): the same operations on the same numbers. */
+static double decay_length_of_boost(double boost, double width_gev)
+{
+    if (!(width_gev > 0.0) || boost == INFINITY)
+        return INFINITY;
+    if (!(boost >= 0.0))
+        return 0.0;
+    return boost * (NR_HBARC_GEV_M / width_gev);
+}
+
 /* The terms of one slab in one bin of log10 E_N (TERM_BINS_PER_DECADE, see collapse_terms): the summed weight (for
  * m_N < m_ZD times the N -> nu e e fraction above e_vis_min, terms below e_vis_min left out) and the N energy of
- * the weight-averaged momentum. */
+ * the weight-averaged momentum; what signals_at needs of that energy and no coupling changes: the N boost and, for
+ * m_N > m_ZD, the Z_D energies of N -> nu Z_D above e_vis_min (zd_energies) as weights and boosts. */
 typedef struct {
     double e_n;    /* [GeV]                           */
     double weight; /* N made at u_eff = 1 (x fraction) */
     int slab;
+    double boost_n;             /* boost_of(e_n, m_N)                                      */
+    int n_zd;                   /* zd_energies' node count (m_N > m_ZD), else 0             */
+    double zd_weight[N_ZD_E];   /* its weights (their sum: the fraction above e_vis_min)   */
+    double zd_boost[N_ZD_E];    /* boost_of(Z_D energy at the node, m_ZD)                  */
 } term_bin;
+
+static term_bin term_bin_make(double e_n, double weight, int slab_index, double m_n, double m_zd, double e_vis_min)
+{
+    term_bin b = {e_n, weight, slab_index, boost_of(e_n, m_n), 0, {0}, {0}};
+    if (m_n > m_zd) {
+        double e_zd[N_ZD_E];
+        b.n_zd = zd_energies(e_n, m_n, m_zd, e_vis_min, e_zd, b.zd_weight);
+        for (int i = 0; i < b.n_zd; i++)
+            b.zd_boost[i] = boost_of(e_zd[i], m_zd);
+    }
+    return b;
+}
 
 typedef struct {
     double ln_e_lo, ln_e_hi;
@@ -276,18 +335,23 @@ static double fraction_table_at(const fraction_table *tab, double e_n)
 
 /* Probability that a particle made uniformly along a slab decays inside the volume after a first decay of length d1
  * and a second of length d2 (N -> nu Z_D, then Z_D -> e e): the survival of the sum of two exponential lengths is
- * (d1 e^{-x/d1} - d2 e^{-x/d2})/(d1 - d2), a combination of single-exponential survivals. */
-static double two_step_slab_to_volume(const slab *s, double vol_m, double d1, double d2)
+ * (d1 e^{-x/d1} - d2 e^{-x/d2})/(d1 - d2), a combination of single-exponential survivals. *p1: the single-step
+ * probability at d1, NAN until computed (the caller keeps it across the second step's lengths of one d1). */
+static double two_step_slab_to_volume(const slab *s, double vol_m, double d1, double d2, double *p1)
 {
     if (!(d1 > 1e-3 * d2))
         return nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2);
+    if (isnan(*p1) && !(fabs(d1 - d2) < 1e-4 * d2))
+        *p1 = nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1);
     if (!(d2 > 1e-3 * d1))
-        return nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1);
-    if (fabs(d1 - d2) < 1e-4 * d2)
-        d1 = d2 * (1.0 + 1e-4); /* the limit is smooth; avoid 0/0 */
-    return (d1 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1) -
-            d2 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2)) /
-           (d1 - d2);
+        return *p1;
+    if (fabs(d1 - d2) < 1e-4 * d2) {
+        const double d1_moved = d2 * (1.0 + 1e-4); /* the limit is smooth; avoid 0/0 */
+        return (d1_moved * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1_moved) -
+                d2 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2)) /
+               (d1_moved - d2);
+    }
+    return (d1 * *p1 - d2 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2)) / (d1 - d2);
 }
 
 static int push_term(zd_state *st, term t)
@@ -505,7 +569,8 @@ static nr_status collapse_terms(zd_state *st, nr_error *err)
     for (size_t i = 0; i < n; i++)
         if (w[i] > 0.0) {
             const double p = wp[i] / w[i];
-            st->bins[st->n_bins++] = (term_bin){sqrt(p * p + m_n * m_n), w[i], (int)(i / per_slab)};
+            st->bins[st->n_bins++] =
+                term_bin_make(sqrt(p * p + m_n * m_n), w[i], (int)(i / per_slab), m_n, st->base.m_zd, st->e_vis_min);
         }
     free(w);
     free(wp);
@@ -1460,26 +1525,6 @@ static nr_status zd_prepare_signal(const nr_model *model, const nr_engine *engin
     return prepare_parts(model, engine, e, p, &want, state, err);
 }
 
-/* Z_D lab energy from N -> nu Z_D: uniform on gamma (E* -+ beta p*), E* = (m_N^2 + m_ZD^2)/(2 m_N). Sampled at
- * N_ZD_E Gauss-Legendre points over the part above the cut: fills e_zd[] and weights w[] (sum = the fraction above). */
-#define N_ZD_E 4
-static int zd_energies(double e_n, double m_n, double m_zd, double e_cut, double *e_zd, double *w)
-{
-    static const double x4[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526};
-    static const double w4[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538};
-    const double gamma = e_n / m_n, bg = sqrt(fmax(0.0, gamma * gamma - 1.0));
-    const double e_star = (m_n * m_n + m_zd * m_zd) / (2.0 * m_n), p_star = (m_n * m_n - m_zd * m_zd) / (2.0 * m_n);
-    const double lo = gamma * e_star - bg * p_star, hi = gamma * e_star + bg * p_star;
-    const double a = fmax(lo, fmax(e_cut, m_zd)), span = hi - lo;
-    if (!(hi > a) || !(span > 0))
-        return 0;
-    for (int k = 0; k < N_ZD_E; k++) {
-        e_zd[k] = 0.5 * (a + hi) + 0.5 * (hi - a) * x4[k];
-        w[k] = 0.5 * (hi - a) * w4[k] / span;
-    }
-    return N_ZD_E;
-}
-
 /* N of one IP source decaying to nu e e in the volume (E_ee > e_vis_min) and scattering elastically in the target;
  * nuee or elastic NULL: that part is not wanted (not computed). */
 static void n_beam_signals(const zd_state *st, const n_beam *b, double scale, double br_n_ee, double ctau_n,
@@ -1516,14 +1561,13 @@ static void secondary_signals(const zd_state *st, double u_eff2, double gamma_n,
         const term_bin *t = &st->bins[k];
         const slab *sl = &st->slabs[t->slab];
         const double made = u_eff2 * t->weight * st->acceptance;
-        const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
+        const double d_n = decay_length_of_boost(t->boost_n, gamma_n);
         if (m_n > m_zd) {
-            double e_zd[N_ZD_E], wz[N_ZD_E];
-            const int nz = zd_energies(t->e_n, m_n, m_zd, st->e_vis_min, e_zd, wz);
-            for (int i = 0; i < nz; i++)
-                v[S_EE_SECONDARY] += made * wz[i] * br_ee *
+            double p_n = NAN; /* the N's own decay probability, once per bin */
+            for (int i = 0; i < t->n_zd; i++)
+                v[S_EE_SECONDARY] += made * t->zd_weight[i] * br_ee *
                                      two_step_slab_to_volume(sl, st->vol_length_m, d_n,
-                                                             nr_decay_length_m(e_zd[i], m_zd, w->total));
+                                                             decay_length_of_boost(t->zd_boost[i], w->total), &p_n);
         } else {
             v[S_NUEE_SECONDARY] += made * br_n_ee *
                                    nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, st->vol_length_m, d_n);
@@ -1626,10 +1670,11 @@ static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table 
         const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
         double e_zd[N_ZD_E], wz[N_ZD_E];
         const int nz = zd_energies(t->e_n, m_n, m_zd, st->e_vis_min, e_zd, wz);
+        double p_n = NAN;
         for (int i = 0; i < nz; i++)
             nr_table_fill(out, 1, e_zd[i], u_eff2 * t->weight * st->acceptance * wz[i] * br_ee *
                                                two_step_slab_to_volume(&st->slabs[t->slab], st->vol_length_m, d_n,
-                                                                       nr_decay_length_m(e_zd[i], m_zd, w.total)));
+                                                                       nr_decay_length_m(e_zd[i], m_zd, w.total), &p_n));
     }
 }
 

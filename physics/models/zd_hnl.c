@@ -316,9 +316,10 @@ static void fraction_table_build(fraction_table *tab, const nr_zd_params *p, dou
 {
     tab->ln_e_lo = log(fmax(p->m_n, 1e-3) * 1.0000001);
     tab->ln_e_hi = log(2.0e4);
+    const double total = nr_zd_n_nu_ee_density_total(p); /* the same for every energy */
     for (int i = 0; i < EE_TABLE_POINTS; i++) {
         const double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (EE_TABLE_POINTS - 1));
-        tab->f[i] = nr_zd_n_nu_ee_fraction_above(p, e, e_cut);
+        tab->f[i] = nr_zd_n_nu_ee_fraction_above_given(p, e, e_cut, total);
     }
 }
 
@@ -1603,8 +1604,9 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
     const nr_zd_params q = point_of(st, p);
     const double u_eff2 = q.u2 * (1.0 - q.u2);
     const nr_zd_widths w = widths_at(st, &q);
-    const double gamma_n = nr_zd_width_n_total(&q);
-    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? nr_zd_width_n_nu_ee(&q) / gamma_n : 0.0;
+    double gamma_n, gamma_n_ee;
+    nr_zd_width_n_total_ee(&q, &gamma_n, &gamma_n_ee);
+    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? gamma_n_ee / gamma_n : 0.0;
     if (!isfinite(gamma_n) || !isfinite(br_n_ee))
         return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV, U2 = %g", q.m_n,
                        q.u2);

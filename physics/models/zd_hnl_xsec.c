@@ -92,8 +92,7 @@ static target_charges charges_of(const nr_zd_xsec_ctx *c, double abs_t)
     case NR_ZD_PROTON:
     case NR_ZD_NEUTRON: {
         double f1p, f2p, f1n, f2n;
-        nr_ff_nucleon(abs_t, NR_NUCLEON_PROTON, &f1p, &f2p);
-        nr_ff_nucleon(abs_t, NR_NUCLEON_NEUTRON, &f1n, &f2n);
+        nr_ff_nucleons(abs_t, &f1p, &f2p, &f1n, &f2n);
         const int is_p = c->target == NR_ZD_PROTON;
         q.em1 = is_p ? f1p : f1n;
         q.em2 = is_p ? f2p : f2n;
@@ -117,9 +116,11 @@ typedef struct {
 static unit_cross_sections unit_cross_sections_at(const nr_zd_xsec_ctx *c, double e_nu, double abs_t)
 {
     const double m_n = c->p.m_n, m_t = c->m_target, m_zd = c->p.m_zd;
-    unit_cross_sections u = {nr_darkz_scalar_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0), 0.0};
-    if (c->target != NR_ZD_NUCLEUS)
-        u.fermion = nr_darkz_fermion_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+    unit_cross_sections u = {0.0, 0.0};
+    if (c->target == NR_ZD_NUCLEUS)
+        u.scalar = nr_darkz_scalar_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+    else
+        nr_darkz_scalar_fermion_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0, &u.scalar, &u.fermion);
     return u;
 }
 

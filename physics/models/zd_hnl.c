@@ -254,8 +254,8 @@ typedef struct {
  * a scan of that signal; want_signal). */
 typedef struct {
     int secondary; /* nu T -> N T in the slabs: the terms and their bins (ee_secondary, nuee_secondary)              */
-    int primary;   /* build_primary: Z_D from the IP, N from Z_D -> N Nbar and from D_s (every other signal but
-                    * the inelastic electron scattering)                                                           */
+    int primary;   /* build_primary: Z_D from the IP, N from Z_D -> N Nbar and from D_s (ee_primary, ee_total, the
+                    * nuee signals from the IP, the elastic N e -> N e of the electron signals)                    */
     int recoil;    /* nu e -> N e in the target (electron_scattering)                                              */
     int nuee;      /* the N -> nu e e fraction table (m_N < m_ZD; the nuee signals, and the secondary terms' bins)   */
     int signal;    /* the one signal signals_at must give, or -1: all of them                                      */

@@ -259,6 +259,10 @@ typedef struct {
     int recoil;    /* nu e -> N e in the target (electron_scattering)                                              */
     int nuee;      /* the N -> nu e e fraction table (m_N < m_ZD; the nuee signals, and the secondary terms' bins)   */
     int signal;    /* the one signal signals_at must give, or -1: all of them                                      */
+    /* within build_primary (primary = 1): */
+    int n_from_zd; /* N from Z_D -> N Nbar (nuee_primary, electron_elastic)                                       */
+    int n_from_ds; /* N from D_s -> l N (nuee_mixing, electron_scattering, electron_elastic_mixing)                */
+    int elastic;   /* the N reaching the target and their N e -> N e cross sections (the electron signals)          */
 } zd_wanted;
 
 typedef struct {
@@ -1217,6 +1221,8 @@ static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, con
     if (s != NR_OK)
         return s;
     b->have_volume = 1;
+    if (!st->want.elastic)
+        return NR_OK;
     const nr_decay_volume target = {e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
     if ((s = nr_llp_accept(n, &target, &b->target, err)) != NR_OK)
         return s;
@@ -1395,12 +1401,12 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
         return s;
     st->zd = &st->zprod->accepted;
     st->have_zd = 1;
-    if (pairs && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
+    if (pairs && st->want.n_from_zd && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
         decay_into_pairs(&st->zprod->cells, st->base.m_n, &n, &cone, &region);
         s = accept_n_beam(&n, st, e, p, &st->from_zd, err);
         nr_llp_spectrum_free(&n);
     }
-    if (s == NR_OK && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
+    if (s == NR_OK && st->want.n_from_ds && (s = nr_llp_spectrum_init(&n, st->base.m_n, err)) == NR_OK) {
         if ((s = ds_spectrum(engine, e, flavour_of(p), st->base.m_n, &cone, &n, err)) == NR_OK)
             s = accept_n_beam(&n, st, e, p, &st->from_ds, err);
         nr_llp_spectrum_free(&n);
@@ -1446,7 +1452,7 @@ static void zd_release(const nr_model *model, void *state)
     memset(st, 0, sizeof *st);
 }
 
-static const zd_wanted want_all = {1, 1, 1, 1, -1};
+static const zd_wanted want_all = {1, 1, 1, 1, -1, 1, 1, 1};
 
 /* For signal `signal` alone: the parts it reads, each computed as zd_prepare computes it, so the signal equals
  * zd_prepare's to the last bit (the other signals are then incomplete: signals_at gives them as 0). */
@@ -1455,18 +1461,21 @@ static zd_wanted want_signal(size_t signal)
     switch (signal) {
     case S_EE_SECONDARY:
     case S_NUEE_SECONDARY:
-        return (zd_wanted){1, 0, 0, 1, (int)signal};
+        return (zd_wanted){1, 0, 0, 1, (int)signal, 0, 0, 0};
     case S_EE_TOTAL:
-        return (zd_wanted){1, 1, 0, 1, (int)signal};
-    case S_NUEE_PRIMARY:
-    case S_NUEE_MIXING:
-        return (zd_wanted){0, 1, 0, 1, (int)signal};
-    case S_ELECTRON:
-        return (zd_wanted){0, 1, 1, 0, (int)signal};
+        return (zd_wanted){1, 1, 0, 1, (int)signal, 0, 0, 0};
     case S_EE_PRIMARY:
+        return (zd_wanted){0, 1, 0, 0, (int)signal, 0, 0, 0};
+    case S_NUEE_PRIMARY:
+        return (zd_wanted){0, 1, 0, 1, (int)signal, 1, 0, 0};
+    case S_NUEE_MIXING:
+        return (zd_wanted){0, 1, 0, 1, (int)signal, 0, 1, 0};
+    case S_ELECTRON:
+        return (zd_wanted){0, 1, 1, 0, (int)signal, 0, 1, 1};
     case S_ELECTRON_ELASTIC:
+        return (zd_wanted){0, 1, 0, 0, (int)signal, 1, 0, 1};
     case S_ELECTRON_ELASTIC_MIXING:
-        return (zd_wanted){0, 1, 0, 0, (int)signal};
+        return (zd_wanted){0, 1, 0, 0, (int)signal, 0, 1, 1};
     default:
         return want_all;
     }

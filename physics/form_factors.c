@@ -153,21 +153,43 @@ double nr_ff_atomic_screening(double q_gev, double z)
     return aq2 / (1.0 + aq2);
 }
 
+/* F1, F2 of one nucleon from the dipole G_D and tau = Q^2/(4 m_p^2) at Q^2 (001 A.6-A.8). */
+static void nucleon_from_dipole(double g_d, double tau, int proton, double *f1, double *f2)
+{
+    const double g_e = proton ? g_d : 0.0;
+    const double g_m = (proton ? MU_PROTON : MU_NEUTRON) * g_d;
+    *f1 = (g_e + tau * g_m) / (1.0 + tau);
+    *f2 = (g_m - g_e) / (1.0 + tau);
+}
+
+/* 1 and G_D, tau at Q^2 for a valid Q^2 (finite, >= 0), else 0. */
+static int dipole_at(double q2_gev2, double *g_d, double *tau)
+{
+    if (!(isfinite(q2_gev2) && q2_gev2 >= 0.0))
+        return 0;
+    const double x = 1.0 + q2_gev2 / DIPOLE_MASS2_GEV2;
+    *g_d = 1.0 / (x * x);
+    *tau = q2_gev2 / (4.0 * NR_M_PROTON * NR_M_PROTON);
+    return 1;
+}
+
 void nr_ff_nucleon(double q2_gev2, nr_nucleon nucleon, double *f1, double *f2)
 {
-    double ff1 = 0.0, ff2 = 0.0;
-    if (isfinite(q2_gev2) && q2_gev2 >= 0.0) {
-        const double x = 1.0 + q2_gev2 / DIPOLE_MASS2_GEV2;
-        const double g_d = 1.0 / (x * x);
-        const int proton = nucleon == NR_NUCLEON_PROTON;
-        const double g_e = proton ? g_d : 0.0;
-        const double g_m = (proton ? MU_PROTON : MU_NEUTRON) * g_d;
-        const double tau = q2_gev2 / (4.0 * NR_M_PROTON * NR_M_PROTON);
-        ff1 = (g_e + tau * g_m) / (1.0 + tau);
-        ff2 = (g_m - g_e) / (1.0 + tau);
-    }
+    double ff1 = 0.0, ff2 = 0.0, g_d, tau;
+    if (dipole_at(q2_gev2, &g_d, &tau))
+        nucleon_from_dipole(g_d, tau, nucleon == NR_NUCLEON_PROTON, &ff1, &ff2);
     if (f1)
         *f1 = ff1;
     if (f2)
         *f2 = ff2;
+}
+
+void nr_ff_nucleons(double q2_gev2, double *f1p, double *f2p, double *f1n, double *f2n)
+{
+    double g_d, tau;
+    *f1p = *f2p = *f1n = *f2n = 0.0;
+    if (!dipole_at(q2_gev2, &g_d, &tau))
+        return;
+    nucleon_from_dipole(g_d, tau, 1, f1p, f2p);
+    nucleon_from_dipole(g_d, tau, 0, f1n, f2n);
 }

@@ -52,5 +52,8 @@ double nr_ff_atomic_screening(double q_gev, double z);
  * G_D = (1 + Q^2/0.71)^-2, G_E^p = G_D, G_E^n = 0, G_M = mu G_D (mu_p = 2.793, mu_n = -1.913),
  * F1 = (G_E + tau G_M)/(1 + tau), F2 = (G_M - G_E)/(1 + tau), tau = Q^2/(4 m_p^2). */
 void nr_ff_nucleon(double q2_gev2, nr_nucleon nucleon, double *f1, double *f2);
+/* Both nucleons at one Q^2: the values of nr_ff_nucleon for the proton (f1p, f2p) and the neutron (f1n, f2n) to the
+ * last bit, G_D and tau computed once. */
+void nr_ff_nucleons(double q2_gev2, double *f1p, double *f2p, double *f1n, double *f2n);
 
 #endif

@@ -252,6 +252,15 @@ static void test_dirac_traces(void)
         double want_s = C2 * traces_scalar(p1, p2, p3, p4, pts[i].m) / prop / flux;
         CHECK_REL(nr_darkz_scalar_dsigma_dt(pts[i].e, abs_t, pts[i].m, pts[i].mt, M, C2), want_s, 1e-9,
                   "spin-0 dsigma/dt vs numerical Dirac traces");
+        /* both at once (zd_hnl's nucleons): the two calls' values, inside the range and beyond its ends (0) */
+        for (int k = 0; k < 3; k++) {
+            const double t_k = k == 0 ? abs_t : k == 1 ? 1e-15 * abs_t : 1e6 * abs_t;
+            double both_s, both_f;
+            nr_darkz_scalar_fermion_dsigma_dt(pts[i].e, t_k, pts[i].m, pts[i].mt, M, C2, &both_s, &both_f);
+            CHECK(both_s == nr_darkz_scalar_dsigma_dt(pts[i].e, t_k, pts[i].m, pts[i].mt, M, C2) &&
+                      both_f == nr_darkz_fermion_dsigma_dt(pts[i].e, t_k, pts[i].m, pts[i].mt, M, C2),
+                  "scalar and fermion at once = the two calls (|t| = %g GeV^2: %g %g)", t_k, both_s, both_f);
+        }
     }
     /* massless parton in its CM frame: traces with p2, p4 massless */
     double s = 80.0, m = 3.0, rs = sqrt(s);

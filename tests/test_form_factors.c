@@ -122,6 +122,16 @@ static void test_nucleon(void)
     nr_ff_nucleon(-1.0, NR_NUCLEON_PROTON, &f1, &f2);
     CHECK(f1 == 0.0 && f2 == 0.0, "unphysical Q^2 < 0 gives 0");
     nr_ff_nucleon(0.5, NR_NUCLEON_PROTON, NULL, NULL); /* must not crash */
+    /* both nucleons at once: the single calls' values, unphysical Q^2 included */
+    const double q2s[5] = {0.0, 1e-9, 0.71, 20.0, -1.0};
+    for (int i = 0; i < 5; i++) {
+        double p1, p2, n1, n2, want_p1, want_p2, want_n1, want_n2;
+        nr_ff_nucleons(q2s[i], &p1, &p2, &n1, &n2);
+        nr_ff_nucleon(q2s[i], NR_NUCLEON_PROTON, &want_p1, &want_p2);
+        nr_ff_nucleon(q2s[i], NR_NUCLEON_NEUTRON, &want_n1, &want_n2);
+        CHECK(p1 == want_p1 && p2 == want_p2 && n1 == want_n1 && n2 == want_n2, "nr_ff_nucleons at Q^2 = %g GeV^2",
+              q2s[i]);
+    }
 }
 
 /* The tabulated Helm form factor against nr_ff_helm_001 everywhere on its range and beyond (where both are 0):

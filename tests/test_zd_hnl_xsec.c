@@ -249,6 +249,14 @@ static void test_three_body(void)
     CHECK(nr_zd_width_n_nu_mumu(&p) > 0.0 && nr_zd_width_n_nu_mumu(&p) < nr_zd_width_n_nu_ee(&p), "mu mu below e e");
     CHECK_REL(nr_zd_width_n_total(&p), nr_zd_width_n_nu_ee(&p) + nr_zd_width_n_nu_mumu(&p) + nr_zd_width_n_nu_nunu(&p),
               1e-14, "total width (m_N < m_ZD)");
+    /* the total and the e e width at once (signals_at): the values of the two calls, below and above m_ZD */
+    for (int k = 0; k < 2; k++) {
+        double total, width_ee;
+        p.m_n = k ? 3.0 : 0.3;
+        nr_zd_width_n_total_ee(&p, &total, &width_ee);
+        CHECK(total == nr_zd_width_n_total(&p) && width_ee == nr_zd_width_n_nu_ee(&p) && total > 0,
+              "nr_zd_width_n_total_ee at m_N = %g GeV: %.17g %.17g", p.m_n, total, width_ee);
+    }
 }
 
 /* N -> nu e e visible-energy fraction against an independent double midpoint sum over (m_ee^2, cos theta*) of the
@@ -278,8 +286,17 @@ static void test_nuee_fraction(void)
     CHECK_REL(nr_zd_n_nu_ee_fraction_above(&p, e_n, cut), above / all, 2e-3, "N -> nu e e fraction above 150 GeV");
     CHECK(nr_zd_n_nu_ee_fraction_above(&p, e_n, 0.0) == 1.0 && nr_zd_n_nu_ee_fraction_above(&p, e_n, 401.0) == 0.0,
           "fraction limits");
+    /* the uncut integral once for many energies (zd_hnl's fraction table): the single call's value at each */
+    const double total = nr_zd_n_nu_ee_density_total(&p);
+    size_t differ = 0;
+    for (int i = 0; i < 12; i++) {
+        const double e = 20.0 * pow(2.0, i);
+        differ += !(nr_zd_n_nu_ee_fraction_above_given(&p, e, cut, total) == nr_zd_n_nu_ee_fraction_above(&p, e, cut));
+    }
+    CHECK(total > 0 && differ == 0, "fraction with the uncut integral given: %zu of 12 energies differ", differ);
     p.m_zd = 0.05;
     CHECK(nr_zd_n_nu_ee_fraction_above(&p, e_n, cut) == 0.0, "no three-body fraction when Z_D is on shell");
+    CHECK(isnan(nr_zd_n_nu_ee_density_total(&p)), "no uncut integral when Z_D is on shell");
 }
 
 /* ------------------------------------------------------------------------------------------------- limits */

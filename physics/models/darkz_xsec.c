@@ -121,11 +121,10 @@ static int in_physical_range(double e_nu, double abs_t, double m_n, double m_tar
     return abs_t >= t_lo - slack - 1e-300 && abs_t <= t_hi + slack;
 }
 
-double nr_darkz_fermion_dsigma_dt(double e_nu, double abs_t, double m_n, double m_target, double m_zp,
-                                  double coupling2)
+/* dsigma/d|t| on a spin-1/2 target inside the physical range (in_physical_range already tested). */
+static double fermion_dsigma_dt_in_range(double e_nu, double abs_t, double m_n, double m_target, double m_zp,
+                                         double coupling2)
 {
-    if (!in_physical_range(e_nu, abs_t, m_n, m_target))
-        return 0.0;
     double mt2 = m_target * m_target, m2 = m_n * m_n;
     double s = mt2 + 2.0 * m_target * e_nu, t = -abs_t;
     double u = 2.0 * mt2 + m2 - s - t;
@@ -135,11 +134,10 @@ double nr_darkz_fermion_dsigma_dt(double e_nu, double abs_t, double m_n, double 
     return coupling2 * bracket / (2.0 * NR_PI * sq(s - mt2) * sq(abs_t + m_zp * m_zp));
 }
 
-double nr_darkz_scalar_dsigma_dt(double e_nu, double abs_t, double m_n, double m_target, double m_zp,
-                                 double coupling2)
+/* dsigma/d|t| on a spin-0 target inside the physical range (in_physical_range already tested). */
+static double scalar_dsigma_dt_in_range(double e_nu, double abs_t, double m_n, double m_target, double m_zp,
+                                        double coupling2)
 {
-    if (!in_physical_range(e_nu, abs_t, m_n, m_target))
-        return 0.0;
     double m2 = m_n * m_n, t = -abs_t;
     double e_n = e_nu + t / (2.0 * m_target);
     double p1P = 2.0 * m_target * e_nu + 0.5 * (t - m2);
@@ -148,6 +146,33 @@ double nr_darkz_scalar_dsigma_dt(double e_nu, double abs_t, double m_n, double m
     double p1p3 = 0.5 * (m2 - t);
     double sum_m2 = 2.0 * coupling2 * (2.0 * p1P * p3P - P2 * p1p3) / sq(abs_t + m_zp * m_zp);
     return sum_m2 / (16.0 * NR_PI * sq(2.0 * m_target * e_nu));
+}
+
+double nr_darkz_fermion_dsigma_dt(double e_nu, double abs_t, double m_n, double m_target, double m_zp,
+                                  double coupling2)
+{
+    if (!in_physical_range(e_nu, abs_t, m_n, m_target))
+        return 0.0;
+    return fermion_dsigma_dt_in_range(e_nu, abs_t, m_n, m_target, m_zp, coupling2);
+}
+
+double nr_darkz_scalar_dsigma_dt(double e_nu, double abs_t, double m_n, double m_target, double m_zp,
+                                 double coupling2)
+{
+    if (!in_physical_range(e_nu, abs_t, m_n, m_target))
+        return 0.0;
+    return scalar_dsigma_dt_in_range(e_nu, abs_t, m_n, m_target, m_zp, coupling2);
+}
+
+void nr_darkz_scalar_fermion_dsigma_dt(double e_nu, double abs_t, double m_n, double m_target, double m_zp,
+                                       double coupling2, double *scalar, double *fermion)
+{
+    *scalar = 0.0;
+    *fermion = 0.0;
+    if (!in_physical_range(e_nu, abs_t, m_n, m_target))
+        return;
+    *scalar = scalar_dsigma_dt_in_range(e_nu, abs_t, m_n, m_target, m_zp, coupling2);
+    *fermion = fermion_dsigma_dt_in_range(e_nu, abs_t, m_n, m_target, m_zp, coupling2);
 }
 
 double nr_darkz_helm_000_radius_fm(double mass_number)

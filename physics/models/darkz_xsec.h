@@ -42,6 +42,11 @@ double nr_darkz_fermion_dsigma_dt(double e_nu, double abs_t, double m_n, double 
 double nr_darkz_scalar_dsigma_dt(double e_nu, double abs_t, double m_n, double m_target, double m_zp,
                                  double coupling2);
 
+/* Both of the above at one (e_nu, |t|) with one physical-range test: *scalar and *fermion equal the two calls to the
+ * last bit. */
+void nr_darkz_scalar_fermion_dsigma_dt(double e_nu, double abs_t, double m_n, double m_target, double m_zp,
+                                       double coupling2, double *scalar, double *fermion);
+
 /* 000 sec. V B Helm form factor F(Q) with R1 = sqrt(c^2 + 7 pi^2 a1^2 / 3 - 5 s1^2), c = 1.23 A^(1/3) - 0.6 fm,
  * s1 = 0.9 fm, a1 = 0.52 fm; Q = sqrt|t| [GeV]. */
 double nr_darkz_helm_000(double q_gev, double mass_number);

@@ -26,12 +26,16 @@
  *   electron_elastic     the elastic part alone (001 Fig. 4 right)
  * Scaling for scans: |U|^2 is the coupling parameter. Every production cross section is proportional to
  * u_eff^2 = U^2 (1 - U^2); the decay lengths and branching fractions are recomputed per point from closed forms.
+ * A scan of one signal (zd_prepare_signal) prepares only the parts that signal reads: ee_secondary and
+ * nuee_secondary no production at the IP, the IP signals no upscattering and only the N beams (from Z_D or D_s,
+ * into the volume or the target) they count (the signal itself unchanged to the bit).
  */
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,14 +170,73 @@ typedef struct {
     int slab;
 } term;
 
+/* Z_D lab energy from N -> nu Z_D: uniform on gamma (E* -+ beta p*), E* = (m_N^2 + m_ZD^2)/(2 m_N). Sampled at
+ * N_ZD_E Gauss-Legendre points over the part above the cut: fills e_zd[] and weights w[] (sum = the fraction above). */
+#define N_ZD_E 4
+static int zd_energies(double e_n, double m_n, double m_zd, double e_cut, double *e_zd, double *w)
+{
+    static const double x4[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526};
+    static const double w4[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538};
+    const double gamma = e_n / m_n, bg = sqrt(fmax(0.0, gamma * gamma - 1.0));
+    const double e_star = (m_n * m_n + m_zd * m_zd) / (2.0 * m_n), p_star = (m_n * m_n - m_zd * m_zd) / (2.0 * m_n);
+    const double lo = gamma * e_star - bg * p_star, hi = gamma * e_star + bg * p_star;
+    const double a = fmax(lo, fmax(e_cut, m_zd)), span = hi - lo;
+    if (!(hi > a) || !(span > 0))
+        return 0;
+    for (int k = 0; k < N_ZD_E; k++) {
+        e_zd[k] = 0.5 * (a + hi) + 0.5 * (hi - a) * x4[k];
+        w[k] = 0.5 * (hi - a) * w4[k] / span;
+    }
+    return N_ZD_E;
+}
+
+/* p/m of a particle of energy e [GeV] and mass m [GeV], the factor of nr_decay_length_m's decay length
+ * (p/m) (hbar c / Gamma) that does not depend on the coupling; -1 at rest (e <= m, decay length 0), INFINITY for
+ * m <= 0 (no proper time passes). */
+static double boost_of(double e, double m)
+{
+    if (!(m > 0.0))
+        return INFINITY;
+    if (!(e > m))
+        return -1.0;
+    return sqrt((e - m) * (e + m)) / m;
+}
+
+/* nr_decay_length_m(e, m, width_gev) [m] from boost_of(e, m): the same operations on the same numbers. */
+static double decay_length_of_boost(double boost, double width_gev)
+{
+    if (!(width_gev > 0.0) || boost == INFINITY)
+        return INFINITY;
+    if (!(boost >= 0.0))
+        return 0.0;
+    return boost * (NR_HBARC_GEV_M / width_gev);
+}
+
 /* The terms of one slab in one bin of log10 E_N (TERM_BINS_PER_DECADE, see collapse_terms): the summed weight (for
  * m_N < m_ZD times the N -> nu e e fraction above e_vis_min, terms below e_vis_min left out) and the N energy of
- * the weight-averaged momentum. */
+ * the weight-averaged momentum; what signals_at needs of that energy and no coupling changes: the N boost and, for
+ * m_N > m_ZD, the Z_D energies of N -> nu Z_D above e_vis_min (zd_energies) as weights and boosts. */
 typedef struct {
     double e_n;    /* [GeV]                           */
     double weight; /* N made at u_eff = 1 (x fraction) */
     int slab;
+    double boost_n;             /* boost_of(e_n, m_N)                                      */
+    int n_zd;                   /* zd_energies' node count (m_N > m_ZD), else 0             */
+    double zd_weight[N_ZD_E];   /* its weights (their sum: the fraction above e_vis_min)   */
+    double zd_boost[N_ZD_E];    /* boost_of(Z_D energy at the node, m_ZD)                  */
 } term_bin;
+
+static term_bin term_bin_make(double e_n, double weight, int slab_index, double m_n, double m_zd, double e_vis_min)
+{
+    term_bin b = {e_n, weight, slab_index, boost_of(e_n, m_n), 0, {0}, {0}};
+    if (m_n > m_zd) {
+        double e_zd[N_ZD_E];
+        b.n_zd = zd_energies(e_n, m_n, m_zd, e_vis_min, e_zd, b.zd_weight);
+        for (int i = 0; i < b.n_zd; i++)
+            b.zd_boost[i] = boost_of(e_zd[i], m_zd);
+    }
+    return b;
+}
 
 typedef struct {
     double ln_e_lo, ln_e_hi;
@@ -242,9 +305,10 @@ static void fraction_table_build(fraction_table *tab, const nr_zd_params *p, dou
 {
     tab->ln_e_lo = log(fmax(p->m_n, 1e-3) * 1.0000001);
     tab->ln_e_hi = log(2.0e4);
+    const double total = nr_zd_n_nu_ee_density_total(p); /* the same for every energy */
     for (int i = 0; i < EE_TABLE_POINTS; i++) {
         const double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (EE_TABLE_POINTS - 1));
-        tab->f[i] = nr_zd_n_nu_ee_fraction_above(p, e, e_cut);
+        tab->f[i] = nr_zd_n_nu_ee_fraction_above_given(p, e, e_cut, total);
     }
 }
 
@@ -261,18 +325,23 @@ static double fraction_table_at(const fraction_table *tab, double e_n)
 
 /* Probability that a particle made uniformly along a slab decays inside the volume after a first decay of length d1
  * and a second of length d2 (N -> nu Z_D, then Z_D -> e e): the survival of the sum of two exponential lengths is
- * (d1 e^{-x/d1} - d2 e^{-x/d2})/(d1 - d2), a combination of single-exponential survivals. */
-static double two_step_slab_to_volume(const slab *s, double vol_m, double d1, double d2)
+ * (d1 e^{-x/d1} - d2 e^{-x/d2})/(d1 - d2), a combination of single-exponential survivals. *p1: the single-step
+ * probability at d1, NAN until computed (the caller keeps it across the second step's lengths of one d1). */
+static double two_step_slab_to_volume(const slab *s, double vol_m, double d1, double d2, double *p1)
 {
     if (!(d1 > 1e-3 * d2))
         return nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2);
+    if (isnan(*p1) && !(fabs(d1 - d2) < 1e-4 * d2))
+        *p1 = nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1);
     if (!(d2 > 1e-3 * d1))
-        return nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1);
-    if (fabs(d1 - d2) < 1e-4 * d2)
-        d1 = d2 * (1.0 + 1e-4); /* the limit is smooth; avoid 0/0 */
-    return (d1 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1) -
-            d2 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2)) /
-           (d1 - d2);
+        return *p1;
+    if (fabs(d1 - d2) < 1e-4 * d2) {
+        const double d1_moved = d2 * (1.0 + 1e-4); /* the limit is smooth; avoid 0/0 */
+        return (d1_moved * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d1_moved) -
+                d2 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2)) /
+               (d1_moved - d2);
+    }
+    return (d1 * *p1 - d2 * nr_decay_prob_slab_to_volume(s->length_m, s->dist_m, vol_m, d2)) / (d1 - d2);
 }
 
 static int push_term(zd_state *st, term t)
@@ -344,48 +413,104 @@ static nr_status make_slabs(const nr_engine *engine, const nr_experiment *e, int
     return NR_OK;
 }
 
+/* The |t| nodes [GeV^2] and weights [cm^2] of nu T -> N T for each flux bin and target of one slab, computed on first
+ * use: dsigma/dt is the same for neutrinos and antineutrinos (zd_hnl_xsec.h), so both species read the same
+ * quadrature (one nr_upscatter_nodes per bin and target instead of two). */
+typedef struct {
+    size_t n_bins;
+    size_t *n;          /* nodes per (bin, target); SIZE_MAX: not computed yet */
+    double *abs_t, *w;  /* N_T_NODES per (bin, target)                        */
+} t_node_cache;
+
+#define N_UPSCATTER_TARGETS 3 /* nucleus, proton, neutron */
+
+static int t_node_cache_init(t_node_cache *c, size_t n_bins)
+{
+    const size_t cells = n_bins * N_UPSCATTER_TARGETS;
+    c->n_bins = n_bins;
+    c->n = malloc(cells * sizeof *c->n);
+    c->abs_t = malloc(cells * N_T_NODES * sizeof *c->abs_t);
+    c->w = malloc(cells * N_T_NODES * sizeof *c->w);
+    if (!c->n || !c->abs_t || !c->w)
+        return -1;
+    for (size_t i = 0; i < cells; i++)
+        c->n[i] = SIZE_MAX;
+    return 0;
+}
+
+static void t_node_cache_free(t_node_cache *c)
+{
+    free(c->n);
+    free(c->abs_t);
+    free(c->w);
+    memset(c, 0, sizeof *c);
+}
+
+/* The nodes of flux bin b (energy e [GeV]) on target k (cross-section context ctx): their count, *abs_t and *w set. */
+static size_t t_nodes_of(t_node_cache *c, size_t b, int k, const nr_zd_xsec_ctx *ctx, double e, double m_n,
+                         const double **abs_t, const double **w)
+{
+    const size_t cell = b * N_UPSCATTER_TARGETS + (size_t)k;
+    double *t = c->abs_t + cell * N_T_NODES, *wt = c->w + cell * N_T_NODES;
+    if (c->n[cell] == SIZE_MAX)
+        c->n[cell] = nr_upscatter_nodes(nr_zd_dsigma_dt, ctx, e, ctx->m_target, m_n, 0.0, N_T_NODES, t, wt);
+    *abs_t = t;
+    *w = wt;
+    return c->n[cell];
+}
+
 static nr_status build_secondary(const nr_flux *flux, double flux_scale, const nr_param_value *p, zd_state *st,
                                  nr_error *err)
 {
     nr_zd_params unit = st->base;
     unit.u2 = 0.5; /* u_eff^2 = 1/4: the weights below are divided by it */
     const double m_n = unit.m_n;
-    double abs_t[N_T_NODES], w[N_T_NODES];
     const int fl = flavour_of(p);
-    for (int si = 0; si < st->n_slabs; si++) {
+    t_node_cache cache;
+    if (t_node_cache_init(&cache, flux->n_bins) != 0) {
+        t_node_cache_free(&cache);
+        return nr_fail(err, NR_ENOMEM, "", "out of memory for the t nodes");
+    }
+    nr_status s = NR_OK;
+    for (int si = 0; si < st->n_slabs && s == NR_OK; si++) {
         const slab *sl = &st->slabs[si];
         const nr_material *m = sl->material;
         struct {
             nr_zd_xsec_ctx ctx;
             double per_cm2;
-        } tg[3] = {
+        } tg[N_UPSCATTER_TARGETS] = {
             {{unit, NR_ZD_NUCLEUS, m->z, m->a, m->nucleus_mass_gev, sm_z_of(p), sl->helm},
              nr_material_nuclei_per_g(m) * sl->column_g_cm2},
             {{unit, NR_ZD_PROTON, 1, 1, NR_M_PROTON, sm_z_of(p), NULL}, nr_material_protons_per_g(m) * sl->column_g_cm2},
             {{unit, NR_ZD_NEUTRON, 0, 1, NR_M_NEUTRON, sm_z_of(p), NULL}, nr_material_neutrons_per_g(m) * sl->column_g_cm2},
         };
-        for (int anti = 0; anti < 2; anti++) {
+        for (size_t i = 0; i < flux->n_bins * N_UPSCATTER_TARGETS; i++)
+            cache.n[i] = SIZE_MAX; /* a new slab: a new material */
+        for (int anti = 0; anti < 2 && s == NR_OK; anti++) {
             const int sp = NR_SPECIES(fl, anti);
-            for (size_t b = 0; b < flux->n_bins; b++) {
+            for (size_t b = 0; b < flux->n_bins && s == NR_OK; b++) {
                 const double e = flux->e_center[b], n_nu = flux->count[sp][b] * flux_scale;
                 if (!(n_nu > 0))
                     continue;
-                for (int k = 0; k < 3; k++) {
-                    const size_t n = nr_upscatter_nodes(nr_zd_dsigma_dt, &tg[k].ctx, e, tg[k].ctx.m_target, m_n, 0.0,
-                                                        N_T_NODES, abs_t, w);
+                for (int k = 0; k < N_UPSCATTER_TARGETS && s == NR_OK; k++) {
+                    const double *abs_t, *w;
+                    const size_t n = t_nodes_of(&cache, b, k, &tg[k].ctx, e, m_n, &abs_t, &w);
                     for (size_t j = 0; j < n; j++) {
                         if (!(w[j] > 0))
                             continue;
                         term t = {nr_upscatter_e_n(e, tg[k].ctx.m_target, -abs_t[j]), 4.0 * n_nu * tg[k].per_cm2 * w[j],
                                   si};
-                        if (push_term(st, t) != 0)
-                            return nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
+                        if (push_term(st, t) != 0) {
+                            s = nr_fail(err, NR_ENOMEM, "", "out of memory for the production terms");
+                            break;
+                        }
                     }
                 }
             }
         }
     }
-    return NR_OK;
+    t_node_cache_free(&cache);
+    return s;
 }
 
 /* The secondary terms collapsed for signals_at (issue 11): per slab, bins of log10 E_N, TERM_BINS_PER_DECADE a
@@ -434,7 +559,8 @@ static nr_status collapse_terms(zd_state *st, nr_error *err)
     for (size_t i = 0; i < n; i++)
         if (w[i] > 0.0) {
             const double p = wp[i] / w[i];
-            st->bins[st->n_bins++] = (term_bin){sqrt(p * p + m_n * m_n), w[i], (int)(i / per_slab)};
+            st->bins[st->n_bins++] =
+                term_bin_make(sqrt(p * p + m_n * m_n), w[i], (int)(i / per_slab), m_n, st->base.m_zd, st->e_vis_min);
         }
     free(w);
     free(wp);
@@ -1322,14 +1448,18 @@ static nr_status fill_and_accept_n(const nr_engine *engine, const nr_experiment 
     return s;
 }
 
-/* What a preparation computes (issue 11): everything (zd_prepare: rates, spectra), or what one signal needs
- * (zd_prepare_signal, a scan of that signal: want_signal). */
+/* What a preparation computes (issue 11): everything (zd_prepare: rates, spectra), or the parts one signal reads
+ * (zd_prepare_signal, a scan of that signal: want_signal). A part not wanted is left empty, and the signals reading
+ * it are 0 in that state. */
 typedef struct {
-    int secondary;                /* nu upscattering in the slabs (build_secondary, collapse_terms)         */
-    int recoil;                   /* nu e -> N e in the target (recoil_inelastic_u1)                        */
-    int zd_volume;                /* the Z_D from the IP reaching the decay volume                         */
-    int zd_n_volume, zd_n_target; /* N from Z_D -> N Nbar reaching the decay volume, the target           */
-    int ds_n_volume, ds_n_target; /* N from D_s reaching the decay volume, the target                     */
+    int secondary;                /* nu T -> N T in the slabs: the terms and their bins (build_secondary,
+                                   * collapse_terms; ee_secondary, nuee_secondary, ee_total)                */
+    int recoil;                   /* nu e -> N e in the target (recoil_inelastic_u1; electron_scattering)   */
+    int zd_volume;                /* the Z_D from the IP reaching the decay volume (ee_primary, ee_total)   */
+    int zd_n_volume, zd_n_target; /* N from Z_D -> N Nbar reaching the decay volume (nuee_primary), the target
+                                   * with their N e -> N e cross sections (electron_elastic)                 */
+    int ds_n_volume, ds_n_target; /* N from D_s reaching the decay volume (nuee_mixing), the target
+                                   * (electron_scattering, electron_elastic_mixing)                          */
 } wanted;
 
 static const wanted want_all = {1, 1, 1, 1, 1, 1, 1};
@@ -1358,6 +1488,13 @@ static wanted want_signal(size_t signal)
     default:
         return want_all;
     }
+}
+
+/* 1 when the N -> nu e e fraction table (m_N < m_ZD) is read: by the secondary terms' bins (collapse_terms) and by
+ * the N reaching the decay volume (n_beam_signals). */
+static int wants_fraction_table(const wanted *want)
+{
+    return want->secondary || want->zd_n_volume || want->ds_n_volume;
 }
 
 static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p, zd_state *st,
@@ -1460,7 +1597,7 @@ static nr_status prepare_wanted(const nr_model *model, const nr_engine *engine, 
     const nr_darkcast *dc = NULL;
     if (s == NR_OK && (s = nr_engine_get_darkcast(engine, &dc, err)) == NR_OK)
         s = nr_zd_widths_compute(&st->base, dc, &st->widths_u0, err);
-    if (s == NR_OK && st->base.m_n < st->base.m_zd) { /* (every signal: its failure fails them all, as before) */
+    if (s == NR_OK && wants_fraction_table(want) && st->base.m_n < st->base.m_zd) {
         fraction_table_build(&st->nuee, &st->base, st->e_vis_min);
         for (int i = 0; i < EE_TABLE_POINTS && s == NR_OK; i++)
             if (!isfinite(st->nuee.f[i]))
@@ -1486,36 +1623,17 @@ static nr_status zd_prepare(const nr_model *model, const nr_engine *engine, cons
     return prepare_wanted(model, engine, e, p, &want_all, state, err);
 }
 
-/* A scan of one signal (issue 11): only what zd_signals_at reads for it (want_signal), computed as zd_prepare does,
- * so the signal is the same to the last bit (tests/test_zd_hnl_model.c test_prepare_signal); the other signals give
- * 0. Fig. 3's ee_secondary needs no production at the IP, Fig. 4's nuee_primary only the N from Z_D -> N Nbar
- * reaching the decay volume: no secondary production, no D_s, no target. (A part it skips cannot fail it either:
- * e.g. a scan of ee_secondary needs no meson tables.) */
+/* A scan of one signal (issue 11; nr_scan_at reads values[signal] alone): only what zd_signals_at reads for it
+ * (want_signal), computed as zd_prepare does, so the signal is the same to the last bit (tests/test_zd_hnl_model.c
+ * test_prepare_signal); the other signals give 0. Fig. 3's ee_secondary needs no production at the IP, Fig. 4's
+ * nuee_primary only the N from Z_D -> N Nbar reaching the decay volume: no upscattering, no D_s, no target. (A part
+ * it skips cannot fail it either: e.g. a scan of ee_secondary needs no meson tables, one of ee_primary no N -> nu e e
+ * fraction table.) */
 static nr_status zd_prepare_signal(const nr_model *model, const nr_engine *engine, const nr_experiment *e,
                                   const nr_param_value *p, size_t signal, void *state, nr_error *err)
 {
     const wanted want = want_signal(signal);
     return prepare_wanted(model, engine, e, p, &want, state, err);
-}
-
-/* Z_D lab energy from N -> nu Z_D: uniform on gamma (E* -+ beta p*), E* = (m_N^2 + m_ZD^2)/(2 m_N). Sampled at
- * N_ZD_E Gauss-Legendre points over the part above the cut: fills e_zd[] and weights w[] (sum = the fraction above). */
-#define N_ZD_E 4
-static int zd_energies(double e_n, double m_n, double m_zd, double e_cut, double *e_zd, double *w)
-{
-    static const double x4[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526};
-    static const double w4[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538};
-    const double gamma = e_n / m_n, bg = sqrt(fmax(0.0, gamma * gamma - 1.0));
-    const double e_star = (m_n * m_n + m_zd * m_zd) / (2.0 * m_n), p_star = (m_n * m_n - m_zd * m_zd) / (2.0 * m_n);
-    const double lo = gamma * e_star - bg * p_star, hi = gamma * e_star + bg * p_star;
-    const double a = fmax(lo, fmax(e_cut, m_zd)), span = hi - lo;
-    if (!(hi > a) || !(span > 0))
-        return 0;
-    for (int k = 0; k < N_ZD_E; k++) {
-        e_zd[k] = 0.5 * (a + hi) + 0.5 * (hi - a) * x4[k];
-        w[k] = 0.5 * (hi - a) * w4[k] / span;
-    }
-    return N_ZD_E;
 }
 
 /* N of one IP source decaying to nu e e in the volume (E_ee > e_vis_min) and scattering elastically in the target. */
@@ -1541,6 +1659,51 @@ static void n_beam_signals(const zd_state *st, const n_beam *b, double scale, do
         }
 }
 
+/* The secondary signals (ee_secondary for m_N > m_ZD, nuee_secondary below) from the terms collapsed into log E_N
+ * bins (collapse_terms; for m_N < m_ZD the weights hold the N -> nu e e fraction above e_vis_min and only terms
+ * above e_vis_min). u_eff2 = U^2 (1 - U^2), gamma_n the N width [GeV], w the Z_D widths at the point. */
+static void secondary_signals(const zd_state *st, double u_eff2, double gamma_n, double br_n_ee, const nr_zd_widths *w,
+                              double *v)
+{
+    const double m_n = st->base.m_n, m_zd = st->base.m_zd;
+    const double br_ee = w->total > 0 ? w->ee / w->total : 0.0;
+    for (size_t k = 0; k < st->n_bins; k++) {
+        const term_bin *t = &st->bins[k];
+        const slab *sl = &st->slabs[t->slab];
+        const double made = u_eff2 * t->weight * st->acceptance;
+        const double d_n = decay_length_of_boost(t->boost_n, gamma_n);
+        if (m_n > m_zd) {
+            double p_n = NAN; /* the N's own decay probability, once per bin */
+            for (int i = 0; i < t->n_zd; i++)
+                v[S_EE_SECONDARY] += made * t->zd_weight[i] * br_ee *
+                                     two_step_slab_to_volume(sl, st->vol_length_m, d_n,
+                                                             decay_length_of_boost(t->zd_boost[i], w->total), &p_n);
+        } else {
+            v[S_NUEE_SECONDARY] += made * br_n_ee *
+                                   nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, st->vol_length_m, d_n);
+        }
+    }
+}
+
+/* Z_D made at the IP decaying to e+e- in the volume with E_ee > e_vis_min (ee_primary). */
+static double primary_zd_ee(const zd_state *st, const nr_zd_widths *w)
+{
+    const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB, m_zd = st->base.m_zd;
+    const double br_ee = w->total > 0 ? w->ee / w->total : 0.0;
+    double events = 0.0;
+    if (!st->have_zd || !(w->total > 0))
+        return 0.0;
+    const double ctau = NR_HBARC_GEV_M / w->total;
+    for (size_t i = 0; i < st->zd->n; i++) {
+        const double pz = st->zd->p_gev[i];
+        if (sqrt(pz * pz + m_zd * m_zd) < st->e_vis_min)
+            continue;
+        events += pb * st->zd->weight_pb[i] * br_ee *
+                  nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pz / m_zd * ctau);
+    }
+    return events;
+}
+
 static nr_status zd_signals_at(const nr_model *model, const void *state, const nr_param_value *p, double *v,
                                nr_error *err)
 {
@@ -1550,48 +1713,19 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
     const nr_zd_params q = point_of(st, p);
     const double u_eff2 = q.u2 * (1.0 - q.u2);
     const nr_zd_widths w = widths_at(st, &q);
-    const double br_ee = w.total > 0 ? w.ee / w.total : 0.0, br_nn = w.total > 0 ? w.nn / w.total : 0.0;
-    const double gamma_n = nr_zd_width_n_total(&q);
-    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? nr_zd_width_n_nu_ee(&q) / gamma_n : 0.0;
-    const double m_n = q.m_n, m_zd = q.m_zd;
+    double gamma_n, gamma_n_ee;
+    nr_zd_width_n_total_ee(&q, &gamma_n, &gamma_n_ee);
+    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? gamma_n_ee / gamma_n : 0.0;
     if (!isfinite(gamma_n) || !isfinite(br_n_ee))
-        return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV, U2 = %g", m_n,
+        return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV, U2 = %g", q.m_n,
                        q.u2);
-    /* secondary */
-    if (st->have_volume) {
-        /* the terms collapsed into log E_N bins (collapse_terms; for m_N < m_ZD the weights hold the N -> nu e e
-         * fraction above e_vis_min and only terms above e_vis_min) */
-        for (size_t k = 0; k < st->n_bins; k++) {
-            const term_bin *t = &st->bins[k];
-            const slab *sl = &st->slabs[t->slab];
-            const double made = u_eff2 * t->weight * st->acceptance;
-            const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
-            if (m_n > m_zd) {
-                double e_zd[N_ZD_E], wz[N_ZD_E];
-                const int nz = zd_energies(t->e_n, m_n, m_zd, st->e_vis_min, e_zd, wz);
-                for (int i = 0; i < nz; i++)
-                    v[S_EE_SECONDARY] += made * wz[i] * br_ee *
-                                         two_step_slab_to_volume(sl, st->vol_length_m, d_n,
-                                                                 nr_decay_length_m(e_zd[i], m_zd, w.total));
-            } else {
-                v[S_NUEE_SECONDARY] += made * br_n_ee *
-                                       nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, st->vol_length_m, d_n);
-            }
-        }
-    }
-    /* primary Z_D -> e e */
-    const double pb = st->luminosity_fb * NR_INV_FB_TO_INV_PB;
-    if (st->have_zd && w.total > 0) {
-        const double ctau = NR_HBARC_GEV_M / w.total;
-        for (size_t i = 0; i < st->zd->n; i++) {
-            const double pz = st->zd->p_gev[i];
-            if (sqrt(pz * pz + m_zd * m_zd) < st->e_vis_min)
-                continue;
-            v[S_EE_PRIMARY] += pb * st->zd->weight_pb[i] * br_ee *
-                               nr_llp_decay_probability(st->volume.distance_m, st->volume.length_m, pz / m_zd * ctau);
-        }
-    }
+    /* a state prepared for one signal (zd_prepare_signal) holds only the parts that signal reads (wanted): the
+     * others are empty (no bins, have_zd 0, beams without volume or target) and their signals stay 0 */
+    if (st->have_volume)
+        secondary_signals(st, u_eff2, gamma_n, br_n_ee, &w, v);
+    v[S_EE_PRIMARY] = primary_zd_ee(st, &w);
     /* primary N: from Z_D -> N Nbar (scale BR(N N)) and from D_s -> l N (scale U^2) */
+    const double br_nn = w.total > 0 ? w.nn / w.total : 0.0;
     const double ctau_n = gamma_n > 0 ? NR_HBARC_GEV_M / gamma_n : INFINITY;
     n_beam_signals(st, &st->from_zd, br_nn, br_n_ee, ctau_n, &v[S_NUEE_PRIMARY], &v[S_ELECTRON_ELASTIC]);
     n_beam_signals(st, &st->from_ds, q.u2, br_n_ee, ctau_n, &v[S_NUEE_MIXING], &v[S_ELECTRON_ELASTIC_MIXING]);
@@ -1641,10 +1775,11 @@ static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table 
         const double d_n = nr_decay_length_m(t->e_n, m_n, gamma_n);
         double e_zd[N_ZD_E], wz[N_ZD_E];
         const int nz = zd_energies(t->e_n, m_n, m_zd, st->e_vis_min, e_zd, wz);
+        double p_n = NAN;
         for (int i = 0; i < nz; i++)
             nr_table_fill(out, 1, e_zd[i], u_eff2 * t->weight * st->acceptance * wz[i] * br_ee *
                                                two_step_slab_to_volume(&st->slabs[t->slab], st->vol_length_m, d_n,
-                                                                       nr_decay_length_m(e_zd[i], m_zd, w.total)));
+                                                                       nr_decay_length_m(e_zd[i], m_zd, w.total), &p_n));
     }
 }
 

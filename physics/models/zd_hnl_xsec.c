@@ -92,8 +92,7 @@ static target_charges charges_of(const nr_zd_xsec_ctx *c, double abs_t)
     case NR_ZD_PROTON:
     case NR_ZD_NEUTRON: {
         double f1p, f2p, f1n, f2n;
-        nr_ff_nucleon(abs_t, NR_NUCLEON_PROTON, &f1p, &f2p);
-        nr_ff_nucleon(abs_t, NR_NUCLEON_NEUTRON, &f1n, &f2n);
+        nr_ff_nucleons(abs_t, &f1p, &f2p, &f1n, &f2n);
         const int is_p = c->target == NR_ZD_PROTON;
         q.em1 = is_p ? f1p : f1n;
         q.em2 = is_p ? f2p : f2n;
@@ -108,16 +107,32 @@ static target_charges charges_of(const nr_zd_xsec_ctx *c, double abs_t)
     return q;
 }
 
-/* dsigma/dt [GeV^-4] for effective form factors f1, f2 (couplings included) with the Z_D propagator. */
-static double dsdt_form_factors(const nr_zd_xsec_ctx *c, double e_nu, double abs_t, double f1, double f2)
+/* The spin-0 and point-Dirac cross sections at unit form factor [GeV^-4] with the Z_D propagator (the file comment's
+ * sigma_scalar and sigma_fermion); they do not depend on the form factors, so one pair serves every mediator term. */
+typedef struct {
+    double scalar, fermion; /* fermion: not computed (0) for a nucleus */
+} unit_cross_sections;
+
+static unit_cross_sections unit_cross_sections_at(const nr_zd_xsec_ctx *c, double e_nu, double abs_t)
 {
     const double m_n = c->p.m_n, m_t = c->m_target, m_zd = c->p.m_zd;
-    const double scalar = nr_darkz_scalar_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+    unit_cross_sections u = {0.0, 0.0};
     if (c->target == NR_ZD_NUCLEUS)
-        return f1 * f1 * scalar;
-    const double fermion = nr_darkz_fermion_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+        u.scalar = nr_darkz_scalar_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0);
+    else
+        nr_darkz_scalar_fermion_dsigma_dt(e_nu, abs_t, m_n, m_t, m_zd, 1.0, &u.scalar, &u.fermion);
+    return u;
+}
+
+/* dsigma/dt [GeV^-4] for effective form factors f1, f2 (couplings included) with the Z_D propagator. */
+static double dsdt_form_factors(const nr_zd_xsec_ctx *c, const unit_cross_sections *u, double abs_t, double f1,
+                                double f2)
+{
+    if (c->target == NR_ZD_NUCLEUS)
+        return f1 * f1 * u->scalar;
+    const double m_t = c->m_target;
     const double tau = abs_t / (4.0 * m_t * m_t);
-    return (f1 * f1 + tau * f2 * f2) * scalar + sq(f1 + f2) * (fermion - scalar);
+    return (f1 * f1 + tau * f2 * f2) * u->scalar + sq(f1 + f2) * (u->fermion - u->scalar);
 }
 
 double nr_zd_dsigma_dt(double e_nu, double t, const void *ctx)
@@ -132,19 +147,20 @@ double nr_zd_dsigma_dt(double e_nu, double t, const void *ctx)
                        (abs_t + NR_M_Z * NR_M_Z);
     const target_charges q = charges_of(c, abs_t);
     const nr_zd_sm_z mode = c->target == NR_ZD_ELECTRON ? NR_ZD_SM_Z_OFF : c->sm_z;
+    const unit_cross_sections u = unit_cross_sections_at(c, e_nu, abs_t);
     double dsdt = 0.0;
     switch (mode) {
     case NR_ZD_SM_Z_OFF:
-        dsdt = dsdt_form_factors(c, e_nu, abs_t, a_zd * q.em1, a_zd * q.em2);
+        dsdt = dsdt_form_factors(c, &u, abs_t, a_zd * q.em1, a_zd * q.em2);
         break;
     case NR_ZD_SM_Z_INCOHERENT:
-        dsdt = dsdt_form_factors(c, e_nu, abs_t, a_zd * q.em1, a_zd * q.em2) +
-               dsdt_form_factors(c, e_nu, abs_t, a_z * q.z1, a_z * q.z2);
+        dsdt = dsdt_form_factors(c, &u, abs_t, a_zd * q.em1, a_zd * q.em2) +
+               dsdt_form_factors(c, &u, abs_t, a_z * q.z1, a_z * q.z2);
         break;
     case NR_ZD_SM_Z_PLUS:
     case NR_ZD_SM_Z_MINUS: {
         const double eta = mode == NR_ZD_SM_Z_PLUS ? 1.0 : -1.0;
-        dsdt = dsdt_form_factors(c, e_nu, abs_t, a_zd * q.em1 + eta * a_z * q.z1, a_zd * q.em2 + eta * a_z * q.z2);
+        dsdt = dsdt_form_factors(c, &u, abs_t, a_zd * q.em1 + eta * a_z * q.z1, a_zd * q.em2 + eta * a_z * q.z2);
         break;
     }
     }
@@ -247,20 +263,37 @@ double nr_zd_width_n_nu_ee(const nr_zd_params *p) { return three_body(p, NR_DARK
 
 double nr_zd_width_n_nu_mumu(const nr_zd_params *p) { return three_body(p, NR_DARKZ_CH_MUMU); }
 
-double nr_zd_width_n_nu_nunu(const nr_zd_params *p)
+/* N -> nu nu nubar from the N -> nu e e width ee [GeV] at the same point. */
+static double nunu_from_ee(const nr_zd_params *p, double ee)
 {
     /* Z_D* -> nu nubar has the width of Z_D* -> e+e- (m_e -> 0) times (g_D U^2)^2 / (2 (e eps)^2) at every
      * virtuality, so the virtuality integral scales the same way (up to O(m_e^2 / m_N^2)). */
     if (p->eps == 0.0)
         return 0.0;
-    return three_body(p, NR_DARKZ_CH_EE) * sq(p->g_d * p->u2) / (2.0 * sq(electric_charge() * p->eps));
+    return ee * sq(p->g_d * p->u2) / (2.0 * sq(electric_charge() * p->eps));
+}
+
+double nr_zd_width_n_nu_nunu(const nr_zd_params *p)
+{
+    return p->eps == 0.0 ? 0.0 : nunu_from_ee(p, three_body(p, NR_DARKZ_CH_EE));
+}
+
+void nr_zd_width_n_total_ee(const nr_zd_params *p, double *total, double *ee)
+{
+    if (p->m_n > p->m_zd) {
+        *total = nr_zd_width_n_nu_zd(p);
+        *ee = nr_zd_width_n_nu_ee(p); /* 0: the channel goes through the on-shell Z_D */
+        return;
+    }
+    *ee = nr_zd_width_n_nu_ee(p);
+    *total = *ee + nr_zd_width_n_nu_mumu(p) + nunu_from_ee(p, *ee);
 }
 
 double nr_zd_width_n_total(const nr_zd_params *p)
 {
-    if (p->m_n > p->m_zd)
-        return nr_zd_width_n_nu_zd(p);
-    return nr_zd_width_n_nu_ee(p) + nr_zd_width_n_nu_mumu(p) + nr_zd_width_n_nu_nunu(p);
+    double total, ee;
+    nr_zd_width_n_total_ee(p, &total, &ee);
+    return total;
 }
 
 /* dGamma(N -> nu e e)/ds up to a constant: Gamma_2(N -> nu V; m_V^2 = s) sqrt(s) Gamma(V -> e e; sqrt s)/(s - M^2)^2 */
@@ -283,18 +316,44 @@ static double ee_virtuality_density(double s, void *vp)
     return w;
 }
 
-double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_cut)
+/* 1 when the fraction is computed by the virtuality integrals (an open channel, finite inputs) */
+static int fraction_channel_open(const nr_zd_params *p)
 {
-    if (!p || !(p->m_n > 2.0 * NR_M_ELECTRON) || !(p->m_n < p->m_zd) || !isfinite(e_n) || !isfinite(e_cut))
+    return p && p->m_n > 2.0 * NR_M_ELECTRON && p->m_n < p->m_zd;
+}
+
+#define FRACTION_INTERVALS 200 /* qag workspace and subdivision limit */
+
+double nr_zd_n_nu_ee_density_total(const nr_zd_params *p)
+{
+    if (!fraction_channel_open(p))
+        return NAN;
+    ee_fraction_params all = {p, 1.0, 0.0, -1.0}; /* no cut: the boost is not read */
+    gsl_function f_all = {ee_virtuality_density, &all};
+    const double lo = 4.0 * NR_M_ELECTRON * NR_M_ELECTRON, hi = p->m_n * p->m_n;
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(FRACTION_INTERVALS);
+    if (!ws)
+        return NAN;
+    double total = 0.0, err = 0.0;
+    gsl_integration_qag(&f_all, lo, hi, 0.0, 1e-8, FRACTION_INTERVALS, GSL_INTEG_GAUSS21, ws, &total, &err);
+    gsl_integration_workspace_free(ws);
+    return total;
+}
+
+double nr_zd_n_nu_ee_fraction_above_given(const nr_zd_params *p, double e_n, double e_cut, double total)
+{
+    if (!fraction_channel_open(p) || !isfinite(e_n) || !isfinite(e_cut))
         return 0.0;
     if (e_cut <= 0.0)
         return 1.0;
     if (e_cut >= e_n)
         return 0.0;
+    if (isnan(total))
+        return NAN;
     const double gamma = e_n > p->m_n ? e_n / p->m_n : 1.0;
     const double beta_gamma = e_n > p->m_n ? sqrt(e_n * e_n - p->m_n * p->m_n) / p->m_n : 0.0;
-    ee_fraction_params all = {p, gamma, beta_gamma, -1.0}, cut = {p, gamma, beta_gamma, e_cut};
-    gsl_function f_all = {ee_virtuality_density, &all}, f_cut = {ee_virtuality_density, &cut};
+    ee_fraction_params cut = {p, gamma, beta_gamma, e_cut};
+    gsl_function f_cut = {ee_virtuality_density, &cut};
     const double lo = 4.0 * NR_M_ELECTRON * NR_M_ELECTRON, hi = p->m_n * p->m_n;
     /* kinks of the cut fraction where gamma E* -+ beta gamma p* crosses the cut (linear in s) */
     double pts[4] = {lo, hi, hi, hi};
@@ -312,15 +371,15 @@ double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_
             pts[j] = pts[j - 1];
             pts[j - 1] = tmp;
         }
-    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(FRACTION_INTERVALS);
     if (!ws)
         return NAN;
-    double total = 0.0, part = 0.0, err = 0.0;
-    gsl_integration_qag(&f_all, lo, hi, 0.0, 1e-8, 200, GSL_INTEG_GAUSS21, ws, &total, &err);
+    double part = 0.0, err = 0.0;
     for (size_t i = 0; i + 1 < n_pts; i++) {
         double piece = 0.0;
         if (pts[i + 1] > pts[i])
-            gsl_integration_qag(&f_cut, pts[i], pts[i + 1], 0.0, 1e-8, 200, GSL_INTEG_GAUSS21, ws, &piece, &err);
+            gsl_integration_qag(&f_cut, pts[i], pts[i + 1], 0.0, 1e-8, FRACTION_INTERVALS, GSL_INTEG_GAUSS21, ws,
+                                &piece, &err);
         part += piece;
     }
     gsl_integration_workspace_free(ws);
@@ -328,4 +387,11 @@ double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_
         return 0.0;
     const double f = part / total;
     return f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);
+}
+
+double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_cut)
+{
+    if (!fraction_channel_open(p) || !isfinite(e_n) || !isfinite(e_cut) || e_cut <= 0.0 || e_cut >= e_n)
+        return nr_zd_n_nu_ee_fraction_above_given(p, e_n, e_cut, 0.0); /* the early answers: no integral */
+    return nr_zd_n_nu_ee_fraction_above_given(p, e_n, e_cut, nr_zd_n_nu_ee_density_total(p));
 }

@@ -111,8 +111,19 @@ double nr_zd_width_n_nu_nunu(const nr_zd_params *p);
  * virtuality integral. 0 if the channel is closed. */
 double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_cut);
 
+/* The same for many energies at one (m_N, m_ZD): the uncut virtuality integral, which depends on neither e_n nor
+ * e_cut, done once. nr_zd_n_nu_ee_density_total(p) is that integral (arbitrary units; NaN if p is not a case the
+ * fraction computes, 0 if it vanishes); nr_zd_n_nu_ee_fraction_above_given(p, e_n, e_cut, total) equals
+ * nr_zd_n_nu_ee_fraction_above(p, e_n, e_cut) to the last bit. */
+double nr_zd_n_nu_ee_density_total(const nr_zd_params *p);
+double nr_zd_n_nu_ee_fraction_above_given(const nr_zd_params *p, double e_n, double e_cut, double total);
+
 /* Total width of N [GeV]: N -> nu Z_D if open, else the three-body channels above. SM weak decays through the
  * mixing (W, Z exchange) are not included (001 does not include them either). */
 double nr_zd_width_n_total(const nr_zd_params *p);
+
+/* nr_zd_width_n_total(p) and nr_zd_width_n_nu_ee(p) [GeV] at once, the N -> nu e e virtuality integral done once (it
+ * enters the total twice, through nu e e and nu nu nubar): the same values to the last bit. */
+void nr_zd_width_n_total_ee(const nr_zd_params *p, double *total, double *ee);
 
 #endif

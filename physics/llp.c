@@ -123,67 +123,10 @@ void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_
     nr_llp_spectrum_fill_same_p(s, pt2_gev2 + pz_gev * pz_gev, 1, &pt2_gev2, &pz_gev, weight_pb);
 }
 
-/* ----------------------------------------------------------------------------- the lowest rows only */
-
-int nr_llp_rows_max(void)
-{
-    pthread_once(&sq_cells_once, sq_cells_init);
-    return theta_cells.ok && p_cells.ok ? theta_cells.k_max : 0; /* edge2[k_max]: the last edge below 90 degrees */
-}
-
-nr_status nr_llp_rows_init(nr_llp_rows *r, double mass_gev, int n_rows, nr_error *err)
-{
-    if (!r) return nr_fail(err, NR_EINTERNAL, "llp rows", "no rows to initialise");
-    r->w_pb = NULL;
-    r->mass_gev = mass_gev;
-    r->n_rows = 0;
-    if (!(n_rows >= 1 && n_rows <= nr_llp_rows_max()))
-        return nr_fail(err, NR_EINPUT, "llp rows", "%d angle rows asked, 1..%d available", n_rows, nr_llp_rows_max());
-    r->w_pb = calloc((size_t)NR_LLP_N_P * n_rows, sizeof *r->w_pb);
-    if (!r->w_pb) return nr_fail(err, NR_ENOMEM, "llp rows", "out of memory for the LLP spectrum rows");
-    r->n_rows = n_rows;
-    r->tan2_top = theta_cells.edge2[n_rows];
-    return NR_OK;
-}
-
-void nr_llp_rows_free(nr_llp_rows *r)
-{
-    if (!r) return;
-    free(r->w_pb);
-    r->w_pb = NULL;
-}
-
-/* nr_llp_spectrum_fill_same_p's cells and additions, in the rows: a direction with x2 = tan^2 below edge2[n_rows]
- * has sq_cell(x2) < n_rows (the edges increase), one at or above it a cell >= n_rows (dropped); a NaN x2 goes to
- * row 0 as there. */
-void nr_llp_rows_fill_tan2(nr_llp_rows *r, double p2_gev2, int n, const double *tan2, double weight_pb)
-{
-    if (!r || !r->w_pb || !isfinite(weight_pb) || n <= 0) return;
-    double *col = r->w_pb + (size_t)sq_cell(&p_cells, p2_gev2) * r->n_rows;
-    const double tan2_top = r->tan2_top;
-    for (int i = 0; i < n; i++) {
-        const double x2 = tan2[i];
-        if (!(x2 >= tan2_top))
-            col[sq_cell(&theta_cells, x2)] += weight_pb;
-    }
-}
-
 double nr_llp_p_column_floor2(double p_gev)
 {
     pthread_once(&sq_cells_once, sq_cells_init);
     return p_cells.ok ? p_cells.edge2[sq_cell(&p_cells, p_gev * p_gev)] : 0.0;
-}
-
-nr_status nr_llp_rows_to_spectrum(const nr_llp_rows *r, nr_llp_spectrum *s, nr_error *err)
-{
-    if (!r || !r->w_pb || !s || !s->w_pb) return nr_fail(err, NR_EINTERNAL, "llp rows", "spectrum not initialised");
-    if (fabs(r->mass_gev - s->mass_gev) > 1e-12 * s->mass_gev)
-        return nr_fail(err, NR_EINPUT, "/params/mass", "rows of mass %g GeV into a spectrum of %g GeV", r->mass_gev,
-                       s->mass_gev);
-    for (int ip = 0; ip < NR_LLP_N_P; ip++)
-        for (int it = 0; it < r->n_rows; it++)
-            s->w_pb[it * NR_LLP_N_P + ip] = r->w_pb[(size_t)ip * r->n_rows + it];
-    return NR_OK;
 }
 
 nr_status nr_llp_spectrum_init(nr_llp_spectrum *s, double mass_gev, nr_error *err)
@@ -778,22 +721,10 @@ int nr_llp_accept_last_row(const nr_decay_volume *v)
     return last;
 }
 
-nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_llp_accepted *acc,
-                        nr_error *err)
+/* The list of nr_llp_accept from the accepted weight per momentum column per_p [pb]: n_p_sub momenta per column. */
+static nr_status accepted_from_columns(double mass_gev, const double *per_p, nr_llp_accepted *acc, nr_error *err)
 {
-    if (!acc) return nr_fail(err, NR_EINTERNAL, "llp accept", "no output");
-    memset(acc, 0, sizeof *acc);
-    if (!s || !s->w_pb) return nr_fail(err, NR_EINTERNAL, "llp accept", "spectrum not initialised");
-    if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
-    acc->mass_gev = s->mass_gev;
-    /* 004 Eq. (22): p_T/p_z < r_det / (l_dump + l_sh + l_dec) */
-    double log10_theta_acc = log10(nr_decay_volume_theta_acc(v));
-    double per_p[NR_LLP_N_P] = {0};
-    for (int it = 0; it < NR_LLP_N_THETA; it++) {
-        double f = accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH, log10_theta_acc);
-        if (f == 0.0) break; /* theta cells increase: nothing further is accepted */
-        for (int ip = 0; ip < NR_LLP_N_P; ip++) per_p[ip] += f * s->w_pb[it * NR_LLP_N_P + ip];
-    }
+    acc->mass_gev = mass_gev;
     size_t n_max = (size_t)NR_LLP_N_P * NR_LLP_ACCEPT_P_SUB;
     acc->p_gev = malloc(n_max * sizeof *acc->p_gev);
     acc->weight_pb = malloc(n_max * sizeof *acc->weight_pb);
@@ -812,6 +743,102 @@ nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_l
         }
     }
     return NR_OK;
+}
+
+nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_llp_accepted *acc,
+                        nr_error *err)
+{
+    if (!acc) return nr_fail(err, NR_EINTERNAL, "llp accept", "no output");
+    memset(acc, 0, sizeof *acc);
+    if (!s || !s->w_pb) return nr_fail(err, NR_EINTERNAL, "llp accept", "spectrum not initialised");
+    if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
+    /* 004 Eq. (22): p_T/p_z < r_det / (l_dump + l_sh + l_dec) */
+    double log10_theta_acc = log10(nr_decay_volume_theta_acc(v));
+    double per_p[NR_LLP_N_P] = {0};
+    for (int it = 0; it < NR_LLP_N_THETA; it++) {
+        double f = accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH, log10_theta_acc);
+        if (f == 0.0) break; /* theta cells increase: nothing further is accepted */
+        for (int ip = 0; ip < NR_LLP_N_P; ip++) per_p[ip] += f * s->w_pb[it * NR_LLP_N_P + ip];
+    }
+    return accepted_from_columns(s->mass_gev, per_p, acc, err);
+}
+
+/* ----------------------------------------------------------------------------- accepted weight by bands */
+
+/* A volume's accepted fraction of angle rows 0..n-1 as nr_llp_accept weighs them (0 from its first row with 0 on). */
+static void row_fractions(double log10_theta_acc, int n, double *f)
+{
+    double prev = 1.0;
+    for (int it = 0; it < n; it++)
+        f[it] = prev = prev == 0.0 ? 0.0
+                                   : accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH,
+                                                       log10_theta_acc);
+}
+
+nr_status nr_llp_bands_init(nr_llp_bands *b, double mass_gev, int n_volumes, const nr_decay_volume *v, nr_error *err)
+{
+    if (!b) return nr_fail(err, NR_EINTERNAL, "llp bands", "no bands to initialise");
+    memset(b, 0, sizeof *b);
+    b->mass_gev = mass_gev;
+    if (!(n_volumes >= 1 && n_volumes <= NR_LLP_BANDS_VOLUMES))
+        return nr_fail(err, NR_EINTERNAL, "llp bands", "%d volumes asked, 1..%d", n_volumes, NR_LLP_BANDS_VOLUMES);
+    pthread_once(&sq_cells_once, sq_cells_init);
+    double f[NR_LLP_BANDS_VOLUMES][NR_LLP_N_THETA]; /* each volume's fraction of each row */
+    int last_row = -1;
+    for (int k = 0; k < n_volumes; k++) {
+        if (nr_decay_volume_check(&v[k], err) != NR_OK) return NR_EINPUT;
+        row_fractions(log10(nr_decay_volume_theta_acc(&v[k])), NR_LLP_N_THETA, f[k]);
+        const int last = nr_llp_accept_last_row(&v[k]);
+        last_row = last > last_row ? last : last_row;
+    }
+    if (!theta_cells.ok || !p_cells.ok || last_row < 0 || last_row + 1 > theta_cells.k_max)
+        return nr_fail(err, NR_EINPUT, "llp bands", "the volumes' rows (0..%d) are not all below 90 degrees", last_row);
+    /* a band ends below row it + 1 when some volume's fraction changes there (or at the last row) */
+    for (int it = 0; it <= last_row; it++) {
+        int ends = it == last_row;
+        for (int k = 0; k < n_volumes && !ends; k++)
+            ends = f[k][it] != f[k][it + 1];
+        if (!ends) continue;
+        if (b->n_bands == NR_LLP_BANDS_MAX)
+            return nr_fail(err, NR_EINTERNAL, "llp bands", "more than %d bands", NR_LLP_BANDS_MAX);
+        b->tan2_top[b->n_bands] = theta_cells.edge2[it + 1];
+        for (int k = 0; k < n_volumes; k++) b->f[k][b->n_bands] = f[k][it];
+        b->n_bands++;
+    }
+    b->n_volumes = n_volumes;
+    b->w_pb = calloc((size_t)NR_LLP_N_P * b->n_bands, sizeof *b->w_pb);
+    if (!b->w_pb) return nr_fail(err, NR_ENOMEM, "llp bands", "out of memory for the accepted bands");
+    return NR_OK;
+}
+
+void nr_llp_bands_free(nr_llp_bands *b)
+{
+    if (!b) return;
+    free(b->w_pb);
+    b->w_pb = NULL;
+}
+
+double nr_llp_bands_top_angle(const nr_llp_bands *b)
+{
+    return atan(sqrt(b->tan2_top[b->n_bands - 1]));
+}
+
+double *nr_llp_bands_column(nr_llp_bands *b, double p2_gev2)
+{
+    return b->w_pb + (size_t)sq_cell(&p_cells, p2_gev2) * b->n_bands;
+}
+
+nr_status nr_llp_bands_accept(const nr_llp_bands *b, int k, nr_llp_accepted *acc, nr_error *err)
+{
+    if (!acc) return nr_fail(err, NR_EINTERNAL, "llp bands", "no output");
+    memset(acc, 0, sizeof *acc);
+    if (!b || !b->w_pb || k < 0 || k >= b->n_volumes)
+        return nr_fail(err, NR_EINTERNAL, "llp bands", "bands not initialised for volume %d", k);
+    double per_p[NR_LLP_N_P] = {0};
+    for (int ip = 0; ip < NR_LLP_N_P; ip++)
+        for (int band = 0; band < b->n_bands; band++)
+            if (b->f[k][band] > 0.0) per_p[ip] += b->f[k][band] * b->w_pb[(size_t)ip * b->n_bands + band];
+    return accepted_from_columns(b->mass_gev, per_p, acc, err);
 }
 
 void nr_llp_accepted_free(nr_llp_accepted *acc)

@@ -66,35 +66,10 @@ void nr_llp_spectrum_fill_pt2_pz(nr_llp_spectrum *s, double pt2_gev2, double pz_
 /* n directions sharing p^2 [GeV^2] (p_T^2 [GeV^2] and p_z [GeV] each), weight_pb each: the momentum cell once. */
 void nr_llp_spectrum_fill_same_p(nr_llp_spectrum *s, double p2_gev2, int n, const double *pt2_gev2,
                                  const double *pz_gev, double weight_pb);
-/* The lowest angle rows of a spectrum only, stored momentum-major (issue 11: zd_hnl's N spectra are read only by
- * nr_llp_accept, which reads rows 0..nr_llp_accept_last_row; one direction's row is then found in a column of
- * n_rows contiguous doubles instead of 140 x 8 bytes apart). A direction lands in the same cell as
- * nr_llp_spectrum_fill_same_p puts it, the cells get the same additions in the same order, and directions above the
- * rows (or at 90 degrees and beyond) are dropped: nr_llp_rows_to_spectrum gives a spectrum equal, bit for bit, in
- * rows 0..n_rows-1 to the one nr_llp_spectrum_fill_same_p would have filled. */
-typedef struct {
-    double mass_gev;
-    int n_rows;       /* angle rows 0..n_rows-1 are kept                                       */
-    double tan2_top;  /* tan^2 of the upper edge of row n_rows-1: a direction at or above it is dropped */
-    double *w_pb;     /* NR_LLP_N_P x n_rows cells, index i_p*n_rows + i_theta [pb]             */
-} nr_llp_rows;
-
-/* The highest n_rows nr_llp_rows_init takes: the rows whose upper edge lies below 90 degrees (0: the table lookup
- * of the cells is not available, use nr_llp_spectrum). */
-int nr_llp_rows_max(void);
-/* NR_EINPUT unless 1 <= n_rows <= nr_llp_rows_max(); NR_ENOMEM. */
-nr_status nr_llp_rows_init(nr_llp_rows *r, double mass_gev, int n_rows, nr_error *err);
-void nr_llp_rows_free(nr_llp_rows *r);
-/* nr_llp_spectrum_fill_same_p into the rows for n directions with p_z > 0, given by tan^2 theta = p_T^2 / p_z^2
- * (computed so, as there): those with tan^2 theta below tan2_top are filled. */
-void nr_llp_rows_fill_tan2(nr_llp_rows *r, double p2_gev2, int n, const double *tan2, double weight_pb);
 /* The squared lower edge [GeV^2] of the momentum column holding p_gev: a p^2 below it lands in a lower column
- * (nr_llp_spectrum_fill_same_p's and nr_llp_rows_fill_tan2's cells), whose momenta, and those nr_llp_accept lists
+ * (nr_llp_spectrum_fill_same_p's and nr_llp_bands_column's), whose momenta, and those nr_llp_accept lists
  * for it, all lie below p_gev. 0 in the first column (or without the table lookup). */
 double nr_llp_p_column_floor2(double p_gev);
-/* s's cells in rows 0..n_rows-1 set to r's (the other cells untouched; same mass required: NR_EINPUT). */
-nr_status nr_llp_rows_to_spectrum(const nr_llp_rows *r, nr_llp_spectrum *s, nr_error *err);
-
 /* dst += factor * src (same mass required: NR_EINPUT otherwise). Combines production channels. */
 nr_status nr_llp_spectrum_add_scaled(nr_llp_spectrum *dst, const nr_llp_spectrum *src, double factor,
                                      nr_error *err);
@@ -206,6 +181,37 @@ int nr_llp_accept_last_row(const nr_decay_volume *v);
 nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_llp_accepted *acc,
                         nr_error *err);
 void nr_llp_accepted_free(nr_llp_accepted *acc);
+
+/* What nr_llp_accept would list for one or two decay volumes, summed directly from the directions instead of from a
+ * (theta, p) grid (issue 11: zd_hnl's N spectra are read only so). nr_llp_accept weighs angle row i_theta with the
+ * fraction f(i_theta) of it inside a volume's cone (1 below the cone's row, a fraction in it, 0 above); the rows
+ * 0..(the last one any volume reads) are grouped into bands of consecutive rows with the same fractions for every
+ * volume, and per momentum column the weight in each band is summed. A direction lands in band b when
+ * p_T^2 < tan2_top[b] p_z^2 (p_z > 0), tan2_top[b] the squared tangent of the band's upper edge (the angle grid's
+ * edges, as nr_llp_spectrum_fill_same_p's cells): the same rows as on the grid except within rounding of an edge,
+ * and nr_llp_bands_accept's weights equal nr_llp_accept's up to the order of the additions (~1e-16 relative;
+ * tests/test_llp.c test_bands). */
+#define NR_LLP_BANDS_MAX 8
+#define NR_LLP_BANDS_VOLUMES 2
+typedef struct {
+    double mass_gev;
+    int n_volumes, n_bands;
+    double tan2_top[NR_LLP_BANDS_MAX];                 /* band b: tan^2 theta in [tan2_top[b-1], tan2_top[b])   */
+    double f[NR_LLP_BANDS_VOLUMES][NR_LLP_BANDS_MAX];  /* volume k's accepted fraction of band b's rows        */
+    double *w_pb;                                      /* NR_LLP_N_P x n_bands, index i_p*n_bands + b [pb]      */
+} nr_llp_bands;
+
+/* The bands for the n_volumes (1 or 2) volumes v (NR_EINPUT for an invalid volume or rows reaching 90 degrees, or
+ * more than NR_LLP_BANDS_MAX bands; NR_ENOMEM). */
+nr_status nr_llp_bands_init(nr_llp_bands *b, double mass_gev, int n_volumes, const nr_decay_volume *v, nr_error *err);
+void nr_llp_bands_free(nr_llp_bands *b);
+/* The upper edge [rad] of the highest band: no direction above it is kept. */
+double nr_llp_bands_top_angle(const nr_llp_bands *b);
+/* The momentum column (n_bands weights [pb]) a direction with p^2 [GeV^2] lands in (nr_llp_spectrum_fill_same_p's
+ * momentum cell). */
+double *nr_llp_bands_column(nr_llp_bands *b, double p2_gev2);
+/* nr_llp_accept's list for volume k (0 .. n_volumes-1) of nr_llp_bands_init. */
+nr_status nr_llp_bands_accept(const nr_llp_bands *b, int k, nr_llp_accepted *acc, nr_error *err);
 
 /* Number of X decaying inside the volume: luminosity [fb^-1] * sum_i w_i P_dec(p_i), for the
  * decay volume the list was made for. Channel splitting: multiply by the caller's branching

@@ -317,29 +317,37 @@ static void test_fill_same_p(void)
     nr_llp_spectrum_free(&b);
 }
 
-/* nr_llp_rows (the rows nr_llp_accept reads, momentum-major; zd_hnl's N spectra, issue 11) against
- * nr_llp_spectrum_fill_same_p: 50k two-body boosts (8 azimuths each, p_par > 0 and p_perp log-uniform, the parent
- * angle log-uniform over 1e-6..0.1 rad, so that the directions fall on both sides of the rows' top edge) filled
- * into a whole spectrum and, with tan^2 = p_T^2 / p_z^2 for p_z > 0, into the rows of a FASER 2-like volume (radius
- * 1 m at 627.5-632.5 m, rows 0..nr_llp_accept_last_row). The rows must equal the spectrum's cells bit for bit (the
- * same additions in the same order), nothing may land above them, and nr_llp_accept must give the same list, bit
- * for bit, from either. A wrong row, a cut off by one row, or a row the accept reads but the rows lack would show. */
-static void test_rows(void)
+/* nr_llp_bands (what nr_llp_accept reads, summed per momentum column in bands of angle rows) against the grid: random
+ * boosts of 8 azimuths each into a spectrum (nr_llp_spectrum_fill_same_p) and into bands for two volumes (a FASER 2-like
+ * decay volume, radius 1 m at 627.5-632.5 m, and a narrower cone), each direction into the lowest band with p_T^2 < tan2_top p_z^2 (as
+ * zd_hnl's fill_node_into_bands); nr_llp_accept of the spectrum and nr_llp_bands_accept list the same momenta, and
+ * weights equal up to the order of the additions. */
+static void test_bands(void)
 {
-    const nr_decay_volume v = {627.5, 5.0, 1.0};
-    const int last_row = nr_llp_accept_last_row(&v);
-    CHECK(last_row > 90 && last_row < 120, "the volume's cone (%.3g rad) reads rows 0..%d",
-          nr_decay_volume_theta_acc(&v), last_row);
+    const nr_decay_volume v[2] = {{627.5, 5.0, 1.0}, {624.0, 1.5, 0.23}};
+    for (int k = 0; k < 2; k++) {
+        const int last_row = nr_llp_accept_last_row(&v[k]);
+        CHECK(last_row > 80 && last_row < 120, "the volume's cone (%.3g rad) reads rows 0..%d",
+              nr_decay_volume_theta_acc(&v[k]), last_row);
+    }
     CHECK(nr_llp_accept_last_row(&(nr_decay_volume){627.5, 5.0, -1.0}) == -1, "no rows for an invalid volume");
-    CHECK(nr_llp_rows_max() >= last_row + 1, "rows up to %d available", nr_llp_rows_max());
-    nr_llp_spectrum a, b;
-    nr_llp_rows r;
+    nr_llp_spectrum a;
+    nr_llp_bands bands;
     nr_error err;
-    CHECK(nr_llp_spectrum_init(&a, 0.1, &err) == NR_OK && nr_llp_spectrum_init(&b, 0.1, &err) == NR_OK &&
-              nr_llp_rows_init(&r, 0.1, last_row + 1, &err) == NR_OK, "init");
-    CHECK(nr_llp_rows_init(&(nr_llp_rows){0}, 0.1, nr_llp_rows_max() + 1, &err) == NR_EINPUT, "rows beyond 90 deg");
-    if (!a.w_pb || !b.w_pb || !r.w_pb)
+    CHECK(nr_llp_spectrum_init(&a, 0.1, &err) == NR_OK && nr_llp_bands_init(&bands, 0.1, 2, v, &err) == NR_OK,
+          "init: %s", err.message);
+    CHECK(nr_llp_bands_init(&(nr_llp_bands){0}, 0.1, 1, &(nr_decay_volume){1.0, 1.0, 100.0}, &err) == NR_EINPUT,
+          "rows beyond 90 degrees");
+    if (!a.w_pb || !bands.w_pb)
         return;
+    /* two cones: rows with both fractions 1, each edge row, and (the wider cone's) the rows between */
+    CHECK(bands.n_bands >= 3 && bands.n_bands <= 4 && bands.f[0][0] == 1.0 && bands.f[1][0] == 1.0 &&
+              bands.f[0][bands.n_bands - 1] > 0 && bands.f[1][bands.n_bands - 1] == 0.0,
+          "%d bands, fractions of the top one %g, %g", bands.n_bands, bands.f[0][bands.n_bands - 1],
+          bands.f[1][bands.n_bands - 1]);
+    CHECK_REL(nr_llp_bands_top_angle(&bands),
+              pow(10.0, NR_LLP_LOG10_THETA_MIN + (nr_llp_accept_last_row(&v[0]) + 1) * NR_LLP_CELL_LOG10_WIDTH), 1e-12,
+              "the top band ends at the upper edge of the wider cone's last row");
     unsigned long long x = 1181783497276652981ULL; /* fixed seed */
     const size_t n = 50000;
     for (size_t k = 0; k < n; k++) {
@@ -348,44 +356,40 @@ static void test_rows(void)
             u[j] = xorshift_uniform(&x);
         const double p_par = pow(10.0, -1.0 + 5.0 * u[0]), p_perp = p_par * pow(10.0, -5.0 + 4.0 * u[1]);
         const double theta = pow(10.0, -6.0 + 5.0 * u[2]), st = sin(theta), ct = cos(theta), w = 1.0 + 1e-6 * (double)k;
-        double pt2[8], pz[8], tan2[8];
-        int n_fwd = 0;
+        const double p2 = p_par * p_par + p_perp * p_perp;
+        double pt2[8], pz[8];
         for (int iph = 0; iph < 8; iph++) {
             const double phi = (iph + 0.5) * NR_PI / 8;
             const double xx = p_par * st + p_perp * cos(phi) * ct, yy = p_perp * sin(phi);
             pz[iph] = p_par * ct - p_perp * cos(phi) * st;
             pt2[iph] = xx * xx + yy * yy;
-            if (pz[iph] > 0)
-                tan2[n_fwd++] = pt2[iph] / (pz[iph] * pz[iph]);
+            for (int b = 0; b < bands.n_bands && pz[iph] > 0; b++)
+                if (pt2[iph] < bands.tan2_top[b] * pz[iph] * pz[iph]) {
+                    nr_llp_bands_column(&bands, p2)[b] += w;
+                    break;
+                }
         }
-        nr_llp_spectrum_fill_same_p(&a, p_par * p_par + p_perp * p_perp, 8, pt2, pz, w);
-        nr_llp_rows_fill_tan2(&r, p_par * p_par + p_perp * p_perp, n_fwd, tan2, w);
+        nr_llp_spectrum_fill_same_p(&a, p2, 8, pt2, pz, w);
     }
-    CHECK(nr_llp_rows_to_spectrum(&r, &b, &err) == NR_OK, "%s", err.message);
-    size_t differ = 0, filled = 0, above = 0, above_rows = 0;
-    for (int c = 0; c < NR_LLP_N_THETA * NR_LLP_N_P; c++) {
-        if (c / NR_LLP_N_P > last_row) {
-            above += a.w_pb[c] > 0;
-            above_rows += b.w_pb[c] != 0;
-            continue;
-        }
-        differ += a.w_pb[c] != b.w_pb[c];
-        filled += a.w_pb[c] > 0;
+    for (int k = 0; k < 2; k++) {
+        nr_llp_accepted acc_a, acc_b;
+        CHECK(nr_llp_accept(&a, &v[k], &acc_a, &err) == NR_OK && nr_llp_bands_accept(&bands, k, &acc_b, &err) == NR_OK,
+              "accept: %s", err.message);
+        double max_dev = 0.0;
+        const int same = acc_a.n > 100 && acc_a.n == acc_b.n;
+        for (size_t i = 0; same && i < acc_a.n; i++)
+            max_dev = fmax(max_dev, fabs(acc_b.weight_pb[i] / acc_a.weight_pb[i] - 1.0));
+        printf("bands: volume %d, %zu momenta, weights within %.2g of the grid's\n", k, acc_a.n, max_dev);
+        CHECK(same && memcmp(acc_a.p_gev, acc_b.p_gev, acc_a.n * sizeof(double)) == 0,
+              "the same momenta listed (%zu and %zu)", acc_a.n, acc_b.n);
+        CHECK(max_dev < 1e-13, "weights equal up to rounding (%.3g)", max_dev);
+        CHECK_REL(acc_b.total_pb, acc_a.total_pb, 1e-13, "the accepted totals");
+        nr_llp_accepted_free(&acc_a);
+        nr_llp_accepted_free(&acc_b);
     }
-    printf("rows: %zu boosts x 8 azimuths, rows 0..%d: %zu cells filled, %zu differ; %zu cells above (rows: %zu)\n", n,
-           last_row, filled, differ, above, above_rows);
-    CHECK(filled > 2000 && above > 1000, "the directions cover the rows and above (%zu, %zu cells)", filled, above);
-    CHECK(differ == 0 && above_rows == 0, "rows = the spectrum's cells (%zu differ, %zu above)", differ, above_rows);
-    nr_llp_accepted acc_a, acc_b;
-    CHECK(nr_llp_accept(&a, &v, &acc_a, &err) == NR_OK && nr_llp_accept(&b, &v, &acc_b, &err) == NR_OK, "accept");
-    CHECK(acc_a.n > 100 && acc_a.n == acc_b.n && memcmp(acc_a.p_gev, acc_b.p_gev, acc_a.n * sizeof(double)) == 0 &&
-              memcmp(acc_a.weight_pb, acc_b.weight_pb, acc_a.n * sizeof(double)) == 0,
-          "the accepted lists are equal bit for bit (%zu and %zu momenta)", acc_a.n, acc_b.n);
-    nr_llp_accepted_free(&acc_a);
-    nr_llp_accepted_free(&acc_b);
-    nr_llp_rows_free(&r);
+    CHECK(nr_llp_bands_accept(&bands, 2, &(nr_llp_accepted){0}, &err) == NR_EINTERNAL, "no third volume");
+    nr_llp_bands_free(&bands);
     nr_llp_spectrum_free(&a);
-    nr_llp_spectrum_free(&b);
 }
 
 /* A region like zd_hnl's (zd_region): every angle cell at low momenta, a cone narrowing with momentum above, the
@@ -463,7 +467,7 @@ int main(void)
 {
     test_fill_pt2_pz();
     test_fill_same_p();
-    test_rows();
+    test_bands();
     test_branching_ratios();
     test_two_body_kinematics();
     test_decay_probability();

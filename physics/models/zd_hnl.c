@@ -692,8 +692,9 @@ static nr_status zd_spectrum(const nr_engine *engine, const nr_experiment *e, do
  * the largest lab angle of a daughter to its parent is asin(beta* gamma* / beta gamma) when the parent's beta gamma
  * is the larger. The directions' trigonometry and the cone's tangent are computed once per spectrum (two_body_dirs);
  * for a cone below pi/2 a direction is kept when z > 0 and p_T^2 <= z^2 tan^2(keep), and its cell found from the
- * squares p_T^2, z (nr_llp_spectrum_fill_same_p: the azimuths of a polar angle share |p|, one momentum lookup; into
- * the accepted rows alone, nr_llp_rows_fill_tan2, when build_primary gives them), as is every direction when the
+ * squares p_T^2, z (nr_llp_spectrum_fill_same_p: the azimuths of a polar angle share |p|, one momentum lookup; or,
+ * when build_primary gives bands, counted into the accepted bands of angle rows, fill_node_into_bands), as is every
+ * direction when the
  * cone is the whole sphere (the taus of D_s -> tau nu); a cone between pi/2 and pi (not used) takes atan2 and
  * nr_llp_spectrum_fill. */
 enum { N_COS = 16, N_PHI = 8 };
@@ -729,6 +730,7 @@ static void two_body_dirs_init(two_body_dirs *d, double theta_keep)
  * (decay_spectrum) rather than per cell: the same expressions, so the same values (issue 11). */
 typedef struct {
     double theta, st, ct;   /* polar angle [rad] of the parent, its sin and cos                                 */
+    double tan_theta;       /* st / ct (0 <= theta < 90 degrees; fill_node_into_bands)                          */
     double tan_lo, tan_hi;  /* rest-frame polar angles with tan(alpha) outside [tan_lo, tan_hi] miss the cone   */
     int skip_backward;      /* alpha >= 90 degrees misses the cone                                             */
 } parent_angle;
@@ -745,6 +747,7 @@ static void parent_angle_init_trig(parent_angle *a, double theta, double st, dou
     a->theta = theta;
     a->st = st;
     a->ct = ct;
+    a->tan_theta = ct > 0 ? st / ct : INFINITY;
     /* A daughter at angle alpha to its parent lies between |theta - alpha| and theta + alpha from the beam (every
      * azimuth), so a rest-frame polar angle with |theta - alpha| > keep sends all N_PHI azimuths outside the cone
      * and is skipped: tan(alpha) = p_perp / p_par below tan(theta - keep) or above tan(theta + keep), or alpha >= 90
@@ -805,6 +808,11 @@ static inline int two_body_direction(const two_body_dirs *cone, double p_par, do
  * goes backward where the band excludes that), so no azimuth of it can reach the cone, or when its |p|^2 (the one
  * the fill looks its momentum cell up from) is below cone->p2_min. Shared by fill_two_body_at and
  * two_body_reaches_cone, which must make the same decision. */
+static inline int node_in_parent_band(const parent_angle *a, double p_par, double p_perp)
+{
+    return !(p_par > 0 ? p_perp < p_par * a->tan_lo || p_perp > p_par * a->tan_hi : a->skip_backward);
+}
+
 static inline int daughter_in_band(const parent_angle *a, const parent_momentum *m, const two_body_dirs *cone, int ic,
                                    double e_star, double p_star, double *p_par, double *p_perp)
 {
@@ -812,31 +820,83 @@ static inline int daughter_in_band(const parent_angle *a, const parent_momentum 
     *p_perp = p_star * cone->s[ic];
     if (*p_par * *p_par + *p_perp * *p_perp < cone->p2_min)
         return 0;
-    return !(*p_par > 0 ? *p_perp < *p_par * a->tan_lo || *p_perp > *p_par * a->tan_hi : a->skip_backward);
+    return node_in_parent_band(a, *p_par, *p_perp);
 }
 
-/* Where fill_two_body_at puts the daughters: every cell of a spectrum, or (rows, with a cone below pi/2) only the
- * angle rows that accept_n_beam's nr_llp_accept reads, momentum-major (nr_llp_rows, issue 11: the same cells get the
- * same additions in the same order, so the accepted N are bit for bit as from the whole grid). */
+/* Where fill_two_body_at puts the daughters: every cell of a spectrum, or (bands, with a cone below pi/2) only what
+ * accept_n_beam's nr_llp_accept reads, the weight per momentum column in each band of angle rows the volume and the
+ * target weigh alike (nr_llp_bands, issue 11: the same accepted lists up to the order of the additions). */
 typedef struct {
-    nr_llp_spectrum *all; /* when rows is NULL */
-    nr_llp_rows *rows;
+    nr_llp_spectrum *all; /* when bands is NULL */
+    nr_llp_bands *bands;
 } daughter_cells;
 
-/* The N_PHI azimuths of one rest-frame polar node (p_par, p_perp [GeV]) of a parent at (st, ct) into rows
- * (cone->pre_test): those inside the cone, with tan^2 = p_T^2 / p_z^2 as nr_llp_spectrum_fill_same_p takes it. */
-static void fill_node_into_rows(nr_llp_rows *rows, const two_body_dirs *cone, double p_par, double p_perp, double st,
-                                double ct, double w_dir)
+/* The band every azimuth of a ring lands in, when they all land in one: the daughters at angle alpha to a parent at
+ * theta (tan alpha = p_perp / p_par, p_par > 0 [GeV]; tan_theta) lie between |theta - alpha| and theta + alpha from
+ * the beam, so when [tan^2 |theta - alpha|, tan^2 (theta + alpha)], widened by 1e-9 (far more than the rounding of
+ * either those bounds or a direction's p_T^2 and p_z^2), lies within one band [tan2_top[b-1], tan2_top[b]), every
+ * azimuth's p_T^2 < tan2_top p_z^2 test (fill_node_into_bands) decides alike: b, or n_bands when every azimuth lies
+ * above the top band; -1 when the ring may cross an edge (or tan theta tan alpha >= 1/2: theta + alpha nearer 90
+ * degrees), so that the azimuths are tested. tan(theta +- alpha) = (t p_par +- p_perp) / (p_par -+ t p_perp) with
+ * t = tan theta, compared squared and multiplied out (no division). */
+static int ring_band(const nr_llp_bands *bands, double tan_theta, double p_par, double p_perp)
 {
-    double tan2[N_PHI];
-    int n_kept = 0;
-    for (int iph = 0; iph < N_PHI; iph++) {
-        double pt2, z;
-        if (two_body_direction(cone, p_par, p_perp, st, ct, iph, &pt2, &z))
-            tan2[n_kept++] = pt2 / (z * z);
+    const double t_perp = tan_theta * p_perp, t_par = tan_theta * p_par; /* [GeV] */
+    if (!(p_par > 0 && t_perp < 0.5 * p_par))
+        return -1;
+    const double hi_num = t_par + p_perp, hi_den = p_par - t_perp, lo_num = t_par - p_perp, lo_den = p_par + t_perp;
+    const double hi_num2 = hi_num * hi_num * (1.0 + 1e-9), hi_den2 = hi_den * hi_den;
+    const double lo_num2 = lo_num * lo_num * (1.0 - 1e-9), lo_den2 = lo_den * lo_den;
+    double below = 0.0; /* the band's lower edge (tan^2) */
+    for (int b = 0; b < bands->n_bands; b++) {
+        if (hi_num2 < bands->tan2_top[b] * hi_den2)
+            return lo_num2 >= below * lo_den2 ? b : -1;
+        below = bands->tan2_top[b];
     }
-    if (n_kept > 0)
-        nr_llp_rows_fill_tan2(rows, p_par * p_par + p_perp * p_perp, n_kept, tan2, w_dir);
+    return lo_num2 >= below * lo_den2 ? bands->n_bands : -1;
+}
+
+/* The N_PHI azimuths of one rest-frame polar node (p_par, p_perp [GeV]) of a parent at a (sin, cos, tan of its
+ * angle) into the bands: per band the azimuths with p_z > 0 and p_T^2 < tan2_top p_z^2, counted from the top band
+ * down (none below the top: none in any), and each band given w_dir times the number inside it and not inside the
+ * band below; when ring_band finds them all in one band, N_PHI w_dir into it without the azimuths' momenta. */
+static void fill_node_into_bands(nr_llp_bands *bands, const two_body_dirs *cone, double p_par, double p_perp,
+                                 const parent_angle *a, double w_dir, double *col)
+{
+    const int n_bands = bands->n_bands;
+    int below[NR_LLP_BANDS_MAX + 1] = {0}; /* below[b + 1]: azimuths below band b's upper edge */
+    const int one_band = ring_band(bands, a->tan_theta, p_par, p_perp);
+    if (one_band == n_bands)
+        return;
+    if (one_band >= 0) {
+        for (int b = one_band; b < n_bands; b++)
+            below[b + 1] = N_PHI;
+    } else {
+        const double st = a->st, ct = a->ct;
+        double pt2[N_PHI], z2[N_PHI]; /* [GeV^2]; z2 < 0 for p_z <= 0, so that no band holds it */
+        for (int iph = 0; iph < N_PHI; iph++) {
+            const double x = p_par * st + p_perp * cone->cos_phi[iph] * ct, y = p_perp * cone->sin_phi[iph];
+            const double z = p_par * ct - p_perp * cone->cos_phi[iph] * st;
+            pt2[iph] = x * x + y * y;
+            z2[iph] = z > 0 ? z * z : -1.0;
+        }
+        for (int b = n_bands - 1; b >= 0; b--) {
+            const double t = bands->tan2_top[b];
+            int n = 0;
+            for (int iph = 0; iph < N_PHI; iph++)
+                n += pt2[iph] < t * z2[iph];
+            below[b + 1] = n;
+            if (n == 0)
+                break;
+        }
+        if (below[n_bands] == 0)
+            return;
+    }
+    if (!col)
+        col = nr_llp_bands_column(bands, p_par * p_par + p_perp * p_perp);
+    for (int b = 0; b < n_bands; b++)
+        if (below[b + 1] > below[b])
+            col[b] += (below[b + 1] - below[b]) * w_dir;
 }
 
 static void fill_two_body_at(const daughter_cells *out, const parent_angle *a, const parent_momentum *m, double e_star,
@@ -849,8 +909,8 @@ static void fill_two_body_at(const daughter_cells *out, const parent_angle *a, c
         double p_par, p_perp;
         if (!daughter_in_band(a, m, cone, ic, e_star, p_star, &p_par, &p_perp))
             continue;
-        if (out->rows) { /* (build_primary gives rows only with cone->pre_test) */
-            fill_node_into_rows(out->rows, cone, p_par, p_perp, st, ct, w_dir);
+        if (out->bands) { /* (build_primary gives bands only with cone->pre_test) */
+            fill_node_into_bands(out->bands, cone, p_par, p_perp, a, w_dir, NULL);
             continue;
         }
         double kept_pt2[N_PHI], kept_z[N_PHI];
@@ -878,6 +938,37 @@ static void fill_two_body_at(const daughter_cells *out, const parent_angle *a, c
         if (n_kept > 0)
             nr_llp_spectrum_fill_same_p(out->all, p_par * p_par + p_perp * p_perp, n_kept, kept_pt2, kept_z, w_dir);
     }
+}
+
+/* The N_COS rest-frame polar nodes of a daughter boosted with one parent momentum (bands fill of a parent spectrum,
+ * decay_spectrum): p_par and p_perp [GeV] as daughter_in_band computes them, and the bands' momentum column of
+ * p_par^2 + p_perp^2 (NULL below cone->p2_min: not filled), once per parent momentum column instead of per cell. */
+typedef struct {
+    double p_par, p_perp;
+    double *col;
+} boosted_node;
+
+static void boosted_nodes_init(boosted_node *nd, nr_llp_bands *bands, const parent_momentum *m, double e_star,
+                               double p_star, const two_body_dirs *cone)
+{
+    for (int ic = 0; ic < N_COS; ic++) {
+        nd[ic].p_par = m->gamma * p_star * cone->c[ic] + m->bg * e_star;
+        nd[ic].p_perp = p_star * cone->s[ic];
+        const double p2 = nd[ic].p_par * nd[ic].p_par + nd[ic].p_perp * nd[ic].p_perp;
+        nd[ic].col = p2 < cone->p2_min ? NULL : nr_llp_bands_column(bands, p2);
+    }
+}
+
+/* fill_two_body_at into bands, from the parent momentum's boosted nodes: the same decisions and additions. */
+static void fill_two_body_into_bands(nr_llp_bands *bands, const parent_angle *a, const parent_momentum *m,
+                                     const boosted_node *nd, double weight, const two_body_dirs *cone)
+{
+    if (parent_misses_cone(a->theta, m, cone->keep))
+        return;
+    const double w_dir = weight / (N_COS * N_PHI);
+    for (int ic = 0; ic < N_COS; ic++)
+        if (nd[ic].col && node_in_parent_band(a, nd[ic].p_par, nd[ic].p_perp))
+            fill_node_into_bands(bands, cone, nd[ic].p_par, nd[ic].p_perp, a, w_dir, nd[ic].col);
 }
 
 /* 1 when fill_two_body_at would fill at least one daughter of this parent into the cone (cone->pre_test): the same
@@ -936,8 +1027,12 @@ static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double
     llp_cell_centres_init(&centre);
     const double m = parents->mass_gev;
     parent_momentum mom[NR_LLP_N_P];
-    for (int ip = 0; ip < NR_LLP_N_P; ip++)
+    boosted_node nodes[NR_LLP_N_P][N_COS]; /* with bands (54 kB) */
+    for (int ip = 0; ip < NR_LLP_N_P; ip++) {
         parent_momentum_init(&mom[ip], centre.p[ip], m, e_star, p_star);
+        if (out->bands)
+            boosted_nodes_init(nodes[ip], out->bands, &mom[ip], e_star, p_star, cone);
+    }
     for (int it = 0; it < NR_LLP_N_THETA; it++) {
         parent_angle a;
         int have_angle = 0;
@@ -949,7 +1044,10 @@ static void decay_spectrum(const nr_llp_spectrum *parents, double e_star, double
                 parent_angle_init(&a, centre.theta[it], cone);
                 have_angle = 1;
             }
-            fill_two_body_at(out, &a, &mom[ip], e_star, p_star, factor * w, cone);
+            if (out->bands)
+                fill_two_body_into_bands(out->bands, &a, &mom[ip], nodes[ip], factor * w, cone);
+            else
+                fill_two_body_at(out, &a, &mom[ip], e_star, p_star, factor * w, cone);
         }
     }
 }
@@ -1245,19 +1343,27 @@ static nr_decay_volume target_cylinder(const zd_state *st, const nr_experiment *
     return (nr_decay_volume){e->distance_m, st->target_length_m, sqrt(e->width_m * e->height_m / NR_PI)};
 }
 
+/* nr_llp_accept of the N in n for the decay volume v, the k-th volume of n's bands when it has them. */
+static nr_status accept_n_in(const daughter_cells *n, const nr_decay_volume *v, int k, nr_llp_accepted *acc,
+                             nr_error *err)
+{
+    return n->bands ? nr_llp_bands_accept(n->bands, k, acc, err) : nr_llp_accept(n->all, v, acc, err);
+}
+
 /* What of an N spectrum reaches the decay volume (when volume) and the neutrino target (when target:
- * target_cylinder), and N e -> N e inside the cuts for each N reaching the target. */
-static nr_status accept_n_beam(const nr_llp_spectrum *n, const zd_state *st, const nr_experiment *e,
+ * target_cylinder), and N e -> N e inside the cuts for each N reaching the target. With bands, they were made for
+ * the volume (0) and the target (1). */
+static nr_status accept_n_beam(const daughter_cells *n, const zd_state *st, const nr_experiment *e,
                                const nr_param_value *p, int volume, int target_too, n_beam *b, nr_error *err)
 {
-    nr_status s = volume ? nr_llp_accept(n, &st->volume, &b->volume, err) : NR_OK;
+    nr_status s = volume ? accept_n_in(n, &st->volume, 0, &b->volume, err) : NR_OK;
     if (s != NR_OK)
         return s;
     b->have_volume = volume;
     if (!target_too)
         return NR_OK;
     const nr_decay_volume target = target_cylinder(st, e);
-    if ((s = nr_llp_accept(n, &target, &b->target, err)) != NR_OK)
+    if ((s = accept_n_in(n, &target, 1, &b->target, err)) != NR_OK)
         return s;
     b->have_target = 1;
     b->target_sigma_cm2 = calloc(b->target.n ? b->target.n : 1, sizeof(double));
@@ -1415,9 +1521,9 @@ static nr_status zd_production_get(const nr_engine *engine, const nr_experiment 
 
 /* The N of one IP source (N_FROM_ZD: Z_D -> N Nbar of the Z_D cells in region; N_FROM_DS: D_s -> l N and
  * D_s -> tau -> N), accepted into b by the volume (when volume) and the target (when target). The N spectra are read
- * only by accept_n_beam: only the rows its nr_llp_accept read are filled (the cells a direction lands in, and the
- * order of the additions in each, as in the whole grid: the accepted lists are the same to the last bit; issue 11,
- * tests/test_llp.c test_rows), or the whole grid when the cone is pi/2 or wider (not used). */
+ * only by accept_n_beam: with a cone below pi/2 only what its nr_llp_accept read is summed, per momentum column the
+ * weight in each band of angle rows (nr_llp_bands; issue 11, tests/test_llp.c test_bands: the accepted lists equal
+ * to the grid's up to the order of the additions), or the whole grid when the cone is pi/2 or wider (not used). */
 enum n_source { N_FROM_ZD, N_FROM_DS };
 
 static nr_status fill_and_accept_n(const nr_engine *engine, const nr_experiment *e, const nr_param_value *p,
@@ -1425,25 +1531,21 @@ static nr_status fill_and_accept_n(const nr_engine *engine, const nr_experiment 
                                    const nr_llp_cell_region *region, int volume, int target, n_beam *b, nr_error *err)
 {
     const double m_n = st->base.m_n;
-    const nr_decay_volume tc = target_cylinder(st, e);
-    const int last_row =
-        (int)fmax(volume ? nr_llp_accept_last_row(&st->volume) : -1, target ? nr_llp_accept_last_row(&tc) : -1);
-    const int n_rows = cone->pre_test && last_row + 1 <= nr_llp_rows_max() ? last_row + 1 : 0;
+    /* the bands of both, whichever is wanted: a scan of one signal sums the same bands in the same order as the full
+     * preparation (zd_prepare), and gets the same accepted lists to the last bit */
+    const nr_decay_volume readers[2] = {st->volume, target_cylinder(st, e)};
     nr_llp_spectrum n = {0};
-    nr_llp_rows rows = {0};
-    const daughter_cells out = {&n, n_rows > 0 ? &rows : NULL};
-    nr_status s = nr_llp_spectrum_init(&n, m_n, err);
-    if (s == NR_OK && n_rows > 0)
-        s = nr_llp_rows_init(&rows, m_n, n_rows, err);
+    nr_llp_bands bands = {0};
+    const daughter_cells out = {&n, cone->pre_test ? &bands : NULL};
+    nr_status s = out.bands ? nr_llp_bands_init(&bands, m_n, 2, readers, err)
+                            : nr_llp_spectrum_init(&n, m_n, err);
     if (s == NR_OK && source == N_FROM_ZD)
         decay_into_pairs(&st->zprod->cells, m_n, &out, cone, region);
     if (s == NR_OK && source == N_FROM_DS)
         s = ds_spectrum(engine, e, flavour_of(p), m_n, cone, &out, err);
-    if (s == NR_OK && n_rows > 0)
-        s = nr_llp_rows_to_spectrum(&rows, &n, err);
     if (s == NR_OK)
-        s = accept_n_beam(&n, st, e, p, volume, target, b, err);
-    nr_llp_rows_free(&rows);
+        s = accept_n_beam(&out, st, e, p, volume, target, b, err);
+    nr_llp_bands_free(&bands);
     nr_llp_spectrum_free(&n);
     return s;
 }
@@ -1502,13 +1604,16 @@ static nr_status build_primary(const nr_engine *engine, const nr_experiment *e, 
 {
     if (!st->have_volume)
         return NR_OK;
-    /* N are accepted by the volume and by the target (accept_n_beam, nr_llp_accept): a theta cell counts only when
-     * its lower edge lies below the cone, so an N at 10^width = 1.12 times the wider cone or more lands in a cell
-     * nothing accepts; keep 10^(1.2 width) = 1.148 times it (the accepted cells get exactly the same fills) */
-    const double cone_volume = atan(st->volume.radius_m / (st->volume.distance_m + st->volume.length_m));
-    const double cone_target = atan(sqrt(e->width_m * e->height_m / NR_PI) / (e->distance_m + st->target_length_m));
+    /* N are accepted by the volume and by the target (accept_n_beam, nr_llp_accept): a theta row counts only when
+     * its lower edge lies below the cone, so an N above the upper edge of the last row either reads lands in no band
+     * (fill_and_accept_n: nr_llp_bands, whose top is that edge); keep that edge, 1e-9 wider (rounding), so that
+     * parents and Z_D cells sending every N above it are skipped (before: 10^(1.2 width) = 1.148 times the wider
+     * cone, up to 15% wider than needed) */
+    const nr_decay_volume target = target_cylinder(st, e);
+    const int last_row = (int)fmax(nr_llp_accept_last_row(&st->volume), nr_llp_accept_last_row(&target));
     two_body_dirs cone;
-    two_body_dirs_init(&cone, pow(10.0, 1.2 * NR_LLP_CELL_LOG10_WIDTH) * fmax(cone_volume, cone_target));
+    two_body_dirs_init(&cone, pow(10.0, NR_LLP_LOG10_THETA_MIN + (last_row + 1) * NR_LLP_CELL_LOG10_WIDTH) *
+                                  (1.0 + 1e-9));
     /* the Z_D cells: those the volume accepts (when the Z_D decaying there is wanted) and those whose N reach the
      * cone (when pairs and their N are wanted; zd_region). A state without the first has no Z_D signal (have_zd 0):
      * its memo entry's accepted list may miss cells, and serves only requests whose regions it holds

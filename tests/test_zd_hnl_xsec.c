@@ -17,6 +17,7 @@
 #include "darkcast.h"
 #include "decay.h"
 #include "form_factors.h"
+#include "models/darkz_xsec.h"
 #include "models/zd_hnl_xsec.h"
 #include "nr_golden.h"
 #include "nr_test.h"
@@ -259,6 +260,32 @@ static void test_three_body(void)
     }
 }
 
+/* The N widths as polynomials in U^2 (nr_zd_n_widths: the integrals once per mass) against the virtuality integral
+ * done at each coupling (darkz_xsec.h, g = g_D U sqrt(1 - U^2)), over the 001 Fig. 4 masses and couplings (which
+ * include N -> nu mu mu open), U^2 up to 0.5 (N -> nu nu nubar, ~ U^6, dominates above U^2 ~ 4e-4 here). */
+static void test_width_polynomial(void)
+{
+    double worst = 0.0;
+    for (int i = 0; i < 6; i++) {
+        const double m = 0.003 * pow(1.0 / 0.003, i / 5.0);
+        nr_zd_params q = {.m_zd = 8.0 * m, .g_d = sqrt(4 * NR_PI * 0.0795774715), .eps = 1e-3, .u2 = 0.0, .m_n = m};
+        nr_zd_n_widths w;
+        nr_zd_n_widths_init(&q, &w);
+        for (int j = 0; j < 8; j++) {
+            q.u2 = 1e-12 * pow(5e11, j / 7.0);
+            const double g = nr_zd_transition_coupling(&q);
+            const double ee = nr_darkz_width_n_channel(g, m, 0.0, q.m_zd, NR_DARKZ_KINETIC_MIXING, q.eps, NR_DARKZ_CH_EE);
+            const double mumu =
+                nr_darkz_width_n_channel(g, m, 0.0, q.m_zd, NR_DARKZ_KINETIC_MIXING, q.eps, NR_DARKZ_CH_MUMU);
+            const double nunu = ee * pow(q.g_d * q.u2, 2) / (2 * pow(e_charge() * q.eps, 2));
+            double total, width_ee;
+            nr_zd_n_widths_at(&w, q.u2, &total, &width_ee);
+            worst = fmax(worst, fmax(fabs(total / (ee + mumu + nunu) - 1), fabs(width_ee / ee - 1)));
+        }
+    }
+    CHECK(worst < 1e-11, "N widths from the U^2 polynomial vs the integral at each coupling: worst %.3g", worst);
+}
+
 /* N -> nu e e visible-energy fraction against an independent double midpoint sum over (m_ee^2, cos theta*) of the
  * same virtuality density (lab pair energy gamma (E* + beta p* cos theta*), isotropic) */
 static void test_nuee_fraction(void)
@@ -494,6 +521,7 @@ int main(void)
     test_brute_force_golden(dc);
     test_paper_factors();
     test_three_body();
+    test_width_polynomial();
     test_nuee_fraction();
     test_limits();
     test_positivity_and_integrators();

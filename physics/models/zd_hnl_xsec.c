@@ -250,13 +250,43 @@ double nr_zd_width_n_nu_zd(const nr_zd_params *p)
     return nr_darkz_width_n_two_body(nr_zd_transition_coupling(p), p->m_n, 0.0, p->m_zd);
 }
 
+/* ---- N widths as polynomials in the mixing (per coupling point: no integral) ----
+ *
+ * Derivation that the N -> nu f fbar widths factorise. The transition vertex is g nubar gamma P_L N Z_D with
+ * g = g_D U sqrt(1 - U^2) (zd_hnl_xsec.h, 001 Eq. 3.3 with |U_D4|^2 = 1 - U^2), and the Z_D couples to f through
+ * e eps Q_f. The width is the virtuality integral of darkz_xsec.c,
+ *     Gamma(N -> nu f f) = int dq^2/pi Gamma_2(N -> nu V; m_V^2 = q^2) sqrt(q^2) Gamma(V -> f f; sqrt q^2)
+ *                                      / (q^2 - m_ZD^2)^2,
+ * where Gamma_2 = |p| <|M|^2> / (8 pi m_N^2) with <|M|^2> = g^2 [p1.p2 + 2 (p1.k)(p2.k)/q^2]
+ * (nr_darkz_width_n_two_body: exactly g^2 times the g = 1 value) and Gamma(V -> f f) ~ (e eps)^2 (000 sec. IV).
+ * Nothing else under the integral depends on the couplings, so
+ *     Gamma(N -> nu f f) = g^2 I_f(m_N, m_ZD, eps),   I_f = the same integral at g = 1,
+ * 001 B.9's U^2 (1 - U^2) prefactor (|U_D4|^2 (1 - |U_D4|^2)) times a mass-only integral. N -> nu nu nubar is
+ * I_ee g^2 (g_D U^2)^2 / (2 (e eps)^2) (nunu_from_ee), so the total width below m_ZD is
+ *     Gamma_N(U^2) = g_D^2 U^2 (1 - U^2) [I_ee + I_mumu] + g_D^4 U^6 (1 - U^2) I_ee / (2 (e eps)^2),
+ * a polynomial in U^2 whose coefficients are fixed at one (m_N, m_ZD, g_D, eps): nr_zd_n_widths_init does the two
+ * integrals, nr_zd_n_widths_at combines them per U^2. Above m_ZD the width is the closed form N -> nu Z_D. */
+void nr_zd_n_widths_init(const nr_zd_params *p, nr_zd_n_widths *w)
+{
+    w->base = *p;
+    w->base.u2 = 0.0;
+    w->ee_unit = w->mumu_unit = 0.0;
+    if (!(p->m_n < p->m_zd))
+        return; /* the decay goes through the on-shell Z_D (or is closed): no three-body integral */
+    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
+    w->ee_unit = nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, NR_DARKZ_CH_EE);
+    w->mumu_unit =
+        nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, NR_DARKZ_CH_MUMU);
+}
+
+/* g^2 I [GeV]: a three-body width from its g = 1 integral (0 for a vanishing coupling, as the integral itself) */
+static double three_body_from_unit(double g, double unit) { return g == 0.0 ? 0.0 : g * g * unit; }
+
 static double three_body(const nr_zd_params *p, nr_darkz_channel ch)
 {
-    if (!(p->m_n < p->m_zd))
-        return 0.0;
-    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
-    return nr_darkz_width_n_channel(nr_zd_transition_coupling(p), p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps,
-                                    ch);
+    nr_zd_n_widths w;
+    nr_zd_n_widths_init(p, &w);
+    return three_body_from_unit(nr_zd_transition_coupling(p), ch == NR_DARKZ_CH_EE ? w.ee_unit : w.mumu_unit);
 }
 
 double nr_zd_width_n_nu_ee(const nr_zd_params *p) { return three_body(p, NR_DARKZ_CH_EE); }
@@ -278,15 +308,25 @@ double nr_zd_width_n_nu_nunu(const nr_zd_params *p)
     return p->eps == 0.0 ? 0.0 : nunu_from_ee(p, three_body(p, NR_DARKZ_CH_EE));
 }
 
-void nr_zd_width_n_total_ee(const nr_zd_params *p, double *total, double *ee)
+void nr_zd_n_widths_at(const nr_zd_n_widths *w, double u2, double *total, double *ee)
 {
-    if (p->m_n > p->m_zd) {
-        *total = nr_zd_width_n_nu_zd(p);
-        *ee = nr_zd_width_n_nu_ee(p); /* 0: the channel goes through the on-shell Z_D */
+    nr_zd_params q = w->base;
+    q.u2 = u2;
+    if (q.m_n > q.m_zd) {
+        *total = nr_zd_width_n_nu_zd(&q);
+        *ee = 0.0; /* the channel goes through the on-shell Z_D */
         return;
     }
-    *ee = nr_zd_width_n_nu_ee(p);
-    *total = *ee + nr_zd_width_n_nu_mumu(p) + nunu_from_ee(p, *ee);
+    const double g = nr_zd_transition_coupling(&q);
+    *ee = three_body_from_unit(g, w->ee_unit);
+    *total = *ee + three_body_from_unit(g, w->mumu_unit) + nunu_from_ee(&q, *ee);
+}
+
+void nr_zd_width_n_total_ee(const nr_zd_params *p, double *total, double *ee)
+{
+    nr_zd_n_widths w;
+    nr_zd_n_widths_init(p, &w);
+    nr_zd_n_widths_at(&w, p->u2, total, ee);
 }
 
 double nr_zd_width_n_total(const nr_zd_params *p)

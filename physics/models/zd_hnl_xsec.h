@@ -126,4 +126,16 @@ double nr_zd_width_n_total(const nr_zd_params *p);
  * enters the total twice, through nu e e and nu nu nubar): the same values to the last bit. */
 void nr_zd_width_n_total_ee(const nr_zd_params *p, double *total, double *ee);
 
+/* The N widths' coupling-free part at one (m_N, m_ZD, g_D, eps): below m_ZD every N width is g^2 (g = g_D U
+ * sqrt(1 - U^2)) times a virtuality integral at g = 1, plus the U^4 g^2 nu nu nubar term (zd_hnl_xsec.c has the
+ * derivation), so a scan over U^2 needs the integrals once. ee_unit, mumu_unit [GeV]: N -> nu e e and N -> nu mu mu
+ * at g = 1 (0 for m_N >= m_ZD; NaN if an integral failed). nr_zd_n_widths_at gives nr_zd_width_n_total_ee at the
+ * same point with U^2 = u2, to the last bit (nr_zd_width_n_total_ee and the single widths are computed this way). */
+typedef struct {
+    nr_zd_params base; /* the point with u2 = 0 */
+    double ee_unit, mumu_unit;
+} nr_zd_n_widths;
+void nr_zd_n_widths_init(const nr_zd_params *p, nr_zd_n_widths *w);
+void nr_zd_n_widths_at(const nr_zd_n_widths *w, double u2, double *total, double *ee);
+
 #endif

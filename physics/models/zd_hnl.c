@@ -321,10 +321,11 @@ static void fraction_table_build(fraction_table *tab, const nr_zd_params *p, dou
 {
     tab->ln_e_lo = log(fmax(p->m_n, 1e-3) * 1.0000001);
     tab->ln_e_hi = log(2.0e4);
-    const double total = nr_zd_n_nu_ee_density_total(p); /* the same for every energy */
+    nr_zd_nuee_table quadrature; /* the virtuality integrals once for every energy (zd_hnl_xsec.h) */
+    nr_zd_nuee_table_init(p, &quadrature);
     for (int i = 0; i < EE_TABLE_POINTS; i++) {
         const double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (EE_TABLE_POINTS - 1));
-        tab->f[i] = nr_zd_n_nu_ee_fraction_above_given(p, e, e_cut, total);
+        tab->f[i] = nr_zd_nuee_table_fraction(&quadrature, e, e_cut);
     }
 }
 

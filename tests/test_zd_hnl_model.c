@@ -208,7 +208,10 @@ static void test_bins(const nr_engine *en, const nr_experiment *x)
 /* The N made at the IP (Z_D -> N Nbar; D_s -> l N; D_s -> tau nu, tau -> N pi) are boosted into the (theta, p) cells
  * of llp.h; since issue 11 the cells inside the acceptance cone come from the squares tan^2 and p^2 (zd_hnl.c
  * sq_cell) instead of atan2 and log10. Regression goldens: signals_at of commit 87cbbce (before that change, cells
- * from nr_llp_spectrum_fill), 12 digits; a cell moves only for a square within rounding of an edge, so 1e-9. */
+ * from nr_llp_spectrum_fill), 12 digits; a cell moves only for a square within rounding of an edge, so 1e-9. The
+ * nuee signals also carry the N -> nu e e fraction table, by fixed-order quadrature since branch zdwidth (5e-14 from
+ * a tight adaptive reference, test_zd_hnl_xsec.c): 87cbbce's adaptive integral (GSL qag at 1e-8) was off by up to
+ * 4.7e-6 over the Fig. 4 grid, so they are held to 5e-6. */
 static void test_primary_cells(const nr_engine *en, const nr_experiment *x)
 {
     static const struct {
@@ -234,7 +237,8 @@ static void test_primary_cells(const nr_engine *en, const nr_experiment *x)
         printf("Fig. %d m_N = %g GeV, U2 = %g: %s = %.12g (87cbbce: %.12g, %.2e)\n", pt[k].fig, pt[k].m_n, pt[k].u2,
                pt[k].signal, v, pt[k].golden, v / pt[k].golden - 1.0);
         CHECK(v > 0, "%s > 0", pt[k].signal);
-        CHECK_REL(v, pt[k].golden, 1e-9, "cells from the squares vs from atan2 and log10");
+        const double tolerance = strstr(pt[k].signal, "nuee") ? 5e-6 : 1e-9;
+        CHECK_REL(v, pt[k].golden, tolerance, "cells from the squares vs from atan2 and log10");
     }
 }
 

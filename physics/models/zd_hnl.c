@@ -262,6 +262,7 @@ typedef struct {
     /* the point (U2 filled in per evaluation) */
     nr_zd_params base;
     nr_zd_widths widths_u0; /* Z_D widths at U = 0 (the U-dependent ones are recomputed)            */
+    nr_zd_n_widths n_widths; /* the N widths' mass-only integrals (U^2 combined per point)          */
     fraction_table nuee;    /* N -> nu e e above e_vis_min vs E_N (m_N < m_ZD)                     */
     double e_vis_min;
     /* secondary production at u_eff = 1: every term (spectra), and collapsed into log E_N bins (signals) */
@@ -305,10 +306,11 @@ static void fraction_table_build(fraction_table *tab, const nr_zd_params *p, dou
 {
     tab->ln_e_lo = log(fmax(p->m_n, 1e-3) * 1.0000001);
     tab->ln_e_hi = log(2.0e4);
-    const double total = nr_zd_n_nu_ee_density_total(p); /* the same for every energy */
+    nr_zd_nuee_table quadrature; /* the virtuality integrals once for every energy (zd_hnl_xsec.h) */
+    nr_zd_nuee_table_init(p, &quadrature);
     for (int i = 0; i < EE_TABLE_POINTS; i++) {
         const double e = exp(tab->ln_e_lo + (tab->ln_e_hi - tab->ln_e_lo) * i / (EE_TABLE_POINTS - 1));
-        tab->f[i] = nr_zd_n_nu_ee_fraction_above_given(p, e, e_cut, total);
+        tab->f[i] = nr_zd_nuee_table_fraction(&quadrature, e, e_cut);
     }
 }
 
@@ -1702,6 +1704,8 @@ static nr_status prepare_wanted(const nr_model *model, const nr_engine *engine, 
     const nr_darkcast *dc = NULL;
     if (s == NR_OK && (s = nr_engine_get_darkcast(engine, &dc, err)) == NR_OK)
         s = nr_zd_widths_compute(&st->base, dc, &st->widths_u0, err);
+    if (s == NR_OK)
+        nr_zd_n_widths_init(&st->base, &st->n_widths);
     if (s == NR_OK && wants_fraction_table(want) && st->base.m_n < st->base.m_zd) {
         fraction_table_build(&st->nuee, &st->base, st->e_vis_min);
         for (int i = 0; i < EE_TABLE_POINTS && s == NR_OK; i++)
@@ -1819,7 +1823,7 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
     const double u_eff2 = q.u2 * (1.0 - q.u2);
     const nr_zd_widths w = widths_at(st, &q);
     double gamma_n, gamma_n_ee;
-    nr_zd_width_n_total_ee(&q, &gamma_n, &gamma_n_ee);
+    nr_zd_n_widths_at(&st->n_widths, q.u2, &gamma_n, &gamma_n_ee);
     const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? gamma_n_ee / gamma_n : 0.0;
     if (!isfinite(gamma_n) || !isfinite(br_n_ee))
         return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV, U2 = %g", q.m_n,

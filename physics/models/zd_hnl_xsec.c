@@ -250,13 +250,43 @@ double nr_zd_width_n_nu_zd(const nr_zd_params *p)
     return nr_darkz_width_n_two_body(nr_zd_transition_coupling(p), p->m_n, 0.0, p->m_zd);
 }
 
+/* ---- N widths as polynomials in the mixing (per coupling point: no integral) ----
+ *
+ * Derivation that the N -> nu f fbar widths factorise. The transition vertex is g nubar gamma P_L N Z_D with
+ * g = g_D U sqrt(1 - U^2) (zd_hnl_xsec.h, 001 Eq. 3.3 with |U_D4|^2 = 1 - U^2), and the Z_D couples to f through
+ * e eps Q_f. The width is the virtuality integral of darkz_xsec.c,
+ *     Gamma(N -> nu f f) = int dq^2/pi Gamma_2(N -> nu V; m_V^2 = q^2) sqrt(q^2) Gamma(V -> f f; sqrt q^2)
+ *                                      / (q^2 - m_ZD^2)^2,
+ * where Gamma_2 = |p| <|M|^2> / (8 pi m_N^2) with <|M|^2> = g^2 [p1.p2 + 2 (p1.k)(p2.k)/q^2]
+ * (nr_darkz_width_n_two_body: exactly g^2 times the g = 1 value) and Gamma(V -> f f) ~ (e eps)^2 (000 sec. IV).
+ * Nothing else under the integral depends on the couplings, so
+ *     Gamma(N -> nu f f) = g^2 I_f(m_N, m_ZD, eps),   I_f = the same integral at g = 1,
+ * 001 B.9's U^2 (1 - U^2) prefactor (|U_D4|^2 (1 - |U_D4|^2)) times a mass-only integral. N -> nu nu nubar is
+ * I_ee g^2 (g_D U^2)^2 / (2 (e eps)^2) (nunu_from_ee), so the total width below m_ZD is
+ *     Gamma_N(U^2) = g_D^2 U^2 (1 - U^2) [I_ee + I_mumu] + g_D^4 U^6 (1 - U^2) I_ee / (2 (e eps)^2),
+ * a polynomial in U^2 whose coefficients are fixed at one (m_N, m_ZD, g_D, eps): nr_zd_n_widths_init does the two
+ * integrals, nr_zd_n_widths_at combines them per U^2. Above m_ZD the width is the closed form N -> nu Z_D. */
+void nr_zd_n_widths_init(const nr_zd_params *p, nr_zd_n_widths *w)
+{
+    w->base = *p;
+    w->base.u2 = 0.0;
+    w->ee_unit = w->mumu_unit = 0.0;
+    if (!(p->m_n < p->m_zd))
+        return; /* the decay goes through the on-shell Z_D (or is closed): no three-body integral */
+    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
+    w->ee_unit = nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, NR_DARKZ_CH_EE);
+    w->mumu_unit =
+        nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, NR_DARKZ_CH_MUMU);
+}
+
+/* g^2 I [GeV]: a three-body width from its g = 1 integral (0 for a vanishing coupling, as the integral itself) */
+static double three_body_from_unit(double g, double unit) { return g == 0.0 ? 0.0 : g * g * unit; }
+
 static double three_body(const nr_zd_params *p, nr_darkz_channel ch)
 {
-    if (!(p->m_n < p->m_zd))
-        return 0.0;
-    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
-    return nr_darkz_width_n_channel(nr_zd_transition_coupling(p), p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps,
-                                    ch);
+    nr_zd_n_widths w;
+    nr_zd_n_widths_init(p, &w);
+    return three_body_from_unit(nr_zd_transition_coupling(p), ch == NR_DARKZ_CH_EE ? w.ee_unit : w.mumu_unit);
 }
 
 double nr_zd_width_n_nu_ee(const nr_zd_params *p) { return three_body(p, NR_DARKZ_CH_EE); }
@@ -278,15 +308,25 @@ double nr_zd_width_n_nu_nunu(const nr_zd_params *p)
     return p->eps == 0.0 ? 0.0 : nunu_from_ee(p, three_body(p, NR_DARKZ_CH_EE));
 }
 
-void nr_zd_width_n_total_ee(const nr_zd_params *p, double *total, double *ee)
+void nr_zd_n_widths_at(const nr_zd_n_widths *w, double u2, double *total, double *ee)
 {
-    if (p->m_n > p->m_zd) {
-        *total = nr_zd_width_n_nu_zd(p);
-        *ee = nr_zd_width_n_nu_ee(p); /* 0: the channel goes through the on-shell Z_D */
+    nr_zd_params q = w->base;
+    q.u2 = u2;
+    if (q.m_n > q.m_zd) {
+        *total = nr_zd_width_n_nu_zd(&q);
+        *ee = 0.0; /* the channel goes through the on-shell Z_D */
         return;
     }
-    *ee = nr_zd_width_n_nu_ee(p);
-    *total = *ee + nr_zd_width_n_nu_mumu(p) + nunu_from_ee(p, *ee);
+    const double g = nr_zd_transition_coupling(&q);
+    *ee = three_body_from_unit(g, w->ee_unit);
+    *total = *ee + three_body_from_unit(g, w->mumu_unit) + nunu_from_ee(&q, *ee);
+}
+
+void nr_zd_width_n_total_ee(const nr_zd_params *p, double *total, double *ee)
+{
+    nr_zd_n_widths w;
+    nr_zd_n_widths_init(p, &w);
+    nr_zd_n_widths_at(&w, p->u2, total, ee);
 }
 
 double nr_zd_width_n_total(const nr_zd_params *p)
@@ -324,7 +364,8 @@ static int fraction_channel_open(const nr_zd_params *p)
 
 #define FRACTION_INTERVALS 200 /* qag workspace and subdivision limit */
 
-double nr_zd_n_nu_ee_density_total(const nr_zd_params *p)
+/* the uncut virtuality integral by adaptive quadrature (NaN for a closed channel) */
+static double adaptive_density_total(const nr_zd_params *p)
 {
     if (!fraction_channel_open(p))
         return NAN;
@@ -340,7 +381,8 @@ double nr_zd_n_nu_ee_density_total(const nr_zd_params *p)
     return total;
 }
 
-double nr_zd_n_nu_ee_fraction_above_given(const nr_zd_params *p, double e_n, double e_cut, double total)
+/* the cut integral by adaptive quadrature, over the uncut one `total` */
+static double adaptive_fraction_given(const nr_zd_params *p, double e_n, double e_cut, double total)
 {
     if (!fraction_channel_open(p) || !isfinite(e_n) || !isfinite(e_cut))
         return 0.0;
@@ -389,9 +431,149 @@ double nr_zd_n_nu_ee_fraction_above_given(const nr_zd_params *p, double e_n, dou
     return f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);
 }
 
+/* ---- the fraction by fixed-order quadrature (zd_hnl's fraction table: many energies at one mass) ----
+ *
+ * The cut factor c(s) of ee_virtuality_density is 0 below s_a (where gamma E* + beta gamma p* = e_cut), 1 above s_b
+ * (where gamma E* - beta gamma p* = e_cut), and in between
+ *     c(s) = (gamma E* + beta gamma p* - e_cut) / (2 beta gamma p*) = A / (m_N^2 - s) + B,
+ *     A = (gamma m_N^2 - m_N e_cut) / (beta gamma),   B = (beta - 1) / (2 beta)
+ * (E* = (m_N^2 + s)/(2 m_N), p* = (m_N^2 - s)/(2 m_N)). So with the cumulative integrals of the uncut density rho,
+ *     W(s) = int_lo^s rho,   V(s) = int_lo^s rho / (m_N^2 - s)   (rho ~ (m_N^2 - s)^2 at the upper end),
+ * the cut integral is A (V(s_b) - V(s_a)) + B (W(s_b) - W(s_a)) + W(hi) - W(s_b): no quadrature per energy beyond
+ * W and V at two points. They are tabulated at piece edges once per mass, and W(s), V(s) at any s is the edge value
+ * plus one Gauss-Legendre sum over the part of its piece. The pieces make every sum converge fast: rho is analytic
+ * in s except at s = 0 (1/s, and sqrt(1 - 4 m_e^2/s): a square-root threshold at lo = 4 m_e^2) and at the Z_D pole
+ * s = m_ZD^2, so the edges are lo 4^j (each piece as long as 3 x its distance from s = 0) and, when the pole is
+ * nearer to m_N^2 than the whole range, m_ZD^2 - (m_ZD^2 - m_N^2) 4^j; the first piece [lo, 4 lo] is integrated in
+ * x = sqrt((s - lo)/(s_end - lo)), which removes the threshold's square root. Accuracy against the adaptive
+ * nr_zd_n_nu_ee_fraction_above (relative tolerance 1e-8): tests/test_zd_hnl_xsec.c, figures in README. */
+#define NUEE_GL_HALF 8 /* 16-point Gauss-Legendre: the positive nodes on [-1, 1] and their weights */
+static const double nuee_gl_x[NUEE_GL_HALF] = {0.095012509837637441, 0.28160355077925892, 0.45801677765722737,
+                                               0.61787624440264377,  0.755404408355003,   0.86563120238783176,
+                                               0.9445750230732326,   0.98940093499164994};
+static const double nuee_gl_w[NUEE_GL_HALF] = {0.1894506104550685,  0.18260341504492358,  0.16915651939500254,
+                                               0.14959598881657674, 0.12462897125553388,  0.095158511682492786,
+                                               0.062253523938647894, 0.027152459411754096};
+
+/* rho(s) (ee_virtuality_density without the cut) [arbitrary units] */
+static double nuee_density(const nr_zd_params *p, double s)
+{
+    ee_fraction_params all = {p, 1.0, 0.0, -1.0};
+    return ee_virtuality_density(s, &all);
+}
+
+/* int_a^b rho and int_a^b rho / (m_N^2 - s) over [a, b] inside one piece: 16-point Gauss-Legendre, in
+ * x = sqrt((s - a)/(b - a)) when a is the threshold lo (ds = 2 (b - a) x dx). */
+static void nuee_moments(const nr_zd_params *p, double a, double b, int at_threshold, double *w, double *v)
+{
+    const double m2 = p->m_n * p->m_n;
+    double sum_w = 0.0, sum_v = 0.0;
+    for (int k = 0; k < 2 * NUEE_GL_HALF; k++) {
+        const double node = k < NUEE_GL_HALF ? -nuee_gl_x[k] : nuee_gl_x[k - NUEE_GL_HALF];
+        const double weight = nuee_gl_w[k < NUEE_GL_HALF ? k : k - NUEE_GL_HALF];
+        double s, jac; /* s [GeV^2] and ds per unit node */
+        if (at_threshold) {
+            const double x = 0.5 * (1.0 + node);
+            s = a + (b - a) * x * x;
+            jac = 0.5 * 2.0 * (b - a) * x;
+        } else {
+            s = 0.5 * (a + b) + 0.5 * (b - a) * node;
+            jac = 0.5 * (b - a);
+        }
+        const double r = weight * jac * nuee_density(p, s);
+        sum_w += r;
+        sum_v += r / (m2 - s);
+    }
+    *w = sum_w;
+    *v = sum_v;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void nr_zd_nuee_table_init(const nr_zd_params *p, nr_zd_nuee_table *t)
+{
+    t->p = *p;
+    t->n_edges = 0;
+    if (!fraction_channel_open(p))
+        return;
+    const double lo = 4.0 * NR_M_ELECTRON * NR_M_ELECTRON, hi = p->m_n * p->m_n, pole = p->m_zd * p->m_zd;
+    int n = 0;
+    t->edge[n++] = lo;
+    t->edge[n++] = hi;
+    for (double s = 4.0 * lo; s < hi && n < NR_ZD_NUEE_MAX_EDGES; s *= 4.0)
+        t->edge[n++] = s;
+    for (double d = 4.0 * (pole - hi); pole - d > lo && d < pole - lo && n < NR_ZD_NUEE_MAX_EDGES; d *= 4.0)
+        t->edge[n++] = pole - d;
+    /* at most 2 + 21 + 27 edges for m_N < 1e3 GeV and m_ZD^2 - m_N^2 above the rounding of m_ZD^2; a pole on the
+     * range's end (m_ZD^2 = m_N^2 in double) fills the array: no table (NaN fractions), as the density is infinite */
+    if (n == NR_ZD_NUEE_MAX_EDGES)
+        return;
+    qsort(t->edge, (size_t)n, sizeof t->edge[0], cmp_double);
+    t->n_edges = n;
+    t->w[0] = t->v[0] = 0.0;
+    for (int j = 0; j + 1 < n; j++) {
+        double w, v;
+        nuee_moments(p, t->edge[j], t->edge[j + 1], j == 0, &w, &v);
+        t->w[j + 1] = t->w[j] + w;
+        t->v[j + 1] = t->v[j] + v;
+    }
+}
+
+/* W(s) and V(s) (the comment above) at lo <= s <= m_N^2 */
+static void nuee_cumulative(const nr_zd_nuee_table *t, double s, double *w, double *v)
+{
+    int j = 0;
+    while (j + 2 < t->n_edges && s > t->edge[j + 1])
+        j++;
+    double dw = 0.0, dv = 0.0;
+    if (s > t->edge[j])
+        nuee_moments(&t->p, t->edge[j], s, j == 0, &dw, &dv);
+    *w = t->w[j] + dw;
+    *v = t->v[j] + dv;
+}
+
+double nr_zd_nuee_table_fraction(const nr_zd_nuee_table *t, double e_n, double e_cut)
+{
+    const nr_zd_params *p = &t->p;
+    if (!fraction_channel_open(p) || !isfinite(e_n) || !isfinite(e_cut))
+        return 0.0;
+    if (e_cut <= 0.0)
+        return 1.0;
+    if (e_cut >= e_n)
+        return 0.0;
+    if (t->n_edges < 2)
+        return NAN;
+    const double m = p->m_n, m2 = m * m, lo = t->edge[0], hi = t->edge[t->n_edges - 1];
+    const double total = t->w[t->n_edges - 1];
+    if (!(total > 0.0))
+        return isfinite(total) ? 0.0 : NAN;
+    const double gamma = e_n > m ? e_n / m : 1.0, beta_gamma = e_n > m ? sqrt(e_n * e_n - m2) / m : 0.0;
+    /* s_a: gamma E* + beta gamma p* = e_cut (c = 0 below); s_b: gamma E* - beta gamma p* = e_cut (c = 1 above) */
+    const double s_a =
+        gamma - beta_gamma > 0.0 ? (2.0 * m * e_cut - m2 * (gamma + beta_gamma)) / (gamma - beta_gamma) : lo;
+    const double s_b = (2.0 * m * e_cut - m2 * (gamma - beta_gamma)) / (gamma + beta_gamma);
+    const double a = fmin(fmax(s_a, lo), hi), b = fmin(fmax(s_b, lo), hi);
+    double w_a = 0.0, v_a = 0.0, w_b = 0.0, v_b = 0.0;
+    if (a > lo)
+        nuee_cumulative(t, a, &w_a, &v_a);
+    if (b > lo)
+        nuee_cumulative(t, b, &w_b, &v_b);
+    double part = total - w_b;
+    if (b > a && beta_gamma > 0.0) {
+        const double beta = beta_gamma / gamma;
+        part += (gamma * m2 - m * e_cut) / beta_gamma * (v_b - v_a) + (beta - 1.0) / (2.0 * beta) * (w_b - w_a);
+    }
+    const double f = part / total;
+    return f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);
+}
+
 double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_cut)
 {
     if (!fraction_channel_open(p) || !isfinite(e_n) || !isfinite(e_cut) || e_cut <= 0.0 || e_cut >= e_n)
-        return nr_zd_n_nu_ee_fraction_above_given(p, e_n, e_cut, 0.0); /* the early answers: no integral */
-    return nr_zd_n_nu_ee_fraction_above_given(p, e_n, e_cut, nr_zd_n_nu_ee_density_total(p));
+        return adaptive_fraction_given(p, e_n, e_cut, 0.0); /* the early answers: no integral */
+    return adaptive_fraction_given(p, e_n, e_cut, adaptive_density_total(p));
 }

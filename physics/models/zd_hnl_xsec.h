@@ -108,15 +108,26 @@ double nr_zd_width_n_nu_nunu(const nr_zd_params *p);
 /* Fraction of N -> nu e+ e- decays (through the off-shell Z_D, m_N < m_ZD) of an unpolarised N of lab energy e_n
  * [GeV] whose e+e- energy exceeds e_cut [GeV]: at fixed m_ee^2 = s the pair is one body of mass sqrt(s), isotropic
  * in the N rest frame, so its lab energy is uniform on gamma (E* -+ beta p*); weighted with dGamma/ds of the
- * virtuality integral. 0 if the channel is closed. */
+ * virtuality integral. 0 if the channel is closed. By adaptive quadrature (GSL qag, relative tolerance 1e-8): the
+ * reference for nr_zd_nuee_table_fraction below, which zd_hnl uses. */
 double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_cut);
 
-/* The same for many energies at one (m_N, m_ZD): the uncut virtuality integral, which depends on neither e_n nor
- * e_cut, done once. nr_zd_n_nu_ee_density_total(p) is that integral (arbitrary units; NaN if p is not a case the
- * fraction computes, 0 if it vanishes); nr_zd_n_nu_ee_fraction_above_given(p, e_n, e_cut, total) equals
- * nr_zd_n_nu_ee_fraction_above(p, e_n, e_cut) to the last bit. */
-double nr_zd_n_nu_ee_density_total(const nr_zd_params *p);
-double nr_zd_n_nu_ee_fraction_above_given(const nr_zd_params *p, double e_n, double e_cut, double total);
+/* The fraction for many energies at one (m_N, m_ZD) by fixed-order quadrature (zd_hnl's fraction table): the cut
+ * integral is linear in two cumulative integrals of the uncut density, tabulated once per mass on pieces that make
+ * a 16-point Gauss-Legendre sum converge (zd_hnl_xsec.c). nr_zd_nuee_table_fraction(t, e_n, e_cut) agrees with the
+ * adaptive nr_zd_n_nu_ee_fraction_above(p, e_n, e_cut) (the reference, relative tolerance 1e-8) to the accuracy
+ * tests/test_zd_hnl_xsec.c checks; the same early answers (1 for e_cut <= 0, 0 for e_cut >= e_n or a closed
+ * channel); NaN if the table could not be built. */
+#define NR_ZD_NUEE_MAX_EDGES 64
+typedef struct {
+    nr_zd_params p;                      /* m_N, m_ZD (the couplings do not enter the fraction)               */
+    int n_edges;                         /* 0: closed channel or no table                                     */
+    double edge[NR_ZD_NUEE_MAX_EDGES];   /* piece edges in m_ee^2 [GeV^2], from 4 m_e^2 to m_N^2              */
+    double w[NR_ZD_NUEE_MAX_EDGES];      /* int_{4 m_e^2}^{edge} rho dm_ee^2 (rho: the density, arbitrary units) */
+    double v[NR_ZD_NUEE_MAX_EDGES];      /* int_{4 m_e^2}^{edge} rho / (m_N^2 - m_ee^2) dm_ee^2                  */
+} nr_zd_nuee_table;
+void nr_zd_nuee_table_init(const nr_zd_params *p, nr_zd_nuee_table *t);
+double nr_zd_nuee_table_fraction(const nr_zd_nuee_table *t, double e_n, double e_cut);
 
 /* Total width of N [GeV]: N -> nu Z_D if open, else the three-body channels above. SM weak decays through the
  * mixing (W, Z exchange) are not included (001 does not include them either). */
@@ -125,5 +136,17 @@ double nr_zd_width_n_total(const nr_zd_params *p);
 /* nr_zd_width_n_total(p) and nr_zd_width_n_nu_ee(p) [GeV] at once, the N -> nu e e virtuality integral done once (it
  * enters the total twice, through nu e e and nu nu nubar): the same values to the last bit. */
 void nr_zd_width_n_total_ee(const nr_zd_params *p, double *total, double *ee);
+
+/* The N widths' coupling-free part at one (m_N, m_ZD, g_D, eps): below m_ZD every N width is g^2 (g = g_D U
+ * sqrt(1 - U^2)) times a virtuality integral at g = 1, plus the U^4 g^2 nu nu nubar term (zd_hnl_xsec.c has the
+ * derivation), so a scan over U^2 needs the integrals once. ee_unit, mumu_unit [GeV]: N -> nu e e and N -> nu mu mu
+ * at g = 1 (0 for m_N >= m_ZD; NaN if an integral failed). nr_zd_n_widths_at gives nr_zd_width_n_total_ee at the
+ * same point with U^2 = u2, to the last bit (nr_zd_width_n_total_ee and the single widths are computed this way). */
+typedef struct {
+    nr_zd_params base; /* the point with u2 = 0 */
+    double ee_unit, mumu_unit;
+} nr_zd_n_widths;
+void nr_zd_n_widths_init(const nr_zd_params *p, nr_zd_n_widths *w);
+void nr_zd_n_widths_at(const nr_zd_n_widths *w, double u2, double *total, double *ee);
 
 #endif

@@ -428,11 +428,11 @@ typedef struct {
 
 static int t_node_cache_init(t_node_cache *c, size_t n_bins)
 {
-    const size_t cells = n_bins * N_UPSCATTER_TARGETS;
+    const size_t cells = n_bins * N_UPSCATTER_TARGETS, n_alloc = cells ? cells : 1; /* malloc(0) may be NULL */
     c->n_bins = n_bins;
-    c->n = malloc(cells * sizeof *c->n);
-    c->abs_t = malloc(cells * N_T_NODES * sizeof *c->abs_t);
-    c->w = malloc(cells * N_T_NODES * sizeof *c->w);
+    c->n = malloc(n_alloc * sizeof *c->n);
+    c->abs_t = malloc(n_alloc * N_T_NODES * sizeof *c->abs_t);
+    c->w = malloc(n_alloc * N_T_NODES * sizeof *c->w);
     if (!c->n || !c->abs_t || !c->w)
         return -1;
     for (size_t i = 0; i < cells; i++)

@@ -820,6 +820,7 @@ void nr_llp_bands_free(nr_llp_bands *b)
 
 double nr_llp_bands_top_angle(const nr_llp_bands *b)
 {
+    if (!b || b->n_bands < 1) return 0.0; /* no band (a failed init): no direction kept */
     return atan(sqrt(b->tan2_top[b->n_bands - 1]));
 }
 

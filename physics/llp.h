@@ -205,7 +205,7 @@ typedef struct {
  * more than NR_LLP_BANDS_MAX bands; NR_ENOMEM). */
 nr_status nr_llp_bands_init(nr_llp_bands *b, double mass_gev, int n_volumes, const nr_decay_volume *v, nr_error *err);
 void nr_llp_bands_free(nr_llp_bands *b);
-/* The upper edge [rad] of the highest band: no direction above it is kept. */
+/* The upper edge [rad] of the highest band: no direction above it is kept (0 without a band: a failed init). */
 double nr_llp_bands_top_angle(const nr_llp_bands *b);
 /* The momentum column (n_bands weights [pb]) a direction with p^2 [GeV^2] lands in (nr_llp_spectrum_fill_same_p's
  * momentum cell). */

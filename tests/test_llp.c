@@ -336,8 +336,13 @@ static void test_bands(void)
     nr_error err;
     CHECK(nr_llp_spectrum_init(&a, 0.1, &err) == NR_OK && nr_llp_bands_init(&bands, 0.1, 2, v, &err) == NR_OK,
           "init: %s", err.message);
-    CHECK(nr_llp_bands_init(&(nr_llp_bands){0}, 0.1, 1, &(nr_decay_volume){1.0, 1.0, 100.0}, &err) == NR_EINPUT,
+    nr_llp_bands failed;
+    CHECK(nr_llp_bands_init(&failed, 0.1, 1, &(nr_decay_volume){1.0, 1.0, 100.0}, &err) == NR_EINPUT,
           "rows beyond 90 degrees");
+    /* bands without a band (a failed init) keep no direction: no read before tan2_top[0] (UBSan's bounds check) */
+    CHECK(failed.n_bands == 0 && nr_llp_bands_top_angle(&failed) == 0.0, "no band: top angle %g",
+          nr_llp_bands_top_angle(&failed));
+    nr_llp_bands_free(&failed);
     if (!a.w_pb || !bands.w_pb)
         return;
     /* two cones: rows with both fractions 1, each edge row, and (the wider cone's) the rows between */

@@ -428,11 +428,11 @@ typedef struct {
 
 static int t_node_cache_init(t_node_cache *c, size_t n_bins)
 {
-    const size_t cells = n_bins * N_UPSCATTER_TARGETS;
+    const size_t cells = n_bins * N_UPSCATTER_TARGETS, n_alloc = cells ? cells : 1; /* malloc(0) may be NULL */
     c->n_bins = n_bins;
-    c->n = malloc(cells * sizeof *c->n);
-    c->abs_t = malloc(cells * N_T_NODES * sizeof *c->abs_t);
-    c->w = malloc(cells * N_T_NODES * sizeof *c->w);
+    c->n = malloc(n_alloc * sizeof *c->n);
+    c->abs_t = malloc(n_alloc * N_T_NODES * sizeof *c->abs_t);
+    c->w = malloc(n_alloc * N_T_NODES * sizeof *c->w);
     if (!c->n || !c->abs_t || !c->w)
         return -1;
     for (size_t i = 0; i < cells; i++)
@@ -1064,9 +1064,10 @@ static void decay_into_pairs(const nr_llp_spectrum *zd, double m_n, const daught
 }
 
 /* The Z_D cells build_primary reads (issue 11): when volume_rows, those nr_llp_accept counts for the volume v (lower
- * edge below its cone, llp.c; the Z_D decaying in the volume, ee_primary) and, when pairs (m_ZD > 2 m_N, daughters of mass m_n), those from which Z_D -> N Nbar fills an N into
- * the cone (decay_into_pairs, fill_two_body_at): per momentum column the highest such angle cell, so a column's cells
- * are all exact up to there. Which cells fill an N into the cone is decided by the same tests on the same numbers
+ * edge below its cone, llp.c; the Z_D decaying in the volume, ee_primary) and, when pairs (m_ZD > 2 m_N and the N
+ * wanted, daughters of mass m_n), those from which Z_D -> N Nbar fills an N into the cone with |p|^2 >= cone->p2_min
+ * (decay_into_pairs, fill_two_body_at): per momentum column the highest such angle cell, so a column's cells are all
+ * exact up to there. Which cells fill an N into the cone is decided by the same tests on the same numbers
  * as decay_into_pairs (two_body_reaches_cone: the 16 x 8 sampled directions of each cell's Z_D), so a cell above a
  * column's top adds nothing to the N spectrum, whatever it holds; before (main at 329b776) the bound was
  * parent_misses_cone alone (every cell whose Z_D could in principle send an N into the cone), and Fig. 4 (FASERnu2,
@@ -1352,17 +1353,17 @@ static nr_status accept_n_in(const daughter_cells *n, const nr_decay_volume *v, 
     return n->bands ? nr_llp_bands_accept(n->bands, k, acc, err) : nr_llp_accept(n->all, v, acc, err);
 }
 
-/* What of an N spectrum reaches the decay volume (when volume) and the neutrino target (when target:
- * target_cylinder), and N e -> N e inside the cuts for each N reaching the target. With bands, they were made for
- * the volume (0) and the target (1). */
+/* What of an N spectrum reaches the decay volume (when to_volume) and the neutrino target (when to_target:
+ * target_cylinder), and N e -> N e inside the cuts for each N reaching the target; either, both or neither. With
+ * bands, they were made for the volume (0) and the target (1). */
 static nr_status accept_n_beam(const daughter_cells *n, const zd_state *st, const nr_experiment *e,
-                               const nr_param_value *p, int volume, int target_too, n_beam *b, nr_error *err)
+                               const nr_param_value *p, int to_volume, int to_target, n_beam *b, nr_error *err)
 {
-    nr_status s = volume ? accept_n_in(n, &st->volume, 0, &b->volume, err) : NR_OK;
+    nr_status s = to_volume ? accept_n_in(n, &st->volume, 0, &b->volume, err) : NR_OK;
     if (s != NR_OK)
         return s;
-    b->have_volume = volume;
-    if (!target_too)
+    b->have_volume = to_volume;
+    if (!to_target)
         return NR_OK;
     const nr_decay_volume target = target_cylinder(st, e);
     if ((s = accept_n_in(n, &target, 1, &b->target, err)) != NR_OK)

@@ -362,6 +362,22 @@ static int fraction_channel_open(const nr_zd_params *p)
     return p && p->m_n > 2.0 * NR_M_ELECTRON && p->m_n < p->m_zd;
 }
 
+/* The fraction answered without an integral: 0 for a closed channel, a non-finite input or e_cut >= e_n, 1 for
+ * e_cut <= 0 (into *f, returning 1); 0 when the integrals are needed. Shared by the adaptive and the table routes,
+ * so that they give the same early answers. */
+static int fraction_early_answer(const nr_zd_params *p, double e_n, double e_cut, double *f)
+{
+    if (!fraction_channel_open(p) || !isfinite(e_n) || !isfinite(e_cut))
+        *f = 0.0;
+    else if (e_cut <= 0.0)
+        *f = 1.0;
+    else if (e_cut >= e_n)
+        *f = 0.0;
+    else
+        return 0;
+    return 1;
+}
+
 #define FRACTION_INTERVALS 200 /* qag workspace and subdivision limit */
 
 /* the uncut virtuality integral by adaptive quadrature (NaN for a closed channel) */
@@ -381,15 +397,9 @@ static double adaptive_density_total(const nr_zd_params *p)
     return total;
 }
 
-/* the cut integral by adaptive quadrature, over the uncut one `total` */
+/* the cut integral by adaptive quadrature, over the uncut one `total` (after fraction_early_answer) */
 static double adaptive_fraction_given(const nr_zd_params *p, double e_n, double e_cut, double total)
 {
-    if (!fraction_channel_open(p) || !isfinite(e_n) || !isfinite(e_cut))
-        return 0.0;
-    if (e_cut <= 0.0)
-        return 1.0;
-    if (e_cut >= e_n)
-        return 0.0;
     if (isnan(total))
         return NAN;
     const double gamma = e_n > p->m_n ? e_n / p->m_n : 1.0;
@@ -539,12 +549,9 @@ static void nuee_cumulative(const nr_zd_nuee_table *t, double s, double *w, doub
 double nr_zd_nuee_table_fraction(const nr_zd_nuee_table *t, double e_n, double e_cut)
 {
     const nr_zd_params *p = &t->p;
-    if (!fraction_channel_open(p) || !isfinite(e_n) || !isfinite(e_cut))
-        return 0.0;
-    if (e_cut <= 0.0)
-        return 1.0;
-    if (e_cut >= e_n)
-        return 0.0;
+    double early;
+    if (fraction_early_answer(p, e_n, e_cut, &early))
+        return early;
     if (t->n_edges < 2)
         return NAN;
     const double m = p->m_n, m2 = m * m, lo = t->edge[0], hi = t->edge[t->n_edges - 1];
@@ -573,7 +580,8 @@ double nr_zd_nuee_table_fraction(const nr_zd_nuee_table *t, double e_n, double e
 
 double nr_zd_n_nu_ee_fraction_above(const nr_zd_params *p, double e_n, double e_cut)
 {
-    if (!fraction_channel_open(p) || !isfinite(e_n) || !isfinite(e_cut) || e_cut <= 0.0 || e_cut >= e_n)
-        return adaptive_fraction_given(p, e_n, e_cut, 0.0); /* the early answers: no integral */
+    double early;
+    if (fraction_early_answer(p, e_n, e_cut, &early))
+        return early;
     return adaptive_fraction_given(p, e_n, e_cut, adaptive_density_total(p));
 }

@@ -310,11 +310,18 @@ static void direct_ctx_init(direct_ctx *c, const nr_nuphilic_rest_spectra *sp, d
         c->cumulative[i + 1] = c->cumulative[i] + sp->prob_nu[i];
 }
 
+/* u = E / (e_nu_max / NR_NUPHILIC_N_NU_BINS), dimensionless: the rest-frame neutrino energy E = x m_M / 2 [GeV]
+ * counted in the spectrum's E bins (0 at E = 0, NR_NUPHILIC_N_NU_BINS at the end point e_nu_max) */
+static double direct_u(double x, const direct_ctx *c)
+{
+    return 0.5 * x * c->m_meson / c->sp->e_nu_max * NR_NUPHILIC_N_NU_BINS;
+}
+
 /* CDF of x = 2 E/m_M for the direct neutrino: piecewise linear over the uniform E bins */
 static double direct_x_cdf(double x, const void *p)
 {
     const direct_ctx *c = p;
-    double u = 0.5 * x * c->m_meson / c->sp->e_nu_max * NR_NUPHILIC_N_NU_BINS;
+    double u = direct_u(x, c);
     if (u <= 0)
         return 0;
     if (u >= NR_NUPHILIC_N_NU_BINS)
@@ -337,7 +344,7 @@ static void direct_transfer(const nr_flux *flux, double m_lo, double m_hi, const
         for (size_t i = 0; i < n; i++) {
             /* direct_x_cdf's end-point test (u >= NR_NUPHILIC_N_NU_BINS) at the bin's lower edge: the CDF is 1 there
              * and, u growing with the edge, at every further edge */
-            if (0.5 * x * c->m_meson / c->sp->e_nu_max * NR_NUPHILIC_N_NU_BINS >= NR_NUPHILIC_N_NU_BINS)
+            if (direct_u(x, c) >= NR_NUPHILIC_N_NU_BINS)
                 break;
             x = flux->e_hi[i] / e;
             double next = direct_x_cdf(x, c);

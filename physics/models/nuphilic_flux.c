@@ -396,6 +396,19 @@ static void zp_meson_bin_init(const nr_flux *flux, double m_lo, double m_hi, dou
     }
 }
 
+/* Writes flux bin i of both polarisations' transfers and widens [*first, *end), the bins with a nonzero entry of
+ * either, to hold it if it is nonzero (*end == 0: none yet). */
+static void zp_write(double *prob_long, double *prob_trans, size_t i, double l, double t, size_t *first, size_t *end)
+{
+    prob_long[i] = l;
+    prob_trans[i] = t;
+    if (l != 0 || t != 0) {
+        if (*end == 0)
+            *first = i;
+        *end = i + 1;
+    }
+}
+
 /* nr_nuphilic_transfer of the Z' -> nu CDF (nr_nuphilic_zp_nu_cdf) for both polarisations at once: the
  * meson-energy average G(edge) = sum_g w_g F(c_g), c_g = (2 es_g - E_Z') / p_Z' = cos theta* of a neutrino at the
  * flux edge seen from meson energy E_g, at every edge; bin i gets G(edge i+1) - G(edge i). F is the cubic
@@ -409,16 +422,6 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
 {
     /* [*first, *end): the bins with a nonzero entry of either polarisation (0, 0 if none) */
     *first = *end = 0;
-#define ZP_WRITE(i, l, t)                                                                                              \
-    do {                                                                                                               \
-        prob_long[i] = (l);                                                                                            \
-        prob_trans[i] = (t);                                                                                           \
-        if (prob_long[i] != 0 || prob_trans[i] != 0) {                                                                 \
-            if (*end == 0)                                                                                             \
-                *first = (i);                                                                                          \
-            *end = (i) + 1;                                                                                            \
-        }                                                                                                              \
-    } while (0)
     size_t n = flux->n_bins;
     double p = sqrt(fmax(e_zp * e_zp - m_zp * m_zp, 0));
     double lo = 0.5 * (e_zp - p), hi = 0.5 * (e_zp + p);
@@ -429,7 +432,7 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
             gl = gt = 0;
         } else if (b->es_min[i] >= hi) { /* every node above: this and every further edge at G = M0 */
             if (i > 0)
-                ZP_WRITE(i - 1, b->m0 - prev_l, b->m0 - prev_t);
+                zp_write(prob_long, prob_trans, i - 1, b->m0 - prev_l, b->m0 - prev_t, first, end);
             for (; i < n; i++)
                 prob_long[i] = prob_trans[i] = 0;
             return;
@@ -458,11 +461,10 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
             }
         }
         if (i > 0)
-            ZP_WRITE(i - 1, gl - prev_l, gt - prev_t);
+            zp_write(prob_long, prob_trans, i - 1, gl - prev_l, gt - prev_t, first, end);
         prev_l = gl;
         prev_t = gt;
     }
-#undef ZP_WRITE
 }
 
 void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p)

@@ -10,9 +10,25 @@ nr_chi2_options nr_chi2_options_paper002(void)
     return (nr_chi2_options){.normalisation_sigma = 0.1, .gauss_threshold = 20.0};
 }
 
-/* First and second derivatives in a of the bin terms' sum at pull a (the Newton steps of nr_chi2_pull need no
- * more: the sum itself, with a log per Poisson bin, is evaluated once at the converged pull by bins_at). The
- * expressions are bins_at's, term for term, so the iterates and the result are the same bit for bit (issue 11). */
+/* The sum of the bin terms at pull a (paper 002 sec. IV: Gaussian above the threshold, Poisson log-likelihood ratio
+ * below), dimensionless: evaluated once, at the pull nr_chi2_pull settles on. */
+static double bins_sum(const double *d, const double *p, size_t n, double threshold, double a)
+{
+    double s = 0, f = 1 + a;
+    for (size_t i = 0; i < n; i++) {
+        double pi = f * p[i];
+        if (d[i] > threshold)
+            s += (pi - d[i]) * (pi - d[i]) / d[i];
+        else if (d[i] > 0)
+            s += pi > 0 ? 2 * (pi - d[i] + d[i] * log(d[i] / pi)) : INFINITY;
+        else
+            s += 2 * pi;
+    }
+    return s;
+}
+
+/* First and second derivatives in a of bins_sum (the Newton steps of nr_chi2_pull need no more: the sum itself,
+ * with a log per Poisson bin, is evaluated once at the converged pull; issue 11). */
 static void bins_slope(const double *d, const double *p, size_t n, double threshold, double a, double *d1, double *d2)
 {
     double g = 0, h = 0, f = 1 + a;
@@ -32,31 +48,6 @@ static void bins_slope(const double *d, const double *p, size_t n, double thresh
     *d2 = h;
 }
 
-/* sum of bin terms at pull a (paper 002 sec. IV: Gaussian above the threshold, Poisson log-likelihood ratio
- * below), with first and second derivatives in a */
-static double bins_at(const double *d, const double *p, size_t n, double threshold, double a, double *d1, double *d2)
-{
-    double s = 0, g = 0, h = 0, f = 1 + a;
-    for (size_t i = 0; i < n; i++) {
-        double pi = f * p[i];
-        if (d[i] > threshold) {
-            s += (pi - d[i]) * (pi - d[i]) / d[i];
-            g += 2 * p[i] * (pi - d[i]) / d[i];
-            h += 2 * p[i] * p[i] / d[i];
-        } else if (d[i] > 0) {
-            s += pi > 0 ? 2 * (pi - d[i] + d[i] * log(d[i] / pi)) : INFINITY;
-            g += 2 * (p[i] - d[i] / f);
-            h += 2 * d[i] / (f * f);
-        } else {
-            s += 2 * pi;
-            g += 2 * p[i];
-        }
-    }
-    *d1 = g;
-    *d2 = h;
-    return s;
-}
-
 nr_status nr_chi2_pull(const double *data, const double *pred, size_t n, const nr_chi2_options *opt, double *chi2,
                        double *a_best, nr_error *err)
 {
@@ -66,7 +57,7 @@ nr_status nr_chi2_pull(const double *data, const double *pred, size_t n, const n
                            "and >= 0", i, data[i], pred[i]);
     double sigma = opt->normalisation_sigma, thr = opt->gauss_threshold, g, h;
     if (!(sigma > 0)) {
-        *chi2 = bins_at(data, pred, n, thr, 0, &g, &h);
+        *chi2 = bins_sum(data, pred, n, thr, 0);
         if (a_best)
             *a_best = 0;
         return NR_OK;
@@ -81,7 +72,7 @@ nr_status nr_chi2_pull(const double *data, const double *pred, size_t n, const n
             next = 0.5 * (a - 1);
         if (fabs(next - a) < 1e-13 * (1 + fabs(a))) {
             a = next;
-            double s = bins_at(data, pred, n, thr, a, &g, &h) + a * a / (sigma * sigma);
+            double s = bins_sum(data, pred, n, thr, a) + a * a / (sigma * sigma);
             *chi2 = s;
             if (a_best)
                 *a_best = a;

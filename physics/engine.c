@@ -173,9 +173,9 @@ nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
         pthread_mutex_init(&e->derived[i].build_lock, NULL);
         atomic_init(&e->derived[i].table, NULL);
     }
-    while (nr_pdf_known_sets[e->n_pdf] && e->n_pdf < MAX_PDF_SETS)
+    while (e->n_pdf < MAX_PDF_SETS && nr_pdf_known_sets[e->n_pdf])
         e->n_pdf++;
-    while (nr_materials[e->n_helm] && e->n_helm < MAX_MATERIALS)
+    while (e->n_helm < MAX_MATERIALS && nr_materials[e->n_helm])
         e->n_helm++;
     if (strlen(data_dir) + 1 > sizeof e->data_dir - 128) {
         nr_engine_free(e);
@@ -203,18 +203,21 @@ nr_status nr_engine_init(const char *data_dir, nr_engine **out, nr_error *err)
     return NR_OK;
 }
 
+/* 1 once the caller asked the warm-up to stop (stop may be NULL: never). */
+static int stop_asked(const atomic_int *stop) { return stop && atomic_load(stop); }
+
 nr_status nr_engine_load_all(const nr_engine *ce, const atomic_int *stop, nr_error *err)
 {
     nr_engine *e = (nr_engine *)ce;
     nr_status st = NR_OK;
-    for (int i = 0; i < e->n_pdf && st == NR_OK && !(stop && atomic_load(stop)); i++)
+    for (int i = 0; i < e->n_pdf && st == NR_OK && !stop_asked(stop); i++)
         st = slot_load(e, &e->pdf_slot[i], load_pdf, i, 0, err);
-    if (st == NR_OK && !(stop && atomic_load(stop)))
+    if (st == NR_OK && !stop_asked(stop))
         st = slot_load(e, &e->darkcast_slot, load_darkcast, 0, 0, err);
     for (int i = 0; i < N_MESON_ENERGIES && st == NR_OK; i++)
-        for (int j = 0; j < N_MESON_SPECIES && st == NR_OK && !(stop && atomic_load(stop)); j++)
+        for (int j = 0; j < N_MESON_SPECIES && st == NR_OK && !stop_asked(stop); j++)
             st = slot_load(e, &e->meson_slot[i][j], load_mesons, i, j, err);
-    for (int i = 0; i < e->n_helm && st == NR_OK && !(stop && atomic_load(stop)); i++)
+    for (int i = 0; i < e->n_helm && st == NR_OK && !stop_asked(stop); i++)
         st = slot_load(e, &e->helm_slot[i], load_helm, i, 0, err);
     return st;
 }
@@ -363,7 +366,7 @@ nr_status nr_engine_cc_table(const nr_engine *ce, const char *pdf_name, const nr
 nr_status nr_engine_warm_cc_tables(const nr_engine *e, const atomic_int *stop, nr_error *err)
 {
     nr_status first = NR_OK;
-    for (int i = 0; i < e->n_pdf && !(stop && atomic_load(stop)); i++) {
+    for (int i = 0; i < e->n_pdf && !stop_asked(stop); i++) {
         const nr_cc_table *table = NULL;
         nr_error local;
         nr_error_clear(&local);

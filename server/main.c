@@ -95,7 +95,7 @@ typedef struct {
     atomic_int stop; /* set at shutdown: no further set is started */
 } warm_up;
 
-/* Reads every data set the engine reads on first use (PDF sets, DarkCast, meson and Helm tables: some 40 ms), then
+/* Reads every data set the engine reads on first use (PDF sets, DarkCast, meson and Helm tables: 30-40 ms CPU), then
  * builds every PDF set's cross-section table (about 1 s each, the default set first) in the background, so the
  * first user request pays for neither; a request that arrives earlier reads or builds what it needs itself, or
  * waits for that one data set or table (engine.h). The files were checked against the manifest before start-up. */

@@ -34,4 +34,13 @@ static inline int nr_test_make_broken_data_dir(const char *dir, const char *abs_
     return system(cmd);
 }
 
+/* Removes the folder dir made by nr_test_make_broken_data_dir (says so if it cannot). */
+static inline void nr_test_remove_broken_data_dir(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("could not remove %s\n", dir);
+}
+
 #endif

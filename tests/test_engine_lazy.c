@@ -133,9 +133,6 @@ int main(void)
               "nr_engine_load_all fails on the broken folder: %s: %s", err.where, err.message);
         nr_engine_free(broken);
     }
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        printf("could not remove %s\n", dir);
+    nr_test_remove_broken_data_dir(dir);
     return nr_test_summary();
 }

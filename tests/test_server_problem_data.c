@@ -15,7 +15,7 @@
 
 int main(void)
 {
-    char abs_data[1024], dir[256], cmd[512];
+    char abs_data[1024], dir[256];
     nr_test_absolute_data_dir(abs_data, sizeof abs_data);
     snprintf(dir, sizeof dir, "/tmp/nr_test_problem_data_%ld", (long)getpid());
     CHECK(nr_test_make_broken_data_dir(dir, abs_data) == 0, "made the broken data folder %s", dir);
@@ -48,8 +48,6 @@ int main(void)
     const char *first = strstr(p.detail, "/data/f.txt");
     CHECK(p.status == 500 && first && !strstr(first + 1, "/data/f.txt"), "the file named once: %s", p.detail);
 
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        printf("could not remove %s\n", dir);
+    nr_test_remove_broken_data_dir(dir);
     return nr_test_summary();
 }

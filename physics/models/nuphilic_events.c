@@ -46,17 +46,18 @@ nr_status nr_nuphilic_detector_init(const nr_flux *flux, const nr_cc_table *cc, 
         for (int g = 0; g < 8; g++) {
             double e = 0.5 * (lo + hi) + 0.5 * (hi - lo) * nr_nuphilic_gl8_x[g], w = nr_nuphilic_gl8_w[g] * e;
             wsum += w;
-            /* the Gaussian CDF at each bin edge once (a bin's lower edge is the previous bin's upper edge) */
-            double cdf_hi[NR_NUPHILIC_MAX_BINS];
+            /* the Gaussian CDF at each bin edge once (a bin's lower edge is the previous bin's upper edge); sig [GeV]
+             * the resolution's width at true energy e */
+            double cdf_hi[NR_NUPHILIC_MAX_BINS], sig = resolution * e;
             if (resolution > 0)
                 for (size_t r = 0; r < n; r++)
-                    cdf_hi[r] = gsl_cdf_ugaussian_P((flux->e_hi[r] - e) / (resolution * e));
+                    cdf_hi[r] = gsl_cdf_ugaussian_P((flux->e_hi[r] - e) / sig);
             for (size_t r = 0; r < n; r++) {
                 double frac;
                 if (resolution > 0) {
-                    double sig = resolution * e;
-                    double cdf_lo = r > 0 && flux->e_lo[r] == flux->e_hi[r - 1] ? cdf_hi[r - 1]
-                                                                               : gsl_cdf_ugaussian_P((flux->e_lo[r] - e) / sig);
+                    double cdf_lo = r > 0 && flux->e_lo[r] == flux->e_hi[r - 1]
+                                        ? cdf_hi[r - 1]
+                                        : gsl_cdf_ugaussian_P((flux->e_lo[r] - e) / sig);
                     frac = cdf_hi[r] - cdf_lo;
                 } else {
                     frac = e >= flux->e_lo[r] && e < flux->e_hi[r];

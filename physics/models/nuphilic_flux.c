@@ -310,11 +310,18 @@ static void direct_ctx_init(direct_ctx *c, const nr_nuphilic_rest_spectra *sp, d
         c->cumulative[i + 1] = c->cumulative[i] + sp->prob_nu[i];
 }
 
+/* u = E / (e_nu_max / NR_NUPHILIC_N_NU_BINS), dimensionless: the rest-frame neutrino energy E = x m_M / 2 [GeV]
+ * counted in the spectrum's E bins (0 at E = 0, NR_NUPHILIC_N_NU_BINS at the end point e_nu_max) */
+static double direct_u(double x, const direct_ctx *c)
+{
+    return 0.5 * x * c->m_meson / c->sp->e_nu_max * NR_NUPHILIC_N_NU_BINS;
+}
+
 /* CDF of x = 2 E/m_M for the direct neutrino: piecewise linear over the uniform E bins */
 static double direct_x_cdf(double x, const void *p)
 {
     const direct_ctx *c = p;
-    double u = 0.5 * x * c->m_meson / c->sp->e_nu_max * NR_NUPHILIC_N_NU_BINS;
+    double u = direct_u(x, c);
     if (u <= 0)
         return 0;
     if (u >= NR_NUPHILIC_N_NU_BINS)
@@ -337,7 +344,7 @@ static void direct_transfer(const nr_flux *flux, double m_lo, double m_hi, const
         for (size_t i = 0; i < n; i++) {
             /* direct_x_cdf's end-point test (u >= NR_NUPHILIC_N_NU_BINS) at the bin's lower edge: the CDF is 1 there
              * and, u growing with the edge, at every further edge */
-            if (0.5 * x * c->m_meson / c->sp->e_nu_max * NR_NUPHILIC_N_NU_BINS >= NR_NUPHILIC_N_NU_BINS)
+            if (direct_u(x, c) >= NR_NUPHILIC_N_NU_BINS)
                 break;
             x = flux->e_hi[i] / e;
             double next = direct_x_cdf(x, c);
@@ -389,6 +396,19 @@ static void zp_meson_bin_init(const nr_flux *flux, double m_lo, double m_hi, dou
     }
 }
 
+/* Writes flux bin i of both polarisations' transfers and widens [*first, *end), the bins with a nonzero entry of
+ * either, to hold it if it is nonzero (*end == 0: none yet). */
+static void zp_write(double *prob_long, double *prob_trans, size_t i, double l, double t, size_t *first, size_t *end)
+{
+    prob_long[i] = l;
+    prob_trans[i] = t;
+    if (l != 0 || t != 0) {
+        if (*end == 0)
+            *first = i;
+        *end = i + 1;
+    }
+}
+
 /* nr_nuphilic_transfer of the Z' -> nu CDF (nr_nuphilic_zp_nu_cdf) for both polarisations at once: the
  * meson-energy average G(edge) = sum_g w_g F(c_g), c_g = (2 es_g - E_Z') / p_Z' = cos theta* of a neutrino at the
  * flux edge seen from meson energy E_g, at every edge; bin i gets G(edge i+1) - G(edge i). F is the cubic
@@ -402,16 +422,6 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
 {
     /* [*first, *end): the bins with a nonzero entry of either polarisation (0, 0 if none) */
     *first = *end = 0;
-#define ZP_WRITE(i, l, t)                                                                                              \
-    do {                                                                                                               \
-        prob_long[i] = (l);                                                                                            \
-        prob_trans[i] = (t);                                                                                           \
-        if (prob_long[i] != 0 || prob_trans[i] != 0) {                                                                 \
-            if (*end == 0)                                                                                             \
-                *first = (i);                                                                                          \
-            *end = (i) + 1;                                                                                            \
-        }                                                                                                              \
-    } while (0)
     size_t n = flux->n_bins;
     double p = sqrt(fmax(e_zp * e_zp - m_zp * m_zp, 0));
     double lo = 0.5 * (e_zp - p), hi = 0.5 * (e_zp + p);
@@ -422,7 +432,7 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
             gl = gt = 0;
         } else if (b->es_min[i] >= hi) { /* every node above: this and every further edge at G = M0 */
             if (i > 0)
-                ZP_WRITE(i - 1, b->m0 - prev_l, b->m0 - prev_t);
+                zp_write(prob_long, prob_trans, i - 1, b->m0 - prev_l, b->m0 - prev_t, first, end);
             for (; i < n; i++)
                 prob_long[i] = prob_trans[i] = 0;
             return;
@@ -451,11 +461,10 @@ static void zp_transfer_both(const nr_flux *flux, const zp_meson_bin *b, double 
             }
         }
         if (i > 0)
-            ZP_WRITE(i - 1, gl - prev_l, gt - prev_t);
+            zp_write(prob_long, prob_trans, i - 1, gl - prev_l, gt - prev_t, first, end);
         prev_l = gl;
         prev_t = gt;
     }
-#undef ZP_WRITE
 }
 
 void nr_nuphilic_prepared_free(nr_nuphilic_prepared *p)

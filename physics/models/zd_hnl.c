@@ -1849,6 +1849,15 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
 
 #define SPECTRUM_BINS 40
 
+/* The N total width [GeV] at U^2 = u2 from the state's mass-only integrals (nr_zd_width_n_total at the point, to
+ * the last bit, without redoing the virtuality integrals). */
+static double n_width_total(const zd_state *st, double u2)
+{
+    double total, ee;
+    nr_zd_n_widths_at(&st->n_widths, u2, &total, &ee);
+    return total;
+}
+
 static void name_channel(nr_table *out, size_t c, const char *name, const char *label)
 {
     snprintf(out->channel[c], sizeof out->channel[c], "%s", name);
@@ -1861,7 +1870,7 @@ static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table 
 {
     const nr_zd_params q = point_of(st, p);
     const nr_zd_widths w = widths_at(st, &q);
-    const double br_ee = w.total > 0 ? w.ee / w.total : 0.0, gamma_n = nr_zd_width_n_total(&q);
+    const double br_ee = w.total > 0 ? w.ee / w.total : 0.0, gamma_n = n_width_total(st, q.u2);
     const double m_n = q.m_n, m_zd = q.m_zd, u_eff2 = q.u2 * (1.0 - q.u2);
     name_channel(out, 0, "ee_primary", "Z_D -> e+e- in the volume, Z_D from the IP");
     name_channel(out, 1, "ee_secondary", "Z_D -> e+e- in the volume, Z_D from nu upscattering");
@@ -1899,9 +1908,11 @@ static void spectrum_e_n(const zd_state *st, const nr_param_value *p, nr_table *
 {
     const nr_zd_params q = point_of(st, p);
     const nr_zd_widths w = widths_at(st, &q);
-    const double gamma_n = nr_zd_width_n_total(&q), u_eff2 = q.u2 * (1.0 - q.u2);
+    double gamma_n, gamma_n_ee;
+    nr_zd_n_widths_at(&st->n_widths, q.u2, &gamma_n, &gamma_n_ee);
+    const double u_eff2 = q.u2 * (1.0 - q.u2);
     const double br_nn = w.total > 0 ? w.nn / w.total : 0.0;
-    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? nr_zd_width_n_nu_ee(&q) / gamma_n : 0.0;
+    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? gamma_n_ee / gamma_n : 0.0;
     name_channel(out, 0, "n_secondary_produced", "N made by nu upscattering in the target");
     name_channel(out, 1, "n_primary_nuee_in_volume", "N from Z_D -> N Nbar at the IP decaying to nu e+e- in the volume");
     snprintf(out->x_name, sizeof out->x_name, "E_N");
@@ -1927,7 +1938,7 @@ static nr_status spectrum_e_recoil(const zd_state *st, const nr_param_value *p, 
 {
     const nr_zd_params q = point_of(st, p);
     const nr_zd_widths w = widths_at(st, &q);
-    const double gamma_n = nr_zd_width_n_total(&q), u_eff2 = q.u2 * (1.0 - q.u2);
+    const double gamma_n = n_width_total(st, q.u2), u_eff2 = q.u2 * (1.0 - q.u2);
     const double br_nn = w.total > 0 ? w.nn / w.total : 0.0;
     name_channel(out, 0, "inelastic", "nu e -> N e in the target");
     name_channel(out, 1, "elastic_from_ZD", "N e -> N e in the target, N from Z_D -> N Nbar at the IP");
@@ -1965,7 +1976,7 @@ static nr_status zd_spectra(const nr_model *model, const void *state, const nr_p
     (void)model;
     const zd_state *st = state;
     const nr_zd_params q = point_of(st, p);
-    if (!isfinite(nr_zd_width_n_total(&q)))
+    if (!isfinite(n_width_total(st, q.u2)))
         return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV", q.m_n);
     nr_status s = nr_table_init(out, p[P_DISTRIBUTION].choice == 2 ? 3 : 2, SPECTRUM_BINS, err);
     if (s != NR_OK)

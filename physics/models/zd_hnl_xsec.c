@@ -266,17 +266,22 @@ double nr_zd_width_n_nu_zd(const nr_zd_params *p)
  *     Gamma_N(U^2) = g_D^2 U^2 (1 - U^2) [I_ee + I_mumu] + g_D^4 U^6 (1 - U^2) I_ee / (2 (e eps)^2),
  * a polynomial in U^2 whose coefficients are fixed at one (m_N, m_ZD, g_D, eps): nr_zd_n_widths_init does the two
  * integrals, nr_zd_n_widths_at combines them per U^2. Above m_ZD the width is the closed form N -> nu Z_D. */
+/* I_f [GeV]: the N -> nu f f width of channel ch at g = 1 (the virtuality integral); 0 for m_N >= m_ZD, where the
+ * decay goes through the on-shell Z_D (or is closed) */
+static double three_body_unit(const nr_zd_params *p, nr_darkz_channel ch)
+{
+    if (!(p->m_n < p->m_zd))
+        return 0.0;
+    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
+    return nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, ch);
+}
+
 void nr_zd_n_widths_init(const nr_zd_params *p, nr_zd_n_widths *w)
 {
     w->base = *p;
     w->base.u2 = 0.0;
-    w->ee_unit = w->mumu_unit = 0.0;
-    if (!(p->m_n < p->m_zd))
-        return; /* the decay goes through the on-shell Z_D (or is closed): no three-body integral */
-    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
-    w->ee_unit = nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, NR_DARKZ_CH_EE);
-    w->mumu_unit =
-        nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, NR_DARKZ_CH_MUMU);
+    w->ee_unit = three_body_unit(p, NR_DARKZ_CH_EE);
+    w->mumu_unit = three_body_unit(p, NR_DARKZ_CH_MUMU);
 }
 
 /* g^2 I [GeV]: a three-body width from its g = 1 integral (0 for a vanishing coupling, as the integral itself) */
@@ -284,9 +289,7 @@ static double three_body_from_unit(double g, double unit) { return g == 0.0 ? 0.
 
 static double three_body(const nr_zd_params *p, nr_darkz_channel ch)
 {
-    nr_zd_n_widths w;
-    nr_zd_n_widths_init(p, &w);
-    return three_body_from_unit(nr_zd_transition_coupling(p), ch == NR_DARKZ_CH_EE ? w.ee_unit : w.mumu_unit);
+    return three_body_from_unit(nr_zd_transition_coupling(p), three_body_unit(p, ch));
 }
 
 double nr_zd_width_n_nu_ee(const nr_zd_params *p) { return three_body(p, NR_DARKZ_CH_EE); }

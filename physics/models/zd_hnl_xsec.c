@@ -49,6 +49,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "constants.h"
 #include "darkz_xsec.h"
@@ -400,6 +401,13 @@ static double adaptive_density_total(const nr_zd_params *p)
     return total;
 }
 
+/* ascending order of doubles for qsort */
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* the cut integral by adaptive quadrature, over the uncut one `total` (after fraction_early_answer) */
 static double adaptive_fraction_given(const nr_zd_params *p, double e_n, double e_cut, double total)
 {
@@ -420,12 +428,7 @@ static double adaptive_fraction_given(const nr_zd_params *p, double e_n, double 
         pts[n_pts++] = k1;
     if (k2 > lo && k2 < hi)
         pts[n_pts++] = k2;
-    for (size_t i = 1; i < n_pts; i++) /* sort */
-        for (size_t j = i; j > 0 && pts[j] < pts[j - 1]; j--) {
-            const double tmp = pts[j];
-            pts[j] = pts[j - 1];
-            pts[j - 1] = tmp;
-        }
+    qsort(pts, n_pts, sizeof pts[0], cmp_double);
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(FRACTION_INTERVALS);
     if (!ws)
         return NAN;
@@ -499,12 +502,6 @@ static void nuee_moments(const nr_zd_params *p, double a, double b, int at_thres
     }
     *w = sum_w;
     *v = sum_v;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 void nr_zd_nuee_table_init(const nr_zd_params *p, nr_zd_nuee_table *t)

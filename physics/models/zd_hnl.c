@@ -791,7 +791,7 @@ static int parent_misses_cone(double theta, const parent_momentum *m, double kee
 
 /* The daughter at rest-frame polar angle (p_par, p_perp [GeV]) and azimuth iph of a parent at (st, ct) = sin, cos of
  * its angle: p_T^2 [GeV^2] and p_z [GeV] on the beam axis, and (cone->pre_test) whether it is inside the cone. One
- * function for fill_two_body_at and pairs_cell_reaches_cone, so that both decide alike. */
+ * function for fill_two_body_at and two_body_reaches_cone, so that both decide alike. */
 static inline int two_body_direction(const two_body_dirs *cone, double p_par, double p_perp, double st, double ct, int iph,
                                      double *pt2_out, double *z_out)
 {
@@ -805,21 +805,32 @@ static inline int two_body_direction(const two_body_dirs *cone, double p_par, do
     return z > 0 && !(pt2 > z2 * cone->tan2_keep);
 }
 
-/* The daughter at the rest-frame polar node ic, boosted along the parent: its momentum along and across the parent
- * [GeV] (*p_par, *p_perp); 0 when its angle to the parent lies outside the parent's band [tan_lo, tan_hi] (or it
- * goes backward where the band excludes that), so no azimuth of it can reach the cone, or when its |p|^2 (the one
- * the fill looks its momentum cell up from) is below cone->p2_min. Shared by fill_two_body_at and
- * two_body_reaches_cone, which must make the same decision. */
+/* 1 when a daughter of momentum p_par along and p_perp across the parent [GeV] lies inside the parent's band
+ * [tan_lo, tan_hi] of angles to it (and does not go backward where the band excludes that): otherwise no azimuth of
+ * it can reach the cone (parent_angle_init_trig). */
 static inline int node_in_parent_band(const parent_angle *a, double p_par, double p_perp)
 {
     return !(p_par > 0 ? p_perp < p_par * a->tan_lo || p_perp > p_par * a->tan_hi : a->skip_backward);
 }
 
-static inline int daughter_in_band(const parent_angle *a, const parent_momentum *m, const two_body_dirs *cone, int ic,
-                                   double e_star, double p_star, double *p_par, double *p_perp)
+/* The daughter at the rest-frame polar node ic (rest-frame energy e_star, momentum p_star [GeV]) boosted along the
+ * parent: its momentum along and across the parent [GeV]. One function for daughter_in_band and boosted_nodes_init,
+ * so that the fills from cells and from boosted nodes see the same numbers. */
+static inline void boosted_momentum(const parent_momentum *m, const two_body_dirs *cone, int ic, double e_star,
+                                    double p_star, double *p_par, double *p_perp)
 {
     *p_par = m->gamma * p_star * cone->c[ic] + m->bg * e_star;
     *p_perp = p_star * cone->s[ic];
+}
+
+/* The daughter at the rest-frame polar node ic, boosted along the parent (*p_par, *p_perp [GeV], boosted_momentum);
+ * 0 when it is outside the parent's band (node_in_parent_band) or when its |p|^2 (the one the fill looks its
+ * momentum cell up from) is below cone->p2_min. Shared by fill_two_body_at and two_body_reaches_cone, which must
+ * make the same decision. */
+static inline int daughter_in_band(const parent_angle *a, const parent_momentum *m, const two_body_dirs *cone, int ic,
+                                   double e_star, double p_star, double *p_par, double *p_perp)
+{
+    boosted_momentum(m, cone, ic, e_star, p_star, p_par, p_perp);
     if (*p_par * *p_par + *p_perp * *p_perp < cone->p2_min)
         return 0;
     return node_in_parent_band(a, *p_par, *p_perp);
@@ -954,8 +965,7 @@ static void boosted_nodes_init(boosted_node *nd, nr_llp_bands *bands, const pare
                                double p_star, const two_body_dirs *cone)
 {
     for (int ic = 0; ic < N_COS; ic++) {
-        nd[ic].p_par = m->gamma * p_star * cone->c[ic] + m->bg * e_star;
-        nd[ic].p_perp = p_star * cone->s[ic];
+        boosted_momentum(m, cone, ic, e_star, p_star, &nd[ic].p_par, &nd[ic].p_perp);
         const double p2 = nd[ic].p_par * nd[ic].p_par + nd[ic].p_perp * nd[ic].p_perp;
         nd[ic].col = p2 < cone->p2_min ? NULL : nr_llp_bands_column(bands, p2);
     }

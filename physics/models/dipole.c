@@ -662,6 +662,14 @@ static nr_status dipole_prepare_signal(const nr_model *model, const nr_engine *e
     return st;
 }
 
+/* nr_decay_length_m(b->e_n, m_n, width) [m] of a bin from its stored p_N / m_N and ctau = hbar c / width [m] taken
+ * once per point: INFINITY when stable (width <= 0 or m_N <= 0), 0 at rest; the same operations on the same
+ * numbers, so the same bits. */
+static double bin_decay_length_m(const term_bin *b, double m_n, int stable, double ctau)
+{
+    return stable ? INFINITY : b->e_n > m_n ? b->p_over_m * ctau : 0.0;
+}
+
 static nr_status dipole_signals_at(const nr_model *model, const void *state, const nr_param_value *p,
                                    double *values, nr_error *err)
 {
@@ -670,8 +678,7 @@ static nr_status dipole_signals_at(const nr_model *model, const void *state, con
     const dipole_state *w = state;
     const production *prod = &w->prod;
     coupling_scaling c = scaling_at(prod, p);
-    /* nr_decay_length_m(e_n, m_N, width) of a bin, with its p_N / m_N stored and hbar c / width [m] taken once: the
-     * same operations on the same numbers, so the same bits */
+    /* bin_decay_length_m's per-point inputs, once */
     const int stable = !(c.width > 0.0) || !(prod->m_n > 0.0);
     const double ctau = NR_HBARC_GEV_M / c.width; /* [m] */
     memset(values, 0, N_DIPOLE_SIGNALS * sizeof *values);
@@ -679,7 +686,7 @@ static nr_status dipole_signals_at(const nr_model *model, const void *state, con
     for (size_t k = 0; w->s.have_volume && k < prod->n_vol; k++) { /* the terms' bins: see the file comment */
         const term_bin *b = &prod->vol[k];
         const slab *sl = &w->s.slabs[b->slab];
-        double d = stable ? INFINITY : b->e_n > prod->m_n ? b->p_over_m * ctau : 0.0;
+        double d = bin_decay_length_m(b, prod->m_n, stable, ctau);
         double in_volume = c.mu2 * w->s.acceptance *
                            nr_decay_prob_slab_to_volume(sl->length_m, sl->dist_m, w->s.vol_length_m, d);
         values[S_GAMMA_VOLUME] += in_volume * prod->br_gamma * b->w[0];
@@ -688,7 +695,7 @@ static nr_status dipole_signals_at(const nr_model *model, const void *state, con
     }
     for (size_t k = 0; k < prod->n_ecc; k++) {
         const term_bin *b = &prod->ecc[k];
-        double d = stable ? INFINITY : b->e_n > prod->m_n ? b->p_over_m * ctau : 0.0;
+        double d = bin_decay_length_m(b, prod->m_n, stable, ctau);
         double in_target = c.mu2 * nr_decay_prob_inside_slab(w->s.slabs[0].length_m, d) * prod->br_gamma;
         values[S_GAMMA_ECC_1TEV] += in_target * b->w[0];
         values[S_GAMMA_ECC_3TEV] += in_target * b->w[1];

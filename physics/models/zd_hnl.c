@@ -791,7 +791,7 @@ static int parent_misses_cone(double theta, const parent_momentum *m, double kee
 
 /* The daughter at rest-frame polar angle (p_par, p_perp [GeV]) and azimuth iph of a parent at (st, ct) = sin, cos of
  * its angle: p_T^2 [GeV^2] and p_z [GeV] on the beam axis, and (cone->pre_test) whether it is inside the cone. One
- * function for fill_two_body_at and pairs_cell_reaches_cone, so that both decide alike. */
+ * function for fill_two_body_at and two_body_reaches_cone, so that both decide alike. */
 static inline int two_body_direction(const two_body_dirs *cone, double p_par, double p_perp, double st, double ct, int iph,
                                      double *pt2_out, double *z_out)
 {
@@ -805,21 +805,32 @@ static inline int two_body_direction(const two_body_dirs *cone, double p_par, do
     return z > 0 && !(pt2 > z2 * cone->tan2_keep);
 }
 
-/* The daughter at the rest-frame polar node ic, boosted along the parent: its momentum along and across the parent
- * [GeV] (*p_par, *p_perp); 0 when its angle to the parent lies outside the parent's band [tan_lo, tan_hi] (or it
- * goes backward where the band excludes that), so no azimuth of it can reach the cone, or when its |p|^2 (the one
- * the fill looks its momentum cell up from) is below cone->p2_min. Shared by fill_two_body_at and
- * two_body_reaches_cone, which must make the same decision. */
+/* 1 when a daughter of momentum p_par along and p_perp across the parent [GeV] lies inside the parent's band
+ * [tan_lo, tan_hi] of angles to it (and does not go backward where the band excludes that): otherwise no azimuth of
+ * it can reach the cone (parent_angle_init_trig). */
 static inline int node_in_parent_band(const parent_angle *a, double p_par, double p_perp)
 {
     return !(p_par > 0 ? p_perp < p_par * a->tan_lo || p_perp > p_par * a->tan_hi : a->skip_backward);
 }
 
-static inline int daughter_in_band(const parent_angle *a, const parent_momentum *m, const two_body_dirs *cone, int ic,
-                                   double e_star, double p_star, double *p_par, double *p_perp)
+/* The daughter at the rest-frame polar node ic (rest-frame energy e_star, momentum p_star [GeV]) boosted along the
+ * parent: its momentum along and across the parent [GeV]. One function for daughter_in_band and boosted_nodes_init,
+ * so that the fills from cells and from boosted nodes see the same numbers. */
+static inline void boosted_momentum(const parent_momentum *m, const two_body_dirs *cone, int ic, double e_star,
+                                    double p_star, double *p_par, double *p_perp)
 {
     *p_par = m->gamma * p_star * cone->c[ic] + m->bg * e_star;
     *p_perp = p_star * cone->s[ic];
+}
+
+/* The daughter at the rest-frame polar node ic, boosted along the parent (*p_par, *p_perp [GeV], boosted_momentum);
+ * 0 when it is outside the parent's band (node_in_parent_band) or when its |p|^2 (the one the fill looks its
+ * momentum cell up from) is below cone->p2_min. Shared by fill_two_body_at and two_body_reaches_cone, which must
+ * make the same decision. */
+static inline int daughter_in_band(const parent_angle *a, const parent_momentum *m, const two_body_dirs *cone, int ic,
+                                   double e_star, double p_star, double *p_par, double *p_perp)
+{
+    boosted_momentum(m, cone, ic, e_star, p_star, p_par, p_perp);
     if (*p_par * *p_par + *p_perp * *p_perp < cone->p2_min)
         return 0;
     return node_in_parent_band(a, *p_par, *p_perp);
@@ -954,8 +965,7 @@ static void boosted_nodes_init(boosted_node *nd, nr_llp_bands *bands, const pare
                                double p_star, const two_body_dirs *cone)
 {
     for (int ic = 0; ic < N_COS; ic++) {
-        nd[ic].p_par = m->gamma * p_star * cone->c[ic] + m->bg * e_star;
-        nd[ic].p_perp = p_star * cone->s[ic];
+        boosted_momentum(m, cone, ic, e_star, p_star, &nd[ic].p_par, &nd[ic].p_perp);
         const double p2 = nd[ic].p_par * nd[ic].p_par + nd[ic].p_perp * nd[ic].p_perp;
         nd[ic].col = p2 < cone->p2_min ? NULL : nr_llp_bands_column(bands, p2);
     }
@@ -1849,6 +1859,15 @@ static nr_status zd_signals_at(const nr_model *model, const void *state, const n
 
 #define SPECTRUM_BINS 40
 
+/* The N total width [GeV] at U^2 = u2 from the state's mass-only integrals (nr_zd_width_n_total at the point, to
+ * the last bit, without redoing the virtuality integrals). */
+static double n_width_total(const zd_state *st, double u2)
+{
+    double total, ee;
+    nr_zd_n_widths_at(&st->n_widths, u2, &total, &ee);
+    return total;
+}
+
 static void name_channel(nr_table *out, size_t c, const char *name, const char *label)
 {
     snprintf(out->channel[c], sizeof out->channel[c], "%s", name);
@@ -1861,7 +1880,7 @@ static void spectrum_e_ee(const zd_state *st, const nr_param_value *p, nr_table 
 {
     const nr_zd_params q = point_of(st, p);
     const nr_zd_widths w = widths_at(st, &q);
-    const double br_ee = w.total > 0 ? w.ee / w.total : 0.0, gamma_n = nr_zd_width_n_total(&q);
+    const double br_ee = w.total > 0 ? w.ee / w.total : 0.0, gamma_n = n_width_total(st, q.u2);
     const double m_n = q.m_n, m_zd = q.m_zd, u_eff2 = q.u2 * (1.0 - q.u2);
     name_channel(out, 0, "ee_primary", "Z_D -> e+e- in the volume, Z_D from the IP");
     name_channel(out, 1, "ee_secondary", "Z_D -> e+e- in the volume, Z_D from nu upscattering");
@@ -1899,9 +1918,11 @@ static void spectrum_e_n(const zd_state *st, const nr_param_value *p, nr_table *
 {
     const nr_zd_params q = point_of(st, p);
     const nr_zd_widths w = widths_at(st, &q);
-    const double gamma_n = nr_zd_width_n_total(&q), u_eff2 = q.u2 * (1.0 - q.u2);
+    double gamma_n, gamma_n_ee;
+    nr_zd_n_widths_at(&st->n_widths, q.u2, &gamma_n, &gamma_n_ee);
+    const double u_eff2 = q.u2 * (1.0 - q.u2);
     const double br_nn = w.total > 0 ? w.nn / w.total : 0.0;
-    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? nr_zd_width_n_nu_ee(&q) / gamma_n : 0.0;
+    const double br_n_ee = q.m_n < q.m_zd && gamma_n > 0 ? gamma_n_ee / gamma_n : 0.0;
     name_channel(out, 0, "n_secondary_produced", "N made by nu upscattering in the target");
     name_channel(out, 1, "n_primary_nuee_in_volume", "N from Z_D -> N Nbar at the IP decaying to nu e+e- in the volume");
     snprintf(out->x_name, sizeof out->x_name, "E_N");
@@ -1927,7 +1948,7 @@ static nr_status spectrum_e_recoil(const zd_state *st, const nr_param_value *p, 
 {
     const nr_zd_params q = point_of(st, p);
     const nr_zd_widths w = widths_at(st, &q);
-    const double gamma_n = nr_zd_width_n_total(&q), u_eff2 = q.u2 * (1.0 - q.u2);
+    const double gamma_n = n_width_total(st, q.u2), u_eff2 = q.u2 * (1.0 - q.u2);
     const double br_nn = w.total > 0 ? w.nn / w.total : 0.0;
     name_channel(out, 0, "inelastic", "nu e -> N e in the target");
     name_channel(out, 1, "elastic_from_ZD", "N e -> N e in the target, N from Z_D -> N Nbar at the IP");
@@ -1965,7 +1986,7 @@ static nr_status zd_spectra(const nr_model *model, const void *state, const nr_p
     (void)model;
     const zd_state *st = state;
     const nr_zd_params q = point_of(st, p);
-    if (!isfinite(nr_zd_width_n_total(&q)))
+    if (!isfinite(n_width_total(st, q.u2)))
         return nr_fail(err, NR_ENUMERIC, "/params/U2", "the N width integral failed at m_N = %g GeV", q.m_n);
     nr_status s = nr_table_init(out, p[P_DISTRIBUTION].choice == 2 ? 3 : 2, SPECTRUM_BINS, err);
     if (s != NR_OK)

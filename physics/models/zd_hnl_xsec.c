@@ -49,6 +49,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "constants.h"
 #include "darkz_xsec.h"
@@ -266,17 +267,22 @@ double nr_zd_width_n_nu_zd(const nr_zd_params *p)
  *     Gamma_N(U^2) = g_D^2 U^2 (1 - U^2) [I_ee + I_mumu] + g_D^4 U^6 (1 - U^2) I_ee / (2 (e eps)^2),
  * a polynomial in U^2 whose coefficients are fixed at one (m_N, m_ZD, g_D, eps): nr_zd_n_widths_init does the two
  * integrals, nr_zd_n_widths_at combines them per U^2. Above m_ZD the width is the closed form N -> nu Z_D. */
+/* I_f [GeV]: the N -> nu f f width of channel ch at g = 1 (the virtuality integral); 0 for m_N >= m_ZD, where the
+ * decay goes through the on-shell Z_D (or is closed) */
+static double three_body_unit(const nr_zd_params *p, nr_darkz_channel ch)
+{
+    if (!(p->m_n < p->m_zd))
+        return 0.0;
+    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
+    return nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, ch);
+}
+
 void nr_zd_n_widths_init(const nr_zd_params *p, nr_zd_n_widths *w)
 {
     w->base = *p;
     w->base.u2 = 0.0;
-    w->ee_unit = w->mumu_unit = 0.0;
-    if (!(p->m_n < p->m_zd))
-        return; /* the decay goes through the on-shell Z_D (or is closed): no three-body integral */
-    /* NaN if the virtuality integral fails (darkz_xsec.h): passed on, never turned into 0 */
-    w->ee_unit = nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, NR_DARKZ_CH_EE);
-    w->mumu_unit =
-        nr_darkz_width_n_channel(1.0, p->m_n, 0.0, p->m_zd, NR_DARKZ_KINETIC_MIXING, p->eps, NR_DARKZ_CH_MUMU);
+    w->ee_unit = three_body_unit(p, NR_DARKZ_CH_EE);
+    w->mumu_unit = three_body_unit(p, NR_DARKZ_CH_MUMU);
 }
 
 /* g^2 I [GeV]: a three-body width from its g = 1 integral (0 for a vanishing coupling, as the integral itself) */
@@ -284,9 +290,7 @@ static double three_body_from_unit(double g, double unit) { return g == 0.0 ? 0.
 
 static double three_body(const nr_zd_params *p, nr_darkz_channel ch)
 {
-    nr_zd_n_widths w;
-    nr_zd_n_widths_init(p, &w);
-    return three_body_from_unit(nr_zd_transition_coupling(p), ch == NR_DARKZ_CH_EE ? w.ee_unit : w.mumu_unit);
+    return three_body_from_unit(nr_zd_transition_coupling(p), three_body_unit(p, ch));
 }
 
 double nr_zd_width_n_nu_ee(const nr_zd_params *p) { return three_body(p, NR_DARKZ_CH_EE); }
@@ -397,6 +401,13 @@ static double adaptive_density_total(const nr_zd_params *p)
     return total;
 }
 
+/* ascending order of doubles for qsort */
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* the cut integral by adaptive quadrature, over the uncut one `total` (after fraction_early_answer) */
 static double adaptive_fraction_given(const nr_zd_params *p, double e_n, double e_cut, double total)
 {
@@ -417,12 +428,7 @@ static double adaptive_fraction_given(const nr_zd_params *p, double e_n, double 
         pts[n_pts++] = k1;
     if (k2 > lo && k2 < hi)
         pts[n_pts++] = k2;
-    for (size_t i = 1; i < n_pts; i++) /* sort */
-        for (size_t j = i; j > 0 && pts[j] < pts[j - 1]; j--) {
-            const double tmp = pts[j];
-            pts[j] = pts[j - 1];
-            pts[j - 1] = tmp;
-        }
+    qsort(pts, n_pts, sizeof pts[0], cmp_double);
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(FRACTION_INTERVALS);
     if (!ws)
         return NAN;
@@ -496,12 +502,6 @@ static void nuee_moments(const nr_zd_params *p, double a, double b, int at_thres
     }
     *w = sum_w;
     *v = sum_v;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 void nr_zd_nuee_table_init(const nr_zd_params *p, nr_zd_nuee_table *t)

@@ -875,6 +875,16 @@ static void rows_accept(const mtab_rows *r, double m_m, double m_x, double theta
     }
 }
 
+/* Drops the table's angle-summed rows and their Gauss-Legendre rules: every mass is then evaluated directly. */
+static void mtab_drop_rows(nr_meson_accept_table *t)
+{
+    mtab_rows_free(t->rows);
+    t->rows = NULL;
+    if (t->gl) gl_free(t->gl);
+    free(t->gl);
+    t->gl = NULL;
+}
+
 /* u = logit(m^2/M^2): ~2 ln m for light X, -ln(1 - m^2/M^2) towards the end point m_X -> M, where the accepted
  * spectrum narrows (X momenta from (m^2/M^2) p_M to p_M) and changes fastest with m. */
 static double mtab_u(double m_x, double m_m)
@@ -924,16 +934,11 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
     }
     t->rows = mtab_rows_build(meson, t->theta_acc); /* NULL: every mass evaluated directly */
     t->gl = t->rows ? calloc(1, sizeof *t->gl) : NULL;
-    for (int k = 1; t->gl && k <= 16; k++) /* rows_interval's FAST_N x blocks, integrate_meson's 4 x blocks (rows_narrow) */
-        if (!gl_get(t->gl, k * FAST_N) || !gl_get(t->gl, 4 * k)) {
-            gl_free(t->gl);
-            free(t->gl);
-            t->gl = NULL;
-        }
-    if (!t->gl) { /* without its rules (no memory) the rows are not used */
-        mtab_rows_free(t->rows);
-        t->rows = NULL;
-    }
+    int have_rules = t->gl != NULL;
+    for (int k = 1; have_rules && k <= 16; k++) /* rows_interval's FAST_N x blocks, integrate_meson's 4 x blocks (rows_narrow) */
+        have_rules = gl_get(t->gl, k * FAST_N) && gl_get(t->gl, 4 * k);
+    if (!have_rules) /* without its rules (no memory) the rows are not used */
+        mtab_drop_rows(t);
     for (int i = 0; i <= t->n_bins; i++) /* deposit_put's bins: the first and last also take what lies beyond */
         t->edge[i] = i == 0 ? 0.0 : (i == t->n_bins ? HUGE_VAL : pow(10.0, NR_LLP_LOG10_P_MIN + i / t->bins_per_decade));
     *out = t;
@@ -947,9 +952,7 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t)
         mtab_node_free(t->node[j]);
     pthread_cond_destroy(&t->done);
     pthread_mutex_destroy(&t->lock);
-    mtab_rows_free(t->rows);
-    if (t->gl) gl_free(t->gl);
-    free(t->gl);
+    mtab_drop_rows(t);
     free(t->edge);
     free(t);
 }
@@ -957,13 +960,8 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t)
 void nr_meson_accept_table_direct(nr_meson_accept_table *t)
 {
     pthread_mutex_lock(&t->lock);
-    if (t->n_nodes == 0) {
-        mtab_rows_free(t->rows);
-        t->rows = NULL;
-        if (t->gl) gl_free(t->gl);
-        free(t->gl);
-        t->gl = NULL;
-    }
+    if (t->n_nodes == 0)
+        mtab_drop_rows(t);
     pthread_mutex_unlock(&t->lock);
 }
 

@@ -855,11 +855,12 @@ static void rows_narrow(const mtab_rows *r, int j, const decay_frame *k, double 
 /* The accepted X of mass m_x (br = 1) from the rows into d. */
 static void rows_accept(const mtab_rows *r, double m_m, double m_x, double theta_acc, gl_tables *gl, deposit *d)
 {
+    const double sin2_half_acc = sin2_half(theta_acc);
     for (int j = 0; j < r->n_rows; j++) {
         const double *aj = r->a + (size_t)j * (size_t)r->n_s;
         decay_frame k;
         decay_frame_init(&k, m_m, r->p[j], m_x);
-        rows_narrow(r, j, &k, theta_acc, sin2_half(theta_acc), gl, d);
+        rows_narrow(r, j, &k, theta_acc, sin2_half_acc, gl, d);
         if (!(r->s_top[j] > 0.0)) continue;
         /* bands of alpha: [0, theta_acc), [theta_acc, alpha_top) (alpha_top from s_top) */
         double top = 2.0 * asin(sqrt(fmin(r->s_top[j], 1.0))), lv[2] = {fmin(theta_acc, top), top};

@@ -593,9 +593,9 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
         theta_top[ip] = theta_edge_above(region->it_max[ip], -1.0);
     const double m_x = s->mass_gev, m_m = meson->mass_gev;
     const double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
-    /* momentum_slot per cell momentum: slot round(log10 p / 0.025) - k_lo (the centres are odd multiples of 0.025), tagged with the exact log10 p (a cell whose
-     * slot holds another momentum takes the per-cell route); none when the table or the sampling is too wide or
-     * the cells have no table lookup (add_decays_from_slot) */
+    /* momentum_slot per cell momentum: slot round(log10 p / 0.025) - k_lo (the centres are odd multiples of 0.025),
+     * tagged with the exact log10 p (a cell whose slot holds another momentum takes the per-cell route); none when
+     * the table or the sampling is too wide or the cells have no table lookup (add_decays_from_slot) */
     long k_lo, k_hi, t_lo, t_hi;
     cell_centre_key_range(meson, 0, &k_lo, &k_hi);
     cell_centre_key_range(meson, 1, &t_lo, &t_hi);

@@ -397,13 +397,19 @@ fail:
     return 0;
 }
 
+/* The node table of opt among those built (NULL: none); brem_tables_lock held. */
+static const brem_node_table *brem_node_table_held(const nr_brem_options *opt)
+{
+    for (int i = 0; i < brem_n_tables; i++)
+        if (brem_options_equal(&brem_tables[i].opt, opt)) return &brem_tables[i];
+    return NULL;
+}
+
 /* The node table of opt when the process holds it (NULL otherwise). */
 static const brem_node_table *brem_node_table_find(const nr_brem_options *opt)
 {
-    const brem_node_table *found = NULL;
     pthread_mutex_lock(&brem_tables_lock);
-    for (int i = 0; i < brem_n_tables && !found; i++)
-        if (brem_options_equal(&brem_tables[i].opt, opt)) found = &brem_tables[i];
+    const brem_node_table *found = brem_node_table_held(opt);
     pthread_mutex_unlock(&brem_tables_lock);
     return found;
 }
@@ -413,11 +419,9 @@ static const brem_node_table *brem_node_table_find(const nr_brem_options *opt)
 static const brem_node_table *brem_node_table_get(const nr_brem_options *opt, double p_beam, double log10_p_max,
                                                   const brem_p_node *pnodes)
 {
-    const brem_node_table *found = NULL;
     if (opt->n_sub > 4) return NULL; /* 16 nodes per cell at most (the default n_sub = 4): 8 MB, not n_sub^2 / 16 times it */
     pthread_mutex_lock(&brem_tables_lock);
-    for (int i = 0; i < brem_n_tables && !found; i++)
-        if (brem_options_equal(&brem_tables[i].opt, opt)) found = &brem_tables[i];
+    const brem_node_table *found = brem_node_table_held(opt);
     if (!found && brem_n_tables < BREM_NODE_TABLES &&
         brem_node_table_build(&brem_tables[brem_n_tables], opt, p_beam, log10_p_max, pnodes))
         found = &brem_tables[brem_n_tables++];

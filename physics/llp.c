@@ -593,9 +593,9 @@ nr_status nr_llp_spectrum_add_meson_decays_in(nr_llp_spectrum *s, const nr_hadro
         theta_top[ip] = theta_edge_above(region->it_max[ip], -1.0);
     const double m_x = s->mass_gev, m_m = meson->mass_gev;
     const double p_star = (m_m * m_m - m_x * m_x) / (2.0 * m_m), e_x_star = sqrt(p_star * p_star + m_x * m_x);
-    /* momentum_slot per cell momentum: slot round(log10 p / 0.025) - k_lo (the centres are odd multiples of 0.025), tagged with the exact log10 p (a cell whose
-     * slot holds another momentum takes the per-cell route); none when the table or the sampling is too wide or
-     * the cells have no table lookup (add_decays_from_slot) */
+    /* momentum_slot per cell momentum: slot round(log10 p / 0.025) - k_lo (the centres are odd multiples of 0.025),
+     * tagged with the exact log10 p (a cell whose slot holds another momentum takes the per-cell route); none when
+     * the table or the sampling is too wide or the cells have no table lookup (add_decays_from_slot) */
     long k_lo, k_hi, t_lo, t_hi;
     cell_centre_key_range(meson, 0, &k_lo, &k_hi);
     cell_centre_key_range(meson, 1, &t_lo, &t_hi);
@@ -709,16 +709,27 @@ nr_status nr_decay_volume_check(const nr_decay_volume *v, nr_error *err)
     return nr_fail(err, NR_EINPUT, "/params/detector", "decay volume needs distance >= 0, length > 0, radius > 0");
 }
 
+/* The accepted fraction f[it] of each angle row of a valid volume v, as nr_llp_accept weighs the rows (004 Eq. (22):
+ * p_T/p_z < r_det / (l_dump + l_sh + l_dec)); the rows increase in angle, so every row from the first with 0 on is
+ * 0. Returns the last row with a non-zero fraction (-1: none). */
+static int accepted_rows(const nr_decay_volume *v, double f[NR_LLP_N_THETA])
+{
+    const double log10_theta_acc = log10(nr_decay_volume_theta_acc(v));
+    int it = 0;
+    for (; it < NR_LLP_N_THETA; it++) {
+        f[it] = accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH, log10_theta_acc);
+        if (f[it] == 0.0) break;
+    }
+    const int last = it - 1;
+    for (; it < NR_LLP_N_THETA; it++) f[it] = 0.0;
+    return last;
+}
+
 int nr_llp_accept_last_row(const nr_decay_volume *v)
 {
     if (!decay_volume_is_valid(v)) return -1;
-    double log10_theta_acc = log10(nr_decay_volume_theta_acc(v)); /* nr_llp_accept's rows */
-    int last = -1;
-    for (int it = 0; it < NR_LLP_N_THETA; it++) {
-        if (accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH, log10_theta_acc) == 0.0) break;
-        last = it;
-    }
-    return last;
+    double f[NR_LLP_N_THETA];
+    return accepted_rows(v, f);
 }
 
 /* The list of nr_llp_accept from the accepted weight per momentum column per_p [pb]: n_p_sub momenta per column. */
@@ -752,28 +763,14 @@ nr_status nr_llp_accept(const nr_llp_spectrum *s, const nr_decay_volume *v, nr_l
     memset(acc, 0, sizeof *acc);
     if (!s || !s->w_pb) return nr_fail(err, NR_EINTERNAL, "llp accept", "spectrum not initialised");
     if (nr_decay_volume_check(v, err) != NR_OK) return NR_EINPUT;
-    /* 004 Eq. (22): p_T/p_z < r_det / (l_dump + l_sh + l_dec) */
-    double log10_theta_acc = log10(nr_decay_volume_theta_acc(v));
-    double per_p[NR_LLP_N_P] = {0};
-    for (int it = 0; it < NR_LLP_N_THETA; it++) {
-        double f = accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH, log10_theta_acc);
-        if (f == 0.0) break; /* theta cells increase: nothing further is accepted */
-        for (int ip = 0; ip < NR_LLP_N_P; ip++) per_p[ip] += f * s->w_pb[it * NR_LLP_N_P + ip];
-    }
+    double f[NR_LLP_N_THETA], per_p[NR_LLP_N_P] = {0};
+    const int last_row = accepted_rows(v, f);
+    for (int it = 0; it <= last_row; it++)
+        for (int ip = 0; ip < NR_LLP_N_P; ip++) per_p[ip] += f[it] * s->w_pb[it * NR_LLP_N_P + ip];
     return accepted_from_columns(s->mass_gev, per_p, acc, err);
 }
 
 /* ----------------------------------------------------------------------------- accepted weight by bands */
-
-/* A volume's accepted fraction of angle rows 0..n-1 as nr_llp_accept weighs them (0 from its first row with 0 on). */
-static void row_fractions(double log10_theta_acc, int n, double *f)
-{
-    double prev = 1.0;
-    for (int it = 0; it < n; it++)
-        f[it] = prev = prev == 0.0 ? 0.0
-                                   : accepted_fraction(NR_LLP_LOG10_THETA_MIN + it * NR_LLP_CELL_LOG10_WIDTH,
-                                                       log10_theta_acc);
-}
 
 nr_status nr_llp_bands_init(nr_llp_bands *b, double mass_gev, int n_volumes, const nr_decay_volume *v, nr_error *err)
 {
@@ -787,8 +784,7 @@ nr_status nr_llp_bands_init(nr_llp_bands *b, double mass_gev, int n_volumes, con
     int last_row = -1;
     for (int k = 0; k < n_volumes; k++) {
         if (nr_decay_volume_check(&v[k], err) != NR_OK) return NR_EINPUT;
-        row_fractions(log10(nr_decay_volume_theta_acc(&v[k])), NR_LLP_N_THETA, f[k]);
-        const int last = nr_llp_accept_last_row(&v[k]);
+        const int last = accepted_rows(&v[k], f[k]);
         last_row = last > last_row ? last : last_row;
     }
     if (!theta_cells.ok || !p_cells.ok || last_row < 0 || last_row + 1 > theta_cells.k_max)

@@ -855,11 +855,12 @@ static void rows_narrow(const mtab_rows *r, int j, const decay_frame *k, double 
 /* The accepted X of mass m_x (br = 1) from the rows into d. */
 static void rows_accept(const mtab_rows *r, double m_m, double m_x, double theta_acc, gl_tables *gl, deposit *d)
 {
+    const double sin2_half_acc = sin2_half(theta_acc);
     for (int j = 0; j < r->n_rows; j++) {
         const double *aj = r->a + (size_t)j * (size_t)r->n_s;
         decay_frame k;
         decay_frame_init(&k, m_m, r->p[j], m_x);
-        rows_narrow(r, j, &k, theta_acc, sin2_half(theta_acc), gl, d);
+        rows_narrow(r, j, &k, theta_acc, sin2_half_acc, gl, d);
         if (!(r->s_top[j] > 0.0)) continue;
         /* bands of alpha: [0, theta_acc), [theta_acc, alpha_top) (alpha_top from s_top) */
         double top = 2.0 * asin(sqrt(fmin(r->s_top[j], 1.0))), lv[2] = {fmin(theta_acc, top), top};
@@ -873,6 +874,16 @@ static void rows_accept(const mtab_rows *r, double m_m, double m_x, double theta
             r2_prev = r2;
         }
     }
+}
+
+/* Drops the table's angle-summed rows and their Gauss-Legendre rules: every mass is then evaluated directly. */
+static void mtab_drop_rows(nr_meson_accept_table *t)
+{
+    mtab_rows_free(t->rows);
+    t->rows = NULL;
+    if (t->gl) gl_free(t->gl);
+    free(t->gl);
+    t->gl = NULL;
 }
 
 /* u = logit(m^2/M^2): ~2 ln m for light X, -ln(1 - m^2/M^2) towards the end point m_X -> M, where the accepted
@@ -924,16 +935,11 @@ nr_status nr_meson_accept_table_new(const nr_hadron_table *meson, const nr_decay
     }
     t->rows = mtab_rows_build(meson, t->theta_acc); /* NULL: every mass evaluated directly */
     t->gl = t->rows ? calloc(1, sizeof *t->gl) : NULL;
-    for (int k = 1; t->gl && k <= 16; k++) /* rows_interval's FAST_N x blocks, integrate_meson's 4 x blocks (rows_narrow) */
-        if (!gl_get(t->gl, k * FAST_N) || !gl_get(t->gl, 4 * k)) {
-            gl_free(t->gl);
-            free(t->gl);
-            t->gl = NULL;
-        }
-    if (!t->gl) { /* without its rules (no memory) the rows are not used */
-        mtab_rows_free(t->rows);
-        t->rows = NULL;
-    }
+    int have_rules = t->gl != NULL;
+    for (int k = 1; have_rules && k <= 16; k++) /* rows_interval's FAST_N x blocks, integrate_meson's 4 x blocks (rows_narrow) */
+        have_rules = gl_get(t->gl, k * FAST_N) && gl_get(t->gl, 4 * k);
+    if (!have_rules) /* without its rules (no memory) the rows are not used */
+        mtab_drop_rows(t);
     for (int i = 0; i <= t->n_bins; i++) /* deposit_put's bins: the first and last also take what lies beyond */
         t->edge[i] = i == 0 ? 0.0 : (i == t->n_bins ? HUGE_VAL : pow(10.0, NR_LLP_LOG10_P_MIN + i / t->bins_per_decade));
     *out = t;
@@ -947,9 +953,7 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t)
         mtab_node_free(t->node[j]);
     pthread_cond_destroy(&t->done);
     pthread_mutex_destroy(&t->lock);
-    mtab_rows_free(t->rows);
-    if (t->gl) gl_free(t->gl);
-    free(t->gl);
+    mtab_drop_rows(t);
     free(t->edge);
     free(t);
 }
@@ -957,13 +961,8 @@ void nr_meson_accept_table_free(nr_meson_accept_table *t)
 void nr_meson_accept_table_direct(nr_meson_accept_table *t)
 {
     pthread_mutex_lock(&t->lock);
-    if (t->n_nodes == 0) {
-        mtab_rows_free(t->rows);
-        t->rows = NULL;
-        if (t->gl) gl_free(t->gl);
-        free(t->gl);
-        t->gl = NULL;
-    }
+    if (t->n_nodes == 0)
+        mtab_drop_rows(t);
     pthread_mutex_unlock(&t->lock);
 }
 

@@ -81,8 +81,8 @@ nr_status nr_llp_accept_meson_decays(const nr_hadron_table *meson, double m_x_ge
  * requests, or by the other threads of a contour, in an order that varies from run to run): the production path
  * (nr_meson_accept_set_new) takes step 0, every mass its own evaluation; step > 0 serves the tests of the
  * interpolation (and a table of one caller alone, evaluated in a fixed order). u spaces masses like ln m for light X
- * and like -ln(1 - m^2/M^2) towards the end point m_X -> M, where the accepted spectrum narrows and moves fastest. The interpolation error against the direct
- * evaluation is measured in tests/test_llp_mesons.c (test_mass_table).
+ * and like -ln(1 - m^2/M^2) towards the end point m_X -> M, where the accepted spectrum narrows and moves fastest.
+ * The interpolation error against the direct evaluation is measured in tests/test_llp_mesons.c (test_mass_table).
  * A mass is evaluated (issue 11) from the phi* fraction summed over the meson angles per meson momentum, tabulated
  * once when the table is made (llp_mesons.c, "Fast evaluation"; ~4 ms per meson table at FASER), at ~0.5 ms per mass
  * instead of 1.5-3.5 ms: within 2.1e-3 (accepted total, events at long, middle, short lifetimes; 1e-3 except near the

@@ -132,10 +132,11 @@ static void *state_alloc(const nr_model *model, nr_error *err)
     return state;
 }
 
-/* Fills a zeroed state for params: check (once), then prepare. On failure the state holds nothing to release. */
-/* signal: the one signal the state must answer (a scan; the model's prepare_signal if it has one), or
- * ALL_SIGNALS (prepare). */
+/* state_prepare's signal for a state that must answer every signal (the model's prepare). */
 #define ALL_SIGNALS ((size_t)-1)
+
+/* Fills a zeroed state for params: check (once), then prepare. signal: the one signal the state must answer (a scan;
+ * the model's prepare_signal if it has one), or ALL_SIGNALS. On failure the state holds nothing to release. */
 static nr_status state_prepare(const nr_model *model, const nr_engine *engine, const nr_experiment *experiment,
                                const nr_param_value *params, size_t signal, void *state, nr_error *err)
 {

@@ -287,7 +287,8 @@ static nr_status build_production(const nr_engine *engine, const nr_experiment *
     pr->volume = (nr_decay_volume){e->distance_m, e->length_m, e->radius_m};
     pr->luminosity_fb = e->luminosity_fb;
     nr_status st = nr_engine_get_darkcast(engine, &pr->darkcast, err); /* read on first use (engine.h) */
-    if (st != NR_OK || (st = couplings_of(kind, p, &pr->couplings, err)) != NR_OK || (st = widths_of(pr->darkcast, p, &pr->couplings, &pr->widths, err)) != NR_OK)
+    if (st != NR_OK || (st = couplings_of(kind, p, &pr->couplings, err)) != NR_OK ||
+        (st = widths_of(pr->darkcast, p, &pr->couplings, &pr->widths, err)) != NR_OK)
         return st;
     const nr_zprime_couplings *c = &pr->couplings;
     pr->br_visible = nr_zprime_br_visible(&pr->widths);
